@@ -71,6 +71,9 @@ $(BUILD)/san/%.o: %.c
 include include/core/core.mk
 include cli/cli.mk
 include selftests/selftests.mk
+-include selftests/fuzz/fuzz.mk
+-include selftests/bench/bench.mk
+-include selftests/vm/vm.mk
 
 # --- the kernel module -------------------------------------------------------
 module:
