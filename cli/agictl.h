@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * agictl, the operator tool: what the per-object files share.
+ */
+#ifndef AGICTL_H
+#define AGICTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "uapi/linux/agiswarm.h"
+
+struct nlmsghdr;
+
+/* Exit codes, as iproute2 uses them. */
+enum {
+	AGICTL_OK = 0,
+	AGICTL_FAILED = 1,	/* the operation was tried and failed */
+	AGICTL_USAGE = 2,	/* the command line was wrong; nothing was tried */
+};
+
+/* One object of "agictl OBJECT ...": argv[0] is the object's name. */
+struct agictl_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *help;
+};
+
+/* agictl.c */
+bool agictl_is_help(const char *arg);
+int agictl_usage_error(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+int agictl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Objects, one file each. */
+int agictl_status(int argc, char **argv);
+int agictl_node(int argc, char **argv);
+int agictl_fixed(int argc, char **argv);
+
+/* status.c: AGISWARM_CMD_GET_STATUS, decoded. */
+struct agi_status {
+	char version[32];
+	uint8_t role;
+	uint32_t node_id;
+	bool has_counter[AGISWARM_CNT_MAX + 1];
+	uint64_t counter[AGISWARM_CNT_MAX + 1];
+};
+
+/* Returns an exit code; failures are reported, in @action's name. */
+int agi_status_fetch(struct agi_status *st, const char *action);
+
+/* node.c: "none", "worker", "aggregator"; "unknown" past the enum. */
+const char *agi_role_name(unsigned int role);
+
+/*
+ * print.c: the one printing path. Each call names a JSON key and a text
+ * format; which of the two is used depends on the mode chosen at
+ * print_init(), so text and JSON never drift apart. Keys are ignored in text
+ * mode, formats in JSON mode (NULL format = nothing in text mode).
+ */
+enum print_type {
+	PRINT_ANY,	/* text or JSON, whichever is active */
+	PRINT_TEXT,	/* text mode only */
+	PRINT_JSON,	/* JSON mode only */
+};
+
+void print_init(bool json, bool pretty);
+bool print_is_json(void);
+void print_begin(void);		/* opens the top-level JSON object */
+void print_end(void);		/* closes it and ends the line */
+void open_object(const char *key);
+void close_object(void);
+void open_array(const char *key);
+void close_array(void);
+void print_string(enum print_type t, const char *key, const char *fmt,
+		  const char *value);
+void print_u64(enum print_type t, const char *key, const char *fmt,
+	       uint64_t value);
+void print_s64(enum print_type t, const char *key, const char *fmt,
+	       int64_t value);
+/* @value is decimal text ("0.5", "-1"); JSON gets it as a number. */
+void print_number_text(enum print_type t, const char *key, const char *fmt,
+		       const char *value);
+void print_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Writes @s as a quoted JSON string; shared with the error path. */
+void print_json_string(FILE *f, const char *s);
+
+/*
+ * nl.c: one generic netlink conversation with the agiswarm family. Every
+ * request carries NLM_F_ACK, so a conversation ends at the kernel's ack (or
+ * error) whether or not it also sent a reply.
+ */
+struct mnl_socket;
+
+/* Room for one request or one receive; MNL_SOCKET_BUFFER_SIZE at most. */
+#define AGI_NL_BUF_SIZE 8192
+
+struct agi_nl {
+	struct mnl_socket *sock;
+	unsigned int portid;
+	unsigned int seq;
+	uint16_t family;
+	char extack[256];	/* the kernel's extack text, "" when none */
+	bool has_offset;
+	uint32_t extack_offset;	/* of the attribute at fault, in the request */
+};
+
+typedef int (*agi_nl_reply_cb)(const struct nlmsghdr *nlh, void *data);
+
+int agi_nl_open(struct agi_nl *nl);
+void agi_nl_close(struct agi_nl *nl);
+struct nlmsghdr *agi_nl_request(struct agi_nl *nl, void *buf, uint8_t cmd);
+int agi_nl_talk(struct agi_nl *nl, struct nlmsghdr *req, agi_nl_reply_cb cb,
+		void *data);
+int agi_nl_report(const struct agi_nl *nl, const char *action, int err);
+
+#endif /* AGICTL_H */

@@ -1,0 +1,216 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * Generic netlink for agictl: open a socket, find the agiswarm family, send
+ * one request and read until the kernel's ack, keeping the extack the kernel
+ * attached to an error so that it can be shown verbatim.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <sys/socket.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "uapi/linux/agiswarm.h"
+#include "agictl.h"
+
+/*
+ * Large enough for any single message the kernel sends in one datagram
+ * (dumps fill up to 32 KiB); mnl_socket_recvfrom() reports truncation.
+ */
+#define RECV_SIZE 32768
+
+struct talk {
+	struct agi_nl *nl;
+	agi_nl_reply_cb cb;
+	void *data;
+};
+
+static struct nlmsghdr *put_header(struct agi_nl *nl, void *buf,
+				   uint16_t type, uint8_t cmd, uint8_t version)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *genl;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++nl->seq;
+	genl = mnl_nlmsg_put_extra_header(nlh, sizeof(*genl));
+	genl->cmd = cmd;
+	genl->version = version;
+	return nlh;
+}
+
+struct nlmsghdr *agi_nl_request(struct agi_nl *nl, void *buf, uint8_t cmd)
+{
+	return put_header(nl, buf, nl->family, cmd, AGISWARM_GENL_VERSION);
+}
+
+static int extack_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct agi_nl *nl = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case NLMSGERR_ATTR_MSG:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
+			snprintf(nl->extack, sizeof(nl->extack), "%s",
+				 mnl_attr_get_str(attr));
+		break;
+	case NLMSGERR_ATTR_OFFS:
+		if (mnl_attr_validate(attr, MNL_TYPE_U32) == 0) {
+			nl->has_offset = true;
+			nl->extack_offset = mnl_attr_get_u32(attr);
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * libmnl's own NLMSG_ERROR handler drops the extack, so errors and acks come
+ * here. The TLVs follow the echoed request, which NETLINK_CAP_ACK cuts down
+ * to its header (NLM_F_CAPPED says whether the kernel did).
+ */
+static int error_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk *t = data;
+	const struct nlmsgerr *err = mnl_nlmsg_get_payload(nlh);
+	unsigned int hlen = sizeof(*err);
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*err))) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		hlen += mnl_nlmsg_get_payload_len(&err->msg);
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		mnl_attr_parse(nlh, hlen, extack_attr_cb, t->nl);
+	if (err->error == 0)
+		return MNL_CB_STOP;
+	errno = err->error < 0 ? -err->error : EPROTO;
+	return MNL_CB_ERROR;
+}
+
+static int data_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk *t = data;
+
+	return t->cb ? t->cb(nlh, t->data) : MNL_CB_OK;
+}
+
+/*
+ * Sends @req and runs @cb on every reply until the ack. Returns 0 or a
+ * negative errno; a kernel error leaves its extack in @nl.
+ */
+int agi_nl_talk(struct agi_nl *nl, struct nlmsghdr *req, agi_nl_reply_cb cb,
+		void *data)
+{
+	static char buf[RECV_SIZE];
+	struct talk t = { .nl = nl, .cb = cb, .data = data };
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb };
+	ssize_t n;
+	int ret;
+
+	nl->extack[0] = '\0';
+	nl->has_offset = false;
+	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
+		return -errno;
+	do {
+		n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		errno = 0;
+		ret = mnl_cb_run2(buf, n, req->nlmsg_seq, nl->portid, data_cb,
+				  &t, ctl, MNL_ARRAY_SIZE(ctl));
+	} while (ret > 0);
+	if (ret < 0)
+		return errno ? -errno : -EPROTO;
+	return 0;
+}
+
+static int family_attr_cb(const struct nlattr *attr, void *data)
+{
+	uint16_t *id = data;
+
+	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
+	    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
+		*id = mnl_attr_get_u16(attr);
+	return MNL_CB_OK;
+}
+
+static int family_cb(const struct nlmsghdr *nlh, void *data)
+{
+	mnl_attr_parse(nlh, sizeof(struct genlmsghdr), family_attr_cb, data);
+	return MNL_CB_OK;
+}
+
+/* -ENOENT when the module is not loaded: the family does not exist. */
+static int resolve_family(struct agi_nl *nl)
+{
+	char buf[AGI_NL_BUF_SIZE];
+	struct nlmsghdr *nlh;
+	uint16_t id = 0;
+	int err;
+
+	nlh = put_header(nl, buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
+	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, AGISWARM_GENL_NAME);
+	err = agi_nl_talk(nl, nlh, family_cb, &id);
+	if (err)
+		return err;
+	if (!id)
+		return -EPROTO;
+	nl->family = id;
+	return 0;
+}
+
+int agi_nl_open(struct agi_nl *nl)
+{
+	int one = 1;
+	int err = 0;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->sock = mnl_socket_open2(NETLINK_GENERIC, SOCK_CLOEXEC);
+	if (!nl->sock)
+		return -errno;
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		err = -errno;
+		goto cleanup;
+	}
+	/*
+	 * Both options only improve the error report; a kernel without them
+	 * still answers with a plain errno, so their failure is not fatal.
+	 */
+	mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = (unsigned int)time(NULL);
+	err = resolve_family(nl);
+cleanup:
+	if (err)
+		agi_nl_close(nl);
+	return err;
+}
+
+void agi_nl_close(struct agi_nl *nl)
+{
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	nl->sock = NULL;
+}
+
+/*
+ * Reports a failed conversation in iproute2's words and returns the exit
+ * code: the missing family, else the kernel's extack verbatim, else errno.
+ */
+int agi_nl_report(const struct agi_nl *nl, const char *action, int err)
+{
+	if (!nl->family && err == -ENOENT)
+		return agictl_fail("Failed to reach the agiswarm module (not loaded?)");
+	if (nl->extack[0])
+		return agictl_fail("Error: %s", nl->extack);
+	return agictl_fail("%s failed: %s", action, strerror(-err));
+}

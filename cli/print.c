@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * The one printing path of agictl, in the manner of iproute2's PRINT_ANY:
+ * every value is printed by one call that carries both its JSON key and its
+ * text format, so -j cannot drift from the text output and always yields
+ * well-formed JSON (the writer owns commas, nesting and string escaping).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "agictl.h"
+
+#define MAX_DEPTH 16
+
+static struct {
+	bool json;
+	bool pretty;
+	int depth;
+	bool empty[MAX_DEPTH];	/* nothing written yet at this level */
+	bool in_array[MAX_DEPTH];
+} out;
+
+void print_init(bool json, bool pretty)
+{
+	memset(&out, 0, sizeof(out));
+	out.json = json || pretty;
+	out.pretty = pretty;
+}
+
+bool print_is_json(void)
+{
+	return out.json;
+}
+
+static void indent(void)
+{
+	int i;
+
+	putchar('\n');
+	for (i = 0; i < out.depth; i++)
+		fputs("    ", stdout);
+}
+
+/* Length of the valid UTF-8 sequence at @s, 0 when it is not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+	unsigned int cp, n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, UTF-16 surrogates and values past U+10FFFF. */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+/*
+ * JSON text must be UTF-8: a byte that is not part of a valid sequence (an
+ * operator's mistyped argument, say) becomes U+FFFD instead of breaking
+ * every consumer of the output.
+ */
+void print_json_string(FILE *f, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+
+	fputc('"', f);
+	while (*p) {
+		if (*p == '"' || *p == '\\') {
+			fputc('\\', f);
+			fputc(*p++, f);
+		} else if (*p == '\n') {
+			fputs("\\n", f), p++;
+		} else if (*p == '\t') {
+			fputs("\\t", f), p++;
+		} else if (*p < 0x20) {
+			fprintf(f, "\\u%04x", *p++);
+		} else if ((n = utf8_len(p)) == 0) {
+			fputs("\\ufffd", f), p++;
+		} else {
+			fwrite(p, 1, n, f);
+			p += n;
+		}
+	}
+	fputc('"', f);
+}
+
+/* Separator, indentation and key of the next member or element. */
+static void json_key(const char *key)
+{
+	if (!out.empty[out.depth])
+		fputs(out.pretty ? "," : ", ", stdout);
+	out.empty[out.depth] = false;
+	if (out.pretty && out.depth > 0)
+		indent();
+	if (!out.in_array[out.depth] && key) {
+		print_json_string(stdout, key);
+		fputs(": ", stdout);
+	}
+}
+
+static void json_open(const char *key, char bracket, bool array)
+{
+	if (out.depth > 0)
+		json_key(key);
+	putchar(bracket);
+	if (out.depth + 1 < MAX_DEPTH)
+		out.depth++;
+	out.empty[out.depth] = true;
+	out.in_array[out.depth] = array;
+}
+
+static void json_close(char bracket)
+{
+	bool empty = out.empty[out.depth];
+
+	if (out.depth > 0)
+		out.depth--;
+	if (out.pretty && !empty)
+		indent();
+	putchar(bracket);
+}
+
+void print_begin(void)
+{
+	if (out.json)
+		json_open(NULL, '{', false);
+}
+
+void print_end(void)
+{
+	if (!out.json)
+		return;
+	json_close('}');
+	putchar('\n');
+}
+
+void open_object(const char *key)
+{
+	if (out.json)
+		json_open(key, '{', false);
+}
+
+void close_object(void)
+{
+	if (out.json)
+		json_close('}');
+}
+
+void open_array(const char *key)
+{
+	if (out.json)
+		json_open(key, '[', true);
+}
+
+void close_array(void)
+{
+	if (out.json)
+		json_close(']');
+}
+
+/* Whether this call prints in text mode, with @fmt. */
+static bool as_text(enum print_type t, const char *fmt)
+{
+	return !out.json && t != PRINT_JSON && fmt;
+}
+
+static bool as_json(enum print_type t)
+{
+	return out.json && t != PRINT_TEXT;
+}
+
+void print_string(enum print_type t, const char *key, const char *fmt,
+		  const char *value)
+{
+	if (as_json(t)) {
+		json_key(key);
+		print_json_string(stdout, value);
+	} else if (as_text(t, fmt)) {
+		printf(fmt, value);
+	}
+}
+
+/* Text formats take the value as unsigned long long ("%llu"). */
+void print_u64(enum print_type t, const char *key, const char *fmt,
+	       uint64_t value)
+{
+	if (as_json(t)) {
+		json_key(key);
+		printf("%llu", (unsigned long long)value);
+	} else if (as_text(t, fmt)) {
+		printf(fmt, (unsigned long long)value);
+	}
+}
+
+/* Text formats take the value as long long ("%lld"). */
+void print_s64(enum print_type t, const char *key, const char *fmt,
+	       int64_t value)
+{
+	if (as_json(t)) {
+		json_key(key);
+		printf("%lld", (long long)value);
+	} else if (as_text(t, fmt)) {
+		printf(fmt, (long long)value);
+	}
+}
+
+/* The JSON number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool json_number_ok(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (*s == '0')
+		s++;
+	else if (*s >= '1' && *s <= '9')
+		s += strspn(s, "0123456789");
+	else
+		return false;
+	if (*s == '.') {
+		if (!strchr("0123456789", *++s) || !*s)
+			return false;
+		s += strspn(s, "0123456789");
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!strchr("0123456789", *s) || !*s)
+			return false;
+		s += strspn(s, "0123456789");
+	}
+	return *s == '\0';
+}
+
+/*
+ * Exact decimals go out as JSON numbers digit for digit (no round trip
+ * through double); text that is not a JSON number is quoted instead, so the
+ * output stays valid whatever the caller passes.
+ */
+void print_number_text(enum print_type t, const char *key, const char *fmt,
+		       const char *value)
+{
+	if (as_json(t)) {
+		json_key(key);
+		if (json_number_ok(value))
+			fputs(value, stdout);
+		else
+			print_json_string(stdout, value);
+	} else if (as_text(t, fmt)) {
+		printf(fmt, value);
+	}
+}
+
+/* Free text, shown in text mode only. */
+void print_text(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (out.json)
+		return;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+}
