@@ -42,7 +42,7 @@ static void usage(void)
 		"  -h, --help      print this help and exit\n"
 		"\n"
 		"OBJECT:\n");
-	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(objects); i++)
 		printf("  %-8s %s\n", objects[i].name, objects[i].help);
 	printf(
 		"\n"
@@ -110,7 +110,7 @@ static int run_object(int argc, char **argv)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(objects) / sizeof(objects[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(objects); i++)
 		if (!strcmp(argv[0], objects[i].name))
 			return objects[i].fn(argc, argv);
 	return agictl_usage_error("Object \"%s\" is unknown, try \"agictl help\".",

@@ -16,6 +16,10 @@
 
 struct nlmsghdr;
 
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
 /* Exit codes, as iproute2 uses them. */
 enum {
 	AGICTL_OK = 0,

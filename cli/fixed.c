@@ -99,13 +99,12 @@ static int parse_option(struct calc *c, bool *has_fb, int argc, char **argv,
 		second = true;
 	else
 		return agictl_usage_error("unknown fixed option \"%s\"", opt);
-	if (eq) {
+	if (eq)
 		val = eq + 1;
-	} else if (*i + 1 < argc) {
+	else if (*i + 1 < argc)
 		val = argv[++*i];
-	} else {
+	else
 		return agictl_usage_error("\"%s\" needs a format", opt);
-	}
 	if (!second)
 		return parse_format(val, &c->fa);
 	*has_fb = true;

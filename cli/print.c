@@ -71,34 +71,49 @@ static size_t utf8_len(const unsigned char *s)
 	return n;
 }
 
-/*
- * JSON text must be UTF-8: a byte that is not part of a valid sequence (an
- * operator's mistyped argument, say) becomes U+FFFD instead of breaking
- * every consumer of the output.
- */
+/* Writes the JSON form of the character at @p; returns the bytes used. */
+static size_t put_json_char(FILE *f, const unsigned char *p)
+{
+	size_t n;
+
+	switch (*p) {
+	case '"':
+	case '\\':
+		fputc('\\', f);
+		fputc(*p, f);
+		return 1;
+	case '\n':
+		fputs("\\n", f);
+		return 1;
+	case '\t':
+		fputs("\\t", f);
+		return 1;
+	}
+	if (*p < 0x20) {
+		fprintf(f, "\\u%04x", *p);
+		return 1;
+	}
+	/*
+	 * JSON text must be UTF-8: a byte that is not part of a valid
+	 * sequence (an operator's mistyped argument, say) becomes U+FFFD
+	 * instead of breaking every consumer of the output.
+	 */
+	n = utf8_len(p);
+	if (!n) {
+		fputs("\\ufffd", f);
+		return 1;
+	}
+	fwrite(p, 1, n, f);
+	return n;
+}
+
 void print_json_string(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
 
 	fputc('"', f);
-	while (*p) {
-		if (*p == '"' || *p == '\\') {
-			fputc('\\', f);
-			fputc(*p++, f);
-		} else if (*p == '\n') {
-			fputs("\\n", f), p++;
-		} else if (*p == '\t') {
-			fputs("\\t", f), p++;
-		} else if (*p < 0x20) {
-			fprintf(f, "\\u%04x", *p++);
-		} else if ((n = utf8_len(p)) == 0) {
-			fputs("\\ufffd", f), p++;
-		} else {
-			fwrite(p, 1, n, f);
-			p += n;
-		}
-	}
+	while (*p)
+		p += put_json_char(f, p);
 	fputc('"', f);
 }
 
