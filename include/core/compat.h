@@ -21,6 +21,10 @@
 #include <linux/kernel.h>
 #include <asm/byteorder.h>
 #include <asm/unaligned.h>
+#include <linux/math64.h>
+
+/* 64-by-32 division; a plain '/' on u64 does not link on 32-bit kernels. */
+#define agi_div_u64_rem(n, d, rem) div_u64_rem(n, d, rem)
 
 #define agi_get_be16(p) get_unaligned_be16(p)
 #define agi_get_be32(p) get_unaligned_be32(p)
@@ -108,6 +112,12 @@ static inline void agi_put_be64(u64 v, void *p)
 {
 	agi_put_be32(v >> 32, p);
 	agi_put_be32((u32)v, (u8 *)p + 4);
+}
+
+static inline u64 agi_div_u64_rem(u64 n, u32 d, u32 *rem)
+{
+	*rem = (u32)(n % d);
+	return n / d;
 }
 #endif /* __KERNEL__ */
 

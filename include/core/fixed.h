@@ -17,6 +17,10 @@
  * where >> floors (so mul rounds half up) and rhaz rounds half away from
  * zero. Nothing here uses floating point, except the userspace-only decimal
  * parser, which DESIGN.md defines through strtod().
+ *
+ * Formats are validated where they enter (netlink, config) with agi_q_info();
+ * the arithmetic does not check them again, but an invalid format is still
+ * memory-safe: it has the empty range [0, 0], so results in it are 0.
  */
 #ifndef AGISWARM_CORE_FIXED_H
 #define AGISWARM_CORE_FIXED_H
@@ -88,7 +92,8 @@ void agi_q_matvec(const s32 *A, u32 rows, u32 cols, enum agiswarm_qformat fa,
  * @ki: integral gain, in @gain_fmt
  * @kd: derivative gain, in @gain_fmt
  * @lo: lower clamp of the integral and of the output, in @sig_fmt
- * @hi: upper clamp of the integral and of the output, in @sig_fmt
+ * @hi: upper clamp of the integral and of the output, in @sig_fmt; the
+ *	configuration must ensure @lo <= @hi (otherwise the output is @lo)
  * @gain_fmt: format of the gains (Q8.24 by default)
  * @sig_fmt: format of setpoint, feedback, error and output (Q1.31 by default)
  */
@@ -130,8 +135,10 @@ int agi_fixed_selftest(void (*report)(const char *what, s64 got, s64 want));
 /*
  * Userspace only. @text is a decimal number ("0.5", "-1", "1e-3"):
  * raw = round_half_away_from_zero(strtod(text) * 2^f).
- * Returns 0, -EINVAL when @text is not a whole number, or -ERANGE when the
- * value lies outside @fmt and @saturate is false (with @saturate it clamps).
+ * Returns 0, -EINVAL when @text is not entirely a finite number (empty,
+ * blanks around it, trailing garbage, "nan", "inf") or @fmt is not a format,
+ * or -ERANGE when the value lies outside @fmt and @saturate is false (with
+ * @saturate it clamps). *@out is written only on success.
  */
 int agi_q_from_decimal(const char *text, enum agiswarm_qformat fmt,
 		       bool saturate, s32 *out);
@@ -139,7 +146,8 @@ int agi_q_from_decimal(const char *text, enum agiswarm_qformat fmt,
 /*
  * Userspace only. Writes the exact decimal value of @raw in @fmt, with no
  * trailing zeros ("0.5", "-1", "0.0000000004656612873077392578125").
- * Returns the length, or -ENOSPC when @len is too small (64 always fits).
+ * Returns the length, -ENOSPC when @len is too small (64 always fits), or
+ * -EINVAL when @fmt is not a format.
  */
 int agi_q_to_decimal(s32 raw, enum agiswarm_qformat fmt, char *buf, size_t len);
 #endif
