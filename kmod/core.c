@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * The portable core (include/core), compiled into the module: the same
+ * source as userspace uses, so both compute bit-identical results.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/errno.h>
+#include <linux/init.h>
+#include <linux/printk.h>
+
+#include "../include/core/fixed.c"
+#include "../include/core/fixed_selftest.c"
+
+#include "core.h"
+
+static void __init report_fixed_failure(const char *what, s64 got, s64 want)
+{
+	pr_err("fixed-point self-test failed: %s: got %lld, want %lld\n",
+	       what, got, want);
+}
+
+int __init agiswarm_core_init(void)
+{
+	if (!IS_ENABLED(AGISWARM_DEBUG))
+		return 0;
+	if (agi_fixed_selftest(report_fixed_failure)) {
+		pr_err("fixed-point self-tests: FAIL\n");
+		return -ENOTRECOVERABLE;
+	}
+	pr_info("fixed-point self-tests: pass\n");
+	return 0;
+}

@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * agiswarm.ko: the kernel side of the AGISWARM control fabric.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/init.h>
+#include <linux/module.h>
+#include <net/genetlink.h>
+
+#include "core.h"
+#include "netlink.h"
+#include "node.h"
+#include "objects.h"
+
+static int __init agiswarm_mod_init(void)
+{
+	int ret;
+
+	ret = agiswarm_core_init();
+	if (ret)
+		return ret;
+
+	ret = agiswarm_node_init();
+	if (ret)
+		goto err_node;
+
+	/* Last: once the family exists, requests may arrive. */
+	ret = agiswarm_netlink_init();
+	if (ret)
+		goto err_netlink;
+
+	pr_info("version %s loaded\n", AGISWARM_VERSION);
+	return 0;
+
+err_netlink:
+	agiswarm_node_uninit();
+err_node:
+	agiswarm_objects_uninit();
+	return ret;
+}
+
+static void __exit agiswarm_mod_exit(void)
+{
+	agiswarm_netlink_uninit();
+	agiswarm_node_uninit();
+	agiswarm_objects_uninit();
+	pr_info("unloaded\n");
+}
+
+module_init(agiswarm_mod_init);
+module_exit(agiswarm_mod_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("AGISWARM distributed control fabric");
+MODULE_AUTHOR("The AGISWARM authors");
+MODULE_VERSION(AGISWARM_VERSION);
+MODULE_ALIAS_GENL_FAMILY(AGISWARM_GENL_NAME);

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ */
+#ifndef AGISWARM_NODE_H
+#define AGISWARM_NODE_H
+
+#include <linux/mutex.h>
+#include <linux/types.h>
+#include <linux/u64_stats_sync.h>
+#include <net/net_namespace.h>
+
+#include <uapi/linux/agiswarm.h>
+
+/**
+ * struct agiswarm_pcpu_counters - one CPU's share of a node's counters
+ * @syncp: lets 32-bit readers see whole 64-bit values
+ * @cnt: indexed by enum agiswarm_counter; UNSPEC and PAD stay 0
+ */
+struct agiswarm_pcpu_counters {
+	struct u64_stats_sync syncp;
+	u64_stats_t cnt[__AGISWARM_CNT_MAX];
+};
+
+/**
+ * struct agiswarm_node - what one network namespace is in the swarm
+ * @net: the namespace this node lives in (not a reference: the node dies
+ *	with it)
+ * @conf_lock: serialises configuration changes (see DOC: Locking)
+ * @role: an enum agiswarm_role; written under @conf_lock with WRITE_ONCE,
+ *	so that lockless readers (the fast path) may use READ_ONCE
+ * @node_id: this node's id, 0 until set; same rules as @role
+ * @counters: per-CPU counters, summed when read
+ *
+ * Embedded in the namespace's pernet area: it is created when the namespace
+ * (or the module) appears and freed when either goes away.
+ */
+struct agiswarm_node {
+	struct net *net;
+	struct mutex conf_lock;
+	u8 role;
+	u32 node_id;
+	struct agiswarm_pcpu_counters __percpu *counters;
+};
+
+/**
+ * struct agiswarm_node_status - a consistent snapshot of a node
+ * @role: enum agiswarm_role
+ * @node_id: the node's id
+ * @cnt: counter values summed over all CPUs, by enum agiswarm_counter
+ */
+struct agiswarm_node_status {
+	u8 role;
+	u32 node_id;
+	u64 cnt[__AGISWARM_CNT_MAX];
+};
+
+int agiswarm_node_init(void);
+void agiswarm_node_uninit(void);
+
+/* The node of @net; valid while @net is alive and the module loaded. */
+struct agiswarm_node *agiswarm_node_get(const struct net *net);
+
+/* Must be called with node->conf_lock held. */
+void agiswarm_node_set_role(struct agiswarm_node *node, u8 role);
+/* Must be called with node->conf_lock held. */
+void agiswarm_node_set_id(struct agiswarm_node *node, u32 node_id);
+
+/* Takes node->conf_lock: may sleep. */
+void agiswarm_node_read_status(struct agiswarm_node *node,
+			       struct agiswarm_node_status *st);
+
+/* Safe in any context, including hard and soft interrupts. */
+void agiswarm_node_count(struct agiswarm_node *node,
+			 enum agiswarm_counter which, u64 n);
+
+/* "none", "worker", "aggregator", or "?" for a value out of range. */
+const char *agiswarm_node_role_name(u8 role);
+
+#endif /* AGISWARM_NODE_H */
