@@ -1,0 +1,772 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * The "agiswarm" generic netlink family, spoken raw (no agictl): what the
+ * kernel accepts, what it refuses and how it says so (errno, extack text and
+ * offset), who may change a node, and that every namespace is its own node.
+ *
+ * Needs agiswarm.ko loaded and root. Every test runs in a fresh network
+ * namespace of its own (the fixture unshares one), so tests never see each
+ * other's nodes and leave the caller's namespace untouched.
+ */
+
+#include <errno.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/capability.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include <kselftest_harness.h>
+
+#include "uapi/linux/agiswarm.h"
+
+#define BUF_SIZE 8192
+#define FIRST_COUNTER (AGISWARM_CNT_PAD + 1)
+#define CTRL_TB_MAX CTRL_ATTR_MAX
+
+/*
+ * This harness runs the test body even when the fixture setup skipped:
+ * every test starts with this.
+ */
+#define NEED_SETUP() do {					\
+	if (!self->nl.sock)					\
+		SKIP(return, "fixture setup skipped");		\
+} while (0)
+
+/* One generic netlink socket and what it learned about the family. */
+struct nl {
+	struct mnl_socket *sock;
+	uint32_t seq;
+	uint16_t family;
+	uint32_t version;
+	bool has_op[AGISWARM_CMD_MAX + 1];
+	uint32_t op_flags[AGISWARM_CMD_MAX + 1];
+};
+
+/* The outcome of one request. */
+struct reply {
+	int err;		/* from the NLMSG_ERROR: 0 or -errno */
+	char msg[256];		/* extack text, "" when none */
+	long offs;		/* extack offset into the request, -1 when none */
+	int len;		/* length of the data reply in buf, 0 when none */
+	union {
+		struct nlmsghdr nlh;
+		char buf[BUF_SIZE];
+	} data;
+};
+
+/* A decoded GET_STATUS reply. */
+struct status {
+	int role;		/* -1 when absent */
+	long long node_id;	/* -1 when absent */
+};
+
+struct attr_table {
+	const struct nlattr **tb;
+	unsigned int max;
+};
+
+static int table_cb(const struct nlattr *attr, void *data)
+{
+	struct attr_table *t = data;
+	unsigned int type = mnl_attr_get_type(attr);
+
+	if (type <= t->max)
+		t->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static void attrs_of(const struct nlattr *nest, const struct nlattr **tb,
+		     unsigned int max)
+{
+	struct attr_table t = { tb, max };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	mnl_attr_parse_nested(nest, table_cb, &t);
+}
+
+static void reply_attrs(const struct reply *r, const struct nlattr **tb,
+			unsigned int max)
+{
+	struct attr_table t = { tb, max };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	if (r->len)
+		mnl_attr_parse(&r->data.nlh, GENL_HDRLEN, table_cb, &t);
+}
+
+static int extack_cb(const struct nlattr *attr, void *data)
+{
+	struct reply *r = data;
+
+	switch (mnl_attr_get_type(attr)) {
+	case NLMSGERR_ATTR_MSG:
+		snprintf(r->msg, sizeof(r->msg), "%s", mnl_attr_get_str(attr));
+		break;
+	case NLMSGERR_ATTR_OFFS:
+		r->offs = mnl_attr_get_u32(attr);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static void parse_error(const struct nlmsghdr *nlh, struct reply *r)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t off = sizeof(*e);
+
+	r->err = e->error;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	/* The TLVs follow the echoed request, unless it was capped. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	mnl_attr_parse(nlh, off, extack_cb, r);
+}
+
+/* Sends @req and collects its reply and ACK. Returns 0 or -errno. */
+static int transact(struct nl *nl, struct nlmsghdr *req, struct reply *r)
+{
+	char buf[BUF_SIZE] __attribute__((aligned(8)));
+
+	memset(r, 0, sizeof(*r));
+	r->offs = -1;
+	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		const struct nlmsghdr *nlh = (void *)buf;
+		int n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+
+		if (n < 0)
+			return -errno;
+		for (; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
+			if (nlh->nlmsg_seq != req->nlmsg_seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				parse_error(nlh, r);
+				return 0;
+			}
+			if (nlh->nlmsg_len <= sizeof(r->data)) {
+				memcpy(r->data.buf, nlh, nlh->nlmsg_len);
+				r->len = nlh->nlmsg_len;
+			}
+		}
+	}
+}
+
+static struct nlmsghdr *request(struct nl *nl, char *buf, uint16_t type,
+				uint8_t cmd, uint8_t version)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++nl->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = version;
+	return nlh;
+}
+
+static struct nlmsghdr *agi_request(struct nl *nl, char *buf, uint8_t cmd)
+{
+	return request(nl, buf, nl->family, cmd, AGISWARM_GENL_VERSION);
+}
+
+static void learn_ops(struct nl *nl, const struct nlattr *ops)
+{
+	const struct nlattr *op;
+
+	mnl_attr_for_each_nested(op, ops) {
+		const struct nlattr *tb[CTRL_ATTR_OP_MAX + 1];
+		uint32_t id;
+
+		attrs_of(op, tb, CTRL_ATTR_OP_MAX);
+		if (!tb[CTRL_ATTR_OP_ID])
+			continue;
+		id = mnl_attr_get_u32(tb[CTRL_ATTR_OP_ID]);
+		if (id > AGISWARM_CMD_MAX)
+			continue;
+		nl->has_op[id] = true;
+		if (tb[CTRL_ATTR_OP_FLAGS])
+			nl->op_flags[id] = mnl_attr_get_u32(tb[CTRL_ATTR_OP_FLAGS]);
+	}
+}
+
+/* Asks the controller about "agiswarm". Returns 0, or the failing errno. */
+static int resolve(struct nl *nl)
+{
+	const struct nlattr *tb[CTRL_TB_MAX + 1];
+	char buf[BUF_SIZE] __attribute__((aligned(8)));
+	static struct reply r;
+	struct nlmsghdr *req;
+	int err;
+
+	req = request(nl, buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
+	mnl_attr_put_strz(req, CTRL_ATTR_FAMILY_NAME, AGISWARM_GENL_NAME);
+	err = transact(nl, req, &r);
+	if (err)
+		return err;
+	if (r.err)
+		return r.err;
+	reply_attrs(&r, tb, CTRL_TB_MAX);
+	if (!tb[CTRL_ATTR_FAMILY_ID] || !tb[CTRL_ATTR_VERSION])
+		return -EPROTO;
+	nl->family = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	nl->version = mnl_attr_get_u32(tb[CTRL_ATTR_VERSION]);
+	if (tb[CTRL_ATTR_OPS])
+		learn_ops(nl, tb[CTRL_ATTR_OPS]);
+	return 0;
+}
+
+static void nl_close(struct nl *nl)
+{
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	nl->sock = NULL;
+}
+
+/* Opens a socket in the caller's namespace. Returns 0 or -errno. */
+static int nl_open(struct nl *nl)
+{
+	int one = 1;
+	int err;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->sock = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl->sock)
+		return -errno;
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0 ||
+	    mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one,
+				  sizeof(one)) < 0) {
+		err = -errno;
+		mnl_socket_close(nl->sock);
+		nl->sock = NULL;
+		return err;
+	}
+	err = resolve(nl);
+	if (err)
+		nl_close(nl);
+	return err;
+}
+
+/* GET_STATUS. Returns the request's errno (0 = a reply was decoded). */
+static int get_status(struct nl *nl, struct status *st, struct reply *r)
+{
+	const struct nlattr *tb[AGISWARM_A_MAX + 1];
+	char buf[BUF_SIZE] __attribute__((aligned(8)));
+	int err;
+
+	st->role = -1;
+	st->node_id = -1;
+	err = transact(nl, agi_request(nl, buf, AGISWARM_CMD_GET_STATUS), r);
+	if (err)
+		return err;
+	if (r->err)
+		return r->err;
+	reply_attrs(r, tb, AGISWARM_A_MAX);
+	if (tb[AGISWARM_A_ROLE])
+		st->role = mnl_attr_get_u8(tb[AGISWARM_A_ROLE]);
+	if (tb[AGISWARM_A_NODE_ID])
+		st->node_id = mnl_attr_get_u32(tb[AGISWARM_A_NODE_ID]);
+	return 0;
+}
+
+/* SET_NODE; a negative @role or @node_id leaves that attribute out. */
+static int set_node(struct nl *nl, int role, long long node_id,
+		    struct reply *r)
+{
+	char buf[BUF_SIZE] __attribute__((aligned(8)));
+	struct nlmsghdr *req = agi_request(nl, buf, AGISWARM_CMD_SET_NODE);
+	int err;
+
+	if (role >= 0)
+		mnl_attr_put_u8(req, AGISWARM_A_ROLE, role);
+	if (node_id >= 0)
+		mnl_attr_put_u32(req, AGISWARM_A_NODE_ID, node_id);
+	err = transact(nl, req, r);
+	return err ? err : r->err;
+}
+
+/* Drops CAP_NET_ADMIN from the effective and permitted sets. */
+static int drop_net_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	data[CAP_TO_INDEX(CAP_NET_ADMIN)].effective &= ~CAP_TO_MASK(CAP_NET_ADMIN);
+	data[CAP_TO_INDEX(CAP_NET_ADMIN)].permitted &= ~CAP_TO_MASK(CAP_NET_ADMIN);
+	if (syscall(SYS_capset, &hdr, data))
+		return -errno;
+	return 0;
+}
+
+/*
+ * What a forked child saw. Children cannot use the harness's asserts (those
+ * belong to the test process), so they record errnos here and the parent
+ * asserts on them.
+ */
+struct child_report {
+	int setup_err;		/* unshare/open/capset failure, 0 if none */
+	int set_err;
+	int status_err;
+	struct status seen;
+};
+
+static struct child_report *report_map(void)
+{
+	void *p = mmap(NULL, sizeof(struct child_report),
+		       PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+		       -1, 0);
+
+	return p == MAP_FAILED ? NULL : p;
+}
+
+/* Runs @fn in a child; returns its exit status (-1 if it did not exit). */
+static int run_child(void (*fn)(struct child_report *), struct child_report *rep)
+{
+	int wstatus;
+	pid_t pid;
+
+	memset(rep, 0, sizeof(*rep));
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		fn(rep);
+		_exit(0);
+	}
+	if (waitpid(pid, &wstatus, 0) != pid || !WIFEXITED(wstatus))
+		return -1;
+	return WEXITSTATUS(wstatus);
+}
+
+/* ---------------------------------------------------------------------- */
+
+FIXTURE(genl) {
+	struct nl nl;
+	struct reply r;
+};
+
+FIXTURE_SETUP(genl)
+{
+	int err;
+
+	if (unshare(CLONE_NEWNET))
+		SKIP(return, "unshare(CLONE_NEWNET): %s (not root?)",
+		     strerror(errno));
+	err = nl_open(&self->nl);
+	if (err == -ENOENT)
+		SKIP(return, "family \"agiswarm\" not found: module not loaded?");
+	ASSERT_EQ(0, err) TH_LOG("netlink setup: %s", strerror(-err));
+}
+
+FIXTURE_TEARDOWN(genl)
+{
+	nl_close(&self->nl);
+}
+
+/* The family exists with version 1 and says which commands are admin. */
+TEST_F(genl, family_resolves)
+{
+	uint32_t admin = GENL_ADMIN_PERM | GENL_UNS_ADMIN_PERM;
+
+	NEED_SETUP();
+	ASSERT_NE(0, self->nl.family);
+	ASSERT_EQ(AGISWARM_GENL_VERSION, self->nl.version);
+	ASSERT_TRUE(self->nl.has_op[AGISWARM_CMD_GET_STATUS]);
+	ASSERT_TRUE(self->nl.has_op[AGISWARM_CMD_SET_NODE]);
+	/* Anyone may read the status; only a namespace admin may change it. */
+	EXPECT_EQ(0, self->nl.op_flags[AGISWARM_CMD_GET_STATUS] & admin);
+	EXPECT_EQ(GENL_UNS_ADMIN_PERM,
+		  self->nl.op_flags[AGISWARM_CMD_SET_NODE] & admin);
+}
+
+/* Every attribute of the reply has the documented type and length. */
+TEST_F(genl, status_attributes)
+{
+	const struct nlattr *tb[AGISWARM_A_MAX + 1];
+	bool seen[AGISWARM_CNT_MAX + 1] = { false };
+	const struct nlattr *cnt;
+	struct status st;
+	const char *version;
+	int i;
+
+	NEED_SETUP();
+	ASSERT_EQ(0, get_status(&self->nl, &st, &self->r));
+	reply_attrs(&self->r, tb, AGISWARM_A_MAX);
+
+	ASSERT_NE(NULL, tb[AGISWARM_A_VERSION]);
+	ASSERT_EQ(0, mnl_attr_validate(tb[AGISWARM_A_VERSION], MNL_TYPE_NUL_STRING));
+	version = mnl_attr_get_str(tb[AGISWARM_A_VERSION]);
+	ASSERT_LT(0, strlen(version));
+#ifdef AGISWARM_VERSION
+	EXPECT_STREQ(AGISWARM_VERSION, version);
+#endif
+
+	/* A node is born with no role and id 0. */
+	ASSERT_NE(NULL, tb[AGISWARM_A_ROLE]);
+	ASSERT_EQ(0, mnl_attr_validate(tb[AGISWARM_A_ROLE], MNL_TYPE_U8));
+	EXPECT_EQ(AGISWARM_ROLE_NONE, mnl_attr_get_u8(tb[AGISWARM_A_ROLE]));
+	ASSERT_NE(NULL, tb[AGISWARM_A_NODE_ID]);
+	ASSERT_EQ(0, mnl_attr_validate(tb[AGISWARM_A_NODE_ID], MNL_TYPE_U32));
+	EXPECT_EQ(0, mnl_attr_get_u32(tb[AGISWARM_A_NODE_ID]));
+
+	ASSERT_NE(NULL, tb[AGISWARM_A_COUNTERS]);
+	ASSERT_EQ(0, mnl_attr_validate(tb[AGISWARM_A_COUNTERS], MNL_TYPE_NESTED));
+	mnl_attr_for_each_nested(cnt, tb[AGISWARM_A_COUNTERS]) {
+		unsigned int type = mnl_attr_get_type(cnt);
+
+		if (type == AGISWARM_CNT_PAD)
+			continue;
+		ASSERT_LE(FIRST_COUNTER, type);
+		ASSERT_GE(AGISWARM_CNT_MAX, type);
+		ASSERT_FALSE(seen[type]) TH_LOG("counter %u twice", type);
+		seen[type] = true;
+		ASSERT_EQ(0, mnl_attr_validate(cnt, MNL_TYPE_U64));
+		/* Nothing was ever sent to this brand-new namespace. */
+		EXPECT_EQ(0, mnl_attr_get_u64(cnt)) TH_LOG("counter %u", type);
+	}
+	for (i = FIRST_COUNTER; i <= AGISWARM_CNT_MAX; i++)
+		EXPECT_TRUE(seen[i]) TH_LOG("counter %d missing", i);
+}
+
+/* What is set is what status shows; an absent attribute keeps its value. */
+TEST_F(genl, set_node_round_trip)
+{
+	struct status st;
+
+	NEED_SETUP();
+	ASSERT_EQ(0, set_node(&self->nl, AGISWARM_ROLE_WORKER, 7, &self->r));
+	ASSERT_EQ(0, get_status(&self->nl, &st, &self->r));
+	EXPECT_EQ(AGISWARM_ROLE_WORKER, st.role);
+	EXPECT_EQ(7, st.node_id);
+
+	ASSERT_EQ(0, set_node(&self->nl, -1, 0xfffffffeLL, &self->r));
+	ASSERT_EQ(0, get_status(&self->nl, &st, &self->r));
+	EXPECT_EQ(AGISWARM_ROLE_WORKER, st.role);
+	EXPECT_EQ(0xfffffffeLL, st.node_id);
+
+	ASSERT_EQ(0, set_node(&self->nl, AGISWARM_ROLE_AGGREGATOR, -1, &self->r));
+	ASSERT_EQ(0, get_status(&self->nl, &st, &self->r));
+	EXPECT_EQ(AGISWARM_ROLE_AGGREGATOR, st.role);
+	EXPECT_EQ(0xfffffffeLL, st.node_id);
+}
+
+/* A request without attributes is refused, so a typo never passes. */
+TEST_F(genl, nothing_to_set)
+{
+	NEED_SETUP();
+	ASSERT_EQ(-EINVAL, set_node(&self->nl, -1, -1, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.msg, "nothing to set"))
+		TH_LOG("extack: \"%s\"", self->r.msg);
+}
+
+/* GET_STATUS takes no attribute, and says so rather than ignoring it. */
+TEST_F(genl, status_refuses_attributes)
+{
+	char buf[BUF_SIZE] __attribute__((aligned(8)));
+	struct nlmsghdr *req;
+
+	NEED_SETUP();
+	req = agi_request(&self->nl, buf, AGISWARM_CMD_GET_STATUS);
+	mnl_attr_put_u32(req, AGISWARM_A_NODE_ID, 1);
+	ASSERT_EQ(0, transact(&self->nl, req, &self->r));
+	EXPECT_EQ(-EINVAL, self->r.err);
+}
+
+TEST_F(genl, unknown_command)
+{
+	char buf[BUF_SIZE] __attribute__((aligned(8)));
+
+	NEED_SETUP();
+	ASSERT_EQ(0, transact(&self->nl, agi_request(&self->nl, buf, 99),
+			      &self->r));
+	EXPECT_EQ(-EOPNOTSUPP, self->r.err);
+	ASSERT_EQ(0, transact(&self->nl,
+			      agi_request(&self->nl, buf, AGISWARM_CMD_UNSPEC),
+			      &self->r));
+	EXPECT_EQ(-EOPNOTSUPP, self->r.err);
+}
+
+/* The reserved genl header byte is checked, so it can get a meaning later. */
+TEST_F(genl, reserved_header_checked)
+{
+	char buf[BUF_SIZE] __attribute__((aligned(8)));
+	struct nlmsghdr *req;
+	struct genlmsghdr *g;
+
+	NEED_SETUP();
+	req = agi_request(&self->nl, buf, AGISWARM_CMD_GET_STATUS);
+	g = mnl_nlmsg_get_payload(req);
+	g->reserved = 1;
+	ASSERT_EQ(0, transact(&self->nl, req, &self->r));
+	EXPECT_EQ(-EINVAL, self->r.err);
+}
+
+static void unprivileged_child(struct child_report *rep)
+{
+	struct reply *r = malloc(sizeof(*r));
+	struct nl nl;
+
+	rep->setup_err = r ? drop_net_admin() : -ENOMEM;
+	if (rep->setup_err)
+		return;
+	/* A socket opened before and one opened after the drop. */
+	rep->setup_err = nl_open(&nl);
+	if (rep->setup_err)
+		return;
+	rep->set_err = set_node(&nl, AGISWARM_ROLE_WORKER, 3, r);
+	rep->status_err = get_status(&nl, &rep->seen, r);
+	nl_close(&nl);
+	free(r);
+}
+
+/* Without CAP_NET_ADMIN a node can be read but not changed. */
+TEST_F(genl, set_needs_net_admin)
+{
+	struct child_report *rep;
+	struct status st;
+
+	NEED_SETUP();
+	rep = report_map();
+	ASSERT_NE(NULL, rep);
+	ASSERT_EQ(0, set_node(&self->nl, AGISWARM_ROLE_AGGREGATOR, 1, &self->r));
+	ASSERT_EQ(0, run_child(unprivileged_child, rep));
+	ASSERT_EQ(0, rep->setup_err) TH_LOG("%s", strerror(-rep->setup_err));
+	EXPECT_EQ(-EPERM, rep->set_err);
+	EXPECT_EQ(0, rep->status_err);
+	EXPECT_EQ(AGISWARM_ROLE_AGGREGATOR, rep->seen.role);
+	EXPECT_EQ(1, rep->seen.node_id);
+
+	/* And the refused request changed nothing. */
+	ASSERT_EQ(0, get_status(&self->nl, &st, &self->r));
+	EXPECT_EQ(AGISWARM_ROLE_AGGREGATOR, st.role);
+	EXPECT_EQ(1, st.node_id);
+	munmap(rep, sizeof(*rep));
+}
+
+static void fresh_netns_child(struct child_report *rep)
+{
+	struct reply *r = malloc(sizeof(*r));
+	struct nl nl;
+
+	if (!r || unshare(CLONE_NEWNET)) {
+		rep->setup_err = -errno;
+		return;
+	}
+	rep->setup_err = nl_open(&nl);
+	if (rep->setup_err)
+		return;
+	rep->status_err = get_status(&nl, &rep->seen, r);
+	rep->set_err = set_node(&nl, AGISWARM_ROLE_WORKER, 42, r);
+	nl_close(&nl);
+	free(r);
+}
+
+/* A new namespace is a new node; changing it leaves the others alone. */
+TEST_F(genl, fresh_namespace_is_independent)
+{
+	struct child_report *rep;
+	struct status st;
+
+	NEED_SETUP();
+	rep = report_map();
+	ASSERT_NE(NULL, rep);
+	ASSERT_EQ(0, set_node(&self->nl, AGISWARM_ROLE_AGGREGATOR, 5, &self->r));
+	ASSERT_EQ(0, run_child(fresh_netns_child, rep));
+	ASSERT_EQ(0, rep->setup_err) TH_LOG("%s", strerror(-rep->setup_err));
+	EXPECT_EQ(0, rep->status_err);
+	EXPECT_EQ(AGISWARM_ROLE_NONE, rep->seen.role);
+	EXPECT_EQ(0, rep->seen.node_id);
+	EXPECT_EQ(0, rep->set_err);
+
+	ASSERT_EQ(0, get_status(&self->nl, &st, &self->r));
+	EXPECT_EQ(AGISWARM_ROLE_AGGREGATOR, st.role);
+	EXPECT_EQ(5, st.node_id);
+	munmap(rep, sizeof(*rep));
+}
+
+/* Becomes "nobody": no capability left in the initial user namespace. */
+static int become_nobody(void)
+{
+	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+		return -errno;
+	return 0;
+}
+
+static void userns_owner_child(struct child_report *rep)
+{
+	struct reply *r = malloc(sizeof(*r));
+	struct nl nl;
+
+	if (!r || become_nobody() || unshare(CLONE_NEWUSER | CLONE_NEWNET)) {
+		rep->setup_err = -errno;
+		return;
+	}
+	rep->setup_err = nl_open(&nl);
+	if (rep->setup_err)
+		return;
+	rep->set_err = set_node(&nl, AGISWARM_ROLE_WORKER, 11, r);
+	rep->status_err = get_status(&nl, &rep->seen, r);
+	nl_close(&nl);
+	free(r);
+}
+
+static void userns_intruder_child(struct child_report *rep)
+{
+	struct reply *r = malloc(sizeof(*r));
+	struct nl nl;
+
+	/* Full capabilities, but in a user namespace that owns no netns. */
+	if (!r || become_nobody() || unshare(CLONE_NEWUSER)) {
+		rep->setup_err = -errno;
+		return;
+	}
+	rep->setup_err = nl_open(&nl);
+	if (rep->setup_err)
+		return;
+	rep->set_err = set_node(&nl, AGISWARM_ROLE_WORKER, 11, r);
+	nl_close(&nl);
+	free(r);
+}
+
+/*
+ * GENL_UNS_ADMIN_PERM: an unprivileged user who creates a user and a
+ * network namespace runs that node, but no one else's.
+ */
+TEST_F(genl, namespace_admin_owns_only_its_node)
+{
+	struct child_report *rep;
+	struct status st;
+
+	NEED_SETUP();
+	rep = report_map();
+	ASSERT_NE(NULL, rep);
+	ASSERT_EQ(0, run_child(userns_owner_child, rep));
+	if (rep->setup_err == -EPERM || rep->setup_err == -EINVAL ||
+	    rep->setup_err == -ENOSPC)
+		SKIP(return, "no unprivileged user namespaces: %s",
+		     strerror(-rep->setup_err));
+	ASSERT_EQ(0, rep->setup_err) TH_LOG("%s", strerror(-rep->setup_err));
+	EXPECT_EQ(0, rep->set_err);
+	EXPECT_EQ(0, rep->status_err);
+	EXPECT_EQ(AGISWARM_ROLE_WORKER, rep->seen.role);
+	EXPECT_EQ(11, rep->seen.node_id);
+
+	ASSERT_EQ(0, run_child(userns_intruder_child, rep));
+	ASSERT_EQ(0, rep->setup_err) TH_LOG("%s", strerror(-rep->setup_err));
+	EXPECT_EQ(-EPERM, rep->set_err);
+
+	ASSERT_EQ(0, get_status(&self->nl, &st, &self->r));
+	EXPECT_EQ(AGISWARM_ROLE_NONE, st.role);
+	EXPECT_EQ(0, st.node_id);
+	munmap(rep, sizeof(*rep));
+}
+
+/* ---------------------------------------------------------------------- */
+
+/*
+ * Malformed SET_NODE requests. Each carries a valid NODE_ID first and then
+ * one bad attribute: the request must fail as a whole with -EINVAL, point
+ * at the bad attribute, explain itself, and change nothing.
+ */
+FIXTURE(bad_set) {
+	struct nl nl;
+	struct reply r;
+};
+
+FIXTURE_VARIANT(bad_set) {
+	uint16_t type;
+	uint16_t len;
+	uint32_t value;
+};
+
+/* ROLE is a u8: four bytes are a wrong length, not a bigger role. */
+FIXTURE_VARIANT_ADD(bad_set, role_as_u32) {
+	.type = AGISWARM_A_ROLE, .len = 4, .value = AGISWARM_ROLE_WORKER,
+};
+
+FIXTURE_VARIANT_ADD(bad_set, role_out_of_range) {
+	.type = AGISWARM_A_ROLE, .len = 1, .value = 99,
+};
+
+FIXTURE_VARIANT_ADD(bad_set, role_past_max) {
+	.type = AGISWARM_A_ROLE, .len = 1, .value = AGISWARM_ROLE_MAX + 1,
+};
+
+FIXTURE_VARIANT_ADD(bad_set, node_id_as_u8) {
+	.type = AGISWARM_A_NODE_ID, .len = 1, .value = 3,
+};
+
+FIXTURE_VARIANT_ADD(bad_set, unknown_attribute) {
+	.type = 200, .len = 4, .value = 1,
+};
+
+/* VERSION exists, but is read-only: SET_NODE has no use for it. */
+FIXTURE_VARIANT_ADD(bad_set, read_only_attribute) {
+	.type = AGISWARM_A_VERSION, .len = 4, .value = 0x302e31,
+};
+
+FIXTURE_SETUP(bad_set)
+{
+	int err;
+
+	if (unshare(CLONE_NEWNET))
+		SKIP(return, "unshare(CLONE_NEWNET): %s (not root?)",
+		     strerror(errno));
+	err = nl_open(&self->nl);
+	if (err == -ENOENT)
+		SKIP(return, "family \"agiswarm\" not found: module not loaded?");
+	ASSERT_EQ(0, err) TH_LOG("netlink setup: %s", strerror(-err));
+}
+
+FIXTURE_TEARDOWN(bad_set)
+{
+	nl_close(&self->nl);
+}
+
+TEST_F(bad_set, refused_with_extack)
+{
+	char buf[BUF_SIZE] __attribute__((aligned(8)));
+	struct nlmsghdr *req;
+	struct nlattr *bad;
+	struct status st;
+	long bad_offs;
+
+	NEED_SETUP();
+	req = agi_request(&self->nl, buf, AGISWARM_CMD_SET_NODE);
+	mnl_attr_put_u32(req, AGISWARM_A_NODE_ID, 77);
+	bad = mnl_nlmsg_get_payload_tail(req);
+	bad_offs = (char *)bad - (char *)req;
+	mnl_attr_put(req, variant->type, variant->len, &variant->value);
+
+	ASSERT_EQ(0, transact(&self->nl, req, &self->r));
+	EXPECT_EQ(-EINVAL, self->r.err);
+	EXPECT_NE(0, strlen(self->r.msg)) TH_LOG("no extack message");
+	EXPECT_EQ(bad_offs, self->r.offs) TH_LOG("extack: \"%s\"", self->r.msg);
+
+	ASSERT_EQ(0, get_status(&self->nl, &st, &self->r));
+	EXPECT_EQ(AGISWARM_ROLE_NONE, st.role);
+	EXPECT_EQ(0, st.node_id);
+}
+
+TEST_HARNESS_MAIN
