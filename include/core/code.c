@@ -12,10 +12,11 @@
 #define CODE_MAX_DRAWS 64
 
 struct code_pending {
-	u64 set[AGI_CODE_SET_WORDS];	/* S_j; during decode, its unknowns */
-	struct agi_i128 value;		/* the result; during decode, residual */
+	u64 set[AGI_CODE_SET_WORDS];	/* S_j */
+	u64 left[AGI_CODE_SET_WORDS];	/* its unknowns, during decode */
+	struct agi_i128 value;		/* the worker's result */
 	u16 j;
-	u16 degree;			/* unknowns left, during decode */
+	u16 degree;			/* |left| */
 };
 
 /**
@@ -28,14 +29,16 @@ struct code_pending {
  * @stats: this cycle's counters
  * @received: coded rows received this cycle
  * @known: columns whose z is known
- * @gf2: basis of the kept parity rows with the known columns projected out;
- *	rank(received) = n_known + gf2.rank until the decode runs
+ * @gf2: basis of the kept parity rows in the quotient by the known columns
+ *	(their bits are ignored, not cleared); rank(received) = n_known +
+ *	gf2.rank until the decode runs
  * @z: [m] decoded values (valid for known columns)
  * @pending: [m] kept parity rows, in arrival order
  * @lu: [m * m] LU factors mod 2^64 of the elimination, k x k in use
  * @inv: [m] inverse of each pivot mod 2^64
  * @x: [m] right-hand side and solution of one triangular solve
  * @col_of: [m] column of each eliminated position
+ * @pos_of: [m] eliminated position of each column
  * @row_of: [m] pending row of each pivot
  * @queue: [m] rows waiting to be peeled
  */
@@ -55,6 +58,7 @@ struct agi_code_decoder {
 	u64 *inv;
 	u64 *x;
 	u16 *col_of;
+	u16 *pos_of;
 	u16 *row_of;
 	u16 *queue;
 };
@@ -94,14 +98,17 @@ static void bit_clear(u64 *set, u32 i)
 	set[i / 64] &= ~(1ULL << (i % 64));
 }
 
-/* Lowest set bit of a bitset, or -1 when it is empty. */
-static int bit_lowest(const u64 *set, u32 words)
+/* Lowest set bit of @set outside @ignore (may be NULL), or -1. */
+static int bit_lowest(const u64 *set, const u64 *ignore, u32 words)
 {
 	u32 w;
+	u64 v;
 
-	for (w = 0; w < words; w++)
-		if (set[w])
-			return (int)(w * 64 + ctz64(set[w]));
+	for (w = 0; w < words; w++) {
+		v = ignore ? set[w] & ~ignore[w] : set[w];
+		if (v)
+			return (int)(w * 64 + ctz64(v));
+	}
 	return -1;
 }
 
@@ -210,20 +217,24 @@ static void gf2_reset(struct agi_code_gf2 *g, u32 words)
 	g->words = words;
 }
 
-/* Adds @v (clobbered) to the basis; true when the rank grew. */
-static bool gf2_insert(struct agi_code_gf2 *g, u64 *v)
+/*
+ * Adds @v (clobbered) to the basis of the quotient by the columns in
+ * @ignore (may be NULL); true when the rank grew. Invariant: row[p] has bit
+ * p and no bit below p outside @ignore.
+ */
+static bool gf2_insert(struct agi_code_gf2 *g, u64 *v, const u64 *ignore)
 {
 	u32 w;
 	int c;
 
-	while ((c = bit_lowest(v, g->words)) >= 0) {
+	while ((c = bit_lowest(v, ignore, g->words)) >= 0) {
 		if (!bit_test(g->has_pivot, c)) {
 			memcpy(g->row[c], v, g->words * sizeof(u64));
 			bit_set(g->has_pivot, c);
 			g->rank++;
 			return true;
 		}
-		/* Pivots are lowest bits: this clears bit c and nothing below. */
+		/* Clears bit c and sets nothing below it outside @ignore. */
 		for (w = 0; w < g->words; w++)
 			v[w] ^= g->row[c][w];
 	}
@@ -231,31 +242,20 @@ static bool gf2_insert(struct agi_code_gf2 *g, u64 *v)
 }
 
 /*
- * Column @c became known: quotient the basis by e_c. Only rows pivoted at
- * or below @c can hold bit c, and only the one pivoted at @c moves.
+ * Column @c was just added to @ignore: quotient the basis by e_c. Every
+ * other row keeps its pivot; the one pivoted at @c is inserted again (and
+ * the rank drops when it was e_c plus a combination of the others).
  */
-static void gf2_project_out(struct agi_code_gf2 *g, u32 c)
+static void gf2_project_out(struct agi_code_gf2 *g, u32 c, const u64 *ignore)
 {
 	u64 v[AGI_CODE_SET_WORDS];
-	u32 w, b;
 
-	for (w = 0; w <= c / 64; w++) {
-		u64 pivots = g->has_pivot[w];
-
-		while (pivots) {
-			b = w * 64 + ctz64(pivots);
-			pivots &= pivots - 1;
-			if (b > c)
-				break;
-			bit_clear(g->row[b], c);
-		}
-	}
 	if (!bit_test(g->has_pivot, c))
 		return;
 	memcpy(v, g->row[c], g->words * sizeof(u64));
 	bit_clear(g->has_pivot, c);
 	g->rank--;
-	gf2_insert(g, v);
+	gf2_insert(g, v, ignore);
 }
 
 u32 agi_code_rank(const struct agi_code *code, const u16 *rows, u32 n_rows,
@@ -267,7 +267,7 @@ u32 agi_code_rank(const struct agi_code *code, const u16 *rows, u32 n_rows,
 	gf2_reset(scratch, code_words(code->m));
 	for (r = 0; r < n_rows && scratch->rank < code->m; r++)
 		if (agi_code_row_set(code, rows[r], v) > 0)
-			gf2_insert(scratch, v);
+			gf2_insert(scratch, v, NULL);
 	return scratch->rank;
 }
 
@@ -278,7 +278,7 @@ static bool code_survivors_decode(const struct agi_code *code,
 {
 	u64 known[AGI_CODE_SET_WORDS] = { 0 };
 	u64 v[AGI_CODE_SET_WORDS];
-	u32 j, w, n_known = 0;
+	u32 j, n_known = 0;
 
 	for (j = 0; j < code->m; j++) {
 		if (worker_of_row[j] >= n_workers || (lost >> worker_of_row[j]) & 1)
@@ -291,9 +291,7 @@ static bool code_survivors_decode(const struct agi_code *code,
 		if (worker_of_row[j] >= n_workers || (lost >> worker_of_row[j]) & 1)
 			continue;
 		agi_code_row_set(code, j, v);
-		for (w = 0; w < g->words; w++)
-			v[w] &= ~known[w];
-		gf2_insert(g, v);
+		gf2_insert(g, v, known);
 	}
 	return n_known + g->rank == code->m;
 }
@@ -333,7 +331,7 @@ size_t agi_code_decoder_size(const struct agi_code *code)
 	return align8(sizeof(struct agi_code_decoder)) +
 	       m * sizeof(struct agi_i128) + m * sizeof(struct code_pending) +
 	       m * m * sizeof(u64) + 2 * m * sizeof(u64) +
-	       align8(3 * m * sizeof(u16));
+	       align8(4 * m * sizeof(u16));
 }
 
 struct agi_code_decoder *agi_code_decoder_init(void *mem, size_t size,
@@ -359,7 +357,8 @@ struct agi_code_decoder *agi_code_decoder_init(void *mem, size_t size,
 	dec->x = (u64 *)p;
 	p += m * sizeof(u64);
 	dec->col_of = (u16 *)p;
-	dec->row_of = dec->col_of + m;
+	dec->pos_of = dec->col_of + m;
+	dec->row_of = dec->pos_of + m;
 	dec->queue = dec->row_of + m;
 	agi_code_decoder_reset(dec);
 	return dec;
@@ -408,8 +407,8 @@ static void code_learn(struct agi_code_decoder *dec, u32 c,
 
 /* --- decoder: the one-off solve once the rank is full ------------------ */
 
-/* Subtract the known z from every kept row; queue rows with one unknown. */
-static u32 code_substitute(struct agi_code_decoder *dec)
+/* The unknowns of every kept row; queue the rows with one unknown. */
+static u32 code_find_unknowns(struct agi_code_decoder *dec)
 {
 	u32 r, w, tail = 0;
 
@@ -418,21 +417,38 @@ static u32 code_substitute(struct agi_code_decoder *dec)
 
 		p->degree = 0;
 		for (w = 0; w < dec->words; w++) {
-			u64 hit = p->set[w] & dec->known[w];
-
-			p->set[w] &= ~dec->known[w];
-			p->degree += popcount64(p->set[w]);
-			while (hit) {
-				u32 c = w * 64 + ctz64(hit);
-
-				hit &= hit - 1;
-				p->value = agi_i128_sub(p->value, dec->z[c]);
-			}
+			p->left[w] = p->set[w] & ~dec->known[w];
+			p->degree += popcount64(p->left[w]);
 		}
 		if (p->degree == 1)
 			dec->queue[tail++] = r;
 	}
 	return tail;
+}
+
+/*
+ * The result of @p minus the z of its known source rows. Only the rows a
+ * decode uses pay for this, not every kept row.
+ */
+static struct agi_i128 code_residual(const struct agi_code_decoder *dec,
+				     const struct code_pending *p)
+{
+	struct agi_i128 sum = { 0, 0 };
+	u32 w;
+
+	for (w = 0; w < dec->words; w++) {
+		const struct agi_i128 *zw = dec->z + w * 64;
+		u64 bits = p->set[w] & dec->known[w];
+
+		while (bits) {
+			const struct agi_i128 *zc = zw + ctz64(bits);
+
+			bits &= bits - 1;
+			sum.lo += zc->lo;
+			sum.hi += zc->hi + (sum.lo < zc->lo);
+		}
+	}
+	return agi_i128_sub(p->value, sum);
 }
 
 /* A row with one unknown left determines it; propagate to the others. */
@@ -445,16 +461,15 @@ static void code_peel(struct agi_code_decoder *dec, u32 tail)
 
 		if (p->degree != 1)
 			continue;	/* its unknown was peeled meanwhile */
-		c = (u32)bit_lowest(p->set, dec->words);
-		code_learn(dec, c, p->value);
+		c = (u32)bit_lowest(p->left, NULL, dec->words);
+		code_learn(dec, c, code_residual(dec, p));
 		dec->stats.peeled++;
 		for (r = 0; r < dec->n_pending; r++) {
 			struct code_pending *q = &dec->pending[r];
 
-			if (!bit_test(q->set, c))
+			if (!bit_test(q->left, c))
 				continue;
-			bit_clear(q->set, c);
-			q->value = agi_i128_sub(q->value, dec->z[c]);
+			bit_clear(q->left, c);
 			if (--q->degree == 1)
 				dec->queue[tail++] = r;
 		}
@@ -525,7 +540,7 @@ static u32 code_factor(struct agi_code_decoder *dec, u32 k)
 		if (!p->degree)
 			continue;
 		for (t = 0; t < k; t++)
-			row[t] = bit_test(p->set, dec->col_of[t]);
+			row[t] = bit_test(p->left, dec->col_of[t]);
 		code_reduce(dec, row, k, rank);
 		for (s = rank; s < k && !(row[s] & 1); s++)
 			;
@@ -568,38 +583,45 @@ static void code_solve(const struct agi_code_decoder *dec, u32 k)
  */
 static int code_eliminate(struct agi_code_decoder *dec)
 {
-	u32 k = dec->code.m - dec->n_known, c, t = 0;
+	u32 k = dec->code.m - dec->n_known, c, t = 0, w;
+	struct agi_i128 *park;
+	u64 lo;
 
 	for (c = 0; c < dec->code.m; c++)
 		if (!bit_test(dec->known, c))
 			dec->col_of[t++] = c;
 	if (code_factor(dec, k) < k)
 		return -EIO;	/* cannot happen when the GF(2) rank is full */
-	for (t = 0; t < k; t++)
-		dec->x[t] = dec->pending[dec->row_of[t]].value.lo;
+	/* Row t's residual waits in z[col_of[t]] until z is known. */
+	for (t = 0; t < k; t++) {
+		park = &dec->z[dec->col_of[t]];
+		*park = code_residual(dec, &dec->pending[dec->row_of[t]]);
+		dec->x[t] = park->lo;
+		dec->pos_of[dec->col_of[t]] = t;
+	}
 	code_solve(dec, k);
 	for (t = 0; t < k; t++) {
-		dec->z[dec->col_of[t]].lo = dec->x[t];
-		dec->z[dec->col_of[t]].hi = 0;
-	}
-	for (t = 0; t < k; t++) {
-		const struct code_pending *p = &dec->pending[dec->row_of[t]];
-		struct agi_i128 res = p->value;
-		u32 w;
+		const u64 *left = dec->pending[dec->row_of[t]].left;
 
+		park = &dec->z[dec->col_of[t]];
 		for (w = 0; w < dec->words; w++) {
-			u64 bits = p->set[w];
+			u64 bits = left[w];
 
 			while (bits) {
-				c = w * 64 + ctz64(bits);
+				lo = dec->x[dec->pos_of[w * 64 + ctz64(bits)]];
 				bits &= bits - 1;
-				res.hi -= res.lo < dec->z[c].lo;
-				res.lo -= dec->z[c].lo;
+				park->hi -= park->lo < lo;
+				park->lo -= lo;
 			}
 		}
-		if (res.lo)
+		if (park->lo)
 			return -EIO;
-		dec->x[t] = res.hi;
+	}
+	for (t = 0; t < k; t++) {
+		park = &dec->z[dec->col_of[t]];
+		lo = dec->x[t];
+		dec->x[t] = park->hi;
+		park->lo = lo;
 	}
 	code_solve(dec, k);
 	for (t = 0; t < k; t++) {
@@ -614,7 +636,7 @@ static int code_eliminate(struct agi_code_decoder *dec)
 static int code_decode(struct agi_code_decoder *dec)
 {
 	if (dec->n_known < dec->code.m) {
-		code_peel(dec, code_substitute(dec));
+		code_peel(dec, code_find_unknowns(dec));
 		if (dec->n_known < dec->code.m && code_eliminate(dec) < 0)
 			return 0;
 	}
@@ -629,16 +651,14 @@ static void code_add_parity(struct agi_code_decoder *dec, u32 j,
 {
 	struct code_pending *p = &dec->pending[dec->n_pending];
 	u64 v[AGI_CODE_SET_WORDS];
-	u32 w;
 
 	/* Cannot happen: n_pending reaches m only with the rank full. */
 	if (unlikely(dec->n_pending >= dec->code.m))
 		return;
 	agi_code_row_set(&dec->code, j, p->set);
-	for (w = 0; w < dec->words; w++)
-		v[w] = p->set[w] & ~dec->known[w];
+	memcpy(v, p->set, sizeof(v));
 	/* A row that adds no rank is in the span of what is kept: drop it. */
-	if (!gf2_insert(&dec->gf2, v))
+	if (!gf2_insert(&dec->gf2, v, dec->known))
 		return;
 	p->value = value;
 	p->j = j;
@@ -664,7 +684,7 @@ int agi_code_decoder_add(struct agi_code_decoder *dec, u32 j,
 	if (j < dec->code.m) {
 		code_learn(dec, j, value);
 		dec->stats.systematic++;
-		gf2_project_out(&dec->gf2, j);
+		gf2_project_out(&dec->gf2, j, dec->known);
 	} else {
 		code_add_parity(dec, j, value);
 	}
