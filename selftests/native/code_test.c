@@ -309,7 +309,7 @@ TEST(encoder_is_sum_of_sources)
 }
 
 /*
- * Every subset of m + 4 coded rows for m <= 8, in forward, reversed and
+ * Every subset of m + 5 coded rows for m <= 8, in forward, reversed and
  * random order: decodes exactly when the reference rank says so.
  */
 TEST(every_subset_small_m)
@@ -322,7 +322,7 @@ TEST(every_subset_small_m)
 	rng_state = seed_once();
 	for (m = 1; m <= 8; m++) {
 		for (c = 0; c < ARRAY_SIZE(cols); c++) {
-			u32 n_coded = m + 4;
+			u32 n_coded = m + 5;
 
 			instance_fill(&in, m, cols[c], n_coded, c != 0);
 			dec = decoder_new(&in.code);
