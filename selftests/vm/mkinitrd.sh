@@ -1,0 +1,177 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkinitrd.sh: build the test VM's initramfs, OUT/initrd.gz, from OUT/root.
+#
+#   mkinitrd.sh --out DIR --kver KVER --ko agiswarm.ko --tests-list FILE
+#               [--gen-dir DIR] [--bin FILE]... [--modules "NAME..."]
+#
+# The tree (everything runs from RAM: the cloud kernel has no 9p):
+#   /init                       selftests/vm/init.sh
+#   /bin/busybox + applets      busybox-static, one symlink per applet
+#   /bin/bash, /usr/sbin/{ip,tc,nft}, /usr/bin/jq
+#                               the real tools (busybox's lack netns, veth
+#                               peers, nftables, jq), with every library ldd
+#                               lists and the loader
+#   /lib/modules/KVER           --modules and agiswarm.ko's dependencies, all
+#                               with their own, agiswarm.ko in extra/, depmod'ed
+#   /agiswarm/                  the repository's layout: selftests/ (scripts,
+#                               compiled tests, settings, tests.list,
+#                               vm/run-tests.sh), netns/, configs/,
+#                               kmod/agiswarm.ko, build/<each --bin>
+#   /etc/agiswarm/modules       what init loads at boot
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+out='' kver='' ko='' list='' gen_dir=''
+bins=()
+modules=
+while [ $# -gt 0 ]; do
+	case $1 in
+	--out) out=$2 ;;
+	--kver) kver=$2 ;;
+	--ko) ko=$2 ;;
+	--tests-list) list=$2 ;;
+	--gen-dir) gen_dir=$2 ;;
+	--bin) bins+=("$2") ;;
+	--modules) modules=$2 ;;
+	*) echo "mkinitrd.sh: unknown option '$1'" >&2; exit 2 ;;
+	esac
+	shift 2
+done
+for need in out kver ko list; do
+	if [ -z "${!need}" ]; then
+		echo "mkinitrd.sh: --${need/list/tests-list} is required" >&2
+		exit 2
+	fi
+done
+[ -f "$ko" ] || { echo "mkinitrd.sh: no module at '$ko' (make module)" >&2; exit 1; }
+host_mods=/lib/modules/$kver
+[ -d "$host_mods/kernel" ] || {
+	echo "mkinitrd.sh: no $host_mods/kernel (install linux-image-$kver)" >&2
+	exit 1
+}
+
+stage=$out/root
+rm -rf "$stage"
+mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,usr/lib,usr/lib64,etc/agiswarm} \
+	"$stage"/{dev,proc,sys,tmp,run,root,var} "$stage"/agiswarm/{build,kmod,selftests/vm}
+ln -s usr/lib "$stage/lib"
+ln -s usr/lib64 "$stage/lib64"
+ln -s ../run "$stage/var/run"
+
+# copy_libs FILE: the shared libraries and loader FILE needs, at the paths
+# ldd resolved them to (ldd lists the whole closure).
+copy_libs()
+{
+	local deps lib
+	deps=$(ldd "$1" 2>/dev/null) || return 0	# static
+	if grep -q 'not found' <<< "$deps"; then
+		echo "mkinitrd.sh: $1 has unresolved libraries:" >&2
+		grep 'not found' <<< "$deps" >&2
+		exit 1
+	fi
+	for lib in $(awk '$2 == "=>" && $3 ~ /^\// { print $3 }
+			  $1 ~ /^\// { print $1 }' <<< "$deps"); do
+		[ -e "$stage$lib" ] && continue
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+}
+
+# install_bin FILE DEST: FILE at DEST in the image, with its libraries.
+install_bin()
+{
+	install -D -m 0755 "$1" "$stage$2"
+	copy_libs "$1"
+}
+
+host_tool()
+{
+	PATH=/usr/sbin:/usr/bin:/sbin:/bin command -v "$1" || {
+		echo "mkinitrd.sh: '$1' is not installed (make deps)" >&2
+		exit 1
+	}
+}
+
+# --- userland -----------------------------------------------------------
+install_bin "$(host_tool bash)" /bin/bash
+install_bin "$(host_tool ip)" /usr/sbin/ip
+install_bin "$(host_tool tc)" /usr/sbin/tc
+install_bin "$(host_tool nft)" /usr/sbin/nft
+install_bin "$(host_tool jq)" /usr/bin/jq
+real_tools=" bash ip tc nft jq "
+[ -d /usr/lib/x86_64-linux-gnu/tc ] &&	# netem delay distributions
+	cp -a /usr/lib/x86_64-linux-gnu/tc "$stage/usr/lib/x86_64-linux-gnu/"
+[ -d /etc/iproute2 ] && cp -a /etc/iproute2 "$stage/etc/"
+for f in /etc/protocols /etc/services; do
+	[ -f "$f" ] && cp "$f" "$stage/etc/"
+done
+echo 'root:x:0:0:root:/root:/bin/sh' > "$stage/etc/passwd"
+echo 'root:x:0:' > "$stage/etc/group"
+
+busybox=$(host_tool busybox)
+install_bin "$busybox" /bin/busybox
+# Never link busybox to itself: the kernel then fails to exec /init (-40).
+for applet in $("$busybox" --list-full); do
+	name=${applet##*/}
+	[ "$name" = busybox ] && continue
+	[[ $real_tools == *" $name "* ]] && continue
+	[ -e "$stage/$applet" ] || [ -L "$stage/$applet" ] && continue
+	mkdir -p "$stage/$(dirname "$applet")"
+	ln -s /bin/busybox "$stage/$applet"
+done
+
+# --- kernel modules -----------------------------------------------------
+kmods=$out/kmods
+mkdir -p "$stage$host_mods/extra"
+ko_deps=$(modinfo -F depends "$ko" | tr ',' ' ')
+: > "$kmods"
+for m in $modules $ko_deps; do
+	if ! deps=$(modprobe -S "$kver" --show-depends "$m" 2>&1); then
+		echo "mkinitrd.sh: kernel module '$m' not found for $kver:" >&2
+		echo "$deps" >&2
+		exit 1
+	fi
+	awk '$1 == "insmod" { print $2 }' <<< "$deps" >> "$kmods"
+done
+for path in $(sort -u "$kmods"); do
+	mkdir -p "$stage$(dirname "$path")"
+	cp "$path" "$stage$path"
+done
+for f in modules.order modules.builtin modules.builtin.modinfo; do
+	[ -f "$host_mods/$f" ] && cp "$host_mods/$f" "$stage$host_mods/"
+done
+cp "$ko" "$stage$host_mods/extra/agiswarm.ko"
+depmod -b "$stage" "$kver"
+ln -s "$host_mods/extra/agiswarm.ko" "$stage/agiswarm/kmod/agiswarm.ko"
+printf '%s\n' $modules $ko_deps > "$stage/etc/agiswarm/modules"
+
+# --- the project --------------------------------------------------------
+for b in "${bins[@]}"; do
+	install_bin "$b" "/agiswarm/build/${b##*/}"
+	ln -s "/agiswarm/build/${b##*/}" "$stage/usr/bin/${b##*/}"
+done
+cp "$top"/selftests/*.sh "$top/selftests/settings" "$top/selftests/config" \
+	"$stage/agiswarm/selftests/" 2>/dev/null || true
+rm -f "$stage/agiswarm/selftests/run-native.sh"
+cp "$top/selftests/vm/run-tests.sh" "$stage/agiswarm/selftests/vm/"
+cp "$list" "$stage/agiswarm/selftests/tests.list"
+if [ -n "$gen_dir" ] && [ -d "$gen_dir" ]; then
+	find "$gen_dir" -maxdepth 1 -type f -executable -print0 |
+		while IFS= read -r -d '' prog; do
+			install_bin "$prog" "/agiswarm/selftests/${prog##*/}"
+		done
+fi
+for d in netns configs; do
+	[ -d "$top/$d" ] && cp -a "$top/$d" "$stage/agiswarm/"
+done
+install -m 0755 "$top/selftests/vm/init.sh" "$stage/init"
+
+# The kernel opens /dev/console before /init runs; init.sh copes without.
+mknod -m 600 "$stage/dev/console" c 5 1 2>/dev/null || true
+mknod -m 666 "$stage/dev/null" c 1 3 2>/dev/null || true
+
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) |
+	gzip -1 > "$out/initrd.gz.tmp"
+mv "$out/initrd.gz.tmp" "$out/initrd.gz"

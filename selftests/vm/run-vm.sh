@@ -1,0 +1,126 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-vm.sh: boot the test VM (built by mkinitrd.sh) under QEMU and judge
+# what its serial console says.
+#
+#   run-vm.sh --kernel VMLINUZ --initrd INITRD [--log FILE] [--timeout SEC]
+#             [--counts FILE] [--script FILE] [--mem MB] [--smp N]
+#
+# Test mode (default): init runs every test; the terminal shows the top-level
+# TAP and "# [vm]" progress lines, then the output of each failed test. The
+# full log goes to --log. A run without the verdict line (QEMU timeout, panic,
+# init died) is a failure. --counts FILE receives "PASS FAIL SKIP": each
+# top-level VM test is one case, plus one failure for a missing verdict.
+#
+# Script mode (--script FILE): the same image, plus FILE as
+# /agiswarm/run/script, which init runs instead of the tests (with the same
+# environment: AGISWARM_KO, AGICTL, IP, TC, NFT, JQ, cwd /agiswarm). Its
+# output streams to the terminal; the exit status is the script's.
+#
+# KVM is used when /dev/kvm can be opened, else TCG. Exit status 0 = pass.
+set -uo pipefail
+
+kernel='' initrd='' log='' timeout='' counts='' script=''
+mem=1024
+smp=2
+while [ $# -gt 0 ]; do
+	case $1 in
+	--kernel) kernel=$2 ;;
+	--initrd) initrd=$2 ;;
+	--log) log=$2 ;;
+	--timeout) timeout=$2 ;;
+	--counts) counts=$2 ;;
+	--script) script=$2 ;;
+	--mem) mem=$2 ;;
+	--smp) smp=$2 ;;
+	*) echo "run-vm.sh: unknown option '$1'" >&2; exit 2 ;;
+	esac
+	shift 2
+done
+for f in "$kernel" "$initrd" ${script:+"$script"}; do
+	[ -r "$f" ] || { echo "run-vm.sh: cannot read '$f'" >&2; exit 2; }
+done
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+: "${log:=$tmp/vm.log}"
+: "${timeout:=900}"
+
+if [ -c /dev/kvm ] && (exec 3<> /dev/kvm) 2>/dev/null; then
+	accel=(-machine q35,accel=kvm -cpu host)
+else
+	accel=(-machine q35,accel=tcg -cpu max)
+fi
+
+# Script mode: a second cpio after the first; the kernel unpacks both.
+if [ -n "$script" ]; then
+	mkdir -p "$tmp/extra/agiswarm/run"
+	install -m 0755 "$script" "$tmp/extra/agiswarm/run/script"
+	basename "$script" > "$tmp/extra/agiswarm/run/name"
+	(cd "$tmp/extra" && find . | cpio -o -H newc -R 0:0 --quiet) |
+		gzip -1 > "$tmp/extra.gz"
+	cat "$initrd" "$tmp/extra.gz" > "$tmp/initrd.gz"
+	initrd=$tmp/initrd.gz
+fi
+
+boot()
+{
+	echo "# [host] booting $(basename "$kernel") (${accel[1]#q35,}," \
+		"timeout ${timeout}s), log in $log"
+	timeout --foreground -k 10 "$timeout" qemu-system-x86_64 "${accel[@]}" \
+		-smp "$smp" -m "$mem" -kernel "$kernel" -initrd "$initrd" \
+		-append 'console=ttyS0 panic=-1 quiet' \
+		-nographic -no-reboot -nic none < /dev/null 2>&1 |
+		tr -d '\r' | tee "$log"
+}
+
+# Top-level TAP and progress only; nested test output stays in the log.
+progress()
+{
+	local line
+	while IFS= read -r line; do
+		case $line in
+		'# [vm]'* | '# AGISWARM'* | 'ok '* | 'not ok '* | \
+		'TAP version'* | 1..*) printf '%s\n' "$line" ;;
+		esac
+	done
+}
+
+if [ -n "$script" ]; then
+	start=$SECONDS
+	boot
+	rc=$(sed -n 's/^# AGISWARM-SCRIPT-EXIT \([0-9]*\).*/\1/p' "$log" | tail -n1)
+	if [ -z "$rc" ]; then
+		echo "# [host] no exit line from the VM (timeout or panic)" >&2
+		rc=1
+	fi
+	echo "# [host] script exit status $rc after $((SECONDS - start))s"
+	exit "$rc"
+fi
+
+start=$SECONDS
+boot | progress
+took=$((SECONDS - start))
+
+pass=$(grep -c '^ok ' "$log")
+skip=$(grep -c '^ok .* # SKIP' "$log")
+pass=$((pass - skip))
+fail=$(grep -c '^not ok ' "$log")
+
+# The output of each failed test: from its "# [vm] N" header to its result.
+grep '^not ok ' "$log" | while read -r _ _ n name _; do
+	echo "# [host] ---- output of failed test $n $name ----"
+	awk -v n="$n" '$0 ~ "^# \\[vm\\] " n " " { on = 1 }
+		on { print }
+		on && $0 ~ "^(not )?ok " n " " { exit }' "$log"
+done
+
+if ! grep -q '^# AGISWARM-VERDICT ' "$log"; then
+	echo "# [host] no verdict from the VM after ${took}s (timeout, panic" \
+		"or init died); its last lines:"
+	tail -n 30 "$log" | sed 's/^/# [host] | /'
+	fail=$((fail + 1))
+fi
+echo "# [host] VM tests: $pass passed, $fail failed, $skip skipped in ${took}s"
+[ -n "$counts" ] && echo "$pass $fail $skip" > "$counts"
+[ "$fail" = 0 ]

@@ -1,0 +1,63 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The VM runner and `make check`.
+#
+#   make vm-tests   build the compiled VM tests (selftests/*.c) into
+#                   build/selftests, through selftests/Makefile
+#   make vm-initrd  build/vm/initrd.gz: busybox, the real ip/tc/nft/jq, the
+#                   kernel modules, agiswarm.ko (debug), agictl, the tests
+#   make vm-check   boot it under QEMU and run every VM test; log in
+#                   build/vm.log
+#   make vm-run SCRIPT=file
+#                   boot the same image and run one script instead
+#   make check      deps, build, native-check, vm-check, then one verdict
+#                   line "N passed, N failed" (see selftests/vm/check.sh)
+
+VM_DIR := $(BUILD)/vm
+VM_KERNEL ?= /boot/vmlinuz-$(KVER)
+VM_INITRD := $(VM_DIR)/initrd.gz
+VM_LOG := $(BUILD)/vm.log
+VM_GEN_DIR := $(BUILD)/selftests
+# Shipped in the image (with their dependencies) and loaded at boot; others
+# the tests need are autoloaded by the kernel through busybox's modprobe.
+VM_KMODS ?= veth bridge udp_tunnel ip6_udp_tunnel sch_netem sch_tbf \
+	nf_tables nft_ct nft_reject_inet nft_limit nft_log nft_nat \
+	nft_chain_nat nft_masq nft_fib_inet
+VM_BINS = $(wildcard $(AGICTL) $(BUILD)/agiswarmd)
+
+.PHONY: vm-tests vm-initrd vm-run
+
+vm-tests: $(KSFT_HARNESS) $(CORE_LIB)
+	$(Q)$(MAKE) -C selftests OUTPUT=$(CURDIR)/$(VM_GEN_DIR) \
+		KSFT_DIR=$(CURDIR)/$(KSFT_DIR) CORE_LIB=$(CURDIR)/$(CORE_LIB)
+
+# The VM runs the debug build: its boot-time self-tests are test 1.
+vm-initrd vm-check vm-run: AGISWARM_DEBUG = 1
+
+vm-initrd: module userspace vm-tests
+	@test -r "$(VM_KERNEL)" || { echo "no kernel image $(VM_KERNEL) (make deps installs linux-image-cloud-amd64)" >&2; exit 1; }
+	$(quiet) INITRD "$(VM_INITRD)"
+	@mkdir -p $(VM_DIR)
+	$(Q)$(MAKE) -s --no-print-directory -C selftests emit_tests > $(VM_DIR)/tests.list
+	$(Q)selftests/vm/mkinitrd.sh --out $(VM_DIR) --kver $(KVER) \
+		--ko kmod/agiswarm.ko --tests-list $(VM_DIR)/tests.list \
+		--gen-dir $(VM_GEN_DIR) --modules "$(VM_KMODS)" \
+		$(foreach b,$(VM_BINS),--bin $(b))
+
+# QEMU's deadline: boot plus every test at its full per-test timeout.
+vm_timeout = $$(( 120 + ($$(wc -l < $(VM_DIR)/tests.list) + 1) * \
+	($$(sed -n 's/^timeout=//p' selftests/settings) + 15) ))
+
+vm-check: vm-initrd
+	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
+		--log $(VM_LOG) --counts $(BUILD)/vm.counts \
+		--timeout $(vm_timeout)
+
+vm-run: vm-initrd
+	@test -n "$(SCRIPT)" || { echo "usage: make vm-run SCRIPT=file" >&2; exit 2; }
+	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
+		--log $(BUILD)/vm-run.log --timeout $(or $(VM_TIMEOUT),1800) \
+		--script $(SCRIPT)
+
+check:
+	$(Q)MAKE='$(MAKE)' BUILD='$(BUILD)' selftests/vm/check.sh
