@@ -27,7 +27,11 @@ endif
 KVER_RUNNING := $(shell uname -r)
 KDIR ?= $(firstword $(wildcard /lib/modules/$(KVER_RUNNING)/build) \
 		    $(wildcard /lib/modules/*-cloud-amd64/build))
-KVER = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+# Debian's headers put the upstream version (6.1.x) in kernel.release; the
+# release a module is built for, and that /boot/vmlinuz-* is named after, is
+# UTS_RELEASE (6.1.0-N-cloud-amd64).
+KVER = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	$(KDIR)/include/generated/utsrelease.h 2>/dev/null)
 
 PREFIX ?= /usr/local
 DESTDIR ?=
