@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * The wire protocol's fast-path shapes: parser and encoders.
+ *
+ * A datagram is a 4-byte header (version, type, be16 payload length) and one
+ * CBOR map in deterministic encoding (RFC 8949 section 4.2.1) whose keys are
+ * small unsigned integers; include/uapi/linux/agiswarm.h documents every
+ * shape with a hex example. The kernel parses TASK, RESULT, SENSOR, ACTUATE
+ * and ROWS in softirq with this code; userspace uses the same code, so both
+ * sides accept and emit exactly the same bytes.
+ *
+ * The parser is zero-copy (vectors point into the datagram), iterative (a
+ * fixed stack of AGISWARM_WIRE_DEPTH_MAX levels, under 300 bytes) and never
+ * allocates. It checks the whole payload, unknown keys included, and
+ * classifies a refused datagram under exactly one enum agiswarm_counter
+ * reason, in this order of precedence:
+ *
+ *   SHORT, OVERSIZE, VERSION, LENGTH, TYPE      header checks, in that order
+ *   MALFORMED     not one well-formed CBOR map filling the payload exactly,
+ *                 or nested deeper than AGISWARM_WIRE_DEPTH_MAX
+ *   NONCANONICAL  well-formed but not deterministic anywhere in the payload
+ *   BADVALUE      a known key holds the wrong major type or is out of range
+ *   MISSING       a required key is absent
+ *
+ * so that a datagram that is both non-canonical and short of a key counts as
+ * non-canonical, whatever the order of its bytes.
+ */
+#ifndef AGISWARM_CORE_WIRE_H
+#define AGISWARM_CORE_WIRE_H
+
+#include "compat.h"
+#include "wide.h"
+#include "../uapi/linux/agiswarm.h"
+
+/* agi_wire_parse(): a well-formed header of a type the fast path leaves to
+ * the daemon; only type, payload and payload_len are set.
+ */
+#define AGI_WIRE_PASS_UP 1
+
+/**
+ * struct agi_wire_value - one coded result of a worker
+ * @row: the coded row index
+ * @sum: the exact dot product of that row with the task's x (mod 2^128)
+ */
+struct agi_wire_value {
+	u16 row;
+	struct agi_i128 sum;
+};
+
+/**
+ * struct agi_wire_vec - a vector of a message, in either of two homes
+ * @be: the elements as they travel (big-endian); set by agi_wire_parse() to
+ *      point into the datagram, so it lives as long as the datagram does
+ * @host: the elements in host form; the encoders use @host when it is not
+ *        NULL and @be otherwise, so a parsed message re-encodes as it is.
+ *        Which member applies depends on the field: s32 for x and u, s64
+ *        for ROWS entries, value for RESULT values.
+ * @n: number of elements
+ *
+ * Read elements with agi_wire_vec_s32(), _s64() or _value(), which work for
+ * both homes.
+ */
+struct agi_wire_vec {
+	const u8 *be;
+	union {
+		const s32 *s32;
+		const s64 *s64;
+		const struct agi_wire_value *value;
+	} host;
+	u16 n;
+};
+
+/* AGISWARM_MSG_TASK: aggregator -> worker, compute your rows with @x. */
+struct agi_wire_task {
+	u64 epoch;
+	u64 cycle;
+	u32 gen;
+	u8 fmt;				/* enum agiswarm_qformat of @x */
+	struct agi_wire_vec x;		/* s32 */
+};
+
+/* AGISWARM_MSG_RESULT: worker -> aggregator, some of the worker's rows. */
+struct agi_wire_result {
+	u64 epoch;
+	u64 cycle;
+	u32 gen;
+	u32 worker;
+	struct agi_wire_vec values;	/* struct agi_wire_value */
+};
+
+/* AGISWARM_MSG_SENSOR: plant -> aggregator, a new input vector. */
+struct agi_wire_sensor {
+	u64 seq;
+	u8 fmt;
+	struct agi_wire_vec x;		/* s32 */
+};
+
+/* AGISWARM_MSG_ACTUATE: aggregator -> actuator, the output of a cycle. */
+struct agi_wire_actuate {
+	u64 epoch;
+	u64 cycle;
+	u8 fmt;
+	u8 status;			/* enum agiswarm_actuate_status */
+	struct agi_wire_vec u;		/* s32 */
+};
+
+/* AGISWARM_MSG_ROWS: aggregator -> worker, a chunk of one coded row. */
+struct agi_wire_rows {
+	u64 epoch;
+	u32 gen;
+	u16 row;
+	u16 ncols;
+	u16 offset;			/* column of entries[0] */
+	u8 nrows;			/* coded rows the worker holds in @gen */
+	struct agi_wire_vec entries;	/* s64, columns offset.. */
+};
+
+/**
+ * struct agi_wire_msg - a parsed datagram, or one to encode
+ * @type: enum agiswarm_msg_type
+ * @payload: the CBOR payload inside the datagram (set by the parser only)
+ * @payload_len: its length in bytes
+ * @u: the shape named by @type, for the fast-path types
+ */
+struct agi_wire_msg {
+	u8 type;
+	u16 payload_len;
+	const u8 *payload;
+	union {
+		struct agi_wire_task task;
+		struct agi_wire_result result;
+		struct agi_wire_sensor sensor;
+		struct agi_wire_actuate actuate;
+		struct agi_wire_rows rows;
+	} u;
+};
+
+/*
+ * Parse the datagram @buf of @len bytes. Returns 0 when @out holds a
+ * fast-path message, AGI_WIRE_PASS_UP when the header is valid and the type
+ * is one the daemon handles, or the negated enum agiswarm_counter drop
+ * reason (-AGISWARM_CNT_DROP_*). @out's vectors point into @buf.
+ * Any context; uses no locks and under 512 bytes of stack.
+ */
+int agi_wire_parse(const u8 *buf, size_t len, struct agi_wire_msg *out);
+
+/* Whether the kernel's fast path parses messages of @type. */
+bool agi_wire_is_fast_path(u8 type);
+
+/*
+ * Encoders: write the whole datagram (header included) into @buf and return
+ * its length, or 0 when the message breaks a limit the parser enforces (so
+ * nothing is ever sent that a peer would drop) or does not fit in @cap.
+ */
+size_t agi_wire_put_task(u8 *buf, size_t cap, const struct agi_wire_task *t);
+size_t agi_wire_put_result(u8 *buf, size_t cap,
+			   const struct agi_wire_result *r);
+size_t agi_wire_put_sensor(u8 *buf, size_t cap,
+			   const struct agi_wire_sensor *s);
+size_t agi_wire_put_actuate(u8 *buf, size_t cap,
+			    const struct agi_wire_actuate *a);
+size_t agi_wire_put_rows(u8 *buf, size_t cap, const struct agi_wire_rows *r);
+
+/* Encode @m by its @type (fast-path types only; 0 for the others). */
+size_t agi_wire_put(u8 *buf, size_t cap, const struct agi_wire_msg *m);
+
+/* Element @i of @v; the caller keeps @i < @v->n. */
+static inline s32 agi_wire_vec_s32(const struct agi_wire_vec *v, u16 i)
+{
+	if (v->host.s32)
+		return v->host.s32[i];
+	return (s32)agi_get_be32(v->be + 4 * i);
+}
+
+static inline s64 agi_wire_vec_s64(const struct agi_wire_vec *v, u16 i)
+{
+	if (v->host.s64)
+		return v->host.s64[i];
+	return (s64)agi_get_be64(v->be + 8 * i);
+}
+
+static inline struct agi_wire_value agi_wire_vec_value(
+	const struct agi_wire_vec *v, u16 i)
+{
+	struct agi_wire_value val;
+	const u8 *p;
+
+	if (v->host.value)
+		return v->host.value[i];
+	p = v->be + AGISWARM_WIRE_VALUE_LEN * i;
+	val.row = agi_get_be16(p);
+	val.sum = agi_i128_get_be(p + 2);
+	return val;
+}
+
+#endif /* AGISWARM_CORE_WIRE_H */
