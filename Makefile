@@ -83,9 +83,11 @@ include selftests/selftests.mk
 module:
 	@test -n "$(KDIR)" || { echo "no kernel build tree: install linux-headers-$(KVER_RUNNING) or set KDIR (make deps installs Debian's cloud headers)" >&2; exit 1; }
 	$(quiet) KMOD "kmod/agiswarm.ko ($(KVER))"
+	@# The pipe hides kbuild's exit status: a stale .ko must not pass the test.
+	@rm -f kmod/agiswarm.ko
 	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1 $(if $(filter 1,$(V)),V=1,) \
 		AGISWARM_DEBUG=$(AGISWARM_DEBUG) AGISWARM_VERSION=$(VERSION) modules \
-		$(if $(filter 1,$(V)),,| grep -v '^Skipping BTF' || true)
+		$(if $(filter 1,$(V)),,2>&1 | grep -v '^Skipping BTF' || true)
 	@test -f kmod/agiswarm.ko
 
 # --- dependencies ------------------------------------------------------------
