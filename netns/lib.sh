@@ -158,3 +158,88 @@ tap_check()
 }
 
 tap_end() { [ "$tap_failed" = 0 ]; }
+
+# --- the swarm tests' common steps ----------------------------------------
+
+# swarm_test_prereqs: skip (exit 4, TAP plan 0) unless this can run a swarm;
+# sets PLANT, VERIFY and SWARM (the scripts and helpers to call).
+swarm_test_prereqs()
+{
+	local missing
+	[ "$(id -u)" = 0 ] || tap_skip_all "needs root"
+	missing=$(have_tools "$IP" "$AGICTL" "$JQ" timeout) ||
+		tap_skip_all "$missing not found"
+	"$IP" netns list >/dev/null 2>&1 ||
+		tap_skip_all "$IP has no netns support (busybox ip?)"
+	PLANT=$(find_helper plant) || tap_skip_all "plant not built (make vm-tests)"
+	VERIFY=$(find_helper verify_cycles) ||
+		tap_skip_all "verify_cycles not built (make vm-tests)"
+	module_loaded || [ -f "${AGISWARM_KO:-}" ] ||
+		tap_skip_all "agiswarm not loaded and AGISWARM_KO is not a file"
+	[ -e "/run/netns/$SWARM_HUB" ] &&
+		tap_skip_all "a swarm is already up (netns/swarm.sh down)"
+	SWARM=$lib_top/netns/swarm.sh
+}
+
+# matrix_text JSON OUT: the state-feedback matrix of JSON in the text form
+# verify_cycles reads (format name, then one row a line).
+matrix_text()
+{
+	{
+		"$JQ" -r '.control_matrices.state_feedback.precision // "Q1.31"' "$1"
+		"$JQ" -c '.control_matrices.state_feedback.matrix[]' "$1"
+	} > "$2"
+}
+
+# plant_start OUT [PLANT OPTIONS...]: the plant in agi-plant, in the
+# background, JSON lines into OUT; PLANT_PID is its pid (stopped by down).
+plant_start()
+{
+	local out=$1
+	shift
+	n_plant "$PLANT" --aggregator "$SWARM_AGG_ADDR:$SWARM_PORT" \
+		--listen "$SWARM_PLANT_ADDR:$SWARM_PORT" --json "$@" > "$out" &
+	PLANT_PID=$!
+	mkdir -p "$SWARM_STATE"
+	echo "$PLANT_PID" >> "$SWARM_STATE/pids"
+}
+
+# plant_max_abs FILE first|last: max |s| (raw) of the plant's first or
+# last JSON line.
+plant_max_abs()
+{
+	local sel=head
+	[ "$2" = last ] && sel=tail
+	"$sel" -n 1 "$1" | "$JQ" '[.s[] | if . < 0 then -. else . end] | max'
+}
+
+# monitor_cycles N OUT: N cycle events of the aggregator as JSON lines.
+monitor_cycles()
+{
+	timeout "${MONITOR_TIMEOUT:-90}" "$IP" netns exec "$SWARM_AGG" \
+		"$AGICTL" -j monitor --count "$1" > "$2"
+}
+
+# swarm_test_up ARGS...: netns/swarm.sh up ARGS as the first test point;
+# the test cannot go on without it.
+swarm_test_up()
+{
+	local rc=0
+	"$SWARM" up "$@" > "$tmp/swarm-up.log" 2>&1 || rc=$?
+	sed 's/^/# /' "$tmp/swarm-up.log"
+	tap_result "swarm up $*" $rc
+	[ $rc = 0 ] || exit 1
+}
+
+# nest FILE: FILE's lines as TAP comments.
+nest() { sed 's/^#* */# /' "$1"; }
+
+# wait_cycles N: until the aggregator has run N more cycles.
+wait_cycles()
+{
+	local target
+	target=$(($(counter "$SWARM_AGG" cycles) + $1))
+	wait_for "${2:-60}" "$1 more cycles" lib_cycles_reached "$target"
+}
+
+lib_cycles_reached() { [ "$(counter "$SWARM_AGG" cycles)" -ge "$1" ]; }
