@@ -83,11 +83,12 @@ include selftests/selftests.mk
 module:
 	@test -n "$(KDIR)" || { echo "no kernel build tree: install linux-headers-$(KVER_RUNNING) or set KDIR (make deps installs Debian's cloud headers)" >&2; exit 1; }
 	$(quiet) KMOD "kmod/agiswarm.ko ($(KVER))"
-	@# The pipe hides kbuild's exit status: a stale .ko must not pass the test.
-	@rm -f kmod/agiswarm.ko
-	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1 $(if $(filter 1,$(V)),V=1,) \
-		AGISWARM_DEBUG=$(AGISWARM_DEBUG) AGISWARM_VERSION=$(VERSION) modules \
-		$(if $(filter 1,$(V)),,2>&1 | grep -v '^Skipping BTF' || true)
+	@# Drops kbuild's "Skipping BTF" notice (stderr) but keeps its exit
+	@# status: fd 4 carries it out of the pipe (sh has no pipefail).
+	$(Q)exec 3>&1; rc=$$( { { $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1 \
+		$(if $(filter 1,$(V)),V=1,) AGISWARM_DEBUG=$(AGISWARM_DEBUG) \
+		AGISWARM_VERSION=$(VERSION) modules 2>&1; echo $$? >&4; } | \
+		grep -v '^Skipping BTF' >&3; } 4>&1 ); exit $$rc
 	@test -f kmod/agiswarm.ko
 
 # --- dependencies ------------------------------------------------------------
