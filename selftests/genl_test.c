@@ -6,12 +6,13 @@
  * kernel accepts, what it refuses and how it says so (errno, extack text and
  * offset), who may change a node, and that every namespace is its own node.
  *
- * Needs agiswarm.ko loaded and root. Every test runs in a fresh network
- * namespace of its own (the fixture unshares one), so tests never see each
- * other's nodes and leave the caller's namespace untouched.
+ * Needs root, and agiswarm.ko loaded or at $AGISWARM_KO. Every test runs in
+ * a fresh network namespace of its own (the fixture unshares one), so tests
+ * never see each other's nodes and leave the caller's namespace untouched.
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -375,6 +376,42 @@ static int read_line(const char *path, char *buf, size_t len)
 	return err;
 }
 
+/*
+ * The VM runner unloads the module after every test, so load it from
+ * $AGISWARM_KO when the family is missing. Returns 0 or -errno.
+ */
+static int load_module(void)
+{
+	const char *ko = getenv("AGISWARM_KO");
+	int fd, err = 0;
+
+	if (!ko)
+		return -ENOENT;
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* Enters a new network namespace and opens a socket there. */
+static void setup_node(struct __test_metadata *_metadata, struct nl *nl)
+{
+	int err;
+
+	if (unshare(CLONE_NEWNET))
+		SKIP(return, "unshare(CLONE_NEWNET): %s (not root?)",
+		     strerror(errno));
+	err = nl_open(nl);
+	if (err == -ENOENT && load_module() == 0)
+		err = nl_open(nl);
+	if (err == -ENOENT)
+		SKIP(return, "family \"agiswarm\" not found: module not loaded?");
+	ASSERT_EQ(0, err) TH_LOG("netlink setup: %s", strerror(-err));
+}
+
 /* ---------------------------------------------------------------------- */
 
 FIXTURE(genl) {
@@ -384,15 +421,7 @@ FIXTURE(genl) {
 
 FIXTURE_SETUP(genl)
 {
-	int err;
-
-	if (unshare(CLONE_NEWNET))
-		SKIP(return, "unshare(CLONE_NEWNET): %s (not root?)",
-		     strerror(errno));
-	err = nl_open(&self->nl);
-	if (err == -ENOENT)
-		SKIP(return, "family \"agiswarm\" not found: module not loaded?");
-	ASSERT_EQ(0, err) TH_LOG("netlink setup: %s", strerror(-err));
+	setup_node(_metadata, &self->nl);
 }
 
 FIXTURE_TEARDOWN(genl)
@@ -542,20 +571,19 @@ TEST_F(genl, reserved_header_checked)
 
 static void unprivileged_child(struct child_report *rep)
 {
-	struct reply *r = malloc(sizeof(*r));
+	struct reply r;
 	struct nl nl;
 
-	rep->setup_err = r ? drop_net_admin() : -ENOMEM;
+	rep->setup_err = drop_net_admin();
 	if (rep->setup_err)
 		return;
 	/* A socket opened before and one opened after the drop. */
 	rep->setup_err = nl_open(&nl);
 	if (rep->setup_err)
 		return;
-	rep->set_err = set_node(&nl, AGISWARM_ROLE_WORKER, 3, r);
-	rep->status_err = get_status(&nl, &rep->seen, r);
+	rep->set_err = set_node(&nl, AGISWARM_ROLE_WORKER, 3, &r);
+	rep->status_err = get_status(&nl, &rep->seen, &r);
 	nl_close(&nl);
-	free(r);
 }
 
 /* Without CAP_NET_ADMIN a node can be read but not changed. */
@@ -584,20 +612,19 @@ TEST_F(genl, set_needs_net_admin)
 
 static void fresh_netns_child(struct child_report *rep)
 {
-	struct reply *r = malloc(sizeof(*r));
+	struct reply r;
 	struct nl nl;
 
-	if (!r || unshare(CLONE_NEWNET)) {
+	if (unshare(CLONE_NEWNET)) {
 		rep->setup_err = -errno;
 		return;
 	}
 	rep->setup_err = nl_open(&nl);
 	if (rep->setup_err)
 		return;
-	rep->status_err = get_status(&nl, &rep->seen, r);
-	rep->set_err = set_node(&nl, AGISWARM_ROLE_WORKER, 42, r);
+	rep->status_err = get_status(&nl, &rep->seen, &r);
+	rep->set_err = set_node(&nl, AGISWARM_ROLE_WORKER, 42, &r);
 	nl_close(&nl);
-	free(r);
 }
 
 /* A new namespace is a new node; changing it leaves the others alone. */
@@ -633,38 +660,36 @@ static int become_nobody(void)
 
 static void userns_owner_child(struct child_report *rep)
 {
-	struct reply *r = malloc(sizeof(*r));
+	struct reply r;
 	struct nl nl;
 
-	if (!r || become_nobody() || unshare(CLONE_NEWUSER | CLONE_NEWNET)) {
+	if (become_nobody() || unshare(CLONE_NEWUSER | CLONE_NEWNET)) {
 		rep->setup_err = -errno;
 		return;
 	}
 	rep->setup_err = nl_open(&nl);
 	if (rep->setup_err)
 		return;
-	rep->set_err = set_node(&nl, AGISWARM_ROLE_WORKER, 11, r);
-	rep->status_err = get_status(&nl, &rep->seen, r);
+	rep->set_err = set_node(&nl, AGISWARM_ROLE_WORKER, 11, &r);
+	rep->status_err = get_status(&nl, &rep->seen, &r);
 	nl_close(&nl);
-	free(r);
 }
 
 static void userns_intruder_child(struct child_report *rep)
 {
-	struct reply *r = malloc(sizeof(*r));
+	struct reply r;
 	struct nl nl;
 
 	/* Full capabilities, but in a user namespace that owns no netns. */
-	if (!r || become_nobody() || unshare(CLONE_NEWUSER)) {
+	if (become_nobody() || unshare(CLONE_NEWUSER)) {
 		rep->setup_err = -errno;
 		return;
 	}
 	rep->setup_err = nl_open(&nl);
 	if (rep->setup_err)
 		return;
-	rep->set_err = set_node(&nl, AGISWARM_ROLE_WORKER, 11, r);
+	rep->set_err = set_node(&nl, AGISWARM_ROLE_WORKER, 11, &r);
 	nl_close(&nl);
-	free(r);
 }
 
 /*
@@ -746,15 +771,7 @@ FIXTURE_VARIANT_ADD(bad_set, read_only_attribute) {
 
 FIXTURE_SETUP(bad_set)
 {
-	int err;
-
-	if (unshare(CLONE_NEWNET))
-		SKIP(return, "unshare(CLONE_NEWNET): %s (not root?)",
-		     strerror(errno));
-	err = nl_open(&self->nl);
-	if (err == -ENOENT)
-		SKIP(return, "family \"agiswarm\" not found: module not loaded?");
-	ASSERT_EQ(0, err) TH_LOG("netlink setup: %s", strerror(-err));
+	setup_node(_metadata, &self->nl);
 }
 
 FIXTURE_TEARDOWN(bad_set)
