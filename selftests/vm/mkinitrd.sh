@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# mkinitrd.sh: build the test VM's initramfs, OUT/initrd.gz, from OUT/root.
+# mkinitrd.sh: build the test VM's initramfs, OUT/initrd.gz (staged in
+# OUT/root and removed when done: `zcat OUT/initrd.gz | cpio -t` lists it).
 #
 #   mkinitrd.sh --out DIR --kver KVER --ko agiswarm.ko --tests-list FILE
 #               [--gen-dir DIR] [--bin FILE]... [--modules "NAME..."]
@@ -52,8 +53,11 @@ host_mods=/lib/modules/$kver
 	exit 1
 }
 
+# The top Makefile includes every *.d under build/: leave no /etc/*.d there,
+# even when this fails half-way.
 stage=$out/root
 rm -rf "$stage"
+trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage"/{bin,sbin,usr/bin,usr/sbin,usr/lib,usr/lib64,etc/agiswarm} \
 	"$stage"/{dev,proc,sys,tmp,run,root,var} "$stage"/agiswarm/{build,kmod,selftests/vm}
 ln -s usr/lib "$stage/lib"
