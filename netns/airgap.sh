@@ -50,7 +50,7 @@ host_rules()
 	table inet $GAP_TABLE {
 		chain input {
 			type filter hook input priority 0; policy accept;
-			iifname "$GAP_HOST_IF" udp dport $port accept
+			iifname "$GAP_HOST_IF" udp dport $port counter accept
 			iifname "$GAP_HOST_IF" ct state established,related accept
 			iifname "$GAP_HOST_IF" counter drop
 		}
@@ -70,16 +70,16 @@ ns_rules()
 		chain input {
 			type filter hook input priority 0; policy drop;
 			iif lo accept
-			iifname "$GAP_NS_IF" udp dport $port accept
+			iifname "$GAP_NS_IF" udp dport $port counter accept
 			iifname "$GAP_NS_IF" ct state established,related accept
-			counter
+			counter comment "dropped"
 		}
 		chain output {
 			type filter hook output priority 0; policy drop;
 			oif lo accept
 			oifname "$GAP_NS_IF" udp dport $port accept
 			oifname "$GAP_NS_IF" udp sport $port accept
-			counter
+			counter comment "dropped"
 		}
 	}
 	EOF

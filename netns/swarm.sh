@@ -99,13 +99,23 @@ add_netem()
 	in_ns "$ns" "$TC" qdisc add dev eth0 root netem "${args[@]}"
 }
 
+# cfg NS ARGS...: agictl ARGS in NS, naming the command when it fails.
+cfg()
+{
+	local ns=$1
+	shift
+	actl "$ns" "$@" && return 0
+	echo "swarm.sh: in $ns: agictl $* failed" >&2
+	return 1
+}
+
 configure_workers()
 {
 	local i
 	for i in $(seq 1 "$opt_workers"); do
-		actl "$(worker_ns "$i")" node set role worker id "$i" \
+		cfg "$(worker_ns "$i")" node set role worker id "$i" \
 			port "$SWARM_PORT" epoch 1
-		actl "$SWARM_AGG" peer add worker "$i" "$(worker_addr "$i"):$SWARM_PORT"
+		cfg "$SWARM_AGG" peer add worker "$i" "$(worker_addr "$i"):$SWARM_PORT"
 	done
 }
 
@@ -113,14 +123,14 @@ configure_aggregator()
 {
 	local extra=()
 	[ -n "$opt_seed" ] && extra+=(seed "$opt_seed")
-	actl "$SWARM_AGG" node set role aggregator id 1 port "$SWARM_PORT" \
+	cfg "$SWARM_AGG" node set role aggregator id 1 port "$SWARM_PORT" \
 		epoch 1 cycle "$opt_cycle" deadline "$opt_deadline" \
 		miss "$opt_miss" redundancy "$opt_redundancy" "${extra[@]}"
 	configure_workers
-	actl "$SWARM_AGG" peer add sensor 100 "$SWARM_PLANT_ADDR:$SWARM_PORT"
-	actl "$SWARM_AGG" peer add actuator 100 "$SWARM_PLANT_ADDR:$SWARM_PORT"
-	actl "$SWARM_AGG" law set feedback
-	actl "$SWARM_AGG" matrix load "$opt_matrix"
+	cfg "$SWARM_AGG" peer add sensor 100 "$SWARM_PLANT_ADDR:$SWARM_PORT"
+	cfg "$SWARM_AGG" peer add actuator 100 "$SWARM_PLANT_ADDR:$SWARM_PORT"
+	cfg "$SWARM_AGG" law set feedback
+	cfg "$SWARM_AGG" matrix load "$opt_matrix"
 }
 
 # Every worker holds rows of the current generation.
@@ -169,7 +179,7 @@ swarm_up()
 	configure_aggregator
 	wait_for 60 "rows on every worker" rows_assigned
 	if [ -z "$opt_no_start" ]; then
-		actl "$SWARM_AGG" node start
+		cfg "$SWARM_AGG" node start
 		wait_for 60 "a first ok cycle" cycles_ok_at_least 1
 	fi
 	echo "swarm.sh: up, $opt_workers workers${opt_loss:+, loss $opt_loss%}${opt_delay:+, delay ${opt_delay}ms}"

@@ -1,0 +1,90 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# swarm_loss.sh: a lossy network costs cycles, never correctness.
+#
+#   agi-agg --TASK--> agi-w1..agi-w8 --RESULT--> agi-agg
+#                     eth0 of every worker: netem loss 10%
+#
+# With 10% of the workers' RESULTs lost, at least 95% of the cycles must
+# still complete; each one that does not is reported missed (with the
+# held output) and counted so by `agictl status`; no ok output may ever
+# differ from the independent reference.
+set -e
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+[ -f "$top/netns/lib.sh" ] || { echo "1..0 # SKIP netns/lib.sh not found"; exit 4; }
+. "$top/netns/lib.sh"
+lib_trap
+
+CYCLES=200
+LOSS=10
+MATRIX=$top/configs/swarm_matrix.json
+
+netem_present()
+{
+	n_w 1 "$TC" qdisc show dev eth0 | grep -q "loss $LOSS%"
+}
+
+verify()
+{
+	"$VERIFY" --matrix "$tmp/matrix.txt" --min-cycles $CYCLES --min-ok 95 \
+		--miss hold < "$tmp/monitor.json" > "$tmp/verify.out" 2>&1
+}
+
+status_json()
+{
+	actl "$SWARM_AGG" -j status > "$1"
+}
+
+# The status counters bracket the monitored window, so their deltas hold
+# at least what the monitor saw, and they add up.
+counters_agree()
+{
+	local d_cycles d_ok d_missed m_ok m_missed
+	d_cycles=$("$JQ" -n --slurpfile a "$tmp/s0.json" --slurpfile b "$tmp/s1.json" \
+		'$b[0].counters.cycles - $a[0].counters.cycles')
+	d_ok=$("$JQ" -n --slurpfile a "$tmp/s0.json" --slurpfile b "$tmp/s1.json" \
+		'$b[0].counters.cycles_ok - $a[0].counters.cycles_ok')
+	d_missed=$("$JQ" -n --slurpfile a "$tmp/s0.json" --slurpfile b "$tmp/s1.json" \
+		'$b[0].counters.cycles_missed - $a[0].counters.cycles_missed')
+	m_ok=$("$JQ" -s '[.[] | select(.status == "ok")] | length' "$tmp/monitor.json")
+	m_missed=$("$JQ" -s '[.[] | select(.status == "missed")] | length' "$tmp/monitor.json")
+	echo "# counters: cycles +$d_cycles, ok +$d_ok, missed +$d_missed; monitor: ok $m_ok, missed $m_missed"
+	[ "$d_cycles" = $((d_ok + d_missed)) ] &&
+		[ "$d_ok" -ge "$m_ok" ] && [ "$d_missed" -ge "$m_missed" ]
+}
+
+# The test means something only if netem really dropped RESULTs.
+losses_seen()
+{
+	local i n total=0
+	for i in $(seq 1 8); do
+		n=$(n_w "$i" "$TC" -s qdisc show dev eth0 |
+			sed -n 's/.*dropped \([0-9]*\).*/\1/p' | head -n 1)
+		total=$((total + ${n:-0}))
+	done
+	echo "# netem dropped $total datagrams on the worker links"
+	[ "$total" -gt 0 ]
+}
+
+swarm_test_prereqs
+have_tools "$TC" >/dev/null || tap_skip_all "$TC not found"
+tmp=$(mktemp -d)
+on_exit rm -rf "$tmp"
+on_exit "$SWARM" down
+tap_begin 5
+
+swarm_test_up --workers 8 --loss $LOSS
+matrix_text "$MATRIX" "$tmp/matrix.txt"
+tap_check "netem loss $LOSS% on the worker links" netem_present
+plant_start "$tmp/plant.json" --steps 130 --period 100
+status_json "$tmp/s0.json"
+monitor_cycles $CYCLES "$tmp/monitor.json" || true
+status_json "$tmp/s1.json"
+tap_check "$CYCLES cycles: >= 95% ok, every ok output exact, misses held" verify
+nest "$tmp/verify.out" | head -n 40
+tap_check "agictl status counters agree with the monitored cycles" counters_agree
+tap_check "netem dropped worker datagrams during the run" losses_seen
+wait "$PLANT_PID" || true
+tap_end
