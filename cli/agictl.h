@@ -11,8 +11,11 @@
 #include <stdint.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <netinet/in.h>
 
+#include "core/compat.h"
 #include "uapi/linux/agiswarm.h"
+#include "uapi_pending.h"
 
 struct nlmsghdr;
 
@@ -43,13 +46,61 @@ int agictl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Objects, one file each. */
 int agictl_status(int argc, char **argv);
 int agictl_node(int argc, char **argv);
+int agictl_law(int argc, char **argv);
+int agictl_peer(int argc, char **argv);
+int agictl_workers(int argc, char **argv);
+int agictl_matrix(int argc, char **argv);
+int agictl_input(int argc, char **argv);
+int agictl_fault(int argc, char **argv);
+int agictl_metrics(int argc, char **argv);
+int agictl_monitor(int argc, char **argv);
 int agictl_fixed(int argc, char **argv);
 
+/* parse.c: command-line values; 0 or -EINVAL/-ERANGE, nothing printed. */
+struct agi_endpoint {
+	union {
+		struct sockaddr_in sin;
+		struct sockaddr_in6 sin6;
+	} addr;
+	size_t len;
+};
+
+int agi_parse_u64(const char *s, uint64_t max, uint64_t *v);
+int agi_parse_u32(const char *s, uint32_t *v);
+int agi_parse_duration_us(const char *s, uint32_t *us);
+int agi_parse_endpoint(const char *s, struct agi_endpoint *ep);
+void agi_format_endpoint(const void *sa, size_t len, char *buf, size_t size);
+/* These two report their own errors and return an exit code. */
+int agi_parse_list(const char *action, const char *list,
+		   enum agiswarm_qformat fmt, bool raw, uint32_t max,
+		   s32 **out, uint32_t *n);
+int agi_parse_format(const char *name, enum agiswarm_qformat *fmt);
+
+/* matrix_json.c: a matrix from the seeds' JSON, validated whole. */
+struct agi_matrix {
+	char path[256];			/* key path it was found at */
+	enum agiswarm_qformat fmt;	/* its "precision" */
+	u32 rows, cols;
+	s32 *data;			/* row-major raw values */
+};
+
+/* Returns an exit code; every failure is reported, in @action's name. */
+int agi_matrix_read(const char *action, const char *file, const char *want,
+		    struct agi_matrix *m);
+void agi_matrix_free(struct agi_matrix *m);
+
 /* status.c: AGISWARM_CMD_GET_STATUS, decoded. */
+enum agi_status_field {
+	ST_PORT, ST_EPOCH, ST_PERIOD_US, ST_DEADLINE_US, ST_MISS, ST_LAW,
+	ST_RUNNING, ST_CYCLE_ID, ST_REDUNDANCY, NR_ST_FIELDS
+};
+
 struct agi_status {
 	char version[32];
 	uint8_t role;
 	uint32_t node_id;
+	bool has[NR_ST_FIELDS];		/* what the module reported */
+	uint64_t field[NR_ST_FIELDS];
 	bool has_counter[AGISWARM_CNT_MAX + 1];
 	uint64_t counter[AGISWARM_CNT_MAX + 1];
 };
@@ -57,8 +108,33 @@ struct agi_status {
 /* Returns an exit code; failures are reported, in @action's name. */
 int agi_status_fetch(struct agi_status *st, const char *action);
 
+/* peer.c: "drop", "delay", "stall"; "unknown" otherwise. */
+const char *agi_fault_name(unsigned int kind);
+
+/* metrics.c: one metrics record or cycle event. */
+struct agi_vec {
+	const s32 *raw;		/* host order, points into the message */
+	u32 n;
+};
+
+struct agi_cycle {
+	bool has_cycle;
+	bool missed;
+	u8 fmt;
+	u64 cycle, epoch, timestamp_ns;
+	u64 latency_us, jitter_us, workers, tasks, error_ppm, results_used;
+	struct agi_vec x, y, u;
+};
+
+/* 0 or -EBADMSG (no cycle id, or an attribute of the wrong size). */
+int agi_cycle_parse(const struct nlmsghdr *nlh, struct agi_cycle *c);
+
 /* node.c: "none", "worker", "aggregator"; "unknown" past the enum. */
 const char *agi_role_name(unsigned int role);
+/* One SET_NODE request filled by @fill; returns an exit code. */
+int agi_node_send(const char *action,
+		  void (*fill)(struct nlmsghdr *nlh, const void *arg),
+		  const void *arg);
 
 /*
  * print.c: the one printing path. Each call names a JSON key and a text
@@ -76,6 +152,8 @@ void print_init(bool json, bool pretty);
 bool print_is_json(void);
 void print_begin(void);		/* opens the top-level JSON object */
 void print_end(void);		/* closes it and ends the line */
+void print_begin_list(void);	/* opens a top-level JSON array */
+void print_end_list(void);	/* closes it and ends the line */
 void open_object(const char *key);
 void close_object(void);
 void open_array(const char *key);
@@ -86,6 +164,9 @@ void print_u64(enum print_type t, const char *key, const char *fmt,
 	       uint64_t value);
 void print_s64(enum print_type t, const char *key, const char *fmt,
 	       int64_t value);
+void print_null(enum print_type t, const char *key, const char *fmt);
+void print_bool(enum print_type t, const char *key, const char *fmt,
+		bool value);
 /* @value is decimal text ("0.5", "-1"); JSON gets it as a number. */
 void print_number_text(enum print_type t, const char *key, const char *fmt,
 		       const char *value);
@@ -111,6 +192,11 @@ struct agi_nl {
 	char extack[256];	/* the kernel's extack text, "" when none */
 	bool has_offset;
 	uint32_t extack_offset;	/* of the attribute at fault, in the request */
+	unsigned int n_groups;	/* the family's multicast groups */
+	struct {
+		char name[32];
+		uint32_t id;
+	} groups[4];
 };
 
 typedef int (*agi_nl_reply_cb)(const struct nlmsghdr *nlh, void *data);
@@ -118,8 +204,10 @@ typedef int (*agi_nl_reply_cb)(const struct nlmsghdr *nlh, void *data);
 int agi_nl_open(struct agi_nl *nl);
 void agi_nl_close(struct agi_nl *nl);
 struct nlmsghdr *agi_nl_request(struct agi_nl *nl, void *buf, uint8_t cmd);
+struct nlmsghdr *agi_nl_dump(struct agi_nl *nl, void *buf, uint8_t cmd);
 int agi_nl_talk(struct agi_nl *nl, struct nlmsghdr *req, agi_nl_reply_cb cb,
 		void *data);
+int agi_nl_subscribe(struct agi_nl *nl, const char *name);
 int agi_nl_report(const struct agi_nl *nl, const char *action, int err);
 
 #endif /* AGICTL_H */

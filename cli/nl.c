@@ -50,6 +50,15 @@ struct nlmsghdr *agi_nl_request(struct agi_nl *nl, void *buf, uint8_t cmd)
 	return put_header(nl, buf, nl->family, cmd, AGISWARM_GENL_VERSION);
 }
 
+/* A dump: the kernel ends it with NLMSG_DONE rather than an ack. */
+struct nlmsghdr *agi_nl_dump(struct agi_nl *nl, void *buf, uint8_t cmd)
+{
+	struct nlmsghdr *nlh = agi_nl_request(nl, buf, cmd);
+
+	nlh->nlmsg_flags |= NLM_F_DUMP;
+	return nlh;
+}
+
 static int extack_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct agi_nl *nl = data;
@@ -95,6 +104,25 @@ static int error_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_ERROR;
 }
 
+/*
+ * The end of a dump carries the dump's own error, if any, and then the same
+ * extack TLVs as an error message.
+ */
+static int done_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct talk *t = data;
+	int err = 0;
+
+	if (mnl_nlmsg_get_payload_len(nlh) >= sizeof(err))
+		memcpy(&err, mnl_nlmsg_get_payload(nlh), sizeof(err));
+	if (nlh->nlmsg_flags & NLM_F_ACK_TLVS)
+		mnl_attr_parse(nlh, sizeof(err), extack_attr_cb, t->nl);
+	if (err == 0)
+		return MNL_CB_STOP;
+	errno = err < 0 ? -err : EPROTO;
+	return MNL_CB_ERROR;
+}
+
 static int data_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct talk *t = data;
@@ -111,7 +139,10 @@ int agi_nl_talk(struct agi_nl *nl, struct nlmsghdr *req, agi_nl_reply_cb cb,
 {
 	static char buf[RECV_SIZE];
 	struct talk t = { .nl = nl, .cb = cb, .data = data };
-	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = error_cb };
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = {
+		[NLMSG_ERROR] = error_cb,
+		[NLMSG_DONE] = done_cb,
+	};
 	ssize_t n;
 	int ret;
 
@@ -132,13 +163,42 @@ int agi_nl_talk(struct agi_nl *nl, struct nlmsghdr *req, agi_nl_reply_cb cb,
 	return 0;
 }
 
+static void parse_group(const struct nlattr *nest, struct agi_nl *nl)
+{
+	const struct nlattr *a;
+	const char *name = NULL;
+	uint32_t id = 0;
+
+	mnl_attr_for_each_nested(a, nest) {
+		if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_NAME &&
+		    mnl_attr_validate(a, MNL_TYPE_NUL_STRING) == 0)
+			name = mnl_attr_get_str(a);
+		else if (mnl_attr_get_type(a) == CTRL_ATTR_MCAST_GRP_ID &&
+			 mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			id = mnl_attr_get_u32(a);
+	}
+	if (!name || !id || nl->n_groups >= ARRAY_SIZE(nl->groups))
+		return;
+	snprintf(nl->groups[nl->n_groups].name,
+		 sizeof(nl->groups[nl->n_groups].name), "%s", name);
+	nl->groups[nl->n_groups++].id = id;
+}
+
 static int family_attr_cb(const struct nlattr *attr, void *data)
 {
-	uint16_t *id = data;
+	struct agi_nl *nl = data;
+	const struct nlattr *grp;
 
-	if (mnl_attr_get_type(attr) == CTRL_ATTR_FAMILY_ID &&
-	    mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
-		*id = mnl_attr_get_u16(attr);
+	switch (mnl_attr_get_type(attr)) {
+	case CTRL_ATTR_FAMILY_ID:
+		if (mnl_attr_validate(attr, MNL_TYPE_U16) == 0)
+			nl->family = mnl_attr_get_u16(attr);
+		break;
+	case CTRL_ATTR_MCAST_GROUPS:
+		mnl_attr_for_each_nested(grp, attr)
+			parse_group(grp, nl);
+		break;
+	}
 	return MNL_CB_OK;
 }
 
@@ -153,18 +213,16 @@ static int resolve_family(struct agi_nl *nl)
 {
 	char buf[AGI_NL_BUF_SIZE];
 	struct nlmsghdr *nlh;
-	uint16_t id = 0;
 	int err;
 
 	nlh = put_header(nl, buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
 	mnl_attr_put_strz(nlh, CTRL_ATTR_FAMILY_NAME, AGISWARM_GENL_NAME);
-	err = agi_nl_talk(nl, nlh, family_cb, &id);
-	if (err)
+	err = agi_nl_talk(nl, nlh, family_cb, nl);
+	if (err) {
+		nl->family = 0;
 		return err;
-	if (!id)
-		return -EPROTO;
-	nl->family = id;
-	return 0;
+	}
+	return nl->family ? 0 : -EPROTO;
 }
 
 int agi_nl_open(struct agi_nl *nl)
@@ -200,6 +258,27 @@ void agi_nl_close(struct agi_nl *nl)
 	if (nl->sock)
 		mnl_socket_close(nl->sock);
 	nl->sock = NULL;
+}
+
+/*
+ * Joins the family's multicast group @name. -ENOENT when the module has no
+ * such group (an older module).
+ */
+int agi_nl_subscribe(struct agi_nl *nl, const char *name)
+{
+	unsigned int i;
+	int id;
+
+	for (i = 0; i < nl->n_groups; i++) {
+		if (strcmp(nl->groups[i].name, name))
+			continue;
+		id = (int)nl->groups[i].id;
+		if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP,
+					  &id, sizeof(id)) < 0)
+			return -errno;
+		return 0;
+	}
+	return -ENOENT;
 }
 
 /*

@@ -2,7 +2,8 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * agictl node: what this node (this network namespace) is, its role and id.
+ * agictl node: what this node (this network namespace) is: its role and id,
+ * its socket, epoch and cycle; and starting or stopping its cycle.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -36,97 +37,231 @@ static int parse_role(const char *s, uint8_t *role)
 	return -EINVAL;
 }
 
-/* Plain decimal only: no sign, no base prefix, nothing after the digits. */
-static int parse_u32(const char *s, uint32_t *v)
-{
-	unsigned long long n;
-	char *end;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	errno = 0;
-	n = strtoull(s, &end, 10);
-	if (*end || errno || n > UINT32_MAX)
-		return -EINVAL;
-	*v = (uint32_t)n;
-	return 0;
-}
-
 static void node_usage(void)
 {
 	printf("Usage: agictl [-j] node show\n"
-		"       agictl node set [ role { none | worker | aggregator } ]"
-		" [ id ID ]\n"
-		"       agictl node help\n"
-		"\"show\" prints this node's role and id (JSON: {\"role\", "
-		"\"node_id\"}).\n"
-		"\"set\" changes what is given and leaves the rest as it was; it\n"
-		"needs at least one of role and id, ID is 0..4294967295, and it\n"
-		"needs CAP_NET_ADMIN. It prints nothing when it succeeds.\n");
+	       "       agictl node set [ role { none | worker | aggregator } ] [ id ID ]\n"
+	       "                       [ port PORT ] [ epoch E ] [ cycle TIME ]\n"
+	       "                       [ deadline TIME ] [ miss { hold | zero } ]\n"
+	       "                       [ redundancy F ] [ seed S ]\n"
+	       "       agictl node { start | stop }\n"
+	       "       agictl node help\n"
+	       "\"show\" prints this node's role and id (JSON: {\"role\", "
+	       "\"node_id\"});\n"
+	       "\"agictl status\" shows everything else.\n"
+	       "\"set\" changes what is given and leaves the rest as it was:\n"
+	       "  role        what this node is\n"
+	       "  id          its id, 0..4294967295\n"
+	       "  port        its UDP port, 0..65535; 0 closes the socket\n"
+	       "  epoch       the fencing epoch, 0..2^64-1 (lower epochs are ignored)\n"
+	       "  cycle       the aggregator's period, 1ms..10s (default 50ms)\n"
+	       "  deadline    how long a cycle may take, at most the period\n"
+	       "              (default 40ms)\n"
+	       "  miss        on a missed deadline hold the last output (default)\n"
+	       "              or output zeros\n"
+	       "  redundancy  how many workers may fail, 0..255 (default 2)\n"
+	       "  seed        the code's generator seed, 0..2^64-1\n"
+	       "TIME is a number with a unit, 50ms, 500us or 1s; a bare number is\n"
+	       "milliseconds. \"start\" starts the aggregator's cycle, \"stop\" stops\n"
+	       "it. Changing the node needs CAP_NET_ADMIN; the module checks the\n"
+	       "values and explains a refusal. Nothing is printed on success.\n");
 }
 
-struct node_set {
-	bool has_role, has_id;
-	uint8_t role;
-	uint32_t id;
+enum node_key {
+	KEY_ROLE, KEY_ID, KEY_PORT, KEY_EPOCH, KEY_CYCLE, KEY_DEADLINE,
+	KEY_MISS, KEY_REDUNDANCY, KEY_SEED, NR_KEYS
 };
+
+static const char *const key_names[NR_KEYS] = {
+	[KEY_ROLE] = "role", [KEY_ID] = "id", [KEY_PORT] = "port",
+	[KEY_EPOCH] = "epoch", [KEY_CYCLE] = "cycle",
+	[KEY_DEADLINE] = "deadline", [KEY_MISS] = "miss",
+	[KEY_REDUNDANCY] = "redundancy", [KEY_SEED] = "seed",
+};
+
+struct node_set {
+	bool has[NR_KEYS];
+	uint64_t val[NR_KEYS];
+};
+
+static int parse_miss(const char *s, uint64_t *v)
+{
+	if (!strcmp(s, "hold"))
+		*v = AGISWARM_MISS_HOLD;
+	else if (!strcmp(s, "zero"))
+		*v = AGISWARM_MISS_ZERO;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+/* One value; a usage error quoting it when it is not what @key takes. */
+static int parse_value(enum node_key key, const char *s, uint64_t *v)
+{
+	uint8_t role;
+	uint32_t us;
+
+	switch (key) {
+	case KEY_ROLE:
+		if (parse_role(s, &role))
+			return agictl_usage_error("invalid role \"%s\" (expected none, worker or aggregator)",
+						  s);
+		*v = role;
+		return AGICTL_OK;
+	case KEY_MISS:
+		if (parse_miss(s, v))
+			return agictl_usage_error("invalid miss policy \"%s\" (expected hold or zero)",
+						  s);
+		return AGICTL_OK;
+	case KEY_CYCLE:
+	case KEY_DEADLINE:
+		if (agi_parse_duration_us(s, &us))
+			return agictl_usage_error("invalid %s \"%s\" (expected a time like 50ms, 500us or 1s)",
+						  key_names[key], s);
+		*v = us;
+		return AGICTL_OK;
+	case KEY_ID:
+		if (agi_parse_u64(s, UINT32_MAX, v))
+			return agictl_usage_error("invalid node id \"%s\" (expected 0..4294967295)",
+						  s);
+		return AGICTL_OK;
+	case KEY_PORT:
+		if (agi_parse_u64(s, UINT16_MAX, v))
+			return agictl_usage_error("invalid port \"%s\" (expected 0..65535)",
+						  s);
+		return AGICTL_OK;
+	case KEY_REDUNDANCY:
+		if (agi_parse_u64(s, UINT8_MAX, v))
+			return agictl_usage_error("invalid redundancy \"%s\" (expected 0..255)",
+						  s);
+		return AGICTL_OK;
+	default:
+		if (agi_parse_u64(s, UINT64_MAX, v))
+			return agictl_usage_error("invalid %s \"%s\" (expected 0..18446744073709551615)",
+						  key_names[key], s);
+		return AGICTL_OK;
+	}
+}
+
+static int find_key(const char *s, enum node_key *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_KEYS; i++) {
+		if (!strcmp(s, key_names[i])) {
+			*key = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
 
 static int parse_set(int argc, char **argv, struct node_set *ns)
 {
-	int i;
+	enum node_key key;
+	bool any = false;
+	int i, ret;
 
 	for (i = 0; i < argc; i += 2) {
-		const char *key = argv[i], *val = argv[i + 1];
-
-		if (strcmp(key, "role") && strcmp(key, "id"))
-			return agictl_usage_error("unknown node set argument \"%s\" (expected role or id)",
-						  key);
-		if ((key[0] == 'r' && ns->has_role) ||
-		    (key[0] == 'i' && ns->has_id))
-			return agictl_usage_error("\"%s\" given twice", key);
-		if (!val)
-			return agictl_usage_error("\"%s\" needs a value", key);
-		if (key[0] == 'r') {
-			if (parse_role(val, &ns->role))
-				return agictl_usage_error("invalid role \"%s\" (expected none, worker or aggregator)",
-							  val);
-			ns->has_role = true;
-		} else {
-			if (parse_u32(val, &ns->id))
-				return agictl_usage_error("invalid node id \"%s\" (expected 0..4294967295)",
-							  val);
-			ns->has_id = true;
-		}
+		if (find_key(argv[i], &key))
+			return agictl_usage_error("unknown node set argument \"%s\", try \"agictl node help\".",
+						  argv[i]);
+		if (ns->has[key])
+			return agictl_usage_error("\"%s\" given twice", argv[i]);
+		if (i + 1 >= argc)
+			return agictl_usage_error("\"%s\" needs a value", argv[i]);
+		ret = parse_value(key, argv[i + 1], &ns->val[key]);
+		if (ret)
+			return ret;
+		ns->has[key] = true;
+		any = true;
 	}
-	if (!ns->has_role && !ns->has_id)
-		return agictl_usage_error("node set needs role or id (or both)");
+	if (!any)
+		return agictl_usage_error("node set needs at least one thing to set, try \"agictl node help\".");
 	return AGICTL_OK;
+}
+
+static void put_set(struct nlmsghdr *nlh, const struct node_set *ns)
+{
+	const uint64_t *v = ns->val;
+
+	if (ns->has[KEY_ROLE])
+		mnl_attr_put_u8(nlh, AGISWARM_A_ROLE, v[KEY_ROLE]);
+	if (ns->has[KEY_ID])
+		mnl_attr_put_u32(nlh, AGISWARM_A_NODE_ID, v[KEY_ID]);
+	if (ns->has[KEY_PORT])
+		mnl_attr_put_u16(nlh, AGISWARM_A_PORT, v[KEY_PORT]);
+	if (ns->has[KEY_EPOCH])
+		mnl_attr_put_u64(nlh, AGISWARM_A_EPOCH, v[KEY_EPOCH]);
+	if (ns->has[KEY_CYCLE])
+		mnl_attr_put_u32(nlh, AGISWARM_A_CYCLE_PERIOD_US, v[KEY_CYCLE]);
+	if (ns->has[KEY_DEADLINE])
+		mnl_attr_put_u32(nlh, AGISWARM_A_CYCLE_DEADLINE_US,
+				 v[KEY_DEADLINE]);
+	if (ns->has[KEY_MISS])
+		mnl_attr_put_u8(nlh, AGISWARM_A_MISS_POLICY, v[KEY_MISS]);
+	if (ns->has[KEY_REDUNDANCY])
+		mnl_attr_put_u8(nlh, AGISWARM_A_REDUNDANCY, v[KEY_REDUNDANCY]);
+	if (ns->has[KEY_SEED])
+		mnl_attr_put_u64(nlh, AGISWARM_A_CODE_SEED, v[KEY_SEED]);
+}
+
+/*
+ * One SET_NODE request; @fill adds its attributes. Shared by node, law and
+ * the start/stop commands, which are all changes of the node.
+ */
+int agi_node_send(const char *action,
+		  void (*fill)(struct nlmsghdr *nlh, const void *arg),
+		  const void *arg)
+{
+	char buf[AGI_NL_BUF_SIZE];
+	struct nlmsghdr *nlh;
+	struct agi_nl nl;
+	int err, ret = AGICTL_OK;
+
+	err = agi_nl_open(&nl);
+	if (err)
+		return agi_nl_report(&nl, action, err);
+	nlh = agi_nl_request(&nl, buf, AGISWARM_CMD_SET_NODE);
+	fill(nlh, arg);
+	err = agi_nl_talk(&nl, nlh, NULL, NULL);
+	if (err)
+		ret = agi_nl_report(&nl, action, err);
+	agi_nl_close(&nl);
+	return ret;
+}
+
+static void fill_set(struct nlmsghdr *nlh, const void *arg)
+{
+	put_set(nlh, arg);
 }
 
 static int node_set(int argc, char **argv)
 {
-	char buf[AGI_NL_BUF_SIZE];
 	struct node_set ns = { 0 };
-	struct nlmsghdr *nlh;
-	struct agi_nl nl;
-	int err, ret;
+	int ret;
 
 	ret = parse_set(argc, argv, &ns);
 	if (ret)
 		return ret;
-	err = agi_nl_open(&nl);
-	if (err)
-		return agi_nl_report(&nl, "node set", err);
-	nlh = agi_nl_request(&nl, buf, AGISWARM_CMD_SET_NODE);
-	if (ns.has_role)
-		mnl_attr_put_u8(nlh, AGISWARM_A_ROLE, ns.role);
-	if (ns.has_id)
-		mnl_attr_put_u32(nlh, AGISWARM_A_NODE_ID, ns.id);
-	err = agi_nl_talk(&nl, nlh, NULL, NULL);
-	if (err)
-		ret = agi_nl_report(&nl, "node set", err);
-	agi_nl_close(&nl);
-	return ret;
+	return agi_node_send("node set", fill_set, &ns);
+}
+
+static void fill_running(struct nlmsghdr *nlh, const void *arg)
+{
+	mnl_attr_put_u8(nlh, AGISWARM_A_RUNNING, *(const uint8_t *)arg);
+}
+
+static int node_run(const char *verb, int argc, char **argv)
+{
+	uint8_t running = !strcmp(verb, "start");
+	char action[16];
+
+	if (argc > 0)
+		return agictl_usage_error("node %s takes no argument, \"%s\" given",
+					  verb, argv[0]);
+	snprintf(action, sizeof(action), "node %s", verb);
+	return agi_node_send(action, fill_running, &running);
 }
 
 static int node_show(int argc, char **argv)
@@ -159,6 +294,8 @@ int agictl_node(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "set"))
 		return node_set(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "start") || !strcmp(argv[1], "stop"))
+		return node_run(argv[1], argc - 2, argv + 2);
 	return agictl_usage_error("unknown node command \"%s\", try \"agictl node help\".",
 				  argv[1]);
 }

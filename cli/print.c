@@ -167,6 +167,20 @@ void print_end(void)
 	putchar('\n');
 }
 
+void print_begin_list(void)
+{
+	if (out.json)
+		json_open(NULL, '[', true);
+}
+
+void print_end_list(void)
+{
+	if (!out.json)
+		return;
+	json_close(']');
+	putchar('\n');
+}
+
 void open_object(const char *key)
 {
 	if (out.json)
@@ -234,6 +248,29 @@ void print_s64(enum print_type t, const char *key, const char *fmt,
 		printf("%lld", (long long)value);
 	} else if (as_text(t, fmt)) {
 		printf(fmt, (long long)value);
+	}
+}
+
+/* JSON null; @fmt (no conversion) is the text shown instead. */
+void print_null(enum print_type t, const char *key, const char *fmt)
+{
+	if (as_json(t)) {
+		json_key(key);
+		fputs("null", stdout);
+	} else if (as_text(t, fmt)) {
+		fputs(fmt, stdout);
+	}
+}
+
+/* JSON true/false; text formats take the value as "true" or "false". */
+void print_bool(enum print_type t, const char *key, const char *fmt,
+		bool value)
+{
+	if (as_json(t)) {
+		json_key(key);
+		fputs(value ? "true" : "false", stdout);
+	} else if (as_text(t, fmt)) {
+		printf(fmt, value ? "true" : "false");
 	}
 }
 

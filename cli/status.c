@@ -30,7 +30,59 @@ static const char *const counter_names[AGISWARM_CNT_MAX + 1] = {
 	[AGISWARM_CNT_DROP_BADVALUE] = "drop_badvalue",
 	[AGISWARM_CNT_DROP_TYPE] = "drop_type",
 	[AGISWARM_CNT_DROP_STALE] = "drop_stale",
+	[AGISWARM_CNT_CYCLES] = "cycles",
+	[AGISWARM_CNT_CYCLES_OK] = "cycles_ok",
+	[AGISWARM_CNT_CYCLES_MISSED] = "cycles_missed",
+	[AGISWARM_CNT_TASKS_SENT] = "tasks_sent",
+	[AGISWARM_CNT_RESULTS_USED] = "results_used",
+	[AGISWARM_CNT_RESULTS_LATE] = "results_late",
+	[AGISWARM_CNT_FAULTS_APPLIED] = "faults_applied",
+	[AGISWARM_CNT_DECODE_FAILED] = "decode_failed",
 };
+
+/* The node's settings and state: attribute and type. */
+static const struct {
+	uint16_t attr;
+	enum mnl_attr_data_type type;
+} fields[NR_ST_FIELDS] = {
+	[ST_PORT] = { AGISWARM_A_PORT, MNL_TYPE_U16 },
+	[ST_EPOCH] = { AGISWARM_A_EPOCH, MNL_TYPE_U64 },
+	[ST_PERIOD_US] = { AGISWARM_A_CYCLE_PERIOD_US, MNL_TYPE_U32 },
+	[ST_DEADLINE_US] = { AGISWARM_A_CYCLE_DEADLINE_US, MNL_TYPE_U32 },
+	[ST_MISS] = { AGISWARM_A_MISS_POLICY, MNL_TYPE_U8 },
+	[ST_LAW] = { AGISWARM_A_CONTROL_LAW, MNL_TYPE_U8 },
+	[ST_RUNNING] = { AGISWARM_A_RUNNING, MNL_TYPE_U8 },
+	[ST_CYCLE_ID] = { AGISWARM_A_CYCLE_ID, MNL_TYPE_U64 },
+	[ST_REDUNDANCY] = { AGISWARM_A_REDUNDANCY, MNL_TYPE_U8 },
+};
+
+static int parse_field(const struct nlattr *attr, struct agi_status *st)
+{
+	uint16_t type = mnl_attr_get_type(attr);
+	unsigned int i;
+
+	for (i = 0; i < NR_ST_FIELDS; i++) {
+		if (fields[i].attr != type)
+			continue;
+		if (mnl_attr_validate(attr, fields[i].type) < 0)
+			return MNL_CB_ERROR;
+		switch (fields[i].type) {
+		case MNL_TYPE_U8:
+			st->field[i] = mnl_attr_get_u8(attr);
+			break;
+		case MNL_TYPE_U16:
+			st->field[i] = mnl_attr_get_u16(attr);
+			break;
+		case MNL_TYPE_U32:
+			st->field[i] = mnl_attr_get_u32(attr);
+			break;
+		default:
+			st->field[i] = mnl_attr_get_u64(attr);
+		}
+		st->has[i] = true;
+	}
+	return MNL_CB_OK;
+}
 
 /* What the reply carried, to tell a short reply from a zero value. */
 struct status_reply {
@@ -85,6 +137,8 @@ static int status_attr_cb(const struct nlattr *attr, void *data)
 		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
 			return MNL_CB_ERROR;
 		return parse_counters(attr, st);
+	default:
+		return parse_field(attr, st);
 	}
 	return MNL_CB_OK;
 }
@@ -140,6 +194,52 @@ static void print_counters(const struct agi_status *st)
 	close_object();
 }
 
+/* A duration in microseconds as "50ms", "500us" or "1.5ms" (text only). */
+static void print_duration(const char *label, const char *key, uint64_t us)
+{
+	print_u64(PRINT_JSON, key, NULL, us);
+	if (us % 1000 == 0)
+		print_text(" %s %llums", label, (unsigned long long)us / 1000);
+	else
+		print_text(" %s %lluus", label, (unsigned long long)us);
+}
+
+/* Port, epoch, cycle: only what the module reported. */
+static void print_fields(const struct agi_status *st)
+{
+	const uint64_t *f = st->field;
+	const bool *has = st->has;
+
+	if (has[ST_PORT])
+		print_u64(PRINT_ANY, "port", "port %llu", f[ST_PORT]);
+	if (has[ST_EPOCH])
+		print_u64(PRINT_ANY, "epoch", " epoch %llu", f[ST_EPOCH]);
+	if (has[ST_REDUNDANCY])
+		print_u64(PRINT_ANY, "redundancy", " redundancy %llu",
+			  f[ST_REDUNDANCY]);
+	if (has[ST_PORT] || has[ST_EPOCH] || has[ST_REDUNDANCY])
+		print_text("\n");
+	if (has[ST_RUNNING]) {
+		print_bool(PRINT_JSON, "running", NULL, f[ST_RUNNING]);
+		print_text("cycle %s", f[ST_RUNNING] ? "running" : "stopped");
+	}
+	if (has[ST_PERIOD_US])
+		print_duration("period", "cycle_us", f[ST_PERIOD_US]);
+	if (has[ST_DEADLINE_US])
+		print_duration("deadline", "deadline_us", f[ST_DEADLINE_US]);
+	if (has[ST_MISS])
+		print_string(PRINT_ANY, "miss", " miss %s",
+			     f[ST_MISS] == AGISWARM_MISS_ZERO ? "zero" : "hold");
+	if (has[ST_LAW])
+		print_string(PRINT_ANY, "law", " law %s",
+			     f[ST_LAW] == AGISWARM_LAW_PID ? "pid" : "feedback");
+	if (has[ST_CYCLE_ID])
+		print_u64(PRINT_ANY, "cycle_id", " last cycle %llu",
+			  f[ST_CYCLE_ID]);
+	if (has[ST_RUNNING] || has[ST_PERIOD_US] || has[ST_CYCLE_ID])
+		print_text("\n");
+}
+
 static void print_status(const struct agi_status *st)
 {
 	print_begin();
@@ -148,6 +248,7 @@ static void print_status(const struct agi_status *st)
 		     AGISWARM_VERSION);
 	print_string(PRINT_ANY, "role", "role %s", agi_role_name(st->role));
 	print_u64(PRINT_ANY, "node_id", " node id %llu\n", st->node_id);
+	print_fields(st);
 	print_counters(st);
 	print_end();
 }
@@ -157,8 +258,15 @@ static void status_usage(void)
 	printf("Usage: agictl [-j] status [ show ]\n"
 		"Shows the module's version, this node's role and id and every\n"
 		"counter the module reports for this network namespace.\n"
+		"and, from a module with the data path, its port, epoch,\n"
+		"redundancy, whether its cycle runs, period, deadline, miss\n"
+		"policy, control law and last cycle id.\n"
 		"JSON: {\"version\", \"agictl_version\", \"role\", \"node_id\",\n"
-		"       \"counters\": {\"rx_packets\": N, ...}}\n");
+		"       \"port\", \"epoch\", \"redundancy\", \"running\": true|false,\n"
+		"       \"cycle_us\", \"deadline_us\", \"miss\": \"hold\"|\n"
+		"       \"zero\", \"law\": \"feedback\"|\"pid\", \"cycle_id\",\n"
+		"       \"counters\": {\"rx_packets\": N, ...}}\n"
+		"(keys the module does not report are left out).\n");
 }
 
 int agictl_status(int argc, char **argv)

@@ -1,0 +1,435 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * agictl peer and agictl workers: the aggregator's workers, actuators and
+ * sensors (AGISWARM_CMD_ADD_PEER, _DEL_PEER, the GET_PEERS dump).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+#include "agictl.h"
+
+static const char *const kind_names[] = {
+	[AGISWARM_PEER_WORKER] = "worker",
+	[AGISWARM_PEER_ACTUATOR] = "actuator",
+	[AGISWARM_PEER_SENSOR] = "sensor",
+};
+
+static const char *const fault_names[] = {
+	[AGISWARM_FAULT_DROP] = "drop",
+	[AGISWARM_FAULT_DELAY] = "delay",
+	[AGISWARM_FAULT_STALL] = "stall",
+};
+
+/* A worker whose last answer is this many cycles old is "late". */
+#define HEALTH_LATE_CYCLES 3
+
+/**
+ * struct peer_info - one peer of the GET_PEERS dump
+ * @has: which optional attributes came (a worker's stats, a fault)
+ */
+struct peer_info {
+	u8 kind;
+	u32 id;
+	char endpoint[64];
+	u32 rows, gen;
+	u64 results, missed, last_cycle;
+	bool has_stats, has_fault;
+	u8 fault_kind;
+	u32 fault_value;
+};
+
+struct peer_list {
+	struct peer_info *peers;
+	size_t n, cap;
+};
+
+static const char *kind_name(unsigned int kind)
+{
+	if (kind < ARRAY_SIZE(kind_names) && kind_names[kind])
+		return kind_names[kind];
+	return "unknown";
+}
+
+static int parse_kind(const char *s, u8 *kind)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kind_names); i++) {
+		if (kind_names[i] && !strcmp(s, kind_names[i])) {
+			*kind = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *agi_fault_name(unsigned int kind)
+{
+	if (kind < ARRAY_SIZE(fault_names) && fault_names[kind])
+		return fault_names[kind];
+	return "unknown";
+}
+
+static void peer_usage(void)
+{
+	printf("Usage: agictl peer add { worker | actuator | sensor } ID ADDR[:PORT]\n"
+	       "       agictl peer del { worker | actuator | sensor } ID\n"
+	       "       agictl [-j] peer list\n"
+	       "       agictl [-j] workers list\n"
+	       "An aggregator sends TASKs to its workers, ACTUATE to its actuators\n"
+	       "and takes SENSOR input only from its sensors. ID is 0..4294967295\n"
+	       "(a worker's id is its node id); ADDR is IPv4 (192.0.2.11:6000) or\n"
+	       "IPv6 in brackets ([2001:db8::1]:6000); PORT defaults to 6000.\n"
+	       "\"add\" replaces a peer of the same kind and id. Adding or deleting\n"
+	       "a worker reassigns the coded rows. Both need CAP_NET_ADMIN and\n"
+	       "print nothing on success.\n"
+	       "\"peer list\" prints every peer; JSON: [{\"kind\", \"id\", \"endpoint\"},\n"
+	       "...] plus the worker fields below for workers.\n"
+	       "\"workers list\" prints the workers only, with their health (ok:\n"
+	       "answered within the last %d cycles; late: not since; idle: no\n"
+	       "cycle yet; no rows: holds no coded rows), rows held, the row\n"
+	       "generation of its last results, results used, cycles missed, the\n"
+	       "last cycle it answered and its fault; JSON: [{\"id\", \"endpoint\",\n"
+	       "\"health\", \"rows\", \"gen\", \"results\", \"missed\", \"last_cycle\",\n"
+	       "\"fault\": null | {\"kind\": \"drop\"|\"delay\"|\"stall\", \"value\"}}, ...]\n",
+	       HEALTH_LATE_CYCLES);
+}
+
+static int parse_kind_id(const char *action, int argc, char **argv, u8 *kind,
+			 u32 *id)
+{
+	if (argc < 2)
+		return agictl_usage_error("%s needs a kind (worker, actuator or sensor) and an ID",
+					  action);
+	if (parse_kind(argv[0], kind))
+		return agictl_usage_error("invalid peer kind \"%s\" (expected worker, actuator or sensor)",
+					  argv[0]);
+	if (agi_parse_u32(argv[1], id))
+		return agictl_usage_error("invalid peer id \"%s\" (expected 0..4294967295)",
+					  argv[1]);
+	return AGICTL_OK;
+}
+
+static int peer_change(const char *action, uint8_t cmd, u8 kind, u32 id,
+		       const struct agi_endpoint *ep)
+{
+	char buf[AGI_NL_BUF_SIZE];
+	struct nlmsghdr *nlh;
+	struct nlattr *nest;
+	struct agi_nl nl;
+	int err, ret = AGICTL_OK;
+
+	err = agi_nl_open(&nl);
+	if (err)
+		return agi_nl_report(&nl, action, err);
+	nlh = agi_nl_request(&nl, buf, cmd);
+	nest = mnl_attr_nest_start(nlh, AGISWARM_A_PEER);
+	mnl_attr_put_u8(nlh, AGISWARM_PEER_A_KIND, kind);
+	mnl_attr_put_u32(nlh, AGISWARM_PEER_A_ID, id);
+	if (ep)
+		mnl_attr_put(nlh, AGISWARM_PEER_A_ENDPOINT, ep->len, &ep->addr);
+	mnl_attr_nest_end(nlh, nest);
+	err = agi_nl_talk(&nl, nlh, NULL, NULL);
+	if (err)
+		ret = agi_nl_report(&nl, action, err);
+	agi_nl_close(&nl);
+	return ret;
+}
+
+static int peer_add(int argc, char **argv)
+{
+	struct agi_endpoint ep;
+	u8 kind;
+	u32 id;
+	int ret;
+
+	ret = parse_kind_id("peer add", argc, argv, &kind, &id);
+	if (ret)
+		return ret;
+	if (argc < 3)
+		return agictl_usage_error("peer add needs an address, ADDR[:PORT]");
+	if (argc > 3)
+		return agictl_usage_error("peer add: \"%s\" is one argument too many",
+					  argv[3]);
+	if (agi_parse_endpoint(argv[2], &ep))
+		return agictl_usage_error("invalid endpoint \"%s\" (expected ADDR[:PORT], e.g. 192.0.2.11:6000)",
+					  argv[2]);
+	return peer_change("peer add", AGISWARM_CMD_ADD_PEER, kind, id, &ep);
+}
+
+static int peer_del(int argc, char **argv)
+{
+	u8 kind;
+	u32 id;
+	int ret;
+
+	ret = parse_kind_id("peer del", argc, argv, &kind, &id);
+	if (ret)
+		return ret;
+	if (argc > 2)
+		return agictl_usage_error("peer del: \"%s\" is one argument too many",
+					  argv[2]);
+	return peer_change("peer del", AGISWARM_CMD_DEL_PEER, kind, id, NULL);
+}
+
+static int get_u(const struct nlattr *a, enum mnl_attr_data_type t, u64 *v)
+{
+	if (mnl_attr_validate(a, t) < 0)
+		return MNL_CB_ERROR;
+	if (t == MNL_TYPE_U8)
+		*v = mnl_attr_get_u8(a);
+	else if (t == MNL_TYPE_U32)
+		*v = mnl_attr_get_u32(a);
+	else
+		*v = mnl_attr_get_u64(a);
+	return MNL_CB_OK;
+}
+
+static int peer_attr_cb(const struct nlattr *a, void *data)
+{
+	struct peer_info *p = data;
+	u64 v = 0;
+	int ret = MNL_CB_OK;
+
+	switch (mnl_attr_get_type(a)) {
+	case AGISWARM_PEER_A_KIND:
+		ret = get_u(a, MNL_TYPE_U8, &v);
+		p->kind = v;
+		break;
+	case AGISWARM_PEER_A_ID:
+		ret = get_u(a, MNL_TYPE_U32, &v);
+		p->id = v;
+		break;
+	case AGISWARM_PEER_A_ENDPOINT:
+		agi_format_endpoint(mnl_attr_get_payload(a),
+				    mnl_attr_get_payload_len(a), p->endpoint,
+				    sizeof(p->endpoint));
+		break;
+	case AGISWARM_PEER_A_ROWS:
+		ret = get_u(a, MNL_TYPE_U32, &v);
+		p->rows = v;
+		p->has_stats = true;
+		break;
+	case AGISWARM_PEER_A_GEN:
+		ret = get_u(a, MNL_TYPE_U32, &v);
+		p->gen = v;
+		break;
+	case AGISWARM_PEER_A_RESULTS:
+		ret = get_u(a, MNL_TYPE_U64, &p->results);
+		break;
+	case AGISWARM_PEER_A_MISSED:
+		ret = get_u(a, MNL_TYPE_U64, &p->missed);
+		break;
+	case AGISWARM_PEER_A_LAST_CYCLE:
+		ret = get_u(a, MNL_TYPE_U64, &p->last_cycle);
+		break;
+	case AGISWARM_PEER_A_FAULT_KIND:
+		ret = get_u(a, MNL_TYPE_U8, &v);
+		p->fault_kind = v;
+		p->has_fault = true;
+		break;
+	case AGISWARM_PEER_A_FAULT_VALUE:
+		ret = get_u(a, MNL_TYPE_U32, &v);
+		p->fault_value = v;
+		break;
+	}
+	return ret;
+}
+
+static const struct nlattr *find_peer_nest(const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == AGISWARM_A_PEER &&
+		    mnl_attr_validate(a, MNL_TYPE_NESTED) == 0)
+			return a;
+	return NULL;
+}
+
+static int peers_cb(const struct nlmsghdr *nlh, void *data)
+{
+	const struct nlattr *nest = find_peer_nest(nlh);
+	struct peer_list *l = data;
+	struct peer_info *grown, *p;
+
+	if (!nest)
+		return MNL_CB_OK;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		grown = realloc(l->peers, l->cap * sizeof(*grown));
+		if (!grown) {
+			errno = ENOMEM;
+			return MNL_CB_ERROR;
+		}
+		l->peers = grown;
+	}
+	p = &l->peers[l->n];
+	memset(p, 0, sizeof(*p));
+	strcpy(p->endpoint, "?");
+	if (mnl_attr_parse_nested(nest, peer_attr_cb, p) < 0) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	l->n++;
+	return MNL_CB_OK;
+}
+
+/* The whole GET_PEERS dump into @l; returns an exit code. */
+static int fetch_peers(const char *action, struct peer_list *l)
+{
+	char buf[AGI_NL_BUF_SIZE];
+	struct agi_nl nl;
+	int err, ret = AGICTL_OK;
+
+	err = agi_nl_open(&nl);
+	if (err)
+		return agi_nl_report(&nl, action, err);
+	err = agi_nl_talk(&nl, agi_nl_dump(&nl, buf, AGISWARM_CMD_GET_PEERS),
+			  peers_cb, l);
+	if (err)
+		ret = agi_nl_report(&nl, action, err);
+	agi_nl_close(&nl);
+	return ret;
+}
+
+static void print_fault(const struct peer_info *p)
+{
+	if (!p->has_fault) {
+		print_null(PRINT_ANY, "fault", " fault none");
+		return;
+	}
+	open_object("fault");
+	print_string(PRINT_ANY, "kind", " fault %s",
+		     agi_fault_name(p->fault_kind));
+	if (p->fault_kind == AGISWARM_FAULT_DROP)
+		print_u64(PRINT_ANY, "value", " %llu%%", p->fault_value);
+	else if (p->fault_kind == AGISWARM_FAULT_DELAY)
+		print_u64(PRINT_ANY, "value", " %llums", p->fault_value);
+	else
+		print_u64(PRINT_JSON, "value", NULL, p->fault_value);
+	close_object();
+}
+
+static const char *health(const struct peer_info *p, u64 cycle_id)
+{
+	if (!p->rows)
+		return "no rows";
+	if (!cycle_id)
+		return "idle";
+	if (p->results && p->last_cycle + HEALTH_LATE_CYCLES >= cycle_id)
+		return "ok";
+	return "late";
+}
+
+static void print_worker_stats(const struct peer_info *p, u64 cycle_id,
+			       bool with_health)
+{
+	if (with_health)
+		print_string(PRINT_ANY, "health", " %s", health(p, cycle_id));
+	print_u64(PRINT_ANY, "rows", " rows %llu", p->rows);
+	print_u64(PRINT_ANY, "gen", " gen %llu", p->gen);
+	print_u64(PRINT_ANY, "results", " results %llu", p->results);
+	print_u64(PRINT_ANY, "missed", " missed %llu", p->missed);
+	print_u64(PRINT_ANY, "last_cycle", " last cycle %llu", p->last_cycle);
+	print_fault(p);
+}
+
+static int peer_list(int argc, char **argv)
+{
+	struct peer_list l = { 0 };
+	size_t i;
+	int ret;
+
+	if (argc > 0)
+		return agictl_usage_error("peer list takes no argument, \"%s\" given",
+					  argv[0]);
+	ret = fetch_peers("peer list", &l);
+	if (ret)
+		goto cleanup;
+	print_begin_list();
+	for (i = 0; i < l.n; i++) {
+		open_object(NULL);
+		print_string(PRINT_ANY, "kind", "%s", kind_name(l.peers[i].kind));
+		print_u64(PRINT_ANY, "id", " %llu", l.peers[i].id);
+		print_string(PRINT_ANY, "endpoint", " %s", l.peers[i].endpoint);
+		if (l.peers[i].kind == AGISWARM_PEER_WORKER)
+			print_worker_stats(&l.peers[i], 0, false);
+		print_text("\n");
+		close_object();
+	}
+	print_end_list();
+cleanup:
+	free(l.peers);
+	return ret;
+}
+
+int agictl_peer(int argc, char **argv)
+{
+	if (argc < 2)
+		return peer_list(0, NULL);
+	if (agictl_is_help(argv[1])) {
+		peer_usage();
+		return AGICTL_OK;
+	}
+	if (!strcmp(argv[1], "add"))
+		return peer_add(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "del"))
+		return peer_del(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "list") || !strcmp(argv[1], "show"))
+		return peer_list(argc - 2, argv + 2);
+	return agictl_usage_error("unknown peer command \"%s\", try \"agictl peer help\".",
+				  argv[1]);
+}
+
+static int workers_list(int argc, char **argv)
+{
+	struct peer_list l = { 0 };
+	struct agi_status st;
+	size_t i;
+	int ret;
+
+	if (argc > 0)
+		return agictl_usage_error("workers list takes no argument, \"%s\" given",
+					  argv[0]);
+	ret = agi_status_fetch(&st, "workers list");
+	if (ret)
+		return ret;
+	ret = fetch_peers("workers list", &l);
+	if (ret)
+		goto cleanup;
+	print_begin_list();
+	for (i = 0; i < l.n; i++) {
+		if (l.peers[i].kind != AGISWARM_PEER_WORKER)
+			continue;
+		open_object(NULL);
+		print_u64(PRINT_ANY, "id", "worker %llu", l.peers[i].id);
+		print_string(PRINT_ANY, "endpoint", " %s", l.peers[i].endpoint);
+		print_worker_stats(&l.peers[i], st.field[ST_CYCLE_ID], true);
+		print_text("\n");
+		close_object();
+	}
+	print_end_list();
+cleanup:
+	free(l.peers);
+	return ret;
+}
+
+int agictl_workers(int argc, char **argv)
+{
+	if (argc < 2)
+		return workers_list(0, NULL);
+	if (agictl_is_help(argv[1])) {
+		peer_usage();
+		return AGICTL_OK;
+	}
+	if (!strcmp(argv[1], "list") || !strcmp(argv[1], "show"))
+		return workers_list(argc - 2, argv + 2);
+	return agictl_usage_error("unknown workers command \"%s\", try \"agictl workers help\".",
+				  argv[1]);
+}
