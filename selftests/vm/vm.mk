@@ -9,6 +9,8 @@
 #   make vm-check   boot it under QEMU and run every VM test; log in
 #                   build/vm.log
 #   make vm-run SCRIPT=file
+#   make demo       netns/demo.sh in the same VM: a swarm kept exact under
+#                   stalls and loss, shown as it runs; log in build/demo.log
 #                   boot the same image and run one script instead
 #   make check      deps, build, native-check, vm-check, then one verdict
 #                   line "N passed, N failed" (see selftests/vm/check.sh)
@@ -25,14 +27,14 @@ VM_KMODS ?= veth bridge udp_tunnel ip6_udp_tunnel sch_netem sch_tbf \
 	nft_chain_nat nft_masq nft_fib_inet
 VM_BINS = $(wildcard $(AGICTL) $(BUILD)/agiswarmd)
 
-.PHONY: vm-tests vm-initrd vm-run
+.PHONY: vm-tests vm-initrd vm-run demo
 
 vm-tests: $(KSFT_HARNESS) $(CORE_LIB)
 	$(Q)$(MAKE) -C selftests OUTPUT=$(CURDIR)/$(VM_GEN_DIR) \
 		KSFT_DIR=$(CURDIR)/$(KSFT_DIR) CORE_LIB=$(CURDIR)/$(CORE_LIB)
 
 # The VM runs the debug build: its boot-time self-tests are test 1.
-vm-initrd vm-check vm-run: AGISWARM_DEBUG = 1
+vm-initrd vm-check vm-run demo: AGISWARM_DEBUG = 1
 
 vm-initrd: module userspace vm-tests
 	@test -r "$(VM_KERNEL)" || { echo "no kernel image $(VM_KERNEL) (make deps installs linux-image-cloud-amd64)" >&2; exit 1; }
@@ -61,3 +63,8 @@ vm-run: vm-initrd
 
 check:
 	$(Q)MAKE='$(MAKE)' BUILD='$(BUILD)' selftests/vm/check.sh
+
+demo: deps vm-initrd
+	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
+		--log $(BUILD)/demo.log --timeout $(or $(VM_TIMEOUT),900) \
+		--script netns/demo.sh
