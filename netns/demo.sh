@@ -99,7 +99,12 @@ on_exit rm -rf "$tmp"
 on_exit "$SWARM" down
 
 say "AGISWARM demo: 1 aggregator, 8 workers, 1 plant (s' = 1.1 s + u, 8 states)"
-"$SWARM" up --workers 8 | sed 's/^/   /'
+if ! "$SWARM" up --workers 8 > "$tmp/up.log" 2>&1; then
+	sed 's/^/   /' "$tmp/up.log"
+	echo "demo: the swarm did not come up" >&2
+	exit 1
+fi
+sed 's/^/   /' "$tmp/up.log"
 actl "$SWARM_AGG" matrix show | sed 's/^/   /'
 matrix_text "$MATRIX" "$tmp/matrix.txt"
 
