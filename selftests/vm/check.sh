@@ -74,7 +74,9 @@ native_built=0
 kernel_built=0
 step build-userspace "$make" -j"$jobs" userspace native-tests &&
 	native_built=1 || fail=$((fail + 1))
-step build-kernel "$make" -j"$jobs" AGISWARM_DEBUG=1 module vm-tests &&
+# No -j here: the module recipe reuses descriptors 3 and 4, which can be
+# make's jobserver pipe ("read jobs pipe: Bad file descriptor").
+step build-kernel "$make" AGISWARM_DEBUG=1 module vm-tests &&
 	kernel_built=1 || fail=$((fail + 1))
 
 if [ "$native_built" = 1 ]; then
