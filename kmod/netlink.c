@@ -82,9 +82,8 @@ static int get_status_doit(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &agiswarm_genl_family, 0,
 				AGISWARM_CMD_GET_STATUS);
-	if (!hdr || put_status(msg, &st)) {
-		/* status_msg_size() undercounts: a bug, not bad input. */
-		WARN_ON_ONCE(1);
+	/* Only a status_msg_size() that undercounts fails here: a bug. */
+	if (WARN_ON_ONCE(!hdr || put_status(msg, &st))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
