@@ -7,6 +7,10 @@
 #                          userspace code, built with ASan+UBSan, run on the host
 #   selftests/native/*.sh  native script tests (agictl without the module)
 #   selftests/*.c, *.sh    VM tests (see selftests/Makefile), run inside QEMU
+#                          by `make vm-check` (selftests/vm/vm.mk)
+#
+# `make check` runs both and ends with "N passed, N failed"; the counting
+# rule is in selftests/vm/check.sh.
 
 KSFT_TARBALL ?= $(firstword $(wildcard /usr/src/linux-source-6.1.tar.xz))
 KSFT_DIR := $(BUILD)/kselftest
