@@ -11,15 +11,17 @@
  * and ROWS in softirq with this code; userspace uses the same code, so both
  * sides accept and emit exactly the same bytes.
  *
- * The parser is zero-copy (vectors point into the datagram), iterative (a
- * fixed stack of AGISWARM_WIRE_DEPTH_MAX levels, under 300 bytes) and never
- * allocates. It checks the whole payload, unknown keys included, and
+ * The parser is zero-copy (vectors point into the datagram), iterative (the
+ * generic CBOR checker in cbor.h keeps AGISWARM_WIRE_DEPTH_MAX levels in
+ * about 200 bytes of stack) and never allocates. It checks the whole
+ * payload, unknown keys included, and
  * classifies a refused datagram under exactly one enum agiswarm_counter
  * reason, in this order of precedence:
  *
  *   SHORT, OVERSIZE, VERSION, LENGTH, TYPE      header checks, in that order
  *   MALFORMED     not one well-formed CBOR map filling the payload exactly,
- *                 or nested deeper than AGISWARM_WIRE_DEPTH_MAX
+ *                 text that is not UTF-8, or nesting deeper than
+ *                 AGISWARM_WIRE_DEPTH_MAX
  *   NONCANONICAL  well-formed but not deterministic anywhere in the payload
  *   BADVALUE      a known key holds the wrong major type or is out of range
  *   MISSING       a required key is absent
