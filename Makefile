@@ -83,12 +83,13 @@ include selftests/selftests.mk
 module:
 	@test -n "$(KDIR)" || { echo "no kernel build tree: install linux-headers-$(KVER_RUNNING) or set KDIR (make deps installs Debian's cloud headers)" >&2; exit 1; }
 	$(quiet) KMOD "kmod/agiswarm.ko ($(KVER))"
-	@# Drops kbuild's "Skipping BTF" notice (stderr) but keeps its exit
-	@# status: fd 4 carries it out of the pipe (sh has no pipefail).
-	$(Q)exec 3>&1; rc=$$( { { $(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1 \
-		$(if $(filter 1,$(V)),V=1,) AGISWARM_DEBUG=$(AGISWARM_DEBUG) \
-		AGISWARM_VERSION=$(VERSION) modules 2>&1; echo $$? >&4; } | \
-		grep -v '^Skipping BTF' >&3; } 4>&1 ); exit $$rc
+	@# kbuild's "Skipping BTF" notice is noise here; its exit status is not.
+	@# (No extra file descriptors: fd 3 and 4 may be make's jobserver.)
+	@mkdir -p $(BUILD)
+	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod W=1 $(if $(filter 1,$(V)),V=1,) \
+		AGISWARM_DEBUG=$(AGISWARM_DEBUG) AGISWARM_VERSION=$(VERSION) modules \
+		>$(BUILD)/kmod.log 2>&1; rc=$$?; \
+		grep -v '^Skipping BTF' $(BUILD)/kmod.log; exit $$rc
 	@test -f kmod/agiswarm.ko
 
 # --- dependencies ------------------------------------------------------------
@@ -124,4 +125,4 @@ clean:
 	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR)/kmod clean >/dev/null 2>&1 || true
 	$(Q)rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' -type f 2>/dev/null)
