@@ -74,6 +74,7 @@ $(BUILD)/san/%.o: %.c
 # --- fragments: each directory says what it builds --------------------------
 include include/core/core.mk
 include cli/cli.mk
+-include daemon/daemon.mk
 include selftests/selftests.mk
 -include selftests/fuzz/fuzz.mk
 -include selftests/bench/bench.mk
