@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * libFuzzer target: agi_wire_parse() on any datagram. It must never crash
+ * (ASan/UBSan watch), must classify every datagram under one known reason,
+ * and what it accepts must re-encode, with our encoder, into a datagram
+ * that parses to the same fields; with no unknown keys the re-encoding is
+ * the input itself, since the encoding is deterministic.
+ */
+#include <stdlib.h>
+
+#include "core/wire.h"
+#include "../native/wire_compare.h"
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+
+static void check_drop(int r)
+{
+	if (r != -AGISWARM_CNT_DROP_SHORT && r != -AGISWARM_CNT_DROP_VERSION &&
+	    r != -AGISWARM_CNT_DROP_LENGTH && r != -AGISWARM_CNT_DROP_OVERSIZE &&
+	    r != -AGISWARM_CNT_DROP_MALFORMED &&
+	    r != -AGISWARM_CNT_DROP_NONCANONICAL &&
+	    r != -AGISWARM_CNT_DROP_MISSING &&
+	    r != -AGISWARM_CNT_DROP_BADVALUE && r != -AGISWARM_CNT_DROP_TYPE)
+		abort();
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	static u8 again[AGISWARM_WIRE_MAX];
+	struct agi_wire_msg m, m2;
+	size_t len;
+	int r;
+
+	r = agi_wire_parse(data, size, &m);
+	if (r < 0) {
+		check_drop(r);
+		return 0;
+	}
+	if (m.payload != data + 4 || m.payload_len != size - 4 ||
+	    m.type != data[1])
+		abort();
+	if (r == AGI_WIRE_PASS_UP) {
+		if (agi_wire_is_fast_path(m.type))
+			abort();
+		return 0;
+	}
+	if (r != 0 || !agi_wire_is_fast_path(m.type))
+		abort();
+	len = agi_wire_put(again, sizeof(again), &m);
+	if (!len || len > size)
+		abort();
+	if (len == size && memcmp(again, data, size))
+		abort();
+	if (agi_wire_parse(again, len, &m2) || !same_msg(&m, &m2))
+		abort();
+	return 0;
+}

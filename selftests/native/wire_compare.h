@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * Field-by-field equality of two wire messages, whichever home (datagram
+ * or host arrays) their vectors live in. Used by the native wire tests and
+ * the fuzz targets.
+ */
+#ifndef AGISWARM_SELFTESTS_WIRE_COMPARE_H
+#define AGISWARM_SELFTESTS_WIRE_COMPARE_H
+
+#include "core/wire.h"
+
+static inline bool same_vec(const struct agi_wire_vec *a,
+			    const struct agi_wire_vec *b, int elem)
+{
+	struct agi_wire_value va, vb;
+	u16 i;
+
+	if (a->n != b->n)
+		return false;
+	for (i = 0; i < a->n; i++) {
+		if (elem == 4 && agi_wire_vec_s32(a, i) != agi_wire_vec_s32(b, i))
+			return false;
+		if (elem == 8 && agi_wire_vec_s64(a, i) != agi_wire_vec_s64(b, i))
+			return false;
+		if (elem != AGISWARM_WIRE_VALUE_LEN)
+			continue;
+		va = agi_wire_vec_value(a, i);
+		vb = agi_wire_vec_value(b, i);
+		if (va.row != vb.row || !agi_i128_eq(va.sum, vb.sum))
+			return false;
+	}
+	return true;
+}
+
+/* Whether two messages of one type carry the same values. */
+static inline bool same_msg(const struct agi_wire_msg *a,
+			    const struct agi_wire_msg *b)
+{
+	const struct agi_wire_task *ta = &a->u.task, *tb = &b->u.task;
+	const struct agi_wire_result *ra = &a->u.result, *rb = &b->u.result;
+	const struct agi_wire_sensor *sa = &a->u.sensor, *sb = &b->u.sensor;
+	const struct agi_wire_actuate *aa = &a->u.actuate, *ab = &b->u.actuate;
+	const struct agi_wire_rows *wa = &a->u.rows, *wb = &b->u.rows;
+
+	if (a->type != b->type)
+		return false;
+	switch (a->type) {
+	case AGISWARM_MSG_TASK:
+		return ta->epoch == tb->epoch && ta->cycle == tb->cycle &&
+			ta->gen == tb->gen && ta->fmt == tb->fmt &&
+			same_vec(&ta->x, &tb->x, 4);
+	case AGISWARM_MSG_RESULT:
+		return ra->epoch == rb->epoch && ra->cycle == rb->cycle &&
+			ra->gen == rb->gen && ra->worker == rb->worker &&
+			same_vec(&ra->values, &rb->values,
+				 AGISWARM_WIRE_VALUE_LEN);
+	case AGISWARM_MSG_SENSOR:
+		return sa->seq == sb->seq && sa->fmt == sb->fmt &&
+			same_vec(&sa->x, &sb->x, 4);
+	case AGISWARM_MSG_ACTUATE:
+		return aa->epoch == ab->epoch && aa->cycle == ab->cycle &&
+			aa->fmt == ab->fmt && aa->status == ab->status &&
+			same_vec(&aa->u, &ab->u, 4);
+	case AGISWARM_MSG_ROWS:
+		return wa->epoch == wb->epoch && wa->gen == wb->gen &&
+			wa->row == wb->row && wa->ncols == wb->ncols &&
+			wa->offset == wb->offset && wa->nrows == wb->nrows &&
+			same_vec(&wa->entries, &wb->entries, 8);
+	}
+	return false;
+}
+
+#endif /* AGISWARM_SELFTESTS_WIRE_COMPARE_H */
