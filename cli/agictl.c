@@ -81,40 +81,6 @@ bool agictl_is_help(const char *arg)
 	       !strcmp(arg, "--help");
 }
 
-int agictl_usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("agictl: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return AGICTL_USAGE;
-}
-
-/*
- * A failed operation: one line on stderr, or under -j one JSON object on
- * stdout so that a script reading the JSON learns why. Returns the exit code.
- */
-int agictl_fail(const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (print_is_json()) {
-		fputs("{\"error\": ", stdout);
-		print_json_string(stdout, msg);
-		fputs("}\n", stdout);
-	} else {
-		fprintf(stderr, "%s\n", msg);
-	}
-	return AGICTL_FAILED;
-}
-
 static int run_object(int argc, char **argv)
 {
 	size_t i;

@@ -37,7 +37,7 @@ struct agictl_cmd {
 	const char *help;
 };
 
-/* agictl.c */
+/* agictl.c: agictl_is_help; report.c: the two reporting functions. */
 bool agictl_is_help(const char *arg);
 int agictl_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));

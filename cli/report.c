@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * How agictl's shared code reports a usage error or a failed operation.
+ * Kept apart from agictl.c (main and the object table) so that the readers
+ * agiswarmd shares with agictl (matrix_json.c, parse.c) link without main.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "agictl.h"
+
+int agictl_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("agictl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return AGICTL_USAGE;
+}
+
+/*
+ * A failed operation: one line on stderr, or under -j one JSON object on
+ * stdout so that a script reading the JSON learns why. Returns the exit code.
+ */
+int agictl_fail(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (print_is_json()) {
+		fputs("{\"error\": ", stdout);
+		print_json_string(stdout, msg);
+		fputs("}\n", stdout);
+	} else {
+		fprintf(stderr, "%s\n", msg);
+	}
+	return AGICTL_FAILED;
+}
