@@ -15,7 +15,6 @@
 
 #include "core/compat.h"
 #include "uapi/linux/agiswarm.h"
-#include "uapi_pending.h"
 
 struct nlmsghdr;
 

@@ -11,6 +11,9 @@
 
 #include "agictl.h"
 
+/* The module's limit on a delay (enum agiswarm_fault_kind). */
+#define FAULT_DELAY_MAX_MS 10000
+
 static void fault_usage(void)
 {
 	printf("Usage: agictl fault inject worker ID { drop PERCENT | delay MS | stall }\n"
@@ -18,11 +21,11 @@ static void fault_usage(void)
 	       "On an aggregator, the fault applies to the TASKs it sends to\n"
 	       "worker ID; on the worker whose node id is ID, to the RESULTs it\n"
 	       "sends. drop loses each with probability PERCENT (0..100), delay\n"
-	       "holds each back MS milliseconds, stall sends none. A new fault\n"
-	       "replaces the worker's old one. \"clear\" removes the worker's fault,\n"
-	       "or every fault of this node without \"worker ID\". \"agictl workers\n"
-	       "list\" shows the faults set. Needs CAP_NET_ADMIN; nothing is\n"
-	       "printed on success.\n");
+	       "holds each back MS milliseconds (1..10000), stall sends none.\n"
+	       "A new fault replaces the worker's old one. \"clear\" removes the\n"
+	       "worker's fault, or every fault of this node without \"worker ID\".\n"
+	       "\"agictl workers list\" shows the faults set. Needs CAP_NET_ADMIN;\n"
+	       "nothing is printed on success.\n");
 }
 
 struct fault_req {
@@ -68,12 +71,14 @@ static int parse_kind(int argc, char **argv, struct fault_req *f)
 	if (argc < 2)
 		return agictl_usage_error("\"%s\" needs a value", argv[0]);
 	if (agi_parse_u32(argv[1], &f->value) ||
-	    (f->kind == AGISWARM_FAULT_DROP && f->value > 100))
+	    (f->kind == AGISWARM_FAULT_DROP && f->value > 100) ||
+	    (f->kind == AGISWARM_FAULT_DELAY &&
+	     (f->value < 1 || f->value > FAULT_DELAY_MAX_MS)))
 		return agictl_usage_error("invalid %s value \"%s\" (expected %s)",
 					  argv[0], argv[1],
 					  f->kind == AGISWARM_FAULT_DROP ?
 					  "a percentage 0..100" :
-					  "milliseconds 0..4294967295");
+					  "milliseconds 1..10000");
 	if (argc > 2)
 		return agictl_usage_error("fault inject: \"%s\" is one argument too many",
 					  argv[2]);
