@@ -14,6 +14,9 @@
 
 #include "../include/core/fixed.c"
 #include "../include/core/fixed_selftest.c"
+#include "../include/core/code.c"
+#include "../include/core/cbor.c"
+#include "../include/core/wire.c"
 
 #include "core.h"
 

@@ -3,7 +3,8 @@
  * Copyright (C) 2026 The AGISWARM authors.
  *
  * The generic netlink family "agiswarm"; include/uapi/linux/agiswarm.h
- * documents every command and attribute.
+ * documents every command and attribute. This file holds the family, the
+ * node commands and the cycle event; nl_data.c the data-path commands.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -11,13 +12,30 @@
 #include <linux/printk.h>
 #include <net/genetlink.h>
 
+#include "../include/core/code.h"
+#include "aggregator.h"
 #include "netlink.h"
 #include "node.h"
+#include "socket.h"
 
 /* Counters below this are not counters (UNSPEC, PAD) and are never sent. */
 #define FIRST_COUNTER (AGISWARM_CNT_PAD + 1)
 
-static struct genl_family agiswarm_genl_family;
+static struct netlink_range_validation period_range = {
+	.min = 1000,
+	.max = 10000000,
+};
+
+static const struct nla_policy pid_policy[AGISWARM_PID_A_MAX + 1] = {
+	[AGISWARM_PID_A_KP] = { .type = NLA_U32 },
+	[AGISWARM_PID_A_KI] = { .type = NLA_U32 },
+	[AGISWARM_PID_A_KD] = { .type = NLA_U32 },
+	[AGISWARM_PID_A_LO] = { .type = NLA_U32 },
+	[AGISWARM_PID_A_HI] = { .type = NLA_U32 },
+	[AGISWARM_PID_A_SETPOINT] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(s32),
+						     AGISWARM_WIRE_VEC_MAX *
+						     sizeof(s32)),
+};
 
 /*
  * ROLE is a plain NLA_U8 whose range set_node_doit() checks: NLA_POLICY_MAX
@@ -27,13 +45,27 @@ static struct genl_family agiswarm_genl_family;
 static const struct nla_policy set_node_policy[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_ROLE] = { .type = NLA_U8 },
 	[AGISWARM_A_NODE_ID] = { .type = NLA_U32 },
+	[AGISWARM_A_PORT] = { .type = NLA_U16 },
+	[AGISWARM_A_EPOCH] = { .type = NLA_U64 },
+	[AGISWARM_A_CYCLE_PERIOD_US] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							     &period_range),
+	[AGISWARM_A_CYCLE_DEADLINE_US] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							       &period_range),
+	[AGISWARM_A_MISS_POLICY] = NLA_POLICY_MAX(NLA_U8, AGISWARM_MISS_MAX),
+	[AGISWARM_A_CONTROL_LAW] = NLA_POLICY_MAX(NLA_U8, AGISWARM_LAW_MAX),
+	[AGISWARM_A_PID] = NLA_POLICY_NESTED(pid_policy),
+	[AGISWARM_A_REDUNDANCY] = { .type = NLA_U8 },
+	[AGISWARM_A_CODE_SEED] = { .type = NLA_U64 },
+	[AGISWARM_A_RUNNING] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static size_t status_msg_size(void)
 {
 	return nla_total_size(sizeof(AGISWARM_VERSION)) +
-	       nla_total_size(sizeof(u8)) +		/* ROLE */
-	       nla_total_size(sizeof(u32)) +		/* NODE_ID */
+	       nla_total_size(sizeof(u8)) * 6 +	/* ROLE .. REDUNDANCY */
+	       nla_total_size(sizeof(u32)) * 3 +	/* NODE_ID, PERIOD, DEADLINE */
+	       nla_total_size(sizeof(u16)) +		/* PORT */
+	       nla_total_size_64bit(sizeof(u64)) * 2 +	/* EPOCH, CYCLE_ID */
 	       nla_total_size(0) +			/* COUNTERS nest */
 	       (__AGISWARM_CNT_MAX - FIRST_COUNTER) *
 	       nla_total_size_64bit(sizeof(u64));
@@ -59,11 +91,23 @@ static int put_counters(struct sk_buff *msg,
 }
 
 static int put_status(struct sk_buff *msg,
-		      const struct agiswarm_node_status *st)
+		      const struct agiswarm_node_status *st,
+		      const struct agiswarm_agg_status *ag)
 {
 	if (nla_put_string(msg, AGISWARM_A_VERSION, AGISWARM_VERSION) ||
 	    nla_put_u8(msg, AGISWARM_A_ROLE, st->role) ||
-	    nla_put_u32(msg, AGISWARM_A_NODE_ID, st->node_id))
+	    nla_put_u32(msg, AGISWARM_A_NODE_ID, st->node_id) ||
+	    nla_put_u16(msg, AGISWARM_A_PORT, st->port) ||
+	    nla_put_u64_64bit(msg, AGISWARM_A_EPOCH, st->epoch,
+			      AGISWARM_A_PAD) ||
+	    nla_put_u32(msg, AGISWARM_A_CYCLE_PERIOD_US, ag->period_us) ||
+	    nla_put_u32(msg, AGISWARM_A_CYCLE_DEADLINE_US, ag->deadline_us) ||
+	    nla_put_u8(msg, AGISWARM_A_MISS_POLICY, ag->miss) ||
+	    nla_put_u8(msg, AGISWARM_A_CONTROL_LAW, ag->law) ||
+	    nla_put_u8(msg, AGISWARM_A_RUNNING, ag->running) ||
+	    nla_put_u64_64bit(msg, AGISWARM_A_CYCLE_ID, ag->cycle_id,
+			      AGISWARM_A_PAD) ||
+	    nla_put_u8(msg, AGISWARM_A_REDUNDANCY, ag->redundancy))
 		return -EMSGSIZE;
 	return put_counters(msg, st);
 }
@@ -72,10 +116,12 @@ static int get_status_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct agiswarm_node_status st;
+	struct agiswarm_agg_status ag;
 	struct sk_buff *msg;
 	void *hdr;
 
 	agiswarm_node_read_status(node, &st);
+	agiswarm_aggregator_read_status(node, &ag);
 
 	msg = genlmsg_new(status_msg_size(), GFP_KERNEL);
 	if (!msg)
@@ -83,7 +129,7 @@ static int get_status_doit(struct sk_buff *skb, struct genl_info *info)
 	hdr = genlmsg_put_reply(msg, info, &agiswarm_genl_family, 0,
 				AGISWARM_CMD_GET_STATUS);
 	/* Only a status_msg_size() that undercounts fails here: a bug. */
-	if (WARN_ON_ONCE(!hdr || put_status(msg, &st))) {
+	if (WARN_ON_ONCE(!hdr || put_status(msg, &st, &ag))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -91,70 +137,371 @@ static int get_status_doit(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
+/**
+ * struct node_change - a SET_NODE request, checked before anything applies
+ * @period_us: the cycle period after the request
+ * @deadline_us: the deadline after the request
+ * @pid_set: the request carries a PID nest
+ * @pid: the PID configuration after the request (when @pid_set)
+ * @nsp: number of setpoints in the request, 0 when none
+ * @sp: setpoints of the request (when @nsp > 0)
+ */
+struct node_change {
+	u32 period_us;
+	u32 deadline_us;
+	bool pid_set;
+	struct agi_pid_cfg pid;
+	u16 nsp;
+	const s32 *sp;
+};
+
+static int check_pid(struct genl_info *info, struct agiswarm_node *node,
+		     struct node_change *c)
+{
+	struct nlattr *tb[AGISWARM_PID_A_MAX + 1];
+	struct nlattr *pid = info->attrs[AGISWARM_A_PID];
+	struct agi_pid_cfg *p = &c->pid;
+	int ret;
+
+	ret = nla_parse_nested(tb, AGISWARM_PID_A_MAX, pid, pid_policy,
+			       info->extack);
+	if (ret)
+		return ret;
+	c->pid_set = true;
+	agiswarm_aggregator_get_pid(node, p);
+	if (tb[AGISWARM_PID_A_KP])
+		p->kp = (s32)nla_get_u32(tb[AGISWARM_PID_A_KP]);
+	if (tb[AGISWARM_PID_A_KI])
+		p->ki = (s32)nla_get_u32(tb[AGISWARM_PID_A_KI]);
+	if (tb[AGISWARM_PID_A_KD])
+		p->kd = (s32)nla_get_u32(tb[AGISWARM_PID_A_KD]);
+	if (tb[AGISWARM_PID_A_LO])
+		p->lo = (s32)nla_get_u32(tb[AGISWARM_PID_A_LO]);
+	if (tb[AGISWARM_PID_A_HI])
+		p->hi = (s32)nla_get_u32(tb[AGISWARM_PID_A_HI]);
+	if (p->lo > p->hi) {
+		NL_SET_ERR_MSG_ATTR(info->extack, pid, "PID lo is above hi");
+		return -EINVAL;
+	}
+	if (tb[AGISWARM_PID_A_SETPOINT]) {
+		struct nlattr *a = tb[AGISWARM_PID_A_SETPOINT];
+
+		if (nla_len(a) % sizeof(s32)) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a,
+					    "setpoint is not a whole number of s32");
+			return -EINVAL;
+		}
+		c->nsp = nla_len(a) / sizeof(s32);
+		c->sp = nla_data(a);
+	}
+	return 0;
+}
+
+/* Checks what SET_NODE may refuse, before anything changes. */
+static int check_node_change(struct genl_info *info,
+			     struct agiswarm_node *node, struct node_change *c)
+{
+	struct nlattr **a = info->attrs;
+	struct agiswarm_agg_status ag;
+
+	if (a[AGISWARM_A_ROLE] &&
+	    nla_get_u8(a[AGISWARM_A_ROLE]) > AGISWARM_ROLE_MAX) {
+		NL_SET_ERR_MSG_MOD(info->extack, "unknown role");
+		NL_SET_BAD_ATTR(info->extack, a[AGISWARM_A_ROLE]);
+		return -EINVAL;
+	}
+	agiswarm_aggregator_read_status(node, &ag);
+	c->period_us = a[AGISWARM_A_CYCLE_PERIOD_US] ?
+		nla_get_u32(a[AGISWARM_A_CYCLE_PERIOD_US]) : ag.period_us;
+	c->deadline_us = a[AGISWARM_A_CYCLE_DEADLINE_US] ?
+		nla_get_u32(a[AGISWARM_A_CYCLE_DEADLINE_US]) : ag.deadline_us;
+	if (c->deadline_us > c->period_us) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "the deadline would exceed the cycle period");
+		NL_SET_BAD_ATTR(info->extack,
+				a[AGISWARM_A_CYCLE_DEADLINE_US] ?:
+				a[AGISWARM_A_CYCLE_PERIOD_US]);
+		return -EINVAL;
+	}
+	if (a[AGISWARM_A_PID])
+		return check_pid(info, node, c);
+	return 0;
+}
+
+static bool any_node_attr(struct nlattr **a)
+{
+	int i;
+
+	for (i = 1; i <= AGISWARM_A_MAX; i++)
+		if (a[i])
+			return true;
+	return false;
+}
+
+/* Called with node->conf_lock held; the request is checked already. */
+static int apply_node_change(struct genl_info *info,
+			     struct agiswarm_node *node,
+			     const struct node_change *c)
+{
+	struct nlattr **a = info->attrs;
+	struct agiswarm_agg_status ag;
+	int ret;
+
+	/* First what may fail at run time, so a failure changes nothing. */
+	if (a[AGISWARM_A_PORT]) {
+		ret = agiswarm_socket_set_port(node,
+					       nla_get_u16(a[AGISWARM_A_PORT]));
+		if (ret) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a[AGISWARM_A_PORT],
+					    "cannot open the UDP port");
+			return ret;
+		}
+	}
+	if (a[AGISWARM_A_ROLE]) {
+		agiswarm_node_set_role(node, nla_get_u8(a[AGISWARM_A_ROLE]));
+		if (node->role != AGISWARM_ROLE_AGGREGATOR)
+			agiswarm_aggregator_set_running(node, false);
+	}
+	if (a[AGISWARM_A_NODE_ID])
+		agiswarm_node_set_id(node, nla_get_u32(a[AGISWARM_A_NODE_ID]));
+	if (a[AGISWARM_A_EPOCH])
+		agiswarm_node_set_epoch(node, nla_get_u64(a[AGISWARM_A_EPOCH]));
+	agiswarm_aggregator_set_timing(node, c->period_us, c->deadline_us);
+	if (a[AGISWARM_A_MISS_POLICY])
+		agiswarm_aggregator_set_miss(node,
+					     nla_get_u8(a[AGISWARM_A_MISS_POLICY]));
+	agiswarm_aggregator_read_status(node, &ag);
+	if (a[AGISWARM_A_CONTROL_LAW] || c->pid_set)
+		agiswarm_aggregator_set_law(node,
+					    a[AGISWARM_A_CONTROL_LAW] ?
+					    nla_get_u8(a[AGISWARM_A_CONTROL_LAW]) :
+					    ag.law, c->pid_set ? &c->pid : NULL,
+					    c->sp, c->nsp);
+	if (a[AGISWARM_A_RUNNING] && !nla_get_u8(a[AGISWARM_A_RUNNING]))
+		agiswarm_aggregator_set_running(node, false);
+	if (a[AGISWARM_A_REDUNDANCY] || a[AGISWARM_A_CODE_SEED]) {
+		ret = agiswarm_aggregator_set_code(node,
+			a[AGISWARM_A_REDUNDANCY] ?
+			nla_get_u8(a[AGISWARM_A_REDUNDANCY]) : ag.redundancy,
+			a[AGISWARM_A_CODE_SEED] ?
+			nla_get_u64(a[AGISWARM_A_CODE_SEED]) :
+			agiswarm_aggregator_seed(node));
+		if (ret) {
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "cannot assign the matrix rows to the workers");
+			return ret;
+		}
+	}
+	if (a[AGISWARM_A_RUNNING] && nla_get_u8(a[AGISWARM_A_RUNNING])) {
+		if (READ_ONCE(node->role) != AGISWARM_ROLE_AGGREGATOR) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a[AGISWARM_A_RUNNING],
+					    "only an aggregator runs a cycle");
+			return -EINVAL;
+		}
+		agiswarm_aggregator_set_running(node, true);
+	}
+	return 0;
+}
+
 static int set_node_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct agiswarm_node *node = agiswarm_node_get(net);
-	struct nlattr *role_attr = info->attrs[AGISWARM_A_ROLE];
-	struct nlattr *id_attr = info->attrs[AGISWARM_A_NODE_ID];
+	struct node_change c = {};
 	u32 node_id;
 	u8 role;
+	int ret;
 
-	if (!role_attr && !id_attr) {
+	if (!any_node_attr(info->attrs)) {
 		NL_SET_ERR_MSG_MOD(info->extack, "nothing to set");
 		return -EINVAL;
 	}
-	/* Checked before anything changes: a refused request changes nothing. */
-	if (role_attr && nla_get_u8(role_attr) > AGISWARM_ROLE_MAX) {
-		NL_SET_ERR_MSG_MOD(info->extack, "unknown role");
-		NL_SET_BAD_ATTR(info->extack, role_attr);
-		return -EINVAL;
-	}
-
 	mutex_lock(&node->conf_lock);
-	if (role_attr)
-		agiswarm_node_set_role(node, nla_get_u8(role_attr));
-	if (id_attr)
-		agiswarm_node_set_id(node, nla_get_u32(id_attr));
+	ret = check_node_change(info, node, &c);
+	if (!ret)
+		ret = apply_node_change(info, node, &c);
 	role = node->role;
 	node_id = node->node_id;
 	mutex_unlock(&node->conf_lock);
 
 	/* Any namespace admin can trigger this: never let them flood the log. */
-	pr_info_ratelimited("netns %u: node %u is now %s\n", net->ns.inum,
-			    node_id, agiswarm_node_role_name(role));
+	if (!ret && (info->attrs[AGISWARM_A_ROLE] ||
+		     info->attrs[AGISWARM_A_NODE_ID]))
+		pr_info_ratelimited("netns %u: node %u is now %s\n",
+				    net->ns.inum, node_id,
+				    agiswarm_node_role_name(role));
+	return ret;
+}
+
+int agiswarm_nl_put_metric(struct sk_buff *msg,
+			   const struct agiswarm_metric *rec)
+{
+	if (nla_put_u64_64bit(msg, AGISWARM_A_CYCLE_ID, rec->cycle,
+			      AGISWARM_A_PAD) ||
+	    nla_put_u64_64bit(msg, AGISWARM_A_EPOCH, rec->epoch,
+			      AGISWARM_A_PAD) ||
+	    nla_put_u8(msg, AGISWARM_A_STATUS, rec->status) ||
+	    nla_put_u64_64bit(msg, AGISWARM_A_TIMESTAMP_NS, rec->timestamp_ns,
+			      AGISWARM_A_PAD) ||
+	    nla_put_u32(msg, AGISWARM_A_LATENCY_US, rec->latency_us) ||
+	    nla_put_u32(msg, AGISWARM_A_JITTER_US, rec->jitter_us) ||
+	    nla_put_u32(msg, AGISWARM_A_WORKER_COUNT, rec->workers) ||
+	    nla_put_u32(msg, AGISWARM_A_TASK_COUNT, rec->tasks) ||
+	    nla_put_u32(msg, AGISWARM_A_ERROR_PPM, rec->error_ppm) ||
+	    nla_put_u32(msg, AGISWARM_A_RESULTS_USED, rec->results_used))
+		return -EMSGSIZE;
 	return 0;
 }
 
+struct sk_buff *agiswarm_netlink_cycle_msg(struct agiswarm_node *node,
+					   const struct agiswarm_metric *rec,
+					   u8 fmt, const s32 *x, u16 nx,
+					   const s32 *y, u16 ny, const s32 *u,
+					   u16 nu)
+{
+	struct sk_buff *msg;
+	void *hdr;
+
+	/* The common case at 1 kHz: nobody runs agictl monitor. */
+	if (!genl_has_listeners(&agiswarm_genl_family, node->net, 0))
+		return NULL;
+	msg = genlmsg_new(NLMSG_GOODSIZE + (nx + ny + nu) * sizeof(s32),
+			  GFP_ATOMIC);
+	if (!msg)
+		return NULL;
+	hdr = genlmsg_put(msg, 0, 0, &agiswarm_genl_family, 0,
+			  AGISWARM_CMD_CYCLE);
+	if (!hdr || agiswarm_nl_put_metric(msg, rec) ||
+	    nla_put_u8(msg, AGISWARM_A_FMT, fmt) ||
+	    nla_put(msg, AGISWARM_A_X, nx * sizeof(s32), x) ||
+	    (y && nla_put(msg, AGISWARM_A_Y, ny * sizeof(s32), y)) ||
+	    nla_put(msg, AGISWARM_A_U, nu * sizeof(s32), u)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	genlmsg_end(msg, hdr);
+	return msg;
+}
+
+void agiswarm_netlink_cycle_send(struct agiswarm_node *node,
+				 struct sk_buff *msg)
+{
+	genlmsg_multicast_netns(&agiswarm_genl_family, node->net, msg, 0, 0,
+				GFP_ATOMIC);
+}
+
+static const struct nla_policy peer_nest_policy[AGISWARM_A_MAX + 1] = {
+	[AGISWARM_A_PEER] = NLA_POLICY_NESTED(agiswarm_peer_policy),
+};
+
+static const struct nla_policy set_matrix_policy[AGISWARM_A_MAX + 1] = {
+	[AGISWARM_A_MATRIX_FMT] = NLA_POLICY_RANGE(NLA_U8, AGISWARM_Q1_31,
+						   AGISWARM_Q_MAX),
+	[AGISWARM_A_MATRIX_ROWS] = NLA_POLICY_RANGE(NLA_U32, 1,
+						    AGI_CODE_MAX_SOURCE_ROWS),
+	[AGISWARM_A_MATRIX_COLS] = NLA_POLICY_RANGE(NLA_U32, 1,
+						    AGI_CODE_MAX_COLS),
+	[AGISWARM_A_MATRIX_FIRST_ROW] = { .type = NLA_U32 },
+	[AGISWARM_A_MATRIX_DATA] = NLA_POLICY_MIN_LEN(sizeof(s32)),
+};
+
+static const struct nla_policy set_input_policy[AGISWARM_A_MAX + 1] = {
+	[AGISWARM_A_INPUT_FMT] = NLA_POLICY_RANGE(NLA_U8, AGISWARM_Q1_31,
+						  AGISWARM_Q_MAX),
+	[AGISWARM_A_INPUT_X] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(s32),
+						AGISWARM_WIRE_VEC_MAX *
+						sizeof(s32)),
+};
+
+static const struct nla_policy fault_policy[AGISWARM_A_MAX + 1] = {
+	[AGISWARM_A_FAULT_WORKER] = { .type = NLA_U32 },
+	[AGISWARM_A_FAULT_KIND] = NLA_POLICY_RANGE(NLA_U8, AGISWARM_FAULT_DROP,
+						   AGISWARM_FAULT_MAX),
+	[AGISWARM_A_FAULT_VALUE] = { .type = NLA_U32 },
+};
+
+#define POLICY(p) .policy = (p), .maxattr = ARRAY_SIZE(p) - 1
+
+/*
+ * Every command that changes state is GENL_UNS_ADMIN_PERM: admin of the
+ * user namespace owning the network namespace, not of the host, so that a
+ * container that owns its namespace may run its own node but cannot
+ * reconfigure anyone else's. Commands without a policy take no attribute
+ * (the core refuses any, since they are at or above resv_start_op).
+ */
 static const struct genl_ops agiswarm_genl_ops[] = {
 	{
-		/*
-		 * No policy: the core then refuses any attribute, since the
-		 * command is at or above resv_start_op.
-		 */
 		.cmd = AGISWARM_CMD_GET_STATUS,
 		.doit = get_status_doit,
 	},
 	{
 		.cmd = AGISWARM_CMD_SET_NODE,
 		.doit = set_node_doit,
-		.policy = set_node_policy,
-		.maxattr = ARRAY_SIZE(set_node_policy) - 1,
-		/*
-		 * Admin of the user namespace owning the network namespace,
-		 * not of the host: a container that owns its namespace may
-		 * run its own node, but cannot reconfigure anyone else's.
-		 */
+		POLICY(set_node_policy),
 		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = AGISWARM_CMD_ADD_PEER,
+		.doit = agiswarm_nl_add_peer,
+		POLICY(peer_nest_policy),
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = AGISWARM_CMD_DEL_PEER,
+		.doit = agiswarm_nl_del_peer,
+		POLICY(peer_nest_policy),
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = AGISWARM_CMD_GET_PEERS,
+		.dumpit = agiswarm_nl_get_peers,
+	},
+	{
+		.cmd = AGISWARM_CMD_SET_MATRIX,
+		.doit = agiswarm_nl_set_matrix,
+		POLICY(set_matrix_policy),
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = AGISWARM_CMD_GET_MATRIX,
+		.doit = agiswarm_nl_get_matrix,
+	},
+	{
+		.cmd = AGISWARM_CMD_SET_INPUT,
+		.doit = agiswarm_nl_set_input,
+		POLICY(set_input_policy),
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = AGISWARM_CMD_SET_FAULT,
+		.doit = agiswarm_nl_set_fault,
+		POLICY(fault_policy),
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = AGISWARM_CMD_CLEAR_FAULT,
+		.doit = agiswarm_nl_clear_fault,
+		POLICY(fault_policy),
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = AGISWARM_CMD_GET_METRICS,
+		.dumpit = agiswarm_nl_get_metrics,
 	},
 };
 
-static struct genl_family agiswarm_genl_family __ro_after_init = {
+static const struct genl_multicast_group agiswarm_mcgrps[] = {
+	{ .name = AGISWARM_MCGRP_CYCLES },
+};
+
+struct genl_family agiswarm_genl_family __ro_after_init = {
 	.name = AGISWARM_GENL_NAME,
 	.version = AGISWARM_GENL_VERSION,
 	.module = THIS_MODULE,
 	.ops = agiswarm_genl_ops,
 	.n_ops = ARRAY_SIZE(agiswarm_genl_ops),
+	.mcgrps = agiswarm_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(agiswarm_mcgrps),
 	/* Each namespace is a node and configures itself. */
 	.netnsok = true,
 	/* Handlers lock their own node (DOC: Locking in node.c). */

@@ -11,18 +11,43 @@
 #include <linux/percpu.h>
 #include <net/netns/generic.h>
 
+#include "aggregator.h"
+#include "fault.h"
 #include "node.h"
 #include "objects.h"
+#include "peer.h"
+#include "socket.h"
+#include "worker.h"
 
 /**
  * DOC: Locking
  *
  * node->conf_lock (a mutex, one per namespace) serialises every change of
- * the node's configuration (role, node id) and makes a status reply a
- * consistent snapshot. Only process context takes it: the generic netlink
- * handlers, which run with parallel_ops, so the genl mutex does not
- * serialise them for us. No other lock of ours nests inside or outside it
- * today; when more per-node state arrives, conf_lock is the outermost lock.
+ * the node's configuration (role, id, epoch, port and socket, peers,
+ * faults, matrix and row assignment) and makes a status reply a consistent
+ * snapshot. Only process context takes it: the generic netlink handlers,
+ * which run with parallel_ops, so the genl mutex does not serialise them
+ * for us, and the aggregator's ROWS work. It is the outermost lock.
+ *
+ * agg->lock (a spinlock, aggregator.c and cycle.c) is the cycle lock: the
+ * cycle state, the input x, the output u, the metrics ring, the per-worker
+ * statistics in the peers, and the pointer to the current row assignment.
+ * The cycle takes it in softirq (both hrtimers are _SOFT, RESULT and SENSOR
+ * arrive in softirq); process context takes it with spin_lock_bh() and
+ * nests it inside conf_lock. The assignment is replaced holding both, so
+ * its users (cycle: agg->lock; ROWS work: conf_lock) never see it freed.
+ * No timer is ever cancelled with agg->lock held: the callbacks take it.
+ *
+ * worker->lock (a mutex, worker.c) serialises the ROWS work's staging of
+ * a row set. It nests in nothing and nothing nests in it; the row set
+ * TASKs use is published with RCU.
+ *
+ * node->delayq.lock guards the datagrams of delay faults (fault.c); taken
+ * in softirq and with bh disabled, innermost.
+ *
+ * The socket, the peers list and the faults list are RCU: the fast path
+ * reads them in softirq; writers hold conf_lock and free after a grace
+ * period (synchronize_net() for the socket).
  *
  * Fields written under conf_lock are written with WRITE_ONCE so that the
  * fast path (softirq, which must never sleep) may read single values with
@@ -54,6 +79,12 @@ void agiswarm_node_set_id(struct agiswarm_node *node, u32 node_id)
 	WRITE_ONCE(node->node_id, node_id);
 }
 
+void agiswarm_node_set_epoch(struct agiswarm_node *node, u64 epoch)
+{
+	lockdep_assert_held(&node->conf_lock);
+	WRITE_ONCE(node->epoch, epoch);
+}
+
 static u64 read_counter(struct agiswarm_node *node, enum agiswarm_counter which)
 {
 	u64 sum = 0;
@@ -82,6 +113,8 @@ void agiswarm_node_read_status(struct agiswarm_node *node,
 	mutex_lock(&node->conf_lock);
 	st->role = node->role;
 	st->node_id = node->node_id;
+	st->port = node->port;
+	st->epoch = node->epoch;
 	mutex_unlock(&node->conf_lock);
 
 	for (i = 0; i < ARRAY_SIZE(st->cnt); i++)
@@ -117,7 +150,7 @@ const char *agiswarm_node_role_name(u8 role)
 static int __net_init node_net_init(struct net *net)
 {
 	struct agiswarm_node *node = agiswarm_node_get(net);
-	int cpu;
+	int cpu, ret;
 
 	/* The pernet area arrives zeroed: role none, id 0. */
 	node->net = net;
@@ -130,18 +163,45 @@ static int __net_init node_net_init(struct net *net)
 	agiswarm_objects_get();
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(node->counters, cpu)->syncp);
+	agiswarm_socket_init(node);
+	agiswarm_peer_init(node);
+	agiswarm_fault_init(node);
+	ret = agiswarm_worker_init(node);
+	if (ret)
+		goto err_worker;
+	ret = agiswarm_aggregator_init(node);
+	if (ret)
+		goto err_agg;
 	return 0;
+
+err_agg:
+	agiswarm_worker_uninit(node);
+err_worker:
+	free_percpu(node->counters);
+	agiswarm_objects_put();
+	mutex_destroy(&node->conf_lock);
+	return ret;
 }
 
 /*
  * Runs when the namespace dies or the module unloads. No netlink request can
  * still be running here: a request holds its socket's namespace alive, and
  * the family is unregistered before the pernet operations at unload.
+ *
+ * The order matters: stop the cycle first (no more timers sending), close
+ * the socket (no more fast path; it waits for senders), then the work items
+ * and the delay queue, then free what they all used.
  */
 static void __net_exit node_net_exit(struct net *net)
 {
 	struct agiswarm_node *node = agiswarm_node_get(net);
 
+	agiswarm_aggregator_stop(node);
+	agiswarm_socket_uninit(node);
+	agiswarm_aggregator_uninit(node);
+	agiswarm_worker_uninit(node);
+	agiswarm_fault_uninit(node);
+	agiswarm_peer_uninit(node);
 	free_percpu(node->counters);
 	node->counters = NULL;
 	agiswarm_objects_put();
@@ -167,4 +227,6 @@ int agiswarm_node_init(void)
 void agiswarm_node_uninit(void)
 {
 	unregister_pernet_device(&node_net_ops);
+	/* RCU callbacks (peers, row sets) run module code: wait for them. */
+	rcu_barrier();
 }

@@ -5,12 +5,19 @@
 #ifndef AGISWARM_NODE_H
 #define AGISWARM_NODE_H
 
+#include <linux/hrtimer.h>
+#include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/skbuff.h>
 #include <linux/types.h>
 #include <linux/u64_stats_sync.h>
 #include <net/net_namespace.h>
 
 #include <uapi/linux/agiswarm.h>
+
+struct agiswarm_agg;
+struct agiswarm_worker;
+struct socket;
 
 /**
  * struct agiswarm_pcpu_counters - one CPU's share of a node's counters
@@ -30,6 +37,18 @@ struct agiswarm_pcpu_counters {
  * @role: an enum agiswarm_role; written under @conf_lock with WRITE_ONCE,
  *	so that lockless readers (the fast path) may use READ_ONCE
  * @node_id: this node's id, 0 until set; same rules as @role
+ * @epoch: the epoch this node runs in (aggregator) or accepts at least
+ *	(worker); same rules as @role
+ * @port: the UDP port of @sock, 0 when closed; same rules as @role
+ * @sock: the node's UDP socket (socket.c), RCU, replaced under @conf_lock
+ * @peers: the aggregator's peers (peer.c), RCU, changed under @conf_lock
+ * @faults: injected faults (fault.c), RCU, changed under @conf_lock
+ * @delayq: datagrams a delay fault holds back (its own lock)
+ * @delay_timer: sends them when due
+ * @agg: aggregator state (aggregator.c, cycle.c), for the node's lifetime
+ * @worker: worker state (worker.c), for the node's lifetime
+ * @errmsg: room for an extack message naming a value (written under
+ *	@conf_lock; 6.1 has no formatted extack)
  * @counters: per-CPU counters, summed when read
  *
  * Embedded in the namespace's pernet area: it is created when the namespace
@@ -40,6 +59,16 @@ struct agiswarm_node {
 	struct mutex conf_lock;
 	u8 role;
 	u32 node_id;
+	u64 epoch;
+	u16 port;
+	struct socket __rcu *sock;
+	struct list_head peers;
+	struct list_head faults;
+	struct sk_buff_head delayq;
+	struct hrtimer delay_timer;
+	struct agiswarm_agg *agg;
+	struct agiswarm_worker *worker;
+	char errmsg[96];
 	struct agiswarm_pcpu_counters __percpu *counters;
 };
 
@@ -47,11 +76,15 @@ struct agiswarm_node {
  * struct agiswarm_node_status - a consistent snapshot of a node
  * @role: enum agiswarm_role
  * @node_id: the node's id
+ * @port: the UDP port, 0 when closed
+ * @epoch: the node's epoch
  * @cnt: counter values summed over all CPUs, by enum agiswarm_counter
  */
 struct agiswarm_node_status {
 	u8 role;
 	u32 node_id;
+	u16 port;
+	u64 epoch;
 	u64 cnt[__AGISWARM_CNT_MAX];
 };
 
@@ -65,6 +98,8 @@ struct agiswarm_node *agiswarm_node_get(const struct net *net);
 void agiswarm_node_set_role(struct agiswarm_node *node, u8 role);
 /* Must be called with node->conf_lock held. */
 void agiswarm_node_set_id(struct agiswarm_node *node, u32 node_id);
+/* Must be called with node->conf_lock held. */
+void agiswarm_node_set_epoch(struct agiswarm_node *node, u64 epoch);
 
 /* Takes node->conf_lock: may sleep. */
 void agiswarm_node_read_status(struct agiswarm_node *node,

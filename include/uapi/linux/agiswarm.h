@@ -58,6 +58,16 @@ enum agiswarm_cmd {
 	AGISWARM_CMD_UNSPEC,
 	AGISWARM_CMD_GET_STATUS,
 	AGISWARM_CMD_SET_NODE,
+	AGISWARM_CMD_ADD_PEER,
+	AGISWARM_CMD_DEL_PEER,
+	AGISWARM_CMD_GET_PEERS,
+	AGISWARM_CMD_SET_MATRIX,
+	AGISWARM_CMD_GET_MATRIX,
+	AGISWARM_CMD_SET_INPUT,
+	AGISWARM_CMD_SET_FAULT,
+	AGISWARM_CMD_CLEAR_FAULT,
+	AGISWARM_CMD_GET_METRICS,
+	AGISWARM_CMD_CYCLE,		/* event only, group "cycles" */
 	__AGISWARM_CMD_MAX
 };
 #define AGISWARM_CMD_MAX (__AGISWARM_CMD_MAX - 1)
@@ -86,9 +96,119 @@ enum agiswarm_attr {
 	AGISWARM_A_ROLE,
 	AGISWARM_A_NODE_ID,
 	AGISWARM_A_COUNTERS,
+	AGISWARM_A_PORT,		/* u16 */
+	AGISWARM_A_EPOCH,		/* u64 */
+	AGISWARM_A_CYCLE_PERIOD_US,	/* u32 */
+	AGISWARM_A_CYCLE_DEADLINE_US,	/* u32 */
+	AGISWARM_A_MISS_POLICY,		/* u8, enum agiswarm_miss_policy */
+	AGISWARM_A_CONTROL_LAW,		/* u8, enum agiswarm_control_law */
+	AGISWARM_A_PID,			/* nest, enum agiswarm_pid_attr */
+	AGISWARM_A_REDUNDANCY,		/* u8 */
+	AGISWARM_A_CODE_SEED,		/* u64 */
+	AGISWARM_A_RUNNING,		/* u8, 0 or 1 */
+	AGISWARM_A_CYCLE_ID,		/* u64 */
+	AGISWARM_A_PEER,		/* nest, enum agiswarm_peer_attr */
+	AGISWARM_A_MATRIX_FMT,		/* u8, enum agiswarm_qformat */
+	AGISWARM_A_MATRIX_ROWS,		/* u32 */
+	AGISWARM_A_MATRIX_COLS,		/* u32 */
+	AGISWARM_A_MATRIX_FIRST_ROW,	/* u32 */
+	AGISWARM_A_MATRIX_DATA,		/* binary, s32 host order */
+	AGISWARM_A_MATRIX_N_CODED,	/* u32 */
+	AGISWARM_A_MATRIX_GEN,		/* u32 */
+	AGISWARM_A_INPUT_FMT,		/* u8, enum agiswarm_qformat */
+	AGISWARM_A_INPUT_X,		/* binary, s32 host order */
+	AGISWARM_A_FAULT_WORKER,	/* u32 */
+	AGISWARM_A_FAULT_KIND,		/* u8, enum agiswarm_fault_kind */
+	AGISWARM_A_FAULT_VALUE,		/* u32 */
+	AGISWARM_A_STATUS,		/* u8, enum agiswarm_cycle_status */
+	AGISWARM_A_TIMESTAMP_NS,	/* u64 */
+	AGISWARM_A_LATENCY_US,		/* u32 */
+	AGISWARM_A_JITTER_US,		/* u32 */
+	AGISWARM_A_WORKER_COUNT,	/* u32 */
+	AGISWARM_A_TASK_COUNT,		/* u32 */
+	AGISWARM_A_ERROR_PPM,		/* u32 */
+	AGISWARM_A_RESULTS_USED,	/* u32 */
+	AGISWARM_A_FMT,			/* u8, enum agiswarm_qformat */
+	AGISWARM_A_X,			/* binary, s32 host order */
+	AGISWARM_A_Y,			/* binary, s32 host order */
+	AGISWARM_A_U,			/* binary, s32 host order */
+	AGISWARM_A_PAD,
 	__AGISWARM_A_LAST
 };
 #define AGISWARM_A_MAX (__AGISWARM_A_LAST - 1)
+
+/* The multicast group of AGISWARM_CMD_CYCLE events. */
+#define AGISWARM_MCGRP_CYCLES "cycles"
+
+/* Attributes inside AGISWARM_A_PEER. */
+enum agiswarm_peer_attr {
+	AGISWARM_PEER_A_UNSPEC,
+	AGISWARM_PEER_A_KIND,		/* u8, enum agiswarm_peer_kind */
+	AGISWARM_PEER_A_ID,		/* u32 */
+	AGISWARM_PEER_A_ENDPOINT,	/* struct sockaddr_in or _in6 */
+	AGISWARM_PEER_A_ROWS,		/* u32 */
+	AGISWARM_PEER_A_GEN,		/* u32 */
+	AGISWARM_PEER_A_RESULTS,	/* u64 */
+	AGISWARM_PEER_A_MISSED,		/* u64 */
+	AGISWARM_PEER_A_LAST_CYCLE,	/* u64 */
+	AGISWARM_PEER_A_FAULT_KIND,	/* u8, enum agiswarm_fault_kind */
+	AGISWARM_PEER_A_FAULT_VALUE,	/* u32 */
+	AGISWARM_PEER_A_PAD,
+	__AGISWARM_PEER_A_LAST
+};
+#define AGISWARM_PEER_A_MAX (__AGISWARM_PEER_A_LAST - 1)
+
+enum agiswarm_peer_kind {
+	AGISWARM_PEER_UNSPEC,
+	AGISWARM_PEER_WORKER,		/* gets TASKs and ROWS, sends RESULTs */
+	AGISWARM_PEER_ACTUATOR,		/* gets ACTUATE */
+	AGISWARM_PEER_SENSOR,		/* sends SENSOR */
+	__AGISWARM_PEER_MAX
+};
+#define AGISWARM_PEER_MAX (__AGISWARM_PEER_MAX - 1)
+
+/* Attributes inside AGISWARM_A_PID. */
+enum agiswarm_pid_attr {
+	AGISWARM_PID_A_UNSPEC,
+	AGISWARM_PID_A_KP,		/* s32 as u32, Q8.24 */
+	AGISWARM_PID_A_KI,		/* s32 as u32, Q8.24 */
+	AGISWARM_PID_A_KD,		/* s32 as u32, Q8.24 */
+	AGISWARM_PID_A_LO,		/* s32 as u32, Q1.31 */
+	AGISWARM_PID_A_HI,		/* s32 as u32, Q1.31 */
+	AGISWARM_PID_A_SETPOINT,	/* binary, s32 host order, Q1.31 */
+	__AGISWARM_PID_A_LAST
+};
+#define AGISWARM_PID_A_MAX (__AGISWARM_PID_A_LAST - 1)
+
+enum agiswarm_fault_kind {
+	AGISWARM_FAULT_NONE,
+	AGISWARM_FAULT_DROP,		/* value: percent, 0..100 */
+	AGISWARM_FAULT_DELAY,		/* value: milliseconds, 1..10000 */
+	AGISWARM_FAULT_STALL,		/* value: ignored */
+	__AGISWARM_FAULT_MAX
+};
+#define AGISWARM_FAULT_MAX (__AGISWARM_FAULT_MAX - 1)
+
+enum agiswarm_miss_policy {
+	AGISWARM_MISS_HOLD,		/* a missed cycle repeats the last u */
+	AGISWARM_MISS_ZERO,		/* a missed cycle outputs zeros */
+	__AGISWARM_MISS_MAX
+};
+#define AGISWARM_MISS_MAX (__AGISWARM_MISS_MAX - 1)
+
+enum agiswarm_control_law {
+	AGISWARM_LAW_FEEDBACK,		/* u = y */
+	AGISWARM_LAW_PID,		/* u_i = pid_i(setpoint_i, y_i) */
+	__AGISWARM_LAW_MAX
+};
+#define AGISWARM_LAW_MAX (__AGISWARM_LAW_MAX - 1)
+
+enum agiswarm_cycle_status {
+	AGISWARM_CYCLE_OK,
+	AGISWARM_CYCLE_MISSED,
+	__AGISWARM_CYCLE_STATUS_MAX
+};
+#define AGISWARM_CYCLE_STATUS_MAX (__AGISWARM_CYCLE_STATUS_MAX - 1)
 
 /*
  * Counters of one node. The drop counters say why a datagram at the node's
@@ -112,6 +232,14 @@ enum agiswarm_counter {
 	AGISWARM_CNT_DROP_BADVALUE,	/* a known key has a wrong type or range */
 	AGISWARM_CNT_DROP_TYPE,		/* message type unknown or not for this role */
 	AGISWARM_CNT_DROP_STALE,	/* epoch or cycle older than the current one */
+	AGISWARM_CNT_CYCLES,		/* cycles started (aggregator) */
+	AGISWARM_CNT_CYCLES_OK,		/* cycles decoded before the deadline */
+	AGISWARM_CNT_CYCLES_MISSED,	/* cycles that reached the deadline */
+	AGISWARM_CNT_TASKS_SENT,	/* TASKs handed to the network or a fault */
+	AGISWARM_CNT_RESULTS_USED,	/* RESULT values fed to the decoder */
+	AGISWARM_CNT_RESULTS_LATE,	/* RESULTs of a cycle already over */
+	AGISWARM_CNT_FAULTS_APPLIED,	/* datagrams dropped/delayed/stalled */
+	AGISWARM_CNT_DECODE_FAILED,	/* decoder refused a value */
 	__AGISWARM_CNT_MAX
 };
 #define AGISWARM_CNT_MAX (__AGISWARM_CNT_MAX - 1)
@@ -247,6 +375,7 @@ enum agiswarm_msg_type {
 	AGISWARM_MSG_SENSOR = 0x07,	/* fast path */
 	AGISWARM_MSG_ACTUATE = 0x08,	/* fast path */
 	AGISWARM_MSG_ROWS = 0x09,	/* fast path */
+	AGISWARM_MSG_COMMIT_ACK = 0x0a,	/* daemon -> operator */
 	AGISWARM_MSG_ERROR = 0xff,
 };
 
@@ -312,5 +441,80 @@ enum agiswarm_rows_key {
 	__AGISWARM_ROWS_MAX
 };
 #define AGISWARM_ROWS_MAX (__AGISWARM_ROWS_MAX - 1)
+
+/*
+ * Operator commits (daemon-level types, parsed by agiswarmd with libcbor;
+ * the module passes AGISWARM_MSG_COMMIT up untouched).
+ *
+ * AGISWARM_MSG_COMMIT (0x06), operator (agictl commit) -> aggregator:
+ *    1 body       bytes, the commit body below, in deterministic encoding
+ *    2 signature  bytes 64: Ed25519 over "AGISWARM-COMMIT-v1" || 0x00 ||
+ *                 body, by the operator's key
+ *  The body is a map with every key present, in this order:
+ *    1 version         uint, 1
+ *    2 seq             uint, u64: global, strictly increasing
+ *    3 epoch           uint, u64: the epoch the operator saw
+ *    4 key id          bytes 8: BLAKE2b-256 of the public key, first 8
+ *    5 not_before      uint, unix seconds
+ *    6 not_after       uint, unix seconds; the window is refused when
+ *                      longer than security.commit_window_s
+ *    7 nonce           bytes 16, random
+ *    8 changes         map, at least one of:
+ *        1 setpoint    array of 1..AGISWARM_WIRE_VEC_MAX int, raw Q1.31
+ *        2 kp  3 ki  4 kd   int, raw Q8.24
+ *        5 lo  6 hi    int, raw Q1.31, lo <= hi when both are given
+ *        7 cycle_period_us  uint, 1..10000000
+ *        8 deadline_us uint, >= 1 and <= cycle_period_us when both given
+ *        9 miss_policy uint, enum agiswarm_miss_policy
+ *       10 control_law uint, enum agiswarm_control_law
+ *       11 matrix      map {1 fmt: enum agiswarm_qformat, 2 rows: uint,
+ *                      3 cols: uint, 4 data: bytes, rows * cols s32
+ *                      big-endian, row-major}
+ *    9 apply_at_cycle  uint, u64: the cycle it takes effect at, 0 = the
+ *                      daemon chooses
+ *  Unlike the fast path, the body admits no unknown key and must re-encode
+ *  byte for byte: one commit has exactly one signed form. The daemon checks,
+ *  in this order, and answers with the first failure's reason: "malformed
+ *  commit", "unknown key <keyid>", "bad signature", "stale: window
+ *  <nb>..<na> does not contain now <t>", "window too long: ...", "epoch <e>
+ *  is not the current epoch <c>", "replayed: seq <s> is not above the last
+ *  applied <l>".
+ *  Seq 1, epoch 1, key id and nonce as in the example, kp = 1.5 (raw
+ *  0x01800000), window 1700000000..1700000060, the daemon's cycle:
+ *    body (61 bytes):
+ *        @BODY@
+ *    datagram: 01 06 00 88 a2 01 58 3d <body> 02 58 40 <64-byte signature>
+ *
+ * AGISWARM_MSG_COMMIT_ACK (0x0a), aggregator -> operator, to the address
+ * the COMMIT came from:
+ *    1 seq             uint, the commit's seq (0 when it was malformed)
+ *    2 status          uint, enum agiswarm_commit_status
+ *    3 reason          text, "" when accepted
+ *    4 apply_at_cycle  uint, u64: the cycle it takes effect at (accepted)
+ *    Seq 5, rejected, "bad signature":
+ *        @ACK@
+ */
+enum agiswarm_commit_key {
+	AGISWARM_COMMIT_UNSPEC,
+	AGISWARM_COMMIT_BODY,
+	AGISWARM_COMMIT_SIGNATURE,
+	__AGISWARM_COMMIT_MAX
+};
+#define AGISWARM_COMMIT_MAX (__AGISWARM_COMMIT_MAX - 1)
+
+enum agiswarm_commit_ack_key {
+	AGISWARM_COMMIT_ACK_UNSPEC,
+	AGISWARM_COMMIT_ACK_SEQ,
+	AGISWARM_COMMIT_ACK_STATUS,
+	AGISWARM_COMMIT_ACK_REASON,
+	AGISWARM_COMMIT_ACK_APPLY_AT,
+	__AGISWARM_COMMIT_ACK_MAX
+};
+#define AGISWARM_COMMIT_ACK_MAX (__AGISWARM_COMMIT_ACK_MAX - 1)
+
+enum agiswarm_commit_status {
+	AGISWARM_COMMIT_ACCEPTED,
+	AGISWARM_COMMIT_REJECTED,
+};
 
 #endif /* _UAPI_LINUX_AGISWARM_H */

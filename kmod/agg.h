@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * The aggregator's state, shared by aggregator.c (configuration, matrix,
+ * row assignment) and cycle.c (the cycle). Not for other files.
+ */
+#ifndef AGISWARM_AGG_H
+#define AGISWARM_AGG_H
+
+#include <linux/bitmap.h>
+#include <linux/hrtimer.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "../include/core/code.h"
+#include "aggregator.h"
+#include "node.h"
+
+struct agiswarm_peer;
+
+/**
+ * struct agiswarm_matrix - a matrix A, staged or in use
+ * @fmt: enum agiswarm_qformat of the entries
+ * @rows: m
+ * @cols: n
+ * @staged: rows received so far (staging only)
+ * @data: @rows x @cols raw entries, row-major
+ */
+struct agiswarm_matrix {
+	u8 fmt;
+	u32 rows;
+	u32 cols;
+	u32 staged;
+	s32 data[];
+};
+
+/**
+ * struct agiswarm_plan_worker - one worker in an assignment
+ * @peer: its peer entry (the assignment is rebuilt before a peer is freed)
+ * @id: its node id
+ * @addr: its IPv4 address
+ * @port: its UDP port
+ * @nrows: coded rows it holds
+ * @rows: their indices
+ * @rows_sent: cycle id when its rows were last sent (cycle lock)
+ */
+struct agiswarm_plan_worker {
+	struct agiswarm_peer *peer;
+	u32 id;
+	__be32 addr;
+	__be16 port;
+	u16 nrows;
+	u16 rows[AGISWARM_WIRE_ROWS_MAX];
+	u64 rows_sent;
+};
+
+/**
+ * struct agiswarm_plan - one row assignment (a generation)
+ * @code: the code (m, n_coded, the chosen seed)
+ * @gen: its generation
+ * @fa: the matrix's format
+ * @cols: n
+ * @nworkers: W
+ * @w: the W workers
+ * @owner: worker slot of each coded row
+ * @A: a copy of the matrix, to encode rows from
+ * @dec: the decoder, used under the cycle lock only
+ *
+ * Immutable once built except @dec and @w[].rows_sent. Replaced under both
+ * node->conf_lock and agg->lock; freed by the replacer, since every user
+ * holds one of the two.
+ */
+struct agiswarm_plan {
+	struct agi_code code;
+	u32 gen;
+	u8 fa;
+	u32 cols;
+	u32 nworkers;
+	struct agiswarm_plan_worker *w;
+	u16 *owner;
+	s32 *A;
+	struct agi_code_decoder *dec;
+};
+
+enum agiswarm_phase {
+	PHASE_IDLE,	/* not running, or before the first tick */
+	PHASE_WAITING,	/* tasks out, waiting for results or the deadline */
+	PHASE_DONE,	/* decoded and output */
+	PHASE_MISSED,	/* deadline reached, held/zero output sent */
+};
+
+/**
+ * struct agiswarm_agg - an aggregator node's state
+ * @node: the node
+ * @lock: the cycle lock (DOC: Locking in node.c): everything below it
+ * @tick: the cycle timer (period)
+ * @deadline: the deadline timer, armed at each tick
+ * @rows_work: sends ROWS to the workers marked in @rows_pending
+ * @matrix: the matrix in use, or NULL (node->conf_lock)
+ * @staging: a matrix being received, or NULL (node->conf_lock)
+ * @gen: the last generation assigned (node->conf_lock)
+ * @redundancy: workers that may be lost (node->conf_lock)
+ * @seed: the configured code seed (node->conf_lock)
+ */
+struct agiswarm_agg {
+	struct agiswarm_node *node;
+	struct hrtimer tick;
+	struct hrtimer deadline;
+	struct work_struct rows_work;
+	struct agiswarm_matrix *matrix;
+	struct agiswarm_matrix *staging;
+	u32 gen;
+	u8 redundancy;
+	u64 seed;
+
+	spinlock_t lock;
+	/* configuration the cycle reads */
+	bool running;
+	u32 period_us;
+	u32 deadline_us;
+	u8 miss;
+	u8 law;
+	struct agi_pid_cfg pid;
+	u16 nsp;
+	s32 sp[AGISWARM_WIRE_VEC_MAX];
+	struct agiswarm_plan *plan;
+	u32 cols;
+	/* the input */
+	u8 fmt_x;
+	u16 nx;
+	s32 x[AGISWARM_WIRE_VEC_MAX];
+	/* the cycle */
+	enum agiswarm_phase phase;
+	u64 cycle_id;
+	ktime_t t0;
+	ktime_t deadline_at;
+	ktime_t last_tick;
+	u64 t0_real_ns;
+	u32 jitter_us;
+	u32 tasks;
+	u32 results_used;
+	u32 answered_in_time;
+	DECLARE_BITMAP(tasked, AGISWARM_AGG_WORKERS_MAX);
+	DECLARE_BITMAP(answered, AGISWARM_AGG_WORKERS_MAX);
+	DECLARE_BITMAP(rows_pending, AGISWARM_AGG_WORKERS_MAX);
+	/* the output */
+	u8 fmt_u;
+	u16 nu;
+	bool have_u;
+	s32 y[AGISWARM_WIRE_VEC_MAX];
+	s32 u[AGISWARM_WIRE_VEC_MAX];
+	struct agi_pid_state pid_state[AGISWARM_WIRE_VEC_MAX];
+	/* metrics ring */
+	u32 ring_head;
+	u32 ring_count;
+	struct agiswarm_metric ring[AGISWARM_METRICS_MAX];
+	/* encode buffer of the TASK, shared by all workers of a cycle */
+	u8 task_buf[AGISWARM_WIRE_MAX];
+};
+
+static inline struct agiswarm_agg *agg_of(struct agiswarm_node *node)
+{
+	return node->agg;
+}
+
+/* cycle.c */
+void agiswarm_cycle_init(struct agiswarm_agg *agg);
+/* Process context, no lock: cancels both timers. */
+void agiswarm_cycle_stop(struct agiswarm_agg *agg);
+/* Must be called with node->conf_lock held. */
+void agiswarm_cycle_start(struct agiswarm_agg *agg);
+
+#endif /* AGISWARM_AGG_H */

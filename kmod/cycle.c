@@ -1,0 +1,501 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * The control cycle of an aggregator, all in softirq: a tick sends the
+ * TASKs, RESULTs feed the decoder, and whichever comes first, a decoded
+ * y or the deadline, produces the cycle's single output (ACTUATE, the
+ * netlink event, a metrics record).
+ *
+ * Both timers are HRTIMER_MODE_ABS_SOFT, so every callback here runs in
+ * softirq, like the RESULT handler; they serialise on agg->lock. Datagrams
+ * and the event are built under the lock and sent after it is dropped.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ktime.h>
+#include <linux/timekeeping.h>
+
+#include "agg.h"
+#include "netlink.h"
+#include "node.h"
+#include "peer.h"
+#include "socket.h"
+
+/**
+ * struct cycle_out - what a handler sends once agg->lock is dropped
+ * @tasks: TASKs (worker faults apply)
+ * @other: ACTUATEs
+ * @event: the cycle event, or NULL
+ */
+struct cycle_out {
+	struct sk_buff_head tasks;
+	struct sk_buff_head other;
+	struct sk_buff *event;
+};
+
+static void out_init(struct cycle_out *out)
+{
+	__skb_queue_head_init(&out->tasks);
+	__skb_queue_head_init(&out->other);
+	out->event = NULL;
+}
+
+static void out_flush(struct agiswarm_node *node, struct cycle_out *out)
+{
+	agiswarm_socket_send_list(node, &out->tasks, true);
+	agiswarm_socket_send_list(node, &out->other, false);
+	if (out->event)
+		agiswarm_netlink_cycle_send(node, out->event);
+}
+
+static u32 us_since(ktime_t t, ktime_t now)
+{
+	s64 us = ktime_us_delta(now, t);
+
+	return us < 0 ? 0 : min_t(s64, us, U32_MAX);
+}
+
+/* Called with agg->lock held. */
+static struct sk_buff *build(const void *buf, size_t len,
+			     const struct sockaddr_in *ep, __be32 addr,
+			     __be16 port, u32 worker)
+{
+	struct sk_buff *skb = agiswarm_socket_alloc(GFP_ATOMIC);
+
+	if (unlikely(!skb))
+		return NULL;
+	skb_put_data(skb, buf, len);
+	AGISWARM_SKB_CB(skb)->daddr = ep ? ep->sin_addr.s_addr : addr;
+	AGISWARM_SKB_CB(skb)->dport = ep ? ep->sin_port : port;
+	AGISWARM_SKB_CB(skb)->worker = worker;
+	return skb;
+}
+
+/* Called with agg->lock held: ACTUATE to every actuator peer. */
+static void actuate(struct agiswarm_agg *agg, u8 status, struct cycle_out *out)
+{
+	struct agi_wire_actuate a = {
+		.epoch = READ_ONCE(agg->node->epoch),
+		.cycle = agg->cycle_id,
+		.fmt = agg->fmt_u,
+		.status = status,
+		.u = { .host.s32 = agg->u, .n = agg->nu },
+	};
+	struct agiswarm_peer *p;
+	struct sk_buff *skb;
+	size_t len;
+
+	if (!agg->nu)
+		return;
+	len = agi_wire_put_actuate(agg->task_buf, sizeof(agg->task_buf), &a);
+	if (WARN_ON_ONCE(!len))
+		return;
+	list_for_each_entry_rcu(p, &agg->node->peers, list) {
+		if (p->kind != AGISWARM_PEER_ACTUATOR)
+			continue;
+		skb = build(agg->task_buf, len, &p->ep, 0, 0, 0);
+		if (skb)
+			__skb_queue_tail(&out->other, skb);
+		else
+			agiswarm_node_count(agg->node, AGISWARM_CNT_TX_ERRORS, 1);
+	}
+}
+
+/* Called with agg->lock held: y from the decoder, u from the law. */
+static void compute_output(struct agiswarm_agg *agg)
+{
+	const struct agiswarm_plan *plan = agg->plan;
+	struct agi_i128 z;
+	u32 i;
+
+	for (i = 0; i < plan->code.m; i++) {
+		if (WARN_ON_ONCE(agi_code_decoder_get(plan->dec, i, &z)))
+			z = (struct agi_i128){};
+		agg->y[i] = agi_q_round_sum(z, plan->fa, agg->fmt_x);
+	}
+	agg->nu = plan->code.m;
+	if (agg->law == AGISWARM_LAW_FEEDBACK) {
+		memcpy(agg->u, agg->y, agg->nu * sizeof(s32));
+		agg->fmt_u = agg->fmt_x;
+		return;
+	}
+	for (i = 0; i < agg->nu; i++)
+		agg->u[i] = agi_pid_step(&agg->pid, &agg->pid_state[i],
+					 i < agg->nsp ? agg->sp[i] : 0,
+					 agg->y[i]);
+	agg->fmt_u = agg->pid.sig_fmt;
+}
+
+/* Called with agg->lock held: the u of a missed cycle. */
+static u8 missed_output(struct agiswarm_agg *agg)
+{
+	if (!agg->nu && agg->plan) {
+		agg->nu = agg->plan->code.m;
+		agg->fmt_u = agg->fmt_x;
+	}
+	if (agg->miss == AGISWARM_MISS_HOLD && agg->have_u)
+		return AGISWARM_ACTUATE_HOLD;
+	memset(agg->u, 0, agg->nu * sizeof(s32));
+	return AGISWARM_ACTUATE_ZERO;
+}
+
+/* Called with agg->lock held: the metrics record of the current cycle. */
+static struct agiswarm_metric *record(struct agiswarm_agg *agg, bool ok,
+				      ktime_t now)
+{
+	struct agiswarm_metric *rec = &agg->ring[agg->ring_head];
+	u32 workers = bitmap_weight(agg->answered, AGISWARM_AGG_WORKERS_MAX);
+
+	agg->ring_head = (agg->ring_head + 1) % AGISWARM_METRICS_MAX;
+	if (agg->ring_count < AGISWARM_METRICS_MAX)
+		agg->ring_count++;
+	*rec = (struct agiswarm_metric){
+		.cycle = agg->cycle_id,
+		.epoch = READ_ONCE(agg->node->epoch),
+		.timestamp_ns = agg->t0_real_ns,
+		.latency_us = us_since(agg->t0, now),
+		.jitter_us = agg->jitter_us,
+		.workers = workers,
+		.tasks = agg->tasks,
+		.results_used = agg->results_used,
+		.status = ok ? AGISWARM_CYCLE_OK : AGISWARM_CYCLE_MISSED,
+	};
+	if (agg->tasks)
+		rec->error_ppm = div_u64((u64)(agg->tasks - min(workers,
+						agg->tasks)) * 1000000,
+					 agg->tasks);
+	return rec;
+}
+
+/* Called with agg->lock held: ends the current cycle, ok or missed. */
+static void finish(struct agiswarm_agg *agg, bool ok, struct cycle_out *out)
+{
+	struct agiswarm_node *node = agg->node;
+	const struct agiswarm_metric *rec;
+	u8 status;
+
+	if (ok) {
+		compute_output(agg);
+		agg->have_u = true;
+		status = AGISWARM_ACTUATE_OK;
+	} else {
+		status = missed_output(agg);
+	}
+	agg->phase = ok ? PHASE_DONE : PHASE_MISSED;
+	actuate(agg, status, out);
+	rec = record(agg, ok, ktime_get());
+	agiswarm_node_count(node, ok ? AGISWARM_CNT_CYCLES_OK :
+				       AGISWARM_CNT_CYCLES_MISSED, 1);
+	out->event = agiswarm_netlink_cycle_msg(node, rec, agg->fmt_x,
+						agg->x, agg->nx,
+						ok ? agg->y : NULL,
+						ok ? agg->nu : 0, agg->u,
+						agg->nu);
+	if (ok)
+		hrtimer_try_to_cancel(&agg->deadline);
+}
+
+/* Called with agg->lock held: who was tasked and never answered. */
+static void account_silent_workers(struct agiswarm_agg *agg)
+{
+	const struct agiswarm_plan *plan = agg->plan;
+	u32 i;
+
+	if (!plan)
+		return;
+	for_each_set_bit(i, agg->tasked, plan->nworkers)
+		if (!test_bit(i, agg->answered))
+			plan->w[i].peer->missed++;
+	bitmap_zero(agg->tasked, AGISWARM_AGG_WORKERS_MAX);
+}
+
+/* Called with agg->lock held: mark workers still without rows. */
+static bool rows_stale(struct agiswarm_agg *agg)
+{
+	struct agiswarm_plan *plan = agg->plan;
+	bool any = false;
+	u32 i;
+
+	for (i = 0; i < plan->nworkers; i++) {
+		struct agiswarm_plan_worker *w = &plan->w[i];
+
+		if (w->peer->gen == plan->gen ||
+		    agg->cycle_id - w->rows_sent < 20 ||
+		    test_bit(i, agg->rows_pending))
+			continue;
+		__set_bit(i, agg->rows_pending);
+		any = true;
+	}
+	return any;
+}
+
+/* Called with agg->lock held: the TASKs of a new cycle. */
+static void send_tasks(struct agiswarm_agg *agg, struct cycle_out *out)
+{
+	struct agiswarm_plan *plan = agg->plan;
+	struct agi_wire_task t = {
+		.epoch = READ_ONCE(agg->node->epoch),
+		.cycle = agg->cycle_id,
+		.fmt = agg->fmt_x,
+		.x = { .host.s32 = agg->x, .n = agg->nx },
+	};
+	struct sk_buff *skb;
+	size_t len;
+	u32 i;
+
+	if (!plan || agg->nx != plan->cols)
+		return;
+	agi_code_decoder_reset(plan->dec);
+	t.gen = plan->gen;
+	len = agi_wire_put_task(agg->task_buf, sizeof(agg->task_buf), &t);
+	if (WARN_ON_ONCE(!len))
+		return;
+	for (i = 0; i < plan->nworkers; i++) {
+		skb = build(agg->task_buf, len, NULL, plan->w[i].addr,
+			    plan->w[i].port, plan->w[i].id);
+		if (unlikely(!skb)) {
+			agiswarm_node_count(agg->node, AGISWARM_CNT_TX_ERRORS, 1);
+			continue;
+		}
+		__skb_queue_tail(&out->tasks, skb);
+		__set_bit(i, agg->tasked);
+		agg->tasks++;
+	}
+	agiswarm_node_count(agg->node, AGISWARM_CNT_TASKS_SENT, agg->tasks);
+	if (rows_stale(agg))
+		schedule_work(&agg->rows_work);
+}
+
+/* Called with agg->lock held. */
+static void start_cycle(struct agiswarm_agg *agg, ktime_t now,
+			struct cycle_out *out)
+{
+	s64 spacing;
+
+	account_silent_workers(agg);
+	if (agg->last_tick) {
+		spacing = ktime_us_delta(now, agg->last_tick);
+		agg->jitter_us = min_t(u64, abs(spacing - agg->period_us),
+				       U32_MAX);
+	}
+	agg->last_tick = now;
+	agg->cycle_id++;
+	agg->t0 = now;
+	agg->t0_real_ns = ktime_get_real_ns();
+	agg->deadline_at = ktime_add_us(now, agg->deadline_us);
+	agg->tasks = 0;
+	agg->results_used = 0;
+	bitmap_zero(agg->answered, AGISWARM_AGG_WORKERS_MAX);
+	agg->phase = PHASE_WAITING;
+	agiswarm_node_count(agg->node, AGISWARM_CNT_CYCLES, 1);
+	send_tasks(agg, out);
+	hrtimer_start(&agg->deadline, agg->deadline_at, HRTIMER_MODE_ABS_SOFT);
+}
+
+static enum hrtimer_restart tick(struct hrtimer *timer)
+{
+	struct agiswarm_agg *agg = container_of(timer, struct agiswarm_agg,
+						tick);
+	ktime_t now = ktime_get();
+	struct cycle_out out;
+	bool running;
+
+	out_init(&out);
+	spin_lock(&agg->lock);
+	running = agg->running;
+	if (running) {
+		/* A deadline that TCG delayed past the next tick. */
+		if (agg->phase == PHASE_WAITING)
+			finish(agg, false, &out);
+		start_cycle(agg, now, &out);
+		/* Skips the ticks that were missed: ids stay increasing. */
+		hrtimer_forward(timer, now, ns_to_ktime((u64)agg->period_us * NSEC_PER_USEC));
+	}
+	spin_unlock(&agg->lock);
+	out_flush(agg->node, &out);
+	return running ? HRTIMER_RESTART : HRTIMER_NORESTART;
+}
+
+static enum hrtimer_restart deadline(struct hrtimer *timer)
+{
+	struct agiswarm_agg *agg = container_of(timer, struct agiswarm_agg,
+						deadline);
+	struct cycle_out out;
+
+	out_init(&out);
+	spin_lock(&agg->lock);
+	/* It may have been re-armed for a newer cycle while waiting. */
+	if (agg->phase == PHASE_WAITING &&
+	    !ktime_before(ktime_get(), agg->deadline_at))
+		finish(agg, false, &out);
+	spin_unlock(&agg->lock);
+	out_flush(agg->node, &out);
+	return HRTIMER_NORESTART;
+}
+
+static int find_worker(const struct agiswarm_plan *plan, u32 id)
+{
+	u32 i;
+
+	for (i = 0; i < plan->nworkers; i++)
+		if (plan->w[i].id == id)
+			return i;
+	return -1;
+}
+
+static bool rows_belong(const struct agiswarm_plan *plan,
+			const struct agi_wire_result *r, int slot)
+{
+	u16 i;
+
+	for (i = 0; i < r->values.n; i++) {
+		u16 row = agi_wire_vec_value(&r->values, i).row;
+
+		if (row >= plan->code.n_coded || plan->owner[row] != slot)
+			return false;
+	}
+	return true;
+}
+
+/* Called with agg->lock held: feeds @r's values to the decoder. */
+static void decode(struct agiswarm_agg *agg, const struct agi_wire_result *r,
+		   struct cycle_out *out)
+{
+	struct agiswarm_node *node = agg->node;
+	u16 i;
+	int ret;
+
+	for (i = 0; i < r->values.n; i++) {
+		struct agi_wire_value v = agi_wire_vec_value(&r->values, i);
+
+		ret = agi_code_decoder_add(agg->plan->dec, v.row, v.sum);
+		if (unlikely(ret < 0)) {
+			agiswarm_node_count(node, AGISWARM_CNT_DECODE_FAILED, 1);
+			continue;
+		}
+		agg->results_used++;
+		agiswarm_node_count(node, AGISWARM_CNT_RESULTS_USED, 1);
+		if (ret == 1) {
+			finish(agg, true, out);
+			return;
+		}
+	}
+}
+
+/*
+ * Called with agg->lock held. Returns 0 when @r was used or counted late,
+ * else the drop counter.
+ */
+static int use_result(struct agiswarm_agg *agg, const struct agi_wire_result *r,
+		      __be32 saddr, __be16 sport, struct cycle_out *out)
+{
+	struct agiswarm_plan *plan = agg->plan;
+	struct agiswarm_peer *peer;
+	int slot;
+
+	if (r->epoch != READ_ONCE(agg->node->epoch) || !plan)
+		return AGISWARM_CNT_DROP_STALE;
+	slot = find_worker(plan, r->worker);
+	if (slot < 0 || plan->w[slot].addr != saddr ||
+	    plan->w[slot].port != sport)
+		return AGISWARM_CNT_DROP_STALE;
+	peer = plan->w[slot].peer;
+	peer->gen = r->gen;
+	if (r->gen != plan->gen || r->cycle > agg->cycle_id ||
+	    !rows_belong(plan, r, slot))
+		return AGISWARM_CNT_DROP_STALE;
+	if (r->cycle < agg->cycle_id)
+		return AGISWARM_CNT_RESULTS_LATE;
+	peer->results++;
+	peer->last_cycle = r->cycle;
+	if (agg->phase != PHASE_WAITING) {
+		if (agg->phase == PHASE_DONE)
+			__set_bit(slot, agg->answered);
+		return AGISWARM_CNT_RESULTS_LATE;
+	}
+	__set_bit(slot, agg->answered);
+	decode(agg, r, out);
+	return 0;
+}
+
+void agiswarm_cycle_rx_result(struct agiswarm_node *node,
+			      const struct agi_wire_result *r, __be32 saddr,
+			      __be16 sport)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+	struct cycle_out out;
+	int reason;
+
+	out_init(&out);
+	spin_lock(&agg->lock);
+	reason = use_result(agg, r, saddr, sport, &out);
+	spin_unlock(&agg->lock);
+	if (reason)
+		agiswarm_node_count(node, reason, 1);
+	out_flush(node, &out);
+}
+
+void agiswarm_cycle_rx_sensor(struct agiswarm_node *node,
+			      const struct agi_wire_sensor *s, __be32 saddr,
+			      __be16 sport)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+	int reason = 0;
+	u16 i;
+
+	if (!agiswarm_peer_find_addr(node, AGISWARM_PEER_SENSOR, saddr, sport)) {
+		agiswarm_node_count(node, AGISWARM_CNT_DROP_STALE, 1);
+		return;
+	}
+	spin_lock(&agg->lock);
+	if (s->x.n != agg->cols) {
+		reason = AGISWARM_CNT_DROP_BADVALUE;
+	} else {
+		agg->fmt_x = s->fmt;
+		agg->nx = s->x.n;
+		for (i = 0; i < s->x.n; i++)
+			agg->x[i] = agi_wire_vec_s32(&s->x, i);
+	}
+	spin_unlock(&agg->lock);
+	if (reason)
+		agiswarm_node_count(node, reason, 1);
+}
+
+void agiswarm_cycle_start(struct agiswarm_agg *agg)
+{
+	lockdep_assert_held(&agg->node->conf_lock);
+	spin_lock_bh(&agg->lock);
+	if (agg->running) {
+		spin_unlock_bh(&agg->lock);
+		return;
+	}
+	agg->running = true;
+	agg->phase = PHASE_IDLE;
+	agg->last_tick = 0;
+	spin_unlock_bh(&agg->lock);
+	hrtimer_start(&agg->tick, ktime_get(), HRTIMER_MODE_ABS_SOFT);
+}
+
+void agiswarm_cycle_stop(struct agiswarm_agg *agg)
+{
+	spin_lock_bh(&agg->lock);
+	agg->running = false;
+	spin_unlock_bh(&agg->lock);
+	/* The callbacks take agg->lock: never cancel while holding it. */
+	hrtimer_cancel(&agg->tick);
+	hrtimer_cancel(&agg->deadline);
+	spin_lock_bh(&agg->lock);
+	account_silent_workers(agg);
+	agg->phase = PHASE_IDLE;
+	spin_unlock_bh(&agg->lock);
+}
+
+void agiswarm_cycle_init(struct agiswarm_agg *agg)
+{
+	hrtimer_init(&agg->tick, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	agg->tick.function = tick;
+	hrtimer_init(&agg->deadline, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	agg->deadline.function = deadline;
+}

@@ -1,0 +1,458 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * The data-path commands of the "agiswarm" family: peers, matrix, input,
+ * faults and metrics (include/uapi/linux/agiswarm.h documents them).
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/in.h>
+#include <linux/in6.h>
+#include <linux/slab.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+
+#include "../include/core/fixed.h"
+#include "aggregator.h"
+#include "fault.h"
+#include "netlink.h"
+#include "node.h"
+#include "peer.h"
+
+/* Metrics records copied out per batch of a dump. */
+#define METRICS_BATCH 32
+
+const struct nla_policy agiswarm_peer_policy[AGISWARM_PEER_A_MAX + 1] = {
+	[AGISWARM_PEER_A_KIND] = NLA_POLICY_RANGE(NLA_U8, AGISWARM_PEER_WORKER,
+						  AGISWARM_PEER_MAX),
+	[AGISWARM_PEER_A_ID] = { .type = NLA_U32 },
+	[AGISWARM_PEER_A_ENDPOINT] = NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
+};
+
+static int parse_peer(struct genl_info *info, struct nlattr **tb,
+		      bool need_endpoint)
+{
+	struct nlattr *nest = info->attrs[AGISWARM_A_PEER];
+	int ret;
+
+	if (!nest) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing PEER");
+		return -EINVAL;
+	}
+	ret = nla_parse_nested(tb, AGISWARM_PEER_A_MAX, nest,
+			       agiswarm_peer_policy, info->extack);
+	if (ret)
+		return ret;
+	if (!tb[AGISWARM_PEER_A_KIND] || !tb[AGISWARM_PEER_A_ID]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nest,
+				    "PEER needs PEER_KIND and PEER_ID");
+		return -EINVAL;
+	}
+	if (need_endpoint && !tb[AGISWARM_PEER_A_ENDPOINT]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, nest,
+				    "PEER needs PEER_ENDPOINT");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_endpoint(struct genl_info *info, struct nlattr *a,
+			  struct sockaddr_in *sin)
+{
+	const struct sockaddr *sa = nla_data(a);
+
+	if (sa->sa_family == AF_INET6 &&
+	    nla_len(a) >= sizeof(struct sockaddr_in6)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "IPv6 endpoints are not supported yet");
+		return -EAFNOSUPPORT;
+	}
+	if (sa->sa_family != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "endpoint is not a struct sockaddr_in");
+		return -EINVAL;
+	}
+	memcpy(sin, sa, sizeof(*sin));
+	if (!sin->sin_port || !sin->sin_addr.s_addr) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "endpoint needs an address and a port");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Called with node->conf_lock held, after a worker was added or removed. */
+static int peers_changed(struct genl_info *info, struct agiswarm_node *node,
+			 u8 kind, struct agiswarm_peer *old)
+{
+	int ret = 0;
+
+	if (kind == AGISWARM_PEER_WORKER)
+		ret = agiswarm_aggregator_reassign(node);
+	/* Only now does no assignment name @old. */
+	agiswarm_peer_free(old);
+	if (ret)
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "peer changed, but the rows could not be reassigned");
+	return ret;
+}
+
+int agiswarm_nl_add_peer(struct sk_buff *skb, struct genl_info *info)
+{
+	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
+	struct nlattr *tb[AGISWARM_PEER_A_MAX + 1];
+	struct agiswarm_peer *old;
+	struct sockaddr_in ep;
+	u8 kind;
+	int ret;
+
+	ret = parse_peer(info, tb, true);
+	if (ret)
+		return ret;
+	ret = parse_endpoint(info, tb[AGISWARM_PEER_A_ENDPOINT], &ep);
+	if (ret)
+		return ret;
+	kind = nla_get_u8(tb[AGISWARM_PEER_A_KIND]);
+	mutex_lock(&node->conf_lock);
+	ret = agiswarm_peer_add(node, kind, nla_get_u32(tb[AGISWARM_PEER_A_ID]),
+				&ep, &old);
+	if (!ret)
+		ret = peers_changed(info, node, kind, old);
+	mutex_unlock(&node->conf_lock);
+	return ret;
+}
+
+int agiswarm_nl_del_peer(struct sk_buff *skb, struct genl_info *info)
+{
+	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
+	struct nlattr *tb[AGISWARM_PEER_A_MAX + 1];
+	struct agiswarm_peer *old;
+	u8 kind;
+	int ret;
+
+	ret = parse_peer(info, tb, false);
+	if (ret)
+		return ret;
+	kind = nla_get_u8(tb[AGISWARM_PEER_A_KIND]);
+	mutex_lock(&node->conf_lock);
+	ret = agiswarm_peer_del(node, kind, nla_get_u32(tb[AGISWARM_PEER_A_ID]),
+				&old);
+	if (ret)
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[AGISWARM_PEER_A_ID],
+				    "no such peer");
+	else
+		ret = peers_changed(info, node, kind, old);
+	mutex_unlock(&node->conf_lock);
+	return ret;
+}
+
+/* Called with node->conf_lock held. */
+static int put_peer(struct sk_buff *msg, struct agiswarm_node *node,
+		    const struct agiswarm_peer *p)
+{
+	struct agiswarm_peer_stats st;
+	struct nlattr *nest;
+	u32 fvalue;
+	u8 fkind;
+
+	nest = nla_nest_start(msg, AGISWARM_A_PEER);
+	if (!nest ||
+	    nla_put_u8(msg, AGISWARM_PEER_A_KIND, p->kind) ||
+	    nla_put_u32(msg, AGISWARM_PEER_A_ID, p->id) ||
+	    nla_put(msg, AGISWARM_PEER_A_ENDPOINT, sizeof(p->ep), &p->ep))
+		return -EMSGSIZE;
+	if (p->kind == AGISWARM_PEER_WORKER) {
+		agiswarm_aggregator_peer_stats(node, p, &st);
+		if (nla_put_u32(msg, AGISWARM_PEER_A_ROWS, st.rows) ||
+		    nla_put_u32(msg, AGISWARM_PEER_A_GEN, st.gen) ||
+		    nla_put_u64_64bit(msg, AGISWARM_PEER_A_RESULTS, st.results,
+				      AGISWARM_PEER_A_PAD) ||
+		    nla_put_u64_64bit(msg, AGISWARM_PEER_A_MISSED, st.missed,
+				      AGISWARM_PEER_A_PAD) ||
+		    nla_put_u64_64bit(msg, AGISWARM_PEER_A_LAST_CYCLE,
+				      st.last_cycle, AGISWARM_PEER_A_PAD))
+			return -EMSGSIZE;
+		if (agiswarm_fault_get(node, p->id, &fkind, &fvalue) &&
+		    (nla_put_u8(msg, AGISWARM_PEER_A_FAULT_KIND, fkind) ||
+		     nla_put_u32(msg, AGISWARM_PEER_A_FAULT_VALUE, fvalue)))
+			return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/* cb->args[0]: peers already sent. */
+int agiswarm_nl_get_peers(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct agiswarm_node *node = agiswarm_node_get(sock_net(skb->sk));
+	struct agiswarm_peer *p;
+	long i = 0;
+	void *hdr;
+
+	mutex_lock(&node->conf_lock);
+	list_for_each_entry(p, &node->peers, list) {
+		if (i++ < cb->args[0])
+			continue;
+		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+				  cb->nlh->nlmsg_seq, &agiswarm_genl_family,
+				  NLM_F_MULTI, AGISWARM_CMD_GET_PEERS);
+		if (!hdr)
+			break;
+		if (put_peer(skb, node, p)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = i;
+	}
+	mutex_unlock(&node->conf_lock);
+	return skb->len;
+}
+
+/*
+ * An extack message composed at run time (6.1 has no NL_SET_ERR_MSG_FMT):
+ * @msg is the node's errmsg, which lives until the ack is built from it.
+ */
+static void set_err(struct genl_info *info, struct nlattr *a, const char *msg)
+{
+	if (!info->extack)
+		return;
+	info->extack->_msg = msg;
+	info->extack->bad_attr = a;
+}
+
+/*
+ * Checks @n raw values against @fmt's range. On failure, names the first
+ * bad one (row and column for a matrix, @cols 0 for a vector) in the
+ * node's errmsg and returns -ERANGE. Called with node->conf_lock held.
+ */
+static int check_range(struct genl_info *info, struct agiswarm_node *node,
+		       struct nlattr *a, u8 fmt, const s32 *v, u32 n,
+		       u32 first_row, u32 cols)
+{
+	const struct agi_qinfo *q = agi_q_info(fmt);
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (v[i] >= q->min && v[i] <= q->max)
+			continue;
+		if (cols)
+			snprintf(node->errmsg, sizeof(node->errmsg),
+				 "entry at row %u col %u (raw %d) is outside %s",
+				 first_row + i / cols, i % cols, v[i], q->name);
+		else
+			snprintf(node->errmsg, sizeof(node->errmsg),
+				 "element %u (raw %d) is outside %s", i, v[i],
+				 q->name);
+		set_err(info, a, node->errmsg);
+		return -ERANGE;
+	}
+	return 0;
+}
+
+static bool need(struct genl_info *info, int attr, const char *msg)
+{
+	if (info->attrs[attr])
+		return true;
+	set_err(info, NULL, msg);	/* @msg is a literal */
+	return false;
+}
+
+int agiswarm_nl_set_matrix(struct sk_buff *skb, struct genl_info *info)
+{
+	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
+	struct nlattr **a = info->attrs, *data = a[AGISWARM_A_MATRIX_DATA];
+	u32 rows, cols, first, n;
+	u8 fmt;
+	int ret;
+
+	if (!need(info, AGISWARM_A_MATRIX_FMT, "missing MATRIX_FMT") ||
+	    !need(info, AGISWARM_A_MATRIX_ROWS, "missing MATRIX_ROWS") ||
+	    !need(info, AGISWARM_A_MATRIX_COLS, "missing MATRIX_COLS") ||
+	    !need(info, AGISWARM_A_MATRIX_FIRST_ROW, "missing MATRIX_FIRST_ROW") ||
+	    !need(info, AGISWARM_A_MATRIX_DATA, "missing MATRIX_DATA"))
+		return -EINVAL;
+	fmt = nla_get_u8(a[AGISWARM_A_MATRIX_FMT]);
+	rows = nla_get_u32(a[AGISWARM_A_MATRIX_ROWS]);
+	cols = nla_get_u32(a[AGISWARM_A_MATRIX_COLS]);
+	first = nla_get_u32(a[AGISWARM_A_MATRIX_FIRST_ROW]);
+	if (nla_len(data) % (cols * sizeof(s32))) {
+		NL_SET_ERR_MSG_ATTR(info->extack, data,
+				    "MATRIX_DATA is not whole rows of MATRIX_COLS s32");
+		return -EINVAL;
+	}
+	n = nla_len(data) / (cols * sizeof(s32));
+	if (first >= rows || n > rows - first) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[AGISWARM_A_MATRIX_FIRST_ROW],
+				    "rows past MATRIX_ROWS");
+		return -EINVAL;
+	}
+	mutex_lock(&node->conf_lock);
+	ret = check_range(info, node, data, fmt, nla_data(data), n * cols,
+			  first, cols);
+	if (!ret)
+		ret = agiswarm_aggregator_stage_matrix(node, fmt, rows, cols,
+						       first, nla_data(data),
+						       n, info->extack);
+	mutex_unlock(&node->conf_lock);
+	return ret;
+}
+
+int agiswarm_nl_get_matrix(struct sk_buff *skb, struct genl_info *info)
+{
+	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
+	struct agiswarm_matrix_info mi;
+	struct sk_buff *msg;
+	void *hdr;
+
+	mutex_lock(&node->conf_lock);
+	agiswarm_aggregator_matrix_info(node, &mi);
+	mutex_unlock(&node->conf_lock);
+	if (!mi.rows) {
+		NL_SET_ERR_MSG_MOD(info->extack, "no matrix loaded");
+		return -ENOENT;
+	}
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &agiswarm_genl_family, 0,
+				AGISWARM_CMD_GET_MATRIX);
+	if (WARN_ON_ONCE(!hdr ||
+			 nla_put_u8(msg, AGISWARM_A_MATRIX_FMT, mi.fmt) ||
+			 nla_put_u32(msg, AGISWARM_A_MATRIX_ROWS, mi.rows) ||
+			 nla_put_u32(msg, AGISWARM_A_MATRIX_COLS, mi.cols) ||
+			 nla_put_u64_64bit(msg, AGISWARM_A_CODE_SEED, mi.seed,
+					   AGISWARM_A_PAD) ||
+			 nla_put_u32(msg, AGISWARM_A_MATRIX_N_CODED, mi.n_coded) ||
+			 nla_put_u32(msg, AGISWARM_A_MATRIX_GEN, mi.gen))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+int agiswarm_nl_set_input(struct sk_buff *skb, struct genl_info *info)
+{
+	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
+	struct nlattr *x = info->attrs[AGISWARM_A_INPUT_X];
+	u32 n, cols;
+	u8 fmt;
+	int ret;
+
+	if (!need(info, AGISWARM_A_INPUT_FMT, "missing INPUT_FMT") ||
+	    !need(info, AGISWARM_A_INPUT_X, "missing INPUT_X"))
+		return -EINVAL;
+	if (nla_len(x) % sizeof(s32)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, x,
+				    "INPUT_X is not a whole number of s32");
+		return -EINVAL;
+	}
+	n = nla_len(x) / sizeof(s32);
+	fmt = nla_get_u8(info->attrs[AGISWARM_A_INPUT_FMT]);
+	mutex_lock(&node->conf_lock);
+	cols = agiswarm_aggregator_cols(node);
+	if (cols && n != cols) {
+		snprintf(node->errmsg, sizeof(node->errmsg),
+			 "INPUT_X has %u elements, the matrix %u columns",
+			 n, cols);
+		set_err(info, x, node->errmsg);
+		ret = -EINVAL;
+	} else {
+		ret = check_range(info, node, x, fmt, nla_data(x), n, 0, 0);
+	}
+	if (!ret)
+		agiswarm_aggregator_set_input(node, fmt, nla_data(x), n);
+	mutex_unlock(&node->conf_lock);
+	return ret;
+}
+
+int agiswarm_nl_set_fault(struct sk_buff *skb, struct genl_info *info)
+{
+	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
+	struct nlattr *va = info->attrs[AGISWARM_A_FAULT_VALUE];
+	u32 value = va ? nla_get_u32(va) : 0;
+	u8 kind;
+	int ret;
+
+	if (!need(info, AGISWARM_A_FAULT_WORKER, "missing FAULT_WORKER") ||
+	    !need(info, AGISWARM_A_FAULT_KIND, "missing FAULT_KIND"))
+		return -EINVAL;
+	kind = nla_get_u8(info->attrs[AGISWARM_A_FAULT_KIND]);
+	if (kind != AGISWARM_FAULT_STALL && !va) {
+		NL_SET_ERR_MSG_MOD(info->extack, "missing FAULT_VALUE");
+		return -EINVAL;
+	}
+	if ((kind == AGISWARM_FAULT_DROP && value > 100) ||
+	    (kind == AGISWARM_FAULT_DELAY && (!value || value > 10000))) {
+		if (kind == AGISWARM_FAULT_DROP)
+			NL_SET_ERR_MSG_ATTR(info->extack, va,
+					    "drop percent must be 0..100");
+		else
+			NL_SET_ERR_MSG_ATTR(info->extack, va,
+					    "delay must be 1..10000 ms");
+		return -ERANGE;
+	}
+	mutex_lock(&node->conf_lock);
+	ret = agiswarm_fault_set(node,
+				 nla_get_u32(info->attrs[AGISWARM_A_FAULT_WORKER]),
+				 kind, value);
+	mutex_unlock(&node->conf_lock);
+	return ret;
+}
+
+int agiswarm_nl_clear_fault(struct sk_buff *skb, struct genl_info *info)
+{
+	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
+	struct nlattr *w = info->attrs[AGISWARM_A_FAULT_WORKER];
+	int ret;
+
+	if (info->attrs[AGISWARM_A_FAULT_KIND] ||
+	    info->attrs[AGISWARM_A_FAULT_VALUE]) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "CLEAR_FAULT takes only FAULT_WORKER");
+		return -EINVAL;
+	}
+	mutex_lock(&node->conf_lock);
+	ret = agiswarm_fault_clear(node, !w, w ? nla_get_u32(w) : 0);
+	mutex_unlock(&node->conf_lock);
+	if (ret)
+		NL_SET_ERR_MSG_ATTR(info->extack, w, "no fault on that worker");
+	return ret;
+}
+
+/* cb->args[0]: the last cycle id sent, so a dump resumes after it. */
+int agiswarm_nl_get_metrics(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct agiswarm_node *node = agiswarm_node_get(sock_net(skb->sk));
+	struct agiswarm_metric *recs;
+	unsigned int i, n;
+	void *hdr;
+
+	recs = kmalloc_array(METRICS_BATCH, sizeof(*recs), GFP_KERNEL);
+	if (!recs)
+		return -ENOMEM;
+	do {
+		n = agiswarm_aggregator_metrics(node, cb->args[0], recs,
+						METRICS_BATCH);
+		for (i = 0; i < n; i++) {
+			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq,
+					  &agiswarm_genl_family, NLM_F_MULTI,
+					  AGISWARM_CMD_GET_METRICS);
+			if (!hdr)
+				goto full;
+			if (agiswarm_nl_put_metric(skb, &recs[i])) {
+				genlmsg_cancel(skb, hdr);
+				goto full;
+			}
+			genlmsg_end(skb, hdr);
+			cb->args[0] = recs[i].cycle;
+		}
+	} while (n == METRICS_BATCH);
+full:
+	kfree(recs);
+	return skb->len;
+}

@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * The peers of an aggregator: an RCU list per node, changed only under
+ * node->conf_lock.
+ *
+ * Who may still hold a peer when it is removed: the fast path (RESULT and
+ * SENSOR lookups, ACTUATE sends, all in softirq under RCU) until a grace
+ * period has passed, and the current row assignment (aggregator.c), which
+ * is rebuilt without the peer before the peer is queued for freeing.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/slab.h>
+
+#include "node.h"
+#include "objects.h"
+#include "peer.h"
+
+struct agiswarm_peer *agiswarm_peer_find(struct agiswarm_node *node, u8 kind,
+					 u32 id)
+{
+	struct agiswarm_peer *p;
+
+	list_for_each_entry_rcu(p, &node->peers, list,
+				lockdep_is_held(&node->conf_lock)) {
+		if (p->kind == kind && p->id == id)
+			return p;
+	}
+	return NULL;
+}
+
+struct agiswarm_peer *agiswarm_peer_find_addr(struct agiswarm_node *node,
+					      u8 kind, __be32 addr,
+					      __be16 port)
+{
+	struct agiswarm_peer *p;
+
+	list_for_each_entry_rcu(p, &node->peers, list,
+				lockdep_is_held(&node->conf_lock)) {
+		if (p->kind == kind && p->ep.sin_addr.s_addr == addr &&
+		    p->ep.sin_port == port)
+			return p;
+	}
+	return NULL;
+}
+
+unsigned int agiswarm_peer_count(struct agiswarm_node *node, u8 kind)
+{
+	struct agiswarm_peer *p;
+	unsigned int n = 0;
+
+	lockdep_assert_held(&node->conf_lock);
+	list_for_each_entry(p, &node->peers, list)
+		n += p->kind == kind;
+	return n;
+}
+
+static void free_peer_rcu(struct rcu_head *rcu)
+{
+	kfree(container_of(rcu, struct agiswarm_peer, rcu));
+	agiswarm_objects_put();
+}
+
+void agiswarm_peer_free(struct agiswarm_peer *p)
+{
+	if (p)
+		call_rcu(&p->rcu, free_peer_rcu);
+}
+
+int agiswarm_peer_add(struct agiswarm_node *node, u8 kind, u32 id,
+		      const struct sockaddr_in *ep, struct agiswarm_peer **oldp)
+{
+	struct agiswarm_peer *p, *old;
+
+	lockdep_assert_held(&node->conf_lock);
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return -ENOMEM;
+	agiswarm_objects_get();
+	p->kind = kind;
+	p->id = id;
+	p->ep = *ep;
+	old = agiswarm_peer_find(node, kind, id);
+	if (old) {
+		/* Statistics survive a new endpoint; assignment redoes rows. */
+		p->gen = old->gen;
+		p->results = old->results;
+		p->missed = old->missed;
+		p->last_cycle = old->last_cycle;
+		list_replace_rcu(&old->list, &p->list);
+	} else {
+		list_add_tail_rcu(&p->list, &node->peers);
+	}
+	*oldp = old;
+	return 0;
+}
+
+int agiswarm_peer_del(struct agiswarm_node *node, u8 kind, u32 id,
+		      struct agiswarm_peer **oldp)
+{
+	struct agiswarm_peer *p;
+
+	lockdep_assert_held(&node->conf_lock);
+	p = agiswarm_peer_find(node, kind, id);
+	if (!p)
+		return -ENOENT;
+	list_del_rcu(&p->list);
+	*oldp = p;
+	return 0;
+}
+
+void agiswarm_peer_init(struct agiswarm_node *node)
+{
+	INIT_LIST_HEAD(&node->peers);
+}
+
+void agiswarm_peer_uninit(struct agiswarm_node *node)
+{
+	struct agiswarm_peer *p, *tmp;
+
+	list_for_each_entry_safe(p, tmp, &node->peers, list) {
+		list_del(&p->list);
+		kfree(p);
+		agiswarm_objects_put();
+	}
+}

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ */
+#ifndef AGISWARM_PEER_H
+#define AGISWARM_PEER_H
+
+#include <linux/in.h>
+#include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/types.h>
+
+struct agiswarm_node;
+
+/**
+ * struct agiswarm_peer - a worker, actuator or sensor an aggregator knows
+ * @list: in node->peers (RCU; changed under node->conf_lock)
+ * @rcu: frees the peer after a grace period
+ * @kind: enum agiswarm_peer_kind
+ * @id: the peer's node id, unique per kind
+ * @ep: its endpoint; IPv4 only for now
+ * @rows: coded rows it holds in the current assignment (workers)
+ * @gen: the last generation seen in its RESULTs, 0 before any
+ * @results: RESULT datagrams used from it
+ * @missed: cycles in which it was sent a TASK and answered nothing in time
+ * @last_cycle: the last cycle it answered
+ *
+ * The statistics (@rows to @last_cycle) are written and read under the
+ * aggregator's cycle lock.
+ */
+struct agiswarm_peer {
+	struct list_head list;
+	struct rcu_head rcu;
+	u8 kind;
+	u32 id;
+	struct sockaddr_in ep;
+	u32 rows;
+	u32 gen;
+	u64 results;
+	u64 missed;
+	u64 last_cycle;
+};
+
+void agiswarm_peer_init(struct agiswarm_node *node);
+/* Frees every peer; nothing may use them any more. */
+void agiswarm_peer_uninit(struct agiswarm_node *node);
+
+/*
+ * Adds a peer, or replaces the one of the same kind and id (keeping its
+ * statistics); *@oldp is then the replaced peer, else NULL. Must be called
+ * with node->conf_lock held. Returns 0, or -ENOMEM.
+ */
+int agiswarm_peer_add(struct agiswarm_node *node, u8 kind, u32 id,
+		      const struct sockaddr_in *ep, struct agiswarm_peer **oldp);
+
+/*
+ * Unlinks a peer into *@oldp. Must be called with node->conf_lock held.
+ * Returns 0 or -ENOENT.
+ */
+int agiswarm_peer_del(struct agiswarm_node *node, u8 kind, u32 id,
+		      struct agiswarm_peer **oldp);
+
+/*
+ * Frees an unlinked peer after a grace period, once nothing but RCU readers
+ * can reach it (the row assignment was rebuilt without it). NULL is a no-op.
+ */
+void agiswarm_peer_free(struct agiswarm_peer *p);
+
+/* Under rcu_read_lock() or node->conf_lock. */
+struct agiswarm_peer *agiswarm_peer_find(struct agiswarm_node *node, u8 kind,
+					 u32 id);
+/* Under rcu_read_lock() (bh) or node->conf_lock. */
+struct agiswarm_peer *agiswarm_peer_find_addr(struct agiswarm_node *node,
+					      u8 kind, __be32 addr,
+					      __be16 port);
+/* Must be called with node->conf_lock held. */
+unsigned int agiswarm_peer_count(struct agiswarm_node *node, u8 kind);
+
+#endif /* AGISWARM_PEER_H */

@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * The node's UDP socket: the fast path's receive hook and the transmit
+ * helper every stage uses.
+ *
+ * Socket ownership: the module creates and owns the socket (WireGuard
+ * style), opened and closed by SET_NODE PORT, rather than borrowing one
+ * from the daemon (ovpn style, what DESIGN.md suggests). The fast path then
+ * runs with no daemon at all, and a daemon restart cannot take the data
+ * path down with it. When the daemon arrives it will receive its message
+ * types through an upcall instead of the socket's queue.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/ip.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+#include <net/route.h>
+#include <net/udp_tunnel.h>
+
+#include "../include/core/wire.h"
+#include "aggregator.h"
+#include "fault.h"
+#include "node.h"
+#include "socket.h"
+#include "worker.h"
+
+#define SKB_HEADROOM (MAX_HEADER + sizeof(struct iphdr) + sizeof(struct udphdr))
+
+/*
+ * Hands a parsed fast-path message to its stage. Returns true when the
+ * stage took @skb (it then frees it itself).
+ */
+static bool dispatch(struct agiswarm_node *node, struct sk_buff *skb,
+		     const struct agi_wire_msg *msg, __be32 saddr,
+		     __be16 sport)
+{
+	u8 role = READ_ONCE(node->role);
+
+	switch (msg->type) {
+	case AGISWARM_MSG_TASK:
+		if (role != AGISWARM_ROLE_WORKER)
+			break;
+		agiswarm_worker_rx_task(node, &msg->u.task, saddr, sport);
+		return false;
+	case AGISWARM_MSG_ROWS:
+		if (role != AGISWARM_ROLE_WORKER)
+			break;
+		agiswarm_worker_queue_rows(node, skb);
+		return true;
+	case AGISWARM_MSG_RESULT:
+		if (role != AGISWARM_ROLE_AGGREGATOR)
+			break;
+		agiswarm_cycle_rx_result(node, &msg->u.result, saddr, sport);
+		return false;
+	case AGISWARM_MSG_SENSOR:
+		if (role != AGISWARM_ROLE_AGGREGATOR)
+			break;
+		agiswarm_cycle_rx_sensor(node, &msg->u.sensor, saddr, sport);
+		return false;
+	}
+	/* ACTUATE is for plants, not for nodes; others not for this role. */
+	agiswarm_node_count(node, AGISWARM_CNT_DROP_TYPE, 1);
+	return false;
+}
+
+/*
+ * encap_rcv: softirq, the UDP checksum already verified, skb->data at the
+ * UDP header. Every path consumes the skb and returns 0.
+ */
+static int recv(struct sock *sk, struct sk_buff *skb)
+{
+	struct agiswarm_node *node = rcu_dereference_sk_user_data(sk);
+	struct agi_wire_msg msg;
+	__be16 sport;
+	__be32 saddr;
+	int ret;
+
+	if (unlikely(!node))
+		goto free;	/* the socket is being closed */
+	if (unlikely(skb_linearize(skb))) {
+		agiswarm_node_count(node, AGISWARM_CNT_DROP_OVERSIZE, 1);
+		goto free;
+	}
+	saddr = ip_hdr(skb)->saddr;
+	sport = udp_hdr(skb)->source;
+	__skb_pull(skb, sizeof(struct udphdr));
+
+	ret = agi_wire_parse(skb->data, skb->len, &msg);
+	if (unlikely(ret < 0)) {
+		agiswarm_node_count(node, -ret, 1);
+		net_dbg_ratelimited("%s: dropped a datagram from %pI4:%u (reason %d)\n",
+				    KBUILD_MODNAME, &saddr, ntohs(sport), -ret);
+		goto free;
+	}
+	if (unlikely(ret == AGI_WIRE_PASS_UP)) {
+		/*
+		 * Control types belong to the daemon, whose upcall comes with
+		 * a later issue: until then they are counted and dropped.
+		 */
+		agiswarm_node_count(node, AGISWARM_CNT_DROP_TYPE, 1);
+		goto free;
+	}
+	agiswarm_node_count(node, AGISWARM_CNT_RX_PACKETS, 1);
+	agiswarm_node_count(node, AGISWARM_CNT_RX_BYTES, skb->len);
+	if (dispatch(node, skb, &msg, saddr, sport))
+		return 0;
+	consume_skb(skb);
+	return 0;
+free:
+	kfree_skb(skb);
+	return 0;
+}
+
+struct sk_buff *agiswarm_socket_alloc(gfp_t gfp)
+{
+	struct sk_buff *skb;
+
+	skb = alloc_skb(SKB_HEADROOM + AGISWARM_WIRE_MAX, gfp);
+	if (unlikely(!skb))
+		return NULL;
+	skb_reserve(skb, SKB_HEADROOM);
+	memset(AGISWARM_SKB_CB(skb), 0, sizeof(struct agiswarm_skb_cb));
+	return skb;
+}
+
+void agiswarm_socket_send(struct agiswarm_node *node, struct sk_buff *skb)
+{
+	struct agiswarm_skb_cb cb = *AGISWARM_SKB_CB(skb);
+	unsigned int len = skb->len;
+	struct flowi4 fl4 = {};
+	struct socket *sock;
+	struct rtable *rt;
+
+	rcu_read_lock_bh();
+	sock = rcu_dereference_bh(node->sock);
+	if (unlikely(!sock))
+		goto err;
+	fl4.daddr = cb.daddr;
+	fl4.fl4_dport = cb.dport;
+	fl4.fl4_sport = inet_sk(sock->sk)->inet_sport;
+	fl4.flowi4_proto = IPPROTO_UDP;
+	rt = ip_route_output_flow(sock_net(sock->sk), &fl4, sock->sk);
+	if (unlikely(IS_ERR(rt))) {
+		net_dbg_ratelimited("%s: no route to %pI4\n", KBUILD_MODNAME,
+				    &cb.daddr);
+		goto err;
+	}
+	udp_tunnel_xmit_skb(rt, sock->sk, skb, fl4.saddr, fl4.daddr, 0,
+			    ip4_dst_hoplimit(&rt->dst), 0, fl4.fl4_sport,
+			    fl4.fl4_dport, false, false);
+	rcu_read_unlock_bh();
+	agiswarm_node_count(node, AGISWARM_CNT_TX_PACKETS, 1);
+	agiswarm_node_count(node, AGISWARM_CNT_TX_BYTES, len);
+	return;
+err:
+	rcu_read_unlock_bh();
+	agiswarm_node_count(node, AGISWARM_CNT_TX_ERRORS, 1);
+	kfree_skb(skb);
+}
+
+void agiswarm_socket_send_list(struct agiswarm_node *node,
+			       struct sk_buff_head *list, bool faults)
+{
+	struct sk_buff *skb;
+
+	while ((skb = __skb_dequeue(list))) {
+		if (faults && agiswarm_fault_apply(node, skb))
+			continue;
+		agiswarm_socket_send(node, skb);
+	}
+}
+
+static void close_socket(struct agiswarm_node *node, struct socket *sock)
+{
+	if (!sock)
+		return;
+	/* Senders hold rcu_read_lock_bh(); wait for them to be gone. */
+	synchronize_net();
+	udp_tunnel_sock_release(sock);
+}
+
+int agiswarm_socket_set_port(struct agiswarm_node *node, u16 port)
+{
+	struct udp_tunnel_sock_cfg tcfg = {
+		.sk_user_data = node,
+		.encap_type = 1,
+		.encap_rcv = recv,
+	};
+	struct udp_port_cfg cfg = {
+		.family = AF_INET,
+		.local_ip.s_addr = htonl(INADDR_ANY),
+		.local_udp_port = htons(port),
+	};
+	struct socket *sock = NULL, *old;
+	int ret;
+
+	lockdep_assert_held(&node->conf_lock);
+	if (port && port == node->port)
+		return 0;
+	if (port) {
+		ret = udp_sock_create(node->net, &cfg, &sock);
+		if (ret)
+			return ret;
+		setup_udp_tunnel_sock(node->net, sock, &tcfg);
+	}
+	old = rcu_replace_pointer(node->sock, sock,
+				  lockdep_is_held(&node->conf_lock));
+	WRITE_ONCE(node->port, port);
+	close_socket(node, old);
+	return 0;
+}
+
+void agiswarm_socket_init(struct agiswarm_node *node)
+{
+	RCU_INIT_POINTER(node->sock, NULL);
+	node->port = 0;
+}
+
+void agiswarm_socket_uninit(struct agiswarm_node *node)
+{
+	close_socket(node, rcu_replace_pointer(node->sock, NULL, true));
+	node->port = 0;
+}

@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * The worker: holds the coded rows an aggregator sent it (ROWS) and answers
+ * every TASK with the exact dot product of each row with x (RESULT).
+ *
+ * ROWS datagrams are queued by the fast path and stored by a work item, so
+ * that row storage is allocated with GFP_KERNEL; a generation's rows are
+ * staged until all nrows rows are complete, then published at once (RCU),
+ * so a TASK always sees one whole row set. TASKs are answered in softirq.
+ *
+ * Who may still hold a row set when it is replaced: TASK handlers in
+ * softirq (RCU readers) until a grace period has passed; the staging area
+ * belongs to the work item alone (under worker->lock).
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/bitmap.h>
+#include <linux/mm.h>
+#include <linux/percpu.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "../include/core/code.h"
+#include "fault.h"
+#include "node.h"
+#include "objects.h"
+#include "socket.h"
+#include "worker.h"
+
+#define ROWS_QUEUE_MAX 1024
+
+/**
+ * struct rowset - the coded rows of one generation
+ * @rcu: frees it after a grace period
+ * @gen: the assignment generation
+ * @nrows: rows held
+ * @ncols: their length (the matrix's columns)
+ * @row: coded row index of each slot
+ * @entries: @nrows rows of @ncols exact sums, row-major by slot
+ */
+struct rowset {
+	struct rcu_head rcu;
+	u32 gen;
+	u16 nrows;
+	u16 ncols;
+	u16 row[AGISWARM_WIRE_ROWS_MAX];
+	s64 entries[];
+};
+
+/**
+ * struct agiswarm_worker - a node's worker state
+ * @node: the node
+ * @rows: the complete row set TASKs use (RCU)
+ * @max_epoch: the highest epoch seen in a TASK or ROWS (fencing)
+ * @rows_q: ROWS datagrams waiting for @rows_work
+ * @rows_work: stores them in process context
+ * @lock: serialises @rows_work's use of the staging fields and the
+ *	publication of @rows
+ * @stage: the row set being received, or NULL
+ * @used: slots of @stage given a row index
+ * @filled: columns received per slot
+ * @have: which columns, per slot
+ */
+struct agiswarm_worker {
+	struct agiswarm_node *node;
+	struct rowset __rcu *rows;
+	atomic64_t max_epoch;
+	struct sk_buff_head rows_q;
+	struct work_struct rows_work;
+	struct mutex lock;
+	struct rowset *stage;
+	u16 used;
+	u16 filled[AGISWARM_WIRE_ROWS_MAX];
+	unsigned long have[AGISWARM_WIRE_ROWS_MAX]
+			  [BITS_TO_LONGS(AGISWARM_WIRE_VEC_MAX)];
+};
+
+/* Softirq scratch: too large for a kernel stack. */
+struct task_scratch {
+	s32 x[AGISWARM_WIRE_VEC_MAX];
+	struct agi_wire_value values[AGISWARM_WIRE_VALUES_MAX];
+};
+
+static DEFINE_PER_CPU(struct task_scratch, scratch);
+
+static struct rowset *rowset_alloc(u32 gen, u16 nrows, u16 ncols)
+{
+	struct rowset *rs;
+
+	rs = kvzalloc(struct_size(rs, entries, (size_t)nrows * ncols),
+		      GFP_KERNEL);
+	if (!rs)
+		return NULL;
+	agiswarm_objects_get();
+	rs->gen = gen;
+	rs->nrows = nrows;
+	rs->ncols = ncols;
+	return rs;
+}
+
+static void rowset_free(struct rowset *rs)
+{
+	if (!rs)
+		return;
+	kvfree(rs);
+	agiswarm_objects_put();
+}
+
+static void rowset_free_rcu(struct rcu_head *rcu)
+{
+	rowset_free(container_of(rcu, struct rowset, rcu));
+}
+
+/* Fencing: false when @epoch is below the highest seen (or configured). */
+static bool epoch_ok(struct agiswarm_worker *w, u64 epoch)
+{
+	u64 seen = atomic64_read(&w->max_epoch);
+
+	if (epoch < READ_ONCE(w->node->epoch))
+		return false;
+	while (epoch > seen) {
+		u64 prev = atomic64_cmpxchg(&w->max_epoch, seen, epoch);
+
+		if (prev == seen)
+			break;
+		seen = prev;
+	}
+	return epoch >= seen;
+}
+
+static void send_results(struct agiswarm_node *node,
+			 const struct agi_wire_task *t,
+			 struct agi_wire_value *values, u16 n, __be32 daddr,
+			 __be16 dport)
+{
+	struct agi_wire_result r = {
+		.epoch = t->epoch,
+		.cycle = t->cycle,
+		.gen = t->gen,
+		.worker = READ_ONCE(node->node_id),
+	};
+	struct sk_buff *skb;
+	size_t len;
+	u16 done;
+
+	for (done = 0; done < n; done += r.values.n) {
+		r.values.n = min_t(u16, n - done, AGISWARM_WIRE_VALUES_MAX);
+		r.values.host.value = values + done;
+		skb = agiswarm_socket_alloc(GFP_ATOMIC);
+		if (unlikely(!skb)) {
+			agiswarm_node_count(node, AGISWARM_CNT_TX_ERRORS, 1);
+			return;
+		}
+		len = agi_wire_put_result(skb->data, AGISWARM_WIRE_MAX, &r);
+		if (WARN_ON_ONCE(!len)) {
+			kfree_skb(skb);
+			return;
+		}
+		skb_put(skb, len);
+		AGISWARM_SKB_CB(skb)->daddr = daddr;
+		AGISWARM_SKB_CB(skb)->dport = dport;
+		AGISWARM_SKB_CB(skb)->worker = r.worker;
+		if (!agiswarm_fault_apply(node, skb))
+			agiswarm_socket_send(node, skb);
+	}
+}
+
+void agiswarm_worker_rx_task(struct agiswarm_node *node,
+			     const struct agi_wire_task *t, __be32 saddr,
+			     __be16 sport)
+{
+	struct agiswarm_worker *w = node->worker;
+	struct task_scratch *s;
+	const struct rowset *rs;
+	u16 i, nrows;
+
+	if (unlikely(!epoch_ok(w, t->epoch))) {
+		agiswarm_node_count(node, AGISWARM_CNT_DROP_STALE, 1);
+		return;
+	}
+	rs = rcu_dereference_bh(w->rows);
+	if (unlikely(!rs || rs->gen != t->gen)) {
+		/* No complete rows of this generation (yet). */
+		agiswarm_node_count(node, AGISWARM_CNT_DROP_STALE, 1);
+		return;
+	}
+	if (unlikely(t->x.n != rs->ncols)) {
+		agiswarm_node_count(node, AGISWARM_CNT_DROP_BADVALUE, 1);
+		return;
+	}
+	s = this_cpu_ptr(&scratch);
+	for (i = 0; i < t->x.n; i++)
+		s->x[i] = agi_wire_vec_s32(&t->x, i);
+	nrows = rs->nrows;
+	for (i = 0; i < nrows; i++) {
+		s->values[i].row = rs->row[i];
+		s->values[i].sum = agi_code_dot(rs->entries +
+						(size_t)i * rs->ncols,
+						s->x, rs->ncols);
+	}
+	send_results(node, t, s->values, nrows, saddr, sport);
+}
+
+void agiswarm_worker_queue_rows(struct agiswarm_node *node,
+				struct sk_buff *skb)
+{
+	struct agiswarm_worker *w = node->worker;
+
+	if (unlikely(skb_queue_len(&w->rows_q) >= ROWS_QUEUE_MAX)) {
+		agiswarm_node_count(node, AGISWARM_CNT_DROP_STALE, 1);
+		kfree_skb(skb);
+		return;
+	}
+	skb_queue_tail(&w->rows_q, skb);
+	schedule_work(&w->rows_work);
+}
+
+/* Returns the slot of coded row @row in the stage, or -1 when full. */
+static int stage_slot(struct agiswarm_worker *w, u16 row)
+{
+	u16 i;
+
+	for (i = 0; i < w->used; i++)
+		if (w->stage->row[i] == row)
+			return i;
+	if (w->used == w->stage->nrows)
+		return -1;
+	w->stage->row[w->used] = row;
+	return w->used++;
+}
+
+static void stage_reset(struct agiswarm_worker *w, struct rowset *rs)
+{
+	rowset_free(w->stage);
+	w->stage = rs;
+	w->used = 0;
+	memset(w->filled, 0, sizeof(w->filled));
+	memset(w->have, 0, sizeof(w->have));
+}
+
+static bool stage_complete(const struct agiswarm_worker *w)
+{
+	u16 i;
+
+	if (w->used != w->stage->nrows)
+		return false;
+	for (i = 0; i < w->used; i++)
+		if (w->filled[i] != w->stage->ncols)
+			return false;
+	return true;
+}
+
+static void publish(struct agiswarm_worker *w)
+{
+	struct rowset *old;
+
+	old = rcu_replace_pointer(w->rows, w->stage,
+				  lockdep_is_held(&w->lock));
+	pr_debug("netns %u: worker rows of gen %u complete (%u rows)\n",
+		 w->node->net->ns.inum, w->stage->gen, w->stage->nrows);
+	w->stage = NULL;
+	if (old)
+		call_rcu(&old->rcu, rowset_free_rcu);
+}
+
+/* Returns the counter of a refusal, or 0 when stored (or a duplicate). */
+static int store_rows(struct agiswarm_worker *w, const struct agi_wire_rows *r)
+{
+	const struct rowset *cur;
+	struct rowset *rs;
+	int slot;
+	u16 k;
+
+	lockdep_assert_held(&w->lock);
+	if (!epoch_ok(w, r->epoch))
+		return AGISWARM_CNT_DROP_STALE;
+	cur = rcu_dereference_protected(w->rows, lockdep_is_held(&w->lock));
+	if (cur && r->gen <= cur->gen)
+		return r->gen == cur->gen ? 0 : AGISWARM_CNT_DROP_STALE;
+	if (w->stage && r->gen < w->stage->gen)
+		return AGISWARM_CNT_DROP_STALE;
+	if (!w->stage || r->gen > w->stage->gen) {
+		rs = rowset_alloc(r->gen, r->nrows, r->ncols);
+		if (!rs)
+			return AGISWARM_CNT_DROP_OVERSIZE;
+		stage_reset(w, rs);
+	}
+	rs = w->stage;
+	if (r->nrows != rs->nrows || r->ncols != rs->ncols)
+		return AGISWARM_CNT_DROP_BADVALUE;
+	slot = stage_slot(w, r->row);
+	if (slot < 0)
+		return AGISWARM_CNT_DROP_BADVALUE;
+	/* The parser guarantees offset + n <= ncols. */
+	for (k = 0; k < r->entries.n; k++) {
+		u16 col = r->offset + k;
+
+		if (__test_and_set_bit(col, w->have[slot]))
+			continue;
+		rs->entries[(size_t)slot * rs->ncols + col] =
+			agi_wire_vec_s64(&r->entries, k);
+		w->filled[slot]++;
+	}
+	if (stage_complete(w))
+		publish(w);
+	return 0;
+}
+
+static void rows_work(struct work_struct *work)
+{
+	struct agiswarm_worker *w = container_of(work, struct agiswarm_worker,
+						 rows_work);
+	struct agi_wire_msg msg;
+	struct sk_buff *skb;
+	int reason;
+
+	while ((skb = skb_dequeue(&w->rows_q))) {
+		/* Parsed in softirq already; parsing again cannot fail. */
+		if (WARN_ON_ONCE(agi_wire_parse(skb->data, skb->len, &msg) ||
+				 msg.type != AGISWARM_MSG_ROWS)) {
+			kfree_skb(skb);
+			continue;
+		}
+		mutex_lock(&w->lock);
+		reason = store_rows(w, &msg.u.rows);
+		mutex_unlock(&w->lock);
+		if (reason) {
+			agiswarm_node_count(w->node, reason, 1);
+			kfree_skb(skb);
+		} else {
+			consume_skb(skb);
+		}
+	}
+}
+
+void agiswarm_worker_rows(struct agiswarm_node *node, u32 *gen, u32 *nrows)
+{
+	const struct rowset *rs;
+
+	rcu_read_lock();
+	rs = rcu_dereference(node->worker->rows);
+	*gen = rs ? rs->gen : 0;
+	*nrows = rs ? rs->nrows : 0;
+	rcu_read_unlock();
+}
+
+int agiswarm_worker_init(struct agiswarm_node *node)
+{
+	struct agiswarm_worker *w;
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	agiswarm_objects_get();
+	w->node = node;
+	atomic64_set(&w->max_epoch, 0);
+	skb_queue_head_init(&w->rows_q);
+	INIT_WORK(&w->rows_work, rows_work);
+	mutex_init(&w->lock);
+	node->worker = w;
+	return 0;
+}
+
+void agiswarm_worker_uninit(struct agiswarm_node *node)
+{
+	struct agiswarm_worker *w = node->worker;
+
+	if (!w)
+		return;
+	cancel_work_sync(&w->rows_work);
+	skb_queue_purge(&w->rows_q);
+	stage_reset(w, NULL);
+	/* The socket is closed: no TASK handler can see the rows. */
+	rowset_free(rcu_replace_pointer(w->rows, NULL, true));
+	mutex_destroy(&w->lock);
+	kfree(w);
+	agiswarm_objects_put();
+	node->worker = NULL;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ */
+#ifndef AGISWARM_WORKER_H
+#define AGISWARM_WORKER_H
+
+#include <linux/skbuff.h>
+#include <linux/types.h>
+
+#include "../include/core/wire.h"
+
+struct agiswarm_node;
+
+/* Process context, at namespace creation. */
+int agiswarm_worker_init(struct agiswarm_node *node);
+/*
+ * Process context, after the socket is closed: cancels the ROWS work and
+ * frees every row set.
+ */
+void agiswarm_worker_uninit(struct agiswarm_node *node);
+
+/* Softirq: answers @t with RESULTs to @saddr:@sport. */
+void agiswarm_worker_rx_task(struct agiswarm_node *node,
+			     const struct agi_wire_task *t, __be32 saddr,
+			     __be16 sport);
+
+/*
+ * Softirq: takes @skb, a ROWS datagram with skb->data at the wire header,
+ * to be stored by process context.
+ */
+void agiswarm_worker_queue_rows(struct agiswarm_node *node,
+				struct sk_buff *skb);
+
+/* The generation and row count of the complete row set (0, 0 if none). */
+void agiswarm_worker_rows(struct agiswarm_node *node, u32 *gen, u32 *nrows);
+
+#endif /* AGISWARM_WORKER_H */
