@@ -1,19 +1,45 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# agiswarmd and libagiuser.a, the userspace-only code that agictl and
-# agiswarmd share: keys.c (operator keys, authorized_keys), commit.c
-# (signed commits, COMMIT/COMMIT_ACK) and audit.c (the hash-chained audit
-# log). The sanitized copy links into the native tests.
+# agiswarmd, the control-plane daemon, and libagiuser.a: the userspace-only
+# code that agictl and agiswarmd share (configuration, keys, commits, audit
+# log; agictl's matrix and endpoint readers, so that both programs accept
+# exactly the same files). Add shared sources to USER_LIB_SRCS.
 
-AGIUSER_SRCS := daemon/keys.c daemon/commit.c daemon/audit.c
-AGIUSER_LIB := $(BUILD)/obj/libagiuser.a
-AGIUSER_LIB_SAN := $(BUILD)/san/libagiuser.a
-AGIUSER_LDLIBS := -lsodium -lcbor
+USER_LIB_SRCS := daemon/config.c daemon/config_keys.c \
+	cli/matrix_json.c cli/parse.c cli/print.c cli/report.c
+USER_LIB := $(BUILD)/obj/libagiuser.a
+USER_LIB_SAN := $(BUILD)/san/libagiuser.a
+USER_LDLIBS := -ljansson -lyaml -lsodium -lcbor -lm
+AGISWARMD := $(BUILD)/agiswarmd
 
-$(AGIUSER_LIB): $(AGIUSER_SRCS:%.c=$(BUILD)/obj/%.o)
+userspace: $(AGISWARMD)
+
+$(USER_LIB): $(USER_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 	$(quiet) AR $@
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(AGIUSER_LIB_SAN): $(AGIUSER_SRCS:%.c=$(BUILD)/san/%.o)
+$(USER_LIB_SAN): $(USER_LIB_SRCS:%.c=$(BUILD)/san/%.o)
 	$(quiet) AR $@
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(AGISWARMD): $(BUILD)/obj/daemon/agiswarmd.o $(USER_LIB) $(CORE_LIB)
+	$(quiet) LD $@
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDLIBS)
+
+# Native tests of the shared code link the sanitized library before the
+# core it calls into; selftests.mk's pattern rule does the rest.
+USER_TESTS := $(addprefix $(BUILD)/san/selftests/native/,config_test poa_test)
+$(USER_TESTS): $(USER_LIB_SAN)
+$(USER_TESTS): NATIVE_LDLIBS += $(USER_LIB_SAN) $(CORE_LIB_SAN) $(USER_LDLIBS)
+
+install: install-daemon
+install-daemon: $(AGISWARMD)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)/etc/agiswarm $(DESTDIR)/lib/systemd/system
+	install -m 0755 $(AGISWARMD) $(DESTDIR)$(SBINDIR)/agiswarmd
+	install -m 0644 daemon/agiswarmd.8 $(DESTDIR)$(MANDIR)/man8/agiswarmd.8
+	sed 's|@SBINDIR@|$(SBINDIR)|' daemon/agiswarmd.service \
+		>$(DESTDIR)/lib/systemd/system/agiswarmd.service
+	test -e $(DESTDIR)/etc/agiswarm/app_config.yaml || \
+		install -m 0644 configs/app_config.yaml $(DESTDIR)/etc/agiswarm/app_config.yaml
+.PHONY: install-daemon

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * agiswarmd [--config FILE] [--matrix FILE] [--check-config]
+ *
+ * Reads the configuration and the matrix, and with --check-config prints
+ * the effective configuration and exits. Exit status: 0 valid, 1 the
+ * daemon could not run, 2 an invalid input or command line.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/fixed.h"
+#include "config.h"
+
+enum {
+	EXIT_INVALID = 2,
+};
+
+struct options {
+	const char *config;	/* NULL: the default file, when it exists */
+	const char *matrix;	/* NULL: matrix.file of the configuration */
+	bool check_only;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: agiswarmd [OPTIONS]\n"
+		"\n"
+		"The AGISWARM control-plane daemon: reads the configuration and the\n"
+		"matrix and programs the local agiswarm module.\n"
+		"\n"
+		"OPTIONS:\n"
+		"  -c, --config FILE   the YAML configuration (default %s;\n"
+		"                      built-in defaults when that file does not exist)\n"
+		"  -m, --matrix FILE   the matrix JSON (default: matrix.file of the\n"
+		"                      configuration, %s)\n"
+		"  -t, --check-config  validate both files, print the effective\n"
+		"                      configuration and exit\n"
+		"  -V, --version       print the version and exit\n"
+		"  -h, --help          print this help and exit\n"
+		"\n"
+		"Exit status: 0 success, 1 the daemon failed, 2 an invalid configuration,\n"
+		"matrix or command line (the error names FILE:LINE, the key path, the\n"
+		"value and what is allowed). See agiswarmd(8).\n",
+		AGID_DEFAULT_CONFIG, AGID_DEFAULT_MATRIX);
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "matrix", required_argument, NULL, 'm' },
+		{ "check-config", no_argument, NULL, 't' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt;
+
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":c:m:tVh", longopts,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'm':
+			o->matrix = optarg;
+			break;
+		case 't':
+			o->check_only = true;
+			break;
+		case 'V':
+			printf("agiswarmd %s\n", AGISWARM_VERSION);
+			exit(EXIT_SUCCESS);
+		case 'h':
+			usage(stdout);
+			exit(EXIT_SUCCESS);
+		case ':':
+			fprintf(stderr, "agiswarmd: option \"%s\" needs a value, try \"agiswarmd -h\".\n",
+				argv[optind - 1]);
+			return EXIT_INVALID;
+		default:
+			fprintf(stderr, "agiswarmd: unknown option \"%s\", try \"agiswarmd -h\".\n",
+				argv[optind - 1]);
+			return EXIT_INVALID;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "agiswarmd: unexpected argument \"%s\", try \"agiswarmd -h\".\n",
+			argv[optind]);
+		return EXIT_INVALID;
+	}
+	return 0;
+}
+
+/* The named file must exist; the default one may be absent. */
+static int load_config(const struct options *o, struct agid_config *cfg)
+{
+	const char *file = o->config ? o->config : AGID_DEFAULT_CONFIG;
+	char err[AGID_ERR_LEN];
+	int ret;
+
+	ret = agid_config_load(cfg, file, err, sizeof(err));
+	if (ret == -ENOENT && !o->config) {
+		agid_config_defaults(cfg);
+		fprintf(stderr, "agiswarmd: %s does not exist: using the built-in defaults\n",
+			file);
+		return 0;
+	}
+	if (ret) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_INVALID;
+	}
+	return 0;
+}
+
+/*
+ * The matrix goes through agictl's reader, so a file agictl accepts is
+ * exactly a file agiswarmd accepts, with the same messages. Workers take
+ * their rows from the aggregator: theirs is read only when named.
+ */
+static int load_matrix(const struct options *o, struct agid_config *cfg,
+		       struct agi_matrix *m)
+{
+	const char *file = o->matrix ? o->matrix : cfg->matrix_file;
+	char err[AGID_ERR_LEN];
+
+	if (cfg->role != AGISWARM_ROLE_AGGREGATOR && !o->matrix)
+		return 0;
+	if (agi_matrix_read("reading the matrix", file,
+			    *cfg->matrix_path ? cfg->matrix_path : NULL, m))
+		return EXIT_INVALID;
+	if (o->matrix)
+		snprintf(cfg->matrix_file, sizeof(cfg->matrix_file), "%s",
+			 o->matrix);
+	if (agid_config_check_matrix(cfg, m->rows, err, sizeof(err))) {
+		fprintf(stderr, "%s\n", err);
+		return EXIT_INVALID;
+	}
+	return 0;
+}
+
+static void print_effective(const struct agid_config *cfg,
+			    const struct agi_matrix *m)
+{
+	agid_config_print(stdout, cfg);
+	if (m->data)
+		printf("# matrix: %s in %s: %u x %u, %s\n", m->path,
+		       cfg->matrix_file, m->rows, m->cols,
+		       agi_q_info(m->fmt)->name);
+	else
+		printf("# matrix: not read (a worker takes its rows from the aggregator)\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { 0 };
+	struct agi_matrix m = { 0 };
+	struct agid_config *cfg;
+	int ret;
+
+	ret = parse_options(argc, argv, &o);
+	if (ret)
+		return ret;
+	cfg = calloc(1, sizeof(*cfg));
+	if (!cfg) {
+		fprintf(stderr, "agiswarmd: starting failed: %s\n",
+			strerror(ENOMEM));
+		return EXIT_FAILURE;
+	}
+	ret = load_config(&o, cfg);
+	if (!ret)
+		ret = load_matrix(&o, cfg, &m);
+	if (ret)
+		goto cleanup;
+	if (o.check_only) {
+		print_effective(cfg, &m);
+		goto cleanup;
+	}
+	fprintf(stderr, "agiswarmd: the configuration is valid, but running is not implemented yet:\n"
+		"configure the node with agictl (agictl(8)); agiswarmd --check-config\n"
+		"prints what this configuration sets.\n");
+	ret = EXIT_FAILURE;
+cleanup:
+	agi_matrix_free(&m);
+	free(cfg);
+	return ret;
+}
