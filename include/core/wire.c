@@ -102,6 +102,15 @@ static const struct wire_shape shape_actuate =
 	SHAPE(actuate_fields, AGISWARM_ACTUATE_FMT);
 static const struct wire_shape shape_rows = SHAPE(rows_fields, 0);
 
+/* kmod/core.c compiles the whole core as one unit: keep these local. */
+#undef MEMBER
+#undef UINT
+#undef U64
+#undef U32
+#undef FMT
+#undef VEC
+#undef SHAPE
+
 static const struct wire_shape *shape_of(u8 type)
 {
 	switch (type) {
