@@ -208,7 +208,7 @@ static void children_text(const char *prefix, char *buf, size_t size)
 	buf[0] = '\0';
 	for (i = 0; i < agid_nkeys; i++) {
 		if (!child_of(agid_keys[i].path, prefix, name, sizeof(name)) ||
-		    !strcmp(name, last) || strstr(buf, name))
+		    !strcmp(name, last))
 			continue;
 		snprintf(buf + strlen(buf), size - strlen(buf), "%s%s",
 			 *buf ? ", " : "", name);
@@ -230,7 +230,7 @@ static bool close_enough(const char *typed, const char *known)
 static bool suggest(const char *prefix, const char *name, char *out,
 		    size_t size)
 {
-	char child[64], leaf_path[KEY_PATH_LEN];
+	char child[64];
 	size_t i, best = 64, d;
 	const char *leaf;
 
@@ -249,9 +249,8 @@ static bool suggest(const char *prefix, const char *name, char *out,
 	for (i = 0; i < agid_nkeys; i++) {
 		leaf = strrchr(agid_keys[i].path, '.');
 		leaf = leaf ? leaf + 1 : agid_keys[i].path;
-		snprintf(leaf_path, sizeof(leaf_path), "%s", agid_keys[i].path);
-		if (!strcmp(leaf, name) || close_enough(name, leaf)) {
-			snprintf(out, size, "%s", leaf_path);
+		if (close_enough(name, leaf)) {
+			snprintf(out, size, "%s", agid_keys[i].path);
 			return true;
 		}
 	}
@@ -626,8 +625,8 @@ void agid_config_print(FILE *f, const struct agid_config *cfg)
 				break;
 		for (d = same; d < ncur - 1; d++)
 			fprintf(f, "%*s%s:\n", 2 * d, "", cur[d]);
-		fprintf(f, "%*s%s: ", 2 * (ncur - 1), "", cur[ncur - 1]);
-		agid_print_value(f, &agid_keys[i], cfg);
+		fprintf(f, "%*s%s:", 2 * (ncur - 1), "", cur[ncur - 1]);
+		agid_print_block(f, &agid_keys[i], cfg, 2 * ncur);
 		fputc('\n', f);
 		memcpy(prev, cur, sizeof(prev));
 		nprev = ncur;

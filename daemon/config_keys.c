@@ -275,6 +275,7 @@ static int parse_q(struct agid_ctx *c, const struct agid_key *k,
 static int parse_qlist(struct agid_ctx *c, const struct agid_key *k,
 		       yaml_node_t *n, const char *path, u32 *count)
 {
+	struct agid_key one = { k->path, KT_Q, 0, .fmt = k->fmt };
 	s32 *values = (s32 *)(count + 1);
 	char where[300];
 	yaml_node_item_t *it;
@@ -292,10 +293,10 @@ static int parse_qlist(struct agid_ctx *c, const struct agid_key *k,
 					 "too many values: at most %" PRIu64,
 					 k->max);
 		if (item->type != YAML_SCALAR_NODE)
-			return agid_wrong_kind(c, item, where, k);
+			return agid_wrong_kind(c, item, where, &one);
 		if (agi_q_from_decimal(scalar(item), k->fmt, false,
 				       &values[i]))
-			return agid_bad_value(c, item, where, k);
+			return agid_bad_value(c, item, where, &one);
 	}
 	*count = i;
 	return 0;
@@ -382,11 +383,41 @@ static int parse_seconds(struct agid_ctx *c, const struct agid_key *k,
 	return 0;
 }
 
+/* The value of @name in the mapping @map (which has it). */
+static yaml_node_t *value_of(struct agid_ctx *c, yaml_node_t *map,
+			     const char *name)
+{
+	yaml_node_pair_t *pair;
+	yaml_node_t *key;
+
+	for (pair = map->data.mapping.pairs.start;
+	     pair < map->data.mapping.pairs.top; pair++) {
+		key = yaml_document_get_node(c->doc, pair->key);
+		if (!strcmp(scalar(key), name))
+			return yaml_document_get_node(c->doc, pair->value);
+	}
+	return map;
+}
+
+/* @name of entry @where repeats the one of entry @other (at @line). */
+static int taken(struct agid_ctx *c, yaml_node_t *entry, const char *where,
+		 const char *name, const char *what, const char *other,
+		 u32 line)
+{
+	yaml_node_t *v = value_of(c, entry, name);
+	char at[300];
+
+	snprintf(at, sizeof(at), "%s.%s", where, name);
+	return agid_fail(c, v, at,
+			 "bad value '%s': allowed %s that no other entry has (%s has it, line %u)",
+			 scalar(v), what, other, line);
+}
+
 static int parse_peers(struct agid_ctx *c, const struct agid_key *k,
 		       yaml_node_t *n, const char *path,
 		       struct agid_peer_list *list)
 {
-	char where[300];
+	char where[300], other[300];
 	yaml_node_item_t *it;
 	yaml_node_t *item;
 	struct agid_peer *p;
@@ -410,12 +441,13 @@ static int parse_peers(struct agid_ctx *c, const struct agid_key *k,
 				      agid_npeer_keys, p))
 			return -EINVAL;
 		p->line = (u32)item->start_mark.line + 1;
-		for (j = 0; j < i; j++)
-			if (list->p[j].id == p->id)
-				return agid_fail(c, item, where,
-						 "duplicate id %u (also %s[%u], line %u)",
-						 p->id, path, j,
-						 list->p[j].line);
+		for (j = 0; j < i; j++) {
+			if (list->p[j].id != p->id)
+				continue;
+			snprintf(other, sizeof(other), "%s[%u]", path, j);
+			return taken(c, item, where, "id", "an id", other,
+				     list->p[j].line);
+		}
 		list->n++;
 	}
 	return 0;
@@ -454,6 +486,7 @@ static int parse_group(struct agid_ctx *c, const struct agid_key *k,
 		       yaml_node_t *n, const char *path, u32 *count)
 {
 	struct agid_member *g = (struct agid_member *)(count + 1);
+	char where[300], other[300];
 	yaml_node_pair_t *pair;
 	u32 i = 0, j;
 
@@ -472,11 +505,12 @@ static int parse_group(struct agid_ctx *c, const struct agid_key *k,
 				return agid_fail(c, yaml_document_get_node(c->doc, pair->key),
 						 path, "duplicate member '%s' (first at line %u)",
 						 g[i].name, g[j].line);
+			snprintf(where, sizeof(where), "%s.%s", path, g[i].name);
+			snprintf(other, sizeof(other), "%s.%s", path, g[j].name);
 			if (g[j].priority == g[i].priority)
-				return agid_fail(c, yaml_document_get_node(c->doc, pair->key),
-						 path, "%s and %s have the same priority %u: priorities must differ",
-						 g[j].name, g[i].name,
-						 g[i].priority);
+				return taken(c, yaml_document_get_node(c->doc, pair->value),
+					     where, "priority", "a priority",
+					     other, g[j].line);
 		}
 	}
 	*count = i;
@@ -730,5 +764,36 @@ void agid_print_value(FILE *f, const struct agid_key *k, const void *base)
 	case KT_GROUP:
 		print_list(f, k, v);
 		break;
+	}
+}
+
+/*
+ * Lists of peers and the group one entry per line, indented by @indent;
+ * everything else (and empty lists) as agid_print_value() does.
+ */
+void agid_print_block(FILE *f, const struct agid_key *k, const void *base,
+		      int indent)
+{
+	const void *v = (const char *)base + k->off;
+	const struct agid_peer_list *l = v;
+	const u32 *count = v;
+	const struct agid_member *g = (const void *)(count + 1);
+	u32 i;
+
+	if ((k->type != KT_PEERS && k->type != KT_GROUP) || !*count) {
+		fputc(' ', f);
+		agid_print_value(f, k, base);
+		return;
+	}
+	for (i = 0; i < *count; i++) {
+		if (k->type == KT_PEERS) {
+			fprintf(f, "\n%*s- ", indent, "");
+			print_object(f, agid_peer_keys, agid_npeer_keys,
+				     &l->p[i]);
+		} else {
+			fprintf(f, "\n%*s%s: ", indent, "", g[i].name);
+			print_object(f, agid_member_keys, agid_nmember_keys,
+				     &g[i]);
+		}
 	}
 }

@@ -92,5 +92,7 @@ int agid_parse_value(struct agid_ctx *c, const struct agid_key *k,
 		     yaml_node_t *n, const char *path, void *base);
 void agid_allowed_text(const struct agid_key *k, char *buf, size_t size);
 void agid_print_value(FILE *f, const struct agid_key *k, const void *base);
+void agid_print_block(FILE *f, const struct agid_key *k, const void *base,
+		      int indent);
 
 #endif /* AGISWARMD_CONFIG_KEYS_H */
