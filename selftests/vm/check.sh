@@ -7,6 +7,7 @@
 #   2. build the userspace side   agictl, the native tests (ASan+UBSan)
 #   3. build the kernel side      agiswarm.ko (AGISWARM_DEBUG=1), VM tests
 #   4. make native-check          selftests/run-native.sh
+#      make fuzz-smoke            every libFuzzer target, bounded runs
 #   5. make vm-check              selftests/vm/run-vm.sh, log in build/vm.log
 #
 # Counting (the same rule on both sides): a case is one top-level TAP result
@@ -74,14 +75,22 @@ native_built=0
 kernel_built=0
 step build-userspace "$make" -j"$jobs" userspace native-tests &&
 	native_built=1 || fail=$((fail + 1))
-# No -j here: the module recipe reuses descriptors 3 and 4, which can be
-# make's jobserver pipe ("read jobs pipe: Bad file descriptor").
+# kbuild runs its own jobs; the VM test programs are few.
 step build-kernel "$make" AGISWARM_DEBUG=1 module vm-tests &&
 	kernel_built=1 || fail=$((fail + 1))
 
 if [ "$native_built" = 1 ]; then
 	step native-check "$make" native-check
 	add_counts "$build/native.counts" native-check
+fi
+# Every libFuzzer target, a bounded number of runs from the seed corpus:
+# one case, failed by any crash, leak or sanitizer report.
+if step fuzz-smoke "$make" fuzz-smoke; then
+	pass=$((pass + 1))
+	echo "ok fuzz-smoke"
+else
+	fail=$((fail + 1))
+	echo "not ok fuzz-smoke"
 fi
 if [ "$native_built" = 1 ] && [ "$kernel_built" = 1 ]; then
 	step vm-check "$make" AGISWARM_DEBUG=1 vm-check
