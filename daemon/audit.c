@@ -378,6 +378,12 @@ static int head_check(struct chain *c, char *err, size_t errlen)
 	}
 	if (c->n && seq == c->seq && !strcmp(hash, c->hash))
 		return 0;
+	if (c->n && seq < c->seq) {
+		c->bad_line = c->n;
+		return fail(err, errlen, -EBADMSG,
+			    "%s:%u: %s%s records seq %" PRIu64 ", before this last record's seq %" PRIu64 " (head not updated or replaced)",
+			    c->path, c->n, c->path, AGI_AUDIT_HEAD_SUFFIX, seq, c->seq);
+	}
 	c->bad_line = c->n + 1;
 	if (!c->n)
 		return fail(err, errlen, -EBADMSG,

@@ -6,6 +6,7 @@
 # exactly the same files). Add shared sources to USER_LIB_SRCS.
 
 USER_LIB_SRCS := daemon/config.c daemon/config_keys.c \
+	daemon/keys.c daemon/commit.c daemon/audit.c \
 	cli/matrix_json.c cli/parse.c cli/print.c cli/report.c
 USER_LIB := $(BUILD)/obj/libagiuser.a
 USER_LIB_SAN := $(BUILD)/san/libagiuser.a
@@ -28,8 +29,10 @@ $(AGISWARMD): $(BUILD)/obj/daemon/agiswarmd.o $(USER_LIB) $(CORE_LIB)
 
 # Native tests of the shared code link the sanitized library before the
 # core it calls into; selftests.mk's pattern rule does the rest.
-USER_TESTS := $(addprefix $(BUILD)/san/selftests/native/,config_test poa_test)
+USER_TESTS := $(addprefix $(BUILD)/san/selftests/native/,config_test poa_test audit_test)
 $(USER_TESTS): $(USER_LIB_SAN)
+# config_test also runs the agiswarmd binary.
+native-tests: $(AGISWARMD)
 $(USER_TESTS): NATIVE_LDLIBS += $(USER_LIB_SAN) $(CORE_LIB_SAN) $(USER_LDLIBS)
 
 install: install-daemon

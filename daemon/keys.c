@@ -246,7 +246,7 @@ int agi_key_read_public(const char *path, uint8_t pk[AGI_PK_LEN],
 /* One non-comment line of authorized_keys into @k. */
 static int parse_authkey(char *line, struct agi_authkey *k)
 {
-	size_t hexlen = strcspn(line, " \t");
+	size_t hexlen = strcspn(line, " \t\r\n");
 	char *name = line + hexlen;
 
 	if (agi_hex_decode(line, hexlen, k->pk, AGI_PK_LEN))
