@@ -534,6 +534,7 @@ TEST_F(verify, datagrams_round_trip)
 	uint8_t sig[AGI_SIG_LEN];
 	struct agi_commit_ack ack = { .seq = 5, .status = AGI_COMMIT_REJECTED,
 		.reason = "bad signature" }, back;
+	uint8_t *want;
 	size_t blen;
 	int n;
 
@@ -559,6 +560,13 @@ TEST_F(verify, datagrams_round_trip)
 
 	n = agi_commit_ack_encode(&ack, dgram, sizeof(dgram));
 	ASSERT_GT(n, 0);
+	/* As include/uapi/linux/agiswarm.h shows it. */
+	want = unhex("010a0016a40105020103" "6d626164207369676e6174757265" "0400",
+		     &blen);
+	ASSERT_NE(NULL, want);
+	ASSERT_EQ(blen, n);
+	ASSERT_EQ(0, memcmp(want, dgram, blen));
+	free(want);
 	ASSERT_EQ(AGISWARM_MSG_COMMIT_ACK, dgram[1]);
 	ASSERT_EQ(0, agi_commit_ack_decode(dgram, (size_t)n, &back));
 	ASSERT_EQ(5, back.seq);

@@ -479,20 +479,26 @@ enum agiswarm_rows_key {
  *  <nb>..<na> does not contain now <t>", "window too long: ...", "epoch <e>
  *  is not the current epoch <c>", "replayed: seq <s> is not above the last
  *  applied <l>".
- *  Seq 1, epoch 1, key id and nonce as in the example, kp = 1.5 (raw
- *  0x01800000), window 1700000000..1700000060, the daemon's cycle:
- *    body (61 bytes):
- *        @BODY@
- *    datagram: 01 06 00 88 a2 01 58 3d <body> 02 58 40 <64-byte signature>
+ *  Seq 1, epoch 1, key id 01..08, nonce 16 x aa, window 1700000000 ..
+ *  1700000060, kp = 1.5 (raw 0x01800000), apply_at_cycle 0 (57 bytes):
+ *        a9 01 01 02 01 03 01 04 48 01 02 03 04 05 06 07
+ *        08 05 1a 65 53 f1 00 06 1a 65 53 f1 3c 07 50 aa
+ *        aa aa aa aa aa aa aa aa aa aa aa aa aa aa aa 08
+ *        a1 02 1a 01 80 00 00 09 00
+ *    and its datagram:
+ *        01 06 00 80 a2 01 58 39 <the 57 body bytes> 02 58 40
+ *        <the 64 signature bytes>
  *
  * AGISWARM_MSG_COMMIT_ACK (0x0a), aggregator -> operator, to the address
- * the COMMIT came from:
+ * the COMMIT came from (an operator's socket, never a node's: a node's
+ * module counts one that reaches it under AGISWARM_CNT_DROP_TYPE):
  *    1 seq             uint, the commit's seq (0 when it was malformed)
  *    2 status          uint, enum agiswarm_commit_status
  *    3 reason          text, "" when accepted
  *    4 apply_at_cycle  uint, u64: the cycle it takes effect at (accepted)
- *    Seq 5, rejected, "bad signature":
- *        @ACK@
+ *    Seq 5, rejected, "bad signature", no cycle:
+ *        01 0a 00 16 a4 01 05 02 01 03 6d 62 61 64 20 73
+ *        69 67 6e 61 74 75 72 65 04 00
  */
 enum agiswarm_commit_key {
 	AGISWARM_COMMIT_UNSPEC,
