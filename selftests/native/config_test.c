@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * agiswarmd's configuration: every invalid case in config_cases/ fails with
+ * its exact one-line message, the seeds' keys name what replaces them, the
+ * shipped configs load, decimals follow the fixed-point rounding rule, the
+ * printed effective configuration reads back to itself, and the agiswarmd
+ * binary exits 0/1/2 as documented, with agictl's matrix messages.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "core/fixed.h"
+#include "../../daemon/config_keys.h"
+#include <kselftest_harness.h>
+
+#define CASES "selftests/native/config_cases/"
+#define ERR_LEN AGID_ERR_LEN
+
+/* Each file in config_cases/ and the message after "FILE:". */
+static const struct {
+	const char *file;
+	const char *msg;
+} cases[] = {
+	{ "bad_bind_address", "3: aggregator.bind_address: bad value '192.0.2.300': allowed an IPv4 or IPv6 address literal" },
+	{ "bad_bool", "3: security.require_signatures: bad value 'maybe': allowed true or false" },
+	{ "bad_enum", "3: aggregator.miss_policy: bad value 'repeat': allowed hold or zero" },
+	{ "bad_peer_address", "5: aggregator.workers[1].address: bad value '192.0.2.12:99999': allowed \"A.B.C.D[:PORT]\" or \"[IPv6]:PORT\" (PORT 1..65535, default 6000)" },
+	{ "bad_size_unit", "3: metrics.max_size: bad value '10XB': allowed a size in bytes, or with KB, MB, GB, TB (1024-based), 1KB..1TB" },
+	{ "duplicate_key", "5: aggregator.udp_port: duplicate key (first at line 3)" },
+	{ "duplicate_peer_id", "5: aggregator.workers[1].id: bad value '11': allowed an id that no other entry has (aggregator.workers[0] has it, line 4)" },
+	{ "gain_out_of_q8_24", "5: aggregator.pid.kp: bad value '200': allowed a decimal in [-128, 128) (Q8.24)" },
+	{ "ha_same_priority", "4: aggregators.backup_1.priority: bad value '1': allowed a priority that no other entry has (aggregators.primary has it, line 3)" },
+	{ "heartbeat_too_short", "3: worker.heartbeat_interval: bad value '0.05': allowed seconds, a decimal in 0.1..60" },
+	{ "list_for_scalar", "3: aggregator.cycle_time_ms: a list where a scalar is expected (allowed: an integer in 1..10000)" },
+	{ "lo_above_hi", "4: aggregator.pid.lo: bad value '0.5': allowed a decimal not above aggregator.pid.hi (0.25)" },
+	{ "negative_integer", "3: aggregator.fault_tolerance: bad value '-1': allowed an integer in 0..15" },
+	{ "peer_missing_address", "4: aggregator.actuators[0]: address is missing (the keys here are id, address)" },
+	{ "port_out_of_range", "3: aggregator.udp_port: bad value '70000': allowed an integer in 1..65535" },
+	{ "scalar_for_section", "2: aggregator: a scalar where a mapping is expected (a section with the keys udp_port, bind_address, cycle_time_ms, timeout_ms, fault_tolerance, max_workers, miss_policy, control_law, pid, epoch, code_seed, workers, actuators, sensors)" },
+	{ "seed_key_fountain_codes", "2: fountain_codes: a key of the seeds that agiswarmd does not take: coding is always on: aggregator.fault_tolerance sets the redundancy and aggregator.code_seed the code" },
+	{ "seed_key_worker_id", "3: worker.worker_id: a key of the seeds that agiswarmd does not take: use node.id (a number)" },
+	{ "setpoint_out_of_q1_31", "4: aggregator.pid.setpoint[1]: bad value '1.2': allowed a decimal in [-1, 1) (Q1.31)" },
+	{ "syntax_indent", "4:2: YAML syntax error: did not find expected key (while parsing a block mapping at line 2)" },
+	{ "timeout_above_cycle", "4: aggregator.timeout_ms: bad value '30': allowed an integer in 1..20 (at most aggregator.cycle_time_ms)" },
+	{ "too_many_workers", "4: aggregator.workers: 2 workers: allowed at most aggregator.max_workers (1)" },
+	{ "top_level_list", "2: the top level is a list; expected a mapping with the keys node, aggregator, worker, matrix, security, metrics, logging, aggregators, failover" },
+	{ "two_documents", "5: a second YAML document: one file holds one configuration" },
+	{ "unknown_key_misplaced", "3: aggregator.heartbeat_interval: unknown key; did you mean worker.heartbeat_interval?" },
+	{ "unknown_key_nothing_close", "3: metrics.colour: unknown key; the keys of metrics are file, max_size, backup_count" },
+	{ "unknown_key_typo", "4: aggregator.udp_prot: unknown key; did you mean aggregator.udp_port?" },
+};
+
+static struct agid_config *new_config(void)
+{
+	struct agid_config *cfg = calloc(1, sizeof(*cfg));
+
+	if (!cfg)
+		abort();
+	return cfg;
+}
+
+static int load_text(struct agid_config *cfg, const char *text, char *err)
+{
+	return agid_config_load_string(cfg, "t.yaml", text, err, ERR_LEN);
+}
+
+/* The effective configuration as text, without its first (comment) line. */
+static char *printed(const struct agid_config *cfg)
+{
+	char *buf = NULL, *body;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		abort();
+	agid_config_print(f, cfg);
+	fclose(f);
+	body = strdup(strchr(buf, '\n') + 1);
+	free(buf);
+	return body;
+}
+
+TEST(every_invalid_case_has_its_exact_message)
+{
+	struct agid_config *cfg = new_config();
+	char path[256], want[ERR_LEN], err[ERR_LEN];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(path, sizeof(path), CASES "%s.yaml", cases[i].file);
+		snprintf(want, sizeof(want), "%s:%s", path, cases[i].msg);
+		EXPECT_EQ(-EINVAL, agid_config_load(cfg, path, err, sizeof(err)))
+			TH_LOG("%s loaded", path);
+		EXPECT_STREQ(want, err);
+	}
+	free(cfg);
+}
+
+/* A case file without an expected message would test nothing. */
+TEST(every_case_file_is_listed)
+{
+	struct dirent *e;
+	DIR *d = opendir(CASES);
+	size_t i, n = 0;
+	char name[256];
+
+	ASSERT_NE(NULL, d);
+	while ((e = readdir(d))) {
+		if (!strstr(e->d_name, ".yaml"))
+			continue;
+		snprintf(name, sizeof(name), "%s", e->d_name);
+		*strstr(name, ".yaml") = '\0';
+		for (i = 0; i < ARRAY_SIZE(cases); i++)
+			if (!strcmp(cases[i].file, name))
+				break;
+		EXPECT_LT(i, ARRAY_SIZE(cases)) TH_LOG("%s is not in cases[]", name);
+		n++;
+	}
+	closedir(d);
+	EXPECT_EQ(ARRAY_SIZE(cases), n);
+}
+
+/* Builds "a:\n  b:\n    c: 1\n" from "a.b.c". */
+static void nested_yaml(const char *path, char *buf, size_t size)
+{
+	const char *p = path, *dot;
+	int depth = 0;
+
+	buf[0] = '\0';
+	while ((dot = strchr(p, '.'))) {
+		snprintf(buf + strlen(buf), size - strlen(buf), "%*s%.*s:\n",
+			 2 * depth++, "", (int)(dot - p), p);
+		p = dot + 1;
+	}
+	snprintf(buf + strlen(buf), size - strlen(buf), "%*s%s: 1\n",
+		 2 * depth, "", p);
+}
+
+TEST(seed_keys_name_what_replaces_them)
+{
+	struct agid_config *cfg = new_config();
+	char text[512], want[ERR_LEN], err[ERR_LEN];
+	size_t i;
+
+	for (i = 0; i < agid_nretired; i++) {
+		nested_yaml(agid_retired[i].path, text, sizeof(text));
+		snprintf(want, sizeof(want),
+			 "%s: a key of the seeds that agiswarmd does not take: %s",
+			 agid_retired[i].path, agid_retired[i].instead);
+		EXPECT_EQ(-EINVAL, load_text(cfg, text, err));
+		EXPECT_NE(NULL, strstr(err, want)) TH_LOG("%s", err);
+	}
+	free(cfg);
+}
+
+/* The default file sets every key, each to its default. */
+TEST(app_config_sets_every_key_to_its_default)
+{
+	struct agid_config *cfg = new_config(), *def = new_config();
+	char err[ERR_LEN], text[16384], leaf[80];
+	char *got, *want;
+	const char *l;
+	size_t i, n;
+	int depth;
+	FILE *f;
+
+	ASSERT_EQ(0, agid_config_load(cfg, "configs/app_config.yaml", err,
+				      sizeof(err))) TH_LOG("%s", err);
+	agid_config_defaults(def);
+	got = printed(cfg);
+	want = printed(def);
+	EXPECT_STREQ(want, got);
+	f = fopen("configs/app_config.yaml", "r");
+	ASSERT_NE(NULL, f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	for (i = 0; i < agid_nkeys; i++) {
+		for (depth = 0, l = agid_keys[i].path; strchr(l, '.');
+		     depth++)
+			l = strchr(l, '.') + 1;
+		snprintf(leaf, sizeof(leaf), "\n%*s%s:", 2 * depth, "", l);
+		EXPECT_NE(NULL, strstr(text, leaf))
+			TH_LOG("%s is not in app_config.yaml", agid_keys[i].path);
+	}
+	free(got);
+	free(want);
+	free(cfg);
+	free(def);
+}
+
+TEST(ha_config_is_a_group_of_three)
+{
+	struct agid_config *cfg = new_config();
+	char err[ERR_LEN];
+
+	ASSERT_EQ(0, agid_config_load(cfg, "configs/ha_config.yaml", err,
+				      sizeof(err))) TH_LOG("%s", err);
+	ASSERT_EQ(3, cfg->n_group);
+	EXPECT_STREQ("primary", cfg->group[0].name);
+	EXPECT_EQ(1, cfg->group[0].priority);
+	EXPECT_STREQ("192.0.2.3", cfg->group[2].ip);
+	EXPECT_EQ(3, cfg->group[2].priority);
+	EXPECT_EQ(4, cfg->workers.n);
+	EXPECT_EQ(6001, ntohs(cfg->actuators.p[0].ep.addr.sin.sin_port));
+	free(cfg);
+}
+
+/* What --check-config prints is a configuration that means the same. */
+TEST(printed_configuration_reads_back_to_itself)
+{
+	struct agid_config *cfg = new_config(), *again = new_config();
+	char err[ERR_LEN];
+	char *first, *second;
+
+	ASSERT_EQ(0, agid_config_load(cfg, "configs/ha_config.yaml", err,
+				      sizeof(err))) TH_LOG("%s", err);
+	cfg->n_setpoint = 2;
+	cfg->setpoint[0] = INT32_MIN;
+	cfg->setpoint[1] = 12345;
+	cfg->kd = -7;
+	cfg->heartbeat_us = 100001;
+	cfg->metrics_max_size = 3 << 20 | 1;
+	first = printed(cfg);
+	ASSERT_EQ(0, load_text(again, first, err)) TH_LOG("%s\n%s", err, first);
+	second = printed(again);
+	EXPECT_STREQ(first, second);
+	EXPECT_EQ(12345, again->setpoint[1]);
+	EXPECT_EQ(100001, again->heartbeat_us);
+	free(first);
+	free(second);
+	free(cfg);
+	free(again);
+}
+
+/* DESIGN.md: raw = round_half_away_from_zero(strtod(text) * 2^f). */
+TEST(decimals_round_as_the_fixed_point_spec_says)
+{
+	struct agid_config *cfg = new_config();
+	char err[ERR_LEN];
+
+	ASSERT_EQ(0, load_text(cfg,
+		"aggregator:\n"
+		"  pid:\n"
+		"    kp: 0.1\n"
+		"    ki: -0.5\n"
+		"    kd: -0.0000000298023223876953125\n"
+		"    hi: 0.75\n"
+		"    setpoint: [0.5, -0.25, 0.00000000023283064365386962890625]\n"
+		"worker:\n"
+		"  heartbeat_interval: 0.25\n"
+		"metrics:\n"
+		"  max_size: 512KB\n", err)) TH_LOG("%s", err);
+	EXPECT_EQ(1677722, cfg->kp);		/* 1677721.6 */
+	EXPECT_EQ(-(1 << 23), cfg->ki);
+	EXPECT_EQ(-1, cfg->kd);			/* -0.5 LSB: away from zero */
+	EXPECT_EQ(1610612736, cfg->hi);
+	ASSERT_EQ(3, cfg->n_setpoint);
+	EXPECT_EQ(1 << 30, cfg->setpoint[0]);
+	EXPECT_EQ(-(1 << 29), cfg->setpoint[1]);
+	EXPECT_EQ(1, cfg->setpoint[2]);		/* 0.5 LSB: away from zero */
+	EXPECT_EQ(250000, cfg->heartbeat_us);
+	EXPECT_EQ(524288, cfg->metrics_max_size);
+	free(cfg);
+}
+
+TEST(deadline_default_fits_a_short_cycle)
+{
+	struct agid_config *cfg = new_config();
+	char err[ERR_LEN];
+
+	ASSERT_EQ(0, load_text(cfg, "aggregator: {cycle_time_ms: 20}\n", err));
+	EXPECT_EQ(16, cfg->timeout_ms);
+	ASSERT_EQ(0, load_text(cfg, "aggregator: {cycle_time_ms: 1}\n", err));
+	EXPECT_EQ(1, cfg->timeout_ms);
+	ASSERT_EQ(0, load_text(cfg, "aggregator: {cycle_time_ms: 100}\n", err));
+	EXPECT_EQ(40, cfg->timeout_ms);
+	free(cfg);
+}
+
+TEST(empty_or_missing_input)
+{
+	struct agid_config *cfg = new_config();
+	char err[ERR_LEN];
+
+	EXPECT_EQ(0, load_text(cfg, "", err));
+	EXPECT_EQ(0, load_text(cfg, "# nothing but a comment\n", err));
+	EXPECT_EQ(0, load_text(cfg, "aggregator:\nworker: ~\n", err));
+	EXPECT_EQ(50, cfg->cycle_time_ms);
+	EXPECT_EQ(-ENOENT, agid_config_load(cfg, "/nonexistent/agi.yaml", err,
+					    sizeof(err)));
+	EXPECT_STREQ("/nonexistent/agi.yaml: No such file or directory", err);
+	free(cfg);
+}
+
+TEST(setpoint_needs_one_value_per_row)
+{
+	struct agid_config *cfg = new_config();
+	char err[ERR_LEN];
+
+	ASSERT_EQ(0, load_text(cfg, "aggregator: {pid: {setpoint: [0.5, 0.25]}}\n",
+			       err));
+	EXPECT_EQ(0, agid_config_check_matrix(cfg, 2, err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, agid_config_check_matrix(cfg, 8, err, sizeof(err)));
+	EXPECT_STREQ("t.yaml: aggregator.pid.setpoint: 2 values, but the matrix has 8 rows (one setpoint per output)",
+		     err);
+	free(cfg);
+}
+
+/* Runs agiswarmd (next to agictl in the build) with stdout and stderr. */
+static int run(char *const argv[], char *out, char *err, size_t size)
+{
+	FILE *o = tmpfile(), *e = tmpfile();
+	int status;
+	size_t n;
+	pid_t pid;
+
+	if (!o || !e)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fileno(o), 1);
+		dup2(fileno(e), 2);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	waitpid(pid, &status, 0);
+	rewind(o);
+	rewind(e);
+	n = fread(out, 1, size - 1, o);
+	out[n] = '\0';
+	n = fread(err, 1, size - 1, e);
+	err[n] = '\0';
+	fclose(o);
+	fclose(e);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+static void daemon_path(char *buf, size_t size)
+{
+	const char *agictl = getenv("AGICTL");
+	const char *slash = agictl ? strrchr(agictl, '/') : NULL;
+
+	if (slash)
+		snprintf(buf, size, "%.*s/agiswarmd", (int)(slash - agictl),
+			 agictl);
+	else
+		snprintf(buf, size, "build/agiswarmd");
+}
+
+TEST(agiswarmd_exit_status_and_messages)
+{
+	static char out[16384], err[16384];
+	char bin[512];
+
+	daemon_path(bin, sizeof(bin));
+	if (access(bin, X_OK))
+		SKIP(return, "%s is not built", bin);
+	{
+		char *argv[] = { bin, "--check-config", "--config",
+				 "configs/app_config.yaml", NULL };
+
+		EXPECT_EQ(0, run(argv, out, err, sizeof(out))) TH_LOG("%s", err);
+		EXPECT_NE(NULL, strstr(out, "\n# matrix: control_matrices.state_feedback.matrix in configs/swarm_matrix.json: 8 x 8, Q1.31\n"));
+	}
+	{
+		char *argv[] = { bin, "-t", "-c", "configs/app_config.yaml",
+				 "--matrix", "configs/example_matrix.json", NULL };
+
+		EXPECT_EQ(2, run(argv, out, err, sizeof(out)));
+		EXPECT_STREQ("reading the matrix failed: configs/example_matrix.json: control_matrices.state_feedback.matrix[0][0]: 1.2 does not fit Q1.31 [-1, 0.9999999995]; Q8.24 holds it\n",
+			     err);
+		EXPECT_STREQ("", out);
+	}
+	{
+		char *argv[] = { bin, "-t", "-c",
+				 CASES "port_out_of_range.yaml", NULL };
+
+		EXPECT_EQ(2, run(argv, out, err, sizeof(out)));
+		EXPECT_STREQ(CASES "port_out_of_range.yaml:3: aggregator.udp_port: bad value '70000': allowed an integer in 1..65535\n",
+			     err);
+	}
+	{
+		char *argv[] = { bin, "--config", "/nonexistent.yaml", NULL };
+
+		EXPECT_EQ(2, run(argv, out, err, sizeof(out)));
+	}
+	{
+		char *argv[] = { bin, "--bogus", NULL };
+
+		EXPECT_EQ(2, run(argv, out, err, sizeof(out)));
+		EXPECT_NE(NULL, strstr(err, "\"--bogus\""));
+	}
+}
+
+TEST_HARNESS_MAIN
