@@ -179,7 +179,7 @@ static int parse_entry(const struct mread *r, const json_t *v,
 static int check_shape(const struct mread *r, const json_t *rows, u32 *nrows,
 		       u32 *ncols)
 {
-	char where[PATH_MAX_LEN + 16], msg[128];
+	char where[PATH_MAX_LEN + 32], msg[128];
 	size_t i, cols = 0;
 	const json_t *row;
 
@@ -292,8 +292,9 @@ static int find_path(struct mread *r, const json_t *root, const char *want,
 		return agictl_fail("%s failed: %s", r->action, strerror(ENOMEM));
 	while ((key = strsep(&rest, "."))) {
 		if (!json_is_object(cur) || !json_object_get(cur, key)) {
-			snprintf(parent_path, pp_size, "%s%s%s", r->path,
-				 *r->path ? "." : "", key);
+			if (snprintf(parent_path, pp_size, "%s%s%s", r->path,
+				     *r->path ? "." : "", key) >= (int)pp_size)
+				strcpy(parent_path + pp_size - 4, "...");
 			ret = mfail(r, parent_path, "no such key");
 			goto cleanup;
 		}
