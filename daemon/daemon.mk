@@ -43,6 +43,10 @@ install-daemon: $(AGISWARMD)
 	install -m 0644 daemon/agiswarmd.8 $(DESTDIR)$(MANDIR)/man8/agiswarmd.8
 	sed 's|@SBINDIR@|$(SBINDIR)|' daemon/agiswarmd.service \
 		>$(DESTDIR)/lib/systemd/system/agiswarmd.service
+	@# The service runs in /var/lib/agiswarm: the matrix gets an absolute path.
 	test -e $(DESTDIR)/etc/agiswarm/app_config.yaml || \
-		install -m 0644 configs/app_config.yaml $(DESTDIR)/etc/agiswarm/app_config.yaml
+		sed 's|^\(  file: \)configs/swarm_matrix.json|\1/etc/agiswarm/swarm_matrix.json|' \
+		configs/app_config.yaml >$(DESTDIR)/etc/agiswarm/app_config.yaml
+	test -e $(DESTDIR)/etc/agiswarm/swarm_matrix.json || \
+		install -m 0644 configs/swarm_matrix.json $(DESTDIR)/etc/agiswarm/swarm_matrix.json
 .PHONY: install-daemon
