@@ -75,12 +75,6 @@ static int agictl_help(int argc, char **argv)
 	return AGICTL_OK;
 }
 
-bool agictl_is_help(const char *arg)
-{
-	return !strcmp(arg, "help") || !strcmp(arg, "-h") ||
-	       !strcmp(arg, "--help");
-}
-
 static int run_object(int argc, char **argv)
 {
 	size_t i;

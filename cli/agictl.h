@@ -36,7 +36,7 @@ struct agictl_cmd {
 	const char *help;
 };
 
-/* agictl.c: agictl_is_help; report.c: the two reporting functions. */
+/* report.c: shared by every object (and agiswarmd, which has no agictl.c). */
 bool agictl_is_help(const char *arg);
 int agictl_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));

@@ -2,14 +2,22 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * How agictl's shared code reports a usage error or a failed operation.
+ * How agictl's shared code recognises "help" and reports a usage error or
+ * a failed operation.
  * Kept apart from agictl.c (main and the object table) so that the readers
  * agiswarmd shares with agictl (matrix_json.c, parse.c) link without main.
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "agictl.h"
+
+bool agictl_is_help(const char *arg)
+{
+	return !strcmp(arg, "help") || !strcmp(arg, "-h") ||
+	       !strcmp(arg, "--help");
+}
 
 int agictl_usage_error(const char *fmt, ...)
 {
