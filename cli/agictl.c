@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "agictl.h"
+#include "poa.h"
 
 static int agictl_help(int argc, char **argv);
 
@@ -33,6 +34,9 @@ static const struct agictl_cmd objects[] = {
 	{ "monitor", agictl_monitor, "follow cycles as they complete" },
 	{ "fixed", agictl_fixed,
 	  "fixed-point calculator on the portable core (no module needed)" },
+	{ "keygen", agictl_keygen, "make an operator key pair for signed commits" },
+	{ "commit", agictl_commit, "sign a change and send it to the aggregator" },
+	{ "audit", agictl_audit, "list or verify the log of applied commits" },
 	{ "help", agictl_help, "this text" },
 };
 

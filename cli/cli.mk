@@ -9,11 +9,12 @@
 AGICTL_SRCS := $(wildcard cli/*.c)
 AGICTL := $(BUILD)/agictl
 # libm: the core's userspace decimal parser rounds with round().
-AGICTL_LDLIBS := $(LDLIBS_MNL) -ljansson -lm
+AGICTL_LDLIBS := $(LDLIBS_MNL) -ljansson -lsodium -lcbor -lm
 
 userspace: $(AGICTL)
 
-$(AGICTL): $(AGICTL_SRCS:%.c=$(BUILD)/obj/%.o) $(CORE_LIB)
+# libagiuser.a (daemon/daemon.mk, included after this file): keys, commits, audit.
+$(AGICTL): $(AGICTL_SRCS:%.c=$(BUILD)/obj/%.o) $(CORE_LIB) $(BUILD)/obj/libagiuser.a
 	$(quiet) LD $@
 	$(Q)$(CC) $(USER_CFLAGS) -o $@ $^ $(AGICTL_LDLIBS)
 

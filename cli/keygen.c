@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * agictl keygen: a new operator key pair, the private half 0600 and never
+ * overwritten without --force, and the line that authorizes it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "agictl.h"
+#include "poa.h"
+
+static void keygen_usage(void)
+{
+	char dir[PATH_MAX];
+
+	agi_key_dir(dir, sizeof(dir));
+	printf("Usage: agictl [-j] keygen [ --output DIR ] [ --force ]\n"
+	       "Writes a new Ed25519 operator key: DIR/" AGI_KEY_PRIVATE
+	       " (the 32-byte seed\n"
+	       "in hex, mode 0600) and DIR/" AGI_KEY_PUBLIC
+	       " (the public key in hex), and prints\n"
+	       "its key id and the line to add to the daemons' authorized_keys\n"
+	       "(security.authorized_keys). DIR defaults to %s and is\n"
+	       "created 0700; existing files are kept unless --force.\n", dir);
+}
+
+void agi_key_dir(char *buf, size_t size)
+{
+	const char *home = getenv("HOME");
+
+	if (home && *home)
+		snprintf(buf, size, "%s/%s", home, AGI_KEY_DIR);
+	else
+		snprintf(buf, size, ".");
+}
+
+/* "name" of the authorized_keys line: who made the key, where. */
+static void key_owner(char *buf, size_t size)
+{
+	const char *user = getenv("USER");
+	char host[64];
+
+	if (gethostname(host, sizeof(host)))
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(buf, size, "%s@%s", user && *user ? user : "operator", host);
+}
+
+static int write_pair(const char *dir, bool force, char *priv, char *pub,
+		      size_t size)
+{
+	struct agi_keypair kp;
+	char err[PATH_MAX + 128];
+	int ret;
+
+	snprintf(priv, size, "%s/%s", dir, AGI_KEY_PRIVATE);
+	snprintf(pub, size, "%s/%s", dir, AGI_KEY_PUBLIC);
+	/* Check both first: never leave a new half beside an old one. */
+	if (!force && (!access(priv, F_OK) || !access(pub, F_OK)))
+		return agictl_fail("keygen failed: %s: exists; not overwritten without --force",
+				   access(priv, F_OK) ? pub : priv);
+	if (agi_key_generate(&kp))
+		return agictl_fail("keygen failed: libsodium failed to start");
+	ret = agi_key_write_private(priv, &kp, force, err, sizeof(err));
+	if (!ret)
+		ret = agi_key_write_public(pub, kp.pk, force, err, sizeof(err));
+	if (ret) {
+		agi_key_wipe(&kp);
+		return agictl_fail("keygen failed: %s", err);
+	}
+	agi_key_wipe(&kp);
+	return AGICTL_OK;
+}
+
+static void print_result(const char *priv, const char *pub,
+			 const uint8_t pk[AGI_PK_LEN])
+{
+	char id[AGI_KEYID_HEX_LEN], hex[2 * AGI_PK_LEN + 1], owner[128];
+	char line[sizeof(hex) + sizeof(owner) + 1];
+	uint8_t kid[AGI_KEYID_LEN];
+
+	agi_key_id(pk, kid);
+	agi_key_id_hex(kid, id);
+	agi_hex_encode(pk, AGI_PK_LEN, hex);
+	key_owner(owner, sizeof(owner));
+	snprintf(line, sizeof(line), "%s %s", hex, owner);
+	print_begin();
+	print_string(PRINT_ANY, "key_id", "key id %s\n", id);
+	print_string(PRINT_ANY, "private_key", "private key %s (mode 0600)\n",
+		     priv);
+	print_string(PRINT_ANY, "public_key", "public key %s\n", pub);
+	print_text("add this line to the daemons' authorized_keys:\n");
+	print_string(PRINT_ANY, "authorized_keys_line", "%s\n", line);
+	print_end();
+}
+
+int agictl_keygen(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	char dir[PATH_MAX], priv[PATH_MAX + 16], pub[PATH_MAX + 16];
+	uint8_t pk[AGI_PK_LEN];
+	char err[PATH_MAX + 128];
+	bool force = false;
+	int c, ret;
+
+	agi_key_dir(dir, sizeof(dir));
+	optind = 0;	/* glibc: start over, after main()'s own parsing */
+	while ((c = getopt_long(argc, argv, "+o:fh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			snprintf(dir, sizeof(dir), "%s", optarg);
+			break;
+		case 'f':
+			force = true;
+			break;
+		case 'h':
+			keygen_usage();
+			return AGICTL_OK;
+		default:
+			return agictl_usage_error("keygen: bad option \"%s\", try \"agictl keygen help\".",
+						  argv[optind - 1]);
+		}
+	}
+	if (optind < argc && agictl_is_help(argv[optind])) {
+		keygen_usage();
+		return AGICTL_OK;
+	}
+	if (optind < argc)
+		return agictl_usage_error("keygen: unexpected \"%s\"", argv[optind]);
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return agictl_fail("keygen failed: %s: %s", dir, strerror(errno));
+	ret = write_pair(dir, force, priv, pub, sizeof(priv));
+	if (ret)
+		return ret;
+	if (agi_key_read_public(pub, pk, err, sizeof(err)))
+		return agictl_fail("keygen failed: %s", err);
+	print_result(priv, pub, pk);
+	return AGICTL_OK;
+}
