@@ -4,9 +4,11 @@
  *
  * agiswarmd [--config FILE] [--matrix FILE] [--check-config]
  *
- * Reads the configuration and the matrix, and with --check-config prints
- * the effective configuration and exits. Exit status: 0 valid, 1 the
- * daemon could not run, 2 an invalid input or command line.
+ * Reads the configuration and the matrix and checks both whole; with
+ * --check-config prints the effective configuration and exits, otherwise
+ * programs the local module and waits for SIGTERM or SIGINT. Exit status:
+ * 0 success, 1 the module refused or could not be reached, 2 an invalid
+ * input or command line (nothing was changed).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -16,6 +18,7 @@
 
 #include "core/fixed.h"
 #include "config.h"
+#include "program.h"
 
 enum {
 	EXIT_INVALID = 2,
@@ -184,10 +187,12 @@ int main(int argc, char **argv)
 		print_effective(cfg, &m);
 		goto cleanup;
 	}
-	fprintf(stderr, "agiswarmd: the configuration is valid, but running is not implemented yet:\n"
-		"configure the node with agictl (agictl(8)); agiswarmd --check-config\n"
-		"prints what this configuration sets.\n");
-	ret = EXIT_FAILURE;
+	if (agid_program(cfg, cfg->matrix_file)) {
+		fprintf(stderr, "agiswarmd: programming the module failed at the step above; later steps were not tried\n");
+		ret = EXIT_FAILURE;
+		goto cleanup;
+	}
+	ret = agid_run_loop();
 cleanup:
 	agi_matrix_free(&m);
 	free(cfg);

@@ -7,7 +7,8 @@
 
 USER_LIB_SRCS := daemon/config.c daemon/config_keys.c \
 	daemon/keys.c daemon/commit.c daemon/audit.c \
-	cli/matrix_json.c cli/parse.c cli/print.c cli/report.c
+	cli/matrix_json.c cli/parse.c cli/print.c cli/report.c \
+	cli/nl.c cli/node.c cli/law.c cli/peer.c cli/matrix.c cli/status.c
 USER_LIB := $(BUILD)/obj/libagiuser.a
 USER_LIB_SAN := $(BUILD)/san/libagiuser.a
 USER_LDLIBS := -ljansson -lyaml -lsodium -lcbor -lm
@@ -15,17 +16,20 @@ AGISWARMD := $(BUILD)/agiswarmd
 
 userspace: $(AGISWARMD)
 
-$(USER_LIB): $(USER_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+# daemon.mk is a prerequisite so that a source added to the list is archived.
+$(USER_LIB): $(USER_LIB_SRCS:%.c=$(BUILD)/obj/%.o) daemon/daemon.mk
 	$(quiet) AR $@
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $(filter %.o,$^)
 
-$(USER_LIB_SAN): $(USER_LIB_SRCS:%.c=$(BUILD)/san/%.o)
+$(USER_LIB_SAN): $(USER_LIB_SRCS:%.c=$(BUILD)/san/%.o) daemon/daemon.mk
 	$(quiet) AR $@
-	$(Q)rm -f $@ && ar rcs $@ $^
+	$(Q)rm -f $@ && ar rcs $@ $(filter %.o,$^)
 
-$(AGISWARMD): $(BUILD)/obj/daemon/agiswarmd.o $(USER_LIB) $(CORE_LIB)
+AGISWARMD_OBJS := $(addprefix $(BUILD)/obj/daemon/,agiswarmd.o program.o)
+
+$(AGISWARMD): $(AGISWARMD_OBJS) $(USER_LIB) $(CORE_LIB)
 	$(quiet) LD $@
-	$(Q)$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDLIBS)
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDLIBS) $(LDLIBS_MNL) -luv
 
 # Native tests of the shared code link the sanitized library before the
 # core it calls into; selftests.mk's pattern rule does the rest.

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * agiswarmd programs the module with agictl's verbs themselves (node, law,
+ * peer, matrix: node.c, law.c, peer.c, matrix.c, through libagiuser.a), with
+ * words an operator would type. There is then one implementation of every
+ * netlink message, of its checks and of its error reports, and the log
+ * shows each step as the agictl command that reproduces it by hand.
+ *
+ * The event loop is libuv's (libraft, a later step, needs it): for now it
+ * only waits for SIGTERM or SIGINT. Leaving changes nothing in the module,
+ * whose fast path keeps running without the daemon.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uv.h>
+
+#include "core/fixed.h"
+#include "program.h"
+
+#define MAX_WORDS 24
+#define WORD_LEN 64
+
+/* One agictl command line being built. */
+struct words {
+	int n;
+	char *argv[MAX_WORDS + 1];
+	char store[MAX_WORDS][WORD_LEN];
+	char *long_word;	/* a setpoint list, freed after the command */
+};
+
+static void add(struct words *w, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void add(struct words *w, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (w->n >= MAX_WORDS)
+		abort();	/* the commands below are at most 22 words */
+	va_start(ap, fmt);
+	vsnprintf(w->store[w->n], WORD_LEN, fmt, ap);
+	va_end(ap);
+	w->argv[w->n] = w->store[w->n];
+	w->argv[++w->n] = NULL;
+}
+
+/* A word kept where it is (paths, a setpoint list): not copied or cut. */
+static void add_ref(struct words *w, char *s)
+{
+	if (w->n >= MAX_WORDS)
+		abort();
+	w->argv[w->n] = s;
+	w->argv[++w->n] = NULL;
+}
+
+static void add_q(struct words *w, s32 raw, enum agiswarm_qformat fmt)
+{
+	char buf[WORD_LEN];
+
+	agi_q_to_decimal(raw, fmt, buf, sizeof(buf));
+	add(w, "%s", buf);
+}
+
+/* Logs "agictl WORDS..." and runs the verb; returns its exit code. */
+static int run(struct words *w, int (*verb)(int argc, char **argv))
+{
+	int i, ret;
+
+	fputs("agiswarmd: agictl", stderr);
+	for (i = 0; i < w->n; i++)
+		fprintf(stderr, " %s", w->argv[i]);
+	fputc('\n', stderr);
+	ret = verb(w->n, w->argv);
+	free(w->long_word);
+	memset(w, 0, sizeof(*w));
+	return ret;
+}
+
+static int set_node(const struct agid_config *cfg)
+{
+	struct words w = { 0 };
+
+	add(&w, "node");
+	add(&w, "set");
+	add(&w, "role");
+	add(&w, cfg->role == AGISWARM_ROLE_WORKER ? "worker" : "aggregator");
+	add(&w, "id");
+	add(&w, "%u", cfg->node_id);
+	add(&w, "port");
+	add(&w, "%u", cfg->udp_port);
+	add(&w, "epoch");
+	add(&w, "%llu", (unsigned long long)cfg->epoch);
+	if (cfg->role == AGISWARM_ROLE_AGGREGATOR) {
+		add(&w, "cycle");
+		add(&w, "%ums", cfg->cycle_time_ms);
+		add(&w, "deadline");
+		add(&w, "%ums", cfg->timeout_ms);
+		add(&w, "miss");
+		add(&w, cfg->miss_policy == AGISWARM_MISS_ZERO ? "zero" : "hold");
+		add(&w, "redundancy");
+		add(&w, "%u", cfg->fault_tolerance);
+		add(&w, "seed");
+		add(&w, "%llu", (unsigned long long)cfg->code_seed);
+	}
+	return run(&w, agictl_node);
+}
+
+/* "0.5,-0.25,...": as long as the setpoint needs. */
+static char *setpoint_list(const struct agid_config *cfg)
+{
+	size_t size = (size_t)cfg->n_setpoint * 48 + 1;
+	char *s = calloc(1, size), buf[48];
+	u32 i;
+
+	if (!s)
+		return NULL;
+	for (i = 0; i < cfg->n_setpoint; i++) {
+		agi_q_to_decimal(cfg->setpoint[i], AGISWARM_Q1_31, buf,
+				 sizeof(buf));
+		snprintf(s + strlen(s), size - strlen(s), "%s%s", i ? "," : "",
+			 buf);
+	}
+	return s;
+}
+
+static int set_law(const struct agid_config *cfg)
+{
+	struct words w = { 0 };
+
+	add(&w, "law");
+	add(&w, "set");
+	if (cfg->control_law != AGISWARM_LAW_PID) {
+		add(&w, "feedback");
+		return run(&w, agictl_law);
+	}
+	add(&w, "pid");
+	add(&w, "kp");
+	add_q(&w, cfg->kp, AGISWARM_Q8_24);
+	add(&w, "ki");
+	add_q(&w, cfg->ki, AGISWARM_Q8_24);
+	add(&w, "kd");
+	add_q(&w, cfg->kd, AGISWARM_Q8_24);
+	add(&w, "lo");
+	add_q(&w, cfg->lo, AGISWARM_Q1_31);
+	add(&w, "hi");
+	add_q(&w, cfg->hi, AGISWARM_Q1_31);
+	if (cfg->n_setpoint) {
+		add(&w, "setpoint");
+		w.long_word = setpoint_list(cfg);
+		if (!w.long_word) {
+			fprintf(stderr, "agiswarmd: law set failed: out of memory\n");
+			return AGICTL_FAILED;
+		}
+		add_ref(&w, w.long_word);
+	}
+	return run(&w, agictl_law);
+}
+
+static int add_peers(const char *kind, const struct agid_peer_list *l)
+{
+	struct words w = { 0 };
+	char addr[WORD_LEN];
+	int ret;
+	u32 i;
+
+	for (i = 0; i < l->n; i++) {
+		agi_format_endpoint(&l->p[i].ep.addr, l->p[i].ep.len, addr,
+				    sizeof(addr));
+		add(&w, "peer");
+		add(&w, "add");
+		add(&w, "%s", kind);
+		add(&w, "%u", l->p[i].id);
+		add(&w, "%s", addr);
+		ret = run(&w, agictl_peer);
+		if (ret)
+			return ret;
+	}
+	return AGICTL_OK;
+}
+
+static int load_matrix(const struct agid_config *cfg, const char *file)
+{
+	struct words w = { 0 };
+
+	add(&w, "matrix");
+	add(&w, "load");
+	add_ref(&w, (char *)file);
+	if (*cfg->matrix_path) {
+		add(&w, "--matrix");
+		add_ref(&w, (char *)cfg->matrix_path);
+	}
+	return run(&w, agictl_matrix);
+}
+
+static int start(void)
+{
+	struct words w = { 0 };
+
+	add(&w, "node");
+	add(&w, "start");
+	return run(&w, agictl_node);
+}
+
+int agid_program(const struct agid_config *cfg, const char *matrix_file)
+{
+	int ret;
+
+	ret = set_node(cfg);
+	if (ret || cfg->role != AGISWARM_ROLE_AGGREGATOR)
+		return ret;
+	ret = set_law(cfg);
+	if (!ret)
+		ret = add_peers("worker", &cfg->workers);
+	if (!ret)
+		ret = add_peers("actuator", &cfg->actuators);
+	if (!ret)
+		ret = add_peers("sensor", &cfg->sensors);
+	if (!ret)
+		ret = load_matrix(cfg, matrix_file);
+	if (!ret)
+		ret = start();
+	return ret;
+}
+
+struct loop {
+	uv_loop_t uv;
+	uv_signal_t term, intr;
+};
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	struct loop *l = h->data;
+
+	fprintf(stderr, "agiswarmd: %s: exiting; the module keeps running\n",
+		strsignal(signum));
+	uv_close((uv_handle_t *)&l->term, NULL);
+	uv_close((uv_handle_t *)&l->intr, NULL);
+}
+
+int agid_run_loop(void)
+{
+	struct loop l;
+	int err;
+
+	/* A peer closing a socket must not kill the daemon (libraft too). */
+	signal(SIGPIPE, SIG_IGN);
+	err = uv_loop_init(&l.uv);
+	if (err)
+		goto fail;
+	l.term.data = &l;
+	l.intr.data = &l;
+	uv_signal_init(&l.uv, &l.term);
+	uv_signal_init(&l.uv, &l.intr);
+	err = uv_signal_start(&l.term, on_signal, SIGTERM);
+	if (!err)
+		err = uv_signal_start(&l.intr, on_signal, SIGINT);
+	if (err) {
+		uv_close((uv_handle_t *)&l.term, NULL);
+		uv_close((uv_handle_t *)&l.intr, NULL);
+		uv_run(&l.uv, UV_RUN_DEFAULT);
+		uv_loop_close(&l.uv);
+		goto fail;
+	}
+	fprintf(stderr, "agiswarmd: running (SIGTERM or SIGINT ends it)\n");
+	uv_run(&l.uv, UV_RUN_DEFAULT);
+	uv_loop_close(&l.uv);
+	return 0;
+fail:
+	fprintf(stderr, "agiswarmd: the event loop failed: %s\n",
+		uv_strerror(err));
+	return 1;
+}

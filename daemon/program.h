@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * Programming the local agiswarm module from a configuration, through
+ * agictl's own verbs, and agiswarmd's event loop.
+ */
+#ifndef AGISWARMD_PROGRAM_H
+#define AGISWARMD_PROGRAM_H
+
+#include "config.h"
+
+/*
+ * Sets the node (role, id, port, epoch; an aggregator's cycle, deadline,
+ * miss policy, redundancy, seed, control law, peers and the matrix from
+ * @matrix_file) and starts an aggregator's cycle. Each step is logged on
+ * stderr as the agictl command it is. Returns 0, or 1 after the first
+ * step the module refused (reported as agictl reports it).
+ */
+int agid_program(const struct agid_config *cfg, const char *matrix_file);
+
+/*
+ * Runs the event loop until SIGTERM or SIGINT; returns 0 then. The module
+ * is left as it is: its fast path runs on without the daemon.
+ */
+int agid_run_loop(void);
+
+#endif /* AGISWARMD_PROGRAM_H */
