@@ -130,7 +130,10 @@ struct agiswarm_agg {
 	u8 fmt_x;
 	u16 nx;
 	s32 x[AGISWARM_WIRE_VEC_MAX];
-	/* the cycle */
+	/* the cycle, and the input it computes with (x may change meanwhile) */
+	u8 cfmt;
+	u16 ncx;
+	s32 cx[AGISWARM_WIRE_VEC_MAX];
 	enum agiswarm_phase phase;
 	u64 cycle_id;
 	ktime_t t0;
@@ -143,6 +146,7 @@ struct agiswarm_agg {
 	u32 answered_in_time;
 	DECLARE_BITMAP(tasked, AGISWARM_AGG_WORKERS_MAX);
 	DECLARE_BITMAP(answered, AGISWARM_AGG_WORKERS_MAX);
+	DECLARE_BITMAP(heard, AGISWARM_AGG_WORKERS_MAX);
 	DECLARE_BITMAP(rows_pending, AGISWARM_AGG_WORKERS_MAX);
 	/* the output */
 	u8 fmt_u;

@@ -201,6 +201,11 @@ int agiswarm_aggregator_reassign(struct agiswarm_node *node)
 	old = agg->plan;
 	agg->plan = plan;
 	agg->cols = agg->matrix ? agg->matrix->cols : 0;
+	if (agg->nx != agg->cols) {
+		/* Zeros until an input of the new width arrives. */
+		memset(agg->x, 0, sizeof(agg->x));
+		agg->nx = agg->cols;
+	}
 	set_peer_rows(agg, plan);
 	bitmap_zero(agg->rows_pending, AGISWARM_AGG_WORKERS_MAX);
 	if (plan)

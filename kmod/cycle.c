@@ -113,12 +113,12 @@ static void compute_output(struct agiswarm_agg *agg)
 	for (i = 0; i < plan->code.m; i++) {
 		if (WARN_ON_ONCE(agi_code_decoder_get(plan->dec, i, &z)))
 			z = (struct agi_i128){};
-		agg->y[i] = agi_q_round_sum(z, plan->fa, agg->fmt_x);
+		agg->y[i] = agi_q_round_sum(z, plan->fa, agg->cfmt);
 	}
 	agg->nu = plan->code.m;
 	if (agg->law == AGISWARM_LAW_FEEDBACK) {
 		memcpy(agg->u, agg->y, agg->nu * sizeof(s32));
-		agg->fmt_u = agg->fmt_x;
+		agg->fmt_u = agg->cfmt;
 		return;
 	}
 	for (i = 0; i < agg->nu; i++)
@@ -133,12 +133,19 @@ static u8 missed_output(struct agiswarm_agg *agg)
 {
 	if (!agg->nu && agg->plan) {
 		agg->nu = agg->plan->code.m;
-		agg->fmt_u = agg->fmt_x;
+		agg->fmt_u = agg->cfmt;
 	}
 	if (agg->miss == AGISWARM_MISS_HOLD && agg->have_u)
 		return AGISWARM_ACTUATE_HOLD;
 	memset(agg->u, 0, agg->nu * sizeof(s32));
 	return AGISWARM_ACTUATE_ZERO;
+}
+
+static u32 error_ppm(u32 tasks, u32 answered)
+{
+	if (!tasks)
+		return 0;
+	return div_u64((u64)(tasks - min(answered, tasks)) * 1000000, tasks);
 }
 
 /* Called with agg->lock held: the metrics record of the current cycle. */
@@ -161,11 +168,8 @@ static struct agiswarm_metric *record(struct agiswarm_agg *agg, bool ok,
 		.tasks = agg->tasks,
 		.results_used = agg->results_used,
 		.status = ok ? AGISWARM_CYCLE_OK : AGISWARM_CYCLE_MISSED,
+		.error_ppm = error_ppm(agg->tasks, workers),
 	};
-	if (agg->tasks)
-		rec->error_ppm = div_u64((u64)(agg->tasks - min(workers,
-						agg->tasks)) * 1000000,
-					 agg->tasks);
 	return rec;
 }
 
@@ -188,8 +192,8 @@ static void finish(struct agiswarm_agg *agg, bool ok, struct cycle_out *out)
 	rec = record(agg, ok, ktime_get());
 	agiswarm_node_count(node, ok ? AGISWARM_CNT_CYCLES_OK :
 				       AGISWARM_CNT_CYCLES_MISSED, 1);
-	out->event = agiswarm_netlink_cycle_msg(node, rec, agg->fmt_x,
-						agg->x, agg->nx,
+	out->event = agiswarm_netlink_cycle_msg(node, rec, agg->cfmt,
+						agg->cx, agg->ncx,
 						ok ? agg->y : NULL,
 						ok ? agg->nu : 0, agg->u,
 						agg->nu);
@@ -197,18 +201,33 @@ static void finish(struct agiswarm_agg *agg, bool ok, struct cycle_out *out)
 		hrtimer_try_to_cancel(&agg->deadline);
 }
 
-/* Called with agg->lock held: who was tasked and never answered. */
+/*
+ * Called with agg->lock held, when the cycle's window ends: who was tasked
+ * and sent nothing before the deadline. The cycle's metrics record gets its
+ * final error rate here (the event, sent at completion, had the rate at
+ * completion time: a cycle usually completes before every worker answers).
+ */
 static void account_silent_workers(struct agiswarm_agg *agg)
 {
 	const struct agiswarm_plan *plan = agg->plan;
-	u32 i;
+	struct agiswarm_metric *rec;
+	u32 i, heard = 0;
 
 	if (!plan)
-		return;
-	for_each_set_bit(i, agg->tasked, plan->nworkers)
-		if (!test_bit(i, agg->answered))
+		goto out;
+	for_each_set_bit(i, agg->tasked, plan->nworkers) {
+		if (test_bit(i, agg->heard))
+			heard++;
+		else
 			plan->w[i].peer->missed++;
+	}
+	rec = &agg->ring[(agg->ring_head + AGISWARM_METRICS_MAX - 1) %
+			 AGISWARM_METRICS_MAX];
+	if (agg->ring_count && rec->cycle == agg->cycle_id)
+		rec->error_ppm = error_ppm(agg->tasks, heard);
+out:
 	bitmap_zero(agg->tasked, AGISWARM_AGG_WORKERS_MAX);
+	bitmap_zero(agg->heard, AGISWARM_AGG_WORKERS_MAX);
 }
 
 /* Called with agg->lock held: mark workers still without rows. */
@@ -238,14 +257,14 @@ static void send_tasks(struct agiswarm_agg *agg, struct cycle_out *out)
 	struct agi_wire_task t = {
 		.epoch = READ_ONCE(agg->node->epoch),
 		.cycle = agg->cycle_id,
-		.fmt = agg->fmt_x,
-		.x = { .host.s32 = agg->x, .n = agg->nx },
+		.fmt = agg->cfmt,
+		.x = { .host.s32 = agg->cx, .n = agg->ncx },
 	};
 	struct sk_buff *skb;
 	size_t len;
 	u32 i;
 
-	if (!plan || agg->nx != plan->cols)
+	if (!plan || agg->ncx != plan->cols)
 		return;
 	agi_code_decoder_reset(plan->dec);
 	t.gen = plan->gen;
@@ -287,6 +306,10 @@ static void start_cycle(struct agiswarm_agg *agg, ktime_t now,
 	agg->deadline_at = ktime_add_us(now, agg->deadline_us);
 	agg->tasks = 0;
 	agg->results_used = 0;
+	/* The input this cycle's TASKs, y, u and event all use. */
+	agg->cfmt = agg->fmt_x;
+	agg->ncx = agg->nx;
+	memcpy(agg->cx, agg->x, agg->nx * sizeof(s32));
 	bitmap_zero(agg->answered, AGISWARM_AGG_WORKERS_MAX);
 	agg->phase = PHASE_WAITING;
 	agiswarm_node_count(agg->node, AGISWARM_CNT_CYCLES, 1);
@@ -410,11 +433,10 @@ static int use_result(struct agiswarm_agg *agg, const struct agi_wire_result *r,
 		return AGISWARM_CNT_RESULTS_LATE;
 	peer->results++;
 	peer->last_cycle = r->cycle;
-	if (agg->phase != PHASE_WAITING) {
-		if (agg->phase == PHASE_DONE)
-			__set_bit(slot, agg->answered);
+	if (agg->phase != PHASE_MISSED)
+		__set_bit(slot, agg->heard);	/* before the deadline */
+	if (agg->phase != PHASE_WAITING)
 		return AGISWARM_CNT_RESULTS_LATE;
-	}
 	__set_bit(slot, agg->answered);
 	decode(agg, r, out);
 	return 0;
