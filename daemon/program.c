@@ -25,6 +25,9 @@
 #define MAX_WORDS 24
 #define WORD_LEN 64
 
+/* logging.level info or debug: each step is logged. */
+static bool log_steps = true;
+
 /* One agictl command line being built. */
 struct words {
 	int n;
@@ -66,16 +69,29 @@ static void add_q(struct words *w, s32 raw, enum agiswarm_qformat fmt)
 	add(w, "%s", buf);
 }
 
-/* Logs "agictl WORDS..." and runs the verb; returns its exit code. */
-static int run(struct words *w, int (*verb)(int argc, char **argv))
+static void log_words(const char *prefix, const struct words *w)
 {
-	int i, ret;
+	int i;
 
-	fputs("agiswarmd: agictl", stderr);
+	fputs(prefix, stderr);
 	for (i = 0; i < w->n; i++)
 		fprintf(stderr, " %s", w->argv[i]);
 	fputc('\n', stderr);
+}
+
+/*
+ * Runs the verb; returns its exit code. The step is logged as the agictl
+ * command it is (below logging.level info, only when it fails).
+ */
+static int run(struct words *w, int (*verb)(int argc, char **argv))
+{
+	int ret;
+
+	if (log_steps)
+		log_words("agiswarmd: agictl", w);
 	ret = verb(w->n, w->argv);
+	if (ret && !log_steps)
+		log_words("agiswarmd: the step that failed: agictl", w);
 	free(w->long_word);
 	memset(w, 0, sizeof(*w));
 	return ret;
@@ -210,6 +226,7 @@ int agid_program(const struct agid_config *cfg, const char *matrix_file)
 {
 	int ret;
 
+	log_steps = cfg->log_level >= AGID_LOG_INFO;
 	ret = set_node(cfg);
 	if (ret || cfg->role != AGISWARM_ROLE_AGGREGATOR)
 		return ret;
@@ -266,7 +283,8 @@ int agid_run_loop(void)
 		uv_loop_close(&l.uv);
 		goto fail;
 	}
-	fprintf(stderr, "agiswarmd: running (SIGTERM or SIGINT ends it)\n");
+	if (log_steps)
+		fprintf(stderr, "agiswarmd: running (SIGTERM or SIGINT ends it)\n");
 	uv_run(&l.uv, UV_RUN_DEFAULT);
 	uv_loop_close(&l.uv);
 	return 0;
