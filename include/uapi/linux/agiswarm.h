@@ -27,6 +27,15 @@
  *    AGISWARM_A_VERSION: NLA_NUL_STRING, the module's version, "0.1.0"
  *    AGISWARM_A_ROLE: NLA_U8, an enum agiswarm_role
  *    AGISWARM_A_NODE_ID: NLA_U32, this node's id (0 until set)
+ *    AGISWARM_A_PORT: NLA_U16, the node's UDP port, 0 when closed
+ *    AGISWARM_A_EPOCH: NLA_U64 (padded with AGISWARM_A_PAD)
+ *    AGISWARM_A_CYCLE_PERIOD_US: NLA_U32
+ *    AGISWARM_A_CYCLE_DEADLINE_US: NLA_U32
+ *    AGISWARM_A_MISS_POLICY: NLA_U8, an enum agiswarm_miss_policy
+ *    AGISWARM_A_CONTROL_LAW: NLA_U8, an enum agiswarm_control_law
+ *    AGISWARM_A_RUNNING: NLA_U8, 1 while the cycle runs
+ *    AGISWARM_A_CYCLE_ID: NLA_U64, the last cycle started (0 before any)
+ *    AGISWARM_A_REDUNDANCY: NLA_U8
  *    AGISWARM_A_COUNTERS: NLA_NESTED
  *        0 or more of enum agiswarm_counter, each NLA_U64 (padded with
  *        AGISWARM_CNT_PAD): counters of this namespace since its node was
@@ -39,11 +48,184 @@
  * attribute is optional, and one that is absent leaves its value as it was:
  *
  *    AGISWARM_A_ROLE: NLA_U8, an enum agiswarm_role; anything above
- *                     AGISWARM_ROLE_MAX is refused with -EINVAL
+ *                     AGISWARM_ROLE_MAX is refused with -EINVAL. A role
+ *                     other than aggregator stops a running cycle.
  *    AGISWARM_A_NODE_ID: NLA_U32
+ *    AGISWARM_A_PORT: NLA_U16, opens the node's UDP socket (IPv4, any
+ *                     address) on this port, closing any other; 0 closes
+ *                     it. A port in use fails with -EADDRINUSE.
+ *    AGISWARM_A_EPOCH: NLA_U64. An aggregator stamps TASK, ROWS and
+ *                     ACTUATE with it and takes only RESULTs of it; a
+ *                     worker refuses TASKs and ROWS below it and below the
+ *                     highest epoch it has seen (counted DROP_STALE).
+ *    AGISWARM_A_CYCLE_PERIOD_US: NLA_U32, 1000..10000000 (-ERANGE);
+ *                     default 50000
+ *    AGISWARM_A_CYCLE_DEADLINE_US: NLA_U32, 1000..10000000 (-ERANGE),
+ *                     and at most the period (-EINVAL, also when a new
+ *                     period falls below the deadline); default 40000
+ *    AGISWARM_A_MISS_POLICY: NLA_U8, enum agiswarm_miss_policy (-ERANGE)
+ *    AGISWARM_A_CONTROL_LAW: NLA_U8, enum agiswarm_control_law (-ERANGE);
+ *                     a change of law or PID resets the PID state
+ *    AGISWARM_A_PID: NLA_NESTED, each optional (absent: unchanged):
+ *        AGISWARM_PID_A_KP, _KI, _KD: NLA_U32, an s32 in Q8.24
+ *        AGISWARM_PID_A_LO, _HI: NLA_U32, an s32 in Q1.31, lo <= hi
+ *                     (-EINVAL); defaults S32_MIN and S32_MAX
+ *        AGISWARM_PID_A_SETPOINT: NLA_BINARY, 1..256 s32 in host order,
+ *                     Q1.31; output i uses setpoint i, 0 past the end
+ *    AGISWARM_A_REDUNDANCY: NLA_U8, workers that may be lost (default 2,
+ *                     clamped to workers - 1); reassigns the rows
+ *    AGISWARM_A_CODE_SEED: NLA_U64, the first code seed tried (default
+ *                     0); reassigns the rows
+ *    AGISWARM_A_RUNNING: NLA_U8, 0 or 1 (-ERANGE): stops or starts the
+ *                     cycle; starting needs role aggregator (-EINVAL)
  *
  * A request with no attribute at all is refused with -EINVAL ("nothing to
- * set"), so that a typo never passes for a change.
+ * set"), so that a typo never passes for a change. The values are checked
+ * before anything changes; the port is applied first, so a port that
+ * cannot be opened changes nothing.
+ *
+ * AGISWARM_CMD_ADD_PEER (admin)
+ * -----------------------------
+ *
+ *    AGISWARM_A_PEER: NLA_NESTED, required:
+ *        AGISWARM_PEER_A_KIND: NLA_U8, enum agiswarm_peer_kind, required
+ *        AGISWARM_PEER_A_ID: NLA_U32, required; unique per kind
+ *        AGISWARM_PEER_A_ENDPOINT: NLA_BINARY, required, a struct
+ *                     sockaddr_in with address and port (like WireGuard's
+ *                     WGPEER_A_ENDPOINT); a struct sockaddr_in6 fails with
+ *                     -EAFNOSUPPORT for now
+ *
+ * Adds the peer, or replaces the endpoint of the one of the same kind and
+ * id (its statistics stay). Adding or replacing a worker reassigns the rows
+ * (see SET_MATRIX); -E2BIG when the workers cannot hold the matrix.
+ * SENSOR datagrams are taken only from a sensor peer's exact address and
+ * port; ACTUATE goes to every actuator peer.
+ *
+ * AGISWARM_CMD_DEL_PEER (admin)
+ * -----------------------------
+ *
+ *    AGISWARM_A_PEER: NLA_NESTED with AGISWARM_PEER_A_KIND and _ID,
+ *                     required. -ENOENT when there is no such peer.
+ *
+ * AGISWARM_CMD_GET_PEERS (dump)
+ * -----------------------------
+ *
+ * Any user, NLM_F_DUMP, no attributes. One message per peer, in the order
+ * they were added, each with AGISWARM_A_PEER:
+ *        AGISWARM_PEER_A_KIND, _ID, _ENDPOINT (struct sockaddr_in)
+ *        for workers also:
+ *        AGISWARM_PEER_A_ROWS: NLA_U32, coded rows it holds now
+ *        AGISWARM_PEER_A_GEN: NLA_U32, the last generation in its RESULTs
+ *        AGISWARM_PEER_A_RESULTS: NLA_U64, RESULTs of current cycles
+ *        AGISWARM_PEER_A_MISSED: NLA_U64, cycles in which it was sent a
+ *                     TASK and answered nothing before the deadline
+ *        AGISWARM_PEER_A_LAST_CYCLE: NLA_U64, the last cycle it answered
+ *        AGISWARM_PEER_A_FAULT_KIND: NLA_U8, _FAULT_VALUE: NLA_U32, only
+ *                     when a fault is set for its id
+ * The 64-bit values are padded with AGISWARM_PEER_A_PAD. A dump that does
+ * not fit one buffer resumes at the next peer.
+ *
+ * AGISWARM_CMD_SET_MATRIX (admin)
+ * -------------------------------
+ *
+ * Stages the matrix A in chunks of whole rows; all attributes required:
+ *
+ *    AGISWARM_A_MATRIX_FMT: NLA_U8, enum agiswarm_qformat, not UNSPEC
+ *    AGISWARM_A_MATRIX_ROWS: NLA_U32, m, 1..256 (-ERANGE)
+ *    AGISWARM_A_MATRIX_COLS: NLA_U32, n, 1..256 (-ERANGE)
+ *    AGISWARM_A_MATRIX_FIRST_ROW: NLA_U32, the chunk's first row
+ *    AGISWARM_A_MATRIX_DATA: NLA_BINARY, whole rows of n s32 in host
+ *                     order, raw values of MATRIX_FMT
+ *
+ * FIRST_ROW 0 starts a new staging (dropping any unfinished one); the
+ * following chunks must continue where the last ended, with the same
+ * format and dimensions (-EINVAL). An entry outside the format's range
+ * fails with -ERANGE and an extack naming its row, column and value. When
+ * the last row arrives the matrix replaces the one in use and the rows are
+ * reassigned: with W workers and redundancy f (clamped to W - 1), each
+ * holds k = ceil((m + 2) / max(W - f, 1)) coded rows (at most 64), coded
+ * row j going to worker j mod W, over n_coded = min(k W, 1024) >= m rows
+ * (-E2BIG otherwise); from the configured seed up, the first code seed
+ * whose rows survive the loss of any f workers is used (checked for up to
+ * 16 workers). The generation then increases and every worker is sent its
+ * rows (ROWS datagrams); a worker whose RESULTs do not carry the current
+ * generation is sent them again, at most every 20 cycles. Until an input
+ * of n elements arrives, x is zeros.
+ *
+ * AGISWARM_CMD_GET_MATRIX
+ * -----------------------
+ *
+ * Any user, no attributes. -ENOENT when no matrix is loaded. Replies
+ * with AGISWARM_A_MATRIX_FMT, _ROWS, _COLS, AGISWARM_A_CODE_SEED (NLA_U64,
+ * the seed in use), AGISWARM_A_MATRIX_N_CODED (NLA_U32, 0 while no worker
+ * holds rows) and AGISWARM_A_MATRIX_GEN (NLA_U32). No matrix data.
+ *
+ * AGISWARM_CMD_SET_INPUT (admin)
+ * ------------------------------
+ *
+ *    AGISWARM_A_INPUT_FMT: NLA_U8, enum agiswarm_qformat, required
+ *    AGISWARM_A_INPUT_X: NLA_BINARY, 1..256 s32 in host order, required;
+ *                     as many as the matrix has columns (-EINVAL), each
+ *                     in the format's range (-ERANGE)
+ *
+ * x of the next cycles, until the next SET_INPUT or SENSOR datagram
+ * (whichever arrives last wins).
+ *
+ * AGISWARM_CMD_SET_FAULT (admin)
+ * ------------------------------
+ *
+ *    AGISWARM_A_FAULT_WORKER: NLA_U32, a worker id, required
+ *    AGISWARM_A_FAULT_KIND: NLA_U8, enum agiswarm_fault_kind other than
+ *                     NONE, required (-ERANGE)
+ *    AGISWARM_A_FAULT_VALUE: NLA_U32, required for drop (percent,
+ *                     0..100) and delay (ms, 1..10000), else -ERANGE
+ *
+ * Replaces the worker's fault. On an aggregator it applies to the TASKs
+ * sent to that worker, on a worker whose node id it is to the RESULTs it
+ * sends. Each datagram taken counts in AGISWARM_CNT_FAULTS_APPLIED.
+ *
+ * AGISWARM_CMD_CLEAR_FAULT (admin)
+ * --------------------------------
+ *
+ *    AGISWARM_A_FAULT_WORKER: NLA_U32, optional: that worker's fault
+ *                     (-ENOENT when it has none); absent: every fault
+ *
+ * AGISWARM_CMD_GET_METRICS (dump)
+ * -------------------------------
+ *
+ * Any user, NLM_F_DUMP, no attributes. One message per cycle of the last
+ * 1024, oldest first, with the attributes of a cycle record (below); a dump
+ * that does not fit one buffer resumes after the last cycle id sent.
+ *
+ * AGISWARM_CMD_CYCLE (event)
+ * --------------------------
+ *
+ * Multicast to the group AGISWARM_MCGRP_CYCLES of the namespace, once per
+ * cycle when it completes or misses its deadline (built only when someone
+ * listens). A cycle record:
+ *
+ *    AGISWARM_A_CYCLE_ID: NLA_U64, strictly increasing
+ *    AGISWARM_A_EPOCH: NLA_U64
+ *    AGISWARM_A_STATUS: NLA_U8, enum agiswarm_cycle_status
+ *    AGISWARM_A_TIMESTAMP_NS: NLA_U64, CLOCK_REALTIME at the tick
+ *    AGISWARM_A_LATENCY_US: NLA_U32, tick to output
+ *    AGISWARM_A_JITTER_US: NLA_U32, |tick spacing - period|
+ *    AGISWARM_A_WORKER_COUNT: NLA_U32, workers that answered before the
+ *                     cycle completed or missed
+ *    AGISWARM_A_TASK_COUNT: NLA_U32, TASKs sent
+ *    AGISWARM_A_ERROR_PPM: NLA_U32, TASKs unanswered per million sent: in
+ *                     the event, at completion; in GET_METRICS, final
+ *                     (unanswered before the deadline) once the next
+ *                     cycle has started
+ *    AGISWARM_A_RESULTS_USED: NLA_U32, results fed to the decoder
+ * (64-bit values padded with AGISWARM_A_PAD), and in the event also:
+ *    AGISWARM_A_FMT: NLA_U8, the format of X, Y and U
+ *    AGISWARM_A_X: NLA_BINARY, the cycle's input, s32 host order
+ *    AGISWARM_A_Y: NLA_BINARY, y = A x (absent when missed)
+ *    AGISWARM_A_U: NLA_BINARY, the output sent in ACTUATE: u = y
+ *                     (feedback), the PID outputs (pid; then FMT is that
+ *                     of X and U is Q1.31), or on a miss the last u (hold)
+ *                     or zeros (zero)
  */
 #ifndef _UAPI_LINUX_AGISWARM_H
 #define _UAPI_LINUX_AGISWARM_H
