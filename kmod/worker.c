@@ -336,17 +336,6 @@ static void rows_work(struct work_struct *work)
 	}
 }
 
-void agiswarm_worker_rows(struct agiswarm_node *node, u32 *gen, u32 *nrows)
-{
-	const struct rowset *rs;
-
-	rcu_read_lock();
-	rs = rcu_dereference(node->worker->rows);
-	*gen = rs ? rs->gen : 0;
-	*nrows = rs ? rs->nrows : 0;
-	rcu_read_unlock();
-}
-
 int agiswarm_worker_init(struct agiswarm_node *node)
 {
 	struct agiswarm_worker *w;

@@ -32,7 +32,4 @@ void agiswarm_worker_rx_task(struct agiswarm_node *node,
 void agiswarm_worker_queue_rows(struct agiswarm_node *node,
 				struct sk_buff *skb);
 
-/* The generation and row count of the complete row set (0, 0 if none). */
-void agiswarm_worker_rows(struct agiswarm_node *node, u32 *gen, u32 *nrows);
-
 #endif /* AGISWARM_WORKER_H */
