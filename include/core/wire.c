@@ -140,6 +140,7 @@ static bool is_pass_up(u8 type)
 	case AGISWARM_MSG_STATUS:
 	case AGISWARM_MSG_CONFIG:
 	case AGISWARM_MSG_COMMIT:
+	case AGISWARM_MSG_COMMIT_ACK:
 	case AGISWARM_MSG_ERROR:
 		return true;
 	}
