@@ -146,8 +146,17 @@ static struct agiswarm_plan *plan_build(struct agiswarm_agg *agg, int *err)
 	m = mx->rows;
 	f = min_t(u32, agg->redundancy, nw - 1);
 	k = DIV_ROUND_UP(m + 2, max_t(u32, nw - f, 1));
+	/*
+	 * Redundancy 0 is uncoded: only the systematic rows, so a cycle
+	 * waits for every worker (the baseline the coded cycle is measured
+	 * against).
+	 */
+	if (!agg->redundancy)
+		k = DIV_ROUND_UP(m, nw);
 	k = min_t(u32, k, AGISWARM_WIRE_ROWS_MAX);
 	n_coded = min_t(u32, k * nw, AGI_CODE_MAX_CODED_ROWS);
+	if (!agg->redundancy)
+		n_coded = min_t(u32, n_coded, m);
 	if (n_coded < m)
 		return NULL;
 	*err = plan_alloc(&plan, nw, mx, n_coded);

@@ -73,7 +73,9 @@
  *        AGISWARM_PID_A_SETPOINT: NLA_BINARY, 1..256 s32 in host order,
  *                     Q1.31; output i uses setpoint i, 0 past the end
  *    AGISWARM_A_REDUNDANCY: NLA_U8, workers that may be lost (default 2,
- *                     clamped to workers - 1); reassigns the rows
+ *                     clamped to workers - 1); reassigns the rows; 0 is
+ *                     uncoded: only the m systematic rows, so a cycle
+ *                     waits for every worker holding rows
  *    AGISWARM_A_CODE_SEED: NLA_U64, the first code seed tried (default
  *                     0); reassigns the rows
  *    AGISWARM_A_RUNNING: NLA_U8, 0 or 1 (-ERANGE): stops or starts the
