@@ -1,0 +1,204 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# vm_latency.sh: the body of `make bench-vm`. Cycle latency (tick to
+# output, the module's own latency_us) of a coded swarm against an
+# uncoded one while one worker answers 10x slower than the others.
+#
+#   agi-agg --TASK--> agi-w1 (TASKs delayed: fault inject ... delay MS)
+#           --TASK--> agi-w2 .. agi-w8 (healthy)
+#           <--RESULT--
+#
+#   coded    redundancy 2: 8 workers hold k rows each of a code any 6 of
+#            them decode, so a cycle completes without the straggler.
+#   uncoded  redundancy 0: only the m rows of A, row j on worker j mod 8,
+#            so a cycle completes when the last worker (the straggler) has
+#            answered.
+#
+# Per matrix (the shipped 8x8 one, then a generated 64x64 one): the
+# baseline of both modes without a fault; MS = 10x the uncoded baseline
+# median (the time for every worker to answer), at least MIN_DELAY_MS; the
+# cycle period and deadline widened so that the uncoded cycle still
+# completes; then BENCH_CYCLES cycles of each mode with worker 1 delayed.
+# One line per measurement, stable for scripts:
+#
+#   bench vm baseline coded p50=Nus p99=Nus uncoded p50=Nus p99=Nus matrix=MxN ...
+#   bench vm straggler coded p50=Nus p99=Nus uncoded p50=Nus p99=Nus ratio_p99=R matrix=MxN ...
+#
+# Timing in a TCG VM is emulated: nothing here asserts a time. The script
+# fails only when the swarm does not come up or stops producing cycles.
+# Needs root, the module (loaded, or AGISWARM_KO), agictl, jq, ip, timeout.
+set -e
+top=$(cd "$(dirname "$0")/../.." && pwd)
+[ -f "$top/netns/lib.sh" ] || top=$PWD
+. "$top/netns/lib.sh"
+lib_trap
+
+BENCH_CYCLES=${BENCH_CYCLES:-300}
+BASE_CYCLES=${BASE_CYCLES:-100}
+MIN_DELAY_MS=5
+STRAGGLER=1
+WORKERS=8
+MATRIX=$top/configs/swarm_matrix.json
+
+# --- reading the aggregator -------------------------------------------------
+
+cycle_id() { actl "$SWARM_AGG" -j status | "$JQ" -r '.cycle_id // 0'; }
+
+# Every worker holding rows has answered with the current generation.
+rows_current()
+{
+	local gen
+	gen=$(actl "$SWARM_AGG" -j matrix show | "$JQ" -r '.gen')
+	actl "$SWARM_AGG" -j workers list |
+		"$JQ" -e "all(.[] | select(.rows > 0); .gen == $gen)"
+}
+
+# records_after START N: at least N metrics records after cycle START.
+records_after()
+{
+	actl "$SWARM_AGG" -j metrics last 1024 |
+		"$JQ" -e "[.[] | select(.cycle > $1)] | length >= $2"
+}
+
+# collect START N OUT: the first N records after cycle START, one JSON
+# object a line, into OUT.
+collect()
+{
+	actl "$SWARM_AGG" -j metrics last 1024 |
+		"$JQ" -c "[.[] | select(.cycle > $1)] | .[:$2][]" > "$3"
+}
+
+# stats FILE: "p50 p99 missed" over FILE's latency_us (nearest rank).
+stats()
+{
+	"$JQ" -s -r '
+		def rank(p): (length * p + 99) / 100 | floor | . - 1;
+		(map(.latency_us) | sort) as $l |
+		[$l[$l | rank(50)], $l[$l | rank(99)],
+		 (map(select(.status != "ok")) | length)] | @tsv' "$1"
+}
+
+# --- one measurement --------------------------------------------------------
+
+# Waits until the settings just made are in force, then a few cycles more
+# so that nothing queued before them is counted.
+settle()
+{
+	wait_for 120 "every worker to hold the current rows" rows_current
+	wait_cycles 5 120
+}
+
+# measure MODE N OUT: N cycles with redundancy MODE's code (coded|uncoded)
+# into OUT.
+measure()
+{
+	local mode=$1 n=$2 out=$3 f=2 start secs
+	[ "$mode" = uncoded ] && f=0
+	actl "$SWARM_AGG" node set redundancy $f
+	settle
+	start=$(cycle_id)
+	# Sleep through the run rather than poll: agictl and jq every 0.1 s
+	# would compete with the swarm for the VM's two emulated CPUs and
+	# show up in the tail being measured.
+	sleep $(((n * period_ms + 999) / 1000))
+	secs=$((n * period_ms / 1000 * 2 + 120))
+	wait_for "$secs" "$n cycles ($mode)" records_after "$start" "$n"
+	collect "$start" "$n" "$out"
+}
+
+# set_timing PERIOD_MS: the period, and a deadline of 4/5 of it.
+set_timing()
+{
+	period_ms=$1
+	actl "$SWARM_AGG" node set cycle "${period_ms}ms" \
+		deadline "$((period_ms * 4 / 5))ms"
+}
+
+# line KIND CODED_FILE UNCODED_FILE EXTRA: one result line.
+line()
+{
+	local c u
+	c=($(stats "$2"))
+	u=($(stats "$3"))
+	printf 'bench vm %s coded p50=%sus p99=%sus uncoded p50=%sus p99=%sus' \
+		"$1" "${c[0]}" "${c[1]}" "${u[0]}" "${u[1]}"
+	[ "$1" = straggler ] &&
+		awk -v c="${c[1]}" -v u="${u[1]}" \
+			'BEGIN { printf " ratio_p99=%.3f", u ? c / u : 0 }'
+	printf ' %s missed_coded=%s missed_uncoded=%s\n' "$4" "${c[2]}" "${u[2]}"
+	UNCODED_P50=${u[0]}
+}
+
+# input_for COLS: an input vector of COLS values in (-1, 1).
+input_for()
+{
+	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++)
+		printf "%s%.3f", i ? "," : "", ((i * 37) % 19 - 9) / 10 }'
+}
+
+# bench_matrix FILE: both measurements on the matrix in FILE.
+bench_matrix()
+{
+	local dims ms extra
+	actl "$SWARM_AGG" matrix load "$1" >/dev/null
+	dims=$(actl "$SWARM_AGG" -j matrix show | "$JQ" -r '"\(.rows)x\(.cols)"')
+	actl "$SWARM_AGG" input set "$(input_for "${dims#*x}")"
+	set_timing 50
+
+	measure coded "$BASE_CYCLES" "$tmp/base-coded.json"
+	measure uncoded "$BASE_CYCLES" "$tmp/base-uncoded.json"
+	extra="matrix=$dims workers=$WORKERS cycles=$BASE_CYCLES period_ms=$period_ms"
+	line baseline "$tmp/base-coded.json" "$tmp/base-uncoded.json" "$extra"
+
+	# 10x the time every worker needs to answer.
+	ms=$(((UNCODED_P50 * 10 + 999) / 1000))
+	[ "$ms" -ge "$MIN_DELAY_MS" ] || ms=$MIN_DELAY_MS
+	# The uncoded cycle waits MS and more: keep it inside the deadline.
+	set_timing $((ms * 4 > 50 ? ms * 4 : 50))
+	actl "$SWARM_AGG" fault inject worker "$STRAGGLER" delay "$ms"
+	measure coded "$BENCH_CYCLES" "$tmp/coded.json"
+	measure uncoded "$BENCH_CYCLES" "$tmp/uncoded.json"
+	actl "$SWARM_AGG" fault clear
+	extra="matrix=$dims workers=$WORKERS cycles=$BENCH_CYCLES period_ms=$period_ms delay_ms=$ms straggler=$STRAGGLER"
+	line straggler "$tmp/coded.json" "$tmp/uncoded.json" "$extra"
+}
+
+# gen_matrix N OUT: an NxN matrix in the seeds' JSON format, entries in
+# (-1, 1) so that they fit Q1.31.
+gen_matrix()
+{
+	awk -v n="$1" 'BEGIN {
+		printf "{\n  \"control_matrices\": {\n    \"state_feedback\": {\n"
+		printf "      \"matrix\": [\n"
+		for (i = 0; i < n; i++) {
+			printf "        ["
+			for (j = 0; j < n; j++)
+				printf "%s%.4f", j ? ", " : "",
+					((i * 31 + j * 17) % 199 - 99) / 1000
+			printf "]%s\n", i < n - 1 ? "," : ""
+		}
+		printf "      ],\n      \"precision\": \"Q1.31\"\n    }\n  }\n}\n"
+	}' > "$2"
+}
+
+missing=$(have_tools "$IP" "$AGICTL" "$JQ" timeout awk) || {
+	echo "bench: $missing not found" >&2
+	exit "$KSFT_SKIP"
+}
+tmp=$(mktemp -d)
+on_exit rm -rf "$tmp"
+on_exit "$top/netns/swarm.sh" down
+
+echo "# bench vm: $WORKERS workers, worker $STRAGGLER delayed 10x; latency_us is tick to output"
+if ! "$top/netns/swarm.sh" up --workers "$WORKERS" --matrix "$MATRIX" \
+	> "$tmp/up.log" 2>&1; then
+	sed 's/^/# /' "$tmp/up.log"
+	echo "bench: the swarm did not come up" >&2
+	exit 1
+fi
+bench_matrix "$MATRIX"
+if [ "${BENCH_LARGE:-1}" = 1 ]; then
+	gen_matrix 64 "$tmp/matrix64.json"
+	bench_matrix "$tmp/matrix64.json"
+fi
