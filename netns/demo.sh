@@ -9,8 +9,9 @@
 #       ^                   |     <--RESULT--
 #       +-----ACTUATE-------+        (netns/swarm.sh has the full picture)
 #
-# Phases, 50 cycles each at 20 Hz: normal; workers 3 and 6 stalled (and
-# the plant kicked); stall cleared, 10% loss on every worker link; loss
+# Phases, 50 cycles each at 20 Hz, each opened by a kick to the plant (+0.3
+# on every state) so that every phase shows the loop pulling it back: normal;
+# workers 3 and 6 stalled; stall cleared, 10% loss on every worker link; loss
 # cleared. Then the metrics, the workers and a summary. Runs by itself
 # in about a minute (longer under emulation) and cleans up after itself.
 # Needs root, the module (loaded, or AGISWARM_KO), agictl, jq, ip, tc and
@@ -108,34 +109,56 @@ sed 's/^/   /' "$tmp/up.log"
 actl "$SWARM_AGG" matrix show | sed 's/^/   /'
 matrix_text "$MATRIX" "$tmp/matrix.txt"
 
-total=$((4 * PHASE_CYCLES + 20))
-timeout 900 "$IP" netns exec "$SWARM_AGG" "$AGICTL" -j monitor --count $total \
+# Every cycle from here to the end is recorded and checked afterwards.
+timeout 1800 "$IP" netns exec "$SWARM_AGG" "$AGICTL" -j monitor \
 	> "$tmp/monitor.json" &
 monitor_pid=$!
 on_exit kill $monitor_pid
-# 100 ms steps against 50 ms cycles: every step sees a fresh output. The
-# kick (+0.3 on every state) lands while two workers are stalled.
+# 100 ms steps against 50 ms cycles: every step sees a fresh output. Each
+# SIGUSR1 kicks every state by +0.3 at the plant's next step.
 n_plant "$PLANT" --aggregator "$SWARM_AGG_ADDR:$SWARM_PORT" \
-	--listen "$SWARM_PLANT_ADDR:$SWARM_PORT" --steps 1000 --period 100 \
-	--kick 35:0.3 > "$tmp/plant.txt" 2> "$tmp/plant.err" &
+	--listen "$SWARM_PLANT_ADDR:$SWARM_PORT" --steps 100000 --period 100 \
+	--kick-on-signal 0.3 > "$tmp/plant.txt" 2> "$tmp/plant.err" &
 plant_pid=$!
 on_exit kill $plant_pid
+# kick: disturb the plant now (shown as a jump of max|s|). $plant_pid is
+# the subshell of n_plant, so the plant itself is signalled by name.
+kick()
+{
+	local comm pid
+	for comm in /proc/[0-9]*/comm; do
+		[ "$(cat "$comm" 2>/dev/null)" = plant ] || continue
+		pid=${comm#/proc/}
+		kill -USR1 "${pid%/comm}"
+	done
+}
 
-run_phase "phase 1: all 8 workers healthy"
+wait_cycles 20 120
+kick
+run_phase "phase 1: all 8 workers healthy (plant kicked by +0.3)"
 for id in $STALLED; do
 	actl "$SWARM_AGG" fault inject worker "$id" stall
 done
+kick
 run_phase "phase 2: workers ${STALLED// / and } stalled (agictl fault inject worker ID stall)"
 actl "$SWARM_AGG" fault clear
 set_loss $LOSS
+kick
 run_phase "phase 3: stall cleared; $LOSS% packet loss on every worker link (netem)"
 set_loss 0
+kick
 run_phase "phase 4: loss cleared"
+# monitor ends cleanly on SIGTERM, after its last whole line.
+kill -TERM "$monitor_pid" 2>/dev/null || true
 wait "$monitor_pid" || true
 kill "$plant_pid" 2>/dev/null || true
 
-say "the plant, every 10th step (max |s| should fall, jump at the kick, fall again)"
-awk 'NR % 10 == 1' "$tmp/plant.txt" | head -n 16 | sed 's/^/   /'
+say "the plant at the start and after each kick: the loop pulls max |s| back to 0"
+# A line whose max|s| jumps is a kick: show it and the 7 steps after it.
+awk '{ v = $4 + 0
+       if (NR == 1 || (v > 0.1 && v > 2 * prev)) { left = 8; if (NR > 1) print "" }
+       if (left > 0) { print; left-- }
+       prev = v }' "$tmp/plant.txt" | sed 's/^/   /'
 
 say "agictl metrics last 10"
 actl "$SWARM_AGG" metrics last 10 | sed 's/^/   /'

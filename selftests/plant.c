@@ -28,6 +28,7 @@
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 
 #include "core/fixed.h"
@@ -46,6 +47,7 @@ struct plant {
 	u64 steps;
 	u64 kick_step;
 	s32 kick;			/* Q1.31, 0 = no kick */
+	s32 signal_kick;		/* Q1.31, added on SIGUSR1; 0 = off */
 	bool json;
 	struct sockaddr_storage agg;
 	socklen_t agg_len;
@@ -79,6 +81,8 @@ static void usage(FILE *out)
 		"  --period MS             step period in milliseconds (default 50)\n"
 		"  --steps N               steps to run, then exit (default 200)\n"
 		"  --kick STEP:VALUE       add VALUE to every state after step STEP\n"
+		"  --kick-on-signal VALUE  add VALUE to every state at the step after\n"
+		"                          each SIGUSR1 (a disturbance on demand)\n"
 		"  --json                  one JSON object a line:\n"
 		"                          {\"step\":k,\"cycle\":c,\"s\":[raw..],\"u\":[raw..]}\n"
 		"  -h, --help              this text\n"
@@ -255,12 +259,21 @@ static void plant_step(struct plant *p)
 	memcpy(p->s, next, sizeof(s32) * p->n);
 }
 
-static void plant_kick(struct plant *p)
+static void plant_kick(struct plant *p, s32 kick)
 {
 	unsigned int i;
 
 	for (i = 0; i < p->n; i++)
-		p->s[i] = agi_q_add(p->s[i], p->kick, SIG_FMT);
+		p->s[i] = agi_q_add(p->s[i], kick, SIG_FMT);
+}
+
+/* Set by SIGUSR1, consumed by the step loop. */
+static volatile sig_atomic_t kick_requested;
+
+static void on_sigusr1(int sig)
+{
+	(void)sig;
+	kick_requested = 1;
 }
 
 static void send_sensor(struct plant *p, u64 seq)
@@ -386,7 +399,11 @@ static int plant_run(struct plant *p)
 			memcpy(applied, p->u, sizeof(s32) * p->n);
 		plant_step(p);
 		if (p->kick && step == p->kick_step)
-			plant_kick(p);
+			plant_kick(p, p->kick);
+		if (kick_requested) {
+			kick_requested = 0;
+			plant_kick(p, p->signal_kick);
+		}
 		send_sensor(p, step);
 		print_step(p, step, applied);
 	}
@@ -424,7 +441,7 @@ static int parse_kick(struct plant *p, char *arg)
 
 enum { OPT_AGG = 256, OPT_LISTEN, OPT_STATES, OPT_GAIN, OPT_COUPLING,
 	OPT_X0, OPT_PERIOD, OPT_STEPS, OPT_KICK, OPT_JSON, OPT_RAW, OPT_TO,
-	OPT_FROM, OPT_COUNT };
+	OPT_FROM, OPT_COUNT, OPT_KICK_SIGNAL };
 
 static const struct option options[] = {
 	{ "aggregator", required_argument, NULL, OPT_AGG },
@@ -436,6 +453,7 @@ static const struct option options[] = {
 	{ "period", required_argument, NULL, OPT_PERIOD },
 	{ "steps", required_argument, NULL, OPT_STEPS },
 	{ "kick", required_argument, NULL, OPT_KICK },
+	{ "kick-on-signal", required_argument, NULL, OPT_KICK_SIGNAL },
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "send-raw", required_argument, NULL, OPT_RAW },
 	{ "to", required_argument, NULL, OPT_TO },
@@ -462,6 +480,12 @@ static int parse_option(struct plant *p, struct cmdline *c, int opt)
 	case OPT_FROM: c->from = optarg; return 0;
 	case OPT_JSON: p->json = true; return 0;
 	case OPT_KICK: return parse_kick(p, optarg);
+	case OPT_KICK_SIGNAL:
+		if (parse_decimal("--kick-on-signal", optarg, SIG_FMT,
+				  &p->signal_kick))
+			return 2;
+		signal(SIGUSR1, on_sigusr1);
+		return 0;
 	case OPT_GAIN:
 		return parse_decimal("--gain", optarg, GAIN_FMT, &p->gain) ? 2 : 0;
 	case OPT_COUPLING:
