@@ -36,6 +36,11 @@
  *    AGISWARM_A_RUNNING: NLA_U8, 1 while the cycle runs
  *    AGISWARM_A_CYCLE_ID: NLA_U64, the last cycle started (0 before any)
  *    AGISWARM_A_REDUNDANCY: NLA_U8
+ *    AGISWARM_A_DAEMON_PORTID: NLA_U32, the netlink port id of the
+ *                     registered daemon (REGISTER_DAEMON), 0 when none
+ *    AGISWARM_A_STAGED_CYCLE: NLA_U64, the earliest cycle at which a
+ *                     staged change (APPLY_AT_CYCLE) is still to take
+ *                     effect, 0 when nothing is staged
  *    AGISWARM_A_COUNTERS: NLA_NESTED
  *        0 or more of enum agiswarm_counter, each NLA_U64 (padded with
  *        AGISWARM_CNT_PAD): counters of this namespace since its node was
@@ -81,10 +86,28 @@
  *    AGISWARM_A_RUNNING: NLA_U8, 0 or 1 (-ERANGE): stops or starts the
  *                     cycle; starting needs role aggregator (-EINVAL)
  *
+ *    AGISWARM_A_APPLY_AT_CYCLE: NLA_U64, optional: stage the change
+ *                     instead of applying it now (see "Staged changes")
+ *
  * A request with no attribute at all is refused with -EINVAL ("nothing to
  * set"), so that a typo never passes for a change. The values are checked
  * before anything changes; the port is applied first, so a port that
  * cannot be opened changes nothing.
+ *
+ * Staged changes. With AGISWARM_A_APPLY_AT_CYCLE N, SET_NODE, the chunk of
+ * SET_MATRIX that completes a matrix, and SET_INPUT are checked at once
+ * (errors as without it) but take effect at the start of cycle N, under
+ * the cycle lock, before that cycle sends its TASKs: every aggregator given
+ * the same change at the same N computes cycle N with it. A SET_NODE to be
+ * staged may carry only CYCLE_PERIOD_US, CYCLE_DEADLINE_US, MISS_POLICY,
+ * CONTROL_LAW and PID (-EINVAL naming the first other attribute). N at or
+ * below the last cycle started fails with -EINVAL ("cycle N already
+ * started"); a second change of the same kind (node, matrix, input) while
+ * one is staged fails with -EBUSY. The staged change waits while the cycle
+ * is stopped; the cycle record of cycle N carries AGISWARM_A_APPLIED. A
+ * staged matrix is assigned to the workers at once (and again when they
+ * change) but its rows are sent only at cycle N, so the first cycles after
+ * it may miss, as after an immediate SET_MATRIX.
  *
  * AGISWARM_CMD_ADD_PEER (admin)
  * -----------------------------
@@ -138,6 +161,10 @@
  *    AGISWARM_A_MATRIX_FIRST_ROW: NLA_U32, the chunk's first row
  *    AGISWARM_A_MATRIX_DATA: NLA_BINARY, whole rows of n s32 in host
  *                     order, raw values of MATRIX_FMT
+ *    AGISWARM_A_APPLY_AT_CYCLE: NLA_U64, optional, only on the chunk that
+ *                     completes the matrix (-EINVAL on another): the
+ *                     matrix is swapped in at that cycle (see SET_NODE,
+ *                     "Staged changes")
  *
  * FIRST_ROW 0 starts a new staging (dropping any unfinished one); the
  * following chunks must continue where the last ended, with the same
@@ -168,7 +195,10 @@
  *    AGISWARM_A_INPUT_FMT: NLA_U8, enum agiswarm_qformat, required
  *    AGISWARM_A_INPUT_X: NLA_BINARY, 1..256 s32 in host order, required;
  *                     as many as the matrix has columns (-EINVAL), each
- *                     in the format's range (-ERANGE)
+ *                     in the format's range (-ERANGE); a staged input
+ *                     may instead have as many as a staged matrix has
+ *    AGISWARM_A_APPLY_AT_CYCLE: NLA_U64, optional: x from that cycle on
+ *                     (see SET_NODE, "Staged changes")
  *
  * x of the next cycles, until the next SET_INPUT or SENSOR datagram
  * (whichever arrives last wins).
@@ -195,9 +225,14 @@
  * AGISWARM_CMD_GET_METRICS (dump)
  * -------------------------------
  *
- * Any user, NLM_F_DUMP, no attributes. One message per cycle of the last
- * 1024, oldest first, with the attributes of a cycle record (below); a dump
- * that does not fit one buffer resumes after the last cycle id sent.
+ * Any user, NLM_F_DUMP. One message per cycle of the last 1024, oldest
+ * first, with the attributes of a cycle record (below); a dump that does
+ * not fit one buffer resumes after the last cycle id sent.
+ *
+ *    AGISWARM_A_CYCLE_ID: NLA_U64, optional: the first cycle wanted (a
+ *                     daemon that wrote cycles up to c asks for c + 1, so
+ *                     no record is lost or repeated while the ring holds
+ *                     it); absent or 0: from the oldest record
  *
  * AGISWARM_CMD_CYCLE (event)
  * --------------------------
@@ -220,6 +255,8 @@
  *                     (unanswered before the deadline) once the next
  *                     cycle has started
  *    AGISWARM_A_RESULTS_USED: NLA_U32, results fed to the decoder
+ *    AGISWARM_A_APPLIED: NLA_FLAG, present on the cycle at whose start a
+ *                     staged change took effect
  * (64-bit values padded with AGISWARM_A_PAD), and in the event also:
  *    AGISWARM_A_FMT: NLA_U8, the format of X, Y and U
  *    AGISWARM_A_X: NLA_BINARY, the cycle's input, s32 host order
@@ -228,6 +265,49 @@
  *                     (feedback), the PID outputs (pid; then FMT is that
  *                     of X and U is Q1.31), or on a miss the last u (hold)
  *                     or zeros (zero)
+ *
+ * AGISWARM_CMD_REGISTER_DAEMON (admin)
+ * ------------------------------------
+ *
+ * NLM_F_REQUEST, no attributes. The requesting socket's port id becomes
+ * the node's daemon, replacing any previous one: from now on every valid
+ * datagram at the node's port that the fast path does not handle (the
+ * types agi_wire_parse() passes up: HEARTBEAT, STATUS, CONFIG, COMMIT,
+ * COMMIT_ACK, ERROR) is sent to it as an AGISWARM_CMD_UPCALL. The module
+ * forgets the daemon when that netlink socket is closed, or when an
+ * upcall to it fails with -ECONNREFUSED. GET_STATUS shows it in
+ * AGISWARM_A_DAEMON_PORTID.
+ *
+ * AGISWARM_CMD_UPCALL (module -> daemon)
+ * --------------------------------------
+ *
+ * A unicast to the registered daemon's socket (sequence number 0), built
+ * in softirq when the datagram arrives:
+ *
+ *    AGISWARM_A_PEER_ENDPOINT: NLA_BINARY, struct sockaddr_in of the
+ *                     datagram's sender (address and port)
+ *    AGISWARM_A_DATAGRAM: NLA_BINARY, the whole datagram, header included
+ *
+ * Each one sent counts in AGISWARM_CNT_UPCALLS. A datagram that cannot go
+ * up (no daemon, no memory, the daemon's receive buffer full) is dropped
+ * and counted in AGISWARM_CNT_UPCALL_DROPS; a daemon that wants them all
+ * keeps its socket drained and its buffer large (SO_RCVBUF).
+ *
+ * AGISWARM_CMD_SEND (admin)
+ * -------------------------
+ *
+ * The daemon's way out: sends a datagram from the node's socket, so that
+ * its source port is the node's port.
+ *
+ *    AGISWARM_A_PEER_ENDPOINT: NLA_BINARY, required, a struct sockaddr_in
+ *                     with address and port (sockaddr_in6: -EAFNOSUPPORT)
+ *    AGISWARM_A_DATAGRAM: NLA_BINARY, required, 4..AGISWARM_WIRE_MAX
+ *                     bytes: a wire header of version AGISWARM_WIRE_VERSION
+ *                     whose length is the payload's (-EINVAL); the payload
+ *                     is sent as it is
+ *
+ * -ENOTCONN when the node's port is closed, -EHOSTUNREACH (or the routing
+ * error) when there is no route; it then counts in AGISWARM_CNT_TX_ERRORS.
  */
 #ifndef _UAPI_LINUX_AGISWARM_H
 #define _UAPI_LINUX_AGISWARM_H
@@ -252,6 +332,9 @@ enum agiswarm_cmd {
 	AGISWARM_CMD_CLEAR_FAULT,
 	AGISWARM_CMD_GET_METRICS,
 	AGISWARM_CMD_CYCLE,		/* event only, group "cycles" */
+	AGISWARM_CMD_REGISTER_DAEMON,
+	AGISWARM_CMD_UPCALL,		/* module -> daemon, unicast */
+	AGISWARM_CMD_SEND,
 	__AGISWARM_CMD_MAX
 };
 #define AGISWARM_CMD_MAX (__AGISWARM_CMD_MAX - 1)
@@ -317,6 +400,12 @@ enum agiswarm_attr {
 	AGISWARM_A_Y,			/* binary, s32 host order */
 	AGISWARM_A_U,			/* binary, s32 host order */
 	AGISWARM_A_PAD,
+	AGISWARM_A_DAEMON_PORTID,	/* u32 */
+	AGISWARM_A_PEER_ENDPOINT,	/* struct sockaddr_in or _in6 */
+	AGISWARM_A_DATAGRAM,		/* binary, a whole wire datagram */
+	AGISWARM_A_APPLY_AT_CYCLE,	/* u64 */
+	AGISWARM_A_STAGED_CYCLE,	/* u64 */
+	AGISWARM_A_APPLIED,		/* flag */
 	__AGISWARM_A_LAST
 };
 #define AGISWARM_A_MAX (__AGISWARM_A_LAST - 1)
@@ -424,6 +513,8 @@ enum agiswarm_counter {
 	AGISWARM_CNT_RESULTS_LATE,	/* RESULTs of a cycle already over */
 	AGISWARM_CNT_FAULTS_APPLIED,	/* datagrams dropped/delayed/stalled */
 	AGISWARM_CNT_DECODE_FAILED,	/* decoder refused a value */
+	AGISWARM_CNT_UPCALLS,		/* datagrams passed up to the daemon */
+	AGISWARM_CNT_UPCALL_DROPS,	/* no daemon, or the upcall failed */
 	__AGISWARM_CNT_MAX
 };
 #define AGISWARM_CNT_MAX (__AGISWARM_CNT_MAX - 1)
@@ -458,7 +549,7 @@ enum agiswarm_counter {
  *
  * The module parses TASK, RESULT, SENSOR, ACTUATE and ROWS itself (the fast
  * path) and hands every other type to the daemon (libcbor) after checking
- * its header only. It drops a datagram for exactly one reason, the first
+ * its header only (AGISWARM_CMD_UPCALL). It drops a datagram for exactly one reason, the first
  * of these that applies, and counts it:
  *
  *    AGISWARM_CNT_DROP_SHORT         fewer than AGISWARM_WIRE_HDR_LEN bytes
@@ -674,8 +765,8 @@ enum agiswarm_rows_key {
  *        <the 64 signature bytes>
  *
  * AGISWARM_MSG_COMMIT_ACK (0x0a), aggregator -> operator, to the address
- * the COMMIT came from (an operator's socket, never a node's: a node's
- * module counts one that reaches it under AGISWARM_CNT_DROP_TYPE):
+ * the COMMIT came from (usually an operator's socket; one that reaches a
+ * node is passed up to its daemon like any non-fast-path type):
  *    1 seq             uint, the commit's seq (0 when it was malformed)
  *    2 status          uint, enum agiswarm_commit_status
  *    3 reason          text, "" when accepted
