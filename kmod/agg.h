@@ -68,8 +68,9 @@ struct agiswarm_plan_worker {
  * @dec: the decoder, used under the cycle lock only
  *
  * Immutable once built except @dec and @w[].rows_sent. Replaced under both
- * node->conf_lock and agg->lock; freed by the replacer, since every user
- * holds one of the two.
+ * node->conf_lock and agg->lock and freed by the replacer, since every user
+ * holds one of the two; or replaced by the cycle under agg->lock alone (a
+ * staged matrix) and freed under node->conf_lock (aggregator.c, settle()).
  */
 struct agiswarm_plan {
 	struct agi_code code;
@@ -81,6 +82,55 @@ struct agiswarm_plan {
 	u16 *owner;
 	s32 *A;
 	struct agi_code_decoder *dec;
+};
+
+/**
+ * struct agiswarm_stage - changes waiting for their cycle (stage.c)
+ * @node_at: cycle of the staged SET_NODE change, 0 when none
+ * @timing: it sets @period_us and @deadline_us
+ * @period_us: the period from then on
+ * @deadline_us: the deadline from then on
+ * @miss_set: it sets @miss
+ * @miss: enum agiswarm_miss_policy
+ * @law_set: it sets @law
+ * @law: enum agiswarm_control_law
+ * @pid_set: it sets @pid
+ * @pid: the whole PID configuration (merged with the one in use when the
+ *	change was checked)
+ * @sp_set: it sets the @nsp setpoints @sp
+ * @nsp: how many
+ * @sp: the setpoints, Q1.31
+ * @input_at: cycle of the staged SET_INPUT, 0 when none
+ * @fmt_x: its format
+ * @nx: its length
+ * @x: its values
+ * @matrix_at: cycle of the staged matrix, 0 when none
+ * @matrix: the staged matrix (freed under node->conf_lock only)
+ * @plan: its assignment over the current workers, NULL when there are none
+ *
+ * Under agg->lock: the cycle applies and clears each kind at its cycle.
+ */
+struct agiswarm_stage {
+	u64 node_at;
+	bool timing;
+	u32 period_us;
+	u32 deadline_us;
+	bool miss_set;
+	u8 miss;
+	bool law_set;
+	u8 law;
+	bool pid_set;
+	struct agi_pid_cfg pid;
+	bool sp_set;
+	u16 nsp;
+	s32 sp[AGISWARM_WIRE_VEC_MAX];
+	u64 input_at;
+	u8 fmt_x;
+	u16 nx;
+	s32 x[AGISWARM_WIRE_VEC_MAX];
+	u64 matrix_at;
+	struct agiswarm_matrix *matrix;
+	struct agiswarm_plan *plan;
 };
 
 enum agiswarm_phase {
@@ -97,17 +147,26 @@ enum agiswarm_phase {
  * @tick: the cycle timer (period)
  * @deadline: the deadline timer, armed at each tick
  * @rows_work: sends ROWS to the workers marked in @rows_pending
- * @matrix: the matrix in use, or NULL (node->conf_lock)
+ * @settle_work: settles a staged matrix the cycle applied (aggregator.c)
+ * @matrix: the matrix in use, or NULL (node->conf_lock); a staged matrix
+ *	the cycle applied waits in @done_matrix until settled
  * @staging: a matrix being received, or NULL (node->conf_lock)
  * @gen: the last generation assigned (node->conf_lock)
  * @redundancy: workers that may be lost (node->conf_lock)
  * @seed: the configured code seed (node->conf_lock)
+ *
+ * Below @lock, everything is under it; among others:
+ * @stage: changes waiting for their cycle
+ * @applied: a staged change took effect at the start of the current cycle
+ * @done_plan: the plan a staged matrix replaced, to be freed
+ * @done_matrix: the staged matrix the cycle applied, to become @matrix
  */
 struct agiswarm_agg {
 	struct agiswarm_node *node;
 	struct hrtimer tick;
 	struct hrtimer deadline;
 	struct work_struct rows_work;
+	struct work_struct settle_work;
 	struct agiswarm_matrix *matrix;
 	struct agiswarm_matrix *staging;
 	u32 gen;
@@ -126,6 +185,10 @@ struct agiswarm_agg {
 	s32 sp[AGISWARM_WIRE_VEC_MAX];
 	struct agiswarm_plan *plan;
 	u32 cols;
+	struct agiswarm_stage stage;
+	bool applied;
+	struct agiswarm_plan *done_plan;
+	struct agiswarm_matrix *done_matrix;
 	/* the input */
 	u8 fmt_x;
 	u16 nx;
@@ -167,6 +230,32 @@ static inline struct agiswarm_agg *agg_of(struct agiswarm_node *node)
 {
 	return node->agg;
 }
+
+/* aggregator.c; each must be called with agg->lock held. */
+/* Puts @plan (of a matrix with @cols columns) in use. */
+void agg_install_plan(struct agiswarm_agg *agg, struct agiswarm_plan *plan,
+		      u32 cols);
+void agg_set_law(struct agiswarm_agg *agg, u8 law,
+		 const struct agi_pid_cfg *pid, const s32 *sp, u16 nsp);
+
+/* stage.c */
+/*
+ * Whether a change of @kind ("node", "matrix", "input") may be staged for
+ * cycle @at when that kind is staged for @busy_at (0: none): 0, or with
+ * @extack -EINVAL (cycle @at already started) or -EBUSY. Called with
+ * node->conf_lock held (it words the extack in node->errmsg), and with
+ * agg->lock held for a verdict that holds until the lock is dropped.
+ */
+int agg_stage_check(struct agiswarm_agg *agg, u64 busy_at, u64 at,
+		    const char *kind, struct netlink_ext_ack *extack);
+/* The earliest cycle of a staged change, 0 when none. agg->lock held. */
+u64 agg_staged_cycle(struct agiswarm_agg *agg);
+/*
+ * At the start of a cycle (agg->cycle_id already the new one), with
+ * agg->lock held: applies what is staged for it. Returns true when
+ * anything was.
+ */
+bool agg_stage_apply(struct agiswarm_agg *agg);
 
 /* cycle.c */
 void agiswarm_cycle_init(struct agiswarm_agg *agg);

@@ -9,8 +9,12 @@
  *
  * Who may still hold an assignment (struct agiswarm_plan) when it is
  * replaced: the cycle (tick, deadline, RESULT handlers, all under agg->lock)
- * and the ROWS work (under node->conf_lock). The replacer holds both locks
- * while swapping, so it frees the old one at once.
+ * and the ROWS work and GET_MATRIX (under node->conf_lock). Process context
+ * replaces it holding both locks, so it frees the old one at once. The
+ * cycle replaces it too, when a staged matrix takes effect (stage.c), with
+ * agg->lock only: it parks the old plan and the new matrix in agg->done_*
+ * for settle(), which frees and swaps them under node->conf_lock, so a
+ * conf_lock holder never sees them freed either.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -36,6 +40,28 @@ static void plan_free(struct agiswarm_plan *plan)
 	kfree(plan->w);
 	kfree(plan);
 	agiswarm_objects_put();
+}
+
+static void matrix_free(struct agiswarm_matrix *mx)
+{
+	if (!mx)
+		return;
+	kvfree(mx);
+	agiswarm_objects_put();
+}
+
+static struct agiswarm_matrix *matrix_alloc(u8 fmt, u32 rows, u32 cols)
+{
+	struct agiswarm_matrix *mx;
+
+	mx = kvzalloc(struct_size(mx, data, (size_t)rows * cols), GFP_KERNEL);
+	if (!mx)
+		return NULL;
+	agiswarm_objects_get();
+	mx->fmt = fmt;
+	mx->rows = rows;
+	mx->cols = cols;
+	return mx;
 }
 
 static int plan_alloc(struct agiswarm_plan **planp, u32 nworkers,
@@ -127,11 +153,15 @@ static void plan_fill_workers(struct agiswarm_node *node,
 	}
 }
 
-/* Returns NULL with *err 0 when there is nothing to assign. */
-static struct agiswarm_plan *plan_build(struct agiswarm_agg *agg, int *err)
+/*
+ * An assignment of @mx over the workers, with the next generation. Returns
+ * NULL with *err 0 when there is nothing to assign.
+ */
+static struct agiswarm_plan *plan_build(struct agiswarm_agg *agg,
+					const struct agiswarm_matrix *mx,
+					int *err)
 {
 	struct agiswarm_node *node = agg->node;
-	const struct agiswarm_matrix *mx = agg->matrix;
 	struct agiswarm_plan *plan = NULL;
 	u32 nw, f, k, m, n_coded;
 	size_t size;
@@ -176,6 +206,7 @@ static struct agiswarm_plan *plan_build(struct agiswarm_agg *agg, int *err)
 			 plan->dec))
 		goto fail;
 	*err = 0;
+	plan->gen = ++agg->gen;
 	return plan;
 fail:
 	plan_free(plan);
@@ -194,22 +225,21 @@ static void set_peer_rows(struct agiswarm_agg *agg, struct agiswarm_plan *plan)
 		plan->w[i].peer->rows = plan->w[i].nrows;
 }
 
-int agiswarm_aggregator_reassign(struct agiswarm_node *node)
+static void log_plan(struct agiswarm_node *node,
+		     const struct agiswarm_plan *plan)
 {
-	struct agiswarm_agg *agg = agg_of(node);
-	struct agiswarm_plan *plan, *old;
-	int err;
+	pr_info_ratelimited("netns %u: gen %u: %u coded rows of %u over %u workers, code seed %llu\n",
+			    node->net->ns.inum, plan->gen,
+			    plan->code.n_coded, plan->code.m, plan->nworkers,
+			    plan->code.seed);
+}
 
-	lockdep_assert_held(&node->conf_lock);
-	plan = plan_build(agg, &err);
-	if (plan)
-		plan->gen = ++agg->gen;
-
-	/* On failure the old plan goes too: it may name a removed peer. */
-	spin_lock_bh(&agg->lock);
-	old = agg->plan;
+void agg_install_plan(struct agiswarm_agg *agg, struct agiswarm_plan *plan,
+		      u32 cols)
+{
+	lockdep_assert_held(&agg->lock);
 	agg->plan = plan;
-	agg->cols = agg->matrix ? agg->matrix->cols : 0;
+	agg->cols = cols;
 	if (agg->nx != agg->cols) {
 		/* Zeros until an input of the new width arrives. */
 		memset(agg->x, 0, sizeof(agg->x));
@@ -219,17 +249,96 @@ int agiswarm_aggregator_reassign(struct agiswarm_node *node)
 	bitmap_zero(agg->rows_pending, AGISWARM_AGG_WORKERS_MAX);
 	if (plan)
 		bitmap_fill(agg->rows_pending, plan->nworkers);
+}
+
+/*
+ * Called with node->conf_lock held: once the cycle has applied a staged
+ * matrix, it becomes agg->matrix, and what it replaced is freed.
+ */
+static void settle(struct agiswarm_agg *agg)
+{
+	struct agiswarm_matrix *mx;
+	struct agiswarm_plan *old;
+
+	lockdep_assert_held(&agg->node->conf_lock);
+	spin_lock_bh(&agg->lock);
+	mx = agg->done_matrix;
+	old = agg->done_plan;
+	agg->done_matrix = NULL;
+	agg->done_plan = NULL;
 	spin_unlock_bh(&agg->lock);
 	plan_free(old);
+	if (mx) {
+		matrix_free(agg->matrix);
+		agg->matrix = mx;
+	}
+}
+
+static void settle_work(struct work_struct *work)
+{
+	struct agiswarm_agg *agg = container_of(work, struct agiswarm_agg,
+						settle_work);
+
+	mutex_lock(&agg->node->conf_lock);
+	settle(agg);
+	mutex_unlock(&agg->node->conf_lock);
+}
+
+/*
+ * Called with node->conf_lock held: a staged matrix gets a new assignment
+ * as well, since the workers (or the code) changed. Returns the staged
+ * matrix, NULL when none; *@next its new plan.
+ */
+static struct agiswarm_matrix *rebuild_staged(struct agiswarm_agg *agg,
+					      struct agiswarm_plan **next,
+					      int *err)
+{
+	struct agiswarm_matrix *mx;
+
+	spin_lock_bh(&agg->lock);
+	mx = agg->stage.matrix;
+	spin_unlock_bh(&agg->lock);
+	/* Only settle(), under conf_lock like us, frees it. */
+	*next = mx ? plan_build(agg, mx, err) : NULL;
+	return mx;
+}
+
+int agiswarm_aggregator_reassign(struct agiswarm_node *node)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+	struct agiswarm_plan *plan, *old, *next;
+	struct agiswarm_matrix *next_mx;
+	u32 cols;
+	int err, next_err = 0;
+
+	lockdep_assert_held(&node->conf_lock);
+	settle(agg);
+	plan = plan_build(agg, agg->matrix, &err);
+	cols = agg->matrix ? agg->matrix->cols : 0;
+	next_mx = rebuild_staged(agg, &next, &next_err);
+
+	/* On failure the old plan goes too: it may name a removed peer. */
+	spin_lock_bh(&agg->lock);
+	if (next_mx && agg->stage.matrix != next_mx) {
+		/* The cycle applied the staged matrix meanwhile. */
+		swap(plan, next);
+		cols = next_mx->cols;
+		err = next_err;
+	} else if (next_mx) {
+		swap(agg->stage.plan, next);
+	}
+	old = agg->plan;
+	agg_install_plan(agg, plan, cols);
+	spin_unlock_bh(&agg->lock);
+	plan_free(old);
+	plan_free(next);
+	settle(agg);
 
 	if (plan) {
-		pr_info_ratelimited("netns %u: gen %u: %u coded rows of %u over %u workers, code seed %llu\n",
-				    node->net->ns.inum, plan->gen,
-				    plan->code.n_coded, plan->code.m,
-				    plan->nworkers, plan->code.seed);
+		log_plan(node, plan);
 		schedule_work(&agg->rows_work);
 	}
-	return err;
+	return err ?: next_err;
 }
 
 static void send_row(struct agiswarm_agg *agg, const struct agiswarm_plan *plan,
@@ -283,9 +392,16 @@ static void rows_work(struct work_struct *work)
 	if (!buf)
 		return;
 	mutex_lock(&node->conf_lock);
+	spin_lock_bh(&agg->lock);
 	plan = agg->plan;
+	spin_unlock_bh(&agg->lock);
 	for (i = 0; plan && i < plan->nworkers; i++) {
 		spin_lock_bh(&agg->lock);
+		/* A staged matrix took effect: the work runs again for it. */
+		if (agg->plan != plan) {
+			spin_unlock_bh(&agg->lock);
+			break;
+		}
 		pending = __test_and_clear_bit(i, agg->rows_pending);
 		if (pending)
 			plan->w[i].rows_sent = agg->cycle_id;
@@ -299,35 +415,45 @@ static void rows_work(struct work_struct *work)
 	kfree(buf);
 }
 
-static void matrix_free(struct agiswarm_matrix *mx)
+/*
+ * Called with node->conf_lock held: the complete matrix in agg->staging
+ * waits for cycle @at, already assigned to the workers.
+ */
+static int stage_for_cycle(struct agiswarm_agg *agg, u64 at,
+			   struct netlink_ext_ack *extack)
 {
-	if (!mx)
-		return;
-	kvfree(mx);
-	agiswarm_objects_put();
-}
+	struct agiswarm_matrix *mx = agg->staging;
+	struct agiswarm_plan *plan;
+	int ret;
 
-static struct agiswarm_matrix *matrix_alloc(u8 fmt, u32 rows, u32 cols)
-{
-	struct agiswarm_matrix *mx;
-
-	mx = kvzalloc(struct_size(mx, data, (size_t)rows * cols), GFP_KERNEL);
-	if (!mx)
-		return NULL;
-	agiswarm_objects_get();
-	mx->fmt = fmt;
-	mx->rows = rows;
-	mx->cols = cols;
-	return mx;
+	settle(agg);
+	plan = plan_build(agg, mx, &ret);
+	if (ret) {
+		NL_SET_ERR_MSG_MOD(extack, "cannot assign the matrix rows to the workers");
+		return ret;
+	}
+	spin_lock_bh(&agg->lock);
+	ret = agg_stage_check(agg, agg->stage.matrix_at, at, "matrix", extack);
+	if (!ret) {
+		agg->stage.matrix_at = at;
+		agg->stage.matrix = mx;
+		agg->stage.plan = plan;
+		agg->staging = NULL;
+		plan = NULL;
+	}
+	spin_unlock_bh(&agg->lock);
+	plan_free(plan);
+	return ret;
 }
 
 int agiswarm_aggregator_stage_matrix(struct agiswarm_node *node, u8 fmt,
 				     u32 rows, u32 cols, u32 first_row,
-				     const s32 *data, u32 n,
+				     const s32 *data, u32 n, u64 at,
 				     struct netlink_ext_ack *extack)
 {
 	struct agiswarm_agg *agg = agg_of(node);
 	struct agiswarm_matrix *st;
+	int ret;
 
 	lockdep_assert_held(&node->conf_lock);
 	if (first_row == 0) {
@@ -349,22 +475,43 @@ int agiswarm_aggregator_stage_matrix(struct agiswarm_node *node, u8 fmt,
 		NL_SET_ERR_MSG_MOD(extack, "rows out of order or past the last row");
 		return -EINVAL;
 	}
+	if (at && st->staged + n < rows) {
+		NL_SET_ERR_MSG_MOD(extack, "APPLY_AT_CYCLE belongs on the chunk that completes the matrix");
+		return -EINVAL;
+	}
+	/* Refused before the chunk is taken, so it may be sent again. */
+	ret = at ? agg_stage_check(agg, agg->stage.matrix_at, at, "matrix",
+				      extack) : 0;
+	if (ret)
+		return ret;
 	memcpy(st->data + (size_t)first_row * cols, data,
 	       (size_t)n * cols * sizeof(s32));
 	st->staged += n;
 	if (st->staged < rows)
 		return 0;
+	if (at) {
+		ret = stage_for_cycle(agg, at, extack);
+		if (ret)
+			st->staged -= n;
+		return ret;
+	}
 
+	settle(agg);
 	matrix_free(agg->matrix);
 	agg->matrix = st;
 	agg->staging = NULL;
 	return agiswarm_aggregator_reassign(node);
 }
 
-u32 agiswarm_aggregator_cols(struct agiswarm_node *node)
+u32 agiswarm_aggregator_cols(struct agiswarm_node *node, bool staged)
 {
+	struct agiswarm_agg *agg = agg_of(node);
+
 	lockdep_assert_held(&node->conf_lock);
-	return agg_of(node)->matrix ? agg_of(node)->matrix->cols : 0;
+	settle(agg);
+	if (staged)
+		return agg->stage.matrix ? agg->stage.matrix->cols : 0;
+	return agg->matrix ? agg->matrix->cols : 0;
 }
 
 void agiswarm_aggregator_set_input(struct agiswarm_node *node, u8 fmt,
@@ -400,14 +547,10 @@ void agiswarm_aggregator_set_miss(struct agiswarm_node *node, u8 miss)
 	spin_unlock_bh(&agg->lock);
 }
 
-void agiswarm_aggregator_set_law(struct agiswarm_node *node, u8 law,
-				 const struct agi_pid_cfg *pid, const s32 *sp,
-				 u16 nsp)
+void agg_set_law(struct agiswarm_agg *agg, u8 law,
+		 const struct agi_pid_cfg *pid, const s32 *sp, u16 nsp)
 {
-	struct agiswarm_agg *agg = agg_of(node);
-
-	lockdep_assert_held(&node->conf_lock);
-	spin_lock_bh(&agg->lock);
+	lockdep_assert_held(&agg->lock);
 	agg->law = law;
 	if (pid)
 		agg->pid = *pid;
@@ -417,6 +560,17 @@ void agiswarm_aggregator_set_law(struct agiswarm_node *node, u8 law,
 	}
 	/* A new law starts from rest: no integral, no derivative kick. */
 	memset(agg->pid_state, 0, sizeof(agg->pid_state));
+}
+
+void agiswarm_aggregator_set_law(struct agiswarm_node *node, u8 law,
+				 const struct agi_pid_cfg *pid, const s32 *sp,
+				 u16 nsp)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+
+	lockdep_assert_held(&node->conf_lock);
+	spin_lock_bh(&agg->lock);
+	agg_set_law(agg, law, pid, sp, nsp);
 	spin_unlock_bh(&agg->lock);
 }
 
@@ -464,6 +618,7 @@ void agiswarm_aggregator_matrix_info(struct agiswarm_node *node,
 	struct agiswarm_agg *agg = agg_of(node);
 
 	lockdep_assert_held(&node->conf_lock);
+	settle(agg);
 	memset(info, 0, sizeof(*info));
 	info->seed = agg->seed;
 	info->gen = agg->gen;
@@ -472,10 +627,12 @@ void agiswarm_aggregator_matrix_info(struct agiswarm_node *node,
 		info->cols = agg->matrix->cols;
 		info->fmt = agg->matrix->fmt;
 	}
+	spin_lock_bh(&agg->lock);
 	if (agg->plan) {
 		info->seed = agg->plan->code.seed;
 		info->n_coded = agg->plan->code.n_coded;
 	}
+	spin_unlock_bh(&agg->lock);
 }
 
 void agiswarm_aggregator_read_status(struct agiswarm_node *node,
@@ -490,6 +647,7 @@ void agiswarm_aggregator_read_status(struct agiswarm_node *node,
 	st->law = agg->law;
 	st->running = agg->running;
 	st->cycle_id = agg->cycle_id;
+	st->staged_cycle = agg_staged_cycle(agg);
 	spin_unlock_bh(&agg->lock);
 	st->redundancy = READ_ONCE(agg->redundancy);
 }
@@ -542,6 +700,7 @@ int agiswarm_aggregator_init(struct agiswarm_node *node)
 	agg->node = node;
 	spin_lock_init(&agg->lock);
 	INIT_WORK(&agg->rows_work, rows_work);
+	INIT_WORK(&agg->settle_work, settle_work);
 	agg->period_us = 50000;
 	agg->deadline_us = 40000;
 	agg->miss = AGISWARM_MISS_HOLD;
@@ -563,6 +722,7 @@ void agiswarm_aggregator_stop(struct agiswarm_node *node)
 {
 	agiswarm_cycle_stop(agg_of(node));
 	cancel_work_sync(&agg_of(node)->rows_work);
+	cancel_work_sync(&agg_of(node)->settle_work);
 }
 
 void agiswarm_aggregator_uninit(struct agiswarm_node *node)
@@ -573,7 +733,11 @@ void agiswarm_aggregator_uninit(struct agiswarm_node *node)
 		return;
 	agiswarm_aggregator_stop(node);
 	plan_free(agg->plan);
+	plan_free(agg->done_plan);
+	plan_free(agg->stage.plan);
 	matrix_free(agg->matrix);
+	matrix_free(agg->done_matrix);
+	matrix_free(agg->stage.matrix);
 	matrix_free(agg->staging);
 	kvfree(agg);
 	agiswarm_objects_put();

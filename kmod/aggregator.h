@@ -29,6 +29,7 @@ struct agiswarm_peer;
  * @error_ppm: tasks unanswered / tasks sent, in parts per million
  * @results_used: results fed to the decoder
  * @status: enum agiswarm_cycle_status
+ * @applied: a staged change took effect at this cycle's start
  */
 struct agiswarm_metric {
 	u64 cycle;
@@ -41,6 +42,7 @@ struct agiswarm_metric {
 	u32 error_ppm;
 	u32 results_used;
 	u8 status;
+	bool applied;
 };
 
 /**
@@ -54,6 +56,33 @@ struct agiswarm_agg_status {
 	u8 running;
 	u8 redundancy;
 	u64 cycle_id;
+	u64 staged_cycle;
+};
+
+/**
+ * struct agiswarm_node_stage - a SET_NODE change to stage, checked already
+ * @timing: it sets @period_us and @deadline_us (both, consistent)
+ * @period_us: the cycle period
+ * @deadline_us: the deadline
+ * @miss_set: it sets @miss
+ * @miss: enum agiswarm_miss_policy
+ * @law_set: it sets @law
+ * @law: enum agiswarm_control_law
+ * @pid: the whole PID configuration, NULL when unchanged
+ * @sp: @nsp setpoints, NULL when unchanged
+ * @nsp: how many
+ */
+struct agiswarm_node_stage {
+	bool timing;
+	u32 period_us;
+	u32 deadline_us;
+	bool miss_set;
+	u8 miss;
+	bool law_set;
+	u8 law;
+	const struct agi_pid_cfg *pid;
+	const s32 *sp;
+	u16 nsp;
 };
 
 /**
@@ -118,14 +147,28 @@ int agiswarm_aggregator_reassign(struct agiswarm_node *node);
 /*
  * Stages @n rows from @first_row of a @rows x @cols matrix (@data, s32 host
  * order, checked by the caller); first_row 0 starts a new one. Swaps it in
- * and reassigns when complete. Returns 0 or a negative errno with @extack.
+ * and reassigns when complete; with @at (not 0) the complete matrix is
+ * assigned now and swapped in at the start of cycle @at. Returns 0 or a
+ * negative errno with @extack (-EINVAL: cycle @at already started, -EBUSY:
+ * a matrix is staged already).
  */
 int agiswarm_aggregator_stage_matrix(struct agiswarm_node *node, u8 fmt,
 				     u32 rows, u32 cols, u32 first_row,
-				     const s32 *data, u32 n,
+				     const s32 *data, u32 n, u64 at,
 				     struct netlink_ext_ack *extack);
-/* Columns of the current matrix, 0 when none. */
-u32 agiswarm_aggregator_cols(struct agiswarm_node *node);
+/* Columns of the current matrix, or of the staged one; 0 when none. */
+u32 agiswarm_aggregator_cols(struct agiswarm_node *node, bool staged);
+/*
+ * Stage a change for the start of cycle @at (stage.c). Must be called with
+ * node->conf_lock held. Returns 0, or with @extack -EINVAL when cycle @at
+ * has started, -EBUSY when a change of the kind is staged already.
+ */
+int agiswarm_aggregator_stage_node(struct agiswarm_node *node,
+				   const struct agiswarm_node_stage *ch,
+				   u64 at, struct netlink_ext_ack *extack);
+int agiswarm_aggregator_stage_input(struct agiswarm_node *node, u8 fmt,
+				    const s32 *x, u16 n, u64 at,
+				    struct netlink_ext_ack *extack);
 void agiswarm_aggregator_set_input(struct agiswarm_node *node, u8 fmt,
 				   const s32 *x, u16 n);
 

@@ -169,6 +169,7 @@ static struct agiswarm_metric *record(struct agiswarm_agg *agg, bool ok,
 		.results_used = agg->results_used,
 		.status = ok ? AGISWARM_CYCLE_OK : AGISWARM_CYCLE_MISSED,
 		.error_ppm = error_ppm(agg->tasks, workers),
+		.applied = agg->applied,
 	};
 	return rec;
 }
@@ -301,6 +302,8 @@ static void start_cycle(struct agiswarm_agg *agg, ktime_t now,
 	}
 	agg->last_tick = now;
 	agg->cycle_id++;
+	/* Before anything of the cycle: its deadline, x, TASKs, law. */
+	agg->applied = agg_stage_apply(agg);
 	agg->t0 = now;
 	agg->t0_real_ns = ktime_get_real_ns();
 	agg->deadline_at = ktime_add_us(now, agg->deadline_us);

@@ -12,6 +12,7 @@
 #include <net/genetlink.h>
 
 #include "core.h"
+#include "daemon.h"
 #include "netlink.h"
 #include "node.h"
 #include "objects.h"
@@ -28,6 +29,11 @@ static int __init agiswarm_mod_init(void)
 	if (ret)
 		goto err_node;
 
+	/* After the nodes: the release notifier looks them up. */
+	ret = agiswarm_daemon_init();
+	if (ret)
+		goto err_daemon;
+
 	/* Last: once the family exists, requests may arrive. */
 	ret = agiswarm_netlink_init();
 	if (ret)
@@ -37,6 +43,8 @@ static int __init agiswarm_mod_init(void)
 	return 0;
 
 err_netlink:
+	agiswarm_daemon_uninit();
+err_daemon:
 	agiswarm_node_uninit();
 err_node:
 	agiswarm_objects_uninit();
@@ -46,6 +54,7 @@ err_node:
 static void __exit agiswarm_mod_exit(void)
 {
 	agiswarm_netlink_uninit();
+	agiswarm_daemon_uninit();
 	agiswarm_node_uninit();
 	agiswarm_objects_uninit();
 	pr_info("unloaded\n");

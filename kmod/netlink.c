@@ -9,11 +9,13 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/in.h>
 #include <linux/printk.h>
 #include <net/genetlink.h>
 
 #include "../include/core/code.h"
 #include "aggregator.h"
+#include "daemon.h"
 #include "netlink.h"
 #include "node.h"
 #include "socket.h"
@@ -57,15 +59,26 @@ static const struct nla_policy set_node_policy[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_REDUNDANCY] = { .type = NLA_U8 },
 	[AGISWARM_A_CODE_SEED] = { .type = NLA_U64 },
 	[AGISWARM_A_RUNNING] = NLA_POLICY_MAX(NLA_U8, 1),
+	[AGISWARM_A_APPLY_AT_CYCLE] = { .type = NLA_U64 },
+};
+
+/* What a staged SET_NODE may change (besides APPLY_AT_CYCLE itself). */
+static const bool stageable[AGISWARM_A_MAX + 1] = {
+	[AGISWARM_A_CYCLE_PERIOD_US] = true,
+	[AGISWARM_A_CYCLE_DEADLINE_US] = true,
+	[AGISWARM_A_MISS_POLICY] = true,
+	[AGISWARM_A_CONTROL_LAW] = true,
+	[AGISWARM_A_PID] = true,
+	[AGISWARM_A_APPLY_AT_CYCLE] = true,
 };
 
 static size_t status_msg_size(void)
 {
 	return nla_total_size(sizeof(AGISWARM_VERSION)) +
 	       nla_total_size(sizeof(u8)) * 6 +	/* ROLE .. REDUNDANCY */
-	       nla_total_size(sizeof(u32)) * 3 +	/* NODE_ID, PERIOD, DEADLINE */
+	       nla_total_size(sizeof(u32)) * 4 +	/* NODE_ID .. DAEMON_PORTID */
 	       nla_total_size(sizeof(u16)) +		/* PORT */
-	       nla_total_size_64bit(sizeof(u64)) * 2 +	/* EPOCH, CYCLE_ID */
+	       nla_total_size_64bit(sizeof(u64)) * 3 +	/* EPOCH .. STAGED_CYCLE */
 	       nla_total_size(0) +			/* COUNTERS nest */
 	       (__AGISWARM_CNT_MAX - FIRST_COUNTER) *
 	       nla_total_size_64bit(sizeof(u64));
@@ -107,7 +120,10 @@ static int put_status(struct sk_buff *msg,
 	    nla_put_u8(msg, AGISWARM_A_RUNNING, ag->running) ||
 	    nla_put_u64_64bit(msg, AGISWARM_A_CYCLE_ID, ag->cycle_id,
 			      AGISWARM_A_PAD) ||
-	    nla_put_u8(msg, AGISWARM_A_REDUNDANCY, ag->redundancy))
+	    nla_put_u8(msg, AGISWARM_A_REDUNDANCY, ag->redundancy) ||
+	    nla_put_u32(msg, AGISWARM_A_DAEMON_PORTID, st->daemon_portid) ||
+	    nla_put_u64_64bit(msg, AGISWARM_A_STAGED_CYCLE, ag->staged_cycle,
+			      AGISWARM_A_PAD))
 		return -EMSGSIZE;
 	return put_counters(msg, st);
 }
@@ -233,7 +249,7 @@ static bool any_node_attr(struct nlattr **a)
 	int i;
 
 	for (i = 1; i <= AGISWARM_A_MAX; i++)
-		if (a[i])
+		if (a[i] && i != AGISWARM_A_APPLY_AT_CYCLE)
 			return true;
 	return false;
 }
@@ -303,6 +319,44 @@ static int apply_node_change(struct genl_info *info,
 	return 0;
 }
 
+/* Called with node->conf_lock held; the request is checked already. */
+static int stage_node_change(struct genl_info *info,
+			     struct agiswarm_node *node,
+			     const struct node_change *c)
+{
+	struct nlattr **a = info->attrs;
+	struct agiswarm_node_stage ch = {
+		.timing = a[AGISWARM_A_CYCLE_PERIOD_US] ||
+			  a[AGISWARM_A_CYCLE_DEADLINE_US],
+		.period_us = c->period_us,
+		.deadline_us = c->deadline_us,
+		.miss_set = a[AGISWARM_A_MISS_POLICY],
+		.law_set = a[AGISWARM_A_CONTROL_LAW],
+		.pid = c->pid_set ? &c->pid : NULL,
+		.sp = c->sp,
+		.nsp = c->nsp,
+	};
+	struct nlattr *at = a[AGISWARM_A_APPLY_AT_CYCLE];
+	int i, ret;
+
+	for (i = 1; i <= AGISWARM_A_MAX; i++) {
+		if (a[i] && !stageable[i]) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a[i],
+					    "only period, deadline, miss policy, law and PID can be staged");
+			return -EINVAL;
+		}
+	}
+	if (ch.miss_set)
+		ch.miss = nla_get_u8(a[AGISWARM_A_MISS_POLICY]);
+	if (ch.law_set)
+		ch.law = nla_get_u8(a[AGISWARM_A_CONTROL_LAW]);
+	ret = agiswarm_aggregator_stage_node(node, &ch, nla_get_u64(at),
+					     info->extack);
+	if (ret)
+		NL_SET_BAD_ATTR(info->extack, at);
+	return ret;
+}
+
 static int set_node_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
@@ -318,7 +372,9 @@ static int set_node_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	mutex_lock(&node->conf_lock);
 	ret = check_node_change(info, node, &c);
-	if (!ret)
+	if (!ret && info->attrs[AGISWARM_A_APPLY_AT_CYCLE])
+		ret = stage_node_change(info, node, &c);
+	else if (!ret)
 		ret = apply_node_change(info, node, &c);
 	role = node->role;
 	node_id = node->node_id;
@@ -348,7 +404,8 @@ int agiswarm_nl_put_metric(struct sk_buff *msg,
 	    nla_put_u32(msg, AGISWARM_A_WORKER_COUNT, rec->workers) ||
 	    nla_put_u32(msg, AGISWARM_A_TASK_COUNT, rec->tasks) ||
 	    nla_put_u32(msg, AGISWARM_A_ERROR_PPM, rec->error_ppm) ||
-	    nla_put_u32(msg, AGISWARM_A_RESULTS_USED, rec->results_used))
+	    nla_put_u32(msg, AGISWARM_A_RESULTS_USED, rec->results_used) ||
+	    (rec->applied && nla_put_flag(msg, AGISWARM_A_APPLIED)))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -403,6 +460,7 @@ static const struct nla_policy set_matrix_policy[AGISWARM_A_MAX + 1] = {
 						    AGI_CODE_MAX_COLS),
 	[AGISWARM_A_MATRIX_FIRST_ROW] = { .type = NLA_U32 },
 	[AGISWARM_A_MATRIX_DATA] = NLA_POLICY_MIN_LEN(sizeof(s32)),
+	[AGISWARM_A_APPLY_AT_CYCLE] = { .type = NLA_U64 },
 };
 
 static const struct nla_policy set_input_policy[AGISWARM_A_MAX + 1] = {
@@ -411,6 +469,16 @@ static const struct nla_policy set_input_policy[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_INPUT_X] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(s32),
 						AGISWARM_WIRE_VEC_MAX *
 						sizeof(s32)),
+	[AGISWARM_A_APPLY_AT_CYCLE] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy metrics_policy[AGISWARM_A_MAX + 1] = {
+	[AGISWARM_A_CYCLE_ID] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy send_policy[AGISWARM_A_MAX + 1] = {
+	[AGISWARM_A_PEER_ENDPOINT] = NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
+	[AGISWARM_A_DATAGRAM] = { .type = NLA_BINARY },
 };
 
 static const struct nla_policy fault_policy[AGISWARM_A_MAX + 1] = {
@@ -487,6 +555,22 @@ static const struct genl_ops agiswarm_genl_ops[] = {
 	{
 		.cmd = AGISWARM_CMD_GET_METRICS,
 		.dumpit = agiswarm_nl_get_metrics,
+		POLICY(metrics_policy),
+	},
+	{
+		/*
+		 * Admin: the daemon receives every control datagram of the
+		 * node, COMMITs included.
+		 */
+		.cmd = AGISWARM_CMD_REGISTER_DAEMON,
+		.doit = agiswarm_nl_register_daemon,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = AGISWARM_CMD_SEND,
+		.doit = agiswarm_nl_send,
+		POLICY(send_policy),
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
 

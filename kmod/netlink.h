@@ -11,6 +11,7 @@
 
 struct agiswarm_node;
 struct agiswarm_metric;
+struct sockaddr_in;
 
 int agiswarm_netlink_init(void);
 void agiswarm_netlink_uninit(void);
@@ -33,6 +34,9 @@ extern struct genl_family agiswarm_genl_family;
 extern const struct nla_policy agiswarm_peer_policy[AGISWARM_PEER_A_MAX + 1];
 int agiswarm_nl_put_metric(struct sk_buff *msg,
 			   const struct agiswarm_metric *rec);
+/* An IPv4 endpoint with address and port, or -errno with an extack. */
+int agiswarm_nl_parse_endpoint(struct genl_info *info, struct nlattr *a,
+			       struct sockaddr_in *sin);
 int agiswarm_nl_add_peer(struct sk_buff *skb, struct genl_info *info);
 int agiswarm_nl_del_peer(struct sk_buff *skb, struct genl_info *info);
 int agiswarm_nl_get_peers(struct sk_buff *skb, struct netlink_callback *cb);

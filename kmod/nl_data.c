@@ -58,8 +58,8 @@ static int parse_peer(struct genl_info *info, struct nlattr **tb,
 	return 0;
 }
 
-static int parse_endpoint(struct genl_info *info, struct nlattr *a,
-			  struct sockaddr_in *sin)
+int agiswarm_nl_parse_endpoint(struct genl_info *info, struct nlattr *a,
+			       struct sockaddr_in *sin)
 {
 	const struct sockaddr *sa = nla_data(a);
 
@@ -111,7 +111,8 @@ int agiswarm_nl_add_peer(struct sk_buff *skb, struct genl_info *info)
 	ret = parse_peer(info, tb, true);
 	if (ret)
 		return ret;
-	ret = parse_endpoint(info, tb[AGISWARM_PEER_A_ENDPOINT], &ep);
+	ret = agiswarm_nl_parse_endpoint(info, tb[AGISWARM_PEER_A_ENDPOINT],
+					 &ep);
 	if (ret)
 		return ret;
 	kind = nla_get_u8(tb[AGISWARM_PEER_A_KIND]);
@@ -264,6 +265,7 @@ int agiswarm_nl_set_matrix(struct sk_buff *skb, struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr **a = info->attrs, *data = a[AGISWARM_A_MATRIX_DATA];
+	struct nlattr *at = a[AGISWARM_A_APPLY_AT_CYCLE];
 	u32 rows, cols, first, n;
 	u8 fmt;
 	int ret;
@@ -295,8 +297,11 @@ int agiswarm_nl_set_matrix(struct sk_buff *skb, struct genl_info *info)
 	if (!ret)
 		ret = agiswarm_aggregator_stage_matrix(node, fmt, rows, cols,
 						       first, nla_data(data),
-						       n, info->extack);
+						       n, at ? nla_get_u64(at) : 0,
+						       info->extack);
 	mutex_unlock(&node->conf_lock);
+	if (ret && at && !info->extack->bad_attr)
+		NL_SET_BAD_ATTR(info->extack, at);
 	return ret;
 }
 
@@ -338,7 +343,8 @@ int agiswarm_nl_set_input(struct sk_buff *skb, struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *x = info->attrs[AGISWARM_A_INPUT_X];
-	u32 n, cols;
+	struct nlattr *at = info->attrs[AGISWARM_A_APPLY_AT_CYCLE];
+	u32 n, cols, next_cols;
 	u8 fmt;
 	int ret;
 
@@ -353,8 +359,10 @@ int agiswarm_nl_set_input(struct sk_buff *skb, struct genl_info *info)
 	n = nla_len(x) / sizeof(s32);
 	fmt = nla_get_u8(info->attrs[AGISWARM_A_INPUT_FMT]);
 	mutex_lock(&node->conf_lock);
-	cols = agiswarm_aggregator_cols(node);
-	if (cols && n != cols) {
+	cols = agiswarm_aggregator_cols(node, false);
+	/* A staged input may be for a staged matrix. */
+	next_cols = at ? agiswarm_aggregator_cols(node, true) : 0;
+	if (cols && n != cols && n != next_cols) {
 		snprintf(node->errmsg, sizeof(node->errmsg),
 			 "INPUT_X has %u elements, the matrix %u columns",
 			 n, cols);
@@ -363,8 +371,15 @@ int agiswarm_nl_set_input(struct sk_buff *skb, struct genl_info *info)
 	} else {
 		ret = check_range(info, node, x, fmt, nla_data(x), n, 0, 0);
 	}
-	if (!ret)
+	if (!ret && at) {
+		ret = agiswarm_aggregator_stage_input(node, fmt, nla_data(x), n,
+						      nla_get_u64(at),
+						      info->extack);
+		if (ret)
+			NL_SET_BAD_ATTR(info->extack, at);
+	} else if (!ret) {
 		agiswarm_aggregator_set_input(node, fmt, nla_data(x), n);
+	}
 	mutex_unlock(&node->conf_lock);
 	return ret;
 }
@@ -423,14 +438,24 @@ int agiswarm_nl_clear_fault(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-/* cb->args[0]: the last cycle id sent, so a dump resumes after it. */
+/*
+ * cb->args[0]: the last cycle id sent (or before the first wanted), so a
+ * dump resumes after it; cb->args[1]: set once args[0] is initialised.
+ */
 int agiswarm_nl_get_metrics(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct agiswarm_node *node = agiswarm_node_get(sock_net(skb->sk));
+	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
+	struct nlattr *from = info->attrs[AGISWARM_A_CYCLE_ID];
 	struct agiswarm_metric *recs;
 	unsigned int i, n;
 	void *hdr;
 
+	if (!cb->args[1]) {
+		cb->args[1] = 1;
+		if (from && nla_get_u64(from))
+			cb->args[0] = nla_get_u64(from) - 1;
+	}
 	recs = kmalloc_array(METRICS_BATCH, sizeof(*recs), GFP_KERNEL);
 	if (!recs)
 		return -ENOMEM;

@@ -53,6 +53,9 @@
  * fast path (softirq, which must never sleep) may read single values with
  * READ_ONCE without taking it.
  *
+ * node->daemon_portid takes no lock (daemon.c): one u32 changed with
+ * xchg/cmpxchg, read with READ_ONCE.
+ *
  * The counters take no lock: each CPU adds to its own copy with interrupts
  * off around a u64_stats_sync section, and readers sum all copies, retrying
  * a CPU whose copy changed while being read (only ever on 32-bit hosts).
@@ -115,6 +118,7 @@ void agiswarm_node_read_status(struct agiswarm_node *node,
 	st->node_id = node->node_id;
 	st->port = node->port;
 	st->epoch = node->epoch;
+	st->daemon_portid = READ_ONCE(node->daemon_portid);
 	mutex_unlock(&node->conf_lock);
 
 	for (i = 0; i < ARRAY_SIZE(st->cnt); i++)

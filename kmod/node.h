@@ -47,6 +47,8 @@ struct agiswarm_pcpu_counters {
  * @delay_timer: sends them when due
  * @agg: aggregator state (aggregator.c, cycle.c), for the node's lifetime
  * @worker: worker state (worker.c), for the node's lifetime
+ * @daemon_portid: netlink port id of the registered daemon, 0 when none
+ *	(daemon.c: xchg/cmpxchg to write, READ_ONCE to read)
  * @errmsg: room for an extack message naming a value (written under
  *	@conf_lock; 6.1 has no formatted extack)
  * @counters: per-CPU counters, summed when read
@@ -68,6 +70,7 @@ struct agiswarm_node {
 	struct hrtimer delay_timer;
 	struct agiswarm_agg *agg;
 	struct agiswarm_worker *worker;
+	u32 daemon_portid;
 	char errmsg[96];
 	struct agiswarm_pcpu_counters __percpu *counters;
 };
@@ -78,6 +81,7 @@ struct agiswarm_node {
  * @node_id: the node's id
  * @port: the UDP port, 0 when closed
  * @epoch: the node's epoch
+ * @daemon_portid: the registered daemon, 0 when none
  * @cnt: counter values summed over all CPUs, by enum agiswarm_counter
  */
 struct agiswarm_node_status {
@@ -85,6 +89,7 @@ struct agiswarm_node_status {
 	u32 node_id;
 	u16 port;
 	u64 epoch;
+	u32 daemon_portid;
 	u64 cnt[__AGISWARM_CNT_MAX];
 };
 

@@ -9,8 +9,8 @@
  * style), opened and closed by SET_NODE PORT, rather than borrowing one
  * from the daemon (ovpn style, what DESIGN.md suggests). The fast path then
  * runs with no daemon at all, and a daemon restart cannot take the data
- * path down with it. When the daemon arrives it will receive its message
- * types through an upcall instead of the socket's queue.
+ * path down with it. The daemon receives its message types through an
+ * upcall (daemon.c) instead of the socket's queue, and sends through it.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -23,6 +23,7 @@
 
 #include "../include/core/wire.h"
 #include "aggregator.h"
+#include "daemon.h"
 #include "fault.h"
 #include "node.h"
 #include "socket.h"
@@ -96,13 +97,10 @@ static int recv(struct sock *sk, struct sk_buff *skb)
 				    KBUILD_MODNAME, &saddr, ntohs(sport), -ret);
 		goto free;
 	}
-	if (unlikely(ret == AGI_WIRE_PASS_UP)) {
-		/*
-		 * Control types belong to the daemon, whose upcall comes with
-		 * a later issue: until then they are counted and dropped.
-		 */
-		agiswarm_node_count(node, AGISWARM_CNT_DROP_TYPE, 1);
-		goto free;
+	if (ret == AGI_WIRE_PASS_UP) {
+		/* Control types belong to the daemon; it takes the skb. */
+		agiswarm_daemon_upcall(node, skb, saddr, sport);
+		return 0;
 	}
 	agiswarm_node_count(node, AGISWARM_CNT_RX_PACKETS, 1);
 	agiswarm_node_count(node, AGISWARM_CNT_RX_BYTES, skb->len);
@@ -127,13 +125,14 @@ struct sk_buff *agiswarm_socket_alloc(gfp_t gfp)
 	return skb;
 }
 
-void agiswarm_socket_send(struct agiswarm_node *node, struct sk_buff *skb)
+int agiswarm_socket_send(struct agiswarm_node *node, struct sk_buff *skb)
 {
 	struct agiswarm_skb_cb cb = *AGISWARM_SKB_CB(skb);
 	unsigned int len = skb->len;
 	struct flowi4 fl4 = {};
 	struct socket *sock;
 	struct rtable *rt;
+	int ret = -ENOTCONN;
 
 	rcu_read_lock_bh();
 	sock = rcu_dereference_bh(node->sock);
@@ -147,6 +146,7 @@ void agiswarm_socket_send(struct agiswarm_node *node, struct sk_buff *skb)
 	if (unlikely(IS_ERR(rt))) {
 		net_dbg_ratelimited("%s: no route to %pI4\n", KBUILD_MODNAME,
 				    &cb.daddr);
+		ret = PTR_ERR(rt);
 		goto err;
 	}
 	udp_tunnel_xmit_skb(rt, sock->sk, skb, fl4.saddr, fl4.daddr, 0,
@@ -155,11 +155,12 @@ void agiswarm_socket_send(struct agiswarm_node *node, struct sk_buff *skb)
 	rcu_read_unlock_bh();
 	agiswarm_node_count(node, AGISWARM_CNT_TX_PACKETS, 1);
 	agiswarm_node_count(node, AGISWARM_CNT_TX_BYTES, len);
-	return;
+	return 0;
 err:
 	rcu_read_unlock_bh();
 	agiswarm_node_count(node, AGISWARM_CNT_TX_ERRORS, 1);
 	kfree_skb(skb);
+	return ret;
 }
 
 void agiswarm_socket_send_list(struct agiswarm_node *node,

@@ -46,8 +46,12 @@ int agiswarm_socket_set_port(struct agiswarm_node *node, u16 port);
  */
 struct sk_buff *agiswarm_socket_alloc(gfp_t gfp);
 
-/* Sends and consumes @skb. Any context except hard interrupts. */
-void agiswarm_socket_send(struct agiswarm_node *node, struct sk_buff *skb);
+/*
+ * Sends and consumes @skb. Any context except hard interrupts. Returns 0,
+ * -ENOTCONN when the socket is closed, or the routing error (counted in
+ * AGISWARM_CNT_TX_ERRORS); an error later on the way is not seen here.
+ */
+int agiswarm_socket_send(struct agiswarm_node *node, struct sk_buff *skb);
 
 /* Sends every datagram of @list, applying the faults of each worker. */
 void agiswarm_socket_send_list(struct agiswarm_node *node,

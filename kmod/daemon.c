@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * The slow path, Open vSwitch style: the module keeps the node's socket and
+ * the fast path, and a registered daemon gets every other datagram as a
+ * generic netlink unicast (UPCALL), answering through the node's socket
+ * (SEND). The daemon is a netlink port id, node->daemon_portid: written
+ * with xchg/cmpxchg by REGISTER_DAEMON, the release notifier and a failed
+ * upcall, read with READ_ONCE in softirq. No lock: a stale id costs one
+ * failed upcall (-ECONNREFUSED), which then forgets it.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/in.h>
+#include <linux/netlink.h>
+#include <net/genetlink.h>
+
+#include "daemon.h"
+#include "netlink.h"
+#include "node.h"
+#include "socket.h"
+
+/* Forgets @portid as the daemon, unless another one replaced it since. */
+static void forget(struct agiswarm_node *node, u32 portid, const char *why)
+{
+	if (cmpxchg(&node->daemon_portid, portid, 0) == portid)
+		pr_info_ratelimited("netns %u: daemon %u %s; upcalls stop\n",
+				    node->net->ns.inum, portid, why);
+}
+
+/*
+ * NETLINK_URELEASE runs from an atomic notifier chain when a netlink socket
+ * with a port id is released, in the context of its close: must not sleep.
+ */
+static int release_event(struct notifier_block *nb, unsigned long event,
+			 void *ptr)
+{
+	struct netlink_notify *n = ptr;
+	struct agiswarm_node *node;
+
+	if (event != NETLINK_URELEASE || n->protocol != NETLINK_GENERIC ||
+	    !n->portid)
+		return NOTIFY_DONE;
+	node = agiswarm_node_get(n->net);
+	if (READ_ONCE(node->daemon_portid) == n->portid)
+		forget(node, n->portid, "closed its socket");
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block release_nb = {
+	.notifier_call = release_event,
+};
+
+static struct sk_buff *upcall_msg(const struct sk_buff *skb, __be32 saddr,
+				  __be16 sport)
+{
+	struct sockaddr_in ep = {
+		.sin_family = AF_INET,
+		.sin_port = sport,
+		.sin_addr.s_addr = saddr,
+	};
+	struct sk_buff *msg;
+	void *hdr;
+
+	msg = genlmsg_new(nla_total_size(sizeof(ep)) +
+			  nla_total_size(skb->len), GFP_ATOMIC);
+	if (unlikely(!msg))
+		return NULL;
+	hdr = genlmsg_put(msg, 0, 0, &agiswarm_genl_family, 0,
+			  AGISWARM_CMD_UPCALL);
+	if (unlikely(!hdr ||
+		     nla_put(msg, AGISWARM_A_PEER_ENDPOINT, sizeof(ep), &ep) ||
+		     nla_put(msg, AGISWARM_A_DATAGRAM, skb->len, skb->data))) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	genlmsg_end(msg, hdr);
+	return msg;
+}
+
+void agiswarm_daemon_upcall(struct agiswarm_node *node, struct sk_buff *skb,
+			    __be32 saddr, __be16 sport)
+{
+	u32 portid = READ_ONCE(node->daemon_portid);
+	struct sk_buff *msg;
+	int ret;
+
+	if (!portid)
+		goto drop;
+	msg = upcall_msg(skb, saddr, sport);
+	if (unlikely(!msg))
+		goto drop;
+	/* Never blocks (MSG_DONTWAIT); consumes @msg whatever it returns. */
+	ret = genlmsg_unicast(node->net, msg, portid);
+	if (unlikely(ret)) {
+		if (ret == -ECONNREFUSED)
+			forget(node, portid, "is gone");
+		net_dbg_ratelimited("%s: upcall to %u failed: %d\n",
+				    KBUILD_MODNAME, portid, ret);
+		goto drop;
+	}
+	agiswarm_node_count(node, AGISWARM_CNT_UPCALLS, 1);
+	consume_skb(skb);
+	return;
+drop:
+	agiswarm_node_count(node, AGISWARM_CNT_UPCALL_DROPS, 1);
+	kfree_skb(skb);
+}
+
+int agiswarm_nl_register_daemon(struct sk_buff *skb, struct genl_info *info)
+{
+	struct net *net = genl_info_net(info);
+	struct agiswarm_node *node = agiswarm_node_get(net);
+	u32 old;
+
+	if (!info->snd_portid) {
+		NL_SET_ERR_MSG_MOD(info->extack, "a kernel socket cannot be the daemon");
+		return -EINVAL;
+	}
+	old = xchg(&node->daemon_portid, info->snd_portid);
+	if (old != info->snd_portid)
+		pr_info_ratelimited("netns %u: daemon is netlink port %u (was %u)\n",
+				    net->ns.inum, info->snd_portid, old);
+	return 0;
+}
+
+/* A datagram the daemon asks to send: a whole wire header, as the UAPI says. */
+static int check_datagram(struct genl_info *info, const struct nlattr *a)
+{
+	const u8 *d = nla_data(a);
+	int len = nla_len(a);
+
+	if (len < AGISWARM_WIRE_HDR_LEN || len > AGISWARM_WIRE_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "DATAGRAM must be 4..1400 bytes");
+		return -EINVAL;
+	}
+	if (d[0] != AGISWARM_WIRE_VERSION) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "DATAGRAM header version is not 1");
+		return -EINVAL;
+	}
+	if (((d[2] << 8) | d[3]) != len - AGISWARM_WIRE_HDR_LEN) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "DATAGRAM header length is not the payload's");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int agiswarm_nl_send(struct sk_buff *skb, struct genl_info *info)
+{
+	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
+	struct nlattr *ep_attr = info->attrs[AGISWARM_A_PEER_ENDPOINT];
+	struct nlattr *dg = info->attrs[AGISWARM_A_DATAGRAM];
+	struct sockaddr_in ep;
+	struct sk_buff *out;
+	int ret;
+
+	if (!ep_attr || !dg) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "SEND needs PEER_ENDPOINT and DATAGRAM");
+		return -EINVAL;
+	}
+	ret = agiswarm_nl_parse_endpoint(info, ep_attr, &ep);
+	if (!ret)
+		ret = check_datagram(info, dg);
+	if (ret)
+		return ret;
+	out = agiswarm_socket_alloc(GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	skb_put_data(out, nla_data(dg), nla_len(dg));
+	AGISWARM_SKB_CB(out)->daddr = ep.sin_addr.s_addr;
+	AGISWARM_SKB_CB(out)->dport = ep.sin_port;
+	ret = agiswarm_socket_send(node, out);
+	if (ret == -ENOTCONN)
+		NL_SET_ERR_MSG_MOD(info->extack, "the node's UDP port is closed");
+	else if (ret)
+		NL_SET_ERR_MSG_ATTR(info->extack, ep_attr, "no route to the endpoint");
+	return ret;
+}
+
+int __init agiswarm_daemon_init(void)
+{
+	return netlink_register_notifier(&release_nb);
+}
+
+void agiswarm_daemon_uninit(void)
+{
+	netlink_unregister_notifier(&release_nb);
+}
