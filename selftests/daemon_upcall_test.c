@@ -1,0 +1,877 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * The module's side of the daemon, spoken raw over generic netlink (no
+ * agiswarmd): a registered socket gets the control datagrams sent to the
+ * node's port (UPCALL) and sends through that port (SEND); closing it makes
+ * the module forget it; changes staged with APPLY_AT_CYCLE take effect at
+ * exactly that cycle; GET_METRICS resumes from a given cycle.
+ *
+ * Needs root, and agiswarm.ko loaded or at $AGISWARM_KO. Every test runs in
+ * a network namespace of its own, with only loopback: the node's port is
+ * NODE_PORT on 127.0.0.1, the "remote peer" a UDP socket beside it.
+ */
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include <kselftest_harness.h>
+
+#include "uapi/linux/agiswarm.h"
+
+#define BUF_SIZE 16384
+#define NODE_PORT 6000
+#define WAIT_MS 5000		/* generous: TCG timers are slow */
+
+#define NEED_SETUP() do {					\
+	if (!self->ctl.sock)					\
+		SKIP(return, "fixture setup skipped");		\
+} while (0)
+
+/* A generic netlink socket bound to "agiswarm". */
+struct nl {
+	struct mnl_socket *sock;
+	uint32_t seq;
+	uint16_t family;
+	uint32_t cycles_group;
+};
+
+/* The outcome of one request: errno, extack, the last data message. */
+struct reply {
+	int err;
+	char msg[256];
+	int len;
+	union {
+		struct nlmsghdr nlh;
+		char buf[BUF_SIZE];
+	} data;
+};
+
+/* What GET_STATUS said. */
+struct status {
+	uint32_t daemon_portid;
+	uint64_t staged_cycle;
+	uint64_t cycle_id;
+	int law;
+	uint64_t upcalls;
+	uint64_t upcall_drops;
+};
+
+/* One cycle record (event or metrics). */
+struct cycle_rec {
+	uint64_t cycle;
+	bool applied;
+	int nx;
+	int32_t x[4];
+};
+
+struct table {
+	const struct nlattr **tb;
+	unsigned int max;
+};
+
+static int table_cb(const struct nlattr *attr, void *data)
+{
+	struct table *t = data;
+
+	if (mnl_attr_get_type(attr) <= t->max)
+		t->tb[mnl_attr_get_type(attr)] = attr;
+	return MNL_CB_OK;
+}
+
+static const struct nlattr **tb_of(const struct nlmsghdr *nlh, size_t hdrlen,
+				   const struct nlattr **tb, unsigned int max)
+{
+	struct table t = { tb, max };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	mnl_attr_parse(nlh, hdrlen, table_cb, &t);
+	return tb;
+}
+
+static void nested(const struct nlattr *nest, const struct nlattr **tb,
+		   unsigned int max)
+{
+	struct table t = { tb, max };
+
+	memset(tb, 0, (max + 1) * sizeof(*tb));
+	mnl_attr_parse_nested(nest, table_cb, &t);
+}
+
+static int extack_cb(const struct nlattr *attr, void *data)
+{
+	struct reply *r = data;
+
+	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG)
+		snprintf(r->msg, sizeof(r->msg), "%s", mnl_attr_get_str(attr));
+	return MNL_CB_OK;
+}
+
+static void parse_error(const struct nlmsghdr *nlh, struct reply *r)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t off = sizeof(*e);
+
+	r->err = e->error;
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
+	mnl_attr_parse(nlh, off, extack_cb, r);
+}
+
+/* Called for every data message of a reply (dumps have many). */
+typedef void (*msg_fn)(const struct nlmsghdr *nlh, void *arg);
+
+/* Sends @req, collects the reply up to the ACK or NLMSG_DONE. */
+static int transact_each(struct nl *nl, struct nlmsghdr *req,
+			 struct reply *r, msg_fn fn, void *arg)
+{
+	static char buf[BUF_SIZE] __attribute__((aligned(8)));
+
+	memset(r, 0, sizeof(*r));
+	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
+		return -errno;
+	for (;;) {
+		const struct nlmsghdr *nlh = (void *)buf;
+		int n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+
+		if (n < 0)
+			return -errno;
+		for (; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
+			if (nlh->nlmsg_seq != req->nlmsg_seq)
+				continue;
+			if (nlh->nlmsg_type == NLMSG_ERROR) {
+				parse_error(nlh, r);
+				return 0;
+			}
+			if (nlh->nlmsg_type == NLMSG_DONE)
+				return 0;
+			if (fn)
+				fn(nlh, arg);
+			if (nlh->nlmsg_len <= sizeof(r->data)) {
+				memcpy(r->data.buf, nlh, nlh->nlmsg_len);
+				r->len = nlh->nlmsg_len;
+			}
+		}
+	}
+}
+
+static int transact(struct nl *nl, struct nlmsghdr *req, struct reply *r)
+{
+	int err = transact_each(nl, req, r, NULL, NULL);
+
+	return err ? err : r->err;
+}
+
+static struct nlmsghdr *request(struct nl *nl, char *buf, uint16_t type,
+				uint8_t cmd)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct genlmsghdr *g;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	nlh->nlmsg_seq = ++nl->seq;
+	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
+	g->cmd = cmd;
+	g->version = type == GENL_ID_CTRL ? 1 : AGISWARM_GENL_VERSION;
+	return nlh;
+}
+
+static struct nlmsghdr *agi(struct nl *nl, char *buf, uint8_t cmd)
+{
+	return request(nl, buf, nl->family, cmd);
+}
+
+static void find_group(struct nl *nl, const struct nlattr *groups)
+{
+	const struct nlattr *g;
+
+	mnl_attr_for_each_nested(g, groups) {
+		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
+
+		nested(g, tb, CTRL_ATTR_MCAST_GRP_MAX);
+		if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
+		    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
+			    AGISWARM_MCGRP_CYCLES))
+			nl->cycles_group =
+				mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
+	}
+}
+
+static int resolve(struct nl *nl)
+{
+	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
+	char buf[512] __attribute__((aligned(8)));
+	static struct reply r;
+	struct nlmsghdr *req;
+	int err;
+
+	req = request(nl, buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
+	mnl_attr_put_strz(req, CTRL_ATTR_FAMILY_NAME, AGISWARM_GENL_NAME);
+	err = transact(nl, req, &r);
+	if (err)
+		return err;
+	tb_of(&r.data.nlh, GENL_HDRLEN, tb, CTRL_ATTR_MAX);
+	if (!tb[CTRL_ATTR_FAMILY_ID])
+		return -EPROTO;
+	nl->family = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
+	if (tb[CTRL_ATTR_MCAST_GROUPS])
+		find_group(nl, tb[CTRL_ATTR_MCAST_GROUPS]);
+	return 0;
+}
+
+static void nl_close(struct nl *nl)
+{
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	nl->sock = NULL;
+}
+
+static int nl_open(struct nl *nl)
+{
+	int one = 1, err;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->sock = mnl_socket_open(NETLINK_GENERIC);
+	if (!nl->sock)
+		return -errno;
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0 ||
+	    mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one,
+				  sizeof(one)) < 0) {
+		err = -errno;
+		nl_close(nl);
+		return err;
+	}
+	err = resolve(nl);
+	if (err)
+		nl_close(nl);
+	return err;
+}
+
+static int load_module(void)
+{
+	const char *ko = getenv("AGISWARM_KO");
+	int fd, err = 0;
+
+	if (!ko)
+		return -ENOENT;
+	fd = open(ko, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static int lo_up(void)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		err = -errno;
+	ifr.ifr_flags |= IFF_UP;
+	if (!err && ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+static uint64_t get_u64(const struct nlattr *a)
+{
+	return a ? mnl_attr_get_u64(a) : 0;
+}
+
+static int get_status(struct nl *nl, struct status *st)
+{
+	const struct nlattr *tb[AGISWARM_A_MAX + 1];
+	const struct nlattr *cnt[AGISWARM_CNT_MAX + 1];
+	char buf[512] __attribute__((aligned(8)));
+	static struct reply r;
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	err = transact(nl, agi(nl, buf, AGISWARM_CMD_GET_STATUS), &r);
+	if (err)
+		return err;
+	tb_of(&r.data.nlh, GENL_HDRLEN, tb, AGISWARM_A_MAX);
+	if (!tb[AGISWARM_A_DAEMON_PORTID] || !tb[AGISWARM_A_STAGED_CYCLE] ||
+	    !tb[AGISWARM_A_COUNTERS])
+		return -EPROTO;
+	st->daemon_portid = mnl_attr_get_u32(tb[AGISWARM_A_DAEMON_PORTID]);
+	st->staged_cycle = get_u64(tb[AGISWARM_A_STAGED_CYCLE]);
+	st->cycle_id = get_u64(tb[AGISWARM_A_CYCLE_ID]);
+	st->law = tb[AGISWARM_A_CONTROL_LAW] ?
+		  mnl_attr_get_u8(tb[AGISWARM_A_CONTROL_LAW]) : -1;
+	nested(tb[AGISWARM_A_COUNTERS], cnt, AGISWARM_CNT_MAX);
+	st->upcalls = get_u64(cnt[AGISWARM_CNT_UPCALLS]);
+	st->upcall_drops = get_u64(cnt[AGISWARM_CNT_UPCALL_DROPS]);
+	return 0;
+}
+
+/* A plain SET_NODE; @at 0 means now. */
+static int set_node_u8(struct nl *nl, int attr, uint8_t v, uint64_t at,
+		       struct reply *r)
+{
+	char buf[512] __attribute__((aligned(8)));
+	struct nlmsghdr *req = agi(nl, buf, AGISWARM_CMD_SET_NODE);
+
+	mnl_attr_put_u8(req, attr, v);
+	if (at)
+		mnl_attr_put_u64(req, AGISWARM_A_APPLY_AT_CYCLE, at);
+	return transact(nl, req, r);
+}
+
+static int set_input(struct nl *nl, const int32_t *x, int n, uint64_t at,
+		     struct reply *r)
+{
+	char buf[512] __attribute__((aligned(8)));
+	struct nlmsghdr *req = agi(nl, buf, AGISWARM_CMD_SET_INPUT);
+
+	mnl_attr_put_u8(req, AGISWARM_A_INPUT_FMT, AGISWARM_Q1_31);
+	mnl_attr_put(req, AGISWARM_A_INPUT_X, n * sizeof(*x), x);
+	if (at)
+		mnl_attr_put_u64(req, AGISWARM_A_APPLY_AT_CYCLE, at);
+	return transact(nl, req, r);
+}
+
+/* An n x n identity/2 in Q1.31, in one chunk. */
+static int set_matrix(struct nl *nl, int n, uint64_t at, struct reply *r)
+{
+	char buf[1024] __attribute__((aligned(8)));
+	struct nlmsghdr *req = agi(nl, buf, AGISWARM_CMD_SET_MATRIX);
+	int32_t a[16] = { 0 };
+	int i;
+
+	for (i = 0; i < n; i++)
+		a[i * n + i] = 1 << 30;
+	mnl_attr_put_u8(req, AGISWARM_A_MATRIX_FMT, AGISWARM_Q1_31);
+	mnl_attr_put_u32(req, AGISWARM_A_MATRIX_ROWS, n);
+	mnl_attr_put_u32(req, AGISWARM_A_MATRIX_COLS, n);
+	mnl_attr_put_u32(req, AGISWARM_A_MATRIX_FIRST_ROW, 0);
+	mnl_attr_put(req, AGISWARM_A_MATRIX_DATA, n * n * sizeof(int32_t), a);
+	if (at)
+		mnl_attr_put_u64(req, AGISWARM_A_APPLY_AT_CYCLE, at);
+	return transact(nl, req, r);
+}
+
+static int matrix_cols(struct nl *nl)
+{
+	const struct nlattr *tb[AGISWARM_A_MAX + 1];
+	char buf[512] __attribute__((aligned(8)));
+	static struct reply r;
+
+	if (transact(nl, agi(nl, buf, AGISWARM_CMD_GET_MATRIX), &r))
+		return -1;
+	tb_of(&r.data.nlh, GENL_HDRLEN, tb, AGISWARM_A_MAX);
+	return tb[AGISWARM_A_MATRIX_COLS] ?
+	       (int)mnl_attr_get_u32(tb[AGISWARM_A_MATRIX_COLS]) : -1;
+}
+
+/* A 1x1 aggregator with no workers: every cycle misses, but cycles run. */
+static int start_aggregator(struct nl *nl, struct reply *r)
+{
+	char buf[512] __attribute__((aligned(8)));
+	struct nlmsghdr *req = agi(nl, buf, AGISWARM_CMD_SET_NODE);
+	int err;
+
+	mnl_attr_put_u8(req, AGISWARM_A_ROLE, AGISWARM_ROLE_AGGREGATOR);
+	mnl_attr_put_u32(req, AGISWARM_A_CYCLE_PERIOD_US, 20000);
+	mnl_attr_put_u32(req, AGISWARM_A_CYCLE_DEADLINE_US, 10000);
+	err = transact(nl, req, r);
+	if (!err)
+		err = set_matrix(nl, 1, 0, r);
+	if (!err)
+		err = set_node_u8(nl, AGISWARM_A_RUNNING, 1, 0, r);
+	return err;
+}
+
+static void rec_of(const struct nlmsghdr *nlh, struct cycle_rec *c)
+{
+	const struct nlattr *tb[AGISWARM_A_MAX + 1];
+
+	memset(c, 0, sizeof(*c));
+	tb_of(nlh, GENL_HDRLEN, tb, AGISWARM_A_MAX);
+	c->cycle = get_u64(tb[AGISWARM_A_CYCLE_ID]);
+	c->applied = tb[AGISWARM_A_APPLIED];
+	if (tb[AGISWARM_A_X]) {
+		c->nx = mnl_attr_get_payload_len(tb[AGISWARM_A_X]) / 4;
+		if (c->nx > 4)
+			c->nx = 4;
+		memcpy(c->x, mnl_attr_get_payload(tb[AGISWARM_A_X]),
+		       c->nx * 4);
+	}
+}
+
+/*
+ * Waits for the event of cycle @want on @ev (a socket in the cycles group)
+ * and stores it in *@c; every earlier event must lack APPLIED (else
+ * -EEXIST). Returns 0, -ETIMEDOUT, or -errno.
+ */
+static int wait_cycle(struct nl *ev, uint64_t want, struct cycle_rec *c)
+{
+	static char buf[BUF_SIZE] __attribute__((aligned(8)));
+	struct pollfd p = { .fd = mnl_socket_get_fd(ev->sock), .events = POLLIN };
+	int n;
+
+	for (;;) {
+		const struct nlmsghdr *nlh = (void *)buf;
+
+		if (poll(&p, 1, WAIT_MS) != 1)
+			return -ETIMEDOUT;
+		n = mnl_socket_recvfrom(ev->sock, buf, sizeof(buf));
+		if (n < 0)
+			return -errno;
+		for (; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
+			rec_of(nlh, c);
+			if (c->cycle == want)
+				return 0;
+			if (c->applied)
+				return -EEXIST;
+		}
+	}
+}
+
+static void collect_rec(const struct nlmsghdr *nlh, void *arg)
+{
+	struct cycle_rec *recs = arg;
+	int i;
+
+	/* recs[0].nx counts the records kept (up to 63) after it. */
+	i = ++recs[0].nx;
+	if (i < 64)
+		rec_of(nlh, &recs[i]);
+}
+
+/* GET_METRICS from @from (0: no attribute). recs[0].nx = how many. */
+static int dump_metrics(struct nl *nl, uint64_t from, struct cycle_rec *recs)
+{
+	char buf[512] __attribute__((aligned(8)));
+	struct nlmsghdr *req = agi(nl, buf, AGISWARM_CMD_GET_METRICS);
+	static struct reply r;
+	int err;
+
+	req->nlmsg_flags |= NLM_F_DUMP;
+	if (from)
+		mnl_attr_put_u64(req, AGISWARM_A_CYCLE_ID, from);
+	memset(recs, 0, sizeof(recs[0]));
+	err = transact_each(nl, req, &r, collect_rec, recs);
+	return err ? err : r.err;
+}
+
+/* A UDP socket on 127.0.0.1, standing for a remote peer. */
+static int udp_peer(struct sockaddr_in *self_addr)
+{
+	socklen_t len = sizeof(*self_addr);
+	struct timeval tv = { .tv_sec = WAIT_MS / 1000 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+	if (fd < 0)
+		return -errno;
+	memset(self_addr, 0, sizeof(*self_addr));
+	self_addr->sin_family = AF_INET;
+	self_addr->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (void *)self_addr, sizeof(*self_addr)) ||
+	    getsockname(fd, (void *)self_addr, &len) ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv))) {
+		close(fd);
+		return -errno;
+	}
+	return fd;
+}
+
+static ssize_t to_node(int fd, const uint8_t *d, size_t n)
+{
+	struct sockaddr_in node = {
+		.sin_family = AF_INET,
+		.sin_port = htons(NODE_PORT),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+
+	return sendto(fd, d, n, 0, (void *)&node, sizeof(node));
+}
+
+/* Waits (polling GET_STATUS) until *@field of the status reaches @want. */
+static int wait_counter(struct nl *nl, size_t field, uint64_t want)
+{
+	struct status st;
+	int i;
+
+	for (i = 0; i < WAIT_MS / 10; i++) {
+		if (get_status(nl, &st))
+			return -EIO;
+		if (*(uint64_t *)((char *)&st + field) >= want)
+			return 0;
+		usleep(10000);
+	}
+	return -ETIMEDOUT;
+}
+
+/* HEARTBEAT {1: 7}; a COMMIT_ACK as in the UAPI header's example. */
+static const uint8_t heartbeat[] = { 0x01, 0x03, 0x00, 0x03, 0xa1, 0x01, 0x07 };
+static const uint8_t commit_ack[] = {
+	0x01, 0x0a, 0x00, 0x16, 0xa4, 0x01, 0x05, 0x02, 0x01, 0x03, 0x6d,
+	0x62, 0x61, 0x64, 0x20, 0x73, 0x69, 0x67, 0x6e, 0x61, 0x74, 0x75,
+	0x72, 0x65, 0x04, 0x00,
+};
+
+FIXTURE(daemon) {
+	struct nl ctl;		/* configuration and status */
+	struct nl dmn;		/* the would-be daemon */
+	struct reply r;
+	int udp;
+	struct sockaddr_in peer;
+};
+
+FIXTURE_SETUP(daemon)
+{
+	int err;
+
+	self->udp = -1;
+	if (unshare(CLONE_NEWNET))
+		SKIP(return, "unshare(CLONE_NEWNET): %s (not root?)",
+		     strerror(errno));
+	ASSERT_EQ(0, lo_up());
+	err = nl_open(&self->ctl);
+	if (err == -ENOENT && load_module() == 0)
+		err = nl_open(&self->ctl);
+	if (err == -ENOENT)
+		SKIP(return, "family \"agiswarm\" not found: module not loaded?");
+	ASSERT_EQ(0, err);
+	ASSERT_EQ(0, nl_open(&self->dmn));
+	ASSERT_NE(0, self->ctl.cycles_group);
+	ASSERT_EQ(0, set_node_u8(&self->ctl, AGISWARM_A_ROLE,
+				 AGISWARM_ROLE_WORKER, 0, &self->r));
+	{
+		char buf[256] __attribute__((aligned(8)));
+		struct nlmsghdr *req = agi(&self->ctl, buf,
+					   AGISWARM_CMD_SET_NODE);
+
+		mnl_attr_put_u16(req, AGISWARM_A_PORT, NODE_PORT);
+		ASSERT_EQ(0, transact(&self->ctl, req, &self->r))
+			TH_LOG("open port: %s", self->r.msg);
+	}
+	self->udp = udp_peer(&self->peer);
+	ASSERT_LE(0, self->udp);
+}
+
+FIXTURE_TEARDOWN(daemon)
+{
+	if (self->udp >= 0)
+		close(self->udp);
+	nl_close(&self->dmn);
+	nl_close(&self->ctl);
+}
+
+static int register_daemon(struct nl *nl, struct reply *r)
+{
+	char buf[256] __attribute__((aligned(8)));
+
+	return transact(nl, agi(nl, buf, AGISWARM_CMD_REGISTER_DAEMON), r);
+}
+
+/* Receives one UPCALL on @nl and checks it is @d from @from. */
+static int expect_upcall(struct __test_metadata *_metadata, struct nl *nl,
+			 const struct sockaddr_in *from, const uint8_t *d,
+			 size_t n)
+{
+	static char buf[BUF_SIZE] __attribute__((aligned(8)));
+	struct pollfd p = { .fd = mnl_socket_get_fd(nl->sock), .events = POLLIN };
+	const struct nlattr *tb[AGISWARM_A_MAX + 1];
+	const struct nlmsghdr *nlh = (void *)buf;
+	const struct genlmsghdr *g;
+	const struct sockaddr_in *ep;
+	int len;
+
+	if (poll(&p, 1, WAIT_MS) != 1)
+		return -ETIMEDOUT;
+	len = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
+	EXPECT_LT(0, len);
+	if (len <= 0)
+		return -EIO;
+	EXPECT_EQ(nl->family, nlh->nlmsg_type);
+	g = mnl_nlmsg_get_payload(nlh);
+	EXPECT_EQ(AGISWARM_CMD_UPCALL, g->cmd);
+	tb_of(nlh, GENL_HDRLEN, tb, AGISWARM_A_MAX);
+	if (!tb[AGISWARM_A_PEER_ENDPOINT] || !tb[AGISWARM_A_DATAGRAM])
+		return -EPROTO;
+	ep = mnl_attr_get_payload(tb[AGISWARM_A_PEER_ENDPOINT]);
+	EXPECT_EQ(sizeof(*ep),
+		  mnl_attr_get_payload_len(tb[AGISWARM_A_PEER_ENDPOINT]));
+	EXPECT_EQ(AF_INET, ep->sin_family);
+	EXPECT_EQ(from->sin_addr.s_addr, ep->sin_addr.s_addr);
+	EXPECT_EQ(from->sin_port, ep->sin_port);
+	EXPECT_EQ(n, mnl_attr_get_payload_len(tb[AGISWARM_A_DATAGRAM]));
+	EXPECT_EQ(0, memcmp(d, mnl_attr_get_payload(tb[AGISWARM_A_DATAGRAM]),
+			    n));
+	return 0;
+}
+
+TEST_F(daemon, upcall_and_send)
+{
+	char buf[2048] __attribute__((aligned(8)));
+	struct sockaddr_in src;
+	socklen_t slen = sizeof(src);
+	struct nlmsghdr *req;
+	struct status st;
+	uint8_t got[64];
+	ssize_t n;
+
+	NEED_SETUP();
+	ASSERT_EQ(0, register_daemon(&self->dmn, &self->r));
+	ASSERT_EQ(0, get_status(&self->ctl, &st));
+	EXPECT_EQ(mnl_socket_get_portid(self->dmn.sock), st.daemon_portid);
+
+	/* Up: a HEARTBEAT, then a COMMIT_ACK, whole and from the peer. */
+	ASSERT_EQ(sizeof(heartbeat),
+		  to_node(self->udp, heartbeat, sizeof(heartbeat)));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   heartbeat, sizeof(heartbeat)));
+	ASSERT_EQ(sizeof(commit_ack),
+		  to_node(self->udp, commit_ack, sizeof(commit_ack)));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   commit_ack, sizeof(commit_ack)));
+	ASSERT_EQ(0, get_status(&self->ctl, &st));
+	EXPECT_EQ(2, st.upcalls);
+	EXPECT_EQ(0, st.upcall_drops);
+
+	/* Down: SEND reaches the peer from the node's port. */
+	req = agi(&self->ctl, buf, AGISWARM_CMD_SEND);
+	mnl_attr_put(req, AGISWARM_A_PEER_ENDPOINT, sizeof(self->peer),
+		     &self->peer);
+	mnl_attr_put(req, AGISWARM_A_DATAGRAM, sizeof(commit_ack), commit_ack);
+	ASSERT_EQ(0, transact(&self->ctl, req, &self->r)) TH_LOG("%s", self->r.msg);
+	n = recvfrom(self->udp, got, sizeof(got), 0, (void *)&src, &slen);
+	ASSERT_EQ(sizeof(commit_ack), n) TH_LOG("recv: %s", strerror(errno));
+	EXPECT_EQ(0, memcmp(commit_ack, got, n));
+	EXPECT_EQ(htons(NODE_PORT), src.sin_port);
+}
+
+TEST_F(daemon, send_refuses_bad_datagrams)
+{
+	char buf[2048] __attribute__((aligned(8)));
+	uint8_t bad[sizeof(heartbeat)];
+	struct nlmsghdr *req;
+
+	NEED_SETUP();
+	memcpy(bad, heartbeat, sizeof(bad));
+	bad[0] = 2;
+	req = agi(&self->ctl, buf, AGISWARM_CMD_SEND);
+	mnl_attr_put(req, AGISWARM_A_PEER_ENDPOINT, sizeof(self->peer),
+		     &self->peer);
+	mnl_attr_put(req, AGISWARM_A_DATAGRAM, sizeof(bad), bad);
+	EXPECT_EQ(-EINVAL, transact(&self->ctl, req, &self->r));
+	EXPECT_STREQ("DATAGRAM header version is not 1", self->r.msg);
+
+	bad[0] = 1;
+	bad[3] = 4;		/* one more payload byte than there is */
+	req = agi(&self->ctl, buf, AGISWARM_CMD_SEND);
+	mnl_attr_put(req, AGISWARM_A_PEER_ENDPOINT, sizeof(self->peer),
+		     &self->peer);
+	mnl_attr_put(req, AGISWARM_A_DATAGRAM, sizeof(bad), bad);
+	EXPECT_EQ(-EINVAL, transact(&self->ctl, req, &self->r));
+	EXPECT_STREQ("DATAGRAM header length is not the payload's",
+		     self->r.msg);
+
+	/* The port closed: nothing to send from. */
+	req = agi(&self->ctl, buf, AGISWARM_CMD_SET_NODE);
+	mnl_attr_put_u16(req, AGISWARM_A_PORT, 0);
+	ASSERT_EQ(0, transact(&self->ctl, req, &self->r));
+	req = agi(&self->ctl, buf, AGISWARM_CMD_SEND);
+	mnl_attr_put(req, AGISWARM_A_PEER_ENDPOINT, sizeof(self->peer),
+		     &self->peer);
+	mnl_attr_put(req, AGISWARM_A_DATAGRAM, sizeof(heartbeat), heartbeat);
+	EXPECT_EQ(-ENOTCONN, transact(&self->ctl, req, &self->r));
+}
+
+TEST_F(daemon, closing_the_daemon_socket_forgets_it)
+{
+	struct status st;
+
+	NEED_SETUP();
+	/* No daemon yet: a control datagram is a drop. */
+	ASSERT_EQ(sizeof(heartbeat),
+		  to_node(self->udp, heartbeat, sizeof(heartbeat)));
+	ASSERT_EQ(0, wait_counter(&self->ctl,
+				  offsetof(struct status, upcall_drops), 1));
+
+	ASSERT_EQ(0, register_daemon(&self->dmn, &self->r));
+	nl_close(&self->dmn);
+	ASSERT_EQ(0, get_status(&self->ctl, &st));
+	EXPECT_EQ(0, st.daemon_portid);
+	ASSERT_EQ(sizeof(heartbeat),
+		  to_node(self->udp, heartbeat, sizeof(heartbeat)));
+	ASSERT_EQ(0, wait_counter(&self->ctl,
+				  offsetof(struct status, upcall_drops), 2));
+	ASSERT_EQ(0, get_status(&self->ctl, &st));
+	EXPECT_EQ(0, st.upcalls);
+}
+
+/* Joins @ev to the cycles group of @ctl's family. */
+static int join_cycles(struct nl *ev, const struct nl *ctl)
+{
+	int grp = ctl->cycles_group;
+	int size = 1 << 20;
+
+	setsockopt(mnl_socket_get_fd(ev->sock), SOL_SOCKET, SO_RCVBUF, &size,
+		   sizeof(size));
+	return mnl_socket_setsockopt(ev->sock, NETLINK_ADD_MEMBERSHIP, &grp,
+				     sizeof(grp)) ? -errno : 0;
+}
+
+/*
+ * Stages CONTROL_LAW pid at the cycle after next-but-four; retried when
+ * the cycle raced past it. Returns the cycle, 0 on failure.
+ */
+static uint64_t stage_law(struct nl *nl, struct reply *r)
+{
+	struct status st;
+	int tries;
+
+	for (tries = 0; tries < 5; tries++) {
+		if (get_status(nl, &st))
+			return 0;
+		if (!set_node_u8(nl, AGISWARM_A_CONTROL_LAW, AGISWARM_LAW_PID,
+				 st.cycle_id + 5, r))
+			return st.cycle_id + 5;
+		if (r->err != -EINVAL)
+			return 0;
+	}
+	return 0;
+}
+
+TEST_F(daemon, staged_law_applies_at_its_cycle)
+{
+	struct cycle_rec c, recs[64];
+	struct status st;
+	char want[128];
+	uint64_t at;
+	int i;
+
+	NEED_SETUP();
+	ASSERT_EQ(0, join_cycles(&self->dmn, &self->ctl));
+	ASSERT_EQ(0, start_aggregator(&self->ctl, &self->r))
+		TH_LOG("%s", self->r.msg);
+	at = stage_law(&self->ctl, &self->r);
+	ASSERT_NE(0, at) TH_LOG("stage: %d %s", self->r.err, self->r.msg);
+
+	/* Checked at once: one per kind, nothing else than the law & co. */
+	ASSERT_EQ(0, get_status(&self->ctl, &st));
+	EXPECT_EQ(at, st.staged_cycle);
+	EXPECT_EQ(AGISWARM_LAW_FEEDBACK, st.law);
+	EXPECT_EQ(-EBUSY, set_node_u8(&self->ctl, AGISWARM_A_MISS_POLICY,
+				      AGISWARM_MISS_ZERO, at + 1, &self->r));
+	EXPECT_EQ(-EINVAL, set_node_u8(&self->ctl, AGISWARM_A_REDUNDANCY, 1,
+				       at + 1, &self->r));
+
+	ASSERT_EQ(0, wait_cycle(&self->dmn, at, &c));
+	EXPECT_TRUE(c.applied);
+	ASSERT_EQ(0, get_status(&self->ctl, &st));
+	EXPECT_EQ(AGISWARM_LAW_PID, st.law);
+	EXPECT_EQ(0, st.staged_cycle);
+
+	/* A cycle already started is refused, and says which. */
+	EXPECT_EQ(-EINVAL, set_node_u8(&self->ctl, AGISWARM_A_CONTROL_LAW,
+				       AGISWARM_LAW_FEEDBACK, at, &self->r));
+	snprintf(want, sizeof(want), "cycle %llu already started",
+		 (unsigned long long)at);
+	EXPECT_EQ(0, strncmp(want, self->r.msg, strlen(want)))
+		TH_LOG("extack: \"%s\"", self->r.msg);
+
+	/* The metrics record of that cycle, and only that one, says so. */
+	ASSERT_EQ(0, dump_metrics(&self->ctl, 1, recs));
+	ASSERT_LE(at, recs[0].nx);
+	for (i = 1; i <= recs[0].nx && i < 64; i++)
+		EXPECT_EQ(recs[i].cycle == at, recs[i].applied)
+			TH_LOG("cycle %llu", (unsigned long long)recs[i].cycle);
+}
+
+TEST_F(daemon, staged_input_and_matrix)
+{
+	int32_t x1[1] = { 1 << 29 }, x2[2] = { 1 << 28, -(1 << 28) };
+	struct cycle_rec c;
+	struct status st;
+	uint64_t at;
+
+	NEED_SETUP();
+	ASSERT_EQ(0, join_cycles(&self->dmn, &self->ctl));
+	ASSERT_EQ(0, start_aggregator(&self->ctl, &self->r));
+	ASSERT_EQ(0, set_input(&self->ctl, x1, 1, 0, &self->r));
+	ASSERT_EQ(0, get_status(&self->ctl, &st));
+	at = st.cycle_id + 10;
+
+	/* A 2x2 matrix and a 2-element x, both for cycle at. */
+	ASSERT_EQ(0, set_matrix(&self->ctl, 2, at, &self->r))
+		TH_LOG("%s", self->r.msg);
+	ASSERT_EQ(-EBUSY, set_matrix(&self->ctl, 2, at + 1, &self->r));
+	EXPECT_EQ(-EINVAL, set_input(&self->ctl, x2, 2, 0, &self->r));
+	ASSERT_EQ(0, set_input(&self->ctl, x2, 2, at, &self->r))
+		TH_LOG("%s", self->r.msg);
+	EXPECT_EQ(1, matrix_cols(&self->ctl));
+
+	ASSERT_EQ(0, wait_cycle(&self->dmn, at - 1, &c));
+	EXPECT_FALSE(c.applied);
+	EXPECT_EQ(1, c.nx);
+	EXPECT_EQ(x1[0], c.x[0]);
+	ASSERT_EQ(0, wait_cycle(&self->dmn, at, &c));
+	EXPECT_TRUE(c.applied);
+	ASSERT_EQ(2, c.nx);
+	EXPECT_EQ(x2[0], c.x[0]);
+	EXPECT_EQ(x2[1], c.x[1]);
+	EXPECT_EQ(2, matrix_cols(&self->ctl));
+}
+
+TEST_F(daemon, metrics_dump_from_a_cycle)
+{
+	struct cycle_rec c, recs[64];
+	int i;
+
+	NEED_SETUP();
+	ASSERT_EQ(0, join_cycles(&self->dmn, &self->ctl));
+	ASSERT_EQ(0, start_aggregator(&self->ctl, &self->r));
+	ASSERT_EQ(0, wait_cycle(&self->dmn, 12, &c));
+	ASSERT_EQ(0, set_node_u8(&self->ctl, AGISWARM_A_RUNNING, 0, 0,
+				 &self->r));
+
+	ASSERT_EQ(0, dump_metrics(&self->ctl, 0, recs));
+	ASSERT_LE(12, recs[0].nx);
+	EXPECT_EQ(1, recs[1].cycle);
+
+	ASSERT_EQ(0, dump_metrics(&self->ctl, 7, recs));
+	ASSERT_LE(6, recs[0].nx);
+	for (i = 1; i <= recs[0].nx && i < 64; i++)
+		EXPECT_EQ(6 + i, recs[i].cycle);
+
+	/* Past the last: nothing, not an error. */
+	ASSERT_EQ(0, dump_metrics(&self->ctl, 1000000, recs));
+	EXPECT_EQ(0, recs[0].nx);
+}
+
+TEST_HARNESS_MAIN
