@@ -34,7 +34,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 . "$top/netns/lib.sh"
 lib_trap
 
-BENCH_CYCLES=${BENCH_CYCLES:-300}
+BENCH_CYCLES=${BENCH_CYCLES:-500}
 BASE_CYCLES=${BASE_CYCLES:-100}
 MIN_DELAY_MS=5
 STRAGGLER=1
