@@ -41,6 +41,25 @@ bool agictl_is_help(const char *arg);
 int agictl_usage_error(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 int agictl_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * A usage error when more than @max arguments are given, quoting the first
+ * one too many in @action's name; else AGICTL_OK.
+ */
+int agictl_max_args(const char *action, int argc, char **argv, int max);
+
+/* One verb of "agictl OBJECT VERB ARGS...": @fn gets ARGS only. */
+struct agictl_verb {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+};
+
+/*
+ * "agictl OBJECT VERB ARGS..." with a VERB (argc >= 2): help prints @usage,
+ * a verb of @verbs runs, anything else is a usage error naming OBJECT
+ * (argv[0]). Returns the exit code.
+ */
+int agictl_run_verb(int argc, char **argv, const struct agictl_verb *verbs,
+		    size_t n, void (*usage)(void));
 
 /* Objects, one file each. */
 int agictl_status(int argc, char **argv);
@@ -69,6 +88,10 @@ int agi_parse_u32(const char *s, uint32_t *v);
 int agi_parse_duration_us(const char *s, uint32_t *us);
 int agi_parse_endpoint(const char *s, struct agi_endpoint *ep);
 void agi_format_endpoint(const void *sa, size_t len, char *buf, size_t size);
+/* @names[v], "unknown" past the table or in a hole (NULL) of it. */
+const char *agi_name_of(const char *const *names, size_t n, unsigned int v);
+/* The value @names gives @s, or -EINVAL. */
+int agi_name_find(const char *const *names, size_t n, const char *s);
 /* These two report their own errors and return an exit code. */
 int agi_parse_list(const char *action, const char *list,
 		   enum agiswarm_qformat fmt, bool raw, uint32_t max,
@@ -127,6 +150,12 @@ struct agi_cycle {
 
 /* 0 or -EBADMSG (no cycle id, or an attribute of the wrong size). */
 int agi_cycle_parse(const struct nlmsghdr *nlh, struct agi_cycle *c);
+/*
+ * metrics.csv: the header line (with its newline) and one row per record,
+ * exactly as `agictl metrics --csv` prints them and agiswarmd writes them.
+ */
+extern const char agi_metrics_csv_header[];
+void agi_metrics_csv_row(FILE *f, const struct agi_cycle *c);
 
 /* node.c: "none", "worker", "aggregator"; "unknown" past the enum. */
 const char *agi_role_name(unsigned int role);
@@ -199,6 +228,9 @@ struct agi_nl {
 };
 
 typedef int (*agi_nl_reply_cb)(const struct nlmsghdr *nlh, void *data);
+/* Puts a request's attributes; @arg is the caller's. */
+typedef void (*agi_nl_fill_cb)(struct nlmsghdr *nlh, const void *arg);
+struct nlattr;
 
 int agi_nl_open(struct agi_nl *nl);
 void agi_nl_close(struct agi_nl *nl);
@@ -208,5 +240,25 @@ int agi_nl_talk(struct agi_nl *nl, struct nlmsghdr *req, agi_nl_reply_cb cb,
 		void *data);
 int agi_nl_subscribe(struct agi_nl *nl, const char *name);
 int agi_nl_report(const struct agi_nl *nl, const char *action, int err);
+/*
+ * A whole conversation with a socket of its own, every failure reported in
+ * @action's name; they return an exit code. agi_nl_send: a request of @cmd
+ * whose attributes @fill puts (no reply expected); agi_nl_get: a request
+ * without attributes whose replies go to @cb; agi_nl_get_dump: the same as
+ * a dump.
+ */
+int agi_nl_send(const char *action, uint8_t cmd, agi_nl_fill_cb fill,
+		const void *arg);
+int agi_nl_get(const char *action, uint8_t cmd, agi_nl_reply_cb cb,
+	       void *data);
+int agi_nl_get_dump(const char *action, uint8_t cmd, agi_nl_reply_cb cb,
+		    void *data);
+/*
+ * An unsigned attribute of libmnl type @type (MNL_TYPE_U8, _U16, _U32 or
+ * _U64), widened into @v: MNL_CB_OK, or MNL_CB_ERROR for a wrong length.
+ */
+int agi_attr_get_uint(const struct nlattr *a, int type, uint64_t *v);
+void *agi_grow_rows(void *rows, size_t n, size_t *cap, size_t size,
+		    size_t first);
 
 #endif /* AGICTL_H */

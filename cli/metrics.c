@@ -17,20 +17,6 @@
 /* The ring keeps 1024 records; "last N" larger than that is no error. */
 #define METRICS_LAST_MAX 1000000
 
-static int get_uint(const struct nlattr *a, enum mnl_attr_data_type t,
-		    u64 *v)
-{
-	if (mnl_attr_validate(a, t) < 0)
-		return MNL_CB_ERROR;
-	if (t == MNL_TYPE_U8)
-		*v = mnl_attr_get_u8(a);
-	else if (t == MNL_TYPE_U32)
-		*v = mnl_attr_get_u32(a);
-	else
-		*v = mnl_attr_get_u64(a);
-	return MNL_CB_OK;
-}
-
 /* A vector attribute: whole s32s only, pointing into the message. */
 static int get_vec(const struct nlattr *a, struct agi_vec *v)
 {
@@ -51,39 +37,39 @@ static int cycle_attr_cb(const struct nlattr *a, void *data)
 
 	switch (mnl_attr_get_type(a)) {
 	case AGISWARM_A_CYCLE_ID:
-		ret = get_uint(a, MNL_TYPE_U64, &c->cycle);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U64, &c->cycle);
 		c->has_cycle = true;
 		break;
 	case AGISWARM_A_EPOCH:
-		ret = get_uint(a, MNL_TYPE_U64, &c->epoch);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U64, &c->epoch);
 		break;
 	case AGISWARM_A_STATUS:
-		ret = get_uint(a, MNL_TYPE_U8, &v);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U8, &v);
 		c->missed = v == AGISWARM_CYCLE_MISSED;
 		break;
 	case AGISWARM_A_TIMESTAMP_NS:
-		ret = get_uint(a, MNL_TYPE_U64, &c->timestamp_ns);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U64, &c->timestamp_ns);
 		break;
 	case AGISWARM_A_LATENCY_US:
-		ret = get_uint(a, MNL_TYPE_U32, &c->latency_us);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &c->latency_us);
 		break;
 	case AGISWARM_A_JITTER_US:
-		ret = get_uint(a, MNL_TYPE_U32, &c->jitter_us);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &c->jitter_us);
 		break;
 	case AGISWARM_A_WORKER_COUNT:
-		ret = get_uint(a, MNL_TYPE_U32, &c->workers);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &c->workers);
 		break;
 	case AGISWARM_A_TASK_COUNT:
-		ret = get_uint(a, MNL_TYPE_U32, &c->tasks);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &c->tasks);
 		break;
 	case AGISWARM_A_ERROR_PPM:
-		ret = get_uint(a, MNL_TYPE_U32, &c->error_ppm);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &c->error_ppm);
 		break;
 	case AGISWARM_A_RESULTS_USED:
-		ret = get_uint(a, MNL_TYPE_U32, &c->results_used);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &c->results_used);
 		break;
 	case AGISWARM_A_FMT:
-		ret = get_uint(a, MNL_TYPE_U8, &v);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U8, &v);
 		c->fmt = v;
 		break;
 	case AGISWARM_A_X:
@@ -120,15 +106,10 @@ static int record_cb(const struct nlmsghdr *nlh, void *data)
 	struct record_list *l = data;
 	struct agi_cycle *grown;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 256;
-		grown = realloc(l->rec, l->cap * sizeof(*grown));
-		if (!grown) {
-			errno = ENOMEM;
-			return MNL_CB_ERROR;
-		}
-		l->rec = grown;
-	}
+	grown = agi_grow_rows(l->rec, l->n, &l->cap, sizeof(*grown), 256);
+	if (!grown)
+		return MNL_CB_ERROR;
+	l->rec = grown;
 	if (agi_cycle_parse(nlh, &l->rec[l->n])) {
 		errno = EBADMSG;
 		return MNL_CB_ERROR;
@@ -139,23 +120,6 @@ static int record_cb(const struct nlmsghdr *nlh, void *data)
 	l->rec[l->n].u = (struct agi_vec){ 0 };
 	l->n++;
 	return MNL_CB_OK;
-}
-
-static int fetch_records(struct record_list *l)
-{
-	char buf[AGI_NL_BUF_SIZE];
-	struct agi_nl nl;
-	int err, ret = AGICTL_OK;
-
-	err = agi_nl_open(&nl);
-	if (err)
-		return agi_nl_report(&nl, "metrics", err);
-	err = agi_nl_talk(&nl, agi_nl_dump(&nl, buf, AGISWARM_CMD_GET_METRICS),
-			  record_cb, l);
-	if (err)
-		ret = agi_nl_report(&nl, "metrics", err);
-	agi_nl_close(&nl);
-	return ret;
 }
 
 /* "1.234" from microseconds: milliseconds with three decimals, exact. */
@@ -174,23 +138,32 @@ static void ppm_as_rate(u64 ppm, char *buf, size_t size)
 		 (unsigned long long)q % 10000);
 }
 
-static void print_csv(const struct agi_cycle *c, size_t n)
+const char agi_metrics_csv_header[] =
+	"timestamp,cycle_id,latency_ms,jitter_ms,worker_count,task_count,error_rate\n";
+
+/* One metrics.csv row; agiswarmd writes its file with it too. */
+void agi_metrics_csv_row(FILE *f, const struct agi_cycle *c)
 {
 	char lat[32], jit[32], rate[32];
+
+	us_as_ms(c->latency_us, lat, sizeof(lat));
+	us_as_ms(c->jitter_us, jit, sizeof(jit));
+	ppm_as_rate(c->error_ppm, rate, sizeof(rate));
+	fprintf(f, "%llu.%06llu,%llu,%s,%s,%llu,%llu,%s\n",
+		(unsigned long long)c->timestamp_ns / 1000000000,
+		(unsigned long long)c->timestamp_ns % 1000000000 / 1000,
+		(unsigned long long)c->cycle, lat, jit,
+		(unsigned long long)c->workers, (unsigned long long)c->tasks,
+		rate);
+}
+
+static void print_csv(const struct agi_cycle *c, size_t n)
+{
 	size_t i;
 
-	printf("timestamp,cycle_id,latency_ms,jitter_ms,worker_count,task_count,error_rate\n");
-	for (i = 0; i < n; i++, c++) {
-		us_as_ms(c->latency_us, lat, sizeof(lat));
-		us_as_ms(c->jitter_us, jit, sizeof(jit));
-		ppm_as_rate(c->error_ppm, rate, sizeof(rate));
-		printf("%llu.%06llu,%llu,%s,%s,%llu,%llu,%s\n",
-		       (unsigned long long)c->timestamp_ns / 1000000000,
-		       (unsigned long long)c->timestamp_ns % 1000000000 / 1000,
-		       (unsigned long long)c->cycle, lat, jit,
-		       (unsigned long long)c->workers,
-		       (unsigned long long)c->tasks, rate);
-	}
+	fputs(agi_metrics_csv_header, stdout);
+	for (i = 0; i < n; i++)
+		agi_metrics_csv_row(stdout, &c[i]);
 }
 
 static void print_record(const struct agi_cycle *c)
@@ -290,7 +263,8 @@ int agictl_metrics(int argc, char **argv)
 	ret = parse_metrics(argc - 1, argv + 1, &last, &csv);
 	if (ret)
 		return ret;
-	ret = fetch_records(&l);
+	ret = agi_nl_get_dump("metrics", AGISWARM_CMD_GET_METRICS, record_cb,
+			      &l);
 	if (ret)
 		goto cleanup;
 	from = last && last < l.n ? l.n - last : 0;

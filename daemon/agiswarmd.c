@@ -19,6 +19,7 @@
 #include "core/fixed.h"
 #include "config.h"
 #include "program.h"
+#include "runtime.h"
 
 enum {
 	EXIT_INVALID = 2,
@@ -192,7 +193,7 @@ int main(int argc, char **argv)
 		ret = EXIT_FAILURE;
 		goto cleanup;
 	}
-	ret = agid_run_loop();
+	ret = agid_run(cfg);
 cleanup:
 	agi_matrix_free(&m);
 	free(cfg);

@@ -170,6 +170,8 @@ int agi_commit_ack_decode(const uint8_t *dgram, size_t len,
  * @last_seq: the seq of the last applied commit (0 before the first)
  * @now: unix time, seconds
  * @max_window: the longest not_before..not_after accepted, seconds
+ * @skip_signature: security.require_signatures false: the key and the
+ *                  signature are not checked (everything else is)
  */
 struct agi_verify_ctx {
 	const struct agi_keyring *keys;
@@ -177,6 +179,7 @@ struct agi_verify_ctx {
 	uint64_t last_seq;
 	uint64_t now;
 	uint64_t max_window;
+	bool skip_signature;
 };
 
 enum agi_verdict {

@@ -6,9 +6,10 @@
 # exactly the same files). Add shared sources to USER_LIB_SRCS.
 
 USER_LIB_SRCS := daemon/config.c daemon/config_keys.c \
-	daemon/keys.c daemon/commit.c daemon/audit.c \
+	daemon/keys.c daemon/commit.c daemon/audit.c daemon/msg.c \
 	cli/matrix_json.c cli/parse.c cli/print.c cli/report.c \
-	cli/nl.c cli/node.c cli/law.c cli/peer.c cli/matrix.c cli/status.c
+	cli/nl.c cli/node.c cli/law.c cli/peer.c cli/matrix.c cli/status.c \
+	cli/metrics.c
 USER_LIB := $(BUILD)/obj/libagiuser.a
 USER_LIB_SAN := $(BUILD)/san/libagiuser.a
 USER_LDLIBS := -ljansson -lyaml -lsodium -lcbor -lm
@@ -25,7 +26,9 @@ $(USER_LIB_SAN): $(USER_LIB_SRCS:%.c=$(BUILD)/san/%.o) daemon/daemon.mk
 	$(quiet) AR $@
 	$(Q)rm -f $@ && ar rcs $@ $(filter %.o,$^)
 
-AGISWARMD_OBJS := $(addprefix $(BUILD)/obj/daemon/,agiswarmd.o program.o)
+AGISWARMD_OBJS := $(addprefix $(BUILD)/obj/daemon/,agiswarmd.o program.o \
+	runtime.o upcall.o module.o commits.o members.o heartbeat.o \
+	metrics_csv.o)
 
 $(AGISWARMD): $(AGISWARMD_OBJS) $(USER_LIB) $(CORE_LIB)
 	$(quiet) LD $@

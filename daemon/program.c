@@ -8,16 +8,15 @@
  * netlink message, of its checks and of its error reports, and the log
  * shows each step as the agictl command that reproduces it by hand.
  *
- * The event loop is libuv's (libraft, a later step, needs it): for now it
- * only waits for SIGTERM or SIGINT. Leaving changes nothing in the module,
- * whose fast path keeps running without the daemon.
+ * A module that already runs as this node (a daemon restarted after a
+ * crash or an upgrade) is adopted as it is, not programmed again: the
+ * cycle is not restarted and changes applied since the configuration was
+ * read (signed commits, workers that joined) stay. See agid_program().
  */
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <uv.h>
 
 #include "core/fixed.h"
 #include "program.h"
@@ -222,11 +221,52 @@ static int start(void)
 	return run(&w, agictl_node);
 }
 
+int agid_peer_change(bool adding, u32 id, const struct agi_endpoint *ep)
+{
+	struct words w = { 0 };
+	char addr[WORD_LEN];
+
+	add(&w, "peer");
+	add(&w, adding ? "add" : "del");
+	add(&w, "worker");
+	add(&w, "%u", id);
+	if (adding) {
+		agi_format_endpoint(&ep->addr, ep->len, addr, sizeof(addr));
+		add(&w, "%s", addr);
+	}
+	return run(&w, agictl_peer);
+}
+
+/*
+ * The module already is this node: same role, id and port, and an
+ * aggregator's cycle running. Everything else it holds is newer than the
+ * configuration or equal to it.
+ */
+static bool already_running(const struct agid_config *cfg)
+{
+	struct agi_status st;
+
+	if (agi_status_fetch(&st, "reading the module's state"))
+		return false;
+	if (st.role != cfg->role || st.node_id != cfg->node_id ||
+	    st.field[ST_PORT] != cfg->udp_port)
+		return false;
+	if (cfg->role == AGISWARM_ROLE_AGGREGATOR && !st.field[ST_RUNNING])
+		return false;
+	fprintf(stderr, "agiswarmd: the module already runs as %s %u on port %u (cycle %llu, epoch %llu): adopting it as it is, nothing reprogrammed\n",
+		agi_role_name(cfg->role), cfg->node_id, cfg->udp_port,
+		(unsigned long long)st.field[ST_CYCLE_ID],
+		(unsigned long long)st.field[ST_EPOCH]);
+	return true;
+}
+
 int agid_program(const struct agid_config *cfg, const char *matrix_file)
 {
 	int ret;
 
 	log_steps = cfg->log_level >= AGID_LOG_INFO;
+	if (already_running(cfg))
+		return 0;
 	ret = set_node(cfg);
 	if (ret || cfg->role != AGISWARM_ROLE_AGGREGATOR)
 		return ret;
@@ -242,54 +282,4 @@ int agid_program(const struct agid_config *cfg, const char *matrix_file)
 	if (!ret)
 		ret = start();
 	return ret;
-}
-
-struct loop {
-	uv_loop_t uv;
-	uv_signal_t term, intr;
-};
-
-static void on_signal(uv_signal_t *h, int signum)
-{
-	struct loop *l = h->data;
-
-	fprintf(stderr, "agiswarmd: %s: exiting; the module keeps running\n",
-		strsignal(signum));
-	uv_close((uv_handle_t *)&l->term, NULL);
-	uv_close((uv_handle_t *)&l->intr, NULL);
-}
-
-int agid_run_loop(void)
-{
-	struct loop l;
-	int err;
-
-	/* A peer closing a socket must not kill the daemon (libraft too). */
-	signal(SIGPIPE, SIG_IGN);
-	err = uv_loop_init(&l.uv);
-	if (err)
-		goto fail;
-	l.term.data = &l;
-	l.intr.data = &l;
-	uv_signal_init(&l.uv, &l.term);
-	uv_signal_init(&l.uv, &l.intr);
-	err = uv_signal_start(&l.term, on_signal, SIGTERM);
-	if (!err)
-		err = uv_signal_start(&l.intr, on_signal, SIGINT);
-	if (err) {
-		uv_close((uv_handle_t *)&l.term, NULL);
-		uv_close((uv_handle_t *)&l.intr, NULL);
-		uv_run(&l.uv, UV_RUN_DEFAULT);
-		uv_loop_close(&l.uv);
-		goto fail;
-	}
-	if (log_steps)
-		fprintf(stderr, "agiswarmd: running (SIGTERM or SIGINT ends it)\n");
-	uv_run(&l.uv, UV_RUN_DEFAULT);
-	uv_loop_close(&l.uv);
-	return 0;
-fail:
-	fprintf(stderr, "agiswarmd: the event loop failed: %s\n",
-		uv_strerror(err));
-	return 1;
 }

@@ -11,7 +11,9 @@
 #include "config.h"
 
 /*
- * Sets the node (role, id, port, epoch; an aggregator's cycle, deadline,
+ * Unless the module already runs as this node (same role, id and port,
+ * an aggregator's cycle running: then it is adopted untouched), sets the
+ * node (role, id, port, epoch; an aggregator's cycle, deadline,
  * miss policy, redundancy, seed, control law, peers and the matrix from
  * @matrix_file) and starts an aggregator's cycle. Each step is logged on
  * stderr as the agictl command it is. Returns 0, or 1 after the first
@@ -19,10 +21,7 @@
  */
 int agid_program(const struct agid_config *cfg, const char *matrix_file);
 
-/*
- * Runs the event loop until SIGTERM or SIGINT; returns 0 then. The module
- * is left as it is: its fast path runs on without the daemon.
- */
-int agid_run_loop(void);
+/* Peer add (at @ep, @adding) or del of worker @id, as "agictl peer ..."; an exit code. */
+int agid_peer_change(bool adding, u32 id, const struct agi_endpoint *ep);
 
 #endif /* AGISWARMD_PROGRAM_H */

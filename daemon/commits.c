@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * Operator commits on an aggregator. A COMMIT datagram comes up from the
+ * module; the daemon checks it (agi_commit_verify: authorized_keys as it
+ * is on disk now, the module's epoch, the audit log's last seq, the clock,
+ * security.commit_window_s), picks the cycle it takes effect at, appends
+ * it to the audit log (fsync'd) BEFORE anything changes, stages it in the
+ * module at that cycle and answers COMMIT_ACK through the node's socket.
+ *
+ * The cycle: the commit's own apply_at_cycle when it is still ahead of the
+ * module's last cycle, else that cycle + APPLY_MARGIN, so that the change
+ * reaches the module well before its cycle starts.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "runtime.h"
+#include "commit.h"
+
+#define APPLY_MARGIN 10
+
+/* Everything one commit needs, off the stack (a commit is ~3 KiB). */
+struct commit_job {
+	struct agid_addr from;
+	u8 body[AGI_COMMIT_BODY_MAX];
+	size_t body_len;
+	u8 sig[AGI_SIG_LEN];
+	struct agi_commit c;
+	struct agi_keyring keys;
+	struct agi_commit_ack ack;
+	char from_text[64];
+};
+
+/* The audit log's directory, made 0700 when missing (one level). */
+static void make_parent(const char *path)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	mkdir(dirname(dir), 0700);
+}
+
+int agid_commits_init(struct agid *d)
+{
+	const struct agid_config *cfg = d->cfg;
+	struct agid_commits *cm = &d->commits;
+	char err[AGID_ERR_LEN];
+
+	make_parent(cfg->audit_log);
+	if (agi_audit_open(&cm->audit, cfg->audit_log, err, sizeof(err))) {
+		agid_log(d, AGID_LOG_ERROR, "%s: every commit will be refused until the audit log can be opened",
+			 err);
+	} else {
+		cm->audit_open = true;
+		agid_log(d, AGID_LOG_INFO, "audit log %s: %u records, last seq %llu",
+			 cfg->audit_log, cm->audit.n_records,
+			 (unsigned long long)cm->audit.last_seq);
+	}
+	if (!cfg->require_signatures)
+		agid_log(d, AGID_LOG_WARNING, "security.require_signatures is false: commits are applied WITHOUT checking who signed them (they must still be well-formed, in their window, of this epoch and not replayed)");
+	return 0;
+}
+
+void agid_commits_close(struct agid *d)
+{
+	if (d->commits.audit_open)
+		agi_audit_close(&d->commits.audit);
+	d->commits.audit_open = false;
+}
+
+static void answer(struct agid *d, struct commit_job *j)
+{
+	u8 out[AGISWARM_WIRE_MAX];
+	int n = agi_commit_ack_encode(&j->ack, out, sizeof(out));
+
+	if (n < 0) {
+		agid_log(d, AGID_LOG_ERROR, "encoding COMMIT_ACK failed: %s",
+			 strerror(-n));
+		return;
+	}
+	agid_send(d, &j->from, out, (size_t)n);
+}
+
+static void reject(struct agid *d, struct commit_job *j, const char *reason)
+{
+	j->ack.status = AGI_COMMIT_REJECTED;
+	snprintf(j->ack.reason, sizeof(j->ack.reason), "%s", reason);
+	d->commits.rejected++;
+	agid_log(d, AGID_LOG_INFO, "commit seq %llu from %s rejected: %s",
+		 (unsigned long long)j->ack.seq, j->from_text, reason);
+	answer(d, j);
+}
+
+/* The keys as the file says now, so adding an operator needs no restart. */
+static void load_keys(struct agid *d, struct commit_job *j)
+{
+	char err[AGID_ERR_LEN];
+
+	if (!d->cfg->require_signatures)
+		return;
+	if (agi_keyring_load(d->cfg->authorized_keys, &j->keys, err,
+			     sizeof(err))) {
+		agid_log(d, AGID_LOG_WARNING, "%s: no operator is authorized",
+			 err);
+		j->keys.n = 0;
+	}
+}
+
+static u64 pick_cycle(const struct agi_commit *c, u64 current)
+{
+	if (c->apply_at_cycle > current)
+		return c->apply_at_cycle;
+	return current + APPLY_MARGIN;
+}
+
+static void accept_commit(struct agid *d, struct commit_job *j, u64 current)
+{
+	char err[AGID_ERR_LEN], reason[AGI_REASON_MAX], id[AGI_KEYID_HEX_LEN];
+	u64 at = pick_cycle(&j->c, current);
+
+	if (!d->commits.audit_open) {
+		reject(d, j, "the aggregator's audit log is unavailable");
+		return;
+	}
+	if (agi_audit_append(&d->commits.audit, j->c.seq, (u64)time(NULL),
+			     j->c.key_id, at, j->body, j->body_len, j->sig, err,
+			     sizeof(err))) {
+		agid_log(d, AGID_LOG_ERROR, "%s", err);
+		reject(d, j, "the aggregator could not write its audit log");
+		return;
+	}
+	if (agid_module_stage(d, &j->c.changes, at, err, sizeof(err))) {
+		/* Recorded as authorized, but the module kept its state. */
+		agid_log(d, AGID_LOG_ERROR, "commit seq %llu is in the audit log but the module refused it: %s",
+			 (unsigned long long)j->c.seq, err);
+		snprintf(reason, sizeof(reason), "the module refused it: %.120s",
+			 err);
+		reject(d, j, reason);
+		return;
+	}
+	agi_key_id_hex(j->c.key_id, id);
+	j->ack.status = AGI_COMMIT_ACCEPTED;
+	j->ack.apply_at_cycle = at;
+	d->commits.accepted++;
+	agid_log(d, AGID_LOG_INFO, "commit seq %llu by key %s from %s accepted: applies at cycle %llu",
+		 (unsigned long long)j->c.seq, id, j->from_text,
+		 (unsigned long long)at);
+	answer(d, j);
+}
+
+static void handle(struct agid *d, struct commit_job *j, const u8 *dgram,
+		   size_t len)
+{
+	struct agi_verify_ctx ctx = { .keys = &j->keys };
+	char reason[AGI_REASON_MAX];
+	enum agi_verdict verdict;
+	struct agi_status st;
+
+	if (agi_commit_dgram_decode(dgram, len, j->body, &j->body_len,
+				    j->sig)) {
+		reject(d, j, "malformed commit");
+		return;
+	}
+	if (agi_status_fetch(&st, "reading the module's epoch")) {
+		reject(d, j, "the aggregator cannot read its module's state");
+		return;
+	}
+	load_keys(d, j);
+	ctx.epoch = st.field[ST_EPOCH];
+	ctx.last_seq = d->commits.audit.last_seq;
+	ctx.now = (u64)time(NULL);
+	ctx.max_window = d->cfg->commit_window_s;
+	ctx.skip_signature = !d->cfg->require_signatures;
+	verdict = agi_commit_verify(&ctx, j->body, j->body_len, j->sig, &j->c,
+				    reason);
+	if (verdict != AGI_V_OK) {
+		j->ack.seq = verdict == AGI_V_MALFORMED ? 0 : j->c.seq;
+		reject(d, j, reason);
+		return;
+	}
+	j->ack.seq = j->c.seq;
+	accept_commit(d, j, st.field[ST_CYCLE_ID]);
+}
+
+void agid_commits_receive(struct agid *d, const struct agid_addr *from,
+			  const u8 *dgram, size_t len)
+{
+	struct commit_job *j = calloc(1, sizeof(*j));
+
+	if (!j) {
+		agid_log(d, AGID_LOG_ERROR, "a commit was dropped: out of memory");
+		return;
+	}
+	j->from = *from;
+	agi_format_endpoint(&from->sa, from->len, j->from_text,
+			    sizeof(j->from_text));
+	handle(d, j, dgram, len);
+	free(j);
+}

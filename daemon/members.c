@@ -1,0 +1,318 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * Worker membership on an aggregator. Workers' daemons send a HEARTBEAT
+ * every worker.heartbeat_interval; this table keeps, per worker id, its
+ * endpoint (the heartbeat's source address with the port it names), its
+ * figures and its health:
+ *
+ *   unhealthy  no heartbeat for unhealthy_after_missed intervals
+ *   degraded   its last round trip above degraded_latency_ms, or cpu > 90%
+ *   healthy    otherwise
+ *
+ * A healthy worker that the module does not have (or has at another
+ * endpoint) is added to it, an unhealthy one removed, and the module
+ * rebalances the rows itself. Workers of aggregator.workers are static:
+ * added by the configuration, never removed. Workers the module already
+ * had when the daemon started are taken as heard at that moment, so a
+ * restarted daemon changes nothing while heartbeats keep coming.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+#include <linux/genetlink.h>
+
+#include "runtime.h"
+#include "msg.h"
+
+#define CPU_DEGRADED_PERMILLE 900
+
+static u64 heartbeat_ms(const struct agid *d)
+{
+	return d->cfg->heartbeat_us / 1000 ? d->cfg->heartbeat_us / 1000 : 1;
+}
+
+static struct agid_worker *find(struct agid_members *m, u32 id)
+{
+	u32 i;
+
+	for (i = 0; i < m->n; i++)
+		if (m->w[i].id == id)
+			return &m->w[i];
+	return NULL;
+}
+
+static struct agid_worker *add_entry(struct agid *d, u32 id)
+{
+	struct agid_members *m = &d->members;
+	struct agid_worker *w;
+
+	if (m->n >= d->cfg->max_workers || m->n >= AGID_MAX_PEERS)
+		return NULL;
+	w = &m->w[m->n++];
+	memset(w, 0, sizeof(*w));
+	w->id = id;
+	w->last_heard_ms = agid_now_ms();
+	return w;
+}
+
+static void drop_entry(struct agid_members *m, struct agid_worker *w)
+{
+	*w = m->w[--m->n];
+}
+
+static bool same_ep(const struct agi_endpoint *a, const struct agi_endpoint *b)
+{
+	return a->len == b->len && !memcmp(&a->addr, &b->addr, a->len);
+}
+
+static void ep_text(const struct agi_endpoint *ep, char *buf, size_t size)
+{
+	agi_format_endpoint(&ep->addr, ep->len, buf, size);
+}
+
+/* --- what the module has at start ------------------------------------ */
+
+/* One peer of the GET_PEERS dump. */
+struct peer_seen {
+	u8 kind;
+	u32 id;
+	struct agi_endpoint ep;
+};
+
+static int peer_attr_cb(const struct nlattr *a, void *data)
+{
+	struct peer_seen *w = data;
+	size_t len = mnl_attr_get_payload_len(a);
+
+	switch (mnl_attr_get_type(a)) {
+	case AGISWARM_PEER_A_KIND:
+		w->kind = mnl_attr_get_u8(a);
+		break;
+	case AGISWARM_PEER_A_ID:
+		w->id = mnl_attr_get_u32(a);
+		break;
+	case AGISWARM_PEER_A_ENDPOINT:
+		if (len <= sizeof(w->ep.addr)) {
+			memcpy(&w->ep.addr, mnl_attr_get_payload(a), len);
+			w->ep.len = len;
+		}
+		break;
+	}
+	return MNL_CB_OK;
+}
+
+static int peer_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct agid *d = data;
+	struct peer_seen got = { 0 };
+	struct agid_worker *w;
+	const struct nlattr *a;
+
+	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
+		if (mnl_attr_get_type(a) == AGISWARM_A_PEER)
+			mnl_attr_parse_nested(a, peer_attr_cb, &got);
+	if (got.kind != AGISWARM_PEER_WORKER || !got.ep.len)
+		return MNL_CB_OK;
+	w = add_entry(d, got.id);
+	if (!w)
+		return MNL_CB_OK;
+	w->ep = got.ep;
+	w->in_module = true;
+	return MNL_CB_OK;
+}
+
+static void mark_static(struct agid *d)
+{
+	const struct agid_peer_list *l = &d->cfg->workers;
+	struct agid_worker *w;
+	u32 i;
+
+	for (i = 0; i < l->n; i++) {
+		w = find(&d->members, l->p[i].id);
+		if (!w)
+			w = add_entry(d, l->p[i].id);
+		if (!w)
+			continue;
+		w->is_static = true;
+		if (!w->ep.len)
+			w->ep = l->p[i].ep;
+	}
+}
+
+/* --- health ----------------------------------------------------------- */
+
+static u8 judge(const struct agid *d, const struct agid_worker *w, u64 now)
+{
+	u64 limit = heartbeat_ms(d) * d->cfg->unhealthy_after_missed;
+
+	if (now - w->last_heard_ms > limit)
+		return AGISWARM_HEALTH_UNHEALTHY;
+	if (w->heard && (w->latency_us > d->cfg->degraded_latency_ms * 1000ULL ||
+			 w->cpu_permille > CPU_DEGRADED_PERMILLE))
+		return AGISWARM_HEALTH_DEGRADED;
+	return AGISWARM_HEALTH_HEALTHY;
+}
+
+static void set_health(struct agid *d, struct agid_worker *w, u8 health)
+{
+	char ep[64];
+
+	if (health == w->health)
+		return;
+	ep_text(&w->ep, ep, sizeof(ep));
+	agid_log(d, health == AGISWARM_HEALTH_HEALTHY ? AGID_LOG_INFO :
+		 AGID_LOG_WARNING,
+		 "worker %u at %s is %s (was %s; cpu %u.%u%%, memory %u.%u%%, round trip %u us)",
+		 w->id, ep, agi_health_name(health), agi_health_name(w->health),
+		 w->cpu_permille / 10, w->cpu_permille % 10,
+		 w->mem_permille / 10, w->mem_permille % 10, w->latency_us);
+	w->health = health;
+}
+
+/* Brings the module in line with @w's health. */
+static void reconcile(struct agid *d, struct agid_worker *w)
+{
+	bool adding;
+
+	if (w->health == AGISWARM_HEALTH_HEALTHY && !w->in_module)
+		adding = true;
+	else if (w->health == AGISWARM_HEALTH_UNHEALTHY && w->in_module &&
+		 !w->is_static)
+		adding = false;
+	else
+		return;
+	if (agid_peer_change(adding, w->id, &w->ep)) {
+		agid_log(d, AGID_LOG_WARNING, "the module refused to %s worker %u: tried again at the next check",
+			 adding ? "add" : "remove", w->id);
+		return;
+	}
+	w->in_module = adding;
+}
+
+static void on_tick(uv_timer_t *t)
+{
+	struct agid *d = t->data;
+	struct agid_members *m = &d->members;
+	u64 now = agid_now_ms();
+	u32 i = 0;
+
+	while (i < m->n) {
+		set_health(d, &m->w[i], judge(d, &m->w[i], now));
+		reconcile(d, &m->w[i]);
+		/* Gone from the module and silent: forget it. */
+		if (m->w[i].health == AGISWARM_HEALTH_UNHEALTHY &&
+		    !m->w[i].in_module && !m->w[i].is_static) {
+			drop_entry(m, &m->w[i]);
+			continue;
+		}
+		i++;
+	}
+}
+
+/* --- heartbeats ------------------------------------------------------- */
+
+static void answer(struct agid *d, const struct agid_addr *to,
+		   const struct agi_heartbeat *h, const struct agid_worker *w)
+{
+	struct agi_status_msg s = {
+		.node = d->cfg->node_id,
+		.seq = h->seq,
+		.health = w ? w->health : AGISWARM_HEALTH_UNHEALTHY,
+		.member = w && w->in_module,
+	};
+	struct agi_status st;
+	u8 out[AGISWARM_WIRE_MAX];
+	int n;
+
+	if (!agi_status_fetch(&st, "reading the module's cycle")) {
+		s.epoch = st.field[ST_EPOCH];
+		s.cycle = st.field[ST_CYCLE_ID];
+	}
+	n = agi_status_msg_encode(&s, out, sizeof(out));
+	if (n > 0)
+		agid_send(d, to, out, (size_t)n);
+}
+
+static void endpoint_of(const struct agid_addr *from, u16 port,
+			struct agi_endpoint *ep)
+{
+	memset(ep, 0, sizeof(*ep));
+	memcpy(&ep->addr, &from->sa, from->len);
+	ep->len = from->len;
+	if (from->sa.ss_family == AF_INET6)
+		ep->addr.sin6.sin6_port = htons(port);
+	else
+		ep->addr.sin.sin_port = htons(port);
+}
+
+void agid_members_heartbeat(struct agid *d, const struct agid_addr *from,
+			    const u8 *dgram, size_t len)
+{
+	struct agi_heartbeat h;
+	struct agi_endpoint ep;
+	struct agid_worker *w;
+	char text[64];
+
+	if (agi_heartbeat_decode(dgram, len, &h)) {
+		agi_format_endpoint(&from->sa, from->len, text, sizeof(text));
+		agid_log(d, AGID_LOG_DEBUG, "a malformed HEARTBEAT from %s was dropped",
+			 text);
+		return;
+	}
+	endpoint_of(from, h.port, &ep);
+	w = find(&d->members, h.worker);
+	if (!w) {
+		w = add_entry(d, h.worker);
+		if (!w)
+			agid_log(d, AGID_LOG_WARNING, "worker %u ignored: aggregator.max_workers (%u) reached",
+				 h.worker, d->cfg->max_workers);
+	}
+	if (w) {
+		if (!same_ep(&w->ep, &ep) && !w->is_static)
+			w->in_module = false;	/* moved: add at the new place */
+		if (!w->is_static || !w->ep.len)
+			w->ep = ep;
+		w->heard = true;
+		w->last_heard_ms = agid_now_ms();
+		w->cpu_permille = h.cpu_permille;
+		w->mem_permille = h.mem_permille;
+		w->latency_us = h.latency_us;
+		w->queue = h.queue;
+		set_health(d, w, judge(d, w, w->last_heard_ms));
+		reconcile(d, w);
+	}
+	answer(d, from, &h, w);
+}
+
+int agid_members_init(struct agid *d)
+{
+	char buf[AGI_NL_BUF_SIZE];
+	u64 period = heartbeat_ms(d) / 2 ? heartbeat_ms(d) / 2 : 1;
+	int err;
+	u32 i;
+
+	err = agi_nl_talk(d->req, agi_nl_dump(d->req, buf,
+					       AGISWARM_CMD_GET_PEERS),
+			  peer_cb, d);
+	if (err)
+		agid_log(d, AGID_LOG_WARNING, "reading the module's workers failed: %s",
+			 strerror(-err));
+	mark_static(d);
+	for (i = 0; i < d->members.n; i++)
+		d->members.w[i].health = AGISWARM_HEALTH_HEALTHY;
+	agid_log(d, AGID_LOG_INFO, "membership: %u workers known (%u static), heartbeats every %llu ms, unhealthy after %u missed",
+		 d->members.n, d->cfg->workers.n,
+		 (unsigned long long)heartbeat_ms(d),
+		 d->cfg->unhealthy_after_missed);
+	uv_timer_init(&d->loop, &d->members.timer);
+	d->members.timer.data = d;
+	return uv_timer_start(&d->members.timer, on_tick, period, period);
+}
+
+void agid_members_close(struct agid *d)
+{
+	agid_close(&d->members.timer);
+}

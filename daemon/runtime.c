@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * agiswarmd's loop: starts the pieces the node's role needs, runs until
+ * SIGTERM or SIGINT, stops them in reverse. Leaving changes nothing in the
+ * module: its fast path and its cycle run on without the daemon, and a
+ * new daemon takes over by registering again (the module forgets a
+ * daemon whose netlink socket is gone, so kill -9 needs no cleanup).
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "runtime.h"
+
+static const char *const level_prefix[] = {
+	[AGID_LOG_ERROR] = "error: ",
+	[AGID_LOG_WARNING] = "warning: ",
+	[AGID_LOG_INFO] = "",
+	[AGID_LOG_DEBUG] = "debug: ",
+};
+
+void agid_log(const struct agid *d, enum agid_log_level level,
+	      const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level > d->cfg->log_level)
+		return;
+	fprintf(stderr, "agiswarmd: %s", level_prefix[level]);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+u64 agid_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000 + (u64)ts.tv_nsec / 1000000;
+}
+
+void agid_close(void *handle)
+{
+	uv_handle_t *h = handle;
+
+	if (h->loop && !uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+static bool is_aggregator(const struct agid *d)
+{
+	return d->cfg->role == AGISWARM_ROLE_AGGREGATOR;
+}
+
+static void stop(struct agid *d)
+{
+	agid_upcall_close(d);
+	if (is_aggregator(d)) {
+		agid_members_close(d);
+		agid_metrics_close(d);
+		agid_commits_close(d);
+	} else {
+		agid_heartbeat_close(d);
+	}
+	agid_close(&d->sigterm);
+	agid_close(&d->sigint);
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	struct agid *d = h->data;
+
+	agid_log(d, AGID_LOG_INFO, "%s: exiting; the module keeps running",
+		 strsignal(signum));
+	stop(d);
+}
+
+static int start_signals(struct agid *d)
+{
+	int err;
+
+	uv_signal_init(&d->loop, &d->sigterm);
+	uv_signal_init(&d->loop, &d->sigint);
+	d->sigterm.data = d;
+	d->sigint.data = d;
+	err = uv_signal_start(&d->sigterm, on_signal, SIGTERM);
+	if (!err)
+		err = uv_signal_start(&d->sigint, on_signal, SIGINT);
+	return err;
+}
+
+/* The role's pieces; a failure leaves what started to stop(). */
+static int start(struct agid *d)
+{
+	int err;
+
+	err = agid_upcall_init(d);
+	if (err)
+		return err;
+	if (!is_aggregator(d))
+		return agid_heartbeat_init(d);
+	err = agid_commits_init(d);
+	if (!err)
+		err = agid_members_init(d);
+	if (!err)
+		err = agid_metrics_init(d);
+	return err;
+}
+
+int agid_run(const struct agid_config *cfg)
+{
+	struct agid *d = calloc(1, sizeof(*d));
+	int err, ret = 1;
+
+	if (!d)
+		return 1;
+	d->cfg = cfg;
+	/* A peer closing a socket must not kill the daemon (libraft too). */
+	signal(SIGPIPE, SIG_IGN);
+	d->req = calloc(1, sizeof(*d->req));
+	if (!d->req || uv_loop_init(&d->loop))
+		goto out_free;
+	err = agi_nl_open(d->req);
+	if (err) {
+		agid_log(d, AGID_LOG_ERROR, "opening netlink failed: %s",
+			 strerror(-err));
+		goto out_loop;
+	}
+	err = start_signals(d);
+	if (!err)
+		err = start(d);
+	if (err) {
+		agid_log(d, AGID_LOG_ERROR, "starting failed: %s",
+			 err < 0 && err > -4096 ? strerror(-err) : "see above");
+		stop(d);
+	} else {
+		agid_log(d, AGID_LOG_INFO, "running as %s %u (SIGTERM or SIGINT ends it)",
+			 agi_role_name(cfg->role), cfg->node_id);
+		ret = 0;
+	}
+	uv_run(&d->loop, UV_RUN_DEFAULT);
+	agi_nl_close(d->req);
+out_loop:
+	uv_loop_close(&d->loop);
+	agid_upcall_free(d);
+out_free:
+	free(d->req);
+	free(d);
+	return ret;
+}

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * agiswarmd's runtime: one libuv loop and the pieces it drives, each an
+ * embedded struct with its own file:
+ *
+ *   upcall.c      the upcall socket (REGISTER_DAEMON, UPCALL) and SEND
+ *   commits.c     COMMIT -> verify, audit, stage in the module, COMMIT_ACK
+ *   members.c     aggregator: the worker table from HEARTBEATs, peer add/del
+ *   heartbeat.c   worker: HEARTBEAT every worker.heartbeat_interval
+ *   metrics_csv.c aggregator: metrics.csv drained from GET_METRICS
+ *   msg.c         HEARTBEAT and STATUS datagrams (libcbor)
+ *   module.c      the netlink requests agictl has no verb for
+ *
+ * Everything runs on the loop's thread; no handler blocks for longer than
+ * one netlink round trip or one fsync.
+ */
+#ifndef AGISWARMD_RUNTIME_H
+#define AGISWARMD_RUNTIME_H
+
+#include <stdarg.h>
+#include <sys/socket.h>
+#include <uv.h>
+
+#include "config.h"
+#include "audit.h"
+#include "keys.h"
+#include "program.h"
+
+struct agid;
+
+/* An address a datagram came from or goes to. */
+struct agid_addr {
+	struct sockaddr_storage sa;
+	socklen_t len;
+};
+
+/* upcall.c */
+struct agid_upcall {
+	struct agi_nl *nl;		/* registered: receives UPCALLs */
+	uv_poll_t poll;
+	u64 received, malformed;
+};
+
+/* commits.c */
+struct agid_commits {
+	bool audit_open;
+	struct agi_audit audit;
+	u64 accepted, rejected;
+};
+
+/* members.c: one worker the aggregator has heard from or was given. */
+struct agid_worker {
+	u32 id;
+	struct agi_endpoint ep;
+	bool in_module;		/* a peer of the module at ep */
+	bool is_static;		/* in aggregator.workers: never removed */
+	bool heard;		/* a HEARTBEAT arrived since we started */
+	u8 health;		/* enum agiswarm_health */
+	u64 last_heard_ms;	/* monotonic */
+	u32 cpu_permille, mem_permille, latency_us, queue;
+};
+
+struct agid_members {
+	uv_timer_t timer;
+	u32 n;
+	struct agid_worker w[AGID_MAX_PEERS];
+};
+
+/* heartbeat.c */
+struct agid_heartbeat {
+	uv_timer_t timer;
+	bool have_target;
+	struct agid_addr target;
+	u64 seq;
+	u64 sent_ms[8];		/* monotonic send times of the last seqs */
+	u32 latency_us;		/* the last measured round trip */
+	u64 cpu_busy, cpu_total;	/* the previous /proc/stat sample */
+	u8 health;		/* what the aggregator last said */
+};
+
+/* metrics_csv.c */
+struct agid_metrics {
+	uv_timer_t timer;
+	u64 next_cycle;		/* the first cycle id not yet written */
+	u64 rows, rotations;
+	bool warned_gap;
+};
+
+struct agid {
+	const struct agid_config *cfg;
+	uv_loop_t loop;
+	uv_signal_t sigterm, sigint;
+	struct agi_nl *req;		/* requests: status, send, staging */
+	struct agid_upcall up;
+	struct agid_commits commits;
+	struct agid_members members;
+	struct agid_heartbeat hb;
+	struct agid_metrics metrics;
+};
+
+/* runtime.c */
+void agid_log(const struct agid *d, enum agid_log_level level,
+	      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+u64 agid_now_ms(void);
+/* uv_close() of a handle that was started and is not closing yet. */
+void agid_close(void *handle);
+
+/* upcall.c */
+int agid_upcall_init(struct agid *d);
+void agid_upcall_close(struct agid *d);
+void agid_upcall_free(struct agid *d);
+/* Sends @len bytes from the node's socket to @to; 0 or -errno (logged). */
+int agid_send(struct agid *d, const struct agid_addr *to, const u8 *dgram,
+	      size_t len);
+
+/* commits.c */
+int agid_commits_init(struct agid *d);
+void agid_commits_close(struct agid *d);
+void agid_commits_receive(struct agid *d, const struct agid_addr *from,
+			  const u8 *dgram, size_t len);
+
+/* members.c */
+int agid_members_init(struct agid *d);
+void agid_members_close(struct agid *d);
+void agid_members_heartbeat(struct agid *d, const struct agid_addr *from,
+			    const u8 *dgram, size_t len);
+
+/* heartbeat.c */
+int agid_heartbeat_init(struct agid *d);
+void agid_heartbeat_close(struct agid *d);
+void agid_heartbeat_status(struct agid *d, const struct agid_addr *from,
+			   const u8 *dgram, size_t len);
+
+/* metrics_csv.c */
+int agid_metrics_init(struct agid *d);
+void agid_metrics_close(struct agid *d);
+
+/* module.c: what agictl has no verb for; 0 or -errno, @err explains. */
+struct agi_commit_changes;
+int agid_module_stage(struct agid *d, const struct agi_commit_changes *ch,
+		      u64 apply_at, char *err, size_t errlen);
+typedef int (*agid_record_cb)(const struct agi_cycle *c, void *data);
+int agid_module_metrics(struct agid *d, u64 from, agid_record_cb cb,
+			void *data);
+
+/* Runs the loop until SIGTERM or SIGINT: 0, or 1 when it cannot start. */
+int agid_run(const struct agid_config *cfg);
+
+#endif /* AGISWARMD_RUNTIME_H */

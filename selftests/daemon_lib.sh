@@ -1,0 +1,127 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# daemon_lib.sh: what the agiswarmd tests (selftests/daemon_*.sh) share,
+# on top of netns/lib.sh (source that first). Not a test itself
+# (TEST_FILES in selftests/Makefile).
+#
+# The swarm is made by netns/swarm.sh through agictl, as in the swarm
+# tests; the daemons then start on nodes that already run, so they adopt
+# them (agiswarmd(8), "Restart") and add what the tests are about:
+# commits, heartbeats, metrics.csv.
+
+# daemon_prereqs: skip unless a swarm and agiswarmd can run here; sets
+# AGISWARMD as well as what swarm_test_prereqs sets.
+daemon_prereqs()
+{
+	swarm_test_prereqs
+	AGISWARMD=${AGISWARMD:-$(command -v agiswarmd ||
+		echo "$lib_top/build/agiswarmd")}
+	[ -x "$AGISWARMD" ] || tap_skip_all "agiswarmd not built"
+}
+
+# agg_config FILE [YAML...]: aggregator 1 of the swarm, its files in $tmp;
+# extra top-level YAML lines are appended (a section not used here).
+agg_config()
+{
+	local file=$1
+	shift
+	cat > "$file" <<-EOF
+	node:
+	  id: 1
+	  role: aggregator
+	aggregator:
+	  udp_port: $SWARM_PORT
+	  workers: [${STATIC_WORKERS:-}]
+	worker:
+	  heartbeat_interval: 0.5
+	  health:
+	    unhealthy_after_missed: 4
+	matrix:
+	  file: $lib_top/configs/swarm_matrix.json
+	security:
+	  authorized_keys: $tmp/authorized_keys
+	  audit_log: $tmp/audit.log
+	metrics:
+	  file: $tmp/metrics.csv
+	  max_size: ${METRICS_MAX_SIZE:-10MB}
+	  backup_count: 100
+	EOF
+	printf '%s\n' "$@" >> "$file"
+}
+
+# worker_config FILE ID: worker ID of the swarm, reporting to 192.0.2.1.
+worker_config()
+{
+	cat > "$1" <<-EOF
+	node:
+	  id: $2
+	  role: worker
+	aggregator:
+	  udp_port: $SWARM_PORT
+	worker:
+	  aggregator:
+	    host: "$SWARM_AGG_ADDR"
+	    port: $SWARM_PORT
+	  heartbeat_interval: 0.5
+	EOF
+}
+
+daemon_running() { grep -q "agiswarmd: running as" "$1"; }
+
+# daemon_start NS NAME CONFIG: agiswarmd in NS, its log $tmp/NAME.log (appended),
+# its pid in $tmp/NAME.pid; returns once it runs.
+daemon_start()
+{
+	local ns=$1 name=$2 config=$3 pid
+	: >> "$tmp/$name.log"
+	in_ns "$ns" "$AGISWARMD" --config "$config" >> "$tmp/$name.log" 2>&1 &
+	pid=$!
+	echo "$pid" > "$tmp/$name.pid"
+	mkdir -p "$SWARM_STATE"
+	echo "$pid" >> "$SWARM_STATE/pids"
+	wait_for 30 "agiswarmd $name to run" daemon_running "$tmp/$name.log"
+}
+
+# daemon_kill9 NAME: SIGKILL, as a crash; the log keeps what it wrote.
+daemon_kill9()
+{
+	local pid
+	pid=$(cat "$tmp/$1.pid")
+	kill -9 "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	# the next start appends; the marker separates the runs
+	sed -i 's/agiswarmd: running as/agiswarmd: (killed) ran as/' "$tmp/$1.log"
+}
+
+# operator DIR: a key pair in DIR (agictl keygen), authorized or not.
+operator()
+{
+	"$AGICTL" keygen --output "$1" > "$1.keygen" 2>&1
+}
+
+authorize() { echo "$(cat "$1/operator.pub") ${2:-operator}" >> "$tmp/authorized_keys"; }
+
+# matrix_rows: rows of the swarm's state-feedback matrix.
+matrix_rows()
+{
+	"$JQ" '.control_matrices.state_feedback.matrix | length' \
+		"$lib_top/configs/swarm_matrix.json"
+}
+
+# monitor_start N OUT: `agictl -j monitor --count N` in the background
+# (MONITOR_PID); returns once the first event is in.
+monitor_start()
+{
+	timeout "${MONITOR_TIMEOUT:-90}" "$IP" netns exec "$SWARM_AGG" \
+		"$AGICTL" -j monitor --count "$1" > "$2" &
+	MONITOR_PID=$!
+	wait_for 30 "the first cycle event" test -s "$2"
+}
+
+# cycles_consecutive FILE: the monitor's cycle ids are N, N+1, N+2, ...
+cycles_consecutive()
+{
+	"$JQ" -e -s 'map(.cycle) as $c | ($c | length) > 1 and
+		([range(1; $c | length)] | all(. as $i | $c[$i] == $c[$i - 1] + 1))' \
+		"$1" > /dev/null
+}
