@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <sys/socket.h>
@@ -292,4 +293,97 @@ int agi_nl_report(const struct agi_nl *nl, const char *action, int err)
 	if (nl->extack[0])
 		return agictl_fail("Error: %s", nl->extack);
 	return agictl_fail("%s failed: %s", action, strerror(-err));
+}
+
+/*
+ * One conversation on a socket of its own: a request of @cmd, with @flags
+ * added to its header, its attributes put by @fill and every reply handed
+ * to @cb (either may be NULL). Failures are reported in @action's name
+ * while the socket still holds the extack; returns an exit code.
+ */
+static int converse(const char *action, uint8_t cmd, uint16_t flags,
+		    agi_nl_fill_cb fill, const void *arg, agi_nl_reply_cb cb,
+		    void *data)
+{
+	char buf[AGI_NL_BUF_SIZE];
+	struct nlmsghdr *nlh;
+	struct agi_nl nl;
+	int err, ret = AGICTL_OK;
+
+	err = agi_nl_open(&nl);
+	if (err)
+		return agi_nl_report(&nl, action, err);
+	nlh = agi_nl_request(&nl, buf, cmd);
+	nlh->nlmsg_flags |= flags;
+	if (fill)
+		fill(nlh, arg);
+	err = agi_nl_talk(&nl, nlh, cb, data);
+	if (err)
+		ret = agi_nl_report(&nl, action, err);
+	agi_nl_close(&nl);
+	return ret;
+}
+
+int agi_nl_send(const char *action, uint8_t cmd, agi_nl_fill_cb fill,
+		const void *arg)
+{
+	return converse(action, cmd, 0, fill, arg, NULL, NULL);
+}
+
+int agi_nl_get(const char *action, uint8_t cmd, agi_nl_reply_cb cb,
+	       void *data)
+{
+	return converse(action, cmd, 0, NULL, NULL, cb, data);
+}
+
+int agi_nl_get_dump(const char *action, uint8_t cmd, agi_nl_reply_cb cb,
+		    void *data)
+{
+	return converse(action, cmd, NLM_F_DUMP, NULL, NULL, cb, data);
+}
+
+/*
+ * Replies of every command carry their numbers as u8..u64 attributes; one
+ * reader widens them all, and refuses a length that is not @type's.
+ */
+int agi_attr_get_uint(const struct nlattr *a, int type, uint64_t *v)
+{
+	if (mnl_attr_validate(a, type) < 0)
+		return MNL_CB_ERROR;
+	switch (type) {
+	case MNL_TYPE_U8:
+		*v = mnl_attr_get_u8(a);
+		break;
+	case MNL_TYPE_U16:
+		*v = mnl_attr_get_u16(a);
+		break;
+	case MNL_TYPE_U32:
+		*v = mnl_attr_get_u32(a);
+		break;
+	default:
+		*v = mnl_attr_get_u64(a);
+	}
+	return MNL_CB_OK;
+}
+
+/*
+ * Room for one more of a dump's rows in @rows (@n used, @cap allocated,
+ * @size bytes each), doubling from @first: the array, moved or not, or
+ * NULL with errno ENOMEM, @rows then still the caller's to free.
+ */
+void *agi_grow_rows(void *rows, size_t n, size_t *cap, size_t size,
+		    size_t first)
+{
+	size_t want = *cap ? 2 * *cap : first;
+	void *grown;
+
+	if (n < *cap)
+		return rows;
+	grown = realloc(rows, want * size);
+	if (!grown) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	*cap = want;
+	return grown;
 }

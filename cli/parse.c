@@ -16,6 +16,25 @@
 #include "core/fixed.h"
 #include "agictl.h"
 
+/*
+ * Enums named by a table indexed by value; a table may have holes (NULL)
+ * where the UAPI skips a value.
+ */
+const char *agi_name_of(const char *const *names, size_t n, unsigned int v)
+{
+	return v < n && names[v] ? names[v] : "unknown";
+}
+
+int agi_name_find(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (names[i] && !strcmp(s, names[i]))
+			return i;
+	return -EINVAL;
+}
+
 /* Plain decimal only: no sign, no base prefix, nothing after the digits. */
 int agi_parse_u64(const char *s, uint64_t max, uint64_t *v)
 {

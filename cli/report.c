@@ -2,8 +2,8 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * How agictl's shared code recognises "help" and reports a usage error or
- * a failed operation.
+ * How agictl's shared code recognises "help", runs an object's verb and
+ * reports a usage error or a failed operation.
  * Kept apart from agictl.c (main and the object table) so that the readers
  * agiswarmd shares with agictl (matrix_json.c, parse.c) link without main.
  */
@@ -29,6 +29,33 @@ int agictl_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 	return AGICTL_USAGE;
+}
+
+int agictl_max_args(const char *action, int argc, char **argv, int max)
+{
+	if (argc <= max)
+		return AGICTL_OK;
+	if (!max)
+		return agictl_usage_error("%s takes no argument, \"%s\" given",
+					  action, argv[0]);
+	return agictl_usage_error("%s: \"%s\" is one argument too many",
+				  action, argv[max]);
+}
+
+int agictl_run_verb(int argc, char **argv, const struct agictl_verb *verbs,
+		    size_t n, void (*usage)(void))
+{
+	size_t i;
+
+	if (agictl_is_help(argv[1])) {
+		usage();
+		return AGICTL_OK;
+	}
+	for (i = 0; i < n; i++)
+		if (!strcmp(argv[1], verbs[i].name))
+			return verbs[i].fn(argc - 2, argv + 2);
+	return agictl_usage_error("unknown %s command \"%s\", try \"agictl %s help\".",
+				  argv[0], argv[1], argv[0]);
 }
 
 /*
