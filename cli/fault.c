@@ -29,7 +29,7 @@ static void fault_usage(void)
 }
 
 struct fault_req {
-	bool has_worker;
+	bool has_worker, has_kind;
 	u32 worker;
 	u8 kind;
 	u32 value;
@@ -79,40 +79,24 @@ static int parse_kind(int argc, char **argv, struct fault_req *f)
 					  f->kind == AGISWARM_FAULT_DROP ?
 					  "a percentage 0..100" :
 					  "milliseconds 1..10000");
-	if (argc > 2)
-		return agictl_usage_error("fault inject: \"%s\" is one argument too many",
-					  argv[2]);
-	return AGICTL_OK;
+	return agictl_max_args("fault inject", argc, argv, 2);
 }
 
-static int fault_send(const char *action, uint8_t cmd,
-		      const struct fault_req *f)
+static void fill_fault(struct nlmsghdr *nlh, const void *arg)
 {
-	char buf[AGI_NL_BUF_SIZE];
-	struct nlmsghdr *nlh;
-	struct agi_nl nl;
-	int err, ret = AGICTL_OK;
+	const struct fault_req *f = arg;
 
-	err = agi_nl_open(&nl);
-	if (err)
-		return agi_nl_report(&nl, action, err);
-	nlh = agi_nl_request(&nl, buf, cmd);
 	if (f->has_worker)
 		mnl_attr_put_u32(nlh, AGISWARM_A_FAULT_WORKER, f->worker);
-	if (cmd == AGISWARM_CMD_SET_FAULT) {
+	if (f->has_kind) {
 		mnl_attr_put_u8(nlh, AGISWARM_A_FAULT_KIND, f->kind);
 		mnl_attr_put_u32(nlh, AGISWARM_A_FAULT_VALUE, f->value);
 	}
-	err = agi_nl_talk(&nl, nlh, NULL, NULL);
-	if (err)
-		ret = agi_nl_report(&nl, action, err);
-	agi_nl_close(&nl);
-	return ret;
 }
 
 static int fault_inject(int argc, char **argv)
 {
-	struct fault_req f = { .has_worker = true };
+	struct fault_req f = { .has_worker = true, .has_kind = true };
 	int ret;
 
 	ret = parse_worker(argc, argv, "fault inject", &f.worker);
@@ -120,7 +104,8 @@ static int fault_inject(int argc, char **argv)
 		ret = parse_kind(argc - 2, argv + 2, &f);
 	if (ret)
 		return ret;
-	return fault_send("fault inject", AGISWARM_CMD_SET_FAULT, &f);
+	return agi_nl_send("fault inject", AGISWARM_CMD_SET_FAULT, fill_fault,
+			   &f);
 }
 
 static int fault_clear(int argc, char **argv)
@@ -130,28 +115,25 @@ static int fault_clear(int argc, char **argv)
 
 	if (argc > 0) {
 		ret = parse_worker(argc, argv, "fault clear", &f.worker);
+		if (!ret)
+			ret = agictl_max_args("fault clear", argc, argv, 2);
 		if (ret)
 			return ret;
-		if (argc > 2)
-			return agictl_usage_error("fault clear: \"%s\" is one argument too many",
-						  argv[2]);
 		f.has_worker = true;
 	}
-	return fault_send("fault clear", AGISWARM_CMD_CLEAR_FAULT, &f);
+	return agi_nl_send("fault clear", AGISWARM_CMD_CLEAR_FAULT, fill_fault,
+			   &f);
 }
 
 int agictl_fault(int argc, char **argv)
 {
+	static const struct agictl_verb verbs[] = {
+		{ "inject", fault_inject },
+		{ "clear", fault_clear },
+	};
+
 	if (argc < 2)
 		return agictl_usage_error("fault needs a command, try \"agictl fault help\".");
-	if (agictl_is_help(argv[1])) {
-		fault_usage();
-		return AGICTL_OK;
-	}
-	if (!strcmp(argv[1], "inject"))
-		return fault_inject(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "clear"))
-		return fault_clear(argc - 2, argv + 2);
-	return agictl_usage_error("unknown fault command \"%s\", try \"agictl fault help\".",
-				  argv[1]);
+	return agictl_run_verb(argc, argv, verbs, ARRAY_SIZE(verbs),
+			       fault_usage);
 }

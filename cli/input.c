@@ -63,50 +63,51 @@ static int parse_input(int argc, char **argv, struct input_set *in)
 	return AGICTL_OK;
 }
 
+/* What SET_INPUT carries. */
+struct input_msg {
+	enum agiswarm_qformat fmt;
+	const s32 *x;
+	uint32_t n;
+};
+
+static void fill_input(struct nlmsghdr *nlh, const void *arg)
+{
+	const struct input_msg *in = arg;
+
+	mnl_attr_put_u8(nlh, AGISWARM_A_INPUT_FMT, in->fmt);
+	mnl_attr_put(nlh, AGISWARM_A_INPUT_X, in->n * sizeof(*in->x), in->x);
+}
+
 static int input_set(int argc, char **argv)
 {
-	char buf[AGI_NL_BUF_SIZE];
 	struct input_set in = { 0 };
-	struct nlmsghdr *nlh;
-	struct agi_nl nl = { 0 };
+	struct input_msg msg;
 	s32 *x = NULL;
-	uint32_t n;
-	int err, ret;
+	int ret;
 
 	ret = parse_input(argc, argv, &in);
 	if (ret)
 		return ret;
 	ret = agi_parse_list("input set", in.list, in.fmt, in.raw,
-			     AGISWARM_WIRE_VEC_MAX, &x, &n);
+			     AGISWARM_WIRE_VEC_MAX, &x, &msg.n);
 	if (ret)
 		return ret;
-	err = agi_nl_open(&nl);
-	if (err) {
-		ret = agi_nl_report(&nl, "input set", err);
-		goto cleanup;
-	}
-	nlh = agi_nl_request(&nl, buf, AGISWARM_CMD_SET_INPUT);
-	mnl_attr_put_u8(nlh, AGISWARM_A_INPUT_FMT, in.fmt);
-	mnl_attr_put(nlh, AGISWARM_A_INPUT_X, n * sizeof(*x), x);
-	err = agi_nl_talk(&nl, nlh, NULL, NULL);
-	if (err)
-		ret = agi_nl_report(&nl, "input set", err);
-cleanup:
-	agi_nl_close(&nl);
+	msg.fmt = in.fmt;
+	msg.x = x;
+	ret = agi_nl_send("input set", AGISWARM_CMD_SET_INPUT, fill_input,
+			  &msg);
 	free(x);
 	return ret;
 }
 
 int agictl_input(int argc, char **argv)
 {
+	static const struct agictl_verb verbs[] = {
+		{ "set", input_set },
+	};
+
 	if (argc < 2)
 		return agictl_usage_error("input needs a command, try \"agictl input help\".");
-	if (agictl_is_help(argv[1])) {
-		input_usage();
-		return AGICTL_OK;
-	}
-	if (!strcmp(argv[1], "set"))
-		return input_set(argc - 2, argv + 2);
-	return agictl_usage_error("unknown input command \"%s\", try \"agictl input help\".",
-				  argv[1]);
+	return agictl_run_verb(argc, argv, verbs, ARRAY_SIZE(verbs),
+			       input_usage);
 }

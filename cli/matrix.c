@@ -199,41 +199,36 @@ struct matrix_info {
 static int info_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct matrix_info *mi = data;
+	int ret = MNL_CB_OK;
+	u64 v = 0;
 
 	switch (mnl_attr_get_type(attr)) {
 	case AGISWARM_A_MATRIX_FMT:
-		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
-			return MNL_CB_ERROR;
-		mi->fmt = mnl_attr_get_u8(attr);
+		ret = agi_attr_get_uint(attr, MNL_TYPE_U8, &v);
+		mi->fmt = v;
 		break;
 	case AGISWARM_A_MATRIX_ROWS:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-			return MNL_CB_ERROR;
-		mi->rows = mnl_attr_get_u32(attr);
+		ret = agi_attr_get_uint(attr, MNL_TYPE_U32, &v);
+		mi->rows = v;
 		mi->has_rows = true;
 		break;
 	case AGISWARM_A_MATRIX_COLS:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-			return MNL_CB_ERROR;
-		mi->cols = mnl_attr_get_u32(attr);
+		ret = agi_attr_get_uint(attr, MNL_TYPE_U32, &v);
+		mi->cols = v;
 		break;
 	case AGISWARM_A_MATRIX_N_CODED:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-			return MNL_CB_ERROR;
-		mi->n_coded = mnl_attr_get_u32(attr);
+		ret = agi_attr_get_uint(attr, MNL_TYPE_U32, &v);
+		mi->n_coded = v;
 		break;
 	case AGISWARM_A_MATRIX_GEN:
-		if (mnl_attr_validate(attr, MNL_TYPE_U32) < 0)
-			return MNL_CB_ERROR;
-		mi->gen = mnl_attr_get_u32(attr);
+		ret = agi_attr_get_uint(attr, MNL_TYPE_U32, &v);
+		mi->gen = v;
 		break;
 	case AGISWARM_A_CODE_SEED:
-		if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
-			return MNL_CB_ERROR;
-		mi->seed = mnl_attr_get_u64(attr);
+		ret = agi_attr_get_uint(attr, MNL_TYPE_U64, &mi->seed);
 		break;
 	}
-	return MNL_CB_OK;
+	return ret;
 }
 
 static int info_cb(const struct nlmsghdr *nlh, void *data)
@@ -262,47 +257,31 @@ static void print_info(const struct matrix_info *mi)
 
 static int matrix_show(int argc, char **argv)
 {
-	char buf[AGI_NL_BUF_SIZE];
 	struct matrix_info mi = { 0 };
-	struct agi_nl nl;
-	int err, ret = AGICTL_OK;
+	int ret;
 
-	if (argc > 0)
-		return agictl_usage_error("matrix show takes no argument, \"%s\" given",
-					  argv[0]);
-	err = agi_nl_open(&nl);
-	if (err)
-		return agi_nl_report(&nl, "matrix show", err);
-	err = agi_nl_talk(&nl, agi_nl_request(&nl, buf, AGISWARM_CMD_GET_MATRIX),
-			  info_cb, &mi);
-	if (err) {
-		ret = agi_nl_report(&nl, "matrix show", err);
-		goto cleanup;
-	}
-	if (!mi.has_rows) {
-		ret = agictl_fail("matrix show failed: the module's reply lacks the dimensions");
-		goto cleanup;
-	}
+	ret = agictl_max_args("matrix show", argc, argv, 0);
+	if (!ret)
+		ret = agi_nl_get("matrix show", AGISWARM_CMD_GET_MATRIX, info_cb,
+				 &mi);
+	if (ret)
+		return ret;
+	if (!mi.has_rows)
+		return agictl_fail("matrix show failed: the module's reply lacks the dimensions");
 	print_info(&mi);
-cleanup:
-	agi_nl_close(&nl);
-	return ret;
+	return AGICTL_OK;
 }
 
 int agictl_matrix(int argc, char **argv)
 {
+	static const struct agictl_verb verbs[] = {
+		{ "check", matrix_check },
+		{ "load", matrix_load },
+		{ "show", matrix_show },
+	};
+
 	if (argc < 2)
 		return matrix_show(0, NULL);
-	if (agictl_is_help(argv[1])) {
-		matrix_usage();
-		return AGICTL_OK;
-	}
-	if (!strcmp(argv[1], "check"))
-		return matrix_check(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "load"))
-		return matrix_load(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "show"))
-		return matrix_show(argc - 2, argv + 2);
-	return agictl_usage_error("unknown matrix command \"%s\", try \"agictl matrix help\".",
-				  argv[1]);
+	return agictl_run_verb(argc, argv, verbs, ARRAY_SIZE(verbs),
+			       matrix_usage);
 }

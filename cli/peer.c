@@ -50,29 +50,12 @@ struct peer_list {
 
 static const char *kind_name(unsigned int kind)
 {
-	if (kind < ARRAY_SIZE(kind_names) && kind_names[kind])
-		return kind_names[kind];
-	return "unknown";
-}
-
-static int parse_kind(const char *s, u8 *kind)
-{
-	unsigned int i;
-
-	for (i = 0; i < ARRAY_SIZE(kind_names); i++) {
-		if (kind_names[i] && !strcmp(s, kind_names[i])) {
-			*kind = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	return agi_name_of(kind_names, ARRAY_SIZE(kind_names), kind);
 }
 
 const char *agi_fault_name(unsigned int kind)
 {
-	if (kind < ARRAY_SIZE(fault_names) && fault_names[kind])
-		return fault_names[kind];
-	return "unknown";
+	return agi_name_of(fault_names, ARRAY_SIZE(fault_names), kind);
 }
 
 static void peer_usage(void)
@@ -103,91 +86,73 @@ static void peer_usage(void)
 static int parse_kind_id(const char *action, int argc, char **argv, u8 *kind,
 			 u32 *id)
 {
+	int ret;
+
 	if (argc < 2)
 		return agictl_usage_error("%s needs a kind (worker, actuator or sensor) and an ID",
 					  action);
-	if (parse_kind(argv[0], kind))
+	ret = agi_name_find(kind_names, ARRAY_SIZE(kind_names), argv[0]);
+	if (ret < 0)
 		return agictl_usage_error("invalid peer kind \"%s\" (expected worker, actuator or sensor)",
 					  argv[0]);
+	*kind = ret;
 	if (agi_parse_u32(argv[1], id))
 		return agictl_usage_error("invalid peer id \"%s\" (expected 0..4294967295)",
 					  argv[1]);
 	return AGICTL_OK;
 }
 
-static int peer_change(const char *action, uint8_t cmd, u8 kind, u32 id,
-		       const struct agi_endpoint *ep)
-{
-	char buf[AGI_NL_BUF_SIZE];
-	struct nlmsghdr *nlh;
-	struct nlattr *nest;
-	struct agi_nl nl;
-	int err, ret = AGICTL_OK;
+struct peer_msg {
+	u8 kind;
+	u32 id;
+	const struct agi_endpoint *ep;	/* NULL: none (a deletion) */
+};
 
-	err = agi_nl_open(&nl);
-	if (err)
-		return agi_nl_report(&nl, action, err);
-	nlh = agi_nl_request(&nl, buf, cmd);
+static void fill_peer(struct nlmsghdr *nlh, const void *arg)
+{
+	const struct peer_msg *p = arg;
+	struct nlattr *nest;
+
 	nest = mnl_attr_nest_start(nlh, AGISWARM_A_PEER);
-	mnl_attr_put_u8(nlh, AGISWARM_PEER_A_KIND, kind);
-	mnl_attr_put_u32(nlh, AGISWARM_PEER_A_ID, id);
-	if (ep)
-		mnl_attr_put(nlh, AGISWARM_PEER_A_ENDPOINT, ep->len, &ep->addr);
+	mnl_attr_put_u8(nlh, AGISWARM_PEER_A_KIND, p->kind);
+	mnl_attr_put_u32(nlh, AGISWARM_PEER_A_ID, p->id);
+	if (p->ep)
+		mnl_attr_put(nlh, AGISWARM_PEER_A_ENDPOINT, p->ep->len,
+			     &p->ep->addr);
 	mnl_attr_nest_end(nlh, nest);
-	err = agi_nl_talk(&nl, nlh, NULL, NULL);
-	if (err)
-		ret = agi_nl_report(&nl, action, err);
-	agi_nl_close(&nl);
-	return ret;
 }
 
 static int peer_add(int argc, char **argv)
 {
 	struct agi_endpoint ep;
-	u8 kind;
-	u32 id;
+	struct peer_msg p = { .ep = &ep };
 	int ret;
 
-	ret = parse_kind_id("peer add", argc, argv, &kind, &id);
+	ret = parse_kind_id("peer add", argc, argv, &p.kind, &p.id);
 	if (ret)
 		return ret;
 	if (argc < 3)
 		return agictl_usage_error("peer add needs an address, ADDR[:PORT]");
-	if (argc > 3)
-		return agictl_usage_error("peer add: \"%s\" is one argument too many",
-					  argv[3]);
+	ret = agictl_max_args("peer add", argc, argv, 3);
+	if (ret)
+		return ret;
 	if (agi_parse_endpoint(argv[2], &ep))
 		return agictl_usage_error("invalid endpoint \"%s\" (expected ADDR[:PORT], e.g. 192.0.2.11:6000)",
 					  argv[2]);
-	return peer_change("peer add", AGISWARM_CMD_ADD_PEER, kind, id, &ep);
+	return agi_nl_send("peer add", AGISWARM_CMD_ADD_PEER, fill_peer, &p);
 }
 
 static int peer_del(int argc, char **argv)
 {
-	u8 kind;
-	u32 id;
+	struct peer_msg p = { 0 };
 	int ret;
 
-	ret = parse_kind_id("peer del", argc, argv, &kind, &id);
+	ret = parse_kind_id("peer del", argc, argv, &p.kind, &p.id);
+	if (!ret)
+		ret = agictl_max_args("peer del", argc, argv, 2);
 	if (ret)
 		return ret;
-	if (argc > 2)
-		return agictl_usage_error("peer del: \"%s\" is one argument too many",
-					  argv[2]);
-	return peer_change("peer del", AGISWARM_CMD_DEL_PEER, kind, id, NULL);
-}
-
-static int get_u(const struct nlattr *a, enum mnl_attr_data_type t, u64 *v)
-{
-	if (mnl_attr_validate(a, t) < 0)
-		return MNL_CB_ERROR;
-	if (t == MNL_TYPE_U8)
-		*v = mnl_attr_get_u8(a);
-	else if (t == MNL_TYPE_U32)
-		*v = mnl_attr_get_u32(a);
-	else
-		*v = mnl_attr_get_u64(a);
-	return MNL_CB_OK;
+	return agi_nl_send("peer del", AGISWARM_CMD_DEL_PEER, fill_peer, &p);
 }
 
 static int peer_attr_cb(const struct nlattr *a, void *data)
@@ -198,11 +163,11 @@ static int peer_attr_cb(const struct nlattr *a, void *data)
 
 	switch (mnl_attr_get_type(a)) {
 	case AGISWARM_PEER_A_KIND:
-		ret = get_u(a, MNL_TYPE_U8, &v);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U8, &v);
 		p->kind = v;
 		break;
 	case AGISWARM_PEER_A_ID:
-		ret = get_u(a, MNL_TYPE_U32, &v);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &v);
 		p->id = v;
 		break;
 	case AGISWARM_PEER_A_ENDPOINT:
@@ -211,30 +176,30 @@ static int peer_attr_cb(const struct nlattr *a, void *data)
 				    sizeof(p->endpoint));
 		break;
 	case AGISWARM_PEER_A_ROWS:
-		ret = get_u(a, MNL_TYPE_U32, &v);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &v);
 		p->rows = v;
 		p->has_stats = true;
 		break;
 	case AGISWARM_PEER_A_GEN:
-		ret = get_u(a, MNL_TYPE_U32, &v);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &v);
 		p->gen = v;
 		break;
 	case AGISWARM_PEER_A_RESULTS:
-		ret = get_u(a, MNL_TYPE_U64, &p->results);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U64, &p->results);
 		break;
 	case AGISWARM_PEER_A_MISSED:
-		ret = get_u(a, MNL_TYPE_U64, &p->missed);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U64, &p->missed);
 		break;
 	case AGISWARM_PEER_A_LAST_CYCLE:
-		ret = get_u(a, MNL_TYPE_U64, &p->last_cycle);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U64, &p->last_cycle);
 		break;
 	case AGISWARM_PEER_A_FAULT_KIND:
-		ret = get_u(a, MNL_TYPE_U8, &v);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U8, &v);
 		p->fault_kind = v;
 		p->has_fault = true;
 		break;
 	case AGISWARM_PEER_A_FAULT_VALUE:
-		ret = get_u(a, MNL_TYPE_U32, &v);
+		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &v);
 		p->fault_value = v;
 		break;
 	}
@@ -260,15 +225,10 @@ static int peers_cb(const struct nlmsghdr *nlh, void *data)
 
 	if (!nest)
 		return MNL_CB_OK;
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 16;
-		grown = realloc(l->peers, l->cap * sizeof(*grown));
-		if (!grown) {
-			errno = ENOMEM;
-			return MNL_CB_ERROR;
-		}
-		l->peers = grown;
-	}
+	grown = agi_grow_rows(l->peers, l->n, &l->cap, sizeof(*grown), 16);
+	if (!grown)
+		return MNL_CB_ERROR;
+	l->peers = grown;
 	p = &l->peers[l->n];
 	memset(p, 0, sizeof(*p));
 	strcpy(p->endpoint, "?");
@@ -278,24 +238,6 @@ static int peers_cb(const struct nlmsghdr *nlh, void *data)
 	}
 	l->n++;
 	return MNL_CB_OK;
-}
-
-/* The whole GET_PEERS dump into @l; returns an exit code. */
-static int fetch_peers(const char *action, struct peer_list *l)
-{
-	char buf[AGI_NL_BUF_SIZE];
-	struct agi_nl nl;
-	int err, ret = AGICTL_OK;
-
-	err = agi_nl_open(&nl);
-	if (err)
-		return agi_nl_report(&nl, action, err);
-	err = agi_nl_talk(&nl, agi_nl_dump(&nl, buf, AGISWARM_CMD_GET_PEERS),
-			  peers_cb, l);
-	if (err)
-		ret = agi_nl_report(&nl, action, err);
-	agi_nl_close(&nl);
-	return ret;
 }
 
 static void print_fault(const struct peer_info *p)
@@ -346,10 +288,11 @@ static int peer_list(int argc, char **argv)
 	size_t i;
 	int ret;
 
-	if (argc > 0)
-		return agictl_usage_error("peer list takes no argument, \"%s\" given",
-					  argv[0]);
-	ret = fetch_peers("peer list", &l);
+	ret = agictl_max_args("peer list", argc, argv, 0);
+	if (ret)
+		return ret;
+	ret = agi_nl_get_dump("peer list", AGISWARM_CMD_GET_PEERS, peers_cb,
+			      &l);
 	if (ret)
 		goto cleanup;
 	print_begin_list();
@@ -371,20 +314,17 @@ cleanup:
 
 int agictl_peer(int argc, char **argv)
 {
+	static const struct agictl_verb verbs[] = {
+		{ "add", peer_add },
+		{ "del", peer_del },
+		{ "list", peer_list },
+		{ "show", peer_list },
+	};
+
 	if (argc < 2)
 		return peer_list(0, NULL);
-	if (agictl_is_help(argv[1])) {
-		peer_usage();
-		return AGICTL_OK;
-	}
-	if (!strcmp(argv[1], "add"))
-		return peer_add(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "del"))
-		return peer_del(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "list") || !strcmp(argv[1], "show"))
-		return peer_list(argc - 2, argv + 2);
-	return agictl_usage_error("unknown peer command \"%s\", try \"agictl peer help\".",
-				  argv[1]);
+	return agictl_run_verb(argc, argv, verbs, ARRAY_SIZE(verbs),
+			       peer_usage);
 }
 
 static int workers_list(int argc, char **argv)
@@ -394,13 +334,14 @@ static int workers_list(int argc, char **argv)
 	size_t i;
 	int ret;
 
-	if (argc > 0)
-		return agictl_usage_error("workers list takes no argument, \"%s\" given",
-					  argv[0]);
+	ret = agictl_max_args("workers list", argc, argv, 0);
+	if (ret)
+		return ret;
 	ret = agi_status_fetch(&st, "workers list");
 	if (ret)
 		return ret;
-	ret = fetch_peers("workers list", &l);
+	ret = agi_nl_get_dump("workers list", AGISWARM_CMD_GET_PEERS,
+			      peers_cb, &l);
 	if (ret)
 		goto cleanup;
 	print_begin_list();
@@ -422,14 +363,13 @@ cleanup:
 
 int agictl_workers(int argc, char **argv)
 {
+	static const struct agictl_verb verbs[] = {
+		{ "list", workers_list },
+		{ "show", workers_list },
+	};
+
 	if (argc < 2)
 		return workers_list(0, NULL);
-	if (agictl_is_help(argv[1])) {
-		peer_usage();
-		return AGICTL_OK;
-	}
-	if (!strcmp(argv[1], "list") || !strcmp(argv[1], "show"))
-		return workers_list(argc - 2, argv + 2);
-	return agictl_usage_error("unknown workers command \"%s\", try \"agictl workers help\".",
-				  argv[1]);
+	return agictl_run_verb(argc, argv, verbs, ARRAY_SIZE(verbs),
+			       peer_usage);
 }

@@ -64,21 +64,8 @@ static int parse_field(const struct nlattr *attr, struct agi_status *st)
 	for (i = 0; i < NR_ST_FIELDS; i++) {
 		if (fields[i].attr != type)
 			continue;
-		if (mnl_attr_validate(attr, fields[i].type) < 0)
+		if (agi_attr_get_uint(attr, fields[i].type, &st->field[i]))
 			return MNL_CB_ERROR;
-		switch (fields[i].type) {
-		case MNL_TYPE_U8:
-			st->field[i] = mnl_attr_get_u8(attr);
-			break;
-		case MNL_TYPE_U16:
-			st->field[i] = mnl_attr_get_u16(attr);
-			break;
-		case MNL_TYPE_U32:
-			st->field[i] = mnl_attr_get_u32(attr);
-			break;
-		default:
-			st->field[i] = mnl_attr_get_u64(attr);
-		}
 		st->has[i] = true;
 	}
 	return MNL_CB_OK;
@@ -155,28 +142,18 @@ static int status_cb(const struct nlmsghdr *nlh, void *data)
 
 int agi_status_fetch(struct agi_status *st, const char *action)
 {
-	char buf[AGI_NL_BUF_SIZE];
 	struct status_reply r = { .st = st };
-	struct agi_nl nl;
-	int err, ret = AGICTL_OK;
+	int ret;
 
 	memset(st, 0, sizeof(*st));
-	err = agi_nl_open(&nl);
-	if (err)
-		return agi_nl_report(&nl, action, err);
-	err = agi_nl_talk(&nl, agi_nl_request(&nl, buf, AGISWARM_CMD_GET_STATUS),
-			  status_cb, &r);
-	if (err) {
-		ret = agi_nl_report(&nl, action, err);
-		goto cleanup;
-	}
+	ret = agi_nl_get(action, AGISWARM_CMD_GET_STATUS, status_cb, &r);
+	if (ret)
+		return ret;
 	if (!r.has_version || !r.has_role || !r.has_node_id)
-		ret = agictl_fail("%s failed: the module's reply lacks its %s",
-				  action, !r.has_version ? "version" :
-				  !r.has_role ? "role" : "node id");
-cleanup:
-	agi_nl_close(&nl);
-	return ret;
+		return agictl_fail("%s failed: the module's reply lacks its %s",
+				   action, !r.has_version ? "version" :
+				   !r.has_role ? "role" : "node id");
+	return AGICTL_OK;
 }
 
 static void print_counters(const struct agi_status *st)
@@ -282,8 +259,7 @@ int agictl_status(int argc, char **argv)
 		return agictl_usage_error("unknown status command \"%s\", try \"agictl status help\".",
 					  argv[1]);
 	if (argc > 2)
-		return agictl_usage_error("status takes no argument, \"%s\" given",
-					  argv[2]);
+		return agictl_max_args("status", argc - 2, argv + 2, 0);
 	ret = agi_status_fetch(&st, "status");
 	if (ret == AGICTL_OK)
 		print_status(&st);
