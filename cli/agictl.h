@@ -159,10 +159,6 @@ void agi_metrics_csv_row(FILE *f, const struct agi_cycle *c);
 
 /* node.c: "none", "worker", "aggregator"; "unknown" past the enum. */
 const char *agi_role_name(unsigned int role);
-/* One SET_NODE request filled by @fill; returns an exit code. */
-int agi_node_send(const char *action,
-		  void (*fill)(struct nlmsghdr *nlh, const void *arg),
-		  const void *arg);
 
 /*
  * print.c: the one printing path. Each call names a JSON key and a text

@@ -149,31 +149,32 @@ static int law_set(int argc, char **argv)
 	if (argc < 1)
 		return agictl_usage_error("law set needs feedback or pid");
 	if (!strcmp(argv[0], "feedback")) {
-		if (argc > 1)
-			return agictl_usage_error("law set feedback takes no argument, \"%s\" given",
-						  argv[1]);
-		return agi_node_send("law set", fill_feedback, NULL);
+		ret = agictl_max_args("law set feedback", argc - 1, argv + 1,
+				      0);
+		if (ret)
+			return ret;
+		return agi_nl_send("law set", AGISWARM_CMD_SET_NODE,
+				   fill_feedback, NULL);
 	}
 	if (strcmp(argv[0], "pid"))
 		return agictl_usage_error("unknown law \"%s\" (expected feedback or pid)",
 					  argv[0]);
 	ret = parse_pid(argc - 1, argv + 1, &ps);
 	if (!ret)
-		ret = agi_node_send("law set", fill_pid, &ps);
+		ret = agi_nl_send("law set", AGISWARM_CMD_SET_NODE, fill_pid,
+				  &ps);
 	free(ps.setpoint);
 	return ret;
 }
 
 int agictl_law(int argc, char **argv)
 {
+	static const struct agictl_verb verbs[] = {
+		{ "set", law_set },
+	};
+
 	if (argc < 2)
 		return agictl_usage_error("law needs a command, try \"agictl law help\".");
-	if (agictl_is_help(argv[1])) {
-		law_usage();
-		return AGICTL_OK;
-	}
-	if (!strcmp(argv[1], "set"))
-		return law_set(argc - 2, argv + 2);
-	return agictl_usage_error("unknown law command \"%s\", try \"agictl law help\".",
-				  argv[1]);
+	return agictl_run_verb(argc, argv, verbs, ARRAY_SIZE(verbs),
+			       law_usage);
 }

@@ -21,20 +21,7 @@ static const char *const role_names[AGISWARM_ROLE_MAX + 1] = {
 
 const char *agi_role_name(unsigned int role)
 {
-	return role <= AGISWARM_ROLE_MAX ? role_names[role] : "unknown";
-}
-
-static int parse_role(const char *s, uint8_t *role)
-{
-	unsigned int i;
-
-	for (i = 0; i <= AGISWARM_ROLE_MAX; i++) {
-		if (!strcmp(s, role_names[i])) {
-			*role = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
+	return agi_name_of(role_names, ARRAY_SIZE(role_names), role);
 }
 
 static void node_usage(void)
@@ -98,12 +85,13 @@ static int parse_miss(const char *s, uint64_t *v)
 /* One value; a usage error quoting it when it is not what @key takes. */
 static int parse_value(enum node_key key, const char *s, uint64_t *v)
 {
-	uint8_t role;
+	int role;
 	uint32_t us;
 
 	switch (key) {
 	case KEY_ROLE:
-		if (parse_role(s, &role))
+		role = agi_name_find(role_names, ARRAY_SIZE(role_names), s);
+		if (role < 0)
 			return agictl_usage_error("invalid role \"%s\" (expected none, worker or aggregator)",
 						  s);
 		*v = role;
@@ -143,27 +131,14 @@ static int parse_value(enum node_key key, const char *s, uint64_t *v)
 	}
 }
 
-static int find_key(const char *s, enum node_key *key)
-{
-	unsigned int i;
-
-	for (i = 0; i < NR_KEYS; i++) {
-		if (!strcmp(s, key_names[i])) {
-			*key = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
 static int parse_set(int argc, char **argv, struct node_set *ns)
 {
-	enum node_key key;
 	bool any = false;
-	int i, ret;
+	int i, key, ret;
 
 	for (i = 0; i < argc; i += 2) {
-		if (find_key(argv[i], &key))
+		key = agi_name_find(key_names, NR_KEYS, argv[i]);
+		if (key < 0)
 			return agictl_usage_error("unknown node set argument \"%s\", try \"agictl node help\".",
 						  argv[i]);
 		if (ns->has[key])
@@ -206,31 +181,6 @@ static void put_set(struct nlmsghdr *nlh, const struct node_set *ns)
 		mnl_attr_put_u64(nlh, AGISWARM_A_CODE_SEED, v[KEY_SEED]);
 }
 
-/*
- * One SET_NODE request; @fill adds its attributes. Shared by node, law and
- * the start/stop commands, which are all changes of the node.
- */
-int agi_node_send(const char *action,
-		  void (*fill)(struct nlmsghdr *nlh, const void *arg),
-		  const void *arg)
-{
-	char buf[AGI_NL_BUF_SIZE];
-	struct nlmsghdr *nlh;
-	struct agi_nl nl;
-	int err, ret = AGICTL_OK;
-
-	err = agi_nl_open(&nl);
-	if (err)
-		return agi_nl_report(&nl, action, err);
-	nlh = agi_nl_request(&nl, buf, AGISWARM_CMD_SET_NODE);
-	fill(nlh, arg);
-	err = agi_nl_talk(&nl, nlh, NULL, NULL);
-	if (err)
-		ret = agi_nl_report(&nl, action, err);
-	agi_nl_close(&nl);
-	return ret;
-}
-
 static void fill_set(struct nlmsghdr *nlh, const void *arg)
 {
 	put_set(nlh, arg);
@@ -244,7 +194,7 @@ static int node_set(int argc, char **argv)
 	ret = parse_set(argc, argv, &ns);
 	if (ret)
 		return ret;
-	return agi_node_send("node set", fill_set, &ns);
+	return agi_nl_send("node set", AGISWARM_CMD_SET_NODE, fill_set, &ns);
 }
 
 static void fill_running(struct nlmsghdr *nlh, const void *arg)
@@ -256,12 +206,24 @@ static int node_run(const char *verb, int argc, char **argv)
 {
 	uint8_t running = !strcmp(verb, "start");
 	char action[16];
+	int ret;
 
-	if (argc > 0)
-		return agictl_usage_error("node %s takes no argument, \"%s\" given",
-					  verb, argv[0]);
 	snprintf(action, sizeof(action), "node %s", verb);
-	return agi_node_send(action, fill_running, &running);
+	ret = agictl_max_args(action, argc, argv, 0);
+	if (ret)
+		return ret;
+	return agi_nl_send(action, AGISWARM_CMD_SET_NODE, fill_running,
+			   &running);
+}
+
+static int node_start(int argc, char **argv)
+{
+	return node_run("start", argc, argv);
+}
+
+static int node_stop(int argc, char **argv)
+{
+	return node_run("stop", argc, argv);
 }
 
 static int node_show(int argc, char **argv)
@@ -269,9 +231,9 @@ static int node_show(int argc, char **argv)
 	struct agi_status st;
 	int ret;
 
-	if (argc > 0)
-		return agictl_usage_error("node show takes no argument, \"%s\" given",
-					  argv[0]);
+	ret = agictl_max_args("node show", argc, argv, 0);
+	if (ret)
+		return ret;
 	ret = agi_status_fetch(&st, "node show");
 	if (ret)
 		return ret;
@@ -284,18 +246,15 @@ static int node_show(int argc, char **argv)
 
 int agictl_node(int argc, char **argv)
 {
+	static const struct agictl_verb verbs[] = {
+		{ "show", node_show },
+		{ "set", node_set },
+		{ "start", node_start },
+		{ "stop", node_stop },
+	};
+
 	if (argc < 2)
 		return node_show(0, NULL);
-	if (!strcmp(argv[1], "show"))
-		return node_show(argc - 2, argv + 2);
-	if (agictl_is_help(argv[1])) {
-		node_usage();
-		return AGICTL_OK;
-	}
-	if (!strcmp(argv[1], "set"))
-		return node_set(argc - 2, argv + 2);
-	if (!strcmp(argv[1], "start") || !strcmp(argv[1], "stop"))
-		return node_run(argv[1], argc - 2, argv + 2);
-	return agictl_usage_error("unknown node command \"%s\", try \"agictl node help\".",
-				  argv[1]);
+	return agictl_run_verb(argc, argv, verbs, ARRAY_SIZE(verbs),
+			       node_usage);
 }
