@@ -25,6 +25,10 @@
 #   bench vm baseline coded p50=Nus p99=Nus uncoded p50=Nus p99=Nus matrix=MxN ...
 #   bench vm straggler coded p50=Nus p99=Nus uncoded p50=Nus p99=Nus ratio_p99=R matrix=MxN ...
 #
+# ending with missed_coded/_uncoded (cycles past the deadline: their
+# latency is the deadline's, late under emulation) and workers_coded/
+# _uncoded=MIN..MAX, the workers that had answered when a cycle completed.
+#
 # Timing in a TCG VM is emulated: nothing here asserts a time. The script
 # fails only when the swarm does not come up or stops producing cycles.
 # Needs root, the module (loaded, or AGISWARM_KO), agictl, jq, ip, timeout.
@@ -69,14 +73,19 @@ collect()
 		"$JQ" -c "[.[] | select(.cycle > $1)] | .[:$2][]" > "$3"
 }
 
-# stats FILE: "p50 p99 missed" over FILE's latency_us (nearest rank).
+# stats FILE: "p50 p99 missed workers" over FILE's cycles: latency_us
+# percentiles (nearest rank), cycles not ok, and the range of how many
+# workers had answered when a cycle ended (the timing-free evidence: 8
+# means the cycle waited for the straggler).
 stats()
 {
 	"$JQ" -s -r '
 		def rank(p): (length * p + 99) / 100 | floor | . - 1;
 		(map(.latency_us) | sort) as $l |
+		(map(.worker_count) | sort) as $w |
 		[$l[$l | rank(50)], $l[$l | rank(99)],
-		 (map(select(.status != "ok")) | length)] | @tsv' "$1"
+		 (map(select(.status != "ok")) | length),
+		 "\($w[0])..\($w[-1])"] | @tsv' "$1"
 }
 
 # --- one measurement --------------------------------------------------------
@@ -126,7 +135,8 @@ line()
 	[ "$1" = straggler ] &&
 		awk -v c="${c[1]}" -v u="${u[1]}" \
 			'BEGIN { printf " ratio_p99=%.3f", u ? c / u : 0 }'
-	printf ' %s missed_coded=%s missed_uncoded=%s\n' "$4" "${c[2]}" "${u[2]}"
+	printf ' %s missed_coded=%s missed_uncoded=%s' "$4" "${c[2]}" "${u[2]}"
+	printf ' workers_coded=%s workers_uncoded=%s\n' "${c[3]}" "${u[3]}"
 	UNCODED_P50=${u[0]}
 }
 
