@@ -64,7 +64,7 @@ static int parse_field(const struct nlattr *attr, struct agi_status *st)
 	for (i = 0; i < NR_ST_FIELDS; i++) {
 		if (fields[i].attr != type)
 			continue;
-		if (agi_attr_get_uint(attr, fields[i].type, &st->field[i]))
+		if (agi_attr_get_uint(attr, fields[i].type, &st->field[i]) != MNL_CB_OK)
 			return MNL_CB_ERROR;
 		st->has[i] = true;
 	}
