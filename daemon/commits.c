@@ -18,6 +18,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -57,6 +58,12 @@ int agid_commits_init(struct agid *d)
 	if (agi_audit_open(&cm->audit, cfg->audit_log, err, sizeof(err))) {
 		agid_log(d, AGID_LOG_ERROR, "%s: every commit will be refused until the audit log can be opened",
 			 err);
+	} else if (flock(cm->audit.fd, LOCK_EX | LOCK_NB)) {
+		/* Two daemons would write metrics.csv twice and race the log. */
+		agid_log(d, AGID_LOG_ERROR, "%s is locked: another agiswarmd runs for this node",
+			 cfg->audit_log);
+		agi_audit_close(&cm->audit);
+		return -EBUSY;
 	} else {
 		cm->audit_open = true;
 		agid_log(d, AGID_LOG_INFO, "audit log %s: %u records, last seq %llu",

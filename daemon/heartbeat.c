@@ -146,9 +146,9 @@ void agid_heartbeat_status(struct agid *d, const struct agid_addr *from,
 	if (s.seq && s.seq <= hb->seq && hb->seq - s.seq < SENT_SLOTS)
 		hb->latency_us = (u32)((agid_now_ms() -
 					hb->sent_ms[s.seq % SENT_SLOTS]) * 1000);
-	if (s.health != hb->health || !s.member) {
+	if (s.health != hb->health || s.member != hb->member) {
 		agi_format_endpoint(&from->sa, from->len, text, sizeof(text));
-		agid_log(d, s.member ? AGID_LOG_INFO : AGID_LOG_DEBUG,
+		agid_log(d, AGID_LOG_INFO,
 			 "aggregator %u at %s sees this worker as %s%s (epoch %llu, cycle %llu)",
 			 s.node, text, agi_health_name(s.health),
 			 s.member ? "" : ", not a member yet",
@@ -156,6 +156,7 @@ void agid_heartbeat_status(struct agid *d, const struct agid_addr *from,
 			 (unsigned long long)s.cycle);
 	}
 	hb->health = s.health;
+	hb->member = s.member;
 }
 
 static int resolve(struct agid *d)

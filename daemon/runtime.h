@@ -78,6 +78,7 @@ struct agid_heartbeat {
 	u32 latency_us;		/* the last measured round trip */
 	u64 cpu_busy, cpu_total;	/* the previous /proc/stat sample */
 	u8 health;		/* what the aggregator last said */
+	bool member;		/* whether it counts this worker in */
 };
 
 /* metrics_csv.c */

@@ -74,7 +74,9 @@ daemon_start()
 {
 	local ns=$1 name=$2 config=$3 pid
 	: >> "$tmp/$name.log"
-	in_ns "$ns" "$AGISWARMD" --config "$config" >> "$tmp/$name.log" 2>&1 &
+	# not through in_ns: $! must be agiswarmd itself (ip netns exec execs)
+	"$IP" netns exec "$ns" "$AGISWARMD" --config "$config" \
+		>> "$tmp/$name.log" 2>&1 &
 	pid=$!
 	echo "$pid" > "$tmp/$name.pid"
 	mkdir -p "$SWARM_STATE"
@@ -87,7 +89,7 @@ daemon_kill9()
 {
 	local pid
 	pid=$(cat "$tmp/$1.pid")
-	kill -9 "$pid" 2>/dev/null || true
+	kill -9 "$pid" || return 1
 	wait "$pid" 2>/dev/null || true
 	# the next start appends; the marker separates the runs
 	sed -i 's/agiswarmd: running as/agiswarmd: (killed) ran as/' "$tmp/$1.log"

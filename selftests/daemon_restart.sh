@@ -1,0 +1,124 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# daemon_restart.sh: agiswarmd killed with -9 and restarted while the
+# aggregator cycles.
+#
+#   agi-agg: agiswarm.ko cycling -- agiswarmd (kill -9) ... agiswarmd again
+#   agi-w1..3 workers, agi-plant the operator (netns/swarm.sh)
+#
+# The fast path belongs to the module: while no daemon runs and after the
+# new one adopts the node, the cycle ids of `agictl -j monitor` go on
+# without a gap. The audit log (one commit before the kill, one after)
+# verifies, and metrics.csv, rotated every 2 KiB, holds every cycle once:
+# the rows of all its files, oldest file first, have consecutive cycle
+# ids across the kill, each file starting with the header.
+set -e
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+[ -f "$top/netns/lib.sh" ] || { echo "1..0 # SKIP netns/lib.sh not found"; exit 4; }
+. "$top/netns/lib.sh"
+. "$top/selftests/daemon_lib.sh"
+lib_trap
+
+HEADER=timestamp,cycle_id,latency_ms,jitter_ms,worker_count,task_count,error_rate
+
+commit()
+{
+	n_plant "$AGICTL" commit --yes --key "$tmp/op/operator.key" \
+		--to "$SWARM_AGG_ADDR:$SWARM_PORT" "$@" > "$tmp/commit.out" 2>&1
+	rc=$?
+	nest "$tmp/commit.out"
+	return $rc
+}
+
+# metrics files, oldest first: metrics.csv.N ... metrics.csv.1, metrics.csv
+metrics_files()
+{
+	ls "$tmp" | sed -n 's/^metrics\.csv\.\([0-9]*\)$/\1/p' | sort -rn |
+		sed "s|^|$tmp/metrics.csv.|"
+	echo "$tmp/metrics.csv"
+}
+
+metrics_cycles()
+{
+	local f
+	for f in $(metrics_files); do
+		[ -f "$f" ] && tail -n +2 "$f"
+	done | cut -d, -f2
+}
+
+last_metrics_cycle() { metrics_cycles | tail -n 1; }
+
+metrics_reached() { [ "$(last_metrics_cycle)" -ge "$1" ]; }
+
+metrics_consecutive()
+{
+	metrics_cycles | awk 'NR > 1 && $1 != prev + 1 {
+			print "# after cycle " prev " comes " $1; bad = 1 }
+		{ prev = $1; n++ }
+		END { print "# " n " rows, cycles up to " prev; exit bad || n < 2 }'
+}
+
+every_file_has_header()
+{
+	local f n=0
+	for f in $(metrics_files); do
+		[ -f "$f" ] || continue
+		[ "$(head -n 1 "$f")" = "$HEADER" ] || { echo "# $f: no header"; return 1; }
+		n=$((n + 1))
+	done
+	echo "# $n files"
+	[ "$n" -ge 2 ]
+}
+
+metrics_cover_monitor()
+{
+	local first
+	first=$("$JQ" -s 'map(.cycle) | min' "$tmp/monitor.json")
+	metrics_cycles | grep -qx "$first"
+}
+
+audit_verifies()
+{
+	"$AGICTL" audit verify --log "$tmp/audit.log" \
+		--keys "$tmp/authorized_keys" > "$tmp/audit.out" 2>&1 || {
+		nest "$tmp/audit.out"; return 1; }
+	[ "$(wc -l < "$tmp/audit.log")" = 2 ]
+}
+
+daemon_prereqs
+tmp=$(mktemp -d)
+on_exit rm -rf "$tmp"
+on_exit "$SWARM" down
+tap_begin 10
+
+swarm_test_up --workers 3
+operator "$tmp/op"
+authorize "$tmp/op"
+STATIC_WORKERS="{id: 1, address: \"192.0.2.11\"}, {id: 2, address: \"192.0.2.12\"}, {id: 3, address: \"192.0.2.13\"}"
+METRICS_MAX_SIZE=2KB agg_config "$tmp/agg.yaml"
+tap_check "agiswarmd runs on the aggregator" daemon_start "$SWARM_AGG" agg "$tmp/agg.yaml"
+tap_check "a commit before the crash is accepted" commit miss zero
+
+monitor_start 240 "$tmp/monitor.json"
+wait_for 30 "metrics.csv rows" test -s "$tmp/metrics.csv"
+wait_cycles 20
+daemon_kill9 agg
+echo "# killed at cycle $(counter "$SWARM_AGG" cycles)"
+wait_cycles 30
+rc=0
+daemon_start "$SWARM_AGG" agg "$tmp/agg.yaml" || rc=$?
+tap_result "a new agiswarmd adopts the node that kept cycling" $rc
+tap_check "a commit after the restart is accepted" commit miss hold
+wait "$MONITOR_PID" || true
+last=$("$JQ" -s 'map(.cycle) | max' "$tmp/monitor.json")
+echo "# monitor: $(wc -l < "$tmp/monitor.json") cycles up to $last"
+tap_check "cycle ids continue without a gap across the kill" cycles_consecutive "$tmp/monitor.json"
+tap_check "the audit log of both commits verifies" audit_verifies
+wait_for 30 "metrics.csv to reach cycle $last" metrics_reached "$last" || true
+tap_check "metrics.csv holds every cycle once across the restart" metrics_consecutive
+tap_check "metrics.csv covers the cycles the monitor saw" metrics_cover_monitor
+tap_check "metrics.csv rotated, every file starts with the header" every_file_has_header
+grep -E "adopting|resuming|rotat|error|warning" "$tmp/agg.log" | nest /dev/stdin | head -n 20
+tap_end
