@@ -36,7 +36,8 @@ $(AGISWARMD): $(AGISWARMD_OBJS) $(USER_LIB) $(CORE_LIB)
 
 # Native tests of the shared code link the sanitized library before the
 # core it calls into; selftests.mk's pattern rule does the rest.
-USER_TESTS := $(addprefix $(BUILD)/san/selftests/native/,config_test poa_test audit_test)
+USER_TESTS := $(addprefix $(BUILD)/san/selftests/native/,config_test poa_test audit_test \
+	daemon_msg_test)
 $(USER_TESTS): $(USER_LIB_SAN)
 # config_test also runs the agiswarmd binary.
 native-tests: $(AGISWARMD)

@@ -798,4 +798,79 @@ enum agiswarm_commit_status {
 	AGISWARM_COMMIT_REJECTED,
 };
 
+/*
+ * Membership (daemon-level types, parsed by agiswarmd with libcbor; the
+ * module passes them up untouched). Every value is a uint; a receiver
+ * ignores keys it does not know and drops a message missing one of these.
+ *
+ * AGISWARM_MSG_HEARTBEAT (0x03), worker daemon -> aggregator, every
+ * worker.heartbeat_interval, sent from the worker node's port:
+ *    1 worker   uint, u32: the worker's node id
+ *    2 seq      uint, u64: increases with every heartbeat
+ *    3 port     uint, u16: the worker's UDP port; its endpoint is the
+ *               datagram's source address with this port
+ *    4 status   uint, enum agiswarm_health: the worker's own view
+ *    5 cpu      uint, 0..1000: the host's CPU use since the last one, permille
+ *    6 memory   uint, 0..1000: (MemTotal - MemAvailable) / MemTotal, permille
+ *    7 latency  uint, u32: the round trip of the last heartbeat the
+ *               aggregator answered, microseconds; 0 before any
+ *    8 queue    uint, u32: bytes waiting in the node's UDP receive queue
+ *    Worker 3, seq 7, port 6000, healthy, cpu 12.5%, memory 50%, 1.5 ms,
+ *    queue 0:
+ *        01 03 00 18 a8 01 03 02 07 03 19 17 70 04 00 05
+ *        18 7d 06 19 01 f4 07 19 05 dc 08 00
+ *
+ * The aggregator's daemon judges each worker: unhealthy after
+ * worker.health.unhealthy_after_missed intervals without a heartbeat,
+ * degraded when its latency is above worker.health.degraded_latency_ms or
+ * its cpu above 900, healthy otherwise; it adds a healthy worker to its
+ * module (ADD_PEER) and removes an unhealthy one (DEL_PEER) unless it is
+ * configured statically.
+ *
+ * AGISWARM_MSG_STATUS (0x04), aggregator daemon -> worker, the answer to
+ * each HEARTBEAT, sent from the aggregator node's port to its source:
+ *    1 node     uint, u32: the aggregator's node id
+ *    2 seq      uint, u64: the heartbeat's seq
+ *    3 epoch    uint, u64: the aggregator's epoch
+ *    4 cycle    uint, u64: its last cycle started
+ *    5 health   uint, enum agiswarm_health: how it judges the worker
+ *    6 member   uint, 0 or 1: whether the worker is a peer of its module
+ *    Aggregator 1, seq 7, epoch 1, cycle 1000, healthy, member:
+ *        01 04 00 0f a6 01 01 02 07 03 01 04 19 03 e8 05
+ *        00 06 01
+ */
+enum agiswarm_health {
+	AGISWARM_HEALTH_HEALTHY,
+	AGISWARM_HEALTH_DEGRADED,
+	AGISWARM_HEALTH_UNHEALTHY,
+	__AGISWARM_HEALTH_MAX
+};
+#define AGISWARM_HEALTH_MAX (__AGISWARM_HEALTH_MAX - 1)
+
+enum agiswarm_heartbeat_key {
+	AGISWARM_HEARTBEAT_UNSPEC,
+	AGISWARM_HEARTBEAT_WORKER,
+	AGISWARM_HEARTBEAT_SEQ,
+	AGISWARM_HEARTBEAT_PORT,
+	AGISWARM_HEARTBEAT_STATUS,
+	AGISWARM_HEARTBEAT_CPU,
+	AGISWARM_HEARTBEAT_MEMORY,
+	AGISWARM_HEARTBEAT_LATENCY,
+	AGISWARM_HEARTBEAT_QUEUE,
+	__AGISWARM_HEARTBEAT_MAX
+};
+#define AGISWARM_HEARTBEAT_MAX (__AGISWARM_HEARTBEAT_MAX - 1)
+
+enum agiswarm_status_key {
+	AGISWARM_STATUS_UNSPEC,
+	AGISWARM_STATUS_NODE,
+	AGISWARM_STATUS_SEQ,
+	AGISWARM_STATUS_EPOCH,
+	AGISWARM_STATUS_CYCLE,
+	AGISWARM_STATUS_HEALTH,
+	AGISWARM_STATUS_MEMBER,
+	__AGISWARM_STATUS_MAX
+};
+#define AGISWARM_STATUS_MAX (__AGISWARM_STATUS_MAX - 1)
+
 #endif /* _UAPI_LINUX_AGISWARM_H */
