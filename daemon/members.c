@@ -89,10 +89,12 @@ static int peer_attr_cb(const struct nlattr *a, void *data)
 
 	switch (mnl_attr_get_type(a)) {
 	case AGISWARM_PEER_A_KIND:
-		w->kind = mnl_attr_get_u8(a);
+		if (mnl_attr_validate(a, MNL_TYPE_U8) == 0)
+			w->kind = mnl_attr_get_u8(a);
 		break;
 	case AGISWARM_PEER_A_ID:
-		w->id = mnl_attr_get_u32(a);
+		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+			w->id = mnl_attr_get_u32(a);
 		break;
 	case AGISWARM_PEER_A_ENDPOINT:
 		if (len <= sizeof(w->ep.addr)) {
@@ -165,10 +167,12 @@ static void set_health(struct agid *d, struct agid_worker *w, u8 health)
 	ep_text(&w->ep, ep, sizeof(ep));
 	agid_log(d, health == AGISWARM_HEALTH_HEALTHY ? AGID_LOG_INFO :
 		 AGID_LOG_WARNING,
-		 "worker %u at %s is %s (was %s; cpu %u.%u%%, memory %u.%u%%, round trip %u us)",
+		 "worker %u at %s is %s (was %s; cpu %u.%u%%, memory %u.%u%%, round trip %u us)%s",
 		 w->id, ep, agi_health_name(health), agi_health_name(w->health),
 		 w->cpu_permille / 10, w->cpu_permille % 10,
-		 w->mem_permille / 10, w->mem_permille % 10, w->latency_us);
+		 w->mem_permille / 10, w->mem_permille % 10, w->latency_us,
+		 w->is_static && health == AGISWARM_HEALTH_UNHEALTHY ?
+		 ": static, kept in the module" : "");
 	w->health = health;
 }
 
