@@ -403,6 +403,30 @@ static enum agi_verdict check(FIXTURE_DATA(verify) *self)
 				 NULL, self->reason);
 }
 
+/* security.require_signatures false: who signed is not checked, the rest is. */
+TEST_F(verify, signatures_off_checks_all_but_the_signer)
+{
+	self->ctx.skip_signature = true;
+	ASSERT_EQ(0, seal(self, &self->stranger));
+	ASSERT_EQ(AGI_V_OK, check(self));
+	memset(self->sig, 0, sizeof(self->sig));
+	ASSERT_EQ(AGI_V_OK, check(self));
+	self->ctx.keys = &(struct agi_keyring){ 0 };
+	ASSERT_EQ(AGI_V_OK, check(self));
+	self->ctx.last_seq = 11;
+	ASSERT_EQ(AGI_V_REPLAYED, check(self));
+	self->ctx.last_seq = 10;
+	self->ctx.epoch = 4;
+	ASSERT_EQ(AGI_V_EPOCH, check(self));
+	self->ctx.epoch = 3;
+	self->ctx.now = self->c.not_after + 1;
+	ASSERT_EQ(AGI_V_STALE, check(self));
+	self->ctx.now = self->c.not_before;
+	self->len = 1;
+	ASSERT_EQ(AGI_V_MALFORMED, check(self));
+	ASSERT_STREQ("malformed commit", self->reason);
+}
+
 TEST_F(verify, valid_commit_accepted)
 {
 	struct agi_commit got;
