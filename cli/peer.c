@@ -282,34 +282,73 @@ static void print_worker_stats(const struct peer_info *p, u64 cycle_id,
 	print_fault(p);
 }
 
-static int peer_list(int argc, char **argv)
+/* One line of "peer list": every kind, the worker fields for workers. */
+static void print_peer(const struct peer_info *p, u64 cycle_id)
+{
+	open_object(NULL);
+	print_string(PRINT_ANY, "kind", "%s", kind_name(p->kind));
+	print_u64(PRINT_ANY, "id", " %llu", p->id);
+	print_string(PRINT_ANY, "endpoint", " %s", p->endpoint);
+	if (p->kind == AGISWARM_PEER_WORKER)
+		print_worker_stats(p, cycle_id, false);
+	print_text("\n");
+	close_object();
+}
+
+/* One line of "workers list": workers only, with their health. */
+static void print_worker(const struct peer_info *p, u64 cycle_id)
+{
+	if (p->kind != AGISWARM_PEER_WORKER)
+		return;
+	open_object(NULL);
+	print_u64(PRINT_ANY, "id", "worker %llu", p->id);
+	print_string(PRINT_ANY, "endpoint", " %s", p->endpoint);
+	print_worker_stats(p, cycle_id, true);
+	print_text("\n");
+	close_object();
+}
+
+/* The GET_PEERS dump as one list, a @print_row call per peer. */
+static int list_peers(const char *action, u64 cycle_id,
+		      void (*print_row)(const struct peer_info *p,
+					u64 cycle_id))
 {
 	struct peer_list l = { 0 };
 	size_t i;
 	int ret;
 
+	ret = agi_nl_get_dump(action, AGISWARM_CMD_GET_PEERS, peers_cb, &l);
+	if (ret == AGICTL_OK) {
+		print_begin_list();
+		for (i = 0; i < l.n; i++)
+			print_row(&l.peers[i], cycle_id);
+		print_end_list();
+	}
+	free(l.peers);
+	return ret;
+}
+
+static int peer_list(int argc, char **argv)
+{
+	int ret;
+
 	ret = agictl_max_args("peer list", argc, argv, 0);
 	if (ret)
 		return ret;
-	ret = agi_nl_get_dump("peer list", AGISWARM_CMD_GET_PEERS, peers_cb,
-			      &l);
+	return list_peers("peer list", 0, print_peer);
+}
+
+static int workers_list(int argc, char **argv)
+{
+	struct agi_status st;
+	int ret;
+
+	ret = agictl_max_args("workers list", argc, argv, 0);
+	if (!ret)
+		ret = agi_status_fetch(&st, "workers list");
 	if (ret)
-		goto cleanup;
-	print_begin_list();
-	for (i = 0; i < l.n; i++) {
-		open_object(NULL);
-		print_string(PRINT_ANY, "kind", "%s", kind_name(l.peers[i].kind));
-		print_u64(PRINT_ANY, "id", " %llu", l.peers[i].id);
-		print_string(PRINT_ANY, "endpoint", " %s", l.peers[i].endpoint);
-		if (l.peers[i].kind == AGISWARM_PEER_WORKER)
-			print_worker_stats(&l.peers[i], 0, false);
-		print_text("\n");
-		close_object();
-	}
-	print_end_list();
-cleanup:
-	free(l.peers);
-	return ret;
+		return ret;
+	return list_peers("workers list", st.field[ST_CYCLE_ID], print_worker);
 }
 
 int agictl_peer(int argc, char **argv)
@@ -325,40 +364,6 @@ int agictl_peer(int argc, char **argv)
 		return peer_list(0, NULL);
 	return agictl_run_verb(argc, argv, verbs, ARRAY_SIZE(verbs),
 			       peer_usage);
-}
-
-static int workers_list(int argc, char **argv)
-{
-	struct peer_list l = { 0 };
-	struct agi_status st;
-	size_t i;
-	int ret;
-
-	ret = agictl_max_args("workers list", argc, argv, 0);
-	if (ret)
-		return ret;
-	ret = agi_status_fetch(&st, "workers list");
-	if (ret)
-		return ret;
-	ret = agi_nl_get_dump("workers list", AGISWARM_CMD_GET_PEERS,
-			      peers_cb, &l);
-	if (ret)
-		goto cleanup;
-	print_begin_list();
-	for (i = 0; i < l.n; i++) {
-		if (l.peers[i].kind != AGISWARM_PEER_WORKER)
-			continue;
-		open_object(NULL);
-		print_u64(PRINT_ANY, "id", "worker %llu", l.peers[i].id);
-		print_string(PRINT_ANY, "endpoint", " %s", l.peers[i].endpoint);
-		print_worker_stats(&l.peers[i], st.field[ST_CYCLE_ID], true);
-		print_text("\n");
-		close_object();
-	}
-	print_end_list();
-cleanup:
-	free(l.peers);
-	return ret;
 }
 
 int agictl_workers(int argc, char **argv)
