@@ -27,6 +27,8 @@ SWARM_PORT=6000
 SWARM_STATE=${SWARM_STATE:-/run/agiswarm-swarm}
 
 lib_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# What swarm.sh up loads unless told otherwise.
+SWARM_MATRIX=$lib_top/configs/swarm_matrix.json
 
 # --- per-namespace wrappers ---------------------------------------------
 
@@ -126,6 +128,9 @@ counter()
 	actl "$1" -j status | "$JQ" -r ".counters.$2 // 0"
 }
 
+# status_json NS OUT: the node's `agictl -j status` into OUT.
+status_json() { actl "$1" -j status > "$2"; }
+
 # --- TAP ----------------------------------------------------------------
 
 tap_n=0
@@ -181,6 +186,16 @@ swarm_test_prereqs()
 	SWARM=$lib_top/netns/swarm.sh
 }
 
+# swarm_test_begin PLAN: after swarm_test_prereqs, $tmp for the test's
+# files, the swarm taken down and $tmp removed on exit; then the TAP plan.
+swarm_test_begin()
+{
+	tmp=$(mktemp -d)
+	on_exit rm -rf "$tmp"
+	on_exit "$SWARM" down
+	tap_begin "$1"
+}
+
 # matrix_text JSON OUT: the state-feedback matrix of JSON in the text form
 # verify_cycles reads (format name, then one row a line).
 matrix_text()
@@ -233,6 +248,28 @@ swarm_test_up()
 
 # nest FILE: FILE's lines as TAP comments.
 nest() { sed 's/^#* */# /' "$1"; }
+
+# swarm_test_verify NAME MIN_OK [VERIFY_CYCLES OPTIONS...]: one test point:
+# the monitored cycles ($tmp/monitor.json) are at least $CYCLES, MIN_OK
+# percent of them ok and every ok output equals y = A x for the swarm's
+# matrix; the start of verify_cycles' report follows as comments.
+swarm_test_verify()
+{
+	local name=$1
+	shift
+	tap_check "$name" lib_verify "$@"
+	nest "$tmp/verify.out" | head -n 40
+}
+
+lib_verify()
+{
+	local min_ok=$1
+	shift
+	matrix_text "$SWARM_MATRIX" "$tmp/matrix.txt" || return 1
+	"$VERIFY" --matrix "$tmp/matrix.txt" --min-cycles "$CYCLES" \
+		--min-ok "$min_ok" "$@" < "$tmp/monitor.json" \
+		> "$tmp/verify.out" 2>&1
+}
 
 # wait_cycles N: until the aggregator has run N more cycles.
 wait_cycles()

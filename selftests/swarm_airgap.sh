@@ -13,8 +13,7 @@
 # namespaces airgap.sh adds stay visible to every step) and the machine's
 # own network and firewall are never touched. Needs no module.
 set -e
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$top/netns/lib.sh" ] || { echo "1..0 # SKIP netns/lib.sh not found"; exit 4; }
 . "$top/netns/lib.sh"
 lib_trap

@@ -14,20 +14,12 @@
 # 128-bit integers, u must equal y (feedback law), cycle ids must strictly
 # increase, and the plant's state must converge.
 set -e
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$top/netns/lib.sh" ] || { echo "1..0 # SKIP netns/lib.sh not found"; exit 4; }
 . "$top/netns/lib.sh"
 lib_trap
 
 CYCLES=200
-MATRIX=$top/configs/swarm_matrix.json
-
-verify()
-{
-	"$VERIFY" --matrix "$tmp/matrix.txt" --min-cycles $CYCLES --min-ok 50 \
-		< "$tmp/monitor.json" > "$tmp/verify.out" 2>&1
-}
 
 used_sensor()
 {
@@ -49,21 +41,16 @@ applied_outputs()
 }
 
 swarm_test_prereqs
-tmp=$(mktemp -d)
-on_exit rm -rf "$tmp"
-on_exit "$SWARM" down
-tap_begin 5
+swarm_test_begin 5
 
 swarm_test_up --workers 8
-matrix_text "$MATRIX" "$tmp/matrix.txt"
 # The plant steps every 100 ms, the cycle is 50 ms: each step sees an
 # output computed from its previous state (a one-step delay, stable).
 plant_start "$tmp/plant.json" --steps 130 --period 100
 monitor_cycles $CYCLES "$tmp/monitor.json" || true
 wait "$PLANT_PID" || true
 
-tap_check "$CYCLES cycles, every ok output equals the reference" verify
-nest "$tmp/verify.out" | head -n 40
+swarm_test_verify "$CYCLES cycles, every ok output equals the reference" 50
 tap_check "the aggregator used the plant's SENSOR input" used_sensor
 tap_check "the plant's state converges under the swarm's control" converged
 tap_check "the plant applied ACTUATE outputs" applied_outputs

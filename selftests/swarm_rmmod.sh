@@ -14,8 +14,7 @@
 # warning or leak), `swarm.sh down` must cope with the module gone, and
 # the module must load and serve again afterwards.
 set -e
-here=$(cd "$(dirname "$0")" && pwd)
-top=$(cd "$here/.." && pwd)
+top=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$top/netns/lib.sh" ] || { echo "1..0 # SKIP netns/lib.sh not found"; exit 4; }
 . "$top/netns/lib.sh"
 lib_trap
@@ -43,10 +42,7 @@ reload()
 
 swarm_test_prereqs
 [ -f "${AGISWARM_KO:-}" ] || tap_skip_all "AGISWARM_KO is not a file (needed to reload)"
-tmp=$(mktemp -d)
-on_exit rm -rf "$tmp"
-on_exit "$SWARM" down
-tap_begin 5
+swarm_test_begin 5
 
 swarm_test_up --workers 8
 plant_start "$tmp/plant.json" --steps 300 --period 50
