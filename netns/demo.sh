@@ -12,7 +12,10 @@
 # Phases, 50 cycles each at 20 Hz, each opened by a kick to the plant (+0.3
 # on every state) so that every phase shows the loop pulling it back: normal;
 # workers 3 and 6 stalled; stall cleared, 10% loss on every worker link; loss
-# cleared. Then the metrics, the workers and a summary. Runs by itself
+# cleared; then an operator: agiswarmd takes over the running aggregator,
+# a commit signed by an authorized key moves the plant's setpoint, and one
+# signed by an unknown key is refused. Then the metrics, the workers and a
+# summary. Runs by itself
 # in about a minute (longer under emulation) and cleans up after itself.
 # Needs root, the module (loaded, or AGISWARM_KO), agictl, jq, ip, tc and
 # the helpers plant and verify_cycles (make vm-tests).
@@ -20,6 +23,7 @@ set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$top/netns/lib.sh" ] || top=$PWD
 . "$top/netns/lib.sh"
+. "$top/selftests/daemon_lib.sh"	# operator, authorize, agg_config, daemon_start
 lib_trap
 
 PHASE_CYCLES=50
@@ -79,13 +83,92 @@ summary()
 	last=$(tail -n 1 "$tmp/plant.txt" | sed -n 's/.*max|s| \([^ ]*\).*/\1/p')
 	say "summary"
 	echo "   cycles watched:   $total ($ok ok, $missed missed: deadline passed, output held)"
-	echo "   plant max |s|:    $first at the start -> $last at the end (open loop it grows 10%/step)"
+	echo "   plant max |s|:    $first at the start -> $last at the end (open loop it grows 10%/step;"
+	echo "                     after alice's setpoint $SETPOINT the loop holds it at -2 x $SETPOINT = 0.2)"
 	if [ "$vrc" = 0 ]; then
 		echo "   exactness:        every ok output equals y = A x recomputed independently"
 	else
 		echo "   exactness:        verify_cycles FAILED (see above)"
 	fi
 	grep '^# verify_cycles' "$tmp/verify.out" | sed 's/^# /   /'
+	grep '^# verify_cycles' "$tmp/verify2.out" | sed 's/^# /   /'
+	if [ "$operator_ok" = 1 ]; then
+		echo "   operator:         alice's commit applied at cycle $OPERATOR_CYCLE (u = y - sp exactly from then on); mallory's refused"
+	else
+		echo "   operator:         FAILED (commit not applied as announced, or the forged one not refused)"
+	fi
+}
+
+# The PID law with kp = -1 and no I or D gives u = y - sp, so the plant
+# s' = 1.1 s + 0.05 s(next) + u settles where s = -2 sp: at 0.2 for sp = -0.1.
+SETPOINT=-0.1
+SETPOINT_RAW=-214748365		# -0.1 in Q1.31, rounded half away from zero
+WORKERS_YAML=$(for i in 1 2 3 4 5 6 7 8; do
+	printf '{id: %d, address: "192.0.2.%d"}\n' "$i" $((10 + i))
+done | paste -sd, -)
+
+# commit_as NAME OUT: NAME signs the setpoint change and sends it from the
+# plant's namespace to the aggregator; agictl's verdict goes to OUT.
+commit_as()
+{
+	n_plant "$AGICTL" commit --yes --key "$tmp/$1/operator.key" \
+		--to "$SWARM_AGG_ADDR:$SWARM_PORT" law pid kp -1 ki 0 kd 0 \
+		setpoint "$(printf '%s,' $SETPOINT $SETPOINT $SETPOINT $SETPOINT \
+			$SETPOINT $SETPOINT $SETPOINT $SETPOINT | sed 's/,$//')" \
+		> "$2" 2>&1
+}
+
+# pid_exact FILE CYCLE: every ok cycle from CYCLE on has u = y - sp exactly.
+pid_exact()
+{
+	"$JQ" -e -s --argjson n "$2" --argjson sp $SETPOINT_RAW '
+		map(select(.status == "ok" and .cycle >= $n)) as $ok
+		| ($ok | length > 0) and
+		  ($ok | all(. as $c | [range(0; $c.u | length)]
+			| all($c.u[.] == $c.y[.] - $sp)))' "$1" > /dev/null
+}
+
+operator_phase()
+{
+	local apply_at rc=0
+
+	say "phase 5: an operator takes the helm (agiswarmd + signed commits)"
+	operator "$tmp/alice"
+	authorize "$tmp/alice" alice
+	operator "$tmp/mallory"
+	STATIC_WORKERS=$WORKERS_YAML
+	agg_config "$tmp/agg.yaml"
+	if ! daemon_start "$SWARM_AGG" agg "$tmp/agg.yaml"; then
+		sed 's/^/   agiswarmd: /' "$tmp/agg.log"
+		return 1
+	fi
+	grep 'adopt' "$tmp/agg.log" | sed 's/^/   /'
+	echo "   alice's key is in authorized_keys; mallory's is not"
+	timeout 900 "$IP" netns exec "$SWARM_AGG" "$AGICTL" -j monitor \
+		> "$tmp/monitor2.json" &
+	monitor2_pid=$!
+	on_exit kill $monitor2_pid
+
+	echo "   \$ agictl commit --key alice law pid kp -1 ki 0 kd 0 setpoint $SETPOINT,...  (from the plant's host)"
+	commit_as alice "$tmp/alice.out" || true
+	sed 's/^/   /' "$tmp/alice.out"
+	apply_at=$(sed -n 's/.*applies at cycle \([0-9]*\).*/\1/p' "$tmp/alice.out")
+	echo "   \$ agictl commit --key mallory (the same change, an unknown key)"
+	commit_as mallory "$tmp/mallory.out" || rc=$?
+	sed 's/^/   /' "$tmp/mallory.out"
+	echo "   agictl exit status $rc"
+	for i in 1 2 3 4 5; do
+		wait_cycles $((PHASE_CYCLES / 5)) 120
+		progress
+	done
+	kill -TERM "$monitor2_pid" 2>/dev/null || true
+	wait "$monitor2_pid" || true
+
+	say "the audit log (agictl audit verify)"
+	"$AGICTL" audit --log "$tmp/audit.log" | sed 's/^/   /'
+	"$AGICTL" audit verify --log "$tmp/audit.log" \
+		--keys "$tmp/authorized_keys" 2>&1 | sed 's/^/   /'
+	OPERATOR_CYCLE=${apply_at:-0}
 }
 
 missing=$(have_tools "$IP" "$TC" "$AGICTL" "$JQ" timeout) || {
@@ -94,6 +177,8 @@ missing=$(have_tools "$IP" "$TC" "$AGICTL" "$JQ" timeout) || {
 }
 PLANT=$(find_helper plant) || { echo "demo: plant not built (make vm-tests)" >&2; exit 1; }
 VERIFY=$(find_helper verify_cycles) || { echo "demo: verify_cycles not built" >&2; exit 1; }
+AGISWARMD=${AGISWARMD:-$(command -v agiswarmd || echo "$top/build/agiswarmd")}
+[ -x "$AGISWARMD" ] || { echo "demo: agiswarmd not built" >&2; exit 1; }
 SWARM=$top/netns/swarm.sh
 tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
@@ -151,6 +236,8 @@ run_phase "phase 4: loss cleared"
 # monitor ends cleanly on SIGTERM, after its last whole line.
 kill -TERM "$monitor_pid" 2>/dev/null || true
 wait "$monitor_pid" || true
+
+operator_phase
 kill "$plant_pid" 2>/dev/null || true
 
 say "the plant at the start and after each kick: the loop pulls max |s| back to 0"
@@ -170,5 +257,16 @@ vrc=0
 "$VERIFY" --matrix "$tmp/matrix.txt" --min-cycles $((4 * PHASE_CYCLES)) \
 	< "$tmp/monitor.json" > "$tmp/verify.out" 2>&1 || vrc=$?
 grep -v '^# verify_cycles' "$tmp/verify.out" | head -n 20 | sed 's/^/   /'
+# Phase 5: y = A x still exact; u = y - sp from the announced cycle on.
+"$VERIFY" --matrix "$tmp/matrix.txt" --law pid --min-cycles 10 \
+	< "$tmp/monitor2.json" > "$tmp/verify2.out" 2>&1 || vrc=$?
+grep -v '^# verify_cycles' "$tmp/verify2.out" | head -n 20 | sed 's/^/   /'
+if [ "$OPERATOR_CYCLE" -gt 0 ] && pid_exact "$tmp/monitor2.json" "$OPERATOR_CYCLE" &&
+	grep -q 'commit rejected: unknown key' "$tmp/mallory.out"; then
+	operator_ok=1
+else
+	operator_ok=0
+	vrc=1
+fi
 summary $vrc
 exit $vrc
