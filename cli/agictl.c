@@ -28,6 +28,7 @@ static const struct agictl_cmd objects[] = {
 	{ "peer", agictl_peer, "add, delete, list workers, actuators, sensors" },
 	{ "workers", agictl_workers, "list workers with their health and stats" },
 	{ "matrix", agictl_matrix, "check, load or show the matrix A" },
+	{ "config", agictl_config, "show the running configuration as YAML" },
 	{ "input", agictl_input, "set the input vector x" },
 	{ "fault", agictl_fault, "inject or clear faults on workers" },
 	{ "metrics", agictl_metrics, "per-cycle records, as a table, JSON or CSV" },

@@ -73,6 +73,7 @@ int agictl_fault(int argc, char **argv);
 int agictl_metrics(int argc, char **argv);
 int agictl_monitor(int argc, char **argv);
 int agictl_fixed(int argc, char **argv);
+int agictl_config(int argc, char **argv);
 
 /* parse.c: command-line values; 0 or -EINVAL/-ERANGE, nothing printed. */
 struct agi_endpoint {
