@@ -129,20 +129,37 @@ out:
 	return ret;
 }
 
+/* 0 healthy or not judged, 1 degraded, 2 unhealthy (a static worker). */
+static u32 health_rank(const struct agiswarm_peer *p)
+{
+	if (p->health == AGISWARM_HEALTH_DEGRADED + 1)
+		return 1;
+	return p->health == AGISWARM_HEALTH_UNHEALTHY + 1 ? 2 : 0;
+}
+
+/*
+ * The workers in order of health, then of addition: the rows are dealt
+ * round by round in this order, so the systematic rows (dealt first) go
+ * to the healthy workers and a degraded one gets its rows after them.
+ * Called with node->conf_lock held (the daemon's health changes under it).
+ */
 static void plan_fill_workers(struct agiswarm_node *node,
 			      struct agiswarm_plan *plan, u32 n_coded)
 {
 	struct agiswarm_peer *p;
-	u32 i = 0, j;
+	u32 i = 0, j, rank;
 
-	list_for_each_entry(p, &node->peers, list) {
-		if (p->kind != AGISWARM_PEER_WORKER)
-			continue;
-		plan->w[i].peer = p;
-		plan->w[i].id = p->id;
-		plan->w[i].addr = p->ep.sin_addr.s_addr;
-		plan->w[i].port = p->ep.sin_port;
-		i++;
+	for (rank = 0; rank < 3; rank++) {
+		list_for_each_entry(p, &node->peers, list) {
+			if (p->kind != AGISWARM_PEER_WORKER ||
+			    health_rank(p) != rank)
+				continue;
+			plan->w[i].peer = p;
+			plan->w[i].id = p->id;
+			plan->w[i].addr = p->ep.sin_addr.s_addr;
+			plan->w[i].port = p->ep.sin_port;
+			i++;
+		}
 	}
 	/* Row j to worker j mod W: the systematic rows spread first. */
 	for (j = 0; j < n_coded; j++) {

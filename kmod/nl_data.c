@@ -29,6 +29,7 @@ const struct nla_policy agiswarm_peer_policy[AGISWARM_PEER_A_MAX + 1] = {
 						  AGISWARM_PEER_MAX),
 	[AGISWARM_PEER_A_ID] = { .type = NLA_U32 },
 	[AGISWARM_PEER_A_ENDPOINT] = NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
+	[AGISWARM_PEER_A_HEALTH] = NLA_POLICY_MAX(NLA_U8, AGISWARM_HEALTH_MAX),
 };
 
 static int parse_peer(struct genl_info *info, struct nlattr **tb,
@@ -99,13 +100,51 @@ static int peers_changed(struct genl_info *info, struct agiswarm_node *node,
 	return ret;
 }
 
+/*
+ * The health of an existing worker at the same endpoint changes in place:
+ * a daemon reports it at every change, and each must not cost the swarm a
+ * new row assignment (and the cycles that miss until the rows arrive).
+ * Called with node->conf_lock held; returns false when the peer must be
+ * added or replaced instead.
+ */
+static bool set_health_only(struct agiswarm_node *node, u8 kind, u32 id,
+			    const struct sockaddr_in *ep, u8 health)
+{
+	struct agiswarm_peer *p = agiswarm_peer_find(node, kind, id);
+
+	if (!p || !health || p->ep.sin_addr.s_addr != ep->sin_addr.s_addr ||
+	    p->ep.sin_port != ep->sin_port)
+		return false;
+	p->health = health;
+	return true;
+}
+
+/* enum agiswarm_health + 1 from @a, 0 when absent. */
+static int parse_health(struct genl_info *info, struct nlattr **tb, u8 kind,
+			u8 *health)
+{
+	struct nlattr *a = tb[AGISWARM_PEER_A_HEALTH];
+
+	*health = 0;
+	if (!a)
+		return 0;
+	if (kind != AGISWARM_PEER_WORKER) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "only a worker has a health");
+		return -EINVAL;
+	}
+	*health = nla_get_u8(a) + 1;
+	return 0;
+}
+
 int agiswarm_nl_add_peer(struct sk_buff *skb, struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *tb[AGISWARM_PEER_A_MAX + 1];
 	struct agiswarm_peer *old;
 	struct sockaddr_in ep;
-	u8 kind;
+	u8 kind, health;
+	u32 id;
 	int ret;
 
 	ret = parse_peer(info, tb, true);
@@ -116,11 +155,16 @@ int agiswarm_nl_add_peer(struct sk_buff *skb, struct genl_info *info)
 	if (ret)
 		return ret;
 	kind = nla_get_u8(tb[AGISWARM_PEER_A_KIND]);
+	ret = parse_health(info, tb, kind, &health);
+	if (ret)
+		return ret;
+	id = nla_get_u32(tb[AGISWARM_PEER_A_ID]);
 	mutex_lock(&node->conf_lock);
-	ret = agiswarm_peer_add(node, kind, nla_get_u32(tb[AGISWARM_PEER_A_ID]),
-				&ep, &old);
-	if (!ret)
-		ret = peers_changed(info, node, kind, old);
+	if (!set_health_only(node, kind, id, &ep, health)) {
+		ret = agiswarm_peer_add(node, kind, id, &ep, health, &old);
+		if (!ret)
+			ret = peers_changed(info, node, kind, old);
+	}
 	mutex_unlock(&node->conf_lock);
 	return ret;
 }
@@ -174,6 +218,9 @@ static int put_peer(struct sk_buff *msg, struct agiswarm_node *node,
 				      AGISWARM_PEER_A_PAD) ||
 		    nla_put_u64_64bit(msg, AGISWARM_PEER_A_LAST_CYCLE,
 				      st.last_cycle, AGISWARM_PEER_A_PAD))
+			return -EMSGSIZE;
+		if (p->health &&
+		    nla_put_u8(msg, AGISWARM_PEER_A_HEALTH, p->health - 1))
 			return -EMSGSIZE;
 		if (agiswarm_fault_get(node, p->id, &fkind, &fvalue) &&
 		    (nla_put_u8(msg, AGISWARM_PEER_A_FAULT_KIND, fkind) ||

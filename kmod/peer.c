@@ -71,7 +71,8 @@ void agiswarm_peer_free(struct agiswarm_peer *p)
 }
 
 int agiswarm_peer_add(struct agiswarm_node *node, u8 kind, u32 id,
-		      const struct sockaddr_in *ep, struct agiswarm_peer **oldp)
+		      const struct sockaddr_in *ep, u8 health,
+		      struct agiswarm_peer **oldp)
 {
 	struct agiswarm_peer *p, *old;
 
@@ -83,6 +84,7 @@ int agiswarm_peer_add(struct agiswarm_node *node, u8 kind, u32 id,
 	p->kind = kind;
 	p->id = id;
 	p->ep = *ep;
+	p->health = health;
 	old = agiswarm_peer_find(node, kind, id);
 	if (old) {
 		/* Statistics survive a new endpoint; assignment redoes rows. */
@@ -90,6 +92,8 @@ int agiswarm_peer_add(struct agiswarm_node *node, u8 kind, u32 id,
 		p->results = old->results;
 		p->missed = old->missed;
 		p->last_cycle = old->last_cycle;
+		if (!health)
+			p->health = old->health;
 		list_replace_rcu(&old->list, &p->list);
 	} else {
 		list_add_tail_rcu(&p->list, &node->peers);

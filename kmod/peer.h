@@ -24,6 +24,8 @@ struct agiswarm_node;
  * @results: RESULT datagrams used from it
  * @missed: cycles in which it was sent a TASK and answered nothing in time
  * @last_cycle: the last cycle it answered
+ * @health: enum agiswarm_health + 1 as the daemon last judged it, 0 while
+ *	no one has (written under node->conf_lock, which GET_PEERS holds)
  *
  * The statistics (@rows to @last_cycle) are written and read under the
  * aggregator's cycle lock.
@@ -39,6 +41,7 @@ struct agiswarm_peer {
 	u64 results;
 	u64 missed;
 	u64 last_cycle;
+	u8 health;
 };
 
 void agiswarm_peer_init(struct agiswarm_node *node);
@@ -47,11 +50,14 @@ void agiswarm_peer_uninit(struct agiswarm_node *node);
 
 /*
  * Adds a peer, or replaces the one of the same kind and id (keeping its
- * statistics); *@oldp is then the replaced peer, else NULL. Must be called
- * with node->conf_lock held. Returns 0, or -ENOMEM.
+ * statistics, and its health when @health is 0); *@oldp is then the
+ * replaced peer, else NULL. @health is enum agiswarm_health + 1, or 0 for
+ * none given. Must be called with node->conf_lock held. Returns 0, or
+ * -ENOMEM.
  */
 int agiswarm_peer_add(struct agiswarm_node *node, u8 kind, u32 id,
-		      const struct sockaddr_in *ep, struct agiswarm_peer **oldp);
+		      const struct sockaddr_in *ep, u8 health,
+		      struct agiswarm_peer **oldp);
 
 /*
  * Unlinks a peer into *@oldp. Must be called with node->conf_lock held.

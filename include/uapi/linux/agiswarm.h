@@ -119,10 +119,19 @@
  *                     sockaddr_in with address and port (like WireGuard's
  *                     WGPEER_A_ENDPOINT); a struct sockaddr_in6 fails with
  *                     -EAFNOSUPPORT for now
+ *        AGISWARM_PEER_A_HEALTH: NLA_U8, enum agiswarm_health, optional:
+ *                     the daemon's judgement of a worker from its
+ *                     HEARTBEATs (see the wire section); -EINVAL for
+ *                     another kind
  *
  * Adds the peer, or replaces the endpoint of the one of the same kind and
- * id (its statistics stay). Adding or replacing a worker reassigns the rows
- * (see SET_MATRIX); -E2BIG when the workers cannot hold the matrix.
+ * id (its statistics stay, and its health unless PEER_HEALTH is given).
+ * Adding or replacing a worker reassigns the rows (see SET_MATRIX); -E2BIG
+ * when the workers cannot hold the matrix. An ADD_PEER for a worker that
+ * exists with the same endpoint only sets its health: its rows stay. An
+ * assignment deals the rows round by round to the healthy workers (and
+ * those without a health) first, then the degraded, then the unhealthy,
+ * so the systematic rows go to the healthy ones.
  * SENSOR datagrams are taken only from a sensor peer's exact address and
  * port; ACTUATE goes to every actuator peer.
  *
@@ -147,6 +156,8 @@
  *        AGISWARM_PEER_A_LAST_CYCLE: NLA_U64, the last cycle it answered
  *        AGISWARM_PEER_A_FAULT_KIND: NLA_U8, _FAULT_VALUE: NLA_U32, only
  *                     when a fault is set for its id
+ *        AGISWARM_PEER_A_HEALTH: NLA_U8, only once an ADD_PEER gave one
+ *                     (absent = unknown: no daemon judged it)
  * The 64-bit values are padded with AGISWARM_PEER_A_PAD. A dump that does
  * not fit one buffer resumes at the next peer.
  *
@@ -427,6 +438,7 @@ enum agiswarm_peer_attr {
 	AGISWARM_PEER_A_FAULT_KIND,	/* u8, enum agiswarm_fault_kind */
 	AGISWARM_PEER_A_FAULT_VALUE,	/* u32 */
 	AGISWARM_PEER_A_PAD,
+	AGISWARM_PEER_A_HEALTH,		/* u8, enum agiswarm_health */
 	__AGISWARM_PEER_A_LAST
 };
 #define AGISWARM_PEER_A_MAX (__AGISWARM_PEER_A_LAST - 1)
