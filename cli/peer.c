@@ -25,12 +25,20 @@ static const char *const fault_names[] = {
 	[AGISWARM_FAULT_STALL] = "stall",
 };
 
+/* enum agiswarm_health: the daemon's judgement from HEARTBEATs. */
+static const char *const health_names[] = {
+	[AGISWARM_HEALTH_HEALTHY] = "healthy",
+	[AGISWARM_HEALTH_DEGRADED] = "degraded",
+	[AGISWARM_HEALTH_UNHEALTHY] = "unhealthy",
+};
+
 /* A worker whose last answer is this many cycles old is "late". */
 #define HEALTH_LATE_CYCLES 3
 
 /**
  * struct peer_info - one peer of the GET_PEERS dump
- * @has: which optional attributes came (a worker's stats, a fault)
+ * @has: which optional attributes came (a worker's stats, a fault, the
+ *	daemon's health)
  */
 struct peer_info {
 	u8 kind;
@@ -38,7 +46,8 @@ struct peer_info {
 	char endpoint[64];
 	u32 rows, gen;
 	u64 results, missed, last_cycle;
-	bool has_stats, has_fault;
+	bool has_stats, has_fault, has_health;
+	u8 health;
 	u8 fault_kind;
 	u32 fault_value;
 };
@@ -61,6 +70,7 @@ const char *agi_fault_name(unsigned int kind)
 static void peer_usage(void)
 {
 	printf("Usage: agictl peer add { worker | actuator | sensor } ID ADDR[:PORT]\n"
+	       "                      [health { healthy | degraded | unhealthy }]\n"
 	       "       agictl peer del { worker | actuator | sensor } ID\n"
 	       "       agictl [-j] peer list\n"
 	       "       agictl [-j] workers list\n"
@@ -69,11 +79,14 @@ static void peer_usage(void)
 	       "(a worker's id is its node id); ADDR is IPv4 (192.0.2.11:6000) or\n"
 	       "IPv6 in brackets ([2001:db8::1]:6000); PORT defaults to 6000.\n"
 	       "\"add\" replaces a peer of the same kind and id. Adding or deleting\n"
-	       "a worker reassigns the coded rows. Both need CAP_NET_ADMIN and\n"
-	       "print nothing on success.\n"
+	       "a worker reassigns the coded rows. \"health\" (workers only) records\n"
+	       "how agiswarmd judges the worker from its heartbeats; an \"add\" that\n"
+	       "changes only the health keeps the rows. Both need CAP_NET_ADMIN\n"
+	       "and print nothing on success.\n"
 	       "\"peer list\" prints every peer; JSON: [{\"kind\", \"id\", \"endpoint\"},\n"
 	       "...] plus the worker fields below for workers.\n"
-	       "\"workers list\" prints the workers only, with their health (ok:\n"
+	       "\"workers list\" prints the workers only, with their health (the\n"
+	       "daemon's healthy, degraded or unhealthy when it gave one, else ok:\n"
 	       "answered within the last %d cycles; late: not since; idle: no\n"
 	       "cycle yet; no rows: holds no coded rows), rows held, the row\n"
 	       "generation of its last results, results used, cycles missed, the\n"
@@ -106,6 +119,7 @@ struct peer_msg {
 	u8 kind;
 	u32 id;
 	const struct agi_endpoint *ep;	/* NULL: none (a deletion) */
+	int health;			/* enum agiswarm_health, -1: none */
 };
 
 static void fill_peer(struct nlmsghdr *nlh, const void *arg)
@@ -119,7 +133,31 @@ static void fill_peer(struct nlmsghdr *nlh, const void *arg)
 	if (p->ep)
 		mnl_attr_put(nlh, AGISWARM_PEER_A_ENDPOINT, p->ep->len,
 			     &p->ep->addr);
+	if (p->health >= 0)
+		mnl_attr_put_u8(nlh, AGISWARM_PEER_A_HEALTH, p->health);
 	mnl_attr_nest_end(nlh, nest);
+}
+
+/* The optional "health H" after the endpoint of "peer add". */
+static int parse_health(int argc, char **argv, const struct peer_msg *p,
+			int *health)
+{
+	*health = -1;
+	if (argc < 4)
+		return AGICTL_OK;
+	if (strcmp(argv[3], "health") || argc < 5)
+		return agictl_usage_error("expected \"health { healthy | degraded | unhealthy }\" after the address, not \"%s\"",
+					  argv[3]);
+	if (p->kind != AGISWARM_PEER_WORKER)
+		return agictl_usage_error("only a worker has a health, not a%s %s",
+					  p->kind == AGISWARM_PEER_ACTUATOR ?
+					  "n" : "", kind_name(p->kind));
+	*health = agi_name_find(health_names, ARRAY_SIZE(health_names),
+				argv[4]);
+	if (*health < 0)
+		return agictl_usage_error("invalid health \"%s\" (expected healthy, degraded or unhealthy)",
+					  argv[4]);
+	return AGICTL_OK;
 }
 
 static int peer_add(int argc, char **argv)
@@ -133,7 +171,9 @@ static int peer_add(int argc, char **argv)
 		return ret;
 	if (argc < 3)
 		return agictl_usage_error("peer add needs an address, ADDR[:PORT]");
-	ret = agictl_max_args("peer add", argc, argv, 3);
+	ret = agictl_max_args("peer add", argc, argv, 5);
+	if (!ret)
+		ret = parse_health(argc, argv, &p, &p.health);
 	if (ret)
 		return ret;
 	if (agi_parse_endpoint(argv[2], &ep))
@@ -144,7 +184,7 @@ static int peer_add(int argc, char **argv)
 
 static int peer_del(int argc, char **argv)
 {
-	struct peer_msg p = { 0 };
+	struct peer_msg p = { .health = -1 };
 	int ret;
 
 	ret = parse_kind_id("peer del", argc, argv, &p.kind, &p.id);
@@ -201,6 +241,11 @@ static int peer_attr_cb(const struct nlattr *a, void *data)
 	case AGISWARM_PEER_A_FAULT_VALUE:
 		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &v);
 		p->fault_value = v;
+		break;
+	case AGISWARM_PEER_A_HEALTH:
+		ret = agi_attr_get_uint(a, MNL_TYPE_U8, &v);
+		p->health = v;
+		p->has_health = true;
 		break;
 	}
 	return ret;
@@ -260,6 +305,9 @@ static void print_fault(const struct peer_info *p)
 
 static const char *health(const struct peer_info *p, u64 cycle_id)
 {
+	if (p->has_health)
+		return agi_name_of(health_names, ARRAY_SIZE(health_names),
+				   p->health);
 	if (!p->rows)
 		return "no rows";
 	if (!cycle_id)
