@@ -13,7 +13,9 @@
  *
  * A healthy worker that the module does not have (or has at another
  * endpoint) is added to it, an unhealthy one removed, and the module
- * rebalances the rows itself. Workers of aggregator.workers are static:
+ * rebalances the rows itself. Every change of a member's health is told
+ * to the module too (a peer add at the same endpoint, which keeps the
+ * rows), so "agictl workers list" shows it. Workers of aggregator.workers are static:
  * added by the configuration, never removed. Workers the module already
  * had when the daemon started are taken as heard at that moment, so a
  * restarted daemon changes nothing while heartbeats keep coming.
@@ -54,6 +56,7 @@ static struct agid_worker *add_entry(struct agid *d, u32 id)
 	w = &m->w[m->n++];
 	memset(w, 0, sizeof(*w));
 	w->id = id;
+	w->told = -1;
 	w->last_heard_ms = agid_now_ms();
 	return w;
 }
@@ -176,24 +179,43 @@ static void set_health(struct agid *d, struct agid_worker *w, u8 health)
 	w->health = health;
 }
 
-/* Brings the module in line with @w's health. */
-static void reconcile(struct agid *d, struct agid_worker *w)
+/* Tells the module a member's new health; it keeps the worker's rows. */
+static void tell_health(struct agid *d, struct agid_worker *w)
 {
-	bool adding;
-
-	if (w->health == AGISWARM_HEALTH_HEALTHY && !w->in_module)
-		adding = true;
-	else if (w->health == AGISWARM_HEALTH_UNHEALTHY && w->in_module &&
-		 !w->is_static)
-		adding = false;
-	else
+	if (!w->in_module || w->told == w->health)
 		return;
-	if (agid_peer_change(adding, w->id, &w->ep)) {
+	if (agid_peer_change(true, w->id, &w->ep, w->health)) {
+		agid_log(d, AGID_LOG_WARNING, "the module refused the health of worker %u: tried again at the next check",
+			 w->id);
+		return;
+	}
+	w->told = w->health;
+}
+
+/* Adds @w to the module with its health, or removes it. */
+static void change_membership(struct agid *d, struct agid_worker *w,
+			      bool adding)
+{
+	if (agid_peer_change(adding, w->id, &w->ep,
+			     adding ? w->health : -1)) {
 		agid_log(d, AGID_LOG_WARNING, "the module refused to %s worker %u: tried again at the next check",
 			 adding ? "add" : "remove", w->id);
 		return;
 	}
 	w->in_module = adding;
+	w->told = adding ? w->health : -1;
+}
+
+/* Brings the module in line with @w's health. */
+static void reconcile(struct agid *d, struct agid_worker *w)
+{
+	if (w->health == AGISWARM_HEALTH_HEALTHY && !w->in_module)
+		change_membership(d, w, true);
+	else if (w->health == AGISWARM_HEALTH_UNHEALTHY && w->in_module &&
+		 !w->is_static)
+		change_membership(d, w, false);
+	else
+		tell_health(d, w);
 }
 
 static void on_tick(uv_timer_t *t)

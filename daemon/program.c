@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "core/fixed.h"
+#include "msg.h"
 #include "program.h"
 
 #define MAX_WORDS 24
@@ -221,7 +222,8 @@ static int start(void)
 	return run(&w, agictl_node);
 }
 
-int agid_peer_change(bool adding, u32 id, const struct agi_endpoint *ep)
+int agid_peer_change(bool adding, u32 id, const struct agi_endpoint *ep,
+		     int health)
 {
 	struct words w = { 0 };
 	char addr[WORD_LEN];
@@ -233,6 +235,10 @@ int agid_peer_change(bool adding, u32 id, const struct agi_endpoint *ep)
 	if (adding) {
 		agi_format_endpoint(&ep->addr, ep->len, addr, sizeof(addr));
 		add(&w, "%s", addr);
+		if (health >= 0) {
+			add(&w, "health");
+			add(&w, "%s", agi_health_name(health));
+		}
 	}
 	return run(&w, agictl_peer);
 }

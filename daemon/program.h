@@ -21,7 +21,11 @@
  */
 int agid_program(const struct agid_config *cfg, const char *matrix_file);
 
-/* Peer add (at @ep, @adding) or del of worker @id, as "agictl peer ..."; an exit code. */
-int agid_peer_change(bool adding, u32 id, const struct agi_endpoint *ep);
+/*
+ * Peer add (at @ep, @adding, with @health unless it is negative) or del of
+ * worker @id, as "agictl peer ..."; an exit code.
+ */
+int agid_peer_change(bool adding, u32 id, const struct agi_endpoint *ep,
+		     int health);
 
 #endif /* AGISWARMD_PROGRAM_H */

@@ -58,6 +58,7 @@ struct agid_worker {
 	bool is_static;		/* in aggregator.workers: never removed */
 	bool heard;		/* a HEARTBEAT arrived since we started */
 	u8 health;		/* enum agiswarm_health */
+	int told;		/* the health the module has, -1: none */
 	u64 last_heard_ms;	/* monotonic */
 	u32 cpu_permille, mem_permille, latency_us, queue;
 };
