@@ -10,7 +10,9 @@
 # The aggregator's daemon has no static workers: every worker is a member
 # while it sends heartbeats. When w3's daemon is killed its heartbeats
 # stop, it turns unhealthy (4 missed) and the daemon removes it from the
-# module, which rebalances the rows over w1 and w2. When w4's daemon
+# module, which rebalances the rows over w1 and w2. The daemon's judgement
+# of each member reaches the module: `agictl workers list` shows "healthy",
+# and a health-only peer add leaves the row assignment as it was. When w4's daemon
 # starts, its heartbeats make it a member and the rows are rebalanced over
 # three workers again. The cycles computed then are exact (verify_cycles).
 set -e
@@ -34,6 +36,33 @@ members()
 		"$tmp/workers.json" > /dev/null
 }
 
+# health_is ID H: workers list shows worker ID with the daemon's health H.
+health_is()
+{
+	actl "$SWARM_AGG" -j workers list > "$tmp/health.json" || return 1
+	"$JQ" -e --argjson id "$1" --arg h "$2" \
+		'any(.[]; .id == $id and .health == $h)' \
+		"$tmp/health.json" > /dev/null
+}
+
+all_healthy() { health_is 1 healthy && health_is 2 healthy && health_is 3 healthy; }
+
+matrix_gen() { actl "$SWARM_AGG" -j matrix show | "$JQ" -r .gen; }
+
+# A peer add that changes only a worker's health keeps the assignment
+# (every reassignment bumps the generation, so a retry cannot hide one).
+health_keeps_rows()
+{
+	local gen
+	gen=$(matrix_gen)
+	actl "$SWARM_AGG" peer add worker 1 "$(worker_addr 1):6000" \
+		health degraded || return 1
+	health_is 1 degraded || return 1
+	[ "$(matrix_gen)" = "$gen" ] || { echo "# gen $gen -> $(matrix_gen)"; return 1; }
+	actl "$SWARM_AGG" peer add worker 1 "$(worker_addr 1):6000" \
+		health healthy
+}
+
 # waits until the aggregator runs ok cycles again after a rebalance
 ok_again() { wait_for 60 "ok cycles" lib_ok_grows; }
 lib_ok_grows()
@@ -54,7 +83,7 @@ daemon_prereqs
 tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
 on_exit "$SWARM" down
-tap_begin 8
+tap_begin 10
 
 swarm_test_up --workers 4
 actl "$SWARM_AGG" peer del worker 4
@@ -72,6 +101,11 @@ done
 tap_result "agiswarmd runs on the aggregator and workers 1-3" $rc
 sleep 3		# several heartbeat intervals: nothing may change
 tap_check "heartbeating workers stay members" members "1 2 3"
+tap_check "workers list shows the daemon's health: healthy" \
+	wait_for 30 "health reported" all_healthy
+# Retried: the daemon may report worker 1's own change in between.
+tap_check "a health-only peer add keeps the row assignment" \
+	wait_for 20 "health-only add" health_keeps_rows
 
 daemon_kill9 w3
 tap_check "a worker whose heartbeats stop is removed, rows rebalanced" \
