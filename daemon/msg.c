@@ -10,6 +10,7 @@
 #include <string.h>
 #include <cbor.h>
 
+#include "core/field.h"
 #include "msg.h"
 
 /* One key of a message: its value is a u8, u16, u32 or u64 field. */
@@ -47,49 +48,6 @@ static const struct field status_fields[] = {
 
 #define NFIELDS_MAX 16
 
-static uint64_t load(const void *msg, const struct field *f)
-{
-	const uint8_t *p = (const uint8_t *)msg + f->offset;
-	uint64_t v64;
-	uint32_t v32;
-	uint16_t v16;
-
-	switch (f->size) {
-	case 1:
-		return *p;
-	case 2:
-		memcpy(&v16, p, 2);
-		return v16;
-	case 4:
-		memcpy(&v32, p, 4);
-		return v32;
-	}
-	memcpy(&v64, p, 8);
-	return v64;
-}
-
-static void store(void *msg, const struct field *f, uint64_t v)
-{
-	uint8_t *p = (uint8_t *)msg + f->offset;
-	uint32_t v32 = (uint32_t)v;
-	uint16_t v16 = (uint16_t)v;
-	uint8_t v8 = (uint8_t)v;
-
-	switch (f->size) {
-	case 1:
-		memcpy(p, &v8, 1);
-		break;
-	case 2:
-		memcpy(p, &v16, 2);
-		break;
-	case 4:
-		memcpy(p, &v32, 4);
-		break;
-	default:
-		memcpy(p, &v, 8);
-	}
-}
-
 /*
  * libcbor's cbor_encode_uint() writes the shortest form, and the tables
  * list keys in ascending order: the result is deterministic CBOR.
@@ -110,8 +68,9 @@ static int encode(uint8_t type, const void *msg, const struct field *fields,
 		if (!w)
 			break;
 		pos += w;
-		w = cbor_encode_uint(load(msg, &fields[i]), out + pos,
-				     size - pos);
+		w = cbor_encode_uint(agi_field_load(msg, fields[i].offset,
+						    fields[i].size),
+				     out + pos, size - pos);
 	}
 	if (!w)
 		return -EMSGSIZE;
@@ -152,7 +111,7 @@ static int decode_pairs(const cbor_item_t *map, void *msg,
 		v = cbor_get_int(pairs[i].value);
 		if (v > f->max)
 			return -EBADMSG;
-		store(msg, f, v);
+		agi_field_store(msg, f->offset, f->size, v);
 		seen[idx] = true;
 	}
 	for (i = 0; i < n; i++)

@@ -12,6 +12,7 @@
  */
 #include "cbor.h"
 #include "wire.h"
+#include "field.h"
 
 #define DROP(reason) (-AGISWARM_CNT_DROP_##reason)
 
@@ -317,48 +318,6 @@ static int parse_payload(const u8 *p, u16 len, const struct wire_shape *s,
 
 /* ---- structs and fields ------------------------------------------------ */
 
-static u64 field_load(const void *msg, const struct wire_field *fd)
-{
-	const u8 *p = (const u8 *)msg + fd->off;
-	u16 v16;
-	u32 v32;
-	u64 v64;
-
-	switch (fd->size) {
-	case 1:
-		return *p;
-	case 2:
-		memcpy(&v16, p, 2);
-		return v16;
-	case 4:
-		memcpy(&v32, p, 4);
-		return v32;
-	}
-	memcpy(&v64, p, 8);
-	return v64;
-}
-
-/* The value was range-checked against the member's size by the table. */
-static void field_store(void *msg, const struct wire_field *fd, u64 v)
-{
-	u8 *p = (u8 *)msg + fd->off;
-	u16 v16 = (u16)v;
-	u32 v32 = (u32)v;
-
-	switch (fd->size) {
-	case 1:
-		*p = (u8)v;
-		return;
-	case 2:
-		memcpy(p, &v16, 2);
-		return;
-	case 4:
-		memcpy(p, &v32, 4);
-		return;
-	}
-	memcpy(p, &v, 8);
-}
-
 static void fields_get(const struct wire_shape *s, const void *msg,
 		       struct wire_fields *f)
 {
@@ -368,7 +327,7 @@ static void fields_get(const struct wire_shape *s, const void *msg,
 	for (k = 1; k <= s->nkeys; k++) {
 		fd = &s->fields[k - 1];
 		if (fd->kind == F_UINT)
-			f->u[k] = field_load(msg, fd);
+			f->u[k] = agi_field_load(msg, fd->off, fd->size);
 		else
 			memcpy(&f->vec, (const u8 *)msg + fd->off,
 			       sizeof(f->vec));
@@ -384,7 +343,7 @@ static void fields_set(const struct wire_shape *s, const struct wire_fields *f,
 	for (k = 1; k <= s->nkeys; k++) {
 		fd = &s->fields[k - 1];
 		if (fd->kind == F_UINT)
-			field_store(msg, fd, f->u[k]);
+			agi_field_store(msg, fd->off, fd->size, f->u[k]);
 		else
 			memcpy((u8 *)msg + fd->off, &f->vec, sizeof(f->vec));
 	}
