@@ -258,4 +258,29 @@ int agi_attr_get_uint(const struct nlattr *a, int type, uint64_t *v);
 void *agi_grow_rows(void *rows, size_t n, size_t *cap, size_t size,
 		    size_t first);
 
+/**
+ * struct peer_info - one peer of the GET_PEERS dump
+ * @has: which optional attributes came (a worker's stats, a fault, the
+ *	daemon's health)
+ */
+struct peer_info {
+	u8 kind;
+	u32 id;
+	char endpoint[64];
+	u32 rows, gen;
+	u64 results, missed, last_cycle;
+	bool has_stats, has_fault, has_health;
+	u8 health;
+	u8 fault_kind;
+	u32 fault_value;
+};
+
+struct peer_list {
+	struct peer_info *peers;
+	size_t n, cap;
+};
+
+/* GET_PEERS dump callback: appends each peer to a struct peer_list. */
+int agi_peers_cb(const struct nlmsghdr *nlh, void *data);
+
 #endif /* AGICTL_H */

@@ -16,18 +16,6 @@
 #include "core/fixed.h"
 #include "agictl.h"
 
-/* One peer as agiswarmd lists it: only what its configuration holds. */
-struct cfg_peer {
-	u8 kind;
-	u32 id;
-	char address[64];
-};
-
-struct cfg_peers {
-	struct cfg_peer *p;
-	size_t n, cap;
-};
-
 struct cfg_matrix {
 	bool loaded;
 	u8 fmt;
@@ -58,56 +46,6 @@ static void config_usage(void)
 	       "       \"actuators\", \"sensors\"},\n"
 	       "       \"matrix\": {\"rows\", \"cols\", \"format\", \"gen\"}\n"
 	       "       or null}\n");
-}
-
-static int cfg_peer_attr_cb(const struct nlattr *a, void *data)
-{
-	struct cfg_peer *p = data;
-	u64 v = 0;
-	int ret = MNL_CB_OK;
-
-	switch (mnl_attr_get_type(a)) {
-	case AGISWARM_PEER_A_KIND:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U8, &v);
-		p->kind = v;
-		break;
-	case AGISWARM_PEER_A_ID:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &v);
-		p->id = v;
-		break;
-	case AGISWARM_PEER_A_ENDPOINT:
-		agi_format_endpoint(mnl_attr_get_payload(a),
-				    mnl_attr_get_payload_len(a), p->address,
-				    sizeof(p->address));
-		break;
-	}
-	return ret;
-}
-
-static int cfg_peers_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct cfg_peers *l = data;
-	const struct nlattr *a;
-	struct cfg_peer *grown;
-
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr)) {
-		if (mnl_attr_get_type(a) != AGISWARM_A_PEER ||
-		    mnl_attr_validate(a, MNL_TYPE_NESTED) < 0)
-			continue;
-		grown = agi_grow_rows(l->p, l->n, &l->cap, sizeof(*grown), 16);
-		if (!grown)
-			return MNL_CB_ERROR;
-		l->p = grown;
-		memset(&l->p[l->n], 0, sizeof(*grown));
-		strcpy(l->p[l->n].address, "?");
-		if (mnl_attr_parse_nested(a, cfg_peer_attr_cb,
-					  &l->p[l->n]) < 0) {
-			errno = EBADMSG;
-			return MNL_CB_ERROR;
-		}
-		l->n++;
-	}
-	return MNL_CB_OK;
 }
 
 static int cfg_matrix_attr_cb(const struct nlattr *a, void *data)
@@ -190,21 +128,21 @@ static void print_ms(const char *key, const char *json_key, u64 us)
 	print_text("\n");
 }
 
-static void print_peers(const char *key, u8 kind, const struct cfg_peers *l)
+static void print_peers(const char *key, u8 kind, const struct peer_list *l)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < l->n; i++)
-		n += l->p[i].kind == kind;
+		n += l->peers[i].kind == kind;
 	print_text("  %s:%s\n", key, n ? "" : " []");
 	open_array(key);
 	for (i = 0; i < l->n; i++) {
-		if (l->p[i].kind != kind)
+		if (l->peers[i].kind != kind)
 			continue;
 		open_object(NULL);
-		print_u64(PRINT_ANY, "id", "    - {id: %llu", l->p[i].id);
+		print_u64(PRINT_ANY, "id", "    - {id: %llu", l->peers[i].id);
 		print_string(PRINT_ANY, "address", ", address: \"%s\"}\n",
-			     l->p[i].address);
+			     l->peers[i].endpoint);
 		close_object();
 	}
 	close_array();
@@ -253,7 +191,7 @@ static void print_cycle(const struct agi_status *st)
 
 static void print_aggregator(const struct agi_status *st,
 			     const struct cfg_matrix *m,
-			     const struct cfg_peers *l)
+			     const struct peer_list *l)
 {
 	print_text("aggregator:\n");
 	open_object("aggregator");
@@ -294,7 +232,7 @@ static void print_matrix_comment(const struct cfg_matrix *m)
 
 static int config_show(int argc, char **argv)
 {
-	struct cfg_peers l = { 0 };
+	struct peer_list l = { 0 };
 	struct agi_status st;
 	struct cfg_matrix m;
 	int ret;
@@ -304,7 +242,7 @@ static int config_show(int argc, char **argv)
 		ret = agi_status_fetch(&st, "config show");
 	if (!ret)
 		ret = agi_nl_get_dump("config show", AGISWARM_CMD_GET_PEERS,
-				      cfg_peers_cb, &l);
+				      agi_peers_cb, &l);
 	if (!ret)
 		ret = cfg_matrix_fetch(&m);
 	if (!ret) {
@@ -317,7 +255,7 @@ static int config_show(int argc, char **argv)
 		print_matrix_comment(&m);
 		print_end();
 	}
-	free(l.p);
+	free(l.peers);
 	return ret;
 }
 

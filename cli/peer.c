@@ -35,28 +35,6 @@ static const char *const health_names[] = {
 /* A worker whose last answer is this many cycles old is "late". */
 #define HEALTH_LATE_CYCLES 3
 
-/**
- * struct peer_info - one peer of the GET_PEERS dump
- * @has: which optional attributes came (a worker's stats, a fault, the
- *	daemon's health)
- */
-struct peer_info {
-	u8 kind;
-	u32 id;
-	char endpoint[64];
-	u32 rows, gen;
-	u64 results, missed, last_cycle;
-	bool has_stats, has_fault, has_health;
-	u8 health;
-	u8 fault_kind;
-	u32 fault_value;
-};
-
-struct peer_list {
-	struct peer_info *peers;
-	size_t n, cap;
-};
-
 static const char *kind_name(unsigned int kind)
 {
 	return agi_name_of(kind_names, ARRAY_SIZE(kind_names), kind);
@@ -262,7 +240,7 @@ static const struct nlattr *find_peer_nest(const struct nlmsghdr *nlh)
 	return NULL;
 }
 
-static int peers_cb(const struct nlmsghdr *nlh, void *data)
+int agi_peers_cb(const struct nlmsghdr *nlh, void *data)
 {
 	const struct nlattr *nest = find_peer_nest(nlh);
 	struct peer_list *l = data;
@@ -365,7 +343,7 @@ static int list_peers(const char *action, u64 cycle_id,
 	size_t i;
 	int ret;
 
-	ret = agi_nl_get_dump(action, AGISWARM_CMD_GET_PEERS, peers_cb, &l);
+	ret = agi_nl_get_dump(action, AGISWARM_CMD_GET_PEERS, agi_peers_cb, &l);
 	if (ret == AGICTL_OK) {
 		print_begin_list();
 		for (i = 0; i < l.n; i++)
