@@ -18,7 +18,8 @@
 # environment: AGISWARM_KO, AGICTL, IP, TC, NFT, JQ, cwd /agiswarm). Its
 # output streams to the terminal; the exit status is the script's.
 #
-# KVM is used when /dev/kvm can be opened, else TCG. Exit status 0 = pass.
+# KVM is used when it demonstrably boots a guest (see kvm_works), else
+# TCG. Exit status 0 = pass.
 set -uo pipefail
 
 kernel='' initrd='' log='' timeout='' counts='' script=''
@@ -46,7 +47,44 @@ trap 'rm -rf "$tmp"' EXIT
 : "${log:=$tmp/vm.log}"
 : "${timeout:=900}"
 
-if [ -c /dev/kvm ] && (exec 3<> /dev/kvm) 2>/dev/null; then
+# A /dev/kvm that opens is not proof that KVM runs guests: some sandboxes
+# expose one whose guests never execute (QEMU then hangs without a byte on
+# the console). So KVM is used only when it boots this kernel far enough to
+# print its banner; without an initrd the kernel then panics and, with
+# -no-reboot, QEMU exits. The verdict is kept beside the initrd, per kernel.
+# AGISWARM_ACCEL=tcg or kvm overrides the probe.
+kvm_works()
+{
+	local cache probe
+	cache="$(dirname "$initrd")/.accel-$(basename "$kernel")"
+	if [ -r "$cache" ]; then
+		[ "$(cat "$cache")" = kvm ]
+		return
+	fi
+	probe=$(timeout -k 2 20 qemu-system-x86_64 -machine q35,accel=kvm \
+		-cpu host -m 256 -kernel "$kernel" \
+		-append 'console=ttyS0 panic=-1' -nographic -no-reboot \
+		-nic none < /dev/null 2>/dev/null | tr -d '\r' | head -c 65536)
+	if printf '%s' "$probe" | grep -q 'Linux version'; then
+		echo kvm > "$cache" 2>/dev/null
+		return 0
+	fi
+	echo "# [host] /dev/kvm is present but does not run guests: using TCG" >&2
+	echo tcg > "$cache" 2>/dev/null
+	return 1
+}
+
+case ${AGISWARM_ACCEL:-probe} in
+kvm) use_kvm=1 ;;
+tcg) use_kvm=0 ;;
+*)
+	use_kvm=0
+	if [ -c /dev/kvm ] && (exec 3<> /dev/kvm) 2>/dev/null && kvm_works; then
+		use_kvm=1
+	fi
+	;;
+esac
+if [ "$use_kvm" = 1 ]; then
 	accel=(-machine q35,accel=kvm -cpu host)
 else
 	accel=(-machine q35,accel=tcg -cpu max)
