@@ -38,6 +38,8 @@ static const char *const counter_names[AGISWARM_CNT_MAX + 1] = {
 	[AGISWARM_CNT_RESULTS_LATE] = "results_late",
 	[AGISWARM_CNT_FAULTS_APPLIED] = "faults_applied",
 	[AGISWARM_CNT_DECODE_FAILED] = "decode_failed",
+	[AGISWARM_CNT_UPCALLS] = "upcalls",
+	[AGISWARM_CNT_UPCALL_DROPS] = "upcall_drops",
 };
 
 /* The node's settings and state: attribute and type. */
