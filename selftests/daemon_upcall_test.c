@@ -747,8 +747,10 @@ static int join_cycles(struct nl *ev, const struct nl *ctl)
 }
 
 /*
- * Stages CONTROL_LAW pid at the cycle after next-but-four; retried when
- * the cycle raced past it. Returns the cycle, 0 on failure.
+ * Stages CONTROL_LAW pid 50 cycles ahead (a second at 20 ms: the test's
+ * next requests must come while it is still staged, also on a slow debug
+ * kernel under TCG, where 5 cycles were not enough); retried when the
+ * cycle raced past it. Returns the cycle, 0 on failure.
  */
 static uint64_t stage_law(struct nl *nl, struct reply *r)
 {
@@ -759,8 +761,8 @@ static uint64_t stage_law(struct nl *nl, struct reply *r)
 		if (get_status(nl, &st))
 			return 0;
 		if (!set_node_u8(nl, AGISWARM_A_CONTROL_LAW, AGISWARM_LAW_PID,
-				 st.cycle_id + 5, r))
-			return st.cycle_id + 5;
+				 st.cycle_id + 50, r))
+			return st.cycle_id + 50;
 		if (r->err != -EINVAL)
 			return 0;
 	}
