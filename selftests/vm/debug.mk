@@ -18,6 +18,9 @@
 #   make vm-run-debug SCRIPT=file
 #                       one script on the debug kernel
 #
+# DEBUG_TESTS="a.sh b" runs only those VM tests (the debug kernel's own
+# first and last cases still run).
+#
 # The module is built in $(DEBUG_DIR)/src (a copy of kmod/ and include/), so
 # that the stock build in kmod/ stays as it is. Under KASAN and lockdep in
 # TCG everything is slower: each test's timeout is multiplied by
@@ -64,7 +67,8 @@ debug-module: debug-kernel
 debug-initrd: debug-module userspace vm-tests
 	$(quiet) INITRD "$(DEBUG_INITRD) ($(DEBUG_KVER))"
 	@mkdir -p $(DEBUG_DIR)/vm
-	$(Q)$(MAKE) -s --no-print-directory -C selftests emit_tests > $(DEBUG_DIR)/vm/tests.list
+	$(Q)$(if $(DEBUG_TESTS),printf '%s\n' $(DEBUG_TESTS),$(MAKE) -s --no-print-directory -C selftests emit_tests) \
+		> $(DEBUG_DIR)/vm/tests.list
 	$(Q)selftests/vm/mkinitrd.sh --out $(DEBUG_DIR)/vm --kver $(DEBUG_KVER) \
 		--kdir $(DEBUG_KDIR) --ko $(DEBUG_KO) \
 		--tests-list $(DEBUG_DIR)/vm/tests.list --gen-dir $(VM_GEN_DIR) \
@@ -77,7 +81,7 @@ debug_vm_timeout = $$(( 600 + ($$(wc -l < $(DEBUG_DIR)/vm/tests.list) + 2) * \
 	($$(sed -n 's/^timeout=//p' selftests/settings) * $(DEBUG_TIMEOUT_SCALE) + 15) ))
 
 DEBUG_VM_ARGS = --kernel $(DEBUG_BZIMAGE) --initrd $(DEBUG_INITRD) \
-	--mem $(DEBUG_MEM) --append kasan_multi_shot
+	--mem $(DEBUG_MEM) --append "kasan_multi_shot loglevel=7"
 
 check-debug: deps debug-initrd
 	$(Q)selftests/vm/run-vm.sh $(DEBUG_VM_ARGS) --log $(DEBUG_LOG) \

@@ -106,6 +106,8 @@ if [ -n "$script" ]; then
 	initrd=$tmp/initrd.gz
 fi
 
+# The console, without its carriage returns, line by line (sed -u: tr's
+# buffering held the log and the progress back by kilobytes).
 boot()
 {
 	echo "# [host] booting $(basename "$kernel") (${accel[1]#q35,}," \
@@ -114,7 +116,7 @@ boot()
 		-smp "$smp" -m "$mem" -kernel "$kernel" -initrd "$initrd" \
 		-append "console=ttyS0 panic=-1 quiet${append:+ $append}" \
 		-nographic -no-reboot -nic none < /dev/null 2>&1 |
-		tr -d '\r' | tee "$log"
+		sed -u 's/\r//g' | tee "$log"
 }
 
 # Top-level TAP and progress only; nested test output stays in the log.
