@@ -40,6 +40,7 @@ void agid_config_defaults(struct agid_config *cfg)
 	cfg->worker_port = AGISWARM_DEFAULT_PORT;
 	cfg->heartbeat_us = 1000000;
 	cfg->degraded_latency_ms = 100;
+	cfg->degraded_cpu_percent = 90;
 	cfg->unhealthy_after_missed = 3;
 	strcpy(cfg->matrix_file, AGID_DEFAULT_MATRIX);
 	cfg->require_signatures = true;

@@ -93,6 +93,7 @@ struct agid_config {
 	u16 worker_port;		/* worker.aggregator.port */
 	u32 heartbeat_us;		/* worker.heartbeat_interval */
 	u32 degraded_latency_ms;
+	u32 degraded_cpu_percent;
 	u32 unhealthy_after_missed;
 
 	char matrix_file[AGID_PATH_LEN];
