@@ -7,8 +7,8 @@
 #                                          ==mutants==> agi-w1   192.0.2.11:6000
 #
 # AGISWARM_FUZZ_DATAGRAMS mutated datagrams (seeds: the UAPI header's hex
-# examples and the libFuzzer corpora) at the aggregator, then as many at
-# worker 1, while a 4-worker swarm cycles at 10 Hz (its own traffic kept
+# examples and the libFuzzer corpora) at the aggregator and as many at
+# worker 1, both at once, while a 4-worker swarm cycles at 10 Hz (its own traffic kept
 # small: the VM's CPU goes to the fuzzed path). The sender's address is no
 # peer of either node. Every datagram must be accounted for in the node's
 # counters (livefuzz's check_accounting(): at the aggregator each is one
@@ -31,17 +31,25 @@ CYCLES=20
 export AGISWARM_UAPI_HEADER=$top/include/uapi/linux/agiswarm.h
 CORPUS=$top/selftests/fuzz/corpus
 
+# fuzz NS ADDR SEED [OPTIONS...]: livefuzz at the node of NS, its report in
+# $tmp/fuzz-NS.out.
 fuzz()
 {
-	local ns=$1 addr=$2
-	shift 2
+	local ns=$1 addr=$2 seed=$3
+	shift 3
 	"$LIVEFUZZ" wire --to "$addr:$SWARM_PORT" --from "$FUZZ_ADDR" \
 		--src-netns "$SWARM_PLANT" --node "$ns" --count "$COUNT" \
-		--seed "$SEED" --corpus "$CORPUS/fuzz_wire_parse" \
+		--seed "$seed" --corpus "$CORPUS/fuzz_wire_parse" \
 		--corpus "$CORPUS/fuzz_wire_libcbor" \
 		--corpus "$CORPUS/fuzz_wire_roundtrip" "$@" > "$tmp/fuzz-$ns.out" 2>&1
-	local rc=$?
-	sed 's/^#* */# /' "$tmp/fuzz-$ns.out"
+}
+
+# fuzz_result NS PID: the report of the fuzzer PID, and its verdict.
+fuzz_result()
+{
+	local rc=0
+	wait "$2" || rc=$?
+	sed 's/^#* */# /' "$tmp/fuzz-$1.out"
 	return $rc
 }
 
@@ -82,10 +90,15 @@ cycles0=$(counter "$SWARM_AGG" cycles)
 monitor_pid=$!
 on_exit kill $monitor_pid
 
+# Both at once: one fuzzer per CPU of the VM.
+fuzz "$SWARM_AGG" "$SWARM_AGG_ADDR" "$SEED" --all-dropped &
+agg_fuzz=$!
+fuzz "$(worker_ns 1)" "$(worker_addr 1)" $((SEED + 1)) &
+worker_fuzz=$!
 tap_check "$COUNT mutants at the aggregator, each dropped and counted once" \
-	fuzz "$SWARM_AGG" "$SWARM_AGG_ADDR" --all-dropped
+	fuzz_result "$SWARM_AGG" $agg_fuzz
 tap_check "$COUNT mutants at worker 1, each accounted for" \
-	fuzz "$(worker_ns 1)" "$(worker_addr 1)"
+	fuzz_result "$(worker_ns 1)" $worker_fuzz
 tap_check "the aggregator still completes cycles" still_cycling
 kill $monitor_pid
 wait $monitor_pid || true

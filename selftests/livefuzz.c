@@ -1198,6 +1198,13 @@ static u64 pick_u(u64 max)
 	}
 }
 
+/* A valid format mostly, else anything pick_u() gives. */
+static u64 pick_fmt(void)
+{
+	return chance(80) ? AGISWARM_Q1_31 + below(AGISWARM_Q_MAX) :
+		pick_u(AGISWARM_Q_MAX);
+}
+
 static void put_u(struct gen *g, u16 type, unsigned int bytes, u64 v)
 {
 	u8 b8 = v;
@@ -1222,8 +1229,10 @@ static void put_s32s(struct gen *g, u16 type, unsigned int n)
 
 	if (n > ARRAY_SIZE(v) - 1)
 		n = ARRAY_SIZE(v) - 1;
+	/* Mostly within Q1.15's range, so that every format takes them. */
 	for (i = 0; i < n; i++)
-		v[i] = chance(80) ? (s32)(rnd() >> 40) - (1 << 23) :
+		v[i] = chance(60) ? (s32)below(1 << 16) - (1 << 15) :
+			chance(60) ? (s32)(rnd() >> 40) - (1 << 23) :
 			(s32)interesting_int[below(ARRAY_SIZE(interesting_int))];
 	put_attr(g, type, v, n * sizeof(s32) + (chance(5) ? below(3) : 0));
 }
@@ -1340,24 +1349,25 @@ static void shaped_attrs(struct gen *g, u8 cmd)
 		rows = chance(90) ? 1 + below(6) : pick_u(AGISWARM_WIRE_VEC_MAX);
 		cols = chance(90) ? 1 + below(6) : pick_u(AGISWARM_WIRE_VEC_MAX);
 		if (chance(95))
-			put_u(g, AGISWARM_A_MATRIX_FMT, 1, pick_u(AGISWARM_Q_MAX));
+			put_u(g, AGISWARM_A_MATRIX_FMT, 1, pick_fmt());
 		if (chance(95))
 			put_u(g, AGISWARM_A_MATRIX_ROWS, 4, rows);
 		if (chance(95))
 			put_u(g, AGISWARM_A_MATRIX_COLS, 4, cols);
 		if (chance(95))
 			put_u(g, AGISWARM_A_MATRIX_FIRST_ROW, 4,
-			      chance(60) ? 0 : below(rows + 2));
+			      chance(75) ? 0 : below(rows + 2));
+		/* The whole matrix, whole rows of it, or anything. */
 		if (chance(95))
 			put_s32s(g, AGISWARM_A_MATRIX_DATA,
-				 (chance(80) ? 1 + below(rows) : below(64)) *
-				 cols);
+				 (chance(50) ? rows : chance(70) ?
+				  1 + below(rows) : below(64)) * cols);
 		if (chance(10))
 			put_u(g, AGISWARM_A_APPLY_AT_CYCLE, 8, pick_u(1000));
 		break;
 	case AGISWARM_CMD_SET_INPUT:
 		if (chance(95))
-			put_u(g, AGISWARM_A_INPUT_FMT, 1, pick_u(AGISWARM_Q_MAX));
+			put_u(g, AGISWARM_A_INPUT_FMT, 1, pick_fmt());
 		if (chance(95))
 			put_s32s(g, AGISWARM_A_INPUT_X, chance(80) ?
 				 1 + below(6) : below(AGISWARM_WIRE_VEC_MAX + 2));
