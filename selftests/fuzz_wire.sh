@@ -17,7 +17,8 @@
 # and every ok cycle's output be exact (verify_cycles), and the kernel must
 # not complain (the VM runner fails the test on any WARN, BUG, lockdep or
 # KASAN report). The default count, 50000 per node, keeps `make check`
-# short on the stock kernel; make check-debug sends 10^6 to each.
+# short on the stock kernel; make check-debug sends 500000 to each, 10^6 in
+# all.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$top/netns/lib.sh" ] || { echo "1..0 # SKIP netns/lib.sh not found"; exit 4; }

@@ -25,9 +25,10 @@
 # that the stock build in kmod/ stays as it is. Under KASAN and lockdep in
 # TCG everything is slower: each test's timeout is multiplied by
 # DEBUG_TIMEOUT_SCALE. The network fuzzer sends FUZZ_DATAGRAMS datagrams to
-# each node it fuzzes, the netlink fuzzer runs FUZZ_GENL_SECONDS per
-# identity (both also in plain vm-check, with smaller defaults: see
-# selftests/fuzz_wire.sh and fuzz_genl.sh).
+# each of the two nodes it fuzzes (10^6 in all by default), with a timeout
+# of its own (at least 100 datagrams/s); the netlink fuzzer runs
+# FUZZ_GENL_SECONDS per identity (both also in plain vm-check, with smaller
+# defaults: see selftests/fuzz_wire.sh and fuzz_genl.sh).
 
 DEBUG_DIR := $(BUILD)/debug
 DEBUG_KERNEL_SH := selftests/vm/debug-kernel.sh
@@ -40,12 +41,14 @@ DEBUG_INITRD := $(DEBUG_DIR)/vm/initrd.gz
 DEBUG_LOG := $(BUILD)/vm-debug.log
 DEBUG_TIMEOUT_SCALE ?= 5
 DEBUG_MEM ?= 2048
-FUZZ_DATAGRAMS ?= 1000000
+FUZZ_DATAGRAMS ?= 500000
 FUZZ_GENL_SECONDS ?= 60
+FUZZ_WIRE_TIMEOUT = $(shell echo $$((600 + $(FUZZ_DATAGRAMS) / 100)))
 DEBUG_ENV = AGISWARM_KERNEL=debug \
 	AGISWARM_TIMEOUT_SCALE=$(DEBUG_TIMEOUT_SCALE) \
 	AGISWARM_FUZZ_DATAGRAMS=$(FUZZ_DATAGRAMS) \
-	AGISWARM_FUZZ_GENL_SECONDS=$(FUZZ_GENL_SECONDS)
+	AGISWARM_FUZZ_GENL_SECONDS=$(FUZZ_GENL_SECONDS) \
+	AGISWARM_TIMEOUT_fuzz_wire_sh=$(FUZZ_WIRE_TIMEOUT)
 
 .PHONY: debug-kernel debug-module debug-initrd check-debug vm-run-debug
 
@@ -76,8 +79,10 @@ debug-initrd: debug-module userspace vm-tests
 		$(foreach e,$(DEBUG_ENV),--env $(e))
 
 # QEMU's deadline: boot (lockdep's self-tests take a while) plus every test
-# at its full, scaled timeout, plus the kmemleak scans.
-debug_vm_timeout = $$(( 600 + ($$(wc -l < $(DEBUG_DIR)/vm/tests.list) + 2) * \
+# at its full, scaled timeout (the network fuzzer at its own), plus the
+# kmemleak scans.
+debug_vm_timeout = $$(( 600 + $(FUZZ_WIRE_TIMEOUT) + \
+	($$(wc -l < $(DEBUG_DIR)/vm/tests.list) + 2) * \
 	($$(sed -n 's/^timeout=//p' selftests/settings) * $(DEBUG_TIMEOUT_SCALE) + 15) ))
 
 DEBUG_VM_ARGS = --kernel $(DEBUG_BZIMAGE) --initrd $(DEBUG_INITRD) \

@@ -13,7 +13,10 @@
 # build's self-test line in the kernel log. Then, for each test:
 #  - it runs in a session (and process group) of its own, for at most
 #    timeout= of SRC_DIR/settings (kselftest style) times
-#    $AGISWARM_TIMEOUT_SCALE (default 1; the debug kernel is slower); on
+#    $AGISWARM_TIMEOUT_SCALE (default 1; the debug kernel is slower), or
+#    $AGISWARM_TIMEOUT_<name> seconds when set (every character of the name
+#    that is no letter or digit an underscore: a fuzzer told to send 10^6
+#    datagrams needs longer than the rest); on
 #    timeout its whole group gets SIGTERM, then SIGKILL, and when it ends
 #    whatever is left of its group is killed too, so no helper of one test
 #    outlives it into the next;
@@ -133,13 +136,13 @@ kill_group()
 	return 0
 }
 
-# watchdog PGID: after $timeout seconds, notes the timeout and kills the
+# watchdog PGID SECONDS: after SECONDS, notes the timeout and kills the
 # group; killed itself (SIGTERM, which also ends its sleep) when the test
 # ends first.
 watchdog()
 {
 	trap 'kill $! 2>/dev/null; exit 0' TERM
-	sleep "$timeout" &
+	sleep "$2" &
 	wait $!
 	trap - TERM
 	: > "$tmp/timed-out"
@@ -270,7 +273,9 @@ run_test()
 	dir=$src
 	[ -e "$src/$name" ] || dir=$gen
 	n=$((num + 1))
-	echo "# [vm] $n $name (timeout ${timeout}s)"
+	own=AGISWARM_TIMEOUT_$(printf '%s' "$name" | tr -c 'A-Za-z0-9' '_')
+	eval "limit=\${$own:-$timeout}"
+	echo "# [vm] $n $name (timeout ${limit}s)"
 	if [ ! -x "$dir/$name" ]; then
 		report fail "$name" "not found or not executable"
 		return
@@ -288,7 +293,7 @@ run_test()
 	# its pid is the group's id.
 	(cd "$dir" && exec setsid "./$name") < /dev/null > "$tmp/fifo" 2>&1 &
 	test_pid=$!
-	watchdog "$test_pid" &
+	watchdog "$test_pid" "$limit" &
 	watchdog_pid=$!
 	wait "$test_pid" 2>/dev/null
 	rc=$?
@@ -306,7 +311,7 @@ run_test()
 	echo "# [vm] $n $name took ${took}s"
 	post_checks "$n"
 	if [ -e "$tmp/timed-out" ]; then
-		reason="timeout after ${timeout}s"
+		reason="timeout after ${limit}s"
 	elif [ "$rc" != 0 ] && [ "$rc" != $KSFT_SKIP ]; then
 		reason="exit status $rc"
 	else
