@@ -176,7 +176,7 @@ depmod -b "$stage" "$kver"
 ln -s "$host_mods/extra/agiswarm.ko" "$stage/agiswarm/kmod/agiswarm.ko"
 printf '%s\n' $modules $ko_deps > "$stage/etc/agiswarm/modules"
 for e in ${envs[@]+"${envs[@]}"}; do
-	[[ $e =~ ^[A-Z_][A-Z0-9_]*=[A-Za-z0-9_./:-]*$ ]] || {
+	[[ $e =~ ^[A-Za-z_][A-Za-z0-9_]*=[A-Za-z0-9_./:-]*$ ]] || {
 		echo "mkinitrd.sh: bad --env '$e' (NAME=VALUE, plain characters)" >&2
 		exit 2
 	}
