@@ -11,12 +11,31 @@
 /* Empty parity draws tolerated before S_j falls back to all rows. */
 #define CODE_MAX_DRAWS 64
 
+#define CODE_NONE 0xffff	/* end of a component's list of kept rows */
+
 struct code_pending {
 	u64 set[AGI_CODE_SET_WORDS];	/* S_j */
-	u64 left[AGI_CODE_SET_WORDS];	/* its unknowns, during decode */
+	u64 left[AGI_CODE_SET_WORDS];	/* its unknowns, during a solve */
 	struct agi_i128 value;		/* the worker's result */
 	u16 j;
 	u16 degree;			/* |left| */
+	u16 next;			/* next kept row of its component */
+};
+
+/**
+ * struct code_comp - a component: source rows the parity rows tie together
+ * @first: its columns are cols[@first .. @first + @size), ascending
+ * @size: how many
+ * @n_known: of them, known (received or solved); all once it is solved
+ * @rank: GF(2) rank of its kept parity rows, known columns projected out
+ * @head: its last kept parity row in pending[], or CODE_NONE
+ */
+struct code_comp {
+	u16 first;
+	u16 size;
+	u16 n_known;
+	u16 rank;
+	u16 head;
 };
 
 /**
@@ -25,21 +44,27 @@ struct code_pending {
  * @words: bitset words in use, ceil(m / 64)
  * @n_known: columns whose z is known
  * @n_pending: parity rows kept in @pending
+ * @n_comp: components
+ * @max_unknowns: the most unknowns one solve can have (@lu is its square)
  * @done: every z_i is known
  * @stats: this cycle's counters
  * @received: coded rows received this cycle
  * @known: columns whose z is known
  * @gf2: basis of the kept parity rows in the quotient by the known columns
- *	(their bits are ignored, not cleared); rank(received) = n_known +
- *	gf2.rank until the decode runs
+ *	(their bits are ignored, not cleared); a component's rank is that of
+ *	the basis rows pivoted in it
  * @z: [m] decoded values (valid for known columns)
  * @pending: [m] kept parity rows, in arrival order
- * @lu: [m * m] LU factors mod 2^64 of the elimination, k x k in use
- * @inv: [m] inverse of each pivot mod 2^64
- * @x: [m] right-hand side and solution of one triangular solve
- * @col_of: [m] column of each eliminated position
+ * @sets: [n_coded - m][words] S_j of every parity row, computed once
+ * @comp: [n_comp] the components
+ * @lu: [max_unknowns^2] LU factors mod 2^64 of one elimination, k x k used
+ * @inv: [max_unknowns] inverse of each pivot mod 2^64
+ * @x: [max_unknowns] right-hand side and solution of one triangular solve
+ * @comp_of: [m] component of each column
+ * @cols: [m] the columns, grouped by component
+ * @col_of: [max_unknowns] column of each eliminated position
  * @pos_of: [m] eliminated position of each column
- * @row_of: [m] pending row of each pivot
+ * @row_of: [max_unknowns] pending row of each pivot
  * @queue: [m] rows waiting to be peeled
  */
 struct agi_code_decoder {
@@ -47,6 +72,8 @@ struct agi_code_decoder {
 	u32 words;
 	u32 n_known;
 	u32 n_pending;
+	u32 n_comp;
+	u32 max_unknowns;
 	bool done;
 	struct agi_code_stats stats;
 	u64 received[AGI_CODE_MAX_CODED_ROWS / 64];
@@ -54,9 +81,13 @@ struct agi_code_decoder {
 	struct agi_code_gf2 gf2;
 	struct agi_i128 *z;
 	struct code_pending *pending;
+	u64 *sets;
+	struct code_comp *comp;
 	u64 *lu;
 	u64 *inv;
 	u64 *x;
+	u16 *comp_of;
+	u16 *cols;
 	u16 *col_of;
 	u16 *pos_of;
 	u16 *row_of;
@@ -126,14 +157,21 @@ static u32 code_words(u32 m)
 	return (m + 63) / 64;
 }
 
+static bool code_valid(const struct agi_code *code)
+{
+	return code->m >= 1 && code->m <= AGI_CODE_MAX_SOURCE_ROWS &&
+	       code->n_coded >= code->m &&
+	       code->n_coded <= AGI_CODE_MAX_CODED_ROWS;
+}
+
 int agi_code_init(struct agi_code *code, u32 m, u32 n_coded, u64 seed)
 {
-	if (m < 1 || m > AGI_CODE_MAX_SOURCE_ROWS || n_coded < m ||
-	    n_coded > AGI_CODE_MAX_CODED_ROWS)
+	struct agi_code c = { .m = m, .n_coded = n_coded, .seed = seed,
+			      .kind = AGI_CODE_RANDOM };
+
+	if (!code_valid(&c))
 		return -EINVAL;
-	code->m = m;
-	code->n_coded = n_coded;
-	code->seed = seed;
+	*code = c;
 	return 0;
 }
 
@@ -152,6 +190,8 @@ static u32 code_draw(u32 m, u64 stream, u32 draw, u64 *set)
 	return deg;
 }
 
+static int mds_row_set(const struct agi_code *code, u32 j, u64 *set);
+
 int agi_code_row_set(const struct agi_code *code, u32 j,
 		     u64 set[AGI_CODE_SET_WORDS])
 {
@@ -165,6 +205,8 @@ int agi_code_row_set(const struct agi_code *code, u32 j,
 		bit_set(set, j);
 		return 1;
 	}
+	if (code->kind == AGI_CODE_MDS)
+		return mds_row_set(code, j, set);
 	stream = mix64(code->seed ^ mix64(j + CODE_GOLDEN));
 	for (draw = 0; draw < CODE_MAX_DRAWS; draw++) {
 		deg = code_draw(m, stream, draw, set);
@@ -175,6 +217,207 @@ int agi_code_row_set(const struct agi_code *code, u32 j,
 	for (deg = 0; deg < m; deg++)
 		bit_set(set, deg);
 	return (int)m;
+}
+
+/* --- MDS assignment: binary images of a Cauchy matrix over GF(2^s) ------ */
+
+#define MDS_MAX_FIELD_BITS 11	/* s < 2 * s0 <= 12 for W <= 64 */
+
+/* P_s: an irreducible polynomial of degree s over GF(2), bit u = x^u. */
+static const u16 mds_poly[MDS_MAX_FIELD_BITS + 1] = {
+	[1] = 0x3,	/* x + 1 */
+	[2] = 0x7,	/* x^2 + x + 1 */
+	[3] = 0xb,	/* x^3 + x + 1 */
+	[4] = 0x13,	/* x^4 + x + 1 */
+	[5] = 0x25,	/* x^5 + x^2 + 1 */
+	[6] = 0x43,	/* x^6 + x + 1 */
+	[7] = 0x83,	/* x^7 + x + 1 */
+	[8] = 0x11d,	/* x^8 + x^4 + x^3 + x^2 + 1 */
+	[9] = 0x211,	/* x^9 + x^4 + 1 */
+	[10] = 0x409,	/* x^10 + x^3 + 1 */
+	[11] = 0x805,	/* x^11 + x^2 + 1 */
+};
+
+/* a * x in GF(2^s). */
+static u32 gf_mulx(u32 a, u32 s)
+{
+	a <<= 1;
+	return (a >> s) & 1 ? a ^ mds_poly[s] : a;
+}
+
+static u32 gf_mul(u32 a, u32 b, u32 s)
+{
+	u32 r = 0;
+
+	for (; b; b >>= 1, a = gf_mulx(a, s))
+		if (b & 1)
+			r ^= a;
+	return r;
+}
+
+/* 1 / a for a != 0: a^(2^s - 2), the multiplicative group has 2^s - 1. */
+static u32 gf_inv(u32 a, u32 s)
+{
+	u32 r = 1, e = (1U << s) - 2;
+
+	for (; e; e >>= 1, a = gf_mul(a, a, s))
+		if (e & 1)
+			r = gf_mul(r, a, s);
+	return r;
+}
+
+static u32 div_round_up(u32 a, u32 b)
+{
+	return (a + b - 1) / b;
+}
+
+/* s0: the fewest bits that name W distinct field elements. */
+static u32 mds_field_bits(u32 workers)
+{
+	u32 s = 1;
+
+	while ((1U << s) < workers)
+		s++;
+	return s;
+}
+
+/* b for (m, W, f); past AGI_CODE_MAX_WORKER_ROWS means it does not fit. */
+static u32 mds_worker_rows(u32 m, u32 workers, u32 f)
+{
+	u32 b = div_round_up(m, workers - f);
+
+	if (f && b < mds_field_bits(workers))
+		b = mds_field_bits(workers);
+	return b;
+}
+
+static bool mds_fits(u32 m, u32 workers, u32 f)
+{
+	u32 b = mds_worker_rows(m, workers, f);
+
+	return b <= AGI_CODE_MAX_WORKER_ROWS &&
+	       m + f * b <= AGI_CODE_MAX_CODED_ROWS;
+}
+
+static bool mds_args_valid(u32 m, u32 workers)
+{
+	return m >= 1 && m <= AGI_CODE_MAX_SOURCE_ROWS && workers >= 1 &&
+	       workers <= AGI_CODE_MAX_GROUP_WORKERS;
+}
+
+int agi_code_max_lost(u32 m, u32 workers)
+{
+	u32 f;
+
+	if (!mds_args_valid(m, workers))
+		return -EINVAL;
+	if (!mds_fits(m, workers, 0))
+		return -E2BIG;
+	/* b and f * b grow with f: the first f that fails ends the run. */
+	for (f = 1; f < workers && mds_fits(m, workers, f); f++)
+		;
+	return (int)f - 1;
+}
+
+int agi_code_init_mds(struct agi_code *code, u32 m, u32 workers, u32 f)
+{
+	struct agi_code c = { .m = m, .kind = AGI_CODE_MDS };
+	u32 b;
+
+	if (!mds_args_valid(m, workers) || f >= workers)
+		return -EINVAL;
+	if (!mds_fits(m, workers, f))
+		return -E2BIG;
+	b = mds_worker_rows(m, workers, f);
+	c.n_coded = m + f * b;
+	c.workers = workers;
+	c.lost = f;
+	c.worker_rows = b;
+	*code = c;
+	return 0;
+}
+
+/**
+ * struct mds_layer - one layer of a block
+ * @start: its first row's offset in the block
+ * @size: its rows, s (also the field's degree)
+ */
+struct mds_layer {
+	u32 start;
+	u32 size;
+};
+
+/* The layer of the row at @offset in a block (f >= 1). */
+static struct mds_layer mds_layer_of(const struct agi_code *code, u32 offset)
+{
+	u32 b = code->worker_rows, layers = b / mds_field_bits(code->workers);
+	u32 base = b / layers, extra = b % layers, l;
+	struct mds_layer ly;
+
+	/* The first @extra layers are base + 1 rows long. */
+	if (offset < extra * (base + 1)) {
+		l = offset / (base + 1);
+		ly.start = l * (base + 1);
+		ly.size = base + 1;
+	} else {
+		l = extra + (offset - extra * (base + 1)) / base;
+		ly.start = l * base + extra;
+		ly.size = base;
+	}
+	return ly;
+}
+
+static int mds_row_set(const struct agi_code *code, u32 j, u64 *set)
+{
+	u32 b = code->worker_rows, K = code->workers - code->lost;
+	u32 p = j - code->m, i = K + p / b, offset = p % b, k, u, c, deg = 0;
+	struct mds_layer ly = mds_layer_of(code, offset);
+	u32 t = offset - ly.start;
+
+	for (k = 0; k < K; k++) {
+		u32 first = k * b + ly.start;
+
+		/* Column u of "multiply by c" is c * x^u; we want row t. */
+		c = gf_inv(i ^ k, ly.size);
+		for (u = 0; u < ly.size; u++, c = gf_mulx(c, ly.size)) {
+			if (!((c >> t) & 1) || first + u >= code->m)
+				continue;
+			bit_set(set, first + u);
+			deg++;
+		}
+	}
+	return (int)deg;
+}
+
+u32 agi_code_row_worker(const struct agi_code *code, u32 j)
+{
+	u32 K = code->workers - code->lost;
+
+	if (code->kind != AGI_CODE_MDS || j >= code->n_coded)
+		return AGI_CODE_NO_WORKER;
+	if (j < code->m)
+		return j / code->worker_rows;
+	return K + (j - code->m) / code->worker_rows;
+}
+
+u32 agi_code_worker_rows(const struct agi_code *code, u32 worker,
+			 u16 rows[AGI_CODE_MAX_WORKER_ROWS])
+{
+	u32 b = code->worker_rows, K = code->workers - code->lost;
+	u32 first, end, n = 0;
+
+	if (code->kind != AGI_CODE_MDS || worker >= code->workers)
+		return 0;
+	if (worker < K) {
+		first = worker * b;
+		end = first + b < code->m ? first + b : code->m;
+	} else {
+		first = code->m + (worker - K) * b;
+		end = first + b;
+	}
+	for (; first < end; first++)
+		rows[n++] = (u16)first;
+	return n;
 }
 
 int agi_code_encode_row(const struct agi_code *code, u32 j, const s32 *A,
@@ -243,19 +486,20 @@ static bool gf2_insert(struct agi_code_gf2 *g, u64 *v, const u64 *ignore)
 
 /*
  * Column @c was just added to @ignore: quotient the basis by e_c. Every
- * other row keeps its pivot; the one pivoted at @c is inserted again (and
- * the rank drops when it was e_c plus a combination of the others).
+ * other row keeps its pivot; the one pivoted at @c is inserted again, and
+ * the rank drops (returns true) when it was e_c plus a combination of the
+ * others.
  */
-static void gf2_project_out(struct agi_code_gf2 *g, u32 c, const u64 *ignore)
+static bool gf2_project_out(struct agi_code_gf2 *g, u32 c, const u64 *ignore)
 {
 	u64 v[AGI_CODE_SET_WORDS];
 
 	if (!bit_test(g->has_pivot, c))
-		return;
+		return false;
 	memcpy(v, g->row[c], g->words * sizeof(u64));
 	bit_clear(g->has_pivot, c);
 	g->rank--;
-	gf2_insert(g, v, ignore);
+	return !gf2_insert(g, v, ignore);
 }
 
 u32 agi_code_rank(const struct agi_code *code, const u16 *rows, u32 n_rows,
@@ -314,62 +558,186 @@ bool agi_code_tolerates(const struct agi_code *code, const u8 *worker_of_row,
 	return true;
 }
 
-/* --- decoder: memory and bookkeeping ------------------------------------- */
+/* --- decoder: memory and components -------------------------------------- */
 
 static size_t align8(size_t v)
 {
 	return (v + 7) & ~(size_t)7;
 }
 
+/* The most columns one component can have: the most unknowns of a solve. */
+static u32 code_max_component(const struct agi_code *code)
+{
+	u32 K = code->workers - code->lost, most;
+
+	if (code->kind != AGI_CODE_MDS)
+		return code->m;
+	if (!code->lost)
+		return 1;	/* no parity: every column stands alone */
+	most = K * mds_layer_of(code, 0).size;	/* layer 0 is the longest */
+	return most < code->m ? most : code->m;
+}
+
+/* A hand-made MDS code must be exactly what agi_code_init_mds() makes. */
+static bool code_consistent(const struct agi_code *code)
+{
+	u32 m = code->m, w = code->workers, f = code->lost;
+
+	if (!code_valid(code))
+		return false;
+	if (code->kind == AGI_CODE_RANDOM)
+		return true;
+	return code->kind == AGI_CODE_MDS && mds_args_valid(m, w) && f < w &&
+	       mds_fits(m, w, f) &&
+	       code->worker_rows == mds_worker_rows(m, w, f) &&
+	       code->n_coded == m + f * code->worker_rows;
+}
+
+/* Bytes of the decoder; with @dec, points its arrays into its memory. */
+static size_t code_layout(const struct agi_code *code,
+			  struct agi_code_decoder *dec)
+{
+	size_t m = code->m, k = code_max_component(code);
+	size_t words = code_words(code->m), off = align8(sizeof(*dec));
+	u8 *base = (u8 *)dec;
+
+#define CODE_CARVE(field, count) do {					\
+		if (dec)						\
+			dec->field = (void *)(base + off);		\
+		off += align8((count) * sizeof(*dec->field));		\
+	} while (0)
+	CODE_CARVE(z, m);
+	CODE_CARVE(pending, m);
+	CODE_CARVE(sets, (code->n_coded - m) * words);
+	CODE_CARVE(comp, m);
+	CODE_CARVE(lu, k * k);
+	CODE_CARVE(inv, k);
+	CODE_CARVE(x, k);
+	CODE_CARVE(comp_of, m);
+	CODE_CARVE(cols, m);
+	CODE_CARVE(col_of, k);
+	CODE_CARVE(pos_of, m);
+	CODE_CARVE(row_of, k);
+	CODE_CARVE(queue, m);
+#undef CODE_CARVE
+	return off;
+}
+
 size_t agi_code_decoder_size(const struct agi_code *code)
 {
-	size_t m = code->m;
-
-	if (m < 1 || m > AGI_CODE_MAX_SOURCE_ROWS || code->n_coded < m ||
-	    code->n_coded > AGI_CODE_MAX_CODED_ROWS)
+	if (!code_consistent(code))
 		return 0;
-	return align8(sizeof(struct agi_code_decoder)) +
-	       m * sizeof(struct agi_i128) + m * sizeof(struct code_pending) +
-	       m * m * sizeof(u64) + 2 * m * sizeof(u64) +
-	       align8(4 * m * sizeof(u16));
+	return code_layout(code, NULL);
+}
+
+/* Union-find root of @i, halving the path on the way. */
+static u16 uf_root(u16 *parent, u16 i)
+{
+	while (parent[i] != i) {
+		parent[i] = parent[parent[i]];
+		i = parent[i];
+	}
+	return i;
+}
+
+/*
+ * Components: columns joined by a parity row. @queue serves as the
+ * union-find forest and @pos_of as the root -> component map meanwhile.
+ * Returns false when one is larger than code_max_component() allows.
+ */
+static bool code_find_components(struct agi_code_decoder *dec)
+{
+	u32 m = dec->code.m, p, w, i, c, n_parity = dec->code.n_coded - m;
+	u16 *parent = dec->queue, *id_of_root = dec->pos_of;
+
+	for (i = 0; i < m; i++) {
+		parent[i] = (u16)i;
+		id_of_root[i] = CODE_NONE;
+	}
+	for (p = 0; p < n_parity; p++) {
+		const u64 *set = dec->sets + (size_t)p * dec->words;
+		int first = bit_lowest(set, NULL, dec->words);
+
+		for (w = 0; first >= 0 && w < dec->words; w++) {
+			u64 bits = set[w];
+
+			while (bits) {
+				u16 a = uf_root(parent, (u16)first);
+				u16 r = uf_root(parent, (u16)(w * 64 +
+							       ctz64(bits)));
+
+				bits &= bits - 1;
+				parent[r] = a;
+			}
+		}
+	}
+	dec->n_comp = 0;
+	for (i = 0; i < m; i++) {
+		u16 r = uf_root(parent, (u16)i);
+
+		if (id_of_root[r] == CODE_NONE) {
+			id_of_root[r] = (u16)dec->n_comp;
+			dec->comp[dec->n_comp++].size = 0;
+		}
+		dec->comp[id_of_root[r]].size++;
+	}
+	for (c = 0, p = 0; c < dec->n_comp; c++) {
+		if (dec->comp[c].size > dec->max_unknowns)
+			return false;
+		dec->comp[c].first = (u16)p;
+		p += dec->comp[c].size;
+		dec->comp[c].n_known = 0;	/* a fill cursor for now */
+	}
+	for (i = 0; i < m; i++) {
+		struct code_comp *cp;
+
+		c = id_of_root[uf_root(parent, (u16)i)];
+		cp = &dec->comp[c];
+		dec->cols[cp->first + cp->n_known++] = (u16)i;
+	}
+	for (i = 0; i < m; i++)
+		dec->comp_of[i] = id_of_root[uf_root(parent, (u16)i)];
+	return true;
 }
 
 struct agi_code_decoder *agi_code_decoder_init(void *mem, size_t size,
 					       const struct agi_code *code)
 {
 	struct agi_code_decoder *dec = mem;
-	size_t need = agi_code_decoder_size(code), m = code->m;
-	u8 *p = mem;
+	size_t need = agi_code_decoder_size(code);
+	u64 set[AGI_CODE_SET_WORDS];
+	u32 j;
 
 	if (!need || size < need || ((unsigned long)mem & 7))
 		return NULL;
 	dec->code = *code;
 	dec->words = code_words(code->m);
-	p += align8(sizeof(*dec));
-	dec->z = (struct agi_i128 *)p;
-	p += m * sizeof(struct agi_i128);
-	dec->pending = (struct code_pending *)p;
-	p += m * sizeof(struct code_pending);
-	dec->lu = (u64 *)p;
-	p += m * m * sizeof(u64);
-	dec->inv = (u64 *)p;
-	p += m * sizeof(u64);
-	dec->x = (u64 *)p;
-	p += m * sizeof(u64);
-	dec->col_of = (u16 *)p;
-	dec->pos_of = dec->col_of + m;
-	dec->row_of = dec->pos_of + m;
-	dec->queue = dec->row_of + m;
+	dec->max_unknowns = code_max_component(code);
+	code_layout(code, dec);
+	for (j = code->m; j < code->n_coded; j++) {
+		agi_code_row_set(code, j, set);
+		memcpy(dec->sets + (size_t)(j - code->m) * dec->words, set,
+		       dec->words * sizeof(u64));
+	}
+	if (!code_find_components(dec))
+		return NULL;	/* cannot happen: code_max_component() bounds */
 	agi_code_decoder_reset(dec);
 	return dec;
 }
 
 void agi_code_decoder_reset(struct agi_code_decoder *dec)
 {
+	u32 c;
+
 	memset(dec->received, 0, (dec->code.n_coded + 63) / 64 * sizeof(u64));
 	memset(dec->known, 0, sizeof(dec->known));
 	memset(&dec->stats, 0, sizeof(dec->stats));
 	gf2_reset(&dec->gf2, dec->words);
+	for (c = 0; c < dec->n_comp; c++) {
+		dec->comp[c].n_known = 0;
+		dec->comp[c].rank = 0;
+		dec->comp[c].head = CODE_NONE;
+	}
 	dec->n_known = 0;
 	dec->n_pending = 0;
 	dec->done = false;
@@ -403,16 +771,19 @@ static void code_learn(struct agi_code_decoder *dec, u32 c,
 	dec->z[c] = value;
 	bit_set(dec->known, c);
 	dec->n_known++;
+	dec->comp[dec->comp_of[c]].n_known++;
 }
 
-/* --- decoder: the one-off solve once the rank is full ------------------ */
+/* --- decoder: solving one component once its rank is full --------------- */
 
-/* The unknowns of every kept row; queue the rows with one unknown. */
-static u32 code_find_unknowns(struct agi_code_decoder *dec)
+/* The unknowns of every kept row of @cp; queue the rows with one unknown. */
+static u32 code_find_unknowns(struct agi_code_decoder *dec,
+			      const struct code_comp *cp)
 {
-	u32 r, w, tail = 0;
+	u32 w, tail = 0;
+	u16 r;
 
-	for (r = 0; r < dec->n_pending; r++) {
+	for (r = cp->head; r != CODE_NONE; r = dec->pending[r].next) {
 		struct code_pending *p = &dec->pending[r];
 
 		p->degree = 0;
@@ -428,7 +799,7 @@ static u32 code_find_unknowns(struct agi_code_decoder *dec)
 
 /*
  * The result of @p minus the z of its known source rows. Only the rows a
- * decode uses pay for this, not every kept row.
+ * solve uses pay for this, not every kept row.
  */
 static struct agi_i128 code_residual(const struct agi_code_decoder *dec,
 				     const struct code_pending *p)
@@ -452,9 +823,11 @@ static struct agi_i128 code_residual(const struct agi_code_decoder *dec,
 }
 
 /* A row with one unknown left determines it; propagate to the others. */
-static void code_peel(struct agi_code_decoder *dec, u32 tail)
+static void code_peel(struct agi_code_decoder *dec, const struct code_comp *cp,
+		      u32 tail)
 {
-	u32 head = 0, r, c;
+	u32 head = 0, c;
+	u16 r;
 
 	while (head < tail) {
 		struct code_pending *p = &dec->pending[dec->queue[head++]];
@@ -464,7 +837,7 @@ static void code_peel(struct agi_code_decoder *dec, u32 tail)
 		c = (u32)bit_lowest(p->left, NULL, dec->words);
 		code_learn(dec, c, code_residual(dec, p));
 		dec->stats.peeled++;
-		for (r = 0; r < dec->n_pending; r++) {
+		for (r = cp->head; r != CODE_NONE; r = dec->pending[r].next) {
 			struct code_pending *q = &dec->pending[r];
 
 			if (!bit_test(q->left, c))
@@ -527,13 +900,17 @@ static void code_swap_cols(struct agi_code_decoder *dec, u32 k, u32 t, u32 s)
 
 /*
  * LU-factorise, mod 2^64 and with odd pivots, k GF(2)-independent kept
- * rows over the k unknown columns. Returns how many pivots were found.
+ * rows of @cp over its k unknown columns. Returns how many pivots were
+ * found.
  */
-static u32 code_factor(struct agi_code_decoder *dec, u32 k)
+static u32 code_factor(struct agi_code_decoder *dec,
+		       const struct code_comp *cp, u32 k)
 {
-	u32 r, t, s, rank = 0;
+	u32 t, s, rank = 0;
+	u16 r;
 
-	for (r = 0; r < dec->n_pending && rank < k; r++) {
+	for (r = cp->head; r != CODE_NONE && rank < k;
+	     r = dec->pending[r].next) {
 		const struct code_pending *p = &dec->pending[r];
 		u64 *row = dec->lu + (size_t)rank * k;
 
@@ -577,20 +954,20 @@ static void code_solve(const struct agi_code_decoder *dec, u32 k)
 }
 
 /*
- * Elimination for what peeling left: z mod 2^64 first, then the high words
- * from the exact residual v - M z_lo, which is a multiple of 2^64 (M is the
- * 0/1 matrix of the chosen rows over the unknown columns).
+ * Elimination for what peeling left of @cp: z mod 2^64 first, then the
+ * high words from the exact residual v - M z_lo, which is a multiple of
+ * 2^64 (M is the 0/1 matrix of the chosen rows over the unknown columns).
  */
-static int code_eliminate(struct agi_code_decoder *dec)
+static int code_eliminate(struct agi_code_decoder *dec, struct code_comp *cp)
 {
-	u32 k = dec->code.m - dec->n_known, c, t = 0, w;
+	u32 k = cp->size - cp->n_known, i, t = 0, w;
 	struct agi_i128 *park;
 	u64 lo;
 
-	for (c = 0; c < dec->code.m; c++)
-		if (!bit_test(dec->known, c))
-			dec->col_of[t++] = c;
-	if (code_factor(dec, k) < k)
+	for (i = cp->first; i < cp->first + cp->size; i++)
+		if (!bit_test(dec->known, dec->cols[i]))
+			dec->col_of[t++] = dec->cols[i];
+	if (code_factor(dec, cp, k) < k)
 		return -EIO;	/* cannot happen when the GF(2) rank is full */
 	/* Row t's residual waits in z[col_of[t]] until z is known. */
 	for (t = 0; t < k; t++) {
@@ -629,41 +1006,84 @@ static int code_eliminate(struct agi_code_decoder *dec)
 		bit_set(dec->known, dec->col_of[t]);
 	}
 	dec->n_known += k;
-	dec->stats.eliminated = k;
+	cp->n_known += k;
+	dec->stats.eliminated += k;
 	return 0;
 }
 
-static int code_decode(struct agi_code_decoder *dec)
+/*
+ * Solves component @c when its rank has become full. Returns 1 when every
+ * z is known, else 0.
+ */
+static int code_check(struct agi_code_decoder *dec, u32 c)
 {
-	if (dec->n_known < dec->code.m) {
-		code_peel(dec, code_find_unknowns(dec));
-		if (dec->n_known < dec->code.m && code_eliminate(dec) < 0)
+	struct code_comp *cp = &dec->comp[c];
+
+	if (cp->n_known < cp->size && cp->n_known + cp->rank == cp->size) {
+		code_peel(dec, cp, code_find_unknowns(dec, cp));
+		if (cp->n_known < cp->size && code_eliminate(dec, cp) < 0)
 			return 0;
 	}
+	if (dec->n_known < dec->code.m)
+		return 0;
 	dec->done = true;
 	return 1;
 }
 
 /* --- decoder: results ---------------------------------------------------- */
 
-static void code_add_parity(struct agi_code_decoder *dec, u32 j,
-			    struct agi_i128 value)
+static int code_add_systematic(struct agi_code_decoder *dec, u32 j,
+			       struct agi_i128 value)
 {
+	u32 c = dec->comp_of[j];
+
+	if (bit_test(dec->known, j)) {
+		dec->stats.redundant++;	/* its component was solved */
+		return 0;
+	}
+	code_learn(dec, j, value);
+	dec->stats.systematic++;
+	if (gf2_project_out(&dec->gf2, j, dec->known))
+		dec->comp[c].rank--;
+	return code_check(dec, c);
+}
+
+static int code_add_parity(struct agi_code_decoder *dec, u32 j,
+			   struct agi_i128 value)
+{
+	const u64 *set = dec->sets + (size_t)(j - dec->code.m) * dec->words;
 	struct code_pending *p = &dec->pending[dec->n_pending];
 	u64 v[AGI_CODE_SET_WORDS];
+	int first = bit_lowest(set, NULL, dec->words);
+	struct code_comp *cp;
+	u32 c;
 
-	/* Cannot happen: n_pending reaches m only with the rank full. */
+	if (first < 0) {
+		dec->stats.redundant++;	/* S_j is padding only */
+		return 0;
+	}
+	c = dec->comp_of[first];
+	cp = &dec->comp[c];
+	if (cp->n_known == cp->size) {
+		dec->stats.redundant++;
+		return 0;
+	}
+	/* Cannot happen: a component keeps at most its size of rows. */
 	if (unlikely(dec->n_pending >= dec->code.m))
-		return;
-	agi_code_row_set(&dec->code, j, p->set);
-	memcpy(v, p->set, sizeof(v));
+		return 0;
+	memcpy(v, set, dec->words * sizeof(u64));
 	/* A row that adds no rank is in the span of what is kept: drop it. */
 	if (!gf2_insert(&dec->gf2, v, dec->known))
-		return;
+		return 0;
+	memset(p->set, 0, sizeof(p->set));
+	memcpy(p->set, set, dec->words * sizeof(u64));
 	p->value = value;
-	p->j = j;
-	dec->n_pending++;
+	p->j = (u16)j;
+	p->next = cp->head;
+	cp->head = (u16)dec->n_pending++;
+	cp->rank++;
 	dec->stats.kept++;
+	return code_check(dec, c);
 }
 
 int agi_code_decoder_add(struct agi_code_decoder *dec, u32 j,
@@ -681,14 +1101,7 @@ int agi_code_decoder_add(struct agi_code_decoder *dec, u32 j,
 	}
 	bit_set(dec->received, j);
 	dec->stats.used++;
-	if (j < dec->code.m) {
-		code_learn(dec, j, value);
-		dec->stats.systematic++;
-		gf2_project_out(&dec->gf2, j, dec->known);
-	} else {
-		code_add_parity(dec, j, value);
-	}
-	if (dec->n_known + dec->gf2.rank < dec->code.m)
-		return 0;
-	return code_decode(dec);
+	if (j < dec->code.m)
+		return code_add_systematic(dec, j, value);
+	return code_add_parity(dec, j, value);
 }
