@@ -40,13 +40,15 @@
  *        { k*b + p + u < m :  k < K, u < s, bit t of (c_ik * x^u) is 1 },
  *        c_ik = 1 / (i + k) in GF(2^s)
  *    with i and k read as field elements (bit patterns; + is xor, and
- *    i != k since i >= K > k), GF(2^s) = GF(2)[x] / P_s, P_s the fixed
- *    irreducible polynomial of degree s in code.c's table, elements as
- *    polynomials in x (bit u is the coefficient of x^u). Row t over u is
+ *    i != k since i >= K > k), GF(2^s) = GF(2)[x] / P_s, elements as
+ *    polynomials in x (bit u is the coefficient of x^u), P_s the
+ *    irreducible polynomial of degree s below. Row t over u is
  *    row t of the s x s GF(2) matrix of "multiply by c_ik", so mod 2 the
  *    s rows a parity worker holds in layer l are c_i0 d_0 + ... +
  *    c_i(K-1) d_(K-1), d_k the layer's s rows of block k read as one
  *    element of GF(2^s).
+ *  - P_1 .. P_11 as bit masks: 0x3, 0x7, 0xb, 0x13, 0x25, 0x43, 0x83,
+ *    0x11d, 0x211, 0x409, 0x805 (x + 1, x^2 + x + 1, x^3 + x + 1, ...).
  *  - n_coded = m + f * b. Limits: b <= AGI_CODE_MAX_WORKER_ROWS,
  *    n_coded <= AGI_CODE_MAX_CODED_ROWS; agi_code_max_lost() gives the
  *    largest f within them.

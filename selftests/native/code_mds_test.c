@@ -1,0 +1,595 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * The MDS row assignment (agi_code_init_mds()) and its decoding, against
+ * an independent reference (code_ref.h) and an independent implementation
+ * of the composition rule that code.h documents:
+ *
+ *  - every loss of f workers, for every W <= 10 and every f up to the
+ *    largest that fits, leaves rank m (the guarantee), and the survivors'
+ *    results, in random order, decode to bit-identical z and y exactly
+ *    when the reference rank becomes full;
+ *  - random groups up to 64 workers, with whole and partial stragglers;
+ *  - every subset of the rows, in three orders, for tiny assignments;
+ *  - the largest-f rule, the shape of the assignment, the field.
+ *
+ * AGISWARM_TEST_SEED=<n> replays a run; the seed is logged.
+ */
+#include <kselftest_harness.h>
+
+#include "code_ref.h"
+
+#define MAXW AGI_CODE_MAX_GROUP_WORKERS
+
+/* --- the composition rule, implemented again from code.h's text --------- */
+
+static const u32 spec_poly[] = {
+	0, 0x3, 0x7, 0xb, 0x13, 0x25, 0x43, 0x83, 0x11d, 0x211, 0x409, 0x805,
+};
+
+static int poly_degree(u32 p)
+{
+	return p ? 31 - __builtin_clz(p) : -1;
+}
+
+/* Remainder of polynomial long division over GF(2). */
+static u32 poly_mod(u32 a, u32 p)
+{
+	int dp = poly_degree(p);
+
+	while (poly_degree(a) >= dp)
+		a ^= p << (poly_degree(a) - dp);
+	return a;
+}
+
+/* Schoolbook product, then reduction: not the core's shift-and-add. */
+static u32 spec_mul(u32 a, u32 b, u32 s)
+{
+	u32 prod = 0, u;
+
+	for (u = 0; u < s; u++)
+		if ((b >> u) & 1)
+			prod ^= a << u;
+	return poly_mod(prod, spec_poly[s]);
+}
+
+static u32 spec_inv(u32 a, u32 s)
+{
+	u32 b;
+
+	for (b = 1; b < (1U << s); b++)
+		if (spec_mul(a, b, s) == 1)
+			return b;
+	return 0;
+}
+
+static u32 spec_s0(u32 w)
+{
+	u32 s = 0;
+
+	while ((1U << s) < w)
+		s++;
+	return s ? s : 1;
+}
+
+/* b for (m, W, f) straight from the text, and whether it fits. */
+static u32 spec_b(u32 m, u32 w, u32 f)
+{
+	u32 k = w - f, b = (m + k - 1) / k;
+
+	return f && b < spec_s0(w) ? spec_s0(w) : b;
+}
+
+static bool spec_fits(u32 m, u32 w, u32 f)
+{
+	return spec_b(m, w, f) <= 64 && m + f * spec_b(m, w, f) <= 1024;
+}
+
+/* Start and size of the layer holding block offset @o. */
+static void spec_layer(u32 b, u32 s0, u32 o, u32 *start, u32 *size)
+{
+	u32 layers = b / s0, l, at = 0;
+
+	for (l = 0; l < layers; l++) {
+		u32 len = b / layers + (l < b % layers);
+
+		if (o < at + len) {
+			*start = at;
+			*size = len;
+			return;
+		}
+		at += len;
+	}
+}
+
+static void spec_row_set(const struct agi_code *code, u32 j, u64 *set)
+{
+	u32 m = code->m, w = code->workers, f = code->lost, K = w - f;
+	u32 b = spec_b(m, w, f), i, o, start, s, t, k, u;
+
+	memset(set, 0, WORDS * sizeof(u64));
+	if (j < m) {
+		set[j / 64] |= 1ULL << (j % 64);
+		return;
+	}
+	i = K + (j - m) / b;
+	o = (j - m) % b;
+	spec_layer(b, spec_s0(w), o, &start, &s);
+	t = o - start;
+	for (k = 0; k < K; k++) {
+		u32 c = spec_inv(i ^ k, s);
+
+		for (u = 0; u < s; u++) {
+			u32 row = k * b + start + u;
+
+			if (row < m && (spec_mul(c, 1U << u, s) >> t) & 1)
+				set[row / 64] |= 1ULL << (row % 64);
+		}
+	}
+}
+
+/* --- helpers -------------------------------------------------------------- */
+
+struct group {
+	u8 owner[MAXC];		/* worker of each coded row */
+	u16 rows[MAXW][64];	/* each worker's rows */
+	u32 nrows[MAXW];
+};
+
+static void group_fill(struct __test_metadata *_metadata, struct group *g,
+		       const struct agi_code *code)
+{
+	u32 w, r;
+
+	for (w = 0; w < code->workers; w++) {
+		g->nrows[w] = agi_code_worker_rows(code, w, g->rows[w]);
+		for (r = 0; r < g->nrows[w]; r++)
+			g->owner[g->rows[w][r]] = w;
+	}
+	for (r = 0; r < code->n_coded; r++)
+		ASSERT_EQ(g->owner[r], agi_code_row_worker(code, r));
+}
+
+/* The rows of the workers not in @lost (a bitmask), shuffled; how many. */
+static u32 survivors(const struct agi_code *code, const struct group *g,
+		     u64 lost, u16 *order)
+{
+	u32 w, r, n = 0;
+
+	for (w = 0; w < code->workers; w++)
+		if (!((lost >> w) & 1))
+			for (r = 0; r < g->nrows[w]; r++)
+				order[n++] = g->rows[w][r];
+	shuffle(order, n);
+	return n;
+}
+
+static u32 ref_rank_of(const struct instance *in, const u16 *rows, u32 n)
+{
+	u32 t;
+
+	ref_reset(&ref_g);
+	for (t = 0; t < n; t++)
+		ref_add(&ref_g, in->set[rows[t]]);
+	return ref_g.rank;
+}
+
+/* A random set of exactly @f workers of @w. */
+static u64 random_loss(u32 w, u32 f)
+{
+	u64 lost = 0;
+	u32 n = 0, i;
+
+	while (n < f) {
+		i = rng_below(w);
+		if (!((lost >> i) & 1)) {
+			lost |= 1ULL << i;
+			n++;
+		}
+	}
+	return lost;
+}
+
+/* --- tests ---------------------------------------------------------------- */
+
+TEST(field_polynomials_irreducible)
+{
+	u32 s, d, q = 0, a;
+
+	TH_LOG("seed %llu", (unsigned long long)seed_once());
+	for (s = 1; s < ARRAY_SIZE(spec_poly); s++) {
+		ASSERT_EQ((int)s, poly_degree(spec_poly[s]));
+		/* No factor of degree 1..s/2. */
+		for (d = 1; 2 * d <= s; d++)
+			for (q = 1U << d; q < (2U << d); q++)
+				ASSERT_NE(0, poly_mod(spec_poly[s], q)) {
+					TH_LOG("P_%u divisible by %#x", s, q);
+				}
+		for (a = 1; a < (1U << s); a++)
+			ASSERT_NE(0, spec_inv(a, s));
+	}
+}
+
+TEST(largest_f_rule)
+{
+	static const u32 ms[] = { 1, 2, 5, 17, 63, 64, 65, 100, 230, 255, 256 };
+	struct agi_code code;
+	u32 i, w, f;
+	int max;
+
+	for (i = 0; i < ARRAY_SIZE(ms); i++) {
+		for (w = 1; w <= MAXW; w++) {
+			u32 m = ms[i];
+
+			max = agi_code_max_lost(m, w);
+			if (!spec_fits(m, w, 0)) {
+				ASSERT_EQ(-E2BIG, max);
+				ASSERT_EQ(-E2BIG, agi_code_init_mds(&code, m, w, 0));
+				continue;
+			}
+			ASSERT_GE(max, 0);
+			ASSERT_LT(max, (int)w);
+			for (f = 0; f < w; f++) {
+				int ret = agi_code_init_mds(&code, m, w, f);
+
+				ASSERT_EQ(spec_fits(m, w, f), f <= (u32)max) {
+					TH_LOG("m=%u W=%u f=%u max=%d", m, w, f,
+					       max);
+				}
+				ASSERT_EQ(f <= (u32)max ? 0 : -E2BIG, ret);
+			}
+			ASSERT_EQ(-EINVAL, agi_code_init_mds(&code, m, w, w));
+		}
+	}
+	/* The cases: 16 workers, 230 and 256 rows; 64 workers. */
+	ASSERT_EQ(12, agi_code_max_lost(256, 16));
+	ASSERT_EQ(12, agi_code_max_lost(230, 16));
+	ASSERT_EQ(48, agi_code_max_lost(256, 64));
+	ASSERT_EQ(0, agi_code_max_lost(256, 4));
+	ASSERT_EQ(-E2BIG, agi_code_max_lost(256, 3));
+	ASSERT_EQ(0, agi_code_max_lost(1, 1));
+	ASSERT_EQ(-EINVAL, agi_code_max_lost(0, 4));
+	ASSERT_EQ(-EINVAL, agi_code_max_lost(257, 4));
+	ASSERT_EQ(-EINVAL, agi_code_max_lost(8, 0));
+	ASSERT_EQ(-EINVAL, agi_code_max_lost(8, MAXW + 1));
+	ASSERT_EQ(-EINVAL, agi_code_init_mds(&code, 8, MAXW + 1, 0));
+}
+
+/* Every coded row held by exactly one worker; sizes as documented. */
+TEST(assignment_shape)
+{
+	static struct group g;
+	struct agi_code code;
+	u32 trial, w, r, held, m, f, b;
+
+	rng_state = seed_once() ^ 1;
+	for (trial = 0; trial < 500; trial++) {
+		u8 count[MAXC] = { 0 };
+		int max;
+
+		m = 1 + rng_below(MAXM);
+		w = 1 + rng_below(MAXW);
+		max = agi_code_max_lost(m, w);
+		if (max < 0)
+			continue;
+		f = rng_below((u32)max + 1);
+		ASSERT_EQ(0, agi_code_init_mds(&code, m, w, f));
+		b = spec_b(m, w, f);
+		ASSERT_EQ(b, code.worker_rows);
+		ASSERT_EQ(m + f * b, code.n_coded);
+		group_fill(_metadata, &g, &code);
+		for (held = 0, w = 0; w < code.workers; w++) {
+			ASSERT_LE(g.nrows[w], b);
+			if (w >= code.workers - f)
+				ASSERT_EQ(b, g.nrows[w]);
+			for (r = 0; r < g.nrows[w]; r++) {
+				ASSERT_LT(g.rows[w][r], code.n_coded);
+				ASSERT_EQ(w < code.workers - f,
+					  g.rows[w][r] < m);
+				count[g.rows[w][r]]++;
+			}
+			held += g.nrows[w];
+		}
+		ASSERT_EQ(code.n_coded, held);
+		for (r = 0; r < code.n_coded; r++)
+			ASSERT_EQ(1, count[r]);
+	}
+	ASSERT_EQ(AGI_CODE_NO_WORKER, agi_code_row_worker(&code, code.n_coded));
+	ASSERT_EQ(0, agi_code_worker_rows(&code, code.workers, g.rows[0]));
+	agi_code_init(&code, 8, 12, 1);
+	ASSERT_EQ(AGI_CODE_NO_WORKER, agi_code_row_worker(&code, 0));
+	ASSERT_EQ(0, agi_code_worker_rows(&code, 0, g.rows[0]));
+}
+
+/* The core's S_j equals the rule of code.h, computed another way. */
+TEST(composition_matches_the_text)
+{
+	struct agi_code code;
+	u64 got[WORDS], want[WORDS];
+	u32 trial, j, m, w, f;
+	int deg;
+
+	rng_state = seed_once() ^ 2;
+	for (trial = 0; trial < 300; trial++) {
+		int max;
+
+		m = trial < 3 ? MAXM : 1 + rng_below(MAXM);
+		w = trial < 3 ? (trial == 0 ? 16 : MAXW) : 1 + rng_below(MAXW);
+		max = agi_code_max_lost(m, w);
+		if (max < 0)
+			continue;
+		f = trial < 3 ? (u32)max : rng_below((u32)max + 1);
+		ASSERT_EQ(0, agi_code_init_mds(&code, m, w, f));
+		for (j = 0; j < code.n_coded; j++) {
+			deg = agi_code_row_set(&code, j, got);
+			spec_row_set(&code, j, want);
+			ASSERT_EQ(0, memcmp(got, want, sizeof(got))) {
+				TH_LOG("m=%u W=%u f=%u row %u", m, w, f, j);
+			}
+			ASSERT_EQ(__builtin_popcountll(want[0]) +
+				  __builtin_popcountll(want[1]) +
+				  __builtin_popcountll(want[2]) +
+				  __builtin_popcountll(want[3]), deg);
+		}
+	}
+}
+
+/*
+ * The guarantee, exhaustively: every W <= 10, every f that fits, every set
+ * of exactly f lost workers (fewer lose a subset: they keep a superset of
+ * rows). The reference rank is m, and the survivors' results in random
+ * order decode exactly, completing when the reference rank does.
+ */
+TEST(every_loss_pattern_small_groups)
+{
+	static struct instance in;
+	static struct group g;
+	static const u32 ms[] = { 1, 3, 8, 20, 64 };
+	struct agi_code_decoder *dec;
+	struct agi_code code;
+	u32 w, f, i, n, patterns = 0;
+	u64 lost;
+
+	rng_state = seed_once() ^ 3;
+	for (w = 1; w <= 10; w++) {
+		for (i = 0; i <= ARRAY_SIZE(ms); i++) {
+			/* The listed sizes and one random size up to 256. */
+			u32 m = i < ARRAY_SIZE(ms) ? ms[i] : 1 + rng_below(MAXM);
+			int max = agi_code_max_lost(m, w);
+
+			for (f = 0; max >= 0 && f <= (u32)max; f++) {
+				ASSERT_EQ(0, agi_code_init_mds(&code, m, w, f));
+				instance_fill_code(&in, &code, 3, 1);
+				group_fill(_metadata, &g, &code);
+				dec = decoder_new(&code);
+				ASSERT_NE(NULL, dec);
+				for (lost = 0; lost < (1ULL << w); lost++) {
+					if ((u32)__builtin_popcountll(lost) != f)
+						continue;
+					n = survivors(&code, &g, lost, in.order);
+					ASSERT_EQ(m, ref_rank_of(&in, in.order, n)) {
+						TH_LOG("m=%u W=%u f=%u lost %#llx",
+						       m, w, f,
+						       (unsigned long long)lost);
+					}
+					ASSERT_TRUE(feed_and_check(_metadata,
+								   dec, &in, n));
+					patterns++;
+				}
+				free(dec);
+			}
+		}
+	}
+	TH_LOG("%u loss patterns decoded", patterns);
+}
+
+/*
+ * Large groups: random m, W up to 64, f up to the largest; f random
+ * workers lost, and (every other trial) stragglers that delivered a random
+ * part of their rows, the arrivals interleaved at random.
+ */
+TEST(random_groups_and_partial_stragglers)
+{
+	static struct instance in;
+	static struct group g;
+	struct agi_code_decoder *dec;
+	struct agi_code code;
+	u32 trial, m, w, f, n, r, s, decoded = 0, short_of_rank = 0;
+
+	rng_state = seed_once() ^ 4;
+	for (trial = 0; trial < 120; trial++) {
+		int max;
+		u64 lost;
+
+		m = trial < 13 ? MAXM : 1 + rng_below(MAXM);
+		w = trial < 13 ? 16 : 1 + rng_below(MAXW);
+		max = agi_code_max_lost(m, w);
+		if (max < 0)
+			continue;
+		f = trial < 13 ? trial : rng_below((u32)max + 1);
+		ASSERT_EQ(0, agi_code_init_mds(&code, m, w, f));
+		instance_fill_code(&in, &code, 1 + rng_below(MAXN), 1);
+		group_fill(_metadata, &g, &code);
+		dec = decoder_new(&code);
+		ASSERT_NE(NULL, dec);
+		lost = random_loss(w, f);
+		n = survivors(&code, &g, lost, in.order);
+		ASSERT_TRUE(feed_and_check(_metadata, dec, &in, n));
+		decoded++;
+		if (trial % 2 && f) {
+			/* One more worker is lost too, but two lost ones sent part. */
+			lost |= random_loss(w, 1);
+			n = survivors(&code, &g, lost, in.order);
+			for (s = 0; s < w; s++) {
+				if (!((lost >> s) & 1) || rng_below(3))
+					continue;
+				for (r = 0; r < g.nrows[s]; r++)
+					if (rng_below(2))
+						in.order[n++] = g.rows[s][r];
+			}
+			shuffle(in.order, n);
+			if (feed_and_check(_metadata, dec, &in, n))
+				decoded++;
+			else
+				short_of_rank++;
+		}
+		free(dec);
+	}
+	TH_LOG("%u decoded, %u short of rank (no output, as the reference)",
+	       decoded, short_of_rank);
+}
+
+/*
+ * Tiny assignments: every subset of the coded rows, forwards, backwards and
+ * shuffled; decodes exactly when the reference rank becomes full.
+ */
+TEST(every_subset_tiny)
+{
+	static struct instance in;
+	static const u32 cases[][3] = {	/* m, W, f */
+		{ 1, 2, 1 }, { 2, 3, 1 }, { 3, 3, 2 }, { 4, 4, 2 }, { 4, 6, 3 },
+		{ 5, 5, 1 }, { 6, 4, 1 }, { 6, 3, 1 }, { 8, 4, 1 }, { 2, 8, 4 },
+	};
+	struct agi_code_decoder *dec;
+	struct agi_code code;
+	u32 c, mask, r, t, n, decoded = 0, refused = 0;
+
+	rng_state = seed_once() ^ 5;
+	for (c = 0; c < ARRAY_SIZE(cases); c++) {
+		ASSERT_EQ(0, agi_code_init_mds(&code, cases[c][0], cases[c][1],
+					       cases[c][2]));
+		ASSERT_LE(code.n_coded, 16);
+		instance_fill_code(&in, &code, 4, 1);
+		dec = decoder_new(&code);
+		for (mask = 0; mask < (1U << code.n_coded); mask++) {
+			for (n = 0, r = 0; r < code.n_coded; r++)
+				if ((mask >> r) & 1)
+					in.rows[n++] = r;
+			memcpy(in.order, in.rows, n * sizeof(u16));
+			feed_and_check(_metadata, dec, &in, n) ? decoded++ :
+								 refused++;
+			for (t = 0; t < n; t++)
+				in.order[t] = in.rows[n - 1 - t];
+			feed_and_check(_metadata, dec, &in, n);
+			shuffle(in.order, n);
+			feed_and_check(_metadata, dec, &in, n);
+		}
+		free(dec);
+	}
+	TH_LOG("%u subsets decoded, %u refused", decoded, refused);
+	ASSERT_GT(refused, 0);
+}
+
+/* The common cycle: the K systematic workers answer; nothing is solved. */
+TEST(systematic_workers_are_free)
+{
+	static struct instance in;
+	static struct group g;
+	const struct agi_code_stats *st;
+	struct agi_code_decoder *dec;
+	struct agi_code code;
+	u32 n, w, f = 6;
+
+	rng_state = seed_once() ^ 6;
+	ASSERT_EQ(0, agi_code_init_mds(&code, MAXM, 16, f));
+	instance_fill_code(&in, &code, 16, 1);
+	group_fill(_metadata, &g, &code);
+	dec = decoder_new(&code);
+	/* Parity workers lost: the systematic ones, whole, in random order. */
+	n = survivors(&code, &g, ((1ULL << f) - 1) << (16 - f), in.order);
+	ASSERT_TRUE(feed_and_check(_metadata, dec, &in, n));
+	st = agi_code_decoder_stats(dec);
+	ASSERT_EQ(MAXM, st->systematic);
+	ASSERT_EQ(0, st->kept + st->peeled + st->eliminated);
+	/* Then the parity results arrive late and are ignored. */
+	for (w = 10; w < 16; w++)
+		ASSERT_EQ(1, agi_code_decoder_add(dec, g.rows[w][0],
+						  in.value[g.rows[w][0]]));
+	ASSERT_EQ(6, st->late);
+	free(dec);
+}
+
+/*
+ * A layer can finish before the others: the results of its rows that come
+ * later are counted redundant, not used twice; the decode stays exact.
+ */
+TEST(finished_layers_ignore_later_rows)
+{
+	static struct instance in;
+	const struct agi_code_stats *st;
+	struct agi_code_decoder *dec;
+	struct agi_code code;
+	u32 n = 0, j, l, k, u, m = 40;
+
+	rng_state = seed_once() ^ 7;
+	/* W = 4, f = 1: K = 3, b = 14, s0 = 2: seven layers of 2 rows. */
+	ASSERT_EQ(0, agi_code_init_mds(&code, m, 4, 1));
+	instance_fill_code(&in, &code, 5, 1);
+	dec = decoder_new(&code);
+	/*
+	 * The parity worker first, then the systematic rows layer by layer:
+	 * each layer is full after its rows of blocks 0 and 1, so the rows of
+	 * block 2 (rows 28..39, layers 0..5) come after it is solved.
+	 */
+	for (j = m; j < code.n_coded; j++)
+		in.order[n++] = j;
+	for (l = 0; l < 7; l++)
+		for (k = 0; k < 3; k++)
+			for (u = 0; u < 2; u++)
+				if (k * 14 + 2 * l + u < m)
+					in.order[n++] = k * 14 + 2 * l + u;
+	ASSERT_TRUE(feed_and_check(_metadata, dec, &in, n));
+	st = agi_code_decoder_stats(dec);
+	TH_LOG("redundant %u, eliminated %u, peeled %u", st->redundant,
+	       st->eliminated, st->peeled);
+	ASSERT_EQ(12, st->redundant);
+	ASSERT_EQ(m, st->systematic + st->peeled + st->eliminated);
+	free(dec);
+}
+
+/* agi_code_tolerates() agrees with the construction for W <= 16. */
+TEST(tolerates_confirms_by_design)
+{
+	static struct agi_code_gf2 scratch;
+	static struct group g;
+	struct agi_code code;
+	u32 w, f, m;
+
+	rng_state = seed_once() ^ 8;
+	for (w = 2; w <= AGI_CODE_MAX_WORKERS; w += 2) {
+		m = 1 + rng_below(MAXM);
+		if (agi_code_max_lost(m, w) < 0)
+			continue;
+		f = rng_below((u32)agi_code_max_lost(m, w) + 1);
+		ASSERT_EQ(0, agi_code_init_mds(&code, m, w, f));
+		group_fill(_metadata, &g, &code);
+		ASSERT_TRUE(agi_code_tolerates(&code, g.owner, w, f, &scratch));
+		/* One loss more leaves (K - 1) * b < m rows when b is tight. */
+		if (f + 1 < w && (w - f - 1) * code.worker_rows < m)
+			ASSERT_FALSE(agi_code_tolerates(&code, g.owner, w,
+							f + 1, &scratch));
+	}
+}
+
+/* The decoder of an MDS code is small: one layer's LU, not m x m. */
+TEST(decoder_memory_and_bad_codes)
+{
+	struct agi_code code, dense;
+	size_t mds_size;
+
+	ASSERT_EQ(0, agi_code_init_mds(&code, MAXM, 16, 6));
+	ASSERT_EQ(0, agi_code_init(&dense, MAXM, code.n_coded, 1));
+	mds_size = agi_code_decoder_size(&code);
+	TH_LOG("decoder for m=256: MDS W=16 f=6 %zu bytes, dense %zu bytes",
+	       mds_size, agi_code_decoder_size(&dense));
+	ASSERT_GT(mds_size, 0);
+	ASSERT_LT(mds_size * 4, agi_code_decoder_size(&dense));
+	code.worker_rows++;	/* hand-made and inconsistent: refused */
+	ASSERT_EQ(0, agi_code_decoder_size(&code));
+	code.worker_rows--;
+	code.kind = 7;
+	ASSERT_EQ(0, agi_code_decoder_size(&code));
+}
+
+TEST_HARNESS_MAIN
