@@ -2,97 +2,16 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * Coded computing: generator, encoder, worker dot product, GF(2) rank and
- * the incremental decoder. See code.h for the contract and the generator.
+ * Coded computing: the random and the MDS codes, encoder, worker dot
+ * product, GF(2) rank, and the decoder that solves each component of the
+ * code as soon as its rank is full. See code.h for the contract and both
+ * codes' rules.
  */
 #include "code.h"
 
 #define CODE_GOLDEN 0x9e3779b97f4a7c15ULL
 /* Empty parity draws tolerated before S_j falls back to all rows. */
 #define CODE_MAX_DRAWS 64
-
-#define CODE_NONE 0xffff	/* end of a component's list of kept rows */
-
-struct code_pending {
-	u64 set[AGI_CODE_SET_WORDS];	/* S_j */
-	u64 left[AGI_CODE_SET_WORDS];	/* its unknowns, during a solve */
-	struct agi_i128 value;		/* the worker's result */
-	u16 j;
-	u16 degree;			/* |left| */
-	u16 next;			/* next kept row of its component */
-};
-
-/**
- * struct code_comp - a component: source rows the parity rows tie together
- * @first: its columns are cols[@first .. @first + @size), ascending
- * @size: how many
- * @n_known: of them, known (received or solved); all once it is solved
- * @rank: GF(2) rank of its kept parity rows, known columns projected out
- * @head: its last kept parity row in pending[], or CODE_NONE
- */
-struct code_comp {
-	u16 first;
-	u16 size;
-	u16 n_known;
-	u16 rank;
-	u16 head;
-};
-
-/**
- * struct agi_code_decoder - decoder state, laid out in caller memory
- * @code: the code it decodes
- * @words: bitset words in use, ceil(m / 64)
- * @n_known: columns whose z is known
- * @n_pending: parity rows kept in @pending
- * @n_comp: components
- * @max_unknowns: the most unknowns one solve can have (@lu is its square)
- * @done: every z_i is known
- * @stats: this cycle's counters
- * @received: coded rows received this cycle
- * @known: columns whose z is known
- * @gf2: basis of the kept parity rows in the quotient by the known columns
- *	(their bits are ignored, not cleared); a component's rank is that of
- *	the basis rows pivoted in it
- * @z: [m] decoded values (valid for known columns)
- * @pending: [m] kept parity rows, in arrival order
- * @sets: [n_coded - m][words] S_j of every parity row, computed once
- * @comp: [n_comp] the components
- * @lu: [max_unknowns^2] LU factors mod 2^64 of one elimination, k x k used
- * @inv: [max_unknowns] inverse of each pivot mod 2^64
- * @x: [max_unknowns] right-hand side and solution of one triangular solve
- * @comp_of: [m] component of each column
- * @cols: [m] the columns, grouped by component
- * @col_of: [max_unknowns] column of each eliminated position
- * @pos_of: [m] eliminated position of each column
- * @row_of: [max_unknowns] pending row of each pivot
- * @queue: [m] rows waiting to be peeled
- */
-struct agi_code_decoder {
-	struct agi_code code;
-	u32 words;
-	u32 n_known;
-	u32 n_pending;
-	u32 n_comp;
-	u32 max_unknowns;
-	bool done;
-	struct agi_code_stats stats;
-	u64 received[AGI_CODE_MAX_CODED_ROWS / 64];
-	u64 known[AGI_CODE_SET_WORDS];
-	struct agi_code_gf2 gf2;
-	struct agi_i128 *z;
-	struct code_pending *pending;
-	u64 *sets;
-	struct code_comp *comp;
-	u64 *lu;
-	u64 *inv;
-	u64 *x;
-	u16 *comp_of;
-	u16 *cols;
-	u16 *col_of;
-	u16 *pos_of;
-	u16 *row_of;
-	u16 *queue;
-};
 
 /* --- bit helpers: the core may not rely on libgcc helpers in the kernel --- */
 
@@ -143,7 +62,7 @@ static int bit_lowest(const u64 *set, const u64 *ignore, u32 words)
 	return -1;
 }
 
-/* --- generator --------------------------------------------------------- */
+/* --- random dense code --------------------------------------------------- */
 
 static u64 mix64(u64 z)
 {
@@ -188,35 +107,6 @@ static u32 code_draw(u32 m, u64 stream, u32 draw, u64 *set)
 	for (i = 0; i < words; i++)
 		deg += popcount64(set[i]);
 	return deg;
-}
-
-static int mds_row_set(const struct agi_code *code, u32 j, u64 *set);
-
-int agi_code_row_set(const struct agi_code *code, u32 j,
-		     u64 set[AGI_CODE_SET_WORDS])
-{
-	u32 m = code->m, draw, deg;
-	u64 stream;
-
-	if (j >= code->n_coded)
-		return -EINVAL;
-	memset(set, 0, AGI_CODE_SET_WORDS * sizeof(u64));
-	if (j < m) {
-		bit_set(set, j);
-		return 1;
-	}
-	if (code->kind == AGI_CODE_MDS)
-		return mds_row_set(code, j, set);
-	stream = mix64(code->seed ^ mix64(j + CODE_GOLDEN));
-	for (draw = 0; draw < CODE_MAX_DRAWS; draw++) {
-		deg = code_draw(m, stream, draw, set);
-		if (deg)
-			return (int)deg;
-	}
-	/* 2^-64 for m = 1: keep the generator total and deterministic. */
-	for (deg = 0; deg < m; deg++)
-		bit_set(set, deg);
-	return (int)m;
 }
 
 /* --- MDS assignment: binary images of a Cauchy matrix over GF(2^s) ------ */
@@ -389,6 +279,33 @@ static int mds_row_set(const struct agi_code *code, u32 j, u64 *set)
 	return (int)deg;
 }
 
+int agi_code_row_set(const struct agi_code *code, u32 j,
+		     u64 set[AGI_CODE_SET_WORDS])
+{
+	u32 m = code->m, draw, deg;
+	u64 stream;
+
+	if (j >= code->n_coded)
+		return -EINVAL;
+	memset(set, 0, AGI_CODE_SET_WORDS * sizeof(u64));
+	if (j < m) {
+		bit_set(set, j);
+		return 1;
+	}
+	if (code->kind == AGI_CODE_MDS)
+		return mds_row_set(code, j, set);
+	stream = mix64(code->seed ^ mix64(j + CODE_GOLDEN));
+	for (draw = 0; draw < CODE_MAX_DRAWS; draw++) {
+		deg = code_draw(m, stream, draw, set);
+		if (deg)
+			return (int)deg;
+	}
+	/* 2^-64 for m = 1: keep the generator total and deterministic. */
+	for (deg = 0; deg < m; deg++)
+		bit_set(set, deg);
+	return (int)m;
+}
+
 u32 agi_code_row_worker(const struct agi_code *code, u32 j)
 {
 	u32 K = code->workers - code->lost;
@@ -451,30 +368,48 @@ struct agi_i128 agi_code_dot(const s64 *row, const s32 *x, u32 n)
 	return sum;
 }
 
-/* --- GF(2) rank ---------------------------------------------------------- */
+/* --- GF(2) bases ----------------------------------------------------------- */
 
-static void gf2_reset(struct agi_code_gf2 *g, u32 words)
-{
-	memset(g->has_pivot, 0, sizeof(g->has_pivot));
-	g->rank = 0;
-	g->words = words;
-}
+/**
+ * struct gf2_basis - a GF(2) basis over @words words, indexed by pivot
+ * @row: row p is present iff bit p of @has_pivot; it has bit p and no bit
+ *	below p outside the columns the caller ignores
+ * @has_pivot: the pivots present
+ * @words: bitset words in use
+ */
+struct gf2_basis {
+	u64 (*row)[AGI_CODE_SET_WORDS];
+	u64 *has_pivot;
+	u32 words;
+};
 
 /*
  * Adds @v (clobbered) to the basis of the quotient by the columns in
- * @ignore (may be NULL); true when the rank grew. Invariant: row[p] has bit
- * p and no bit below p outside @ignore.
+ * @ignore (may be NULL); true when the rank grew.
  */
-static bool gf2_insert(struct agi_code_gf2 *g, u64 *v, const u64 *ignore)
+static bool basis_insert(const struct gf2_basis *g, u64 *v, const u64 *ignore)
 {
 	u32 w;
 	int c;
 
+	if (g->words == 1) {	/* most components: all in a register */
+		u64 mask = ignore ? ~ignore[0] : ~0ULL, x = v[0];
+
+		while (x & mask) {
+			c = (int)ctz64(x & mask);
+			if (!bit_test(g->has_pivot, c)) {
+				g->row[c][0] = x;
+				bit_set(g->has_pivot, c);
+				return true;
+			}
+			x ^= g->row[c][0];
+		}
+		return false;
+	}
 	while ((c = bit_lowest(v, ignore, g->words)) >= 0) {
 		if (!bit_test(g->has_pivot, c)) {
 			memcpy(g->row[c], v, g->words * sizeof(u64));
 			bit_set(g->has_pivot, c);
-			g->rank++;
 			return true;
 		}
 		/* Clears bit c and sets nothing below it outside @ignore. */
@@ -490,7 +425,8 @@ static bool gf2_insert(struct agi_code_gf2 *g, u64 *v, const u64 *ignore)
  * the rank drops (returns true) when it was e_c plus a combination of the
  * others.
  */
-static bool gf2_project_out(struct agi_code_gf2 *g, u32 c, const u64 *ignore)
+static bool basis_project_out(const struct gf2_basis *g, u32 c,
+			      const u64 *ignore)
 {
 	u64 v[AGI_CODE_SET_WORDS];
 
@@ -498,8 +434,22 @@ static bool gf2_project_out(struct agi_code_gf2 *g, u32 c, const u64 *ignore)
 		return false;
 	memcpy(v, g->row[c], g->words * sizeof(u64));
 	bit_clear(g->has_pivot, c);
-	g->rank--;
-	return !gf2_insert(g, v, ignore);
+	return !basis_insert(g, v, ignore);
+}
+
+static void gf2_reset(struct agi_code_gf2 *g, u32 words)
+{
+	memset(g->has_pivot, 0, sizeof(g->has_pivot));
+	g->rank = 0;
+	g->words = words;
+}
+
+static void gf2_insert(struct agi_code_gf2 *g, u64 *v, const u64 *ignore)
+{
+	struct gf2_basis b = { g->row, g->has_pivot, g->words };
+
+	if (basis_insert(&b, v, ignore))
+		g->rank++;
 }
 
 u32 agi_code_rank(const struct agi_code *code, const u16 *rows, u32 n_rows,
@@ -558,6 +508,146 @@ bool agi_code_tolerates(const struct agi_code *code, const u8 *worker_of_row,
 	return true;
 }
 
+/* --- decoder: state ------------------------------------------------------ */
+
+#define CODE_NONE 0xffff	/* end of a list; no such row */
+
+/**
+ * struct code_pending - a kept parity row
+ * @set: S_j in its component's local columns
+ * @left: its unknowns, during a solve
+ * @value: the worker's result
+ * @j: its coded row
+ * @degree: |@left|
+ * @next: the next kept row of its component, in arrival order
+ */
+struct code_pending {
+	u64 set[AGI_CODE_SET_WORDS];
+	u64 left[AGI_CODE_SET_WORDS];
+	struct agi_i128 value;
+	u16 j;
+	u16 degree;
+	u16 next;
+};
+
+/**
+ * struct code_comp - a component: source rows that parity rows tie together
+ * @first: its columns are cols[@first .. @first + @size), ascending; local
+ *	column l is cols[@first + l], and bases, sets and @known use local
+ *	columns
+ * @size: how many
+ * @words: bitset words of its local columns, ceil(@size / 64)
+ * @n_known: of them, known (received or solved); all once it is solved
+ * @rank: GF(2) rank of its kept parity rows, known columns projected out
+ * @head: its first kept parity row in pending[], or CODE_NONE
+ * @tail: its last
+ * @known: its known local columns
+ * @has_pivot: the pivots of its basis (rows basis[@first + pivot])
+ */
+struct code_comp {
+	u16 first;
+	u16 size;
+	u16 words;
+	u16 n_known;
+	u16 rank;
+	u16 head;
+	u16 tail;
+	u64 known[AGI_CODE_SET_WORDS];
+	u64 has_pivot[AGI_CODE_SET_WORDS];
+};
+
+/*
+ * Factorisations kept for the next solves: an MDS code's layers have at
+ * most a few distinct systems (two layer sizes, padding in the last
+ * block), and a cycle that loses the workers the last one lost has the
+ * same ones again.
+ */
+#define CODE_LU_KEPT 4
+
+/**
+ * struct code_lu - an LU factorisation, kept for the next solve
+ * @k: unknowns (columns) it solved
+ * @n_rows: rows it was given
+ * @valid: it holds a factorisation
+ * @input: [n_rows] the rows it was given, over the k unknowns in
+ *	ascending order: same input, same factors
+ * @perm: [k] unknown (index into the ascending ones) of each pivot
+ * @sel: [k] input row of each pivot
+ * @lu: [k * k] the factors mod 2^64: L below the diagonal, U on and above
+ * @inv: [k] inverse of each pivot mod 2^64
+ */
+struct code_lu {
+	u32 k;
+	u32 n_rows;
+	bool valid;
+	u64 (*input)[AGI_CODE_SET_WORDS];
+	u16 *perm;
+	u16 *sel;
+	u64 *lu;
+	u64 *inv;
+};
+
+/**
+ * struct agi_code_decoder - decoder state, laid out in caller memory
+ * @code: the code it decodes
+ * @n_known: columns whose z is known
+ * @n_pending: parity rows kept in @pending
+ * @n_comp: components
+ * @max_unknowns: the most unknowns (and kept rows) one solve can have
+ * @n_lu: factorisations kept: CODE_LU_KEPT for an MDS code, 1 for a
+ *	random one (whose single system can be 256 x 256)
+ * @lu_next: the one to replace next
+ * @done: every z_i is known
+ * @stats: this cycle's counters
+ * @received: coded rows received this cycle
+ * @lu: the last factorisations (kept across cycles)
+ * @z: [m] decoded values (valid for known columns)
+ * @pending: [m] kept parity rows
+ * @sets: [n_coded - m] S_j of every parity row in local columns, computed
+ *	once
+ * @set_comp: [n_coded - m] the component of each parity row (CODE_NONE:
+ *	S_j is padding only)
+ * @comp: [n_comp] the components
+ * @basis: [m] GF(2) basis rows, component by component
+ * @input: [max_unknowns] a solve's rows over its unknowns
+ * @x: [max_unknowns] right-hand side and solution of one triangular solve
+ * @comp_of: [m] component of each column
+ * @local: [m] local column of each column
+ * @cols: [m] the columns, grouped by component
+ * @unknown: [max_unknowns] the local columns a solve solves, ascending
+ * @index_of: [m] index in @unknown of a local column, during a solve
+ * @rows: [max_unknowns] the kept rows a solve is given, in arrival order
+ * @queue: [m] rows waiting to be peeled
+ */
+struct agi_code_decoder {
+	struct agi_code code;
+	u32 n_known;
+	u32 n_pending;
+	u32 n_comp;
+	u32 max_unknowns;
+	u32 n_lu;
+	u32 lu_next;
+	bool done;
+	struct agi_code_stats stats;
+	u64 received[AGI_CODE_MAX_CODED_ROWS / 64];
+	struct code_lu lu[CODE_LU_KEPT];
+	struct agi_i128 *z;
+	struct code_pending *pending;
+	u64 (*sets)[AGI_CODE_SET_WORDS];
+	u16 *set_comp;
+	struct code_comp *comp;
+	u64 (*basis)[AGI_CODE_SET_WORDS];
+	u64 (*input)[AGI_CODE_SET_WORDS];
+	u64 *x;
+	u16 *comp_of;
+	u16 *local;
+	u16 *cols;
+	u16 *unknown;
+	u16 *index_of;
+	u16 *rows;
+	u16 *queue;
+};
+
 /* --- decoder: memory and components -------------------------------------- */
 
 static size_t align8(size_t v)
@@ -565,17 +655,31 @@ static size_t align8(size_t v)
 	return (v + 7) & ~(size_t)7;
 }
 
-/* The most columns one component can have: the most unknowns of a solve. */
-static u32 code_max_component(const struct agi_code *code)
+/*
+ * The most unknowns one solve can have, which also bounds the kept rows of
+ * one component: a solve of k unknowns has rank k from kept parity rows.
+ * An MDS component is a layer: at most min(f, K) * s unknowns (its size
+ * is K * s, and f parity workers hold s rows each of it).
+ */
+static u32 code_max_unknowns(const struct agi_code *code)
 {
 	u32 K = code->workers - code->lost, most;
 
 	if (code->kind != AGI_CODE_MDS)
-		return code->m;
-	if (!code->lost)
-		return 1;	/* no parity: every column stands alone */
-	most = K * mds_layer_of(code, 0).size;	/* layer 0 is the longest */
+		most = code->n_coded - code->m;
+	else if (!code->lost)
+		most = 1;	/* no parity: nothing is ever solved */
+	else	/* layer 0 is the longest */
+		most = (code->lost < K ? code->lost : K) *
+		       mds_layer_of(code, 0).size;
+	if (!most)
+		most = 1;
 	return most < code->m ? most : code->m;
+}
+
+static u32 code_lu_kept(const struct agi_code *code)
+{
+	return code->kind == AGI_CODE_MDS ? CODE_LU_KEPT : 1;
 }
 
 /* A hand-made MDS code must be exactly what agi_code_init_mds() makes. */
@@ -597,9 +701,11 @@ static bool code_consistent(const struct agi_code *code)
 static size_t code_layout(const struct agi_code *code,
 			  struct agi_code_decoder *dec)
 {
-	size_t m = code->m, k = code_max_component(code);
-	size_t words = code_words(code->m), off = align8(sizeof(*dec));
+	size_t m = code->m, k = code_max_unknowns(code);
+	size_t n_parity = code->n_coded - code->m;
+	size_t off = align8(sizeof(*dec));
 	u8 *base = (u8 *)dec;
+	u32 e;
 
 #define CODE_CARVE(field, count) do {					\
 		if (dec)						\
@@ -608,16 +714,25 @@ static size_t code_layout(const struct agi_code *code,
 	} while (0)
 	CODE_CARVE(z, m);
 	CODE_CARVE(pending, m);
-	CODE_CARVE(sets, (code->n_coded - m) * words);
+	CODE_CARVE(sets, n_parity);
+	CODE_CARVE(set_comp, n_parity);
 	CODE_CARVE(comp, m);
-	CODE_CARVE(lu, k * k);
-	CODE_CARVE(inv, k);
+	CODE_CARVE(basis, m);
+	CODE_CARVE(input, k);
+	for (e = 0; e < code_lu_kept(code); e++) {
+		CODE_CARVE(lu[e].input, k);
+		CODE_CARVE(lu[e].lu, k * k);
+		CODE_CARVE(lu[e].inv, k);
+		CODE_CARVE(lu[e].perm, k);
+		CODE_CARVE(lu[e].sel, k);
+	}
 	CODE_CARVE(x, k);
 	CODE_CARVE(comp_of, m);
+	CODE_CARVE(local, m);
 	CODE_CARVE(cols, m);
-	CODE_CARVE(col_of, k);
-	CODE_CARVE(pos_of, m);
-	CODE_CARVE(row_of, k);
+	CODE_CARVE(unknown, k);
+	CODE_CARVE(index_of, m);
+	CODE_CARVE(rows, k);
 	CODE_CARVE(queue, m);
 #undef CODE_CARVE
 	return off;
@@ -640,25 +755,20 @@ static u16 uf_root(u16 *parent, u16 i)
 	return i;
 }
 
-/*
- * Components: columns joined by a parity row. @queue serves as the
- * union-find forest and @pos_of as the root -> component map meanwhile.
- * Returns false when one is larger than code_max_component() allows.
- */
-static bool code_find_components(struct agi_code_decoder *dec)
+/* Joins the columns of every parity row; @parent: [m] forest. */
+static void code_join(const struct agi_code *code, u16 *parent)
 {
-	u32 m = dec->code.m, p, w, i, c, n_parity = dec->code.n_coded - m;
-	u16 *parent = dec->queue, *id_of_root = dec->pos_of;
+	u64 set[AGI_CODE_SET_WORDS];
+	u32 i, j, w;
 
-	for (i = 0; i < m; i++) {
+	for (i = 0; i < code->m; i++)
 		parent[i] = (u16)i;
-		id_of_root[i] = CODE_NONE;
-	}
-	for (p = 0; p < n_parity; p++) {
-		const u64 *set = dec->sets + (size_t)p * dec->words;
-		int first = bit_lowest(set, NULL, dec->words);
+	for (j = code->m; j < code->n_coded; j++) {
+		int first;
 
-		for (w = 0; first >= 0 && w < dec->words; w++) {
+		agi_code_row_set(code, j, set);
+		first = bit_lowest(set, NULL, code_words(code->m));
+		for (w = 0; first >= 0 && w < code_words(code->m); w++) {
 			u64 bits = set[w];
 
 			while (bits) {
@@ -671,6 +781,21 @@ static bool code_find_components(struct agi_code_decoder *dec)
 			}
 		}
 	}
+}
+
+/*
+ * The components, their columns and every column's local index, from the
+ * union-find forest in @queue (@index_of maps roots to components
+ * meanwhile).
+ */
+static void code_find_components(struct agi_code_decoder *dec)
+{
+	u32 m = dec->code.m, i, c, at;
+	u16 *parent = dec->queue, *id_of_root = dec->index_of;
+
+	code_join(&dec->code, parent);
+	for (i = 0; i < m; i++)
+		id_of_root[i] = CODE_NONE;
 	dec->n_comp = 0;
 	for (i = 0; i < m; i++) {
 		u16 r = uf_root(parent, (u16)i);
@@ -679,25 +804,45 @@ static bool code_find_components(struct agi_code_decoder *dec)
 			id_of_root[r] = (u16)dec->n_comp;
 			dec->comp[dec->n_comp++].size = 0;
 		}
-		dec->comp[id_of_root[r]].size++;
+		dec->comp_of[i] = id_of_root[r];
+		dec->local[i] = dec->comp[id_of_root[r]].size++;
 	}
-	for (c = 0, p = 0; c < dec->n_comp; c++) {
-		if (dec->comp[c].size > dec->max_unknowns)
-			return false;
-		dec->comp[c].first = (u16)p;
-		p += dec->comp[c].size;
-		dec->comp[c].n_known = 0;	/* a fill cursor for now */
-	}
-	for (i = 0; i < m; i++) {
-		struct code_comp *cp;
+	for (c = 0, at = 0; c < dec->n_comp; c++) {
+		struct code_comp *cp = &dec->comp[c];
 
-		c = id_of_root[uf_root(parent, (u16)i)];
-		cp = &dec->comp[c];
-		dec->cols[cp->first + cp->n_known++] = (u16)i;
+		cp->first = (u16)at;
+		cp->words = (u16)code_words(cp->size);
+		at += cp->size;
 	}
 	for (i = 0; i < m; i++)
-		dec->comp_of[i] = id_of_root[uf_root(parent, (u16)i)];
-	return true;
+		dec->cols[dec->comp[dec->comp_of[i]].first + dec->local[i]] =
+			(u16)i;
+}
+
+/* Every parity row's set in the local columns of its component. */
+static void code_local_sets(struct agi_code_decoder *dec)
+{
+	u64 set[AGI_CODE_SET_WORDS];
+	u32 j, p, w, m = dec->code.m;
+
+	for (j = m; j < dec->code.n_coded; j++) {
+		int first;
+
+		p = j - m;
+		agi_code_row_set(&dec->code, j, set);
+		memset(dec->sets[p], 0, sizeof(dec->sets[p]));
+		first = bit_lowest(set, NULL, code_words(m));
+		dec->set_comp[p] = first < 0 ? CODE_NONE : dec->comp_of[first];
+		for (w = 0; w < code_words(m); w++) {
+			u64 bits = set[w];
+
+			while (bits) {
+				bit_set(dec->sets[p],
+					dec->local[w * 64 + ctz64(bits)]);
+				bits &= bits - 1;
+			}
+		}
+	}
 }
 
 struct agi_code_decoder *agi_code_decoder_init(void *mem, size_t size,
@@ -705,22 +850,19 @@ struct agi_code_decoder *agi_code_decoder_init(void *mem, size_t size,
 {
 	struct agi_code_decoder *dec = mem;
 	size_t need = agi_code_decoder_size(code);
-	u64 set[AGI_CODE_SET_WORDS];
-	u32 j;
+	u32 e;
 
 	if (!need || size < need || ((unsigned long)mem & 7))
 		return NULL;
 	dec->code = *code;
-	dec->words = code_words(code->m);
-	dec->max_unknowns = code_max_component(code);
+	dec->max_unknowns = code_max_unknowns(code);
+	dec->n_lu = code_lu_kept(code);
+	dec->lu_next = 0;
+	for (e = 0; e < dec->n_lu; e++)
+		dec->lu[e].valid = false;
 	code_layout(code, dec);
-	for (j = code->m; j < code->n_coded; j++) {
-		agi_code_row_set(code, j, set);
-		memcpy(dec->sets + (size_t)(j - code->m) * dec->words, set,
-		       dec->words * sizeof(u64));
-	}
-	if (!code_find_components(dec))
-		return NULL;	/* cannot happen: code_max_component() bounds */
+	code_find_components(dec);
+	code_local_sets(dec);
 	agi_code_decoder_reset(dec);
 	return dec;
 }
@@ -730,13 +872,15 @@ void agi_code_decoder_reset(struct agi_code_decoder *dec)
 	u32 c;
 
 	memset(dec->received, 0, (dec->code.n_coded + 63) / 64 * sizeof(u64));
-	memset(dec->known, 0, sizeof(dec->known));
 	memset(&dec->stats, 0, sizeof(dec->stats));
-	gf2_reset(&dec->gf2, dec->words);
 	for (c = 0; c < dec->n_comp; c++) {
-		dec->comp[c].n_known = 0;
-		dec->comp[c].rank = 0;
-		dec->comp[c].head = CODE_NONE;
+		struct code_comp *cp = &dec->comp[c];
+
+		cp->n_known = 0;
+		cp->rank = 0;
+		cp->head = CODE_NONE;
+		memset(cp->known, 0, cp->words * sizeof(u64));
+		memset(cp->has_pivot, 0, cp->words * sizeof(u64));
 	}
 	dec->n_known = 0;
 	dec->n_pending = 0;
@@ -765,13 +909,23 @@ agi_code_decoder_stats(const struct agi_code_decoder *dec)
 	return &dec->stats;
 }
 
-static void code_learn(struct agi_code_decoder *dec, u32 c,
-		       struct agi_i128 value)
+static struct gf2_basis code_basis(struct agi_code_decoder *dec,
+				   struct code_comp *cp)
 {
-	dec->z[c] = value;
-	bit_set(dec->known, c);
+	struct gf2_basis b = { dec->basis + cp->first, cp->has_pivot,
+			       cp->words };
+
+	return b;
+}
+
+/* z of local column @l of @cp is @value. */
+static void code_learn(struct agi_code_decoder *dec, struct code_comp *cp,
+		       u32 l, struct agi_i128 value)
+{
+	dec->z[dec->cols[cp->first + l]] = value;
+	bit_set(cp->known, l);
+	cp->n_known++;
 	dec->n_known++;
-	dec->comp[dec->comp_of[c]].n_known++;
 }
 
 /* --- decoder: solving one component once its rank is full --------------- */
@@ -787,8 +941,8 @@ static u32 code_find_unknowns(struct agi_code_decoder *dec,
 		struct code_pending *p = &dec->pending[r];
 
 		p->degree = 0;
-		for (w = 0; w < dec->words; w++) {
-			p->left[w] = p->set[w] & ~dec->known[w];
+		for (w = 0; w < cp->words; w++) {
+			p->left[w] = p->set[w] & ~cp->known[w];
 			p->degree += popcount64(p->left[w]);
 		}
 		if (p->degree == 1)
@@ -802,17 +956,19 @@ static u32 code_find_unknowns(struct agi_code_decoder *dec,
  * solve uses pay for this, not every kept row.
  */
 static struct agi_i128 code_residual(const struct agi_code_decoder *dec,
+				     const struct code_comp *cp,
 				     const struct code_pending *p)
 {
+	const u16 *cols = dec->cols + cp->first;
 	struct agi_i128 sum = { 0, 0 };
 	u32 w;
 
-	for (w = 0; w < dec->words; w++) {
-		const struct agi_i128 *zw = dec->z + w * 64;
-		u64 bits = p->set[w] & dec->known[w];
+	for (w = 0; w < cp->words; w++) {
+		u64 bits = p->set[w] & cp->known[w];
 
 		while (bits) {
-			const struct agi_i128 *zc = zw + ctz64(bits);
+			const struct agi_i128 *zc =
+				&dec->z[cols[w * 64 + ctz64(bits)]];
 
 			bits &= bits - 1;
 			sum.lo += zc->lo;
@@ -823,10 +979,10 @@ static struct agi_i128 code_residual(const struct agi_code_decoder *dec,
 }
 
 /* A row with one unknown left determines it; propagate to the others. */
-static void code_peel(struct agi_code_decoder *dec, const struct code_comp *cp,
+static void code_peel(struct agi_code_decoder *dec, struct code_comp *cp,
 		      u32 tail)
 {
-	u32 head = 0, c;
+	u32 head = 0, l;
 	u16 r;
 
 	while (head < tail) {
@@ -834,15 +990,15 @@ static void code_peel(struct agi_code_decoder *dec, const struct code_comp *cp,
 
 		if (p->degree != 1)
 			continue;	/* its unknown was peeled meanwhile */
-		c = (u32)bit_lowest(p->left, NULL, dec->words);
-		code_learn(dec, c, code_residual(dec, p));
+		l = (u32)bit_lowest(p->left, NULL, cp->words);
+		code_learn(dec, cp, l, code_residual(dec, cp, p));
 		dec->stats.peeled++;
 		for (r = cp->head; r != CODE_NONE; r = dec->pending[r].next) {
 			struct code_pending *q = &dec->pending[r];
 
-			if (!bit_test(q->left, c))
+			if (!bit_test(q->left, l))
 				continue;
-			bit_clear(q->left, c);
+			bit_clear(q->left, l);
 			if (--q->degree == 1)
 				dec->queue[tail++] = r;
 		}
@@ -861,18 +1017,17 @@ static u64 inv64(u64 a)
 }
 
 /* Reduce @row (k entries) by the @rank pivots, keeping the multipliers. */
-static void code_reduce(const struct agi_code_decoder *dec, u64 *row, u32 k,
-			u32 rank)
+static void lu_reduce(const struct code_lu *f, u64 *row, u32 rank)
 {
-	u32 t, s;
+	u32 t, s, k = f->k;
 
 	for (t = 0; t < rank; t++) {
-		const u64 *piv = dec->lu + (size_t)t * k;
+		const u64 *piv = f->lu + (size_t)t * k;
 		u64 mult = row[t];
 
 		if (!mult)
 			continue;
-		mult *= dec->inv[t];
+		mult *= f->inv[t];
 		row[t] = mult;
 		for (s = t + 1; s < k; s++)
 			row[s] -= mult * piv[s];
@@ -880,130 +1035,227 @@ static void code_reduce(const struct agi_code_decoder *dec, u64 *row, u32 k,
 }
 
 /* Bring column @s to position @t in the pivot rows and the new row @t. */
-static void code_swap_cols(struct agi_code_decoder *dec, u32 k, u32 t, u32 s)
+static void lu_swap_cols(struct code_lu *f, u32 t, u32 s)
 {
 	u32 r;
 	u64 tmp;
 	u16 c;
 
 	for (r = 0; r <= t; r++) {
-		u64 *row = dec->lu + (size_t)r * k;
+		u64 *row = f->lu + (size_t)r * f->k;
 
 		tmp = row[t];
 		row[t] = row[s];
 		row[s] = tmp;
 	}
-	c = dec->col_of[t];
-	dec->col_of[t] = dec->col_of[s];
-	dec->col_of[s] = c;
+	c = f->perm[t];
+	f->perm[t] = f->perm[s];
+	f->perm[s] = c;
 }
 
 /*
- * LU-factorise, mod 2^64 and with odd pivots, k GF(2)-independent kept
- * rows of @cp over its k unknown columns. Returns how many pivots were
- * found.
+ * LU-factorises, mod 2^64 and with odd pivots, the first k GF(2)-
+ * independent rows of f->input over its k columns. Returns how many pivots
+ * were found.
  */
-static u32 code_factor(struct agi_code_decoder *dec,
-		       const struct code_comp *cp, u32 k)
+static u32 lu_factor(struct code_lu *f)
 {
-	u32 t, s, rank = 0;
-	u16 r;
+	u32 k = f->k, r, t, s, rank = 0;
 
-	for (r = cp->head; r != CODE_NONE && rank < k;
-	     r = dec->pending[r].next) {
-		const struct code_pending *p = &dec->pending[r];
-		u64 *row = dec->lu + (size_t)rank * k;
+	for (t = 0; t < k; t++)
+		f->perm[t] = (u16)t;
+	for (r = 0; r < f->n_rows && rank < k; r++) {
+		u64 *row = f->lu + (size_t)rank * k;
 
-		if (!p->degree)
-			continue;
 		for (t = 0; t < k; t++)
-			row[t] = bit_test(p->left, dec->col_of[t]);
-		code_reduce(dec, row, k, rank);
+			row[t] = bit_test(f->input[r], f->perm[t]);
+		lu_reduce(f, row, rank);
 		for (s = rank; s < k && !(row[s] & 1); s++)
 			;
 		if (s == k)
 			continue;	/* even: dependent over GF(2) */
 		if (s != rank)
-			code_swap_cols(dec, k, rank, s);
-		dec->inv[rank] = inv64(row[rank]);
-		dec->row_of[rank] = r;
+			lu_swap_cols(f, rank, s);
+		f->inv[rank] = inv64(row[rank]);
+		f->sel[rank] = (u16)r;
 		rank++;
 	}
 	return rank;
 }
 
 /* Solve L U x = x in place, mod 2^64. */
-static void code_solve(const struct agi_code_decoder *dec, u32 k)
+static void lu_solve(const struct code_lu *f, u64 *x)
 {
-	u64 *x = dec->x;
-	u32 t, s;
+	u32 t, s, k = f->k;
+	u64 acc;
 
+	/* A local accumulator: x[t] in memory would chain every step. */
 	for (t = 0; t < k; t++) {
-		const u64 *row = dec->lu + (size_t)t * k;
+		const u64 *row = f->lu + (size_t)t * k;
 
-		for (s = 0; s < t; s++)
-			x[t] -= row[s] * x[s];
+		for (acc = x[t], s = 0; s < t; s++)
+			acc -= row[s] * x[s];
+		x[t] = acc;
 	}
 	for (t = k; t-- > 0;) {
-		const u64 *row = dec->lu + (size_t)t * k;
+		const u64 *row = f->lu + (size_t)t * k;
 
-		for (s = t + 1; s < k; s++)
-			x[t] -= row[s] * x[s];
-		x[t] *= dec->inv[t];
+		for (acc = x[t], s = t + 1; s < k; s++)
+			acc -= row[s] * x[s];
+		x[t] = acc * f->inv[t];
 	}
+}
+
+/*
+ * @left (local columns, all unknown) over the unknowns' indices: the
+ * indices grow with the columns, so each output word is filled in turn,
+ * in a register.
+ */
+static void code_compress(const struct agi_code_decoder *dec,
+			  const struct code_comp *cp, const u64 *left,
+			  u64 *out)
+{
+	u32 w, idx, dw = 0;
+	u64 acc = 0;
+
+	memset(out, 0, AGI_CODE_SET_WORDS * sizeof(u64));
+	if (!cp->n_known) {	/* every column unknown: index = column */
+		memcpy(out, left, cp->words * sizeof(u64));
+		return;
+	}
+	for (w = 0; w < cp->words; w++) {
+		u64 bits = left[w];
+
+		while (bits) {
+			idx = dec->index_of[w * 64 + ctz64(bits)];
+			bits &= bits - 1;
+			if (idx / 64 != dw) {
+				out[dw] = acc;
+				acc = 0;
+				dw = idx / 64;
+			}
+			acc |= 1ULL << (idx % 64);
+		}
+	}
+	out[dw] = acc;
+}
+
+/*
+ * The system of what peeling left of @cp: its k unknown local columns
+ * (ascending) into dec->unknown, its kept rows with unknowns left into
+ * dec->rows (ordered by coded row), and those rows over the unknowns into
+ * dec->input. Then the factors of that input: kept ones when a solve had
+ * the same input (the layers of an MDS code, and cycles that lose the
+ * same workers, give the same systems), else new ones in place of the
+ * oldest. Returns them, or NULL (cannot happen with a full GF(2) rank).
+ */
+static const struct code_lu *code_factors(struct agi_code_decoder *dec,
+					  struct code_comp *cp, u32 k)
+{
+	struct code_lu *f;
+	u32 l, n_rows = 0, w, e, at;
+	u16 r;
+
+	for (l = 0, w = 0; l < cp->size; l++) {
+		if (bit_test(cp->known, l))
+			continue;
+		dec->index_of[l] = (u16)w;
+		dec->unknown[w++] = (u16)l;
+	}
+	for (r = cp->head; r != CODE_NONE; r = dec->pending[r].next) {
+		if (!dec->pending[r].degree)
+			continue;
+		if (unlikely(n_rows >= dec->max_unknowns))
+			return NULL;	/* cannot happen, see max_unknowns */
+		/* Sorted by coded row: the same rows, the same input. */
+		for (at = n_rows++; at && dec->pending[dec->rows[at - 1]].j >
+					  dec->pending[r].j; at--)
+			dec->rows[at] = dec->rows[at - 1];
+		dec->rows[at] = r;
+	}
+	for (w = 0; w < n_rows; w++)
+		code_compress(dec, cp, dec->pending[dec->rows[w]].left,
+			      dec->input[w]);
+	for (e = 0; e < dec->n_lu; e++) {
+		f = &dec->lu[e];
+		if (f->valid && f->k == k && f->n_rows == n_rows &&
+		    !memcmp(f->input, dec->input, n_rows * sizeof(*f->input)))
+			return f;
+	}
+	f = &dec->lu[dec->lu_next];
+	dec->lu_next = (dec->lu_next + 1) % dec->n_lu;
+	dec->stats.factored++;
+	f->k = k;
+	f->n_rows = n_rows;
+	memcpy(f->input, dec->input, n_rows * sizeof(*f->input));
+	f->valid = lu_factor(f) == k;
+	return f->valid ? f : NULL;
 }
 
 /*
  * Elimination for what peeling left of @cp: z mod 2^64 first, then the
  * high words from the exact residual v - M z_lo, which is a multiple of
  * 2^64 (M is the 0/1 matrix of the chosen rows over the unknown columns).
+ * Pivot t solves unknown perm[t] from kept row rows[sel[t]].
  */
 static int code_eliminate(struct agi_code_decoder *dec, struct code_comp *cp)
 {
-	u32 k = cp->size - cp->n_known, i, t = 0, w;
+	u32 k = cp->size - cp->n_known, t, w;
+	const u16 *cols = dec->cols + cp->first;
+	const struct code_lu *f;
 	struct agi_i128 *park;
 	u64 lo;
 
-	for (i = cp->first; i < cp->first + cp->size; i++)
-		if (!bit_test(dec->known, dec->cols[i]))
-			dec->col_of[t++] = dec->cols[i];
-	if (code_factor(dec, cp, k) < k)
-		return -EIO;	/* cannot happen when the GF(2) rank is full */
-	/* Row t's residual waits in z[col_of[t]] until z is known. */
+	/* Cannot happen: k and the kept rows are within max_unknowns. */
+	if (unlikely(k > dec->max_unknowns))
+		return -EIO;
+	f = code_factors(dec, cp, k);
+	if (!f)
+		return -EIO;
+	/* Row t's residual waits in z of its column until z is known. */
 	for (t = 0; t < k; t++) {
-		park = &dec->z[dec->col_of[t]];
-		*park = code_residual(dec, &dec->pending[dec->row_of[t]]);
-		dec->x[t] = park->lo;
-		dec->pos_of[dec->col_of[t]] = t;
-	}
-	code_solve(dec, k);
-	for (t = 0; t < k; t++) {
-		const u64 *left = dec->pending[dec->row_of[t]].left;
+		u32 l = dec->unknown[f->perm[t]];
 
-		park = &dec->z[dec->col_of[t]];
-		for (w = 0; w < dec->words; w++) {
+		park = &dec->z[cols[l]];
+		*park = code_residual(dec, cp,
+				      &dec->pending[dec->rows[f->sel[t]]]);
+		dec->x[t] = park->lo;
+		dec->index_of[l] = (u16)t;
+	}
+	lu_solve(f, dec->x);
+	for (t = 0; t < k; t++) {
+		const u64 *left = dec->pending[dec->rows[f->sel[t]]].left;
+		struct agi_i128 res;
+
+		park = &dec->z[cols[dec->unknown[f->perm[t]]]];
+		res = *park;	/* in registers, not through memory */
+		for (w = 0; w < cp->words; w++) {
 			u64 bits = left[w];
 
 			while (bits) {
-				lo = dec->x[dec->pos_of[w * 64 + ctz64(bits)]];
+				lo = dec->x[dec->index_of[w * 64 +
+							  ctz64(bits)]];
 				bits &= bits - 1;
-				park->hi -= park->lo < lo;
-				park->lo -= lo;
+				res.hi -= res.lo < lo;
+				res.lo -= lo;
 			}
 		}
-		if (park->lo)
+		if (res.lo)
 			return -EIO;
+		*park = res;
 	}
 	for (t = 0; t < k; t++) {
-		park = &dec->z[dec->col_of[t]];
+		park = &dec->z[cols[dec->unknown[f->perm[t]]]];
 		lo = dec->x[t];
 		dec->x[t] = park->hi;
 		park->lo = lo;
 	}
-	code_solve(dec, k);
+	lu_solve(f, dec->x);
 	for (t = 0; t < k; t++) {
-		dec->z[dec->col_of[t]].hi = dec->x[t];
-		bit_set(dec->known, dec->col_of[t]);
+		u32 l = dec->unknown[f->perm[t]];
+
+		dec->z[cols[l]].hi = dec->x[t];
+		bit_set(cp->known, l);
 	}
 	dec->n_known += k;
 	cp->n_known += k;
@@ -1012,13 +1264,11 @@ static int code_eliminate(struct agi_code_decoder *dec, struct code_comp *cp)
 }
 
 /*
- * Solves component @c when its rank has become full. Returns 1 when every
+ * Solves component @cp when its rank has become full. Returns 1 when every
  * z is known, else 0.
  */
-static int code_check(struct agi_code_decoder *dec, u32 c)
+static int code_check(struct agi_code_decoder *dec, struct code_comp *cp)
 {
-	struct code_comp *cp = &dec->comp[c];
-
 	if (cp->n_known < cp->size && cp->n_known + cp->rank == cp->size) {
 		code_peel(dec, cp, code_find_unknowns(dec, cp));
 		if (cp->n_known < cp->size && code_eliminate(dec, cp) < 0)
@@ -1035,35 +1285,35 @@ static int code_check(struct agi_code_decoder *dec, u32 c)
 static int code_add_systematic(struct agi_code_decoder *dec, u32 j,
 			       struct agi_i128 value)
 {
-	u32 c = dec->comp_of[j];
+	struct code_comp *cp = &dec->comp[dec->comp_of[j]];
+	struct gf2_basis b = code_basis(dec, cp);
+	u32 l = dec->local[j];
 
-	if (bit_test(dec->known, j)) {
+	if (bit_test(cp->known, l)) {
 		dec->stats.redundant++;	/* its component was solved */
 		return 0;
 	}
-	code_learn(dec, j, value);
+	code_learn(dec, cp, l, value);
 	dec->stats.systematic++;
-	if (gf2_project_out(&dec->gf2, j, dec->known))
-		dec->comp[c].rank--;
-	return code_check(dec, c);
+	if (basis_project_out(&b, l, cp->known))
+		cp->rank--;
+	return code_check(dec, cp);
 }
 
 static int code_add_parity(struct agi_code_decoder *dec, u32 j,
 			   struct agi_i128 value)
 {
-	const u64 *set = dec->sets + (size_t)(j - dec->code.m) * dec->words;
-	struct code_pending *p = &dec->pending[dec->n_pending];
+	u32 p = j - dec->code.m;
+	struct code_pending *kept = &dec->pending[dec->n_pending];
 	u64 v[AGI_CODE_SET_WORDS];
-	int first = bit_lowest(set, NULL, dec->words);
 	struct code_comp *cp;
-	u32 c;
+	struct gf2_basis b;
 
-	if (first < 0) {
+	if (dec->set_comp[p] == CODE_NONE) {
 		dec->stats.redundant++;	/* S_j is padding only */
 		return 0;
 	}
-	c = dec->comp_of[first];
-	cp = &dec->comp[c];
+	cp = &dec->comp[dec->set_comp[p]];
 	if (cp->n_known == cp->size) {
 		dec->stats.redundant++;
 		return 0;
@@ -1071,19 +1321,23 @@ static int code_add_parity(struct agi_code_decoder *dec, u32 j,
 	/* Cannot happen: a component keeps at most its size of rows. */
 	if (unlikely(dec->n_pending >= dec->code.m))
 		return 0;
-	memcpy(v, set, dec->words * sizeof(u64));
+	b = code_basis(dec, cp);
+	memcpy(v, dec->sets[p], cp->words * sizeof(u64));
 	/* A row that adds no rank is in the span of what is kept: drop it. */
-	if (!gf2_insert(&dec->gf2, v, dec->known))
+	if (!basis_insert(&b, v, cp->known))
 		return 0;
-	memset(p->set, 0, sizeof(p->set));
-	memcpy(p->set, set, dec->words * sizeof(u64));
-	p->value = value;
-	p->j = (u16)j;
-	p->next = cp->head;
-	cp->head = (u16)dec->n_pending++;
+	memcpy(kept->set, dec->sets[p], sizeof(kept->set));
+	kept->value = value;
+	kept->j = (u16)j;
+	kept->next = CODE_NONE;
+	if (cp->head == CODE_NONE)
+		cp->head = (u16)dec->n_pending;
+	else
+		dec->pending[cp->tail].next = (u16)dec->n_pending;
+	cp->tail = (u16)dec->n_pending++;
 	cp->rank++;
 	dec->stats.kept++;
-	return code_check(dec, c);
+	return code_check(dec, cp);
 }
 
 int agi_code_decoder_add(struct agi_code_decoder *dec, u32 j,

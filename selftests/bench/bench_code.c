@@ -313,6 +313,255 @@ static void bench_needed(struct problem *p, u32 m, u32 runs)
 	free(p->dec);
 }
 
+/* --- MDS assignment: build time and decode worst case ---------------------- */
+
+#define MDS_N 32	/* columns: the decode does not depend on n */
+
+/* One MDS problem: the code, every worker's rows and results, exact z. */
+struct mds_problem {
+	struct agi_code code;
+	struct agi_code_decoder *dec;
+	void *mem;
+	size_t size;
+	s32 A[MAXM * MDS_N];
+	s32 x[MDS_N];
+	struct agi_i128 z[MAXM];
+	struct agi_i128 value[MAXC];
+	u16 rows[AGI_CODE_MAX_GROUP_WORKERS][AGI_CODE_MAX_WORKER_ROWS];
+	u32 nrows[AGI_CODE_MAX_GROUP_WORKERS];
+	u64 sets[MAXC][WORDS];
+};
+
+/*
+ * What an aggregator does on a membership change: the largest f, the
+ * assignment, every worker's rows, every row's composition (for the
+ * encoder), and the decoder laid out in memory it already has. Returns ns.
+ */
+static u64 mds_build(struct mds_problem *p, u32 m, u32 w, u32 f)
+{
+	u64 t0 = now_ns();
+	u32 i, j;
+
+	if (agi_code_max_lost(m, w) < (int)f ||
+	    agi_code_init_mds(&p->code, m, w, f))
+		return 0;
+	for (i = 0; i < w; i++)
+		p->nrows[i] = agi_code_worker_rows(&p->code, i, p->rows[i]);
+	for (j = 0; j < p->code.n_coded; j++)
+		agi_code_row_set(&p->code, j, p->sets[j]);
+	p->dec = agi_code_decoder_init(p->mem, p->size, &p->code);
+	return p->dec ? now_ns() - t0 : 0;
+}
+
+static void mds_problem_init(struct mds_problem *p, u32 m, u32 w, u32 f)
+{
+	s64 coded[MDS_N];
+	u32 i, j;
+
+	mds_build(p, m, w, f);
+	for (i = 0; i < m * MDS_N; i++)
+		p->A[i] = (s32)rng();
+	for (i = 0; i < MDS_N; i++)
+		p->x[i] = (s32)rng();
+	for (i = 0; i < m; i++)
+		p->z[i] = agi_q_dot_exact(p->A + i * MDS_N, p->x, MDS_N);
+	for (j = 0; j < p->code.n_coded; j++) {
+		agi_code_encode_row(&p->code, j, p->A, MDS_N, coded);
+		p->value[j] = agi_code_dot(coded, p->x, MDS_N);
+	}
+}
+
+enum mds_order { BY_WORKER, PARITY_FIRST, BY_ROW, MDS_ORDERS };
+static const char *const mds_order_name[] = {
+	"workers in random order", "parity workers first", "rows in random order",
+};
+
+/*
+ * The survivors when f workers are lost, the worst for decoding: as many
+ * systematic workers as possible (min(f, K)), then parity ones. The
+ * arrivals in @order; @worker_of[t] is the worker of arrival t.
+ */
+static u32 mds_arrivals(const struct mds_problem *p, enum mds_order order,
+			u16 *rows, u8 *worker_of)
+{
+	u32 w = p->code.workers, f = p->code.lost, K = w - f;
+	u32 lost_sys = f < K ? f : K, n = 0, i, r, t, tmp;
+	u8 workers[AGI_CODE_MAX_GROUP_WORKERS];
+	u32 nw = 0;
+
+	for (i = lost_sys; i < K; i++)
+		workers[nw++] = i;
+	for (i = K + (f - lost_sys); i < w; i++)
+		workers[nw++] = i;
+	if (order != PARITY_FIRST) {
+		for (i = nw; i > 1; i--) {
+			t = rng_below(i);
+			tmp = workers[i - 1];
+			workers[i - 1] = workers[t];
+			workers[t] = (u8)tmp;
+		}
+	} else {
+		/* Parity ones (at the end) to the front, order otherwise kept. */
+		for (i = 0, t = 0; i < nw; i++)
+			if (workers[i] >= K)
+				t++;
+		for (i = 0; i < nw; i++)
+			workers[i] = (u8)(i < t ? w - t + i : lost_sys + i - t);
+	}
+	for (i = 0; i < nw; i++)
+		for (r = 0; r < p->nrows[workers[i]]; r++) {
+			worker_of[n] = workers[i];
+			rows[n++] = p->rows[workers[i]][r];
+		}
+	if (order == BY_ROW)
+		shuffle(rows, n);	/* worker_of unused for this order */
+	return n;
+}
+
+/**
+ * struct mds_cost - medians over runs of one (f, order)
+ * @cycle: reset and every add until decoded
+ * @add: the longest single add of a run
+ * @worker: the longest run of adds of one worker's results (one RESULT)
+ */
+struct mds_cost {
+	u64 cycle;
+	u64 add;
+	u64 worker;
+};
+
+/*
+ * @cold: every run starts from a fresh decoder, as a cycle whose losses
+ * differ from every recent one; else the decoder keeps its factorisations
+ * from the run before, as a cycle that loses the same workers as the last.
+ */
+static int mds_measure(struct mds_problem *p, enum mds_order order, bool cold,
+		       u32 runs, struct mds_cost *cost)
+{
+	u64 *t_cycle = calloc(runs, sizeof(u64)), *t_add = calloc(runs, 8);
+	u64 *t_worker = calloc(runs, sizeof(u64));
+	static u8 worker_of[MAXC];
+	static u16 rows[MAXC];
+	u32 run, n, t, i;
+	int ret = 0;
+
+	for (run = 0; run < runs && !ret; run++) {
+		u64 t0, t1, longest = 0, worker = 0, this = 0;
+		int done = 0;
+
+		n = mds_arrivals(p, order, rows, worker_of);
+		if (cold)
+			agi_code_decoder_init(p->mem, p->size, &p->code);
+		t0 = now_ns();
+		agi_code_decoder_reset(p->dec);
+		for (t = 0; t < n && done != 1; t++)
+			done = agi_code_decoder_add(p->dec, rows[t],
+						    p->value[rows[t]]);
+		t1 = now_ns();
+		for (i = 0; i < p->code.m && done == 1; i++) {
+			struct agi_i128 z;
+
+			if (agi_code_decoder_get(p->dec, i, &z) ||
+			    !agi_i128_eq(z, p->z[i]))
+				done = 0;
+		}
+		if (done != 1) {
+			ret = -1;
+			break;
+		}
+		t_cycle[run] = t1 - t0;
+		/* The same arrivals again, each add timed on its own. */
+		if (cold)
+			agi_code_decoder_init(p->mem, p->size, &p->code);
+		agi_code_decoder_reset(p->dec);
+		for (done = 0, t = 0; t < n && done != 1; t++) {
+			t0 = now_ns();
+			done = agi_code_decoder_add(p->dec, rows[t],
+						    p->value[rows[t]]);
+			t1 = now_ns() - t0;
+			longest = t1 > longest ? t1 : longest;
+			if (t && worker_of[t] != worker_of[t - 1])
+				this = 0;
+			this += t1;
+			worker = this > worker ? this : worker;
+		}
+		t_add[run] = longest;
+		t_worker[run] = worker;
+	}
+	qsort(t_cycle, runs, sizeof(u64), cmp_u64);
+	qsort(t_add, runs, sizeof(u64), cmp_u64);
+	qsort(t_worker, runs, sizeof(u64), cmp_u64);
+	cost->cycle = t_cycle[runs / 2];
+	cost->add = t_add[runs / 2];
+	cost->worker = t_worker[runs / 2];
+	free(t_cycle);
+	free(t_add);
+	free(t_worker);
+	return ret;
+}
+
+/* Build time over every f, then the decode costs of every f and order. */
+static int bench_mds(u32 m, u32 w, u32 runs, u64 *worst_cycle)
+{
+	static struct mds_problem p;
+	u32 f, o, run, max_f = (u32)agi_code_max_lost(m, w);
+	u64 *t = calloc(runs, sizeof(u64)), build = 0, worst_add = 0;
+	u64 worst_worker = 0, worst_rows = 0;
+	struct mds_cost c;
+
+	p.size = 1 << 20;
+	p.mem = malloc(p.size);
+	for (f = 0; f <= max_f; f++) {
+		for (run = 0; run < runs; run++)
+			t[run] = mds_build(&p, m, w, f);
+		qsort(t, runs, sizeof(u64), cmp_u64);
+		build = t[runs / 2] > build ? t[runs / 2] : build;
+	}
+	free(t);
+	printf("  m=%u W=%u: largest f %u; building the assignment (rows, compositions, decoder) takes %.1f us at most (median; target 10 ms)\n",
+	       m, w, max_f, build / 1e3);
+	printf("    f  K   b  unknowns  %-24s  cold: cycle  one add  one worker | warm: cycle  one worker\n",
+	       "arrival order");
+	*worst_cycle = 0;
+	for (f = 1; f <= max_f; f++) {
+		u32 K = w - f, lost = f < K ? f : K;
+
+		mds_problem_init(&p, m, w, f);
+		for (o = 0; o < MDS_ORDERS; o++) {
+			struct mds_cost warm;
+
+			if (mds_measure(&p, o, true, runs, &c) ||
+			    mds_measure(&p, o, false, runs, &warm)) {
+				printf("  m=%u W=%u f=%u: WRONG z\n", m, w, f);
+				return -1;
+			}
+			printf("   %2u %2u %3u  %8u  %-24s %8.2f us %6.2f us %7.2f us | %8.2f us %7.2f us\n",
+			       f, K, p.code.worker_rows,
+			       lost * p.code.worker_rows < m ?
+			       lost * p.code.worker_rows : m,
+			       mds_order_name[o], c.cycle / 1e3, c.add / 1e3,
+			       o == BY_ROW ? 0.0 : c.worker / 1e3,
+			       warm.cycle / 1e3,
+			       o == BY_ROW ? 0.0 : warm.worker / 1e3);
+			if (o != BY_ROW && c.cycle > *worst_cycle)
+				*worst_cycle = c.cycle;
+			if (o != BY_ROW && c.worker > worst_worker)
+				worst_worker = c.worker;
+			if (c.add > worst_add)
+				worst_add = c.add;
+			if (o == BY_ROW && c.cycle > worst_rows)
+				worst_rows = c.cycle;
+		}
+	}
+	printf("  m=%u W=%u: worst case over f and worker order (cold): cycle %.2f us, one worker's RESULT %.2f us%s\n",
+	       m, w, *worst_cycle / 1e3, worst_worker / 1e3,
+	       m == 256 && w == 16 && *worst_cycle > 50000 ?
+	       "  [target 50 us missed]" : "");
+	printf("  m=%u W=%u: rows interleaved at random (cold): cycle %.2f us; any one add %.2f us\n",
+	       m, w, worst_rows / 1e3, worst_add / 1e3);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const u32 sizes[] = { 64, 256 }, needed_m[] = { 8, 16, 64, 256 };
@@ -346,6 +595,10 @@ int main(int argc, char **argv)
 		}
 		free(p.dec);
 	}
+	printf("bench_code: MDS assignment, decode of the survivors when f workers are lost (as many systematic as possible), median of %u runs\n",
+	       runs > 101 ? 101 : runs);
+	if (bench_mds(256, 16, runs > 101 ? 101 : runs, &total) < 0)
+		return 1;
 	printf("bench_code: results needed until decoded, random arrival of all m + m/8 + 4 coded rows, a new seed per run\n");
 	for (s = 0; s < ARRAY_SIZE(needed_m); s++)
 		bench_needed(&p, needed_m[s], needed_m[s] > 64 ? runs : 5 * runs);
