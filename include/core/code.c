@@ -111,7 +111,7 @@ static u32 code_draw(u32 m, u64 stream, u32 draw, u64 *set)
 
 /* --- MDS assignment: binary images of a Cauchy matrix over GF(2^s) ------ */
 
-#define MDS_MAX_FIELD_BITS 11	/* s < 2 * s0 <= 12 for W <= 64 */
+#define MDS_MAX_FIELD_BITS 11	/* a last layer has < 2 * s <= 12 rows */
 
 /* P_s: an irreducible polynomial of degree s over GF(2), bit u = x^u. */
 static const u16 mds_poly[MDS_MAX_FIELD_BITS + 1] = {
@@ -135,25 +135,40 @@ static u32 gf_mulx(u32 a, u32 s)
 	return (a >> s) & 1 ? a ^ mds_poly[s] : a;
 }
 
-static u32 gf_mul(u32 a, u32 b, u32 s)
+/* Degree of a non-zero polynomial over GF(2). */
+static int gf_degree(u32 a)
 {
-	u32 r = 0;
+	int d = 0;
 
-	for (; b; b >>= 1, a = gf_mulx(a, s))
-		if (b & 1)
-			r ^= a;
-	return r;
+	while (a >>= 1)
+		d++;
+	return d;
 }
 
-/* 1 / a for a != 0: a^(2^s - 2), the multiplicative group has 2^s - 1. */
+/*
+ * 1 / a for a != 0, by the extended Euclidean algorithm over GF(2)[x]:
+ * g1 * a = u and g2 * a = v (mod P_s) hold throughout, and u ends at 1.
+ */
 static u32 gf_inv(u32 a, u32 s)
 {
-	u32 r = 1, e = (1U << s) - 2;
+	u32 u = a, v = mds_poly[s], g1 = 1, g2 = 0, t;
+	int j;
 
-	for (; e; e >>= 1, a = gf_mul(a, a, s))
-		if (e & 1)
-			r = gf_mul(r, a, s);
-	return r;
+	while (u != 1) {
+		j = gf_degree(u) - gf_degree(v);
+		if (j < 0) {
+			t = u;
+			u = v;
+			v = t;
+			t = g1;
+			g1 = g2;
+			g2 = t;
+			j = -j;
+		}
+		u ^= v << j;
+		g1 ^= g2 << j;
+	}
+	return g1;
 }
 
 static u32 div_round_up(u32 a, u32 b)
@@ -161,7 +176,7 @@ static u32 div_round_up(u32 a, u32 b)
 	return (a + b - 1) / b;
 }
 
-/* s0: the fewest bits that name W distinct field elements. */
+/* s: the fewest bits that name W distinct field elements (at least 1). */
 static u32 mds_field_bits(u32 workers)
 {
 	u32 s = 1;
@@ -171,22 +186,28 @@ static u32 mds_field_bits(u32 workers)
 	return s;
 }
 
-/* b for (m, W, f); past AGI_CODE_MAX_WORKER_ROWS means it does not fit. */
+static bool mds_within(u32 m, u32 f, u32 b)
+{
+	return b <= AGI_CODE_MAX_WORKER_ROWS &&
+	       m + f * b <= AGI_CODE_MAX_CODED_ROWS;
+}
+
+/*
+ * b for (m, W, f): ceil(m / K) rounded up to whole layers of s rows when
+ * that fits the limits, else ceil(m / K) (the last layer is then longer).
+ * Past the limits means (m, W, f) does not fit at all.
+ */
 static u32 mds_worker_rows(u32 m, u32 workers, u32 f)
 {
-	u32 b = div_round_up(m, workers - f);
+	u32 q = div_round_up(m, workers - f), s = mds_field_bits(workers);
+	u32 whole = s * div_round_up(q, s);
 
-	if (f && b < mds_field_bits(workers))
-		b = mds_field_bits(workers);
-	return b;
+	return f && mds_within(m, f, whole) ? whole : q;
 }
 
 static bool mds_fits(u32 m, u32 workers, u32 f)
 {
-	u32 b = mds_worker_rows(m, workers, f);
-
-	return b <= AGI_CODE_MAX_WORKER_ROWS &&
-	       m + f * b <= AGI_CODE_MAX_CODED_ROWS;
+	return mds_within(m, f, mds_worker_rows(m, workers, f));
 }
 
 static bool mds_args_valid(u32 m, u32 workers)
@@ -227,52 +248,46 @@ int agi_code_init_mds(struct agi_code *code, u32 m, u32 workers, u32 f)
 	return 0;
 }
 
-/**
- * struct mds_layer - one layer of a block
- * @start: its first row's offset in the block
- * @size: its rows, s (also the field's degree)
- */
-struct mds_layer {
-	u32 start;
-	u32 size;
-};
-
-/* The layer of the row at @offset in a block (f >= 1). */
-static struct mds_layer mds_layer_of(const struct agi_code *code, u32 offset)
+/* Block @k's first source row and its length (m spread evenly over K). */
+static u32 mds_block(const struct agi_code *code, u32 k, u32 *len)
 {
-	u32 b = code->worker_rows, layers = b / mds_field_bits(code->workers);
-	u32 base = b / layers, extra = b % layers, l;
-	struct mds_layer ly;
+	u32 K = code->workers - code->lost, base = code->m / K;
+	u32 longer = code->m % K;
 
-	/* The first @extra layers are base + 1 rows long. */
-	if (offset < extra * (base + 1)) {
-		l = offset / (base + 1);
-		ly.start = l * (base + 1);
-		ly.size = base + 1;
-	} else {
-		l = extra + (offset - extra * (base + 1)) / base;
-		ly.start = l * base + extra;
-		ly.size = base;
-	}
-	return ly;
+	*len = base + (k < longer);
+	return k * base + (k < longer ? k : longer);
+}
+
+/*
+ * The layer of the row at @offset of a block: its first offset in @first,
+ * its size (and field degree) returned. Layers have s rows; the last one
+ * has s + b % s.
+ */
+static u32 mds_layer(const struct agi_code *code, u32 offset, u32 *first)
+{
+	u32 b = code->worker_rows, s = mds_field_bits(code->workers);
+	u32 last = (b / s - 1) * s;
+
+	*first = offset < last ? offset / s * s : last;
+	return offset < last ? s : s + b % s;
 }
 
 static int mds_row_set(const struct agi_code *code, u32 j, u64 *set)
 {
 	u32 b = code->worker_rows, K = code->workers - code->lost;
-	u32 p = j - code->m, i = K + p / b, offset = p % b, k, u, c, deg = 0;
-	struct mds_layer ly = mds_layer_of(code, offset);
-	u32 t = offset - ly.start;
+	u32 p = j - code->m, i = K + p / b, first, s, t;
+	u32 k, u, c, len, start, deg = 0;
 
+	s = mds_layer(code, p % b, &first);
+	t = p % b - first;
 	for (k = 0; k < K; k++) {
-		u32 first = k * b + ly.start;
-
+		start = mds_block(code, k, &len);
 		/* Column u of "multiply by c" is c * x^u; we want row t. */
-		c = gf_inv(i ^ k, ly.size);
-		for (u = 0; u < ly.size; u++, c = gf_mulx(c, ly.size)) {
-			if (!((c >> t) & 1) || first + u >= code->m)
-				continue;
-			bit_set(set, first + u);
+		c = gf_inv(i ^ k, s);
+		for (u = 0; u < s; u++, c = gf_mulx(c, s)) {
+			if (!((c >> t) & 1) || first + u >= len)
+				continue;	/* 0, or padding */
+			bit_set(set, start + first + u);
 			deg++;
 		}
 	}
@@ -308,33 +323,37 @@ int agi_code_row_set(const struct agi_code *code, u32 j,
 
 u32 agi_code_row_worker(const struct agi_code *code, u32 j)
 {
-	u32 K = code->workers - code->lost;
+	u32 K = code->workers - code->lost, base, longer;
 
 	if (code->kind != AGI_CODE_MDS || j >= code->n_coded)
 		return AGI_CODE_NO_WORKER;
-	if (j < code->m)
-		return j / code->worker_rows;
-	return K + (j - code->m) / code->worker_rows;
+	if (j >= code->m)
+		return K + (j - code->m) / code->worker_rows;
+	base = code->m / K;
+	longer = code->m % K;
+	/* The first @longer blocks hold base + 1 rows, the others base. */
+	if (j < longer * (base + 1))
+		return j / (base + 1);
+	return longer + (j - longer * (base + 1)) / base;
 }
 
 u32 agi_code_worker_rows(const struct agi_code *code, u32 worker,
 			 u16 rows[AGI_CODE_MAX_WORKER_ROWS])
 {
 	u32 b = code->worker_rows, K = code->workers - code->lost;
-	u32 first, end, n = 0;
+	u32 first, len, n;
 
 	if (code->kind != AGI_CODE_MDS || worker >= code->workers)
 		return 0;
 	if (worker < K) {
-		first = worker * b;
-		end = first + b < code->m ? first + b : code->m;
+		first = mds_block(code, worker, &len);
 	} else {
 		first = code->m + (worker - K) * b;
-		end = first + b;
+		len = b;
 	}
-	for (; first < end; first++)
-		rows[n++] = (u16)first;
-	return n;
+	for (n = 0; n < len; n++)
+		rows[n] = (u16)(first + n);
+	return len;
 }
 
 int agi_code_encode_row(const struct agi_code *code, u32 j, const s32 *A,
@@ -568,6 +587,7 @@ struct code_comp {
  * struct code_lu - an LU factorisation, kept for the next solve
  * @k: unknowns (columns) it solved
  * @n_rows: rows it was given
+ * @used: when it was last used (struct agi_code_decoder's @lu_clock)
  * @valid: it holds a factorisation
  * @input: [n_rows] the rows it was given, over the k unknowns in
  *	ascending order: same input, same factors
@@ -579,6 +599,7 @@ struct code_comp {
 struct code_lu {
 	u32 k;
 	u32 n_rows;
+	u32 used;
 	bool valid;
 	u64 (*input)[AGI_CODE_SET_WORDS];
 	u16 *perm;
@@ -596,7 +617,7 @@ struct code_lu {
  * @max_unknowns: the most unknowns (and kept rows) one solve can have
  * @n_lu: factorisations kept: CODE_LU_KEPT for an MDS code, 1 for a
  *	random one (whose single system can be 256 x 256)
- * @lu_next: the one to replace next
+ * @lu_clock: counts the uses of @lu, to replace the least recently used
  * @done: every z_i is known
  * @stats: this cycle's counters
  * @received: coded rows received this cycle
@@ -626,7 +647,7 @@ struct agi_code_decoder {
 	u32 n_comp;
 	u32 max_unknowns;
 	u32 n_lu;
-	u32 lu_next;
+	u32 lu_clock;
 	bool done;
 	struct agi_code_stats stats;
 	u64 received[AGI_CODE_MAX_CODED_ROWS / 64];
@@ -658,20 +679,20 @@ static size_t align8(size_t v)
 /*
  * The most unknowns one solve can have, which also bounds the kept rows of
  * one component: a solve of k unknowns has rank k from kept parity rows.
- * An MDS component is a layer: at most min(f, K) * s unknowns (its size
- * is K * s, and f parity workers hold s rows each of it).
+ * An MDS component is a layer of s rows: at most min(f, K) * s unknowns
+ * (its size is K * s, and the f parity workers hold s rows each of it).
  */
 static u32 code_max_unknowns(const struct agi_code *code)
 {
-	u32 K = code->workers - code->lost, most;
+	u32 K = code->workers - code->lost, most, first;
 
 	if (code->kind != AGI_CODE_MDS)
 		most = code->n_coded - code->m;
 	else if (!code->lost)
 		most = 1;	/* no parity: nothing is ever solved */
-	else	/* layer 0 is the longest */
+	else	/* the last layer is the longest */
 		most = (code->lost < K ? code->lost : K) *
-		       mds_layer_of(code, 0).size;
+		       mds_layer(code, code->worker_rows - 1, &first);
 	if (!most)
 		most = 1;
 	return most < code->m ? most : code->m;
@@ -755,15 +776,19 @@ static u16 uf_root(u16 *parent, u16 i)
 	return i;
 }
 
-/* Joins the columns of every parity row; @parent: [m] forest. */
-static void code_join(const struct agi_code *code, u16 *parent)
+/*
+ * Joins the columns of every parity row; @parent: [m] forest. Leaves every
+ * parity row's S_j in dec->sets, for code_local_sets().
+ */
+static void code_join(struct agi_code_decoder *dec, u16 *parent)
 {
-	u64 set[AGI_CODE_SET_WORDS];
+	const struct agi_code *code = &dec->code;
 	u32 i, j, w;
 
 	for (i = 0; i < code->m; i++)
 		parent[i] = (u16)i;
 	for (j = code->m; j < code->n_coded; j++) {
+		u64 *set = dec->sets[j - code->m];
 		int first;
 
 		agi_code_row_set(code, j, set);
@@ -793,7 +818,7 @@ static void code_find_components(struct agi_code_decoder *dec)
 	u32 m = dec->code.m, i, c, at;
 	u16 *parent = dec->queue, *id_of_root = dec->index_of;
 
-	code_join(&dec->code, parent);
+	code_join(dec, parent);
 	for (i = 0; i < m; i++)
 		id_of_root[i] = CODE_NONE;
 	dec->n_comp = 0;
@@ -819,17 +844,16 @@ static void code_find_components(struct agi_code_decoder *dec)
 			(u16)i;
 }
 
-/* Every parity row's set in the local columns of its component. */
+/* Every parity row's S_j, in place, in the local columns of its component. */
 static void code_local_sets(struct agi_code_decoder *dec)
 {
 	u64 set[AGI_CODE_SET_WORDS];
-	u32 j, p, w, m = dec->code.m;
+	u32 p, w, m = dec->code.m;
 
-	for (j = m; j < dec->code.n_coded; j++) {
+	for (p = 0; p < dec->code.n_coded - m; p++) {
 		int first;
 
-		p = j - m;
-		agi_code_row_set(&dec->code, j, set);
+		memcpy(set, dec->sets[p], sizeof(set));	/* from code_join() */
 		memset(dec->sets[p], 0, sizeof(dec->sets[p]));
 		first = bit_lowest(set, NULL, code_words(m));
 		dec->set_comp[p] = first < 0 ? CODE_NONE : dec->comp_of[first];
@@ -857,7 +881,7 @@ struct agi_code_decoder *agi_code_decoder_init(void *mem, size_t size,
 	dec->code = *code;
 	dec->max_unknowns = code_max_unknowns(code);
 	dec->n_lu = code_lu_kept(code);
-	dec->lu_next = 0;
+	dec->lu_clock = 0;
 	for (e = 0; e < dec->n_lu; e++)
 		dec->lu[e].valid = false;
 	code_layout(code, dec);
@@ -1147,7 +1171,7 @@ static void code_compress(const struct agi_code_decoder *dec,
  * dec->input. Then the factors of that input: kept ones when a solve had
  * the same input (the layers of an MDS code, and cycles that lose the
  * same workers, give the same systems), else new ones in place of the
- * oldest. Returns them, or NULL (cannot happen with a full GF(2) rank).
+ * least recently used. Returns them, or NULL (cannot happen with a full GF(2) rank).
  */
 static const struct code_lu *code_factors(struct agi_code_decoder *dec,
 					  struct code_comp *cp, u32 k)
@@ -1176,14 +1200,19 @@ static const struct code_lu *code_factors(struct agi_code_decoder *dec,
 	for (w = 0; w < n_rows; w++)
 		code_compress(dec, cp, dec->pending[dec->rows[w]].left,
 			      dec->input[w]);
-	for (e = 0; e < dec->n_lu; e++) {
-		f = &dec->lu[e];
-		if (f->valid && f->k == k && f->n_rows == n_rows &&
-		    !memcmp(f->input, dec->input, n_rows * sizeof(*f->input)))
-			return f;
+	for (e = 0, f = &dec->lu[0]; e < dec->n_lu; e++) {
+		struct code_lu *kept = &dec->lu[e];
+
+		if (kept->valid && kept->k == k && kept->n_rows == n_rows &&
+		    !memcmp(kept->input, dec->input,
+			    n_rows * sizeof(*kept->input))) {
+			kept->used = ++dec->lu_clock;
+			return kept;
+		}
+		if (!kept->valid || (f->valid && kept->used < f->used))
+			f = kept;	/* the least recently used so far */
 	}
-	f = &dec->lu[dec->lu_next];
-	dec->lu_next = (dec->lu_next + 1) % dec->n_lu;
+	f->used = ++dec->lu_clock;
 	dec->stats.factored++;
 	f->k = k;
 	f->n_rows = n_rows;

@@ -20,49 +20,53 @@
  * losses only with high probability and needs a seed search checked with
  * agi_code_tolerates(); it stays for callers that want it.
  *
- * DOC: MDS assignment (what both ends of a shadowed decode must agree on)
+ * DOC: MDS assignment (what every aggregator decoding the same cycle uses)
  *
  * Parameters: m source rows, W workers (1..AGI_CODE_MAX_GROUP_WORKERS), f
- * workers that may be lost (0..W-1); K = W - f.
+ * workers that may be lost (0..W-1); K = W - f, q = ceil(m / K).
  *
- *  - s0 = the smallest s with 2^s >= W (0 when f = 0: no parity).
- *  - b = max(ceil(m / K), s0) rows per worker. Source row k*b + o (k < K,
- *    o < b) is row o of block k; rows at or past m are padding (zero, never
- *    sent, never unknown).
- *  - Each block is cut into L = b / s0 layers (integer division) of
- *    consecutive rows, the first b % L of them ceil(b / L) rows long, the
- *    others floor(b / L): every layer has s rows, s0 <= s < 2 * s0 (so
- *    s <= 11), and layer l starts at the same offset in every block.
- *  - Coded row j < m is source row j (systematic); worker i < K holds rows
- *    i*b .. min((i+1)*b, m) - 1 (possibly none when m is small).
- *  - Worker i >= K (parity) holds coded rows m + (i-K)*b + o, o < b. With o
- *    at row t of layer l (start p, s rows), S_j is
- *        { k*b + p + u < m :  k < K, u < s, bit t of (c_ik * x^u) is 1 },
- *        c_ik = 1 / (i + k) in GF(2^s)
- *    with i and k read as field elements (bit patterns; + is xor, and
- *    i != k since i >= K > k), GF(2^s) = GF(2)[x] / P_s, elements as
- *    polynomials in x (bit u is the coefficient of x^u), P_s the
- *    irreducible polynomial of degree s below. Row t over u is
- *    row t of the s x s GF(2) matrix of "multiply by c_ik", so mod 2 the
- *    s rows a parity worker holds in layer l are c_i0 d_0 + ... +
- *    c_i(K-1) d_(K-1), d_k the layer's s rows of block k read as one
- *    element of GF(2^s).
+ *  - Blocks: the source rows, in order, are cut into K blocks, the first
+ *    m % K of them floor(m / K) + 1 rows long, the others floor(m / K).
+ *    Worker i < K holds block i: coded row j < m is source row j
+ *    (systematic), and its worker is the block holding row j. With m < K
+ *    some blocks, and so some workers, are empty.
+ *  - f = 0: that is all; b = q.
+ *  - f >= 1: s = the smallest s >= 1 with 2^s >= W. b = s * ceil(q / s)
+ *    when that fits the limits below, else b = q (always >= s then). Each
+ *    parity worker i >= K holds coded rows m + (i - K) * b + o, o < b.
+ *  - Layers: offsets 0..b-1 of a block are cut into b / s (integer
+ *    division) layers; layer l < b / s - 1 is offsets l*s .. l*s + s - 1,
+ *    the last one takes the rest (s + b % s offsets). A block's offsets at
+ *    or past its length are padding: zero, never sent, never unknown.
+ *  - With o at row t of a layer that starts at offset p and has z rows,
+ *        S_j = { start_k + p + u :  k < K, u < z, p + u < len_k,
+ *                                   bit t of (c_ik * x^u) is 1 },
+ *        c_ik = 1 / (i + k) in GF(2^z),
+ *    start_k and len_k block k's first row and length, i and k read as
+ *    field elements (bit patterns; + is xor, i != k as i >= K > k). GF(2^z)
+ *    is GF(2)[x] / P_z, elements as polynomials in x (bit u is the
+ *    coefficient of x^u). So row t over u is row t of the z x z GF(2)
+ *    matrix of "multiply by c_ik", and mod 2 the z rows worker i holds in
+ *    a layer are c_i0 d_0 + ... + c_i(K-1) d_(K-1), d_k the layer's rows of
+ *    block k read as one element of GF(2^z).
  *  - P_1 .. P_11 as bit masks: 0x3, 0x7, 0xb, 0x13, 0x25, 0x43, 0x83,
  *    0x11d, 0x211, 0x409, 0x805 (x + 1, x^2 + x + 1, x^3 + x + 1, ...).
  *  - n_coded = m + f * b. Limits: b <= AGI_CODE_MAX_WORKER_ROWS,
- *    n_coded <= AGI_CODE_MAX_CODED_ROWS; agi_code_max_lost() gives the
- *    largest f within them.
+ *    n_coded <= AGI_CODE_MAX_CODED_ROWS. Both grow with f, so the largest
+ *    f is the last one within them (agi_code_max_lost()); as b = q when
+ *    the rounding does not fit, that is the largest f for which q rows per
+ *    worker fit, and any K workers must hold m rows, so some hold q.
  *
- * Why any K workers decode (the guarantee). Fix a layer of s rows. Its K
- * unknown symbols d_k are elements of GF(2^s), and worker i holds the
+ * Why any K workers decode (the guarantee). Fix a layer of z rows. Its K
+ * unknown symbols d_k are elements of GF(2^z), and worker i holds the
  * symbol G_i . d mod 2, G = [I_K ; C] (W x K), C[i-K][k] = 1 / (x_i + y_k)
- * with the W distinct field elements x_i = i, y_k = k (W <= 2^s):
+ * with the W distinct field elements x_i = i, y_k = k (W <= 2^s <= 2^z):
  * C is a Cauchy matrix. Every square submatrix of a Cauchy matrix is
  * invertible (its determinant is prod (x_i - x_i')(y_k' - y_k) /
  * prod (x_i + y_k), never 0), so every K x K submatrix of G is: its rows
  * from I fix some symbols, and what is left is a square submatrix of C.
- * Replacing each field element by its s x s matrix over GF(2) is an
- * injective ring homomorphism, so the (K s) x (K s) 0/1 matrix of any K
+ * Replacing each field element by its z x z matrix over GF(2) is an
+ * injective ring homomorphism, so the (K z) x (K z) 0/1 matrix of any K
  * workers' rows of that layer is invertible over GF(2). Layers use
  * disjoint rows, so any K workers' rows have GF(2) rank K * b over the
  * padded rows, hence rank m over the real ones (dropping the columns of
@@ -70,17 +74,22 @@
  * decode over Z/2^128. No search and no check is needed; the native tests
  * still check every loss pattern for W <= 10 against an independent rank.
  *
- * Why this shape. Any K workers must hold m independent rows, so b >=
- * ceil(m / K): the construction meets that bound unless s0 forces more (m <
- * K * s0: tiny matrices). The systematic part makes the common cycle
- * free: when the K systematic workers answer, every z_i is copied. The
- * layers keep decoding cheap: a parity row touches only its layer, so the
- * decoder solves L independent systems of at most min(f, K) * s unknowns
- * instead of one of up to m (see "DOC: Decoder"). More rows per worker than
- * ceil(m / K) buy nothing for a fixed f: they only help as a larger f
- * (fewer workers needed), which the caller asks for directly. A straggler
- * that delivered part of its rows still helps: every layer decodes as
- * soon as it has enough rank, whichever workers the rows came from.
+ * Why this shape. Rows per worker: a systematic worker holds at most q, the
+ * least any assignment can give (any K workers hold m independent rows),
+ * and a parity worker q or up to s - 1 more (s <= 4 up to 16 workers),
+ * because whole layers of s rows make decoding cheap: a parity row touches
+ * only its layer, so the decoder solves b / s independent systems of at
+ * most min(f, K) * s unknowns instead of one of up to m, and all layers
+ * but the last have the same system when whole RESULTs arrive, so one
+ * factorisation serves them all ("DOC: Decoder"). When the rounding does
+ * not fit, rows win over decode time (b = q): the largest f stays the
+ * largest the rows allow. The systematic part makes the common cycle free:
+ * when the K systematic workers answer, every z_i is copied. More rows
+ * per worker buy nothing for a fixed f: they only help as a larger f
+ * (fewer workers needed), which the caller asks for directly. A RESULT
+ * carries all of a worker's rows (b <= AGISWARM_WIRE_VALUES_MAX), so a
+ * straggler is all or nothing; should rows of one arrive without the
+ * others, every layer still decodes as soon as it has the rank.
  *
  * DOC: Random dense code (agi_code_init())
  *
@@ -100,33 +109,40 @@
  * m + r uniformly random GF(2) rows over m unknowns need m plus about 1.6
  * results on average, whatever mix of systematic and parity rows arrives,
  * but no assignment of them to workers is guaranteed to survive a loss,
- * and every parity row involves every unknown: one system of up to m
- * unknowns (milliseconds for m = 256).
+ * and every parity row involves every unknown: one system of up to
+ * n_coded - m unknowns.
  *
  * DOC: Decoder
  *
- * The source rows fall into independent groups ("components": the
- * connected pieces of the parity rows' supports, computed once by
- * agi_code_decoder_init(); an MDS code's layers, a dense code's whole
- * matrix). add() keeps, per result: a systematic row stores z_j; a parity
- * row is kept if it raises the GF(2) rank of what was received (tracked on
- * bitsets, with the known columns projected out). When a component's rank
- * becomes full, that add() solves the component, and only it: it subtracts
- * the known z from the component's kept rows, peels rows left with one
- * unknown, and eliminates what remains with odd pivots: an LU
- * factorisation mod 2^64 solves for z mod 2^64, and the same factors solve
- * for the high 64 bits from the exact residual. Nothing of a component is
- * output before its rank is full, so a wrong z is never produced; z is
- * readable once every component is solved.
+ * The source rows fall into independent groups, "components": the
+ * connected pieces of the parity rows' supports, found once by
+ * agi_code_decoder_init() (an MDS code's layers; a random code's whole
+ * matrix). Per result, add() does bounded work:
  *
- * Work per add(): the GF(2) update (at most rank x ceil(m/64) word xors)
- * plus at most one component solve: for k unknowns left, k^3 / 3
- * multiply-adds mod 2^64 plus O(k^2 + the component's kept entries). An
- * MDS code's component is a layer (k <= min(f, K) * s <= 11 * min(f, K)),
- * so the work of a cycle is spread over the adds that complete the
- * layers, is the same in every arrival order, and is zero when the
- * systematic rows arrive. README.md ("Coded computing") gives the measured
- * worst cases; selftests/bench/bench_code.c measures them.
+ *  - a systematic row stores z_j and projects column j out of its
+ *    component's GF(2) basis;
+ *  - a parity row is kept if it raises its component's GF(2) rank, the
+ *    known columns projected out (bitsets in the component's own columns,
+ *    one 64-bit word for a component of up to 64 rows);
+ *  - when that makes a component's rank full, the add() solves that
+ *    component, and only it: it subtracts the known z from the kept rows,
+ *    peels rows left with one unknown, and eliminates the k unknowns left
+ *    with odd pivots. An LU factorisation mod 2^64 (k^3 / 3 multiply-adds)
+ *    solves for z mod 2^64, and the same factors solve for the high 64
+ *    bits from the exact residual (2 k^2 each). The rows go to the
+ *    factorisation sorted by coded row, so identical systems give
+ *    identical input, and the decoder keeps its last few factorisations
+ *    (CODE_LU_KEPT in code.c, across cycles): the layers of an MDS code,
+ *    and cycles that lose the same workers again, reuse them
+ *    (stats.factored counts the new ones).
+ *
+ * Nothing of a component is output before its rank is full, so a wrong z
+ * is never produced; z is readable once every component is solved. An MDS
+ * solve has k <= min(f, K) * s unknowns (the last layer's s + b % s when
+ * b = q), so the work of a cycle is spread over the adds that complete the
+ * layers, and is zero when the systematic rows arrive. README.md ("Coded
+ * computing") gives the measured worst cases; selftests/bench/bench_code.c
+ * measures them.
  */
 #ifndef AGISWARM_CORE_CODE_H
 #define AGISWARM_CORE_CODE_H
@@ -157,7 +173,8 @@ enum agi_code_kind {
  * @kind: enum agi_code_kind
  * @workers: W of an MDS code (0 for a random one)
  * @lost: f of an MDS code, the workers it may lose
- * @worker_rows: b of an MDS code, the rows of a full worker
+ * @worker_rows: b of an MDS code: the rows of a parity worker (a
+ *	systematic one holds its block, at most that many)
  */
 struct agi_code {
 	u32 m;
@@ -201,7 +218,7 @@ u32 agi_code_row_worker(const struct agi_code *code, u32 j);
 /*
  * The coded rows @worker of an MDS code holds, ascending, into @rows.
  * Returns how many (0..AGI_CODE_MAX_WORKER_ROWS; 0 for a systematic worker
- * whose block is all padding, a worker out of range or a random code).
+ * whose block is empty (m < K), a worker out of range or a random code).
  */
 u32 agi_code_worker_rows(const struct agi_code *code, u32 worker,
 			 u16 rows[AGI_CODE_MAX_WORKER_ROWS]);
@@ -209,7 +226,8 @@ u32 agi_code_worker_rows(const struct agi_code *code, u32 worker,
 /*
  * S_j as a bitset of source rows (bit i of word i / 64). Words past
  * ceil(m / 64) are zeroed. Returns |S_j| (0 only for an MDS parity row over
- * padding alone, possible when m < K * s0), or -EINVAL for j >= n_coded.
+ * padding alone, possible when blocks are shorter than s), or -EINVAL for
+ * j >= n_coded.
  */
 int agi_code_row_set(const struct agi_code *code, u32 j,
 		     u64 set[AGI_CODE_SET_WORDS]);
@@ -246,7 +264,8 @@ u32 agi_code_rank(const struct agi_code *code, const u16 *rows, u32 n_rows,
  * @n_workers workers are lost. @worker_of_row[j] (j < n_coded) is the worker
  * holding coded row j, or AGI_CODE_NO_WORKER. Checks all C(n_workers, f)
  * loss patterns; false when @n_workers > AGI_CODE_MAX_WORKERS or
- * @f > @n_workers.
+ * @f > @n_workers. An MDS code needs no check: it holds for every f up to
+ * code->lost by construction (the tests confirm it with this function).
  */
 bool agi_code_tolerates(const struct agi_code *code, const u8 *worker_of_row,
 			u32 n_workers, u32 f, struct agi_code_gf2 *scratch);

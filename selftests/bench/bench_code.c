@@ -73,6 +73,11 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static u64 max_u64(u64 a, u64 b)
+{
+	return a > b ? a : b;
+}
+
 static int cmp_u32(const void *a, const void *b)
 {
 	u32 x = *(const u32 *)a, y = *(const u32 *)b;
@@ -419,15 +424,21 @@ static u32 mds_arrivals(const struct mds_problem *p, enum mds_order order,
 }
 
 /**
- * struct mds_cost - medians over runs of one (f, order)
+ * struct mds_cost - medians over runs of one (f, order), and minima: the
+ * work is the same every run, so the minimum is its cost on an idle core
+ * and the median what a busy machine (other jobs on 2 cores) gives
  * @cycle: reset and every add until decoded
  * @add: the longest single add of a run
  * @worker: the longest run of adds of one worker's results (one RESULT)
+ * @cycle_min: minimum of @cycle
+ * @worker_min: minimum of @worker
  */
 struct mds_cost {
 	u64 cycle;
 	u64 add;
 	u64 worker;
+	u64 cycle_min;
+	u64 worker_min;
 };
 
 /*
@@ -494,77 +505,122 @@ static int mds_measure(struct mds_problem *p, enum mds_order order, bool cold,
 	cost->cycle = t_cycle[runs / 2];
 	cost->add = t_add[runs / 2];
 	cost->worker = t_worker[runs / 2];
+	cost->cycle_min = t_cycle[0];
+	cost->worker_min = t_worker[0];
 	free(t_cycle);
 	free(t_add);
 	free(t_worker);
 	return ret;
 }
 
-/* Build time over every f, then the decode costs of every f and order. */
-static int bench_mds(u32 m, u32 w, u32 runs, u64 *worst_cycle)
+/* The longest median build time over every f that fits. */
+static u64 mds_build_time(struct mds_problem *p, u32 m, u32 w, u32 runs)
 {
-	static struct mds_problem p;
-	u32 f, o, run, max_f = (u32)agi_code_max_lost(m, w);
-	u64 *t = calloc(runs, sizeof(u64)), build = 0, worst_add = 0;
-	u64 worst_worker = 0, worst_rows = 0;
-	struct mds_cost c;
+	u32 f, run, max_f = (u32)agi_code_max_lost(m, w);
+	u64 *t = calloc(runs, sizeof(u64)), build = 0;
 
-	p.size = 1 << 20;
-	p.mem = malloc(p.size);
 	for (f = 0; f <= max_f; f++) {
 		for (run = 0; run < runs; run++)
-			t[run] = mds_build(&p, m, w, f);
+			t[run] = mds_build(p, m, w, f);
 		qsort(t, runs, sizeof(u64), cmp_u64);
 		build = t[runs / 2] > build ? t[runs / 2] : build;
 	}
 	free(t);
+	return build;
+}
+
+/* Every f and order of m rows over W workers, cold and warm. */
+static int bench_mds_table(struct mds_problem *p, u32 m, u32 w, u32 runs)
+{
+	u32 f, o, max_f = (u32)agi_code_max_lost(m, w);
+	u64 worst_cycle = 0, worst_worker = 0, worst_add = 0, worst_rows = 0;
+	u64 min_cycle = 0, min_worker = 0, min_rows = 0;
+	struct mds_cost c, warm;
+
 	printf("  m=%u W=%u: largest f %u; building the assignment (rows, compositions, decoder) takes %.1f us at most (median; target 10 ms)\n",
-	       m, w, max_f, build / 1e3);
-	printf("    f  K   b  unknowns  %-24s  cold: cycle  one add  one worker | warm: cycle  one worker\n",
+	       m, w, max_f, mds_build_time(p, m, w, runs) / 1e3);
+	printf("    f  K   b  unknowns  %-24s  cold: cycle (min)       one add  one worker (min)     | warm: cycle  one worker\n",
 	       "arrival order");
-	*worst_cycle = 0;
 	for (f = 1; f <= max_f; f++) {
 		u32 K = w - f, lost = f < K ? f : K;
 
-		mds_problem_init(&p, m, w, f);
+		mds_problem_init(p, m, w, f);
 		for (o = 0; o < MDS_ORDERS; o++) {
-			struct mds_cost warm;
-
-			if (mds_measure(&p, o, true, runs, &c) ||
-			    mds_measure(&p, o, false, runs, &warm)) {
+			if (mds_measure(p, o, true, runs, &c) ||
+			    mds_measure(p, o, false, runs, &warm)) {
 				printf("  m=%u W=%u f=%u: WRONG z\n", m, w, f);
 				return -1;
 			}
-			printf("   %2u %2u %3u  %8u  %-24s %8.2f us %6.2f us %7.2f us | %8.2f us %7.2f us\n",
-			       f, K, p.code.worker_rows,
-			       lost * p.code.worker_rows < m ?
-			       lost * p.code.worker_rows : m,
-			       mds_order_name[o], c.cycle / 1e3, c.add / 1e3,
+			printf("   %2u %2u %3u  %8u  %-24s %7.2f (%6.2f) us %6.2f us %7.2f (%6.2f) us | %7.2f us %7.2f us\n",
+			       f, K, p->code.worker_rows,
+			       lost * p->code.worker_rows < m ?
+			       lost * p->code.worker_rows : m,
+			       mds_order_name[o], c.cycle / 1e3,
+			       c.cycle_min / 1e3, c.add / 1e3,
 			       o == BY_ROW ? 0.0 : c.worker / 1e3,
+			       o == BY_ROW ? 0.0 : c.worker_min / 1e3,
 			       warm.cycle / 1e3,
 			       o == BY_ROW ? 0.0 : warm.worker / 1e3);
-			if (o != BY_ROW && c.cycle > *worst_cycle)
-				*worst_cycle = c.cycle;
-			if (o != BY_ROW && c.worker > worst_worker)
-				worst_worker = c.worker;
-			if (c.add > worst_add)
-				worst_add = c.add;
-			if (o == BY_ROW && c.cycle > worst_rows)
-				worst_rows = c.cycle;
+			worst_add = max_u64(worst_add, c.add);
+			if (o == BY_ROW) {
+				worst_rows = max_u64(worst_rows, c.cycle);
+				min_rows = max_u64(min_rows, c.cycle_min);
+				continue;
+			}
+			worst_cycle = max_u64(worst_cycle, c.cycle);
+			worst_worker = max_u64(worst_worker, c.worker);
+			min_cycle = max_u64(min_cycle, c.cycle_min);
+			min_worker = max_u64(min_worker, c.worker_min);
 		}
 	}
-	printf("  m=%u W=%u: worst case over f and worker order (cold): cycle %.2f us, one worker's RESULT %.2f us%s\n",
-	       m, w, *worst_cycle / 1e3, worst_worker / 1e3,
-	       m == 256 && w == 16 && *worst_cycle > 50000 ?
+	printf("  m=%u W=%u: worst case over f, whole RESULTs in any worker order, cold: cycle %.2f us (min %.2f), one RESULT %.2f us (min %.2f)%s\n",
+	       m, w, worst_cycle / 1e3, min_cycle / 1e3, worst_worker / 1e3,
+	       min_worker / 1e3,
+	       m == 256 && w == 16 && min_cycle > 50000 ?
 	       "  [target 50 us missed]" : "");
-	printf("  m=%u W=%u: rows interleaved at random (cold): cycle %.2f us; any one add %.2f us\n",
-	       m, w, worst_rows / 1e3, worst_add / 1e3);
+	printf("  m=%u W=%u: rows interleaved at random, cold: cycle %.2f us (min %.2f); any one add %.2f us\n",
+	       m, w, worst_rows / 1e3, min_rows / 1e3, worst_add / 1e3);
+	return 0;
+}
+
+/* One line for m rows over W workers: the worst cold cycle over f. */
+static int bench_mds_summary(struct mds_problem *p, u32 m, u32 w, u32 runs)
+{
+	u32 f, worst_f = 0, max_f = (u32)agi_code_max_lost(m, w);
+	u64 worst_cycle = 0, worst_worker = 0, min_cycle = 0;
+	size_t memory = 0;
+	struct mds_cost c;
+
+	for (f = 1; f <= max_f; f++) {
+		mds_problem_init(p, m, w, f);
+		if (agi_code_decoder_size(&p->code) > memory)
+			memory = agi_code_decoder_size(&p->code);
+		if (mds_measure(p, BY_WORKER, true, runs, &c)) {
+			printf("  m=%u W=%u f=%u: WRONG z\n", m, w, f);
+			return -1;
+		}
+		if (c.cycle > worst_cycle) {
+			worst_cycle = c.cycle;
+			worst_f = f;
+		}
+		worst_worker = max_u64(worst_worker, c.worker);
+		min_cycle = max_u64(min_cycle, c.cycle_min);
+	}
+	printf("  m=%u W=%-2u largest f %2u, build %7.1f us", m, w, max_f,
+	       mds_build_time(p, m, w, runs) / 1e3);
+	if (max_f)
+		printf(", worst cold cycle %8.2f us (f=%u; min %.2f), one RESULT %8.2f us, decoder %zu bytes at most",
+		       worst_cycle / 1e3, worst_f, min_cycle / 1e3,
+		       worst_worker / 1e3, memory);
+	printf("\n");
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	static const u32 sizes[] = { 64, 256 }, needed_m[] = { 8, 16, 64, 256 };
+	static const u32 group_w[] = { 4, 8, 16, 32, 64 };
+	static struct mds_problem mds;
 	static struct problem p;
 	u32 runs = argc > 1 ? (u32)strtoul(argv[1], NULL, 0) : 2001, s, e;
 	u64 total, solve;
@@ -597,8 +653,16 @@ int main(int argc, char **argv)
 	}
 	printf("bench_code: MDS assignment, decode of the survivors when f workers are lost (as many systematic as possible), median of %u runs\n",
 	       runs > 101 ? 101 : runs);
-	if (bench_mds(256, 16, runs > 101 ? 101 : runs, &total) < 0)
+	mds.size = 4 << 20;
+	mds.mem = malloc(mds.size);
+	if (bench_mds_table(&mds, 256, 16, runs > 101 ? 101 : runs) < 0)
 		return 1;
+	printf("bench_code: the same over other group sizes, workers in random order, cold, median of %u runs\n",
+	       runs > 11 ? 11 : runs);
+	for (s = 0; s < ARRAY_SIZE(group_w); s++)
+		if (bench_mds_summary(&mds, 256, group_w[s],
+				      runs > 11 ? 11 : runs) < 0)
+			return 1;
 	printf("bench_code: results needed until decoded, random arrival of all m + m/8 + 4 coded rows, a new seed per run\n");
 	for (s = 0; s < ARRAY_SIZE(needed_m); s++)
 		bench_needed(&p, needed_m[s], needed_m[s] > 64 ? runs : 5 * runs);
