@@ -9,6 +9,10 @@
  */
 #include "code.h"
 
+/* A worker's results fit one RESULT: a straggler's rows come all or none. */
+static_assert(AGI_CODE_MAX_WORKER_ROWS <= AGISWARM_WIRE_VALUES_MAX,
+	      "a worker's rows must fit one RESULT");
+
 #define CODE_GOLDEN 0x9e3779b97f4a7c15ULL
 /* Empty parity draws tolerated before S_j falls back to all rows. */
 #define CODE_MAX_DRAWS 64
@@ -718,52 +722,62 @@ static bool code_consistent(const struct agi_code *code)
 	       code->n_coded == m + f * code->worker_rows;
 }
 
-/* Bytes of the decoder; with @dec, points its arrays into its memory. */
+/* The next @bytes at @base + *@off (8-byte aligned); moves *@off past them. */
+static void *code_carve(unsigned long base, size_t *off, size_t bytes)
+{
+	void *p = (void *)(base + *off);
+
+	*off += align8(bytes);
+	return p;
+}
+
+/*
+ * Bytes of a decoder for @code, @dec's arrays pointed into the memory at
+ * @base (0 when only counting: @dec is then scratch).
+ */
 static size_t code_layout(const struct agi_code *code,
-			  struct agi_code_decoder *dec)
+			  struct agi_code_decoder *dec, unsigned long base)
 {
 	size_t m = code->m, k = code_max_unknowns(code);
 	size_t n_parity = code->n_coded - code->m;
 	size_t off = align8(sizeof(*dec));
-	u8 *base = (u8 *)dec;
 	u32 e;
 
-#define CODE_CARVE(field, count) do {					\
-		if (dec)						\
-			dec->field = (void *)(base + off);		\
-		off += align8((count) * sizeof(*dec->field));		\
-	} while (0)
-	CODE_CARVE(z, m);
-	CODE_CARVE(pending, m);
-	CODE_CARVE(sets, n_parity);
-	CODE_CARVE(set_comp, n_parity);
-	CODE_CARVE(comp, m);
-	CODE_CARVE(basis, m);
-	CODE_CARVE(input, k);
+	dec->z = code_carve(base, &off, m * sizeof(*dec->z));
+	dec->pending = code_carve(base, &off, m * sizeof(*dec->pending));
+	dec->sets = code_carve(base, &off, n_parity * sizeof(*dec->sets));
+	dec->set_comp = code_carve(base, &off,
+				   n_parity * sizeof(*dec->set_comp));
+	dec->comp = code_carve(base, &off, m * sizeof(*dec->comp));
+	dec->basis = code_carve(base, &off, m * sizeof(*dec->basis));
+	dec->input = code_carve(base, &off, k * sizeof(*dec->input));
 	for (e = 0; e < code_lu_kept(code); e++) {
-		CODE_CARVE(lu[e].input, k);
-		CODE_CARVE(lu[e].lu, k * k);
-		CODE_CARVE(lu[e].inv, k);
-		CODE_CARVE(lu[e].perm, k);
-		CODE_CARVE(lu[e].sel, k);
+		struct code_lu *f = &dec->lu[e];
+
+		f->input = code_carve(base, &off, k * sizeof(*f->input));
+		f->lu = code_carve(base, &off, k * k * sizeof(*f->lu));
+		f->inv = code_carve(base, &off, k * sizeof(*f->inv));
+		f->perm = code_carve(base, &off, k * sizeof(*f->perm));
+		f->sel = code_carve(base, &off, k * sizeof(*f->sel));
 	}
-	CODE_CARVE(x, k);
-	CODE_CARVE(comp_of, m);
-	CODE_CARVE(local, m);
-	CODE_CARVE(cols, m);
-	CODE_CARVE(unknown, k);
-	CODE_CARVE(index_of, m);
-	CODE_CARVE(rows, k);
-	CODE_CARVE(queue, m);
-#undef CODE_CARVE
+	dec->x = code_carve(base, &off, k * sizeof(*dec->x));
+	dec->comp_of = code_carve(base, &off, m * sizeof(*dec->comp_of));
+	dec->local = code_carve(base, &off, m * sizeof(*dec->local));
+	dec->cols = code_carve(base, &off, m * sizeof(*dec->cols));
+	dec->unknown = code_carve(base, &off, k * sizeof(*dec->unknown));
+	dec->index_of = code_carve(base, &off, m * sizeof(*dec->index_of));
+	dec->rows = code_carve(base, &off, k * sizeof(*dec->rows));
+	dec->queue = code_carve(base, &off, m * sizeof(*dec->queue));
 	return off;
 }
 
 size_t agi_code_decoder_size(const struct agi_code *code)
 {
+	struct agi_code_decoder scratch;
+
 	if (!code_consistent(code))
 		return 0;
-	return code_layout(code, NULL);
+	return code_layout(code, &scratch, 0);
 }
 
 /* Union-find root of @i, halving the path on the way. */
@@ -884,7 +898,7 @@ struct agi_code_decoder *agi_code_decoder_init(void *mem, size_t size,
 	dec->lu_clock = 0;
 	for (e = 0; e < dec->n_lu; e++)
 		dec->lu[e].valid = false;
-	code_layout(code, dec);
+	code_layout(code, dec, (unsigned long)mem);
 	code_find_components(dec);
 	code_local_sets(dec);
 	agi_code_decoder_reset(dec);

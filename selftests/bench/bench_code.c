@@ -2,21 +2,37 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * Benchmark of the coded-computing decoder (include/core/code.c), natively.
+ * Benchmark of coded computing (include/core/code.c), natively.
  *
- *   1. decode time: reset + every add() until the decoder completes, median
- *      over many runs, for m = 64 and 256 (n = m), with no erasure, one
- *      erasure and 10% of the systematic rows erased; the received rows
- *      arrive in random order. The solve alone (the add() that completes)
- *      is shown too.
- *   2. results needed: coded rows (m systematic + m/8 + 4 parity) arrive in
- *      random order; how many are fed until the decoder completes, mean,
- *      p99 and max, against m, over many code seeds. The same count for sparse parity rows (a
- *      fixed degree, LT-like) shows why the generator uses dense rows.
+ *   1. random dense code, decode time: reset + every add() until the
+ *      decoder completes, median over many runs, for m = 64 and 256
+ *      (n = m), with no erasure, one erasure and 10% of the systematic rows
+ *      erased; the received rows arrive in random order. The solve alone
+ *      (the add() that completes) is shown too.
+ *   2. MDS assignment, m = 256 over 16 workers, every f that fits: the
+ *      time to build the assignment (worker rows, compositions, decoder),
+ *      and the decode of the survivors when f workers are lost, as many of
+ *      them systematic as possible (the most unknowns): per cycle, the
+ *      longest single add() and the longest run of one worker's adds (what
+ *      one RESULT costs under the cycle lock), for whole RESULTs in random
+ *      worker order, parity workers first, and rows interleaved at random;
+ *      cold (a fresh decoder: losses it has not seen) and warm (the same
+ *      losses as the cycle before). Then the worst cold cycle for 4, 8, 32
+ *      and 64 workers.
+ *   3. results needed: coded rows of the random code (m systematic + m/8 +
+ *      4 parity) arrive in random order; how many are fed until the
+ *      decoder completes, mean, p99 and max, against m, over many code
+ *      seeds. The same count for sparse parity rows (a fixed degree,
+ *      LT-like) shows why that code uses dense rows.
  *
- * Targets (the issue): decode m = 256 in <= 20 us; <= m + 3 results needed
- * on average. Usage: bench_code [runs] (default 2001). Exit status 1 when a
- * decoded z is wrong.
+ * Targets (issue 13): worst-case decode of m = 256 <= 50 us, assignment
+ * <= 10 ms; the older ones: random code m = 256 in <= 20 us, <= m + 3
+ * results needed on average. Medians are printed with the minimum over
+ * runs: the work of a run is fixed, so the minimum is its cost on an idle
+ * core, the median what a machine busy with other jobs gives. Usage:
+ * bench_code [runs] (default 2001; section 2 uses at most 101, and 11 for
+ * the other group sizes).
+ * Exit status 1 when a decoded z is wrong.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -537,10 +553,11 @@ static int bench_mds_table(struct mds_problem *p, u32 m, u32 w, u32 runs)
 	u64 min_cycle = 0, min_worker = 0, min_rows = 0;
 	struct mds_cost c, warm;
 
-	printf("  m=%u W=%u: largest f %u; building the assignment (rows, compositions, decoder) takes %.1f us at most (median; target 10 ms)\n",
+	printf("  m=%u W=%u: largest f %u; assignment built in %.1f us at most",
 	       m, w, max_f, mds_build_time(p, m, w, runs) / 1e3);
-	printf("    f  K   b  unknowns  %-24s  cold: cycle (min)       one add  one worker (min)     | warm: cycle  one worker\n",
-	       "arrival order");
+	printf(" (rows, compositions, decoder; target 10 ms)\n");
+	printf("    f  K   b  unknowns  %-24s  cold: cycle (min)", "arrival order");
+	printf("       one add  one worker (min)     | warm: cycle  one worker\n");
 	for (f = 1; f <= max_f; f++) {
 		u32 K = w - f, lost = f < K ? f : K;
 
@@ -551,12 +568,14 @@ static int bench_mds_table(struct mds_problem *p, u32 m, u32 w, u32 runs)
 				printf("  m=%u W=%u f=%u: WRONG z\n", m, w, f);
 				return -1;
 			}
-			printf("   %2u %2u %3u  %8u  %-24s %7.2f (%6.2f) us %6.2f us %7.2f (%6.2f) us | %7.2f us %7.2f us\n",
+			printf("   %2u %2u %3u  %8u  %-24s %7.2f (%6.2f) us",
 			       f, K, p->code.worker_rows,
 			       lost * p->code.worker_rows < m ?
 			       lost * p->code.worker_rows : m,
 			       mds_order_name[o], c.cycle / 1e3,
-			       c.cycle_min / 1e3, c.add / 1e3,
+			       c.cycle_min / 1e3);
+			printf(" %6.2f us %7.2f (%6.2f) us | %7.2f us %7.2f us\n",
+			       c.add / 1e3,
 			       o == BY_ROW ? 0.0 : c.worker / 1e3,
 			       o == BY_ROW ? 0.0 : c.worker_min / 1e3,
 			       warm.cycle / 1e3,
@@ -573,13 +592,15 @@ static int bench_mds_table(struct mds_problem *p, u32 m, u32 w, u32 runs)
 			min_worker = max_u64(min_worker, c.worker_min);
 		}
 	}
-	printf("  m=%u W=%u: worst case over f, whole RESULTs in any worker order, cold: cycle %.2f us (min %.2f), one RESULT %.2f us (min %.2f)%s\n",
-	       m, w, worst_cycle / 1e3, min_cycle / 1e3, worst_worker / 1e3,
+	printf("  m=%u W=%u: worst over f, whole RESULTs in any order, cold:", m, w);
+	printf(" cycle %.2f us (min %.2f), one RESULT %.2f us (min %.2f)%s\n",
+	       worst_cycle / 1e3, min_cycle / 1e3, worst_worker / 1e3,
 	       min_worker / 1e3,
 	       m == 256 && w == 16 && min_cycle > 50000 ?
 	       "  [target 50 us missed]" : "");
-	printf("  m=%u W=%u: rows interleaved at random, cold: cycle %.2f us (min %.2f); any one add %.2f us\n",
-	       m, w, worst_rows / 1e3, min_rows / 1e3, worst_add / 1e3);
+	printf("  m=%u W=%u: rows interleaved at random, cold:", m, w);
+	printf(" cycle %.2f us (min %.2f); any one add %.2f us\n",
+	       worst_rows / 1e3, min_rows / 1e3, worst_add / 1e3);
 	return 0;
 }
 
@@ -608,10 +629,12 @@ static int bench_mds_summary(struct mds_problem *p, u32 m, u32 w, u32 runs)
 	}
 	printf("  m=%u W=%-2u largest f %2u, build %7.1f us", m, w, max_f,
 	       mds_build_time(p, m, w, runs) / 1e3);
-	if (max_f)
-		printf(", worst cold cycle %8.2f us (f=%u; min %.2f), one RESULT %8.2f us, decoder %zu bytes at most",
-		       worst_cycle / 1e3, worst_f, min_cycle / 1e3,
+	if (max_f) {
+		printf(", worst cold cycle %8.2f us (f=%u; min %.2f)",
+		       worst_cycle / 1e3, worst_f, min_cycle / 1e3);
+		printf(", one RESULT %8.2f us, decoder %zu bytes at most",
 		       worst_worker / 1e3, memory);
+	}
 	printf("\n");
 	return 0;
 }
@@ -628,8 +651,8 @@ int main(int argc, char **argv)
 
 	if (!runs)
 		runs = 1;
-	printf("bench_code: decode time, median of %u runs, n = m, m + m/8 + 4 coded rows, random arrival\n",
-	       runs);
+	printf("bench_code: random code, decode time, median of %u runs,", runs);
+	printf(" n = m, m + m/8 + 4 coded rows, random arrival\n");
 	for (s = 0; s < 2; s++) {
 		u32 m = sizes[s], erasures[] = { 0, 1, (m + 9) / 10 };
 
@@ -644,26 +667,30 @@ int main(int argc, char **argv)
 				       erasures[e % 3]);
 				return 1;
 			}
-			printf("  m=%-4u erased=%-3u %-10s decode %7.2f us  (completing add %6.2f us)  decoded %u/%u%s\n",
+			printf("  m=%-4u erased=%-3u %-10s decode %7.2f us",
 			       m, erasures[e % 3], e >= 3 ? "sys-first" : "random",
-			       total / 1e3, solve / 1e3, ok, runs,
+			       total / 1e3);
+			printf("  (completing add %6.2f us)  decoded %u/%u%s\n",
+			       solve / 1e3, ok, runs,
 			       m == 256 && total > 20000 ? "  [target 20 us missed]" : "");
 		}
 		free(p.dec);
 	}
-	printf("bench_code: MDS assignment, decode of the survivors when f workers are lost (as many systematic as possible), median of %u runs\n",
+	printf("bench_code: MDS assignment; decode of the survivors when f workers are lost\n");
+	printf("  (as many systematic as possible), median of %u runs\n",
 	       runs > 101 ? 101 : runs);
 	mds.size = 4 << 20;
 	mds.mem = malloc(mds.size);
 	if (bench_mds_table(&mds, 256, 16, runs > 101 ? 101 : runs) < 0)
 		return 1;
-	printf("bench_code: the same over other group sizes, workers in random order, cold, median of %u runs\n",
+	printf("bench_code: other group sizes, workers in random order, cold, median of %u runs\n",
 	       runs > 11 ? 11 : runs);
 	for (s = 0; s < ARRAY_SIZE(group_w); s++)
 		if (bench_mds_summary(&mds, 256, group_w[s],
 				      runs > 11 ? 11 : runs) < 0)
 			return 1;
-	printf("bench_code: results needed until decoded, random arrival of all m + m/8 + 4 coded rows, a new seed per run\n");
+	printf("bench_code: results needed until decoded, random arrival of all");
+	printf(" m + m/8 + 4 coded rows, a new seed per run\n");
 	for (s = 0; s < ARRAY_SIZE(needed_m); s++)
 		bench_needed(&p, needed_m[s], needed_m[s] > 64 ? runs : 5 * runs);
 	return 0;

@@ -23,7 +23,7 @@
 #define MAXC AGI_CODE_MAX_CODED_ROWS
 #define WORDS AGI_CODE_SET_WORDS
 
-static u64 rng_state __attribute__((unused));
+static u64 rng_state;
 
 static inline u64 rng(void)
 {
@@ -81,7 +81,7 @@ struct instance {
 
 static inline struct agi_i128 to_wide(__int128 v)
 {
-	struct agi_i128 r = { .lo = (u64)v, .hi = (u64)((unsigned __int128)v >> 64) };
+	struct agi_i128 r = { .lo = (u64)v, .hi = (u64)(v >> 64) };
 
 	return r;
 }
@@ -165,7 +165,7 @@ static inline void ref_add(struct ref_gf2 *g, const u64 *set)
 	}
 }
 
-static struct ref_gf2 ref_g __attribute__((unused));
+static struct ref_gf2 ref_g;
 
 /* --- feeding a decoder and checking it ----------------------------------- */
 
@@ -196,8 +196,8 @@ static inline void shuffle(u16 *a, u32 n)
  * Returns whether it decoded; *bad is set on any mismatch.
  */
 static inline bool feed_and_check(struct __test_metadata *_metadata,
-			   struct agi_code_decoder *dec, struct instance *in,
-			   u32 n)
+				  struct agi_code_decoder *dec,
+				  struct instance *in, u32 n)
 {
 	u32 m = in->code.m, t, i;
 	struct agi_i128 z;
