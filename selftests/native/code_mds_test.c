@@ -503,7 +503,7 @@ TEST(every_subset_tiny)
 	};
 	struct agi_code_decoder *dec;
 	struct agi_code code;
-	u32 c, mask, r, t, n, decoded = 0, refused = 0;
+	u32 c, decoded = 0, refused = 0;
 
 	rng_state = seed_once() ^ 5;
 	for (c = 0; c < ARRAY_SIZE(cases); c++) {
@@ -512,19 +512,7 @@ TEST(every_subset_tiny)
 		ASSERT_LE(code.n_coded, 16);
 		instance_fill_code(&in, &code, 4, 1);
 		dec = decoder_new(&code);
-		for (mask = 0; mask < (1U << code.n_coded); mask++) {
-			for (n = 0, r = 0; r < code.n_coded; r++)
-				if ((mask >> r) & 1)
-					in.rows[n++] = r;
-			memcpy(in.order, in.rows, n * sizeof(u16));
-			feed_and_check(_metadata, dec, &in, n) ? decoded++ :
-								 refused++;
-			for (t = 0; t < n; t++)
-				in.order[t] = in.rows[n - 1 - t];
-			feed_and_check(_metadata, dec, &in, n);
-			shuffle(in.order, n);
-			feed_and_check(_metadata, dec, &in, n);
-		}
+		check_every_subset(_metadata, dec, &in, &decoded, &refused);
 		free(dec);
 	}
 	TH_LOG("%u subsets decoded, %u refused", decoded, refused);

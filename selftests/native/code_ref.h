@@ -239,4 +239,32 @@ static inline bool feed_and_check(struct __test_metadata *_metadata,
 	return true;
 }
 
+/*
+ * Every subset of in's coded rows, forwards, backwards and shuffled, through
+ * feed_and_check(); counts the subsets that decoded and those that did not.
+ */
+static inline void check_every_subset(struct __test_metadata *_metadata,
+				      struct agi_code_decoder *dec,
+				      struct instance *in, u32 *decoded,
+				      u32 *refused)
+{
+	u32 n_coded = in->code.n_coded, mask, r, t, n;
+
+	for (mask = 0; mask < (1U << n_coded); mask++) {
+		for (n = 0, r = 0; r < n_coded; r++)
+			if ((mask >> r) & 1)
+				in->rows[n++] = r;
+		memcpy(in->order, in->rows, n * sizeof(u16));
+		if (feed_and_check(_metadata, dec, in, n))
+			(*decoded)++;
+		else
+			(*refused)++;
+		for (t = 0; t < n; t++)
+			in->order[t] = in->rows[n - 1 - t];
+		feed_and_check(_metadata, dec, in, n);
+		shuffle(in->order, n);
+		feed_and_check(_metadata, dec, in, n);
+	}
+}
+
 #endif /* AGISWARM_SELFTESTS_CODE_REF_H */

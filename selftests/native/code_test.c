@@ -102,7 +102,7 @@ TEST(every_subset_small_m)
 	static struct instance in;
 	static const u32 cols[] = { 1, 3, 8 };
 	struct agi_code_decoder *dec;
-	u32 m, c, mask, t, r, decoded = 0, refused = 0;
+	u32 m, c, decoded = 0, refused = 0;
 
 	rng_state = seed_once();
 	for (m = 1; m <= 8; m++) {
@@ -112,23 +112,8 @@ TEST(every_subset_small_m)
 			instance_fill(&in, m, cols[c], n_coded, c != 0);
 			dec = decoder_new(&in.code);
 			ASSERT_NE(NULL, dec);
-			for (mask = 0; mask < (1U << n_coded); mask++) {
-				u32 n = 0;
-
-				for (r = 0; r < n_coded; r++)
-					if ((mask >> r) & 1)
-						in.rows[n++] = r;
-				memcpy(in.order, in.rows, n * sizeof(u16));
-				if (feed_and_check(_metadata, dec, &in, n))
-					decoded++;
-				else
-					refused++;
-				for (t = 0; t < n; t++)
-					in.order[t] = in.rows[n - 1 - t];
-				feed_and_check(_metadata, dec, &in, n);
-				shuffle(in.order, n);
-				feed_and_check(_metadata, dec, &in, n);
-			}
+			check_every_subset(_metadata, dec, &in, &decoded,
+					   &refused);
 			free(dec);
 		}
 	}
