@@ -1121,27 +1121,35 @@ static u32 lu_factor(struct code_lu *f)
 	return rank;
 }
 
+/*
+ * sum of row[s] * x[s] for s in [from, to), mod 2^64, in two independent
+ * accumulators (the ring is associative: the same bits in half the
+ * dependent steps; x[t] in memory would chain every step through a store).
+ */
+static u64 lu_dot(const u64 *row, const u64 *x, u32 from, u32 to)
+{
+	u64 a = 0, b = 0;
+	u32 s = from;
+
+	for (; s + 1 < to; s += 2) {
+		a += row[s] * x[s];
+		b += row[s + 1] * x[s + 1];
+	}
+	if (s < to)
+		a += row[s] * x[s];
+	return a + b;
+}
+
 /* Solve L U x = x in place, mod 2^64. */
 static void lu_solve(const struct code_lu *f, u64 *x)
 {
-	u32 t, s, k = f->k;
-	u64 acc;
+	u32 t, k = f->k;
 
-	/* A local accumulator: x[t] in memory would chain every step. */
-	for (t = 0; t < k; t++) {
-		const u64 *row = f->lu + (size_t)t * k;
-
-		for (acc = x[t], s = 0; s < t; s++)
-			acc -= row[s] * x[s];
-		x[t] = acc;
-	}
-	for (t = k; t-- > 0;) {
-		const u64 *row = f->lu + (size_t)t * k;
-
-		for (acc = x[t], s = t + 1; s < k; s++)
-			acc -= row[s] * x[s];
-		x[t] = acc * f->inv[t];
-	}
+	for (t = 0; t < k; t++)
+		x[t] -= lu_dot(f->lu + (size_t)t * k, x, 0, t);
+	for (t = k; t-- > 0;)
+		x[t] = (x[t] - lu_dot(f->lu + (size_t)t * k, x, t + 1, k)) *
+		       f->inv[t];
 }
 
 /*
