@@ -55,7 +55,9 @@
  *    n_coded <= AGI_CODE_MAX_CODED_ROWS. Both grow with f, so the largest
  *    f is the last one within them (agi_code_max_lost()); as b = q when
  *    the rounding does not fit, that is the largest f for which q rows per
- *    worker fit, and any K workers must hold m rows, so some hold q.
+ *    worker and m + f * q coded rows fit. Any assignment needs nearly as
+ *    much: any K workers hold m rows, so some worker holds q, and all of
+ *    them together at least m * W / K (m + f * q is less than f more).
  *
  * Why any K workers decode (the guarantee). Fix a layer of z rows. Its K
  * unknown symbols d_k are elements of GF(2^z), and worker i holds the
