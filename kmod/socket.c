@@ -75,6 +75,7 @@ static bool dispatch(struct agiswarm_node *node, struct sk_buff *skb,
 static int recv(struct sock *sk, struct sk_buff *skb)
 {
 	struct agiswarm_node *node = rcu_dereference_sk_user_data(sk);
+	enum agiswarm_counter reason;
 	struct agi_wire_msg msg;
 	__be16 sport;
 	__be32 saddr;
@@ -90,11 +91,11 @@ static int recv(struct sock *sk, struct sk_buff *skb)
 	sport = udp_hdr(skb)->source;
 	__skb_pull(skb, sizeof(struct udphdr));
 
-	ret = agi_wire_parse(skb->data, skb->len, &msg);
+	ret = agi_wire_parse(skb->data, skb->len, &msg, &reason);
 	if (unlikely(ret < 0)) {
-		agiswarm_node_count(node, -ret, 1);
+		agiswarm_node_count(node, reason, 1);
 		net_dbg_ratelimited("%s: dropped a datagram from %pI4:%u (reason %d)\n",
-				    KBUILD_MODNAME, &saddr, ntohs(sport), -ret);
+				    KBUILD_MODNAME, &saddr, ntohs(sport), reason);
 		goto free;
 	}
 	if (ret == AGI_WIRE_PASS_UP) {

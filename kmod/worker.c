@@ -313,13 +313,15 @@ static void rows_work(struct work_struct *work)
 {
 	struct agiswarm_worker *w = container_of(work, struct agiswarm_worker,
 						 rows_work);
+	enum agiswarm_counter why;
 	struct agi_wire_msg msg;
 	struct sk_buff *skb;
 	int reason;
 
 	while ((skb = skb_dequeue(&w->rows_q))) {
 		/* Parsed in softirq already; parsing again cannot fail. */
-		if (WARN_ON_ONCE(agi_wire_parse(skb->data, skb->len, &msg) ||
+		if (WARN_ON_ONCE(agi_wire_parse(skb->data, skb->len, &msg,
+						&why) ||
 				 msg.type != AGISWARM_MSG_ROWS)) {
 			kfree_skb(skb);
 			continue;
