@@ -17,6 +17,7 @@
 #include <linux/netlink.h>
 #include <net/genetlink.h>
 
+#include "../include/core/wire.h"
 #include "daemon.h"
 #include "netlink.h"
 #include "node.h"
@@ -126,28 +127,31 @@ int agiswarm_nl_register_daemon(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* A datagram the daemon asks to send: a whole wire header, as the UAPI says. */
+/*
+ * A datagram the daemon asks to send must be well framed, as the UAPI says:
+ * the core's header check, whose reason picks the message. Its type and
+ * payload are the daemon's business.
+ */
 static int check_datagram(struct genl_info *info, const struct nlattr *a)
 {
-	const u8 *d = nla_data(a);
-	int len = nla_len(a);
+	enum agiswarm_counter why;
 
-	if (len < AGISWARM_WIRE_HDR_LEN || len > AGISWARM_WIRE_MAX) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a,
-				    "DATAGRAM must be 4..1400 bytes");
-		return -EINVAL;
-	}
-	if (d[0] != AGISWARM_WIRE_VERSION) {
+	if (!agi_wire_check_header(nla_data(a), nla_len(a), &why))
+		return 0;
+	switch (why) {
+	case AGISWARM_CNT_DROP_VERSION:
 		NL_SET_ERR_MSG_ATTR(info->extack, a,
 				    "DATAGRAM header version is not 1");
-		return -EINVAL;
-	}
-	if (((d[2] << 8) | d[3]) != len - AGISWARM_WIRE_HDR_LEN) {
+		break;
+	case AGISWARM_CNT_DROP_LENGTH:
 		NL_SET_ERR_MSG_ATTR(info->extack, a,
 				    "DATAGRAM header length is not the payload's");
-		return -EINVAL;
+		break;
+	default:	/* SHORT, OVERSIZE */
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "DATAGRAM must be 4..1400 bytes");
 	}
-	return 0;
+	return -EINVAL;
 }
 
 int agiswarm_nl_send(struct sk_buff *skb, struct genl_info *info)
