@@ -189,12 +189,12 @@ unsigned int agiswarm_aggregator_metrics(struct agiswarm_node *node,
 					 u64 after, struct agiswarm_metric *out,
 					 unsigned int max);
 
-/* Fast path, softirq. */
-void agiswarm_cycle_rx_result(struct agiswarm_node *node,
-			      const struct agi_wire_result *r, __be32 saddr,
-			      __be16 sport);
-void agiswarm_cycle_rx_sensor(struct agiswarm_node *node,
-			      const struct agi_wire_sensor *s, __be32 saddr,
-			      __be16 sport);
+/* Fast path (cycle.c). */
+int agiswarm_cycle_rx_result(struct agiswarm_node *node,
+			     const struct agi_wire_result *r, __be32 saddr,
+			     __be16 sport, enum agiswarm_counter *reason);
+int agiswarm_cycle_rx_sensor(struct agiswarm_node *node,
+			     const struct agi_wire_sensor *s, __be32 saddr,
+			     __be16 sport, enum agiswarm_counter *reason);
 
 #endif /* AGISWARM_AGGREGATOR_H */

@@ -410,73 +410,127 @@ static void decode(struct agiswarm_agg *agg, const struct agi_wire_result *r,
 	}
 }
 
-/*
- * Called with agg->lock held. Returns 0 when @r was used or counted late,
- * else the drop counter.
+/**
+ * use_result() - feed a RESULT to the cycle, if it belongs to it
+ * @agg: the aggregator
+ * @r: the RESULT
+ * @saddr: its source address
+ * @sport: its source port
+ * @out: what to send once agg->lock is dropped (the cycle may finish)
+ * @reason: where the counter of a refusal goes
+ *
+ * Context: agg->lock held.
+ * Return: 0 when its values went to the decoder; -ETIME
+ * (AGISWARM_CNT_RESULTS_LATE) for a RESULT of an earlier cycle, or of this
+ * one once it is decided; -ESTALE (DROP_STALE) for another epoch or
+ * generation, or when nothing is assigned; -ENOENT (DROP_UNKNOWN_PEER)
+ * when its worker is not in the assignment or sent from another endpoint;
+ * -EINVAL (DROP_BADVALUE) for a future cycle or rows not the worker's.
  */
 static int use_result(struct agiswarm_agg *agg, const struct agi_wire_result *r,
-		      __be32 saddr, __be16 sport, struct cycle_out *out)
+		      __be32 saddr, __be16 sport, struct cycle_out *out,
+		      enum agiswarm_counter *reason)
 {
 	struct agiswarm_plan *plan = agg->plan;
 	struct agiswarm_peer *peer;
 	int slot;
 
+	lockdep_assert_held(&agg->lock);
 	if (r->epoch != READ_ONCE(agg->node->epoch) || !plan)
-		return AGISWARM_CNT_DROP_STALE;
+		goto stale;
 	slot = find_worker(plan, r->worker);
 	if (slot < 0 || plan->w[slot].addr != saddr ||
-	    plan->w[slot].port != sport)
-		return AGISWARM_CNT_DROP_STALE;
+	    plan->w[slot].port != sport) {
+		*reason = AGISWARM_CNT_DROP_UNKNOWN_PEER;
+		return -ENOENT;
+	}
 	peer = plan->w[slot].peer;
 	peer->gen = r->gen;
-	if (r->gen != plan->gen || r->cycle > agg->cycle_id ||
-	    !rows_belong(plan, r, slot))
-		return AGISWARM_CNT_DROP_STALE;
+	if (r->gen != plan->gen)
+		goto stale;
+	if (r->cycle > agg->cycle_id || !rows_belong(plan, r, slot)) {
+		*reason = AGISWARM_CNT_DROP_BADVALUE;
+		return -EINVAL;
+	}
 	if (r->cycle < agg->cycle_id)
-		return AGISWARM_CNT_RESULTS_LATE;
+		goto late;
 	peer->results++;
 	peer->last_cycle = r->cycle;
 	if (agg->phase != PHASE_MISSED)
 		__set_bit(slot, agg->heard);	/* before the deadline */
 	if (agg->phase != PHASE_WAITING)
-		return AGISWARM_CNT_RESULTS_LATE;
+		goto late;
 	__set_bit(slot, agg->answered);
 	decode(agg, r, out);
 	return 0;
+late:
+	*reason = AGISWARM_CNT_RESULTS_LATE;
+	return -ETIME;
+stale:
+	*reason = AGISWARM_CNT_DROP_STALE;
+	return -ESTALE;
 }
 
-void agiswarm_cycle_rx_result(struct agiswarm_node *node,
-			      const struct agi_wire_result *r, __be32 saddr,
-			      __be16 sport)
+/**
+ * agiswarm_cycle_rx_result() - a worker's RESULT arrived
+ * @node: the aggregator's node
+ * @r: the RESULT
+ * @saddr: its source address
+ * @sport: its source port
+ * @reason: where the counter of a refusal goes
+ *
+ * When it completes the decoding, the cycle's output is sent from here.
+ *
+ * Context: softirq, or bh disabled.
+ * Return: 0 when used, else -errno with *@reason, as use_result().
+ */
+int agiswarm_cycle_rx_result(struct agiswarm_node *node,
+			     const struct agi_wire_result *r, __be32 saddr,
+			     __be16 sport, enum agiswarm_counter *reason)
 {
 	struct agiswarm_agg *agg = agg_of(node);
 	struct cycle_out out;
-	int reason;
+	int ret;
 
 	out_init(&out);
 	spin_lock(&agg->lock);
-	reason = use_result(agg, r, saddr, sport, &out);
+	ret = use_result(agg, r, saddr, sport, &out, reason);
 	spin_unlock(&agg->lock);
-	if (reason)
-		agiswarm_node_count(node, reason, 1);
 	out_flush(node, &out);
+	return ret;
 }
 
-void agiswarm_cycle_rx_sensor(struct agiswarm_node *node,
-			      const struct agi_wire_sensor *s, __be32 saddr,
-			      __be16 sport)
+/**
+ * agiswarm_cycle_rx_sensor() - a sensor's reading arrived: the new input
+ * @node: the aggregator's node
+ * @s: the SENSOR
+ * @saddr: its source address
+ * @sport: its source port
+ * @reason: where the counter of a refusal goes
+ *
+ * The next cycle to start computes with it.
+ *
+ * Context: softirq, or bh disabled.
+ * Return: 0 when it is the input now; -ENOENT (DROP_UNKNOWN_PEER) when
+ * @saddr:@sport is no sensor peer's endpoint; -EINVAL (DROP_BADVALUE) when
+ * its length is not the matrix's columns.
+ */
+int agiswarm_cycle_rx_sensor(struct agiswarm_node *node,
+			     const struct agi_wire_sensor *s, __be32 saddr,
+			     __be16 sport, enum agiswarm_counter *reason)
 {
 	struct agiswarm_agg *agg = agg_of(node);
-	int reason = 0;
+	int ret = 0;
 	u16 i;
 
 	if (!agiswarm_peer_find_addr(node, AGISWARM_PEER_SENSOR, saddr, sport)) {
-		agiswarm_node_count(node, AGISWARM_CNT_DROP_STALE, 1);
-		return;
+		*reason = AGISWARM_CNT_DROP_UNKNOWN_PEER;
+		return -ENOENT;
 	}
 	spin_lock(&agg->lock);
 	if (s->x.n != agg->cols) {
-		reason = AGISWARM_CNT_DROP_BADVALUE;
+		*reason = AGISWARM_CNT_DROP_BADVALUE;
+		ret = -EINVAL;
 	} else {
 		agg->fmt_x = s->fmt;
 		agg->nx = s->x.n;
@@ -484,8 +538,7 @@ void agiswarm_cycle_rx_sensor(struct agiswarm_node *node,
 			agg->x[i] = agi_wire_vec_s32(&s->x, i);
 	}
 	spin_unlock(&agg->lock);
-	if (reason)
-		agiswarm_node_count(node, reason, 1);
+	return ret;
 }
 
 void agiswarm_cycle_start(struct agiswarm_agg *agg)

@@ -31,72 +31,91 @@
 
 #define SKB_HEADROOM (MAX_HEADER + sizeof(struct iphdr) + sizeof(struct udphdr))
 
-/*
- * Hands a parsed fast-path message to its stage. Returns true when the
- * stage took @skb (it then frees it itself).
+/**
+ * dispatch() - hand a parsed fast-path message to the stage of its type
+ * @node: the node it arrived at
+ * @skb: the datagram; @msg's vectors point into it
+ * @msg: the message
+ * @saddr: its source address
+ * @sport: its source port
+ * @reason: where the counter of a refusal goes
+ *
+ * Return:
+ *  0 when the stage used the message: the caller consumes @skb
+ * >0 when the stage took @skb (ROWS, which the worker stores later)
+ * <0 (-errno) when the message was refused, with *@reason saying why: the
+ *    caller counts it and frees @skb
  */
-static bool dispatch(struct agiswarm_node *node, struct sk_buff *skb,
-		     const struct agi_wire_msg *msg, __be32 saddr,
-		     __be16 sport)
+static int dispatch(struct agiswarm_node *node, struct sk_buff *skb,
+		    const struct agi_wire_msg *msg, __be32 saddr, __be16 sport,
+		    enum agiswarm_counter *reason)
 {
 	u8 role = READ_ONCE(node->role);
+	int ret;
 
 	switch (msg->type) {
 	case AGISWARM_MSG_TASK:
 		if (role != AGISWARM_ROLE_WORKER)
 			break;
-		agiswarm_worker_rx_task(node, &msg->u.task, saddr, sport);
-		return false;
+		return agiswarm_worker_rx_task(node, &msg->u.task, saddr, sport,
+					       reason);
 	case AGISWARM_MSG_ROWS:
 		if (role != AGISWARM_ROLE_WORKER)
 			break;
-		agiswarm_worker_queue_rows(node, skb);
-		return true;
+		ret = agiswarm_worker_queue_rows(node, skb, reason);
+		return ret < 0 ? ret : 1;
 	case AGISWARM_MSG_RESULT:
 		if (role != AGISWARM_ROLE_AGGREGATOR)
 			break;
-		agiswarm_cycle_rx_result(node, &msg->u.result, saddr, sport);
-		return false;
+		return agiswarm_cycle_rx_result(node, &msg->u.result, saddr,
+						sport, reason);
 	case AGISWARM_MSG_SENSOR:
 		if (role != AGISWARM_ROLE_AGGREGATOR)
 			break;
-		agiswarm_cycle_rx_sensor(node, &msg->u.sensor, saddr, sport);
-		return false;
+		return agiswarm_cycle_rx_sensor(node, &msg->u.sensor, saddr,
+						sport, reason);
 	}
 	/* ACTUATE is for plants, not for nodes; others not for this role. */
-	agiswarm_node_count(node, AGISWARM_CNT_DROP_TYPE, 1);
-	return false;
+	*reason = AGISWARM_CNT_DROP_TYPE;
+	return -EOPNOTSUPP;
 }
 
-/*
- * encap_rcv: softirq, the UDP checksum already verified, skb->data at the
- * UDP header. Every path consumes the skb and returns 0.
+/**
+ * recv() - the socket's encap_rcv: every datagram at the node's port
+ * @sk: the node's UDP socket
+ * @skb: the datagram, skb->data at its UDP header, checksum verified
+ *
+ * Softirq. A fast-path message goes to its stage and a control message up
+ * to the daemon; anything else is dropped and counted under its one
+ * reason (enum agiswarm_counter).
+ *
+ * Return: 0 on every path: @skb was consumed, handed on or dropped. Never
+ * >0, which would queue it on the socket, where nobody reads, nor <0,
+ * which would resubmit it to another protocol.
  */
 static int recv(struct sock *sk, struct sk_buff *skb)
 {
 	struct agiswarm_node *node = rcu_dereference_sk_user_data(sk);
+	/* The UDP stack has pulled both headers into the linear part. */
+	__be32 saddr = ip_hdr(skb)->saddr;
+	__be16 sport = udp_hdr(skb)->source;
 	enum agiswarm_counter reason;
 	struct agi_wire_msg msg;
-	__be16 sport;
-	__be32 saddr;
 	int ret;
 
 	if (unlikely(!node))
 		goto free;	/* the socket is being closed */
 	if (unlikely(skb_linearize(skb))) {
-		agiswarm_node_count(node, AGISWARM_CNT_DROP_OVERSIZE, 1);
-		goto free;
+		reason = AGISWARM_CNT_DROP_NOMEM;
+		goto drop;
 	}
-	saddr = ip_hdr(skb)->saddr;
-	sport = udp_hdr(skb)->source;
 	__skb_pull(skb, sizeof(struct udphdr));
 
 	ret = agi_wire_parse(skb->data, skb->len, &msg, &reason);
 	if (unlikely(ret < 0)) {
-		agiswarm_node_count(node, reason, 1);
 		net_dbg_ratelimited("%s: dropped a datagram from %pI4:%u (reason %d)\n",
 				    KBUILD_MODNAME, &saddr, ntohs(sport), reason);
-		goto free;
+		goto drop;
 	}
 	if (ret == AGI_WIRE_PASS_UP) {
 		/* Control types belong to the daemon; it takes the skb. */
@@ -105,10 +124,14 @@ static int recv(struct sock *sk, struct sk_buff *skb)
 	}
 	agiswarm_node_count(node, AGISWARM_CNT_RX_PACKETS, 1);
 	agiswarm_node_count(node, AGISWARM_CNT_RX_BYTES, skb->len);
-	if (dispatch(node, skb, &msg, saddr, sport))
-		return 0;
-	consume_skb(skb);
+	ret = dispatch(node, skb, &msg, saddr, sport, &reason);
+	if (unlikely(ret < 0))
+		goto drop;
+	if (!ret)
+		consume_skb(skb);
 	return 0;
+drop:
+	agiswarm_node_count(node, reason, 1);
 free:
 	kfree_skb(skb);
 	return 0;
