@@ -18,10 +18,13 @@
 #include <linux/timekeeping.h>
 
 #include "agg.h"
+#include "cycle.h"
 #include "netlink.h"
 #include "node.h"
 #include "peer.h"
+#include "plan.h"
 #include "socket.h"
+#include "stage.h"
 
 /**
  * struct cycle_out - what a handler sends once agg->lock is dropped
@@ -285,7 +288,7 @@ static void send_tasks(struct agiswarm_agg *agg, struct cycle_out *out)
 	}
 	agiswarm_node_count(agg->node, AGISWARM_CNT_TASKS_SENT, agg->tasks);
 	if (rows_stale(agg))
-		schedule_work(&agg->rows_work);
+		agiswarm_plan_send_rows(agg);
 }
 
 /* Called with agg->lock held. */
@@ -303,7 +306,7 @@ static void start_cycle(struct agiswarm_agg *agg, ktime_t now,
 	agg->last_tick = now;
 	agg->cycle_id++;
 	/* Before anything of the cycle: its deadline, x, TASKs, law. */
-	agg->applied = agg_stage_apply(agg);
+	agg->applied = agiswarm_stage_apply(agg);
 	agg->t0 = now;
 	agg->t0_real_ns = ktime_get_real_ns();
 	agg->deadline_at = ktime_add_us(now, agg->deadline_us);

@@ -19,6 +19,7 @@
 #include "netlink.h"
 #include "node.h"
 #include "socket.h"
+#include "stage.h"
 
 /* Counters below this are not counters (UNSPEC, PAD) and are never sent. */
 #define FIRST_COUNTER (AGISWARM_CNT_PAD + 1)
@@ -350,8 +351,7 @@ static int stage_node_change(struct genl_info *info,
 		ch.miss = nla_get_u8(a[AGISWARM_A_MISS_POLICY]);
 	if (ch.law_set)
 		ch.law = nla_get_u8(a[AGISWARM_A_CONTROL_LAW]);
-	ret = agiswarm_aggregator_stage_node(node, &ch, nla_get_u64(at),
-					     info->extack);
+	ret = agiswarm_stage_node(node, &ch, nla_get_u64(at), info->extack);
 	if (ret)
 		NL_SET_BAD_ATTR(info->extack, at);
 	return ret;

@@ -20,6 +20,7 @@
 #include "netlink.h"
 #include "node.h"
 #include "peer.h"
+#include "stage.h"
 
 /* Metrics records copied out per batch of a dump. */
 #define METRICS_BATCH 32
@@ -342,10 +343,10 @@ int agiswarm_nl_set_matrix(struct sk_buff *skb, struct genl_info *info)
 	ret = check_range(info, node, data, fmt, nla_data(data), n * cols,
 			  first, cols);
 	if (!ret)
-		ret = agiswarm_aggregator_stage_matrix(node, fmt, rows, cols,
-						       first, nla_data(data),
-						       n, at ? nla_get_u64(at) : 0,
-						       info->extack);
+		ret = agiswarm_stage_matrix(node, fmt, rows, cols, first,
+					    nla_data(data), n,
+					    at ? nla_get_u64(at) : 0,
+					    info->extack);
 	mutex_unlock(&node->conf_lock);
 	if (ret && at && !info->extack->bad_attr)
 		NL_SET_BAD_ATTR(info->extack, at);
@@ -419,9 +420,8 @@ int agiswarm_nl_set_input(struct sk_buff *skb, struct genl_info *info)
 		ret = check_range(info, node, x, fmt, nla_data(x), n, 0, 0);
 	}
 	if (!ret && at) {
-		ret = agiswarm_aggregator_stage_input(node, fmt, nla_data(x), n,
-						      nla_get_u64(at),
-						      info->extack);
+		ret = agiswarm_stage_input(node, fmt, nla_data(x), n,
+					   nla_get_u64(at), info->extack);
 		if (ret)
 			NL_SET_BAD_ATTR(info->extack, at);
 	} else if (!ret) {

@@ -22,7 +22,7 @@
 #include <net/udp_tunnel.h>
 
 #include "../include/core/wire.h"
-#include "aggregator.h"
+#include "cycle.h"
 #include "daemon.h"
 #include "fault.h"
 #include "node.h"
