@@ -69,7 +69,7 @@ static struct sk_buff *upcall_msg(const struct sk_buff *skb, __be32 saddr,
 			  nla_total_size(skb->len), GFP_ATOMIC);
 	if (unlikely(!msg))
 		return NULL;
-	hdr = genlmsg_put(msg, 0, 0, &agiswarm_genl_family, 0,
+	hdr = genlmsg_put(msg, 0, 0, &agiswarm_netlink_family, 0,
 			  AGISWARM_CMD_UPCALL);
 	if (unlikely(!hdr ||
 		     nla_put(msg, AGISWARM_A_PEER_ENDPOINT, sizeof(ep), &ep) ||
@@ -110,7 +110,7 @@ drop:
 	kfree_skb(skb);
 }
 
-int agiswarm_nl_register_daemon(struct sk_buff *skb, struct genl_info *info)
+int agiswarm_daemon_register_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct agiswarm_node *node = agiswarm_node_get(net);
@@ -154,7 +154,7 @@ static int check_datagram(struct genl_info *info, const struct nlattr *a)
 	return -EINVAL;
 }
 
-int agiswarm_nl_send(struct sk_buff *skb, struct genl_info *info)
+int agiswarm_daemon_send_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *ep_attr = info->attrs[AGISWARM_A_PEER_ENDPOINT];
@@ -168,7 +168,7 @@ int agiswarm_nl_send(struct sk_buff *skb, struct genl_info *info)
 				   "SEND needs PEER_ENDPOINT and DATAGRAM");
 		return -EINVAL;
 	}
-	ret = agiswarm_nl_parse_endpoint(info, ep_attr, &ep);
+	ret = agiswarm_netlink_parse_endpoint(info, ep_attr, &ep);
 	if (!ret)
 		ret = check_datagram(info, dg);
 	if (ret)

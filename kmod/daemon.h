@@ -23,7 +23,7 @@ void agiswarm_daemon_upcall(struct agiswarm_node *node, struct sk_buff *skb,
 			    __be32 saddr, __be16 sport);
 
 /* Generic netlink handlers (netlink.c's op table). */
-int agiswarm_nl_register_daemon(struct sk_buff *skb, struct genl_info *info);
-int agiswarm_nl_send(struct sk_buff *skb, struct genl_info *info);
+int agiswarm_daemon_register_doit(struct sk_buff *skb, struct genl_info *info);
+int agiswarm_daemon_send_doit(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* AGISWARM_DAEMON_H */

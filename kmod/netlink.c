@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/printk.h>
 #include <net/genetlink.h>
 
@@ -143,7 +144,7 @@ static int get_status_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(status_msg_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &agiswarm_genl_family, 0,
+	hdr = genlmsg_put_reply(msg, info, &agiswarm_netlink_family, 0,
 				AGISWARM_CMD_GET_STATUS);
 	/* Only a status_msg_size() that undercounts fails here: a bug. */
 	if (WARN_ON_ONCE(!hdr || put_status(msg, &st, &ag))) {
@@ -389,7 +390,42 @@ static int set_node_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int agiswarm_nl_put_metric(struct sk_buff *msg,
+/**
+ * agiswarm_netlink_parse_endpoint() - an IPv4 endpoint from an attribute
+ * @info: the request, for its extack
+ * @a: the attribute, a struct sockaddr_in of at least its size (policy)
+ * @sin: where the endpoint goes
+ *
+ * Return: 0; -EAFNOSUPPORT for an IPv6 endpoint; -EINVAL for another
+ * family, or without an address or a port. Errors are worded in @info's
+ * extack.
+ */
+int agiswarm_netlink_parse_endpoint(struct genl_info *info, struct nlattr *a,
+				    struct sockaddr_in *sin)
+{
+	const struct sockaddr *sa = nla_data(a);
+
+	if (sa->sa_family == AF_INET6 &&
+	    nla_len(a) >= sizeof(struct sockaddr_in6)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "IPv6 endpoints are not supported yet");
+		return -EAFNOSUPPORT;
+	}
+	if (sa->sa_family != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "endpoint is not a struct sockaddr_in");
+		return -EINVAL;
+	}
+	memcpy(sin, sa, sizeof(*sin));
+	if (!sin->sin_port || !sin->sin_addr.s_addr) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "endpoint needs an address and a port");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int agiswarm_netlink_put_metric(struct sk_buff *msg,
 			   const struct agiswarm_metric *rec)
 {
 	if (nla_put_u64_64bit(msg, AGISWARM_A_CYCLE_ID, rec->cycle,
@@ -420,15 +456,15 @@ struct sk_buff *agiswarm_netlink_cycle_msg(struct agiswarm_node *node,
 	void *hdr;
 
 	/* The common case at 1 kHz: nobody runs agictl monitor. */
-	if (!genl_has_listeners(&agiswarm_genl_family, node->net, 0))
+	if (!genl_has_listeners(&agiswarm_netlink_family, node->net, 0))
 		return NULL;
 	msg = genlmsg_new(NLMSG_GOODSIZE + (nx + ny + nu) * sizeof(s32),
 			  GFP_ATOMIC);
 	if (!msg)
 		return NULL;
-	hdr = genlmsg_put(msg, 0, 0, &agiswarm_genl_family, 0,
+	hdr = genlmsg_put(msg, 0, 0, &agiswarm_netlink_family, 0,
 			  AGISWARM_CMD_CYCLE);
-	if (!hdr || agiswarm_nl_put_metric(msg, rec) ||
+	if (!hdr || agiswarm_netlink_put_metric(msg, rec) ||
 	    nla_put_u8(msg, AGISWARM_A_FMT, fmt) ||
 	    nla_put(msg, AGISWARM_A_X, nx * sizeof(s32), x) ||
 	    (y && nla_put(msg, AGISWARM_A_Y, ny * sizeof(s32), y)) ||
@@ -443,12 +479,12 @@ struct sk_buff *agiswarm_netlink_cycle_msg(struct agiswarm_node *node,
 void agiswarm_netlink_cycle_send(struct agiswarm_node *node,
 				 struct sk_buff *msg)
 {
-	genlmsg_multicast_netns(&agiswarm_genl_family, node->net, msg, 0, 0,
+	genlmsg_multicast_netns(&agiswarm_netlink_family, node->net, msg, 0, 0,
 				GFP_ATOMIC);
 }
 
 static const struct nla_policy peer_nest_policy[AGISWARM_A_MAX + 1] = {
-	[AGISWARM_A_PEER] = NLA_POLICY_NESTED(agiswarm_peer_policy),
+	[AGISWARM_A_PEER] = NLA_POLICY_NESTED(agiswarm_nl_data_peer_policy),
 };
 
 static const struct nla_policy set_matrix_policy[AGISWARM_A_MAX + 1] = {
@@ -510,51 +546,51 @@ static const struct genl_ops agiswarm_genl_ops[] = {
 	},
 	{
 		.cmd = AGISWARM_CMD_ADD_PEER,
-		.doit = agiswarm_nl_add_peer,
+		.doit = agiswarm_nl_data_add_peer_doit,
 		POLICY(peer_nest_policy),
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_DEL_PEER,
-		.doit = agiswarm_nl_del_peer,
+		.doit = agiswarm_nl_data_del_peer_doit,
 		POLICY(peer_nest_policy),
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_GET_PEERS,
-		.dumpit = agiswarm_nl_get_peers,
+		.dumpit = agiswarm_nl_data_get_peers_dumpit,
 	},
 	{
 		.cmd = AGISWARM_CMD_SET_MATRIX,
-		.doit = agiswarm_nl_set_matrix,
+		.doit = agiswarm_nl_data_set_matrix_doit,
 		POLICY(set_matrix_policy),
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_GET_MATRIX,
-		.doit = agiswarm_nl_get_matrix,
+		.doit = agiswarm_nl_data_get_matrix_doit,
 	},
 	{
 		.cmd = AGISWARM_CMD_SET_INPUT,
-		.doit = agiswarm_nl_set_input,
+		.doit = agiswarm_nl_data_set_input_doit,
 		POLICY(set_input_policy),
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_SET_FAULT,
-		.doit = agiswarm_nl_set_fault,
+		.doit = agiswarm_nl_data_set_fault_doit,
 		POLICY(fault_policy),
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_CLEAR_FAULT,
-		.doit = agiswarm_nl_clear_fault,
+		.doit = agiswarm_nl_data_clear_fault_doit,
 		POLICY(fault_policy),
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_GET_METRICS,
-		.dumpit = agiswarm_nl_get_metrics,
+		.dumpit = agiswarm_nl_data_get_metrics_dumpit,
 		POLICY(metrics_policy),
 	},
 	{
@@ -563,12 +599,12 @@ static const struct genl_ops agiswarm_genl_ops[] = {
 		 * node, COMMITs included.
 		 */
 		.cmd = AGISWARM_CMD_REGISTER_DAEMON,
-		.doit = agiswarm_nl_register_daemon,
+		.doit = agiswarm_daemon_register_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_SEND,
-		.doit = agiswarm_nl_send,
+		.doit = agiswarm_daemon_send_doit,
 		POLICY(send_policy),
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
@@ -578,7 +614,7 @@ static const struct genl_multicast_group agiswarm_mcgrps[] = {
 	{ .name = AGISWARM_MCGRP_CYCLES },
 };
 
-struct genl_family agiswarm_genl_family __ro_after_init = {
+struct genl_family agiswarm_netlink_family __ro_after_init = {
 	.name = AGISWARM_GENL_NAME,
 	.version = AGISWARM_GENL_VERSION,
 	.module = THIS_MODULE,
@@ -600,10 +636,10 @@ struct genl_family agiswarm_genl_family __ro_after_init = {
 
 int __init agiswarm_netlink_init(void)
 {
-	return genl_register_family(&agiswarm_genl_family);
+	return genl_register_family(&agiswarm_netlink_family);
 }
 
 void agiswarm_netlink_uninit(void)
 {
-	genl_unregister_family(&agiswarm_genl_family);
+	genl_unregister_family(&agiswarm_netlink_family);
 }

@@ -9,7 +9,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/in.h>
-#include <linux/in6.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
@@ -25,7 +24,7 @@
 /* Metrics records copied out per batch of a dump. */
 #define METRICS_BATCH 32
 
-const struct nla_policy agiswarm_peer_policy[AGISWARM_PEER_A_MAX + 1] = {
+const struct nla_policy agiswarm_nl_data_peer_policy[AGISWARM_PEER_A_MAX + 1] = {
 	[AGISWARM_PEER_A_KIND] = NLA_POLICY_RANGE(NLA_U8, AGISWARM_PEER_WORKER,
 						  AGISWARM_PEER_MAX),
 	[AGISWARM_PEER_A_ID] = { .type = NLA_U32 },
@@ -44,7 +43,7 @@ static int parse_peer(struct genl_info *info, struct nlattr **tb,
 		return -EINVAL;
 	}
 	ret = nla_parse_nested(tb, AGISWARM_PEER_A_MAX, nest,
-			       agiswarm_peer_policy, info->extack);
+			       agiswarm_nl_data_peer_policy, info->extack);
 	if (ret)
 		return ret;
 	if (!tb[AGISWARM_PEER_A_KIND] || !tb[AGISWARM_PEER_A_ID]) {
@@ -55,31 +54,6 @@ static int parse_peer(struct genl_info *info, struct nlattr **tb,
 	if (need_endpoint && !tb[AGISWARM_PEER_A_ENDPOINT]) {
 		NL_SET_ERR_MSG_ATTR(info->extack, nest,
 				    "PEER needs PEER_ENDPOINT");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-int agiswarm_nl_parse_endpoint(struct genl_info *info, struct nlattr *a,
-			       struct sockaddr_in *sin)
-{
-	const struct sockaddr *sa = nla_data(a);
-
-	if (sa->sa_family == AF_INET6 &&
-	    nla_len(a) >= sizeof(struct sockaddr_in6)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a,
-				    "IPv6 endpoints are not supported yet");
-		return -EAFNOSUPPORT;
-	}
-	if (sa->sa_family != AF_INET) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a,
-				    "endpoint is not a struct sockaddr_in");
-		return -EINVAL;
-	}
-	memcpy(sin, sa, sizeof(*sin));
-	if (!sin->sin_port || !sin->sin_addr.s_addr) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a,
-				    "endpoint needs an address and a port");
 		return -EINVAL;
 	}
 	return 0;
@@ -138,7 +112,7 @@ static int parse_health(struct genl_info *info, struct nlattr **tb, u8 kind,
 	return 0;
 }
 
-int agiswarm_nl_add_peer(struct sk_buff *skb, struct genl_info *info)
+int agiswarm_nl_data_add_peer_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *tb[AGISWARM_PEER_A_MAX + 1];
@@ -151,7 +125,7 @@ int agiswarm_nl_add_peer(struct sk_buff *skb, struct genl_info *info)
 	ret = parse_peer(info, tb, true);
 	if (ret)
 		return ret;
-	ret = agiswarm_nl_parse_endpoint(info, tb[AGISWARM_PEER_A_ENDPOINT],
+	ret = agiswarm_netlink_parse_endpoint(info, tb[AGISWARM_PEER_A_ENDPOINT],
 					 &ep);
 	if (ret)
 		return ret;
@@ -170,7 +144,7 @@ int agiswarm_nl_add_peer(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int agiswarm_nl_del_peer(struct sk_buff *skb, struct genl_info *info)
+int agiswarm_nl_data_del_peer_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *tb[AGISWARM_PEER_A_MAX + 1];
@@ -233,7 +207,7 @@ static int put_peer(struct sk_buff *msg, struct agiswarm_node *node,
 }
 
 /* cb->args[0]: peers already sent. */
-int agiswarm_nl_get_peers(struct sk_buff *skb, struct netlink_callback *cb)
+int agiswarm_nl_data_get_peers_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct agiswarm_node *node = agiswarm_node_get(sock_net(skb->sk));
 	struct agiswarm_peer *p;
@@ -245,7 +219,7 @@ int agiswarm_nl_get_peers(struct sk_buff *skb, struct netlink_callback *cb)
 		if (i++ < cb->args[0])
 			continue;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &agiswarm_genl_family,
+				  cb->nlh->nlmsg_seq, &agiswarm_netlink_family,
 				  NLM_F_MULTI, AGISWARM_CMD_GET_PEERS);
 		if (!hdr)
 			break;
@@ -309,7 +283,7 @@ static bool need(struct genl_info *info, int attr, const char *msg)
 	return false;
 }
 
-int agiswarm_nl_set_matrix(struct sk_buff *skb, struct genl_info *info)
+int agiswarm_nl_data_set_matrix_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr **a = info->attrs, *data = a[AGISWARM_A_MATRIX_DATA];
@@ -353,7 +327,7 @@ int agiswarm_nl_set_matrix(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int agiswarm_nl_get_matrix(struct sk_buff *skb, struct genl_info *info)
+int agiswarm_nl_data_get_matrix_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct agiswarm_matrix_info mi;
@@ -370,7 +344,7 @@ int agiswarm_nl_get_matrix(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &agiswarm_genl_family, 0,
+	hdr = genlmsg_put_reply(msg, info, &agiswarm_netlink_family, 0,
 				AGISWARM_CMD_GET_MATRIX);
 	if (WARN_ON_ONCE(!hdr ||
 			 nla_put_u8(msg, AGISWARM_A_MATRIX_FMT, mi.fmt) ||
@@ -387,7 +361,7 @@ int agiswarm_nl_get_matrix(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-int agiswarm_nl_set_input(struct sk_buff *skb, struct genl_info *info)
+int agiswarm_nl_data_set_input_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *x = info->attrs[AGISWARM_A_INPUT_X];
@@ -431,7 +405,7 @@ int agiswarm_nl_set_input(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int agiswarm_nl_set_fault(struct sk_buff *skb, struct genl_info *info)
+int agiswarm_nl_data_set_fault_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *va = info->attrs[AGISWARM_A_FAULT_VALUE];
@@ -465,7 +439,7 @@ int agiswarm_nl_set_fault(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int agiswarm_nl_clear_fault(struct sk_buff *skb, struct genl_info *info)
+int agiswarm_nl_data_clear_fault_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *w = info->attrs[AGISWARM_A_FAULT_WORKER];
@@ -489,7 +463,7 @@ int agiswarm_nl_clear_fault(struct sk_buff *skb, struct genl_info *info)
  * cb->args[0]: the last cycle id sent (or before the first wanted), so a
  * dump resumes after it; cb->args[1]: set once args[0] is initialised.
  */
-int agiswarm_nl_get_metrics(struct sk_buff *skb, struct netlink_callback *cb)
+int agiswarm_nl_data_get_metrics_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct agiswarm_node *node = agiswarm_node_get(sock_net(skb->sk));
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
@@ -512,11 +486,11 @@ int agiswarm_nl_get_metrics(struct sk_buff *skb, struct netlink_callback *cb)
 		for (i = 0; i < n; i++) {
 			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq,
-					  &agiswarm_genl_family, NLM_F_MULTI,
+					  &agiswarm_netlink_family, NLM_F_MULTI,
 					  AGISWARM_CMD_GET_METRICS);
 			if (!hdr)
 				goto full;
-			if (agiswarm_nl_put_metric(skb, &recs[i])) {
+			if (agiswarm_netlink_put_metric(skb, &recs[i])) {
 				genlmsg_cancel(skb, hdr);
 				goto full;
 			}
