@@ -214,7 +214,7 @@ struct agiswarm_agg {
 	u8 redundancy;
 	u64 seed;
 
-	spinlock_t lock;
+	spinlock_t lock;	/* the cycle lock: every member below */
 	/* configuration the cycle reads */
 	bool running;
 	u32 period_us;

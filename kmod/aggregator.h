@@ -46,6 +46,14 @@ struct agiswarm_metric {
 
 /**
  * struct agiswarm_agg_status - the aggregator part of GET_STATUS
+ * @period_us: the cycle period
+ * @deadline_us: the deadline
+ * @miss: enum agiswarm_miss_policy
+ * @law: enum agiswarm_control_law
+ * @running: the cycle runs
+ * @redundancy: workers that may be lost
+ * @cycle_id: the current cycle, 0 before the first
+ * @staged_cycle: the earliest cycle a change is staged for, 0 for none
  */
 struct agiswarm_agg_status {
 	u32 period_us;
@@ -78,6 +86,11 @@ struct agiswarm_matrix_info {
 
 /**
  * struct agiswarm_peer_stats - a worker's statistics, for GET_PEERS
+ * @rows: coded rows it holds in the current assignment
+ * @gen: the last generation seen in its RESULTs
+ * @results: RESULT datagrams used from it
+ * @missed: cycles it was sent a TASK in and answered nothing in time
+ * @last_cycle: the last cycle it answered
  */
 struct agiswarm_peer_stats {
 	u32 rows;

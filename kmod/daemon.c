@@ -54,6 +54,7 @@ static struct notifier_block release_nb = {
 	.notifier_call = release_event,
 };
 
+/* The UPCALL message of @skb's datagram, or NULL without memory. */
 static struct sk_buff *upcall_msg(const struct sk_buff *skb, __be32 saddr,
 				  __be16 sport)
 {
@@ -81,6 +82,19 @@ static struct sk_buff *upcall_msg(const struct sk_buff *skb, __be32 saddr,
 	return msg;
 }
 
+/**
+ * agiswarm_daemon_upcall() - send a datagram up to the node's daemon
+ * @node: the node
+ * @skb: the datagram, skb->data at its wire header, linear; consumed
+ * @saddr: its source address
+ * @sport: its source port
+ *
+ * Counted in AGISWARM_CNT_UPCALLS when sent, in AGISWARM_CNT_UPCALL_DROPS
+ * when not: no daemon, no memory, or the daemon's socket full or gone (a
+ * daemon gone is then forgotten).
+ *
+ * Context: any but hard interrupts (GFP_ATOMIC, never blocks).
+ */
 void agiswarm_daemon_upcall(struct agiswarm_node *node, struct sk_buff *skb,
 			    __be32 saddr, __be16 sport)
 {
@@ -110,6 +124,13 @@ drop:
 	kfree_skb(skb);
 }
 
+/**
+ * agiswarm_daemon_register_doit() - REGISTER_DAEMON: the sender is the daemon
+ * @skb: the request
+ * @info: its attributes (none) and sender
+ *
+ * Return: 0, or -EINVAL for a kernel socket.
+ */
 int agiswarm_daemon_register_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
@@ -130,7 +151,7 @@ int agiswarm_daemon_register_doit(struct sk_buff *skb, struct genl_info *info)
 /*
  * A datagram the daemon asks to send must be well framed, as the UAPI says:
  * the core's header check, whose reason picks the message. Its type and
- * payload are the daemon's business.
+ * payload are the daemon's business. Returns 0 or -EINVAL.
  */
 static int check_datagram(struct genl_info *info, const struct nlattr *a)
 {
@@ -154,6 +175,15 @@ static int check_datagram(struct genl_info *info, const struct nlattr *a)
 	return -EINVAL;
 }
 
+/**
+ * agiswarm_daemon_send_doit() - SEND: a datagram from the node's port
+ * @skb: the request
+ * @info: its attributes, PEER_ENDPOINT and DATAGRAM
+ *
+ * Return: 0; -EINVAL or -EAFNOSUPPORT for a bad request (extack says
+ * which); -ENOMEM; -ENOTCONN when the node's port is closed; the routing
+ * error when there is no route.
+ */
 int agiswarm_daemon_send_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
@@ -187,11 +217,19 @@ int agiswarm_daemon_send_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/**
+ * agiswarm_daemon_init() - forget a daemon when its socket is released
+ *
+ * Return: 0, or netlink_register_notifier()'s error.
+ */
 int __init agiswarm_daemon_init(void)
 {
 	return netlink_register_notifier(&release_nb);
 }
 
+/**
+ * agiswarm_daemon_uninit() - stop watching the daemons' sockets
+ */
 void agiswarm_daemon_uninit(void)
 {
 	netlink_unregister_notifier(&release_nb);

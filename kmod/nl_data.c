@@ -32,6 +32,7 @@ const struct nla_policy agiswarm_nl_data_peer_policy[AGISWARM_PEER_A_MAX + 1] = 
 	[AGISWARM_PEER_A_HEALTH] = NLA_POLICY_MAX(NLA_U8, AGISWARM_HEALTH_MAX),
 };
 
+/* The PEER nest into @tb: 0, or -EINVAL (-ERANGE) with the extack. */
 static int parse_peer(struct genl_info *info, struct nlattr **tb,
 		      bool need_endpoint)
 {
@@ -59,12 +60,17 @@ static int parse_peer(struct genl_info *info, struct nlattr **tb,
 	return 0;
 }
 
-/* Called with node->conf_lock held, after a worker was added or removed. */
+/*
+ * After a peer was added, replaced or removed: a new row assignment when
+ * it is a worker, then @old (the replaced or removed peer) freed. Returns
+ * 0 or the reassignment's error.
+ */
 static int peers_changed(struct genl_info *info, struct agiswarm_node *node,
 			 u8 kind, struct agiswarm_peer *old)
 {
 	int ret = 0;
 
+	lockdep_assert_held(&node->conf_lock);
 	if (kind == AGISWARM_PEER_WORKER)
 		ret = agiswarm_aggregator_reassign(node);
 	/* Only now does no assignment name @old. */
@@ -79,14 +85,15 @@ static int peers_changed(struct genl_info *info, struct agiswarm_node *node,
  * The health of an existing worker at the same endpoint changes in place:
  * a daemon reports it at every change, and each must not cost the swarm a
  * new row assignment (and the cycles that miss until the rows arrive).
- * Called with node->conf_lock held; returns false when the peer must be
- * added or replaced instead.
+ * Returns false when the peer must be added or replaced instead.
  */
 static bool set_health_only(struct agiswarm_node *node, u8 kind, u32 id,
 			    const struct sockaddr_in *ep, u8 health)
 {
-	struct agiswarm_peer *p = agiswarm_peer_find(node, kind, id);
+	struct agiswarm_peer *p;
 
+	lockdep_assert_held(&node->conf_lock);
+	p = agiswarm_peer_find(node, kind, id);
 	if (!p || !health || p->ep.sin_addr.s_addr != ep->sin_addr.s_addr ||
 	    p->ep.sin_port != ep->sin_port)
 		return false;
@@ -94,7 +101,10 @@ static bool set_health_only(struct agiswarm_node *node, u8 kind, u32 id,
 	return true;
 }
 
-/* enum agiswarm_health + 1 from @a, 0 when absent. */
+/*
+ * *@health: enum agiswarm_health + 1 from PEER_HEALTH, 0 when absent.
+ * Returns 0, or -EINVAL for a health given to a peer other than a worker.
+ */
 static int parse_health(struct genl_info *info, struct nlattr **tb, u8 kind,
 			u8 *health)
 {
@@ -112,7 +122,18 @@ static int parse_health(struct genl_info *info, struct nlattr **tb, u8 kind,
 	return 0;
 }
 
-int agiswarm_nl_data_add_peer_doit(struct sk_buff *skb, struct genl_info *info)
+/**
+ * agiswarm_nl_data_add_peer_doit() - ADD_PEER: add or replace a peer
+ * @skb: the request
+ * @info: its attributes
+ *
+ * A worker reassigns the rows; a health-only change at the same endpoint
+ * does not.
+ *
+ * Return: 0, or -errno with the extack, as the UAPI header documents.
+ */
+int agiswarm_nl_data_add_peer_doit(struct sk_buff *skb,
+				   struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *tb[AGISWARM_PEER_A_MAX + 1];
@@ -125,8 +146,8 @@ int agiswarm_nl_data_add_peer_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = parse_peer(info, tb, true);
 	if (ret)
 		return ret;
-	ret = agiswarm_netlink_parse_endpoint(info, tb[AGISWARM_PEER_A_ENDPOINT],
-					 &ep);
+	ret = agiswarm_netlink_parse_endpoint(info,
+					      tb[AGISWARM_PEER_A_ENDPOINT], &ep);
 	if (ret)
 		return ret;
 	kind = nla_get_u8(tb[AGISWARM_PEER_A_KIND]);
@@ -144,7 +165,16 @@ int agiswarm_nl_data_add_peer_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int agiswarm_nl_data_del_peer_doit(struct sk_buff *skb, struct genl_info *info)
+/**
+ * agiswarm_nl_data_del_peer_doit() - DEL_PEER: remove a peer
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0; -ENOENT when there is no such peer; -errno with the extack,
+ * as the UAPI header documents.
+ */
+int agiswarm_nl_data_del_peer_doit(struct sk_buff *skb,
+				   struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *tb[AGISWARM_PEER_A_MAX + 1];
@@ -168,7 +198,7 @@ int agiswarm_nl_data_del_peer_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-/* Called with node->conf_lock held. */
+/* One peer's nest; 0 or -EMSGSIZE. */
 static int put_peer(struct sk_buff *msg, struct agiswarm_node *node,
 		    const struct agiswarm_peer *p)
 {
@@ -177,6 +207,7 @@ static int put_peer(struct sk_buff *msg, struct agiswarm_node *node,
 	u32 fvalue;
 	u8 fkind;
 
+	lockdep_assert_held(&node->conf_lock);
 	nest = nla_nest_start(msg, AGISWARM_A_PEER);
 	if (!nest ||
 	    nla_put_u8(msg, AGISWARM_PEER_A_KIND, p->kind) ||
@@ -206,8 +237,17 @@ static int put_peer(struct sk_buff *msg, struct agiswarm_node *node,
 	return 0;
 }
 
-/* cb->args[0]: peers already sent. */
-int agiswarm_nl_data_get_peers_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+/**
+ * agiswarm_nl_data_get_peers_dumpit() - GET_PEERS: one message per peer
+ * @skb: the message to fill
+ * @cb: the dump's state
+ *
+ * cb->args[0] counts the peers already sent.
+ *
+ * Return: the length of @skb (0 when the dump is complete).
+ */
+int agiswarm_nl_data_get_peers_dumpit(struct sk_buff *skb,
+				      struct netlink_callback *cb)
 {
 	struct agiswarm_node *node = agiswarm_node_get(sock_net(skb->sk));
 	struct agiswarm_peer *p;
@@ -236,7 +276,8 @@ int agiswarm_nl_data_get_peers_dumpit(struct sk_buff *skb, struct netlink_callba
 
 /*
  * An extack message composed at run time (6.1 has no NL_SET_ERR_MSG_FMT):
- * @msg is the node's errmsg, which lives until the ack is built from it.
+ * @msg is the node's errmsg (DOC: Locking in node.c says how long it
+ * holds), or a literal.
  */
 static void set_err(struct genl_info *info, struct nlattr *a, const char *msg)
 {
@@ -249,7 +290,7 @@ static void set_err(struct genl_info *info, struct nlattr *a, const char *msg)
 /*
  * Checks @n raw values against @fmt's range. On failure, names the first
  * bad one (row and column for a matrix, @cols 0 for a vector) in the
- * node's errmsg and returns -ERANGE. Called with node->conf_lock held.
+ * node's errmsg (under node->conf_lock) and returns -ERANGE.
  */
 static int check_range(struct genl_info *info, struct agiswarm_node *node,
 		       struct nlattr *a, u8 fmt, const s32 *v, u32 n,
@@ -258,6 +299,7 @@ static int check_range(struct genl_info *info, struct agiswarm_node *node,
 	const struct agi_qinfo *q = agi_q_info(fmt);
 	u32 i;
 
+	lockdep_assert_held(&node->conf_lock);
 	for (i = 0; i < n; i++) {
 		if (v[i] >= q->min && v[i] <= q->max)
 			continue;
@@ -283,7 +325,15 @@ static bool need(struct genl_info *info, int attr, const char *msg)
 	return false;
 }
 
-int agiswarm_nl_data_set_matrix_doit(struct sk_buff *skb, struct genl_info *info)
+/**
+ * agiswarm_nl_data_set_matrix_doit() - SET_MATRIX: a chunk of rows of a matrix
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0, or -errno with the extack, as the UAPI header documents.
+ */
+int agiswarm_nl_data_set_matrix_doit(struct sk_buff *skb,
+				     struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr **a = info->attrs, *data = a[AGISWARM_A_MATRIX_DATA];
@@ -327,7 +377,15 @@ int agiswarm_nl_data_set_matrix_doit(struct sk_buff *skb, struct genl_info *info
 	return ret;
 }
 
-int agiswarm_nl_data_get_matrix_doit(struct sk_buff *skb, struct genl_info *info)
+/**
+ * agiswarm_nl_data_get_matrix_doit() - GET_MATRIX: the matrix and the code in use
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0; -ENOENT without a matrix; -ENOMEM.
+ */
+int agiswarm_nl_data_get_matrix_doit(struct sk_buff *skb,
+				     struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct agiswarm_matrix_info mi;
@@ -361,7 +419,15 @@ int agiswarm_nl_data_get_matrix_doit(struct sk_buff *skb, struct genl_info *info
 	return genlmsg_reply(msg, info);
 }
 
-int agiswarm_nl_data_set_input_doit(struct sk_buff *skb, struct genl_info *info)
+/**
+ * agiswarm_nl_data_set_input_doit() - SET_INPUT: the input x, now or at a cycle
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0, or -errno with the extack, as the UAPI header documents.
+ */
+int agiswarm_nl_data_set_input_doit(struct sk_buff *skb,
+				    struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *x = info->attrs[AGISWARM_A_INPUT_X];
@@ -405,7 +471,16 @@ int agiswarm_nl_data_set_input_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int agiswarm_nl_data_set_fault_doit(struct sk_buff *skb, struct genl_info *info)
+/**
+ * agiswarm_nl_data_set_fault_doit() - SET_FAULT: inject a worker fault
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0; -ERANGE for a value out of range; -EINVAL without a worker
+ * or a kind; -ENOMEM.
+ */
+int agiswarm_nl_data_set_fault_doit(struct sk_buff *skb,
+				    struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *va = info->attrs[AGISWARM_A_FAULT_VALUE];
@@ -439,7 +514,16 @@ int agiswarm_nl_data_set_fault_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int agiswarm_nl_data_clear_fault_doit(struct sk_buff *skb, struct genl_info *info)
+/**
+ * agiswarm_nl_data_clear_fault_doit() - CLEAR_FAULT: a worker's fault, or every fault
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0; -ENOENT when the worker has no fault; -EINVAL for a kind
+ * or value given.
+ */
+int agiswarm_nl_data_clear_fault_doit(struct sk_buff *skb,
+				      struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *w = info->attrs[AGISWARM_A_FAULT_WORKER];
@@ -459,11 +543,19 @@ int agiswarm_nl_data_clear_fault_doit(struct sk_buff *skb, struct genl_info *inf
 	return ret;
 }
 
-/*
- * cb->args[0]: the last cycle id sent (or before the first wanted), so a
- * dump resumes after it; cb->args[1]: set once args[0] is initialised.
+/**
+ * agiswarm_nl_data_get_metrics_dumpit() - GET_METRICS: the metrics records
+ * @skb: the message to fill
+ * @cb: the dump's state
+ *
+ * cb->args[0] is the last cycle sent (or the one before the first
+ * wanted), so that a dump resumes after it; cb->args[1] is set once
+ * args[0] is.
+ *
+ * Return: the length of @skb (0 when the dump is complete), or -ENOMEM.
  */
-int agiswarm_nl_data_get_metrics_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+int agiswarm_nl_data_get_metrics_dumpit(struct sk_buff *skb,
+					struct netlink_callback *cb)
 {
 	struct agiswarm_node *node = agiswarm_node_get(sock_net(skb->sk));
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);

@@ -47,8 +47,9 @@ void agiswarm_plan_free(struct agiswarm_plan *plan)
 }
 
 /*
- * *@planp is set as soon as the plan itself is allocated, so that the
- * caller frees what was allocated when a later part fails.
+ * Returns 0 or -ENOMEM. *@planp is set as soon as the plan itself is
+ * allocated, so that the caller frees what was allocated when a later
+ * part fails.
  */
 static int plan_alloc(struct agiswarm_plan **planp, u32 nworkers,
 		      const struct agiswarm_matrix *mx, u32 n_coded)

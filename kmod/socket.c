@@ -7,10 +7,16 @@
  *
  * Socket ownership: the module creates and owns the socket (WireGuard
  * style), opened and closed by SET_NODE PORT, rather than borrowing one
- * from the daemon (ovpn style, what DESIGN.md suggests). The fast path then
- * runs with no daemon at all, and a daemon restart cannot take the data
- * path down with it. The daemon receives its message types through an
- * upcall (daemon.c) instead of the socket's queue, and sends through it.
+ * from the daemon (ovpn style). The fast path then runs with no daemon at
+ * all, and a daemon restart cannot take the data path down with it. The
+ * daemon receives its message types through an upcall (daemon.c) instead
+ * of the socket's queue, and sends through it.
+ *
+ * The receive path, recv() in softirq, is a row of steps: linearise; check
+ * the header and parse the payload (the core's agi_wire_parse()); hand a
+ * control type up to the daemon, a fast-path type to its stage (dispatch():
+ * worker.c, cycle.c). Each step returns 0 or -errno and reports the drop
+ * reason apart; recv() alone counts the drop and frees the skb.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -103,6 +109,7 @@ static int recv(struct sock *sk, struct sk_buff *skb)
 	struct agi_wire_msg msg;
 	int ret;
 
+	lockdep_assert_in_softirq();
 	if (unlikely(!node))
 		goto free;	/* the socket is being closed */
 	if (unlikely(skb_linearize(skb))) {
@@ -137,6 +144,16 @@ free:
 	return 0;
 }
 
+/**
+ * agiswarm_socket_alloc() - a datagram to build
+ * @gfp: how to allocate it
+ *
+ * Write up to AGISWARM_WIRE_MAX bytes at skb->data and skb_put() them,
+ * then fill AGISWARM_SKB_CB(), which starts zeroed.
+ *
+ * Context: any that @gfp allows.
+ * Return: the skb, or NULL without memory.
+ */
 struct sk_buff *agiswarm_socket_alloc(gfp_t gfp)
 {
 	struct sk_buff *skb;
@@ -149,6 +166,19 @@ struct sk_buff *agiswarm_socket_alloc(gfp_t gfp)
 	return skb;
 }
 
+/**
+ * agiswarm_socket_send() - send a datagram from the node's socket
+ * @node: the node
+ * @skb: the datagram, to AGISWARM_SKB_CB(@skb)->daddr:dport; consumed
+ *
+ * Counted in AGISWARM_CNT_TX_PACKETS and _TX_BYTES when handed to the IP
+ * layer, in AGISWARM_CNT_TX_ERRORS when not; an error further on the way
+ * is not seen here.
+ *
+ * Context: any but hard interrupts.
+ * Return: 0; -ENOTCONN when the node's port is closed; the routing error
+ * when there is no route.
+ */
 int agiswarm_socket_send(struct agiswarm_node *node, struct sk_buff *skb)
 {
 	struct agiswarm_skb_cb cb = *AGISWARM_SKB_CB(skb);
@@ -167,7 +197,7 @@ int agiswarm_socket_send(struct agiswarm_node *node, struct sk_buff *skb)
 	fl4.fl4_sport = inet_sk(sock->sk)->inet_sport;
 	fl4.flowi4_proto = IPPROTO_UDP;
 	rt = ip_route_output_flow(sock_net(sock->sk), &fl4, sock->sk);
-	if (unlikely(IS_ERR(rt))) {
+	if (IS_ERR(rt)) {
 		net_dbg_ratelimited("%s: no route to %pI4\n", KBUILD_MODNAME,
 				    &cb.daddr);
 		ret = PTR_ERR(rt);
@@ -187,6 +217,14 @@ err:
 	return ret;
 }
 
+/**
+ * agiswarm_socket_send_list() - send every datagram of a list
+ * @node: the node
+ * @list: the datagrams, each consumed
+ * @faults: apply the fault of each datagram's worker first
+ *
+ * Context: softirq, or bh disabled (the faults).
+ */
 void agiswarm_socket_send_list(struct agiswarm_node *node,
 			       struct sk_buff_head *list, bool faults)
 {
@@ -208,6 +246,16 @@ static void close_socket(struct agiswarm_node *node, struct socket *sock)
 	udp_tunnel_sock_release(sock);
 }
 
+/**
+ * agiswarm_socket_set_port() - open the node's socket on a port, or close it
+ * @node: the node
+ * @port: the UDP port (IPv4, any address), 0 to close
+ *
+ * The socket on another port is closed once no sender uses it any more.
+ *
+ * Context: process, node->conf_lock held; sleeps.
+ * Return: 0, or udp_sock_create()'s error (-EADDRINUSE for a port in use).
+ */
 int agiswarm_socket_set_port(struct agiswarm_node *node, u16 port)
 {
 	struct udp_tunnel_sock_cfg tcfg = {
@@ -239,12 +287,22 @@ int agiswarm_socket_set_port(struct agiswarm_node *node, u16 port)
 	return 0;
 }
 
+/**
+ * agiswarm_socket_init() - a node starts with its port closed
+ * @node: the node
+ */
 void agiswarm_socket_init(struct agiswarm_node *node)
 {
 	RCU_INIT_POINTER(node->sock, NULL);
 	node->port = 0;
 }
 
+/**
+ * agiswarm_socket_uninit() - close the node's socket
+ * @node: the node
+ *
+ * Context: process, no lock held: waits for the senders.
+ */
 void agiswarm_socket_uninit(struct agiswarm_node *node)
 {
 	close_socket(node, rcu_replace_pointer(node->sock, NULL, true));

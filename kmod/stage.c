@@ -233,7 +233,10 @@ static void settle_work(struct work_struct *work)
 	mutex_unlock(&agg->node->conf_lock);
 }
 
-/* The complete matrix in agg->staging waits for cycle @at, assigned. */
+/*
+ * The complete matrix in agg->staging waits for cycle @at, assigned.
+ * Returns 0, agiswarm_plan_build()'s error, or check()'s refusal.
+ */
 static int stage_for_cycle(struct agiswarm_agg *agg, u64 at,
 			   struct netlink_ext_ack *extack)
 {
@@ -245,7 +248,8 @@ static int stage_for_cycle(struct agiswarm_agg *agg, u64 at,
 	agiswarm_stage_settle(agg);
 	ret = agiswarm_plan_build(agg, mx, &plan);
 	if (ret) {
-		NL_SET_ERR_MSG_MOD(extack, "cannot assign the matrix rows to the workers");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "cannot assign the matrix rows to the workers");
 		return ret;
 	}
 	spin_lock_bh(&agg->lock);
@@ -262,7 +266,10 @@ static int stage_for_cycle(struct agiswarm_agg *agg, u64 at,
 	return ret;
 }
 
-/* agg->staging is complete: it is the matrix in use from now on. */
+/*
+ * agg->staging is complete: it is the matrix in use from now on. Returns
+ * 0 or agiswarm_aggregator_reassign()'s error.
+ */
 static int swap_in(struct agiswarm_node *node, struct agiswarm_agg *agg)
 {
 	agiswarm_stage_settle(agg);
@@ -312,11 +319,13 @@ int agiswarm_stage_matrix(struct agiswarm_node *node, u8 fmt, u32 rows,
 	}
 	st = agg->staging;
 	if (!st) {
-		NL_SET_ERR_MSG_MOD(extack, "no matrix is being staged (send FIRST_ROW 0 first)");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "no matrix is being staged (send FIRST_ROW 0 first)");
 		return -EINVAL;
 	}
 	if (st->fmt != fmt || st->rows != rows || st->cols != cols) {
-		NL_SET_ERR_MSG_MOD(extack, "format or dimensions differ from the matrix being staged");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "format or dimensions differ from the matrix being staged");
 		return -EINVAL;
 	}
 	if (first_row != st->staged || n > rows - first_row) {
@@ -324,7 +333,8 @@ int agiswarm_stage_matrix(struct agiswarm_node *node, u8 fmt, u32 rows,
 		return -EINVAL;
 	}
 	if (at && st->staged + n < rows) {
-		NL_SET_ERR_MSG_MOD(extack, "APPLY_AT_CYCLE belongs on the chunk that completes the matrix");
+		NL_SET_ERR_MSG_MOD(extack,
+				   "APPLY_AT_CYCLE belongs on the chunk that completes the matrix");
 		return -EINVAL;
 	}
 	/* Refused before the chunk is taken, so it may be sent again. */

@@ -70,7 +70,7 @@ struct agiswarm_worker {
 	atomic64_t max_epoch;
 	struct sk_buff_head rows_q;
 	struct work_struct rows_work;
-	struct mutex lock;
+	struct mutex lock;	/* the staging fields below, publishing @rows */
 	struct rowset *stage;
 	u16 used;
 	u16 filled[AGISWARM_WIRE_ROWS_MAX];
@@ -195,6 +195,7 @@ int agiswarm_worker_rx_task(struct agiswarm_node *node,
 	const struct rowset *rs;
 	u16 i, nrows;
 
+	lockdep_assert_in_softirq();
 	if (unlikely(!epoch_ok(w, t->epoch)))
 		goto stale;
 	rs = rcu_dereference_bh(w->rows);
@@ -395,6 +396,12 @@ static void rows_work(struct work_struct *work)
 	}
 }
 
+/**
+ * agiswarm_worker_init() - a node's worker state, holding no rows
+ * @node: the node, at its creation
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int agiswarm_worker_init(struct agiswarm_node *node)
 {
 	struct agiswarm_worker *w;
@@ -412,6 +419,12 @@ int agiswarm_worker_init(struct agiswarm_node *node)
 	return 0;
 }
 
+/**
+ * agiswarm_worker_uninit() - free the worker state and every row set
+ * @node: the node, its socket closed
+ *
+ * Context: process, no lock held: waits for the ROWS work.
+ */
 void agiswarm_worker_uninit(struct agiswarm_node *node)
 {
 	struct agiswarm_worker *w = node->worker;

@@ -12,14 +12,8 @@
 
 struct agiswarm_node;
 
-/* Process context, at namespace creation. */
 int agiswarm_worker_init(struct agiswarm_node *node);
-/*
- * Process context, after the socket is closed: cancels the ROWS work and
- * frees every row set.
- */
 void agiswarm_worker_uninit(struct agiswarm_node *node);
-
 int agiswarm_worker_rx_task(struct agiswarm_node *node,
 			    const struct agi_wire_task *t, __be32 saddr,
 			    __be16 sport, enum agiswarm_counter *reason);
