@@ -131,8 +131,9 @@ static int recv(struct sock *sk, struct sk_buff *skb)
 	}
 	agiswarm_node_count(node, AGISWARM_CNT_RX_PACKETS, 1);
 	agiswarm_node_count(node, AGISWARM_CNT_RX_BYTES, skb->len);
+	/* Not unlikely: most RESULTs of a coded cycle arrive late. */
 	ret = dispatch(node, skb, &msg, saddr, sport, &reason);
-	if (unlikely(ret < 0))
+	if (ret < 0)
 		goto drop;
 	if (!ret)
 		consume_skb(skb);
