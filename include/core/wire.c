@@ -351,7 +351,8 @@ static void fields_set(const struct wire_shape *s, const struct wire_fields *f,
 
 /* ---- parse ------------------------------------------------------------- */
 
-static int check_header(const u8 *buf, size_t len)
+/* The framing: length, version and payload length. */
+static int check_frame(const u8 *buf, size_t len)
 {
 	if (len < AGISWARM_WIRE_HDR_LEN)
 		return DROP(SHORT);
@@ -361,6 +362,17 @@ static int check_header(const u8 *buf, size_t len)
 		return DROP(VERSION);
 	if (agi_get_be16(buf + 2) != len - AGISWARM_WIRE_HDR_LEN)
 		return DROP(LENGTH);
+	return 0;
+}
+
+static int parse_header(const u8 *buf, size_t len)
+{
+	int r = check_frame(buf, len);
+
+	if (r)
+		return r;
+	if (!agi_wire_is_fast_path(buf[1]) && !is_pass_up(buf[1]))
+		return DROP(TYPE);
 	return 0;
 }
 
@@ -377,7 +389,7 @@ static int refuse(int drop, enum agiswarm_counter *reason)
 int agi_wire_check_header(const u8 *buf, size_t len,
 			  enum agiswarm_counter *reason)
 {
-	int r = check_header(buf, len);
+	int r = check_frame(buf, len);
 
 	return unlikely(r) ? refuse(r, reason) : 0;
 }
@@ -389,11 +401,9 @@ int agi_wire_parse(const u8 *buf, size_t len, struct agi_wire_msg *out,
 	struct wire_fields f;
 	int r;
 
-	r = check_header(buf, len);
+	r = parse_header(buf, len);
 	if (unlikely(r))
 		return refuse(r, reason);
-	if (unlikely(!agi_wire_is_fast_path(buf[1]) && !is_pass_up(buf[1])))
-		return refuse(DROP(TYPE), reason);
 	memset(out, 0, sizeof(*out));
 	out->type = buf[1];
 	out->payload = buf + AGISWARM_WIRE_HDR_LEN;

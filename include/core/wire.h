@@ -173,7 +173,7 @@ int agi_wire_parse(const u8 *buf, size_t len, struct agi_wire_msg *out,
  * AGISWARM_WIRE_HDR_LEN and at most AGISWARM_WIRE_MAX bytes, version
  * AGISWARM_WIRE_VERSION, and a payload length that is the datagram's
  * length less the header. Not the type: a datagram of any type may be
- * well framed.
+ * well framed, and a caller that expects one compares buf[1] itself.
  *
  * Return: 0 when the framing is valid; -EBADMSG otherwise, with *@reason
  * AGISWARM_CNT_DROP_SHORT, _OVERSIZE, _VERSION or _LENGTH.
