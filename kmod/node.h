@@ -45,7 +45,8 @@ struct agiswarm_pcpu_counters {
  * @faults: injected faults (fault.c), RCU, changed under @conf_lock
  * @delayq: datagrams a delay fault holds back (its own lock)
  * @delay_timer: sends them when due
- * @agg: aggregator state (aggregator.c, cycle.c), for the node's lifetime
+ * @agg: aggregator state (aggregator.c, stage.c, plan.c, cycle.c), for the
+ *	node's lifetime
  * @worker: worker state (worker.c), for the node's lifetime
  * @daemon_portid: netlink port id of the registered daemon, 0 when none
  *	(daemon.c: xchg/cmpxchg to write, READ_ONCE to read)

@@ -7,7 +7,7 @@
  *
  * Who may still hold a peer when it is removed: the fast path (RESULT and
  * SENSOR lookups, ACTUATE sends, all in softirq under RCU) until a grace
- * period has passed, and the current row assignment (aggregator.c), which
+ * period has passed, and the current row assignment (plan.c), which
  * is rebuilt without the peer before the peer is queued for freeing.
  */
 
