@@ -38,6 +38,10 @@ static const char *const counter_names[AGISWARM_CNT_MAX + 1] = {
 	[AGISWARM_CNT_RESULTS_LATE] = "results_late",
 	[AGISWARM_CNT_FAULTS_APPLIED] = "faults_applied",
 	[AGISWARM_CNT_DECODE_FAILED] = "decode_failed",
+	[AGISWARM_CNT_DROP_NOMEM] = "drop_nomem",
+	[AGISWARM_CNT_DROP_BACKLOG] = "drop_backlog",
+	[AGISWARM_CNT_DROP_UNKNOWN_PEER] = "drop_unknown_peer",
+	[AGISWARM_CNT_DROP_NO_ROWS] = "drop_no_rows",
 };
 
 /* The node's settings and state: attribute and type. */

@@ -351,7 +351,8 @@ static void fields_set(const struct wire_shape *s, const struct wire_fields *f,
 
 /* ---- parse ------------------------------------------------------------- */
 
-static int parse_header(const u8 *buf, size_t len)
+/* The framing: length, version and payload length. */
+static int check_frame(const u8 *buf, size_t len)
 {
 	if (len < AGISWARM_WIRE_HDR_LEN)
 		return DROP(SHORT);
@@ -361,12 +362,40 @@ static int parse_header(const u8 *buf, size_t len)
 		return DROP(VERSION);
 	if (agi_get_be16(buf + 2) != len - AGISWARM_WIRE_HDR_LEN)
 		return DROP(LENGTH);
+	return 0;
+}
+
+static int parse_header(const u8 *buf, size_t len)
+{
+	int r = check_frame(buf, len);
+
+	if (r)
+		return r;
 	if (!agi_wire_is_fast_path(buf[1]) && !is_pass_up(buf[1]))
 		return DROP(TYPE);
 	return 0;
 }
 
-int agi_wire_parse(const u8 *buf, size_t len, struct agi_wire_msg *out)
+/*
+ * Inside the core a refusal is its negated drop reason, as in cbor.h; the
+ * exported functions return -EBADMSG and hand the reason out apart.
+ */
+static int refuse(int drop, enum agiswarm_counter *reason)
+{
+	*reason = (enum agiswarm_counter)-drop;
+	return -EBADMSG;
+}
+
+int agi_wire_check_header(const u8 *buf, size_t len,
+			  enum agiswarm_counter *reason)
+{
+	int r = check_frame(buf, len);
+
+	return unlikely(r) ? refuse(r, reason) : 0;
+}
+
+int agi_wire_parse(const u8 *buf, size_t len, struct agi_wire_msg *out,
+		   enum agiswarm_counter *reason)
 {
 	const struct wire_shape *s;
 	struct wire_fields f;
@@ -374,7 +403,7 @@ int agi_wire_parse(const u8 *buf, size_t len, struct agi_wire_msg *out)
 
 	r = parse_header(buf, len);
 	if (unlikely(r))
-		return r;
+		return refuse(r, reason);
 	memset(out, 0, sizeof(*out));
 	out->type = buf[1];
 	out->payload = buf + AGISWARM_WIRE_HDR_LEN;
@@ -385,7 +414,7 @@ int agi_wire_parse(const u8 *buf, size_t len, struct agi_wire_msg *out)
 	memset(&f, 0, sizeof(f));
 	r = parse_payload(out->payload, out->payload_len, s, &f);
 	if (unlikely(r))
-		return r;
+		return refuse(r, reason);
 	fields_set(s, &f, &out->u);
 	return 0;
 }

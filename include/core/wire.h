@@ -36,7 +36,8 @@
 #include "wide.h"
 #include "../uapi/linux/agiswarm.h"
 
-/* agi_wire_parse(): a well-formed header of a type the fast path leaves to
+/*
+ * agi_wire_parse(): a well-formed header of a type the fast path leaves to
  * the daemon; only type, payload and payload_len are set.
  */
 #define AGI_WIRE_PASS_UP 1
@@ -139,14 +140,46 @@ struct agi_wire_msg {
 	} u;
 };
 
-/*
- * Parse the datagram @buf of @len bytes. Returns 0 when @out holds a
- * fast-path message, AGI_WIRE_PASS_UP when the header is valid and the type
- * is one the daemon handles, or the negated enum agiswarm_counter drop
- * reason (-AGISWARM_CNT_DROP_*). @out's vectors point into @buf.
- * Any context; uses no locks and under 512 bytes of stack.
+/**
+ * agi_wire_parse() - check and parse one datagram
+ * @buf: the datagram, header included
+ * @len: its length in bytes
+ * @out: the message; its vectors point into @buf
+ * @reason: where the drop reason goes when the datagram is refused
+ *
+ * Checks the header (agi_wire_check_header(), then the type) and, for a
+ * fast-path type, the whole payload. Any context; uses no locks and under
+ * 512 bytes of stack.
+ *
+ * Return:
+ *  0 when @out holds a fast-path message (TASK, RESULT, SENSOR, ACTUATE,
+ *    ROWS)
+ *  AGI_WIRE_PASS_UP (>0) when the header is valid and the type is one the
+ *    daemon handles; only @out's type, payload and payload_len are set
+ *  -EBADMSG when the datagram is refused; *@reason is then its one
+ *    AGISWARM_CNT_DROP_* reason (the precedence above), and is written on
+ *    no other path
  */
-int agi_wire_parse(const u8 *buf, size_t len, struct agi_wire_msg *out);
+int agi_wire_parse(const u8 *buf, size_t len, struct agi_wire_msg *out,
+		   enum agiswarm_counter *reason);
+
+/**
+ * agi_wire_check_header() - check the framing of a datagram
+ * @buf: the datagram, header included
+ * @len: its length in bytes
+ * @reason: where the drop reason goes when the framing is wrong
+ *
+ * The first checks of agi_wire_parse(), in its order: at least
+ * AGISWARM_WIRE_HDR_LEN and at most AGISWARM_WIRE_MAX bytes, version
+ * AGISWARM_WIRE_VERSION, and a payload length that is the datagram's
+ * length less the header. Not the type: a datagram of any type may be
+ * well framed, and a caller that expects one compares buf[1] itself.
+ *
+ * Return: 0 when the framing is valid; -EBADMSG otherwise, with *@reason
+ * AGISWARM_CNT_DROP_SHORT, _OVERSIZE, _VERSION or _LENGTH.
+ */
+int agi_wire_check_header(const u8 *buf, size_t len,
+			  enum agiswarm_counter *reason);
 
 /* Whether the kernel's fast path parses messages of @type. */
 bool agi_wire_is_fast_path(u8 type);
