@@ -11,7 +11,7 @@
 #include <string.h>
 #include <kselftest_harness.h>
 
-#include "../../daemon/msg.h"
+#include "user/msg.h"
 
 /* include/uapi/linux/agiswarm.h, AGISWARM_MSG_HEARTBEAT's example. */
 static const uint8_t heartbeat_doc[] = {

@@ -19,9 +19,9 @@
 #include <unistd.h>
 #include <cbor.h>
 
-#include "../../daemon/audit.h"
-#include "../../daemon/commit.h"
-#include "../../daemon/keys.h"
+#include "user/audit.h"
+#include "user/commit.h"
+#include "user/keys.h"
 #include <kselftest_harness.h>
 
 #ifndef ARRAY_SIZE

@@ -2,16 +2,13 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * The one printing path of agictl, in the manner of iproute2's PRINT_ANY:
- * every value is printed by one call that carries both its JSON key and its
- * text format, so -j cannot drift from the text output and always yields
- * well-formed JSON (the writer owns commas, nesting and string escaping).
+ * The one text/JSON printing path: see print.h.
  */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "agictl.h"
+#include "print.h"
 
 #define MAX_DEPTH 16
 
@@ -23,14 +20,14 @@ static struct {
 	bool in_array[MAX_DEPTH];
 } out;
 
-void print_init(bool json, bool pretty)
+void agi_print_init(bool json, bool pretty)
 {
 	memset(&out, 0, sizeof(out));
 	out.json = json || pretty;
 	out.pretty = pretty;
 }
 
-bool print_is_json(void)
+bool agi_print_is_json(void)
 {
 	return out.json;
 }
@@ -107,7 +104,7 @@ static size_t put_json_char(FILE *f, const unsigned char *p)
 	return n;
 }
 
-void print_json_string(FILE *f, const char *s)
+void agi_print_json_string(FILE *f, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 
@@ -126,7 +123,7 @@ static void json_key(const char *key)
 	if (out.pretty && out.depth > 0)
 		indent();
 	if (!out.in_array[out.depth] && key) {
-		print_json_string(stdout, key);
+		agi_print_json_string(stdout, key);
 		fputs(": ", stdout);
 	}
 }
@@ -153,13 +150,13 @@ static void json_close(char bracket)
 	putchar(bracket);
 }
 
-void print_begin(void)
+void agi_print_begin(void)
 {
 	if (out.json)
 		json_open(NULL, '{', false);
 }
 
-void print_end(void)
+void agi_print_end(void)
 {
 	if (!out.json)
 		return;
@@ -167,13 +164,13 @@ void print_end(void)
 	putchar('\n');
 }
 
-void print_begin_list(void)
+void agi_print_begin_list(void)
 {
 	if (out.json)
 		json_open(NULL, '[', true);
 }
 
-void print_end_list(void)
+void agi_print_end_list(void)
 {
 	if (!out.json)
 		return;
@@ -181,54 +178,54 @@ void print_end_list(void)
 	putchar('\n');
 }
 
-void open_object(const char *key)
+void agi_open_object(const char *key)
 {
 	if (out.json)
 		json_open(key, '{', false);
 }
 
-void close_object(void)
+void agi_close_object(void)
 {
 	if (out.json)
 		json_close('}');
 }
 
-void open_array(const char *key)
+void agi_open_array(const char *key)
 {
 	if (out.json)
 		json_open(key, '[', true);
 }
 
-void close_array(void)
+void agi_close_array(void)
 {
 	if (out.json)
 		json_close(']');
 }
 
 /* Whether this call prints in text mode, with @fmt. */
-static bool as_text(enum print_type t, const char *fmt)
+static bool as_text(enum agi_print_type t, const char *fmt)
 {
-	return !out.json && t != PRINT_JSON && fmt;
+	return !out.json && t != AGI_PRINT_JSON && fmt;
 }
 
-static bool as_json(enum print_type t)
+static bool as_json(enum agi_print_type t)
 {
-	return out.json && t != PRINT_TEXT;
+	return out.json && t != AGI_PRINT_TEXT;
 }
 
-void print_string(enum print_type t, const char *key, const char *fmt,
+void agi_print_string(enum agi_print_type t, const char *key, const char *fmt,
 		  const char *value)
 {
 	if (as_json(t)) {
 		json_key(key);
-		print_json_string(stdout, value);
+		agi_print_json_string(stdout, value);
 	} else if (as_text(t, fmt)) {
 		printf(fmt, value);
 	}
 }
 
 /* Text formats take the value as unsigned long long ("%llu"). */
-void print_u64(enum print_type t, const char *key, const char *fmt,
+void agi_print_u64(enum agi_print_type t, const char *key, const char *fmt,
 	       uint64_t value)
 {
 	if (as_json(t)) {
@@ -240,7 +237,7 @@ void print_u64(enum print_type t, const char *key, const char *fmt,
 }
 
 /* Text formats take the value as long long ("%lld"). */
-void print_s64(enum print_type t, const char *key, const char *fmt,
+void agi_print_s64(enum agi_print_type t, const char *key, const char *fmt,
 	       int64_t value)
 {
 	if (as_json(t)) {
@@ -252,7 +249,7 @@ void print_s64(enum print_type t, const char *key, const char *fmt,
 }
 
 /* JSON null; @fmt (no conversion) is the text shown instead. */
-void print_null(enum print_type t, const char *key, const char *fmt)
+void agi_print_null(enum agi_print_type t, const char *key, const char *fmt)
 {
 	if (as_json(t)) {
 		json_key(key);
@@ -263,7 +260,7 @@ void print_null(enum print_type t, const char *key, const char *fmt)
 }
 
 /* JSON true/false; text formats take the value as "true" or "false". */
-void print_bool(enum print_type t, const char *key, const char *fmt,
+void agi_print_bool(enum agi_print_type t, const char *key, const char *fmt,
 		bool value)
 {
 	if (as_json(t)) {
@@ -306,7 +303,7 @@ static bool json_number_ok(const char *s)
  * through double); text that is not a JSON number is quoted instead, so the
  * output stays valid whatever the caller passes.
  */
-void print_number_text(enum print_type t, const char *key, const char *fmt,
+void agi_print_number(enum agi_print_type t, const char *key, const char *fmt,
 		       const char *value)
 {
 	if (as_json(t)) {
@@ -314,14 +311,14 @@ void print_number_text(enum print_type t, const char *key, const char *fmt,
 		if (json_number_ok(value))
 			fputs(value, stdout);
 		else
-			print_json_string(stdout, value);
+			agi_print_json_string(stdout, value);
 	} else if (as_text(t, fmt)) {
 		printf(fmt, value);
 	}
 }
 
 /* Free text, shown in text mode only. */
-void print_text(const char *fmt, ...)
+void agi_print_text(const char *fmt, ...)
 {
 	va_list ap;
 

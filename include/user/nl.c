@@ -2,9 +2,9 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * Generic netlink for agictl: open a socket, find the agiswarm family, send
- * one request and read until the kernel's ack, keeping the extack the kernel
- * attached to an error so that it can be shown verbatim.
+ * Generic netlink with the agiswarm family: see nl.h. A socket finds the
+ * family, sends requests and reads until the kernel's ack, keeping the
+ * extack the kernel attached to an error so that it can be shown verbatim.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,8 +16,9 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "core/compat.h"
 #include "uapi/linux/agiswarm.h"
-#include "agictl.h"
+#include "nl.h"
 
 /*
  * Large enough for any single message the kernel sends in one datagram
@@ -131,10 +132,6 @@ static int data_cb(const struct nlmsghdr *nlh, void *data)
 	return t->cb ? t->cb(nlh, t->data) : MNL_CB_OK;
 }
 
-/*
- * Sends @req and runs @cb on every reply until the ack. Returns 0 or a
- * negative errno; a kernel error leaves its extack in @nl.
- */
 int agi_nl_talk(struct agi_nl *nl, struct nlmsghdr *req, agi_nl_reply_cb cb,
 		void *data)
 {
@@ -148,6 +145,7 @@ int agi_nl_talk(struct agi_nl *nl, struct nlmsghdr *req, agi_nl_reply_cb cb,
 	int ret;
 
 	nl->extack[0] = '\0';
+	nl->reply_error[0] = '\0';
 	nl->has_offset = false;
 	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
 		return -errno;
@@ -261,10 +259,6 @@ void agi_nl_close(struct agi_nl *nl)
 	nl->sock = NULL;
 }
 
-/*
- * Joins the family's multicast group @name. -ENOENT when the module has no
- * such group (an older module).
- */
 int agi_nl_subscribe(struct agi_nl *nl, const char *name)
 {
 	unsigned int i;
@@ -282,70 +276,12 @@ int agi_nl_subscribe(struct agi_nl *nl, const char *name)
 	return -ENOENT;
 }
 
-/*
- * Reports a failed conversation in iproute2's words and returns the exit
- * code: the missing family, else the kernel's extack verbatim, else errno.
- */
-int agi_nl_report(const struct agi_nl *nl, const char *action, int err)
+int agi_nl_fd(const struct agi_nl *nl)
 {
-	if (!nl->family && err == -ENOENT)
-		return agictl_fail("Failed to reach the agiswarm module (not loaded?)");
-	if (nl->extack[0])
-		return agictl_fail("Error: %s", nl->extack);
-	return agictl_fail("%s failed: %s", action, strerror(-err));
+	return mnl_socket_get_fd(nl->sock);
 }
 
-/*
- * One conversation on a socket of its own: a request of @cmd, with @flags
- * added to its header, its attributes put by @fill and every reply handed
- * to @cb (either may be NULL). Failures are reported in @action's name
- * while the socket still holds the extack; returns an exit code.
- */
-static int converse(const char *action, uint8_t cmd, uint16_t flags,
-		    agi_nl_fill_cb fill, const void *arg, agi_nl_reply_cb cb,
-		    void *data)
-{
-	char buf[AGI_NL_BUF_SIZE];
-	struct nlmsghdr *nlh;
-	struct agi_nl nl;
-	int err, ret = AGICTL_OK;
-
-	err = agi_nl_open(&nl);
-	if (err)
-		return agi_nl_report(&nl, action, err);
-	nlh = agi_nl_request(&nl, buf, cmd);
-	nlh->nlmsg_flags |= flags;
-	if (fill)
-		fill(nlh, arg);
-	err = agi_nl_talk(&nl, nlh, cb, data);
-	if (err)
-		ret = agi_nl_report(&nl, action, err);
-	agi_nl_close(&nl);
-	return ret;
-}
-
-int agi_nl_send(const char *action, uint8_t cmd, agi_nl_fill_cb fill,
-		const void *arg)
-{
-	return converse(action, cmd, 0, fill, arg, NULL, NULL);
-}
-
-int agi_nl_get(const char *action, uint8_t cmd, agi_nl_reply_cb cb,
-	       void *data)
-{
-	return converse(action, cmd, 0, NULL, NULL, cb, data);
-}
-
-int agi_nl_get_dump(const char *action, uint8_t cmd, agi_nl_reply_cb cb,
-		    void *data)
-{
-	return converse(action, cmd, NLM_F_DUMP, NULL, NULL, cb, data);
-}
-
-/*
- * Replies of every command carry their numbers as u8..u64 attributes; one
- * reader widens them all, and refuses a length that is not @type's.
- */
+/* Replies carry their numbers as u8..u64 attributes; one reader for all. */
 int agi_attr_get_uint(const struct nlattr *a, int type, uint64_t *v)
 {
 	if (mnl_attr_validate(a, type) < 0)
@@ -366,11 +302,6 @@ int agi_attr_get_uint(const struct nlattr *a, int type, uint64_t *v)
 	return MNL_CB_OK;
 }
 
-/*
- * Room for one more of a dump's rows in @rows (@n used, @cap allocated,
- * @size bytes each), doubling from @first: the array, moved or not, or
- * NULL with errno ENOMEM, @rows then still the caller's to free.
- */
 void *agi_grow_rows(void *rows, size_t n, size_t *cap, size_t size,
 		    size_t first)
 {

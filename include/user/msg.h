@@ -9,12 +9,13 @@
  * deterministic CBOR (shortest integers, keys ascending), the decoder
  * ignores keys it does not know and refuses a missing or out-of-range one.
  */
-#ifndef AGISWARMD_MSG_H
-#define AGISWARMD_MSG_H
+#ifndef AGISWARM_USER_MSG_H
+#define AGISWARM_USER_MSG_H
 
 #include <stddef.h>
 #include <stdint.h>
 
+#include "names.h"
 #include "uapi/linux/agiswarm.h"
 
 /**
@@ -60,7 +61,4 @@ int agi_heartbeat_decode(const uint8_t *dgram, size_t len,
 int agi_status_msg_decode(const uint8_t *dgram, size_t len,
 			  struct agi_status_msg *s);
 
-/* "healthy", "degraded", "unhealthy"; "unknown" past the enum. */
-const char *agi_health_name(unsigned int health);
-
-#endif /* AGISWARMD_MSG_H */
+#endif /* AGISWARM_USER_MSG_H */

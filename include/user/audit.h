@@ -16,8 +16,8 @@
  * Failures return a negative errno and write one line into @err; the
  * verifier's lines start with "FILE:LINE: " naming the first bad line.
  */
-#ifndef AGISWARM_DAEMON_AUDIT_H
-#define AGISWARM_DAEMON_AUDIT_H
+#ifndef AGISWARM_USER_AUDIT_H
+#define AGISWARM_USER_AUDIT_H
 
 #include <limits.h>
 #include <stddef.h>
@@ -27,6 +27,8 @@
 #include "keys.h"
 
 #define AGI_HASH_HEX_LEN 65	/* 64 hex digits and a NUL */
+/* Where the daemon keeps it unless security.audit_log says otherwise. */
+#define AGI_AUDIT_DEFAULT_LOG "/var/lib/agiswarm/audit.log"
 #define AGI_AUDIT_HEAD_SUFFIX ".head"
 
 /**
@@ -93,4 +95,4 @@ int agi_audit_read(const char *path, agi_audit_cb cb, void *data, char *err,
 int agi_audit_verify(const char *path, const struct agi_keyring *keys,
 		     unsigned int *bad_line, char *err, size_t errlen);
 
-#endif /* AGISWARM_DAEMON_AUDIT_H */
+#endif /* AGISWARM_USER_AUDIT_H */

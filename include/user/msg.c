@@ -174,14 +174,3 @@ int agi_status_msg_decode(const uint8_t *dgram, size_t len,
 	return decode(AGISWARM_MSG_STATUS, dgram, len, s, status_fields,
 		      sizeof(status_fields) / sizeof(status_fields[0]));
 }
-
-const char *agi_health_name(unsigned int health)
-{
-	static const char *const names[] = {
-		[AGISWARM_HEALTH_HEALTHY] = "healthy",
-		[AGISWARM_HEALTH_DEGRADED] = "degraded",
-		[AGISWARM_HEALTH_UNHEALTHY] = "unhealthy",
-	};
-
-	return health <= AGISWARM_HEALTH_MAX ? names[health] : "unknown";
-}

@@ -707,6 +707,55 @@ int agi_commit_ack_decode(const uint8_t *dgram, size_t len,
 	return 0;
 }
 
+/* --- what a commit does to the node -------------------------------- */
+
+void agi_commit_node_req(const struct agi_commit_changes *ch,
+			 struct agi_node_req *r)
+{
+	static const struct {
+		int key;
+		u32 bit;
+	} pid_keys[] = {
+		{ AGI_CH_KP, AGI_PID_KP }, { AGI_CH_KI, AGI_PID_KI },
+		{ AGI_CH_KD, AGI_PID_KD }, { AGI_CH_LO, AGI_PID_LO },
+		{ AGI_CH_HI, AGI_PID_HI }, { AGI_CH_SETPOINT, AGI_PID_SETPOINT },
+	};
+	u32 p = ch->present;
+	size_t i;
+
+	memset(r, 0, sizeof(*r));
+	if (p & AGI_CH_BIT(AGI_CH_CYCLE_US)) {
+		r->present |= AGI_NODE_CYCLE;
+		r->cycle_us = ch->cycle_us;
+	}
+	if (p & AGI_CH_BIT(AGI_CH_DEADLINE_US)) {
+		r->present |= AGI_NODE_DEADLINE;
+		r->deadline_us = ch->deadline_us;
+	}
+	if (p & AGI_CH_BIT(AGI_CH_MISS)) {
+		r->present |= AGI_NODE_MISS;
+		r->miss = ch->miss;
+	}
+	if (p & AGI_CH_BIT(AGI_CH_LAW)) {
+		r->present |= AGI_NODE_LAW;
+		r->law = ch->law;
+	}
+	for (i = 0; i < ARRAY_SIZE(pid_keys); i++)
+		if (p & AGI_CH_BIT(pid_keys[i].key))
+			r->pid.present |= pid_keys[i].bit;
+	if (!r->pid.present)
+		return;
+	r->present |= AGI_NODE_PID;
+	r->pid.kp = ch->kp;
+	r->pid.ki = ch->ki;
+	r->pid.kd = ch->kd;
+	r->pid.lo = ch->lo;
+	r->pid.hi = ch->hi;
+	r->pid.n_setpoint = ch->n_setpoint;
+	memcpy(r->pid.setpoint, ch->setpoint,
+	       ch->n_setpoint * sizeof(*ch->setpoint));
+}
+
 /* --- verification ----------------------------------------------------- */
 
 enum agi_verdict agi_commit_verify(const struct agi_verify_ctx *ctx,

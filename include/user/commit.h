@@ -13,14 +13,15 @@
  * "AGISWARM-COMMIT-v1" || 0x00 || body: a signature made for another
  * purpose with the same key can never pass for a commit.
  */
-#ifndef AGISWARM_DAEMON_COMMIT_H
-#define AGISWARM_DAEMON_COMMIT_H
+#ifndef AGISWARM_USER_COMMIT_H
+#define AGISWARM_USER_COMMIT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "keys.h"
+#include "node.h"
 #include "uapi/linux/agiswarm.h"
 
 #define AGI_COMMIT_VERSION 1
@@ -118,6 +119,14 @@ struct agi_commit {
 };
 
 /*
+ * What @ch sets of the node (cycle, deadline, miss policy, law, the PID's
+ * parameters) as one SET_NODE request into @r, its @apply_at left 0;
+ * r->present is 0 when @ch changes only the matrix.
+ */
+void agi_commit_node_req(const struct agi_commit_changes *ch,
+			 struct agi_node_req *r);
+
+/*
  * The canonical body of @c into @buf. Returns the length, -EINVAL when @c
  * is not a commit (nothing to change, a value out of its range), -EMSGSIZE
  * when it does not fit @size or AGI_COMMIT_BODY_MAX, -ENOMEM.
@@ -211,4 +220,4 @@ enum agi_verdict agi_commit_verify(const struct agi_verify_ctx *ctx,
 				   const uint8_t sig[AGI_SIG_LEN],
 				   struct agi_commit *c, char *reason);
 
-#endif /* AGISWARM_DAEMON_COMMIT_H */
+#endif /* AGISWARM_USER_COMMIT_H */

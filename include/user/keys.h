@@ -15,8 +15,8 @@
  * failure, writes one line for the operator into @err ("<file>: <why>" or
  * "<file>:<line>: <why>").
  */
-#ifndef AGISWARM_DAEMON_KEYS_H
-#define AGISWARM_DAEMON_KEYS_H
+#ifndef AGISWARM_USER_KEYS_H
+#define AGISWARM_USER_KEYS_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -30,6 +30,8 @@
 #define AGI_KEYID_HEX_LEN (2 * AGI_KEYID_LEN + 1)
 #define AGI_KEYRING_MAX 64	/* operators in one authorized_keys */
 #define AGI_KEY_NAME_MAX 64
+/* The operators a daemon trusts, unless security.authorized_keys says. */
+#define AGI_AUTHORIZED_KEYS_DEFAULT "/etc/agiswarm/authorized_keys"
 
 struct agi_keypair {
 	uint8_t pk[AGI_PK_LEN];
@@ -107,4 +109,4 @@ int agi_keyring_load(const char *path, struct agi_keyring *kr,
 const struct agi_authkey *agi_keyring_find(const struct agi_keyring *kr,
 					   const uint8_t id[AGI_KEYID_LEN]);
 
-#endif /* AGISWARM_DAEMON_KEYS_H */
+#endif /* AGISWARM_USER_KEYS_H */

@@ -2,11 +2,9 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * Reading a matrix from the seeds' JSON (control_matrices /
- * transformation_matrices, each matrix with an optional "precision"). The
- * whole file is validated before anything is sent, so that a bad file never
- * leaves a half-staged matrix in the module, and every error names the
- * file, the key path with indices, the value and what would be allowed.
+ * Reading a matrix from the seeds' JSON: see matrix_json.h. Every error
+ * names the file, the key path with indices, the value and what would be
+ * allowed.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,21 +13,29 @@
 #include <jansson.h>
 
 #include "core/fixed.h"
-#include "agictl.h"
+#include "matrix_json.h"
 
 #define PATH_MAX_LEN 256
 
 /* What one read is about, for the error messages. */
 struct mread {
-	const char *action;
 	const char *file;
 	char path[PATH_MAX_LEN];	/* key path of the matrix */
+	char *err;
+	size_t errlen;
 };
 
 static int mfail(const struct mread *r, const char *where, const char *what)
 {
-	return agictl_fail("%s failed: %s: %s%s%s", r->action, r->file,
-			   where, *where ? ": " : "", what);
+	snprintf(r->err, r->errlen, "%s: %s%s%s", r->file, where,
+		 *where ? ": " : "", what);
+	return -EINVAL;
+}
+
+static int nomem(const struct mread *r)
+{
+	snprintf(r->err, r->errlen, "%s", strerror(ENOMEM));
+	return -ENOMEM;
 }
 
 /* The JSON text of @v, cut short when long; the caller frees. */
@@ -62,8 +68,9 @@ static const char *json_kind(const json_t *v)
 /*
  * The decimal text of a JSON number. Jansson keeps reals as doubles, so the
  * shortest text that reads back as the same double is used: strtod() of it
- * gives exactly what strtod() of the file's text gave, which is what
- * DESIGN.md defines the conversion by, and "1.2" stays "1.2" in messages.
+ * gives exactly what strtod() of the file's text gave, which is what the
+ * fixed-point specification defines the conversion by (include/core/
+ * fixed.h), and "1.2" stays "1.2" in messages.
  */
 static void number_text(const json_t *v, char *buf, size_t size)
 {
@@ -172,7 +179,7 @@ static int parse_entry(const struct mread *r, const json_t *v,
 			 range);
 		return mfail(r, where, msg);
 	}
-	return AGICTL_OK;
+	return 0;
 }
 
 /* Shape of the array of rows: non-empty, rectangular, at most 256 x 256. */
@@ -222,7 +229,7 @@ static int check_shape(const struct mread *r, const json_t *rows, u32 *nrows,
 	}
 	*nrows = json_array_size(rows);
 	*ncols = cols;
-	return AGICTL_OK;
+	return 0;
 }
 
 /* The matrix's "precision", a sibling of its key; Q1.31 when absent. */
@@ -235,11 +242,11 @@ static int read_precision(const struct mread *r, const json_t *parent,
 
 	*fmt = AGISWARM_Q1_31;
 	if (!p)
-		return AGICTL_OK;
+		return 0;
 	snprintf(where, sizeof(where), "%s%sprecision", parent_path,
 		 *parent_path ? "." : "");
 	if (json_is_string(p) && !agi_q_parse_name(json_string_value(p), fmt))
-		return AGICTL_OK;
+		return 0;
 	dump = json_text(p);
 	snprintf(msg, sizeof(msg),
 		 "%s is not a format (expected \"Q1.31\", \"Q1.15\" or \"Q8.24\")",
@@ -285,11 +292,11 @@ static int find_path(struct mread *r, const json_t *root, const char *want,
 {
 	char *copy = strdup(want), *rest = copy, *key;
 	const json_t *cur = root, *up = NULL;
-	int ret = AGICTL_OK;
+	int ret = 0;
 
 	r->path[0] = '\0';
 	if (!copy)
-		return agictl_fail("%s failed: %s", r->action, strerror(ENOMEM));
+		return nomem(r);
 	while ((key = strsep(&rest, "."))) {
 		if (!json_is_object(cur) || !json_object_get(cur, key)) {
 			if (snprintf(parent_path, pp_size, "%s%s%s", r->path,
@@ -349,7 +356,7 @@ static int read_entries(const struct mread *r, const json_t *rows,
 
 	m->data = calloc((size_t)m->rows * m->cols, sizeof(*m->data));
 	if (!m->data)
-		return agictl_fail("%s failed: %s", r->action, strerror(ENOMEM));
+		return nomem(r);
 	json_array_foreach(rows, i, row) {
 		json_array_foreach(row, j, v) {
 			ret = parse_entry(r, v, m->fmt, i, j,
@@ -358,50 +365,72 @@ static int read_entries(const struct mread *r, const json_t *rows,
 				return ret;
 		}
 	}
-	return AGICTL_OK;
+	return 0;
 }
 
-int agi_matrix_read(const char *action, const char *file, const char *want,
-		    struct agi_matrix *m)
+/* The matrix of the document @root; fills r->path. */
+static int read_root(struct mread *r, const json_t *root, const char *want,
+		     struct agi_matrix *m)
 {
-	struct mread r = { .action = action, .file = file };
 	const json_t *rows = NULL;
-	json_t *root = NULL;
+	int ret;
+
+	ret = locate(r, root, want, &rows, &m->fmt);
+	if (!ret)
+		ret = check_shape(r, rows, &m->rows, &m->cols);
+	if (!ret)
+		ret = read_entries(r, rows, m);
+	if (!ret)
+		snprintf(m->path, sizeof(m->path), "%s", r->path);
+	return ret;
+}
+
+static int json_failed(const struct mread *r, const json_error_t *jerr)
+{
+	snprintf(r->err, r->errlen, "%s:%d:%d: %s", r->file, jerr->line,
+		 jerr->column, jerr->text);
+	return -EINVAL;
+}
+
+int agi_matrix_read(const char *file, const char *want, struct agi_matrix *m,
+		    char *err, size_t errlen)
+{
+	struct mread r = { .file = file, .err = err, .errlen = errlen };
 	json_error_t jerr;
+	json_t *root;
 	FILE *f;
 	int ret;
 
 	memset(m, 0, sizeof(*m));
 	f = fopen(file, "r");
-	if (!f)
-		return agictl_fail("%s failed: %s: %s", action, file,
-				   strerror(errno));
-	root = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
-	if (!root) {
-		ret = agictl_fail("%s failed: %s:%d:%d: %s", action, file,
-				  jerr.line, jerr.column, jerr.text);
-		goto cleanup;
+	if (!f) {
+		ret = -errno;
+		snprintf(err, errlen, "%s: %s", file, strerror(-ret));
+		return ret;
 	}
-	ret = locate(&r, root, want, &rows, &m->fmt);
-	if (ret)
-		goto cleanup;
-	ret = check_shape(&r, rows, &m->rows, &m->cols);
-	if (ret)
-		goto cleanup;
-	ret = read_entries(&r, rows, m);
-	if (ret)
-		goto cleanup;
-	snprintf(m->path, sizeof(m->path), "%s", r.path);
-cleanup:
-	json_decref(root);
+	root = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
 	fclose(f);
+	ret = root ? read_root(&r, root, want, m) : json_failed(&r, &jerr);
+	json_decref(root);
 	if (ret)
 		agi_matrix_free(m);
 	return ret;
 }
 
-void agi_matrix_free(struct agi_matrix *m)
+int agi_matrix_parse(const char *text, size_t len, const char *name,
+		     const char *want, struct agi_matrix *m, char *err,
+		     size_t errlen)
 {
-	free(m->data);
-	m->data = NULL;
+	struct mread r = { .file = name, .err = err, .errlen = errlen };
+	json_error_t jerr;
+	json_t *root;
+	int ret;
+
+	memset(m, 0, sizeof(*m));
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+	ret = root ? read_root(&r, root, want, m) : json_failed(&r, &jerr);
+	json_decref(root);
+	if (ret)
+		agi_matrix_free(m);
+	return ret;
 }

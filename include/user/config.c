@@ -15,12 +15,14 @@
 #include <string.h>
 
 #include "core/fixed.h"
+#include "audit.h"
 #include "config_keys.h"
+#include "keys.h"
 
 #define KEY_PATH_LEN 300
 #define MAX_DEPTH 8
 
-void agid_config_defaults(struct agid_config *cfg)
+void agi_config_defaults(struct agi_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->node_id = 1;
@@ -41,21 +43,21 @@ void agid_config_defaults(struct agid_config *cfg)
 	cfg->heartbeat_us = 1000000;
 	cfg->degraded_latency_ms = 100;
 	cfg->unhealthy_after_missed = 3;
-	strcpy(cfg->matrix_file, AGID_DEFAULT_MATRIX);
+	strcpy(cfg->matrix_file, AGI_CONFIG_DEFAULT_MATRIX);
 	cfg->require_signatures = true;
-	strcpy(cfg->authorized_keys, "/etc/agiswarm/authorized_keys");
+	strcpy(cfg->authorized_keys, AGI_AUTHORIZED_KEYS_DEFAULT);
 	cfg->commit_window_s = 300;
-	strcpy(cfg->audit_log, "/var/lib/agiswarm/audit.log");
+	strcpy(cfg->audit_log, AGI_AUDIT_DEFAULT_LOG);
 	strcpy(cfg->metrics_file, "metrics.csv");
 	cfg->metrics_max_size = 10ULL << 20;
 	cfg->metrics_backup_count = 5;
-	cfg->log_level = AGID_LOG_INFO;
+	cfg->log_level = AGI_LOG_INFO;
 	cfg->failover_heartbeat_ms = 1000;
 	cfg->failover_failure_threshold = 3;
 	cfg->failover_auto_promotion = true;
 }
 
-const char *agid_node_kind(const yaml_node_t *n)
+const char *agi_config_node_kind(const yaml_node_t *n)
 {
 	switch (n->type) {
 	case YAML_SEQUENCE_NODE:
@@ -82,7 +84,7 @@ static bool is_null(const yaml_node_t *n)
 		!strcmp(scalar(n), "NULL"));
 }
 
-int agid_fail(struct agid_ctx *c, const yaml_node_t *n, const char *path,
+int agi_config_fail(struct agi_config_ctx *c, const yaml_node_t *n, const char *path,
 	      const char *fmt, ...)
 {
 	size_t len;
@@ -104,20 +106,20 @@ int agid_fail(struct agid_ctx *c, const yaml_node_t *n, const char *path,
 	return -EINVAL;
 }
 
-int agid_bad_value(struct agid_ctx *c, const yaml_node_t *n,
-		   const char *path, const struct agid_key *k)
+int agi_config_bad_value(struct agi_config_ctx *c, const yaml_node_t *n,
+		   const char *path, const struct agi_config_key *k)
 {
 	char allowed[256], value[72];
 
 	snprintf(value, sizeof(value), "%s", scalar(n));
 	if (strlen(scalar(n)) >= sizeof(value))
 		strcpy(value + sizeof(value) - 4, "...");
-	agid_allowed_text(k, allowed, sizeof(allowed));
-	return agid_fail(c, n, path, "bad value '%s': allowed %s", value,
+	agi_config_allowed_text(k, allowed, sizeof(allowed));
+	return agi_config_fail(c, n, path, "bad value '%s': allowed %s", value,
 			 allowed);
 }
 
-static const char *expected_kind(const struct agid_key *k)
+static const char *expected_kind(const struct agi_config_key *k)
 {
 	switch (k->type) {
 	case KT_QLIST:
@@ -130,14 +132,14 @@ static const char *expected_kind(const struct agid_key *k)
 	}
 }
 
-int agid_wrong_kind(struct agid_ctx *c, const yaml_node_t *n,
-		    const char *path, const struct agid_key *k)
+int agi_config_wrong_kind(struct agi_config_ctx *c, const yaml_node_t *n,
+		    const char *path, const struct agi_config_key *k)
 {
 	char allowed[256];
 
-	agid_allowed_text(k, allowed, sizeof(allowed));
-	return agid_fail(c, n, path, "%s where %s is expected (allowed: %s)",
-			 agid_node_kind(n), expected_kind(k), allowed);
+	agi_config_allowed_text(k, allowed, sizeof(allowed));
+	return agi_config_fail(c, n, path, "%s where %s is expected (allowed: %s)",
+			 agi_config_node_kind(n), expected_kind(k), allowed);
 }
 
 /* Optimal string alignment distance: a swap of two letters counts 1. */
@@ -192,9 +194,9 @@ static bool is_section(const char *path)
 	char name[64];
 	size_t i;
 
-	for (i = 0; i < agid_nkeys; i++)
-		if (child_of(agid_keys[i].path, path, name, sizeof(name)) &&
-		    strcmp(agid_keys[i].path, path))
+	for (i = 0; i < agi_config_nkeys; i++)
+		if (child_of(agi_config_keys[i].path, path, name, sizeof(name)) &&
+		    strcmp(agi_config_keys[i].path, path))
 			return true;
 	return false;
 }
@@ -206,8 +208,8 @@ static void children_text(const char *prefix, char *buf, size_t size)
 	size_t i;
 
 	buf[0] = '\0';
-	for (i = 0; i < agid_nkeys; i++) {
-		if (!child_of(agid_keys[i].path, prefix, name, sizeof(name)) ||
+	for (i = 0; i < agi_config_nkeys; i++) {
+		if (!child_of(agi_config_keys[i].path, prefix, name, sizeof(name)) ||
 		    !strcmp(name, last))
 			continue;
 		snprintf(buf + strlen(buf), size - strlen(buf), "%s%s",
@@ -234,8 +236,8 @@ static bool suggest(const char *prefix, const char *name, char *out,
 	size_t i, best = 64, d;
 	const char *leaf;
 
-	for (i = 0; i < agid_nkeys; i++) {
-		if (!child_of(agid_keys[i].path, prefix, child, sizeof(child)))
+	for (i = 0; i < agi_config_nkeys; i++) {
+		if (!child_of(agi_config_keys[i].path, prefix, child, sizeof(child)))
 			continue;
 		d = edit_distance(name, child);
 		if (d < best && close_enough(name, child)) {
@@ -246,42 +248,42 @@ static bool suggest(const char *prefix, const char *name, char *out,
 	}
 	if (best < 64)
 		return true;
-	for (i = 0; i < agid_nkeys; i++) {
-		leaf = strrchr(agid_keys[i].path, '.');
-		leaf = leaf ? leaf + 1 : agid_keys[i].path;
+	for (i = 0; i < agi_config_nkeys; i++) {
+		leaf = strrchr(agi_config_keys[i].path, '.');
+		leaf = leaf ? leaf + 1 : agi_config_keys[i].path;
 		if (close_enough(name, leaf)) {
-			snprintf(out, size, "%s", agid_keys[i].path);
+			snprintf(out, size, "%s", agi_config_keys[i].path);
 			return true;
 		}
 	}
 	return false;
 }
 
-static int unknown_key(struct agid_ctx *c, const yaml_node_t *key,
+static int unknown_key(struct agi_config_ctx *c, const yaml_node_t *key,
 		       const char *prefix, const char *path)
 {
 	char hint[KEY_PATH_LEN], keys[512];
 	size_t i;
 
-	for (i = 0; i < agid_nretired; i++)
-		if (!strcmp(agid_retired[i].path, path))
-			return agid_fail(c, key, path,
+	for (i = 0; i < agi_config_nretired; i++)
+		if (!strcmp(agi_config_retired[i].path, path))
+			return agi_config_fail(c, key, path,
 					 "a key of the seeds that agiswarmd does not take: %s",
-					 agid_retired[i].instead);
+					 agi_config_retired[i].instead);
 	if (suggest(prefix, scalar(key), hint, sizeof(hint)))
-		return agid_fail(c, key, path,
+		return agi_config_fail(c, key, path,
 				 "unknown key; did you mean %s?", hint);
 	children_text(prefix, keys, sizeof(keys));
 	if (!*prefix)
-		return agid_fail(c, key, path,
+		return agi_config_fail(c, key, path,
 				 "unknown key; the top-level keys are %s",
 				 keys);
-	return agid_fail(c, key, path, "unknown key; the keys of %s are %s",
+	return agi_config_fail(c, key, path, "unknown key; the keys of %s are %s",
 			 prefix, keys);
 }
 
 /* Keys must be scalars and appear once per mapping. */
-static int check_key(struct agid_ctx *c, yaml_node_t *map,
+static int check_key(struct agi_config_ctx *c, yaml_node_t *map,
 		     yaml_node_pair_t *pair, const char *prefix)
 {
 	yaml_node_t *key = yaml_document_get_node(c->doc, pair->key);
@@ -289,14 +291,14 @@ static int check_key(struct agid_ctx *c, yaml_node_t *map,
 	yaml_node_t *other;
 
 	if (key->type != YAML_SCALAR_NODE)
-		return agid_fail(c, key, prefix,
+		return agi_config_fail(c, key, prefix,
 				 "%s as a key: keys are plain names",
-				 agid_node_kind(key));
+				 agi_config_node_kind(key));
 	for (p = map->data.mapping.pairs.start; p < pair; p++) {
 		other = yaml_document_get_node(c->doc, p->key);
 		if (other->type == YAML_SCALAR_NODE &&
 		    !strcmp(scalar(other), scalar(key)))
-			return agid_fail(c, key, "", "%s%s%s: duplicate key (first at line %zu)",
+			return agi_config_fail(c, key, "", "%s%s%s: duplicate key (first at line %zu)",
 					 prefix, *prefix ? "." : "",
 					 scalar(key),
 					 other->start_mark.line + 1);
@@ -304,29 +306,29 @@ static int check_key(struct agid_ctx *c, yaml_node_t *map,
 	return 0;
 }
 
-static const struct agid_key *find_key(const char *path, size_t *index)
+static const struct agi_config_key *find_key(const char *path, size_t *index)
 {
 	size_t i;
 
-	for (i = 0; i < agid_nkeys; i++) {
-		if (!strcmp(agid_keys[i].path, path)) {
+	for (i = 0; i < agi_config_nkeys; i++) {
+		if (!strcmp(agi_config_keys[i].path, path)) {
 			*index = i;
-			return &agid_keys[i];
+			return &agi_config_keys[i];
 		}
 	}
 	return NULL;
 }
 
-static int walk(struct agid_ctx *c, yaml_node_t *map, const char *prefix,
+static int walk(struct agi_config_ctx *c, yaml_node_t *map, const char *prefix,
 		int depth);
 
-static int walk_pair(struct agid_ctx *c, yaml_node_t *map,
+static int walk_pair(struct agi_config_ctx *c, yaml_node_t *map,
 		     yaml_node_pair_t *pair, const char *prefix, int depth)
 {
 	yaml_node_t *key = yaml_document_get_node(c->doc, pair->key);
 	yaml_node_t *val = yaml_document_get_node(c->doc, pair->value);
 	char path[KEY_PATH_LEN], keys[512];
-	const struct agid_key *k;
+	const struct agi_config_key *k;
 	size_t index;
 
 	if (check_key(c, map, pair, prefix))
@@ -342,7 +344,7 @@ static int walk_pair(struct agid_ctx *c, yaml_node_t *map,
 			*(u32 *)((char *)c->cfg + k->off) = 0;
 			return 0;
 		}
-		return agid_parse_value(c, k, val, path, c->cfg);
+		return agi_config_parse_value(c, k, val, path, c->cfg);
 	}
 	if (!is_section(path))
 		return unknown_key(c, key, prefix, path);
@@ -350,20 +352,20 @@ static int walk_pair(struct agid_ctx *c, yaml_node_t *map,
 		return 0;
 	if (val->type != YAML_MAPPING_NODE) {
 		children_text(path, keys, sizeof(keys));
-		return agid_fail(c, val, path,
+		return agi_config_fail(c, val, path,
 				 "%s where a mapping is expected (a section with the keys %s)",
-				 agid_node_kind(val), keys);
+				 agi_config_node_kind(val), keys);
 	}
 	return walk(c, val, path, depth + 1);
 }
 
-static int walk(struct agid_ctx *c, yaml_node_t *map, const char *prefix,
+static int walk(struct agi_config_ctx *c, yaml_node_t *map, const char *prefix,
 		int depth)
 {
 	yaml_node_pair_t *pair;
 
 	if (depth > MAX_DEPTH)
-		return agid_fail(c, map, prefix, "nested too deep");
+		return agi_config_fail(c, map, prefix, "nested too deep");
 	for (pair = map->data.mapping.pairs.start;
 	     pair < map->data.mapping.pairs.top; pair++)
 		if (walk_pair(c, map, pair, prefix, depth))
@@ -372,8 +374,8 @@ static int walk(struct agid_ctx *c, yaml_node_t *map, const char *prefix,
 }
 
 /* One entry of a list or group against a flat key table. */
-int agid_parse_object(struct agid_ctx *c, yaml_node_t *n, const char *path,
-		      const struct agid_key *keys, size_t nkeys, void *base)
+int agi_config_parse_object(struct agi_config_ctx *c, yaml_node_t *n, const char *path,
+		      const struct agi_config_key *keys, size_t nkeys, void *base)
 {
 	char where[KEY_PATH_LEN], names[256] = "";
 	bool seen[8] = { false };
@@ -385,9 +387,9 @@ int agid_parse_object(struct agid_ctx *c, yaml_node_t *n, const char *path,
 		snprintf(names + strlen(names), sizeof(names) - strlen(names),
 			 "%s%s", i ? ", " : "", keys[i].path);
 	if (n->type != YAML_MAPPING_NODE)
-		return agid_fail(c, n, path,
+		return agi_config_fail(c, n, path,
 				 "%s where a mapping is expected (with the keys %s)",
-				 agid_node_kind(n), names);
+				 agi_config_node_kind(n), names);
 	for (pair = n->data.mapping.pairs.start;
 	     pair < n->data.mapping.pairs.top; pair++) {
 		if (check_key(c, n, pair, path))
@@ -400,22 +402,22 @@ int agid_parse_object(struct agid_ctx *c, yaml_node_t *n, const char *path,
 		if (i == nkeys) {
 			for (i = 0; i < nkeys; i++)
 				if (close_enough(scalar(key), keys[i].path))
-					return agid_fail(c, key, where,
+					return agi_config_fail(c, key, where,
 							 "unknown key; did you mean %s.%s?",
 							 path, keys[i].path);
-			return agid_fail(c, key, where,
+			return agi_config_fail(c, key, where,
 					 "unknown key; the keys here are %s",
 					 names);
 		}
 		seen[i] = true;
-		if (agid_parse_value(c, &keys[i],
+		if (agi_config_parse_value(c, &keys[i],
 				     yaml_document_get_node(c->doc, pair->value),
 				     where, base))
 			return -EINVAL;
 	}
 	for (i = 0; i < nkeys; i++)
 		if (keys[i].required && !seen[i])
-			return agid_fail(c, n, path, "%s is missing (the keys here are %s)",
+			return agi_config_fail(c, n, path, "%s is missing (the keys here are %s)",
 					 keys[i].path, names);
 	return 0;
 }
@@ -429,7 +431,7 @@ static size_t key_index(const char *path)
 }
 
 /* The line of @path when given, else of @other (one of them was). */
-static yaml_node_t *line_node(struct agid_ctx *c, const char *path,
+static yaml_node_t *line_node(struct agi_config_ctx *c, const char *path,
 			      const char *other, yaml_node_t *fake)
 {
 	u32 line = c->given[key_index(path)];
@@ -442,9 +444,9 @@ static yaml_node_t *line_node(struct agid_ctx *c, const char *path,
 }
 
 /* Keys that bound one another. */
-static int cross_check(struct agid_ctx *c)
+static int cross_check(struct agi_config_ctx *c)
 {
-	struct agid_config *cfg = c->cfg;
+	struct agi_config *cfg = c->cfg;
 	char lo[64], hi[64];
 	yaml_node_t fake;
 
@@ -452,7 +454,7 @@ static int cross_check(struct agid_ctx *c)
 	    cfg->timeout_ms > cfg->cycle_time_ms * 4 / 5)
 		cfg->timeout_ms = cfg->cycle_time_ms * 4 / 5 ?: 1;
 	if (cfg->timeout_ms > cfg->cycle_time_ms)
-		return agid_fail(c, line_node(c, "aggregator.timeout_ms",
+		return agi_config_fail(c, line_node(c, "aggregator.timeout_ms",
 					      "aggregator.cycle_time_ms", &fake),
 				 "aggregator.timeout_ms",
 				 "bad value '%u': allowed an integer in 1..%u (at most aggregator.cycle_time_ms)",
@@ -460,14 +462,14 @@ static int cross_check(struct agid_ctx *c)
 	if (cfg->lo > cfg->hi) {
 		agi_q_to_decimal(cfg->lo, AGISWARM_Q1_31, lo, sizeof(lo));
 		agi_q_to_decimal(cfg->hi, AGISWARM_Q1_31, hi, sizeof(hi));
-		return agid_fail(c, line_node(c, "aggregator.pid.lo",
+		return agi_config_fail(c, line_node(c, "aggregator.pid.lo",
 					      "aggregator.pid.hi", &fake),
 				 "aggregator.pid.lo",
 				 "bad value '%s': allowed a decimal not above aggregator.pid.hi (%s)",
 				 lo, hi);
 	}
 	if (cfg->workers.n > cfg->max_workers)
-		return agid_fail(c, line_node(c, "aggregator.workers",
+		return agi_config_fail(c, line_node(c, "aggregator.workers",
 					      "aggregator.max_workers", &fake),
 				 "aggregator.workers",
 				 "%u workers: allowed at most aggregator.max_workers (%u)",
@@ -475,14 +477,14 @@ static int cross_check(struct agid_ctx *c)
 	return 0;
 }
 
-static int syntax_error(struct agid_ctx *c, const yaml_parser_t *p)
+static int syntax_error(struct agi_config_ctx *c, const yaml_parser_t *p)
 {
 	if (p->error == YAML_READER_ERROR)
-		return agid_fail(c, NULL, "", "YAML syntax error: %s at byte %zu",
+		return agi_config_fail(c, NULL, "", "YAML syntax error: %s at byte %zu",
 				 p->problem ? p->problem : "unreadable input",
 				 p->problem_offset);
 	if (p->error == YAML_MEMORY_ERROR)
-		return agid_fail(c, NULL, "", "out of memory");
+		return agi_config_fail(c, NULL, "", "out of memory");
 	snprintf(c->err, c->err_size, "%s:%zu:%zu: YAML syntax error: %s",
 		 c->file, p->problem_mark.line + 1, p->problem_mark.column + 1,
 		 p->problem ? p->problem : "unknown problem");
@@ -494,7 +496,7 @@ static int syntax_error(struct agid_ctx *c, const yaml_parser_t *p)
 }
 
 /* Exactly one document; an empty one keeps every default. */
-static int load_document(struct agid_ctx *c, yaml_parser_t *p)
+static int load_document(struct agi_config_ctx *c, yaml_parser_t *p)
 {
 	yaml_document_t doc, extra;
 	yaml_node_t *root, *second;
@@ -512,7 +514,7 @@ static int load_document(struct agid_ctx *c, yaml_parser_t *p)
 	if (root) {
 		second = yaml_document_get_root_node(&extra);
 		if (second)
-			ret = agid_fail(c, second, "",
+			ret = agi_config_fail(c, second, "",
 					"a second YAML document: one file holds one configuration");
 		yaml_document_delete(&extra);
 		if (ret)
@@ -522,9 +524,9 @@ static int load_document(struct agid_ctx *c, yaml_parser_t *p)
 		goto cleanup;
 	if (root->type != YAML_MAPPING_NODE) {
 		children_text("", keys, sizeof(keys));
-		ret = agid_fail(c, root, "",
+		ret = agi_config_fail(c, root, "",
 				"the top level is %s; expected a mapping with the keys %s",
-				agid_node_kind(root), keys);
+				agi_config_node_kind(root), keys);
 		goto cleanup;
 	}
 	ret = walk(c, root, "", 0);
@@ -536,20 +538,20 @@ cleanup:
 	return ret;
 }
 
-static int load(struct agid_config *cfg, const char *name, FILE *f,
+static int load(struct agi_config *cfg, const char *name, FILE *f,
 		const char *text, char *err, size_t err_size)
 {
-	struct agid_ctx c = {
+	struct agi_config_ctx c = {
 		.file = name, .cfg = cfg, .err = err, .err_size = err_size,
 	};
 	yaml_parser_t parser;
 	int ret;
 
-	agid_config_defaults(cfg);
+	agi_config_defaults(cfg);
 	snprintf(cfg->file, sizeof(cfg->file), "%s", name);
 	err[0] = '\0';
 	if (!yaml_parser_initialize(&parser))
-		return agid_fail(&c, NULL, "", "out of memory");
+		return agi_config_fail(&c, NULL, "", "out of memory");
 	if (f)
 		yaml_parser_set_input_file(&parser, f);
 	else
@@ -561,7 +563,7 @@ static int load(struct agid_config *cfg, const char *name, FILE *f,
 	return ret;
 }
 
-int agid_config_load(struct agid_config *cfg, const char *file, char *err,
+int agi_config_load(struct agi_config *cfg, const char *file, char *err,
 		     size_t err_size)
 {
 	FILE *f = fopen(file, "r");
@@ -569,7 +571,7 @@ int agid_config_load(struct agid_config *cfg, const char *file, char *err,
 
 	if (!f) {
 		ret = -errno;
-		agid_config_defaults(cfg);
+		agi_config_defaults(cfg);
 		snprintf(err, err_size, "%s: %s", file, strerror(-ret));
 		return ret;
 	}
@@ -578,13 +580,13 @@ int agid_config_load(struct agid_config *cfg, const char *file, char *err,
 	return ret;
 }
 
-int agid_config_load_string(struct agid_config *cfg, const char *name,
+int agi_config_load_string(struct agi_config *cfg, const char *name,
 			    const char *text, char *err, size_t err_size)
 {
 	return load(cfg, name, NULL, text, err, err_size);
 }
 
-int agid_config_check_matrix(const struct agid_config *cfg, u32 rows,
+int agi_config_check_matrix(const struct agi_config *cfg, u32 rows,
 			     char *err, size_t err_size)
 {
 	if (cfg->n_setpoint && cfg->n_setpoint != rows) {
@@ -609,7 +611,7 @@ static int split(const char *path, char parts[][64], int max)
 	return n;
 }
 
-void agid_config_print(FILE *f, const struct agid_config *cfg)
+void agi_config_print(FILE *f, const struct agi_config *cfg)
 {
 	char prev[4][64], cur[4][64];
 	int nprev = 0, ncur, same, d;
@@ -618,15 +620,15 @@ void agid_config_print(FILE *f, const struct agid_config *cfg)
 	fprintf(f, "# agiswarmd %s: the effective configuration%s%s\n",
 		AGISWARM_VERSION, *cfg->file ? " from " : " (defaults)",
 		cfg->file);
-	for (i = 0; i < agid_nkeys; i++) {
-		ncur = split(agid_keys[i].path, cur, 4);
+	for (i = 0; i < agi_config_nkeys; i++) {
+		ncur = split(agi_config_keys[i].path, cur, 4);
 		for (same = 0; same < ncur - 1 && same < nprev - 1; same++)
 			if (strcmp(cur[same], prev[same]))
 				break;
 		for (d = same; d < ncur - 1; d++)
 			fprintf(f, "%*s%s:\n", 2 * d, "", cur[d]);
 		fprintf(f, "%*s%s:", 2 * (ncur - 1), "", cur[ncur - 1]);
-		agid_print_block(f, &agid_keys[i], cfg, 2 * ncur);
+		agi_config_print_block(f, &agi_config_keys[i], cfg, 2 * ncur);
 		fputc('\n', f);
 		memcpy(prev, cur, sizeof(prev));
 		nprev = ncur;

@@ -5,7 +5,7 @@
  * The keys of agiswarmd's configuration: one table with each key's type,
  * range and place, the seeds' keys that are not taken (and what replaces
  * them), and reading and printing one value of each type. Defaults live in
- * agid_config_defaults() in config.c.
+ * agi_config_defaults() in config.c.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -17,21 +17,17 @@
 #include "core/fixed.h"
 #include "config_keys.h"
 
-#define OFF(field) offsetof(struct agid_config, field)
-#define STR_MAX(field) (sizeof(((struct agid_config *)0)->field) - 1)
+#define OFF(field) offsetof(struct agi_config, field)
+#define STR_MAX(field) (sizeof(((struct agi_config *)0)->field) - 1)
 
-static const char *const role_names[] = {
-	[AGISWARM_ROLE_NONE] = "",
-	[AGISWARM_ROLE_WORKER] = "worker",
-	[AGISWARM_ROLE_AGGREGATOR] = "aggregator",
-	NULL
+/* Besides the UAPI's enums (names.h), two of the configuration's own. */
+static const char *const algo[] = { "Ed25519" };
+static const char *const level[] = {
+	[AGI_LOG_ERROR] = "error", [AGI_LOG_WARNING] = "warning",
+	[AGI_LOG_INFO] = "info", [AGI_LOG_DEBUG] = "debug",
 };
-static const char *const miss_names[] = { "hold", "zero", NULL };
-static const char *const law_names[] = { "feedback", "pid", NULL };
-static const char *const algo_names[] = { "Ed25519", NULL };
-static const char *const level_names[] = {
-	"error", "warning", "info", "debug", NULL
-};
+static const struct agi_names algo_names = { algo, ARRAY_SIZE(algo) };
+static const struct agi_names level_names = { level, ARRAY_SIZE(level) };
 
 #define KEY_STR(name, field, min_len) \
 	{ name, KT_STR, OFF(field), min_len, STR_MAX(field) }
@@ -43,27 +39,29 @@ _Static_assert(OFF(group) == OFF(n_group) + sizeof(u32),
 	       "group follows n_group");
 
 /* In print order; the README and agiswarmd(8) follow it. */
-const struct agid_key agid_keys[] = {
+const struct agi_config_key agi_config_keys[] = {
 	{ "node.id", KT_U32, OFF(node_id), 1, UINT32_MAX },
-	{ "node.role", KT_ENUM, OFF(role), .names = role_names },
+	/* a node is a worker or an aggregator: "none" is not allowed */
+	{ "node.role", KT_ENUM, OFF(role), AGISWARM_ROLE_WORKER,
+	  .names = &agi_role_names },
 	{ "aggregator.udp_port", KT_U16, OFF(udp_port), 1, 65535 },
 	{ "aggregator.bind_address", KT_ADDR, OFF(bind_address) },
 	{ "aggregator.cycle_time_ms", KT_U32, OFF(cycle_time_ms), 1, 10000 },
 	{ "aggregator.timeout_ms", KT_U32, OFF(timeout_ms), 1, 10000 },
 	{ "aggregator.fault_tolerance", KT_U32, OFF(fault_tolerance), 0, 15 },
 	{ "aggregator.max_workers", KT_U32, OFF(max_workers), 1,
-	  AGID_MAX_PEERS },
+	  AGI_CONFIG_MAX_PEERS },
 	{ "aggregator.miss_policy", KT_ENUM, OFF(miss_policy),
-	  .names = miss_names },
+	  .names = &agi_miss_names },
 	{ "aggregator.control_law", KT_ENUM, OFF(control_law),
-	  .names = law_names },
+	  .names = &agi_law_names },
 	{ "aggregator.pid.kp", KT_Q, OFF(kp), .fmt = AGISWARM_Q8_24 },
 	{ "aggregator.pid.ki", KT_Q, OFF(ki), .fmt = AGISWARM_Q8_24 },
 	{ "aggregator.pid.kd", KT_Q, OFF(kd), .fmt = AGISWARM_Q8_24 },
 	{ "aggregator.pid.lo", KT_Q, OFF(lo), .fmt = AGISWARM_Q1_31 },
 	{ "aggregator.pid.hi", KT_Q, OFF(hi), .fmt = AGISWARM_Q1_31 },
 	{ "aggregator.pid.setpoint", KT_QLIST, OFF(n_setpoint), 0,
-	  AGID_MAX_SETPOINT, AGISWARM_Q1_31 },
+	  AGI_CONFIG_MAX_SETPOINT, AGISWARM_Q1_31 },
 	{ "aggregator.epoch", KT_U64, OFF(epoch), 1, UINT64_MAX },
 	{ "aggregator.code_seed", KT_U64, OFF(code_seed), 0, UINT64_MAX },
 	{ "aggregator.workers", KT_PEERS, OFF(workers) },
@@ -81,7 +79,7 @@ const struct agid_key agid_keys[] = {
 	KEY_STR("matrix.path", matrix_path, 0),
 	{ "security.require_signatures", KT_BOOL, OFF(require_signatures) },
 	{ "security.signature_algorithm", KT_ENUM, OFF(signature_algorithm),
-	  .names = algo_names },
+	  .names = &algo_names },
 	KEY_STR("security.authorized_keys", authorized_keys, 1),
 	{ "security.commit_window_s", KT_U32, OFF(commit_window_s), 1, 3600 },
 	KEY_STR("security.audit_log", audit_log, 1),
@@ -89,7 +87,7 @@ const struct agid_key agid_keys[] = {
 	{ "metrics.max_size", KT_SIZE, OFF(metrics_max_size), 1024,
 	  1ULL << 40 },
 	{ "metrics.backup_count", KT_U32, OFF(metrics_backup_count), 0, 100 },
-	{ "logging.level", KT_ENUM, OFF(log_level), .names = level_names },
+	{ "logging.level", KT_ENUM, OFF(log_level), .names = &level_names },
 	{ "aggregators", KT_GROUP, OFF(n_group) },
 	{ "failover.heartbeat_interval_ms", KT_U32,
 	  OFF(failover_heartbeat_ms), 10, 60000 },
@@ -97,22 +95,22 @@ const struct agid_key agid_keys[] = {
 	  OFF(failover_failure_threshold), 1, 100 },
 	{ "failover.auto_promotion", KT_BOOL, OFF(failover_auto_promotion) },
 };
-const size_t agid_nkeys = ARRAY_SIZE(agid_keys);
+const size_t agi_config_nkeys = ARRAY_SIZE(agi_config_keys);
 
-#define PEER_OFF(field) offsetof(struct agid_peer, field)
-const struct agid_key agid_peer_keys[] = {
+#define PEER_OFF(field) offsetof(struct agi_config_peer, field)
+const struct agi_config_key agi_config_peer_keys[] = {
 	{ "id", KT_U32, PEER_OFF(id), 1, UINT32_MAX, .required = true },
 	{ "address", KT_ENDPOINT, PEER_OFF(ep), .required = true },
 };
-const size_t agid_npeer_keys = ARRAY_SIZE(agid_peer_keys);
+const size_t agi_config_npeer_keys = ARRAY_SIZE(agi_config_peer_keys);
 
-#define MEMBER_OFF(field) offsetof(struct agid_member, field)
-const struct agid_key agid_member_keys[] = {
+#define MEMBER_OFF(field) offsetof(struct agi_config_member, field)
+const struct agi_config_key agi_config_member_keys[] = {
 	{ "ip", KT_ADDR, MEMBER_OFF(ip), .required = true },
 	{ "port", KT_U16, MEMBER_OFF(port), 1, 65535 },
 	{ "priority", KT_U32, MEMBER_OFF(priority), 1, 255, .required = true },
 };
-const size_t agid_nmember_keys = ARRAY_SIZE(agid_member_keys);
+const size_t agi_config_nmember_keys = ARRAY_SIZE(agi_config_member_keys);
 
 #define CODING "coding is always on: aggregator.fault_tolerance sets the " \
 	"redundancy and aggregator.code_seed the code"
@@ -125,7 +123,7 @@ const size_t agid_nmember_keys = ARRAY_SIZE(agid_member_keys);
 #define ROTATE "operators' keys change by editing security.authorized_keys;" \
 	" nothing rotates them on a timer"
 
-const struct agid_retired agid_retired[] = {
+const struct agi_config_retired agi_config_retired[] = {
 	{ "aggregator.max_message_size",
 	  "datagrams are at most 1400 bytes, a fixed limit of the wire format" },
 	{ "aggregator.fountain_codes", CODING },
@@ -188,7 +186,7 @@ const struct agid_retired agid_retired[] = {
 	{ "logging.backup_count", "agiswarmd logs to stderr, which systemd's "
 	  "journal keeps and rotates" },
 };
-const size_t agid_nretired = ARRAY_SIZE(agid_retired);
+const size_t agi_config_nretired = ARRAY_SIZE(agi_config_retired);
 
 static const char *scalar(const yaml_node_t *n)
 {
@@ -213,13 +211,13 @@ static int parse_uint(const char *s, u64 *v)
 	return 0;
 }
 
-static int parse_int(struct agid_ctx *c, const struct agid_key *k,
+static int parse_int(struct agi_config_ctx *c, const struct agi_config_key *k,
 		     yaml_node_t *n, const char *path, void *dst)
 {
 	u64 v;
 
 	if (parse_uint(scalar(n), &v) || v < k->min || v > k->max)
-		return agid_bad_value(c, n, path, k);
+		return agi_config_bad_value(c, n, path, k);
 	if (k->type == KT_U16)
 		*(u16 *)dst = (u16)v;
 	else if (k->type == KT_U32)
@@ -230,7 +228,7 @@ static int parse_int(struct agid_ctx *c, const struct agid_key *k,
 }
 
 /* YAML 1.1's spellings, as the seeds' Python loader took them. */
-static int parse_bool(struct agid_ctx *c, const struct agid_key *k,
+static int parse_bool(struct agi_config_ctx *c, const struct agi_config_key *k,
 		      yaml_node_t *n, const char *path, bool *dst)
 {
 	static const char *const yes[] = { "true", "yes", "on" };
@@ -247,35 +245,36 @@ static int parse_bool(struct agid_ctx *c, const struct agid_key *k,
 			return 0;
 		}
 	}
-	return agid_bad_value(c, n, path, k);
+	return agi_config_bad_value(c, n, path, k);
 }
 
-static int parse_enum(struct agid_ctx *c, const struct agid_key *k,
+static int parse_enum(struct agi_config_ctx *c, const struct agi_config_key *k,
 		      yaml_node_t *n, const char *path, u8 *dst)
 {
 	u8 i;
 
-	for (i = 0; k->names[i]; i++) {
-		if (*k->names[i] && !strcasecmp(scalar(n), k->names[i])) {
+	for (i = (u8)k->min; i < k->names->n; i++) {
+		if (k->names->name[i] &&
+		    !strcasecmp(scalar(n), k->names->name[i])) {
 			*dst = i;
 			return 0;
 		}
 	}
-	return agid_bad_value(c, n, path, k);
+	return agi_config_bad_value(c, n, path, k);
 }
 
-static int parse_q(struct agid_ctx *c, const struct agid_key *k,
+static int parse_q(struct agi_config_ctx *c, const struct agi_config_key *k,
 		   yaml_node_t *n, const char *path, s32 *dst)
 {
 	if (agi_q_from_decimal(scalar(n), k->fmt, false, dst))
-		return agid_bad_value(c, n, path, k);
+		return agi_config_bad_value(c, n, path, k);
 	return 0;
 }
 
-static int parse_qlist(struct agid_ctx *c, const struct agid_key *k,
+static int parse_qlist(struct agi_config_ctx *c, const struct agi_config_key *k,
 		       yaml_node_t *n, const char *path, u32 *count)
 {
-	struct agid_key one = { k->path, KT_Q, 0, .fmt = k->fmt };
+	struct agi_config_key one = { k->path, KT_Q, 0, .fmt = k->fmt };
 	s32 *values = (s32 *)(count + 1);
 	char where[300];
 	yaml_node_item_t *it;
@@ -283,37 +282,37 @@ static int parse_qlist(struct agid_ctx *c, const struct agid_key *k,
 	u32 i = 0;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return agid_wrong_kind(c, n, path, k);
+		return agi_config_wrong_kind(c, n, path, k);
 	for (it = n->data.sequence.items.start;
 	     it < n->data.sequence.items.top; it++, i++) {
 		item = yaml_document_get_node(c->doc, *it);
 		snprintf(where, sizeof(where), "%s[%u]", path, i);
 		if (i >= k->max)
-			return agid_fail(c, item, where,
+			return agi_config_fail(c, item, where,
 					 "too many values: at most %" PRIu64,
 					 k->max);
 		if (item->type != YAML_SCALAR_NODE)
-			return agid_wrong_kind(c, item, where, &one);
+			return agi_config_wrong_kind(c, item, where, &one);
 		if (agi_q_from_decimal(scalar(item), k->fmt, false,
 				       &values[i]))
-			return agid_bad_value(c, item, where, &one);
+			return agi_config_bad_value(c, item, where, &one);
 	}
 	*count = i;
 	return 0;
 }
 
-static int parse_str(struct agid_ctx *c, const struct agid_key *k,
+static int parse_str(struct agi_config_ctx *c, const struct agi_config_key *k,
 		     yaml_node_t *n, const char *path, char *dst)
 {
 	size_t len = n->data.scalar.length;
 
 	if (len < k->min || len > k->max || strlen(scalar(n)) != len)
-		return agid_bad_value(c, n, path, k);
+		return agi_config_bad_value(c, n, path, k);
 	memcpy(dst, scalar(n), len + 1);
 	return 0;
 }
 
-static int parse_addr(struct agid_ctx *c, const struct agid_key *k,
+static int parse_addr(struct agi_config_ctx *c, const struct agi_config_key *k,
 		      yaml_node_t *n, const char *path, char *dst)
 {
 	unsigned char buf[sizeof(struct in6_addr)];
@@ -321,22 +320,22 @@ static int parse_addr(struct agid_ctx *c, const struct agid_key *k,
 
 	if (strlen(s) >= 64 || (inet_pton(AF_INET, s, buf) != 1 &&
 				inet_pton(AF_INET6, s, buf) != 1))
-		return agid_bad_value(c, n, path, k);
+		return agi_config_bad_value(c, n, path, k);
 	strcpy(dst, s);
 	return 0;
 }
 
-static int parse_endpoint(struct agid_ctx *c, const struct agid_key *k,
+static int parse_endpoint(struct agi_config_ctx *c, const struct agi_config_key *k,
 			  yaml_node_t *n, const char *path,
 			  struct agi_endpoint *dst)
 {
 	if (agi_parse_endpoint(scalar(n), dst))
-		return agid_bad_value(c, n, path, k);
+		return agi_config_bad_value(c, n, path, k);
 	return 0;
 }
 
 /* "10MB": KB, MB, GB and TB count in 1024s, as the seeds' "100MB" did. */
-static int parse_size(struct agid_ctx *c, const struct agid_key *k,
+static int parse_size(struct agi_config_ctx *c, const struct agi_config_key *k,
 		      yaml_node_t *n, const char *path, u64 *dst)
 {
 	static const char *const units[] = { "B", "KB", "MB", "GB", "TB" };
@@ -346,19 +345,19 @@ static int parse_size(struct agid_ctx *c, const struct agid_key *k,
 	u64 v;
 
 	if (len == 0 || len >= sizeof(digits))
-		return agid_bad_value(c, n, path, k);
+		return agi_config_bad_value(c, n, path, k);
 	memcpy(digits, s, len);
 	digits[len] = '\0';
 	if (parse_uint(digits, &v))
-		return agid_bad_value(c, n, path, k);
+		return agi_config_bad_value(c, n, path, k);
 	for (i = 0; s[len] && i < ARRAY_SIZE(units); i++)
 		if (!strcasecmp(s + len, units[i]))
 			break;
 	if (i == ARRAY_SIZE(units) || v > (k->max >> (10 * i)))
-		return agid_bad_value(c, n, path, k);
+		return agi_config_bad_value(c, n, path, k);
 	v <<= 10 * i;
 	if (v < k->min || v > k->max)
-		return agid_bad_value(c, n, path, k);
+		return agi_config_bad_value(c, n, path, k);
 	*dst = v;
 	return 0;
 }
@@ -367,7 +366,7 @@ static int parse_size(struct agid_ctx *c, const struct agid_key *k,
  * Decimal seconds through the same decimal reader as every other decimal
  * (Q8.24, exact to 60 ns), then rounded to whole microseconds.
  */
-static int parse_seconds(struct agid_ctx *c, const struct agid_key *k,
+static int parse_seconds(struct agi_config_ctx *c, const struct agi_config_key *k,
 			 yaml_node_t *n, const char *path, u32 *dst)
 {
 	s32 raw;
@@ -375,16 +374,16 @@ static int parse_seconds(struct agid_ctx *c, const struct agid_key *k,
 
 	if (agi_q_from_decimal(scalar(n), AGISWARM_Q8_24, false, &raw) ||
 	    raw < 0)
-		return agid_bad_value(c, n, path, k);
+		return agi_config_bad_value(c, n, path, k);
 	us = ((u64)raw * 1000000 + (1U << 23)) >> 24;
 	if (us < k->min || us > k->max)
-		return agid_bad_value(c, n, path, k);
+		return agi_config_bad_value(c, n, path, k);
 	*dst = (u32)us;
 	return 0;
 }
 
 /* The value of @name in the mapping @map (which has it). */
-static yaml_node_t *value_of(struct agid_ctx *c, yaml_node_t *map,
+static yaml_node_t *value_of(struct agi_config_ctx *c, yaml_node_t *map,
 			     const char *name)
 {
 	yaml_node_pair_t *pair;
@@ -400,7 +399,7 @@ static yaml_node_t *value_of(struct agid_ctx *c, yaml_node_t *map,
 }
 
 /* @name of entry @where repeats the one of entry @other (at @line). */
-static int taken(struct agid_ctx *c, yaml_node_t *entry, const char *where,
+static int taken(struct agi_config_ctx *c, yaml_node_t *entry, const char *where,
 		 const char *name, const char *what, const char *other,
 		 u32 line)
 {
@@ -408,37 +407,37 @@ static int taken(struct agid_ctx *c, yaml_node_t *entry, const char *where,
 	char at[300];
 
 	snprintf(at, sizeof(at), "%s.%s", where, name);
-	return agid_fail(c, v, at,
+	return agi_config_fail(c, v, at,
 			 "bad value '%s': allowed %s that no other entry has (%s has it, line %u)",
 			 scalar(v), what, other, line);
 }
 
-static int parse_peers(struct agid_ctx *c, const struct agid_key *k,
+static int parse_peers(struct agi_config_ctx *c, const struct agi_config_key *k,
 		       yaml_node_t *n, const char *path,
-		       struct agid_peer_list *list)
+		       struct agi_config_peers *list)
 {
 	char where[300], other[300];
 	yaml_node_item_t *it;
 	yaml_node_t *item;
-	struct agid_peer *p;
+	struct agi_config_peer *p;
 	u32 i, j;
 
 	if (n->type != YAML_SEQUENCE_NODE)
-		return agid_wrong_kind(c, n, path, k);
+		return agi_config_wrong_kind(c, n, path, k);
 	list->n = 0;
 	for (it = n->data.sequence.items.start;
 	     it < n->data.sequence.items.top; it++) {
 		item = yaml_document_get_node(c->doc, *it);
 		i = list->n;
 		snprintf(where, sizeof(where), "%s[%u]", path, i);
-		if (i >= AGID_MAX_PEERS)
-			return agid_fail(c, item, where,
+		if (i >= AGI_CONFIG_MAX_PEERS)
+			return agi_config_fail(c, item, where,
 					 "too many entries: at most %d",
-					 AGID_MAX_PEERS);
+					 AGI_CONFIG_MAX_PEERS);
 		p = &list->p[i];
 		memset(p, 0, sizeof(*p));
-		if (agid_parse_object(c, item, where, agid_peer_keys,
-				      agid_npeer_keys, p))
+		if (agi_config_parse_object(c, item, where, agi_config_peer_keys,
+				      agi_config_npeer_keys, p))
 			return -EINVAL;
 		p->line = (u32)item->start_mark.line + 1;
 		for (j = 0; j < i; j++) {
@@ -462,8 +461,8 @@ static int member_name_ok(const char *s)
 		      "0123456789_-") == len;
 }
 
-static int parse_member(struct agid_ctx *c, yaml_node_pair_t *pair,
-			const char *path, struct agid_member *m)
+static int parse_member(struct agi_config_ctx *c, yaml_node_pair_t *pair,
+			const char *path, struct agi_config_member *m)
 {
 	yaml_node_t *key = yaml_document_get_node(c->doc, pair->key);
 	yaml_node_t *val = yaml_document_get_node(c->doc, pair->value);
@@ -472,37 +471,37 @@ static int parse_member(struct agid_ctx *c, yaml_node_pair_t *pair,
 	snprintf(where, sizeof(where), "%s.%s", path,
 		 key->type == YAML_SCALAR_NODE ? scalar(key) : "?");
 	if (key->type != YAML_SCALAR_NODE || !member_name_ok(scalar(key)))
-		return agid_fail(c, key, where,
+		return agi_config_fail(c, key, where,
 				 "bad member name: allowed letters, digits, '_' and '-', at most 63");
 	memset(m, 0, sizeof(*m));
 	strcpy(m->name, scalar(key));
 	m->port = AGISWARM_DEFAULT_PORT;
 	m->line = (u32)key->start_mark.line + 1;
-	return agid_parse_object(c, val, where, agid_member_keys,
-				 agid_nmember_keys, m);
+	return agi_config_parse_object(c, val, where, agi_config_member_keys,
+				 agi_config_nmember_keys, m);
 }
 
-static int parse_group(struct agid_ctx *c, const struct agid_key *k,
+static int parse_group(struct agi_config_ctx *c, const struct agi_config_key *k,
 		       yaml_node_t *n, const char *path, u32 *count)
 {
-	struct agid_member *g = (struct agid_member *)(count + 1);
+	struct agi_config_member *g = (struct agi_config_member *)(count + 1);
 	char where[300], other[300];
 	yaml_node_pair_t *pair;
 	u32 i = 0, j;
 
 	if (n->type != YAML_MAPPING_NODE)
-		return agid_wrong_kind(c, n, path, k);
+		return agi_config_wrong_kind(c, n, path, k);
 	for (pair = n->data.mapping.pairs.start;
 	     pair < n->data.mapping.pairs.top; pair++, i++) {
-		if (i >= AGID_MAX_GROUP)
-			return agid_fail(c, yaml_document_get_node(c->doc, pair->key),
+		if (i >= AGI_CONFIG_MAX_GROUP)
+			return agi_config_fail(c, yaml_document_get_node(c->doc, pair->key),
 					 path, "too many members: at most %d",
-					 AGID_MAX_GROUP);
+					 AGI_CONFIG_MAX_GROUP);
 		if (parse_member(c, pair, path, &g[i]))
 			return -EINVAL;
 		for (j = 0; j < i; j++) {
 			if (!strcmp(g[j].name, g[i].name))
-				return agid_fail(c, yaml_document_get_node(c->doc, pair->key),
+				return agi_config_fail(c, yaml_document_get_node(c->doc, pair->key),
 						 path, "duplicate member '%s' (first at line %u)",
 						 g[i].name, g[j].line);
 			snprintf(where, sizeof(where), "%s.%s", path, g[i].name);
@@ -518,7 +517,7 @@ static int parse_group(struct agid_ctx *c, const struct agid_key *k,
 }
 
 /* Reads @n into @base + @k->off; an error names @path. */
-int agid_parse_value(struct agid_ctx *c, const struct agid_key *k,
+int agi_config_parse_value(struct agi_config_ctx *c, const struct agi_config_key *k,
 		     yaml_node_t *n, const char *path, void *base)
 {
 	void *dst = (char *)base + k->off;
@@ -534,7 +533,7 @@ int agid_parse_value(struct agid_ctx *c, const struct agid_key *k,
 		break;
 	}
 	if (n->type != YAML_SCALAR_NODE)
-		return agid_wrong_kind(c, n, path, k);
+		return agi_config_wrong_kind(c, n, path, k);
 	switch (k->type) {
 	case KT_U16:
 	case KT_U32:
@@ -557,24 +556,26 @@ int agid_parse_value(struct agid_ctx *c, const struct agid_key *k,
 	case KT_SECONDS:
 		return parse_seconds(c, k, n, path, dst);
 	default:
-		return agid_fail(c, n, path, "internal error: key type %d",
+		return agi_config_fail(c, n, path, "internal error: key type %d",
 				 k->type);
 	}
 }
 
-static void names_text(const char *const *names, char *buf, size_t size)
+/* "worker or aggregator": the allowed names, from k->min on. */
+static void names_text(const struct agi_config_key *k, char *buf, size_t size)
 {
+	const struct agi_names *t = k->names;
 	size_t i, n = 0, used = 0;
 
-	for (i = 0; names[i]; i++)
-		n += *names[i] != '\0';
+	for (i = k->min; i < t->n; i++)
+		n += t->name[i] != NULL;
 	buf[0] = '\0';
-	for (i = 0; names[i]; i++) {
-		if (!*names[i])
+	for (i = k->min; i < t->n; i++) {
+		if (!t->name[i])
 			continue;
 		used++;
 		snprintf(buf + strlen(buf), size - strlen(buf), "%s%s",
-			 used == 1 ? "" : used == n ? " or " : ", ", names[i]);
+			 used == 1 ? "" : used == n ? " or " : ", ", t->name[i]);
 	}
 }
 
@@ -589,7 +590,7 @@ static void q_text(enum agiswarm_qformat fmt, char *buf, size_t size)
 }
 
 /* What @k allows, for "bad value 'V': allowed ...". */
-void agid_allowed_text(const struct agid_key *k, char *buf, size_t size)
+void agi_config_allowed_text(const struct agi_config_key *k, char *buf, size_t size)
 {
 	char q[64];
 
@@ -604,7 +605,7 @@ void agid_allowed_text(const struct agid_key *k, char *buf, size_t size)
 		snprintf(buf, size, "true or false");
 		break;
 	case KT_ENUM:
-		names_text(k->names, buf, size);
+		names_text(k, buf, size);
 		break;
 	case KT_Q:
 		q_text(k->fmt, buf, size);
@@ -675,7 +676,7 @@ static void print_size(FILE *f, u64 v)
 	fprintf(f, "%" PRIu64 "%s", v, i ? units[i] : "");
 }
 
-static void print_object(FILE *f, const struct agid_key *keys, size_t n,
+static void print_object(FILE *f, const struct agi_config_key *keys, size_t n,
 			 const void *base)
 {
 	size_t i;
@@ -683,16 +684,16 @@ static void print_object(FILE *f, const struct agid_key *keys, size_t n,
 	fputc('{', f);
 	for (i = 0; i < n; i++) {
 		fprintf(f, "%s%s: ", i ? ", " : "", keys[i].path);
-		agid_print_value(f, &keys[i], base);
+		agi_config_print_value(f, &keys[i], base);
 	}
 	fputc('}', f);
 }
 
-static void print_list(FILE *f, const struct agid_key *k, const void *v)
+static void print_list(FILE *f, const struct agi_config_key *k, const void *v)
 {
-	const struct agid_peer_list *l = v;
+	const struct agi_config_peers *l = v;
 	const u32 *count = v;
-	const struct agid_member *g = (const void *)(count + 1);
+	const struct agi_config_member *g = (const void *)(count + 1);
 	const s32 *q = (const s32 *)(count + 1);
 	u32 i;
 
@@ -702,19 +703,19 @@ static void print_list(FILE *f, const struct agid_key *k, const void *v)
 		if (k->type == KT_QLIST) {
 			print_q(f, q[i], k->fmt);
 		} else if (k->type == KT_PEERS) {
-			print_object(f, agid_peer_keys, agid_npeer_keys,
+			print_object(f, agi_config_peer_keys, agi_config_npeer_keys,
 				     &l->p[i]);
 		} else {
 			fprintf(f, "%s: ", g[i].name);
-			print_object(f, agid_member_keys, agid_nmember_keys,
+			print_object(f, agi_config_member_keys, agi_config_nmember_keys,
 				     &g[i]);
 		}
 	}
 	fputs(k->type == KT_GROUP ? "}" : "]", f);
 }
 
-/* @k's value in @base, as YAML that agid_parse_value() reads back. */
-void agid_print_value(FILE *f, const struct agid_key *k, const void *base)
+/* @k's value in @base, as YAML that agi_config_parse_value() reads back. */
+void agi_config_print_value(FILE *f, const struct agi_config_key *k, const void *base)
 {
 	const void *v = (const char *)base + k->off;
 	char buf[80];
@@ -733,7 +734,7 @@ void agid_print_value(FILE *f, const struct agid_key *k, const void *base)
 		fputs(*(const bool *)v ? "true" : "false", f);
 		break;
 	case KT_ENUM:
-		fputs(k->names[*(const u8 *)v], f);
+		fputs(agi_name(k->names, *(const u8 *)v), f);
 		break;
 	case KT_Q:
 		print_q(f, *(const s32 *)v, k->fmt);
@@ -769,30 +770,30 @@ void agid_print_value(FILE *f, const struct agid_key *k, const void *base)
 
 /*
  * Lists of peers and the group one entry per line, indented by @indent;
- * everything else (and empty lists) as agid_print_value() does.
+ * everything else (and empty lists) as agi_config_print_value() does.
  */
-void agid_print_block(FILE *f, const struct agid_key *k, const void *base,
+void agi_config_print_block(FILE *f, const struct agi_config_key *k, const void *base,
 		      int indent)
 {
 	const void *v = (const char *)base + k->off;
-	const struct agid_peer_list *l = v;
+	const struct agi_config_peers *l = v;
 	const u32 *count = v;
-	const struct agid_member *g = (const void *)(count + 1);
+	const struct agi_config_member *g = (const void *)(count + 1);
 	u32 i;
 
 	if ((k->type != KT_PEERS && k->type != KT_GROUP) || !*count) {
 		fputc(' ', f);
-		agid_print_value(f, k, base);
+		agi_config_print_value(f, k, base);
 		return;
 	}
 	for (i = 0; i < *count; i++) {
 		if (k->type == KT_PEERS) {
 			fprintf(f, "\n%*s- ", indent, "");
-			print_object(f, agid_peer_keys, agid_npeer_keys,
+			print_object(f, agi_config_peer_keys, agi_config_npeer_keys,
 				     &l->p[i]);
 		} else {
 			fprintf(f, "\n%*s%s: ", indent, "", g[i].name);
-			print_object(f, agid_member_keys, agid_nmember_keys,
+			print_object(f, agi_config_member_keys, agi_config_nmember_keys,
 				     &g[i]);
 		}
 	}
