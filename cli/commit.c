@@ -22,6 +22,7 @@
 
 #include "core/fixed.h"
 #include "user/commit.h"
+#include "user/msg.h"
 #include "user/keys.h"
 #include "user/matrix_json.h"
 #include "user/names.h"

@@ -23,6 +23,7 @@
 #include <time.h>
 
 #include "user/commit.h"
+#include "user/msg.h"
 #include "user/matrix.h"
 #include "user/node.h"
 #include "user/status.h"

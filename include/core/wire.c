@@ -292,6 +292,11 @@ static int parse_header(const u8 *buf, size_t len)
 	return 0;
 }
 
+int agi_wire_check_header(const u8 *buf, size_t len)
+{
+	return parse_header(buf, len);
+}
+
 int agi_wire_parse(const u8 *buf, size_t len, struct agi_wire_msg *out)
 {
 	const struct agi_wire_shape *s;
@@ -402,10 +407,15 @@ static size_t put_msg(u8 *buf, size_t cap, const struct agi_wire_shape *s,
 	}
 	if (!agi_cbor_fits(&w))
 		return 0;
-	buf[0] = AGISWARM_WIRE_VERSION;
-	buf[1] = s->type;
-	agi_put_be16((u16)(w.pos - AGISWARM_WIRE_HDR_LEN), buf + 2);
+	agi_wire_put_header(buf, s->type, (u16)(w.pos - AGISWARM_WIRE_HDR_LEN));
 	return w.pos;
+}
+
+void agi_wire_put_header(u8 *buf, u8 type, u16 payload_len)
+{
+	buf[0] = AGISWARM_WIRE_VERSION;
+	buf[1] = type;
+	agi_put_be16(payload_len, buf + 2);
 }
 
 size_t agi_wire_put_as(u8 *buf, size_t cap, const struct agi_wire_shape *s,

@@ -204,6 +204,16 @@ int agi_wire_parse_as(const u8 *buf, size_t len,
 size_t agi_wire_put_as(u8 *buf, size_t cap, const struct agi_wire_shape *s,
 		       const void *msg);
 
+/*
+ * The header checks of agi_wire_parse() alone (length, version, payload
+ * length, a known type): 0 or the negated drop reason. The payload is the
+ * caller's to read; the daemon's COMMIT and COMMIT_ACK are read with
+ * cbor.h's cursor after this.
+ */
+int agi_wire_check_header(const u8 *buf, size_t len);
+/* The header of a datagram of @type whose payload is @payload_len bytes. */
+void agi_wire_put_header(u8 *buf, u8 type, u16 payload_len);
+
 /* Whether the kernel's fast path parses messages of @type. */
 bool agi_wire_is_fast_path(u8 type);
 

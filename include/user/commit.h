@@ -2,9 +2,10 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * Signed operator commits: the canonical CBOR body, the signature, the
- * COMMIT and COMMIT_ACK datagrams and the daemon's verification. The shapes
- * are documented in include/uapi/linux/agiswarm.h (wire section).
+ * Signed operator commits: the canonical CBOR body, the signature and the
+ * daemon's verification (the COMMIT and COMMIT_ACK datagrams that carry
+ * them are in msg.h). The shapes are documented in
+ * include/uapi/linux/agiswarm.h (wire section).
  *
  * The body is encoded deterministically (RFC 8949 section 4.2.1: shortest
  * integers and lengths, definite lengths, integer keys in ascending order),
@@ -140,37 +141,6 @@ void agi_commit_sign(const uint8_t *body, size_t len,
 bool agi_commit_sig_ok(const uint8_t *body, size_t len,
 		       const uint8_t pk[AGI_PK_LEN],
 		       const uint8_t sig[AGI_SIG_LEN]);
-
-/*
- * The COMMIT datagram, wire header included: {1: body, 2: signature}.
- * The encoder returns the length or -EMSGSIZE/-ENOMEM; the decoder 0 or
- * -EBADMSG (the body itself is checked by agi_commit_verify()).
- */
-int agi_commit_dgram_encode(const uint8_t *body, size_t len,
-			    const uint8_t sig[AGI_SIG_LEN], uint8_t *out,
-			    size_t size);
-int agi_commit_dgram_decode(const uint8_t *dgram, size_t len,
-			    uint8_t body[AGI_COMMIT_BODY_MAX], size_t *body_len,
-			    uint8_t sig[AGI_SIG_LEN]);
-
-/* The daemon's verdict on a commit. */
-enum agi_commit_status {
-	AGI_COMMIT_ACCEPTED = AGISWARM_COMMIT_ACCEPTED,
-	AGI_COMMIT_REJECTED = AGISWARM_COMMIT_REJECTED,
-};
-
-struct agi_commit_ack {
-	uint64_t seq;
-	uint8_t status;		/* enum agi_commit_status */
-	char reason[AGI_REASON_MAX];
-	uint64_t apply_at_cycle;
-};
-
-/* COMMIT_ACK datagram, header included: length or -EMSGSIZE/-ENOMEM. */
-int agi_commit_ack_encode(const struct agi_commit_ack *ack, uint8_t *out,
-			  size_t size);
-int agi_commit_ack_decode(const uint8_t *dgram, size_t len,
-			  struct agi_commit_ack *ack);
 
 /**
  * struct agi_verify_ctx - what a commit is checked against

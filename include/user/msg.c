@@ -2,175 +2,237 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * HEARTBEAT and STATUS: flat maps of small unsigned integers. Both
- * directions go through one table per message (key, largest value, where
- * the value lives), so the encoder and decoder cannot disagree.
+ * The control plane's datagrams: see msg.h. HEARTBEAT and STATUS are flat
+ * maps of small unsigned integers, shapes of the core's wire code like
+ * the fast path's (one table per message drives both directions);
+ * COMMIT and COMMIT_ACK hold strings, read with the core's cursor.
  */
 #include <errno.h>
 #include <string.h>
-#include <cbor.h>
 
-#include "core/field.h"
+#include "core/cbor.h"
+#include "core/wire.h"
 #include "msg.h"
 
-/* One key of a message: its value is a u8, u16, u32 or u64 field. */
-struct field {
-	uint64_t key;
-	uint64_t max;
-	size_t offset, size;
+/* --- HEARTBEAT and STATUS --------------------------------------------- */
+
+#define HB(member, lo, hi) AGI_WIRE_UINT(struct agi_heartbeat, member, lo, hi)
+#define ST(member, lo, hi) AGI_WIRE_UINT(struct agi_status_msg, member, lo, hi)
+
+/* In key order: entry k - 1 is key k. */
+static const struct agi_wire_field heartbeat_fields[] = {
+	HB(worker, 0, UINT32_MAX),
+	HB(seq, 0, UINT64_MAX),
+	HB(port, 0, UINT16_MAX),
+	HB(status, 0, AGISWARM_HEALTH_MAX),
+	HB(cpu_permille, 0, 1000),
+	HB(mem_permille, 0, 1000),
+	HB(latency_us, 0, UINT32_MAX),
+	HB(queue, 0, UINT32_MAX),
 };
 
-#define F(type, key, member, max) \
-	{ key, max, offsetof(type, member), sizeof(((type *)0)->member) }
-
-static const struct field heartbeat_fields[] = {
-	F(struct agi_heartbeat, AGISWARM_HEARTBEAT_WORKER, worker, UINT32_MAX),
-	F(struct agi_heartbeat, AGISWARM_HEARTBEAT_SEQ, seq, UINT64_MAX),
-	F(struct agi_heartbeat, AGISWARM_HEARTBEAT_PORT, port, UINT16_MAX),
-	F(struct agi_heartbeat, AGISWARM_HEARTBEAT_STATUS, status,
-	  AGISWARM_HEALTH_MAX),
-	F(struct agi_heartbeat, AGISWARM_HEARTBEAT_CPU, cpu_permille, 1000),
-	F(struct agi_heartbeat, AGISWARM_HEARTBEAT_MEMORY, mem_permille, 1000),
-	F(struct agi_heartbeat, AGISWARM_HEARTBEAT_LATENCY, latency_us,
-	  UINT32_MAX),
-	F(struct agi_heartbeat, AGISWARM_HEARTBEAT_QUEUE, queue, UINT32_MAX),
+static const struct agi_wire_field status_fields[] = {
+	ST(node, 0, UINT32_MAX),
+	ST(seq, 0, UINT64_MAX),
+	ST(epoch, 0, UINT64_MAX),
+	ST(cycle, 0, UINT64_MAX),
+	ST(health, 0, AGISWARM_HEALTH_MAX),
+	ST(member, 0, 1),
 };
 
-static const struct field status_fields[] = {
-	F(struct agi_status_msg, AGISWARM_STATUS_NODE, node, UINT32_MAX),
-	F(struct agi_status_msg, AGISWARM_STATUS_SEQ, seq, UINT64_MAX),
-	F(struct agi_status_msg, AGISWARM_STATUS_EPOCH, epoch, UINT64_MAX),
-	F(struct agi_status_msg, AGISWARM_STATUS_CYCLE, cycle, UINT64_MAX),
-	F(struct agi_status_msg, AGISWARM_STATUS_HEALTH, health,
-	  AGISWARM_HEALTH_MAX),
-	F(struct agi_status_msg, AGISWARM_STATUS_MEMBER, member, 1),
+static const struct agi_wire_shape heartbeat_shape = {
+	AGISWARM_MSG_HEARTBEAT, ARRAY_SIZE(heartbeat_fields), 0,
+	heartbeat_fields,
 };
 
-#define NFIELDS_MAX 16
+static const struct agi_wire_shape status_shape = {
+	AGISWARM_MSG_STATUS, ARRAY_SIZE(status_fields), 0, status_fields,
+};
 
-/*
- * libcbor's cbor_encode_uint() writes the shortest form, and the tables
- * list keys in ascending order: the result is deterministic CBOR.
- */
-static int encode(uint8_t type, const void *msg, const struct field *fields,
-		  size_t n, uint8_t *out, size_t size)
+static int put_as(const struct agi_wire_shape *s, const void *msg, u8 *out,
+		  size_t size)
 {
-	size_t pos = AGISWARM_WIRE_HDR_LEN, w, i;
+	size_t n = agi_wire_put_as(out, size, s, msg);
 
-	if (size > AGISWARM_WIRE_MAX)
-		size = AGISWARM_WIRE_MAX;
-	if (size < pos)
-		return -EMSGSIZE;
-	w = cbor_encode_map_start(n, out + pos, size - pos);
-	for (i = 0; w && i < n; i++) {
-		pos += w;
-		w = cbor_encode_uint(fields[i].key, out + pos, size - pos);
-		if (!w)
-			break;
-		pos += w;
-		w = cbor_encode_uint(agi_field_load(msg, fields[i].offset,
-						    fields[i].size),
-				     out + pos, size - pos);
-	}
-	if (!w)
-		return -EMSGSIZE;
-	pos += w;
-	out[0] = AGISWARM_WIRE_VERSION;
-	out[1] = type;
-	out[2] = (uint8_t)((pos - AGISWARM_WIRE_HDR_LEN) >> 8);
-	out[3] = (uint8_t)(pos - AGISWARM_WIRE_HDR_LEN);
-	return (int)pos;
-}
-
-static const struct field *find(const struct field *fields, size_t n,
-				uint64_t key, size_t *idx)
-{
-	for (*idx = 0; *idx < n; (*idx)++)
-		if (fields[*idx].key == key)
-			return &fields[*idx];
-	return NULL;
-}
-
-static int decode_pairs(const cbor_item_t *map, void *msg,
-			const struct field *fields, size_t n)
-{
-	struct cbor_pair *pairs = cbor_map_handle(map);
-	bool seen[NFIELDS_MAX] = { false };
-	const struct field *f;
-	size_t i, idx;
-	uint64_t v;
-
-	for (i = 0; i < cbor_map_size(map); i++) {
-		if (!cbor_isa_uint(pairs[i].key))
-			continue;	/* not one of ours: ignored */
-		f = find(fields, n, cbor_get_int(pairs[i].key), &idx);
-		if (!f)
-			continue;
-		if (seen[idx] || !cbor_isa_uint(pairs[i].value))
-			return -EBADMSG;
-		v = cbor_get_int(pairs[i].value);
-		if (v > f->max)
-			return -EBADMSG;
-		agi_field_store(msg, f->offset, f->size, v);
-		seen[idx] = true;
-	}
-	for (i = 0; i < n; i++)
-		if (!seen[i])
-			return -EBADMSG;
-	return 0;
-}
-
-static int decode(uint8_t type, const uint8_t *d, size_t len, void *msg,
-		  const struct field *fields, size_t n)
-{
-	struct cbor_load_result res;
-	cbor_item_t *map;
-	int ret = -EBADMSG;
-
-	if (len < AGISWARM_WIRE_HDR_LEN || len > AGISWARM_WIRE_MAX ||
-	    d[0] != AGISWARM_WIRE_VERSION || d[1] != type ||
-	    ((size_t)d[2] << 8 | d[3]) != len - AGISWARM_WIRE_HDR_LEN)
-		return -EBADMSG;
-	map = cbor_load(d + AGISWARM_WIRE_HDR_LEN, len - AGISWARM_WIRE_HDR_LEN,
-			&res);
-	if (!map)
-		return -EBADMSG;
-	if (res.error.code == CBOR_ERR_NONE &&
-	    res.read == len - AGISWARM_WIRE_HDR_LEN && cbor_isa_map(map) &&
-	    cbor_map_is_definite(map))
-		ret = decode_pairs(map, msg, fields, n);
-	cbor_decref(&map);
-	return ret;
+	return n ? (int)n : -EMSGSIZE;
 }
 
 int agi_heartbeat_encode(const struct agi_heartbeat *h, uint8_t *out,
 			 size_t size)
 {
-	return encode(AGISWARM_MSG_HEARTBEAT, h, heartbeat_fields,
-		      sizeof(heartbeat_fields) / sizeof(heartbeat_fields[0]),
-		      out, size);
+	return put_as(&heartbeat_shape, h, out, size);
 }
 
 int agi_status_msg_encode(const struct agi_status_msg *s, uint8_t *out,
 			  size_t size)
 {
-	return encode(AGISWARM_MSG_STATUS, s, status_fields,
-		      sizeof(status_fields) / sizeof(status_fields[0]), out,
-		      size);
+	return put_as(&status_shape, s, out, size);
 }
 
 int agi_heartbeat_decode(const uint8_t *dgram, size_t len,
 			 struct agi_heartbeat *h)
 {
 	memset(h, 0, sizeof(*h));
-	return decode(AGISWARM_MSG_HEARTBEAT, dgram, len, h, heartbeat_fields,
-		      sizeof(heartbeat_fields) / sizeof(heartbeat_fields[0]));
+	return agi_wire_parse_as(dgram, len, &heartbeat_shape, h) ? -EBADMSG :
+								   0;
 }
 
 int agi_status_msg_decode(const uint8_t *dgram, size_t len,
 			  struct agi_status_msg *s)
 {
 	memset(s, 0, sizeof(*s));
-	return decode(AGISWARM_MSG_STATUS, dgram, len, s, status_fields,
-		      sizeof(status_fields) / sizeof(status_fields[0]));
+	return agi_wire_parse_as(dgram, len, &status_shape, s) ? -EBADMSG : 0;
+}
+
+/* --- COMMIT and COMMIT_ACK -------------------------------------------- */
+
+/* The payload map of a datagram of @type, checked whole, into @c. */
+static int open_payload(const u8 *dgram, size_t len, u8 type,
+			struct agi_cbor_cursor *c)
+{
+	if (agi_wire_check_header(dgram, len) || dgram[1] != type ||
+	    agi_cbor_open(c, dgram + AGISWARM_WIRE_HDR_LEN,
+			  (u16)(len - AGISWARM_WIRE_HDR_LEN), AGI_CBOR_MAP))
+		return -EBADMSG;
+	return 0;
+}
+
+/* Room for the payload of a datagram in @out. */
+static void start_dgram(struct agi_cbor_writer *w, u8 *out, size_t size)
+{
+	w->buf = out;
+	w->pos = AGISWARM_WIRE_HDR_LEN;
+	w->cap = size < AGISWARM_WIRE_MAX ? size : AGISWARM_WIRE_MAX;
+}
+
+/* The header in front of what @w wrote: the datagram's length or -errno. */
+static int end_dgram(struct agi_cbor_writer *w, u8 type)
+{
+	if (!agi_cbor_fits(w))
+		return -EMSGSIZE;
+	agi_wire_put_header(w->buf, type, (u16)(w->pos - AGISWARM_WIRE_HDR_LEN));
+	return (int)w->pos;
+}
+
+int agi_commit_dgram_encode(const uint8_t *body, size_t len,
+			    const uint8_t sig[AGI_SIG_LEN], uint8_t *out,
+			    size_t size)
+{
+	struct agi_cbor_writer w;
+
+	if (!len || len > AGI_COMMIT_BODY_MAX)
+		return -EMSGSIZE;
+	start_dgram(&w, out, size);
+	agi_cbor_put_head(&w, AGI_CBOR_MAP, 2);
+	agi_cbor_put_head(&w, AGI_CBOR_UINT, AGISWARM_COMMIT_BODY);
+	agi_cbor_put_bytes(&w, body, len);
+	agi_cbor_put_head(&w, AGI_CBOR_UINT, AGISWARM_COMMIT_SIGNATURE);
+	agi_cbor_put_bytes(&w, sig, AGI_SIG_LEN);
+	return end_dgram(&w, AGISWARM_MSG_COMMIT);
+}
+
+int agi_commit_dgram_decode(const uint8_t *dgram, size_t len,
+			    uint8_t body[AGI_COMMIT_BODY_MAX], size_t *body_len,
+			    uint8_t sig[AGI_SIG_LEN])
+{
+	bool has_body = false, has_sig = false;
+	struct agi_cbor_item key, v;
+	struct agi_cbor_cursor c;
+	const u8 *b;
+	u16 n;
+	u64 k;
+
+	if (open_payload(dgram, len, AGISWARM_MSG_COMMIT, &c))
+		return -EBADMSG;
+	while (agi_cbor_next_entry(&c, &key, &v) == 1) {
+		if (agi_cbor_get_uint(&key, AGISWARM_COMMIT_MAX, &k))
+			continue;	/* a key we do not know */
+		if (k == AGISWARM_COMMIT_BODY &&
+		    !agi_cbor_get_bytes(&c, &v, 1, AGI_COMMIT_BODY_MAX, &b, &n)) {
+			memcpy(body, b, n);
+			*body_len = n;
+			has_body = true;
+		} else if (k == AGISWARM_COMMIT_SIGNATURE &&
+			   !agi_cbor_get_bytes(&c, &v, AGI_SIG_LEN, AGI_SIG_LEN,
+					       &b, &n)) {
+			memcpy(sig, b, n);
+			has_sig = true;
+		}
+	}
+	return has_body && has_sig ? 0 : -EBADMSG;
+}
+
+int agi_commit_ack_encode(const struct agi_commit_ack *ack, uint8_t *out,
+			  size_t size)
+{
+	struct agi_cbor_writer w;
+
+	start_dgram(&w, out, size);
+	agi_cbor_put_head(&w, AGI_CBOR_MAP, 4);
+	agi_cbor_put_head(&w, AGI_CBOR_UINT, AGISWARM_COMMIT_ACK_SEQ);
+	agi_cbor_put_head(&w, AGI_CBOR_UINT, ack->seq);
+	agi_cbor_put_head(&w, AGI_CBOR_UINT, AGISWARM_COMMIT_ACK_STATUS);
+	agi_cbor_put_head(&w, AGI_CBOR_UINT, ack->status);
+	agi_cbor_put_head(&w, AGI_CBOR_UINT, AGISWARM_COMMIT_ACK_REASON);
+	agi_cbor_put_text(&w, ack->reason, strnlen(ack->reason,
+						   sizeof(ack->reason)));
+	agi_cbor_put_head(&w, AGI_CBOR_UINT, AGISWARM_COMMIT_ACK_APPLY_AT);
+	agi_cbor_put_head(&w, AGI_CBOR_UINT, ack->apply_at_cycle);
+	return end_dgram(&w, AGISWARM_MSG_COMMIT_ACK);
+}
+
+static int get_ack_field(const struct agi_cbor_cursor *c,
+			 const struct agi_cbor_item *v, u64 key,
+			 struct agi_commit_ack *ack)
+{
+	const char *s;
+	u64 status;
+	u16 n;
+
+	switch (key) {
+	case AGISWARM_COMMIT_ACK_SEQ:
+		return agi_cbor_get_uint(v, UINT64_MAX, &ack->seq);
+	case AGISWARM_COMMIT_ACK_STATUS:
+		if (agi_cbor_get_uint(v, AGI_COMMIT_REJECTED, &status))
+			return -EBADMSG;
+		ack->status = (u8)status;
+		return 0;
+	case AGISWARM_COMMIT_ACK_REASON:
+		if (agi_cbor_get_text(c, v, UINT16_MAX, &s, &n))
+			return -EBADMSG;
+		if (n >= sizeof(ack->reason))
+			n = sizeof(ack->reason) - 1;
+		memcpy(ack->reason, s, n);
+		ack->reason[n] = '\0';
+		return 0;
+	case AGISWARM_COMMIT_ACK_APPLY_AT:
+		return agi_cbor_get_uint(v, UINT64_MAX, &ack->apply_at_cycle);
+	}
+	return 0;	/* a key we do not know */
+}
+
+int agi_commit_ack_decode(const uint8_t *dgram, size_t len,
+			  struct agi_commit_ack *ack)
+{
+	struct agi_cbor_item key, v;
+	struct agi_cbor_cursor c;
+	unsigned int seen = 0;
+	u64 k;
+
+	memset(ack, 0, sizeof(*ack));
+	if (open_payload(dgram, len, AGISWARM_MSG_COMMIT_ACK, &c))
+		return -EBADMSG;
+	while (agi_cbor_next_entry(&c, &key, &v) == 1) {
+		if (agi_cbor_get_uint(&key, UINT64_MAX, &k))
+			continue;	/* not a key of ours */
+		if (get_ack_field(&c, &v, k, ack))
+			return -EBADMSG;
+		if (k <= AGISWARM_COMMIT_ACK_APPLY_AT)
+			seen |= 1U << k;
+	}
+	/* Seq and status are required; an accepted commit has a cycle. */
+	if (!(seen & 1U << AGISWARM_COMMIT_ACK_SEQ) ||
+	    !(seen & 1U << AGISWARM_COMMIT_ACK_STATUS))
+		return -EBADMSG;
+	return 0;
 }

@@ -2,12 +2,19 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * The daemons' membership messages, HEARTBEAT (worker -> aggregator) and
- * STATUS (the aggregator's answer), encoded and decoded with libcbor. The
- * shapes and keys are documented in include/uapi/linux/agiswarm.h (wire
- * section). Every value is a CBOR unsigned integer; the encoder writes
- * deterministic CBOR (shortest integers, keys ascending), the decoder
- * ignores keys it does not know and refuses a missing or out-of-range one.
+ * The control plane's datagrams, those the module passes up to the
+ * daemon: HEARTBEAT (worker -> aggregator) and STATUS (the aggregator's
+ * answer), COMMIT (operator -> aggregator) and COMMIT_ACK (the verdict).
+ * The shapes and keys are documented in include/uapi/linux/agiswarm.h
+ * (wire section).
+ *
+ * Every one is read and written by the portable core's bounded CBOR code,
+ * the code the kernel parses the fast path with (include/core/wire.c,
+ * cbor.c): a payload is checked whole (one deterministic map filling it,
+ * every count bounded by the bytes that hold it) before any value is
+ * used, and nothing is ever allocated for what a datagram declares. A
+ * receiver ignores keys it does not know; the encoders write
+ * deterministic CBOR.
  */
 #ifndef AGISWARM_USER_MSG_H
 #define AGISWARM_USER_MSG_H
@@ -15,6 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "commit.h"
+#include "keys.h"
 #include "names.h"
 #include "uapi/linux/agiswarm.h"
 
@@ -50,15 +59,59 @@ struct agi_status_msg {
 	uint8_t health, member;
 };
 
-/* A datagram, header included: its length or -EMSGSIZE. */
+/*
+ * A datagram, header included: its length, or -EMSGSIZE when it does not
+ * fit @size or a value is out of its range.
+ */
 int agi_heartbeat_encode(const struct agi_heartbeat *h, uint8_t *out,
 			 size_t size);
 int agi_status_msg_encode(const struct agi_status_msg *s, uint8_t *out,
 			  size_t size);
-/* 0, or -EBADMSG: a bad header, not a CBOR map, a key missing or bad. */
+/*
+ * 0, or -EBADMSG: a bad header, not one deterministic CBOR map, a key
+ * missing, out of range or of another type.
+ */
 int agi_heartbeat_decode(const uint8_t *dgram, size_t len,
 			 struct agi_heartbeat *h);
 int agi_status_msg_decode(const uint8_t *dgram, size_t len,
 			  struct agi_status_msg *s);
+
+/*
+ * The COMMIT datagram, wire header included: {1: body, 2: signature}.
+ * The encoder returns the length or -EMSGSIZE; the decoder 0 or -EBADMSG
+ * (the body itself is checked by agi_commit_verify()).
+ */
+int agi_commit_dgram_encode(const uint8_t *body, size_t len,
+			    const uint8_t sig[AGI_SIG_LEN], uint8_t *out,
+			    size_t size);
+int agi_commit_dgram_decode(const uint8_t *dgram, size_t len,
+			    uint8_t body[AGI_COMMIT_BODY_MAX], size_t *body_len,
+			    uint8_t sig[AGI_SIG_LEN]);
+
+/* The daemon's verdict on a commit. */
+enum agi_commit_status {
+	AGI_COMMIT_ACCEPTED = AGISWARM_COMMIT_ACCEPTED,
+	AGI_COMMIT_REJECTED = AGISWARM_COMMIT_REJECTED,
+};
+
+/**
+ * struct agi_commit_ack - COMMIT_ACK
+ * @seq: the commit's seq, 0 for a malformed one
+ * @reason: "" when accepted; cut to AGI_REASON_MAX - 1 bytes when read
+ * @apply_at_cycle: the cycle it takes effect at (accepted)
+ */
+struct agi_commit_ack {
+	uint64_t seq;
+	uint8_t status;		/* enum agi_commit_status */
+	char reason[AGI_REASON_MAX];
+	uint64_t apply_at_cycle;
+};
+
+/* The datagram, header included: its length or -EMSGSIZE. */
+int agi_commit_ack_encode(const struct agi_commit_ack *ack, uint8_t *out,
+			  size_t size);
+/* 0, or -EBADMSG (seq and status are required). */
+int agi_commit_ack_decode(const uint8_t *dgram, size_t len,
+			  struct agi_commit_ack *ack);
 
 #endif /* AGISWARM_USER_MSG_H */

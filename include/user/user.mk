@@ -18,7 +18,7 @@ USER_LIB := $(BUILD)/obj/libagiuser.a
 USER_LIB_SAN := $(BUILD)/san/libagiuser.a
 # What a program linking the library links after it and libagicore.a
 # (libm: the core's decimal parser rounds with round()).
-USER_LDLIBS := $(LDLIBS_MNL) -ljansson -lyaml -lsodium -lcbor -lm
+USER_LDLIBS := $(LDLIBS_MNL) -ljansson -lyaml -lsodium -lm
 
 # user.mk is a prerequisite so that a source added here is archived.
 $(USER_LIB): $(USER_SRCS:%.c=$(BUILD)/obj/%.o) include/user/user.mk

@@ -21,6 +21,7 @@
 
 #include "user/audit.h"
 #include "user/commit.h"
+#include "user/msg.h"
 #include "user/keys.h"
 #include <kselftest_harness.h>
 
