@@ -131,46 +131,51 @@ static int parse_line(const char *text, size_t len, struct agi_audit_record *r)
 	return 0;
 }
 
-int agi_audit_read(const char *path, agi_audit_cb cb, void *data, char *err,
-		   size_t errlen)
+int agi_audit_read_stream(FILE *f, const char *name, agi_audit_cb cb,
+			  void *data, char *err, size_t errlen)
 {
 	struct agi_audit_record *r = calloc(1, sizeof(*r));
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
-	FILE *f;
 	int ret = 0;
 
 	if (!r)
-		return fail(err, errlen, -ENOMEM, "%s: out of memory", path);
-	f = fopen(path, "re");
-	if (!f) {
-		ret = errno == ENOENT ? 0 :
-			fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
-		goto cleanup;
-	}
+		return fail(err, errlen, -ENOMEM, "%s: out of memory", name);
 	while (!ret && (len = getline(&line, &cap, f)) > 0) {
 		r->line++;
 		if (line[len - 1] != '\n') {
 			ret = fail(err, errlen, -EBADMSG,
 				   "%s:%u: incomplete line (no newline at the end)",
-				   path, r->line);
+				   name, r->line);
 			break;
 		}
 		if (parse_line(line, (size_t)len - 1, r)) {
 			ret = fail(err, errlen, -EBADMSG,
 				   "%s:%u: not an audit record (seq time keyid apply_cycle body_hex sig_hex prev_hash hash)",
-				   path, r->line);
+				   name, r->line);
 			break;
 		}
 		ret = cb(r, data);
 	}
 	if (!ret && ferror(f))
-		ret = fail(err, errlen, -EIO, "%s: read error", path);
-	fclose(f);
-cleanup:
+		ret = fail(err, errlen, -EIO, "%s: read error", name);
 	free(line);
 	free(r);
+	return ret;
+}
+
+int agi_audit_read(const char *path, agi_audit_cb cb, void *data, char *err,
+		   size_t errlen)
+{
+	FILE *f = fopen(path, "re");
+	int ret;
+
+	if (!f)
+		return errno == ENOENT ? 0 :
+		       fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
+	ret = agi_audit_read_stream(f, path, cb, data, err, errlen);
+	fclose(f);
 	return ret;
 }
 
@@ -394,19 +399,51 @@ static int head_check(struct chain *c, char *err, size_t errlen)
 		    c->path, c->n + 1, c->path, AGI_AUDIT_HEAD_SUFFIX, seq, c->seq);
 }
 
-int agi_audit_verify(const char *path, const struct agi_keyring *keys,
-		     unsigned int *bad_line, char *err, size_t errlen)
+/* The records of @f, named @name, into @c; a bad line's number in @c. */
+static int walk_chain(FILE *f, const char *name, struct chain *c)
+{
+	int ret = agi_audit_read_stream(f, name, chain_cb, c, c->err,
+					c->errlen);
+
+	/* A line that does not parse is the one after the last good one. */
+	if (ret == -EBADMSG && !c->bad_line)
+		c->bad_line = c->n + 1;
+	return ret;
+}
+
+int agi_audit_verify_stream(FILE *f, const char *name,
+			    const struct agi_keyring *keys,
+			    unsigned int *bad_line, char *err, size_t errlen)
 {
 	struct chain c;
 	int ret;
 
 	if (agi_keys_init())
 		return fail(err, errlen, -EIO, "libsodium failed to start");
+	chain_init(&c, name, keys, err, errlen);
+	ret = walk_chain(f, name, &c);
+	if (bad_line)
+		*bad_line = ret ? c.bad_line : 0;
+	return ret;
+}
+
+int agi_audit_verify(const char *path, const struct agi_keyring *keys,
+		     unsigned int *bad_line, char *err, size_t errlen)
+{
+	struct chain c;
+	FILE *f;
+	int ret = 0;
+
+	if (agi_keys_init())
+		return fail(err, errlen, -EIO, "libsodium failed to start");
 	chain_init(&c, path, keys, err, errlen);
-	ret = agi_audit_read(path, chain_cb, &c, err, errlen);
-	/* A line that does not parse is the one after the last good one. */
-	if (ret == -EBADMSG && !c.bad_line)
-		c.bad_line = c.n + 1;
+	f = fopen(path, "re");
+	if (f) {
+		ret = walk_chain(f, path, &c);
+		fclose(f);
+	} else if (errno != ENOENT) {
+		ret = fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
+	}
 	if (!ret)
 		ret = head_check(&c, err, errlen);
 	if (bad_line)

@@ -21,6 +21,7 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #include "commit.h"
@@ -85,6 +86,9 @@ void agi_audit_close(struct agi_audit *a);
 typedef int (*agi_audit_cb)(const struct agi_audit_record *r, void *data);
 int agi_audit_read(const char *path, agi_audit_cb cb, void *data, char *err,
 		   size_t errlen);
+/* The same from an open stream, named @name in messages. */
+int agi_audit_read_stream(FILE *f, const char *name, agi_audit_cb cb,
+			  void *data, char *err, size_t errlen);
 
 /*
  * Every hash, the chain, strictly increasing seqs, every body (canonical,
@@ -94,5 +98,9 @@ int agi_audit_read(const char *path, agi_audit_cb cb, void *data, char *err,
  */
 int agi_audit_verify(const char *path, const struct agi_keyring *keys,
 		     unsigned int *bad_line, char *err, size_t errlen);
+/* The records' checks alone (not the head) on an open stream. */
+int agi_audit_verify_stream(FILE *f, const char *name,
+			    const struct agi_keyring *keys,
+			    unsigned int *bad_line, char *err, size_t errlen);
 
 #endif /* AGISWARM_USER_AUDIT_H */
