@@ -19,26 +19,10 @@
 #include "user/audit.h"
 #include "user/commit.h"
 #include "user/msg.h"
+#include "../lib/commit_example.h"
 #include "../native/wire_examples.h"
 
 static const char *dir;
-
-/* The UAPI header's example commit: seq 1, kp 1.5, a minute's window. */
-static void example_commit(struct agi_commit *c)
-{
-	static const u8 id[AGI_KEYID_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-
-	memset(c, 0, sizeof(*c));
-	c->version = AGI_COMMIT_VERSION;
-	c->seq = 1;
-	c->epoch = 1;
-	memcpy(c->key_id, id, sizeof(id));
-	c->not_before = 1700000000;
-	c->not_after = 1700000060;
-	memset(c->nonce, 0xaa, sizeof(c->nonce));
-	c->changes.present = AGI_CH_BIT(AGI_CH_KP);
-	c->changes.kp = 0x01800000;
-}
 
 static void put_file(const char *target, const char *name, const u8 *p,
 		     size_t n)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "core/cbor.h"
+#include "../lib/cbor_oracle.h"
 #include "../lib/rng.h"
 #include <kselftest_harness.h>
 
@@ -103,25 +104,6 @@ TEST(writer_stops_at_its_capacity)
 
 /* ---- random items, deterministic, built with libcbor ----------------- */
 
-static cbor_item_t *build_uint(u64 v)
-{
-	if (v <= 0xff)
-		return cbor_build_uint8((u8)v);
-	if (v <= 0xffff)
-		return cbor_build_uint16((u16)v);
-	if (v <= 0xffffffff)
-		return cbor_build_uint32((u32)v);
-	return cbor_build_uint64(v);
-}
-
-static cbor_item_t *build_negint(u64 v)
-{
-	cbor_item_t *it = build_uint(v);
-
-	cbor_mark_negint(it);
-	return it;
-}
-
 static cbor_item_t *random_item(int depth);
 
 /* A map with strictly increasing small keys: deterministic order. */
@@ -132,7 +114,7 @@ static cbor_item_t *random_map(int depth)
 	u64 key = test_rng_below(4);
 
 	for (i = 0; i < n; i++) {
-		k = build_uint(key);
+		k = oracle_uint(key);
 		v = random_item(depth + 1);
 		cbor_map_add(m, (struct cbor_pair){ .key = k, .value = v });
 		cbor_decref(&k);
@@ -150,9 +132,9 @@ static cbor_item_t *random_item(int depth)
 
 	switch (test_rng_below(depth < 4 ? 6 : 4)) {
 	case 0:
-		return build_uint(random_arg());
+		return oracle_uint(random_arg());
 	case 1:
-		return build_negint(random_arg());
+		return oracle_negint(random_arg());
 	case 2:
 		for (i = 0; i < n; i++)
 			bytes[i] = (u8)test_rng();

@@ -5,11 +5,11 @@
  * Coded computing (include/core/code.c) against an independent exact
  * reference: z = A x with __int128, the GF(2) rank with a Gaussian
  * elimination of its own (pivots on the highest bit, unlike the core), and
- * y through the uncoded agi_q_matvec(). The invariant of DESIGN.md: any set
+ * y through the uncoded agi_q_matvec(). The invariant of include/core/code.h: any set
  * of results of full rank, in any order, decodes to bit-identical z and y,
  * exactly when the rank becomes full; any other set gives no output.
  *
- * AGISWARM_TEST_SEED=<n> replays a run; the seed is logged.
+ * AGI_SEED=<n> replays a run; the seed is logged.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,40 +19,12 @@
 
 #include "core/code.h"
 #include "core/fixed.h"
+#include "../lib/rng.h"
 
 #define MAXM AGI_CODE_MAX_SOURCE_ROWS
 #define MAXN AGI_CODE_MAX_COLS
 #define MAXC AGI_CODE_MAX_CODED_ROWS
 #define WORDS AGI_CODE_SET_WORDS
-
-static u64 rng_state;
-
-static u64 rng(void)
-{
-	u64 z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static u32 rng_below(u32 n)
-{
-	return (u32)(rng() % n);
-}
-
-static u64 seed_once(void)
-{
-	static bool seeded;
-	static u64 seed;
-	const char *env = getenv("AGISWARM_TEST_SEED");
-
-	if (!seeded) {
-		seed = env ? strtoull(env, NULL, 0) : (u64)time(NULL);
-		seeded = true;
-	}
-	return seed;
-}
 
 /* Entries that stress exactness: the extremes come often. */
 static s32 rand_entry(int extreme)
@@ -61,9 +33,9 @@ static s32 rand_entry(int extreme)
 
 	if (extreme == 2)
 		return S32_MIN;
-	if (extreme && rng_below(2))
-		return edge[rng_below(ARRAY_SIZE(edge))];
-	return (s32)rng();
+	if (extreme && test_rng_below(2))
+		return edge[test_rng_below(ARRAY_SIZE(edge))];
+	return (s32)test_rng();
 }
 
 /* --- the exact reference ------------------------------------------------- */
@@ -95,7 +67,7 @@ static void instance_fill(struct instance *in, u32 m, u32 n, u32 n_coded,
 	u32 i, k, j;
 
 	in->n = n;
-	agi_code_init(&in->code, m, n_coded, rng());
+	agi_code_init(&in->code, m, n_coded, test_rng());
 	for (i = 0; i < m * n; i++)
 		in->A[i] = rand_entry(extreme);
 	for (k = 0; k < n; k++)
@@ -173,7 +145,7 @@ static void shuffle(u16 *a, u32 n)
 	u16 t;
 
 	for (i = n; i > 1; i--) {
-		k = rng_below(i);
+		k = test_rng_below(i);
 		t = a[i - 1];
 		a[i - 1] = a[k];
 		a[k] = t;
@@ -239,7 +211,7 @@ TEST(generator_contract)
 	u32 j, ones = 0, total = 0, m = 200;
 	int deg;
 
-	TH_LOG("seed %llu", (unsigned long long)seed_once());
+	TH_LOG("seed %llu", (unsigned long long)test_rng_seed());
 	ASSERT_EQ(0, agi_code_init(&code, m, 1000, 42));
 	ASSERT_EQ(0, agi_code_init(&other, m, 1000, 43));
 	for (j = 0; j < m; j++) {
@@ -295,7 +267,7 @@ TEST(encoder_is_sum_of_sources)
 	static struct instance in;
 	u32 j, i;
 
-	rng_state = seed_once();
+	test_rng_state = test_rng_seed();
 	instance_fill(&in, 40, 17, 80, 2);	/* all S32_MIN: sums > 2^64 */
 	ASSERT_TRUE(in.z[0] > (__int128)S64_MAX);
 	for (j = 0; j < 80; j++) {
@@ -319,7 +291,7 @@ TEST(every_subset_small_m)
 	struct agi_code_decoder *dec;
 	u32 m, c, mask, t, r, decoded = 0, refused = 0;
 
-	rng_state = seed_once();
+	test_rng_state = test_rng_seed();
 	for (m = 1; m <= 8; m++) {
 		for (c = 0; c < ARRAY_SIZE(cols); c++) {
 			u32 n_coded = m + 5;
@@ -359,11 +331,11 @@ TEST(random_large)
 	struct agi_code_decoder *dec;
 	u32 trial, m, n, n_coded, t, kept, pct, peeled = 0, elim = 0;
 
-	rng_state = seed_once() ^ 1;
+	test_rng_state = test_rng_seed() ^ 1;
 	for (trial = 0; trial < 100; trial++) {
-		m = trial < 5 ? MAXM : 1 + rng_below(MAXM);
-		n = trial < 5 ? MAXN : 1 + rng_below(MAXN);
-		n_coded = m + m / 8 + 4 + rng_below(8);
+		m = trial < 5 ? MAXM : 1 + test_rng_below(MAXM);
+		n = trial < 5 ? MAXN : 1 + test_rng_below(MAXN);
+		n_coded = m + m / 8 + 4 + test_rng_below(8);
 		pct = percent[trial % ARRAY_SIZE(percent)];
 		instance_fill(&in, m, n, n_coded, 1 + (trial % 7 == 0));
 		dec = decoder_new(&in.code);
@@ -371,8 +343,8 @@ TEST(random_large)
 		/* Erase pct% of the systematic rows and 1 in 8 parity rows. */
 		kept = 0;
 		for (t = 0; t < n_coded; t++) {
-			bool lost = t < m ? rng_below(100) < pct :
-					    rng_below(8) == 0;
+			bool lost = t < m ? test_rng_below(100) < pct :
+					    test_rng_below(8) == 0;
 
 			if (pct == 1 && t < m)
 				lost = t == in.code.seed % m;
@@ -398,7 +370,7 @@ TEST(parity_only)
 	u32 n_used, t, sizes[] = { 64, MAXM };
 	u32 s;
 
-	rng_state = seed_once() ^ 2;
+	test_rng_state = test_rng_seed() ^ 2;
 	for (s = 0; s < ARRAY_SIZE(sizes); s++) {
 		u32 m = sizes[s];
 
@@ -424,7 +396,7 @@ TEST(all_systematic_is_free)
 	const struct agi_code_stats *st;
 	u32 t;
 
-	rng_state = seed_once() ^ 3;
+	test_rng_state = test_rng_seed() ^ 3;
 	instance_fill(&in, 100, 20, 120, 1);
 	dec = decoder_new(&in.code);
 	for (t = 0; t < 100; t++)
@@ -448,7 +420,7 @@ TEST(duplicates_out_of_range_late)
 	u32 m = 16, n_coded = 24, i;
 	int ret = 0;
 
-	rng_state = seed_once() ^ 4;
+	test_rng_state = test_rng_seed() ^ 4;
 	instance_fill(&in, m, 5, n_coded, 1);
 	dec = decoder_new(&in.code);
 	ASSERT_EQ(-EINVAL, agi_code_decoder_add(dec, n_coded, junk));
@@ -489,7 +461,7 @@ TEST(reset_between_cycles)
 	u32 cycle, t, kept, m = 48, n = 12, n_coded = 64;
 	s64 coded[MAXN];
 
-	rng_state = seed_once() ^ 5;
+	test_rng_state = test_rng_seed() ^ 5;
 	instance_fill(&in, m, n, n_coded, 1);
 	code = in.code;
 	dec = decoder_new(&code);
@@ -511,7 +483,7 @@ TEST(reset_between_cycles)
 		}
 		kept = 0;
 		for (t = 0; t < n_coded; t++)
-			if (rng_below(100) >= 15)
+			if (test_rng_below(100) >= 15)
 				in.order[kept++] = t;
 		shuffle(in.order, kept);
 		feed_and_check(_metadata, dec, &in, kept);
@@ -520,14 +492,14 @@ TEST(reset_between_cycles)
 	free(dec);
 }
 
-/* The goal of DESIGN.md: decodable from m + 3 results or fewer on average. */
+/* The goal of code.h: decodable from m + 3 results or fewer on average. */
 TEST(results_needed_on_average)
 {
 	static struct instance in;
 	struct agi_code_decoder *dec;
 	u32 trial, t, m = 64, n_coded = 64 + 24, sum = 0;
 
-	rng_state = seed_once() ^ 6;
+	test_rng_state = test_rng_seed() ^ 6;
 	instance_fill(&in, m, 1, n_coded, 0);
 	dec = decoder_new(&in.code);
 	for (trial = 0; trial < 300; trial++) {
@@ -573,16 +545,16 @@ TEST(tolerates_matches_brute_force)
 	u8 owner[MAXC];
 	u32 trial, j, w, f, yes = 0, no = 0;
 
-	rng_state = seed_once() ^ 7;
+	test_rng_state = test_rng_seed() ^ 7;
 	for (trial = 0; trial < 60; trial++) {
-		u32 m = 4 + rng_below(40), n_coded = m + 2 + rng_below(m);
+		u32 m = 4 + test_rng_below(40), n_coded = m + 2 + test_rng_below(m);
 		bool got;
 
-		w = 2 + rng_below(AGI_CODE_MAX_WORKERS - 1);
-		f = rng_below(w < 4 ? w + 1 : 4);
+		w = 2 + test_rng_below(AGI_CODE_MAX_WORKERS - 1);
+		f = test_rng_below(w < 4 ? w + 1 : 4);
 		instance_fill(&in, m, 1, n_coded, 0);
 		for (j = 0; j < n_coded; j++)
-			owner[j] = rng_below(10) ? j % w : AGI_CODE_NO_WORKER;
+			owner[j] = test_rng_below(10) ? j % w : AGI_CODE_NO_WORKER;
 		got = agi_code_tolerates(&in.code, owner, w, f, &scratch);
 		ASSERT_EQ(ref_tolerates(&in, owner, w, f), got) {
 			TH_LOG("m=%u n_coded=%u W=%u f=%u", m, n_coded, w, f);
@@ -626,12 +598,12 @@ TEST(rank_matches_reference)
 	static struct agi_code_gf2 scratch;
 	u32 trial, t, n;
 
-	rng_state = seed_once() ^ 8;
+	test_rng_state = test_rng_seed() ^ 8;
 	for (trial = 0; trial < 40; trial++) {
-		u32 m = 1 + rng_below(MAXM);
+		u32 m = 1 + test_rng_below(MAXM);
 
-		instance_fill(&in, m, 1, m + 1 + rng_below(m), 0);
-		n = rng_below(in.code.n_coded + 1);
+		instance_fill(&in, m, 1, m + 1 + test_rng_below(m), 0);
+		n = test_rng_below(in.code.n_coded + 1);
 		for (t = 0; t < in.code.n_coded; t++)
 			in.order[t] = t;
 		shuffle(in.order, in.code.n_coded);
