@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "user/file.h"
 #include "user/metrics.h"
 #include "user/status.h"
 #include "runtime.h"
@@ -137,22 +138,6 @@ static int open_current(struct agid *d, off_t *size)
 	return fd;
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-	ssize_t w;
-
-	while (n) {
-		w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* One row at @fd (header first into an empty file), rotating as needed. */
 static int append_row(struct agid *d, int *fd, off_t *size, const char *row,
 		      size_t len)
@@ -174,12 +159,12 @@ static int append_row(struct agid *d, int *fd, off_t *size, const char *row,
 			return *fd;
 	}
 	if (*size == 0) {
-		err = write_all(*fd, agi_metrics_csv_header, hlen);
+		err = agi_write_all(*fd, agi_metrics_csv_header, hlen);
 		if (err)
 			return err;
 		*size += (off_t)hlen;
 	}
-	err = write_all(*fd, row, len);
+	err = agi_write_all(*fd, row, len);
 	if (!err)
 		*size += (off_t)len;
 	return err;

@@ -17,6 +17,7 @@
 #include <sodium.h>
 
 #include "audit.h"
+#include "file.h"
 
 #define N_FIELDS 8
 /* Eight fields, the two hex blobs at their longest, spaces and newline. */
@@ -25,21 +26,6 @@
 
 static const char genesis[AGI_HASH_HEX_LEN] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 static void sha256_hex(const char *text, size_t len, char out[AGI_HASH_HEX_LEN])
 {
@@ -141,17 +127,17 @@ int agi_audit_read_stream(FILE *f, const char *name, agi_audit_cb cb,
 	int ret = 0;
 
 	if (!r)
-		return fail(err, errlen, -ENOMEM, "%s: out of memory", name);
+		return agi_errf(err, errlen, -ENOMEM, "%s: out of memory", name);
 	while (!ret && (len = getline(&line, &cap, f)) > 0) {
 		r->line++;
 		if (line[len - 1] != '\n') {
-			ret = fail(err, errlen, -EBADMSG,
+			ret = agi_errf(err, errlen, -EBADMSG,
 				   "%s:%u: incomplete line (no newline at the end)",
 				   name, r->line);
 			break;
 		}
 		if (parse_line(line, (size_t)len - 1, r)) {
-			ret = fail(err, errlen, -EBADMSG,
+			ret = agi_errf(err, errlen, -EBADMSG,
 				   "%s:%u: not an audit record (seq time keyid apply_cycle body_hex sig_hex prev_hash hash)",
 				   name, r->line);
 			break;
@@ -159,7 +145,7 @@ int agi_audit_read_stream(FILE *f, const char *name, agi_audit_cb cb,
 		ret = cb(r, data);
 	}
 	if (!ret && ferror(f))
-		ret = fail(err, errlen, -EIO, "%s: read error", name);
+		ret = agi_errf(err, errlen, -EIO, "%s: read error", name);
 	free(line);
 	free(r);
 	return ret;
@@ -173,7 +159,7 @@ int agi_audit_read(const char *path, agi_audit_cb cb, void *data, char *err,
 
 	if (!f)
 		return errno == ENOENT ? 0 :
-		       fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
+		       agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
 	ret = agi_audit_read_stream(f, path, cb, data, err, errlen);
 	fclose(f);
 	return ret;
@@ -223,7 +209,7 @@ static int chain_bad(struct chain *c, unsigned int line, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	c->bad_line = line;
-	return fail(c->err, c->errlen, -EBADMSG, "%s:%u: %s", c->path, line,
+	return agi_errf(c->err, c->errlen, -EBADMSG, "%s:%u: %s", c->path, line,
 		    msg);
 }
 
@@ -235,7 +221,7 @@ static int check_signed(struct chain *c, const struct agi_audit_record *r)
 	int ret = 0;
 
 	if (!cm)
-		return fail(c->err, c->errlen, -ENOMEM, "out of memory");
+		return agi_errf(c->err, c->errlen, -ENOMEM, "out of memory");
 	if (agi_commit_decode(r->body, r->body_len, cm))
 		ret = chain_bad(c, r->line, "body is not a well-formed commit");
 	else if (cm->seq != r->seq ||
@@ -301,7 +287,7 @@ static int head_read(const char *path, uint64_t *seq,
 	if (!f && errno == ENOENT)
 		return 0;
 	if (!f)
-		return fail(err, errlen, -errno, "%s: %s", hp, strerror(errno));
+		return agi_errf(err, errlen, -errno, "%s: %s", hp, strerror(errno));
 	n = fread(buf, 1, sizeof(buf) - 1, f);
 	fclose(f);
 	buf[n] = '\0';
@@ -309,7 +295,7 @@ static int head_read(const char *path, uint64_t *seq,
 	if (!sp || n < 2 || buf[n - 1] != '\n' ||
 	    parse_u64(buf, (size_t)(sp - buf), seq) ||
 	    parse_hash(sp + 1, n - 1 - (size_t)(sp + 1 - buf), hash))
-		return fail(err, errlen, -EBADMSG,
+		return agi_errf(err, errlen, -EBADMSG,
 			    "%s:1: expected \"seq hash\"", hp);
 	return 1;
 }
@@ -348,17 +334,17 @@ static int head_write(const char *path, uint64_t seq, const char *hash,
 	n = snprintf(line, sizeof(line), "%" PRIu64 " %s\n", seq, hash);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return fail(err, errlen, -errno, "%s: %s", tmp, strerror(errno));
+		return agi_errf(err, errlen, -errno, "%s: %s", tmp, strerror(errno));
 	if (write(fd, line, (size_t)n) != n || fsync(fd))
-		ret = fail(err, errlen, errno ? -errno : -EIO, "%s: write: %s",
+		ret = agi_errf(err, errlen, errno ? -errno : -EIO, "%s: write: %s",
 			   tmp, strerror(errno ? errno : EIO));
 	if (close(fd) && !ret)
-		ret = fail(err, errlen, -errno, "%s: %s", tmp, strerror(errno));
+		ret = agi_errf(err, errlen, -errno, "%s: %s", tmp, strerror(errno));
 	if (!ret && rename(tmp, hp))
-		ret = fail(err, errlen, -errno, "%s: rename: %s", hp,
+		ret = agi_errf(err, errlen, -errno, "%s: rename: %s", hp,
 			   strerror(errno));
 	if (!ret && (ret = fsync_dir_of(hp)))
-		fail(err, errlen, ret, "%s: fsync of its directory: %s", hp,
+		agi_errf(err, errlen, ret, "%s: fsync of its directory: %s", hp,
 		     strerror(-ret));
 	return ret;
 }
@@ -377,7 +363,7 @@ static int head_check(struct chain *c, char *err, size_t errlen)
 		return 0;
 	if (!ret) {
 		c->bad_line = c->n;
-		return fail(err, errlen, -EBADMSG,
+		return agi_errf(err, errlen, -EBADMSG,
 			    "%s:%u: the log has %u records but %s%s is missing",
 			    c->path, c->n, c->n, c->path, AGI_AUDIT_HEAD_SUFFIX);
 	}
@@ -385,16 +371,16 @@ static int head_check(struct chain *c, char *err, size_t errlen)
 		return 0;
 	if (c->n && seq < c->seq) {
 		c->bad_line = c->n;
-		return fail(err, errlen, -EBADMSG,
+		return agi_errf(err, errlen, -EBADMSG,
 			    "%s:%u: %s%s records seq %" PRIu64 ", before this last record's seq %" PRIu64 " (head not updated or replaced)",
 			    c->path, c->n, c->path, AGI_AUDIT_HEAD_SUFFIX, seq, c->seq);
 	}
 	c->bad_line = c->n + 1;
 	if (!c->n)
-		return fail(err, errlen, -EBADMSG,
+		return agi_errf(err, errlen, -EBADMSG,
 			    "%s:1: missing: %s%s records seq %" PRIu64 " but the log is empty",
 			    c->path, c->path, AGI_AUDIT_HEAD_SUFFIX, seq);
-	return fail(err, errlen, -EBADMSG,
+	return agi_errf(err, errlen, -EBADMSG,
 		    "%s:%u: missing: %s%s records seq %" PRIu64 " but the log ends at seq %" PRIu64,
 		    c->path, c->n + 1, c->path, AGI_AUDIT_HEAD_SUFFIX, seq, c->seq);
 }
@@ -419,7 +405,7 @@ int agi_audit_verify_stream(FILE *f, const char *name,
 	int ret;
 
 	if (agi_keys_init())
-		return fail(err, errlen, -EIO, "libsodium failed to start");
+		return agi_errf(err, errlen, -EIO, "libsodium failed to start");
 	chain_init(&c, name, keys, err, errlen);
 	ret = walk_chain(f, name, &c);
 	if (bad_line)
@@ -435,14 +421,14 @@ int agi_audit_verify(const char *path, const struct agi_keyring *keys,
 	int ret = 0;
 
 	if (agi_keys_init())
-		return fail(err, errlen, -EIO, "libsodium failed to start");
+		return agi_errf(err, errlen, -EIO, "libsodium failed to start");
 	chain_init(&c, path, keys, err, errlen);
 	f = fopen(path, "re");
 	if (f) {
 		ret = walk_chain(f, path, &c);
 		fclose(f);
 	} else if (errno != ENOENT) {
-		ret = fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
+		ret = agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
 	}
 	if (!ret)
 		ret = head_check(&c, err, errlen);
@@ -465,13 +451,13 @@ static int cut_torn_tail(int fd, const char *path, char *err, size_t errlen)
 	ssize_t n;
 
 	if (fstat(fd, &st))
-		return fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
+		return agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
 	end = st.st_size;
 	while (end > 0) {
 		at = end > (off_t)sizeof(buf) ? end - (off_t)sizeof(buf) : 0;
 		n = pread(fd, buf, (size_t)(end - at), at);
 		if (n != end - at)
-			return fail(err, errlen, -EIO, "%s: read error", path);
+			return agi_errf(err, errlen, -EIO, "%s: read error", path);
 		while (n > 0 && buf[n - 1] != '\n')
 			n--;
 		if (n > 0) {
@@ -483,7 +469,7 @@ static int cut_torn_tail(int fd, const char *path, char *err, size_t errlen)
 	if (end == st.st_size)
 		return 0;
 	if (ftruncate(fd, end) || fsync(fd))
-		return fail(err, errlen, -errno, "%s: cutting a torn last line: %s",
+		return agi_errf(err, errlen, -errno, "%s: cutting a torn last line: %s",
 			    path, strerror(errno));
 	return 0;
 }
@@ -516,13 +502,13 @@ int agi_audit_open(struct agi_audit *a, const char *path, char *err,
 	memset(a, 0, sizeof(*a));
 	a->fd = -1;
 	if (strlen(path) >= sizeof(a->path))
-		return fail(err, errlen, -ENAMETOOLONG, "%s: name too long", path);
+		return agi_errf(err, errlen, -ENAMETOOLONG, "%s: name too long", path);
 	if (agi_keys_init())
-		return fail(err, errlen, -EIO, "libsodium failed to start");
+		return agi_errf(err, errlen, -EIO, "libsodium failed to start");
 	strcpy(a->path, path);
 	a->fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	if (a->fd < 0)
-		return fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
+		return agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
 	chain_init(&c, a->path, NULL, err, errlen);
 	ret = cut_torn_tail(a->fd, path, err, errlen);
 	if (!ret)
@@ -561,22 +547,6 @@ static size_t format_hashed(char *line, uint64_t seq, uint64_t time,
 	return n;
 }
 
-static int write_all(int fd, const char *buf, size_t len)
-{
-	ssize_t n;
-
-	while (len) {
-		n = write(fd, buf, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EIO;
-		buf += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int agi_audit_append(struct agi_audit *a, uint64_t seq, uint64_t time,
 		     const uint8_t key_id[AGI_KEYID_LEN], uint64_t apply_cycle,
 		     const uint8_t *body, size_t body_len,
@@ -588,27 +558,27 @@ int agi_audit_append(struct agi_audit *a, uint64_t seq, uint64_t time,
 	int ret;
 
 	if (a->n_records && seq <= a->last_seq)
-		return fail(err, errlen, -EINVAL,
+		return agi_errf(err, errlen, -EINVAL,
 			    "%s: seq %" PRIu64 " is not above the last %" PRIu64,
 			    a->path, seq, a->last_seq);
 	if (!body_len || body_len > AGI_COMMIT_BODY_MAX)
-		return fail(err, errlen, -EINVAL, "%s: body of %zu bytes",
+		return agi_errf(err, errlen, -EINVAL, "%s: body of %zu bytes",
 			    a->path, body_len);
 	if (fstat(a->fd, &st))
-		return fail(err, errlen, -errno, "%s: %s", a->path,
+		return agi_errf(err, errlen, -errno, "%s: %s", a->path,
 			    strerror(errno));
 	n = format_hashed(line, seq, time, key_id, apply_cycle, body, body_len,
 			  sig, a->n_records ? a->last_hash : genesis);
 	sha256_hex(line, n, hash);
 	n += (size_t)sprintf(line + n, " %s\n", hash);
-	ret = write_all(a->fd, line, n);
+	ret = agi_write_all(a->fd, line, n);
 	if (!ret && fsync(a->fd))
 		ret = -errno;
 	if (ret) {
 		/* Leave no half line for the next record to follow. */
 		if (ftruncate(a->fd, st.st_size))
 			ret = -errno;
-		return fail(err, errlen, ret, "%s: append: %s", a->path,
+		return agi_errf(err, errlen, ret, "%s: append: %s", a->path,
 			    strerror(-ret));
 	}
 	a->n_records++;

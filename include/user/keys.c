@@ -15,25 +15,11 @@
 #include <unistd.h>
 #include <sodium.h>
 
+#include "file.h"
 #include "keys.h"
 
 /* A key file is one line; anything longer is not ours. */
 #define KEY_FILE_MAX 256
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 int agi_keys_init(void)
 {
@@ -146,22 +132,22 @@ static int write_key_file(const char *path, const uint8_t *key, size_t len,
 
 	/* Replace, never rewrite in place: the new file gets the new mode. */
 	if (force && unlink(path) && errno != ENOENT)
-		return fail(err, errlen, -errno, "%s: cannot replace: %s",
+		return agi_errf(err, errlen, -errno, "%s: cannot replace: %s",
 			    path, strerror(errno));
 	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
 	if (fd < 0 && errno == EEXIST)
-		return fail(err, errlen, -EEXIST,
+		return agi_errf(err, errlen, -EEXIST,
 			    "%s: exists; not overwritten without --force", path);
 	if (fd < 0)
-		return fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
+		return agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
 	agi_hex_encode(key, len, line);
 	line[n - 1] = '\n';
 	if (write(fd, line, n) != (ssize_t)n || fsync(fd))
-		ret = fail(err, errlen, errno ? -errno : -EIO, "%s: write: %s",
+		ret = agi_errf(err, errlen, errno ? -errno : -EIO, "%s: write: %s",
 			   path, strerror(errno ? errno : EIO));
 	sodium_memzero(line, sizeof(line));
 	if (close(fd) && !ret)
-		ret = fail(err, errlen, -errno, "%s: close: %s", path,
+		ret = agi_errf(err, errlen, -errno, "%s: close: %s", path,
 			   strerror(errno));
 	return ret;
 }
@@ -195,25 +181,25 @@ static int read_key_file(const char *path, uint8_t *out, size_t len,
 
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
+		return agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st)) {
-		ret = fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
+		ret = agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
 		goto cleanup;
 	}
 	if (secret && (st.st_mode & 077)) {
-		ret = fail(err, errlen, -EACCES,
+		ret = agi_errf(err, errlen, -EACCES,
 			   "%s: mode %04o is too open; chmod 600 %s", path,
 			   (unsigned int)(st.st_mode & 07777), path);
 		goto cleanup;
 	}
 	got = read(fd, buf, sizeof(buf));
 	if (got < 0) {
-		ret = fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
+		ret = agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
 		goto cleanup;
 	}
 	if (got == sizeof(buf) ||
 	    agi_hex_decode(buf, trimmed_len(buf, (size_t)got), out, len))
-		ret = fail(err, errlen, -EINVAL,
+		ret = agi_errf(err, errlen, -EINVAL,
 			   "%s:1: expected %zu hex digits on one line", path,
 			   2 * len);
 cleanup:
@@ -229,7 +215,7 @@ int agi_key_read_private(const char *path, struct agi_keypair *kp,
 	int ret;
 
 	if (agi_keys_init())
-		return fail(err, errlen, -EIO, "libsodium failed to start");
+		return agi_errf(err, errlen, -EIO, "libsodium failed to start");
 	ret = read_key_file(path, seed, sizeof(seed), true, err, errlen);
 	if (!ret)
 		agi_key_from_seed(kp, seed);
@@ -268,20 +254,20 @@ static int keyring_add(struct agi_keyring *kr, char *line, const char *path,
 	int ret;
 
 	if (kr->n == AGI_KEYRING_MAX)
-		return fail(err, errlen, -E2BIG, "%s:%u: more than %d keys",
+		return agi_errf(err, errlen, -E2BIG, "%s:%u: more than %d keys",
 			    path, lineno, AGI_KEYRING_MAX);
 	ret = parse_authkey(line, k);
 	if (ret == -ENAMETOOLONG)
-		return fail(err, errlen, ret,
+		return agi_errf(err, errlen, ret,
 			    "%s:%u: name longer than %d characters", path,
 			    lineno, AGI_KEY_NAME_MAX - 1);
 	if (ret)
-		return fail(err, errlen, ret,
+		return agi_errf(err, errlen, ret,
 			    "%s:%u: expected \"<64 hex digits of a public key> [name]\"",
 			    path, lineno);
 	if (agi_keyring_find(kr, k->id)) {
 		agi_key_id_hex(k->id, id);
-		return fail(err, errlen, -EEXIST,
+		return agi_errf(err, errlen, -EEXIST,
 			    "%s:%u: key %s is already on line %u", path,
 			    lineno, id, agi_keyring_find(kr, k->id)->line);
 	}
@@ -301,11 +287,11 @@ int agi_keyring_load(const char *path, struct agi_keyring *kr,
 	kr->n = 0;
 	f = fopen(path, "re");
 	if (!f)
-		return fail(err, errlen, -errno, "%s: %s", path, strerror(errno));
+		return agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
 	while (!ret && fgets(line, sizeof(line), f)) {
 		lineno++;
 		if (!strchr(line, '\n') && !feof(f)) {
-			ret = fail(err, errlen, -EINVAL, "%s:%u: line too long",
+			ret = agi_errf(err, errlen, -EINVAL, "%s:%u: line too long",
 				   path, lineno);
 			break;
 		}
@@ -315,7 +301,7 @@ int agi_keyring_load(const char *path, struct agi_keyring *kr,
 		ret = keyring_add(kr, p, path, lineno, err, errlen);
 	}
 	if (!ret && ferror(f))
-		ret = fail(err, errlen, -EIO, "%s: read error", path);
+		ret = agi_errf(err, errlen, -EIO, "%s: read error", path);
 	fclose(f);
 	return ret;
 }
