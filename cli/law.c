@@ -39,7 +39,7 @@ static void law_usage(void)
 	       "                          [ setpoint V[,V...] ]\n"
 	       "       agictl law help\n"
 	       "feedback  u = y: the decoded A x goes to the actuators as it is\n"
-	       "pid       per output i, DESIGN.md's PID step with setpoint sp_i\n"
+	       "pid       per output i, the PID step of agictl(8), with setpoint sp_i\n"
 	       "          and feedback y_i, its state kept across cycles:\n"
 	       "  kp, ki, kd  gains, decimals in Q8.24 [-128, 127.99999994]\n"
 	       "  lo, hi      clamps of the integral and the output, decimals in\n"

@@ -2,7 +2,7 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * Coded computing, as DESIGN.md "Coded computing specification" states it.
+ * Coded computing: the project's coding specification, stated here.
  *
  * The aggregator needs z = A x exactly (A is m x n raw fixed-point s32, x is
  * n raw s32). The m source rows of A are spread over workers as n_coded
@@ -12,6 +12,13 @@
  * decoder that yields every z_i exactly as soon as the received rows have
  * full rank over GF(2): a 0/1 matrix is invertible over Z/2^128 iff its
  * determinant is odd.
+ *
+ * The invariant (what code_test checks): for ANY set of received results
+ * from which decoding succeeds, in ANY arrival order, the decoded z, and so
+ * y = sat((z + 2^(fA-1)) >> fA), is bit-identical to the uncoded
+ * agi_q_matvec() of fixed.h; outputs are therefore the same on every
+ * aggregator. The goal: decodable from m + 3 results or fewer on average,
+ * and no decode work at all when the systematic rows all arrive.
  *
  * DOC: Generator (part of the wire contract)
  *

@@ -240,7 +240,7 @@ TEST(printed_configuration_reads_back_to_itself)
 	free(again);
 }
 
-/* DESIGN.md: raw = round_half_away_from_zero(strtod(text) * 2^f). */
+/* include/core/fixed.h: raw = round_half_away_from_zero(strtod(text) * 2^f). */
 TEST(decimals_round_as_the_fixed_point_spec_says)
 {
 	struct agi_config *cfg = new_config();
