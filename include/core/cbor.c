@@ -133,9 +133,10 @@ static bool scan_complete(struct agi_cbor_scanner *sc)
 		struct agi_cbor_level *top = &sc->st[sc->sp - 1];
 
 		if (top->kind == AGI_CBOR_LV_MAP && !(top->count & 1)) {
-			if (top->count && agi_cbor_key_cmp(sc->p, top->prev_key,
-						  top->prev_key_end, top->key,
-						  sc->pos) >= 0)
+			if (top->count &&
+			    agi_cbor_key_cmp(sc->p, top->prev_key,
+					     top->prev_key_end, top->key,
+					     sc->pos) >= 0)
 				sc->noncanon = true;
 			top->prev_key = top->key;
 			top->prev_key_end = sc->pos;
@@ -193,9 +194,9 @@ static int scan_head(struct agi_cbor_scanner *sc, const struct agi_cbor_head *h,
 {
 	struct agi_cbor_level *top = sc->sp ? &sc->st[sc->sp - 1] : NULL;
 
-	if (top && top->kind == AGI_CBOR_LV_CHUNKS && !(h->major == AGI_CBOR_SIMPLE &&
-	    h->ai == AGI_CBOR_INDEFINITE) && (h->major != top->chunk_major ||
-	    h->ai == AGI_CBOR_INDEFINITE))
+	if (top && top->kind == AGI_CBOR_LV_CHUNKS &&
+	    !(h->major == AGI_CBOR_SIMPLE && h->ai == AGI_CBOR_INDEFINITE) &&
+	    (h->major != top->chunk_major || h->ai == AGI_CBOR_INDEFINITE))
 		return DROP(MALFORMED);
 	switch (h->major) {
 	case AGI_CBOR_UINT:

@@ -102,7 +102,7 @@ static const struct agi_wire_shape *shape_of(u8 type)
 
 bool agi_wire_is_fast_path(u8 type)
 {
-	return shape_of(type) != NULL;
+	return !!shape_of(type);
 }
 
 static bool is_pass_up(u8 type)
