@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
-#include <linux/genetlink.h>
 
 #include "matrix.h"
 
@@ -112,25 +111,16 @@ static int info_attr_cb(const struct nlattr *attr, void *data)
 	return ret;
 }
 
-static int info_cb(const struct nlmsghdr *nlh, void *data)
-{
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), info_attr_cb,
-			   data) < 0) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_OK;
-}
-
 int agi_matrix_get(struct agi_nl *nl, struct agi_matrix_info *mi)
 {
 	struct info_reply r = { .mi = mi };
+	struct agi_nl_attrs attrs = { info_attr_cb, &r };
 	char buf[AGI_NL_BUF_SIZE];
 	int err;
 
 	memset(mi, 0, sizeof(*mi));
 	err = agi_nl_talk(nl, agi_nl_request(nl, buf, AGISWARM_CMD_GET_MATRIX),
-			  info_cb, &r);
+			  agi_nl_attrs_cb, &attrs);
 	if (err)
 		return err;
 	if (r.has_rows)

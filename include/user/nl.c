@@ -276,6 +276,17 @@ int agi_nl_subscribe(struct agi_nl *nl, const char *name)
 	return -ENOENT;
 }
 
+int agi_nl_attrs_cb(const struct nlmsghdr *nlh, void *attrs)
+{
+	const struct agi_nl_attrs *a = attrs;
+
+	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), a->cb, a->data) < 0) {
+		errno = EBADMSG;
+		return MNL_CB_ERROR;
+	}
+	return MNL_CB_OK;
+}
+
 int agi_nl_fd(const struct agi_nl *nl)
 {
 	return mnl_socket_get_fd(nl->sock);

@@ -62,6 +62,18 @@ struct nlmsghdr *agi_nl_dump(struct agi_nl *nl, void *buf, uint8_t cmd);
  */
 int agi_nl_talk(struct agi_nl *nl, struct nlmsghdr *req, agi_nl_reply_cb cb,
 		void *data);
+/*
+ * A reply callback for agi_nl_talk() that hands every attribute of each
+ * reply to @attrs->cb (libmnl's mnl_attr_cb_t) with @attrs->data; an
+ * attribute it refuses fails the conversation with -EBADMSG.
+ */
+struct agi_nl_attrs {
+	int (*cb)(const struct nlattr *a, void *data);
+	void *data;
+};
+
+int agi_nl_attrs_cb(const struct nlmsghdr *nlh, void *attrs);
+
 /* Joins the multicast group @name; -ENOENT when the family has none. */
 int agi_nl_subscribe(struct agi_nl *nl, const char *name);
 /* The socket's descriptor, for poll() and libuv. */

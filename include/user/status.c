@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
-#include <linux/genetlink.h>
 
 #include "status.h"
 
@@ -134,25 +133,16 @@ static int status_attr_cb(const struct nlattr *attr, void *data)
 	return MNL_CB_OK;
 }
 
-static int status_cb(const struct nlmsghdr *nlh, void *data)
-{
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), status_attr_cb,
-			   data) < 0) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_OK;
-}
-
 int agi_status_get(struct agi_nl *nl, struct agi_status *st)
 {
 	struct status_reply r = { .st = st };
+	struct agi_nl_attrs attrs = { status_attr_cb, &r };
 	char buf[AGI_NL_BUF_SIZE];
 	int err;
 
 	memset(st, 0, sizeof(*st));
 	err = agi_nl_talk(nl, agi_nl_request(nl, buf, AGISWARM_CMD_GET_STATUS),
-			  status_cb, &r);
+			  agi_nl_attrs_cb, &attrs);
 	if (err)
 		return err;
 	if (r.has_version && r.has_role && r.has_node_id)
