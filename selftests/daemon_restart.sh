@@ -117,6 +117,10 @@ echo "# monitor: $(wc -l < "$tmp/monitor.json") cycles up to $last"
 tap_check "cycle ids continue without a gap across the kill" cycles_consecutive "$tmp/monitor.json"
 tap_check "the audit log of both commits verifies" audit_verifies
 wait_for 30 "metrics.csv to reach cycle $last" metrics_reached "$last" || true
+# The files are read once agiswarmd has left: while it runs, a rotation
+# between listing them and reading them renames one under the reader, who
+# then skips (or repeats) a whole file.
+daemon_stop agg
 tap_check "metrics.csv holds every cycle once across the restart" metrics_consecutive
 tap_check "metrics.csv covers the cycles the monitor saw" metrics_cover_monitor
 tap_check "metrics.csv rotated, every file starts with the header" every_file_has_header
