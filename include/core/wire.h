@@ -181,6 +181,67 @@ int agi_wire_parse(const u8 *buf, size_t len, struct agi_wire_msg *out,
 int agi_wire_check_header(const u8 *buf, size_t len,
 			  enum agiswarm_counter *reason);
 
+/*
+ * The shapes. Every message is a map of small unsigned keys 1..nkeys, all
+ * required; each field is an unsigned integer in [min, max] or a vector
+ * (a byte string of min..max elements of elem bytes, at most one per
+ * shape) living at offset off of the message's struct, size bytes wide
+ * (struct agi_wire_vec for a vector). The fast-path shapes live in wire.c;
+ * the daemon's flat ones (HEARTBEAT, STATUS) are defined the same way
+ * where they are used and go through agi_wire_parse_as() and
+ * agi_wire_put_as(), the very code the kernel runs.
+ */
+#define AGI_WIRE_KEYS_MAX 15
+
+enum agi_wire_field_kind {
+	AGI_WIRE_F_UINT,
+	AGI_WIRE_F_VEC,
+};
+
+struct agi_wire_field {
+	u8 kind;
+	u8 elem;
+	u8 off;
+	u8 size;
+	u64 min;
+	u64 max;
+};
+
+/*
+ * @fields[k - 1] is key k; @fmt_key names the field holding the Q format
+ * of the vector (0: none), whose elements are then range-checked.
+ */
+struct agi_wire_shape {
+	u8 type;
+	u8 nkeys;
+	u8 fmt_key;
+	const struct agi_wire_field *fields;
+};
+
+#define AGI_WIRE_UINT(type, member, lo, hi) {				\
+	.kind = AGI_WIRE_F_UINT, .off = offsetof(type, member),		\
+	.size = sizeof(((type *)0)->member), .min = (lo), .max = (hi) }
+#define AGI_WIRE_VEC(type, member, elem_size, lo, hi) {			\
+	.kind = AGI_WIRE_F_VEC, .elem = (elem_size),			\
+	.off = offsetof(type, member),					\
+	.size = sizeof(((type *)0)->member), .min = (lo), .max = (hi) }
+
+/*
+ * Parse @buf as a datagram of @s: the framing checks of
+ * agi_wire_check_header(), AGISWARM_CNT_DROP_TYPE unless its type is @s's,
+ * then the payload as agi_wire_parse() reads a fast-path one, into the
+ * struct at @msg. Returns 0, or -EBADMSG with the drop reason in *@reason.
+ */
+int agi_wire_parse_as(const u8 *buf, size_t len,
+		      const struct agi_wire_shape *s, void *msg,
+		      enum agiswarm_counter *reason);
+/* Encode the struct at @msg as a datagram of @s; like agi_wire_put(). */
+size_t agi_wire_put_as(u8 *buf, size_t cap, const struct agi_wire_shape *s,
+		       const void *msg);
+
+/* The header of a datagram of @type whose payload is @payload_len bytes. */
+void agi_wire_put_header(u8 *buf, u8 type, u16 payload_len);
+
 /* Whether the kernel's fast path parses messages of @type. */
 bool agi_wire_is_fast_path(u8 type);
 

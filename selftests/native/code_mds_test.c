@@ -14,7 +14,7 @@
  *  - every subset of the rows, in three orders, for tiny assignments;
  *  - the largest-f rule, the shape of the assignment, the field.
  *
- * AGISWARM_TEST_SEED=<n> replays a run; the seed is logged.
+ * AGI_SEED=<n> replays a run; the seed is logged.
  */
 #include <kselftest_harness.h>
 

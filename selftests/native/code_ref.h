@@ -17,40 +17,18 @@
 
 #include "core/code.h"
 #include "core/fixed.h"
+#include "../lib/rng.h"
 
 #define MAXM AGI_CODE_MAX_SOURCE_ROWS
 #define MAXN AGI_CODE_MAX_COLS
 #define MAXC AGI_CODE_MAX_CODED_ROWS
 #define WORDS AGI_CODE_SET_WORDS
 
-static u64 rng_state;
-
-static inline u64 rng(void)
-{
-	u64 z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static inline u32 rng_below(u32 n)
-{
-	return (u32)(rng() % n);
-}
-
-static inline u64 seed_once(void)
-{
-	static bool seeded;
-	static u64 seed;
-	const char *env = getenv("AGISWARM_TEST_SEED");
-
-	if (!seeded) {
-		seed = env ? strtoull(env, NULL, 0) : (u64)time(NULL);
-		seeded = true;
-	}
-	return seed;
-}
+/* The tests' one random stream (../lib/rng.h), under the names used here. */
+#define rng_state test_rng_state
+#define rng() test_rng()
+#define rng_below(n) test_rng_below(n)
+#define seed_once() test_rng_seed()
 
 /* Entries that stress exactness: the extremes come often. */
 static inline s32 rand_entry(int extreme)

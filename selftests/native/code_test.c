@@ -9,7 +9,7 @@
  * of results of full rank, in any order, decodes to bit-identical z and y,
  * exactly when the rank becomes full; any other set gives no output.
  *
- * AGISWARM_TEST_SEED=<n> replays a run; the seed is logged.
+ * AGI_SEED=<n> replays a run; the seed is logged.
  */
 #include <kselftest_harness.h>
 
@@ -290,7 +290,7 @@ TEST(reset_between_cycles)
 	free(dec);
 }
 
-/* The goal of DESIGN.md: decodable from m + 3 results or fewer on average. */
+/* The goal stated in code.h: decodable from m + 3 results or fewer on average. */
 TEST(results_needed_on_average)
 {
 	static struct instance in;

@@ -358,7 +358,7 @@ enum agiswarm_role {
 };
 #define AGISWARM_ROLE_MAX (__AGISWARM_ROLE_MAX - 1)
 
-/* Fixed-point formats (DESIGN.md, "Fixed-point specification"). */
+/* Fixed-point formats, specified in include/core/fixed.h. */
 enum agiswarm_qformat {
 	AGISWARM_Q_UNSPEC,
 	AGISWARM_Q1_31,
@@ -573,9 +573,11 @@ enum agiswarm_counter {
  * receivers still read the message.
  *
  * The module parses TASK, RESULT, SENSOR, ACTUATE and ROWS itself (the fast
- * path) and hands every other type to the daemon (libcbor) after checking
- * its header only (AGISWARM_CMD_UPCALL). It drops a datagram for exactly one reason, the first
- * of these that applies, and counts it:
+ * path) and hands every other type to the daemon after checking its header
+ * only (AGISWARM_CMD_UPCALL); the daemon parses those payloads by the same
+ * rules with the same code (include/core/cbor.c, wire.c). It drops a
+ * datagram for exactly one reason, the first of these that applies, and
+ * counts it:
  *
  *    AGISWARM_CNT_DROP_SHORT         fewer than AGISWARM_WIRE_HDR_LEN bytes
  *    AGISWARM_CNT_DROP_OVERSIZE      more than AGISWARM_WIRE_MAX bytes
@@ -774,8 +776,9 @@ enum agiswarm_rows_key {
 #define AGISWARM_ROWS_MAX (__AGISWARM_ROWS_MAX - 1)
 
 /*
- * Operator commits (daemon-level types, parsed by agiswarmd with libcbor;
- * the module passes AGISWARM_MSG_COMMIT up untouched).
+ * Operator commits (daemon-level types, parsed by agiswarmd with the
+ * portable core's bounded CBOR code; the module passes AGISWARM_MSG_COMMIT
+ * up untouched).
  *
  * AGISWARM_MSG_COMMIT (0x06), operator (agictl commit) -> aggregator:
  *    1 body       bytes, the commit body below, in deterministic encoding
@@ -855,9 +858,10 @@ enum agiswarm_commit_status {
 };
 
 /*
- * Membership (daemon-level types, parsed by agiswarmd with libcbor; the
- * module passes them up untouched). Every value is a uint; a receiver
- * ignores keys it does not know and drops a message missing one of these.
+ * Membership (daemon-level types, parsed by agiswarmd with the portable
+ * core's bounded CBOR code; the module passes them up untouched). Every
+ * value is a uint; a receiver ignores keys it does not know and drops a
+ * message missing one of these, or one that is not deterministic CBOR.
  *
  * AGISWARM_MSG_HEARTBEAT (0x03), worker daemon -> aggregator, every
  * worker.heartbeat_interval, sent from the worker node's port:
