@@ -75,6 +75,7 @@ $(BUILD)/san/%.o: %.c
 
 # --- fragments: each directory says what it builds --------------------------
 include include/core/core.mk
+include include/user/user.mk
 include cli/cli.mk
 -include daemon/daemon.mk
 include selftests/selftests.mk

@@ -15,7 +15,6 @@
 #include <string.h>
 
 #include "agictl.h"
-#include "poa.h"
 
 static int agictl_help(int argc, char **argv);
 
@@ -125,7 +124,7 @@ int main(int argc, char **argv)
 						  argv[optind - 1]);
 		}
 	}
-	print_init(json, pretty);
+	agi_print_init(json, pretty);
 	if (optind == argc)
 		ret = run_object(1, status_argv);
 	else

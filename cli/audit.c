@@ -14,9 +14,10 @@
 #include <string.h>
 #include <time.h>
 
+#include "user/audit.h"
+#include "user/commit.h"
+#include "user/keys.h"
 #include "agictl.h"
-#include "poa.h"
-#include "../daemon/audit.h"
 
 struct audit_opts {
 	const char *log;
@@ -33,8 +34,8 @@ static void audit_usage(void)
 	       "        every signature against the authorized keys and the head\n"
 	       "        file (so a removed last record is caught too); exit 1\n"
 	       "        naming the first bad line\n"
-	       "  --log   default " AGI_DEFAULT_AUDIT_LOG "\n"
-	       "  --keys  default " AGI_DEFAULT_AUTHORIZED_KEYS "\n");
+	       "  --log   default " AGI_AUDIT_DEFAULT_LOG "\n"
+	       "  --keys  default " AGI_AUTHORIZED_KEYS_DEFAULT "\n");
 }
 
 static int parse_opts(int argc, char **argv, struct audit_opts *o)
@@ -81,23 +82,23 @@ static int print_record(const struct agi_audit_record *r, void *data)
 
 	agi_key_id_hex(r->key_id, id);
 	utc(r->time, when, sizeof(when));
-	open_object(NULL);
-	print_u64(PRINT_ANY, "seq", "%llu", r->seq);
-	print_u64(PRINT_JSON, "time", NULL, r->time);
-	print_string(PRINT_ANY, "utc", " %s", when);
-	print_string(PRINT_ANY, "key_id", " key %s", id);
-	print_u64(PRINT_ANY, "apply_cycle", " cycle %llu", r->apply_cycle);
+	agi_open_object(NULL);
+	agi_print_u64(AGI_PRINT_ANY, "seq", "%llu", r->seq);
+	agi_print_u64(AGI_PRINT_JSON, "time", NULL, r->time);
+	agi_print_string(AGI_PRINT_ANY, "utc", " %s", when);
+	agi_print_string(AGI_PRINT_ANY, "key_id", " key %s", id);
+	agi_print_u64(AGI_PRINT_ANY, "apply_cycle", " cycle %llu", r->apply_cycle);
 	/* List what it changed; a body that does not decode says so. */
 	if (!agi_commit_decode(r->body, r->body_len, c)) {
-		print_u64(PRINT_JSON, "epoch", NULL, c->epoch);
-		print_text(":");
-		agi_print_changes(&c->changes);
+		agi_print_u64(AGI_PRINT_JSON, "epoch", NULL, c->epoch);
+		agi_print_text(":");
+		agictl_print_changes(&c->changes);
 	} else {
-		print_null(PRINT_ANY, "changes", ": (body does not decode)");
+		agi_print_null(AGI_PRINT_ANY, "changes", ": (body does not decode)");
 	}
-	print_string(PRINT_JSON, "hash", NULL, r->hash);
-	close_object();
-	print_text("\n");
+	agi_print_string(AGI_PRINT_JSON, "hash", NULL, r->hash);
+	agi_close_object();
+	agi_print_text("\n");
 	return 0;
 }
 
@@ -109,9 +110,9 @@ static int audit_list(const struct audit_opts *o)
 
 	if (!c)
 		return agictl_fail("audit failed: %s", strerror(ENOMEM));
-	print_begin_list();
+	agi_print_begin_list();
 	ret = agi_audit_read(o->log, print_record, c, err, sizeof(err));
-	print_end_list();
+	agi_print_end_list();
 	free(c);
 	/* The records before the bad line are listed; then the failure. */
 	return ret ? agictl_fail("audit failed: %s", err) : AGICTL_OK;
@@ -142,19 +143,19 @@ static int audit_verify(const struct audit_opts *o)
 	if (ret)
 		return agictl_fail("audit verify failed: %s", err);
 	agi_audit_read(o->log, count_record, &n, err, sizeof(err));
-	print_begin();
-	print_string(PRINT_ANY, "log", "%s:", o->log);
-	print_u64(PRINT_ANY, "records", " %llu records", n);
-	print_bool(PRINT_JSON, "verified", NULL, true);
-	print_text(", hashes, chain, seqs, signatures and head verified\n");
-	print_end();
+	agi_print_begin();
+	agi_print_string(AGI_PRINT_ANY, "log", "%s:", o->log);
+	agi_print_u64(AGI_PRINT_ANY, "records", " %llu records", n);
+	agi_print_bool(AGI_PRINT_JSON, "verified", NULL, true);
+	agi_print_text(", hashes, chain, seqs, signatures and head verified\n");
+	agi_print_end();
 	return AGICTL_OK;
 }
 
 int agictl_audit(int argc, char **argv)
 {
-	struct audit_opts o = { .log = AGI_DEFAULT_AUDIT_LOG,
-				.keys = AGI_DEFAULT_AUTHORIZED_KEYS };
+	struct audit_opts o = { .log = AGI_AUDIT_DEFAULT_LOG,
+				.keys = AGI_AUTHORIZED_KEYS_DEFAULT };
 	bool verify = false;
 	int ret;
 

@@ -1,22 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# agictl, the operator tool: agictl.c is the dispatch table, one file per
-# object (status.c, node.c, law.c, peer.c, matrix.c, input.c, fault.c,
-# metrics.c, monitor.c, fixed.c), parse.c the shared command-line values,
-# matrix_json.c the matrix files (libjansson), nl.c talks generic netlink
-# through libmnl and print.c is the one text/JSON printing path.
+# agictl, the operator tool: the front end over libagiuser.a. agictl.c is
+# the dispatch table, report.c how usage errors and failures are told,
+# and one file per object (status.c, node.c, law.c, peer.c, matrix.c,
+# config.c, input.c, fault.c, metrics.c, monitor.c, fixed.c, keygen.c,
+# commit.c, audit.c) turns its command line into a typed request of the
+# library and prints the answer.
 
 AGICTL_SRCS := $(wildcard cli/*.c)
 AGICTL := $(BUILD)/agictl
-# libm: the core's userspace decimal parser rounds with round().
-AGICTL_LDLIBS := $(LDLIBS_MNL) -ljansson -lsodium -lcbor -lm
 
 userspace: $(AGICTL)
 
-# libagiuser.a (daemon/daemon.mk, included after this file): keys, commits, audit.
-$(AGICTL): $(AGICTL_SRCS:%.c=$(BUILD)/obj/%.o) $(CORE_LIB) $(BUILD)/obj/libagiuser.a
+$(AGICTL): $(AGICTL_SRCS:%.c=$(BUILD)/obj/%.o) $(USER_LIB) $(CORE_LIB)
 	$(quiet) LD $@
-	$(Q)$(CC) $(USER_CFLAGS) -o $@ $^ $(AGICTL_LDLIBS)
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDLIBS)
 
 # The man page goes with the binary.
 install: install-man

@@ -21,8 +21,12 @@
 #include <sodium.h>
 
 #include "core/fixed.h"
+#include "user/commit.h"
+#include "user/msg.h"
+#include "user/keys.h"
+#include "user/matrix_json.h"
+#include "user/names.h"
 #include "agictl.h"
-#include "poa.h"
 
 #define ACK_TIMEOUT_MS 5000
 /* Operator and daemon clocks differ a little: the window opens earlier. */
@@ -47,7 +51,7 @@ static void commit_usage(void)
 	       "             --dry-run --out FILE }\n"
 	       "Shows the changes, asks \"Sign and send? [y/N]\" (on a terminal;\n"
 	       "without one --yes is required), signs them with the operator's key\n"
-	       "(--key, default ~/" AGI_KEY_DIR "/" AGI_KEY_PRIVATE ") and sends the\n"
+	       "(--key, default ~/" AGICTL_KEY_DIR "/" AGICTL_KEY_PRIVATE ") and sends the\n"
 	       "COMMIT to HOST:PORT (default 127.0.0.1:%d), then waits up to 5 s\n"
 	       "for the daemon's verdict: exit 0 accepted, 1 rejected (the reason\n"
 	       "is printed) or no answer.\n"
@@ -72,7 +76,7 @@ static void print_fixed(const char *key, s32 raw, enum agiswarm_qformat fmt)
 
 	agi_q_to_decimal(raw, fmt, dec, sizeof(dec));
 	snprintf(fmt_text, sizeof(fmt_text), " %s %%s", key);
-	print_number_text(PRINT_ANY, key, fmt_text, dec);
+	agi_print_number(AGI_PRINT_ANY, key, fmt_text, dec);
 }
 
 static void print_duration(const char *key, const char *name, uint32_t us)
@@ -84,7 +88,7 @@ static void print_duration(const char *key, const char *name, uint32_t us)
 	else
 		snprintf(text, sizeof(text), "%ums", us / 1000);
 	snprintf(fmt_text, sizeof(fmt_text), " %s %s", name, text);
-	print_u64(PRINT_ANY, key, fmt_text, us);
+	agi_print_u64(AGI_PRINT_ANY, key, fmt_text, us);
 }
 
 static void print_setpoint(const struct agi_commit_changes *ch)
@@ -92,13 +96,13 @@ static void print_setpoint(const struct agi_commit_changes *ch)
 	char dec[64];
 	uint32_t i;
 
-	print_text(" setpoint ");
-	open_array("setpoint");
+	agi_print_text(" setpoint ");
+	agi_open_array("setpoint");
 	for (i = 0; i < ch->n_setpoint; i++) {
 		agi_q_to_decimal(ch->setpoint[i], AGISWARM_Q1_31, dec, sizeof(dec));
-		print_number_text(PRINT_ANY, NULL, i ? ",%s" : "%s", dec);
+		agi_print_number(AGI_PRINT_ANY, NULL, i ? ",%s" : "%s", dec);
 	}
-	close_array();
+	agi_close_array();
 }
 
 static void print_matrix(const struct agi_commit_changes *ch)
@@ -107,28 +111,26 @@ static void print_matrix(const struct agi_commit_changes *ch)
 	uint32_t i, n = ch->matrix.rows * ch->matrix.cols;
 	char dec[64];
 
-	print_text(" matrix %ux%u", ch->matrix.rows, ch->matrix.cols);
-	open_object("matrix");
-	print_string(PRINT_ANY, "format", " %s", q ? q->name : "?");
-	print_u64(PRINT_JSON, "rows", NULL, ch->matrix.rows);
-	print_u64(PRINT_JSON, "cols", NULL, ch->matrix.cols);
-	open_array("values");
-	for (i = 0; i < n && print_is_json(); i++) {
+	agi_print_text(" matrix %ux%u", ch->matrix.rows, ch->matrix.cols);
+	agi_open_object("matrix");
+	agi_print_string(AGI_PRINT_ANY, "format", " %s", q ? q->name : "?");
+	agi_print_u64(AGI_PRINT_JSON, "rows", NULL, ch->matrix.rows);
+	agi_print_u64(AGI_PRINT_JSON, "cols", NULL, ch->matrix.cols);
+	agi_open_array("values");
+	for (i = 0; i < n && agi_print_is_json(); i++) {
 		agi_q_to_decimal(ch->matrix.data[i], ch->matrix.fmt, dec,
 				 sizeof(dec));
-		print_number_text(PRINT_JSON, NULL, NULL, dec);
+		agi_print_number(AGI_PRINT_JSON, NULL, NULL, dec);
 	}
-	close_array();
-	close_object();
+	agi_close_array();
+	agi_close_object();
 }
 
-void agi_print_changes(const struct agi_commit_changes *ch)
+void agictl_print_changes(const struct agi_commit_changes *ch)
 {
-	static const char *const miss[] = { "hold", "zero" };
-	static const char *const law[] = { "feedback", "pid" };
 	uint32_t p = ch->present;
 
-	open_object("changes");
+	agi_open_object("changes");
 	if (p & AGI_CH_BIT(AGI_CH_SETPOINT))
 		print_setpoint(ch);
 	if (p & AGI_CH_BIT(AGI_CH_KP))
@@ -146,14 +148,14 @@ void agi_print_changes(const struct agi_commit_changes *ch)
 	if (p & AGI_CH_BIT(AGI_CH_DEADLINE_US))
 		print_duration("deadline_us", "deadline", ch->deadline_us);
 	if (p & AGI_CH_BIT(AGI_CH_MISS))
-		print_string(PRINT_ANY, "miss", " miss %s",
-			     ch->miss < 2 ? miss[ch->miss] : "?");
+		agi_print_string(AGI_PRINT_ANY, "miss", " miss %s",
+				 agi_name(&agi_miss_names, ch->miss));
 	if (p & AGI_CH_BIT(AGI_CH_LAW))
-		print_string(PRINT_ANY, "law", " law %s",
-			     ch->law < 2 ? law[ch->law] : "?");
+		agi_print_string(AGI_PRINT_ANY, "law", " law %s",
+				 agi_name(&agi_law_names, ch->law));
 	if (p & AGI_CH_BIT(AGI_CH_MATRIX))
 		print_matrix(ch);
-	close_object();
+	agi_close_object();
 }
 
 /* --- settings from the command line --------------------------------- */
@@ -178,7 +180,7 @@ static int parse_fixed(const char *name, const char *val,
 	int ret;
 
 	snprintf(action, sizeof(action), "commit %s", name);
-	ret = agi_parse_list(action, val, fmt, false, 1, &v, &n);
+	ret = agictl_parse_list(action, val, fmt, false, 1, &v, &n);
 	if (ret)
 		return ret;
 	*out = v[0];
@@ -192,7 +194,7 @@ static int parse_setpoint(const char *val, struct agi_commit_changes *ch)
 	s32 *v;
 	int ret;
 
-	ret = agi_parse_list("commit setpoint", val, AGISWARM_Q1_31, false,
+	ret = agictl_parse_list("commit setpoint", val, AGISWARM_Q1_31, false,
 			     AGI_COMMIT_SETPOINT_MAX, &v, &n);
 	if (ret)
 		return ret;
@@ -205,12 +207,11 @@ static int parse_setpoint(const char *val, struct agi_commit_changes *ch)
 static int parse_matrix(const char *file, struct agi_commit_changes *ch)
 {
 	struct agi_matrix m;
+	char err[1024];
 	size_t n;
-	int ret;
 
-	ret = agi_matrix_read("commit matrix", file, NULL, &m);
-	if (ret)
-		return ret;
+	if (agi_matrix_read(file, NULL, &m, err, sizeof(err)))
+		return agictl_fail("commit matrix failed: %s", err);
 	n = (size_t)m.rows * m.cols;
 	if (n > AGI_COMMIT_MATRIX_MAX) {
 		agi_matrix_free(&m);
@@ -226,13 +227,16 @@ static int parse_matrix(const char *file, struct agi_commit_changes *ch)
 	return AGICTL_OK;
 }
 
-static int parse_choice(const char *name, const char *val, const char *a,
-			const char *b, uint8_t *out)
+/* One of the two words of @t ("hold or zero", "feedback or pid"). */
+static int parse_choice(const char *name, const char *val,
+			const struct agi_names *t, uint8_t *out)
 {
-	if (strcmp(val, a) && strcmp(val, b))
+	int v = agi_name_find(t, val);
+
+	if (v < 0)
 		return agictl_usage_error("commit %s: \"%s\" is not %s or %s",
-					  name, val, a, b);
-	*out = strcmp(val, a) ? 1 : 0;
+					  name, val, t->name[0], t->name[1]);
+	*out = (uint8_t)v;
 	return AGICTL_OK;
 }
 
@@ -265,9 +269,9 @@ static int parse_setting(int key, const char *name, const char *val,
 	case AGI_CH_DEADLINE_US:
 		return parse_duration(name, val, &ch->deadline_us);
 	case AGI_CH_MISS:
-		return parse_choice(name, val, "hold", "zero", &ch->miss);
+		return parse_choice(name, val, &agi_miss_names, &ch->miss);
 	case AGI_CH_LAW:
-		return parse_choice(name, val, "feedback", "pid", &ch->law);
+		return parse_choice(name, val, &agi_law_names, &ch->law);
 	}
 	return parse_matrix(val, ch);
 }
@@ -395,19 +399,19 @@ static void print_summary(const struct agi_commit *c, const char *dest)
 	char id[AGI_KEYID_HEX_LEN];
 
 	agi_key_id_hex(c->key_id, id);
-	print_u64(PRINT_ANY, "seq", "commit seq %llu", c->seq);
-	print_u64(PRINT_ANY, "epoch", " epoch %llu", c->epoch);
-	print_string(PRINT_ANY, "key_id", " key %s\n", id);
-	print_u64(PRINT_ANY, "not_before", "  valid %llu", c->not_before);
-	print_u64(PRINT_ANY, "not_after", "..%llu", c->not_after);
+	agi_print_u64(AGI_PRINT_ANY, "seq", "commit seq %llu", c->seq);
+	agi_print_u64(AGI_PRINT_ANY, "epoch", " epoch %llu", c->epoch);
+	agi_print_string(AGI_PRINT_ANY, "key_id", " key %s\n", id);
+	agi_print_u64(AGI_PRINT_ANY, "not_before", "  valid %llu", c->not_before);
+	agi_print_u64(AGI_PRINT_ANY, "not_after", "..%llu", c->not_after);
 	if (c->apply_at_cycle)
-		print_u64(PRINT_ANY, "apply_at_cycle", ", applies at cycle %llu\n",
+		agi_print_u64(AGI_PRINT_ANY, "apply_at_cycle", ", applies at cycle %llu\n",
 			  c->apply_at_cycle);
 	else
-		print_null(PRINT_ANY, "apply_at_cycle", ", applies at a cycle the daemon picks\n");
-	print_string(PRINT_ANY, "to", "  to %s\n  changes:", dest);
-	agi_print_changes(&c->changes);
-	print_text("\n");
+		agi_print_null(AGI_PRINT_ANY, "apply_at_cycle", ", applies at a cycle the daemon picks\n");
+	agi_print_string(AGI_PRINT_ANY, "to", "  to %s\n  changes:", dest);
+	agictl_print_changes(&c->changes);
+	agi_print_text("\n");
 }
 
 /* True when the operator says yes on the terminal. */
@@ -493,12 +497,12 @@ static int send_dgram(const struct agi_endpoint *ep, const char *dest,
 		ret = agictl_fail("commit rejected: %s", ack.reason);
 		goto cleanup;
 	}
-	print_begin();
-	print_string(PRINT_ANY, "status", "%s", "accepted");
-	print_u64(PRINT_ANY, "seq", ": seq %llu", seq);
-	print_u64(PRINT_ANY, "apply_at_cycle", " applies at cycle %llu\n",
+	agi_print_begin();
+	agi_print_string(AGI_PRINT_ANY, "status", "%s", "accepted");
+	agi_print_u64(AGI_PRINT_ANY, "seq", ": seq %llu", seq);
+	agi_print_u64(AGI_PRINT_ANY, "apply_at_cycle", " applies at cycle %llu\n",
 		  ack.apply_at_cycle);
-	print_end();
+	agi_print_end();
 cleanup:
 	close(fd);
 	return ret;
@@ -528,10 +532,10 @@ static int finish(const struct agi_commit *c, const struct commit_opts *o,
 	ret = write_dgram(o->out, d, n);
 	if (ret)
 		return ret;
-	if (print_is_json()) {
-		print_begin();
+	if (agi_print_is_json()) {
+		agi_print_begin();
 		print_summary(c, o->out);
-		print_end();
+		agi_print_end();
 	} else {
 		printf("signed: %zu bytes written to %s\n", n, o->out);
 	}
@@ -552,7 +556,7 @@ static int run(struct agi_commit *c, const struct commit_opts *o,
 		return agictl_fail("commit failed: %s", err);
 	fill_header(c, o, kp.pk);
 	ret = encode(c, body, &len);
-	if (!ret && !print_is_json())
+	if (!ret && !agi_print_is_json())
 		print_summary(c, o->dry_run ? o->out : dest);
 	if (!ret && !o->yes && !confirmed())
 		ret = agictl_fail("commit cancelled: nothing was signed");
@@ -579,9 +583,9 @@ int agictl_commit(int argc, char **argv)
 		commit_usage();
 		return AGICTL_OK;
 	}
-	agi_key_dir(dir, sizeof(dir));
+	agictl_key_dir(dir, sizeof(dir));
 	snprintf(o.key, sizeof(o.key), "%.*s/%s", PATH_MAX - 16, dir,
-		 AGI_KEY_PRIVATE);
+		 AGICTL_KEY_PRIVATE);
 	ret = parse_opts(argc, argv, &o);
 	if (ret)
 		return ret;

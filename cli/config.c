@@ -4,23 +4,24 @@
  *
  * agictl config show: the node's running configuration, read back from the
  * module (GET_STATUS, the GET_PEERS dump, GET_MATRIX) and printed in the
- * keys agiswarmd reads (daemon/config_keys.c), so that what an operator set
- * up by hand can become agiswarmd's configuration file.
+ * keys agiswarmd reads (include/user/config_keys.c), so that what an
+ * operator set up by hand can become agiswarmd's configuration file.
  */
 #include <errno.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
-#include <libmnl/libmnl.h>
-#include <linux/genetlink.h>
 
 #include "core/fixed.h"
+#include "user/matrix.h"
+#include "user/names.h"
+#include "user/peer.h"
+#include "user/status.h"
 #include "agictl.h"
 
+/* The matrix in use, when the module has one. */
 struct cfg_matrix {
 	bool loaded;
-	u8 fmt;
-	u32 rows, cols, gen;
-	u64 seed;
+	struct agi_matrix_info info;
 };
 
 static void config_usage(void)
@@ -48,70 +49,16 @@ static void config_usage(void)
 	       "       or null}\n");
 }
 
-static int cfg_matrix_attr_cb(const struct nlattr *a, void *data)
-{
-	struct cfg_matrix *m = data;
-	u64 v = 0;
-	int ret = MNL_CB_OK;
-
-	switch (mnl_attr_get_type(a)) {
-	case AGISWARM_A_MATRIX_FMT:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U8, &v);
-		m->fmt = v;
-		break;
-	case AGISWARM_A_MATRIX_ROWS:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &v);
-		m->rows = v;
-		m->loaded = true;
-		break;
-	case AGISWARM_A_MATRIX_COLS:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &v);
-		m->cols = v;
-		break;
-	case AGISWARM_A_MATRIX_GEN:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &v);
-		m->gen = v;
-		break;
-	case AGISWARM_A_CODE_SEED:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U64, &m->seed);
-		break;
-	}
-	return ret;
-}
-
-static int cfg_matrix_cb(const struct nlmsghdr *nlh, void *data)
-{
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), cfg_matrix_attr_cb,
-			   data) < 0) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	return MNL_CB_OK;
-}
-
 /*
  * GET_MATRIX, where "no matrix loaded" (ENOENT from a reachable module) is
  * part of the configuration rather than a failure.
  */
-static int cfg_matrix_fetch(struct cfg_matrix *m)
+static int cfg_matrix_get(struct agi_nl *nl, struct cfg_matrix *m)
 {
-	char buf[AGI_NL_BUF_SIZE];
-	struct nlmsghdr *nlh;
-	struct agi_nl nl;
-	int err, ret = AGICTL_OK;
+	int err = agi_matrix_get(nl, &m->info);
 
-	memset(m, 0, sizeof(*m));
-	err = agi_nl_open(&nl);
-	if (err)
-		return agi_nl_report(&nl, "config show", err);
-	nlh = agi_nl_request(&nl, buf, AGISWARM_CMD_GET_MATRIX);
-	err = agi_nl_talk(&nl, nlh, cfg_matrix_cb, m);
-	if (err == -ENOENT)
-		m->loaded = false;
-	else if (err)
-		ret = agi_nl_report(&nl, "config show", err);
-	agi_nl_close(&nl);
-	return ret;
+	m->loaded = !err;
+	return err == -ENOENT ? 0 : err;
 }
 
 /* A duration agiswarmd takes in whole ms; the exact µs when it is not. */
@@ -119,33 +66,38 @@ static void print_ms(const char *key, const char *json_key, u64 us)
 {
 	u64 ms = us / 1000 ? us / 1000 : 1;
 
-	print_text("  %s: ", key);
-	print_u64(PRINT_ANY, key, "%llu", ms);
-	print_u64(PRINT_JSON, json_key, NULL, us);
+	agi_print_text("  %s: ", key);
+	agi_print_u64(AGI_PRINT_ANY, key, "%llu", ms);
+	agi_print_u64(AGI_PRINT_JSON, json_key, NULL, us);
 	if (us % 1000)
-		print_text("  # exactly %lluus, not whole ms",
+		agi_print_text("  # exactly %lluus, not whole ms",
 			   (unsigned long long)us);
-	print_text("\n");
+	agi_print_text("\n");
 }
 
-static void print_peers(const char *key, u8 kind, const struct peer_list *l)
+static void print_peers(const char *key, u8 kind,
+			const struct agi_peer_list *l)
 {
 	size_t i, n = 0;
+	char ep[64];
 
 	for (i = 0; i < l->n; i++)
 		n += l->peers[i].kind == kind;
-	print_text("  %s:%s\n", key, n ? "" : " []");
-	open_array(key);
+	agi_print_text("  %s:%s\n", key, n ? "" : " []");
+	agi_open_array(key);
 	for (i = 0; i < l->n; i++) {
 		if (l->peers[i].kind != kind)
 			continue;
-		open_object(NULL);
-		print_u64(PRINT_ANY, "id", "    - {id: %llu", l->peers[i].id);
-		print_string(PRINT_ANY, "address", ", address: \"%s\"}\n",
-			     l->peers[i].endpoint);
-		close_object();
+		agi_format_endpoint(&l->peers[i].ep.addr, l->peers[i].ep.len,
+				    ep, sizeof(ep));
+		agi_open_object(NULL);
+		agi_print_u64(AGI_PRINT_ANY, "id", "    - {id: %llu",
+			      l->peers[i].id);
+		agi_print_string(AGI_PRINT_ANY, "address",
+				 ", address: \"%s\"}\n", ep);
+		agi_close_object();
 	}
-	close_array();
+	agi_close_array();
 }
 
 static void print_node(const struct agi_status *st)
@@ -153,14 +105,14 @@ static void print_node(const struct agi_status *st)
 	const char *role = st->role == AGISWARM_ROLE_NONE ? "" :
 			   agi_role_name(st->role);
 
-	print_text("node:\n");
-	open_object("node");
+	agi_print_text("node:\n");
+	agi_open_object("node");
 	if (st->node_id)
-		print_u64(PRINT_ANY, "id", "  id: %llu\n", st->node_id);
+		agi_print_u64(AGI_PRINT_ANY, "id", "  id: %llu\n", st->node_id);
 	else
-		print_text("  # id: 0, not set (agiswarmd needs 1 or above)\n");
-	print_string(PRINT_ANY, "role", "  role: \"%s\"\n", role);
-	close_object();
+		agi_print_text("  # id: 0, not set (agiswarmd needs 1 or above)\n");
+	agi_print_string(AGI_PRINT_ANY, "role", "  role: \"%s\"\n", role);
+	agi_close_object();
 }
 
 /* Port, period, deadline, redundancy, miss policy, law: as reported. */
@@ -169,93 +121,100 @@ static void print_cycle(const struct agi_status *st)
 	const u64 *f = st->field;
 	const bool *has = st->has;
 
-	if (has[ST_PORT] && f[ST_PORT])
-		print_u64(PRINT_ANY, "udp_port", "  udp_port: %llu\n",
-			  f[ST_PORT]);
-	else if (has[ST_PORT])
-		print_text("  # udp_port: the socket is closed (port 0)\n");
-	if (has[ST_PERIOD_US])
-		print_ms("cycle_time_ms", "cycle_time_us", f[ST_PERIOD_US]);
-	if (has[ST_DEADLINE_US])
-		print_ms("timeout_ms", "timeout_us", f[ST_DEADLINE_US]);
-	if (has[ST_REDUNDANCY])
-		print_u64(PRINT_ANY, "fault_tolerance",
-			  "  fault_tolerance: %llu\n", f[ST_REDUNDANCY]);
-	if (has[ST_MISS])
-		print_string(PRINT_ANY, "miss_policy", "  miss_policy: %s\n",
-			     f[ST_MISS] == AGISWARM_MISS_ZERO ? "zero" : "hold");
-	if (has[ST_LAW])
-		print_string(PRINT_ANY, "control_law", "  control_law: %s\n",
-			     f[ST_LAW] == AGISWARM_LAW_PID ? "pid" : "feedback");
+	if (has[AGI_ST_PORT] && f[AGI_ST_PORT])
+		agi_print_u64(AGI_PRINT_ANY, "udp_port", "  udp_port: %llu\n",
+			  f[AGI_ST_PORT]);
+	else if (has[AGI_ST_PORT])
+		agi_print_text("  # udp_port: the socket is closed (port 0)\n");
+	if (has[AGI_ST_PERIOD_US])
+		print_ms("cycle_time_ms", "cycle_time_us", f[AGI_ST_PERIOD_US]);
+	if (has[AGI_ST_DEADLINE_US])
+		print_ms("timeout_ms", "timeout_us", f[AGI_ST_DEADLINE_US]);
+	if (has[AGI_ST_REDUNDANCY])
+		agi_print_u64(AGI_PRINT_ANY, "fault_tolerance",
+			  "  fault_tolerance: %llu\n", f[AGI_ST_REDUNDANCY]);
+	if (has[AGI_ST_MISS])
+		agi_print_string(AGI_PRINT_ANY, "miss_policy",
+				 "  miss_policy: %s\n",
+				 agi_name(&agi_miss_names, f[AGI_ST_MISS]));
+	if (has[AGI_ST_LAW])
+		agi_print_string(AGI_PRINT_ANY, "control_law",
+				 "  control_law: %s\n",
+				 agi_name(&agi_law_names, f[AGI_ST_LAW]));
 }
 
 static void print_aggregator(const struct agi_status *st,
 			     const struct cfg_matrix *m,
-			     const struct peer_list *l)
+			     const struct agi_peer_list *l)
 {
-	print_text("aggregator:\n");
-	open_object("aggregator");
+	agi_print_text("aggregator:\n");
+	agi_open_object("aggregator");
 	print_cycle(st);
-	if (st->has[ST_EPOCH] && st->field[ST_EPOCH])
-		print_u64(PRINT_ANY, "epoch", "  epoch: %llu\n",
-			  st->field[ST_EPOCH]);
-	else if (st->has[ST_EPOCH])
-		print_text("  # epoch: 0 (agiswarmd starts at 1 or above)\n");
+	if (st->has[AGI_ST_EPOCH] && st->field[AGI_ST_EPOCH])
+		agi_print_u64(AGI_PRINT_ANY, "epoch", "  epoch: %llu\n",
+			  st->field[AGI_ST_EPOCH]);
+	else if (st->has[AGI_ST_EPOCH])
+		agi_print_text("  # epoch: 0 (agiswarmd starts at 1 or above)\n");
 	if (m->loaded)
-		print_u64(PRINT_ANY, "code_seed", "  code_seed: %llu\n",
-			  m->seed);
+		agi_print_u64(AGI_PRINT_ANY, "code_seed", "  code_seed: %llu\n",
+			      m->info.seed);
 	else
-		print_text("  # code_seed: unknown, no matrix loaded\n");
+		agi_print_text("  # code_seed: unknown, no matrix loaded\n");
 	print_peers("workers", AGISWARM_PEER_WORKER, l);
 	print_peers("actuators", AGISWARM_PEER_ACTUATOR, l);
 	print_peers("sensors", AGISWARM_PEER_SENSOR, l);
-	close_object();
+	agi_close_object();
 }
 
 static void print_matrix_comment(const struct cfg_matrix *m)
 {
-	const struct agi_qinfo *q = agi_q_info(m->fmt);
+	const struct agi_qinfo *q = agi_q_info(m->info.fmt);
 
 	if (!m->loaded) {
-		print_null(PRINT_ANY, "matrix", "# matrix: none loaded\n");
+		agi_print_null(AGI_PRINT_ANY, "matrix", "# matrix: none loaded\n");
 		return;
 	}
-	open_object("matrix");
-	print_u64(PRINT_ANY, "rows", "# matrix: %llu", m->rows);
-	print_u64(PRINT_ANY, "cols", "x%llu", m->cols);
-	print_string(PRINT_ANY, "format", " %s", q ? q->name : "unknown");
-	print_u64(PRINT_ANY, "gen", " generation %llu\n", m->gen);
-	print_text("# (the module's replies do not carry its entries: give\n"
+	agi_open_object("matrix");
+	agi_print_u64(AGI_PRINT_ANY, "rows", "# matrix: %llu", m->info.rows);
+	agi_print_u64(AGI_PRINT_ANY, "cols", "x%llu", m->info.cols);
+	agi_print_string(AGI_PRINT_ANY, "format", " %s", q ? q->name : "unknown");
+	agi_print_u64(AGI_PRINT_ANY, "gen", " generation %llu\n",
+		      m->info.gen);
+	agi_print_text("# (the module's replies do not carry its entries: give\n"
 		   "# agiswarmd the matrix file, matrix.file or --matrix)\n");
-	close_object();
+	agi_close_object();
 }
 
 static int config_show(int argc, char **argv)
 {
-	struct peer_list l = { 0 };
+	struct agi_peer_list l = { 0 };
 	struct agi_status st;
 	struct cfg_matrix m;
-	int ret;
+	struct agi_nl nl;
+	int ret, err;
 
 	ret = agictl_max_args("config show", argc, argv, 0);
 	if (!ret)
-		ret = agi_status_fetch(&st, "config show");
-	if (!ret)
-		ret = agi_nl_get_dump("config show", AGISWARM_CMD_GET_PEERS,
-				      agi_peers_cb, &l);
-	if (!ret)
-		ret = cfg_matrix_fetch(&m);
+		ret = agictl_open(&nl, "config show");
+	if (ret)
+		return ret;
+	err = agi_status_get(&nl, &st);
+	if (!err)
+		err = agi_peers_get(&nl, &l);
+	if (!err)
+		err = cfg_matrix_get(&nl, &m);
+	ret = agictl_close(&nl, "config show", err);
 	if (!ret) {
-		print_begin();
-		print_text("# agictl %s: the running configuration of the "
-			   "agiswarm module %s\n", AGISWARM_VERSION,
-			   st.version);
+		agi_print_begin();
+		agi_print_text("# agictl %s: the running configuration of the "
+			       "agiswarm module %s\n", AGISWARM_VERSION,
+			       st.version);
 		print_node(&st);
 		print_aggregator(&st, &m, &l);
 		print_matrix_comment(&m);
-		print_end();
+		agi_print_end();
 	}
-	free(l.peers);
+	agi_peer_list_free(&l);
 	return ret;
 }
 

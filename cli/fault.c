@@ -6,13 +6,11 @@
  * (AGISWARM_CMD_SET_FAULT, _CLEAR_FAULT). On an aggregator they hit the
  * TASKs it sends to that worker; on the worker itself its RESULTs.
  */
+#include <stdio.h>
 #include <string.h>
-#include <libmnl/libmnl.h>
 
+#include "user/fault.h"
 #include "agictl.h"
-
-/* The module's limit on a delay (enum agiswarm_fault_kind). */
-#define FAULT_DELAY_MAX_MS 10000
 
 static void fault_usage(void)
 {
@@ -27,13 +25,6 @@ static void fault_usage(void)
 	       "\"agictl workers list\" shows the faults set. Needs CAP_NET_ADMIN;\n"
 	       "nothing is printed on success.\n");
 }
-
-struct fault_req {
-	bool has_worker, has_kind;
-	u32 worker;
-	u8 kind;
-	u32 value;
-};
 
 static int parse_worker(int argc, char **argv, const char *action, u32 *id)
 {
@@ -50,7 +41,7 @@ static int parse_worker(int argc, char **argv, const char *action, u32 *id)
 	return AGICTL_OK;
 }
 
-static int parse_kind(int argc, char **argv, struct fault_req *f)
+static int parse_kind(int argc, char **argv, struct agi_fault_req *f)
 {
 	if (argc < 1)
 		return agictl_usage_error("fault inject needs drop PERCENT, delay MS or stall");
@@ -73,7 +64,7 @@ static int parse_kind(int argc, char **argv, struct fault_req *f)
 	if (agi_parse_u32(argv[1], &f->value) ||
 	    (f->kind == AGISWARM_FAULT_DROP && f->value > 100) ||
 	    (f->kind == AGISWARM_FAULT_DELAY &&
-	     (f->value < 1 || f->value > FAULT_DELAY_MAX_MS)))
+	     (f->value < 1 || f->value > AGI_FAULT_DELAY_MAX_MS)))
 		return agictl_usage_error("invalid %s value \"%s\" (expected %s)",
 					  argv[0], argv[1],
 					  f->kind == AGISWARM_FAULT_DROP ?
@@ -82,47 +73,40 @@ static int parse_kind(int argc, char **argv, struct fault_req *f)
 	return agictl_max_args("fault inject", argc, argv, 2);
 }
 
-static void fill_fault(struct nlmsghdr *nlh, const void *arg)
-{
-	const struct fault_req *f = arg;
-
-	if (f->has_worker)
-		mnl_attr_put_u32(nlh, AGISWARM_A_FAULT_WORKER, f->worker);
-	if (f->has_kind) {
-		mnl_attr_put_u8(nlh, AGISWARM_A_FAULT_KIND, f->kind);
-		mnl_attr_put_u32(nlh, AGISWARM_A_FAULT_VALUE, f->value);
-	}
-}
-
 static int fault_inject(int argc, char **argv)
 {
-	struct fault_req f = { .has_worker = true, .has_kind = true };
+	struct agi_fault_req f = { 0 };
+	struct agi_nl nl;
 	int ret;
 
 	ret = parse_worker(argc, argv, "fault inject", &f.worker);
 	if (!ret)
 		ret = parse_kind(argc - 2, argv + 2, &f);
+	if (!ret)
+		ret = agictl_open(&nl, "fault inject");
 	if (ret)
 		return ret;
-	return agi_nl_send("fault inject", AGISWARM_CMD_SET_FAULT, fill_fault,
-			   &f);
+	return agictl_close(&nl, "fault inject", agi_fault_set(&nl, &f));
 }
 
 static int fault_clear(int argc, char **argv)
 {
-	struct fault_req f = { 0 };
+	struct agi_nl nl;
+	u32 worker = 0;
 	int ret;
 
 	if (argc > 0) {
-		ret = parse_worker(argc, argv, "fault clear", &f.worker);
+		ret = parse_worker(argc, argv, "fault clear", &worker);
 		if (!ret)
 			ret = agictl_max_args("fault clear", argc, argv, 2);
 		if (ret)
 			return ret;
-		f.has_worker = true;
 	}
-	return agi_nl_send("fault clear", AGISWARM_CMD_CLEAR_FAULT, fill_fault,
-			   &f);
+	ret = agictl_open(&nl, "fault clear");
+	if (ret)
+		return ret;
+	return agictl_close(&nl, "fault clear",
+			    agi_fault_clear(&nl, argc > 0, worker));
 }
 
 int agictl_fault(int argc, char **argv)

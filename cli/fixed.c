@@ -72,14 +72,6 @@ static void fixed_usage(void)
 	       "or {\"error\": \"...\"} when the calculation fails.\n");
 }
 
-static int parse_format(const char *name, enum agiswarm_qformat *fmt)
-{
-	if (agi_q_parse_name(name, fmt))
-		return agictl_usage_error("unknown format \"%s\" (expected Q1.31, Q1.15 or Q8.24)",
-					  name);
-	return AGICTL_OK;
-}
-
 /* "--format Q8.24" or "--format=Q8.24"; *@i moves past what was used. */
 static int parse_option(struct calc *c, bool *has_fb, int argc, char **argv,
 			int *i)
@@ -106,9 +98,9 @@ static int parse_option(struct calc *c, bool *has_fb, int argc, char **argv,
 	else
 		return agictl_usage_error("\"%s\" needs a format", opt);
 	if (!second)
-		return parse_format(val, &c->fa);
+		return agictl_parse_format(val, &c->fa);
 	*has_fb = true;
-	return parse_format(val, &c->fb);
+	return agictl_parse_format(val, &c->fb);
 }
 
 static int find_op(const char *name, struct calc *c)
@@ -183,111 +175,58 @@ static int parse_calc(int argc, char **argv, struct calc *c)
 	return check_calc(c, has_fb, extra);
 }
 
-/* A raw operand: optional '-', digits, nothing else. */
-static int parse_raw(const char *s, long long *v)
+/* A failed parse of the operand @text (@len bytes) in @fmt. */
+static int bad_operand(const struct calc *c, int err, const char *text,
+		       size_t len, enum agiswarm_qformat fmt)
 {
-	const char *digits = s + (*s == '-');
-	char *end;
+	char range[160];
 
-	if (*digits < '0' || *digits > '9')
-		return -EINVAL;
-	errno = 0;
-	*v = strtoll(s, &end, 10);
-	if (*end)
-		return -EINVAL;
-	return errno ? -ERANGE : 0;
-}
-
-static int out_of_range(const struct calc *c, const char *text,
-			enum agiswarm_qformat fmt)
-{
-	const struct agi_qinfo *q = agi_q_info(fmt);
-	char lo[64], hi[64];
-
-	if (c->raw)
-		return agictl_fail("%s failed: %s is outside %s [%d, %d]",
-				   c->action, text, q->name, q->min, q->max);
-	agi_q_to_decimal(q->min, fmt, lo, sizeof(lo));
-	agi_q_to_decimal(q->max, fmt, hi, sizeof(hi));
-	return agictl_fail("%s failed: %s is outside %s [%s, %s]",
-			   c->action, text, q->name, lo, hi);
+	if (err == -ENOMEM)
+		return agictl_fail("%s failed: %s", c->action, strerror(ENOMEM));
+	if (err == -ERANGE) {
+		agi_q_range_text(fmt, c->raw, range, sizeof(range));
+		return agictl_fail("%s failed: %.*s is outside %s", c->action,
+				   (int)len, text, range);
+	}
+	return agictl_fail("%s failed: bad number \"%.*s\"", c->action,
+			   (int)len, text);
 }
 
 /* One operand in @fmt; failures are reported here, quoting the token. */
 static int parse_value(const struct calc *c, const char *text,
 		       enum agiswarm_qformat fmt, s32 *out)
 {
-	const struct agi_qinfo *q = agi_q_info(fmt);
-	long long v;
+	int err = agi_parse_q(text, fmt, c->raw, out);
+
+	return err ? bad_operand(c, err, text, strlen(text), fmt) : AGICTL_OK;
+}
+
+/* A comma-separated @list of exactly @n values into a new array. */
+static int parse_list(const struct calc *c, const char *list,
+		      enum agiswarm_qformat fmt, s32 **out, u32 n)
+{
+	struct agi_span bad = { 0 };
 	int err;
 
-	if (c->raw) {
-		err = parse_raw(text, &v);
-		if (!err && (v < q->min || v > q->max))
-			err = -ERANGE;
-		if (!err)
-			*out = (s32)v;
-	} else {
-		err = agi_q_from_decimal(text, fmt, false, out);
-	}
-	if (err == -ERANGE)
-		return out_of_range(c, text, fmt);
-	if (err)
-		return agictl_fail("%s failed: bad number \"%s\"", c->action,
-				   text);
-	return AGICTL_OK;
-}
-
-static u32 count_items(const char *list)
-{
-	u32 n = 1;
-
-	while ((list = strchr(list, ',')))
-		list++, n++;
-	return n;
-}
-
-/* Parses a comma-separated @list of @n values into @out. */
-static int parse_list(const struct calc *c, const char *list,
-		      enum agiswarm_qformat fmt, s32 *out, u32 n)
-{
-	char *copy = strdup(list), *rest = copy, *item;
-	int ret = AGICTL_OK;
-	u32 i;
-
-	if (!copy)
-		return agictl_fail("%s failed: %s", c->action, strerror(errno));
-	for (i = 0; i < n && ret == AGICTL_OK; i++) {
-		item = strsep(&rest, ",");
-		ret = parse_value(c, item, fmt, &out[i]);
-	}
-	free(copy);
-	return ret;
+	err = agi_parse_q_list(list, fmt, c->raw, n, out, &n, &bad);
+	return err ? bad_operand(c, err, list + bad.off, bad.len, fmt) :
+		     AGICTL_OK;
 }
 
 static int compute_dot(const struct calc *c, s32 *result)
 {
-	u32 n = count_items(c->arg[0]), nb = count_items(c->arg[1]);
+	u32 n = agi_list_count(c->arg[0]), nb = agi_list_count(c->arg[1]);
 	s32 *a = NULL, *x = NULL;
 	int ret;
 
 	if (n != nb)
 		return agictl_usage_error("%s needs two lists of one length (%u and %u items given)",
 					  c->action, n, nb);
-	a = calloc(n, sizeof(*a));
-	x = calloc(n, sizeof(*x));
-	if (!a || !x) {
-		ret = agictl_fail("%s failed: %s", c->action, strerror(ENOMEM));
-		goto cleanup;
-	}
-	ret = parse_list(c, c->arg[0], c->fa, a, n);
-	if (ret)
-		goto cleanup;
-	ret = parse_list(c, c->arg[1], c->fb, x, n);
-	if (ret)
-		goto cleanup;
-	*result = agi_q_dot(a, c->fa, x, c->fb, n);
-cleanup:
+	ret = parse_list(c, c->arg[0], c->fa, &a, n);
+	if (!ret)
+		ret = parse_list(c, c->arg[1], c->fb, &x, n);
+	if (!ret)
+		*result = agi_q_dot(a, c->fa, x, c->fb, n);
 	free(a);
 	free(x);
 	return ret;
@@ -337,11 +276,11 @@ static int print_result(const struct calc *c, s32 raw,
 	if (agi_q_to_decimal(raw, fmt, value, sizeof(value)) < 0)
 		return agictl_fail("%s failed: cannot write %d in %s",
 				   c->action, raw, agi_q_info(fmt)->name);
-	print_begin();
-	print_string(PRINT_ANY, "format", "%s", agi_q_info(fmt)->name);
-	print_s64(PRINT_ANY, "raw", " raw %lld", raw);
-	print_number_text(PRINT_ANY, "value", " value %s\n", value);
-	print_end();
+	agi_print_begin();
+	agi_print_string(AGI_PRINT_ANY, "format", "%s", agi_q_info(fmt)->name);
+	agi_print_s64(AGI_PRINT_ANY, "raw", " raw %lld", raw);
+	agi_print_number(AGI_PRINT_ANY, "value", " value %s\n", value);
+	agi_print_end();
 	return AGICTL_OK;
 }
 

@@ -5,11 +5,11 @@
  * agictl input: the aggregator's input vector x (AGISWARM_CMD_SET_INPUT),
  * which stands until a newer SENSOR datagram or SET_INPUT replaces it.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libmnl/libmnl.h>
 
-#include "core/fixed.h"
+#include "user/input.h"
 #include "agictl.h"
 
 static void input_usage(void)
@@ -45,7 +45,7 @@ static int parse_input(int argc, char **argv, struct input_set *in)
 			      i + 1 < argc ? argv[++i] : NULL;
 			if (!val)
 				return agictl_usage_error("\"--format\" needs a format");
-			ret = agi_parse_format(val, &in->fmt);
+			ret = agictl_parse_format(val, &in->fmt);
 			if (ret)
 				return ret;
 		} else if (!strncmp(argv[i], "--", 2)) {
@@ -63,39 +63,25 @@ static int parse_input(int argc, char **argv, struct input_set *in)
 	return AGICTL_OK;
 }
 
-/* What SET_INPUT carries. */
-struct input_msg {
-	enum agiswarm_qformat fmt;
-	const s32 *x;
-	uint32_t n;
-};
-
-static void fill_input(struct nlmsghdr *nlh, const void *arg)
-{
-	const struct input_msg *in = arg;
-
-	mnl_attr_put_u8(nlh, AGISWARM_A_INPUT_FMT, in->fmt);
-	mnl_attr_put(nlh, AGISWARM_A_INPUT_X, in->n * sizeof(*in->x), in->x);
-}
-
 static int input_set(int argc, char **argv)
 {
 	struct input_set in = { 0 };
-	struct input_msg msg;
+	struct agi_input_req req = { 0 };
+	struct agi_nl nl;
 	s32 *x = NULL;
 	int ret;
 
 	ret = parse_input(argc, argv, &in);
+	if (!ret)
+		ret = agictl_parse_list("input set", in.list, in.fmt, in.raw,
+					AGISWARM_WIRE_VEC_MAX, &x, &req.n);
 	if (ret)
 		return ret;
-	ret = agi_parse_list("input set", in.list, in.fmt, in.raw,
-			     AGISWARM_WIRE_VEC_MAX, &x, &msg.n);
-	if (ret)
-		return ret;
-	msg.fmt = in.fmt;
-	msg.x = x;
-	ret = agi_nl_send("input set", AGISWARM_CMD_SET_INPUT, fill_input,
-			  &msg);
+	req.fmt = in.fmt;
+	req.x = x;
+	ret = agictl_open(&nl, "input set");
+	if (!ret)
+		ret = agictl_close(&nl, "input set", agi_input_set(&nl, &req));
 	free(x);
 	return ret;
 }

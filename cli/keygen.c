@@ -14,30 +14,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "user/keys.h"
 #include "agictl.h"
-#include "poa.h"
 
 static void keygen_usage(void)
 {
 	char dir[PATH_MAX];
 
-	agi_key_dir(dir, sizeof(dir));
+	agictl_key_dir(dir, sizeof(dir));
 	printf("Usage: agictl [-j] keygen [ --output DIR ] [ --force ]\n"
-	       "Writes a new Ed25519 operator key: DIR/" AGI_KEY_PRIVATE
+	       "Writes a new Ed25519 operator key: DIR/" AGICTL_KEY_PRIVATE
 	       " (the 32-byte seed\n"
-	       "in hex, mode 0600) and DIR/" AGI_KEY_PUBLIC
+	       "in hex, mode 0600) and DIR/" AGICTL_KEY_PUBLIC
 	       " (the public key in hex), and prints\n"
 	       "its key id and the line to add to the daemons' authorized_keys\n"
 	       "(security.authorized_keys). DIR defaults to %s and is\n"
 	       "created 0700; existing files are kept unless --force.\n", dir);
 }
 
-void agi_key_dir(char *buf, size_t size)
+void agictl_key_dir(char *buf, size_t size)
 {
 	const char *home = getenv("HOME");
 
 	if (home && *home)
-		snprintf(buf, size, "%s/%s", home, AGI_KEY_DIR);
+		snprintf(buf, size, "%s/%s", home, AGICTL_KEY_DIR);
 	else
 		snprintf(buf, size, ".");
 }
@@ -61,8 +61,8 @@ static int write_pair(const char *dir, bool force, char *priv, char *pub,
 	char err[PATH_MAX + 128];
 	int ret;
 
-	snprintf(priv, size, "%s/%s", dir, AGI_KEY_PRIVATE);
-	snprintf(pub, size, "%s/%s", dir, AGI_KEY_PUBLIC);
+	snprintf(priv, size, "%s/%s", dir, AGICTL_KEY_PRIVATE);
+	snprintf(pub, size, "%s/%s", dir, AGICTL_KEY_PUBLIC);
 	/* Check both first: never leave a new half beside an old one. */
 	if (!force && (!access(priv, F_OK) || !access(pub, F_OK)))
 		return agictl_fail("keygen failed: %s: exists; not overwritten without --force",
@@ -92,14 +92,14 @@ static void print_result(const char *priv, const char *pub,
 	agi_hex_encode(pk, AGI_PK_LEN, hex);
 	key_owner(owner, sizeof(owner));
 	snprintf(line, sizeof(line), "%s %s", hex, owner);
-	print_begin();
-	print_string(PRINT_ANY, "key_id", "key id %s\n", id);
-	print_string(PRINT_ANY, "private_key", "private key %s (mode 0600)\n",
+	agi_print_begin();
+	agi_print_string(AGI_PRINT_ANY, "key_id", "key id %s\n", id);
+	agi_print_string(AGI_PRINT_ANY, "private_key", "private key %s (mode 0600)\n",
 		     priv);
-	print_string(PRINT_ANY, "public_key", "public key %s\n", pub);
-	print_text("add this line to the daemons' authorized_keys:\n");
-	print_string(PRINT_ANY, "authorized_keys_line", "%s\n", line);
-	print_end();
+	agi_print_string(AGI_PRINT_ANY, "public_key", "public key %s\n", pub);
+	agi_print_text("add this line to the daemons' authorized_keys:\n");
+	agi_print_string(AGI_PRINT_ANY, "authorized_keys_line", "%s\n", line);
+	agi_print_end();
 }
 
 int agictl_keygen(int argc, char **argv)
@@ -116,7 +116,7 @@ int agictl_keygen(int argc, char **argv)
 	bool force = false;
 	int c, ret;
 
-	agi_key_dir(dir, sizeof(dir));
+	agictl_key_dir(dir, sizeof(dir));
 	optind = 0;	/* glibc: start over, after main()'s own parsing */
 	while ((c = getopt_long(argc, argv, "+o:fh", opts, NULL)) != -1) {
 		switch (c) {

@@ -4,15 +4,16 @@
  *
  * agictl law: the aggregator's control law, u = y (state feedback) or one
  * PID loop per output. Gains are Q8.24 and limits and setpoints Q1.31, as
- * DESIGN.md's PID specifies, so they are converted here by the portable
- * core and the module never sees a decimal.
+ * the fixed-point specification's PID step takes them (include/core/
+ * fixed.h), so they are converted here by the portable core and the
+ * module never sees a decimal.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libmnl/libmnl.h>
 
-#include "core/fixed.h"
+#include "user/node.h"
 #include "agictl.h"
 
 enum pid_key { PID_KP, PID_KI, PID_KD, PID_LO, PID_HI, PID_SP, NR_PID };
@@ -20,21 +21,15 @@ enum pid_key { PID_KP, PID_KI, PID_KD, PID_LO, PID_HI, PID_SP, NR_PID };
 static const struct {
 	const char *name;
 	enum agiswarm_qformat fmt;
-	uint16_t attr;
+	u32 bit;
+	size_t offset;
 } pid_keys[NR_PID] = {
-	[PID_KP] = { "kp", AGISWARM_Q8_24, AGISWARM_PID_A_KP },
-	[PID_KI] = { "ki", AGISWARM_Q8_24, AGISWARM_PID_A_KI },
-	[PID_KD] = { "kd", AGISWARM_Q8_24, AGISWARM_PID_A_KD },
-	[PID_LO] = { "lo", AGISWARM_Q1_31, AGISWARM_PID_A_LO },
-	[PID_HI] = { "hi", AGISWARM_Q1_31, AGISWARM_PID_A_HI },
-	[PID_SP] = { "setpoint", AGISWARM_Q1_31, AGISWARM_PID_A_SETPOINT },
-};
-
-struct pid_set {
-	bool has[NR_PID];
-	s32 val[NR_PID];
-	s32 *setpoint;
-	u32 n_setpoint;
+	[PID_KP] = { "kp", AGISWARM_Q8_24, AGI_PID_KP, offsetof(struct agi_pid, kp) },
+	[PID_KI] = { "ki", AGISWARM_Q8_24, AGI_PID_KI, offsetof(struct agi_pid, ki) },
+	[PID_KD] = { "kd", AGISWARM_Q8_24, AGI_PID_KD, offsetof(struct agi_pid, kd) },
+	[PID_LO] = { "lo", AGISWARM_Q1_31, AGI_PID_LO, offsetof(struct agi_pid, lo) },
+	[PID_HI] = { "hi", AGISWARM_Q1_31, AGI_PID_HI, offsetof(struct agi_pid, hi) },
+	[PID_SP] = { "setpoint", AGISWARM_Q1_31, AGI_PID_SETPOINT, 0 },
 };
 
 static void law_usage(void)
@@ -44,7 +39,7 @@ static void law_usage(void)
 	       "                          [ setpoint V[,V...] ]\n"
 	       "       agictl law help\n"
 	       "feedback  u = y: the decoded A x goes to the actuators as it is\n"
-	       "pid       per output i, DESIGN.md's PID step with setpoint sp_i\n"
+	       "pid       per output i, the PID step of agictl(8), with setpoint sp_i\n"
 	       "          and feedback y_i, its state kept across cycles:\n"
 	       "  kp, ki, kd  gains, decimals in Q8.24 [-128, 127.99999994]\n"
 	       "  lo, hi      clamps of the integral and the output, decimals in\n"
@@ -66,31 +61,31 @@ static int find_pid_key(const char *s)
 	return -1;
 }
 
-static int parse_one(struct pid_set *ps, int key, const char *val)
+static int parse_one(struct agi_pid *pid, int key, const char *val)
 {
 	char action[32];
-	uint32_t n;
+	u32 n;
 	s32 *vals;
 	int ret;
 
 	snprintf(action, sizeof(action), "law set pid %s", pid_keys[key].name);
-	ret = agi_parse_list(action, val, pid_keys[key].fmt, false,
-			     key == PID_SP ? AGISWARM_WIRE_VEC_MAX : 1,
-			     &vals, &n);
+	ret = agictl_parse_list(action, val, pid_keys[key].fmt, false,
+				key == PID_SP ? AGISWARM_WIRE_VEC_MAX : 1,
+				&vals, &n);
 	if (ret)
 		return ret;
 	if (key == PID_SP) {
-		ps->setpoint = vals;
-		ps->n_setpoint = n;
+		memcpy(pid->setpoint, vals, n * sizeof(*vals));
+		pid->n_setpoint = n;
 	} else {
-		ps->val[key] = vals[0];
-		free(vals);
+		memcpy((u8 *)pid + pid_keys[key].offset, vals, sizeof(*vals));
 	}
-	ps->has[key] = true;
+	free(vals);
+	pid->present |= pid_keys[key].bit;
 	return AGICTL_OK;
 }
 
-static int parse_pid(int argc, char **argv, struct pid_set *ps)
+static int parse_pid(int argc, char **argv, struct agi_pid *pid)
 {
 	int i, key, ret;
 
@@ -99,71 +94,52 @@ static int parse_pid(int argc, char **argv, struct pid_set *ps)
 		if (key < 0)
 			return agictl_usage_error("unknown pid argument \"%s\" (expected kp, ki, kd, lo, hi or setpoint)",
 						  argv[i]);
-		if (ps->has[key])
+		if (pid->present & pid_keys[key].bit)
 			return agictl_usage_error("\"%s\" given twice", argv[i]);
 		if (i + 1 >= argc)
 			return agictl_usage_error("\"%s\" needs a value", argv[i]);
-		ret = parse_one(ps, key, argv[i + 1]);
+		ret = parse_one(pid, key, argv[i + 1]);
 		if (ret)
 			return ret;
 	}
 	for (key = PID_KP; key <= PID_KD; key++)
-		if (!ps->has[key])
+		if (!(pid->present & pid_keys[key].bit))
 			return agictl_usage_error("law set pid needs \"%s\"",
 						  pid_keys[key].name);
-	if (ps->has[PID_LO] && ps->has[PID_HI] &&
-	    ps->val[PID_LO] > ps->val[PID_HI])
+	if ((pid->present & AGI_PID_LO) && (pid->present & AGI_PID_HI) &&
+	    pid->lo > pid->hi)
 		return agictl_usage_error("law set pid: lo is above hi");
 	return AGICTL_OK;
 }
 
-static void fill_feedback(struct nlmsghdr *nlh, const void *arg)
-{
-	(void)arg;
-	mnl_attr_put_u8(nlh, AGISWARM_A_CONTROL_LAW, AGISWARM_LAW_FEEDBACK);
-}
-
-static void fill_pid(struct nlmsghdr *nlh, const void *arg)
-{
-	const struct pid_set *ps = arg;
-	struct nlattr *nest;
-	int key;
-
-	mnl_attr_put_u8(nlh, AGISWARM_A_CONTROL_LAW, AGISWARM_LAW_PID);
-	nest = mnl_attr_nest_start(nlh, AGISWARM_A_PID);
-	for (key = PID_KP; key <= PID_HI; key++)
-		if (ps->has[key])
-			mnl_attr_put_u32(nlh, pid_keys[key].attr,
-					 (uint32_t)ps->val[key]);
-	if (ps->has[PID_SP])
-		mnl_attr_put(nlh, AGISWARM_PID_A_SETPOINT,
-			     ps->n_setpoint * sizeof(s32), ps->setpoint);
-	mnl_attr_nest_end(nlh, nest);
-}
-
 static int law_set(int argc, char **argv)
 {
-	struct pid_set ps = { 0 };
+	struct agi_node_req *r;
+	struct agi_nl nl;
 	int ret;
 
 	if (argc < 1)
 		return agictl_usage_error("law set needs feedback or pid");
-	if (!strcmp(argv[0], "feedback")) {
-		ret = agictl_max_args("law set feedback", argc - 1, argv + 1,
-				      0);
-		if (ret)
-			return ret;
-		return agi_nl_send("law set", AGISWARM_CMD_SET_NODE,
-				   fill_feedback, NULL);
-	}
-	if (strcmp(argv[0], "pid"))
+	if (strcmp(argv[0], "feedback") && strcmp(argv[0], "pid"))
 		return agictl_usage_error("unknown law \"%s\" (expected feedback or pid)",
 					  argv[0]);
-	ret = parse_pid(argc - 1, argv + 1, &ps);
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return agictl_fail("law set failed: %s", strerror(ENOMEM));
+	r->present = AGI_NODE_LAW;
+	if (!strcmp(argv[0], "feedback")) {
+		r->law = AGISWARM_LAW_FEEDBACK;
+		ret = agictl_max_args("law set feedback", argc - 1, argv + 1, 0);
+	} else {
+		r->law = AGISWARM_LAW_PID;
+		r->present |= AGI_NODE_PID;
+		ret = parse_pid(argc - 1, argv + 1, &r->pid);
+	}
 	if (!ret)
-		ret = agi_nl_send("law set", AGISWARM_CMD_SET_NODE, fill_pid,
-				  &ps);
-	free(ps.setpoint);
+		ret = agictl_open(&nl, "law set");
+	if (!ret)
+		ret = agictl_close(&nl, "law set", agi_node_set(&nl, r));
+	free(r);
 	return ret;
 }
 

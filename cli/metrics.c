@@ -9,152 +9,34 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libmnl/libmnl.h>
-#include <linux/genetlink.h>
 
+#include "user/metrics.h"
 #include "agictl.h"
 
 /* The ring keeps 1024 records; "last N" larger than that is no error. */
 #define METRICS_LAST_MAX 1000000
-
-/* A vector attribute: whole s32s only, pointing into the message. */
-static int get_vec(const struct nlattr *a, struct agi_vec *v)
-{
-	uint16_t len = mnl_attr_get_payload_len(a);
-
-	if (len % sizeof(s32))
-		return MNL_CB_ERROR;
-	v->n = len / sizeof(s32);
-	v->raw = mnl_attr_get_payload(a);
-	return MNL_CB_OK;
-}
-
-static int cycle_attr_cb(const struct nlattr *a, void *data)
-{
-	struct agi_cycle *c = data;
-	u64 v = 0;
-	int ret = MNL_CB_OK;
-
-	switch (mnl_attr_get_type(a)) {
-	case AGISWARM_A_CYCLE_ID:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U64, &c->cycle);
-		c->has_cycle = true;
-		break;
-	case AGISWARM_A_EPOCH:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U64, &c->epoch);
-		break;
-	case AGISWARM_A_STATUS:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U8, &v);
-		c->missed = v == AGISWARM_CYCLE_MISSED;
-		break;
-	case AGISWARM_A_TIMESTAMP_NS:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U64, &c->timestamp_ns);
-		break;
-	case AGISWARM_A_LATENCY_US:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &c->latency_us);
-		break;
-	case AGISWARM_A_JITTER_US:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &c->jitter_us);
-		break;
-	case AGISWARM_A_WORKER_COUNT:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &c->workers);
-		break;
-	case AGISWARM_A_TASK_COUNT:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &c->tasks);
-		break;
-	case AGISWARM_A_ERROR_PPM:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &c->error_ppm);
-		break;
-	case AGISWARM_A_RESULTS_USED:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &c->results_used);
-		break;
-	case AGISWARM_A_FMT:
-		ret = agi_attr_get_uint(a, MNL_TYPE_U8, &v);
-		c->fmt = v;
-		break;
-	case AGISWARM_A_X:
-		ret = get_vec(a, &c->x);
-		break;
-	case AGISWARM_A_Y:
-		ret = get_vec(a, &c->y);
-		break;
-	case AGISWARM_A_U:
-		ret = get_vec(a, &c->u);
-		break;
-	}
-	return ret;
-}
-
-/* One metrics record or cycle event; vectors point into @nlh. */
-int agi_cycle_parse(const struct nlmsghdr *nlh, struct agi_cycle *c)
-{
-	memset(c, 0, sizeof(*c));
-	c->fmt = AGISWARM_Q1_31;
-	if (mnl_attr_parse(nlh, sizeof(struct genlmsghdr), cycle_attr_cb,
-			   c) < 0 || !c->has_cycle)
-		return -EBADMSG;
-	return 0;
-}
 
 struct record_list {
 	struct agi_cycle *rec;
 	size_t n, cap;
 };
 
-static int record_cb(const struct nlmsghdr *nlh, void *data)
+/* Keeps each record, without its vectors (they live in the message). */
+static int keep_record(const struct agi_cycle *c, void *data)
 {
 	struct record_list *l = data;
 	struct agi_cycle *grown;
 
 	grown = agi_grow_rows(l->rec, l->n, &l->cap, sizeof(*grown), 256);
 	if (!grown)
-		return MNL_CB_ERROR;
+		return -ENOMEM;
 	l->rec = grown;
-	if (agi_cycle_parse(nlh, &l->rec[l->n])) {
-		errno = EBADMSG;
-		return MNL_CB_ERROR;
-	}
-	/* Kept past this message: nothing may point into its buffer. */
+	l->rec[l->n] = *c;
 	l->rec[l->n].x = (struct agi_vec){ 0 };
 	l->rec[l->n].y = (struct agi_vec){ 0 };
 	l->rec[l->n].u = (struct agi_vec){ 0 };
 	l->n++;
-	return MNL_CB_OK;
-}
-
-/* "1.234" from microseconds: milliseconds with three decimals, exact. */
-static void us_as_ms(u64 us, char *buf, size_t size)
-{
-	snprintf(buf, size, "%llu.%03llu", (unsigned long long)us / 1000,
-		 (unsigned long long)us % 1000);
-}
-
-/* "0.0125" from parts per million: a fraction rounded half up to 1e-4. */
-static void ppm_as_rate(u64 ppm, char *buf, size_t size)
-{
-	u64 q = (ppm + 50) / 100;
-
-	snprintf(buf, size, "%llu.%04llu", (unsigned long long)q / 10000,
-		 (unsigned long long)q % 10000);
-}
-
-const char agi_metrics_csv_header[] =
-	"timestamp,cycle_id,latency_ms,jitter_ms,worker_count,task_count,error_rate\n";
-
-/* One metrics.csv row; agiswarmd writes its file with it too. */
-void agi_metrics_csv_row(FILE *f, const struct agi_cycle *c)
-{
-	char lat[32], jit[32], rate[32];
-
-	us_as_ms(c->latency_us, lat, sizeof(lat));
-	us_as_ms(c->jitter_us, jit, sizeof(jit));
-	ppm_as_rate(c->error_ppm, rate, sizeof(rate));
-	fprintf(f, "%llu.%06llu,%llu,%s,%s,%llu,%llu,%s\n",
-		(unsigned long long)c->timestamp_ns / 1000000000,
-		(unsigned long long)c->timestamp_ns % 1000000000 / 1000,
-		(unsigned long long)c->cycle, lat, jit,
-		(unsigned long long)c->workers, (unsigned long long)c->tasks,
-		rate);
+	return 0;
 }
 
 static void print_csv(const struct agi_cycle *c, size_t n)
@@ -170,36 +52,36 @@ static void print_record(const struct agi_cycle *c)
 {
 	char lat[32], jit[32], rate[32];
 
-	us_as_ms(c->latency_us, lat, sizeof(lat));
-	us_as_ms(c->jitter_us, jit, sizeof(jit));
-	ppm_as_rate(c->error_ppm, rate, sizeof(rate));
-	open_object(NULL);
-	print_u64(PRINT_ANY, "cycle", "%-10llu", c->cycle);
-	print_u64(PRINT_JSON, "epoch", NULL, c->epoch);
-	print_string(PRINT_ANY, "status", " %-6s", c->missed ? "missed" : "ok");
-	print_u64(PRINT_JSON, "timestamp_ns", NULL, c->timestamp_ns);
-	print_u64(PRINT_JSON, "latency_us", NULL, c->latency_us);
-	print_u64(PRINT_JSON, "jitter_us", NULL, c->jitter_us);
-	print_text(" %10s %10s", lat, jit);
-	print_u64(PRINT_ANY, "worker_count", " %7llu", c->workers);
-	print_u64(PRINT_ANY, "task_count", " %5llu", c->tasks);
-	print_u64(PRINT_JSON, "error_ppm", NULL, c->error_ppm);
-	print_text(" %10s", rate);
-	print_u64(PRINT_ANY, "results_used", " %7llu\n", c->results_used);
-	close_object();
+	agi_us_as_ms(c->latency_us, lat, sizeof(lat));
+	agi_us_as_ms(c->jitter_us, jit, sizeof(jit));
+	agi_ppm_as_rate(c->error_ppm, rate, sizeof(rate));
+	agi_open_object(NULL);
+	agi_print_u64(AGI_PRINT_ANY, "cycle", "%-10llu", c->cycle);
+	agi_print_u64(AGI_PRINT_JSON, "epoch", NULL, c->epoch);
+	agi_print_string(AGI_PRINT_ANY, "status", " %-6s", c->missed ? "missed" : "ok");
+	agi_print_u64(AGI_PRINT_JSON, "timestamp_ns", NULL, c->timestamp_ns);
+	agi_print_u64(AGI_PRINT_JSON, "latency_us", NULL, c->latency_us);
+	agi_print_u64(AGI_PRINT_JSON, "jitter_us", NULL, c->jitter_us);
+	agi_print_text(" %10s %10s", lat, jit);
+	agi_print_u64(AGI_PRINT_ANY, "worker_count", " %7llu", c->workers);
+	agi_print_u64(AGI_PRINT_ANY, "task_count", " %5llu", c->tasks);
+	agi_print_u64(AGI_PRINT_JSON, "error_ppm", NULL, c->error_ppm);
+	agi_print_text(" %10s", rate);
+	agi_print_u64(AGI_PRINT_ANY, "results_used", " %7llu\n", c->results_used);
+	agi_close_object();
 }
 
 static void print_records(const struct agi_cycle *c, size_t n)
 {
 	size_t i;
 
-	print_text("%-10s %-6s %10s %10s %7s %5s %10s %7s\n", "cycle",
+	agi_print_text("%-10s %-6s %10s %10s %7s %5s %10s %7s\n", "cycle",
 		   "status", "latency_ms", "jitter_ms", "workers", "tasks",
 		   "error_rate", "results");
-	print_begin_list();
+	agi_print_begin_list();
 	for (i = 0; i < n; i++)
 		print_record(&c[i]);
-	print_end_list();
+	agi_print_end_list();
 }
 
 static void metrics_usage(void)
@@ -243,7 +125,7 @@ static int parse_metrics(int argc, char **argv, u64 *last, bool *csv)
 						  argv[i]);
 		}
 	}
-	if (*csv && print_is_json())
+	if (*csv && agi_print_is_json())
 		return agictl_usage_error("metrics: choose one of -j and --csv");
 	return AGICTL_OK;
 }
@@ -251,6 +133,7 @@ static int parse_metrics(int argc, char **argv, u64 *last, bool *csv)
 int agictl_metrics(int argc, char **argv)
 {
 	struct record_list l = { 0 };
+	struct agi_nl nl;
 	bool csv = false;
 	u64 last = 0;
 	size_t from;
@@ -261,10 +144,12 @@ int agictl_metrics(int argc, char **argv)
 		return AGICTL_OK;
 	}
 	ret = parse_metrics(argc - 1, argv + 1, &last, &csv);
+	if (!ret)
+		ret = agictl_open(&nl, "metrics");
 	if (ret)
 		return ret;
-	ret = agi_nl_get_dump("metrics", AGISWARM_CMD_GET_METRICS, record_cb,
-			      &l);
+	ret = agictl_close(&nl, "metrics",
+			   agi_metrics_get(&nl, 0, keep_record, &l));
 	if (ret)
 		goto cleanup;
 	from = last && last < l.n ? l.n - last : 0;

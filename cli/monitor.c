@@ -11,10 +11,10 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libmnl/libmnl.h>
-#include <linux/genetlink.h>
+#include <sys/socket.h>
 
 #include "core/fixed.h"
+#include "user/metrics.h"
 #include "agictl.h"
 
 /* Room for bursts at 1 kHz while stdout is slow. */
@@ -54,10 +54,10 @@ static void print_vec_json(const char *key, const struct agi_vec *v)
 {
 	u32 i;
 
-	open_array(key);
+	agi_open_array(key);
 	for (i = 0; i < v->n; i++)
-		print_s64(PRINT_JSON, NULL, NULL, v->raw[i]);
-	close_array();
+		agi_print_s64(AGI_PRINT_JSON, NULL, NULL, v->raw[i]);
+	agi_close_array();
 }
 
 /* Decimals cut to six fractional digits: readable, not exact. */
@@ -67,16 +67,16 @@ static void print_vec_text(const char *name, const struct agi_vec *v,
 	char dec[64], *dot;
 	u32 i;
 
-	print_text(" %s [", name);
+	agi_print_text(" %s [", name);
 	for (i = 0; i < v->n; i++) {
 		if (agi_q_to_decimal(v->raw[i], fmt, dec, sizeof(dec)) < 0)
 			snprintf(dec, sizeof(dec), "raw:%d", v->raw[i]);
 		dot = strchr(dec, '.');
 		if (dot && strlen(dot) > 7)
 			dot[7] = '\0';
-		print_text(i ? " %s" : "%s", dec);
+		agi_print_text(i ? " %s" : "%s", dec);
 	}
-	print_text("]");
+	agi_print_text("]");
 }
 
 static void print_cycle(const struct agi_cycle *c)
@@ -84,14 +84,14 @@ static void print_cycle(const struct agi_cycle *c)
 	enum agiswarm_qformat fmt = agi_q_info(c->fmt) ? c->fmt :
 				    AGISWARM_Q1_31;
 
-	print_begin();
-	print_u64(PRINT_ANY, "cycle", "cycle %llu", c->cycle);
-	print_u64(PRINT_ANY, "epoch", " epoch %llu", c->epoch);
-	print_string(PRINT_ANY, "status", " %s", c->missed ? "missed" : "ok");
-	print_u64(PRINT_ANY, "latency_us", " latency %lluus", c->latency_us);
-	print_text(" workers %llu/%llu", (unsigned long long)c->workers,
+	agi_print_begin();
+	agi_print_u64(AGI_PRINT_ANY, "cycle", "cycle %llu", c->cycle);
+	agi_print_u64(AGI_PRINT_ANY, "epoch", " epoch %llu", c->epoch);
+	agi_print_string(AGI_PRINT_ANY, "status", " %s", c->missed ? "missed" : "ok");
+	agi_print_u64(AGI_PRINT_ANY, "latency_us", " latency %lluus", c->latency_us);
+	agi_print_text(" workers %llu/%llu", (unsigned long long)c->workers,
 		   (unsigned long long)c->tasks);
-	if (print_is_json()) {
+	if (agi_print_is_json()) {
 		print_vec_json("x", &c->x);
 		print_vec_json("y", &c->y);
 		print_vec_json("u", &c->u);
@@ -99,29 +99,25 @@ static void print_cycle(const struct agi_cycle *c)
 		print_vec_text("x", &c->x, fmt);
 		print_vec_text("y", &c->y, fmt);
 		print_vec_text("u", &c->u, fmt);
-		print_text("\n");
+		agi_print_text("\n");
 	}
-	print_end();
+	agi_print_end();
 	fflush(stdout);
 }
 
-static int event_cb(const struct nlmsghdr *nlh, void *data)
+static int event_cb(const struct agi_cycle *c, void *data)
 {
-	const struct genlmsghdr *genl = mnl_nlmsg_get_payload(nlh);
 	struct monitor *m = data;
-	struct agi_cycle c;
 
-	if (genl->cmd != AGISWARM_CMD_CYCLE)
-		return MNL_CB_OK;
-	if (agi_cycle_parse(nlh, &c)) {
+	if (!c) {
 		fprintf(stderr, "monitor: skipped a malformed cycle event\n");
-		return MNL_CB_OK;
+		return 0;
 	}
-	print_cycle(&c);
+	print_cycle(c);
 	if (ferror(stdout))
-		return MNL_CB_ERROR;
+		return errno ? -errno : -EIO;
 	m->seen++;
-	return m->count && m->seen >= m->count ? MNL_CB_STOP : MNL_CB_OK;
+	return m->count && m->seen >= m->count;
 }
 
 /*
@@ -151,8 +147,7 @@ static int setup_signals(sigset_t *waitmask)
 static int receive_loop(struct agi_nl *nl, struct monitor *m,
 			const sigset_t *waitmask)
 {
-	struct pollfd pfd = { .fd = mnl_socket_get_fd(nl->sock),
-			      .events = POLLIN };
+	struct pollfd pfd = { .fd = agi_nl_fd(nl), .events = POLLIN };
 	char *buf = malloc(MONITOR_RECV_SIZE);
 	int ret = 0;
 	ssize_t n;
@@ -177,12 +172,11 @@ static int receive_loop(struct agi_nl *nl, struct monitor *m,
 			ret = -errno;
 			break;
 		}
-		ret = mnl_cb_run(buf, n, 0, 0, event_cb, m);
-		if (ret <= MNL_CB_STOP) {
-			ret = ret < 0 ? (errno ? -errno : -EBADMSG) : 0;
+		ret = agi_cycle_events(buf, (size_t)n, event_cb, m);
+		if (ret) {
+			ret = ret < 0 ? ret : 0;
 			break;
 		}
-		ret = 0;
 	}
 	free(buf);
 	return ret;
@@ -224,9 +218,9 @@ int agictl_monitor(int argc, char **argv)
 	ret = parse_monitor(argc - 1, argv + 1, &m);
 	if (ret)
 		return ret;
-	err = agi_nl_open(&nl);
-	if (err)
-		return agi_nl_report(&nl, "monitor", err);
+	ret = agictl_open(&nl, "monitor");
+	if (ret)
+		return ret;
 	err = agi_nl_subscribe(&nl, AGISWARM_MCGRP_CYCLES);
 	if (err == -ENOENT) {
 		ret = agictl_fail("monitor failed: the module has no \"%s\" group",
@@ -234,7 +228,7 @@ int agictl_monitor(int argc, char **argv)
 		goto cleanup;
 	}
 	/* Not fatal: the default buffer works, it only overflows sooner. */
-	setsockopt(mnl_socket_get_fd(nl.sock), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+	setsockopt(agi_nl_fd(&nl), SOL_SOCKET, SO_RCVBUF, &rcvbuf,
 		   sizeof(rcvbuf));
 	if (!err)
 		err = setup_signals(&waitmask);

@@ -7,22 +7,12 @@
  */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <libmnl/libmnl.h>
 
+#include "user/names.h"
+#include "user/node.h"
+#include "user/status.h"
 #include "agictl.h"
-
-static const char *const role_names[AGISWARM_ROLE_MAX + 1] = {
-	[AGISWARM_ROLE_NONE] = "none",
-	[AGISWARM_ROLE_WORKER] = "worker",
-	[AGISWARM_ROLE_AGGREGATOR] = "aggregator",
-};
-
-const char *agi_role_name(unsigned int role)
-{
-	return agi_name_of(role_names, ARRAY_SIZE(role_names), role);
-}
 
 static void node_usage(void)
 {
@@ -65,41 +55,37 @@ static const char *const key_names[NR_KEYS] = {
 	[KEY_DEADLINE] = "deadline", [KEY_MISS] = "miss",
 	[KEY_REDUNDANCY] = "redundancy", [KEY_SEED] = "seed",
 };
+static const struct agi_names keys = { key_names, NR_KEYS };
 
-struct node_set {
-	bool has[NR_KEYS];
-	uint64_t val[NR_KEYS];
+/* Each key's bit in the request. */
+static const u32 key_bits[NR_KEYS] = {
+	[KEY_ROLE] = AGI_NODE_ROLE, [KEY_ID] = AGI_NODE_ID,
+	[KEY_PORT] = AGI_NODE_PORT, [KEY_EPOCH] = AGI_NODE_EPOCH,
+	[KEY_CYCLE] = AGI_NODE_CYCLE, [KEY_DEADLINE] = AGI_NODE_DEADLINE,
+	[KEY_MISS] = AGI_NODE_MISS, [KEY_REDUNDANCY] = AGI_NODE_REDUNDANCY,
+	[KEY_SEED] = AGI_NODE_SEED,
 };
 
-static int parse_miss(const char *s, uint64_t *v)
-{
-	if (!strcmp(s, "hold"))
-		*v = AGISWARM_MISS_HOLD;
-	else if (!strcmp(s, "zero"))
-		*v = AGISWARM_MISS_ZERO;
-	else
-		return -EINVAL;
-	return 0;
-}
-
 /* One value; a usage error quoting it when it is not what @key takes. */
-static int parse_value(enum node_key key, const char *s, uint64_t *v)
+static int parse_value(enum node_key key, const char *s, u64 *v)
 {
-	int role;
-	uint32_t us;
+	u32 us;
+	int n;
 
 	switch (key) {
 	case KEY_ROLE:
-		role = agi_name_find(role_names, ARRAY_SIZE(role_names), s);
-		if (role < 0)
+		n = agi_name_find(&agi_role_names, s);
+		if (n < 0)
 			return agictl_usage_error("invalid role \"%s\" (expected none, worker or aggregator)",
 						  s);
-		*v = role;
+		*v = (u64)n;
 		return AGICTL_OK;
 	case KEY_MISS:
-		if (parse_miss(s, v))
+		n = agi_name_find(&agi_miss_names, s);
+		if (n < 0)
 			return agictl_usage_error("invalid miss policy \"%s\" (expected hold or zero)",
 						  s);
+		*v = (u64)n;
 		return AGICTL_OK;
 	case KEY_CYCLE:
 	case KEY_DEADLINE:
@@ -131,80 +117,93 @@ static int parse_value(enum node_key key, const char *s, uint64_t *v)
 	}
 }
 
-static int parse_set(int argc, char **argv, struct node_set *ns)
+/* A parsed value into its place in the request. */
+static void set_value(struct agi_node_req *r, enum node_key key, u64 v)
 {
-	bool any = false;
+	switch (key) {
+	case KEY_ROLE:
+		r->role = (u8)v;
+		break;
+	case KEY_ID:
+		r->id = (u32)v;
+		break;
+	case KEY_PORT:
+		r->port = (u16)v;
+		break;
+	case KEY_EPOCH:
+		r->epoch = v;
+		break;
+	case KEY_CYCLE:
+		r->cycle_us = (u32)v;
+		break;
+	case KEY_DEADLINE:
+		r->deadline_us = (u32)v;
+		break;
+	case KEY_MISS:
+		r->miss = (u8)v;
+		break;
+	case KEY_REDUNDANCY:
+		r->redundancy = (u8)v;
+		break;
+	default:
+		r->seed = v;
+	}
+	r->present |= key_bits[key];
+}
+
+static int parse_set(int argc, char **argv, struct agi_node_req *r)
+{
 	int i, key, ret;
+	u64 v;
 
 	for (i = 0; i < argc; i += 2) {
-		key = agi_name_find(key_names, NR_KEYS, argv[i]);
+		key = agi_name_find(&keys, argv[i]);
 		if (key < 0)
 			return agictl_usage_error("unknown node set argument \"%s\", try \"agictl node help\".",
 						  argv[i]);
-		if (ns->has[key])
+		if (r->present & key_bits[key])
 			return agictl_usage_error("\"%s\" given twice", argv[i]);
 		if (i + 1 >= argc)
 			return agictl_usage_error("\"%s\" needs a value", argv[i]);
-		ret = parse_value(key, argv[i + 1], &ns->val[key]);
+		ret = parse_value(key, argv[i + 1], &v);
 		if (ret)
 			return ret;
-		ns->has[key] = true;
-		any = true;
+		set_value(r, key, v);
 	}
-	if (!any)
+	if (!r->present)
 		return agictl_usage_error("node set needs at least one thing to set, try \"agictl node help\".");
 	return AGICTL_OK;
 }
 
-static void put_set(struct nlmsghdr *nlh, const struct node_set *ns)
+/* One SET_NODE, in @action's name; an exit code. */
+static int send_node(const char *action, const struct agi_node_req *r)
 {
-	const uint64_t *v = ns->val;
+	struct agi_nl nl;
+	int ret;
 
-	if (ns->has[KEY_ROLE])
-		mnl_attr_put_u8(nlh, AGISWARM_A_ROLE, v[KEY_ROLE]);
-	if (ns->has[KEY_ID])
-		mnl_attr_put_u32(nlh, AGISWARM_A_NODE_ID, v[KEY_ID]);
-	if (ns->has[KEY_PORT])
-		mnl_attr_put_u16(nlh, AGISWARM_A_PORT, v[KEY_PORT]);
-	if (ns->has[KEY_EPOCH])
-		mnl_attr_put_u64(nlh, AGISWARM_A_EPOCH, v[KEY_EPOCH]);
-	if (ns->has[KEY_CYCLE])
-		mnl_attr_put_u32(nlh, AGISWARM_A_CYCLE_PERIOD_US, v[KEY_CYCLE]);
-	if (ns->has[KEY_DEADLINE])
-		mnl_attr_put_u32(nlh, AGISWARM_A_CYCLE_DEADLINE_US,
-				 v[KEY_DEADLINE]);
-	if (ns->has[KEY_MISS])
-		mnl_attr_put_u8(nlh, AGISWARM_A_MISS_POLICY, v[KEY_MISS]);
-	if (ns->has[KEY_REDUNDANCY])
-		mnl_attr_put_u8(nlh, AGISWARM_A_REDUNDANCY, v[KEY_REDUNDANCY]);
-	if (ns->has[KEY_SEED])
-		mnl_attr_put_u64(nlh, AGISWARM_A_CODE_SEED, v[KEY_SEED]);
-}
-
-static void fill_set(struct nlmsghdr *nlh, const void *arg)
-{
-	put_set(nlh, arg);
+	ret = agictl_open(&nl, action);
+	if (ret)
+		return ret;
+	return agictl_close(&nl, action, agi_node_set(&nl, r));
 }
 
 static int node_set(int argc, char **argv)
 {
-	struct node_set ns = { 0 };
+	struct agi_node_req r = { 0 };
 	int ret;
 
-	ret = parse_set(argc, argv, &ns);
+	ret = parse_set(argc, argv, &r);
 	if (ret)
 		return ret;
-	return agi_nl_send("node set", AGISWARM_CMD_SET_NODE, fill_set, &ns);
-}
-
-static void fill_running(struct nlmsghdr *nlh, const void *arg)
-{
-	mnl_attr_put_u8(nlh, AGISWARM_A_RUNNING, *(const uint8_t *)arg);
+	return send_node("node set", &r);
 }
 
 static int node_run(const char *verb, int argc, char **argv)
 {
-	uint8_t running = !strcmp(verb, "start");
+	struct agi_node_req r = {
+		.present = AGI_NODE_RUNNING,
+		.running = !strcmp(verb, "start"),
+	};
 	char action[16];
 	int ret;
 
@@ -212,8 +211,7 @@ static int node_run(const char *verb, int argc, char **argv)
 	ret = agictl_max_args(action, argc, argv, 0);
 	if (ret)
 		return ret;
-	return agi_nl_send(action, AGISWARM_CMD_SET_NODE, fill_running,
-			   &running);
+	return send_node(action, &r);
 }
 
 static int node_start(int argc, char **argv)
@@ -229,18 +227,22 @@ static int node_stop(int argc, char **argv)
 static int node_show(int argc, char **argv)
 {
 	struct agi_status st;
+	struct agi_nl nl;
 	int ret;
 
 	ret = agictl_max_args("node show", argc, argv, 0);
+	if (!ret)
+		ret = agictl_open(&nl, "node show");
 	if (ret)
 		return ret;
-	ret = agi_status_fetch(&st, "node show");
+	ret = agictl_close(&nl, "node show", agi_status_get(&nl, &st));
 	if (ret)
 		return ret;
-	print_begin();
-	print_string(PRINT_ANY, "role", "role %s", agi_role_name(st.role));
-	print_u64(PRINT_ANY, "node_id", " node id %llu\n", st.node_id);
-	print_end();
+	agi_print_begin();
+	agi_print_string(AGI_PRINT_ANY, "role", "role %s",
+			 agi_role_name(st.role));
+	agi_print_u64(AGI_PRINT_ANY, "node_id", " node id %llu\n", st.node_id);
+	agi_print_end();
 	return AGICTL_OK;
 }
 

@@ -17,7 +17,9 @@
 #include <string.h>
 
 #include "core/fixed.h"
-#include "config.h"
+#include "user/config.h"
+#include "user/matrix_json.h"
+#include "user/nl.h"
 #include "program.h"
 #include "runtime.h"
 
@@ -52,7 +54,7 @@ static void usage(FILE *f)
 		"Exit status: 0 success, 1 the daemon failed, 2 an invalid configuration,\n"
 		"matrix or command line (the error names FILE:LINE, the key path, the\n"
 		"value and what is allowed). See agiswarmd(8).\n",
-		AGID_DEFAULT_CONFIG, AGID_DEFAULT_MATRIX);
+		AGI_CONFIG_DEFAULT_FILE, AGI_CONFIG_DEFAULT_MATRIX);
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -105,15 +107,15 @@ static int parse_options(int argc, char **argv, struct options *o)
 }
 
 /* The named file must exist; the default one may be absent. */
-static int load_config(const struct options *o, struct agid_config *cfg)
+static int load_config(const struct options *o, struct agi_config *cfg)
 {
-	const char *file = o->config ? o->config : AGID_DEFAULT_CONFIG;
-	char err[AGID_ERR_LEN];
+	const char *file = o->config ? o->config : AGI_CONFIG_DEFAULT_FILE;
+	char err[AGI_CONFIG_ERR_LEN];
 	int ret;
 
-	ret = agid_config_load(cfg, file, err, sizeof(err));
+	ret = agi_config_load(cfg, file, err, sizeof(err));
 	if (ret == -ENOENT && !o->config) {
-		agid_config_defaults(cfg);
+		agi_config_defaults(cfg);
 		fprintf(stderr, "agiswarmd: %s does not exist: using the built-in defaults\n",
 			file);
 		return 0;
@@ -126,35 +128,38 @@ static int load_config(const struct options *o, struct agid_config *cfg)
 }
 
 /*
- * The matrix goes through agictl's reader, so a file agictl accepts is
- * exactly a file agiswarmd accepts, with the same messages. Workers take
- * their rows from the aggregator: theirs is read only when named.
+ * The matrix goes through the library's reader, as agictl's does, so a
+ * file agictl accepts is exactly a file agiswarmd accepts, with the same
+ * messages. Workers take their rows from the aggregator: theirs is read
+ * only when named.
  */
-static int load_matrix(const struct options *o, struct agid_config *cfg,
+static int load_matrix(const struct options *o, struct agi_config *cfg,
 		       struct agi_matrix *m)
 {
 	const char *file = o->matrix ? o->matrix : cfg->matrix_file;
-	char err[AGID_ERR_LEN];
+	char err[AGI_CONFIG_ERR_LEN];
 
 	if (cfg->role != AGISWARM_ROLE_AGGREGATOR && !o->matrix)
 		return 0;
-	if (agi_matrix_read("reading the matrix", file,
-			    *cfg->matrix_path ? cfg->matrix_path : NULL, m))
+	if (agi_matrix_read(file, *cfg->matrix_path ? cfg->matrix_path : NULL,
+			    m, err, sizeof(err))) {
+		fprintf(stderr, "reading the matrix failed: %s\n", err);
 		return EXIT_INVALID;
+	}
 	if (o->matrix)
 		snprintf(cfg->matrix_file, sizeof(cfg->matrix_file), "%s",
 			 o->matrix);
-	if (agid_config_check_matrix(cfg, m->rows, err, sizeof(err))) {
+	if (agi_config_check_matrix(cfg, m->rows, err, sizeof(err))) {
 		fprintf(stderr, "%s\n", err);
 		return EXIT_INVALID;
 	}
 	return 0;
 }
 
-static void print_effective(const struct agid_config *cfg,
+static void print_effective(const struct agi_config *cfg,
 			    const struct agi_matrix *m)
 {
-	agid_config_print(stdout, cfg);
+	agi_config_print(stdout, cfg);
 	if (m->data)
 		printf("# matrix: %s in %s: %u x %u, %s\n", m->path,
 		       cfg->matrix_file, m->rows, m->cols,
@@ -163,11 +168,34 @@ static void print_effective(const struct agid_config *cfg,
 		printf("# matrix: not read (a worker takes its rows from the aggregator)\n");
 }
 
+/* Programs the module and runs the loop, on one netlink socket. */
+static int run(const struct agi_config *cfg)
+{
+	struct agi_nl nl;
+	int err, ret;
+
+	err = agi_nl_open(&nl);
+	if (err) {
+		fprintf(stderr, "agiswarmd: opening netlink failed: %s\n",
+			err == -ENOENT ? "the agiswarm module is not loaded" :
+					 strerror(-err));
+		return EXIT_FAILURE;
+	}
+	if (agid_program(cfg, &nl, cfg->matrix_file)) {
+		fprintf(stderr, "agiswarmd: programming the module failed at the step above; later steps were not tried\n");
+		ret = EXIT_FAILURE;
+	} else {
+		ret = agid_run(cfg, &nl);
+	}
+	agi_nl_close(&nl);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
 	struct agi_matrix m = { 0 };
-	struct agid_config *cfg;
+	struct agi_config *cfg;
 	int ret;
 
 	ret = parse_options(argc, argv, &o);
@@ -188,12 +216,7 @@ int main(int argc, char **argv)
 		print_effective(cfg, &m);
 		goto cleanup;
 	}
-	if (agid_program(cfg, cfg->matrix_file)) {
-		fprintf(stderr, "agiswarmd: programming the module failed at the step above; later steps were not tried\n");
-		ret = EXIT_FAILURE;
-		goto cleanup;
-	}
-	ret = agid_run(cfg);
+	ret = run(cfg);
 cleanup:
 	agi_matrix_free(&m);
 	free(cfg);

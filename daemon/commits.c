@@ -22,14 +22,18 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "user/commit.h"
+#include "user/msg.h"
+#include "user/matrix.h"
+#include "user/node.h"
+#include "user/status.h"
 #include "runtime.h"
-#include "commit.h"
 
 #define APPLY_MARGIN 10
 
 /* Everything one commit needs, off the stack (a commit is ~3 KiB). */
 struct commit_job {
-	struct agid_addr from;
+	struct agi_endpoint from;
 	u8 body[AGI_COMMIT_BODY_MAX];
 	size_t body_len;
 	u8 sig[AGI_SIG_LEN];
@@ -50,34 +54,34 @@ static void make_parent(const char *path)
 
 int agid_commits_init(struct agid *d)
 {
-	const struct agid_config *cfg = d->cfg;
+	const struct agi_config *cfg = d->cfg;
 	struct agid_commits *cm = &d->commits;
-	char err[AGID_ERR_LEN];
+	char err[AGI_CONFIG_ERR_LEN];
 
 	make_parent(cfg->audit_log);
 	if (agi_audit_open(&cm->audit, cfg->audit_log, err, sizeof(err))) {
-		agid_log(d, AGID_LOG_ERROR, "%s: every commit will be refused until the audit log can be opened",
+		agid_log(d, AGI_LOG_ERROR, "%s: every commit will be refused until the audit log can be opened",
 			 err);
 	} else if (flock(cm->audit.fd, LOCK_EX | LOCK_NB)) {
 		int e = errno;
 
 		/* Two daemons would write metrics.csv twice and race the log. */
 		if (e == EWOULDBLOCK)
-			agid_log(d, AGID_LOG_ERROR, "%s is locked: another agiswarmd runs for this node",
+			agid_log(d, AGI_LOG_ERROR, "%s is locked: another agiswarmd runs for this node",
 				 cfg->audit_log);
 		else	/* ENOSYS: a kernel without CONFIG_FILE_LOCKING */
-			agid_log(d, AGID_LOG_ERROR, "locking %s failed: %s (one agiswarmd per node cannot be ensured)",
+			agid_log(d, AGI_LOG_ERROR, "locking %s failed: %s (one agiswarmd per node cannot be ensured)",
 				 cfg->audit_log, strerror(e));
 		agi_audit_close(&cm->audit);
 		return e == EWOULDBLOCK ? -EBUSY : -e;
 	} else {
 		cm->audit_open = true;
-		agid_log(d, AGID_LOG_INFO, "audit log %s: %u records, last seq %llu",
+		agid_log(d, AGI_LOG_INFO, "audit log %s: %u records, last seq %llu",
 			 cfg->audit_log, cm->audit.n_records,
 			 (unsigned long long)cm->audit.last_seq);
 	}
 	if (!cfg->require_signatures)
-		agid_log(d, AGID_LOG_WARNING, "security.require_signatures is false: commits are applied WITHOUT checking who signed them (they must still be well-formed, in their window, of this epoch and not replayed)");
+		agid_log(d, AGI_LOG_WARNING, "security.require_signatures is false: commits are applied WITHOUT checking who signed them (they must still be well-formed, in their window, of this epoch and not replayed)");
 	return 0;
 }
 
@@ -94,7 +98,7 @@ static void answer(struct agid *d, struct commit_job *j)
 	int n = agi_commit_ack_encode(&j->ack, out, sizeof(out));
 
 	if (n < 0) {
-		agid_log(d, AGID_LOG_ERROR, "encoding COMMIT_ACK failed: %s",
+		agid_log(d, AGI_LOG_ERROR, "encoding COMMIT_ACK failed: %s",
 			 strerror(-n));
 		return;
 	}
@@ -106,7 +110,7 @@ static void reject(struct agid *d, struct commit_job *j, const char *reason)
 	j->ack.status = AGI_COMMIT_REJECTED;
 	snprintf(j->ack.reason, sizeof(j->ack.reason), "%s", reason);
 	d->commits.rejected++;
-	agid_log(d, AGID_LOG_INFO, "commit seq %llu from %s rejected: %s",
+	agid_log(d, AGI_LOG_INFO, "commit seq %llu from %s rejected: %s",
 		 (unsigned long long)j->ack.seq, j->from_text, reason);
 	answer(d, j);
 }
@@ -114,16 +118,54 @@ static void reject(struct agid *d, struct commit_job *j, const char *reason)
 /* The keys as the file says now, so adding an operator needs no restart. */
 static void load_keys(struct agid *d, struct commit_job *j)
 {
-	char err[AGID_ERR_LEN];
+	char err[AGI_CONFIG_ERR_LEN];
 
 	if (!d->cfg->require_signatures)
 		return;
 	if (agi_keyring_load(d->cfg->authorized_keys, &j->keys, err,
 			     sizeof(err))) {
-		agid_log(d, AGID_LOG_WARNING, "%s: no operator is authorized",
+		agid_log(d, AGI_LOG_WARNING, "%s: no operator is authorized",
 			 err);
 		j->keys.n = 0;
 	}
+}
+
+/* The module's words for a refused request, after @what. */
+static int refused(struct agid *d, const char *what, int ret, char *err,
+		   size_t errlen)
+{
+	if (ret)
+		snprintf(err, errlen, "%s: %s", what,
+			 d->nl->extack[0] ? d->nl->extack : strerror(-ret));
+	return ret;
+}
+
+/*
+ * Stages the commit's changes in the module at cycle @at, with the same
+ * typed requests agictl sends. The matrix goes first: when the module
+ * refuses it (another one staged), nothing of the commit is staged. The
+ * node's settings then fail only on a staged change of their own kind.
+ */
+static int stage(struct agid *d, const struct agi_commit_changes *ch, u64 at,
+		 char *err, size_t errlen)
+{
+	static struct agi_node_req r;
+	struct agi_matrix m = {
+		.fmt = ch->matrix.fmt, .rows = ch->matrix.rows,
+		.cols = ch->matrix.cols, .data = (s32 *)ch->matrix.data,
+	};
+	int ret = 0;
+
+	if (ch->present & AGI_CH_BIT(AGI_CH_MATRIX))
+		ret = refused(d, "staging the matrix",
+			      agi_matrix_set(d->nl, &m, at), err, errlen);
+	agi_commit_node_req(ch, &r);
+	if (!ret && r.present) {
+		r.apply_at = at;
+		ret = refused(d, "staging the node's settings",
+			      agi_node_set(d->nl, &r), err, errlen);
+	}
+	return ret;
 }
 
 static u64 pick_cycle(const struct agi_commit *c, u64 current)
@@ -135,7 +177,7 @@ static u64 pick_cycle(const struct agi_commit *c, u64 current)
 
 static void accept_commit(struct agid *d, struct commit_job *j, u64 current)
 {
-	char err[AGID_ERR_LEN], reason[AGI_REASON_MAX], id[AGI_KEYID_HEX_LEN];
+	char err[AGI_CONFIG_ERR_LEN], reason[AGI_REASON_MAX], id[AGI_KEYID_HEX_LEN];
 	u64 at = pick_cycle(&j->c, current);
 
 	if (!d->commits.audit_open) {
@@ -145,13 +187,13 @@ static void accept_commit(struct agid *d, struct commit_job *j, u64 current)
 	if (agi_audit_append(&d->commits.audit, j->c.seq, (u64)time(NULL),
 			     j->c.key_id, at, j->body, j->body_len, j->sig, err,
 			     sizeof(err))) {
-		agid_log(d, AGID_LOG_ERROR, "%s", err);
+		agid_log(d, AGI_LOG_ERROR, "%s", err);
 		reject(d, j, "the aggregator could not write its audit log");
 		return;
 	}
-	if (agid_module_stage(d, &j->c.changes, at, err, sizeof(err))) {
+	if (stage(d, &j->c.changes, at, err, sizeof(err))) {
 		/* Recorded as authorized, but the module kept its state. */
-		agid_log(d, AGID_LOG_ERROR, "commit seq %llu is in the audit log but the module refused it: %s",
+		agid_log(d, AGI_LOG_ERROR, "commit seq %llu is in the audit log but the module refused it: %s",
 			 (unsigned long long)j->c.seq, err);
 		snprintf(reason, sizeof(reason), "the module refused it: %.120s",
 			 err);
@@ -162,7 +204,7 @@ static void accept_commit(struct agid *d, struct commit_job *j, u64 current)
 	j->ack.status = AGI_COMMIT_ACCEPTED;
 	j->ack.apply_at_cycle = at;
 	d->commits.accepted++;
-	agid_log(d, AGID_LOG_INFO, "commit seq %llu by key %s from %s accepted: applies at cycle %llu",
+	agid_log(d, AGI_LOG_INFO, "commit seq %llu by key %s from %s accepted: applies at cycle %llu",
 		 (unsigned long long)j->c.seq, id, j->from_text,
 		 (unsigned long long)at);
 	answer(d, j);
@@ -181,12 +223,12 @@ static void handle(struct agid *d, struct commit_job *j, const u8 *dgram,
 		reject(d, j, "malformed commit");
 		return;
 	}
-	if (agi_status_fetch(&st, "reading the module's epoch")) {
+	if (agi_status_get(d->nl, &st)) {
 		reject(d, j, "the aggregator cannot read its module's state");
 		return;
 	}
 	load_keys(d, j);
-	ctx.epoch = st.field[ST_EPOCH];
+	ctx.epoch = st.field[AGI_ST_EPOCH];
 	ctx.last_seq = d->commits.audit.last_seq;
 	ctx.now = (u64)time(NULL);
 	ctx.max_window = d->cfg->commit_window_s;
@@ -199,20 +241,20 @@ static void handle(struct agid *d, struct commit_job *j, const u8 *dgram,
 		return;
 	}
 	j->ack.seq = j->c.seq;
-	accept_commit(d, j, st.field[ST_CYCLE_ID]);
+	accept_commit(d, j, st.field[AGI_ST_CYCLE_ID]);
 }
 
-void agid_commits_receive(struct agid *d, const struct agid_addr *from,
+void agid_commits_receive(struct agid *d, const struct agi_endpoint *from,
 			  const u8 *dgram, size_t len)
 {
 	struct commit_job *j = calloc(1, sizeof(*j));
 
 	if (!j) {
-		agid_log(d, AGID_LOG_ERROR, "a commit was dropped: out of memory");
+		agid_log(d, AGI_LOG_ERROR, "a commit was dropped: out of memory");
 		return;
 	}
 	j->from = *from;
-	agi_format_endpoint(&from->sa, from->len, j->from_text,
+	agi_format_endpoint(&from->addr, from->len, j->from_text,
 			    sizeof(j->from_text));
 	handle(d, j, dgram, len);
 	free(j);

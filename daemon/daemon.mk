@@ -1,47 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# agiswarmd, the control-plane daemon, and libagiuser.a: the userspace-only
-# code that agictl and agiswarmd share (configuration, keys, commits, audit
-# log; agictl's matrix and endpoint readers, so that both programs accept
-# exactly the same files). Add shared sources to USER_LIB_SRCS.
+# agiswarmd, the control-plane daemon: its event loop and handlers over
+# libagiuser.a (include/user/user.mk), which holds everything it shares
+# with agictl.
 
-USER_LIB_SRCS := daemon/config.c daemon/config_keys.c \
-	daemon/keys.c daemon/commit.c daemon/audit.c daemon/msg.c \
-	cli/matrix_json.c cli/parse.c cli/print.c cli/report.c \
-	cli/nl.c cli/node.c cli/law.c cli/peer.c cli/matrix.c cli/status.c \
-	cli/metrics.c
-USER_LIB := $(BUILD)/obj/libagiuser.a
-USER_LIB_SAN := $(BUILD)/san/libagiuser.a
-USER_LDLIBS := -ljansson -lyaml -lsodium -lcbor -lm
 AGISWARMD := $(BUILD)/agiswarmd
+AGISWARMD_SRCS := $(wildcard daemon/*.c)
 
 userspace: $(AGISWARMD)
 
-# daemon.mk is a prerequisite so that a source added to the list is archived.
-$(USER_LIB): $(USER_LIB_SRCS:%.c=$(BUILD)/obj/%.o) daemon/daemon.mk
-	$(quiet) AR $@
-	$(Q)rm -f $@ && ar rcs $@ $(filter %.o,$^)
-
-$(USER_LIB_SAN): $(USER_LIB_SRCS:%.c=$(BUILD)/san/%.o) daemon/daemon.mk
-	$(quiet) AR $@
-	$(Q)rm -f $@ && ar rcs $@ $(filter %.o,$^)
-
-AGISWARMD_OBJS := $(addprefix $(BUILD)/obj/daemon/,agiswarmd.o program.o \
-	runtime.o upcall.o module.o commits.o members.o heartbeat.o \
-	metrics_csv.o)
-
-$(AGISWARMD): $(AGISWARMD_OBJS) $(USER_LIB) $(CORE_LIB)
+$(AGISWARMD): $(AGISWARMD_SRCS:%.c=$(BUILD)/obj/%.o) $(USER_LIB) $(CORE_LIB)
 	$(quiet) LD $@
-	$(Q)$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDLIBS) $(LDLIBS_MNL) -luv
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDLIBS) -luv
 
-# Native tests of the shared code link the sanitized library before the
-# core it calls into; selftests.mk's pattern rule does the rest.
-USER_TESTS := $(addprefix $(BUILD)/san/selftests/native/,config_test poa_test audit_test \
-	daemon_msg_test)
-$(USER_TESTS): $(USER_LIB_SAN)
 # config_test also runs the agiswarmd binary.
 native-tests: $(AGISWARMD)
-$(USER_TESTS): NATIVE_LDLIBS += $(USER_LIB_SAN) $(CORE_LIB_SAN) $(USER_LDLIBS)
 
 install: install-daemon
 install-daemon: $(AGISWARMD)

@@ -16,8 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "user/msg.h"
 #include "runtime.h"
-#include "msg.h"
 
 #define SENT_SLOTS (sizeof(((struct agid_heartbeat *)0)->sent_ms) / sizeof(u64))
 
@@ -103,7 +103,7 @@ static u32 queue_bytes(u16 port)
 
 static void send_heartbeat(struct agid *d)
 {
-	const struct agid_config *cfg = d->cfg;
+	const struct agi_config *cfg = d->cfg;
 	struct agid_heartbeat *hb = &d->hb;
 	struct agi_heartbeat h = {
 		.worker = cfg->node_id,
@@ -132,7 +132,7 @@ static void on_tick(uv_timer_t *t)
 	send_heartbeat(t->data);
 }
 
-void agid_heartbeat_status(struct agid *d, const struct agid_addr *from,
+void agid_heartbeat_status(struct agid *d, const struct agi_endpoint *from,
 			   const u8 *dgram, size_t len)
 {
 	struct agid_heartbeat *hb = &d->hb;
@@ -147,8 +147,8 @@ void agid_heartbeat_status(struct agid *d, const struct agid_addr *from,
 		hb->latency_us = (u32)((agid_now_ms() -
 					hb->sent_ms[s.seq % SENT_SLOTS]) * 1000);
 	if (s.health != hb->health || s.member != hb->member) {
-		agi_format_endpoint(&from->sa, from->len, text, sizeof(text));
-		agid_log(d, AGID_LOG_INFO,
+		agi_format_endpoint(&from->addr, from->len, text, sizeof(text));
+		agid_log(d, AGI_LOG_INFO,
 			 "aggregator %u at %s sees this worker as %s%s (epoch %llu, cycle %llu)",
 			 s.node, text, agi_health_name(s.health),
 			 s.member ? "" : ", not a member yet",
@@ -161,7 +161,7 @@ void agid_heartbeat_status(struct agid *d, const struct agid_addr *from,
 
 static int resolve(struct agid *d)
 {
-	const struct agid_config *cfg = d->cfg;
+	const struct agi_config *cfg = d->cfg;
 	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_DGRAM };
 	struct addrinfo *res;
 	char port[8];
@@ -170,11 +170,15 @@ static int resolve(struct agid *d)
 	snprintf(port, sizeof(port), "%u", cfg->worker_port);
 	err = getaddrinfo(cfg->worker_host, port, &hints, &res);
 	if (err) {
-		agid_log(d, AGID_LOG_ERROR, "worker.aggregator.host '%s': %s: no heartbeats are sent",
+		agid_log(d, AGI_LOG_ERROR, "worker.aggregator.host '%s': %s: no heartbeats are sent",
 			 cfg->worker_host, gai_strerror(err));
 		return -EINVAL;
 	}
-	memcpy(&d->hb.target.sa, res->ai_addr, res->ai_addrlen);
+	if (res->ai_addrlen > sizeof(d->hb.target.addr)) {
+		freeaddrinfo(res);
+		return -EAFNOSUPPORT;
+	}
+	memcpy(&d->hb.target.addr, res->ai_addr, res->ai_addrlen);
 	d->hb.target.len = res->ai_addrlen;
 	freeaddrinfo(res);
 	return 0;
@@ -188,13 +192,13 @@ int agid_heartbeat_init(struct agid *d)
 	d->hb.timer.data = d;
 	d->hb.health = AGISWARM_HEALTH_HEALTHY;
 	if (!*d->cfg->worker_host) {
-		agid_log(d, AGID_LOG_WARNING, "worker.aggregator.host is empty: no heartbeats are sent, so no aggregator's daemon learns of this worker");
+		agid_log(d, AGI_LOG_WARNING, "worker.aggregator.host is empty: no heartbeats are sent, so no aggregator's daemon learns of this worker");
 		return 0;
 	}
 	if (resolve(d))
 		return 0;
 	d->hb.have_target = true;
-	agid_log(d, AGID_LOG_INFO, "heartbeats to %s:%u every %llu ms",
+	agid_log(d, AGI_LOG_INFO, "heartbeats to %s:%u every %llu ms",
 		 d->cfg->worker_host, d->cfg->worker_port,
 		 (unsigned long long)period);
 	cpu_permille(&d->hb);	/* the first sample */

@@ -24,11 +24,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libmnl/libmnl.h>
-#include <linux/genetlink.h>
+#include <arpa/inet.h>
 
+#include "user/msg.h"
+#include "user/names.h"
+#include "user/peer.h"
+#include "user/status.h"
 #include "runtime.h"
-#include "msg.h"
 
 static u64 heartbeat_ms(const struct agid *d)
 {
@@ -50,7 +52,7 @@ static struct agid_worker *add_entry(struct agid *d, u32 id)
 	struct agid_members *m = &d->members;
 	struct agid_worker *w;
 
-	if (m->n >= d->cfg->max_workers || m->n >= AGID_MAX_PEERS)
+	if (m->n >= d->cfg->max_workers || m->n >= AGI_CONFIG_MAX_PEERS)
 		return NULL;
 	w = &m->w[m->n++];
 	memset(w, 0, sizeof(*w));
@@ -77,60 +79,33 @@ static void ep_text(const struct agi_endpoint *ep, char *buf, size_t size)
 
 /* --- what the module has at start ------------------------------------ */
 
-/* One peer of the GET_PEERS dump. */
-struct peer_seen {
-	u8 kind;
-	u32 id;
-	struct agi_endpoint ep;
-};
-
-static int peer_attr_cb(const struct nlattr *a, void *data)
+/* The workers the module already has, as members heard now. */
+static void adopt_module_workers(struct agid *d)
 {
-	struct peer_seen *w = data;
-	size_t len = mnl_attr_get_payload_len(a);
-
-	switch (mnl_attr_get_type(a)) {
-	case AGISWARM_PEER_A_KIND:
-		if (mnl_attr_validate(a, MNL_TYPE_U8) == 0)
-			w->kind = mnl_attr_get_u8(a);
-		break;
-	case AGISWARM_PEER_A_ID:
-		if (mnl_attr_validate(a, MNL_TYPE_U32) == 0)
-			w->id = mnl_attr_get_u32(a);
-		break;
-	case AGISWARM_PEER_A_ENDPOINT:
-		if (len <= sizeof(w->ep.addr)) {
-			memcpy(&w->ep.addr, mnl_attr_get_payload(a), len);
-			w->ep.len = len;
-		}
-		break;
-	}
-	return MNL_CB_OK;
-}
-
-static int peer_cb(const struct nlmsghdr *nlh, void *data)
-{
-	struct agid *d = data;
-	struct peer_seen got = { 0 };
+	struct agi_peer_list l = { 0 };
 	struct agid_worker *w;
-	const struct nlattr *a;
+	size_t i;
+	int err;
 
-	mnl_attr_for_each(a, nlh, sizeof(struct genlmsghdr))
-		if (mnl_attr_get_type(a) == AGISWARM_A_PEER)
-			mnl_attr_parse_nested(a, peer_attr_cb, &got);
-	if (got.kind != AGISWARM_PEER_WORKER || !got.ep.len)
-		return MNL_CB_OK;
-	w = add_entry(d, got.id);
-	if (!w)
-		return MNL_CB_OK;
-	w->ep = got.ep;
-	w->in_module = true;
-	return MNL_CB_OK;
+	err = agi_peers_get(d->nl, &l);
+	if (err)
+		agid_log(d, AGI_LOG_WARNING, "reading the module's workers failed: %s",
+			 strerror(-err));
+	for (i = 0; i < l.n; i++) {
+		if (l.peers[i].kind != AGISWARM_PEER_WORKER || !l.peers[i].ep.len)
+			continue;
+		w = add_entry(d, l.peers[i].id);
+		if (!w)
+			continue;
+		w->ep = l.peers[i].ep;
+		w->in_module = true;
+	}
+	agi_peer_list_free(&l);
 }
 
 static void mark_static(struct agid *d)
 {
-	const struct agid_peer_list *l = &d->cfg->workers;
+	const struct agi_config_peers *l = &d->cfg->workers;
 	struct agid_worker *w;
 	u32 i;
 
@@ -167,8 +142,8 @@ static void set_health(struct agid *d, struct agid_worker *w, u8 health)
 	if (health == w->health)
 		return;
 	ep_text(&w->ep, ep, sizeof(ep));
-	agid_log(d, health == AGISWARM_HEALTH_HEALTHY ? AGID_LOG_INFO :
-		 AGID_LOG_WARNING,
+	agid_log(d, health == AGISWARM_HEALTH_HEALTHY ? AGI_LOG_INFO :
+		 AGI_LOG_WARNING,
 		 "worker %u at %s is %s (was %s; cpu %u.%u%%, memory %u.%u%%, round trip %u us)%s",
 		 w->id, ep, agi_health_name(health), agi_health_name(w->health),
 		 w->cpu_permille / 10, w->cpu_permille % 10,
@@ -178,13 +153,40 @@ static void set_health(struct agid *d, struct agid_worker *w, u8 health)
 	w->health = health;
 }
 
+/*
+ * Adds @w to the module (with @health, or none when negative) or removes
+ * it; every change is logged as the agictl command that does it by hand.
+ */
+static int peer_change(struct agid *d, struct agid_worker *w, bool adding,
+		       int health)
+{
+	struct agi_peer_req p = {
+		.kind = AGISWARM_PEER_WORKER, .id = w->id, .ep = w->ep,
+		.health = health,
+	};
+	char ep[64];
+	int err;
+
+	ep_text(&w->ep, ep, sizeof(ep));
+	err = adding ? agi_peer_add(d->nl, &p) :
+		       agi_peer_del(d->nl, AGISWARM_PEER_WORKER, w->id);
+	agid_log(d, err ? AGI_LOG_WARNING : AGI_LOG_INFO,
+		 "agictl peer %s worker %u%s%s%s%s%s%s", adding ? "add" : "del",
+		 w->id, adding ? " " : "", adding ? ep : "",
+		 adding && health >= 0 ? " health " : "",
+		 adding && health >= 0 ? agi_health_name(health) : "",
+		 err ? ": " : "",
+		 !err ? "" : d->nl->extack[0] ? d->nl->extack : strerror(-err));
+	return err;
+}
+
 /* Tells the module a member's new health; it keeps the worker's rows. */
 static void tell_health(struct agid *d, struct agid_worker *w)
 {
 	if (!w->in_module || w->told == w->health)
 		return;
-	if (agid_peer_change(true, w->id, &w->ep, w->health)) {
-		agid_log(d, AGID_LOG_WARNING, "the module refused the health of worker %u: tried again at the next check",
+	if (peer_change(d, w, true, w->health)) {
+		agid_log(d, AGI_LOG_WARNING, "the module refused the health of worker %u: tried again at the next check",
 			 w->id);
 		return;
 	}
@@ -195,9 +197,8 @@ static void tell_health(struct agid *d, struct agid_worker *w)
 static void change_membership(struct agid *d, struct agid_worker *w,
 			      bool adding)
 {
-	if (agid_peer_change(adding, w->id, &w->ep,
-			     adding ? w->health : -1)) {
-		agid_log(d, AGID_LOG_WARNING, "the module refused to %s worker %u: tried again at the next check",
+	if (peer_change(d, w, adding, adding ? w->health : -1)) {
+		agid_log(d, AGI_LOG_WARNING, "the module refused to %s worker %u: tried again at the next check",
 			 adding ? "add" : "remove", w->id);
 		return;
 	}
@@ -239,7 +240,7 @@ static void on_tick(uv_timer_t *t)
 
 /* --- heartbeats ------------------------------------------------------- */
 
-static void answer(struct agid *d, const struct agid_addr *to,
+static void answer(struct agid *d, const struct agi_endpoint *to,
 		   const struct agi_heartbeat *h, const struct agid_worker *w)
 {
 	struct agi_status_msg s = {
@@ -252,28 +253,26 @@ static void answer(struct agid *d, const struct agid_addr *to,
 	u8 out[AGISWARM_WIRE_MAX];
 	int n;
 
-	if (!agi_status_fetch(&st, "reading the module's cycle")) {
-		s.epoch = st.field[ST_EPOCH];
-		s.cycle = st.field[ST_CYCLE_ID];
+	if (!agi_status_get(d->nl, &st)) {
+		s.epoch = st.field[AGI_ST_EPOCH];
+		s.cycle = st.field[AGI_ST_CYCLE_ID];
 	}
 	n = agi_status_msg_encode(&s, out, sizeof(out));
 	if (n > 0)
 		agid_send(d, to, out, (size_t)n);
 }
 
-static void endpoint_of(const struct agid_addr *from, u16 port,
+static void endpoint_of(const struct agi_endpoint *from, u16 port,
 			struct agi_endpoint *ep)
 {
-	memset(ep, 0, sizeof(*ep));
-	memcpy(&ep->addr, &from->sa, from->len);
-	ep->len = from->len;
-	if (from->sa.ss_family == AF_INET6)
+	*ep = *from;
+	if (from->addr.sin.sin_family == AF_INET6)
 		ep->addr.sin6.sin6_port = htons(port);
 	else
 		ep->addr.sin.sin_port = htons(port);
 }
 
-void agid_members_heartbeat(struct agid *d, const struct agid_addr *from,
+void agid_members_heartbeat(struct agid *d, const struct agi_endpoint *from,
 			    const u8 *dgram, size_t len)
 {
 	struct agi_heartbeat h;
@@ -282,8 +281,8 @@ void agid_members_heartbeat(struct agid *d, const struct agid_addr *from,
 	char text[64];
 
 	if (agi_heartbeat_decode(dgram, len, &h)) {
-		agi_format_endpoint(&from->sa, from->len, text, sizeof(text));
-		agid_log(d, AGID_LOG_DEBUG, "a malformed HEARTBEAT from %s was dropped",
+		agi_format_endpoint(&from->addr, from->len, text, sizeof(text));
+		agid_log(d, AGI_LOG_DEBUG, "a malformed HEARTBEAT from %s was dropped",
 			 text);
 		return;
 	}
@@ -292,7 +291,7 @@ void agid_members_heartbeat(struct agid *d, const struct agid_addr *from,
 	if (!w) {
 		w = add_entry(d, h.worker);
 		if (!w)
-			agid_log(d, AGID_LOG_WARNING, "worker %u ignored: aggregator.max_workers (%u) reached",
+			agid_log(d, AGI_LOG_WARNING, "worker %u ignored: aggregator.max_workers (%u) reached",
 				 h.worker, d->cfg->max_workers);
 	}
 	if (w) {
@@ -314,21 +313,14 @@ void agid_members_heartbeat(struct agid *d, const struct agid_addr *from,
 
 int agid_members_init(struct agid *d)
 {
-	char buf[AGI_NL_BUF_SIZE];
 	u64 period = heartbeat_ms(d) / 2 ? heartbeat_ms(d) / 2 : 1;
-	int err;
 	u32 i;
 
-	err = agi_nl_talk(d->req, agi_nl_dump(d->req, buf,
-					       AGISWARM_CMD_GET_PEERS),
-			  peer_cb, d);
-	if (err)
-		agid_log(d, AGID_LOG_WARNING, "reading the module's workers failed: %s",
-			 strerror(-err));
+	adopt_module_workers(d);
 	mark_static(d);
 	for (i = 0; i < d->members.n; i++)
 		d->members.w[i].health = AGISWARM_HEALTH_HEALTHY;
-	agid_log(d, AGID_LOG_INFO, "membership: %u workers known (%u static), heartbeats every %llu ms, unhealthy after %u missed",
+	agid_log(d, AGI_LOG_INFO, "membership: %u workers known (%u static), heartbeats every %llu ms, unhealthy after %u missed",
 		 d->members.n, d->cfg->workers.n,
 		 (unsigned long long)heartbeat_ms(d),
 		 d->cfg->unhealthy_after_missed);

@@ -28,6 +28,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "user/file.h"
+#include "user/metrics.h"
+#include "user/status.h"
 #include "runtime.h"
 
 #define DRAIN_MS 1000
@@ -135,22 +138,6 @@ static int open_current(struct agid *d, off_t *size)
 	return fd;
 }
 
-static int write_all(int fd, const char *s, size_t n)
-{
-	ssize_t w;
-
-	while (n) {
-		w = write(fd, s, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		s += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* One row at @fd (header first into an empty file), rotating as needed. */
 static int append_row(struct agid *d, int *fd, off_t *size, const char *row,
 		      size_t len)
@@ -172,12 +159,12 @@ static int append_row(struct agid *d, int *fd, off_t *size, const char *row,
 			return *fd;
 	}
 	if (*size == 0) {
-		err = write_all(*fd, agi_metrics_csv_header, hlen);
+		err = agi_write_all(*fd, agi_metrics_csv_header, hlen);
 		if (err)
 			return err;
 		*size += (off_t)hlen;
 	}
-	err = write_all(*fd, row, len);
+	err = agi_write_all(*fd, row, len);
 	if (!err)
 		*size += (off_t)len;
 	return err;
@@ -221,7 +208,7 @@ static void note_gap(struct agid *d, const struct agi_cycle *first)
 	if (!d->metrics.next_cycle || first->cycle <= d->metrics.next_cycle ||
 	    d->metrics.warned_gap)
 		return;
-	agid_log(d, AGID_LOG_WARNING, "metrics: cycles %llu..%llu are no longer in the module's ring (it keeps 1024): they are missing from %s",
+	agid_log(d, AGI_LOG_WARNING, "metrics: cycles %llu..%llu are no longer in the module's ring (it keeps 1024): they are missing from %s",
 		 (unsigned long long)d->metrics.next_cycle,
 		 (unsigned long long)first->cycle - 1, d->cfg->metrics_file);
 	d->metrics.warned_gap = true;
@@ -236,25 +223,25 @@ static void drain(struct agid *d)
 
 	if (!b)
 		return;
-	if (agi_status_fetch(&st, "reading the module's state"))
+	if (agi_status_get(d->nl, &st))
 		goto out;
-	err = agid_module_metrics(d, d->metrics.next_cycle, record_cb, b);
+	err = agi_metrics_get(d->nl, d->metrics.next_cycle, record_cb, b);
 	if (err) {
-		agid_log(d, AGID_LOG_WARNING, "metrics: reading the records failed: %s",
+		agid_log(d, AGI_LOG_WARNING, "metrics: reading the records failed: %s",
 			 strerror(-err));
 		goto out;
 	}
 	n = b->n;
 	/* A record is final only once the next cycle has started. */
-	while (n && st.field[ST_RUNNING] &&
-	       b->rec[n - 1].cycle >= st.field[ST_CYCLE_ID])
+	while (n && st.field[AGI_ST_RUNNING] &&
+	       b->rec[n - 1].cycle >= st.field[AGI_ST_CYCLE_ID])
 		n--;
 	if (!n)
 		goto out;
 	note_gap(d, &b->rec[0]);
 	err = write_batch(d, b->rec, n);
 	if (err)
-		agid_log(d, AGID_LOG_ERROR, "metrics: writing %s failed: %s",
+		agid_log(d, AGI_LOG_ERROR, "metrics: writing %s failed: %s",
 			 d->cfg->metrics_file, strerror(-err));
 out:
 	free(b);
@@ -278,16 +265,16 @@ static void resume_point(struct agid *d)
 		if (last_cycle_of(one, &last))
 			last = 0;
 	} else if (err && err != -ENOENT) {
-		agid_log(d, AGID_LOG_WARNING, "metrics: reading %s failed: %s",
+		agid_log(d, AGI_LOG_WARNING, "metrics: reading %s failed: %s",
 			 d->cfg->metrics_file, strerror(-err));
 	}
 	d->metrics.next_cycle = last ? last + 1 : 0;
 	if (last)
-		agid_log(d, AGID_LOG_INFO, "metrics: %s ends at cycle %llu: resuming at %llu",
+		agid_log(d, AGI_LOG_INFO, "metrics: %s ends at cycle %llu: resuming at %llu",
 			 d->cfg->metrics_file, (unsigned long long)last,
 			 (unsigned long long)last + 1);
 	else
-		agid_log(d, AGID_LOG_INFO, "metrics: writing %s from the oldest cycle the module holds",
+		agid_log(d, AGI_LOG_INFO, "metrics: writing %s from the oldest cycle the module holds",
 			 d->cfg->metrics_file);
 }
 

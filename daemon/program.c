@@ -2,11 +2,11 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * agiswarmd programs the module with agictl's verbs themselves (node, law,
- * peer, matrix: node.c, law.c, peer.c, matrix.c, through libagiuser.a), with
- * words an operator would type. There is then one implementation of every
- * netlink message, of its checks and of its error reports, and the log
- * shows each step as the agictl command that reproduces it by hand.
+ * agiswarmd programs the module with the library's typed requests, the
+ * very ones agictl sends (include/user/node.h, peer.h, matrix.h), filled
+ * from the configuration: one implementation of every netlink message and
+ * of its checks. The log shows each step as the agictl command that
+ * repeats it by hand, and a refusal with the module's own words.
  *
  * A module that already runs as this node (a daemon restarted after a
  * crash or an upgrade) is adopted as it is, not programmed again: the
@@ -15,232 +15,197 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "core/fixed.h"
-#include "msg.h"
+#include "user/matrix_json.h"
+#include "user/names.h"
+#include "user/node.h"
+#include "user/peer.h"
+#include "user/status.h"
 #include "program.h"
-
-#define MAX_WORDS 24
-#define WORD_LEN 64
 
 /* logging.level info or debug: each step is logged. */
 static bool log_steps = true;
 
-/* One agictl command line being built. */
-struct words {
-	int n;
-	char *argv[MAX_WORDS + 1];
-	char store[MAX_WORDS][WORD_LEN];
-	char *long_word;	/* a setpoint list, freed after the command */
-};
+/*
+ * The step being taken, as the agictl command that repeats it by hand
+ * ("node set role aggregator ..."); long enough for 256 setpoints.
+ */
+static struct {
+	char text[16384];
+	size_t len;
+} step;
 
-static void add(struct words *w, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+static void step_add(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-static void add(struct words *w, const char *fmt, ...)
+static void step_add(const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
-	if (w->n >= MAX_WORDS)
-		abort();	/* the commands below are at most 22 words */
+	if (step.len >= sizeof(step.text))
+		return;
 	va_start(ap, fmt);
-	vsnprintf(w->store[w->n], WORD_LEN, fmt, ap);
+	n = vsnprintf(step.text + step.len, sizeof(step.text) - step.len, fmt,
+		      ap);
 	va_end(ap);
-	w->argv[w->n] = w->store[w->n];
-	w->argv[++w->n] = NULL;
+	if (n > 0)
+		step.len += (size_t)n;
 }
 
-/* A word kept where it is (paths, a setpoint list): not copied or cut. */
-static void add_ref(struct words *w, char *s)
-{
-	if (w->n >= MAX_WORDS)
-		abort();
-	w->argv[w->n] = s;
-	w->argv[++w->n] = NULL;
-}
+#define step_begin(...) do { step.len = 0; step_add(__VA_ARGS__); } while (0)
 
-static void add_q(struct words *w, s32 raw, enum agiswarm_qformat fmt)
+static void step_add_q(const char *name, s32 raw, enum agiswarm_qformat fmt)
 {
-	char buf[WORD_LEN];
+	char buf[64];
 
 	agi_q_to_decimal(raw, fmt, buf, sizeof(buf));
-	add(w, "%s", buf);
-}
-
-static void log_words(const char *prefix, const struct words *w)
-{
-	int i;
-
-	fputs(prefix, stderr);
-	for (i = 0; i < w->n; i++)
-		fprintf(stderr, " %s", w->argv[i]);
-	fputc('\n', stderr);
+	step_add(" %s %s", name, buf);
 }
 
 /*
- * Runs the verb; returns its exit code. The step is logged as the agictl
- * command it is (below logging.level info, only when it fails).
+ * The outcome of the step: logged as the command it is (below
+ * logging.level info only when it failed), with the module's words when
+ * it failed. Returns 0 or 1.
  */
-static int run(struct words *w, int (*verb)(int argc, char **argv))
+static int step_done(const struct agi_nl *nl, int err)
 {
-	int ret;
+	const char *why = nl->extack[0] ? nl->extack :
+			  nl->reply_error[0] ? nl->reply_error : strerror(-err);
 
 	if (log_steps)
-		log_words("agiswarmd: agictl", w);
-	ret = verb(w->n, w->argv);
-	if (ret && !log_steps)
-		log_words("agiswarmd: the step that failed: agictl", w);
-	free(w->long_word);
-	memset(w, 0, sizeof(*w));
-	return ret;
+		fprintf(stderr, "agiswarmd: agictl %s\n", step.text);
+	if (!err)
+		return 0;
+	if (!log_steps)
+		fprintf(stderr, "agiswarmd: the step that failed: agictl %s\n",
+			step.text);
+	fprintf(stderr, "agiswarmd: %s failed: %s\n", step.text, why);
+	return 1;
 }
 
-static int set_node(const struct agid_config *cfg)
+static int set_node(const struct agi_config *cfg, struct agi_nl *nl)
 {
-	struct words w = { 0 };
+	struct agi_node_req r = {
+		.present = AGI_NODE_ROLE | AGI_NODE_ID | AGI_NODE_PORT |
+			   AGI_NODE_EPOCH,
+		.role = cfg->role, .id = cfg->node_id, .port = cfg->udp_port,
+		.epoch = cfg->epoch,
+	};
 
-	add(&w, "node");
-	add(&w, "set");
-	add(&w, "role");
-	add(&w, cfg->role == AGISWARM_ROLE_WORKER ? "worker" : "aggregator");
-	add(&w, "id");
-	add(&w, "%u", cfg->node_id);
-	add(&w, "port");
-	add(&w, "%u", cfg->udp_port);
-	add(&w, "epoch");
-	add(&w, "%llu", (unsigned long long)cfg->epoch);
+	step_begin("node set role %s id %u port %u epoch %llu",
+		   agi_role_name(cfg->role), cfg->node_id, cfg->udp_port,
+		   (unsigned long long)cfg->epoch);
 	if (cfg->role == AGISWARM_ROLE_AGGREGATOR) {
-		add(&w, "cycle");
-		add(&w, "%ums", cfg->cycle_time_ms);
-		add(&w, "deadline");
-		add(&w, "%ums", cfg->timeout_ms);
-		add(&w, "miss");
-		add(&w, cfg->miss_policy == AGISWARM_MISS_ZERO ? "zero" : "hold");
-		add(&w, "redundancy");
-		add(&w, "%u", cfg->fault_tolerance);
-		add(&w, "seed");
-		add(&w, "%llu", (unsigned long long)cfg->code_seed);
+		r.present |= AGI_NODE_CYCLE | AGI_NODE_DEADLINE |
+			     AGI_NODE_MISS | AGI_NODE_REDUNDANCY | AGI_NODE_SEED;
+		r.cycle_us = cfg->cycle_time_ms * 1000;
+		r.deadline_us = cfg->timeout_ms * 1000;
+		r.miss = cfg->miss_policy;
+		r.redundancy = (u8)cfg->fault_tolerance;
+		r.seed = cfg->code_seed;
+		step_add(" cycle %ums deadline %ums miss %s redundancy %u seed %llu",
+			 cfg->cycle_time_ms, cfg->timeout_ms,
+			 agi_name(&agi_miss_names, cfg->miss_policy),
+			 cfg->fault_tolerance,
+			 (unsigned long long)cfg->code_seed);
 	}
-	return run(&w, agictl_node);
+	return step_done(nl, agi_node_set(nl, &r));
 }
 
-/* "0.5,-0.25,...": as long as the setpoint needs. */
-static char *setpoint_list(const struct agid_config *cfg)
+static void fill_pid(const struct agi_config *cfg, struct agi_pid *pid)
 {
-	size_t size = (size_t)cfg->n_setpoint * 48 + 1;
-	char *s = calloc(1, size), buf[48];
+	char buf[64];
 	u32 i;
 
-	if (!s)
-		return NULL;
+	pid->present = AGI_PID_KP | AGI_PID_KI | AGI_PID_KD | AGI_PID_LO |
+		       AGI_PID_HI;
+	pid->kp = cfg->kp;
+	pid->ki = cfg->ki;
+	pid->kd = cfg->kd;
+	pid->lo = cfg->lo;
+	pid->hi = cfg->hi;
+	step_add_q("kp", cfg->kp, AGISWARM_Q8_24);
+	step_add_q("ki", cfg->ki, AGISWARM_Q8_24);
+	step_add_q("kd", cfg->kd, AGISWARM_Q8_24);
+	step_add_q("lo", cfg->lo, AGISWARM_Q1_31);
+	step_add_q("hi", cfg->hi, AGISWARM_Q1_31);
+	if (!cfg->n_setpoint)
+		return;
+	pid->present |= AGI_PID_SETPOINT;
+	pid->n_setpoint = cfg->n_setpoint;
+	memcpy(pid->setpoint, cfg->setpoint,
+	       cfg->n_setpoint * sizeof(*cfg->setpoint));
+	step_add(" setpoint ");
 	for (i = 0; i < cfg->n_setpoint; i++) {
 		agi_q_to_decimal(cfg->setpoint[i], AGISWARM_Q1_31, buf,
 				 sizeof(buf));
-		snprintf(s + strlen(s), size - strlen(s), "%s%s", i ? "," : "",
-			 buf);
+		step_add("%s%s", i ? "," : "", buf);
 	}
-	return s;
 }
 
-static int set_law(const struct agid_config *cfg)
+static int set_law(const struct agi_config *cfg, struct agi_nl *nl)
 {
-	struct words w = { 0 };
+	static struct agi_node_req r;
 
-	add(&w, "law");
-	add(&w, "set");
-	if (cfg->control_law != AGISWARM_LAW_PID) {
-		add(&w, "feedback");
-		return run(&w, agictl_law);
+	memset(&r, 0, sizeof(r));
+	r.present = AGI_NODE_LAW;
+	r.law = cfg->control_law;
+	step_begin("law set %s", agi_name(&agi_law_names, cfg->control_law));
+	if (cfg->control_law == AGISWARM_LAW_PID) {
+		r.present |= AGI_NODE_PID;
+		fill_pid(cfg, &r.pid);
 	}
-	add(&w, "pid");
-	add(&w, "kp");
-	add_q(&w, cfg->kp, AGISWARM_Q8_24);
-	add(&w, "ki");
-	add_q(&w, cfg->ki, AGISWARM_Q8_24);
-	add(&w, "kd");
-	add_q(&w, cfg->kd, AGISWARM_Q8_24);
-	add(&w, "lo");
-	add_q(&w, cfg->lo, AGISWARM_Q1_31);
-	add(&w, "hi");
-	add_q(&w, cfg->hi, AGISWARM_Q1_31);
-	if (cfg->n_setpoint) {
-		add(&w, "setpoint");
-		w.long_word = setpoint_list(cfg);
-		if (!w.long_word) {
-			fprintf(stderr, "agiswarmd: law set failed: out of memory\n");
-			return AGICTL_FAILED;
-		}
-		add_ref(&w, w.long_word);
-	}
-	return run(&w, agictl_law);
+	return step_done(nl, agi_node_set(nl, &r));
 }
 
-static int add_peers(const char *kind, const struct agid_peer_list *l)
+static int add_peers(struct agi_nl *nl, u8 kind,
+		     const struct agi_config_peers *l)
 {
-	struct words w = { 0 };
-	char addr[WORD_LEN];
-	int ret;
+	struct agi_peer_req p = { .kind = kind, .health = -1 };
+	char addr[64];
 	u32 i;
 
 	for (i = 0; i < l->n; i++) {
-		agi_format_endpoint(&l->p[i].ep.addr, l->p[i].ep.len, addr,
-				    sizeof(addr));
-		add(&w, "peer");
-		add(&w, "add");
-		add(&w, "%s", kind);
-		add(&w, "%u", l->p[i].id);
-		add(&w, "%s", addr);
-		ret = run(&w, agictl_peer);
-		if (ret)
-			return ret;
+		p.id = l->p[i].id;
+		p.ep = l->p[i].ep;
+		agi_format_endpoint(&p.ep.addr, p.ep.len, addr, sizeof(addr));
+		step_begin("peer add %s %u %s",
+			   agi_name(&agi_peer_kind_names, kind), p.id, addr);
+		if (step_done(nl, agi_peer_add(nl, &p)))
+			return 1;
 	}
-	return AGICTL_OK;
+	return 0;
 }
 
-static int load_matrix(const struct agid_config *cfg, const char *file)
+/* The file was read and checked before: read it again to send it. */
+static int load_matrix(const struct agi_config *cfg, struct agi_nl *nl,
+		       const char *file)
 {
-	struct words w = { 0 };
+	const char *path = *cfg->matrix_path ? cfg->matrix_path : NULL;
+	struct agi_matrix m;
+	char err[1024];
+	int ret;
 
-	add(&w, "matrix");
-	add(&w, "load");
-	add_ref(&w, (char *)file);
-	if (*cfg->matrix_path) {
-		add(&w, "--matrix");
-		add_ref(&w, (char *)cfg->matrix_path);
+	step_begin("matrix load %s", file);
+	if (path)
+		step_add(" --matrix %s", path);
+	if (agi_matrix_read(file, path, &m, err, sizeof(err))) {
+		fprintf(stderr, "agiswarmd: matrix load failed: %s\n", err);
+		return 1;
 	}
-	return run(&w, agictl_matrix);
+	ret = step_done(nl, agi_matrix_set(nl, &m, 0));
+	agi_matrix_free(&m);
+	return ret;
 }
 
-static int start(void)
+static int start(struct agi_nl *nl)
 {
-	struct words w = { 0 };
+	struct agi_node_req r = { .present = AGI_NODE_RUNNING, .running = 1 };
 
-	add(&w, "node");
-	add(&w, "start");
-	return run(&w, agictl_node);
-}
-
-int agid_peer_change(bool adding, u32 id, const struct agi_endpoint *ep,
-		     int health)
-{
-	struct words w = { 0 };
-	char addr[WORD_LEN];
-
-	add(&w, "peer");
-	add(&w, adding ? "add" : "del");
-	add(&w, "worker");
-	add(&w, "%u", id);
-	if (adding) {
-		agi_format_endpoint(&ep->addr, ep->len, addr, sizeof(addr));
-		add(&w, "%s", addr);
-		if (health >= 0) {
-			add(&w, "health");
-			add(&w, "%s", agi_health_name(health));
-		}
-	}
-	return run(&w, agictl_peer);
+	step_begin("node start");
+	return step_done(nl, agi_node_set(nl, &r));
 }
 
 /*
@@ -248,44 +213,45 @@ int agid_peer_change(bool adding, u32 id, const struct agi_endpoint *ep,
  * aggregator's cycle running. Everything else it holds is newer than the
  * configuration or equal to it.
  */
-static bool already_running(const struct agid_config *cfg)
+static bool already_running(const struct agi_config *cfg, struct agi_nl *nl)
 {
 	struct agi_status st;
 
-	if (agi_status_fetch(&st, "reading the module's state"))
+	if (agi_status_get(nl, &st))
 		return false;
 	if (st.role != cfg->role || st.node_id != cfg->node_id ||
-	    st.field[ST_PORT] != cfg->udp_port)
+	    st.field[AGI_ST_PORT] != cfg->udp_port)
 		return false;
-	if (cfg->role == AGISWARM_ROLE_AGGREGATOR && !st.field[ST_RUNNING])
+	if (cfg->role == AGISWARM_ROLE_AGGREGATOR && !st.field[AGI_ST_RUNNING])
 		return false;
 	fprintf(stderr, "agiswarmd: the module already runs as %s %u on port %u (cycle %llu, epoch %llu): adopting it as it is, nothing reprogrammed\n",
 		agi_role_name(cfg->role), cfg->node_id, cfg->udp_port,
-		(unsigned long long)st.field[ST_CYCLE_ID],
-		(unsigned long long)st.field[ST_EPOCH]);
+		(unsigned long long)st.field[AGI_ST_CYCLE_ID],
+		(unsigned long long)st.field[AGI_ST_EPOCH]);
 	return true;
 }
 
-int agid_program(const struct agid_config *cfg, const char *matrix_file)
+int agid_program(const struct agi_config *cfg, struct agi_nl *nl,
+		 const char *matrix_file)
 {
 	int ret;
 
-	log_steps = cfg->log_level >= AGID_LOG_INFO;
-	if (already_running(cfg))
+	log_steps = cfg->log_level >= AGI_LOG_INFO;
+	if (already_running(cfg, nl))
 		return 0;
-	ret = set_node(cfg);
+	ret = set_node(cfg, nl);
 	if (ret || cfg->role != AGISWARM_ROLE_AGGREGATOR)
 		return ret;
-	ret = set_law(cfg);
+	ret = set_law(cfg, nl);
 	if (!ret)
-		ret = add_peers("worker", &cfg->workers);
+		ret = add_peers(nl, AGISWARM_PEER_WORKER, &cfg->workers);
 	if (!ret)
-		ret = add_peers("actuator", &cfg->actuators);
+		ret = add_peers(nl, AGISWARM_PEER_ACTUATOR, &cfg->actuators);
 	if (!ret)
-		ret = add_peers("sensor", &cfg->sensors);
+		ret = add_peers(nl, AGISWARM_PEER_SENSOR, &cfg->sensors);
 	if (!ret)
-		ret = load_matrix(cfg, matrix_file);
+		ret = load_matrix(cfg, nl, matrix_file);
 	if (!ret)
-		ret = start();
+		ret = start(nl);
 	return ret;
 }

@@ -2,30 +2,26 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * Programming the local agiswarm module from a configuration, through
- * agictl's own verbs, and agiswarmd's event loop.
+ * Programming the local agiswarm module from a configuration, with the
+ * library's typed requests, before agiswarmd's loop starts.
  */
 #ifndef AGISWARMD_PROGRAM_H
 #define AGISWARMD_PROGRAM_H
 
-#include "config.h"
+#include "user/config.h"
+#include "user/nl.h"
 
 /*
  * Unless the module already runs as this node (same role, id and port,
  * an aggregator's cycle running: then it is adopted untouched), sets the
- * node (role, id, port, epoch; an aggregator's cycle, deadline,
- * miss policy, redundancy, seed, control law, peers and the matrix from
- * @matrix_file) and starts an aggregator's cycle. Each step is logged on
- * stderr as the agictl command it is. Returns 0, or 1 after the first
- * step the module refused (reported as agictl reports it).
+ * node (role, id, port, epoch; an aggregator's cycle, deadline, miss
+ * policy, redundancy, seed, control law, peers and the matrix from
+ * @matrix_file) and starts an aggregator's cycle, on @nl. Each step is
+ * logged on stderr as the agictl command that repeats it by hand. Returns
+ * 0, or 1 after the first step the module refused (logged with its
+ * reason; later steps are not tried).
  */
-int agid_program(const struct agid_config *cfg, const char *matrix_file);
-
-/*
- * Peer add (at @ep, @adding, with @health unless it is negative) or del of
- * worker @id, as "agictl peer ..."; an exit code.
- */
-int agid_peer_change(bool adding, u32 id, const struct agi_endpoint *ep,
-		     int health);
+int agid_program(const struct agi_config *cfg, struct agi_nl *nl,
+		 const char *matrix_file);
 
 #endif /* AGISWARMD_PROGRAM_H */

@@ -15,16 +15,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "user/names.h"
 #include "runtime.h"
 
 static const char *const level_prefix[] = {
-	[AGID_LOG_ERROR] = "error: ",
-	[AGID_LOG_WARNING] = "warning: ",
-	[AGID_LOG_INFO] = "",
-	[AGID_LOG_DEBUG] = "debug: ",
+	[AGI_LOG_ERROR] = "error: ",
+	[AGI_LOG_WARNING] = "warning: ",
+	[AGI_LOG_INFO] = "",
+	[AGI_LOG_DEBUG] = "debug: ",
 };
 
-void agid_log(const struct agid *d, enum agid_log_level level,
+void agid_log(const struct agid *d, enum agi_log_level level,
 	      const char *fmt, ...)
 {
 	va_list ap;
@@ -77,7 +78,7 @@ static void on_signal(uv_signal_t *h, int signum)
 {
 	struct agid *d = h->data;
 
-	agid_log(d, AGID_LOG_INFO, "%s: exiting; the module keeps running",
+	agid_log(d, AGI_LOG_INFO, "%s: exiting; the module keeps running",
 		 strsignal(signum));
 	stop(d);
 }
@@ -121,7 +122,7 @@ static int start(struct agid *d)
 	return err;
 }
 
-int agid_run(const struct agid_config *cfg)
+int agid_run(const struct agi_config *cfg, struct agi_nl *nl)
 {
 	struct agid *d = calloc(1, sizeof(*d));
 	int err, ret = 1;
@@ -129,36 +130,27 @@ int agid_run(const struct agid_config *cfg)
 	if (!d)
 		return 1;
 	d->cfg = cfg;
+	d->nl = nl;
 	/* A peer closing a socket must not kill the daemon (libraft too). */
 	signal(SIGPIPE, SIG_IGN);
-	d->req = calloc(1, sizeof(*d->req));
-	if (!d->req || uv_loop_init(&d->loop))
+	if (uv_loop_init(&d->loop))
 		goto out_free;
-	err = agi_nl_open(d->req);
-	if (err) {
-		agid_log(d, AGID_LOG_ERROR, "opening netlink failed: %s",
-			 strerror(-err));
-		goto out_loop;
-	}
 	err = start_signals(d);
 	if (!err)
 		err = start(d);
 	if (err) {
-		agid_log(d, AGID_LOG_ERROR, "starting failed: %s",
+		agid_log(d, AGI_LOG_ERROR, "starting failed: %s",
 			 err < 0 && err > -4096 ? strerror(-err) : "see above");
 		stop(d);
 	} else {
-		agid_log(d, AGID_LOG_INFO, "running as %s %u (SIGTERM or SIGINT ends it)",
+		agid_log(d, AGI_LOG_INFO, "running as %s %u (SIGTERM or SIGINT ends it)",
 			 agi_role_name(cfg->role), cfg->node_id);
 		ret = 0;
 	}
 	uv_run(&d->loop, UV_RUN_DEFAULT);
-	agi_nl_close(d->req);
-out_loop:
 	uv_loop_close(&d->loop);
-	agid_upcall_free(d);
+	agid_upcall_close_socket(d);
 out_free:
-	free(d->req);
 	free(d);
 	return ret;
 }

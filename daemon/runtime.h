@@ -10,8 +10,12 @@
  *   members.c     aggregator: the worker table from HEARTBEATs, peer add/del
  *   heartbeat.c   worker: HEARTBEAT every worker.heartbeat_interval
  *   metrics_csv.c aggregator: metrics.csv drained from GET_METRICS
- *   msg.c         HEARTBEAT and STATUS datagrams (libcbor)
- *   module.c      the netlink requests agictl has no verb for
+ *
+ * Everything the daemon shares with agictl (the module's typed requests,
+ * the datagrams, commits, keys, the audit log, the configuration) is in
+ * the userspace library, include/user/. The daemon keeps one netlink
+ * socket for all its requests (@nl: status, peers, staging, sending) and
+ * one registered socket on which the module's upcalls arrive.
  *
  * Everything runs on the loop's thread; no handler blocks for longer than
  * one netlink round trip or one fsync.
@@ -20,25 +24,20 @@
 #define AGISWARMD_RUNTIME_H
 
 #include <stdarg.h>
-#include <sys/socket.h>
 #include <uv.h>
 
-#include "config.h"
-#include "audit.h"
-#include "keys.h"
-#include "program.h"
+#include "user/audit.h"
+#include "user/config.h"
+#include "user/keys.h"
+#include "user/nl.h"
+#include "user/parse.h"
 
 struct agid;
 
-/* An address a datagram came from or goes to. */
-struct agid_addr {
-	struct sockaddr_storage sa;
-	socklen_t len;
-};
-
 /* upcall.c */
 struct agid_upcall {
-	struct agi_nl *nl;		/* registered: receives UPCALLs */
+	struct agi_nl nl;		/* registered: receives UPCALLs */
+	bool open;
 	uv_poll_t poll;
 	u64 received, malformed;
 };
@@ -66,14 +65,14 @@ struct agid_worker {
 struct agid_members {
 	uv_timer_t timer;
 	u32 n;
-	struct agid_worker w[AGID_MAX_PEERS];
+	struct agid_worker w[AGI_CONFIG_MAX_PEERS];
 };
 
 /* heartbeat.c */
 struct agid_heartbeat {
 	uv_timer_t timer;
 	bool have_target;
-	struct agid_addr target;
+	struct agi_endpoint target;
 	u64 seq;
 	u64 sent_ms[8];		/* monotonic send times of the last seqs */
 	u32 latency_us;		/* the last measured round trip */
@@ -91,10 +90,10 @@ struct agid_metrics {
 };
 
 struct agid {
-	const struct agid_config *cfg;
+	const struct agi_config *cfg;
 	uv_loop_t loop;
 	uv_signal_t sigterm, sigint;
-	struct agi_nl *req;		/* requests: status, send, staging */
+	struct agi_nl *nl;		/* every request: status, send, staging */
 	struct agid_upcall up;
 	struct agid_commits commits;
 	struct agid_members members;
@@ -103,7 +102,7 @@ struct agid {
 };
 
 /* runtime.c */
-void agid_log(const struct agid *d, enum agid_log_level level,
+void agid_log(const struct agid *d, enum agi_log_level level,
 	      const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 u64 agid_now_ms(void);
 /* uv_close() of a handle that was started and is not closing yet. */
@@ -112,42 +111,38 @@ void agid_close(void *handle);
 /* upcall.c */
 int agid_upcall_init(struct agid *d);
 void agid_upcall_close(struct agid *d);
-void agid_upcall_free(struct agid *d);
+/* After the loop has closed the poll handle: the socket itself. */
+void agid_upcall_close_socket(struct agid *d);
 /* Sends @len bytes from the node's socket to @to; 0 or -errno (logged). */
-int agid_send(struct agid *d, const struct agid_addr *to, const u8 *dgram,
+int agid_send(struct agid *d, const struct agi_endpoint *to, const u8 *dgram,
 	      size_t len);
 
 /* commits.c */
 int agid_commits_init(struct agid *d);
 void agid_commits_close(struct agid *d);
-void agid_commits_receive(struct agid *d, const struct agid_addr *from,
+void agid_commits_receive(struct agid *d, const struct agi_endpoint *from,
 			  const u8 *dgram, size_t len);
 
 /* members.c */
 int agid_members_init(struct agid *d);
 void agid_members_close(struct agid *d);
-void agid_members_heartbeat(struct agid *d, const struct agid_addr *from,
+void agid_members_heartbeat(struct agid *d, const struct agi_endpoint *from,
 			    const u8 *dgram, size_t len);
 
 /* heartbeat.c */
 int agid_heartbeat_init(struct agid *d);
 void agid_heartbeat_close(struct agid *d);
-void agid_heartbeat_status(struct agid *d, const struct agid_addr *from,
+void agid_heartbeat_status(struct agid *d, const struct agi_endpoint *from,
 			   const u8 *dgram, size_t len);
 
 /* metrics_csv.c */
 int agid_metrics_init(struct agid *d);
 void agid_metrics_close(struct agid *d);
 
-/* module.c: what agictl has no verb for; 0 or -errno, @err explains. */
-struct agi_commit_changes;
-int agid_module_stage(struct agid *d, const struct agi_commit_changes *ch,
-		      u64 apply_at, char *err, size_t errlen);
-typedef int (*agid_record_cb)(const struct agi_cycle *c, void *data);
-int agid_module_metrics(struct agid *d, u64 from, agid_record_cb cb,
-			void *data);
-
-/* Runs the loop until SIGTERM or SIGINT: 0, or 1 when it cannot start. */
-int agid_run(const struct agid_config *cfg);
+/*
+ * Runs the loop until SIGTERM or SIGINT, its requests on @nl: 0, or 1
+ * when it cannot start.
+ */
+int agid_run(const struct agi_config *cfg, struct agi_nl *nl);
 
 #endif /* AGISWARMD_RUNTIME_H */

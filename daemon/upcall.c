@@ -6,52 +6,23 @@
  * AGISWARM_CMD_REGISTER_DAEMON, on which the module unicasts every datagram
  * its fast path does not take (Open vSwitch style). It is polled by the
  * loop; each datagram is handed to its type's handler. Answers go back
- * out through the module's own socket (AGISWARM_CMD_SEND), so that they
- * leave from the node's port.
+ * out through the module's own socket (AGISWARM_CMD_SEND, on the daemon's
+ * request socket), so that they leave from the node's port.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
-#include <libmnl/libmnl.h>
-#include <linux/genetlink.h>
+#include <sys/socket.h>
 
+#include "user/names.h"
+#include "user/upcall.h"
 #include "runtime.h"
 
 /* Bursts of heartbeats and commits must not overrun the socket. */
 #define UPCALL_RCVBUF (1 << 20)
 #define UPCALL_RECV_SIZE 65536
 
-struct upcall {
-	struct agid_addr from;
-	const u8 *dgram;
-	size_t len;
-	bool has_from;
-};
-
-static int upcall_attr_cb(const struct nlattr *a, void *data)
-{
-	struct upcall *u = data;
-	size_t len = mnl_attr_get_payload_len(a);
-
-	switch (mnl_attr_get_type(a)) {
-	case AGISWARM_A_PEER_ENDPOINT:
-		if (len != sizeof(struct sockaddr_in) &&
-		    len != sizeof(struct sockaddr_in6))
-			return MNL_CB_ERROR;
-		memcpy(&u->from.sa, mnl_attr_get_payload(a), len);
-		u->from.len = (socklen_t)len;
-		u->has_from = true;
-		break;
-	case AGISWARM_A_DATAGRAM:
-		u->dgram = mnl_attr_get_payload(a);
-		u->len = len;
-		break;
-	}
-	return MNL_CB_OK;
-}
-
-static void dispatch(struct agid *d, const struct upcall *u)
+static void dispatch(struct agid *d, const struct agi_upcall *u)
 {
 	bool agg = d->cfg->role == AGISWARM_ROLE_AGGREGATOR;
 
@@ -75,28 +46,22 @@ static void dispatch(struct agid *d, const struct upcall *u)
 		}
 		break;
 	}
-	agid_log(d, AGID_LOG_DEBUG, "ignored a datagram of type 0x%02x (not for a %s)",
+	agid_log(d, AGI_LOG_DEBUG, "ignored a datagram of type 0x%02x (not for a %s)",
 		 u->dgram[1], agi_role_name(d->cfg->role));
 }
 
-static int upcall_cb(const struct nlmsghdr *nlh, void *data)
+static void upcall_cb(const struct agi_upcall *u, int err, void *data)
 {
 	struct agid *d = data;
-	struct upcall u = { 0 };
-	struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 
-	if (nlh->nlmsg_type < NLMSG_MIN_TYPE || g->cmd != AGISWARM_CMD_UPCALL)
-		return MNL_CB_OK;
 	d->up.received++;
-	if (mnl_attr_parse(nlh, sizeof(*g), upcall_attr_cb, &u) < 0 ||
-	    !u.has_from || !u.dgram || u.len < AGISWARM_WIRE_HDR_LEN) {
+	if (err) {
 		d->up.malformed++;
-		agid_log(d, AGID_LOG_WARNING, "an upcall without sender or datagram (%llu so far)",
+		agid_log(d, AGI_LOG_WARNING, "an upcall without sender or datagram (%llu so far)",
 			 (unsigned long long)d->up.malformed);
-		return MNL_CB_OK;
+		return;
 	}
-	dispatch(d, &u);
-	return MNL_CB_OK;
+	dispatch(d, u);
 }
 
 static void on_readable(uv_poll_t *h, int status, int events)
@@ -108,33 +73,27 @@ static void on_readable(uv_poll_t *h, int status, int events)
 	if (status < 0 || !(events & UV_READABLE))
 		return;
 	for (;;) {
-		n = recv(mnl_socket_get_fd(d->up.nl->sock), buf, sizeof(buf),
-			 MSG_DONTWAIT);
+		n = recv(agi_nl_fd(&d->up.nl), buf, sizeof(buf), MSG_DONTWAIT);
 		if (n < 0 && errno == ENOBUFS) {
-			agid_log(d, AGID_LOG_WARNING, "upcalls were lost: the receive buffer overflowed (the module counts them in upcall_drops)");
+			agid_log(d, AGI_LOG_WARNING, "upcalls were lost: the receive buffer overflowed (the module counts them in upcall_drops)");
 			continue;
 		}
 		if (n <= 0)
 			break;
-		mnl_cb_run(buf, (size_t)n, 0, 0, upcall_cb, d);
+		agi_upcalls(buf, (size_t)n, upcall_cb, d);
 	}
 }
 
 static int register_daemon(struct agid *d)
 {
-	char buf[AGI_NL_BUF_SIZE];
 	int size = UPCALL_RCVBUF, err;
 
-	setsockopt(mnl_socket_get_fd(d->up.nl->sock), SOL_SOCKET, SO_RCVBUF,
-		   &size, sizeof(size));
-	err = agi_nl_talk(d->up.nl,
-			  agi_nl_request(d->up.nl, buf,
-					 AGISWARM_CMD_REGISTER_DAEMON),
-			  NULL, NULL);
+	setsockopt(agi_nl_fd(&d->up.nl), SOL_SOCKET, SO_RCVBUF, &size,
+		   sizeof(size));
+	err = agi_daemon_register(&d->up.nl);
 	if (err)
-		agid_log(d, AGID_LOG_ERROR, "registering with the module failed: %s",
-			 d->up.nl->extack[0] ? d->up.nl->extack :
-					       strerror(-err));
+		agid_log(d, AGI_LOG_ERROR, "registering with the module failed: %s",
+			 d->up.nl.extack[0] ? d->up.nl.extack : strerror(-err));
 	return err;
 }
 
@@ -142,33 +101,24 @@ int agid_upcall_init(struct agid *d)
 {
 	int err;
 
-	d->up.nl = calloc(1, sizeof(*d->up.nl));
-	if (!d->up.nl)
-		return -ENOMEM;
-	err = agi_nl_open(d->up.nl);
+	err = agi_nl_open(&d->up.nl);
 	if (err) {
-		agid_log(d, AGID_LOG_ERROR, "opening the upcall socket failed: %s",
+		agid_log(d, AGI_LOG_ERROR, "opening the upcall socket failed: %s",
 			 err == -ENOENT ? "the agiswarm module is not loaded" :
 					  strerror(-err));
-		goto fail;
+		return err;
 	}
+	d->up.open = true;
 	err = register_daemon(d);
+	if (!err)
+		err = uv_poll_init(&d->loop, &d->up.poll, agi_nl_fd(&d->up.nl));
 	if (err)
-		goto fail;
-	err = uv_poll_init(&d->loop, &d->up.poll,
-			   mnl_socket_get_fd(d->up.nl->sock));
-	if (err)
-		goto fail;
+		return err;
 	d->up.poll.data = d;
 	uv_poll_start(&d->up.poll, UV_READABLE, on_readable);
-	agid_log(d, AGID_LOG_INFO, "registered with the module as its daemon (netlink port %u)",
-		 d->up.nl->portid);
+	agid_log(d, AGI_LOG_INFO, "registered with the module as its daemon (netlink port %u)",
+		 d->up.nl.portid);
 	return 0;
-fail:
-	agi_nl_close(d->up.nl);
-	free(d->up.nl);
-	d->up.nl = NULL;
-	return err;
 }
 
 void agid_upcall_close(struct agid *d)
@@ -176,31 +126,24 @@ void agid_upcall_close(struct agid *d)
 	agid_close(&d->up.poll);
 }
 
-/* After the loop has closed the poll handle. */
-void agid_upcall_free(struct agid *d)
+void agid_upcall_close_socket(struct agid *d)
 {
-	if (!d->up.nl)
-		return;
-	agi_nl_close(d->up.nl);
-	free(d->up.nl);
-	d->up.nl = NULL;
+	if (d->up.open)
+		agi_nl_close(&d->up.nl);
+	d->up.open = false;
 }
 
-int agid_send(struct agid *d, const struct agid_addr *to, const u8 *dgram,
+int agid_send(struct agid *d, const struct agi_endpoint *to, const u8 *dgram,
 	      size_t len)
 {
-	char buf[AGI_NL_BUF_SIZE], addr[64];
-	struct nlmsghdr *nlh;
+	char addr[64];
 	int err;
 
-	nlh = agi_nl_request(d->req, buf, AGISWARM_CMD_SEND);
-	mnl_attr_put(nlh, AGISWARM_A_PEER_ENDPOINT, to->len, &to->sa);
-	mnl_attr_put(nlh, AGISWARM_A_DATAGRAM, len, dgram);
-	err = agi_nl_talk(d->req, nlh, NULL, NULL);
+	err = agi_send(d->nl, to, dgram, len);
 	if (err) {
-		agi_format_endpoint(&to->sa, to->len, addr, sizeof(addr));
-		agid_log(d, AGID_LOG_WARNING, "sending to %s failed: %s", addr,
-			 d->req->extack[0] ? d->req->extack : strerror(-err));
+		agi_format_endpoint(&to->addr, to->len, addr, sizeof(addr));
+		agid_log(d, AGI_LOG_WARNING, "sending to %s failed: %s", addr,
+			 d->nl->extack[0] ? d->nl->extack : strerror(-err));
 	}
 	return err;
 }

@@ -2,8 +2,9 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * The aggregator's state, shared by aggregator.c (configuration, matrix,
- * row assignment) and cycle.c (the cycle). Not for other files.
+ * The aggregator's state, shared by its files: aggregator.c (its
+ * configuration), stage.c (the matrix and changes on their way in), plan.c
+ * (the row assignment) and cycle.c (the cycle). Not for other files.
  */
 #ifndef AGISWARM_AGG_H
 #define AGISWARM_AGG_H
@@ -43,7 +44,7 @@ struct agiswarm_matrix {
  * @port: its UDP port
  * @nrows: coded rows it holds
  * @rows: their indices
- * @rows_sent: cycle id when its rows were last sent (cycle lock)
+ * @rows_sent: cycle id when its rows were last sent (agg->lock)
  */
 struct agiswarm_plan_worker {
 	struct agiswarm_peer *peer;
@@ -67,10 +68,11 @@ struct agiswarm_plan_worker {
  * @A: a copy of the matrix, to encode rows from
  * @dec: the decoder, used under the cycle lock only
  *
- * Immutable once built except @dec and @w[].rows_sent. Replaced under both
- * node->conf_lock and agg->lock and freed by the replacer, since every user
- * holds one of the two; or replaced by the cycle under agg->lock alone (a
- * staged matrix) and freed under node->conf_lock (aggregator.c, settle()).
+ * Immutable once built except @dec and @w[].rows_sent (agg->lock).
+ * Replaced under both node->conf_lock and agg->lock and freed by the
+ * replacer, since every user holds one of the two; or replaced by the
+ * cycle under agg->lock alone (a staged matrix) and freed under
+ * node->conf_lock by agiswarm_stage_settle().
  */
 struct agiswarm_plan {
 	struct agi_code code;
@@ -143,23 +145,62 @@ enum agiswarm_phase {
 /**
  * struct agiswarm_agg - an aggregator node's state
  * @node: the node
- * @lock: the cycle lock (DOC: Locking in node.c): everything below it
  * @tick: the cycle timer (period)
  * @deadline: the deadline timer, armed at each tick
- * @rows_work: sends ROWS to the workers marked in @rows_pending
- * @settle_work: settles a staged matrix the cycle applied (aggregator.c)
+ * @rows_work: sends ROWS to the workers marked in @rows_pending (plan.c)
+ * @settle_work: settles a staged matrix the cycle applied (stage.c)
  * @matrix: the matrix in use, or NULL (node->conf_lock); a staged matrix
  *	the cycle applied waits in @done_matrix until settled
  * @staging: a matrix being received, or NULL (node->conf_lock)
  * @gen: the last generation assigned (node->conf_lock)
- * @redundancy: workers that may be lost (node->conf_lock)
+ * @redundancy: workers that may be lost (node->conf_lock; READ_ONCE for
+ *	status)
  * @seed: the configured code seed (node->conf_lock)
- *
- * Below @lock, everything is under it; among others:
- * @stage: changes waiting for their cycle
+ * @lock: the cycle lock (DOC: Locking in node.c): every member below it
+ * @running: the cycle runs
+ * @period_us: the cycle period
+ * @deadline_us: the deadline, from each tick
+ * @miss: enum agiswarm_miss_policy
+ * @law: enum agiswarm_control_law
+ * @pid: the PID configuration
+ * @nsp: setpoints in @sp
+ * @sp: the PID setpoints, Q1.31
+ * @plan: the row assignment in use, or NULL (plan.c says who may hold it)
+ * @cols: the columns of the matrix @plan assigns, 0 for none
+ * @stage: changes waiting for their cycle (stage.c)
  * @applied: a staged change took effect at the start of the current cycle
  * @done_plan: the plan a staged matrix replaced, to be freed
  * @done_matrix: the staged matrix the cycle applied, to become @matrix
+ * @fmt_x: the format of the input @x
+ * @nx: its length
+ * @x: the input, as SENSOR or SET_INPUT last set it
+ * @cfmt: the format of @cx
+ * @ncx: its length
+ * @cx: the input of the current cycle (@x may change meanwhile)
+ * @phase: where the current cycle is
+ * @cycle_id: the current cycle, 0 before the first
+ * @t0: its tick (monotonic)
+ * @deadline_at: its deadline (monotonic)
+ * @last_tick: the tick before, 0 at the first
+ * @t0_real_ns: its tick (CLOCK_REALTIME), for the metrics
+ * @jitter_us: |tick spacing - period| of this cycle
+ * @tasks: TASKs sent in it
+ * @results_used: values fed to its decoder
+ * @tasked: workers sent a TASK in it, by plan slot
+ * @answered: workers whose RESULT it used
+ * @heard: workers heard from before its deadline
+ * @rows_pending: workers to be sent their rows
+ * @fmt_u: the format of @u
+ * @nu: the length of @y and @u
+ * @have_u: @u holds an output computed by a cycle (for miss hold)
+ * @y: the last decoded y = A x
+ * @u: the last output
+ * @pid_state: the PID state per output
+ * @ring_head: where the next metrics record goes
+ * @ring_count: records in @ring
+ * @ring: the metrics of the last AGISWARM_METRICS_MAX cycles
+ * @task_buf: the encoded TASK (or ACTUATE) of a cycle, shared by every
+ *	worker
  */
 struct agiswarm_agg {
 	struct agiswarm_node *node;
@@ -173,7 +214,7 @@ struct agiswarm_agg {
 	u8 redundancy;
 	u64 seed;
 
-	spinlock_t lock;
+	spinlock_t lock;	/* the cycle lock: every member below */
 	/* configuration the cycle reads */
 	bool running;
 	u32 period_us;
@@ -193,7 +234,7 @@ struct agiswarm_agg {
 	u8 fmt_x;
 	u16 nx;
 	s32 x[AGISWARM_WIRE_VEC_MAX];
-	/* the cycle, and the input it computes with (x may change meanwhile) */
+	/* the cycle, and the input it computes with */
 	u8 cfmt;
 	u16 ncx;
 	s32 cx[AGISWARM_WIRE_VEC_MAX];
@@ -206,7 +247,6 @@ struct agiswarm_agg {
 	u32 jitter_us;
 	u32 tasks;
 	u32 results_used;
-	u32 answered_in_time;
 	DECLARE_BITMAP(tasked, AGISWARM_AGG_WORKERS_MAX);
 	DECLARE_BITMAP(answered, AGISWARM_AGG_WORKERS_MAX);
 	DECLARE_BITMAP(heard, AGISWARM_AGG_WORKERS_MAX);
@@ -222,7 +262,6 @@ struct agiswarm_agg {
 	u32 ring_head;
 	u32 ring_count;
 	struct agiswarm_metric ring[AGISWARM_METRICS_MAX];
-	/* encode buffer of the TASK, shared by all workers of a cycle */
 	u8 task_buf[AGISWARM_WIRE_MAX];
 };
 
@@ -231,37 +270,9 @@ static inline struct agiswarm_agg *agg_of(struct agiswarm_node *node)
 	return node->agg;
 }
 
-/* aggregator.c; each must be called with agg->lock held. */
-/* Puts @plan (of a matrix with @cols columns) in use. */
-void agg_install_plan(struct agiswarm_agg *agg, struct agiswarm_plan *plan,
-		      u32 cols);
-void agg_set_law(struct agiswarm_agg *agg, u8 law,
-		 const struct agi_pid_cfg *pid, const s32 *sp, u16 nsp);
-
-/* stage.c */
-/*
- * Whether a change of @kind ("node", "matrix", "input") may be staged for
- * cycle @at when that kind is staged for @busy_at (0: none): 0, or with
- * @extack -EINVAL (cycle @at already started) or -EBUSY. Called with
- * node->conf_lock held (it words the extack in node->errmsg), and with
- * agg->lock held for a verdict that holds until the lock is dropped.
- */
-int agg_stage_check(struct agiswarm_agg *agg, u64 busy_at, u64 at,
-		    const char *kind, struct netlink_ext_ack *extack);
-/* The earliest cycle of a staged change, 0 when none. agg->lock held. */
-u64 agg_staged_cycle(struct agiswarm_agg *agg);
-/*
- * At the start of a cycle (agg->cycle_id already the new one), with
- * agg->lock held: applies what is staged for it. Returns true when
- * anything was.
- */
-bool agg_stage_apply(struct agiswarm_agg *agg);
-
-/* cycle.c */
-void agiswarm_cycle_init(struct agiswarm_agg *agg);
-/* Process context, no lock: cancels both timers. */
-void agiswarm_cycle_stop(struct agiswarm_agg *agg);
-/* Must be called with node->conf_lock held. */
-void agiswarm_cycle_start(struct agiswarm_agg *agg);
+/* aggregator.c, for stage.c. */
+void agiswarm_aggregator_apply_law(struct agiswarm_agg *agg, u8 law,
+				   const struct agi_pid_cfg *pid, const s32 *sp,
+				   u16 nsp);
 
 #endif /* AGISWARM_AGG_H */

@@ -5,7 +5,6 @@
 #ifndef AGISWARM_AGGREGATOR_H
 #define AGISWARM_AGGREGATOR_H
 
-#include <linux/netlink.h>
 #include <linux/types.h>
 
 #include "../include/core/fixed.h"
@@ -47,6 +46,14 @@ struct agiswarm_metric {
 
 /**
  * struct agiswarm_agg_status - the aggregator part of GET_STATUS
+ * @period_us: the cycle period
+ * @deadline_us: the deadline
+ * @miss: enum agiswarm_miss_policy
+ * @law: enum agiswarm_control_law
+ * @running: the cycle runs
+ * @redundancy: workers that may be lost
+ * @cycle_id: the current cycle, 0 before the first
+ * @staged_cycle: the earliest cycle a change is staged for, 0 for none
  */
 struct agiswarm_agg_status {
 	u32 period_us;
@@ -57,32 +64,6 @@ struct agiswarm_agg_status {
 	u8 redundancy;
 	u64 cycle_id;
 	u64 staged_cycle;
-};
-
-/**
- * struct agiswarm_node_stage - a SET_NODE change to stage, checked already
- * @timing: it sets @period_us and @deadline_us (both, consistent)
- * @period_us: the cycle period
- * @deadline_us: the deadline
- * @miss_set: it sets @miss
- * @miss: enum agiswarm_miss_policy
- * @law_set: it sets @law
- * @law: enum agiswarm_control_law
- * @pid: the whole PID configuration, NULL when unchanged
- * @sp: @nsp setpoints, NULL when unchanged
- * @nsp: how many
- */
-struct agiswarm_node_stage {
-	bool timing;
-	u32 period_us;
-	u32 deadline_us;
-	bool miss_set;
-	u8 miss;
-	bool law_set;
-	u8 law;
-	const struct agi_pid_cfg *pid;
-	const s32 *sp;
-	u16 nsp;
 };
 
 /**
@@ -105,6 +86,11 @@ struct agiswarm_matrix_info {
 
 /**
  * struct agiswarm_peer_stats - a worker's statistics, for GET_PEERS
+ * @rows: coded rows it holds in the current assignment
+ * @gen: the last generation seen in its RESULTs
+ * @results: RESULT datagrams used from it
+ * @missed: cycles it was sent a TASK in and answered nothing in time
+ * @last_cycle: the last cycle it answered
  */
 struct agiswarm_peer_stats {
 	u32 rows;
@@ -115,86 +101,37 @@ struct agiswarm_peer_stats {
 };
 
 int agiswarm_aggregator_init(struct agiswarm_node *node);
-/* Stops the cycle and the ROWS work; process context, no lock held. */
 void agiswarm_aggregator_stop(struct agiswarm_node *node);
-/*
- * After agiswarm_aggregator_stop() and the socket's close: frees the
- * matrix and the assignment.
- */
 void agiswarm_aggregator_uninit(struct agiswarm_node *node);
 
-/*
- * Configuration. Every function below must be called with node->conf_lock
- * held, in process context; values are checked by the caller.
- */
+/* Configuration; values are checked by the caller. */
 void agiswarm_aggregator_set_timing(struct agiswarm_node *node, u32 period_us,
 				    u32 deadline_us);
 void agiswarm_aggregator_set_miss(struct agiswarm_node *node, u8 miss);
 void agiswarm_aggregator_set_law(struct agiswarm_node *node, u8 law,
 				 const struct agi_pid_cfg *pid, const s32 *sp,
 				 u16 nsp);
-/* Reassigns rows when anything changed. */
 int agiswarm_aggregator_set_code(struct agiswarm_node *node, u8 redundancy,
 				 u64 seed);
 void agiswarm_aggregator_set_running(struct agiswarm_node *node, bool run);
-/* The PID configuration in use. */
-void agiswarm_aggregator_get_pid(struct agiswarm_node *node,
-				 struct agi_pid_cfg *pid);
-/* The configured code seed. */
-u64 agiswarm_aggregator_seed(struct agiswarm_node *node);
-/* Rebuilds the row assignment (after peers changed). */
-int agiswarm_aggregator_reassign(struct agiswarm_node *node);
-/*
- * Stages @n rows from @first_row of a @rows x @cols matrix (@data, s32 host
- * order, checked by the caller); first_row 0 starts a new one. Swaps it in
- * and reassigns when complete; with @at (not 0) the complete matrix is
- * assigned now and swapped in at the start of cycle @at. Returns 0 or a
- * negative errno with @extack (-EINVAL: cycle @at already started, -EBUSY:
- * a matrix is staged already).
- */
-int agiswarm_aggregator_stage_matrix(struct agiswarm_node *node, u8 fmt,
-				     u32 rows, u32 cols, u32 first_row,
-				     const s32 *data, u32 n, u64 at,
-				     struct netlink_ext_ack *extack);
-/* Columns of the current matrix, or of the staged one; 0 when none. */
-u32 agiswarm_aggregator_cols(struct agiswarm_node *node, bool staged);
-/*
- * Stage a change for the start of cycle @at (stage.c). Must be called with
- * node->conf_lock held. Returns 0, or with @extack -EINVAL when cycle @at
- * has started, -EBUSY when a change of the kind is staged already.
- */
-int agiswarm_aggregator_stage_node(struct agiswarm_node *node,
-				   const struct agiswarm_node_stage *ch,
-				   u64 at, struct netlink_ext_ack *extack);
-int agiswarm_aggregator_stage_input(struct agiswarm_node *node, u8 fmt,
-				    const s32 *x, u16 n, u64 at,
-				    struct netlink_ext_ack *extack);
 void agiswarm_aggregator_set_input(struct agiswarm_node *node, u8 fmt,
 				   const s32 *x, u16 n);
+int agiswarm_aggregator_reassign(struct agiswarm_node *node);
+void agiswarm_aggregator_get_pid(struct agiswarm_node *node,
+				 struct agi_pid_cfg *pid);
+u64 agiswarm_aggregator_seed(struct agiswarm_node *node);
+u32 agiswarm_aggregator_cols(struct agiswarm_node *node, bool staged);
 
+/* What the netlink commands read. */
 void agiswarm_aggregator_matrix_info(struct agiswarm_node *node,
 				     struct agiswarm_matrix_info *info);
-/* Any process context; takes the cycle lock. */
 void agiswarm_aggregator_read_status(struct agiswarm_node *node,
 				     struct agiswarm_agg_status *st);
-/* Under node->conf_lock, for a peer of the list. */
 void agiswarm_aggregator_peer_stats(struct agiswarm_node *node,
 				    const struct agiswarm_peer *peer,
 				    struct agiswarm_peer_stats *st);
-/*
- * Copies up to @max records of cycles after @after, oldest first, into
- * @out. Returns how many.
- */
 unsigned int agiswarm_aggregator_metrics(struct agiswarm_node *node,
 					 u64 after, struct agiswarm_metric *out,
 					 unsigned int max);
-
-/* Fast path, softirq. */
-void agiswarm_cycle_rx_result(struct agiswarm_node *node,
-			      const struct agi_wire_result *r, __be32 saddr,
-			      __be16 sport);
-void agiswarm_cycle_rx_sensor(struct agiswarm_node *node,
-			      const struct agi_wire_sensor *s, __be32 saddr,
-			      __be16 sport);
 
 #endif /* AGISWARM_AGGREGATOR_H */

@@ -20,15 +20,29 @@
 
 #include "core.h"
 
+/* kmod/Kbuild defines AGISWARM_DEBUG in a debug build (AGISWARM_DEBUG=1). */
+#ifdef AGISWARM_DEBUG
+static const bool selftests = true;
+#else
+static const bool selftests;
+#endif
+
 static void __init report_fixed_failure(const char *what, s64 got, s64 want)
 {
 	pr_err("fixed-point self-test failed: %s: got %lld, want %lld\n",
 	       what, got, want);
 }
 
+/**
+ * agiswarm_core_init() - the portable core's self-tests, in a debug build
+ *
+ * Each failing case is printed.
+ *
+ * Return: 0, or -ENOTRECOVERABLE when a case fails.
+ */
 int __init agiswarm_core_init(void)
 {
-	if (!IS_ENABLED(AGISWARM_DEBUG))
+	if (!selftests)
 		return 0;
 	if (agi_fixed_selftest(report_fixed_failure)) {
 		pr_err("fixed-point self-tests: FAIL\n");

@@ -8,8 +8,10 @@
  * netlink event, a metrics record).
  *
  * Both timers are HRTIMER_MODE_ABS_SOFT, so every callback here runs in
- * softirq, like the RESULT handler; they serialise on agg->lock. Datagrams
- * and the event are built under the lock and sent after it is dropped.
+ * softirq, like the RESULT and SENSOR handlers; they serialise on
+ * agg->lock. Datagrams and the event are built under the lock and sent
+ * after it is dropped (struct cycle_out), so that no lock of the network
+ * stack nests inside it.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -18,10 +20,13 @@
 #include <linux/timekeeping.h>
 
 #include "agg.h"
+#include "cycle.h"
 #include "netlink.h"
 #include "node.h"
 #include "peer.h"
+#include "plan.h"
 #include "socket.h"
+#include "stage.h"
 
 /**
  * struct cycle_out - what a handler sends once agg->lock is dropped
@@ -57,7 +62,7 @@ static u32 us_since(ktime_t t, ktime_t now)
 	return us < 0 ? 0 : min_t(s64, us, U32_MAX);
 }
 
-/* Called with agg->lock held. */
+/* A datagram of @len bytes of @buf to @ep, or to @addr:@port; atomic. */
 static struct sk_buff *build(const void *buf, size_t len,
 			     const struct sockaddr_in *ep, __be32 addr,
 			     __be16 port, u32 worker)
@@ -73,7 +78,7 @@ static struct sk_buff *build(const void *buf, size_t len,
 	return skb;
 }
 
-/* Called with agg->lock held: ACTUATE to every actuator peer. */
+/* ACTUATE to every actuator peer. */
 static void actuate(struct agiswarm_agg *agg, u8 status, struct cycle_out *out)
 {
 	struct agi_wire_actuate a = {
@@ -87,11 +92,13 @@ static void actuate(struct agiswarm_agg *agg, u8 status, struct cycle_out *out)
 	struct sk_buff *skb;
 	size_t len;
 
+	lockdep_assert_held(&agg->lock);
 	if (!agg->nu)
 		return;
 	len = agi_wire_put_actuate(agg->task_buf, sizeof(agg->task_buf), &a);
 	if (WARN_ON_ONCE(!len))
 		return;
+	/* In softirq: an RCU reader of the peers. */
 	list_for_each_entry_rcu(p, &agg->node->peers, list) {
 		if (p->kind != AGISWARM_PEER_ACTUATOR)
 			continue;
@@ -103,13 +110,14 @@ static void actuate(struct agiswarm_agg *agg, u8 status, struct cycle_out *out)
 	}
 }
 
-/* Called with agg->lock held: y from the decoder, u from the law. */
+/* y from the decoder, u from the law. */
 static void compute_output(struct agiswarm_agg *agg)
 {
 	const struct agiswarm_plan *plan = agg->plan;
 	struct agi_i128 z;
 	u32 i;
 
+	lockdep_assert_held(&agg->lock);
 	for (i = 0; i < plan->code.m; i++) {
 		if (WARN_ON_ONCE(agi_code_decoder_get(plan->dec, i, &z)))
 			z = (struct agi_i128){};
@@ -128,9 +136,10 @@ static void compute_output(struct agiswarm_agg *agg)
 	agg->fmt_u = agg->pid.sig_fmt;
 }
 
-/* Called with agg->lock held: the u of a missed cycle. */
+/* The u of a missed cycle, and the ACTUATE status that says what it is. */
 static u8 missed_output(struct agiswarm_agg *agg)
 {
+	lockdep_assert_held(&agg->lock);
 	if (!agg->nu && agg->plan) {
 		agg->nu = agg->plan->code.m;
 		agg->fmt_u = agg->cfmt;
@@ -148,13 +157,14 @@ static u32 error_ppm(u32 tasks, u32 answered)
 	return div_u64((u64)(tasks - min(answered, tasks)) * 1000000, tasks);
 }
 
-/* Called with agg->lock held: the metrics record of the current cycle. */
+/* The metrics record of the current cycle. */
 static struct agiswarm_metric *record(struct agiswarm_agg *agg, bool ok,
 				      ktime_t now)
 {
 	struct agiswarm_metric *rec = &agg->ring[agg->ring_head];
 	u32 workers = bitmap_weight(agg->answered, AGISWARM_AGG_WORKERS_MAX);
 
+	lockdep_assert_held(&agg->lock);
 	agg->ring_head = (agg->ring_head + 1) % AGISWARM_METRICS_MAX;
 	if (agg->ring_count < AGISWARM_METRICS_MAX)
 		agg->ring_count++;
@@ -174,13 +184,14 @@ static struct agiswarm_metric *record(struct agiswarm_agg *agg, bool ok,
 	return rec;
 }
 
-/* Called with agg->lock held: ends the current cycle, ok or missed. */
+/* Ends the current cycle, ok or missed: its output, record and event. */
 static void finish(struct agiswarm_agg *agg, bool ok, struct cycle_out *out)
 {
 	struct agiswarm_node *node = agg->node;
 	const struct agiswarm_metric *rec;
 	u8 status;
 
+	lockdep_assert_held(&agg->lock);
 	if (ok) {
 		compute_output(agg);
 		agg->have_u = true;
@@ -203,8 +214,8 @@ static void finish(struct agiswarm_agg *agg, bool ok, struct cycle_out *out)
 }
 
 /*
- * Called with agg->lock held, when the cycle's window ends: who was tasked
- * and sent nothing before the deadline. The cycle's metrics record gets its
+ * When the cycle's window ends: who was tasked and sent nothing before the
+ * deadline. The cycle's metrics record gets its
  * final error rate here (the event, sent at completion, had the rate at
  * completion time: a cycle usually completes before every worker answers).
  */
@@ -214,6 +225,7 @@ static void account_silent_workers(struct agiswarm_agg *agg)
 	struct agiswarm_metric *rec;
 	u32 i, heard = 0;
 
+	lockdep_assert_held(&agg->lock);
 	if (!plan)
 		goto out;
 	for_each_set_bit(i, agg->tasked, plan->nworkers) {
@@ -231,13 +243,14 @@ out:
 	bitmap_zero(agg->heard, AGISWARM_AGG_WORKERS_MAX);
 }
 
-/* Called with agg->lock held: mark workers still without rows. */
+/* Marks the workers still without rows; true when any. */
 static bool rows_stale(struct agiswarm_agg *agg)
 {
 	struct agiswarm_plan *plan = agg->plan;
 	bool any = false;
 	u32 i;
 
+	lockdep_assert_held(&agg->lock);
 	for (i = 0; i < plan->nworkers; i++) {
 		struct agiswarm_plan_worker *w = &plan->w[i];
 
@@ -251,7 +264,7 @@ static bool rows_stale(struct agiswarm_agg *agg)
 	return any;
 }
 
-/* Called with agg->lock held: the TASKs of a new cycle. */
+/* The TASKs of a new cycle. */
 static void send_tasks(struct agiswarm_agg *agg, struct cycle_out *out)
 {
 	struct agiswarm_plan *plan = agg->plan;
@@ -265,6 +278,7 @@ static void send_tasks(struct agiswarm_agg *agg, struct cycle_out *out)
 	size_t len;
 	u32 i;
 
+	lockdep_assert_held(&agg->lock);
 	if (!plan || agg->ncx != plan->cols)
 		return;
 	agi_code_decoder_reset(plan->dec);
@@ -285,15 +299,16 @@ static void send_tasks(struct agiswarm_agg *agg, struct cycle_out *out)
 	}
 	agiswarm_node_count(agg->node, AGISWARM_CNT_TASKS_SENT, agg->tasks);
 	if (rows_stale(agg))
-		schedule_work(&agg->rows_work);
+		agiswarm_plan_send_rows(agg);
 }
 
-/* Called with agg->lock held. */
+/* A new cycle: what is staged for it, its input, its TASKs, its deadline. */
 static void start_cycle(struct agiswarm_agg *agg, ktime_t now,
 			struct cycle_out *out)
 {
 	s64 spacing;
 
+	lockdep_assert_held(&agg->lock);
 	account_silent_workers(agg);
 	if (agg->last_tick) {
 		spacing = ktime_us_delta(now, agg->last_tick);
@@ -303,7 +318,7 @@ static void start_cycle(struct agiswarm_agg *agg, ktime_t now,
 	agg->last_tick = now;
 	agg->cycle_id++;
 	/* Before anything of the cycle: its deadline, x, TASKs, law. */
-	agg->applied = agg_stage_apply(agg);
+	agg->applied = agiswarm_stage_apply(agg);
 	agg->t0 = now;
 	agg->t0_real_ns = ktime_get_real_ns();
 	agg->deadline_at = ktime_add_us(now, agg->deadline_us);
@@ -361,6 +376,7 @@ static enum hrtimer_restart deadline(struct hrtimer *timer)
 	return HRTIMER_NORESTART;
 }
 
+/* The plan slot of worker @id, or -1 when it has none. */
 static int find_worker(const struct agiswarm_plan *plan, u32 id)
 {
 	u32 i;
@@ -385,7 +401,7 @@ static bool rows_belong(const struct agiswarm_plan *plan,
 	return true;
 }
 
-/* Called with agg->lock held: feeds @r's values to the decoder. */
+/* Feeds @r's values to the decoder; the cycle ends when they decode. */
 static void decode(struct agiswarm_agg *agg, const struct agi_wire_result *r,
 		   struct cycle_out *out)
 {
@@ -393,6 +409,7 @@ static void decode(struct agiswarm_agg *agg, const struct agi_wire_result *r,
 	u16 i;
 	int ret;
 
+	lockdep_assert_held(&agg->lock);
 	for (i = 0; i < r->values.n; i++) {
 		struct agi_wire_value v = agi_wire_vec_value(&r->values, i);
 
@@ -410,73 +427,129 @@ static void decode(struct agiswarm_agg *agg, const struct agi_wire_result *r,
 	}
 }
 
-/*
- * Called with agg->lock held. Returns 0 when @r was used or counted late,
- * else the drop counter.
+/**
+ * use_result() - feed a RESULT to the cycle, if it belongs to it
+ * @agg: the aggregator
+ * @r: the RESULT
+ * @saddr: its source address
+ * @sport: its source port
+ * @out: what to send once agg->lock is dropped (the cycle may finish)
+ * @reason: where the counter of a refusal goes
+ *
+ * Context: agg->lock held.
+ * Return: 0 when its values went to the decoder; -ETIME
+ * (AGISWARM_CNT_RESULTS_LATE) for a RESULT of an earlier cycle, or of this
+ * one once it is decided; -ESTALE (DROP_STALE) for another epoch or
+ * generation, or when nothing is assigned; -ENOENT (DROP_UNKNOWN_PEER)
+ * when its worker is not in the assignment or sent from another endpoint;
+ * -EINVAL (DROP_BADVALUE) for a future cycle or rows not the worker's.
  */
 static int use_result(struct agiswarm_agg *agg, const struct agi_wire_result *r,
-		      __be32 saddr, __be16 sport, struct cycle_out *out)
+		      __be32 saddr, __be16 sport, struct cycle_out *out,
+		      enum agiswarm_counter *reason)
 {
 	struct agiswarm_plan *plan = agg->plan;
 	struct agiswarm_peer *peer;
 	int slot;
 
+	lockdep_assert_held(&agg->lock);
 	if (r->epoch != READ_ONCE(agg->node->epoch) || !plan)
-		return AGISWARM_CNT_DROP_STALE;
+		goto stale;
 	slot = find_worker(plan, r->worker);
 	if (slot < 0 || plan->w[slot].addr != saddr ||
-	    plan->w[slot].port != sport)
-		return AGISWARM_CNT_DROP_STALE;
+	    plan->w[slot].port != sport) {
+		*reason = AGISWARM_CNT_DROP_UNKNOWN_PEER;
+		return -ENOENT;
+	}
 	peer = plan->w[slot].peer;
 	peer->gen = r->gen;
-	if (r->gen != plan->gen || r->cycle > agg->cycle_id ||
-	    !rows_belong(plan, r, slot))
-		return AGISWARM_CNT_DROP_STALE;
+	if (r->gen != plan->gen)
+		goto stale;
+	if (r->cycle > agg->cycle_id || !rows_belong(plan, r, slot)) {
+		*reason = AGISWARM_CNT_DROP_BADVALUE;
+		return -EINVAL;
+	}
 	if (r->cycle < agg->cycle_id)
-		return AGISWARM_CNT_RESULTS_LATE;
+		goto late;
 	peer->results++;
 	peer->last_cycle = r->cycle;
 	if (agg->phase != PHASE_MISSED)
 		__set_bit(slot, agg->heard);	/* before the deadline */
 	if (agg->phase != PHASE_WAITING)
-		return AGISWARM_CNT_RESULTS_LATE;
+		goto late;
 	__set_bit(slot, agg->answered);
 	decode(agg, r, out);
 	return 0;
+late:
+	*reason = AGISWARM_CNT_RESULTS_LATE;
+	return -ETIME;
+stale:
+	*reason = AGISWARM_CNT_DROP_STALE;
+	return -ESTALE;
 }
 
-void agiswarm_cycle_rx_result(struct agiswarm_node *node,
-			      const struct agi_wire_result *r, __be32 saddr,
-			      __be16 sport)
+/**
+ * agiswarm_cycle_rx_result() - a worker's RESULT arrived
+ * @node: the aggregator's node
+ * @r: the RESULT
+ * @saddr: its source address
+ * @sport: its source port
+ * @reason: where the counter of a refusal goes
+ *
+ * When it completes the decoding, the cycle's output is sent from here.
+ *
+ * Context: softirq, or bh disabled.
+ * Return: 0 when used, else -errno with *@reason, as use_result().
+ */
+int agiswarm_cycle_rx_result(struct agiswarm_node *node,
+			     const struct agi_wire_result *r, __be32 saddr,
+			     __be16 sport, enum agiswarm_counter *reason)
 {
 	struct agiswarm_agg *agg = agg_of(node);
 	struct cycle_out out;
-	int reason;
+	int ret;
 
+	lockdep_assert_in_softirq();
 	out_init(&out);
 	spin_lock(&agg->lock);
-	reason = use_result(agg, r, saddr, sport, &out);
+	ret = use_result(agg, r, saddr, sport, &out, reason);
 	spin_unlock(&agg->lock);
-	if (reason)
-		agiswarm_node_count(node, reason, 1);
 	out_flush(node, &out);
+	return ret;
 }
 
-void agiswarm_cycle_rx_sensor(struct agiswarm_node *node,
-			      const struct agi_wire_sensor *s, __be32 saddr,
-			      __be16 sport)
+/**
+ * agiswarm_cycle_rx_sensor() - a sensor's reading arrived: the new input
+ * @node: the aggregator's node
+ * @s: the SENSOR
+ * @saddr: its source address
+ * @sport: its source port
+ * @reason: where the counter of a refusal goes
+ *
+ * The next cycle to start computes with it.
+ *
+ * Context: softirq, or bh disabled.
+ * Return: 0 when it is the input now; -ENOENT (DROP_UNKNOWN_PEER) when
+ * @saddr:@sport is no sensor peer's endpoint; -EINVAL (DROP_BADVALUE) when
+ * its length is not the matrix's columns.
+ */
+int agiswarm_cycle_rx_sensor(struct agiswarm_node *node,
+			     const struct agi_wire_sensor *s, __be32 saddr,
+			     __be16 sport, enum agiswarm_counter *reason)
 {
 	struct agiswarm_agg *agg = agg_of(node);
-	int reason = 0;
+	int ret = 0;
 	u16 i;
 
+	lockdep_assert_in_softirq();
 	if (!agiswarm_peer_find_addr(node, AGISWARM_PEER_SENSOR, saddr, sport)) {
-		agiswarm_node_count(node, AGISWARM_CNT_DROP_STALE, 1);
-		return;
+		*reason = AGISWARM_CNT_DROP_UNKNOWN_PEER;
+		return -ENOENT;
 	}
 	spin_lock(&agg->lock);
 	if (s->x.n != agg->cols) {
-		reason = AGISWARM_CNT_DROP_BADVALUE;
+		*reason = AGISWARM_CNT_DROP_BADVALUE;
+		ret = -EINVAL;
 	} else {
 		agg->fmt_x = s->fmt;
 		agg->nx = s->x.n;
@@ -484,10 +557,17 @@ void agiswarm_cycle_rx_sensor(struct agiswarm_node *node,
 			agg->x[i] = agi_wire_vec_s32(&s->x, i);
 	}
 	spin_unlock(&agg->lock);
-	if (reason)
-		agiswarm_node_count(node, reason, 1);
+	return ret;
 }
 
+/**
+ * agiswarm_cycle_start() - start the cycle, unless it runs
+ * @agg: the aggregator
+ *
+ * The first tick is now; cycle ids go on from the last.
+ *
+ * Context: process, node->conf_lock held.
+ */
 void agiswarm_cycle_start(struct agiswarm_agg *agg)
 {
 	lockdep_assert_held(&agg->node->conf_lock);
@@ -503,12 +583,20 @@ void agiswarm_cycle_start(struct agiswarm_agg *agg)
 	hrtimer_start(&agg->tick, ktime_get(), HRTIMER_MODE_ABS_SOFT);
 }
 
+/**
+ * agiswarm_cycle_stop() - stop the cycle and wait for its timers
+ * @agg: the aggregator
+ *
+ * A cycle in progress ends without output; its silent workers are counted.
+ *
+ * Context: process, agg->lock not held: the timer callbacks take it.
+ */
 void agiswarm_cycle_stop(struct agiswarm_agg *agg)
 {
+	lockdep_assert_not_held(&agg->lock);
 	spin_lock_bh(&agg->lock);
 	agg->running = false;
 	spin_unlock_bh(&agg->lock);
-	/* The callbacks take agg->lock: never cancel while holding it. */
 	hrtimer_cancel(&agg->tick);
 	hrtimer_cancel(&agg->deadline);
 	spin_lock_bh(&agg->lock);
@@ -517,6 +605,10 @@ void agiswarm_cycle_stop(struct agiswarm_agg *agg)
 	spin_unlock_bh(&agg->lock);
 }
 
+/**
+ * agiswarm_cycle_init() - prepare an aggregator's timers
+ * @agg: the aggregator
+ */
 void agiswarm_cycle_init(struct agiswarm_agg *agg)
 {
 	hrtimer_init(&agg->tick, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);

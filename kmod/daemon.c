@@ -17,6 +17,7 @@
 #include <linux/netlink.h>
 #include <net/genetlink.h>
 
+#include "../include/core/wire.h"
 #include "daemon.h"
 #include "netlink.h"
 #include "node.h"
@@ -53,6 +54,7 @@ static struct notifier_block release_nb = {
 	.notifier_call = release_event,
 };
 
+/* The UPCALL message of @skb's datagram, or NULL without memory. */
 static struct sk_buff *upcall_msg(const struct sk_buff *skb, __be32 saddr,
 				  __be16 sport)
 {
@@ -68,7 +70,7 @@ static struct sk_buff *upcall_msg(const struct sk_buff *skb, __be32 saddr,
 			  nla_total_size(skb->len), GFP_ATOMIC);
 	if (unlikely(!msg))
 		return NULL;
-	hdr = genlmsg_put(msg, 0, 0, &agiswarm_genl_family, 0,
+	hdr = genlmsg_put(msg, 0, 0, &agiswarm_netlink_family, 0,
 			  AGISWARM_CMD_UPCALL);
 	if (unlikely(!hdr ||
 		     nla_put(msg, AGISWARM_A_PEER_ENDPOINT, sizeof(ep), &ep) ||
@@ -80,6 +82,19 @@ static struct sk_buff *upcall_msg(const struct sk_buff *skb, __be32 saddr,
 	return msg;
 }
 
+/**
+ * agiswarm_daemon_upcall() - send a datagram up to the node's daemon
+ * @node: the node
+ * @skb: the datagram, skb->data at its wire header, linear; consumed
+ * @saddr: its source address
+ * @sport: its source port
+ *
+ * Counted in AGISWARM_CNT_UPCALLS when sent, in AGISWARM_CNT_UPCALL_DROPS
+ * when not: no daemon, no memory, or the daemon's socket full or gone (a
+ * daemon gone is then forgotten).
+ *
+ * Context: any but hard interrupts (GFP_ATOMIC, never blocks).
+ */
 void agiswarm_daemon_upcall(struct agiswarm_node *node, struct sk_buff *skb,
 			    __be32 saddr, __be16 sport)
 {
@@ -109,7 +124,14 @@ drop:
 	kfree_skb(skb);
 }
 
-int agiswarm_nl_register_daemon(struct sk_buff *skb, struct genl_info *info)
+/**
+ * agiswarm_daemon_register_doit() - REGISTER_DAEMON: the sender is the daemon
+ * @skb: the request
+ * @info: its attributes (none) and sender
+ *
+ * Return: 0, or -EINVAL for a kernel socket.
+ */
+int agiswarm_daemon_register_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct agiswarm_node *node = agiswarm_node_get(net);
@@ -126,31 +148,43 @@ int agiswarm_nl_register_daemon(struct sk_buff *skb, struct genl_info *info)
 	return 0;
 }
 
-/* A datagram the daemon asks to send: a whole wire header, as the UAPI says. */
+/*
+ * A datagram the daemon asks to send must be well framed, as the UAPI says:
+ * the core's header check, whose reason picks the message. Its type and
+ * payload are the daemon's business. Returns 0 or -EINVAL.
+ */
 static int check_datagram(struct genl_info *info, const struct nlattr *a)
 {
-	const u8 *d = nla_data(a);
-	int len = nla_len(a);
+	enum agiswarm_counter why;
 
-	if (len < AGISWARM_WIRE_HDR_LEN || len > AGISWARM_WIRE_MAX) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a,
-				    "DATAGRAM must be 4..1400 bytes");
-		return -EINVAL;
-	}
-	if (d[0] != AGISWARM_WIRE_VERSION) {
+	if (!agi_wire_check_header(nla_data(a), nla_len(a), &why))
+		return 0;
+	switch (why) {
+	case AGISWARM_CNT_DROP_VERSION:
 		NL_SET_ERR_MSG_ATTR(info->extack, a,
 				    "DATAGRAM header version is not 1");
-		return -EINVAL;
-	}
-	if (((d[2] << 8) | d[3]) != len - AGISWARM_WIRE_HDR_LEN) {
+		break;
+	case AGISWARM_CNT_DROP_LENGTH:
 		NL_SET_ERR_MSG_ATTR(info->extack, a,
 				    "DATAGRAM header length is not the payload's");
-		return -EINVAL;
+		break;
+	default:	/* SHORT, OVERSIZE */
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "DATAGRAM must be 4..1400 bytes");
 	}
-	return 0;
+	return -EINVAL;
 }
 
-int agiswarm_nl_send(struct sk_buff *skb, struct genl_info *info)
+/**
+ * agiswarm_daemon_send_doit() - SEND: a datagram from the node's port
+ * @skb: the request
+ * @info: its attributes, PEER_ENDPOINT and DATAGRAM
+ *
+ * Return: 0; -EINVAL or -EAFNOSUPPORT for a bad request (extack says
+ * which); -ENOMEM; -ENOTCONN when the node's port is closed; the routing
+ * error when there is no route.
+ */
+int agiswarm_daemon_send_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *ep_attr = info->attrs[AGISWARM_A_PEER_ENDPOINT];
@@ -164,7 +198,7 @@ int agiswarm_nl_send(struct sk_buff *skb, struct genl_info *info)
 				   "SEND needs PEER_ENDPOINT and DATAGRAM");
 		return -EINVAL;
 	}
-	ret = agiswarm_nl_parse_endpoint(info, ep_attr, &ep);
+	ret = agiswarm_netlink_parse_endpoint(info, ep_attr, &ep);
 	if (!ret)
 		ret = check_datagram(info, dg);
 	if (ret)
@@ -183,11 +217,19 @@ int agiswarm_nl_send(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
+/**
+ * agiswarm_daemon_init() - forget a daemon when its socket is released
+ *
+ * Return: 0, or netlink_register_notifier()'s error.
+ */
 int __init agiswarm_daemon_init(void)
 {
 	return netlink_register_notifier(&release_nb);
 }
 
+/**
+ * agiswarm_daemon_uninit() - stop watching the daemons' sockets
+ */
 void agiswarm_daemon_uninit(void)
 {
 	netlink_unregister_notifier(&release_nb);

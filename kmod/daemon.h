@@ -11,19 +11,13 @@
 struct agiswarm_node;
 struct genl_info;
 
-/* Module init/exit: the netlink release notifier. */
 int agiswarm_daemon_init(void);
 void agiswarm_daemon_uninit(void);
-
-/*
- * Softirq: sends @skb's datagram (skb->data at the wire header, linear) up
- * to the node's daemon, from @saddr:@sport. Consumes @skb on every path.
- */
 void agiswarm_daemon_upcall(struct agiswarm_node *node, struct sk_buff *skb,
 			    __be32 saddr, __be16 sport);
 
-/* Generic netlink handlers (netlink.c's op table). */
-int agiswarm_nl_register_daemon(struct sk_buff *skb, struct genl_info *info);
-int agiswarm_nl_send(struct sk_buff *skb, struct genl_info *info);
+/* Generic netlink handlers, for netlink.c's family. */
+int agiswarm_daemon_register_doit(struct sk_buff *skb, struct genl_info *info);
+int agiswarm_daemon_send_doit(struct sk_buff *skb, struct genl_info *info);
 
 #endif /* AGISWARM_DAEMON_H */

@@ -57,6 +57,16 @@ static struct agiswarm_fault *find(struct agiswarm_node *node, u32 worker)
 	return NULL;
 }
 
+/**
+ * agiswarm_fault_get() - the fault set for a worker
+ * @node: the node
+ * @worker: the worker id
+ * @kind: its enum agiswarm_fault_kind, when there is one
+ * @value: its percent or milliseconds, when there is one
+ *
+ * Context: RCU read side, or node->conf_lock held.
+ * Return: true when @worker has a fault.
+ */
 bool agiswarm_fault_get(struct agiswarm_node *node, u32 worker, u8 *kind,
 			u32 *value)
 {
@@ -76,6 +86,16 @@ static void unlink_fault(struct agiswarm_fault *f)
 	agiswarm_objects_put();
 }
 
+/**
+ * agiswarm_fault_set() - set a worker's fault, replacing any
+ * @node: the node
+ * @worker: the worker id
+ * @kind: an enum agiswarm_fault_kind other than NONE, checked already
+ * @value: percent for drop, milliseconds for delay, checked already
+ *
+ * Context: process, node->conf_lock held.
+ * Return: 0 or -ENOMEM.
+ */
 int agiswarm_fault_set(struct agiswarm_node *node, u32 worker, u8 kind,
 		       u32 value)
 {
@@ -100,6 +120,15 @@ int agiswarm_fault_set(struct agiswarm_node *node, u32 worker, u8 kind,
 	return 0;
 }
 
+/**
+ * agiswarm_fault_clear() - clear a worker's fault, or every fault
+ * @node: the node
+ * @all: clear every fault (@worker is ignored)
+ * @worker: the worker id
+ *
+ * Context: node->conf_lock held.
+ * Return: 0, or -ENOENT when @worker has no fault.
+ */
 int agiswarm_fault_clear(struct agiswarm_node *node, bool all, u32 worker)
 {
 	struct agiswarm_fault *f, *tmp;
@@ -117,16 +146,17 @@ int agiswarm_fault_clear(struct agiswarm_node *node, bool all, u32 worker)
 	return 0;
 }
 
-/* Called with node->delayq.lock held. */
 static void arm_delay_timer(struct agiswarm_node *node, ktime_t due)
 {
 	struct hrtimer *t = &node->delay_timer;
 
+	lockdep_assert_held(&node->delayq.lock);
 	if (!hrtimer_is_queued(t) || ktime_before(due, hrtimer_get_expires(t)))
 		hrtimer_start(t, due, HRTIMER_MODE_ABS_SOFT);
 }
 
-static bool delay(struct agiswarm_node *node, struct sk_buff *skb, u32 ms)
+/* Queues @skb for @ms; beyond DELAY_QUEUE_MAX it is freed. Takes @skb. */
+static void delay(struct agiswarm_node *node, struct sk_buff *skb, u32 ms)
 {
 	struct sk_buff_head *q = &node->delayq;
 	ktime_t due = ktime_add_ms(ktime_get(), ms);
@@ -142,15 +172,28 @@ static bool delay(struct agiswarm_node *node, struct sk_buff *skb, u32 ms)
 	spin_unlock(&q->lock);
 	if (unlikely(!queued))
 		kfree_skb(skb);
-	return true;
 }
 
+/**
+ * agiswarm_fault_apply() - the fault of a datagram's worker
+ * @node: the node
+ * @skb: a TASK or RESULT about to be sent, AGISWARM_SKB_CB(@skb)->worker
+ *	the worker it concerns
+ *
+ * A drop or stall fault frees @skb, a delay fault queues it; each counts
+ * in AGISWARM_CNT_FAULTS_APPLIED.
+ *
+ * Context: softirq, or bh disabled (the delay queue's lock is taken
+ * without disabling bh).
+ * Return: true when a fault took @skb; false when it is to be sent now.
+ */
 bool agiswarm_fault_apply(struct agiswarm_node *node, struct sk_buff *skb)
 {
 	struct agiswarm_fault *f;
 	u8 kind = AGISWARM_FAULT_NONE;
 	u32 value = 0;
 
+	lockdep_assert_in_softirq();
 	rcu_read_lock_bh();
 	f = find(node, AGISWARM_SKB_CB(skb)->worker);
 	if (f) {
@@ -172,7 +215,8 @@ bool agiswarm_fault_apply(struct agiswarm_node *node, struct sk_buff *skb)
 		return true;
 	case AGISWARM_FAULT_DELAY:
 		agiswarm_node_count(node, AGISWARM_CNT_FAULTS_APPLIED, 1);
-		return delay(node, skb, value);
+		delay(node, skb, value);
+		return true;
 	}
 	return false;
 }
@@ -205,6 +249,10 @@ static enum hrtimer_restart delay_expired(struct hrtimer *t)
 	return HRTIMER_NORESTART;
 }
 
+/**
+ * agiswarm_fault_init() - a node starts without faults
+ * @node: the node
+ */
 void agiswarm_fault_init(struct agiswarm_node *node)
 {
 	INIT_LIST_HEAD(&node->faults);
@@ -213,6 +261,12 @@ void agiswarm_fault_init(struct agiswarm_node *node)
 	node->delay_timer.function = delay_expired;
 }
 
+/**
+ * agiswarm_fault_uninit() - free the delayed datagrams and every fault
+ * @node: the node, its socket closed
+ *
+ * Context: process, no lock held: waits for the delay timer.
+ */
 void agiswarm_fault_uninit(struct agiswarm_node *node)
 {
 	struct agiswarm_fault *f, *tmp;

@@ -10,6 +10,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/printk.h>
 #include <net/genetlink.h>
 
@@ -19,6 +20,7 @@
 #include "netlink.h"
 #include "node.h"
 #include "socket.h"
+#include "stage.h"
 
 /* Counters below this are not counters (UNSPEC, PAD) and are never sent. */
 #define FIRST_COUNTER (AGISWARM_CNT_PAD + 1)
@@ -84,6 +86,7 @@ static size_t status_msg_size(void)
 	       nla_total_size_64bit(sizeof(u64));
 }
 
+/* The COUNTERS nest; 0, or -EMSGSIZE when @msg is full. */
 static int put_counters(struct sk_buff *msg,
 			const struct agiswarm_node_status *st)
 {
@@ -103,6 +106,7 @@ static int put_counters(struct sk_buff *msg,
 	return 0;
 }
 
+/* GET_STATUS's attributes; 0, or -EMSGSIZE when @msg is full. */
 static int put_status(struct sk_buff *msg,
 		      const struct agiswarm_node_status *st,
 		      const struct agiswarm_agg_status *ag)
@@ -128,6 +132,7 @@ static int put_status(struct sk_buff *msg,
 	return put_counters(msg, st);
 }
 
+/* GET_STATUS: 0, -ENOMEM, or -EMSGSIZE (a bug: status_msg_size() is short). */
 static int get_status_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
@@ -142,7 +147,7 @@ static int get_status_doit(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(status_msg_size(), GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &agiswarm_genl_family, 0,
+	hdr = genlmsg_put_reply(msg, info, &agiswarm_netlink_family, 0,
 				AGISWARM_CMD_GET_STATUS);
 	/* Only a status_msg_size() that undercounts fails here: a bug. */
 	if (WARN_ON_ONCE(!hdr || put_status(msg, &st, &ag))) {
@@ -171,6 +176,10 @@ struct node_change {
 	const s32 *sp;
 };
 
+/*
+ * The PID configuration after the request: the one in use, changed.
+ * Returns 0, or -EINVAL (-ERANGE from the policy) with the extack.
+ */
 static int check_pid(struct genl_info *info, struct agiswarm_node *node,
 		     struct node_change *c)
 {
@@ -213,7 +222,10 @@ static int check_pid(struct genl_info *info, struct agiswarm_node *node,
 	return 0;
 }
 
-/* Checks what SET_NODE may refuse, before anything changes. */
+/*
+ * Checks what SET_NODE may refuse, before anything changes. Returns 0, or
+ * -EINVAL (-ERANGE from a policy) with the extack.
+ */
 static int check_node_change(struct genl_info *info,
 			     struct agiswarm_node *node, struct node_change *c)
 {
@@ -262,7 +274,11 @@ static bool any_node_attr(struct nlattr **a)
 	return false;
 }
 
-/* Called with node->conf_lock held; the request is checked already. */
+/*
+ * Applies a checked SET_NODE request now. Returns 0, or the error of what
+ * failed at run time: opening the port (before anything changed), or
+ * reassigning the rows, or starting a node that is not an aggregator.
+ */
 static int apply_node_change(struct genl_info *info,
 			     struct agiswarm_node *node,
 			     const struct node_change *c)
@@ -271,6 +287,7 @@ static int apply_node_change(struct genl_info *info,
 	struct agiswarm_agg_status ag;
 	int ret;
 
+	lockdep_assert_held(&node->conf_lock);
 	/* First what may fail at run time, so a failure changes nothing. */
 	if (a[AGISWARM_A_PORT]) {
 		ret = agiswarm_socket_set_port(node,
@@ -304,12 +321,13 @@ static int apply_node_change(struct genl_info *info,
 	if (a[AGISWARM_A_RUNNING] && !nla_get_u8(a[AGISWARM_A_RUNNING]))
 		agiswarm_aggregator_set_running(node, false);
 	if (a[AGISWARM_A_REDUNDANCY] || a[AGISWARM_A_CODE_SEED]) {
-		ret = agiswarm_aggregator_set_code(node,
-			a[AGISWARM_A_REDUNDANCY] ?
-			nla_get_u8(a[AGISWARM_A_REDUNDANCY]) : ag.redundancy,
-			a[AGISWARM_A_CODE_SEED] ?
+		u8 redundancy = a[AGISWARM_A_REDUNDANCY] ?
+			nla_get_u8(a[AGISWARM_A_REDUNDANCY]) : ag.redundancy;
+		u64 seed = a[AGISWARM_A_CODE_SEED] ?
 			nla_get_u64(a[AGISWARM_A_CODE_SEED]) :
-			agiswarm_aggregator_seed(node));
+			agiswarm_aggregator_seed(node);
+
+		ret = agiswarm_aggregator_set_code(node, redundancy, seed);
 		if (ret) {
 			NL_SET_ERR_MSG_MOD(info->extack,
 					   "cannot assign the matrix rows to the workers");
@@ -322,7 +340,11 @@ static int apply_node_change(struct genl_info *info,
 	return 0;
 }
 
-/* Called with node->conf_lock held; the request is checked already. */
+/*
+ * Stages a checked SET_NODE request for its APPLY_AT_CYCLE. Returns 0;
+ * -EINVAL for an attribute that cannot be staged; agiswarm_stage_node()'s
+ * refusal.
+ */
 static int stage_node_change(struct genl_info *info,
 			     struct agiswarm_node *node,
 			     const struct node_change *c)
@@ -342,6 +364,7 @@ static int stage_node_change(struct genl_info *info,
 	struct nlattr *at = a[AGISWARM_A_APPLY_AT_CYCLE];
 	int i, ret;
 
+	lockdep_assert_held(&node->conf_lock);
 	for (i = 1; i <= AGISWARM_A_MAX; i++) {
 		if (a[i] && !stageable[i]) {
 			NL_SET_ERR_MSG_ATTR(info->extack, a[i],
@@ -353,13 +376,13 @@ static int stage_node_change(struct genl_info *info,
 		ch.miss = nla_get_u8(a[AGISWARM_A_MISS_POLICY]);
 	if (ch.law_set)
 		ch.law = nla_get_u8(a[AGISWARM_A_CONTROL_LAW]);
-	ret = agiswarm_aggregator_stage_node(node, &ch, nla_get_u64(at),
-					     info->extack);
+	ret = agiswarm_stage_node(node, &ch, nla_get_u64(at), info->extack);
 	if (ret)
 		NL_SET_BAD_ATTR(info->extack, at);
 	return ret;
 }
 
+/* SET_NODE: 0, or -errno with the extack, as the UAPI header documents. */
 static int set_node_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
@@ -392,8 +415,50 @@ static int set_node_doit(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int agiswarm_nl_put_metric(struct sk_buff *msg,
-			   const struct agiswarm_metric *rec)
+/**
+ * agiswarm_netlink_parse_endpoint() - an IPv4 endpoint from an attribute
+ * @info: the request, for its extack
+ * @a: the attribute, a struct sockaddr_in of at least its size (policy)
+ * @sin: where the endpoint goes
+ *
+ * Return: 0; -EAFNOSUPPORT for an IPv6 endpoint; -EINVAL for another
+ * family, or without an address or a port. Errors are worded in @info's
+ * extack.
+ */
+int agiswarm_netlink_parse_endpoint(struct genl_info *info, struct nlattr *a,
+				    struct sockaddr_in *sin)
+{
+	const struct sockaddr *sa = nla_data(a);
+
+	if (sa->sa_family == AF_INET6 &&
+	    nla_len(a) >= sizeof(struct sockaddr_in6)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "IPv6 endpoints are not supported yet");
+		return -EAFNOSUPPORT;
+	}
+	if (sa->sa_family != AF_INET) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "endpoint is not a struct sockaddr_in");
+		return -EINVAL;
+	}
+	memcpy(sin, sa, sizeof(*sin));
+	if (!sin->sin_port || !sin->sin_addr.s_addr) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a,
+				    "endpoint needs an address and a port");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * agiswarm_netlink_put_metric() - a metrics record's attributes
+ * @msg: the message
+ * @rec: the record
+ *
+ * Return: 0, or -EMSGSIZE when @msg is full.
+ */
+int agiswarm_netlink_put_metric(struct sk_buff *msg,
+				const struct agiswarm_metric *rec)
 {
 	if (nla_put_u64_64bit(msg, AGISWARM_A_CYCLE_ID, rec->cycle,
 			      AGISWARM_A_PAD) ||
@@ -413,6 +478,22 @@ int agiswarm_nl_put_metric(struct sk_buff *msg,
 	return 0;
 }
 
+/**
+ * agiswarm_netlink_cycle_msg() - a cycle's event, to send once unlocked
+ * @node: the node
+ * @rec: the cycle's metrics record
+ * @fmt: the format of @x, @y and @u
+ * @x: the cycle's input
+ * @nx: its length
+ * @y: y = A x, or NULL for a missed cycle
+ * @ny: its length
+ * @u: the output
+ * @nu: its length
+ *
+ * Context: any but hard interrupts (GFP_ATOMIC).
+ * Return: the event for agiswarm_netlink_cycle_send(), or NULL when nobody
+ * listens or memory is short.
+ */
 struct sk_buff *agiswarm_netlink_cycle_msg(struct agiswarm_node *node,
 					   const struct agiswarm_metric *rec,
 					   u8 fmt, const s32 *x, u16 nx,
@@ -423,15 +504,15 @@ struct sk_buff *agiswarm_netlink_cycle_msg(struct agiswarm_node *node,
 	void *hdr;
 
 	/* The common case at 1 kHz: nobody runs agictl monitor. */
-	if (!genl_has_listeners(&agiswarm_genl_family, node->net, 0))
+	if (!genl_has_listeners(&agiswarm_netlink_family, node->net, 0))
 		return NULL;
 	msg = genlmsg_new(NLMSG_GOODSIZE + (nx + ny + nu) * sizeof(s32),
 			  GFP_ATOMIC);
 	if (!msg)
 		return NULL;
-	hdr = genlmsg_put(msg, 0, 0, &agiswarm_genl_family, 0,
+	hdr = genlmsg_put(msg, 0, 0, &agiswarm_netlink_family, 0,
 			  AGISWARM_CMD_CYCLE);
-	if (!hdr || agiswarm_nl_put_metric(msg, rec) ||
+	if (!hdr || agiswarm_netlink_put_metric(msg, rec) ||
 	    nla_put_u8(msg, AGISWARM_A_FMT, fmt) ||
 	    nla_put(msg, AGISWARM_A_X, nx * sizeof(s32), x) ||
 	    (y && nla_put(msg, AGISWARM_A_Y, ny * sizeof(s32), y)) ||
@@ -443,15 +524,22 @@ struct sk_buff *agiswarm_netlink_cycle_msg(struct agiswarm_node *node,
 	return msg;
 }
 
+/**
+ * agiswarm_netlink_cycle_send() - multicast a cycle event
+ * @node: the node
+ * @msg: an event of agiswarm_netlink_cycle_msg(); consumed
+ *
+ * Context: any but hard interrupts.
+ */
 void agiswarm_netlink_cycle_send(struct agiswarm_node *node,
 				 struct sk_buff *msg)
 {
-	genlmsg_multicast_netns(&agiswarm_genl_family, node->net, msg, 0, 0,
+	genlmsg_multicast_netns(&agiswarm_netlink_family, node->net, msg, 0, 0,
 				GFP_ATOMIC);
 }
 
 static const struct nla_policy peer_nest_policy[AGISWARM_A_MAX + 1] = {
-	[AGISWARM_A_PEER] = NLA_POLICY_NESTED(agiswarm_peer_policy),
+	[AGISWARM_A_PEER] = NLA_POLICY_NESTED(agiswarm_nl_data_peer_policy),
 };
 
 static const struct nla_policy set_matrix_policy[AGISWARM_A_MAX + 1] = {
@@ -491,8 +579,6 @@ static const struct nla_policy fault_policy[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_FAULT_VALUE] = { .type = NLA_U32 },
 };
 
-#define POLICY(p) .policy = (p), .maxattr = ARRAY_SIZE(p) - 1
-
 /*
  * Every command that changes state is GENL_UNS_ADMIN_PERM: admin of the
  * user namespace owning the network namespace, not of the host, so that a
@@ -508,57 +594,65 @@ static const struct genl_ops agiswarm_genl_ops[] = {
 	{
 		.cmd = AGISWARM_CMD_SET_NODE,
 		.doit = set_node_doit,
-		POLICY(set_node_policy),
+		.policy = set_node_policy,
+		.maxattr = AGISWARM_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_ADD_PEER,
-		.doit = agiswarm_nl_add_peer,
-		POLICY(peer_nest_policy),
+		.doit = agiswarm_nl_data_add_peer_doit,
+		.policy = peer_nest_policy,
+		.maxattr = AGISWARM_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_DEL_PEER,
-		.doit = agiswarm_nl_del_peer,
-		POLICY(peer_nest_policy),
+		.doit = agiswarm_nl_data_del_peer_doit,
+		.policy = peer_nest_policy,
+		.maxattr = AGISWARM_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_GET_PEERS,
-		.dumpit = agiswarm_nl_get_peers,
+		.dumpit = agiswarm_nl_data_get_peers_dumpit,
 	},
 	{
 		.cmd = AGISWARM_CMD_SET_MATRIX,
-		.doit = agiswarm_nl_set_matrix,
-		POLICY(set_matrix_policy),
+		.doit = agiswarm_nl_data_set_matrix_doit,
+		.policy = set_matrix_policy,
+		.maxattr = AGISWARM_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_GET_MATRIX,
-		.doit = agiswarm_nl_get_matrix,
+		.doit = agiswarm_nl_data_get_matrix_doit,
 	},
 	{
 		.cmd = AGISWARM_CMD_SET_INPUT,
-		.doit = agiswarm_nl_set_input,
-		POLICY(set_input_policy),
+		.doit = agiswarm_nl_data_set_input_doit,
+		.policy = set_input_policy,
+		.maxattr = AGISWARM_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_SET_FAULT,
-		.doit = agiswarm_nl_set_fault,
-		POLICY(fault_policy),
+		.doit = agiswarm_nl_data_set_fault_doit,
+		.policy = fault_policy,
+		.maxattr = AGISWARM_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_CLEAR_FAULT,
-		.doit = agiswarm_nl_clear_fault,
-		POLICY(fault_policy),
+		.doit = agiswarm_nl_data_clear_fault_doit,
+		.policy = fault_policy,
+		.maxattr = AGISWARM_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_GET_METRICS,
-		.dumpit = agiswarm_nl_get_metrics,
-		POLICY(metrics_policy),
+		.dumpit = agiswarm_nl_data_get_metrics_dumpit,
+		.policy = metrics_policy,
+		.maxattr = AGISWARM_A_MAX,
 	},
 	{
 		/*
@@ -566,13 +660,14 @@ static const struct genl_ops agiswarm_genl_ops[] = {
 		 * node, COMMITs included.
 		 */
 		.cmd = AGISWARM_CMD_REGISTER_DAEMON,
-		.doit = agiswarm_nl_register_daemon,
+		.doit = agiswarm_daemon_register_doit,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_SEND,
-		.doit = agiswarm_nl_send,
-		POLICY(send_policy),
+		.doit = agiswarm_daemon_send_doit,
+		.policy = send_policy,
+		.maxattr = AGISWARM_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 };
@@ -581,7 +676,7 @@ static const struct genl_multicast_group agiswarm_mcgrps[] = {
 	{ .name = AGISWARM_MCGRP_CYCLES },
 };
 
-struct genl_family agiswarm_genl_family __ro_after_init = {
+struct genl_family agiswarm_netlink_family __ro_after_init = {
 	.name = AGISWARM_GENL_NAME,
 	.version = AGISWARM_GENL_VERSION,
 	.module = THIS_MODULE,
@@ -601,12 +696,20 @@ struct genl_family agiswarm_genl_family __ro_after_init = {
 	.resv_start_op = AGISWARM_CMD_GET_STATUS,
 };
 
+/**
+ * agiswarm_netlink_init() - register the family; requests may arrive
+ *
+ * Return: 0, or genl_register_family()'s error.
+ */
 int __init agiswarm_netlink_init(void)
 {
-	return genl_register_family(&agiswarm_genl_family);
+	return genl_register_family(&agiswarm_netlink_family);
 }
 
+/**
+ * agiswarm_netlink_uninit() - unregister the family, after its last request
+ */
 void agiswarm_netlink_uninit(void)
 {
-	genl_unregister_family(&agiswarm_genl_family);
+	genl_unregister_family(&agiswarm_netlink_family);
 }

@@ -9,7 +9,6 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/in.h>
-#include <linux/in6.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
@@ -20,11 +19,12 @@
 #include "netlink.h"
 #include "node.h"
 #include "peer.h"
+#include "stage.h"
 
 /* Metrics records copied out per batch of a dump. */
 #define METRICS_BATCH 32
 
-const struct nla_policy agiswarm_peer_policy[AGISWARM_PEER_A_MAX + 1] = {
+const struct nla_policy agiswarm_nl_data_peer_policy[AGISWARM_PEER_A_MAX + 1] = {
 	[AGISWARM_PEER_A_KIND] = NLA_POLICY_RANGE(NLA_U8, AGISWARM_PEER_WORKER,
 						  AGISWARM_PEER_MAX),
 	[AGISWARM_PEER_A_ID] = { .type = NLA_U32 },
@@ -32,6 +32,7 @@ const struct nla_policy agiswarm_peer_policy[AGISWARM_PEER_A_MAX + 1] = {
 	[AGISWARM_PEER_A_HEALTH] = NLA_POLICY_MAX(NLA_U8, AGISWARM_HEALTH_MAX),
 };
 
+/* The PEER nest into @tb: 0, or -EINVAL (-ERANGE) with the extack. */
 static int parse_peer(struct genl_info *info, struct nlattr **tb,
 		      bool need_endpoint)
 {
@@ -43,7 +44,7 @@ static int parse_peer(struct genl_info *info, struct nlattr **tb,
 		return -EINVAL;
 	}
 	ret = nla_parse_nested(tb, AGISWARM_PEER_A_MAX, nest,
-			       agiswarm_peer_policy, info->extack);
+			       agiswarm_nl_data_peer_policy, info->extack);
 	if (ret)
 		return ret;
 	if (!tb[AGISWARM_PEER_A_KIND] || !tb[AGISWARM_PEER_A_ID]) {
@@ -59,37 +60,17 @@ static int parse_peer(struct genl_info *info, struct nlattr **tb,
 	return 0;
 }
 
-int agiswarm_nl_parse_endpoint(struct genl_info *info, struct nlattr *a,
-			       struct sockaddr_in *sin)
-{
-	const struct sockaddr *sa = nla_data(a);
-
-	if (sa->sa_family == AF_INET6 &&
-	    nla_len(a) >= sizeof(struct sockaddr_in6)) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a,
-				    "IPv6 endpoints are not supported yet");
-		return -EAFNOSUPPORT;
-	}
-	if (sa->sa_family != AF_INET) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a,
-				    "endpoint is not a struct sockaddr_in");
-		return -EINVAL;
-	}
-	memcpy(sin, sa, sizeof(*sin));
-	if (!sin->sin_port || !sin->sin_addr.s_addr) {
-		NL_SET_ERR_MSG_ATTR(info->extack, a,
-				    "endpoint needs an address and a port");
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/* Called with node->conf_lock held, after a worker was added or removed. */
+/*
+ * After a peer was added, replaced or removed: a new row assignment when
+ * it is a worker, then @old (the replaced or removed peer) freed. Returns
+ * 0 or the reassignment's error.
+ */
 static int peers_changed(struct genl_info *info, struct agiswarm_node *node,
 			 u8 kind, struct agiswarm_peer *old)
 {
 	int ret = 0;
 
+	lockdep_assert_held(&node->conf_lock);
 	if (kind == AGISWARM_PEER_WORKER)
 		ret = agiswarm_aggregator_reassign(node);
 	/* Only now does no assignment name @old. */
@@ -104,14 +85,15 @@ static int peers_changed(struct genl_info *info, struct agiswarm_node *node,
  * The health of an existing worker at the same endpoint changes in place:
  * a daemon reports it at every change, and each must not cost the swarm a
  * new row assignment (and the cycles that miss until the rows arrive).
- * Called with node->conf_lock held; returns false when the peer must be
- * added or replaced instead.
+ * Returns false when the peer must be added or replaced instead.
  */
 static bool set_health_only(struct agiswarm_node *node, u8 kind, u32 id,
 			    const struct sockaddr_in *ep, u8 health)
 {
-	struct agiswarm_peer *p = agiswarm_peer_find(node, kind, id);
+	struct agiswarm_peer *p;
 
+	lockdep_assert_held(&node->conf_lock);
+	p = agiswarm_peer_find(node, kind, id);
 	if (!p || !health || p->ep.sin_addr.s_addr != ep->sin_addr.s_addr ||
 	    p->ep.sin_port != ep->sin_port)
 		return false;
@@ -119,7 +101,10 @@ static bool set_health_only(struct agiswarm_node *node, u8 kind, u32 id,
 	return true;
 }
 
-/* enum agiswarm_health + 1 from @a, 0 when absent. */
+/*
+ * *@health: enum agiswarm_health + 1 from PEER_HEALTH, 0 when absent.
+ * Returns 0, or -EINVAL for a health given to a peer other than a worker.
+ */
 static int parse_health(struct genl_info *info, struct nlattr **tb, u8 kind,
 			u8 *health)
 {
@@ -137,7 +122,18 @@ static int parse_health(struct genl_info *info, struct nlattr **tb, u8 kind,
 	return 0;
 }
 
-int agiswarm_nl_add_peer(struct sk_buff *skb, struct genl_info *info)
+/**
+ * agiswarm_nl_data_add_peer_doit() - ADD_PEER: add or replace a peer
+ * @skb: the request
+ * @info: its attributes
+ *
+ * A worker reassigns the rows; a health-only change at the same endpoint
+ * does not.
+ *
+ * Return: 0, or -errno with the extack, as the UAPI header documents.
+ */
+int agiswarm_nl_data_add_peer_doit(struct sk_buff *skb,
+				   struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *tb[AGISWARM_PEER_A_MAX + 1];
@@ -150,8 +146,8 @@ int agiswarm_nl_add_peer(struct sk_buff *skb, struct genl_info *info)
 	ret = parse_peer(info, tb, true);
 	if (ret)
 		return ret;
-	ret = agiswarm_nl_parse_endpoint(info, tb[AGISWARM_PEER_A_ENDPOINT],
-					 &ep);
+	ret = agiswarm_netlink_parse_endpoint(info,
+					      tb[AGISWARM_PEER_A_ENDPOINT], &ep);
 	if (ret)
 		return ret;
 	kind = nla_get_u8(tb[AGISWARM_PEER_A_KIND]);
@@ -169,7 +165,16 @@ int agiswarm_nl_add_peer(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int agiswarm_nl_del_peer(struct sk_buff *skb, struct genl_info *info)
+/**
+ * agiswarm_nl_data_del_peer_doit() - DEL_PEER: remove a peer
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0; -ENOENT when there is no such peer; -errno with the extack,
+ * as the UAPI header documents.
+ */
+int agiswarm_nl_data_del_peer_doit(struct sk_buff *skb,
+				   struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *tb[AGISWARM_PEER_A_MAX + 1];
@@ -193,7 +198,7 @@ int agiswarm_nl_del_peer(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-/* Called with node->conf_lock held. */
+/* One peer's nest; 0 or -EMSGSIZE. */
 static int put_peer(struct sk_buff *msg, struct agiswarm_node *node,
 		    const struct agiswarm_peer *p)
 {
@@ -202,6 +207,7 @@ static int put_peer(struct sk_buff *msg, struct agiswarm_node *node,
 	u32 fvalue;
 	u8 fkind;
 
+	lockdep_assert_held(&node->conf_lock);
 	nest = nla_nest_start(msg, AGISWARM_A_PEER);
 	if (!nest ||
 	    nla_put_u8(msg, AGISWARM_PEER_A_KIND, p->kind) ||
@@ -231,8 +237,17 @@ static int put_peer(struct sk_buff *msg, struct agiswarm_node *node,
 	return 0;
 }
 
-/* cb->args[0]: peers already sent. */
-int agiswarm_nl_get_peers(struct sk_buff *skb, struct netlink_callback *cb)
+/**
+ * agiswarm_nl_data_get_peers_dumpit() - GET_PEERS: one message per peer
+ * @skb: the message to fill
+ * @cb: the dump's state
+ *
+ * cb->args[0] counts the peers already sent.
+ *
+ * Return: the length of @skb (0 when the dump is complete).
+ */
+int agiswarm_nl_data_get_peers_dumpit(struct sk_buff *skb,
+				      struct netlink_callback *cb)
 {
 	struct agiswarm_node *node = agiswarm_node_get(sock_net(skb->sk));
 	struct agiswarm_peer *p;
@@ -244,7 +259,7 @@ int agiswarm_nl_get_peers(struct sk_buff *skb, struct netlink_callback *cb)
 		if (i++ < cb->args[0])
 			continue;
 		hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
-				  cb->nlh->nlmsg_seq, &agiswarm_genl_family,
+				  cb->nlh->nlmsg_seq, &agiswarm_netlink_family,
 				  NLM_F_MULTI, AGISWARM_CMD_GET_PEERS);
 		if (!hdr)
 			break;
@@ -261,7 +276,8 @@ int agiswarm_nl_get_peers(struct sk_buff *skb, struct netlink_callback *cb)
 
 /*
  * An extack message composed at run time (6.1 has no NL_SET_ERR_MSG_FMT):
- * @msg is the node's errmsg, which lives until the ack is built from it.
+ * @msg is the node's errmsg (DOC: Locking in node.c says how long it
+ * holds), or a literal.
  */
 static void set_err(struct genl_info *info, struct nlattr *a, const char *msg)
 {
@@ -274,7 +290,7 @@ static void set_err(struct genl_info *info, struct nlattr *a, const char *msg)
 /*
  * Checks @n raw values against @fmt's range. On failure, names the first
  * bad one (row and column for a matrix, @cols 0 for a vector) in the
- * node's errmsg and returns -ERANGE. Called with node->conf_lock held.
+ * node's errmsg (under node->conf_lock) and returns -ERANGE.
  */
 static int check_range(struct genl_info *info, struct agiswarm_node *node,
 		       struct nlattr *a, u8 fmt, const s32 *v, u32 n,
@@ -283,6 +299,7 @@ static int check_range(struct genl_info *info, struct agiswarm_node *node,
 	const struct agi_qinfo *q = agi_q_info(fmt);
 	u32 i;
 
+	lockdep_assert_held(&node->conf_lock);
 	for (i = 0; i < n; i++) {
 		if (v[i] >= q->min && v[i] <= q->max)
 			continue;
@@ -308,7 +325,15 @@ static bool need(struct genl_info *info, int attr, const char *msg)
 	return false;
 }
 
-int agiswarm_nl_set_matrix(struct sk_buff *skb, struct genl_info *info)
+/**
+ * agiswarm_nl_data_set_matrix_doit() - SET_MATRIX: a chunk of rows of a matrix
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0, or -errno with the extack, as the UAPI header documents.
+ */
+int agiswarm_nl_data_set_matrix_doit(struct sk_buff *skb,
+				     struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr **a = info->attrs, *data = a[AGISWARM_A_MATRIX_DATA];
@@ -342,17 +367,25 @@ int agiswarm_nl_set_matrix(struct sk_buff *skb, struct genl_info *info)
 	ret = check_range(info, node, data, fmt, nla_data(data), n * cols,
 			  first, cols);
 	if (!ret)
-		ret = agiswarm_aggregator_stage_matrix(node, fmt, rows, cols,
-						       first, nla_data(data),
-						       n, at ? nla_get_u64(at) : 0,
-						       info->extack);
+		ret = agiswarm_stage_matrix(node, fmt, rows, cols, first,
+					    nla_data(data), n,
+					    at ? nla_get_u64(at) : 0,
+					    info->extack);
 	mutex_unlock(&node->conf_lock);
 	if (ret && at && !info->extack->bad_attr)
 		NL_SET_BAD_ATTR(info->extack, at);
 	return ret;
 }
 
-int agiswarm_nl_get_matrix(struct sk_buff *skb, struct genl_info *info)
+/**
+ * agiswarm_nl_data_get_matrix_doit() - GET_MATRIX: the matrix and the code in use
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0; -ENOENT without a matrix; -ENOMEM.
+ */
+int agiswarm_nl_data_get_matrix_doit(struct sk_buff *skb,
+				     struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct agiswarm_matrix_info mi;
@@ -369,7 +402,7 @@ int agiswarm_nl_get_matrix(struct sk_buff *skb, struct genl_info *info)
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &agiswarm_genl_family, 0,
+	hdr = genlmsg_put_reply(msg, info, &agiswarm_netlink_family, 0,
 				AGISWARM_CMD_GET_MATRIX);
 	if (WARN_ON_ONCE(!hdr ||
 			 nla_put_u8(msg, AGISWARM_A_MATRIX_FMT, mi.fmt) ||
@@ -386,7 +419,15 @@ int agiswarm_nl_get_matrix(struct sk_buff *skb, struct genl_info *info)
 	return genlmsg_reply(msg, info);
 }
 
-int agiswarm_nl_set_input(struct sk_buff *skb, struct genl_info *info)
+/**
+ * agiswarm_nl_data_set_input_doit() - SET_INPUT: the input x, now or at a cycle
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0, or -errno with the extack, as the UAPI header documents.
+ */
+int agiswarm_nl_data_set_input_doit(struct sk_buff *skb,
+				    struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *x = info->attrs[AGISWARM_A_INPUT_X];
@@ -419,9 +460,8 @@ int agiswarm_nl_set_input(struct sk_buff *skb, struct genl_info *info)
 		ret = check_range(info, node, x, fmt, nla_data(x), n, 0, 0);
 	}
 	if (!ret && at) {
-		ret = agiswarm_aggregator_stage_input(node, fmt, nla_data(x), n,
-						      nla_get_u64(at),
-						      info->extack);
+		ret = agiswarm_stage_input(node, fmt, nla_data(x), n,
+					   nla_get_u64(at), info->extack);
 		if (ret)
 			NL_SET_BAD_ATTR(info->extack, at);
 	} else if (!ret) {
@@ -431,7 +471,16 @@ int agiswarm_nl_set_input(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int agiswarm_nl_set_fault(struct sk_buff *skb, struct genl_info *info)
+/**
+ * agiswarm_nl_data_set_fault_doit() - SET_FAULT: inject a worker fault
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0; -ERANGE for a value out of range; -EINVAL without a worker
+ * or a kind; -ENOMEM.
+ */
+int agiswarm_nl_data_set_fault_doit(struct sk_buff *skb,
+				    struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *va = info->attrs[AGISWARM_A_FAULT_VALUE];
@@ -465,7 +514,16 @@ int agiswarm_nl_set_fault(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-int agiswarm_nl_clear_fault(struct sk_buff *skb, struct genl_info *info)
+/**
+ * agiswarm_nl_data_clear_fault_doit() - CLEAR_FAULT: a worker's fault, or every fault
+ * @skb: the request
+ * @info: its attributes
+ *
+ * Return: 0; -ENOENT when the worker has no fault; -EINVAL for a kind
+ * or value given.
+ */
+int agiswarm_nl_data_clear_fault_doit(struct sk_buff *skb,
+				      struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *w = info->attrs[AGISWARM_A_FAULT_WORKER];
@@ -485,11 +543,19 @@ int agiswarm_nl_clear_fault(struct sk_buff *skb, struct genl_info *info)
 	return ret;
 }
 
-/*
- * cb->args[0]: the last cycle id sent (or before the first wanted), so a
- * dump resumes after it; cb->args[1]: set once args[0] is initialised.
+/**
+ * agiswarm_nl_data_get_metrics_dumpit() - GET_METRICS: the metrics records
+ * @skb: the message to fill
+ * @cb: the dump's state
+ *
+ * cb->args[0] is the last cycle sent (or the one before the first
+ * wanted), so that a dump resumes after it; cb->args[1] is set once
+ * args[0] is.
+ *
+ * Return: the length of @skb (0 when the dump is complete), or -ENOMEM.
  */
-int agiswarm_nl_get_metrics(struct sk_buff *skb, struct netlink_callback *cb)
+int agiswarm_nl_data_get_metrics_dumpit(struct sk_buff *skb,
+					struct netlink_callback *cb)
 {
 	struct agiswarm_node *node = agiswarm_node_get(sock_net(skb->sk));
 	const struct genl_dumpit_info *info = genl_dumpit_info(cb);
@@ -512,11 +578,11 @@ int agiswarm_nl_get_metrics(struct sk_buff *skb, struct netlink_callback *cb)
 		for (i = 0; i < n; i++) {
 			hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid,
 					  cb->nlh->nlmsg_seq,
-					  &agiswarm_genl_family, NLM_F_MULTI,
+					  &agiswarm_netlink_family, NLM_F_MULTI,
 					  AGISWARM_CMD_GET_METRICS);
 			if (!hdr)
 				goto full;
-			if (agiswarm_nl_put_metric(skb, &recs[i])) {
+			if (agiswarm_netlink_put_metric(skb, &recs[i])) {
 				genlmsg_cancel(skb, hdr);
 				goto full;
 			}

@@ -22,66 +22,121 @@
 /**
  * DOC: Locking
  *
- * node->conf_lock (a mutex, one per namespace) serialises every change of
- * the node's configuration (role, id, epoch, port and socket, peers,
- * faults, matrix and row assignment) and makes a status reply a consistent
- * snapshot. Only process context takes it: the generic netlink handlers,
- * which run with parallel_ops, so the genl mutex does not serialise them
- * for us, and the aggregator's ROWS work. It is the outermost lock.
+ * Locks, outermost first. Process context takes only the mutexes; the
+ * fast path (softirq) takes only agg->lock and the two queue locks.
  *
- * agg->lock (a spinlock, aggregator.c and cycle.c) is the cycle lock: the
- * cycle state, the input x, the output u, the metrics ring, the per-worker
- * statistics in the peers, and the pointer to the current row assignment.
- * The cycle takes it in softirq (both hrtimers are _SOFT, RESULT and SENSOR
- * arrive in softirq); process context takes it with spin_lock_bh() and
- * nests it inside conf_lock. The assignment is replaced holding both, so
- * its users (cycle: agg->lock; ROWS work: conf_lock) never see it freed.
- * No timer is ever cancelled with agg->lock held: the callbacks take it.
+ * node->conf_lock, a mutex per namespace, serialises every change of the
+ * node's configuration: role, id, epoch and port (written with WRITE_ONCE,
+ * so that the fast path may READ_ONCE them without it), the socket, the
+ * peers and their health, the faults, the matrices (agg->matrix,
+ * agg->staging), agg->gen, agg->redundancy and agg->seed, and the
+ * building and sending of row assignments. Its holders read a consistent
+ * configuration, and status replies are snapshots. The generic netlink
+ * handlers take it (the family has parallel_ops: the genl mutex does not
+ * serialise them), and so do the aggregator's ROWS work (plan.c) and
+ * settle work (stage.c).
  *
- * worker->lock (a mutex, worker.c) serialises the ROWS work's staging of
- * a row set. It nests in nothing and nothing nests in it; the row set
- * TASKs use is published with RCU.
+ * agg->lock, a spinlock per aggregator (struct agiswarm_agg), is the cycle
+ * lock: the cycle's state, the configuration it reads (timing, miss
+ * policy, law, PID, setpoints), the input and output, the metrics ring,
+ * the changes staged for a cycle (agg->stage), the pointer to the row
+ * assignment in use (agg->plan) with its decoder and rows_sent marks,
+ * what the cycle leaves to settle (agg->done_*), and the per-worker
+ * statistics in the peers (rows, gen, results, missed, last_cycle). The
+ * tick, deadline, RESULT and SENSOR handlers take it in softirq
+ * (spin_lock); process context takes it with spin_lock_bh(), inside
+ * conf_lock when it holds that. Under it, only counters, hrtimer_start(),
+ * schedule_work() and GFP_ATOMIC allocations: datagrams and events built
+ * under it are sent once it is dropped. No timer is cancelled with it
+ * held, since the callbacks take it.
  *
- * node->delayq.lock guards the datagrams of delay faults (fault.c); taken
- * in softirq and with bh disabled, innermost.
+ * The assignment is replaced holding both locks, and the old one freed at
+ * once, since each of its users (the cycle: agg->lock; the ROWS work and
+ * GET_MATRIX: conf_lock) holds one of them. The cycle also replaces it,
+ * when a staged matrix takes effect, holding agg->lock only; it then parks
+ * the old assignment and the new matrix in agg->done_*, and
+ * agiswarm_stage_settle() frees and swaps them under conf_lock.
  *
- * The socket, the peers list and the faults list are RCU: the fast path
- * reads them in softirq; writers hold conf_lock and free after a grace
- * period (synchronize_net() for the socket).
+ * worker->lock, a mutex (worker.c), serialises the worker's ROWS work: the
+ * row set being staged and the publication of a complete one.
  *
- * Fields written under conf_lock are written with WRITE_ONCE so that the
- * fast path (softirq, which must never sleep) may read single values with
- * READ_ONCE without taking it.
+ * worker->rows_q.lock (the ROWS waiting for that work) and
+ * node->delayq.lock (the datagrams of delay faults, fault.c) are the
+ * queues' own spinlocks, taken in softirq or with bh disabled.
  *
- * node->daemon_portid takes no lock (daemon.c): one u32 changed with
- * xchg/cmpxchg, read with READ_ONCE.
+ * Order: conf_lock, then agg->lock. worker->lock and the two queue locks
+ * nest in nothing of the module's and nothing nests in them.
  *
- * The counters take no lock: each CPU adds to its own copy with interrupts
- * off around a u64_stats_sync section, and readers sum all copies, retrying
- * a CPU whose copy changed while being read (only ever on 32-bit hosts).
+ * RCU, for the fast path's readers in softirq; writers hold conf_lock
+ * (worker->rows: worker->lock) and free after a grace period:
+ *  - node->sock, read by every sender (rcu_read_lock_bh()) and recv();
+ *    closed after synchronize_net();
+ *  - node->peers, read by the SENSOR lookup, the ACTUATE fan-out and a
+ *    staged matrix taking effect; a peer is freed only once the
+ *    assignment was rebuilt without it (peer.c);
+ *  - node->faults, read by every TASK and RESULT sent;
+ *  - worker->rows, the complete row set TASKs use.
  *
- * The object-leak counter (objects.c) is a single atomic_t.
+ * Without a lock: node->daemon_portid (daemon.c: xchg and cmpxchg to
+ * write, READ_ONCE to read); worker->max_epoch and each fault's applied
+ * count (atomic64); the counters (each CPU adds to its own copy with
+ * interrupts off inside a u64_stats_sync section; readers sum the copies,
+ * retrying one that changed while read, only ever on 32-bit hosts); the
+ * object-leak count (objects.c, an atomic_t); the TASK handler's per-CPU
+ * scratch space (bh disabled: nothing else on the CPU runs it meanwhile).
+ *
+ * node->errmsg holds an extack message built at run time (6.1 has no
+ * formatted extack). It is written under conf_lock, but the reply is
+ * built from it after the handler returns, so two admin requests racing
+ * in one namespace may see each other's text; never each other's error.
  */
 
 static unsigned int agiswarm_net_id __read_mostly;
 
+/**
+ * agiswarm_node_get() - the node of a namespace
+ * @net: the namespace
+ *
+ * Return: its node, valid while @net is alive and the module loaded.
+ */
 struct agiswarm_node *agiswarm_node_get(const struct net *net)
 {
 	return net_generic(net, agiswarm_net_id);
 }
 
+/**
+ * agiswarm_node_set_role() - set the node's role
+ * @node: the node
+ * @role: an enum agiswarm_role, checked already
+ *
+ * Context: node->conf_lock held.
+ */
 void agiswarm_node_set_role(struct agiswarm_node *node, u8 role)
 {
 	lockdep_assert_held(&node->conf_lock);
 	WRITE_ONCE(node->role, role);
 }
 
+/**
+ * agiswarm_node_set_id() - set the node's id
+ * @node: the node
+ * @node_id: the id
+ *
+ * Context: node->conf_lock held.
+ */
 void agiswarm_node_set_id(struct agiswarm_node *node, u32 node_id)
 {
 	lockdep_assert_held(&node->conf_lock);
 	WRITE_ONCE(node->node_id, node_id);
 }
 
+/**
+ * agiswarm_node_set_epoch() - set the node's epoch
+ * @node: the node
+ * @epoch: the epoch
+ *
+ * Context: node->conf_lock held.
+ */
 void agiswarm_node_set_epoch(struct agiswarm_node *node, u64 epoch)
 {
 	lockdep_assert_held(&node->conf_lock);
@@ -108,6 +163,13 @@ static u64 read_counter(struct agiswarm_node *node, enum agiswarm_counter which)
 	return sum;
 }
 
+/**
+ * agiswarm_node_read_status() - a snapshot of the node and its counters
+ * @node: the node
+ * @st: where it goes
+ *
+ * Context: process, conf_lock not held: it takes it.
+ */
 void agiswarm_node_read_status(struct agiswarm_node *node,
 			       struct agiswarm_node_status *st)
 {
@@ -125,6 +187,14 @@ void agiswarm_node_read_status(struct agiswarm_node *node,
 		st->cnt[i] = read_counter(node, i);
 }
 
+/**
+ * agiswarm_node_count() - add to one of the node's counters
+ * @node: the node
+ * @which: the counter
+ * @n: how much
+ *
+ * Context: any, hard interrupts included.
+ */
 void agiswarm_node_count(struct agiswarm_node *node,
 			 enum agiswarm_counter which, u64 n)
 {
@@ -140,6 +210,12 @@ void agiswarm_node_count(struct agiswarm_node *node,
 	put_cpu_ptr(node->counters);
 }
 
+/**
+ * agiswarm_node_role_name() - a role's name, for the log
+ * @role: an enum agiswarm_role
+ *
+ * Return: "none", "worker" or "aggregator"; "?" for a value out of range.
+ */
 const char *agiswarm_node_role_name(u8 role)
 {
 	static const char *const names[] = {
@@ -151,6 +227,7 @@ const char *agiswarm_node_role_name(u8 role)
 	return role < ARRAY_SIZE(names) ? names[role] : "?";
 }
 
+/* A namespace's node, at its creation: 0 or -ENOMEM. */
 static int __net_init node_net_init(struct net *net)
 {
 	struct agiswarm_node *node = agiswarm_node_get(net);
@@ -223,11 +300,19 @@ static struct pernet_operations node_net_ops = {
  * A device rather than a subsystem: a node will own a UDP socket, and device
  * exits run before the subsystems' (UDP's among them) in a dying namespace.
  */
+/**
+ * agiswarm_node_init() - every namespace gets a node, now and when created
+ *
+ * Return: 0, or register_pernet_device()'s error.
+ */
 int agiswarm_node_init(void)
 {
 	return register_pernet_device(&node_net_ops);
 }
 
+/**
+ * agiswarm_node_uninit() - every node goes, and what RCU still held of them
+ */
 void agiswarm_node_uninit(void)
 {
 	unregister_pernet_device(&node_net_ops);

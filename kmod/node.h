@@ -45,7 +45,8 @@ struct agiswarm_pcpu_counters {
  * @faults: injected faults (fault.c), RCU, changed under @conf_lock
  * @delayq: datagrams a delay fault holds back (its own lock)
  * @delay_timer: sends them when due
- * @agg: aggregator state (aggregator.c, cycle.c), for the node's lifetime
+ * @agg: aggregator state (aggregator.c, stage.c, plan.c, cycle.c), for the
+ *	node's lifetime
  * @worker: worker state (worker.c), for the node's lifetime
  * @daemon_portid: netlink port id of the registered daemon, 0 when none
  *	(daemon.c: xchg/cmpxchg to write, READ_ONCE to read)
@@ -58,7 +59,7 @@ struct agiswarm_pcpu_counters {
  */
 struct agiswarm_node {
 	struct net *net;
-	struct mutex conf_lock;
+	struct mutex conf_lock;	/* the configuration (DOC: Locking) */
 	u8 role;
 	u32 node_id;
 	u64 epoch;
@@ -95,26 +96,14 @@ struct agiswarm_node_status {
 
 int agiswarm_node_init(void);
 void agiswarm_node_uninit(void);
-
-/* The node of @net; valid while @net is alive and the module loaded. */
 struct agiswarm_node *agiswarm_node_get(const struct net *net);
-
-/* Must be called with node->conf_lock held. */
 void agiswarm_node_set_role(struct agiswarm_node *node, u8 role);
-/* Must be called with node->conf_lock held. */
 void agiswarm_node_set_id(struct agiswarm_node *node, u32 node_id);
-/* Must be called with node->conf_lock held. */
 void agiswarm_node_set_epoch(struct agiswarm_node *node, u64 epoch);
-
-/* Takes node->conf_lock: may sleep. */
 void agiswarm_node_read_status(struct agiswarm_node *node,
 			       struct agiswarm_node_status *st);
-
-/* Safe in any context, including hard and soft interrupts. */
 void agiswarm_node_count(struct agiswarm_node *node,
 			 enum agiswarm_counter which, u64 n);
-
-/* "none", "worker", "aggregator", or "?" for a value out of range. */
 const char *agiswarm_node_role_name(u8 role);
 
 #endif /* AGISWARM_NODE_H */

@@ -9,13 +9,8 @@
 #ifndef AGISWARM_OBJECTS_H
 #define AGISWARM_OBJECTS_H
 
-/* Call once per successful allocation of a tracked object. */
 void agiswarm_objects_get(void);
-
-/* Call once per free of a tracked object. */
 void agiswarm_objects_put(void);
-
-/* At module exit, after everything was freed: WARNs when objects remain. */
 void agiswarm_objects_uninit(void);
 
 #endif /* AGISWARM_OBJECTS_H */

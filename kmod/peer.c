@@ -7,7 +7,7 @@
  *
  * Who may still hold a peer when it is removed: the fast path (RESULT and
  * SENSOR lookups, ACTUATE sends, all in softirq under RCU) until a grace
- * period has passed, and the current row assignment (aggregator.c), which
+ * period has passed, and the current row assignment (plan.c), which
  * is rebuilt without the peer before the peer is queued for freeing.
  */
 
@@ -19,6 +19,15 @@
 #include "objects.h"
 #include "peer.h"
 
+/**
+ * agiswarm_peer_find() - the peer of a kind and id
+ * @node: the node
+ * @kind: an enum agiswarm_peer_kind
+ * @id: its node id
+ *
+ * Context: RCU read side, or node->conf_lock held.
+ * Return: the peer, or NULL.
+ */
 struct agiswarm_peer *agiswarm_peer_find(struct agiswarm_node *node, u8 kind,
 					 u32 id)
 {
@@ -32,6 +41,16 @@ struct agiswarm_peer *agiswarm_peer_find(struct agiswarm_node *node, u8 kind,
 	return NULL;
 }
 
+/**
+ * agiswarm_peer_find_addr() - the peer of a kind at an endpoint
+ * @node: the node
+ * @kind: an enum agiswarm_peer_kind
+ * @addr: the endpoint's address
+ * @port: its port
+ *
+ * Context: RCU read side (softirq), or node->conf_lock held.
+ * Return: the first such peer, or NULL.
+ */
 struct agiswarm_peer *agiswarm_peer_find_addr(struct agiswarm_node *node,
 					      u8 kind, __be32 addr,
 					      __be16 port)
@@ -47,6 +66,14 @@ struct agiswarm_peer *agiswarm_peer_find_addr(struct agiswarm_node *node,
 	return NULL;
 }
 
+/**
+ * agiswarm_peer_count() - how many peers of a kind there are
+ * @node: the node
+ * @kind: an enum agiswarm_peer_kind
+ *
+ * Context: node->conf_lock held.
+ * Return: their number.
+ */
 unsigned int agiswarm_peer_count(struct agiswarm_node *node, u8 kind)
 {
 	struct agiswarm_peer *p;
@@ -64,12 +91,35 @@ static void free_peer_rcu(struct rcu_head *rcu)
 	agiswarm_objects_put();
 }
 
+/**
+ * agiswarm_peer_free() - free an unlinked peer after a grace period
+ * @p: the peer, or NULL
+ *
+ * Only once nothing but RCU readers can reach it: the row assignment was
+ * rebuilt without it.
+ */
 void agiswarm_peer_free(struct agiswarm_peer *p)
 {
 	if (p)
 		call_rcu(&p->rcu, free_peer_rcu);
 }
 
+/**
+ * agiswarm_peer_add() - add a peer, or replace the one of its kind and id
+ * @node: the node
+ * @kind: an enum agiswarm_peer_kind
+ * @id: its node id
+ * @ep: its endpoint
+ * @health: enum agiswarm_health + 1, or 0 for none given
+ * @oldp: the replaced peer, or NULL; the caller frees it
+ *	(agiswarm_peer_free()) once no assignment names it
+ *
+ * A replacement keeps the statistics of the replaced peer, and its health
+ * when @health is 0.
+ *
+ * Context: process, node->conf_lock held.
+ * Return: 0 or -ENOMEM.
+ */
 int agiswarm_peer_add(struct agiswarm_node *node, u8 kind, u32 id,
 		      const struct sockaddr_in *ep, u8 health,
 		      struct agiswarm_peer **oldp)
@@ -102,6 +152,17 @@ int agiswarm_peer_add(struct agiswarm_node *node, u8 kind, u32 id,
 	return 0;
 }
 
+/**
+ * agiswarm_peer_del() - unlink a peer
+ * @node: the node
+ * @kind: an enum agiswarm_peer_kind
+ * @id: its node id
+ * @oldp: the unlinked peer, which the caller frees (agiswarm_peer_free())
+ *	once no assignment names it
+ *
+ * Context: node->conf_lock held.
+ * Return: 0, or -ENOENT when there is no such peer.
+ */
 int agiswarm_peer_del(struct agiswarm_node *node, u8 kind, u32 id,
 		      struct agiswarm_peer **oldp)
 {
@@ -116,11 +177,20 @@ int agiswarm_peer_del(struct agiswarm_node *node, u8 kind, u32 id,
 	return 0;
 }
 
+/**
+ * agiswarm_peer_init() - a node starts without peers
+ * @node: the node
+ */
 void agiswarm_peer_init(struct agiswarm_node *node)
 {
 	INIT_LIST_HEAD(&node->peers);
 }
 
+/**
+ * agiswarm_peer_uninit() - free every peer
+ * @node: the node, which nothing uses any more (its socket closed, its
+ *	assignment freed)
+ */
 void agiswarm_peer_uninit(struct agiswarm_node *node)
 {
 	struct agiswarm_peer *p, *tmp;

@@ -45,41 +45,18 @@ struct agiswarm_peer {
 };
 
 void agiswarm_peer_init(struct agiswarm_node *node);
-/* Frees every peer; nothing may use them any more. */
 void agiswarm_peer_uninit(struct agiswarm_node *node);
-
-/*
- * Adds a peer, or replaces the one of the same kind and id (keeping its
- * statistics, and its health when @health is 0); *@oldp is then the
- * replaced peer, else NULL. @health is enum agiswarm_health + 1, or 0 for
- * none given. Must be called with node->conf_lock held. Returns 0, or
- * -ENOMEM.
- */
 int agiswarm_peer_add(struct agiswarm_node *node, u8 kind, u32 id,
 		      const struct sockaddr_in *ep, u8 health,
 		      struct agiswarm_peer **oldp);
-
-/*
- * Unlinks a peer into *@oldp. Must be called with node->conf_lock held.
- * Returns 0 or -ENOENT.
- */
 int agiswarm_peer_del(struct agiswarm_node *node, u8 kind, u32 id,
 		      struct agiswarm_peer **oldp);
-
-/*
- * Frees an unlinked peer after a grace period, once nothing but RCU readers
- * can reach it (the row assignment was rebuilt without it). NULL is a no-op.
- */
 void agiswarm_peer_free(struct agiswarm_peer *p);
-
-/* Under rcu_read_lock() or node->conf_lock. */
 struct agiswarm_peer *agiswarm_peer_find(struct agiswarm_node *node, u8 kind,
 					 u32 id);
-/* Under rcu_read_lock() (bh) or node->conf_lock. */
 struct agiswarm_peer *agiswarm_peer_find_addr(struct agiswarm_node *node,
 					      u8 kind, __be32 addr,
 					      __be16 port);
-/* Must be called with node->conf_lock held. */
 unsigned int agiswarm_peer_count(struct agiswarm_node *node, u8 kind);
 
 #endif /* AGISWARM_PEER_H */

@@ -7,10 +7,16 @@
  *
  * Socket ownership: the module creates and owns the socket (WireGuard
  * style), opened and closed by SET_NODE PORT, rather than borrowing one
- * from the daemon (ovpn style, what DESIGN.md suggests). The fast path then
- * runs with no daemon at all, and a daemon restart cannot take the data
- * path down with it. The daemon receives its message types through an
- * upcall (daemon.c) instead of the socket's queue, and sends through it.
+ * from the daemon (ovpn style). The fast path then runs with no daemon at
+ * all, and a daemon restart cannot take the data path down with it. The
+ * daemon receives its message types through an upcall (daemon.c) instead
+ * of the socket's queue, and sends through it.
+ *
+ * The receive path, recv() in softirq, is a row of steps: linearise; check
+ * the header and parse the payload (the core's agi_wire_parse()); hand a
+ * control type up to the daemon, a fast-path type to its stage (dispatch():
+ * worker.c, cycle.c). Each step returns 0 or -errno and reports the drop
+ * reason apart; recv() alone counts the drop and frees the skb.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -22,7 +28,7 @@
 #include <net/udp_tunnel.h>
 
 #include "../include/core/wire.h"
-#include "aggregator.h"
+#include "cycle.h"
 #include "daemon.h"
 #include "fault.h"
 #include "node.h"
@@ -31,71 +37,92 @@
 
 #define SKB_HEADROOM (MAX_HEADER + sizeof(struct iphdr) + sizeof(struct udphdr))
 
-/*
- * Hands a parsed fast-path message to its stage. Returns true when the
- * stage took @skb (it then frees it itself).
+/**
+ * dispatch() - hand a parsed fast-path message to the stage of its type
+ * @node: the node it arrived at
+ * @skb: the datagram; @msg's vectors point into it
+ * @msg: the message
+ * @saddr: its source address
+ * @sport: its source port
+ * @reason: where the counter of a refusal goes
+ *
+ * Return:
+ *  0 when the stage used the message: the caller consumes @skb
+ * >0 when the stage took @skb (ROWS, which the worker stores later)
+ * <0 (-errno) when the message was refused, with *@reason saying why: the
+ *    caller counts it and frees @skb
  */
-static bool dispatch(struct agiswarm_node *node, struct sk_buff *skb,
-		     const struct agi_wire_msg *msg, __be32 saddr,
-		     __be16 sport)
+static int dispatch(struct agiswarm_node *node, struct sk_buff *skb,
+		    const struct agi_wire_msg *msg, __be32 saddr, __be16 sport,
+		    enum agiswarm_counter *reason)
 {
 	u8 role = READ_ONCE(node->role);
+	int ret;
 
 	switch (msg->type) {
 	case AGISWARM_MSG_TASK:
 		if (role != AGISWARM_ROLE_WORKER)
 			break;
-		agiswarm_worker_rx_task(node, &msg->u.task, saddr, sport);
-		return false;
+		return agiswarm_worker_rx_task(node, &msg->u.task, saddr, sport,
+					       reason);
 	case AGISWARM_MSG_ROWS:
 		if (role != AGISWARM_ROLE_WORKER)
 			break;
-		agiswarm_worker_queue_rows(node, skb);
-		return true;
+		ret = agiswarm_worker_queue_rows(node, skb, reason);
+		return ret < 0 ? ret : 1;
 	case AGISWARM_MSG_RESULT:
 		if (role != AGISWARM_ROLE_AGGREGATOR)
 			break;
-		agiswarm_cycle_rx_result(node, &msg->u.result, saddr, sport);
-		return false;
+		return agiswarm_cycle_rx_result(node, &msg->u.result, saddr,
+						sport, reason);
 	case AGISWARM_MSG_SENSOR:
 		if (role != AGISWARM_ROLE_AGGREGATOR)
 			break;
-		agiswarm_cycle_rx_sensor(node, &msg->u.sensor, saddr, sport);
-		return false;
+		return agiswarm_cycle_rx_sensor(node, &msg->u.sensor, saddr,
+						sport, reason);
 	}
 	/* ACTUATE is for plants, not for nodes; others not for this role. */
-	agiswarm_node_count(node, AGISWARM_CNT_DROP_TYPE, 1);
-	return false;
+	*reason = AGISWARM_CNT_DROP_TYPE;
+	return -EOPNOTSUPP;
 }
 
-/*
- * encap_rcv: softirq, the UDP checksum already verified, skb->data at the
- * UDP header. Every path consumes the skb and returns 0.
+/**
+ * recv() - the socket's encap_rcv: every datagram at the node's port
+ * @sk: the node's UDP socket
+ * @skb: the datagram, skb->data at its UDP header, checksum verified
+ *
+ * Softirq. A fast-path message goes to its stage and a control message up
+ * to the daemon; anything else is dropped and counted under its one
+ * reason (enum agiswarm_counter).
+ *
+ * Return: 0 on every path: @skb was consumed, handed on or dropped. Never
+ * >0, which would queue it on the socket, where nobody reads, nor <0,
+ * which would resubmit it to another protocol.
  */
 static int recv(struct sock *sk, struct sk_buff *skb)
 {
 	struct agiswarm_node *node = rcu_dereference_sk_user_data(sk);
+	/* The UDP stack has pulled both headers into the linear part. */
+	__be32 saddr = ip_hdr(skb)->saddr;
+	__be16 sport = udp_hdr(skb)->source;
+	enum agiswarm_counter reason;
 	struct agi_wire_msg msg;
-	__be16 sport;
-	__be32 saddr;
 	int ret;
 
+	lockdep_assert_in_softirq();
 	if (unlikely(!node))
 		goto free;	/* the socket is being closed */
 	if (unlikely(skb_linearize(skb))) {
-		agiswarm_node_count(node, AGISWARM_CNT_DROP_OVERSIZE, 1);
-		goto free;
+		reason = AGISWARM_CNT_DROP_NOMEM;
+		goto drop;
 	}
-	saddr = ip_hdr(skb)->saddr;
-	sport = udp_hdr(skb)->source;
 	__skb_pull(skb, sizeof(struct udphdr));
 
-	ret = agi_wire_parse(skb->data, skb->len, &msg);
+	ret = agi_wire_parse(skb->data, skb->len, &msg, &reason);
 	if (unlikely(ret < 0)) {
-		agiswarm_node_count(node, -ret, 1);
 		net_dbg_ratelimited("%s: dropped a datagram from %pI4:%u (reason %d)\n",
-				    KBUILD_MODNAME, &saddr, ntohs(sport), -ret);
-		goto free;
+				    KBUILD_MODNAME, &saddr, ntohs(sport), reason);
+		goto drop;
 	}
 	if (ret == AGI_WIRE_PASS_UP) {
 		/* Control types belong to the daemon; it takes the skb. */
@@ -104,15 +131,30 @@ static int recv(struct sock *sk, struct sk_buff *skb)
 	}
 	agiswarm_node_count(node, AGISWARM_CNT_RX_PACKETS, 1);
 	agiswarm_node_count(node, AGISWARM_CNT_RX_BYTES, skb->len);
-	if (dispatch(node, skb, &msg, saddr, sport))
-		return 0;
-	consume_skb(skb);
+	/* Not unlikely: most RESULTs of a coded cycle arrive late. */
+	ret = dispatch(node, skb, &msg, saddr, sport, &reason);
+	if (ret < 0)
+		goto drop;
+	if (!ret)
+		consume_skb(skb);
 	return 0;
+drop:
+	agiswarm_node_count(node, reason, 1);
 free:
 	kfree_skb(skb);
 	return 0;
 }
 
+/**
+ * agiswarm_socket_alloc() - a datagram to build
+ * @gfp: how to allocate it
+ *
+ * Write up to AGISWARM_WIRE_MAX bytes at skb->data and skb_put() them,
+ * then fill AGISWARM_SKB_CB(), which starts zeroed.
+ *
+ * Context: any that @gfp allows.
+ * Return: the skb, or NULL without memory.
+ */
 struct sk_buff *agiswarm_socket_alloc(gfp_t gfp)
 {
 	struct sk_buff *skb;
@@ -125,6 +167,19 @@ struct sk_buff *agiswarm_socket_alloc(gfp_t gfp)
 	return skb;
 }
 
+/**
+ * agiswarm_socket_send() - send a datagram from the node's socket
+ * @node: the node
+ * @skb: the datagram, to AGISWARM_SKB_CB(@skb)->daddr:dport; consumed
+ *
+ * Counted in AGISWARM_CNT_TX_PACKETS and _TX_BYTES when handed to the IP
+ * layer, in AGISWARM_CNT_TX_ERRORS when not; an error further on the way
+ * is not seen here.
+ *
+ * Context: any but hard interrupts.
+ * Return: 0; -ENOTCONN when the node's port is closed; the routing error
+ * when there is no route.
+ */
 int agiswarm_socket_send(struct agiswarm_node *node, struct sk_buff *skb)
 {
 	struct agiswarm_skb_cb cb = *AGISWARM_SKB_CB(skb);
@@ -143,7 +198,7 @@ int agiswarm_socket_send(struct agiswarm_node *node, struct sk_buff *skb)
 	fl4.fl4_sport = inet_sk(sock->sk)->inet_sport;
 	fl4.flowi4_proto = IPPROTO_UDP;
 	rt = ip_route_output_flow(sock_net(sock->sk), &fl4, sock->sk);
-	if (unlikely(IS_ERR(rt))) {
+	if (IS_ERR(rt)) {
 		net_dbg_ratelimited("%s: no route to %pI4\n", KBUILD_MODNAME,
 				    &cb.daddr);
 		ret = PTR_ERR(rt);
@@ -163,6 +218,14 @@ err:
 	return ret;
 }
 
+/**
+ * agiswarm_socket_send_list() - send every datagram of a list
+ * @node: the node
+ * @list: the datagrams, each consumed
+ * @faults: apply the fault of each datagram's worker first
+ *
+ * Context: softirq, or bh disabled (the faults).
+ */
 void agiswarm_socket_send_list(struct agiswarm_node *node,
 			       struct sk_buff_head *list, bool faults)
 {
@@ -184,6 +247,16 @@ static void close_socket(struct agiswarm_node *node, struct socket *sock)
 	udp_tunnel_sock_release(sock);
 }
 
+/**
+ * agiswarm_socket_set_port() - open the node's socket on a port, or close it
+ * @node: the node
+ * @port: the UDP port (IPv4, any address), 0 to close
+ *
+ * The socket on another port is closed once no sender uses it any more.
+ *
+ * Context: process, node->conf_lock held; sleeps.
+ * Return: 0, or udp_sock_create()'s error (-EADDRINUSE for a port in use).
+ */
 int agiswarm_socket_set_port(struct agiswarm_node *node, u16 port)
 {
 	struct udp_tunnel_sock_cfg tcfg = {
@@ -215,12 +288,22 @@ int agiswarm_socket_set_port(struct agiswarm_node *node, u16 port)
 	return 0;
 }
 
+/**
+ * agiswarm_socket_init() - a node starts with its port closed
+ * @node: the node
+ */
 void agiswarm_socket_init(struct agiswarm_node *node)
 {
 	RCU_INIT_POINTER(node->sock, NULL);
 	node->port = 0;
 }
 
+/**
+ * agiswarm_socket_uninit() - close the node's socket
+ * @node: the node
+ *
+ * Context: process, no lock held: waits for the senders.
+ */
 void agiswarm_socket_uninit(struct agiswarm_node *node)
 {
 	close_socket(node, rcu_replace_pointer(node->sock, NULL, true));

@@ -70,7 +70,7 @@ struct agiswarm_worker {
 	atomic64_t max_epoch;
 	struct sk_buff_head rows_q;
 	struct work_struct rows_work;
-	struct mutex lock;
+	struct mutex lock;	/* the staging fields below, publishing @rows */
 	struct rowset *stage;
 	u16 used;
 	u16 filled[AGISWARM_WIRE_ROWS_MAX];
@@ -168,28 +168,47 @@ static void send_results(struct agiswarm_node *node,
 	}
 }
 
-void agiswarm_worker_rx_task(struct agiswarm_node *node,
-			     const struct agi_wire_task *t, __be32 saddr,
-			     __be16 sport)
+/**
+ * agiswarm_worker_rx_task() - answer a TASK with this worker's RESULTs
+ * @node: the worker's node
+ * @t: the TASK
+ * @saddr: the aggregator's address, where the RESULTs go
+ * @sport: its port
+ * @reason: where the counter of a refusal goes
+ *
+ * Computes the exact dot product of every row held with @t's x and sends
+ * them in as many RESULTs as they need (each worker fault applies; a
+ * RESULT that cannot be built counts in AGISWARM_CNT_TX_ERRORS).
+ *
+ * Context: softirq, or bh disabled: the scratch space is per CPU.
+ * Return: 0 when answered; -ESTALE (DROP_STALE) for an epoch below the
+ * highest seen or a generation older than the rows held; -ENODATA
+ * (DROP_NO_ROWS) when no complete row set of @t's generation is here (yet);
+ * -EINVAL (DROP_BADVALUE) for an x whose length is not the rows'.
+ */
+int agiswarm_worker_rx_task(struct agiswarm_node *node,
+			    const struct agi_wire_task *t, __be32 saddr,
+			    __be16 sport, enum agiswarm_counter *reason)
 {
 	struct agiswarm_worker *w = node->worker;
 	struct task_scratch *s;
 	const struct rowset *rs;
 	u16 i, nrows;
 
-	if (unlikely(!epoch_ok(w, t->epoch))) {
-		agiswarm_node_count(node, AGISWARM_CNT_DROP_STALE, 1);
-		return;
-	}
+	lockdep_assert_in_softirq();
+	if (unlikely(!epoch_ok(w, t->epoch)))
+		goto stale;
 	rs = rcu_dereference_bh(w->rows);
-	if (unlikely(!rs || rs->gen != t->gen)) {
-		/* No complete rows of this generation (yet). */
-		agiswarm_node_count(node, AGISWARM_CNT_DROP_STALE, 1);
-		return;
+	if (unlikely(!rs || t->gen > rs->gen)) {
+		/* Its rows are on their way, or were lost: not here yet. */
+		*reason = AGISWARM_CNT_DROP_NO_ROWS;
+		return -ENODATA;
 	}
+	if (unlikely(t->gen < rs->gen))
+		goto stale;
 	if (unlikely(t->x.n != rs->ncols)) {
-		agiswarm_node_count(node, AGISWARM_CNT_DROP_BADVALUE, 1);
-		return;
+		*reason = AGISWARM_CNT_DROP_BADVALUE;
+		return -EINVAL;
 	}
 	s = this_cpu_ptr(&scratch);
 	for (i = 0; i < t->x.n; i++)
@@ -202,20 +221,38 @@ void agiswarm_worker_rx_task(struct agiswarm_node *node,
 						s->x, rs->ncols);
 	}
 	send_results(node, t, s->values, nrows, saddr, sport);
+	return 0;
+stale:
+	*reason = AGISWARM_CNT_DROP_STALE;
+	return -ESTALE;
 }
 
-void agiswarm_worker_queue_rows(struct agiswarm_node *node,
-				struct sk_buff *skb)
+/**
+ * agiswarm_worker_queue_rows() - take a ROWS datagram for storing
+ * @node: the worker's node
+ * @skb: the datagram, skb->data at its wire header, linear
+ * @reason: where the counter of a refusal goes
+ *
+ * The rows are stored by a work item, in process context, where their
+ * memory can be allocated with GFP_KERNEL.
+ *
+ * Context: any but hard interrupts.
+ * Return: 0 when @skb was taken (the worker frees it); -ENOBUFS
+ * (DROP_BACKLOG) when ROWS_QUEUE_MAX datagrams already wait: @skb is then
+ * still the caller's.
+ */
+int agiswarm_worker_queue_rows(struct agiswarm_node *node, struct sk_buff *skb,
+			       enum agiswarm_counter *reason)
 {
 	struct agiswarm_worker *w = node->worker;
 
 	if (unlikely(skb_queue_len(&w->rows_q) >= ROWS_QUEUE_MAX)) {
-		agiswarm_node_count(node, AGISWARM_CNT_DROP_STALE, 1);
-		kfree_skb(skb);
-		return;
+		*reason = AGISWARM_CNT_DROP_BACKLOG;
+		return -ENOBUFS;
 	}
 	skb_queue_tail(&w->rows_q, skb);
 	schedule_work(&w->rows_work);
+	return 0;
 }
 
 /* Returns the slot of coded row @row in the stage, or -1 when full. */
@@ -266,8 +303,21 @@ static void publish(struct agiswarm_worker *w)
 		call_rcu(&old->rcu, rowset_free_rcu);
 }
 
-/* Returns the counter of a refusal, or 0 when stored (or a duplicate). */
-static int store_rows(struct agiswarm_worker *w, const struct agi_wire_rows *r)
+/**
+ * store_rows() - stage a ROWS chunk, publishing the row set it completes
+ * @w: the worker
+ * @r: the chunk
+ * @reason: where the counter of a refusal goes
+ *
+ * Context: process, with @w->lock held.
+ * Return: 0 when stored, or already held; -ESTALE (DROP_STALE) for an
+ * epoch below the highest seen or a generation older than the one held or
+ * staged; -ENOMEM (DROP_NOMEM) when a new generation's row set cannot be
+ * allocated; -EINVAL (DROP_BADVALUE) for a chunk whose shape contradicts
+ * the earlier chunks of its generation, or one row more than it has.
+ */
+static int store_rows(struct agiswarm_worker *w, const struct agi_wire_rows *r,
+		      enum agiswarm_counter *reason)
 {
 	const struct rowset *cur;
 	struct rowset *rs;
@@ -276,24 +326,26 @@ static int store_rows(struct agiswarm_worker *w, const struct agi_wire_rows *r)
 
 	lockdep_assert_held(&w->lock);
 	if (!epoch_ok(w, r->epoch))
-		return AGISWARM_CNT_DROP_STALE;
+		goto stale;
 	cur = rcu_dereference_protected(w->rows, lockdep_is_held(&w->lock));
-	if (cur && r->gen <= cur->gen)
-		return r->gen == cur->gen ? 0 : AGISWARM_CNT_DROP_STALE;
-	if (w->stage && r->gen < w->stage->gen)
-		return AGISWARM_CNT_DROP_STALE;
+	if (cur && r->gen == cur->gen)
+		return 0;
+	if ((cur && r->gen < cur->gen) || (w->stage && r->gen < w->stage->gen))
+		goto stale;
 	if (!w->stage || r->gen > w->stage->gen) {
 		rs = rowset_alloc(r->gen, r->nrows, r->ncols);
-		if (!rs)
-			return AGISWARM_CNT_DROP_OVERSIZE;
+		if (!rs) {
+			*reason = AGISWARM_CNT_DROP_NOMEM;
+			return -ENOMEM;
+		}
 		stage_reset(w, rs);
 	}
 	rs = w->stage;
 	if (r->nrows != rs->nrows || r->ncols != rs->ncols)
-		return AGISWARM_CNT_DROP_BADVALUE;
+		goto badvalue;
 	slot = stage_slot(w, r->row);
 	if (slot < 0)
-		return AGISWARM_CNT_DROP_BADVALUE;
+		goto badvalue;
 	/* The parser guarantees offset + n <= ncols. */
 	for (k = 0; k < r->entries.n; k++) {
 		u16 col = r->offset + k;
@@ -307,27 +359,35 @@ static int store_rows(struct agiswarm_worker *w, const struct agi_wire_rows *r)
 	if (stage_complete(w))
 		publish(w);
 	return 0;
+stale:
+	*reason = AGISWARM_CNT_DROP_STALE;
+	return -ESTALE;
+badvalue:
+	*reason = AGISWARM_CNT_DROP_BADVALUE;
+	return -EINVAL;
 }
 
 static void rows_work(struct work_struct *work)
 {
 	struct agiswarm_worker *w = container_of(work, struct agiswarm_worker,
 						 rows_work);
+	enum agiswarm_counter reason;
 	struct agi_wire_msg msg;
 	struct sk_buff *skb;
-	int reason;
+	int ret;
 
 	while ((skb = skb_dequeue(&w->rows_q))) {
 		/* Parsed in softirq already; parsing again cannot fail. */
-		if (WARN_ON_ONCE(agi_wire_parse(skb->data, skb->len, &msg) ||
+		if (WARN_ON_ONCE(agi_wire_parse(skb->data, skb->len, &msg,
+						&reason) ||
 				 msg.type != AGISWARM_MSG_ROWS)) {
 			kfree_skb(skb);
 			continue;
 		}
 		mutex_lock(&w->lock);
-		reason = store_rows(w, &msg.u.rows);
+		ret = store_rows(w, &msg.u.rows, &reason);
 		mutex_unlock(&w->lock);
-		if (reason) {
+		if (ret) {
 			agiswarm_node_count(w->node, reason, 1);
 			kfree_skb(skb);
 		} else {
@@ -336,6 +396,12 @@ static void rows_work(struct work_struct *work)
 	}
 }
 
+/**
+ * agiswarm_worker_init() - a node's worker state, holding no rows
+ * @node: the node, at its creation
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int agiswarm_worker_init(struct agiswarm_node *node)
 {
 	struct agiswarm_worker *w;
@@ -353,6 +419,12 @@ int agiswarm_worker_init(struct agiswarm_node *node)
 	return 0;
 }
 
+/**
+ * agiswarm_worker_uninit() - free the worker state and every row set
+ * @node: the node, its socket closed
+ *
+ * Context: process, no lock held: waits for the ROWS work.
+ */
 void agiswarm_worker_uninit(struct agiswarm_node *node)
 {
 	struct agiswarm_worker *w = node->worker;

@@ -12,24 +12,12 @@
 
 struct agiswarm_node;
 
-/* Process context, at namespace creation. */
 int agiswarm_worker_init(struct agiswarm_node *node);
-/*
- * Process context, after the socket is closed: cancels the ROWS work and
- * frees every row set.
- */
 void agiswarm_worker_uninit(struct agiswarm_node *node);
-
-/* Softirq: answers @t with RESULTs to @saddr:@sport. */
-void agiswarm_worker_rx_task(struct agiswarm_node *node,
-			     const struct agi_wire_task *t, __be32 saddr,
-			     __be16 sport);
-
-/*
- * Softirq: takes @skb, a ROWS datagram with skb->data at the wire header,
- * to be stored by process context.
- */
-void agiswarm_worker_queue_rows(struct agiswarm_node *node,
-				struct sk_buff *skb);
+int agiswarm_worker_rx_task(struct agiswarm_node *node,
+			    const struct agi_wire_task *t, __be32 saddr,
+			    __be16 sport, enum agiswarm_counter *reason);
+int agiswarm_worker_queue_rows(struct agiswarm_node *node, struct sk_buff *skb,
+			       enum agiswarm_counter *reason);
 
 #endif /* AGISWARM_WORKER_H */

@@ -14,7 +14,6 @@ TC=${TC:-tc}
 NFT=${NFT:-nft}
 JQ=${JQ:-jq}
 AGICTL=${AGICTL:-agictl}
-KSFT_SKIP=4
 
 # The swarm's namespaces (see the topology in swarm.sh).
 SWARM_HUB=agi-hub
@@ -131,38 +130,9 @@ counter()
 # status_json NS OUT: the node's `agictl -j status` into OUT.
 status_json() { actl "$1" -j status > "$2"; }
 
-# --- TAP ----------------------------------------------------------------
+# --- TAP: the tests' one TAP library -------------------------------------
 
-tap_n=0
-tap_failed=0
-
-tap_begin() { echo "TAP version 13"; echo "1..$1"; }
-
-# tap_skip_all REASON: nothing can run here.
-tap_skip_all() { echo "1..0 # SKIP $*"; exit $KSFT_SKIP; }
-
-# tap_result NAME STATUS [DETAIL]: STATUS 0 is ok.
-tap_result()
-{
-	tap_n=$((tap_n + 1))
-	if [ "$2" = 0 ]; then
-		echo "ok $tap_n $1"
-	else
-		echo "not ok $tap_n $1${3:+ # $3}"
-		tap_failed=$((tap_failed + 1))
-	fi
-}
-
-# tap_check NAME CMD...: one test point from CMD's status.
-tap_check()
-{
-	local name=$1 rc=0
-	shift
-	"$@" || rc=$?
-	tap_result "$name" "$rc"
-}
-
-tap_end() { [ "$tap_failed" = 0 ]; }
+. "$lib_top/selftests/lib/tap.sh"
 
 # --- the swarm tests' common steps ----------------------------------------
 
@@ -246,9 +216,6 @@ swarm_test_up()
 	[ $rc = 0 ] || exit 1
 }
 
-# nest FILE: FILE's lines as TAP comments.
-nest() { sed 's/^#* */# /' "$1"; }
-
 # swarm_test_verify NAME MIN_OK [VERIFY_CYCLES OPTIONS...]: one test point:
 # the monitored cycles ($tmp/monitor.json) are at least $CYCLES, MIN_OK
 # percent of them ok and every ok output equals y = A x for the swarm's
@@ -258,7 +225,7 @@ swarm_test_verify()
 	local name=$1
 	shift
 	tap_check "$name" lib_verify "$@"
-	nest "$tmp/verify.out" | head -n 40
+	tap_nest "$tmp/verify.out" | head -n 40
 }
 
 lib_verify()

@@ -16,7 +16,6 @@
 # ip), AGISWARMD (default: agiswarmd on PATH, else build/agiswarmd), agictl
 # and jq on PATH. Prints TAP; exits 4 (skip) when a tool is missing.
 
-ksft_skip=4
 IP=${IP:-ip}
 MODNAME=agiswarm
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,46 +35,35 @@ cleanup()
 	return 0
 }
 trap cleanup EXIT
-
-skip()
-{
-	echo "1..0 # SKIP $*"
-	exit $ksft_skip
-}
+. "$(dirname "$0")/lib/tap.sh"
 
 n() { $IP netns exec "$ns" "$@"; }
 
-[ "$(id -u)" = 0 ] || skip "needs root"
+[ "$(id -u)" = 0 ] || tap_skip_all "needs root"
 for tool in agictl jq; do
-	command -v $tool >/dev/null || skip "$tool not found"
+	command -v $tool >/dev/null || tap_skip_all "$tool not found"
 done
 AGISWARMD=${AGISWARMD:-$(command -v agiswarmd || echo "$top/build/agiswarmd")}
-[ -x "$AGISWARMD" ] || skip "agiswarmd not built"
-[ -r "$MATRIX" ] || skip "$MATRIX not found"
-$IP netns list >/dev/null 2>&1 || skip "$IP has no netns support (busybox ip?)"
+[ -x "$AGISWARMD" ] || tap_skip_all "agiswarmd not built"
+[ -r "$MATRIX" ] || tap_skip_all "$MATRIX not found"
+$IP netns list >/dev/null 2>&1 || tap_skip_all "$IP has no netns support (busybox ip?)"
 if [ ! -d /sys/module/$MODNAME ]; then
 	[ -n "$AGISWARM_KO" ] && [ -f "$AGISWARM_KO" ] ||
-		skip "$MODNAME not loaded and AGISWARM_KO is not a file"
+		tap_skip_all "$MODNAME not loaded and AGISWARM_KO is not a file"
 	insmod "$AGISWARM_KO" || exit 1
 	loaded_here=1
 fi
 $IP netns add "$ns" || exit 1
 
-t=0
-failed=0
-result()
+# What the failed step printed, under its failed point.
+show_out_err()
 {
-	t=$((t + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $t - $2"
-	else
-		echo "not ok $t - $2"
-		for f in "$out" "$err"; do
-			[ -s "$f" ] && sed "s|^|# ${f##*/}: |" "$f"
-		done
-		failed=$((failed + 1))
-	fi
+	for f in "$out" "$err"; do
+		[ -s "$f" ] && sed "s|^|# ${f##*/}: |" "$f"
+	done
+	return 0
 }
+tap_on_fail=show_out_err
 
 # key FILE PATH.TO.KEY: the value of one scalar key of agiswarmd's
 # effective configuration (two-space indents, one key a line).
@@ -100,7 +88,7 @@ key()
 		}' "$1"
 }
 
-echo "1..6"
+tap_begin 6
 
 n agictl node set role aggregator id 7 port 6100 epoch 3 cycle 20ms \
 	deadline 15500us miss zero redundancy 1 seed 42 >"$out" 2>"$err" &&
@@ -108,18 +96,18 @@ n agictl node set role aggregator id 7 port 6100 epoch 3 cycle 20ms \
 	n agictl peer add worker 12 192.0.2.12:6001 >>"$out" 2>>"$err" &&
 	n agictl peer add actuator 21 192.0.2.21:7000 >>"$out" 2>>"$err" &&
 	n agictl matrix load "$MATRIX" >>"$out" 2>>"$err"
-result $? "the node is set up by hand: aggregator, two workers, a matrix"
+tap_result "the node is set up by hand: aggregator, two workers, a matrix" $?
 
 n agictl config show >"$tmp/f.yaml" 2>"$err"
 rc=$?
 cp "$tmp/f.yaml" "$out"
-result $rc "agictl config show prints the running configuration"
+tap_result "agictl config show prints the running configuration" $rc
 
 "$AGISWARMD" --check-config --config "$tmp/f.yaml" --matrix "$MATRIX" \
 	>"$tmp/eff.yaml" 2>"$err"
 rc=$?
 cp "$tmp/eff.yaml" "$out"
-result $rc "agiswarmd --check-config accepts it as it is"
+tap_result "agiswarmd --check-config accepts it as it is" $rc
 
 e=$tmp/eff.yaml
 [ "$(key "$e" node.id)" = 7 ] &&
@@ -135,11 +123,11 @@ e=$tmp/eff.yaml
 	grep -q '^    - {id: 11, address: "192.0.2.11:6000"}$' "$e" &&
 	grep -q '^    - {id: 12, address: "192.0.2.12:6001"}$' "$e" &&
 	grep -q '^    - {id: 21, address: "192.0.2.21:7000"}$' "$e"
-result $? "agiswarmd's effective configuration carries the module's values"
+tap_result "agiswarmd's effective configuration carries the module's values" $?
 
 grep -q '^  timeout_ms: 15 *# exactly 15500us' "$tmp/f.yaml" &&
 	grep -q '^# matrix: 8x8 Q1.31' "$tmp/f.yaml"
-result $? "the inexact deadline and the matrix shape are said in comments"
+tap_result "the inexact deadline and the matrix shape are said in comments" $?
 
 n agictl -j config show >"$out" 2>"$err" &&
 	[ ! -s "$err" ] &&
@@ -151,6 +139,6 @@ n agictl -j config show >"$out" 2>"$err" &&
 	[ "$(jq -r '.aggregator.actuators[0].address' "$out")" = \
 		192.0.2.21:7000 ] &&
 	[ "$(jq -r .matrix.rows "$out")" = 8 ]
-result $? "agictl -j config show is one JSON object with the same values"
+tap_result "agictl -j config show is one JSON object with the same values" $?
 
-[ "$failed" = 0 ]
+tap_end

@@ -15,7 +15,6 @@
 # Environment: AGISWARM_KO (loaded if the module is not), IP (iproute2's ip),
 # agictl and jq on PATH. Prints TAP; exits 4 (skip) when a tool is missing.
 
-ksft_skip=4
 IP=${IP:-ip}
 MODNAME=agiswarm
 ns=agi-err-$$
@@ -34,42 +33,30 @@ cleanup()
 	return 0
 }
 trap cleanup EXIT
-
-skip()
-{
-	echo "1..0 # SKIP $*"
-	exit $ksft_skip
-}
+. "$(dirname "$0")/lib/tap.sh"
 
 n() { $IP netns exec "$ns" "$@"; }
 
-[ "$(id -u)" = 0 ] || skip "needs root"
+[ "$(id -u)" = 0 ] || tap_skip_all "needs root"
 for tool in agictl jq; do
-	command -v $tool >/dev/null || skip "$tool not found"
+	command -v $tool >/dev/null || tap_skip_all "$tool not found"
 done
-$IP netns list >/dev/null 2>&1 || skip "$IP has no netns support (busybox ip?)"
+$IP netns list >/dev/null 2>&1 || tap_skip_all "$IP has no netns support (busybox ip?)"
 if [ ! -d /sys/module/$MODNAME ]; then
 	[ -n "$AGISWARM_KO" ] && [ -f "$AGISWARM_KO" ] ||
-		skip "$MODNAME not loaded and AGISWARM_KO is not a file"
+		tap_skip_all "$MODNAME not loaded and AGISWARM_KO is not a file"
 	insmod "$AGISWARM_KO" || exit 1
 	loaded_here=1
 fi
 $IP netns add "$ns" || exit 1
 
-t=0
-failed=0
-result()
+# What the failed command printed, under its failed point.
+show_out_err()
 {
-	t=$((t + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $t - $2"
-	else
-		echo "not ok $t - $2"
-		sed 's/^/# stdout: /' "$out"
-		sed 's/^/# stderr: /' "$err"
-		failed=$((failed + 1))
-	fi
+	sed 's/^/# stdout: /' "$out"
+	sed 's/^/# stderr: /' "$err"
 }
+tap_on_fail=show_out_err
 
 # refused WANT_STDERR ARGS...: agictl exits 1, stderr is exactly WANT_STDERR,
 # stdout is empty.
@@ -95,26 +82,26 @@ refused_json()
 		[ "$(jq -s length "$out")" = 1 ]
 }
 
-echo "1..6"
+tap_begin 6
 
 n agictl node set role aggregator id 1 >"$out" 2>"$err"
-result $? "the node becomes an aggregator"
+tap_result "the node becomes an aggregator" $?
 
 refused "Error: agiswarm: the deadline would exceed the cycle period" \
 	node set cycle 50ms deadline 60ms
-result $? "a deadline past the period: the kernel's extack, verbatim, exit 1"
+tap_result "a deadline past the period: the kernel's extack, verbatim, exit 1" $?
 
 refused_json "Error: agiswarm: the deadline would exceed the cycle period" \
 	node set cycle 50ms deadline 60ms
-result $? "the same under -j: one JSON object with the extack"
+tap_result "the same under -j: one JSON object with the extack" $?
 
 refused "Error: no such peer" peer del worker 99
-result $? "deleting a worker that does not exist: extack, exit 1"
+tap_result "deleting a worker that does not exist: extack, exit 1" $?
 
 n agictl -j status >"$out" 2>"$err" &&
 	[ "$(jq -r .deadline_us "$out")" = 40000 ] &&
 	[ "$(jq -r .role "$out")" = aggregator ]
-result $? "a refused request changed nothing"
+tap_result "a refused request changed nothing" $?
 
 if [ -n "$loaded_here" ] && [ -w /proc/sys/kernel/modprobe ]; then
 	# Asking for the missing family would make the kernel modprobe the
@@ -123,10 +110,9 @@ if [ -n "$loaded_here" ] && [ -w /proc/sys/kernel/modprobe ]; then
 	echo > /proc/sys/kernel/modprobe
 	rmmod $MODNAME
 	refused "Failed to reach the agiswarm module (not loaded?)" status
-	result $? "without the module: 'not loaded?' and exit 1"
+	tap_result "without the module: 'not loaded?' and exit 1" $?
 else
-	echo "ok 6 - without the module # SKIP the module was loaded before the test, or modprobe cannot be disabled"
-	t=6
+	tap_skip "without the module" "the module was loaded before the test, or modprobe cannot be disabled"
 fi
 
-[ "$failed" = 0 ]
+tap_end

@@ -29,8 +29,8 @@ accepted_with_cycle()
 {
 	n_plant "$AGICTL" commit --yes --key "$tmp/op/operator.key" \
 		--to "$SWARM_AGG_ADDR:$SWARM_PORT" setpoint "$setpoint" \
-		> "$tmp/commit.out" 2>&1 || { nest "$tmp/commit.out"; return 1; }
-	nest "$tmp/commit.out"
+		> "$tmp/commit.out" 2>&1 || { tap_nest "$tmp/commit.out"; return 1; }
+	tap_nest "$tmp/commit.out"
 	apply_at=$(sed -n 's/.*applies at cycle \([0-9]*\).*/\1/p' "$tmp/commit.out")
 	[ -n "$apply_at" ]
 }
@@ -53,7 +53,7 @@ unauthorized_rejected()
 	n_plant "$AGICTL" commit --yes --key "$tmp/intruder/operator.key" \
 		--to "$SWARM_AGG_ADDR:$SWARM_PORT" setpoint 0.5 \
 		> "$tmp/reject.out" 2>&1 || rc=$?
-	nest "$tmp/reject.out"
+	tap_nest "$tmp/reject.out"
 	[ "$rc" = 1 ] && grep -q "commit rejected: unknown key [0-9a-f]\{16\}" "$tmp/reject.out"
 }
 
@@ -61,7 +61,7 @@ audit_holds_one()
 {
 	"$AGICTL" audit verify --log "$tmp/audit.log" \
 		--keys "$tmp/authorized_keys" > "$tmp/audit.out" 2>&1 || {
-		nest "$tmp/audit.out"; return 1; }
+		tap_nest "$tmp/audit.out"; return 1; }
 	[ "$(wc -l < "$tmp/audit.log")" = 1 ]
 }
 
@@ -90,5 +90,5 @@ tap_check "u = 0 before cycle $apply_at and u = the new setpoint from it on" u_c
 tap_check "a commit by a key not in authorized_keys is rejected with the reason" unauthorized_rejected
 tap_check "the audit log verifies and holds the accepted commit only" audit_holds_one
 tap_check "the daemon logged the verdicts" grep -q "rejected: unknown key" "$tmp/agg.log"
-nest "$tmp/agg.log" | head -n 30
+tap_nest "$tmp/agg.log" | head -n 30
 tap_end

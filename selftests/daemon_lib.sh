@@ -89,6 +89,19 @@ daemon_start()
 	wait_for 30 "agiswarmd $name to run" daemon_running "$tmp/$name.log"
 }
 
+# daemon_stop NAME: SIGTERM, and waits until agiswarmd has left (it writes
+# what it still holds on the way out).
+daemon_stop()
+{
+	local pid
+	pid=$(cat "$tmp/$1.pid")
+	kill "$pid" || return 1
+	wait "$pid" 2>/dev/null || true	# when this shell started it
+	wait_for 30 "agiswarmd $1 to leave" daemon_gone "$pid"
+}
+
+daemon_gone() { ! kill -0 "$1" 2>/dev/null; }
+
 # daemon_kill9 NAME: SIGKILL, as a crash; the log keeps what it wrote.
 daemon_kill9()
 {

@@ -76,7 +76,7 @@ verify()
 {
 	"$VERIFY" --matrix "$tmp/matrix.txt" --min-cycles $CYCLES --min-ok 50 \
 		< "$tmp/monitor.json" > "$tmp/verify.out" 2>&1 || {
-		nest "$tmp/verify.out" | head -n 20; return 1; }
+		tap_nest "$tmp/verify.out" | head -n 20; return 1; }
 }
 
 daemon_prereqs
@@ -125,5 +125,5 @@ wait "$PLANT_PID" || true	# its 80 steps end on their own
 tap_check "$CYCLES cycles after the changes, every ok output exact" verify
 tap_check "worker 4's daemon heard that it is a member" \
 	grep -q "sees this worker as healthy" "$tmp/w4.log"
-grep -E "worker|agictl peer" "$tmp/agg.log" | nest /dev/stdin | head -n 20
+grep -E "worker|agictl peer" "$tmp/agg.log" | tap_nest /dev/stdin | head -n 20
 tap_end

@@ -39,6 +39,7 @@
 #include <kselftest_harness.h>
 
 #include "uapi/linux/agiswarm.h"
+#include "lib/nltest.h"
 
 #define BUF_SIZE 16384
 #define NODE_PORT 6000
@@ -48,25 +49,6 @@
 	if (!self->ctl.sock)					\
 		SKIP(return, "fixture setup skipped");		\
 } while (0)
-
-/* A generic netlink socket bound to "agiswarm". */
-struct nl {
-	struct mnl_socket *sock;
-	uint32_t seq;
-	uint16_t family;
-	uint32_t cycles_group;
-};
-
-/* The outcome of one request: errno, extack, the last data message. */
-struct reply {
-	int err;
-	char msg[256];
-	int len;
-	union {
-		struct nlmsghdr nlh;
-		char buf[BUF_SIZE];
-	} data;
-};
 
 /* What GET_STATUS said. */
 struct status {
@@ -86,287 +68,64 @@ struct cycle_rec {
 	int32_t x[4];
 };
 
-struct table {
-	const struct nlattr **tb;
-	unsigned int max;
-};
-
-static int table_cb(const struct nlattr *attr, void *data)
-{
-	struct table *t = data;
-
-	if (mnl_attr_get_type(attr) <= t->max)
-		t->tb[mnl_attr_get_type(attr)] = attr;
-	return MNL_CB_OK;
-}
-
-static const struct nlattr **tb_of(const struct nlmsghdr *nlh, size_t hdrlen,
-				   const struct nlattr **tb, unsigned int max)
-{
-	struct table t = { tb, max };
-
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	mnl_attr_parse(nlh, hdrlen, table_cb, &t);
-	return tb;
-}
-
-static void nested(const struct nlattr *nest, const struct nlattr **tb,
-		   unsigned int max)
-{
-	struct table t = { tb, max };
-
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	mnl_attr_parse_nested(nest, table_cb, &t);
-}
-
-static int extack_cb(const struct nlattr *attr, void *data)
-{
-	struct reply *r = data;
-
-	if (mnl_attr_get_type(attr) == NLMSGERR_ATTR_MSG)
-		snprintf(r->msg, sizeof(r->msg), "%s", mnl_attr_get_str(attr));
-	return MNL_CB_OK;
-}
-
-static void parse_error(const struct nlmsghdr *nlh, struct reply *r)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	size_t off = sizeof(*e);
-
-	r->err = e->error;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	mnl_attr_parse(nlh, off, extack_cb, r);
-}
-
-/* Called for every data message of a reply (dumps have many). */
-typedef void (*msg_fn)(const struct nlmsghdr *nlh, void *arg);
-
-/* Sends @req, collects the reply up to the ACK or NLMSG_DONE. */
-static int transact_each(struct nl *nl, struct nlmsghdr *req,
-			 struct reply *r, msg_fn fn, void *arg)
-{
-	static char buf[BUF_SIZE] __attribute__((aligned(8)));
-
-	memset(r, 0, sizeof(*r));
-	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		const struct nlmsghdr *nlh = (void *)buf;
-		int n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
-
-		if (n < 0)
-			return -errno;
-		for (; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
-			if (nlh->nlmsg_seq != req->nlmsg_seq)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				parse_error(nlh, r);
-				return 0;
-			}
-			if (nlh->nlmsg_type == NLMSG_DONE)
-				return 0;
-			if (fn)
-				fn(nlh, arg);
-			if (nlh->nlmsg_len <= sizeof(r->data)) {
-				memcpy(r->data.buf, nlh, nlh->nlmsg_len);
-				r->len = nlh->nlmsg_len;
-			}
-		}
-	}
-}
-
-static int transact(struct nl *nl, struct nlmsghdr *req, struct reply *r)
-{
-	int err = transact_each(nl, req, r, NULL, NULL);
-
-	return err ? err : r->err;
-}
-
-static struct nlmsghdr *request(struct nl *nl, char *buf, uint16_t type,
-				uint8_t cmd)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *g;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++nl->seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = type == GENL_ID_CTRL ? 1 : AGISWARM_GENL_VERSION;
-	return nlh;
-}
-
-static struct nlmsghdr *agi(struct nl *nl, char *buf, uint8_t cmd)
-{
-	return request(nl, buf, nl->family, cmd);
-}
-
-static void find_group(struct nl *nl, const struct nlattr *groups)
-{
-	const struct nlattr *g;
-
-	mnl_attr_for_each_nested(g, groups) {
-		const struct nlattr *tb[CTRL_ATTR_MCAST_GRP_MAX + 1];
-
-		nested(g, tb, CTRL_ATTR_MCAST_GRP_MAX);
-		if (tb[CTRL_ATTR_MCAST_GRP_NAME] && tb[CTRL_ATTR_MCAST_GRP_ID] &&
-		    !strcmp(mnl_attr_get_str(tb[CTRL_ATTR_MCAST_GRP_NAME]),
-			    AGISWARM_MCGRP_CYCLES))
-			nl->cycles_group =
-				mnl_attr_get_u32(tb[CTRL_ATTR_MCAST_GRP_ID]);
-	}
-}
-
-static int resolve(struct nl *nl)
-{
-	const struct nlattr *tb[CTRL_ATTR_MAX + 1];
-	char buf[512] __attribute__((aligned(8)));
-	static struct reply r;
-	struct nlmsghdr *req;
-	int err;
-
-	req = request(nl, buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY);
-	mnl_attr_put_strz(req, CTRL_ATTR_FAMILY_NAME, AGISWARM_GENL_NAME);
-	err = transact(nl, req, &r);
-	if (err)
-		return err;
-	tb_of(&r.data.nlh, GENL_HDRLEN, tb, CTRL_ATTR_MAX);
-	if (!tb[CTRL_ATTR_FAMILY_ID])
-		return -EPROTO;
-	nl->family = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
-	if (tb[CTRL_ATTR_MCAST_GROUPS])
-		find_group(nl, tb[CTRL_ATTR_MCAST_GROUPS]);
-	return 0;
-}
-
-static void nl_close(struct nl *nl)
-{
-	if (nl->sock)
-		mnl_socket_close(nl->sock);
-	nl->sock = NULL;
-}
-
-static int nl_open(struct nl *nl)
-{
-	int one = 1, err;
-
-	memset(nl, 0, sizeof(*nl));
-	nl->sock = mnl_socket_open(NETLINK_GENERIC);
-	if (!nl->sock)
-		return -errno;
-	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0 ||
-	    mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one,
-				  sizeof(one)) < 0) {
-		err = -errno;
-		nl_close(nl);
-		return err;
-	}
-	err = resolve(nl);
-	if (err)
-		nl_close(nl);
-	return err;
-}
-
-static int load_module(void)
-{
-	const char *ko = getenv("AGISWARM_KO");
-	int fd, err = 0;
-
-	if (!ko)
-		return -ENOENT;
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-static int lo_up(void)
-{
-	struct ifreq ifr = { .ifr_name = "lo" };
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int err = 0;
-
-	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-		err = -errno;
-	ifr.ifr_flags |= IFF_UP;
-	if (!err && ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-static uint64_t get_u64(const struct nlattr *a)
-{
-	return a ? mnl_attr_get_u64(a) : 0;
-}
-
-static int get_status(struct nl *nl, struct status *st)
+static int get_status(struct nlt *nl, struct status *st)
 {
 	const struct nlattr *tb[AGISWARM_A_MAX + 1];
 	const struct nlattr *cnt[AGISWARM_CNT_MAX + 1];
 	char buf[512] __attribute__((aligned(8)));
-	static struct reply r;
+	static struct nlt_reply r;
 	int err;
 
 	memset(st, 0, sizeof(*st));
-	err = transact(nl, agi(nl, buf, AGISWARM_CMD_GET_STATUS), &r);
+	err = nlt_call(nl, nlt_agi(nl, buf, AGISWARM_CMD_GET_STATUS), &r);
 	if (err)
 		return err;
-	tb_of(&r.data.nlh, GENL_HDRLEN, tb, AGISWARM_A_MAX);
+	nlt_msg_attrs(&r.data.nlh, tb, AGISWARM_A_MAX);
 	if (!tb[AGISWARM_A_DAEMON_PORTID] || !tb[AGISWARM_A_STAGED_CYCLE] ||
 	    !tb[AGISWARM_A_COUNTERS])
 		return -EPROTO;
 	st->daemon_portid = mnl_attr_get_u32(tb[AGISWARM_A_DAEMON_PORTID]);
-	st->staged_cycle = get_u64(tb[AGISWARM_A_STAGED_CYCLE]);
-	st->cycle_id = get_u64(tb[AGISWARM_A_CYCLE_ID]);
+	st->staged_cycle = nlt_u64(tb[AGISWARM_A_STAGED_CYCLE]);
+	st->cycle_id = nlt_u64(tb[AGISWARM_A_CYCLE_ID]);
 	st->law = tb[AGISWARM_A_CONTROL_LAW] ?
 		  mnl_attr_get_u8(tb[AGISWARM_A_CONTROL_LAW]) : -1;
-	nested(tb[AGISWARM_A_COUNTERS], cnt, AGISWARM_CNT_MAX);
-	st->upcalls = get_u64(cnt[AGISWARM_CNT_UPCALLS]);
-	st->upcall_drops = get_u64(cnt[AGISWARM_CNT_UPCALL_DROPS]);
+	nlt_nested(tb[AGISWARM_A_COUNTERS], cnt, AGISWARM_CNT_MAX);
+	st->upcalls = nlt_u64(cnt[AGISWARM_CNT_UPCALLS]);
+	st->upcall_drops = nlt_u64(cnt[AGISWARM_CNT_UPCALL_DROPS]);
 	return 0;
 }
 
 /* A plain SET_NODE; @at 0 means now. */
-static int set_node_u8(struct nl *nl, int attr, uint8_t v, uint64_t at,
-		       struct reply *r)
+static int set_node_u8(struct nlt *nl, int attr, uint8_t v, uint64_t at,
+		       struct nlt_reply *r)
 {
 	char buf[512] __attribute__((aligned(8)));
-	struct nlmsghdr *req = agi(nl, buf, AGISWARM_CMD_SET_NODE);
+	struct nlmsghdr *req = nlt_agi(nl, buf, AGISWARM_CMD_SET_NODE);
 
 	mnl_attr_put_u8(req, attr, v);
 	if (at)
 		mnl_attr_put_u64(req, AGISWARM_A_APPLY_AT_CYCLE, at);
-	return transact(nl, req, r);
+	return nlt_call(nl, req, r);
 }
 
-static int set_input(struct nl *nl, const int32_t *x, int n, uint64_t at,
-		     struct reply *r)
+static int set_input(struct nlt *nl, const int32_t *x, int n, uint64_t at,
+		     struct nlt_reply *r)
 {
 	char buf[512] __attribute__((aligned(8)));
-	struct nlmsghdr *req = agi(nl, buf, AGISWARM_CMD_SET_INPUT);
+	struct nlmsghdr *req = nlt_agi(nl, buf, AGISWARM_CMD_SET_INPUT);
 
 	mnl_attr_put_u8(req, AGISWARM_A_INPUT_FMT, AGISWARM_Q1_31);
 	mnl_attr_put(req, AGISWARM_A_INPUT_X, n * sizeof(*x), x);
 	if (at)
 		mnl_attr_put_u64(req, AGISWARM_A_APPLY_AT_CYCLE, at);
-	return transact(nl, req, r);
+	return nlt_call(nl, req, r);
 }
 
 /* An n x n identity/2 in Q1.31, in one chunk. */
-static int set_matrix(struct nl *nl, int n, uint64_t at, struct reply *r)
+static int set_matrix(struct nlt *nl, int n, uint64_t at, struct nlt_reply *r)
 {
 	char buf[1024] __attribute__((aligned(8)));
-	struct nlmsghdr *req = agi(nl, buf, AGISWARM_CMD_SET_MATRIX);
+	struct nlmsghdr *req = nlt_agi(nl, buf, AGISWARM_CMD_SET_MATRIX);
 	int32_t a[16] = { 0 };
 	int i;
 
@@ -379,33 +138,33 @@ static int set_matrix(struct nl *nl, int n, uint64_t at, struct reply *r)
 	mnl_attr_put(req, AGISWARM_A_MATRIX_DATA, n * n * sizeof(int32_t), a);
 	if (at)
 		mnl_attr_put_u64(req, AGISWARM_A_APPLY_AT_CYCLE, at);
-	return transact(nl, req, r);
+	return nlt_call(nl, req, r);
 }
 
-static int matrix_cols(struct nl *nl)
+static int matrix_cols(struct nlt *nl)
 {
 	const struct nlattr *tb[AGISWARM_A_MAX + 1];
 	char buf[512] __attribute__((aligned(8)));
-	static struct reply r;
+	static struct nlt_reply r;
 
-	if (transact(nl, agi(nl, buf, AGISWARM_CMD_GET_MATRIX), &r))
+	if (nlt_call(nl, nlt_agi(nl, buf, AGISWARM_CMD_GET_MATRIX), &r))
 		return -1;
-	tb_of(&r.data.nlh, GENL_HDRLEN, tb, AGISWARM_A_MAX);
+	nlt_msg_attrs(&r.data.nlh, tb, AGISWARM_A_MAX);
 	return tb[AGISWARM_A_MATRIX_COLS] ?
 	       (int)mnl_attr_get_u32(tb[AGISWARM_A_MATRIX_COLS]) : -1;
 }
 
 /* A 1x1 aggregator with no workers: every cycle misses, but cycles run. */
-static int start_aggregator(struct nl *nl, struct reply *r)
+static int start_aggregator(struct nlt *nl, struct nlt_reply *r)
 {
 	char buf[512] __attribute__((aligned(8)));
-	struct nlmsghdr *req = agi(nl, buf, AGISWARM_CMD_SET_NODE);
+	struct nlmsghdr *req = nlt_agi(nl, buf, AGISWARM_CMD_SET_NODE);
 	int err;
 
 	mnl_attr_put_u8(req, AGISWARM_A_ROLE, AGISWARM_ROLE_AGGREGATOR);
 	mnl_attr_put_u32(req, AGISWARM_A_CYCLE_PERIOD_US, 20000);
 	mnl_attr_put_u32(req, AGISWARM_A_CYCLE_DEADLINE_US, 10000);
-	err = transact(nl, req, r);
+	err = nlt_call(nl, req, r);
 	if (!err)
 		err = set_matrix(nl, 1, 0, r);
 	if (!err)
@@ -418,8 +177,8 @@ static void rec_of(const struct nlmsghdr *nlh, struct cycle_rec *c)
 	const struct nlattr *tb[AGISWARM_A_MAX + 1];
 
 	memset(c, 0, sizeof(*c));
-	tb_of(nlh, GENL_HDRLEN, tb, AGISWARM_A_MAX);
-	c->cycle = get_u64(tb[AGISWARM_A_CYCLE_ID]);
+	nlt_msg_attrs(nlh, tb, AGISWARM_A_MAX);
+	c->cycle = nlt_u64(tb[AGISWARM_A_CYCLE_ID]);
 	c->applied = tb[AGISWARM_A_APPLIED];
 	if (tb[AGISWARM_A_X]) {
 		c->nx = mnl_attr_get_payload_len(tb[AGISWARM_A_X]) / 4;
@@ -435,7 +194,7 @@ static void rec_of(const struct nlmsghdr *nlh, struct cycle_rec *c)
  * and stores it in *@c; every earlier event must lack APPLIED (else
  * -EEXIST). Returns 0, -ETIMEDOUT, or -errno.
  */
-static int wait_cycle(struct nl *ev, uint64_t want, struct cycle_rec *c)
+static int wait_cycle(struct nlt *ev, uint64_t want, struct cycle_rec *c)
 {
 	static char buf[BUF_SIZE] __attribute__((aligned(8)));
 	struct pollfd p = { .fd = mnl_socket_get_fd(ev->sock), .events = POLLIN };
@@ -471,18 +230,18 @@ static void collect_rec(const struct nlmsghdr *nlh, void *arg)
 }
 
 /* GET_METRICS from @from (0: no attribute). recs[0].nx = how many. */
-static int dump_metrics(struct nl *nl, uint64_t from, struct cycle_rec *recs)
+static int dump_metrics(struct nlt *nl, uint64_t from, struct cycle_rec *recs)
 {
 	char buf[512] __attribute__((aligned(8)));
-	struct nlmsghdr *req = agi(nl, buf, AGISWARM_CMD_GET_METRICS);
-	static struct reply r;
+	struct nlmsghdr *req = nlt_agi(nl, buf, AGISWARM_CMD_GET_METRICS);
+	static struct nlt_reply r;
 	int err;
 
 	req->nlmsg_flags |= NLM_F_DUMP;
 	if (from)
 		mnl_attr_put_u64(req, AGISWARM_A_CYCLE_ID, from);
 	memset(recs, 0, sizeof(recs[0]));
-	err = transact_each(nl, req, &r, collect_rec, recs);
+	err = nlt_transact_each(nl, req, &r, collect_rec, recs);
 	return err ? err : r.err;
 }
 
@@ -519,7 +278,7 @@ static ssize_t to_node(int fd, const uint8_t *d, size_t n)
 }
 
 /* Waits (polling GET_STATUS) until *@field of the status reaches @want. */
-static int wait_counter(struct nl *nl, size_t field, uint64_t want)
+static int wait_counter(struct nlt *nl, size_t field, uint64_t want)
 {
 	struct status st;
 	int i;
@@ -543,39 +302,28 @@ static const uint8_t commit_ack[] = {
 };
 
 FIXTURE(daemon) {
-	struct nl ctl;		/* configuration and status */
-	struct nl dmn;		/* the would-be daemon */
-	struct reply r;
+	struct nlt ctl;		/* configuration and status */
+	struct nlt dmn;		/* the would-be daemon */
+	struct nlt_reply r;
 	int udp;
 	struct sockaddr_in peer;
 };
 
 FIXTURE_SETUP(daemon)
 {
-	int err;
-
 	self->udp = -1;
-	if (unshare(CLONE_NEWNET))
-		SKIP(return, "unshare(CLONE_NEWNET): %s (not root?)",
-		     strerror(errno));
-	ASSERT_EQ(0, lo_up());
-	err = nl_open(&self->ctl);
-	if (err == -ENOENT && load_module() == 0)
-		err = nl_open(&self->ctl);
-	if (err == -ENOENT)
-		SKIP(return, "family \"agiswarm\" not found: module not loaded?");
-	ASSERT_EQ(0, err);
-	ASSERT_EQ(0, nl_open(&self->dmn));
+	NLT_SETUP_NODE(&self->ctl);
+	ASSERT_EQ(0, nlt_open(&self->dmn));
 	ASSERT_NE(0, self->ctl.cycles_group);
 	ASSERT_EQ(0, set_node_u8(&self->ctl, AGISWARM_A_ROLE,
 				 AGISWARM_ROLE_WORKER, 0, &self->r));
 	{
 		char buf[256] __attribute__((aligned(8)));
-		struct nlmsghdr *req = agi(&self->ctl, buf,
+		struct nlmsghdr *req = nlt_agi(&self->ctl, buf,
 					   AGISWARM_CMD_SET_NODE);
 
 		mnl_attr_put_u16(req, AGISWARM_A_PORT, NODE_PORT);
-		ASSERT_EQ(0, transact(&self->ctl, req, &self->r))
+		ASSERT_EQ(0, nlt_call(&self->ctl, req, &self->r))
 			TH_LOG("open port: %s", self->r.msg);
 	}
 	self->udp = udp_peer(&self->peer);
@@ -586,19 +334,19 @@ FIXTURE_TEARDOWN(daemon)
 {
 	if (self->udp >= 0)
 		close(self->udp);
-	nl_close(&self->dmn);
-	nl_close(&self->ctl);
+	nlt_close(&self->dmn);
+	nlt_close(&self->ctl);
 }
 
-static int register_daemon(struct nl *nl, struct reply *r)
+static int register_daemon(struct nlt *nl, struct nlt_reply *r)
 {
 	char buf[256] __attribute__((aligned(8)));
 
-	return transact(nl, agi(nl, buf, AGISWARM_CMD_REGISTER_DAEMON), r);
+	return nlt_call(nl, nlt_agi(nl, buf, AGISWARM_CMD_REGISTER_DAEMON), r);
 }
 
 /* Receives one UPCALL on @nl and checks it is @d from @from. */
-static int expect_upcall(struct __test_metadata *_metadata, struct nl *nl,
+static int expect_upcall(struct __test_metadata *_metadata, struct nlt *nl,
 			 const struct sockaddr_in *from, const uint8_t *d,
 			 size_t n)
 {
@@ -619,7 +367,7 @@ static int expect_upcall(struct __test_metadata *_metadata, struct nl *nl,
 	EXPECT_EQ(nl->family, nlh->nlmsg_type);
 	g = mnl_nlmsg_get_payload(nlh);
 	EXPECT_EQ(AGISWARM_CMD_UPCALL, g->cmd);
-	tb_of(nlh, GENL_HDRLEN, tb, AGISWARM_A_MAX);
+	nlt_msg_attrs(nlh, tb, AGISWARM_A_MAX);
 	if (!tb[AGISWARM_A_PEER_ENDPOINT] || !tb[AGISWARM_A_DATAGRAM])
 		return -EPROTO;
 	ep = mnl_attr_get_payload(tb[AGISWARM_A_PEER_ENDPOINT]);
@@ -663,11 +411,11 @@ TEST_F(daemon, upcall_and_send)
 	EXPECT_EQ(0, st.upcall_drops);
 
 	/* Down: SEND reaches the peer from the node's port. */
-	req = agi(&self->ctl, buf, AGISWARM_CMD_SEND);
+	req = nlt_agi(&self->ctl, buf, AGISWARM_CMD_SEND);
 	mnl_attr_put(req, AGISWARM_A_PEER_ENDPOINT, sizeof(self->peer),
 		     &self->peer);
 	mnl_attr_put(req, AGISWARM_A_DATAGRAM, sizeof(commit_ack), commit_ack);
-	ASSERT_EQ(0, transact(&self->ctl, req, &self->r)) TH_LOG("%s", self->r.msg);
+	ASSERT_EQ(0, nlt_call(&self->ctl, req, &self->r)) TH_LOG("%s", self->r.msg);
 	n = recvfrom(self->udp, got, sizeof(got), 0, (void *)&src, &slen);
 	ASSERT_EQ(sizeof(commit_ack), n) TH_LOG("recv: %s", strerror(errno));
 	EXPECT_EQ(0, memcmp(commit_ack, got, n));
@@ -683,32 +431,32 @@ TEST_F(daemon, send_refuses_bad_datagrams)
 	NEED_SETUP();
 	memcpy(bad, heartbeat, sizeof(bad));
 	bad[0] = 2;
-	req = agi(&self->ctl, buf, AGISWARM_CMD_SEND);
+	req = nlt_agi(&self->ctl, buf, AGISWARM_CMD_SEND);
 	mnl_attr_put(req, AGISWARM_A_PEER_ENDPOINT, sizeof(self->peer),
 		     &self->peer);
 	mnl_attr_put(req, AGISWARM_A_DATAGRAM, sizeof(bad), bad);
-	EXPECT_EQ(-EINVAL, transact(&self->ctl, req, &self->r));
+	EXPECT_EQ(-EINVAL, nlt_call(&self->ctl, req, &self->r));
 	EXPECT_STREQ("DATAGRAM header version is not 1", self->r.msg);
 
 	bad[0] = 1;
 	bad[3] = 4;		/* one more payload byte than there is */
-	req = agi(&self->ctl, buf, AGISWARM_CMD_SEND);
+	req = nlt_agi(&self->ctl, buf, AGISWARM_CMD_SEND);
 	mnl_attr_put(req, AGISWARM_A_PEER_ENDPOINT, sizeof(self->peer),
 		     &self->peer);
 	mnl_attr_put(req, AGISWARM_A_DATAGRAM, sizeof(bad), bad);
-	EXPECT_EQ(-EINVAL, transact(&self->ctl, req, &self->r));
+	EXPECT_EQ(-EINVAL, nlt_call(&self->ctl, req, &self->r));
 	EXPECT_STREQ("DATAGRAM header length is not the payload's",
 		     self->r.msg);
 
 	/* The port closed: nothing to send from. */
-	req = agi(&self->ctl, buf, AGISWARM_CMD_SET_NODE);
+	req = nlt_agi(&self->ctl, buf, AGISWARM_CMD_SET_NODE);
 	mnl_attr_put_u16(req, AGISWARM_A_PORT, 0);
-	ASSERT_EQ(0, transact(&self->ctl, req, &self->r));
-	req = agi(&self->ctl, buf, AGISWARM_CMD_SEND);
+	ASSERT_EQ(0, nlt_call(&self->ctl, req, &self->r));
+	req = nlt_agi(&self->ctl, buf, AGISWARM_CMD_SEND);
 	mnl_attr_put(req, AGISWARM_A_PEER_ENDPOINT, sizeof(self->peer),
 		     &self->peer);
 	mnl_attr_put(req, AGISWARM_A_DATAGRAM, sizeof(heartbeat), heartbeat);
-	EXPECT_EQ(-ENOTCONN, transact(&self->ctl, req, &self->r));
+	EXPECT_EQ(-ENOTCONN, nlt_call(&self->ctl, req, &self->r));
 }
 
 TEST_F(daemon, closing_the_daemon_socket_forgets_it)
@@ -723,7 +471,7 @@ TEST_F(daemon, closing_the_daemon_socket_forgets_it)
 				  offsetof(struct status, upcall_drops), 1));
 
 	ASSERT_EQ(0, register_daemon(&self->dmn, &self->r));
-	nl_close(&self->dmn);
+	nlt_close(&self->dmn);
 	ASSERT_EQ(0, get_status(&self->ctl, &st));
 	EXPECT_EQ(0, st.daemon_portid);
 	ASSERT_EQ(sizeof(heartbeat),
@@ -735,7 +483,7 @@ TEST_F(daemon, closing_the_daemon_socket_forgets_it)
 }
 
 /* Joins @ev to the cycles group of @ctl's family. */
-static int join_cycles(struct nl *ev, const struct nl *ctl)
+static int join_cycles(struct nlt *ev, const struct nlt *ctl)
 {
 	int grp = ctl->cycles_group;
 	int size = 1 << 20;
@@ -752,7 +500,7 @@ static int join_cycles(struct nl *ev, const struct nl *ctl)
  * kernel under TCG, where 5 cycles were not enough); retried when the
  * cycle raced past it. Returns the cycle, 0 on failure.
  */
-static uint64_t stage_law(struct nl *nl, struct reply *r)
+static uint64_t stage_law(struct nlt *nl, struct nlt_reply *r)
 {
 	struct status st;
 	int tries;

@@ -32,10 +32,10 @@
 #include <kselftest_harness.h>
 
 #include "uapi/linux/agiswarm.h"
+#include "lib/nltest.h"
 
 #define BUF_SIZE 8192
 #define FIRST_COUNTER (AGISWARM_CNT_PAD + 1)
-#define CTRL_TB_MAX CTRL_ATTR_MAX
 
 /*
  * This harness runs the test body even when the fixture setup skipped:
@@ -46,226 +46,14 @@
 		SKIP(return, "fixture setup skipped");		\
 } while (0)
 
-/* One generic netlink socket and what it learned about the family. */
-struct nl {
-	struct mnl_socket *sock;
-	uint32_t seq;
-	uint16_t family;
-	uint32_t version;
-	bool has_op[AGISWARM_CMD_MAX + 1];
-	uint32_t op_flags[AGISWARM_CMD_MAX + 1];
-};
-
-/* The outcome of one request. */
-struct reply {
-	int err;		/* from the NLMSG_ERROR: 0 or -errno */
-	char msg[256];		/* extack text, "" when none */
-	long offs;		/* extack offset into the request, -1 when none */
-	int len;		/* length of the data reply in buf, 0 when none */
-	union {
-		struct nlmsghdr nlh;
-		char buf[BUF_SIZE];
-	} data;
-};
-
 /* A decoded GET_STATUS reply. */
 struct status {
 	int role;		/* -1 when absent */
 	long long node_id;	/* -1 when absent */
 };
 
-struct attr_table {
-	const struct nlattr **tb;
-	unsigned int max;
-};
-
-static int table_cb(const struct nlattr *attr, void *data)
-{
-	struct attr_table *t = data;
-	unsigned int type = mnl_attr_get_type(attr);
-
-	if (type <= t->max)
-		t->tb[type] = attr;
-	return MNL_CB_OK;
-}
-
-static void attrs_of(const struct nlattr *nest, const struct nlattr **tb,
-		     unsigned int max)
-{
-	struct attr_table t = { tb, max };
-
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	mnl_attr_parse_nested(nest, table_cb, &t);
-}
-
-static void reply_attrs(const struct reply *r, const struct nlattr **tb,
-			unsigned int max)
-{
-	struct attr_table t = { tb, max };
-
-	memset(tb, 0, (max + 1) * sizeof(*tb));
-	if (r->len)
-		mnl_attr_parse(&r->data.nlh, GENL_HDRLEN, table_cb, &t);
-}
-
-static int extack_cb(const struct nlattr *attr, void *data)
-{
-	struct reply *r = data;
-
-	switch (mnl_attr_get_type(attr)) {
-	case NLMSGERR_ATTR_MSG:
-		snprintf(r->msg, sizeof(r->msg), "%s", mnl_attr_get_str(attr));
-		break;
-	case NLMSGERR_ATTR_OFFS:
-		r->offs = mnl_attr_get_u32(attr);
-		break;
-	}
-	return MNL_CB_OK;
-}
-
-static void parse_error(const struct nlmsghdr *nlh, struct reply *r)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	size_t off = sizeof(*e);
-
-	r->err = e->error;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	/* The TLVs follow the echoed request, unless it was capped. */
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	mnl_attr_parse(nlh, off, extack_cb, r);
-}
-
-/* Sends @req and collects its reply and ACK. Returns 0 or -errno. */
-static int transact(struct nl *nl, struct nlmsghdr *req, struct reply *r)
-{
-	char buf[BUF_SIZE] __attribute__((aligned(8)));
-
-	memset(r, 0, sizeof(*r));
-	r->offs = -1;
-	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
-		return -errno;
-	for (;;) {
-		const struct nlmsghdr *nlh = (void *)buf;
-		int n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf));
-
-		if (n < 0)
-			return -errno;
-		for (; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
-			if (nlh->nlmsg_seq != req->nlmsg_seq)
-				continue;
-			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				parse_error(nlh, r);
-				return 0;
-			}
-			if (nlh->nlmsg_len <= sizeof(r->data)) {
-				memcpy(r->data.buf, nlh, nlh->nlmsg_len);
-				r->len = nlh->nlmsg_len;
-			}
-		}
-	}
-}
-
-static struct nlmsghdr *request(struct nl *nl, char *buf, uint16_t type,
-				uint8_t cmd, uint8_t version)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct genlmsghdr *g;
-
-	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	nlh->nlmsg_seq = ++nl->seq;
-	g = mnl_nlmsg_put_extra_header(nlh, sizeof(*g));
-	g->cmd = cmd;
-	g->version = version;
-	return nlh;
-}
-
-static struct nlmsghdr *agi_request(struct nl *nl, char *buf, uint8_t cmd)
-{
-	return request(nl, buf, nl->family, cmd, AGISWARM_GENL_VERSION);
-}
-
-static void learn_ops(struct nl *nl, const struct nlattr *ops)
-{
-	const struct nlattr *op;
-
-	mnl_attr_for_each_nested(op, ops) {
-		const struct nlattr *tb[CTRL_ATTR_OP_MAX + 1];
-		uint32_t id;
-
-		attrs_of(op, tb, CTRL_ATTR_OP_MAX);
-		if (!tb[CTRL_ATTR_OP_ID])
-			continue;
-		id = mnl_attr_get_u32(tb[CTRL_ATTR_OP_ID]);
-		if (id > AGISWARM_CMD_MAX)
-			continue;
-		nl->has_op[id] = true;
-		if (tb[CTRL_ATTR_OP_FLAGS])
-			nl->op_flags[id] = mnl_attr_get_u32(tb[CTRL_ATTR_OP_FLAGS]);
-	}
-}
-
-/* Asks the controller about "agiswarm". Returns 0, or the failing errno. */
-static int resolve(struct nl *nl)
-{
-	const struct nlattr *tb[CTRL_TB_MAX + 1];
-	char buf[BUF_SIZE] __attribute__((aligned(8)));
-	static struct reply r;
-	struct nlmsghdr *req;
-	int err;
-
-	req = request(nl, buf, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
-	mnl_attr_put_strz(req, CTRL_ATTR_FAMILY_NAME, AGISWARM_GENL_NAME);
-	err = transact(nl, req, &r);
-	if (err)
-		return err;
-	if (r.err)
-		return r.err;
-	reply_attrs(&r, tb, CTRL_TB_MAX);
-	if (!tb[CTRL_ATTR_FAMILY_ID] || !tb[CTRL_ATTR_VERSION])
-		return -EPROTO;
-	nl->family = mnl_attr_get_u16(tb[CTRL_ATTR_FAMILY_ID]);
-	nl->version = mnl_attr_get_u32(tb[CTRL_ATTR_VERSION]);
-	if (tb[CTRL_ATTR_OPS])
-		learn_ops(nl, tb[CTRL_ATTR_OPS]);
-	return 0;
-}
-
-static void nl_close(struct nl *nl)
-{
-	if (nl->sock)
-		mnl_socket_close(nl->sock);
-	nl->sock = NULL;
-}
-
-/* Opens a socket in the caller's namespace. Returns 0 or -errno. */
-static int nl_open(struct nl *nl)
-{
-	int one = 1;
-	int err;
-
-	memset(nl, 0, sizeof(*nl));
-	nl->sock = mnl_socket_open(NETLINK_GENERIC);
-	if (!nl->sock)
-		return -errno;
-	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0 ||
-	    mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one,
-				  sizeof(one)) < 0) {
-		err = -errno;
-		mnl_socket_close(nl->sock);
-		nl->sock = NULL;
-		return err;
-	}
-	err = resolve(nl);
-	if (err)
-		nl_close(nl);
-	return err;
-}
-
 /* GET_STATUS. Returns the request's errno (0 = a reply was decoded). */
-static int get_status(struct nl *nl, struct status *st, struct reply *r)
+static int get_status(struct nlt *nl, struct status *st, struct nlt_reply *r)
 {
 	const struct nlattr *tb[AGISWARM_A_MAX + 1];
 	char buf[BUF_SIZE] __attribute__((aligned(8)));
@@ -273,12 +61,12 @@ static int get_status(struct nl *nl, struct status *st, struct reply *r)
 
 	st->role = -1;
 	st->node_id = -1;
-	err = transact(nl, agi_request(nl, buf, AGISWARM_CMD_GET_STATUS), r);
+	err = nlt_transact(nl, nlt_agi(nl, buf, AGISWARM_CMD_GET_STATUS), r);
 	if (err)
 		return err;
 	if (r->err)
 		return r->err;
-	reply_attrs(r, tb, AGISWARM_A_MAX);
+	nlt_reply_attrs(r, tb, AGISWARM_A_MAX);
 	if (tb[AGISWARM_A_ROLE])
 		st->role = mnl_attr_get_u8(tb[AGISWARM_A_ROLE]);
 	if (tb[AGISWARM_A_NODE_ID])
@@ -287,18 +75,18 @@ static int get_status(struct nl *nl, struct status *st, struct reply *r)
 }
 
 /* SET_NODE; a negative @role or @node_id leaves that attribute out. */
-static int set_node(struct nl *nl, int role, long long node_id,
-		    struct reply *r)
+static int set_node(struct nlt *nl, int role, long long node_id,
+		    struct nlt_reply *r)
 {
 	char buf[BUF_SIZE] __attribute__((aligned(8)));
-	struct nlmsghdr *req = agi_request(nl, buf, AGISWARM_CMD_SET_NODE);
+	struct nlmsghdr *req = nlt_agi(nl, buf, AGISWARM_CMD_SET_NODE);
 	int err;
 
 	if (role >= 0)
 		mnl_attr_put_u8(req, AGISWARM_A_ROLE, role);
 	if (node_id >= 0)
 		mnl_attr_put_u32(req, AGISWARM_A_NODE_ID, node_id);
-	err = transact(nl, req, r);
+	err = nlt_transact(nl, req, r);
 	return err ? err : r->err;
 }
 
@@ -376,57 +164,21 @@ static int read_line(const char *path, char *buf, size_t len)
 	return err;
 }
 
-/*
- * The VM runner unloads the module after every test, so load it from
- * $AGISWARM_KO when the family is missing. Returns 0 or -errno.
- */
-static int load_module(void)
-{
-	const char *ko = getenv("AGISWARM_KO");
-	int fd, err = 0;
-
-	if (!ko)
-		return -ENOENT;
-	fd = open(ko, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	if (syscall(SYS_finit_module, fd, "", 0) && errno != EEXIST)
-		err = -errno;
-	close(fd);
-	return err;
-}
-
-/* Enters a new network namespace and opens a socket there. */
-static void setup_node(struct __test_metadata *_metadata, struct nl *nl)
-{
-	int err;
-
-	if (unshare(CLONE_NEWNET))
-		SKIP(return, "unshare(CLONE_NEWNET): %s (not root?)",
-		     strerror(errno));
-	err = nl_open(nl);
-	if (err == -ENOENT && load_module() == 0)
-		err = nl_open(nl);
-	if (err == -ENOENT)
-		SKIP(return, "family \"agiswarm\" not found: module not loaded?");
-	ASSERT_EQ(0, err) TH_LOG("netlink setup: %s", strerror(-err));
-}
-
 /* ---------------------------------------------------------------------- */
 
 FIXTURE(genl) {
-	struct nl nl;
-	struct reply r;
+	struct nlt nl;
+	struct nlt_reply r;
 };
 
 FIXTURE_SETUP(genl)
 {
-	setup_node(_metadata, &self->nl);
+	NLT_SETUP_NODE(&self->nl);
 }
 
 FIXTURE_TEARDOWN(genl)
 {
-	nl_close(&self->nl);
+	nlt_close(&self->nl);
 }
 
 /* The family exists with version 1 and says which commands are admin. */
@@ -458,7 +210,7 @@ TEST_F(genl, status_attributes)
 
 	NEED_SETUP();
 	ASSERT_EQ(0, get_status(&self->nl, &st, &self->r));
-	reply_attrs(&self->r, tb, AGISWARM_A_MAX);
+	nlt_reply_attrs(&self->r, tb, AGISWARM_A_MAX);
 
 	ASSERT_NE(NULL, tb[AGISWARM_A_VERSION]);
 	ASSERT_EQ(0, mnl_attr_validate(tb[AGISWARM_A_VERSION], MNL_TYPE_NUL_STRING));
@@ -534,9 +286,9 @@ TEST_F(genl, status_refuses_attributes)
 	struct nlmsghdr *req;
 
 	NEED_SETUP();
-	req = agi_request(&self->nl, buf, AGISWARM_CMD_GET_STATUS);
+	req = nlt_agi(&self->nl, buf, AGISWARM_CMD_GET_STATUS);
 	mnl_attr_put_u32(req, AGISWARM_A_NODE_ID, 1);
-	ASSERT_EQ(0, transact(&self->nl, req, &self->r));
+	ASSERT_EQ(0, nlt_transact(&self->nl, req, &self->r));
 	EXPECT_EQ(-EINVAL, self->r.err);
 }
 
@@ -545,11 +297,11 @@ TEST_F(genl, unknown_command)
 	char buf[BUF_SIZE] __attribute__((aligned(8)));
 
 	NEED_SETUP();
-	ASSERT_EQ(0, transact(&self->nl, agi_request(&self->nl, buf, 99),
+	ASSERT_EQ(0, nlt_transact(&self->nl, nlt_agi(&self->nl, buf, 99),
 			      &self->r));
 	EXPECT_EQ(-EOPNOTSUPP, self->r.err);
-	ASSERT_EQ(0, transact(&self->nl,
-			      agi_request(&self->nl, buf, AGISWARM_CMD_UNSPEC),
+	ASSERT_EQ(0, nlt_transact(&self->nl,
+			      nlt_agi(&self->nl, buf, AGISWARM_CMD_UNSPEC),
 			      &self->r));
 	EXPECT_EQ(-EOPNOTSUPP, self->r.err);
 }
@@ -562,28 +314,28 @@ TEST_F(genl, reserved_header_checked)
 	struct genlmsghdr *g;
 
 	NEED_SETUP();
-	req = agi_request(&self->nl, buf, AGISWARM_CMD_GET_STATUS);
+	req = nlt_agi(&self->nl, buf, AGISWARM_CMD_GET_STATUS);
 	g = mnl_nlmsg_get_payload(req);
 	g->reserved = 1;
-	ASSERT_EQ(0, transact(&self->nl, req, &self->r));
+	ASSERT_EQ(0, nlt_transact(&self->nl, req, &self->r));
 	EXPECT_EQ(-EINVAL, self->r.err);
 }
 
 static void unprivileged_child(struct child_report *rep)
 {
-	struct reply r;
-	struct nl nl;
+	struct nlt_reply r;
+	struct nlt nl;
 
 	rep->setup_err = drop_net_admin();
 	if (rep->setup_err)
 		return;
 	/* A socket opened before and one opened after the drop. */
-	rep->setup_err = nl_open(&nl);
+	rep->setup_err = nlt_open(&nl);
 	if (rep->setup_err)
 		return;
 	rep->set_err = set_node(&nl, AGISWARM_ROLE_WORKER, 3, &r);
 	rep->status_err = get_status(&nl, &rep->seen, &r);
-	nl_close(&nl);
+	nlt_close(&nl);
 }
 
 /* Without CAP_NET_ADMIN a node can be read but not changed. */
@@ -612,19 +364,19 @@ TEST_F(genl, set_needs_net_admin)
 
 static void fresh_netns_child(struct child_report *rep)
 {
-	struct reply r;
-	struct nl nl;
+	struct nlt_reply r;
+	struct nlt nl;
 
 	if (unshare(CLONE_NEWNET)) {
 		rep->setup_err = -errno;
 		return;
 	}
-	rep->setup_err = nl_open(&nl);
+	rep->setup_err = nlt_open(&nl);
 	if (rep->setup_err)
 		return;
 	rep->status_err = get_status(&nl, &rep->seen, &r);
 	rep->set_err = set_node(&nl, AGISWARM_ROLE_WORKER, 42, &r);
-	nl_close(&nl);
+	nlt_close(&nl);
 }
 
 /* A new namespace is a new node; changing it leaves the others alone. */
@@ -660,36 +412,36 @@ static int become_nobody(void)
 
 static void userns_owner_child(struct child_report *rep)
 {
-	struct reply r;
-	struct nl nl;
+	struct nlt_reply r;
+	struct nlt nl;
 
 	if (become_nobody() || unshare(CLONE_NEWUSER | CLONE_NEWNET)) {
 		rep->setup_err = -errno;
 		return;
 	}
-	rep->setup_err = nl_open(&nl);
+	rep->setup_err = nlt_open(&nl);
 	if (rep->setup_err)
 		return;
 	rep->set_err = set_node(&nl, AGISWARM_ROLE_WORKER, 11, &r);
 	rep->status_err = get_status(&nl, &rep->seen, &r);
-	nl_close(&nl);
+	nlt_close(&nl);
 }
 
 static void userns_intruder_child(struct child_report *rep)
 {
-	struct reply r;
-	struct nl nl;
+	struct nlt_reply r;
+	struct nlt nl;
 
 	/* Full capabilities, but in a user namespace that owns no netns. */
 	if (become_nobody() || unshare(CLONE_NEWUSER)) {
 		rep->setup_err = -errno;
 		return;
 	}
-	rep->setup_err = nl_open(&nl);
+	rep->setup_err = nlt_open(&nl);
 	if (rep->setup_err)
 		return;
 	rep->set_err = set_node(&nl, AGISWARM_ROLE_WORKER, 11, &r);
-	nl_close(&nl);
+	nlt_close(&nl);
 }
 
 /*
@@ -733,8 +485,8 @@ TEST_F(genl, namespace_admin_owns_only_its_node)
  * at the bad attribute, explain itself, and change nothing.
  */
 FIXTURE(bad_set) {
-	struct nl nl;
-	struct reply r;
+	struct nlt nl;
+	struct nlt_reply r;
 };
 
 FIXTURE_VARIANT(bad_set) {
@@ -779,12 +531,12 @@ FIXTURE_VARIANT_ADD(bad_set, read_only_attribute) {
 
 FIXTURE_SETUP(bad_set)
 {
-	setup_node(_metadata, &self->nl);
+	NLT_SETUP_NODE(&self->nl);
 }
 
 FIXTURE_TEARDOWN(bad_set)
 {
-	nl_close(&self->nl);
+	nlt_close(&self->nl);
 }
 
 TEST_F(bad_set, refused_with_extack)
@@ -796,13 +548,13 @@ TEST_F(bad_set, refused_with_extack)
 	long bad_offs;
 
 	NEED_SETUP();
-	req = agi_request(&self->nl, buf, AGISWARM_CMD_SET_NODE);
+	req = nlt_agi(&self->nl, buf, AGISWARM_CMD_SET_NODE);
 	mnl_attr_put_u32(req, AGISWARM_A_NODE_ID, 77);
 	bad = mnl_nlmsg_get_payload_tail(req);
 	bad_offs = (char *)bad - (char *)req;
 	mnl_attr_put(req, variant->type, variant->len, &variant->value);
 
-	ASSERT_EQ(0, transact(&self->nl, req, &self->r));
+	ASSERT_EQ(0, nlt_transact(&self->nl, req, &self->r));
 	EXPECT_EQ(-EINVAL, self->r.err);
 	EXPECT_NE(0, strlen(self->r.msg)) TH_LOG("no extack message");
 	EXPECT_EQ(bad_offs, self->r.offs) TH_LOG("extack: \"%s\"", self->r.msg);

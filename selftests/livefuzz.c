@@ -634,9 +634,10 @@ static void read_counters(struct nl *nl, u64 *cnt)
 
 /* ---- livefuzz wire ------------------------------------------------------------ */
 
+/* The drop reasons: every counter named drop_* in the UAPI header. */
 static bool drop_reason(int id)
 {
-	return id >= AGISWARM_CNT_DROP_SHORT && id <= AGISWARM_CNT_DROP_STALE;
+	return !strncmp(cname(id), "drop_", 5);
 }
 
 /* Reasons that only the parser gives: the node's state cannot add any. */
@@ -684,11 +685,12 @@ static void drain_answers(int fd, struct tally *t)
 {
 	u8 buf[2048];
 	struct agi_wire_msg msg;
+	enum agiswarm_counter why;
 	ssize_t n;
 
 	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
 		t->answers++;
-		if (agi_wire_parse(buf, n, &msg) != 0)
+		if (agi_wire_parse(buf, n, &msg, &why) != 0)
 			t->bad_answers++;
 	}
 }
@@ -726,8 +728,9 @@ static void check(bool ok, const char *fmt, ...)
  *    here predicted for it;
  *  - upcalls + upcall drops rose by exactly the datagrams passed up;
  *  - at an aggregator (--all-dropped) every parsed fast-path datagram is
- *    dropped as well (a RESULT or SENSOR from no worker or sensor: stale;
- *    TASK, ROWS, ACTUATE: type), so drops + upcalls == sent, exactly;
+ *    dropped as well (a RESULT or SENSOR from no worker or sensor: stale
+ *    or unknown peer; TASK, ROWS, ACTUATE: type), so drops + upcalls ==
+ *    sent, exactly;
  *  - at a worker, RESULT, SENSOR and ACTUATE are dropped for their type,
  *    so drop_type is exact too; a parsed TASK is answered or dropped
  *    (stale, bad value) and a parsed ROWS stored or dropped, so the other
@@ -803,7 +806,7 @@ static void check_accounting(const struct tally *t, const u64 *b,
 		rest += a[i] - b[i];
 		want_rest += t->reason[i];
 	}
-	check(rest >= want_rest, "stale, bad value, oversize: node counted %"
+	check(rest >= want_rest, "the other drop reasons: node counted %"
 	      PRIu64 ", the parser alone predicts %" PRIu64, rest, want_rest);
 	check(t->answers <= t->fast[AGISWARM_MSG_TASK],
 	      "answers (%" PRIu64 ") <= parsed TASKs (%" PRIu64 ")",
@@ -926,15 +929,16 @@ static int wire_main(int argc, char **argv)
 		int sent;
 
 		for (i = 0; i < n; i++) {
+			enum agiswarm_counter why;
 			struct agi_wire_msg msg;
 			int ret;
 
 			mutate(&out[i]);
-			ret = agi_wire_parse(out[i].b, out[i].n, &msg);
+			ret = agi_wire_parse(out[i].b, out[i].n, &msg, &why);
 			if (ret < 0) {
-				t->reason[-ret]++;
+				t->reason[why]++;
 				/* Rare refusals feed the pool. */
-				if (t->reason[-ret] * 200 < t->sent + 1)
+				if (t->reason[why] * 200 < t->sent + 1)
 					pool_add(out[i].b, out[i].n, false);
 			} else if (ret == AGI_WIRE_PASS_UP) {
 				t->pass_up++;

@@ -20,7 +20,6 @@
 # ip has no netns), agictl on PATH. Prints TAP; exits 4 (skip) when a tool
 # is missing. Must not run while something else uses the module.
 
-ksft_skip=4
 CYCLES=10
 IP=${IP:-ip}
 MODNAME=agiswarm
@@ -50,25 +49,21 @@ cleanup()
 }
 trap cleanup EXIT
 set -e
+. "$(dirname "$0")/lib/tap.sh"
 
-skip()
-{
-	echo "1..0 # SKIP $*"
-	exit $ksft_skip
-}
 
 n_dies() { $IP netns exec "$ns_dies" "$@"; }
 n_lives() { $IP netns exec "$ns_lives" "$@"; }
 
-[ "$(id -u)" = 0 ] || skip "needs root"
-[ -n "$AGISWARM_KO" ] && [ -f "$AGISWARM_KO" ] || skip "AGISWARM_KO is not a file"
+[ "$(id -u)" = 0 ] || tap_skip_all "needs root"
+[ -n "$AGISWARM_KO" ] && [ -f "$AGISWARM_KO" ] || tap_skip_all "AGISWARM_KO is not a file"
 for tool in insmod rmmod dmesg agictl; do
-	command -v $tool >/dev/null || skip "$tool not found"
+	command -v $tool >/dev/null || tap_skip_all "$tool not found"
 done
-$IP netns list >/dev/null 2>&1 || skip "$IP has no netns support (busybox ip?)"
+$IP netns list >/dev/null 2>&1 || tap_skip_all "$IP has no netns support (busybox ip?)"
 
 if [ -d /sys/module/$MODNAME ]; then
-	rmmod $MODNAME || skip "$MODNAME is loaded and in use"
+	rmmod $MODNAME || tap_skip_all "$MODNAME is loaded and in use"
 fi
 
 # Asking for a missing family makes the kernel run modprobe, which could load
@@ -115,16 +110,14 @@ cycle()
 	$IP netns del "$ns_lives" || { diag "netns del failed"; return 1; }
 }
 
-echo "1..$((CYCLES + 2))"
-failed=0
+tap_begin $((CYCLES + 2))
 i=1
 while [ $i -le $CYCLES ]; do
-	if cycle $i >"$tmp" 2>&1; then
-		echo "ok $i - load/unload cycle $i"
-	else
-		sed 's/^/# /' "$tmp"
-		echo "not ok $i - load/unload cycle $i"
-		failed=1
+	rc=0
+	cycle $i >"$tmp" 2>&1 || rc=$?
+	tap_result "load/unload cycle $i" $rc
+	if [ $rc != 0 ]; then
+		tap_nest "$tmp"
 		rmmod $MODNAME 2>/dev/null || true
 		del_namespaces
 	fi
@@ -133,23 +126,14 @@ done
 
 log=$(dmesg | sed -n "\\|$MARK|,\$p")
 bad=$(echo "$log" | grep -E 'WARNING:|BUG:|Oops|Call Trace|object leak' || true)
-if [ -z "$bad" ]; then
-	echo "ok $i - kernel log has no WARN, BUG or object leak"
-else
-	echo "$bad" | sed 's/^/# /'
-	echo "not ok $i - kernel log has no WARN, BUG or object leak"
-	failed=1
-fi
-i=$((i + 1))
+[ -z "$bad" ] && rc=0 || rc=1
+tap_result "kernel log has no WARN, BUG or object leak" $rc
+[ -z "$bad" ] || echo "$bad" | sed 's/^/# /'
 
 loads=$(echo "$log" | grep -c "$MODNAME: version .* loaded" || true)
 unloads=$(echo "$log" | grep -c "$MODNAME: unloaded" || true)
-if [ "$loads" = $CYCLES ] && [ "$unloads" = $CYCLES ]; then
-	echo "ok $i - $CYCLES loads and $CYCLES unloads logged"
-else
-	echo "# logged $loads loads and $unloads unloads"
-	echo "not ok $i - $CYCLES loads and $CYCLES unloads logged"
-	failed=1
-fi
+[ "$loads" = $CYCLES ] && [ "$unloads" = $CYCLES ] && rc=0 || rc=1
+tap_result "$CYCLES loads and $CYCLES unloads logged" $rc
+[ $rc = 0 ] || echo "# logged $loads loads and $unloads unloads"
 
-exit $failed
+tap_end

@@ -15,7 +15,6 @@
 # busybox ip has no netns), agictl and jq on PATH. Prints TAP; exits 4
 # (skip) when a tool is missing.
 
-ksft_skip=4
 IP=${IP:-ip}
 MODNAME=agiswarm
 ns_w=agi-w-$$
@@ -37,51 +36,29 @@ cleanup()
 }
 trap cleanup EXIT
 set -e
+. "$(dirname "$0")/lib/tap.sh"
 
-skip()
-{
-	echo "1..0 # SKIP $*"
-	exit $ksft_skip
-}
 
 n_w() { $IP netns exec "$ns_w" "$@"; }
 n_a() { $IP netns exec "$ns_a" "$@"; }
 n_new() { $IP netns exec "$ns_new" "$@"; }
 
-[ "$(id -u)" = 0 ] || skip "needs root"
+[ "$(id -u)" = 0 ] || tap_skip_all "needs root"
 for tool in agictl jq; do
-	command -v $tool >/dev/null || skip "$tool not found"
+	command -v $tool >/dev/null || tap_skip_all "$tool not found"
 done
-$IP netns list >/dev/null 2>&1 || skip "$IP has no netns support (busybox ip?)"
+$IP netns list >/dev/null 2>&1 || tap_skip_all "$IP has no netns support (busybox ip?)"
 if [ ! -d /sys/module/$MODNAME ]; then
 	[ -n "$AGISWARM_KO" ] && [ -f "$AGISWARM_KO" ] ||
-		skip "$MODNAME not loaded and AGISWARM_KO is not a file"
+		tap_skip_all "$MODNAME not loaded and AGISWARM_KO is not a file"
 	insmod "$AGISWARM_KO"
 	loaded_here=1
 fi
 
 COUNTERS="rx_packets rx_bytes tx_packets tx_bytes tx_errors drop_short
 	drop_version drop_length drop_oversize drop_malformed
-	drop_noncanonical drop_missing drop_badvalue drop_type drop_stale"
-
-t=0
-failed=0
-
-# check DESCRIPTION COMMAND...: one TAP line for one command's success;
-# what the command printed is shown, as TAP comments, when it failed.
-check()
-{
-	desc=$1
-	shift
-	t=$((t + 1))
-	if "$@" >"$tmp" 2>&1; then
-		echo "ok $t - $desc"
-	else
-		sed 's/^/# /' "$tmp"
-		echo "not ok $t - $desc"
-		failed=1
-	fi
-}
+	drop_noncanonical drop_missing drop_badvalue drop_type drop_stale
+	drop_nomem drop_backlog drop_unknown_peer drop_no_rows"
 
 # json_is NS-WRAPPER JQ-FILTER: the node's JSON status satisfies the filter.
 json_is()
@@ -114,20 +91,20 @@ $IP netns add "$ns_w"
 $IP netns add "$ns_a"
 $IP netns add "$ns_new"
 
-echo "1..12"
-check "set worker 7 in $ns_w" n_w agictl node set role worker id 7
-check "set aggregator 1 in $ns_a" n_a agictl node set role aggregator id 1
-check "$ns_w reports worker 7" \
+tap_begin 12
+tap_check "set worker 7 in $ns_w" n_w agictl node set role worker id 7
+tap_check "set aggregator 1 in $ns_a" n_a agictl node set role aggregator id 1
+tap_check "$ns_w reports worker 7" \
 	json_is n_w '.role == "worker" and .node_id == 7'
-check "$ns_a reports aggregator 1" \
+tap_check "$ns_a reports aggregator 1" \
 	json_is n_a '.role == "aggregator" and .node_id == 1'
-check "$ns_new was never set: none 0" \
+tap_check "$ns_new was never set: none 0" \
 	json_is n_new '.role == "none" and .node_id == 0'
-check "version is the module's" \
+tap_check "version is the module's" \
 	json_is n_w ".version == \"$(cat /sys/module/$MODNAME/version)\""
-check "text status of $ns_w shows worker" text_has n_w worker
-check "text status of $ns_a shows aggregator" text_has n_a aggregator
-check "every counter is reported" has_all_counters n_a
+tap_check "text status of $ns_w shows worker" text_has n_w worker
+tap_check "text status of $ns_a shows aggregator" text_has n_a aggregator
+tap_check "every counter is reported" has_all_counters n_a
 
 # Changing the id alone keeps the role; the other node does not move.
 after_id_change()
@@ -135,12 +112,12 @@ after_id_change()
 	json_is n_w '.role == "worker" and .node_id == 8' &&
 		json_is n_a '.role == "aggregator" and .node_id == 1'
 }
-check "set only id 8 in $ns_w" n_w agictl node set id 8
-check "$ns_w is worker 8, $ns_a still aggregator 1" after_id_change
+tap_check "set only id 8 in $ns_w" n_w agictl node set id 8
+tap_check "$ns_w is worker 8, $ns_a still aggregator 1" after_id_change
 
 # A node dies with its namespace; the others live on.
 $IP netns del "$ns_w"
-check "deleting $ns_w leaves $ns_a as it was" \
+tap_check "deleting $ns_w leaves $ns_a as it was" \
 	json_is n_a '.role == "aggregator" and .node_id == 1'
 
-exit $failed
+tap_end

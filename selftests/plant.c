@@ -316,11 +316,12 @@ static void take_actuate(struct plant *p, const struct agi_wire_actuate *a)
 static void drain_socket(struct plant *p)
 {
 	u8 buf[AGISWARM_WIRE_MAX + 1];
+	enum agiswarm_counter why;
 	struct agi_wire_msg msg;
 	ssize_t len;
 
 	while ((len = recv(p->fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
-		if (agi_wire_parse(buf, (size_t)len, &msg) ||
+		if (agi_wire_parse(buf, (size_t)len, &msg, &why) ||
 		    msg.type != AGISWARM_MSG_ACTUATE) {
 			p->n_bad++;
 			continue;

@@ -42,7 +42,7 @@ reload()
 
 swarm_test_prereqs
 [ -f "${AGISWARM_KO:-}" ] || tap_skip_all "AGISWARM_KO is not a file (needed to reload)"
-swarm_test_begin 5
+swarm_test_begin 6
 
 swarm_test_up --workers 8
 plant_start "$tmp/plant.json" --steps 300 --period 50

@@ -13,9 +13,10 @@
  * itself. With the feedback law it also checks u == y; on a missed cycle,
  * u == the previous cycle's u (policy hold) or zeros (policy zero).
  *
- * The decimal conversion is exact, where DESIGN.md goes through strtod();
- * the two differ only for a decimal within a double's rounding error of a
- * half-step of the format, which none of the shipped matrices has.
+ * The decimal conversion is exact, where the specification
+ * (include/core/fixed.h) goes through strtod(); the two differ only for a
+ * decimal within a double's rounding error of a half-step of the format,
+ * which none of the shipped matrices has.
  */
 #include <ctype.h>
 #include <errno.h>

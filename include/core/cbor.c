@@ -133,9 +133,10 @@ static bool scan_complete(struct agi_cbor_scanner *sc)
 		struct agi_cbor_level *top = &sc->st[sc->sp - 1];
 
 		if (top->kind == AGI_CBOR_LV_MAP && !(top->count & 1)) {
-			if (top->count && agi_cbor_key_cmp(sc->p, top->prev_key,
-						  top->prev_key_end, top->key,
-						  sc->pos) >= 0)
+			if (top->count &&
+			    agi_cbor_key_cmp(sc->p, top->prev_key,
+					     top->prev_key_end, top->key,
+					     sc->pos) >= 0)
 				sc->noncanon = true;
 			top->prev_key = top->key;
 			top->prev_key_end = sc->pos;
@@ -193,9 +194,9 @@ static int scan_head(struct agi_cbor_scanner *sc, const struct agi_cbor_head *h,
 {
 	struct agi_cbor_level *top = sc->sp ? &sc->st[sc->sp - 1] : NULL;
 
-	if (top && top->kind == AGI_CBOR_LV_CHUNKS && !(h->major == AGI_CBOR_SIMPLE &&
-	    h->ai == AGI_CBOR_INDEFINITE) && (h->major != top->chunk_major ||
-	    h->ai == AGI_CBOR_INDEFINITE))
+	if (top && top->kind == AGI_CBOR_LV_CHUNKS &&
+	    !(h->major == AGI_CBOR_SIMPLE && h->ai == AGI_CBOR_INDEFINITE) &&
+	    (h->major != top->chunk_major || h->ai == AGI_CBOR_INDEFINITE))
 		return DROP(MALFORMED);
 	switch (h->major) {
 	case AGI_CBOR_UINT:
@@ -263,4 +264,181 @@ int agi_cbor_scan_item(struct agi_cbor_scanner *sc)
 		if (scan_complete(sc))
 			return sc->noncanon ? DROP(NONCANONICAL) : 0;
 	}
+}
+
+/* ---- reading item by item -------------------------------------------- */
+
+int agi_cbor_open(struct agi_cbor_cursor *c, const u8 *p, u16 len, u8 major)
+{
+	struct agi_cbor_scanner sc;
+	struct agi_cbor_head h;
+	bool ignored = false;
+	u16 pos = 0;
+	int r;
+
+	if (agi_cbor_read_head(p, len, &pos, &h, &ignored) || h.major != major)
+		return DROP(MALFORMED);
+	sc.p = p;
+	sc.len = len;
+	sc.pos = 0;
+	sc.depth = 0;
+	r = agi_cbor_scan_item(&sc);
+	if (r == DROP(MALFORMED) || sc.pos != len)
+		return DROP(MALFORMED);
+	if (r)
+		return r;
+	/* Deterministic, so definite: the count is the head's argument. */
+	c->p = p;
+	c->len = len;
+	c->pos = pos;
+	c->left = major == AGI_CBOR_MAP ? 2 * h.arg : h.arg;
+	c->depth = 1;
+	return 0;
+}
+
+int agi_cbor_next(struct agi_cbor_cursor *c, struct agi_cbor_item *it)
+{
+	struct agi_cbor_scanner sc;
+	bool ignored = false;
+	u16 pos = c->pos;
+
+	if (!c->left)
+		return 0;
+	/* The container was checked whole: these cannot fail, but stay safe. */
+	if (agi_cbor_read_head(c->p, c->len, &pos, &it->head, &ignored))
+		return DROP(MALFORMED);
+	it->start = c->pos;
+	it->data = pos;
+	sc.p = c->p;
+	sc.len = c->len;
+	sc.pos = c->pos;
+	sc.depth = c->depth;
+	if (agi_cbor_scan_item(&sc) == DROP(MALFORMED))
+		return DROP(MALFORMED);
+	it->end = sc.pos;
+	c->pos = sc.pos;
+	c->left--;
+	return 1;
+}
+
+int agi_cbor_next_entry(struct agi_cbor_cursor *c, struct agi_cbor_item *key,
+			struct agi_cbor_item *value)
+{
+	int r = agi_cbor_next(c, key);
+
+	if (r <= 0)
+		return r;
+	r = agi_cbor_next(c, value);
+	return r == 1 ? 1 : DROP(MALFORMED);
+}
+
+int agi_cbor_enter(const struct agi_cbor_cursor *c,
+		   const struct agi_cbor_item *it, u8 major,
+		   struct agi_cbor_cursor *in)
+{
+	if (it->head.major != major || it->head.ai == AGI_CBOR_INDEFINITE)
+		return DROP(BADVALUE);
+	in->p = c->p;
+	in->len = it->end;
+	in->pos = it->data;
+	in->left = major == AGI_CBOR_MAP ? 2 * it->head.arg : it->head.arg;
+	in->depth = c->depth + 1;
+	return 0;
+}
+
+int agi_cbor_get_uint(const struct agi_cbor_item *it, u64 max, u64 *v)
+{
+	if (it->head.major != AGI_CBOR_UINT || it->head.arg > max)
+		return DROP(BADVALUE);
+	*v = it->head.arg;
+	return 0;
+}
+
+int agi_cbor_get_int(const struct agi_cbor_item *it, s64 min, s64 max,
+		     s64 *v)
+{
+	u64 a = it->head.arg;
+
+	if (it->head.major == AGI_CBOR_UINT && max >= 0 && a <= (u64)max) {
+		*v = (s64)a;
+		return 0;
+	}
+	/* -1 - a >= min, computed without overflow: a <= -1 - min */
+	if (it->head.major == AGI_CBOR_NINT && min < 0 && a <= (u64)(-1 - min)) {
+		*v = -1 - (s64)a;
+		return 0;
+	}
+	return DROP(BADVALUE);
+}
+
+static int get_string(const struct agi_cbor_cursor *c,
+		      const struct agi_cbor_item *it, u8 major, u16 min,
+		      u16 max, const u8 **b, u16 *n)
+{
+	if (it->head.major != major || it->head.ai == AGI_CBOR_INDEFINITE ||
+	    it->head.arg < min || it->head.arg > max)
+		return DROP(BADVALUE);
+	*b = c->p + it->data;
+	*n = (u16)it->head.arg;
+	return 0;
+}
+
+int agi_cbor_get_bytes(const struct agi_cbor_cursor *c,
+		       const struct agi_cbor_item *it, u16 min, u16 max,
+		       const u8 **b, u16 *n)
+{
+	return get_string(c, it, AGI_CBOR_BSTR, min, max, b, n);
+}
+
+int agi_cbor_get_text(const struct agi_cbor_cursor *c,
+		      const struct agi_cbor_item *it, u16 max, const char **s,
+		      u16 *n)
+{
+	return get_string(c, it, AGI_CBOR_TSTR, 0, max, (const u8 **)s, n);
+}
+
+/* ---- writing ----------------------------------------------------------- */
+
+void agi_cbor_put_raw(struct agi_cbor_writer *w, const void *src, size_t n)
+{
+	if (w->pos <= w->cap && n <= w->cap - w->pos)
+		memcpy(w->buf + w->pos, src, n);
+	w->pos += n;
+}
+
+void agi_cbor_put_head(struct agi_cbor_writer *w, u8 major, u64 arg)
+{
+	u8 b[9];
+	u8 n;
+
+	if (arg < 24) {
+		b[0] = major << 5 | (u8)arg;
+		agi_cbor_put_raw(w, b, 1);
+		return;
+	}
+	n = arg <= 0xff ? 1 : arg <= 0xffff ? 2 : arg <= 0xffffffff ? 4 : 8;
+	b[0] = major << 5 | (n == 1 ? 24 : n == 2 ? 25 : n == 4 ? 26 : 27);
+	agi_put_be64(arg, b + 1);
+	b[8 - n] = b[0];
+	agi_cbor_put_raw(w, b + 8 - n, n + 1);
+}
+
+void agi_cbor_put_int(struct agi_cbor_writer *w, s64 v)
+{
+	if (v >= 0)
+		agi_cbor_put_head(w, AGI_CBOR_UINT, (u64)v);
+	else
+		agi_cbor_put_head(w, AGI_CBOR_NINT, (u64)(-1 - v));
+}
+
+void agi_cbor_put_bytes(struct agi_cbor_writer *w, const void *b, size_t n)
+{
+	agi_cbor_put_head(w, AGI_CBOR_BSTR, n);
+	agi_cbor_put_raw(w, b, n);
+}
+
+void agi_cbor_put_text(struct agi_cbor_writer *w, const char *s, size_t n)
+{
+	agi_cbor_put_head(w, AGI_CBOR_TSTR, n);
+	agi_cbor_put_raw(w, s, n);
 }

@@ -2,66 +2,20 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * Coded computing: generator, encoder, worker dot product, GF(2) rank and
- * the incremental decoder. See code.h for the contract and the generator.
+ * Coded computing: the random and the MDS codes, encoder, worker dot
+ * product, GF(2) rank, and the decoder that solves each component of the
+ * code as soon as its rank is full. See code.h for the contract and both
+ * codes' rules.
  */
 #include "code.h"
+
+/* A worker's results fit one RESULT: a straggler's rows come all or none. */
+static_assert(AGI_CODE_MAX_WORKER_ROWS <= AGISWARM_WIRE_VALUES_MAX,
+	      "a worker's rows must fit one RESULT");
 
 #define CODE_GOLDEN 0x9e3779b97f4a7c15ULL
 /* Empty parity draws tolerated before S_j falls back to all rows. */
 #define CODE_MAX_DRAWS 64
-
-struct code_pending {
-	u64 set[AGI_CODE_SET_WORDS];	/* S_j */
-	u64 left[AGI_CODE_SET_WORDS];	/* its unknowns, during decode */
-	struct agi_i128 value;		/* the worker's result */
-	u16 j;
-	u16 degree;			/* |left| */
-};
-
-/**
- * struct agi_code_decoder - decoder state, laid out in caller memory
- * @code: the code it decodes
- * @words: bitset words in use, ceil(m / 64)
- * @n_known: columns whose z is known
- * @n_pending: parity rows kept in @pending
- * @done: every z_i is known
- * @stats: this cycle's counters
- * @received: coded rows received this cycle
- * @known: columns whose z is known
- * @gf2: basis of the kept parity rows in the quotient by the known columns
- *	(their bits are ignored, not cleared); rank(received) = n_known +
- *	gf2.rank until the decode runs
- * @z: [m] decoded values (valid for known columns)
- * @pending: [m] kept parity rows, in arrival order
- * @lu: [m * m] LU factors mod 2^64 of the elimination, k x k in use
- * @inv: [m] inverse of each pivot mod 2^64
- * @x: [m] right-hand side and solution of one triangular solve
- * @col_of: [m] column of each eliminated position
- * @pos_of: [m] eliminated position of each column
- * @row_of: [m] pending row of each pivot
- * @queue: [m] rows waiting to be peeled
- */
-struct agi_code_decoder {
-	struct agi_code code;
-	u32 words;
-	u32 n_known;
-	u32 n_pending;
-	bool done;
-	struct agi_code_stats stats;
-	u64 received[AGI_CODE_MAX_CODED_ROWS / 64];
-	u64 known[AGI_CODE_SET_WORDS];
-	struct agi_code_gf2 gf2;
-	struct agi_i128 *z;
-	struct code_pending *pending;
-	u64 *lu;
-	u64 *inv;
-	u64 *x;
-	u16 *col_of;
-	u16 *pos_of;
-	u16 *row_of;
-	u16 *queue;
-};
 
 /* --- bit helpers: the core may not rely on libgcc helpers in the kernel --- */
 
@@ -112,7 +66,7 @@ static int bit_lowest(const u64 *set, const u64 *ignore, u32 words)
 	return -1;
 }
 
-/* --- generator --------------------------------------------------------- */
+/* --- random dense code --------------------------------------------------- */
 
 static u64 mix64(u64 z)
 {
@@ -126,14 +80,21 @@ static u32 code_words(u32 m)
 	return (m + 63) / 64;
 }
 
+static bool code_valid(const struct agi_code *code)
+{
+	return code->m >= 1 && code->m <= AGI_CODE_MAX_SOURCE_ROWS &&
+	       code->n_coded >= code->m &&
+	       code->n_coded <= AGI_CODE_MAX_CODED_ROWS;
+}
+
 int agi_code_init(struct agi_code *code, u32 m, u32 n_coded, u64 seed)
 {
-	if (m < 1 || m > AGI_CODE_MAX_SOURCE_ROWS || n_coded < m ||
-	    n_coded > AGI_CODE_MAX_CODED_ROWS)
+	struct agi_code c = { .m = m, .n_coded = n_coded, .seed = seed,
+			      .kind = AGI_CODE_RANDOM };
+
+	if (!code_valid(&c))
 		return -EINVAL;
-	code->m = m;
-	code->n_coded = n_coded;
-	code->seed = seed;
+	*code = c;
 	return 0;
 }
 
@@ -152,6 +113,191 @@ static u32 code_draw(u32 m, u64 stream, u32 draw, u64 *set)
 	return deg;
 }
 
+/* --- MDS assignment: binary images of a Cauchy matrix over GF(2^s) ------ */
+
+#define MDS_MAX_FIELD_BITS 11	/* a last layer has < 2 * s <= 12 rows */
+
+/* P_s: an irreducible polynomial of degree s over GF(2), bit u = x^u. */
+static const u16 mds_poly[MDS_MAX_FIELD_BITS + 1] = {
+	[1] = 0x3,	/* x + 1 */
+	[2] = 0x7,	/* x^2 + x + 1 */
+	[3] = 0xb,	/* x^3 + x + 1 */
+	[4] = 0x13,	/* x^4 + x + 1 */
+	[5] = 0x25,	/* x^5 + x^2 + 1 */
+	[6] = 0x43,	/* x^6 + x + 1 */
+	[7] = 0x83,	/* x^7 + x + 1 */
+	[8] = 0x11d,	/* x^8 + x^4 + x^3 + x^2 + 1 */
+	[9] = 0x211,	/* x^9 + x^4 + 1 */
+	[10] = 0x409,	/* x^10 + x^3 + 1 */
+	[11] = 0x805,	/* x^11 + x^2 + 1 */
+};
+
+/* a * x in GF(2^s). */
+static u32 gf_mulx(u32 a, u32 s)
+{
+	a <<= 1;
+	return (a >> s) & 1 ? a ^ mds_poly[s] : a;
+}
+
+/* Degree of a non-zero polynomial over GF(2). */
+static int gf_degree(u32 a)
+{
+	int d = 0;
+
+	while (a >>= 1)
+		d++;
+	return d;
+}
+
+/*
+ * 1 / a for a != 0, by the extended Euclidean algorithm over GF(2)[x]:
+ * g1 * a = u and g2 * a = v (mod P_s) hold throughout, and u ends at 1.
+ */
+static u32 gf_inv(u32 a, u32 s)
+{
+	u32 u = a, v = mds_poly[s], g1 = 1, g2 = 0, t;
+	int j;
+
+	while (u != 1) {
+		j = gf_degree(u) - gf_degree(v);
+		if (j < 0) {
+			t = u;
+			u = v;
+			v = t;
+			t = g1;
+			g1 = g2;
+			g2 = t;
+			j = -j;
+		}
+		u ^= v << j;
+		g1 ^= g2 << j;
+	}
+	return g1;
+}
+
+static u32 div_round_up(u32 a, u32 b)
+{
+	return (a + b - 1) / b;
+}
+
+/* s: the fewest bits that name W distinct field elements (at least 1). */
+static u32 mds_field_bits(u32 workers)
+{
+	u32 s = 1;
+
+	while ((1U << s) < workers)
+		s++;
+	return s;
+}
+
+static bool mds_within(u32 m, u32 f, u32 b)
+{
+	return b <= AGI_CODE_MAX_WORKER_ROWS &&
+	       m + f * b <= AGI_CODE_MAX_CODED_ROWS;
+}
+
+/*
+ * b for (m, W, f): ceil(m / K) rounded up to whole layers of s rows when
+ * that fits the limits, else ceil(m / K) (the last layer is then longer).
+ * Past the limits means (m, W, f) does not fit at all.
+ */
+static u32 mds_worker_rows(u32 m, u32 workers, u32 f)
+{
+	u32 q = div_round_up(m, workers - f), s = mds_field_bits(workers);
+	u32 whole = s * div_round_up(q, s);
+
+	return f && mds_within(m, f, whole) ? whole : q;
+}
+
+static bool mds_fits(u32 m, u32 workers, u32 f)
+{
+	return mds_within(m, f, mds_worker_rows(m, workers, f));
+}
+
+static bool mds_args_valid(u32 m, u32 workers)
+{
+	return m >= 1 && m <= AGI_CODE_MAX_SOURCE_ROWS && workers >= 1 &&
+	       workers <= AGI_CODE_MAX_GROUP_WORKERS;
+}
+
+int agi_code_max_lost(u32 m, u32 workers)
+{
+	u32 f;
+
+	if (!mds_args_valid(m, workers))
+		return -EINVAL;
+	if (!mds_fits(m, workers, 0))
+		return -E2BIG;
+	/* b and f * b grow with f: the first f that fails ends the run. */
+	for (f = 1; f < workers && mds_fits(m, workers, f); f++)
+		;
+	return (int)f - 1;
+}
+
+int agi_code_init_mds(struct agi_code *code, u32 m, u32 workers, u32 f)
+{
+	struct agi_code c = { .m = m, .kind = AGI_CODE_MDS };
+	u32 b;
+
+	if (!mds_args_valid(m, workers) || f >= workers)
+		return -EINVAL;
+	if (!mds_fits(m, workers, f))
+		return -E2BIG;
+	b = mds_worker_rows(m, workers, f);
+	c.n_coded = m + f * b;
+	c.workers = workers;
+	c.lost = f;
+	c.worker_rows = b;
+	*code = c;
+	return 0;
+}
+
+/* Block @k's first source row and its length (m spread evenly over K). */
+static u32 mds_block(const struct agi_code *code, u32 k, u32 *len)
+{
+	u32 K = code->workers - code->lost, base = code->m / K;
+	u32 longer = code->m % K;
+
+	*len = base + (k < longer);
+	return k * base + (k < longer ? k : longer);
+}
+
+/*
+ * The layer of the row at @offset of a block: its first offset in @first,
+ * its size (and field degree) returned. Layers have s rows; the last one
+ * has s + b % s.
+ */
+static u32 mds_layer(const struct agi_code *code, u32 offset, u32 *first)
+{
+	u32 b = code->worker_rows, s = mds_field_bits(code->workers);
+	u32 last = (b / s - 1) * s;
+
+	*first = offset < last ? offset / s * s : last;
+	return offset < last ? s : s + b % s;
+}
+
+static int mds_row_set(const struct agi_code *code, u32 j, u64 *set)
+{
+	u32 b = code->worker_rows, K = code->workers - code->lost;
+	u32 p = j - code->m, i = K + p / b, first, s, t;
+	u32 k, u, c, len, start, deg = 0;
+
+	s = mds_layer(code, p % b, &first);
+	t = p % b - first;
+	for (k = 0; k < K; k++) {
+		start = mds_block(code, k, &len);
+		/* Column u of "multiply by c" is c * x^u; we want row t. */
+		c = gf_inv(i ^ k, s);
+		for (u = 0; u < s; u++, c = gf_mulx(c, s)) {
+			if (!((c >> t) & 1) || first + u >= len)
+				continue;	/* 0, or padding */
+			bit_set(set, start + first + u);
+			deg++;
+		}
+	}
+	return (int)deg;
+}
+
 int agi_code_row_set(const struct agi_code *code, u32 j,
 		     u64 set[AGI_CODE_SET_WORDS])
 {
@@ -165,6 +311,8 @@ int agi_code_row_set(const struct agi_code *code, u32 j,
 		bit_set(set, j);
 		return 1;
 	}
+	if (code->kind == AGI_CODE_MDS)
+		return mds_row_set(code, j, set);
 	stream = mix64(code->seed ^ mix64(j + CODE_GOLDEN));
 	for (draw = 0; draw < CODE_MAX_DRAWS; draw++) {
 		deg = code_draw(m, stream, draw, set);
@@ -175,6 +323,41 @@ int agi_code_row_set(const struct agi_code *code, u32 j,
 	for (deg = 0; deg < m; deg++)
 		bit_set(set, deg);
 	return (int)m;
+}
+
+u32 agi_code_row_worker(const struct agi_code *code, u32 j)
+{
+	u32 K = code->workers - code->lost, base, longer;
+
+	if (code->kind != AGI_CODE_MDS || j >= code->n_coded)
+		return AGI_CODE_NO_WORKER;
+	if (j >= code->m)
+		return K + (j - code->m) / code->worker_rows;
+	base = code->m / K;
+	longer = code->m % K;
+	/* The first @longer blocks hold base + 1 rows, the others base. */
+	if (j < longer * (base + 1))
+		return j / (base + 1);
+	return longer + (j - longer * (base + 1)) / base;
+}
+
+u32 agi_code_worker_rows(const struct agi_code *code, u32 worker,
+			 u16 rows[AGI_CODE_MAX_WORKER_ROWS])
+{
+	u32 b = code->worker_rows, K = code->workers - code->lost;
+	u32 first, len, n;
+
+	if (code->kind != AGI_CODE_MDS || worker >= code->workers)
+		return 0;
+	if (worker < K) {
+		first = mds_block(code, worker, &len);
+	} else {
+		first = code->m + (worker - K) * b;
+		len = b;
+	}
+	for (n = 0; n < len; n++)
+		rows[n] = (u16)(first + n);
+	return len;
 }
 
 int agi_code_encode_row(const struct agi_code *code, u32 j, const s32 *A,
@@ -208,30 +391,48 @@ struct agi_i128 agi_code_dot(const s64 *row, const s32 *x, u32 n)
 	return sum;
 }
 
-/* --- GF(2) rank ---------------------------------------------------------- */
+/* --- GF(2) bases ----------------------------------------------------------- */
 
-static void gf2_reset(struct agi_code_gf2 *g, u32 words)
-{
-	memset(g->has_pivot, 0, sizeof(g->has_pivot));
-	g->rank = 0;
-	g->words = words;
-}
+/**
+ * struct gf2_basis - a GF(2) basis over @words words, indexed by pivot
+ * @row: row p is present iff bit p of @has_pivot; it has bit p and no bit
+ *	below p outside the columns the caller ignores
+ * @has_pivot: the pivots present
+ * @words: bitset words in use
+ */
+struct gf2_basis {
+	u64 (*row)[AGI_CODE_SET_WORDS];
+	u64 *has_pivot;
+	u32 words;
+};
 
 /*
  * Adds @v (clobbered) to the basis of the quotient by the columns in
- * @ignore (may be NULL); true when the rank grew. Invariant: row[p] has bit
- * p and no bit below p outside @ignore.
+ * @ignore (may be NULL); true when the rank grew.
  */
-static bool gf2_insert(struct agi_code_gf2 *g, u64 *v, const u64 *ignore)
+static bool basis_insert(const struct gf2_basis *g, u64 *v, const u64 *ignore)
 {
 	u32 w;
 	int c;
 
+	if (g->words == 1) {	/* most components: all in a register */
+		u64 mask = ignore ? ~ignore[0] : ~0ULL, x = v[0];
+
+		while (x & mask) {
+			c = (int)ctz64(x & mask);
+			if (!bit_test(g->has_pivot, c)) {
+				g->row[c][0] = x;
+				bit_set(g->has_pivot, c);
+				return true;
+			}
+			x ^= g->row[c][0];
+		}
+		return false;
+	}
 	while ((c = bit_lowest(v, ignore, g->words)) >= 0) {
 		if (!bit_test(g->has_pivot, c)) {
 			memcpy(g->row[c], v, g->words * sizeof(u64));
 			bit_set(g->has_pivot, c);
-			g->rank++;
 			return true;
 		}
 		/* Clears bit c and sets nothing below it outside @ignore. */
@@ -243,19 +444,35 @@ static bool gf2_insert(struct agi_code_gf2 *g, u64 *v, const u64 *ignore)
 
 /*
  * Column @c was just added to @ignore: quotient the basis by e_c. Every
- * other row keeps its pivot; the one pivoted at @c is inserted again (and
- * the rank drops when it was e_c plus a combination of the others).
+ * other row keeps its pivot; the one pivoted at @c is inserted again, and
+ * the rank drops (returns true) when it was e_c plus a combination of the
+ * others.
  */
-static void gf2_project_out(struct agi_code_gf2 *g, u32 c, const u64 *ignore)
+static bool basis_project_out(const struct gf2_basis *g, u32 c,
+			      const u64 *ignore)
 {
 	u64 v[AGI_CODE_SET_WORDS];
 
 	if (!bit_test(g->has_pivot, c))
-		return;
+		return false;
 	memcpy(v, g->row[c], g->words * sizeof(u64));
 	bit_clear(g->has_pivot, c);
-	g->rank--;
-	gf2_insert(g, v, ignore);
+	return !basis_insert(g, v, ignore);
+}
+
+static void gf2_reset(struct agi_code_gf2 *g, u32 words)
+{
+	memset(g->has_pivot, 0, sizeof(g->has_pivot));
+	g->rank = 0;
+	g->words = words;
+}
+
+static void gf2_insert(struct agi_code_gf2 *g, u64 *v, const u64 *ignore)
+{
+	struct gf2_basis b = { g->row, g->has_pivot, g->words };
+
+	if (basis_insert(&b, v, ignore))
+		g->rank++;
 }
 
 u32 agi_code_rank(const struct agi_code *code, const u16 *rows, u32 n_rows,
@@ -314,62 +531,395 @@ bool agi_code_tolerates(const struct agi_code *code, const u8 *worker_of_row,
 	return true;
 }
 
-/* --- decoder: memory and bookkeeping ------------------------------------- */
+/* --- decoder: state ------------------------------------------------------ */
+
+#define CODE_NONE 0xffff	/* end of a list; no such row */
+
+/**
+ * struct code_pending - a kept parity row
+ * @set: S_j in its component's local columns
+ * @left: its unknowns, during a solve
+ * @value: the worker's result
+ * @j: its coded row
+ * @degree: |@left|
+ * @next: the next kept row of its component, in arrival order
+ */
+struct code_pending {
+	u64 set[AGI_CODE_SET_WORDS];
+	u64 left[AGI_CODE_SET_WORDS];
+	struct agi_i128 value;
+	u16 j;
+	u16 degree;
+	u16 next;
+};
+
+/**
+ * struct code_comp - a component: source rows that parity rows tie together
+ * @first: its columns are cols[@first .. @first + @size), ascending; local
+ *	column l is cols[@first + l], and bases, sets and @known use local
+ *	columns
+ * @size: how many
+ * @words: bitset words of its local columns, ceil(@size / 64)
+ * @n_known: of them, known (received or solved); all once it is solved
+ * @rank: GF(2) rank of its kept parity rows, known columns projected out
+ * @head: its first kept parity row in pending[], or CODE_NONE
+ * @tail: its last
+ * @known: its known local columns
+ * @has_pivot: the pivots of its basis (rows basis[@first + pivot])
+ */
+struct code_comp {
+	u16 first;
+	u16 size;
+	u16 words;
+	u16 n_known;
+	u16 rank;
+	u16 head;
+	u16 tail;
+	u64 known[AGI_CODE_SET_WORDS];
+	u64 has_pivot[AGI_CODE_SET_WORDS];
+};
+
+/*
+ * Factorisations kept for the next solves: an MDS code's layers have at
+ * most a few distinct systems (two layer sizes, padding in the last
+ * block), and a cycle that loses the workers the last one lost has the
+ * same ones again.
+ */
+#define CODE_LU_KEPT 4
+
+/**
+ * struct code_lu - an LU factorisation, kept for the next solve
+ * @k: unknowns (columns) it solved
+ * @n_rows: rows it was given
+ * @used: when it was last used (struct agi_code_decoder's @lu_clock)
+ * @valid: it holds a factorisation
+ * @input: [n_rows] the rows it was given, over the k unknowns in
+ *	ascending order: same input, same factors
+ * @perm: [k] unknown (index into the ascending ones) of each pivot
+ * @sel: [k] input row of each pivot
+ * @lu: [k * k] the factors mod 2^64: L below the diagonal, U on and above
+ * @inv: [k] inverse of each pivot mod 2^64
+ */
+struct code_lu {
+	u32 k;
+	u32 n_rows;
+	u32 used;
+	bool valid;
+	u64 (*input)[AGI_CODE_SET_WORDS];
+	u16 *perm;
+	u16 *sel;
+	u64 *lu;
+	u64 *inv;
+};
+
+/**
+ * struct agi_code_decoder - decoder state, laid out in caller memory
+ * @code: the code it decodes
+ * @n_known: columns whose z is known
+ * @n_pending: parity rows kept in @pending
+ * @n_comp: components
+ * @max_unknowns: the most unknowns (and kept rows) one solve can have
+ * @n_lu: factorisations kept: CODE_LU_KEPT for an MDS code, 1 for a
+ *	random one (whose single system can be 256 x 256)
+ * @lu_clock: counts the uses of @lu, to replace the least recently used
+ * @done: every z_i is known
+ * @stats: this cycle's counters
+ * @received: coded rows received this cycle
+ * @lu: the last factorisations (kept across cycles)
+ * @z: [m] decoded values (valid for known columns)
+ * @pending: [m] kept parity rows
+ * @sets: [n_coded - m] S_j of every parity row in local columns, computed
+ *	once
+ * @set_comp: [n_coded - m] the component of each parity row (CODE_NONE:
+ *	S_j is padding only)
+ * @comp: [n_comp] the components
+ * @basis: [m] GF(2) basis rows, component by component
+ * @input: [max_unknowns] a solve's rows over its unknowns
+ * @x: [max_unknowns] right-hand side and solution of one triangular solve
+ * @comp_of: [m] component of each column
+ * @local: [m] local column of each column
+ * @cols: [m] the columns, grouped by component
+ * @unknown: [max_unknowns] the local columns a solve solves, ascending
+ * @index_of: [m] index in @unknown of a local column, during a solve
+ * @rows: [max_unknowns] the kept rows a solve is given, in arrival order
+ * @queue: [m] rows waiting to be peeled
+ */
+struct agi_code_decoder {
+	struct agi_code code;
+	u32 n_known;
+	u32 n_pending;
+	u32 n_comp;
+	u32 max_unknowns;
+	u32 n_lu;
+	u32 lu_clock;
+	bool done;
+	struct agi_code_stats stats;
+	u64 received[AGI_CODE_MAX_CODED_ROWS / 64];
+	struct code_lu lu[CODE_LU_KEPT];
+	struct agi_i128 *z;
+	struct code_pending *pending;
+	u64 (*sets)[AGI_CODE_SET_WORDS];
+	u16 *set_comp;
+	struct code_comp *comp;
+	u64 (*basis)[AGI_CODE_SET_WORDS];
+	u64 (*input)[AGI_CODE_SET_WORDS];
+	u64 *x;
+	u16 *comp_of;
+	u16 *local;
+	u16 *cols;
+	u16 *unknown;
+	u16 *index_of;
+	u16 *rows;
+	u16 *queue;
+};
+
+/* --- decoder: memory and components -------------------------------------- */
 
 static size_t align8(size_t v)
 {
 	return (v + 7) & ~(size_t)7;
 }
 
+/*
+ * The most unknowns one solve can have, which also bounds the kept rows of
+ * one component: a solve of k unknowns has rank k from kept parity rows.
+ * An MDS component is a layer of s rows: at most min(f, K) * s unknowns
+ * (its size is K * s, and the f parity workers hold s rows each of it).
+ */
+static u32 code_max_unknowns(const struct agi_code *code)
+{
+	u32 K = code->workers - code->lost, most, first;
+
+	if (code->kind != AGI_CODE_MDS)
+		most = code->n_coded - code->m;
+	else if (!code->lost)
+		most = 1;	/* no parity: nothing is ever solved */
+	else	/* the last layer is the longest */
+		most = (code->lost < K ? code->lost : K) *
+		       mds_layer(code, code->worker_rows - 1, &first);
+	if (!most)
+		most = 1;
+	return most < code->m ? most : code->m;
+}
+
+static u32 code_lu_kept(const struct agi_code *code)
+{
+	return code->kind == AGI_CODE_MDS ? CODE_LU_KEPT : 1;
+}
+
+/* A hand-made MDS code must be exactly what agi_code_init_mds() makes. */
+static bool code_consistent(const struct agi_code *code)
+{
+	u32 m = code->m, w = code->workers, f = code->lost;
+
+	if (!code_valid(code))
+		return false;
+	if (code->kind == AGI_CODE_RANDOM)
+		return true;
+	return code->kind == AGI_CODE_MDS && mds_args_valid(m, w) && f < w &&
+	       mds_fits(m, w, f) &&
+	       code->worker_rows == mds_worker_rows(m, w, f) &&
+	       code->n_coded == m + f * code->worker_rows;
+}
+
+/* The next @bytes at @base + *@off (8-byte aligned); moves *@off past them. */
+static void *code_carve(unsigned long base, size_t *off, size_t bytes)
+{
+	void *p = (void *)(base + *off);
+
+	*off += align8(bytes);
+	return p;
+}
+
+/*
+ * Bytes of a decoder for @code, @dec's arrays pointed into the memory at
+ * @base (0 when only counting: @dec is then scratch).
+ */
+static size_t code_layout(const struct agi_code *code,
+			  struct agi_code_decoder *dec, unsigned long base)
+{
+	size_t m = code->m, k = code_max_unknowns(code);
+	size_t n_parity = code->n_coded - code->m;
+	size_t off = align8(sizeof(*dec));
+	u32 e;
+
+	dec->z = code_carve(base, &off, m * sizeof(*dec->z));
+	dec->pending = code_carve(base, &off, m * sizeof(*dec->pending));
+	dec->sets = code_carve(base, &off, n_parity * sizeof(*dec->sets));
+	dec->set_comp = code_carve(base, &off,
+				   n_parity * sizeof(*dec->set_comp));
+	dec->comp = code_carve(base, &off, m * sizeof(*dec->comp));
+	dec->basis = code_carve(base, &off, m * sizeof(*dec->basis));
+	dec->input = code_carve(base, &off, k * sizeof(*dec->input));
+	for (e = 0; e < code_lu_kept(code); e++) {
+		struct code_lu *f = &dec->lu[e];
+
+		f->input = code_carve(base, &off, k * sizeof(*f->input));
+		f->lu = code_carve(base, &off, k * k * sizeof(*f->lu));
+		f->inv = code_carve(base, &off, k * sizeof(*f->inv));
+		f->perm = code_carve(base, &off, k * sizeof(*f->perm));
+		f->sel = code_carve(base, &off, k * sizeof(*f->sel));
+	}
+	dec->x = code_carve(base, &off, k * sizeof(*dec->x));
+	dec->comp_of = code_carve(base, &off, m * sizeof(*dec->comp_of));
+	dec->local = code_carve(base, &off, m * sizeof(*dec->local));
+	dec->cols = code_carve(base, &off, m * sizeof(*dec->cols));
+	dec->unknown = code_carve(base, &off, k * sizeof(*dec->unknown));
+	dec->index_of = code_carve(base, &off, m * sizeof(*dec->index_of));
+	dec->rows = code_carve(base, &off, k * sizeof(*dec->rows));
+	dec->queue = code_carve(base, &off, m * sizeof(*dec->queue));
+	return off;
+}
+
 size_t agi_code_decoder_size(const struct agi_code *code)
 {
-	size_t m = code->m;
+	struct agi_code_decoder scratch;
 
-	if (m < 1 || m > AGI_CODE_MAX_SOURCE_ROWS || code->n_coded < m ||
-	    code->n_coded > AGI_CODE_MAX_CODED_ROWS)
+	if (!code_consistent(code))
 		return 0;
-	return align8(sizeof(struct agi_code_decoder)) +
-	       m * sizeof(struct agi_i128) + m * sizeof(struct code_pending) +
-	       m * m * sizeof(u64) + 2 * m * sizeof(u64) +
-	       align8(4 * m * sizeof(u16));
+	return code_layout(code, &scratch, 0);
+}
+
+/* Union-find root of @i, halving the path on the way. */
+static u16 uf_root(u16 *parent, u16 i)
+{
+	while (parent[i] != i) {
+		parent[i] = parent[parent[i]];
+		i = parent[i];
+	}
+	return i;
+}
+
+/*
+ * Joins the columns of every parity row; @parent: [m] forest. Leaves every
+ * parity row's S_j in dec->sets, for code_local_sets().
+ */
+static void code_join(struct agi_code_decoder *dec, u16 *parent)
+{
+	const struct agi_code *code = &dec->code;
+	u32 i, j, w;
+
+	for (i = 0; i < code->m; i++)
+		parent[i] = (u16)i;
+	for (j = code->m; j < code->n_coded; j++) {
+		u64 *set = dec->sets[j - code->m];
+		int first;
+
+		agi_code_row_set(code, j, set);
+		first = bit_lowest(set, NULL, code_words(code->m));
+		for (w = 0; first >= 0 && w < code_words(code->m); w++) {
+			u64 bits = set[w];
+
+			while (bits) {
+				u16 a = uf_root(parent, (u16)first);
+				u16 r = uf_root(parent, (u16)(w * 64 +
+							       ctz64(bits)));
+
+				bits &= bits - 1;
+				parent[r] = a;
+			}
+		}
+	}
+}
+
+/*
+ * The components, their columns and every column's local index, from the
+ * union-find forest in @queue (@index_of maps roots to components
+ * meanwhile).
+ */
+static void code_find_components(struct agi_code_decoder *dec)
+{
+	u32 m = dec->code.m, i, c, at;
+	u16 *parent = dec->queue, *id_of_root = dec->index_of;
+
+	code_join(dec, parent);
+	for (i = 0; i < m; i++)
+		id_of_root[i] = CODE_NONE;
+	dec->n_comp = 0;
+	for (i = 0; i < m; i++) {
+		u16 r = uf_root(parent, (u16)i);
+
+		if (id_of_root[r] == CODE_NONE) {
+			id_of_root[r] = (u16)dec->n_comp;
+			dec->comp[dec->n_comp++].size = 0;
+		}
+		dec->comp_of[i] = id_of_root[r];
+		dec->local[i] = dec->comp[id_of_root[r]].size++;
+	}
+	for (c = 0, at = 0; c < dec->n_comp; c++) {
+		struct code_comp *cp = &dec->comp[c];
+
+		cp->first = (u16)at;
+		cp->words = (u16)code_words(cp->size);
+		at += cp->size;
+	}
+	for (i = 0; i < m; i++)
+		dec->cols[dec->comp[dec->comp_of[i]].first + dec->local[i]] =
+			(u16)i;
+}
+
+/* Every parity row's S_j, in place, in the local columns of its component. */
+static void code_local_sets(struct agi_code_decoder *dec)
+{
+	u64 set[AGI_CODE_SET_WORDS];
+	u32 p, w, m = dec->code.m;
+
+	for (p = 0; p < dec->code.n_coded - m; p++) {
+		int first;
+
+		memcpy(set, dec->sets[p], sizeof(set));	/* from code_join() */
+		memset(dec->sets[p], 0, sizeof(dec->sets[p]));
+		first = bit_lowest(set, NULL, code_words(m));
+		dec->set_comp[p] = first < 0 ? CODE_NONE : dec->comp_of[first];
+		for (w = 0; w < code_words(m); w++) {
+			u64 bits = set[w];
+
+			while (bits) {
+				bit_set(dec->sets[p],
+					dec->local[w * 64 + ctz64(bits)]);
+				bits &= bits - 1;
+			}
+		}
+	}
 }
 
 struct agi_code_decoder *agi_code_decoder_init(void *mem, size_t size,
 					       const struct agi_code *code)
 {
 	struct agi_code_decoder *dec = mem;
-	size_t need = agi_code_decoder_size(code), m = code->m;
-	u8 *p = mem;
+	size_t need = agi_code_decoder_size(code);
+	u32 e;
 
 	if (!need || size < need || ((unsigned long)mem & 7))
 		return NULL;
 	dec->code = *code;
-	dec->words = code_words(code->m);
-	p += align8(sizeof(*dec));
-	dec->z = (struct agi_i128 *)p;
-	p += m * sizeof(struct agi_i128);
-	dec->pending = (struct code_pending *)p;
-	p += m * sizeof(struct code_pending);
-	dec->lu = (u64 *)p;
-	p += m * m * sizeof(u64);
-	dec->inv = (u64 *)p;
-	p += m * sizeof(u64);
-	dec->x = (u64 *)p;
-	p += m * sizeof(u64);
-	dec->col_of = (u16 *)p;
-	dec->pos_of = dec->col_of + m;
-	dec->row_of = dec->pos_of + m;
-	dec->queue = dec->row_of + m;
+	dec->max_unknowns = code_max_unknowns(code);
+	dec->n_lu = code_lu_kept(code);
+	dec->lu_clock = 0;
+	for (e = 0; e < dec->n_lu; e++)
+		dec->lu[e].valid = false;
+	code_layout(code, dec, (unsigned long)mem);
+	code_find_components(dec);
+	code_local_sets(dec);
 	agi_code_decoder_reset(dec);
 	return dec;
 }
 
 void agi_code_decoder_reset(struct agi_code_decoder *dec)
 {
+	u32 c;
+
 	memset(dec->received, 0, (dec->code.n_coded + 63) / 64 * sizeof(u64));
-	memset(dec->known, 0, sizeof(dec->known));
 	memset(&dec->stats, 0, sizeof(dec->stats));
-	gf2_reset(&dec->gf2, dec->words);
+	for (c = 0; c < dec->n_comp; c++) {
+		struct code_comp *cp = &dec->comp[c];
+
+		cp->n_known = 0;
+		cp->rank = 0;
+		cp->head = CODE_NONE;
+		memset(cp->known, 0, cp->words * sizeof(u64));
+		memset(cp->has_pivot, 0, cp->words * sizeof(u64));
+	}
 	dec->n_known = 0;
 	dec->n_pending = 0;
 	dec->done = false;
@@ -397,27 +947,40 @@ agi_code_decoder_stats(const struct agi_code_decoder *dec)
 	return &dec->stats;
 }
 
-static void code_learn(struct agi_code_decoder *dec, u32 c,
-		       struct agi_i128 value)
+static struct gf2_basis code_basis(struct agi_code_decoder *dec,
+				   struct code_comp *cp)
 {
-	dec->z[c] = value;
-	bit_set(dec->known, c);
+	struct gf2_basis b = { dec->basis + cp->first, cp->has_pivot,
+			       cp->words };
+
+	return b;
+}
+
+/* z of local column @l of @cp is @value. */
+static void code_learn(struct agi_code_decoder *dec, struct code_comp *cp,
+		       u32 l, struct agi_i128 value)
+{
+	dec->z[dec->cols[cp->first + l]] = value;
+	bit_set(cp->known, l);
+	cp->n_known++;
 	dec->n_known++;
 }
 
-/* --- decoder: the one-off solve once the rank is full ------------------ */
+/* --- decoder: solving one component once its rank is full --------------- */
 
-/* The unknowns of every kept row; queue the rows with one unknown. */
-static u32 code_find_unknowns(struct agi_code_decoder *dec)
+/* The unknowns of every kept row of @cp; queue the rows with one unknown. */
+static u32 code_find_unknowns(struct agi_code_decoder *dec,
+			      const struct code_comp *cp)
 {
-	u32 r, w, tail = 0;
+	u32 w, tail = 0;
+	u16 r;
 
-	for (r = 0; r < dec->n_pending; r++) {
+	for (r = cp->head; r != CODE_NONE; r = dec->pending[r].next) {
 		struct code_pending *p = &dec->pending[r];
 
 		p->degree = 0;
-		for (w = 0; w < dec->words; w++) {
-			p->left[w] = p->set[w] & ~dec->known[w];
+		for (w = 0; w < cp->words; w++) {
+			p->left[w] = p->set[w] & ~cp->known[w];
 			p->degree += popcount64(p->left[w]);
 		}
 		if (p->degree == 1)
@@ -428,20 +991,22 @@ static u32 code_find_unknowns(struct agi_code_decoder *dec)
 
 /*
  * The result of @p minus the z of its known source rows. Only the rows a
- * decode uses pay for this, not every kept row.
+ * solve uses pay for this, not every kept row.
  */
 static struct agi_i128 code_residual(const struct agi_code_decoder *dec,
+				     const struct code_comp *cp,
 				     const struct code_pending *p)
 {
+	const u16 *cols = dec->cols + cp->first;
 	struct agi_i128 sum = { 0, 0 };
 	u32 w;
 
-	for (w = 0; w < dec->words; w++) {
-		const struct agi_i128 *zw = dec->z + w * 64;
-		u64 bits = p->set[w] & dec->known[w];
+	for (w = 0; w < cp->words; w++) {
+		u64 bits = p->set[w] & cp->known[w];
 
 		while (bits) {
-			const struct agi_i128 *zc = zw + ctz64(bits);
+			const struct agi_i128 *zc =
+				&dec->z[cols[w * 64 + ctz64(bits)]];
 
 			bits &= bits - 1;
 			sum.lo += zc->lo;
@@ -452,24 +1017,26 @@ static struct agi_i128 code_residual(const struct agi_code_decoder *dec,
 }
 
 /* A row with one unknown left determines it; propagate to the others. */
-static void code_peel(struct agi_code_decoder *dec, u32 tail)
+static void code_peel(struct agi_code_decoder *dec, struct code_comp *cp,
+		      u32 tail)
 {
-	u32 head = 0, r, c;
+	u32 head = 0, l;
+	u16 r;
 
 	while (head < tail) {
 		struct code_pending *p = &dec->pending[dec->queue[head++]];
 
 		if (p->degree != 1)
 			continue;	/* its unknown was peeled meanwhile */
-		c = (u32)bit_lowest(p->left, NULL, dec->words);
-		code_learn(dec, c, code_residual(dec, p));
+		l = (u32)bit_lowest(p->left, NULL, cp->words);
+		code_learn(dec, cp, l, code_residual(dec, cp, p));
 		dec->stats.peeled++;
-		for (r = 0; r < dec->n_pending; r++) {
+		for (r = cp->head; r != CODE_NONE; r = dec->pending[r].next) {
 			struct code_pending *q = &dec->pending[r];
 
-			if (!bit_test(q->left, c))
+			if (!bit_test(q->left, l))
 				continue;
-			bit_clear(q->left, c);
+			bit_clear(q->left, l);
 			if (--q->degree == 1)
 				dec->queue[tail++] = r;
 		}
@@ -488,18 +1055,17 @@ static u64 inv64(u64 a)
 }
 
 /* Reduce @row (k entries) by the @rank pivots, keeping the multipliers. */
-static void code_reduce(const struct agi_code_decoder *dec, u64 *row, u32 k,
-			u32 rank)
+static void lu_reduce(const struct code_lu *f, u64 *row, u32 rank)
 {
-	u32 t, s;
+	u32 t, s, k = f->k;
 
 	for (t = 0; t < rank; t++) {
-		const u64 *piv = dec->lu + (size_t)t * k;
+		const u64 *piv = f->lu + (size_t)t * k;
 		u64 mult = row[t];
 
 		if (!mult)
 			continue;
-		mult *= dec->inv[t];
+		mult *= f->inv[t];
 		row[t] = mult;
 		for (s = t + 1; s < k; s++)
 			row[s] -= mult * piv[s];
@@ -507,163 +1073,322 @@ static void code_reduce(const struct agi_code_decoder *dec, u64 *row, u32 k,
 }
 
 /* Bring column @s to position @t in the pivot rows and the new row @t. */
-static void code_swap_cols(struct agi_code_decoder *dec, u32 k, u32 t, u32 s)
+static void lu_swap_cols(struct code_lu *f, u32 t, u32 s)
 {
 	u32 r;
 	u64 tmp;
 	u16 c;
 
 	for (r = 0; r <= t; r++) {
-		u64 *row = dec->lu + (size_t)r * k;
+		u64 *row = f->lu + (size_t)r * f->k;
 
 		tmp = row[t];
 		row[t] = row[s];
 		row[s] = tmp;
 	}
-	c = dec->col_of[t];
-	dec->col_of[t] = dec->col_of[s];
-	dec->col_of[s] = c;
+	c = f->perm[t];
+	f->perm[t] = f->perm[s];
+	f->perm[s] = c;
 }
 
 /*
- * LU-factorise, mod 2^64 and with odd pivots, k GF(2)-independent kept
- * rows over the k unknown columns. Returns how many pivots were found.
+ * LU-factorises, mod 2^64 and with odd pivots, the first k GF(2)-
+ * independent rows of f->input over its k columns. Returns how many pivots
+ * were found.
  */
-static u32 code_factor(struct agi_code_decoder *dec, u32 k)
+static u32 lu_factor(struct code_lu *f)
 {
-	u32 r, t, s, rank = 0;
+	u32 k = f->k, r, t, s, rank = 0;
 
-	for (r = 0; r < dec->n_pending && rank < k; r++) {
-		const struct code_pending *p = &dec->pending[r];
-		u64 *row = dec->lu + (size_t)rank * k;
+	for (t = 0; t < k; t++)
+		f->perm[t] = (u16)t;
+	for (r = 0; r < f->n_rows && rank < k; r++) {
+		u64 *row = f->lu + (size_t)rank * k;
 
-		if (!p->degree)
-			continue;
 		for (t = 0; t < k; t++)
-			row[t] = bit_test(p->left, dec->col_of[t]);
-		code_reduce(dec, row, k, rank);
+			row[t] = bit_test(f->input[r], f->perm[t]);
+		lu_reduce(f, row, rank);
 		for (s = rank; s < k && !(row[s] & 1); s++)
 			;
 		if (s == k)
 			continue;	/* even: dependent over GF(2) */
 		if (s != rank)
-			code_swap_cols(dec, k, rank, s);
-		dec->inv[rank] = inv64(row[rank]);
-		dec->row_of[rank] = r;
+			lu_swap_cols(f, rank, s);
+		f->inv[rank] = inv64(row[rank]);
+		f->sel[rank] = (u16)r;
 		rank++;
 	}
 	return rank;
 }
 
-/* Solve L U x = x in place, mod 2^64. */
-static void code_solve(const struct agi_code_decoder *dec, u32 k)
+/*
+ * sum of row[s] * x[s] for s in [from, to), mod 2^64, in two independent
+ * accumulators (the ring is associative: the same bits in half the
+ * dependent steps; x[t] in memory would chain every step through a store).
+ */
+static u64 lu_dot(const u64 *row, const u64 *x, u32 from, u32 to)
 {
-	u64 *x = dec->x;
-	u32 t, s;
+	u64 a = 0, b = 0;
+	u32 s = from;
 
-	for (t = 0; t < k; t++) {
-		const u64 *row = dec->lu + (size_t)t * k;
-
-		for (s = 0; s < t; s++)
-			x[t] -= row[s] * x[s];
+	for (; s + 1 < to; s += 2) {
+		a += row[s] * x[s];
+		b += row[s + 1] * x[s + 1];
 	}
-	for (t = k; t-- > 0;) {
-		const u64 *row = dec->lu + (size_t)t * k;
+	if (s < to)
+		a += row[s] * x[s];
+	return a + b;
+}
 
-		for (s = t + 1; s < k; s++)
-			x[t] -= row[s] * x[s];
-		x[t] *= dec->inv[t];
-	}
+/* Solve L U x = x in place, mod 2^64. */
+static void lu_solve(const struct code_lu *f, u64 *x)
+{
+	u32 t, k = f->k;
+
+	for (t = 0; t < k; t++)
+		x[t] -= lu_dot(f->lu + (size_t)t * k, x, 0, t);
+	for (t = k; t-- > 0;)
+		x[t] = (x[t] - lu_dot(f->lu + (size_t)t * k, x, t + 1, k)) *
+		       f->inv[t];
 }
 
 /*
- * Elimination for what peeling left: z mod 2^64 first, then the high words
- * from the exact residual v - M z_lo, which is a multiple of 2^64 (M is the
- * 0/1 matrix of the chosen rows over the unknown columns).
+ * @left (local columns, all unknown) over the unknowns' indices: the
+ * indices grow with the columns, so each output word is filled in turn,
+ * in a register.
  */
-static int code_eliminate(struct agi_code_decoder *dec)
+static void code_compress(const struct agi_code_decoder *dec,
+			  const struct code_comp *cp, const u64 *left,
+			  u64 *out)
 {
-	u32 k = dec->code.m - dec->n_known, c, t = 0, w;
+	u32 w, idx, dw = 0;
+	u64 acc = 0;
+
+	memset(out, 0, AGI_CODE_SET_WORDS * sizeof(u64));
+	if (!cp->n_known) {	/* every column unknown: index = column */
+		memcpy(out, left, cp->words * sizeof(u64));
+		return;
+	}
+	for (w = 0; w < cp->words; w++) {
+		u64 bits = left[w];
+
+		while (bits) {
+			idx = dec->index_of[w * 64 + ctz64(bits)];
+			bits &= bits - 1;
+			if (idx / 64 != dw) {
+				out[dw] = acc;
+				acc = 0;
+				dw = idx / 64;
+			}
+			acc |= 1ULL << (idx % 64);
+		}
+	}
+	out[dw] = acc;
+}
+
+/*
+ * The system of what peeling left of @cp: its k unknown local columns
+ * (ascending) into dec->unknown, its kept rows with unknowns left into
+ * dec->rows (ordered by coded row), and those rows over the unknowns into
+ * dec->input. Then the factors of that input: kept ones when a solve had
+ * the same input (the layers of an MDS code, and cycles that lose the
+ * same workers, give the same systems), else new ones in place of the
+ * least recently used. Returns them, or NULL (cannot happen with a full GF(2) rank).
+ */
+static const struct code_lu *code_factors(struct agi_code_decoder *dec,
+					  struct code_comp *cp, u32 k)
+{
+	struct code_lu *f;
+	u32 l, n_rows = 0, w, e, at;
+	u16 r;
+
+	for (l = 0, w = 0; l < cp->size; l++) {
+		if (bit_test(cp->known, l))
+			continue;
+		dec->index_of[l] = (u16)w;
+		dec->unknown[w++] = (u16)l;
+	}
+	for (r = cp->head; r != CODE_NONE; r = dec->pending[r].next) {
+		if (!dec->pending[r].degree)
+			continue;
+		if (unlikely(n_rows >= dec->max_unknowns))
+			return NULL;	/* cannot happen, see max_unknowns */
+		/* Sorted by coded row: the same rows, the same input. */
+		for (at = n_rows++; at && dec->pending[dec->rows[at - 1]].j >
+					  dec->pending[r].j; at--)
+			dec->rows[at] = dec->rows[at - 1];
+		dec->rows[at] = r;
+	}
+	for (w = 0; w < n_rows; w++)
+		code_compress(dec, cp, dec->pending[dec->rows[w]].left,
+			      dec->input[w]);
+	for (e = 0, f = &dec->lu[0]; e < dec->n_lu; e++) {
+		struct code_lu *kept = &dec->lu[e];
+
+		if (kept->valid && kept->k == k && kept->n_rows == n_rows &&
+		    !memcmp(kept->input, dec->input,
+			    n_rows * sizeof(*kept->input))) {
+			kept->used = ++dec->lu_clock;
+			return kept;
+		}
+		if (!kept->valid || (f->valid && kept->used < f->used))
+			f = kept;	/* the least recently used so far */
+	}
+	f->used = ++dec->lu_clock;
+	dec->stats.factored++;
+	f->k = k;
+	f->n_rows = n_rows;
+	memcpy(f->input, dec->input, n_rows * sizeof(*f->input));
+	f->valid = lu_factor(f) == k;
+	return f->valid ? f : NULL;
+}
+
+/*
+ * Elimination for what peeling left of @cp: z mod 2^64 first, then the
+ * high words from the exact residual v - M z_lo, which is a multiple of
+ * 2^64 (M is the 0/1 matrix of the chosen rows over the unknown columns).
+ * Pivot t solves unknown perm[t] from kept row rows[sel[t]].
+ */
+static int code_eliminate(struct agi_code_decoder *dec, struct code_comp *cp)
+{
+	u32 k = cp->size - cp->n_known, t, w;
+	const u16 *cols = dec->cols + cp->first;
+	const struct code_lu *f;
 	struct agi_i128 *park;
 	u64 lo;
 
-	for (c = 0; c < dec->code.m; c++)
-		if (!bit_test(dec->known, c))
-			dec->col_of[t++] = c;
-	if (code_factor(dec, k) < k)
-		return -EIO;	/* cannot happen when the GF(2) rank is full */
-	/* Row t's residual waits in z[col_of[t]] until z is known. */
+	/* Cannot happen: k and the kept rows are within max_unknowns. */
+	if (unlikely(k > dec->max_unknowns))
+		return -EIO;
+	f = code_factors(dec, cp, k);
+	if (!f)
+		return -EIO;
+	/* Row t's residual waits in z of its column until z is known. */
 	for (t = 0; t < k; t++) {
-		park = &dec->z[dec->col_of[t]];
-		*park = code_residual(dec, &dec->pending[dec->row_of[t]]);
-		dec->x[t] = park->lo;
-		dec->pos_of[dec->col_of[t]] = t;
-	}
-	code_solve(dec, k);
-	for (t = 0; t < k; t++) {
-		const u64 *left = dec->pending[dec->row_of[t]].left;
+		u32 l = dec->unknown[f->perm[t]];
 
-		park = &dec->z[dec->col_of[t]];
-		for (w = 0; w < dec->words; w++) {
+		park = &dec->z[cols[l]];
+		*park = code_residual(dec, cp,
+				      &dec->pending[dec->rows[f->sel[t]]]);
+		dec->x[t] = park->lo;
+		dec->index_of[l] = (u16)t;
+	}
+	lu_solve(f, dec->x);
+	for (t = 0; t < k; t++) {
+		const u64 *left = dec->pending[dec->rows[f->sel[t]]].left;
+		struct agi_i128 res;
+
+		park = &dec->z[cols[dec->unknown[f->perm[t]]]];
+		res = *park;	/* in registers, not through memory */
+		for (w = 0; w < cp->words; w++) {
 			u64 bits = left[w];
 
 			while (bits) {
-				lo = dec->x[dec->pos_of[w * 64 + ctz64(bits)]];
+				lo = dec->x[dec->index_of[w * 64 +
+							  ctz64(bits)]];
 				bits &= bits - 1;
-				park->hi -= park->lo < lo;
-				park->lo -= lo;
+				res.hi -= res.lo < lo;
+				res.lo -= lo;
 			}
 		}
-		if (park->lo)
+		if (res.lo)
 			return -EIO;
+		*park = res;
 	}
 	for (t = 0; t < k; t++) {
-		park = &dec->z[dec->col_of[t]];
+		park = &dec->z[cols[dec->unknown[f->perm[t]]]];
 		lo = dec->x[t];
 		dec->x[t] = park->hi;
 		park->lo = lo;
 	}
-	code_solve(dec, k);
+	lu_solve(f, dec->x);
 	for (t = 0; t < k; t++) {
-		dec->z[dec->col_of[t]].hi = dec->x[t];
-		bit_set(dec->known, dec->col_of[t]);
+		u32 l = dec->unknown[f->perm[t]];
+
+		dec->z[cols[l]].hi = dec->x[t];
+		bit_set(cp->known, l);
 	}
 	dec->n_known += k;
-	dec->stats.eliminated = k;
+	cp->n_known += k;
+	dec->stats.eliminated += k;
 	return 0;
 }
 
-static int code_decode(struct agi_code_decoder *dec)
+/*
+ * Solves component @cp when its rank has become full. Returns 1 when every
+ * z is known, else 0.
+ */
+static int code_check(struct agi_code_decoder *dec, struct code_comp *cp)
 {
-	if (dec->n_known < dec->code.m) {
-		code_peel(dec, code_find_unknowns(dec));
-		if (dec->n_known < dec->code.m && code_eliminate(dec) < 0)
+	if (cp->n_known < cp->size && cp->n_known + cp->rank == cp->size) {
+		code_peel(dec, cp, code_find_unknowns(dec, cp));
+		if (cp->n_known < cp->size && code_eliminate(dec, cp) < 0)
 			return 0;
 	}
+	if (dec->n_known < dec->code.m)
+		return 0;
 	dec->done = true;
 	return 1;
 }
 
 /* --- decoder: results ---------------------------------------------------- */
 
-static void code_add_parity(struct agi_code_decoder *dec, u32 j,
-			    struct agi_i128 value)
+static int code_add_systematic(struct agi_code_decoder *dec, u32 j,
+			       struct agi_i128 value)
 {
-	struct code_pending *p = &dec->pending[dec->n_pending];
-	u64 v[AGI_CODE_SET_WORDS];
+	struct code_comp *cp = &dec->comp[dec->comp_of[j]];
+	struct gf2_basis b = code_basis(dec, cp);
+	u32 l = dec->local[j];
 
-	/* Cannot happen: n_pending reaches m only with the rank full. */
+	if (bit_test(cp->known, l)) {
+		dec->stats.redundant++;	/* its component was solved */
+		return 0;
+	}
+	code_learn(dec, cp, l, value);
+	dec->stats.systematic++;
+	if (basis_project_out(&b, l, cp->known))
+		cp->rank--;
+	return code_check(dec, cp);
+}
+
+static int code_add_parity(struct agi_code_decoder *dec, u32 j,
+			   struct agi_i128 value)
+{
+	u32 p = j - dec->code.m;
+	struct code_pending *kept = &dec->pending[dec->n_pending];
+	u64 v[AGI_CODE_SET_WORDS];
+	struct code_comp *cp;
+	struct gf2_basis b;
+
+	if (dec->set_comp[p] == CODE_NONE) {
+		dec->stats.redundant++;	/* S_j is padding only */
+		return 0;
+	}
+	cp = &dec->comp[dec->set_comp[p]];
+	if (cp->n_known == cp->size) {
+		dec->stats.redundant++;
+		return 0;
+	}
+	/* Cannot happen: a component keeps at most its size of rows. */
 	if (unlikely(dec->n_pending >= dec->code.m))
-		return;
-	agi_code_row_set(&dec->code, j, p->set);
-	memcpy(v, p->set, sizeof(v));
+		return 0;
+	b = code_basis(dec, cp);
+	memcpy(v, dec->sets[p], cp->words * sizeof(u64));
 	/* A row that adds no rank is in the span of what is kept: drop it. */
-	if (!gf2_insert(&dec->gf2, v, dec->known))
-		return;
-	p->value = value;
-	p->j = j;
-	dec->n_pending++;
+	if (!basis_insert(&b, v, cp->known))
+		return 0;
+	memcpy(kept->set, dec->sets[p], sizeof(kept->set));
+	kept->value = value;
+	kept->j = (u16)j;
+	kept->next = CODE_NONE;
+	if (cp->head == CODE_NONE)
+		cp->head = (u16)dec->n_pending;
+	else
+		dec->pending[cp->tail].next = (u16)dec->n_pending;
+	cp->tail = (u16)dec->n_pending++;
+	cp->rank++;
 	dec->stats.kept++;
+	return code_check(dec, cp);
 }
 
 int agi_code_decoder_add(struct agi_code_decoder *dec, u32 j,
@@ -681,14 +1406,7 @@ int agi_code_decoder_add(struct agi_code_decoder *dec, u32 j,
 	}
 	bit_set(dec->received, j);
 	dec->stats.used++;
-	if (j < dec->code.m) {
-		code_learn(dec, j, value);
-		dec->stats.systematic++;
-		gf2_project_out(&dec->gf2, j, dec->known);
-	} else {
-		code_add_parity(dec, j, value);
-	}
-	if (dec->n_known + dec->gf2.rank < dec->code.m)
-		return 0;
-	return code_decode(dec);
+	if (j < dec->code.m)
+		return code_add_systematic(dec, j, value);
+	return code_add_parity(dec, j, value);
 }

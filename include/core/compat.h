@@ -22,6 +22,7 @@
 #include <asm/byteorder.h>
 #include <asm/unaligned.h>
 #include <linux/math64.h>
+#include <linux/build_bug.h>
 
 /* 64-by-32 division; a plain '/' on u64 does not link on 32-bit kernels. */
 #define agi_div_u64_rem(n, d, rem) div_u64_rem(n, d, rem)
@@ -34,6 +35,7 @@
 #define agi_put_be64(v, p) put_unaligned_be64(v, p)
 
 #else /* userspace */
+#include <assert.h>
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>

@@ -2,7 +2,7 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * Fixed-point arithmetic of DESIGN.md "Fixed-point specification". Every
+ * Fixed-point arithmetic, as fixed.h specifies it. Every
  * operation computes the exact mathematical value in 64 or 128 bits first and
  * rounds and saturates once, at the end, so results never depend on the order
  * of the work or on the machine. See fixed.h for the formulas.
@@ -196,7 +196,8 @@ s32 agi_pid_step(const struct agi_pid_cfg *cfg, struct agi_pid_state *st,
 
 #ifndef __KERNEL__
 /*
- * DESIGN.md defines parsing through strtod(), so this userspace-only part is
+ * The specification defines parsing through strtod(), so this userspace-only
+ * part is
  * the one place in the core that touches floating point and libc beyond
  * compat.h.
  */

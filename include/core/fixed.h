@@ -2,21 +2,36 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * Fixed-point arithmetic, exactly as DESIGN.md "Fixed-point specification"
- * states it. Formats are Qi.f, signed two's complement, i + f = 16 or 32,
- * i counting the sign bit. Every value travels as an s32 raw integer whatever
- * its format (a Q1.15 value uses only [-2^15, 2^15 - 1]).
+ * Fixed-point arithmetic: the project's fixed-point specification, stated
+ * here and implemented once for the module and userspace alike.
  *
+ * Formats are Qi.f, signed two's complement, i + f = 16 or 32, i counting
+ * the sign bit: Q1.31 (signals, the default), Q1.15 and Q8.24 (gains).
+ * Every value travels as an s32 raw integer whatever its format (a Q1.15
+ * value uses only [-2^15, 2^15 - 1]). sat() clamps to the format's
+ * [min, max].
+ *
+ *   from(text) = rhaz(strtod(text) * 2^f); a value outside the format is
+ *                an error naming what was read (-ERANGE), never clamped,
+ *                unless the caller asks to saturate
  *   add(a, b)  = sat(a + b)                       both in one format
  *   sub(a, b)  = sat(a - b)                       both in one format
- *   mul(a, b)  = sat((a*b + 2^(fa-1)) >> fa)      result in b's format
- *   div(a, b)  = sat(rhaz(a * 2^fb / b))          result in a's format
- *   dot(A, x)  = sat((sum A_k*x_k + 2^(fA-1)) >> fA), sum exact, result in
- *                x's format
+ *   mul(a, b)  = sat((a*b + 2^(fa-1)) >> fa)      exact product, result in
+ *                                                 b's format (a Q8.24 gain
+ *                                                 times a Q1.31 error is
+ *                                                 Q1.31)
+ *   div(a, b)  = sat(rhaz(a * 2^fb / b))          result in a's format;
+ *                                                 b = 0 is an error, never
+ *                                                 a silent value
+ *   dot(A, x)  = sat((sum A_k*x_k + 2^(fA-1)) >> fA), result in x's
+ *                format: the sum is EXACT (128 bits, see wide.h), with one
+ *                rounding and one saturation at the end and none inside
  *
  * where >> floors (so mul rounds half up) and rhaz rounds half away from
- * zero. Nothing here uses floating point, except the userspace-only decimal
- * parser, which DESIGN.md defines through strtod().
+ * zero. A matrix-vector product y = A x is one dot per row. The PID step
+ * (agi_pid_step()) is built from these operations only. Nothing here uses
+ * floating point, except the userspace-only decimal parser, which the
+ * specification defines through strtod().
  *
  * Formats are validated where they enter (netlink, config) with agi_q_info();
  * the arithmetic does not check them again, but an invalid format is still
@@ -115,7 +130,8 @@ struct agi_pid_state {
 };
 
 /*
- * One control_update step of DESIGN.md:
+ * One control_update step of the specification (gains Q8.24, signals
+ * Q1.31):
  *   e = sub(sp, fb); P = mul(kp, e); I = clamp(add(I_prev, mul(ki, e)), lo, hi)
  *   D = mul(kd, sub(e, e_prev)); u = clamp(add(add(P, I), D), lo, hi)
  * Returns u and updates @st.

@@ -4,7 +4,7 @@
  *
  * Known-answer tests of the fixed-point core, run by the native unit tests
  * and, in a debug build, by agiswarm.ko at load. Every expected value below
- * was worked out by hand from the formulas of DESIGN.md (the comment above
+ * was worked out by hand from the formulas of fixed.h (the comment above
  * each group shows the arithmetic), never printed from the code under test.
  *
  * Kernel-safe: no floating point, no libc, tables in rodata, small stack.

@@ -4,7 +4,8 @@
  *
  * 128-bit two's complement integers for exact accumulation.
  *
- * DESIGN.md requires dot products and coded results to be computed exactly
+ * The fixed-point and coding specifications (fixed.h, code.h) require dot
+ * products and coded results to be computed exactly
  * (at least 64 + ceil(log2 n) bits) with a single rounding at the end. The
  * core must also build for 32-bit, FPU-less routers where the compiler has no
  * __int128, so the value is kept as two u64 words and every operation below

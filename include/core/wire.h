@@ -36,7 +36,8 @@
 #include "wide.h"
 #include "../uapi/linux/agiswarm.h"
 
-/* agi_wire_parse(): a well-formed header of a type the fast path leaves to
+/*
+ * agi_wire_parse(): a well-formed header of a type the fast path leaves to
  * the daemon; only type, payload and payload_len are set.
  */
 #define AGI_WIRE_PASS_UP 1
@@ -139,14 +140,107 @@ struct agi_wire_msg {
 	} u;
 };
 
-/*
- * Parse the datagram @buf of @len bytes. Returns 0 when @out holds a
- * fast-path message, AGI_WIRE_PASS_UP when the header is valid and the type
- * is one the daemon handles, or the negated enum agiswarm_counter drop
- * reason (-AGISWARM_CNT_DROP_*). @out's vectors point into @buf.
- * Any context; uses no locks and under 512 bytes of stack.
+/**
+ * agi_wire_parse() - check and parse one datagram
+ * @buf: the datagram, header included
+ * @len: its length in bytes
+ * @out: the message; its vectors point into @buf
+ * @reason: where the drop reason goes when the datagram is refused
+ *
+ * Checks the header (agi_wire_check_header(), then the type) and, for a
+ * fast-path type, the whole payload. Any context; uses no locks and under
+ * 512 bytes of stack.
+ *
+ * Return:
+ *  0 when @out holds a fast-path message (TASK, RESULT, SENSOR, ACTUATE,
+ *    ROWS)
+ *  AGI_WIRE_PASS_UP (>0) when the header is valid and the type is one the
+ *    daemon handles; only @out's type, payload and payload_len are set
+ *  -EBADMSG when the datagram is refused; *@reason is then its one
+ *    AGISWARM_CNT_DROP_* reason (the precedence above), and is written on
+ *    no other path
  */
-int agi_wire_parse(const u8 *buf, size_t len, struct agi_wire_msg *out);
+int agi_wire_parse(const u8 *buf, size_t len, struct agi_wire_msg *out,
+		   enum agiswarm_counter *reason);
+
+/**
+ * agi_wire_check_header() - check the framing of a datagram
+ * @buf: the datagram, header included
+ * @len: its length in bytes
+ * @reason: where the drop reason goes when the framing is wrong
+ *
+ * The first checks of agi_wire_parse(), in its order: at least
+ * AGISWARM_WIRE_HDR_LEN and at most AGISWARM_WIRE_MAX bytes, version
+ * AGISWARM_WIRE_VERSION, and a payload length that is the datagram's
+ * length less the header. Not the type: a datagram of any type may be
+ * well framed, and a caller that expects one compares buf[1] itself.
+ *
+ * Return: 0 when the framing is valid; -EBADMSG otherwise, with *@reason
+ * AGISWARM_CNT_DROP_SHORT, _OVERSIZE, _VERSION or _LENGTH.
+ */
+int agi_wire_check_header(const u8 *buf, size_t len,
+			  enum agiswarm_counter *reason);
+
+/*
+ * The shapes. Every message is a map of small unsigned keys 1..nkeys, all
+ * required; each field is an unsigned integer in [min, max] or a vector
+ * (a byte string of min..max elements of elem bytes, at most one per
+ * shape) living at offset off of the message's struct, size bytes wide
+ * (struct agi_wire_vec for a vector). The fast-path shapes live in wire.c;
+ * the daemon's flat ones (HEARTBEAT, STATUS) are defined the same way
+ * where they are used and go through agi_wire_parse_as() and
+ * agi_wire_put_as(), the very code the kernel runs.
+ */
+#define AGI_WIRE_KEYS_MAX 15
+
+enum agi_wire_field_kind {
+	AGI_WIRE_F_UINT,
+	AGI_WIRE_F_VEC,
+};
+
+struct agi_wire_field {
+	u8 kind;
+	u8 elem;
+	u8 off;
+	u8 size;
+	u64 min;
+	u64 max;
+};
+
+/*
+ * @fields[k - 1] is key k; @fmt_key names the field holding the Q format
+ * of the vector (0: none), whose elements are then range-checked.
+ */
+struct agi_wire_shape {
+	u8 type;
+	u8 nkeys;
+	u8 fmt_key;
+	const struct agi_wire_field *fields;
+};
+
+#define AGI_WIRE_UINT(type, member, lo, hi) {				\
+	.kind = AGI_WIRE_F_UINT, .off = offsetof(type, member),		\
+	.size = sizeof(((type *)0)->member), .min = (lo), .max = (hi) }
+#define AGI_WIRE_VEC(type, member, elem_size, lo, hi) {			\
+	.kind = AGI_WIRE_F_VEC, .elem = (elem_size),			\
+	.off = offsetof(type, member),					\
+	.size = sizeof(((type *)0)->member), .min = (lo), .max = (hi) }
+
+/*
+ * Parse @buf as a datagram of @s: the framing checks of
+ * agi_wire_check_header(), AGISWARM_CNT_DROP_TYPE unless its type is @s's,
+ * then the payload as agi_wire_parse() reads a fast-path one, into the
+ * struct at @msg. Returns 0, or -EBADMSG with the drop reason in *@reason.
+ */
+int agi_wire_parse_as(const u8 *buf, size_t len,
+		      const struct agi_wire_shape *s, void *msg,
+		      enum agiswarm_counter *reason);
+/* Encode the struct at @msg as a datagram of @s; like agi_wire_put(). */
+size_t agi_wire_put_as(u8 *buf, size_t cap, const struct agi_wire_shape *s,
+		       const void *msg);
+
+/* The header of a datagram of @type whose payload is @payload_len bytes. */
+void agi_wire_put_header(u8 *buf, u8 type, u16 payload_len);
 
 /* Whether the kernel's fast path parses messages of @type. */
 bool agi_wire_is_fast_path(u8 type);

@@ -5,13 +5,21 @@
  * Writes the fuzzers' seed corpus (selftests/fuzz/corpus/<target>/): the
  * documented example of each fast-path type, whole and damaged once in
  * each documented way, so that every fuzzer starts next to every branch of
- * the parser. Run by `make fuzz-corpus`; the output is kept in the tree.
+ * the parser; the control plane's documented datagrams and the attacks on
+ * them; commit bodies; a signed audit log. Run by `make fuzz-corpus`
+ * (which adds the shipped configuration and matrix files); the output is
+ * kept in the tree.
  *
  *   corpus_gen DIR
  */
 #include <errno.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "user/audit.h"
+#include "user/commit.h"
+#include "user/msg.h"
+#include "../lib/commit_example.h"
 #include "../native/wire_examples.h"
 
 static const char *dir;
@@ -109,6 +117,141 @@ static void roundtrip_seeds(void)
 	}
 }
 
+/* The UAPI header's examples, and the attacks the issue tracker kept. */
+static void control_seeds(void)
+{
+	static const u8 heartbeat[] = {
+		0x01, 0x03, 0x00, 0x18, 0xa8, 0x01, 0x03, 0x02, 0x07, 0x03,
+		0x19, 0x17, 0x70, 0x04, 0x00, 0x05, 0x18, 0x7d, 0x06, 0x19,
+		0x01, 0xf4, 0x07, 0x19, 0x05, 0xdc, 0x08, 0x00,
+	};
+	static const u8 status[] = {
+		0x01, 0x04, 0x00, 0x0f, 0xa6, 0x01, 0x01, 0x02, 0x07, 0x03,
+		0x01, 0x04, 0x19, 0x03, 0xe8, 0x05, 0x00, 0x06, 0x01,
+	};
+	/* libcbor 0.8 allocated 2^26 slots for this array: ~527 MB */
+	static const u8 array_2_26[] = {
+		0x01, 0x03, 0x00, 0x05, 0x9a, 0x04, 0x00, 0x00, 0x00,
+	};
+	/* ... and 2^32 for this one, in a map: the daemon was OOM-killed */
+	static const u8 array_2_32[] = {
+		0x01, 0x03, 0x00, 0x0f, 0xa1, 0x01, 0x9b, 0x00, 0x00, 0x00,
+		0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	};
+	struct agi_commit_ack ack = { .seq = 5, .status = AGI_COMMIT_REJECTED,
+				      .reason = "bad signature" };
+	u8 body[AGI_COMMIT_BODY_MAX], sig[AGI_SIG_LEN], d[AGISWARM_WIRE_MAX];
+	struct agi_commit c;
+	int n, len;
+
+	put_file("fuzz_control", "heartbeat", heartbeat, sizeof(heartbeat));
+	put_file("fuzz_control", "status", status, sizeof(status));
+	put_file("fuzz_control", "heartbeat-array-2-26", array_2_26,
+		 sizeof(array_2_26));
+	put_file("fuzz_control", "heartbeat-array-2-32", array_2_32,
+		 sizeof(array_2_32));
+	n = agi_commit_ack_encode(&ack, d, sizeof(d));
+	put_file("fuzz_control", "commit-ack", d, (size_t)n);
+	example_commit(&c);
+	len = agi_commit_encode(&c, body, sizeof(body));
+	memset(sig, 0x5a, sizeof(sig));
+	n = agi_commit_dgram_encode(body, (size_t)len, sig, d, sizeof(d));
+	if (len <= 0 || n <= 0) {
+		fprintf(stderr, "corpus_gen: the example commit does not encode\n");
+		exit(1);
+	}
+	put_file("fuzz_control", "commit", d, (size_t)n);
+}
+
+/* The UAPI header's example body, and one with every change. */
+static void body_seeds(void)
+{
+	u8 body[AGI_COMMIT_BODY_MAX];
+	struct agi_commit c;
+	int len, i;
+
+	example_commit(&c);
+	len = agi_commit_encode(&c, body, sizeof(body));
+	put_file("fuzz_commit_body", "example", body, (size_t)len);
+	for (i = 1; i < __AGI_CH_MAX; i++)
+		c.changes.present |= AGI_CH_BIT(i);
+	c.changes.n_setpoint = 2;
+	c.changes.setpoint[0] = -1;
+	c.changes.setpoint[1] = INT32_MIN;
+	c.changes.lo = -5;
+	c.changes.hi = 5;
+	c.changes.cycle_us = 50000;
+	c.changes.deadline_us = 40000;
+	c.changes.law = AGISWARM_LAW_PID;
+	c.changes.matrix.fmt = AGISWARM_Q1_15;
+	c.changes.matrix.rows = 2;
+	c.changes.matrix.cols = 1;
+	c.changes.matrix.data[0] = -0x8000;
+	c.changes.matrix.data[1] = 0x7fff;
+	c.apply_at_cycle = 1ULL << 40;
+	len = agi_commit_encode(&c, body, sizeof(body));
+	if (len <= 0) {
+		fprintf(stderr, "corpus_gen: the full commit does not encode\n");
+		exit(1);
+	}
+	put_file("fuzz_commit_body", "every-change", body, (size_t)len);
+}
+
+/* Three commits signed by RFC 8032's TEST 1 key, chained. */
+static void audit_seeds(void)
+{
+	static const u8 seed[AGI_SEED_LEN] = {
+		0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84,
+		0x4a, 0xf4, 0x92, 0xec, 0x2c, 0xc4, 0x44, 0x49, 0xc5, 0x69,
+		0x7b, 0x32, 0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae,
+		0x7f, 0x60,
+	};
+	char path[512], err[512], *text;
+	u8 body[AGI_COMMIT_BODY_MAX], sig[AGI_SIG_LEN];
+	struct agi_keypair kp;
+	struct agi_audit a;
+	struct agi_commit c;
+	size_t size;
+	FILE *f;
+	int len, i;
+
+	snprintf(path, sizeof(path), "%s/audit.tmp", dir);
+	unlink(path);
+	if (agi_keys_init() || agi_audit_open(&a, path, err, sizeof(err))) {
+		fprintf(stderr, "corpus_gen: %s\n", err);
+		exit(1);
+	}
+	agi_key_from_seed(&kp, seed);
+	example_commit(&c);
+	agi_key_id(kp.pk, c.key_id);
+	for (i = 1; i <= 3; i++) {
+		c.seq = (u64)i;
+		len = agi_commit_encode(&c, body, sizeof(body));
+		agi_commit_sign(body, (size_t)len, kp.sk, sig);
+		if (agi_audit_append(&a, c.seq, 1700000000 + (u64)i, c.key_id,
+				     100 * (u64)i, body, (size_t)len, sig, err,
+				     sizeof(err))) {
+			fprintf(stderr, "corpus_gen: %s\n", err);
+			exit(1);
+		}
+	}
+	agi_audit_close(&a);
+	f = fopen(path, "r");
+	if (!f || fseek(f, 0, SEEK_END) || (size = (size_t)ftell(f)) == 0 ||
+	    !(text = malloc(size)) || fseek(f, 0, SEEK_SET) ||
+	    fread(text, 1, size, f) != size) {
+		perror(path);
+		exit(1);
+	}
+	fclose(f);
+	put_file("fuzz_audit", "three-records", (u8 *)text, size);
+	free(text);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/audit.tmp%s", dir,
+		 AGI_AUDIT_HEAD_SUFFIX);
+	unlink(path);
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -121,5 +264,8 @@ int main(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(examples); i++)
 		example_seeds(&examples[i]);
 	roundtrip_seeds();
+	control_seeds();
+	body_seeds();
+	audit_seeds();
 	return 0;
 }

@@ -1,7 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# libFuzzer targets for the wire parser (selftests/fuzz/fuzz_*.c), built with
-# clang into $(BUILD)/fuzz/ against the portable core's wire code.
+# libFuzzer targets (selftests/fuzz/fuzz_*.c), one per parser of untrusted
+# or operator bytes, built with clang into $(BUILD)/fuzz/ against the
+# portable core and the userspace library compiled with the same
+# sanitizers:
+#
+#   fuzz_wire_parse, fuzz_wire_libcbor, fuzz_wire_roundtrip   the fast path
+#   fuzz_control       HEARTBEAT, STATUS, COMMIT, COMMIT_ACK (vs. libcbor)
+#   fuzz_commit_body   the signed commit body (vs. libcbor)
+#   fuzz_config        agiswarmd's YAML configuration
+#   fuzz_matrix_json   the matrix files
+#   fuzz_audit         the audit log
 #
 #   make fuzz          run every target for FUZZ_SECONDS (default 60) each,
 #                      growing a working corpus in $(BUILD)/fuzz/corpus/
@@ -10,28 +19,48 @@
 #   make fuzz-corpus   rewrite the seed corpus in selftests/fuzz/corpus/
 #
 # A failing input is saved as $(BUILD)/fuzz/<target>-crash-*; replay it with
-# `$(BUILD)/fuzz/<target> FILE`.
+# `$(BUILD)/fuzz/<target> FILE`. Every run is held to FUZZ_RSS_MB of memory
+# (libFuzzer's -rss_limit_mb and -malloc_limit_mb), so a parser that
+# allocates what its input declares fails here.
 
 FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?= 20000
+FUZZ_RSS_MB ?= 512
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_SEEDS := selftests/fuzz/corpus
 FUZZ_TARGETS := $(basename $(notdir $(wildcard selftests/fuzz/fuzz_*.c)))
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
-FUZZ_CORE := include/core/wire.c include/core/cbor.c
-FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined \
-	-fno-sanitize-recover=all -Wall -Wextra -Werror -Wshadow \
-	-Wstrict-prototypes -Wmissing-prototypes -Iinclude -Iselftests/native
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-missing-field-initializers
+FUZZ_LIB_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link $(FUZZ_SAN) \
+	$(FUZZ_WARN) -Iinclude -D_GNU_SOURCE -DAGISWARM_VERSION='"$(VERSION)"'
+FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer $(FUZZ_SAN) $(FUZZ_WARN) \
+	-Iinclude -Iselftests/native -D_GNU_SOURCE
+# The core and the library, instrumented; a target links what it uses.
+FUZZ_LIB_SRCS := $(CORE_SRCS) $(USER_SRCS)
+FUZZ_LIB := $(FUZZ_DIR)/libagifuzz.a
+FUZZ_LDLIBS := $(USER_LDLIBS) -lcbor
 # Options for every run: no stdout from the target, crashes kept in the build.
-FUZZ_OPTS = -artifact_prefix=$(FUZZ_DIR)/$(1)-crash- -print_final_stats=1
+FUZZ_OPTS = -artifact_prefix=$(FUZZ_DIR)/$(1)-crash- -print_final_stats=1 \
+	-rss_limit_mb=$(FUZZ_RSS_MB) -malloc_limit_mb=$(FUZZ_RSS_MB)
 
 .PHONY: fuzz-build fuzz-smoke fuzz-corpus
 
-$(FUZZ_DIR)/fuzz_%: selftests/fuzz/fuzz_%.c $(FUZZ_CORE) \
-		$(wildcard include/core/*.h selftests/native/wire_*.h)
+$(FUZZ_DIR)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(quiet) FUZZ-CC $<
-	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_CORE) -lcbor
+	$(Q)$(CLANG) $(FUZZ_LIB_CFLAGS) -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_LIB_SRCS:%.c=$(FUZZ_DIR)/obj/%.o)
+	$(quiet) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: selftests/fuzz/fuzz_%.c $(FUZZ_LIB) \
+		$(wildcard include/core/*.h include/user/*.h selftests/native/wire_*.h)
+	@mkdir -p $(dir $@)
+	$(quiet) FUZZ-CC $<
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -o $@ $< $(FUZZ_LIB) $(FUZZ_LDLIBS)
 
 fuzz-build: $(FUZZ_BINS)
 
@@ -55,13 +84,18 @@ fuzz: fuzz-build
 fuzz-smoke: fuzz-build
 	$(call fuzz_run,-runs=$(FUZZ_RUNS),$(FUZZ_RUNS) runs)
 
-$(FUZZ_DIR)/corpus_gen: selftests/fuzz/corpus_gen.c $(FUZZ_CORE) \
+# The generated seeds, then the operators' files as they are shipped.
+$(FUZZ_DIR)/corpus_gen: selftests/fuzz/corpus_gen.c $(CORE_LIB) $(USER_LIB) \
 		$(wildcard selftests/native/wire_*.h)
 	@mkdir -p $(dir $@)
 	$(quiet) CC $<
-	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< $(FUZZ_CORE) -lcbor
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $< $(USER_LIB) $(CORE_LIB) $(FUZZ_LDLIBS)
 
 fuzz-corpus: $(FUZZ_DIR)/corpus_gen
 	$(Q)rm -rf $(FUZZ_SEEDS) && mkdir -p $(FUZZ_SEEDS)
 	$(Q)$(FUZZ_DIR)/corpus_gen $(FUZZ_SEEDS)
+	$(Q)mkdir -p $(FUZZ_SEEDS)/fuzz_config $(FUZZ_SEEDS)/fuzz_matrix_json
+	$(Q)cp configs/*.yaml selftests/native/config_cases/*.yaml \
+		$(FUZZ_SEEDS)/fuzz_config/
+	$(Q)cp configs/*.json $(FUZZ_SEEDS)/fuzz_matrix_json/
 	@echo "  CORPUS   $$(find $(FUZZ_SEEDS) -type f | wc -l) seeds in $(FUZZ_SEEDS)"

@@ -73,6 +73,7 @@ static bool libcbor_reads(const u8 *p, size_t n)
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	static u8 dgram[AGISWARM_WIRE_MAX];
+	enum agiswarm_counter why = AGISWARM_CNT_UNSPEC;
 	struct agi_wire_msg m;
 	size_t plen;
 	int r;
@@ -84,12 +85,12 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	dgram[1] = fast_types[data[0] % sizeof(fast_types)];
 	agi_put_be16((u16)plen, dgram + 2);
 	memcpy(dgram + 4, data + 1, plen);
-	r = agi_wire_parse(dgram, plen + 4, &m);
-	if (r > 0)
+	r = agi_wire_parse(dgram, plen + 4, &m, &why);
+	if (r > 0 || (r && r != -EBADMSG))
 		abort();
 	if (large_count(data + 1, plen))
 		return 0;
-	if (r == -AGISWARM_CNT_DROP_MALFORMED) {
+	if (r && why == AGISWARM_CNT_DROP_MALFORMED) {
 		if (libcbor_reads(data + 1, plen) && !may_be_deep(data + 1, plen))
 			abort();
 	} else if (!libcbor_reads(data + 1, plen) &&

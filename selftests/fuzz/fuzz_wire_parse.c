@@ -15,29 +15,36 @@
 
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
-static void check_drop(int r)
+static void check_drop(int r, enum agiswarm_counter why)
 {
-	if (r != -AGISWARM_CNT_DROP_SHORT && r != -AGISWARM_CNT_DROP_VERSION &&
-	    r != -AGISWARM_CNT_DROP_LENGTH && r != -AGISWARM_CNT_DROP_OVERSIZE &&
-	    r != -AGISWARM_CNT_DROP_MALFORMED &&
-	    r != -AGISWARM_CNT_DROP_NONCANONICAL &&
-	    r != -AGISWARM_CNT_DROP_MISSING &&
-	    r != -AGISWARM_CNT_DROP_BADVALUE && r != -AGISWARM_CNT_DROP_TYPE)
+	if (r != -EBADMSG)
+		abort();
+	if (why != AGISWARM_CNT_DROP_SHORT && why != AGISWARM_CNT_DROP_VERSION &&
+	    why != AGISWARM_CNT_DROP_LENGTH &&
+	    why != AGISWARM_CNT_DROP_OVERSIZE &&
+	    why != AGISWARM_CNT_DROP_MALFORMED &&
+	    why != AGISWARM_CNT_DROP_NONCANONICAL &&
+	    why != AGISWARM_CNT_DROP_MISSING &&
+	    why != AGISWARM_CNT_DROP_BADVALUE && why != AGISWARM_CNT_DROP_TYPE)
 		abort();
 }
 
 static void check(const u8 *data, size_t size)
 {
 	static u8 again[AGISWARM_WIRE_MAX];
+	enum agiswarm_counter why = AGISWARM_CNT_UNSPEC;
 	struct agi_wire_msg m, m2;
 	size_t len;
 	int r;
 
-	r = agi_wire_parse(data, size, &m);
+	r = agi_wire_parse(data, size, &m, &why);
 	if (r < 0) {
-		check_drop(r);
+		check_drop(r, why);
 		return;
 	}
+	/* The reason is written only for a refused datagram. */
+	if (why != AGISWARM_CNT_UNSPEC)
+		abort();
 	if (m.payload != data + 4 || m.payload_len != size - 4 ||
 	    m.type != data[1])
 		abort();
@@ -53,7 +60,7 @@ static void check(const u8 *data, size_t size)
 		abort();
 	if (len == size && memcmp(again, data, size))
 		abort();
-	if (agi_wire_parse(again, len, &m2) || !same_msg(&m, &m2))
+	if (agi_wire_parse(again, len, &m2, &why) || !same_msg(&m, &m2))
 		abort();
 }
 

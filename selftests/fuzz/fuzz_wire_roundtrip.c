@@ -54,6 +54,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	static struct agi_wire_value v[AGISWARM_WIRE_VEC_MAX + 2];
 	static u8 buf[AGISWARM_WIRE_MAX];
 	struct input in = { data, size };
+	enum agiswarm_counter why;
 	struct agi_wire_msg m = { 0 }, got;
 	struct agi_wire_vec vec = { .n = 0 };
 	bool valid = false;
@@ -116,7 +117,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	}
 	if (!len || len > AGISWARM_WIRE_MAX)
 		abort();
-	if (agi_wire_parse(buf, len, &got) || !same_msg(&m, &got))
+	if (agi_wire_parse(buf, len, &got, &why) || !same_msg(&m, &got))
 		abort();
 	return 0;
 }

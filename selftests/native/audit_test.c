@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../../daemon/audit.h"
+#include "user/audit.h"
 #include <kselftest_harness.h>
 
 #define N_RECORDS 4

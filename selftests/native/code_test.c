@@ -5,230 +5,15 @@
  * Coded computing (include/core/code.c) against an independent exact
  * reference: z = A x with __int128, the GF(2) rank with a Gaussian
  * elimination of its own (pivots on the highest bit, unlike the core), and
- * y through the uncoded agi_q_matvec(). The invariant of DESIGN.md: any set
+ * y through the uncoded agi_q_matvec() (code_ref.h). The invariant: any set
  * of results of full rank, in any order, decodes to bit-identical z and y,
  * exactly when the rank becomes full; any other set gives no output.
  *
- * AGISWARM_TEST_SEED=<n> replays a run; the seed is logged.
+ * AGI_SEED=<n> replays a run; the seed is logged.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
-
 #include <kselftest_harness.h>
 
-#include "core/code.h"
-#include "core/fixed.h"
-
-#define MAXM AGI_CODE_MAX_SOURCE_ROWS
-#define MAXN AGI_CODE_MAX_COLS
-#define MAXC AGI_CODE_MAX_CODED_ROWS
-#define WORDS AGI_CODE_SET_WORDS
-
-static u64 rng_state;
-
-static u64 rng(void)
-{
-	u64 z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static u32 rng_below(u32 n)
-{
-	return (u32)(rng() % n);
-}
-
-static u64 seed_once(void)
-{
-	static bool seeded;
-	static u64 seed;
-	const char *env = getenv("AGISWARM_TEST_SEED");
-
-	if (!seeded) {
-		seed = env ? strtoull(env, NULL, 0) : (u64)time(NULL);
-		seeded = true;
-	}
-	return seed;
-}
-
-/* Entries that stress exactness: the extremes come often. */
-static s32 rand_entry(int extreme)
-{
-	static const s32 edge[] = { S32_MIN, S32_MAX, S32_MIN + 1, -1, 0, 1 };
-
-	if (extreme == 2)
-		return S32_MIN;
-	if (extreme && rng_below(2))
-		return edge[rng_below(ARRAY_SIZE(edge))];
-	return (s32)rng();
-}
-
-/* --- the exact reference ------------------------------------------------- */
-
-struct instance {
-	struct agi_code code;
-	u32 n;
-	s32 A[MAXM * MAXN];
-	s32 x[MAXN];
-	__int128 z[MAXM];		/* exact */
-	s32 y[MAXM];			/* agi_q_matvec: the uncoded output */
-	u64 set[MAXC][WORDS];		/* S_j */
-	struct agi_i128 value[MAXC];	/* what worker j returns */
-	u16 rows[MAXC];
-	u16 order[MAXC];
-};
-
-static struct agi_i128 to_wide(__int128 v)
-{
-	struct agi_i128 r = { .lo = (u64)v, .hi = (u64)((unsigned __int128)v >> 64) };
-
-	return r;
-}
-
-static void instance_fill(struct instance *in, u32 m, u32 n, u32 n_coded,
-			  int extreme)
-{
-	s64 coded[MAXN];
-	u32 i, k, j;
-
-	in->n = n;
-	agi_code_init(&in->code, m, n_coded, rng());
-	for (i = 0; i < m * n; i++)
-		in->A[i] = rand_entry(extreme);
-	for (k = 0; k < n; k++)
-		in->x[k] = rand_entry(extreme);
-	for (i = 0; i < m; i++) {
-		in->z[i] = 0;
-		for (k = 0; k < n; k++)
-			in->z[i] += (__int128)in->A[i * n + k] * in->x[k];
-	}
-	agi_q_matvec(in->A, m, n, AGISWARM_Q1_31, in->x, AGISWARM_Q1_31, in->y);
-	for (j = 0; j < n_coded; j++) {
-		agi_code_row_set(&in->code, j, in->set[j]);
-		agi_code_encode_row(&in->code, j, in->A, n, coded);
-		in->value[j] = agi_code_dot(coded, in->x, n);
-	}
-}
-
-/* --- an independent GF(2) rank: echelon rows keyed by their highest bit --- */
-
-struct ref_gf2 {
-	u64 row[MAXM][WORDS];
-	bool used[MAXM];
-	u32 rank;
-};
-
-static void ref_reset(struct ref_gf2 *g)
-{
-	memset(g->used, 0, sizeof(g->used));
-	g->rank = 0;
-}
-
-static int ref_high(const u64 *v)
-{
-	int w, b;
-
-	for (w = WORDS - 1; w >= 0; w--)
-		for (b = 63; b >= 0; b--)
-			if ((v[w] >> b) & 1)
-				return w * 64 + b;
-	return -1;
-}
-
-static void ref_add(struct ref_gf2 *g, const u64 *set)
-{
-	u64 v[WORDS];
-	int h, w;
-
-	memcpy(v, set, sizeof(v));
-	while ((h = ref_high(v)) >= 0) {
-		if (!g->used[h]) {
-			memcpy(g->row[h], v, sizeof(v));
-			g->used[h] = true;
-			g->rank++;
-			return;
-		}
-		for (w = 0; w < WORDS; w++)
-			v[w] ^= g->row[h][w];
-	}
-}
-
-static struct ref_gf2 ref_g;
-
-/* --- feeding a decoder and checking it ----------------------------------- */
-
-static struct agi_code_decoder *decoder_new(const struct agi_code *code)
-{
-	size_t size = agi_code_decoder_size(code);
-
-	return agi_code_decoder_init(malloc(size), size, code);
-}
-
-static void shuffle(u16 *a, u32 n)
-{
-	u32 i, k;
-	u16 t;
-
-	for (i = n; i > 1; i--) {
-		k = rng_below(i);
-		t = a[i - 1];
-		a[i - 1] = a[k];
-		a[k] = t;
-	}
-}
-
-/*
- * Feeds in->order[0..n) and checks the decoder reports completion exactly
- * when the reference rank of the prefix becomes m, then that z and y are
- * bit-identical to the reference, or that nothing is output at all.
- * Returns whether it decoded; *bad is set on any mismatch.
- */
-static bool feed_and_check(struct __test_metadata *_metadata,
-			   struct agi_code_decoder *dec, struct instance *in,
-			   u32 n)
-{
-	u32 m = in->code.m, t, i;
-	struct agi_i128 z;
-	int ret, want;
-
-	agi_code_decoder_reset(dec);
-	ref_reset(&ref_g);
-	for (t = 0; t < n; t++) {
-		bool was = ref_g.rank == m;
-
-		ref_add(&ref_g, in->set[in->order[t]]);
-		want = ref_g.rank == m;
-		ret = agi_code_decoder_add(dec, in->order[t],
-					   in->value[in->order[t]]);
-		ASSERT_EQ(want, ret) {
-			TH_LOG("m=%u seed=%#llx step %u row %u", m,
-			       (unsigned long long)in->code.seed, t,
-			       in->order[t]);
-		}
-		if (was)
-			break;	/* later results are ignored, checked elsewhere */
-	}
-	if (ref_g.rank < m) {
-		ASSERT_FALSE(agi_code_decoder_done(dec));
-		ASSERT_EQ(-EAGAIN, agi_code_decoder_get(dec, 0, &z));
-		return false;
-	}
-	for (i = 0; i < m; i++) {
-		struct agi_i128 want_z = to_wide(in->z[i]);
-
-		ASSERT_EQ(0, agi_code_decoder_get(dec, i, &z));
-		ASSERT_TRUE(agi_i128_eq(z, want_z)) {
-			TH_LOG("m=%u n=%u seed=%#llx z[%u] differs", m, in->n,
-			       (unsigned long long)in->code.seed, i);
-		}
-		ASSERT_EQ(in->y[i], agi_q_round_sum(z, AGISWARM_Q1_31,
-						    AGISWARM_Q1_31));
-	}
-	return true;
-}
+#include "code_ref.h"
 
 /* --- tests ---------------------------------------------------------------- */
 
@@ -270,7 +55,7 @@ TEST(generator_contract)
 TEST(limits)
 {
 	struct agi_code code;
-	u8 mem[64] __attribute__((aligned(8)));
+	u64 mem[8];	/* 8-byte aligned, far too small */
 	void *big;
 	size_t size;
 
@@ -317,7 +102,7 @@ TEST(every_subset_small_m)
 	static struct instance in;
 	static const u32 cols[] = { 1, 3, 8 };
 	struct agi_code_decoder *dec;
-	u32 m, c, mask, t, r, decoded = 0, refused = 0;
+	u32 m, c, decoded = 0, refused = 0;
 
 	rng_state = seed_once();
 	for (m = 1; m <= 8; m++) {
@@ -327,23 +112,8 @@ TEST(every_subset_small_m)
 			instance_fill(&in, m, cols[c], n_coded, c != 0);
 			dec = decoder_new(&in.code);
 			ASSERT_NE(NULL, dec);
-			for (mask = 0; mask < (1U << n_coded); mask++) {
-				u32 n = 0;
-
-				for (r = 0; r < n_coded; r++)
-					if ((mask >> r) & 1)
-						in.rows[n++] = r;
-				memcpy(in.order, in.rows, n * sizeof(u16));
-				if (feed_and_check(_metadata, dec, &in, n))
-					decoded++;
-				else
-					refused++;
-				for (t = 0; t < n; t++)
-					in.order[t] = in.rows[n - 1 - t];
-				feed_and_check(_metadata, dec, &in, n);
-				shuffle(in.order, n);
-				feed_and_check(_metadata, dec, &in, n);
-			}
+			check_every_subset(_metadata, dec, &in, &decoded,
+					   &refused);
 			free(dec);
 		}
 	}
@@ -520,7 +290,7 @@ TEST(reset_between_cycles)
 	free(dec);
 }
 
-/* The goal of DESIGN.md: decodable from m + 3 results or fewer on average. */
+/* The goal stated in code.h: decodable from m + 3 results or fewer on average. */
 TEST(results_needed_on_average)
 {
 	static struct instance in;

@@ -17,11 +17,11 @@
 #include <unistd.h>
 
 #include "core/fixed.h"
-#include "../../daemon/config_keys.h"
+#include "user/config_keys.h"
 #include <kselftest_harness.h>
 
 #define CASES "selftests/native/config_cases/"
-#define ERR_LEN AGID_ERR_LEN
+#define ERR_LEN AGI_CONFIG_ERR_LEN
 
 /* Each file in config_cases/ and the message after "FILE:". */
 static const struct {
@@ -58,22 +58,22 @@ static const struct {
 	{ "unknown_key_typo", "4: aggregator.udp_prot: unknown key; did you mean aggregator.udp_port?" },
 };
 
-static struct agid_config *new_config(void)
+static struct agi_config *new_config(void)
 {
-	struct agid_config *cfg = calloc(1, sizeof(*cfg));
+	struct agi_config *cfg = calloc(1, sizeof(*cfg));
 
 	if (!cfg)
 		abort();
 	return cfg;
 }
 
-static int load_text(struct agid_config *cfg, const char *text, char *err)
+static int load_text(struct agi_config *cfg, const char *text, char *err)
 {
-	return agid_config_load_string(cfg, "t.yaml", text, err, ERR_LEN);
+	return agi_config_load_string(cfg, "t.yaml", text, err, ERR_LEN);
 }
 
 /* The effective configuration as text, without its first (comment) line. */
-static char *printed(const struct agid_config *cfg)
+static char *printed(const struct agi_config *cfg)
 {
 	char *buf = NULL, *body;
 	size_t len = 0;
@@ -81,7 +81,7 @@ static char *printed(const struct agid_config *cfg)
 
 	if (!f)
 		abort();
-	agid_config_print(f, cfg);
+	agi_config_print(f, cfg);
 	fclose(f);
 	body = strdup(strchr(buf, '\n') + 1);
 	free(buf);
@@ -90,14 +90,14 @@ static char *printed(const struct agid_config *cfg)
 
 TEST(every_invalid_case_has_its_exact_message)
 {
-	struct agid_config *cfg = new_config();
+	struct agi_config *cfg = new_config();
 	char path[256], want[ERR_LEN], err[ERR_LEN];
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		snprintf(path, sizeof(path), CASES "%s.yaml", cases[i].file);
 		snprintf(want, sizeof(want), "%s:%s", path, cases[i].msg);
-		EXPECT_EQ(-EINVAL, agid_config_load(cfg, path, err, sizeof(err)))
+		EXPECT_EQ(-EINVAL, agi_config_load(cfg, path, err, sizeof(err)))
 			TH_LOG("%s loaded", path);
 		EXPECT_STREQ(want, err);
 	}
@@ -146,15 +146,15 @@ static void nested_yaml(const char *path, char *buf, size_t size)
 
 TEST(seed_keys_name_what_replaces_them)
 {
-	struct agid_config *cfg = new_config();
+	struct agi_config *cfg = new_config();
 	char text[512], want[ERR_LEN], err[ERR_LEN];
 	size_t i;
 
-	for (i = 0; i < agid_nretired; i++) {
-		nested_yaml(agid_retired[i].path, text, sizeof(text));
+	for (i = 0; i < agi_config_nretired; i++) {
+		nested_yaml(agi_config_retired[i].path, text, sizeof(text));
 		snprintf(want, sizeof(want),
 			 "%s: a key of the seeds that agiswarmd does not take: %s",
-			 agid_retired[i].path, agid_retired[i].instead);
+			 agi_config_retired[i].path, agi_config_retired[i].instead);
 		EXPECT_EQ(-EINVAL, load_text(cfg, text, err));
 		EXPECT_NE(NULL, strstr(err, want)) TH_LOG("%s", err);
 	}
@@ -164,7 +164,7 @@ TEST(seed_keys_name_what_replaces_them)
 /* The default file sets every key, each to its default. */
 TEST(app_config_sets_every_key_to_its_default)
 {
-	struct agid_config *cfg = new_config(), *def = new_config();
+	struct agi_config *cfg = new_config(), *def = new_config();
 	char err[ERR_LEN], text[16384], leaf[80];
 	char *got, *want;
 	const char *l;
@@ -172,9 +172,9 @@ TEST(app_config_sets_every_key_to_its_default)
 	int depth;
 	FILE *f;
 
-	ASSERT_EQ(0, agid_config_load(cfg, "configs/app_config.yaml", err,
+	ASSERT_EQ(0, agi_config_load(cfg, "configs/app_config.yaml", err,
 				      sizeof(err))) TH_LOG("%s", err);
-	agid_config_defaults(def);
+	agi_config_defaults(def);
 	got = printed(cfg);
 	want = printed(def);
 	EXPECT_STREQ(want, got);
@@ -183,13 +183,13 @@ TEST(app_config_sets_every_key_to_its_default)
 	n = fread(text, 1, sizeof(text) - 1, f);
 	text[n] = '\0';
 	fclose(f);
-	for (i = 0; i < agid_nkeys; i++) {
-		for (depth = 0, l = agid_keys[i].path; strchr(l, '.');
+	for (i = 0; i < agi_config_nkeys; i++) {
+		for (depth = 0, l = agi_config_keys[i].path; strchr(l, '.');
 		     depth++)
 			l = strchr(l, '.') + 1;
 		snprintf(leaf, sizeof(leaf), "\n%*s%s:", 2 * depth, "", l);
 		EXPECT_NE(NULL, strstr(text, leaf))
-			TH_LOG("%s is not in app_config.yaml", agid_keys[i].path);
+			TH_LOG("%s is not in app_config.yaml", agi_config_keys[i].path);
 	}
 	free(got);
 	free(want);
@@ -199,10 +199,10 @@ TEST(app_config_sets_every_key_to_its_default)
 
 TEST(ha_config_is_a_group_of_three)
 {
-	struct agid_config *cfg = new_config();
+	struct agi_config *cfg = new_config();
 	char err[ERR_LEN];
 
-	ASSERT_EQ(0, agid_config_load(cfg, "configs/ha_config.yaml", err,
+	ASSERT_EQ(0, agi_config_load(cfg, "configs/ha_config.yaml", err,
 				      sizeof(err))) TH_LOG("%s", err);
 	ASSERT_EQ(3, cfg->n_group);
 	EXPECT_STREQ("primary", cfg->group[0].name);
@@ -217,11 +217,11 @@ TEST(ha_config_is_a_group_of_three)
 /* What --check-config prints is a configuration that means the same. */
 TEST(printed_configuration_reads_back_to_itself)
 {
-	struct agid_config *cfg = new_config(), *again = new_config();
+	struct agi_config *cfg = new_config(), *again = new_config();
 	char err[ERR_LEN];
 	char *first, *second;
 
-	ASSERT_EQ(0, agid_config_load(cfg, "configs/ha_config.yaml", err,
+	ASSERT_EQ(0, agi_config_load(cfg, "configs/ha_config.yaml", err,
 				      sizeof(err))) TH_LOG("%s", err);
 	cfg->n_setpoint = 2;
 	cfg->setpoint[0] = INT32_MIN;
@@ -241,10 +241,10 @@ TEST(printed_configuration_reads_back_to_itself)
 	free(again);
 }
 
-/* DESIGN.md: raw = round_half_away_from_zero(strtod(text) * 2^f). */
+/* include/core/fixed.h: raw = round_half_away_from_zero(strtod(text) * 2^f). */
 TEST(decimals_round_as_the_fixed_point_spec_says)
 {
-	struct agid_config *cfg = new_config();
+	struct agi_config *cfg = new_config();
 	char err[ERR_LEN];
 
 	ASSERT_EQ(0, load_text(cfg,
@@ -274,7 +274,7 @@ TEST(decimals_round_as_the_fixed_point_spec_says)
 
 TEST(deadline_default_fits_a_short_cycle)
 {
-	struct agid_config *cfg = new_config();
+	struct agi_config *cfg = new_config();
 	char err[ERR_LEN];
 
 	ASSERT_EQ(0, load_text(cfg, "aggregator: {cycle_time_ms: 20}\n", err));
@@ -288,14 +288,14 @@ TEST(deadline_default_fits_a_short_cycle)
 
 TEST(empty_or_missing_input)
 {
-	struct agid_config *cfg = new_config();
+	struct agi_config *cfg = new_config();
 	char err[ERR_LEN];
 
 	EXPECT_EQ(0, load_text(cfg, "", err));
 	EXPECT_EQ(0, load_text(cfg, "# nothing but a comment\n", err));
 	EXPECT_EQ(0, load_text(cfg, "aggregator:\nworker: ~\n", err));
 	EXPECT_EQ(50, cfg->cycle_time_ms);
-	EXPECT_EQ(-ENOENT, agid_config_load(cfg, "/nonexistent/agi.yaml", err,
+	EXPECT_EQ(-ENOENT, agi_config_load(cfg, "/nonexistent/agi.yaml", err,
 					    sizeof(err)));
 	EXPECT_STREQ("/nonexistent/agi.yaml: No such file or directory", err);
 	free(cfg);
@@ -303,13 +303,13 @@ TEST(empty_or_missing_input)
 
 TEST(setpoint_needs_one_value_per_row)
 {
-	struct agid_config *cfg = new_config();
+	struct agi_config *cfg = new_config();
 	char err[ERR_LEN];
 
 	ASSERT_EQ(0, load_text(cfg, "aggregator: {pid: {setpoint: [0.5, 0.25]}}\n",
 			       err));
-	EXPECT_EQ(0, agid_config_check_matrix(cfg, 2, err, sizeof(err)));
-	EXPECT_EQ(-EINVAL, agid_config_check_matrix(cfg, 8, err, sizeof(err)));
+	EXPECT_EQ(0, agi_config_check_matrix(cfg, 2, err, sizeof(err)));
+	EXPECT_EQ(-EINVAL, agi_config_check_matrix(cfg, 8, err, sizeof(err)));
 	EXPECT_STREQ("t.yaml: aggregator.pid.setpoint: 2 values, but the matrix has 8 rows (one setpoint per output)",
 		     err);
 	free(cfg);

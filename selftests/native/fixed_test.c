@@ -3,11 +3,11 @@
  * Copyright (C) 2026 The AGISWARM authors.
  *
  * The fixed-point core against an independent reference. The reference below
- * is written from the textbook definitions of DESIGN.md with __int128 and
- * plain division (floor and round-half-away-from-zero done by quotient and
- * remainder, never by shifts), and never calls the code under test. Random
- * cases are drawn from a seeded PRNG whose seed is logged; rerun a failure
- * with AGI_SEED=<seed>.
+ * is written from the textbook definitions of include/core/fixed.h with
+ * __int128 and plain division (floor and round-half-away-from-zero done by
+ * quotient and remainder, never by shifts), and never calls the code under
+ * test. Random cases are drawn from a seeded PRNG whose seed is logged;
+ * rerun a failure with AGI_SEED=<seed>.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "core/fixed.h"
+#include "../lib/rng.h"
 #include <kselftest_harness.h>
 
 #define Q31 AGISWARM_Q1_31
@@ -174,29 +175,6 @@ static void ref_decimal(int64_t raw, int frac, char *out)
 
 /* --- random inputs --------------------------------------------------------- */
 
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-	/* splitmix64 */
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static uint64_t rng_seed(struct __test_metadata *_metadata)
-{
-	const char *env = getenv("AGI_SEED");
-	uint64_t seed = env ? strtoull(env, NULL, 0) :
-		(uint64_t)time(NULL) * 1000003u ^ (uint64_t)getpid();
-
-	TH_LOG("seed %" PRIu64 " (rerun with AGI_SEED=%" PRIu64 ")", seed, seed);
-	rng_state = seed;
-	return seed;
-}
-
 /*
  * A raw value of @f: one in four is an edge (the extremes, their
  * neighbours, zero, +-1 and signed powers of two, which make rounding
@@ -205,7 +183,7 @@ static uint64_t rng_seed(struct __test_metadata *_metadata)
 static int32_t rand_raw(enum agiswarm_qformat f)
 {
 	struct ref_format r = ref_fmt(f);
-	uint64_t u = rng_next();
+	uint64_t u = test_rng();
 	int64_t v;
 
 	if (u & 3)
@@ -228,7 +206,7 @@ static int32_t rand_raw(enum agiswarm_qformat f)
 
 static enum agiswarm_qformat rand_format(void)
 {
-	return formats[rng_next() % ARRAY_SIZE(formats)];
+	return formats[test_rng() % ARRAY_SIZE(formats)];
 }
 
 /* --- known answers --------------------------------------------------------- */
@@ -419,7 +397,7 @@ TEST(edges_pid)
 
 TEST(random_add_sub)
 {
-	rng_seed(_metadata);
+	TEST_RNG_BEGIN(0);
 	for (int i = 0; i < RANDOM_CASES; i++) {
 		enum agiswarm_qformat f = rand_format();
 		s32 a = rand_raw(f), b = rand_raw(f);
@@ -433,7 +411,7 @@ TEST(random_add_sub)
 
 TEST(random_mul_all_pairs)
 {
-	rng_seed(_metadata);
+	TEST_RNG_BEGIN(0);
 	for (size_t p = 0; p < 9; p++) {
 		enum agiswarm_qformat fa = formats[p / 3], fb = formats[p % 3];
 
@@ -449,7 +427,7 @@ TEST(random_mul_all_pairs)
 
 TEST(random_div)
 {
-	rng_seed(_metadata);
+	TEST_RNG_BEGIN(0);
 	for (int i = 0; i < RANDOM_CASES; i++) {
 		enum agiswarm_qformat fa = rand_format(), fb = rand_format();
 		s32 a = rand_raw(fa), b = rand_raw(fb);
@@ -472,7 +450,7 @@ TEST(random_div)
 
 static s32 rand_extreme(enum agiswarm_qformat f)
 {
-	return rng_next() & 1 ? (s32)ref_fmt(f).min : (s32)ref_fmt(f).max;
+	return test_rng() & 1 ? (s32)ref_fmt(f).min : (s32)ref_fmt(f).max;
 }
 
 static void refill_pools(s32 *pa, s32 *px, s32 *ea, s32 *ex,
@@ -491,9 +469,9 @@ TEST(random_dot)
 	static s32 pa[POOL], px[POOL], ea[POOL], ex[POOL];
 	enum agiswarm_qformat fa = Q31, fx = Q31;
 
-	rng_seed(_metadata);
+	TEST_RNG_BEGIN(0);
 	for (int i = 0; i < RANDOM_CASES; i++) {
-		uint64_t u = rng_next();
+		uint64_t u = test_rng();
 		unsigned int n = (unsigned int)(u % 257);
 		unsigned int oa = (unsigned int)((u >> 9) % (POOL - 256));
 		unsigned int ox = (unsigned int)((u >> 19) % (POOL - 256));
@@ -509,8 +487,8 @@ TEST(random_dot)
 			refill_pools(pa, px, ea, ex, fa, fx);
 		}
 		for (int k = 0; k < 4; k++) {
-			pa[rng_next() % POOL] = rand_raw(fa);
-			px[rng_next() % POOL] = rand_raw(fx);
+			pa[test_rng() % POOL] = rand_raw(fa);
+			px[test_rng() % POOL] = rand_raw(fx);
 		}
 		want = ref_sum(a, x, n);
 		s = agi_q_dot_exact(a, x, n);
@@ -526,10 +504,10 @@ TEST(random_matvec)
 {
 	static s32 A[16 * 64], x[64], y[16];
 
-	rng_seed(_metadata);
+	TEST_RNG_BEGIN(0);
 	for (int i = 0; i < 20000; i++) {
 		enum agiswarm_qformat fa = rand_format(), fx = rand_format();
-		unsigned int rows = 1 + rng_next() % 16, cols = rng_next() % 65;
+		unsigned int rows = 1 + test_rng() % 16, cols = test_rng() % 65;
 
 		for (unsigned int k = 0; k < rows * cols; k++)
 			A[k] = rand_raw(fa);
@@ -564,7 +542,7 @@ TEST(random_pid)
 	struct agi_pid_state st = { 0, 0 };
 	s32 integ = 0, e_prev = 0;
 
-	rng_seed(_metadata);
+	TEST_RNG_BEGIN(0);
 	for (int i = 0; i < RANDOM_CASES; i++) {
 		s32 sp, fb, want;
 
@@ -673,7 +651,7 @@ TEST(decimal_round_trip)
 {
 	char got[64], want[64];
 
-	rng_seed(_metadata);
+	TEST_RNG_BEGIN(0);
 	for (int i = 0; i < 300000; i++) {
 		enum agiswarm_qformat f = formats[i % 3];
 		s32 raw = rand_raw(f), back = 0;
@@ -696,12 +674,12 @@ TEST(decimal_parse_ties)
 {
 	char text[80];
 
-	rng_seed(_metadata);
+	TEST_RNG_BEGIN(0);
 	for (int i = 0; i < 300000; i++) {
 		enum agiswarm_qformat f = formats[i % 3];
 		struct ref_format r = ref_fmt(f);
-		int64_t k = (int64_t)(rng_next() % (uint64_t)r.max);
-		int sign = rng_next() & 1 ? -1 : 1;
+		int64_t k = (int64_t)(test_rng() % (uint64_t)r.max);
+		int sign = test_rng() & 1 ? -1 : 1;
 		s32 out = 0;
 
 		ref_decimal(sign * (2 * k + 1), r.frac + 1, text);

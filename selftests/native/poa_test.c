@@ -17,11 +17,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <cbor.h>
 
-#include "../../daemon/audit.h"
-#include "../../daemon/commit.h"
-#include "../../daemon/keys.h"
+#include "user/audit.h"
+#include "user/commit.h"
+#include "user/msg.h"
+#include "user/keys.h"
+#include "../lib/commit_example.h"
 #include <kselftest_harness.h>
 
 #ifndef ARRAY_SIZE
@@ -167,23 +168,6 @@ static void keypair_of(const char *seed_hex, struct agi_keypair *kp)
 
 	agi_hex_decode(seed_hex, 64, seed, sizeof(seed));
 	agi_key_from_seed(kp, seed);
-}
-
-/* The UAPI header's example: seq 1, epoch 1, kp = 1.5, a minute's window. */
-static void example_commit(struct agi_commit *c)
-{
-	static const uint8_t id[AGI_KEYID_LEN] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-
-	memset(c, 0, sizeof(*c));
-	c->version = AGI_COMMIT_VERSION;
-	c->seq = 1;
-	c->epoch = 1;
-	memcpy(c->key_id, id, sizeof(id));
-	c->not_before = 1700000000;
-	c->not_after = 1700000060;
-	memset(c->nonce, 0xaa, sizeof(c->nonce));
-	c->changes.present = AGI_CH_BIT(AGI_CH_KP);
-	c->changes.kp = 0x01800000;
 }
 
 /* Written out by hand from RFC 8949 4.2.1: shortest heads, keys sorted. */

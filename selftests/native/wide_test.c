@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/wide.h"
+#include "../lib/rng.h"
 #include <kselftest_harness.h>
 
 typedef unsigned __int128 u128;
@@ -32,28 +33,6 @@ static struct agi_i128 from_u128(u128 v)
 	return r;
 }
 
-static uint64_t rng_state;
-
-static uint64_t rng_next(void)
-{
-	/* splitmix64 */
-	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void rng_seed(struct __test_metadata *_metadata)
-{
-	const char *env = getenv("AGI_SEED");
-	uint64_t seed = env ? strtoull(env, NULL, 0) :
-		(uint64_t)time(NULL) * 1000003u ^ (uint64_t)getpid();
-
-	TH_LOG("seed %" PRIu64 " (rerun with AGI_SEED=%" PRIu64 ")", seed, seed);
-	rng_state = seed;
-}
-
 /* Words where carries and signs turn: 0, 1, 2^31, 2^32 - 1, 2^63, ... */
 static const u64 edge_words[] = {
 	0, 1, 2, 0x7fffffffULL, 0x80000000ULL, 0xffffffffULL, 0x100000000ULL,
@@ -63,7 +42,7 @@ static const u64 edge_words[] = {
 
 static u64 rand_word(void)
 {
-	uint64_t u = rng_next();
+	uint64_t u = test_rng();
 
 	switch (u & 3) {
 	case 0:
@@ -71,7 +50,7 @@ static u64 rand_word(void)
 	case 1:	/* a short value with a random sign, as dot sums are */
 		return (u >> 40) & 1 ? -(u >> 41) : u >> 41;
 	default:
-		return rng_next();
+		return test_rng();
 	}
 }
 
@@ -80,7 +59,7 @@ static u128 rand_u128(void)
 	u64 hi = rand_word();
 
 	/* Often sign-extend, as sums of products mostly are. */
-	if ((rng_next() & 3) == 0)
+	if ((test_rng() & 3) == 0)
 		hi = (s64)rand_word() < 0 ? ~0ULL : 0;
 	return (u128)hi << 64 | rand_word();
 }
@@ -151,7 +130,7 @@ TEST(edge_values)
 
 TEST(random_values)
 {
-	rng_seed(_metadata);
+	TEST_RNG_BEGIN(0);
 	for (int i = 0; i < RANDOM_CASES; i++) {
 		u128 x = rand_u128(), y = rand_u128();
 
@@ -168,7 +147,7 @@ TEST(clamp)
 		{ INT64_MIN, INT64_MAX }, { -5, 7 },
 	};
 
-	rng_seed(_metadata);
+	TEST_RNG_BEGIN(0);
 	for (size_t b = 0; b < ARRAY_SIZE(bounds); b++) {
 		for (size_t i = 0; i < N_EDGES; i++)
 			check_clamp(_metadata, edge_u128(i), bounds[b][0],

@@ -3,13 +3,41 @@
  * Copyright (C) 2026 The AGISWARM authors.
  *
  * Field-by-field equality of two wire messages, whichever home (datagram
- * or host arrays) their vectors live in. Used by the native wire tests and
- * the fuzz targets.
+ * or host arrays) their vectors live in, and the parser's verdict as one
+ * number. Used by the native wire tests and the fuzz targets.
  */
 #ifndef AGISWARM_SELFTESTS_WIRE_COMPARE_H
 #define AGISWARM_SELFTESTS_WIRE_COMPARE_H
 
+#include <limits.h>
+
 #include "core/wire.h"
+
+/* wire_verdict() of a datagram refused for @reason (SHORT, MISSING, ...). */
+#define DROP(reason) (-AGISWARM_CNT_DROP_##reason)
+/* wire_verdict() of a parser that broke its contract: no test expects it. */
+#define WIRE_BROKEN INT_MIN
+
+/*
+ * agi_wire_parse() as one number a test can compare: 0 for a fast-path
+ * message, AGI_WIRE_PASS_UP, or DROP(reason). The parser itself returns
+ * -EBADMSG and hands the reason out apart; any other combination (a
+ * reason that is not a parse reason, a reason written on success) is
+ * WIRE_BROKEN.
+ */
+static inline int wire_verdict(const u8 *buf, size_t len,
+			       struct agi_wire_msg *m)
+{
+	enum agiswarm_counter why = AGISWARM_CNT_UNSPEC;
+	int r = agi_wire_parse(buf, len, m, &why);
+
+	if (r == -EBADMSG && why >= AGISWARM_CNT_DROP_SHORT &&
+	    why <= AGISWARM_CNT_DROP_TYPE)
+		return -(int)why;
+	if ((r == 0 || r == AGI_WIRE_PASS_UP) && why == AGISWARM_CNT_UNSPEC)
+		return r;
+	return WIRE_BROKEN;
+}
 
 static inline bool same_vec(const struct agi_wire_vec *a,
 			    const struct agi_wire_vec *b, int elem)

@@ -111,18 +111,18 @@ TEST(documented_examples)
 		ASSERT_EQ(0, memcmp(doc.b, build(x, -1, -1, NULL, NULL)->b,
 				    doc.n));
 		/* ... and which parse to the documented values. */
-		ASSERT_EQ(0, agi_wire_parse(doc.b, doc.n, &got));
+		ASSERT_EQ(0, wire_verdict(doc.b, doc.n, &got));
 		ASSERT_TRUE(same_msg(&want, &got)) TH_LOG("%s", x->name);
 		ASSERT_TRUE(libcbor_well_formed(&doc));
 	}
 	/* The vectors, element by element, on two examples. */
 	example_msg(&examples[0], &want, &vec);
-	agi_wire_parse(build(&examples[0], -1, -1, NULL, NULL)->b, 24, &got);
+	wire_verdict(build(&examples[0], -1, -1, NULL, NULL)->b, 24, &got);
 	ASSERT_EQ(2, got.u.task.x.n);
 	ASSERT_EQ(0x40000000, agi_wire_vec_s32(&got.u.task.x, 0));
 	ASSERT_EQ(-0x40000000, agi_wire_vec_s32(&got.u.task.x, 1));
 	ASSERT_EQ(0, memcmp(got.u.task.x.be, vec.b, vec.n));
-	agi_wire_parse(build(&examples[1], -1, -1, NULL, NULL)->b, 53, &got);
+	wire_verdict(build(&examples[1], -1, -1, NULL, NULL)->b, 53, &got);
 	ASSERT_EQ(2, agi_wire_vec_value(&got.u.result.values, 0).row);
 	ASSERT_TRUE(agi_i128_eq(agi_i128_from_s64(-1),
 		agi_wire_vec_value(&got.u.result.values, 0).sum));
@@ -148,10 +148,10 @@ TEST(header)
 
 	r = build(&examples[0], -1, -1, NULL, NULL);
 	for (n = 0; n < 4; n++)
-		ASSERT_EQ(DROP(SHORT), agi_wire_parse(r->b, n, &m));
-	ASSERT_EQ(DROP(LENGTH), agi_wire_parse(r->b, r->n - 1, &m));
+		ASSERT_EQ(DROP(SHORT), wire_verdict(r->b, n, &m));
+	ASSERT_EQ(DROP(LENGTH), wire_verdict(r->b, r->n - 1, &m));
 	r->b[r->n] = 0;
-	ASSERT_EQ(DROP(LENGTH), agi_wire_parse(r->b, r->n + 1, &m));
+	ASSERT_EQ(DROP(LENGTH), wire_verdict(r->b, r->n + 1, &m));
 	r->b[0] = 0;
 	ASSERT_EQ(DROP(VERSION), parse(r));
 	r->b[0] = 2;
@@ -164,7 +164,7 @@ TEST(header)
 	/* Other types go up with their payload, whatever it holds. */
 	for (i = 0; i < ARRAY_SIZE(pass_up); i++) {
 		r->b[1] = pass_up[i];
-		ASSERT_EQ(AGI_WIRE_PASS_UP, agi_wire_parse(r->b, r->n, &m));
+		ASSERT_EQ(AGI_WIRE_PASS_UP, wire_verdict(r->b, r->n, &m));
 		ASSERT_EQ(pass_up[i], m.type);
 		ASSERT_EQ(r->b + 4, m.payload);
 		ASSERT_EQ(r->n - 4, m.payload_len);
@@ -175,13 +175,13 @@ TEST(header)
 		big[3] = (u8)(AGISWARM_WIRE_MAX - 4);
 		memset(big + 4, 0xff, AGISWARM_WIRE_MAX - 4);
 		ASSERT_EQ(AGI_WIRE_PASS_UP,
-			  agi_wire_parse(big, AGISWARM_WIRE_MAX, &m));
+			  wire_verdict(big, AGISWARM_WIRE_MAX, &m));
 		big[2] = big[3] = 0;
-		ASSERT_EQ(AGI_WIRE_PASS_UP, agi_wire_parse(big, 4, &m));
+		ASSERT_EQ(AGI_WIRE_PASS_UP, wire_verdict(big, 4, &m));
 		big[2] = (AGISWARM_WIRE_MAX - 3) >> 8;
 		big[3] = (u8)(AGISWARM_WIRE_MAX - 3);
 		ASSERT_EQ(DROP(OVERSIZE),
-			  agi_wire_parse(big, AGISWARM_WIRE_MAX + 1, &m));
+			  wire_verdict(big, AGISWARM_WIRE_MAX + 1, &m));
 	}
 	/* A fast-path datagram of exactly AGISWARM_WIRE_MAX bytes passes. */
 	r = build(&examples[0], -1, -1, NULL, NULL);
@@ -195,7 +195,7 @@ TEST(header)
 	r->b[3] = (u8)(r->n - 4);
 	ASSERT_EQ(AGISWARM_WIRE_MAX, r->n);
 	ASSERT_EQ(0, parse(r));
-	ASSERT_EQ(DROP(OVERSIZE), agi_wire_parse(r->b, r->n + 1, &m));
+	ASSERT_EQ(DROP(OVERSIZE), wire_verdict(r->b, r->n + 1, &m));
 }
 
 /* ---- encoders ---------------------------------------------------------- */
@@ -299,7 +299,7 @@ TEST(largest_messages_fit)
 		len = agi_wire_put(buf, sizeof(buf), &m);
 		ASSERT_NE(0, len) TH_LOG("%s", examples[i].name);
 		TH_LOG("largest %s: %zu bytes", examples[i].name, len);
-		ASSERT_EQ(0, agi_wire_parse(buf, len, &got));
+		ASSERT_EQ(0, wire_verdict(buf, len, &got));
 		ASSERT_TRUE(same_msg(&m, &got));
 	}
 }

@@ -15,8 +15,7 @@
 #include <stdlib.h>
 
 #include "core/wire.h"
-
-#define DROP(reason) (-AGISWARM_CNT_DROP_##reason)
+#include "wire_compare.h"
 
 /* One map entry of an example: a uint, or a byte string given in hex. */
 struct ex_entry {
@@ -218,7 +217,7 @@ static int parse(const struct raw *r)
 {
 	struct agi_wire_msg m;
 
-	return agi_wire_parse(r->b, r->n, &m);
+	return wire_verdict(r->b, r->n, &m);
 }
 
 

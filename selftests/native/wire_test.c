@@ -23,9 +23,11 @@
 #include <unistd.h>
 
 #include "core/wire.h"
+#include "wire_compare.h"
+#include "../lib/cbor_oracle.h"
+#include "../lib/rng.h"
 #include <kselftest_harness.h>
 
-#define DROP(reason) (-AGISWARM_CNT_DROP_##reason)
 #define RANDOM_MESSAGES 3000
 #define MUTATIONS 20000
 
@@ -36,31 +38,9 @@ static const u8 fast_types[] = {
 
 /* ---- random numbers ---------------------------------------------------- */
 
-static u64 rng_state;
-
-static u64 rnd(void)
-{
-	/* splitmix64 */
-	u64 z = (rng_state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-static void rng_seed(struct __test_metadata *_metadata)
-{
-	const char *env = getenv("AGI_SEED");
-	u64 seed = env ? strtoull(env, NULL, 0) :
-		(u64)time(NULL) * 1000003u ^ (u64)getpid();
-
-	TH_LOG("seed %" PRIu64 " (rerun with AGI_SEED=%" PRIu64 ")", seed, seed);
-	rng_state = seed;
-}
-
 static u64 rnd_below(u64 n)
 {
-	return rnd() % n;
+	return test_rng() % n;
 }
 
 /* Values in [lo, hi], often an end, so every head width and limit shows. */
@@ -79,7 +59,7 @@ static u64 rnd_range(u64 lo, u64 hi)
 		v = widths[rnd_below(ARRAY_SIZE(widths))];
 		break;
 	default:
-		v = rnd() >> rnd_below(64);
+		v = test_rng() >> rnd_below(64);
 	}
 	if (v < lo || v > hi)
 		v = hi - lo == U64_MAX ? v : lo + v % (hi - lo + 1);
@@ -412,26 +392,6 @@ static int libcbor_entries(const u8 *payload, size_t len, struct entry *e,
 	return (int)n;
 }
 
-/* Unsigned and negative integers in their shortest form. */
-static cbor_item_t *lc_uint(u64 v)
-{
-	if (v <= 0xff)
-		return cbor_build_uint8((u8)v);
-	if (v <= 0xffff)
-		return cbor_build_uint16((u16)v);
-	if (v <= 0xffffffff)
-		return cbor_build_uint32((u32)v);
-	return cbor_build_uint64(v);
-}
-
-static cbor_item_t *lc_negint(u64 v)
-{
-	cbor_item_t *i = lc_uint(v);
-
-	cbor_mark_negint(i);
-	return i;
-}
-
 struct lc_pair {
 	cbor_item_t *key;
 	cbor_item_t *value;
@@ -499,7 +459,7 @@ static cbor_item_t *lc_string(bool text)
 	size_t i, n = rnd_below(sizeof(s));
 
 	for (i = 0; i < n; i++)
-		s[i] = text ? 'a' + (char)rnd_below(26) : (char)rnd();
+		s[i] = text ? 'a' + (char)rnd_below(26) : (char)test_rng();
 	if (text)
 		return cbor_build_stringn(s, n);
 	return cbor_build_bytestring((const u8 *)s, n);
@@ -514,9 +474,9 @@ static cbor_item_t *lc_item(int depth)
 
 	switch (rnd_below(depth > 0 ? 11 : 8)) {
 	case 0:
-		return lc_uint(rnd_range(0, U64_MAX));
+		return oracle_uint(rnd_range(0, U64_MAX));
 	case 1:
-		return lc_negint(rnd_range(0, U64_MAX));
+		return oracle_negint(rnd_range(0, U64_MAX));
 	case 2:
 	case 3:
 		return lc_string(rnd_below(2));
@@ -563,17 +523,17 @@ static size_t libcbor_datagram(u8 type, const struct entry *e, size_t n,
 	size_t i, len, size;
 
 	for (i = 0; i < n; i++) {
-		p[i].key = lc_uint(e[i].key);
-		p[i].value = e[i].kind == E_UINT ? lc_uint(e[i].uint) :
+		p[i].key = oracle_uint(e[i].key);
+		p[i].value = e[i].kind == E_UINT ? oracle_uint(e[i].uint) :
 			cbor_build_bytestring(e[i].data, e[i].len);
 	}
 	for (; unknown > 0; unknown--, i++) {
 		switch (rnd_below(4)) {
 		case 0:
-			p[i].key = lc_uint(rnd_range(n + 1, U64_MAX));
+			p[i].key = oracle_uint(rnd_range(n + 1, U64_MAX));
 			break;
 		case 1:
-			p[i].key = lc_negint(rnd_range(0, U64_MAX));
+			p[i].key = oracle_negint(rnd_range(0, U64_MAX));
 			break;
 		default:
 			p[i].key = lc_string(rnd_below(2));
@@ -603,7 +563,7 @@ TEST(encode_decode_against_libcbor)
 	size_t len, n, t;
 	int i, r;
 
-	rng_seed(_metadata);
+	TEST_RNG_BEGIN(0);
 	for (t = 0; t < ARRAY_SIZE(fast_types); t++) {
 		for (i = 0; i < RANDOM_MESSAGES; i++) {
 			random_sample(fast_types[t]);
@@ -614,7 +574,7 @@ TEST(encode_decode_against_libcbor)
 			ASSERT_EQ(n, libcbor_entries(dgram + 4, len - 4, got, n));
 			ASSERT_EQ(0, entries_differ(want, got, n))
 				TH_LOG("libcbor: %s", why);
-			r = agi_wire_parse(dgram, len, &parsed);
+			r = wire_verdict(dgram, len, &parsed);
 			ASSERT_EQ(0, r);
 			ASSERT_EQ(fast_types[t], parsed.type);
 			ASSERT_EQ(n, entries_of(&parsed, got));
@@ -635,7 +595,7 @@ TEST(libcbor_encoded_with_unknown_keys)
 	size_t len, n, t;
 	int i, r, accepted = 0, oversize = 0;
 
-	rng_seed(_metadata);
+	TEST_RNG_BEGIN(0);
 	for (t = 0; t < ARRAY_SIZE(fast_types); t++) {
 		for (i = 0; i < RANDOM_MESSAGES; i++) {
 			random_sample(fast_types[t]);
@@ -643,7 +603,7 @@ TEST(libcbor_encoded_with_unknown_keys)
 			len = libcbor_datagram(fast_types[t], want, n,
 					       (int)rnd_below(6), dgram,
 					       sizeof(dgram));
-			r = agi_wire_parse(dgram, len, &parsed);
+			r = wire_verdict(dgram, len, &parsed);
 			if (len > AGISWARM_WIRE_MAX) {
 				ASSERT_EQ(DROP(OVERSIZE), r);
 				oversize++;
@@ -671,7 +631,7 @@ TEST(mutations_against_libcbor)
 	int i, j, r, lc;
 	int counts[AGISWARM_CNT_MAX + 2] = { 0 };
 
-	rng_seed(_metadata);
+	TEST_RNG_BEGIN(0);
 	for (i = 0; i < MUTATIONS; i++) {
 		random_sample(fast_types[rnd_below(ARRAY_SIZE(fast_types))]);
 		n = entries_of(&sample.m, want);
@@ -684,7 +644,7 @@ TEST(mutations_against_libcbor)
 				dgram[pos] ^= (u8)(1 << rnd_below(8));
 				break;
 			case 1:
-				dgram[pos] = (u8)rnd();
+				dgram[pos] = (u8)test_rng();
 				break;
 			default:	/* drop a byte */
 				memmove(dgram + pos, dgram + pos + 1,
@@ -694,7 +654,8 @@ TEST(mutations_against_libcbor)
 			}
 		}
 		be_put(dgram + 2, plen, 2);
-		r = agi_wire_parse(dgram, len, &parsed);
+		r = wire_verdict(dgram, len, &parsed);
+		ASSERT_NE(WIRE_BROKEN, r) TH_LOG("%s", hex(dgram, len));
 		lc = libcbor_entries(dgram + 4, plen, got, n);
 		counts[r > 0 ? 0 : -r]++;
 		if (r == DROP(MALFORMED)) {
@@ -726,20 +687,20 @@ TEST(every_prefix_is_malformed)
 	size_t len, cut, t;
 	int i;
 
-	rng_seed(_metadata);
+	TEST_RNG_BEGIN(0);
 	for (t = 0; t < ARRAY_SIZE(fast_types); t++) {
 		for (i = 0; i < 20; i++) {
 			random_sample(fast_types[t]);
 			len = agi_wire_put(dgram, sizeof(dgram), &sample.m);
 			for (cut = 0; cut < len; cut++) {
 				ASSERT_EQ(cut < 4 ? DROP(SHORT) : DROP(LENGTH),
-					  agi_wire_parse(dgram, cut, &parsed));
+					  wire_verdict(dgram, cut, &parsed));
 				if (cut < 4)
 					continue;
 				memcpy(again, dgram, cut);
 				be_put(again + 2, cut - 4, 2);
 				ASSERT_EQ(DROP(MALFORMED),
-					  agi_wire_parse(again, cut, &parsed))
+					  wire_verdict(again, cut, &parsed))
 					TH_LOG("cut at %zu of %zu", cut, len);
 				ASSERT_EQ(-1, libcbor_entries(again + 4,
 					  cut - 4, got, 8));

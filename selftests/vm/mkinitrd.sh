@@ -24,10 +24,10 @@
 #   /lib/modules/KVER           --modules and agiswarm.ko's dependencies, all
 #                               with their own, agiswarm.ko in extra/, depmod'ed
 #   /agiswarm/                  the repository's layout: selftests/ (scripts,
-#                               compiled tests, settings, tests.list,
-#                               vm/run-tests.sh, fuzz/corpus/), netns/,
-#                               configs/, include/uapi/ (the fuzzers' seeds
-#                               and names), kmod/agiswarm.ko,
+#                               compiled tests, settings, lib/*.sh, golden/,
+#                               tests.list, vm/run-tests.sh, fuzz/corpus/),
+#                               netns/, configs/, include/uapi/ (the
+#                               fuzzers' seeds and names), kmod/agiswarm.ko,
 #                               build/<each --bin>
 #   /etc/agiswarm/modules       what init loads at boot
 #   /etc/agiswarm/env           --env, as shell assignments
@@ -191,6 +191,10 @@ done
 cp "$top"/selftests/*.sh "$top/selftests/settings" "$top/selftests/config" \
 	"$stage/agiswarm/selftests/" 2>/dev/null || true
 rm -f "$stage/agiswarm/selftests/run-native.sh"
+# What the tests source (lib/*.sh) and compare against (golden/).
+mkdir -p "$stage/agiswarm/selftests/lib"
+cp "$top"/selftests/lib/*.sh "$stage/agiswarm/selftests/lib/"
+[ -d "$top/selftests/golden" ] && cp -a "$top/selftests/golden" "$stage/agiswarm/selftests/"
 cp "$top/selftests/vm/run-tests.sh" "$stage/agiswarm/selftests/vm/"
 cp "$list" "$stage/agiswarm/selftests/tests.list"
 if [ -n "$gen_dir" ] && [ -d "$gen_dir" ]; then

@@ -106,10 +106,31 @@ if [ -n "$script" ]; then
 	initrd=$tmp/initrd.gz
 fi
 
+# At most $AGISWARM_VM_SLOTS (default 2) of these VMs run at once on this
+# machine: TCG guests sharing a small host's cores starve one another until
+# their tests time out. A run waits for a free slot (a lock held until exit).
+take_vm_slot()
+{
+	local slots=${AGISWARM_VM_SLOTS:-2} i fd dir=/run/lock
+
+	[ -d "$dir" ] && [ -w "$dir" ] || dir=${TMPDIR:-/tmp}
+	while :; do
+		for ((i = 0; i < slots; i++)); do
+			exec {fd}> "$dir/agiswarm-vm.$i"
+			if flock -n "$fd"; then
+				return 0
+			fi
+			exec {fd}>&-
+		done
+		sleep 2
+	done
+}
+
 # The console, without its carriage returns, line by line (sed -u: tr's
 # buffering held the log and the progress back by kilobytes).
 boot()
 {
+	take_vm_slot
 	echo "# [host] booting $(basename "$kernel") (${accel[1]#q35,}," \
 		"timeout ${timeout}s), log in $log"
 	timeout --foreground -k 10 "$timeout" qemu-system-x86_64 "${accel[@]}" \

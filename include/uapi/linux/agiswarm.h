@@ -358,7 +358,7 @@ enum agiswarm_role {
 };
 #define AGISWARM_ROLE_MAX (__AGISWARM_ROLE_MAX - 1)
 
-/* Fixed-point formats (DESIGN.md, "Fixed-point specification"). */
+/* Fixed-point formats, specified in include/core/fixed.h. */
 enum agiswarm_qformat {
 	AGISWARM_Q_UNSPEC,
 	AGISWARM_Q1_31,
@@ -497,7 +497,8 @@ enum agiswarm_cycle_status {
 
 /*
  * Counters of one node. The drop counters say why a datagram at the node's
- * port was refused; each datagram counts under exactly one reason.
+ * port was refused; each datagram counts under exactly one reason. New
+ * counters are only ever added at the end: a value keeps its meaning.
  */
 enum agiswarm_counter {
 	AGISWARM_CNT_UNSPEC,
@@ -516,7 +517,7 @@ enum agiswarm_counter {
 	AGISWARM_CNT_DROP_MISSING,	/* a required key is absent */
 	AGISWARM_CNT_DROP_BADVALUE,	/* a known key has a wrong type or range */
 	AGISWARM_CNT_DROP_TYPE,		/* message type unknown or not for this role */
-	AGISWARM_CNT_DROP_STALE,	/* epoch or cycle older than the current one */
+	AGISWARM_CNT_DROP_STALE,	/* epoch or generation not the current one */
 	AGISWARM_CNT_CYCLES,		/* cycles started (aggregator) */
 	AGISWARM_CNT_CYCLES_OK,		/* cycles decoded before the deadline */
 	AGISWARM_CNT_CYCLES_MISSED,	/* cycles that reached the deadline */
@@ -527,6 +528,18 @@ enum agiswarm_counter {
 	AGISWARM_CNT_DECODE_FAILED,	/* decoder refused a value */
 	AGISWARM_CNT_UPCALLS,		/* datagrams passed up to the daemon */
 	AGISWARM_CNT_UPCALL_DROPS,	/* no daemon, or the upcall failed */
+	AGISWARM_CNT_DROP_NOMEM,	/* no memory to take it in (linearising
+					 * it, storing a worker's rows) */
+	AGISWARM_CNT_DROP_BACKLOG,	/* ROWS arriving faster than the worker
+					 * stores them: its queue was full */
+	AGISWARM_CNT_DROP_UNKNOWN_PEER,	/* not from a peer of this node: a
+					 * SENSOR from no sensor's endpoint, a
+					 * RESULT of a worker id outside the
+					 * row assignment or from another
+					 * endpoint than that worker's */
+	AGISWARM_CNT_DROP_NO_ROWS,	/* a TASK of a row assignment (gen)
+					 * whose rows this worker does not
+					 * hold complete (yet) */
 	__AGISWARM_CNT_MAX
 };
 #define AGISWARM_CNT_MAX (__AGISWARM_CNT_MAX - 1)
@@ -560,9 +573,11 @@ enum agiswarm_counter {
  * receivers still read the message.
  *
  * The module parses TASK, RESULT, SENSOR, ACTUATE and ROWS itself (the fast
- * path) and hands every other type to the daemon (libcbor) after checking
- * its header only (AGISWARM_CMD_UPCALL). It drops a datagram for exactly one reason, the first
- * of these that applies, and counts it:
+ * path) and hands every other type to the daemon after checking its header
+ * only (AGISWARM_CMD_UPCALL); the daemon parses those payloads by the same
+ * rules with the same code (include/core/cbor.c, wire.c). It drops a
+ * datagram for exactly one reason, the first of these that applies, and
+ * counts it:
  *
  *    AGISWARM_CNT_DROP_SHORT         fewer than AGISWARM_WIRE_HDR_LEN bytes
  *    AGISWARM_CNT_DROP_OVERSIZE      more than AGISWARM_WIRE_MAX bytes
@@ -579,6 +594,37 @@ enum agiswarm_counter {
  *    AGISWARM_CNT_DROP_BADVALUE      a known key holds another major type
  *                                    than its own, or a value out of range
  *    AGISWARM_CNT_DROP_MISSING       a required key is absent
+ *
+ * A fast-path message that parses may still be refused by the node it
+ * reaches, again for exactly one reason, counted:
+ *
+ *    AGISWARM_CNT_DROP_TYPE          not a type for this node's role:
+ *                                    TASK and ROWS go to workers, RESULT
+ *                                    and SENSOR to aggregators, ACTUATE
+ *                                    to plants, never to a node
+ *    AGISWARM_CNT_DROP_NOMEM         no memory to take it in
+ *    AGISWARM_CNT_DROP_UNKNOWN_PEER  a SENSOR from no sensor peer's
+ *                                    endpoint; a RESULT of a worker id
+ *                                    outside the row assignment, or from
+ *                                    another endpoint than that worker's
+ *    AGISWARM_CNT_DROP_STALE         an epoch other than the aggregator's
+ *                                    (RESULT) or below the highest a
+ *                                    worker has seen (TASK, ROWS); a
+ *                                    generation older than the one held
+ *    AGISWARM_CNT_DROP_NO_ROWS       a TASK of a generation whose rows
+ *                                    the worker does not hold complete
+ *    AGISWARM_CNT_DROP_BADVALUE      a value that contradicts the node's
+ *                                    state: an x of another length than
+ *                                    the rows or the matrix's columns, a
+ *                                    RESULT of a future cycle or of rows
+ *                                    that are not its worker's, ROWS whose
+ *                                    shape differs from the earlier chunks
+ *                                    of their generation
+ *    AGISWARM_CNT_DROP_BACKLOG       ROWS while 1024 of them wait to be
+ *                                    stored
+ *
+ * A RESULT of a cycle already decided (or over) is not used and counts in
+ * AGISWARM_CNT_RESULTS_LATE.
  *
  * Fast-path messages. "uint" is CBOR major type 0 and "bytes" major type 2;
  * every key is required. Vectors are packed in one byte string, each
@@ -730,8 +776,9 @@ enum agiswarm_rows_key {
 #define AGISWARM_ROWS_MAX (__AGISWARM_ROWS_MAX - 1)
 
 /*
- * Operator commits (daemon-level types, parsed by agiswarmd with libcbor;
- * the module passes AGISWARM_MSG_COMMIT up untouched).
+ * Operator commits (daemon-level types, parsed by agiswarmd with the
+ * portable core's bounded CBOR code; the module passes AGISWARM_MSG_COMMIT
+ * up untouched).
  *
  * AGISWARM_MSG_COMMIT (0x06), operator (agictl commit) -> aggregator:
  *    1 body       bytes, the commit body below, in deterministic encoding
@@ -811,9 +858,10 @@ enum agiswarm_commit_status {
 };
 
 /*
- * Membership (daemon-level types, parsed by agiswarmd with libcbor; the
- * module passes them up untouched). Every value is a uint; a receiver
- * ignores keys it does not know and drops a message missing one of these.
+ * Membership (daemon-level types, parsed by agiswarmd with the portable
+ * core's bounded CBOR code; the module passes them up untouched). Every
+ * value is a uint; a receiver ignores keys it does not know and drops a
+ * message missing one of these, or one that is not deterministic CBOR.
  *
  * AGISWARM_MSG_HEARTBEAT (0x03), worker daemon -> aggregator, every
  * worker.heartbeat_interval, sent from the worker node's port:

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * The audit log: one text line per applied commit,
+ *
+ *    seq time keyid apply_cycle body_hex sig_hex prev_hash hash
+ *
+ * where hash is the hex SHA-256 of the line's text before it ("seq ...
+ * prev_hash", single spaces) and prev_hash the previous line's hash (64
+ * zeros for the first line). A line is appended with O_APPEND and fsync'd
+ * before the commit is acknowledged; then LOG.head ("seq hash") is
+ * replaced atomically (write, fsync, rename, fsync of the directory), so
+ * that removing the last lines of the log is detected too.
+ *
+ * Failures return a negative errno and write one line into @err; the
+ * verifier's lines start with "FILE:LINE: " naming the first bad line.
+ */
+#ifndef AGISWARM_USER_AUDIT_H
+#define AGISWARM_USER_AUDIT_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdint.h>
+
+#include "commit.h"
+#include "keys.h"
+
+#define AGI_HASH_HEX_LEN 65	/* 64 hex digits and a NUL */
+/* Where the daemon keeps it unless security.audit_log says otherwise. */
+#define AGI_AUDIT_DEFAULT_LOG "/var/lib/agiswarm/audit.log"
+#define AGI_AUDIT_HEAD_SUFFIX ".head"
+
+/**
+ * struct agi_audit_record - one parsed line
+ * @line: its line number, from 1
+ * @text: the line without its newline; valid during the callback only
+ * @hashed_len: how much of @text the hash covers
+ */
+struct agi_audit_record {
+	unsigned int line;
+	uint64_t seq, time;
+	uint8_t key_id[AGI_KEYID_LEN];
+	uint64_t apply_cycle;
+	uint8_t body[AGI_COMMIT_BODY_MAX];
+	size_t body_len;
+	uint8_t sig[AGI_SIG_LEN];
+	char prev_hash[AGI_HASH_HEX_LEN];
+	char hash[AGI_HASH_HEX_LEN];
+	const char *text;
+	size_t hashed_len;
+};
+
+/* An open log, as the daemon appends to it. */
+struct agi_audit {
+	int fd;
+	char path[PATH_MAX];
+	unsigned int n_records;
+	uint64_t last_seq;
+	char last_hash[AGI_HASH_HEX_LEN];
+};
+
+/*
+ * Opens (creating it 0600) the log at @path for appending. The chain is
+ * checked (not the signatures: that is agi_audit_verify()'s job, which
+ * needs the keys); a torn last line (a crash during a write that was never
+ * acknowledged) is cut off, and a head one record behind (a crash between
+ * the log's fsync and the head's rename) is brought forward. Any other
+ * disagreement between log and head is refused.
+ */
+int agi_audit_open(struct agi_audit *a, const char *path, char *err,
+		   size_t errlen);
+/* -EINVAL when @seq is not above the last; the line is durable on 0. */
+int agi_audit_append(struct agi_audit *a, uint64_t seq, uint64_t time,
+		     const uint8_t key_id[AGI_KEYID_LEN], uint64_t apply_cycle,
+		     const uint8_t *body, size_t body_len,
+		     const uint8_t sig[AGI_SIG_LEN], char *err, size_t errlen);
+void agi_audit_close(struct agi_audit *a);
+
+/*
+ * Calls @cb for every line of the log at @path, in order, stopping at the
+ * first non-zero return (which it returns). A line that does not parse is
+ * -EBADMSG naming it. A log that does not exist has no lines.
+ */
+typedef int (*agi_audit_cb)(const struct agi_audit_record *r, void *data);
+int agi_audit_read(const char *path, agi_audit_cb cb, void *data, char *err,
+		   size_t errlen);
+/* The same from an open stream, named @name in messages. */
+int agi_audit_read_stream(FILE *f, const char *name, agi_audit_cb cb,
+			  void *data, char *err, size_t errlen);
+
+/*
+ * Every hash, the chain, strictly increasing seqs, every body (canonical,
+ * agreeing with its line's seq and key id) and signature against @keys
+ * (skipped when NULL), and the head file. 0, or -EBADMSG with the first
+ * bad line in @bad_line (may be NULL) and "FILE:LINE: why" in @err.
+ */
+int agi_audit_verify(const char *path, const struct agi_keyring *keys,
+		     unsigned int *bad_line, char *err, size_t errlen);
+/* The records' checks alone (not the head) on an open stream. */
+int agi_audit_verify_stream(FILE *f, const char *name,
+			    const struct agi_keyring *keys,
+			    unsigned int *bad_line, char *err, size_t errlen);
+
+#endif /* AGISWARM_USER_AUDIT_H */

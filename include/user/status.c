@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * AGISWARM_CMD_GET_STATUS: see status.h.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <libmnl/libmnl.h>
+
+#include "status.h"
+
+static const char *const counter_names[AGISWARM_CNT_MAX + 1] = {
+	[AGISWARM_CNT_RX_PACKETS] = "rx_packets",
+	[AGISWARM_CNT_RX_BYTES] = "rx_bytes",
+	[AGISWARM_CNT_TX_PACKETS] = "tx_packets",
+	[AGISWARM_CNT_TX_BYTES] = "tx_bytes",
+	[AGISWARM_CNT_TX_ERRORS] = "tx_errors",
+	[AGISWARM_CNT_DROP_SHORT] = "drop_short",
+	[AGISWARM_CNT_DROP_VERSION] = "drop_version",
+	[AGISWARM_CNT_DROP_LENGTH] = "drop_length",
+	[AGISWARM_CNT_DROP_OVERSIZE] = "drop_oversize",
+	[AGISWARM_CNT_DROP_MALFORMED] = "drop_malformed",
+	[AGISWARM_CNT_DROP_NONCANONICAL] = "drop_noncanonical",
+	[AGISWARM_CNT_DROP_MISSING] = "drop_missing",
+	[AGISWARM_CNT_DROP_BADVALUE] = "drop_badvalue",
+	[AGISWARM_CNT_DROP_TYPE] = "drop_type",
+	[AGISWARM_CNT_DROP_STALE] = "drop_stale",
+	[AGISWARM_CNT_CYCLES] = "cycles",
+	[AGISWARM_CNT_CYCLES_OK] = "cycles_ok",
+	[AGISWARM_CNT_CYCLES_MISSED] = "cycles_missed",
+	[AGISWARM_CNT_TASKS_SENT] = "tasks_sent",
+	[AGISWARM_CNT_RESULTS_USED] = "results_used",
+	[AGISWARM_CNT_RESULTS_LATE] = "results_late",
+	[AGISWARM_CNT_FAULTS_APPLIED] = "faults_applied",
+	[AGISWARM_CNT_DECODE_FAILED] = "decode_failed",
+	[AGISWARM_CNT_UPCALLS] = "upcalls",
+	[AGISWARM_CNT_UPCALL_DROPS] = "upcall_drops",
+	[AGISWARM_CNT_DROP_NOMEM] = "drop_nomem",
+	[AGISWARM_CNT_DROP_BACKLOG] = "drop_backlog",
+	[AGISWARM_CNT_DROP_UNKNOWN_PEER] = "drop_unknown_peer",
+	[AGISWARM_CNT_DROP_NO_ROWS] = "drop_no_rows",
+};
+
+/* The node's settings and state: attribute and type. */
+static const struct {
+	u16 attr;
+	enum mnl_attr_data_type type;
+} fields[AGI_NR_ST_FIELDS] = {
+	[AGI_ST_PORT] = { AGISWARM_A_PORT, MNL_TYPE_U16 },
+	[AGI_ST_EPOCH] = { AGISWARM_A_EPOCH, MNL_TYPE_U64 },
+	[AGI_ST_PERIOD_US] = { AGISWARM_A_CYCLE_PERIOD_US, MNL_TYPE_U32 },
+	[AGI_ST_DEADLINE_US] = { AGISWARM_A_CYCLE_DEADLINE_US, MNL_TYPE_U32 },
+	[AGI_ST_MISS] = { AGISWARM_A_MISS_POLICY, MNL_TYPE_U8 },
+	[AGI_ST_LAW] = { AGISWARM_A_CONTROL_LAW, MNL_TYPE_U8 },
+	[AGI_ST_RUNNING] = { AGISWARM_A_RUNNING, MNL_TYPE_U8 },
+	[AGI_ST_CYCLE_ID] = { AGISWARM_A_CYCLE_ID, MNL_TYPE_U64 },
+	[AGI_ST_REDUNDANCY] = { AGISWARM_A_REDUNDANCY, MNL_TYPE_U8 },
+};
+
+const char *agi_counter_name(unsigned int counter)
+{
+	return counter <= AGISWARM_CNT_MAX ? counter_names[counter] : NULL;
+}
+
+static int parse_field(const struct nlattr *attr, struct agi_status *st)
+{
+	u16 type = mnl_attr_get_type(attr);
+	unsigned int i;
+
+	for (i = 0; i < AGI_NR_ST_FIELDS; i++) {
+		if (fields[i].attr != type)
+			continue;
+		if (agi_attr_get_uint(attr, fields[i].type, &st->field[i]) != MNL_CB_OK)
+			return MNL_CB_ERROR;
+		st->has[i] = true;
+	}
+	return MNL_CB_OK;
+}
+
+/* What the reply carried, to tell a short reply from a zero value. */
+struct status_reply {
+	struct agi_status *st;
+	bool has_version, has_role, has_node_id;
+};
+
+/* Counters without a name here (a newer module's) are skipped. */
+static int parse_counters(const struct nlattr *nest, struct agi_status *st)
+{
+	const struct nlattr *attr;
+	unsigned int type;
+
+	mnl_attr_for_each_nested(attr, nest) {
+		type = mnl_attr_get_type(attr);
+		if (!agi_counter_name(type))
+			continue;
+		if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+			return MNL_CB_ERROR;
+		st->counter[type] = mnl_attr_get_u64(attr);
+		st->has_counter[type] = true;
+	}
+	return MNL_CB_OK;
+}
+
+static int status_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct status_reply *r = data;
+	struct agi_status *st = r->st;
+	u64 v;
+
+	switch (mnl_attr_get_type(attr)) {
+	case AGISWARM_A_VERSION:
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			return MNL_CB_ERROR;
+		snprintf(st->version, sizeof(st->version), "%s",
+			 mnl_attr_get_str(attr));
+		r->has_version = true;
+		break;
+	case AGISWARM_A_ROLE:
+		if (agi_attr_get_uint(attr, MNL_TYPE_U8, &v) != MNL_CB_OK)
+			return MNL_CB_ERROR;
+		st->role = (u8)v;
+		r->has_role = true;
+		break;
+	case AGISWARM_A_NODE_ID:
+		if (agi_attr_get_uint(attr, MNL_TYPE_U32, &v) != MNL_CB_OK)
+			return MNL_CB_ERROR;
+		st->node_id = (u32)v;
+		r->has_node_id = true;
+		break;
+	case AGISWARM_A_COUNTERS:
+		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+			return MNL_CB_ERROR;
+		return parse_counters(attr, st);
+	default:
+		return parse_field(attr, st);
+	}
+	return MNL_CB_OK;
+}
+
+int agi_status_get(struct agi_nl *nl, struct agi_status *st)
+{
+	struct status_reply r = { .st = st };
+	struct agi_nl_attrs attrs = { status_attr_cb, &r };
+	char buf[AGI_NL_BUF_SIZE];
+	int err;
+
+	memset(st, 0, sizeof(*st));
+	err = agi_nl_talk(nl, agi_nl_request(nl, buf, AGISWARM_CMD_GET_STATUS),
+			  agi_nl_attrs_cb, &attrs);
+	if (err)
+		return err;
+	if (r.has_version && r.has_role && r.has_node_id)
+		return 0;
+	snprintf(nl->reply_error, sizeof(nl->reply_error),
+		 "the module's reply lacks its %s",
+		 !r.has_version ? "version" : !r.has_role ? "role" : "node id");
+	return -EBADMSG;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * AGISWARM_CMD_GET_STATUS, decoded: what the node is, its settings, its
+ * cycle and its counters.
+ */
+#ifndef AGISWARM_USER_STATUS_H
+#define AGISWARM_USER_STATUS_H
+
+#include <stdbool.h>
+
+#include "core/compat.h"
+#include "uapi/linux/agiswarm.h"
+#include "nl.h"
+
+/* The node's settings and state, each reported by newer modules only. */
+enum agi_status_field {
+	AGI_ST_PORT,
+	AGI_ST_EPOCH,
+	AGI_ST_PERIOD_US,
+	AGI_ST_DEADLINE_US,
+	AGI_ST_MISS,
+	AGI_ST_LAW,
+	AGI_ST_RUNNING,
+	AGI_ST_CYCLE_ID,
+	AGI_ST_REDUNDANCY,
+	AGI_NR_ST_FIELDS
+};
+
+/**
+ * struct agi_status - one GET_STATUS reply
+ * @has: which of @field the module reported
+ * @has_counter: which counters it reported that have a name here
+ */
+struct agi_status {
+	char version[32];
+	u8 role;
+	u32 node_id;
+	bool has[AGI_NR_ST_FIELDS];
+	u64 field[AGI_NR_ST_FIELDS];
+	bool has_counter[AGISWARM_CNT_MAX + 1];
+	u64 counter[AGISWARM_CNT_MAX + 1];
+};
+
+/*
+ * 0, or a negative errno; -EBADMSG with nl->reply_error ("the module's
+ * reply lacks its version", ... its role, ... its node id) for a reply
+ * without what every module sends.
+ */
+int agi_status_get(struct agi_nl *nl, struct agi_status *st);
+
+/*
+ * enum agiswarm_counter's name, lowercased without AGISWARM_CNT_
+ * ("rx_packets"); NULL for a counter this program does not know (a newer
+ * module's), which readers skip.
+ */
+const char *agi_counter_name(unsigned int counter);
+
+#endif /* AGISWARM_USER_STATUS_H */

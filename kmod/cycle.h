@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * The control cycle of an aggregator (cycle.c).
+ */
+#ifndef AGISWARM_CYCLE_H
+#define AGISWARM_CYCLE_H
+
+#include <linux/types.h>
+
+#include "../include/core/wire.h"
+
+struct agiswarm_agg;
+struct agiswarm_node;
+
+/* For the aggregator's files. */
+void agiswarm_cycle_init(struct agiswarm_agg *agg);
+void agiswarm_cycle_start(struct agiswarm_agg *agg);
+void agiswarm_cycle_stop(struct agiswarm_agg *agg);
+
+/* The fast path's stages (socket.c). */
+int agiswarm_cycle_rx_result(struct agiswarm_node *node,
+			     const struct agi_wire_result *r, __be32 saddr,
+			     __be16 sport, enum agiswarm_counter *reason);
+int agiswarm_cycle_rx_sensor(struct agiswarm_node *node,
+			     const struct agi_wire_sensor *s, __be32 saddr,
+			     __be16 sport, enum agiswarm_counter *reason);
+
+#endif /* AGISWARM_CYCLE_H */
