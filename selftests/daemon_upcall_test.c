@@ -575,7 +575,12 @@ TEST_F(daemon, staged_input_and_matrix)
 	ASSERT_EQ(0, start_aggregator(&self->ctl, &self->r));
 	ASSERT_EQ(0, set_input(&self->ctl, x1, 1, 0, &self->r));
 	ASSERT_EQ(0, get_status(&self->ctl, &st));
-	at = st.cycle_id + 10;
+	/*
+	 * 50 cycles (a second) ahead, as stage_law(): the four requests below
+	 * must all come before it, also on the debug kernel under TCG, where
+	 * 10 were not enough ("cycle 11 already started").
+	 */
+	at = st.cycle_id + 50;
 
 	/* A 2x2 matrix and a 2-element x, both for cycle at. */
 	ASSERT_EQ(0, set_matrix(&self->ctl, 2, at, &self->r))
