@@ -28,7 +28,8 @@
 # each of the two nodes it fuzzes (10^6 in all by default), with a timeout
 # of its own (at least 100 datagrams/s); the netlink fuzzer runs
 # FUZZ_GENL_SECONDS per identity (both also in plain vm-check, with smaller
-# defaults: see selftests/fuzz_wire.sh and fuzz_genl.sh).
+# defaults: see selftests/fuzz_wire.sh and fuzz_genl.sh). FUZZ_SEED=S
+# replays both fuzzers' run of seed S (each prints its seed).
 
 DEBUG_DIR := $(BUILD)/debug
 DEBUG_KERNEL_SH := selftests/vm/debug-kernel.sh
@@ -48,7 +49,8 @@ DEBUG_ENV = AGISWARM_KERNEL=debug \
 	AGISWARM_TIMEOUT_SCALE=$(DEBUG_TIMEOUT_SCALE) \
 	AGISWARM_FUZZ_DATAGRAMS=$(FUZZ_DATAGRAMS) \
 	AGISWARM_FUZZ_GENL_SECONDS=$(FUZZ_GENL_SECONDS) \
-	AGISWARM_TIMEOUT_fuzz_wire_sh=$(FUZZ_WIRE_TIMEOUT)
+	AGISWARM_TIMEOUT_fuzz_wire_sh=$(FUZZ_WIRE_TIMEOUT) \
+	$(if $(FUZZ_SEED),AGISWARM_FUZZ_SEED=$(FUZZ_SEED))
 
 .PHONY: debug-kernel debug-module debug-initrd check-debug vm-run-debug
 
