@@ -65,6 +65,7 @@
 #include <linux/netlink.h>
 
 #include "core/wire.h"
+#include "lib/nltest.h"
 
 #define NCNT (AGISWARM_CNT_MAX + 1)
 #define FIRST_COUNTER (AGISWARM_CNT_PAD + 1)
@@ -477,24 +478,6 @@ struct nl_reply {
 
 typedef void (*nl_data_cb)(const struct nlmsghdr *nlh, void *data);
 
-static void nl_error(const struct nlmsghdr *nlh, struct nl_reply *r)
-{
-	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-	const struct nlattr *a;
-	size_t off = sizeof(*e);
-
-	r->err = e->error;
-	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
-	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
-		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	mnl_attr_for_each(a, nlh, off)
-		if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG &&
-		    !mnl_attr_validate(a, MNL_TYPE_NUL_STRING))
-			snprintf(r->msg, sizeof(r->msg), "%s",
-				 mnl_attr_get_str(a));
-}
-
 /*
  * Sends one request (its bytes as they are) and collects what answers it.
  * A generic netlink request is handled inside sendmsg(), and each part of a
@@ -538,7 +521,7 @@ static int nl_txn(struct nl *nl, const void *req, size_t len,
 			    nlh->nlmsg_pid != mnl_socket_get_portid(nl->sock))
 				continue;
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				nl_error(nlh, r);
+				r->err = nlt_error(nlh, r->msg, sizeof(r->msg), NULL);
 				return 0;
 			}
 			if (nlh->nlmsg_type == NLMSG_DONE) {
