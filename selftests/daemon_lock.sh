@@ -79,7 +79,8 @@ wait_for 30 "agiswarmd A to end" sh -c "! kill -0 $(cat "$tmp/a.pid")"
 rc=0
 "$ENOSYS" flock true || rc=$?
 if [ "$rc" = "$KSFT_SKIP" ]; then
-	echo "ok 5 # SKIP no seccomp filters in this kernel"
+	tap_skip "without file locking: the reason, not \"another agiswarmd\"" \
+		"no seccomp filters in this kernel"
 else
 	run_once c "$ENOSYS" flock
 	tap_check "without file locking: the reason, not \"another agiswarmd\"" \
