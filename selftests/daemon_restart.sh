@@ -108,7 +108,9 @@ swarm_test_up --workers 3
 operator "$tmp/op"
 authorize "$tmp/op"
 STATIC_WORKERS="{id: 1, address: \"192.0.2.11\"}, {id: 2, address: \"192.0.2.12\"}, {id: 3, address: \"192.0.2.13\"}"
-METRICS_MAX_SIZE=2KB agg_config "$tmp/agg.yaml"
+# Small files, so that it rotates, but with room for every cycle of the
+# test (100 backups): a slower kernel runs more cycles while it goes on.
+METRICS_MAX_SIZE=$((2 * ${AGISWARM_TIMEOUT_SCALE:-1}))KB agg_config "$tmp/agg.yaml"
 tap_check "agiswarmd runs on the aggregator" daemon_start "$SWARM_AGG" agg "$tmp/agg.yaml"
 tap_check "a commit before the crash is accepted" commit miss zero
 
