@@ -93,6 +93,16 @@ static void die(const char *fmt, ...)
 
 static u64 rng_state = 0x9e3779b97f4a7c15ULL;
 
+/*
+ * xorshift64* wants a state other than 0: seed S starts at 2S + 1, so
+ * that every seed (below 2^63) gives a stream of its own. (S | 1 gave the
+ * aggregator's even seed S and the worker's S + 1 the same stream.)
+ */
+static void seed_rng(const char *s)
+{
+	rng_state = strtoull(s, NULL, 0) << 1 | 1;
+}
+
 static u64 rnd(void)
 {
 	rng_state ^= rng_state >> 12;
@@ -848,7 +858,7 @@ static int wire_main(int argc, char **argv)
 		case 'S': src_netns = optarg; break;
 		case 'n': node = optarg; break;
 		case 'c': count = strtoull(optarg, NULL, 0); break;
-		case 's': rng_state = strtoull(optarg, NULL, 0) | 1; break;
+		case 's': seed_rng(optarg); break;
 		case 'C':
 			if (ncorpora < ARRAY_SIZE(corpora))
 				corpora[ncorpora++] = optarg;
@@ -1678,7 +1688,7 @@ static int genl_main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 't': seconds = atof(optarg); break;
-		case 's': rng_state = strtoull(optarg, NULL, 0) | 1; break;
+		case 's': seed_rng(optarg); break;
 		case 'a': as = optarg; break;
 		case 'p': port = atoi(optarg); break;
 		case 'S': setup = true; break;
