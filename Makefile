@@ -7,6 +7,8 @@
 #   make demo       a simulated swarm in a VM, faults injected, results shown
 #   make bench      benchmarks (native core and in the VM)
 #   make fuzz       run the libFuzzer targets (FUZZ_SECONDS each)
+#   make check-debug  every VM test on a debug kernel (lockdep, KASAN,
+#                   kmemleak), built once and cached in /var/cache/agiswarm
 #   make install    install (PREFIX=/usr/local, DESTDIR=)
 #   make clean
 #
@@ -58,7 +60,7 @@ LDLIBS_MNL := -lmnl
 all: module userspace
 
 help:
-	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,/^$$/p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- object rules shared by every fragment ---------------------------------
 $(BUILD)/obj/%.o: %.c
@@ -80,6 +82,7 @@ include selftests/selftests.mk
 -include selftests/fuzz/fuzz.mk
 -include selftests/bench/bench.mk
 -include selftests/vm/vm.mk
+-include selftests/vm/debug.mk
 
 # --- the kernel module -------------------------------------------------------
 module:
@@ -102,7 +105,9 @@ DEB_BUILD := make gcc libc6-dev pkg-config libmnl-dev libsodium-dev \
 DEB_KERNEL := linux-headers-cloud-amd64
 DEB_TEST := clang libclang-rt-14-dev linux-image-cloud-amd64 linux-source-6.1 \
 	xz-utils qemu-system-x86 busybox-static cpio kmod iproute2 nftables jq
-DEB_ALL := $(DEB_BUILD) $(DEB_KERNEL) $(DEB_TEST)
+# Building the debug kernel (make check-debug) from linux-source-6.1.
+DEB_DEBUG_KERNEL := bc bison flex libelf-dev
+DEB_ALL := $(DEB_BUILD) $(DEB_KERNEL) $(DEB_TEST) $(DEB_DEBUG_KERNEL)
 
 deps:
 	$(Q)missing=$$(for p in $(DEB_ALL); do \

@@ -63,11 +63,17 @@ int agid_commits_init(struct agid *d)
 		agid_log(d, AGI_LOG_ERROR, "%s: every commit will be refused until the audit log can be opened",
 			 err);
 	} else if (flock(cm->audit.fd, LOCK_EX | LOCK_NB)) {
+		int e = errno;
+
 		/* Two daemons would write metrics.csv twice and race the log. */
-		agid_log(d, AGI_LOG_ERROR, "%s is locked: another agiswarmd runs for this node",
-			 cfg->audit_log);
+		if (e == EWOULDBLOCK)
+			agid_log(d, AGI_LOG_ERROR, "%s is locked: another agiswarmd runs for this node",
+				 cfg->audit_log);
+		else	/* ENOSYS: a kernel without CONFIG_FILE_LOCKING */
+			agid_log(d, AGI_LOG_ERROR, "locking %s failed: %s (one agiswarmd per node cannot be ensured)",
+				 cfg->audit_log, strerror(e));
 		agi_audit_close(&cm->audit);
-		return -EBUSY;
+		return e == EWOULDBLOCK ? -EBUSY : -e;
 	} else {
 		cm->audit_open = true;
 		agid_log(d, AGI_LOG_INFO, "audit log %s: %u records, last seq %llu",

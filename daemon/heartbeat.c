@@ -117,7 +117,7 @@ static void send_heartbeat(struct agid *d)
 	u8 out[AGISWARM_WIRE_MAX];
 	int n;
 
-	h.status = h.cpu_permille > 900 ||
+	h.status = h.cpu_permille > cfg->degraded_cpu_percent * 10 ||
 		   h.latency_us > cfg->degraded_latency_ms * 1000ULL ?
 		   AGISWARM_HEALTH_DEGRADED : AGISWARM_HEALTH_HEALTHY;
 	n = agi_heartbeat_encode(&h, out, sizeof(out));

@@ -8,7 +8,8 @@
  * figures and its health:
  *
  *   unhealthy  no heartbeat for unhealthy_after_missed intervals
- *   degraded   its last round trip above degraded_latency_ms, or cpu > 90%
+ *   degraded   its last round trip above degraded_latency_ms, or its cpu
+ *              above degraded_cpu_percent
  *   healthy    otherwise
  *
  * A healthy worker that the module does not have (or has at another
@@ -30,8 +31,6 @@
 #include "user/peer.h"
 #include "user/status.h"
 #include "runtime.h"
-
-#define CPU_DEGRADED_PERMILLE 900
 
 static u64 heartbeat_ms(const struct agid *d)
 {
@@ -131,7 +130,7 @@ static u8 judge(const struct agid *d, const struct agid_worker *w, u64 now)
 	if (now - w->last_heard_ms > limit)
 		return AGISWARM_HEALTH_UNHEALTHY;
 	if (w->heard && (w->latency_us > d->cfg->degraded_latency_ms * 1000ULL ||
-			 w->cpu_permille > CPU_DEGRADED_PERMILLE))
+			 w->cpu_permille > d->cfg->degraded_cpu_percent * 10))
 		return AGISWARM_HEALTH_DEGRADED;
 	return AGISWARM_HEALTH_HEALTHY;
 }

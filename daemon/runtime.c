@@ -97,17 +97,24 @@ static int start_signals(struct agid *d)
 	return err;
 }
 
-/* The role's pieces; a failure leaves what started to stop(). */
+/*
+ * The role's pieces; a failure leaves what started to stop(). An
+ * aggregator's daemon takes the audit log's lock before it registers with
+ * the module: a second daemon refused for the lock must not have replaced
+ * the running one as the module's daemon first (its exit would leave the
+ * node with none).
+ */
 static int start(struct agid *d)
 {
 	int err;
 
-	err = agid_upcall_init(d);
-	if (err)
-		return err;
-	if (!is_aggregator(d))
-		return agid_heartbeat_init(d);
+	if (!is_aggregator(d)) {
+		err = agid_upcall_init(d);
+		return err ? err : agid_heartbeat_init(d);
+	}
 	err = agid_commits_init(d);
+	if (!err)
+		err = agid_upcall_init(d);
 	if (!err)
 		err = agid_members_init(d);
 	if (!err)

@@ -230,12 +230,20 @@ static int check_node_change(struct genl_info *info,
 			     struct agiswarm_node *node, struct node_change *c)
 {
 	struct nlattr **a = info->attrs;
+	u8 role = a[AGISWARM_A_ROLE] ? nla_get_u8(a[AGISWARM_A_ROLE]) :
+					node->role;
 	struct agiswarm_agg_status ag;
 
-	if (a[AGISWARM_A_ROLE] &&
-	    nla_get_u8(a[AGISWARM_A_ROLE]) > AGISWARM_ROLE_MAX) {
+	lockdep_assert_held(&node->conf_lock);
+	if (role > AGISWARM_ROLE_MAX) {
 		NL_SET_ERR_MSG_MOD(info->extack, "unknown role");
 		NL_SET_BAD_ATTR(info->extack, a[AGISWARM_A_ROLE]);
+		return -EINVAL;
+	}
+	if (a[AGISWARM_A_RUNNING] && nla_get_u8(a[AGISWARM_A_RUNNING]) &&
+	    role != AGISWARM_ROLE_AGGREGATOR) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[AGISWARM_A_RUNNING],
+				    "only an aggregator runs a cycle");
 		return -EINVAL;
 	}
 	agiswarm_aggregator_read_status(node, &ag);
@@ -326,14 +334,9 @@ static int apply_node_change(struct genl_info *info,
 			return ret;
 		}
 	}
-	if (a[AGISWARM_A_RUNNING] && nla_get_u8(a[AGISWARM_A_RUNNING])) {
-		if (READ_ONCE(node->role) != AGISWARM_ROLE_AGGREGATOR) {
-			NL_SET_ERR_MSG_ATTR(info->extack, a[AGISWARM_A_RUNNING],
-					    "only an aggregator runs a cycle");
-			return -EINVAL;
-		}
+	/* check_node_change() saw to the role. */
+	if (a[AGISWARM_A_RUNNING] && nla_get_u8(a[AGISWARM_A_RUNNING]))
 		agiswarm_aggregator_set_running(node, true);
-	}
 	return 0;
 }
 

@@ -247,3 +247,14 @@ wait_cycles()
 }
 
 lib_cycles_reached() { [ "$(counter "$SWARM_AGG" cycles)" -ge "$1" ]; }
+
+# still_cycling [SECONDS]: the aggregator completes another ok cycle (within
+# SECONDS, default 60), e.g. after garbage was thrown at it.
+still_cycling()
+{
+	local ok0
+	ok0=$(counter "$SWARM_AGG" cycles_ok)
+	wait_for "${1:-60}" "more ok cycles" lib_ok_above "$ok0"
+}
+
+lib_ok_above() { [ "$(counter "$SWARM_AGG" cycles_ok)" -gt "$1" ]; }

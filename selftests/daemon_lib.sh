@@ -20,10 +20,13 @@ daemon_prereqs()
 }
 
 # agg_config FILE [YAML...]: aggregator 1 of the swarm, its files in $tmp;
-# extra top-level YAML lines are appended (a section not used here).
+# extra top-level YAML lines are appended (a section not used here). The
+# VM's CPU says nothing about a worker's health (the tests keep it busy:
+# never degraded for it), and a slower kernel (AGISWARM_TIMEOUT_SCALE, the
+# debug kernel's) stretches heartbeats and round trips.
 agg_config()
 {
-	local file=$1
+	local file=$1 scale=${AGISWARM_TIMEOUT_SCALE:-1}
 	shift
 	cat > "$file" <<-EOF
 	node:
@@ -35,7 +38,9 @@ agg_config()
 	worker:
 	  heartbeat_interval: 0.5
 	  health:
-	    unhealthy_after_missed: 4
+	    unhealthy_after_missed: $((4 * scale))
+	    degraded_latency_ms: $((100 * scale))
+	    degraded_cpu_percent: 100
 	matrix:
 	  file: $lib_top/configs/swarm_matrix.json
 	security:

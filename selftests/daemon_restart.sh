@@ -40,12 +40,23 @@ metrics_files()
 	echo "$tmp/metrics.csv"
 }
 
+# The cycle column of every file, oldest first. The daemon may rotate while
+# this reads (each file shifts one name up), so the read is retried until
+# the files kept their names throughout it.
 metrics_cycles()
 {
-	local f
-	for f in $(metrics_files); do
-		[ -f "$f" ] && tail -n +2 "$f"
-	done | cut -d, -f2
+	local f files before out
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		files=$(metrics_files)
+		# shellcheck disable=SC2086 # one name a word
+		before=$(stat -c '%i %n' $files 2>/dev/null)
+		out=$(for f in $files; do
+			[ -f "$f" ] && tail -n +2 "$f"
+		done | cut -d, -f2)
+		# shellcheck disable=SC2086
+		[ "$(stat -c '%i %n' $files 2>/dev/null)" = "$before" ] && break
+	done
+	[ -z "$out" ] || printf '%s\n' "$out"
 }
 
 last_metrics_cycle() { metrics_cycles | tail -n 1; }
@@ -97,7 +108,9 @@ swarm_test_up --workers 3
 operator "$tmp/op"
 authorize "$tmp/op"
 STATIC_WORKERS="{id: 1, address: \"192.0.2.11\"}, {id: 2, address: \"192.0.2.12\"}, {id: 3, address: \"192.0.2.13\"}"
-METRICS_MAX_SIZE=2KB agg_config "$tmp/agg.yaml"
+# Small files, so that it rotates, but with room for every cycle of the
+# test (100 backups): a slower kernel runs more cycles while it goes on.
+METRICS_MAX_SIZE=$((2 * ${AGISWARM_TIMEOUT_SCALE:-1}))KB agg_config "$tmp/agg.yaml"
 tap_check "agiswarmd runs on the aggregator" daemon_start "$SWARM_AGG" agg "$tmp/agg.yaml"
 tap_check "a commit before the crash is accepted" commit miss zero
 

@@ -495,8 +495,10 @@ static int join_cycles(struct nlt *ev, const struct nlt *ctl)
 }
 
 /*
- * Stages CONTROL_LAW pid at the cycle after next-but-four; retried when
- * the cycle raced past it. Returns the cycle, 0 on failure.
+ * Stages CONTROL_LAW pid 50 cycles ahead (a second at 20 ms: the test's
+ * next requests must come while it is still staged, also on a slow debug
+ * kernel under TCG, where 5 cycles were not enough); retried when the
+ * cycle raced past it. Returns the cycle, 0 on failure.
  */
 static uint64_t stage_law(struct nlt *nl, struct nlt_reply *r)
 {
@@ -507,8 +509,8 @@ static uint64_t stage_law(struct nlt *nl, struct nlt_reply *r)
 		if (get_status(nl, &st))
 			return 0;
 		if (!set_node_u8(nl, AGISWARM_A_CONTROL_LAW, AGISWARM_LAW_PID,
-				 st.cycle_id + 5, r))
-			return st.cycle_id + 5;
+				 st.cycle_id + 50, r))
+			return st.cycle_id + 50;
 		if (r->err != -EINVAL)
 			return 0;
 	}
@@ -573,7 +575,12 @@ TEST_F(daemon, staged_input_and_matrix)
 	ASSERT_EQ(0, start_aggregator(&self->ctl, &self->r));
 	ASSERT_EQ(0, set_input(&self->ctl, x1, 1, 0, &self->r));
 	ASSERT_EQ(0, get_status(&self->ctl, &st));
-	at = st.cycle_id + 10;
+	/*
+	 * 50 cycles (a second) ahead, as stage_law(): the four requests below
+	 * must all come before it, also on the debug kernel under TCG, where
+	 * 10 were not enough ("cycle 11 already started").
+	 */
+	at = st.cycle_id + 50;
 
 	/* A 2x2 matrix and a 2-element x, both for cycle at. */
 	ASSERT_EQ(0, set_matrix(&self->ctl, 2, at, &self->r))

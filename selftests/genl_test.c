@@ -516,6 +516,14 @@ FIXTURE_VARIANT_ADD(bad_set, unknown_attribute) {
 	.type = 200, .len = 4, .value = 1,
 };
 
+/*
+ * Only an aggregator runs a cycle: refused before anything of the request
+ * (the NODE_ID before it) is taken.
+ */
+FIXTURE_VARIANT_ADD(bad_set, start_without_aggregator) {
+	.type = AGISWARM_A_RUNNING, .len = 1, .value = 1,
+};
+
 /* VERSION exists, but is read-only: SET_NODE has no use for it. */
 FIXTURE_VARIANT_ADD(bad_set, read_only_attribute) {
 	.type = AGISWARM_A_VERSION, .len = 4, .value = 0x302e31,

@@ -95,15 +95,6 @@ counted()
 	return $rc
 }
 
-still_cycling()
-{
-	local ok0
-	ok0=$(counter "$SWARM_AGG" cycles_ok)
-	wait_for 60 "more ok cycles" lib_ok_above "$ok0"
-}
-
-lib_ok_above() { [ "$(counter "$SWARM_AGG" cycles_ok)" -gt "$1" ]; }
-
 swarm_test_prereqs
 swarm_test_begin 8
 

@@ -42,6 +42,7 @@ void agi_config_defaults(struct agi_config *cfg)
 	cfg->worker_port = AGISWARM_DEFAULT_PORT;
 	cfg->heartbeat_us = 1000000;
 	cfg->degraded_latency_ms = 100;
+	cfg->degraded_cpu_percent = 90;
 	cfg->unhealthy_after_missed = 3;
 	strcpy(cfg->matrix_file, AGI_CONFIG_DEFAULT_MATRIX);
 	cfg->require_signatures = true;

@@ -95,6 +95,7 @@ struct agi_config {
 	u16 worker_port;		/* worker.aggregator.port */
 	u32 heartbeat_us;		/* worker.heartbeat_interval */
 	u32 degraded_latency_ms;
+	u32 degraded_cpu_percent;
 	u32 unhealthy_after_missed;
 
 	char matrix_file[AGI_CONFIG_PATH_LEN];

@@ -73,6 +73,8 @@ const struct agi_config_key agi_config_keys[] = {
 	  100000, 60000000 },
 	{ "worker.health.degraded_latency_ms", KT_U32,
 	  OFF(degraded_latency_ms), 1, 60000 },
+	{ "worker.health.degraded_cpu_percent", KT_U32,
+	  OFF(degraded_cpu_percent), 1, 100 },
 	{ "worker.health.unhealthy_after_missed", KT_U32,
 	  OFF(unhealthy_after_missed), 1, 1000 },
 	KEY_STR("matrix.file", matrix_file, 1),

@@ -66,33 +66,47 @@ uint64_t nlt_u64(const struct nlattr *a)
 	return a ? mnl_attr_get_u64(a) : 0;
 }
 
+/* Where nlt_error() puts the extack. */
+struct extack {
+	char *msg;
+	size_t size;
+	long *offs;
+};
+
 static int extack_cb(const struct nlattr *attr, void *data)
 {
-	struct nlt_reply *r = data;
+	struct extack *x = data;
 
 	switch (mnl_attr_get_type(attr)) {
 	case NLMSGERR_ATTR_MSG:
-		snprintf(r->msg, sizeof(r->msg), "%s", mnl_attr_get_str(attr));
+		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+			break;
+		snprintf(x->msg, x->size, "%s", mnl_attr_get_str(attr));
 		break;
 	case NLMSGERR_ATTR_OFFS:
-		r->offs = mnl_attr_get_u32(attr);
+		if (x->offs && mnl_attr_validate(attr, MNL_TYPE_U32) >= 0)
+			*x->offs = mnl_attr_get_u32(attr);
 		break;
 	}
 	return MNL_CB_OK;
 }
 
-static void parse_error(const struct nlmsghdr *nlh, struct nlt_reply *r)
+int nlt_error(const struct nlmsghdr *nlh, char *msg, size_t size, long *offs)
 {
 	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	struct extack x = { .msg = msg, .size = size, .offs = offs };
 	size_t off = sizeof(*e);
 
-	r->err = e->error;
+	msg[0] = 0;
+	if (offs)
+		*offs = -1;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
+		return e->error;
 	/* The TLVs follow the echoed request, unless it was capped. */
 	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
 		off += e->msg.nlmsg_len - sizeof(struct nlmsghdr);
-	mnl_attr_parse(nlh, off, extack_cb, r);
+	mnl_attr_parse(nlh, off, extack_cb, &x);
+	return e->error;
 }
 
 int nlt_transact_each(struct nlt *nl, struct nlmsghdr *req,
@@ -114,7 +128,8 @@ int nlt_transact_each(struct nlt *nl, struct nlmsghdr *req,
 			if (nlh->nlmsg_seq != req->nlmsg_seq)
 				continue;
 			if (nlh->nlmsg_type == NLMSG_ERROR) {
-				parse_error(nlh, r);
+				r->err = nlt_error(nlh, r->msg, sizeof(r->msg),
+						   &r->offs);
 				return 0;
 			}
 			if (nlh->nlmsg_type == NLMSG_DONE)

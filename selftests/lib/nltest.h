@@ -67,6 +67,12 @@ struct nlmsghdr *nlt_request(struct nlt *nl, char *buf, uint16_t type,
 struct nlmsghdr *nlt_agi(struct nlt *nl, char *buf, uint8_t cmd);
 
 /*
+ * An NLMSG_ERROR's error (0 or -errno), its extack text into @msg ("" when
+ * none) and, unless @offs is NULL, its offset into *@offs (-1 when none).
+ */
+int nlt_error(const struct nlmsghdr *nlh, char *msg, size_t size, long *offs);
+
+/*
  * Sends @req and collects its replies up to the ACK or NLMSG_DONE, @fn
  * (may be NULL) called on each data message. Returns 0 when the kernel
  * answered (its errno is r->err) or the socket's -errno; nlt_call()

@@ -37,6 +37,7 @@ static const struct {
 	{ "duplicate_peer_id", "5: aggregator.workers[1].id: bad value '11': allowed an id that no other entry has (aggregator.workers[0] has it, line 4)" },
 	{ "gain_out_of_q8_24", "5: aggregator.pid.kp: bad value '200': allowed a decimal in [-128, 128) (Q8.24)" },
 	{ "ha_same_priority", "4: aggregators.backup_1.priority: bad value '1': allowed a priority that no other entry has (aggregators.primary has it, line 3)" },
+	{ "cpu_percent_above_100", "4: worker.health.degraded_cpu_percent: bad value '101': allowed an integer in 1..100" },
 	{ "heartbeat_too_short", "3: worker.heartbeat_interval: bad value '0.05': allowed seconds, a decimal in 0.1..60" },
 	{ "list_for_scalar", "3: aggregator.cycle_time_ms: a list where a scalar is expected (allowed: an integer in 1..10000)" },
 	{ "lo_above_hi", "4: aggregator.pid.lo: bad value '0.5': allowed a decimal not above aggregator.pid.hi (0.25)" },

@@ -9,6 +9,10 @@
 #   4. make native-check          selftests/run-native.sh
 #      make fuzz-smoke            every libFuzzer target, bounded runs
 #   5. make vm-check              selftests/vm/run-vm.sh, log in build/vm.log
+#   6. make check-debug           only with CHECK_DEBUG=1: every VM test again
+#                                 on the debug kernel (built once, cached),
+#                                 log in build/vm-debug.log; not by default,
+#                                 see README.md, "The debug kernel"
 #
 # Counting (the same rule on both sides): a case is one top-level TAP result
 # line. Natively that is every harness TEST (the binaries run directly) and
@@ -67,7 +71,7 @@ add_counts()
 	fi
 }
 
-rm -f "$build/native.counts" "$build/vm.counts"
+rm -f "$build/native.counts" "$build/vm.counts" "$build/vm-debug.counts"
 
 step deps "$make" deps || fail=$((fail + 1))
 
@@ -97,6 +101,14 @@ if [ "$native_built" = 1 ] && [ "$kernel_built" = 1 ]; then
 	add_counts "$build/vm.counts" vm-check
 else
 	say "vm-check: not run, the build failed"
+fi
+if [ "${CHECK_DEBUG:-0}" = 1 ]; then
+	if [ "$native_built" = 1 ] && [ "$kernel_built" = 1 ]; then
+		step check-debug "$make" check-debug
+		add_counts "$build/vm-debug.counts" check-debug
+	else
+		say "check-debug: not run, the build failed"
+	fi
 fi
 
 say "total ${SECONDS}s; skipped $skip;" \

@@ -3,7 +3,8 @@
 #
 # /init of the test VM (see mkinitrd.sh for the tree it runs in). Sets up the
 # minimal userland the tests expect, loads the kernel modules listed in
-# /etc/agiswarm/modules, then either runs /agiswarm/run/script (run-vm.sh
+# /etc/agiswarm/modules, takes the settings in /etc/agiswarm/env, then
+# either runs /agiswarm/run/script (run-vm.sh
 # --script) or every test through run-tests.sh, and powers off. The serial
 # console carries everything; the host reads its verdict line from there.
 
@@ -40,6 +41,9 @@ for m in $(cat /etc/agiswarm/modules); do
 done
 
 export AGISWARM_VM=1
+# What the image was built for (mkinitrd.sh --env): the debug kernel sets
+# AGISWARM_KERNEL=debug, AGISWARM_TIMEOUT_SCALE and the fuzzers' counts.
+[ -r /etc/agiswarm/env ] && . /etc/agiswarm/env
 export AGISWARM_KO=/agiswarm/kmod/agiswarm.ko
 export AGICTL=/agiswarm/build/agictl
 export IP=/usr/sbin/ip

@@ -6,6 +6,13 @@
 #
 #   mkinitrd.sh --out DIR --kver KVER --ko agiswarm.ko --tests-list FILE
 #               [--gen-dir DIR] [--bin FILE]... [--modules "NAME..."]
+#               [--kdir DIR] [--env NAME=VALUE]...
+#
+# --kdir is a kernel build tree with everything the tests need built in (the
+# debug kernel, selftests/vm/debug.mk): the image then carries no kernel
+# module but agiswarm.ko, and the tree's modules.builtin stand in for the
+# installed ones of /lib/modules/KVER. --env lines end up in
+# /etc/agiswarm/env, which init.sh sources.
 #
 # The tree (everything runs from RAM: the cloud kernel has no 9p):
 #   /init                       selftests/vm/init.sh
@@ -18,17 +25,24 @@
 #                               with their own, agiswarm.ko in extra/, depmod'ed
 #   /agiswarm/                  the repository's layout: selftests/ (scripts,
 #                               compiled tests, settings, lib/*.sh, golden/,
-#                               tests.list, vm/run-tests.sh), netns/, configs/,
-#                               kmod/agiswarm.ko, build/<each --bin>
+#                               tests.list, vm/run-tests.sh, fuzz/corpus/),
+#                               netns/, configs/, include/uapi/ (the
+#                               fuzzers' seeds and names), kmod/agiswarm.ko,
+#                               build/<each --bin>
 #   /etc/agiswarm/modules       what init loads at boot
+#   /etc/agiswarm/env           --env, as shell assignments
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out='' kver='' ko='' list='' gen_dir=''
 bins=()
+envs=()
 modules=
+kdir=
 while [ $# -gt 0 ]; do
 	case $1 in
+	--kdir) kdir=$2 ;;
+	--env) envs+=("$2") ;;
 	--out) out=$2 ;;
 	--kver) kver=$2 ;;
 	--ko) ko=$2 ;;
@@ -48,10 +62,15 @@ for need in out kver ko list; do
 done
 [ -f "$ko" ] || { echo "mkinitrd.sh: no module at '$ko' (make module)" >&2; exit 1; }
 host_mods=/lib/modules/$kver
-[ -d "$host_mods/kernel" ] || {
+if [ -n "$kdir" ]; then
+	[ -f "$kdir/modules.builtin" ] || {
+		echo "mkinitrd.sh: $kdir is no built kernel tree (no modules.builtin)" >&2
+		exit 1
+	}
+elif [ ! -d "$host_mods/kernel" ]; then
 	echo "mkinitrd.sh: no $host_mods/kernel (install linux-image-$kver)" >&2
 	exit 1
-}
+fi
 
 # The top Makefile includes every *.d under build/: leave no /etc/*.d there,
 # even when this fails half-way.
@@ -131,6 +150,11 @@ kmods=$out/kmods
 mkdir -p "$stage$host_mods/extra"
 ko_deps=$(modinfo -F depends "$ko" | tr ',' ' ')
 : > "$kmods"
+if [ -n "$kdir" ] && [ -n "$modules$ko_deps" ]; then
+	echo "mkinitrd.sh: $kdir has no loadable modules, but the image would" \
+	     "need: $modules $ko_deps (build them in: configs/debug-kernel.config)" >&2
+	exit 1
+fi
 for m in $modules $ko_deps; do
 	if ! deps=$(modprobe -S "$kver" --show-depends "$m" 2>&1); then
 		echo "mkinitrd.sh: kernel module '$m' not found for $kver:" >&2
@@ -144,12 +168,20 @@ for path in $(sort -u "$kmods"); do
 	cp "$path" "$stage$path"
 done
 for f in modules.order modules.builtin modules.builtin.modinfo; do
-	[ -f "$host_mods/$f" ] && cp "$host_mods/$f" "$stage$host_mods/"
+	from=${kdir:-$host_mods}/$f
+	[ -f "$from" ] && cp "$from" "$stage$host_mods/"
 done
 cp "$ko" "$stage$host_mods/extra/agiswarm.ko"
 depmod -b "$stage" "$kver"
 ln -s "$host_mods/extra/agiswarm.ko" "$stage/agiswarm/kmod/agiswarm.ko"
 printf '%s\n' $modules $ko_deps > "$stage/etc/agiswarm/modules"
+for e in ${envs[@]+"${envs[@]}"}; do
+	[[ $e =~ ^[A-Za-z_][A-Za-z0-9_]*=[A-Za-z0-9_./:-]*$ ]] || {
+		echo "mkinitrd.sh: bad --env '$e' (NAME=VALUE, plain characters)" >&2
+		exit 2
+	}
+	echo "export $e"
+done > "$stage/etc/agiswarm/env"
 
 # --- the project --------------------------------------------------------
 for b in "${bins[@]}"; do
@@ -174,6 +206,9 @@ fi
 for d in netns configs; do
 	[ -d "$top/$d" ] && cp -a "$top/$d" "$stage/agiswarm/"
 done
+mkdir -p "$stage/agiswarm/include" "$stage/agiswarm/selftests/fuzz"
+cp -a "$top/include/uapi" "$stage/agiswarm/include/"
+cp -a "$top/selftests/fuzz/corpus" "$stage/agiswarm/selftests/fuzz/"
 install -m 0755 "$top/selftests/vm/init.sh" "$stage/init"
 
 # The kernel opens /dev/console before /init runs; init.sh copes without.

@@ -11,7 +11,15 @@
 #
 # Test 1, module_selftest, loads $AGISWARM_KO once and looks for the debug
 # build's self-test line in the kernel log. Then, for each test:
-#  - it runs under `timeout` (timeout= in SRC_DIR/settings, kselftest style);
+#  - it runs in a session (and process group) of its own, for at most
+#    timeout= of SRC_DIR/settings (kselftest style) times
+#    $AGISWARM_TIMEOUT_SCALE (default 1; the debug kernel is slower), or
+#    $AGISWARM_TIMEOUT_<name> seconds when set (every character of the name
+#    that is no letter or digit an underscore: a fuzzer told to send 10^6
+#    datagrams needs longer than the rest); on
+#    timeout its whole group gets SIGTERM, then SIGKILL, and when it ends
+#    whatever is left of its group is killed too, so no helper of one test
+#    outlives it into the next;
 #  - its own output is nested as "# " comments under a "# [vm]" header line;
 #  - exit 0 is ok, 4 (KSFT_SKIP) is a skip, anything else a failure;
 #  - afterwards, if agiswarm is still loaded, rmmod must succeed, and what
@@ -19,6 +27,12 @@
 #    leak or Call Trace: either fails the test that caused it.
 # With AGISWARM_VM=1 (set by init.sh, never on a host) processes and network
 # namespaces a test left behind are removed so the next test starts clean.
+#
+# On a debug kernel (AGISWARM_KERNEL=debug, set by the debug initrd) a first
+# case, debug_kernel, shows and asserts that the debug options are active
+# (lockdep's boot self-tests passed, KASAN and kmemleak initialised), and a
+# last case, kmemleak, unloads the module, has kmemleak scan and fails on
+# any suspected leak, or when lockdep turned itself off after a splat.
 #
 # The last line is the verdict, which the host side requires:
 #   # AGISWARM-VERDICT pass=P fail=F skip=S total=T
@@ -34,6 +48,7 @@ KSFT_SKIP=4
 
 timeout=$(sed -n 's/^timeout=//p' "$src/settings" 2>/dev/null)
 : "${timeout:=45}"
+timeout=$((timeout * ${AGISWARM_TIMEOUT_SCALE:-1}))
 tmp=$(mktemp -d)
 num=0
 pass=0
@@ -108,6 +123,32 @@ clean_leftovers()
 	fi
 }
 
+# kill_group PGID: SIGTERM to what is left of a test's process group, then
+# SIGKILL to what ignores it.
+kill_group()
+{
+	kill -TERM "-$1" 2>/dev/null || return 0
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		sleep 0.2
+		kill -0 "-$1" 2>/dev/null || return 0
+	done
+	kill -KILL "-$1" 2>/dev/null
+	return 0
+}
+
+# watchdog PGID SECONDS: after SECONDS, notes the timeout and kills the
+# group; killed itself (SIGTERM, which also ends its sleep) when the test
+# ends first.
+watchdog()
+{
+	trap 'kill $! 2>/dev/null; exit 0' TERM
+	sleep "$2" &
+	wait $!
+	trap - TERM
+	: > "$tmp/timed-out"
+	kill_group "$1"
+}
+
 # post_checks N: sets $problem when the test numbered N left the module
 # stuck or made the kernel complain.
 post_checks()
@@ -119,8 +160,12 @@ post_checks()
 	fi
 	kmsg_since "$1" > "$tmp/kmsg"
 	if grep -Eq "$BAD_KMSG" "$tmp/kmsg"; then
-		echo "# [vm] kernel log during this test:"
-		head -n 80 "$tmp/kmsg" | nest
+		# From a few lines before its first complaint: a test that
+		# builds a swarm logs a lot before it (bridge ports, roles).
+		first=$(grep -En "$BAD_KMSG" "$tmp/kmsg" | head -n 1 | cut -d: -f1)
+		first=$((first > 5 ? first - 5 : 1))
+		echo "# [vm] kernel log during this test, from line $first:"
+		tail -n "+$first" "$tmp/kmsg" | head -n 100 | nest
 		bad=$(grep -Em1 "$BAD_KMSG" "$tmp/kmsg" | sed 's/^\[[^]]*\] *//')
 		problem="${problem:+$problem; }kernel: $bad"
 	fi
@@ -157,13 +202,80 @@ module_selftest()
 	fi
 }
 
+# The debug kernel's boot log, quoted and checked: what make check-debug
+# promises is really on.
+debug_kernel()
+{
+	echo "# [vm] $((num + 1)) debug_kernel: the debug options are active"
+	reason=
+	dmesg > "$tmp/boot"
+	for want in 'Good, all *[0-9]* testcases passed' \
+		    'KernelAddressSanitizer initialized' \
+		    'kmemleak: Kernel memory leak detector initialized'; do
+		if line=$(grep -m1 "$want" "$tmp/boot"); then
+			echo "# [vm] debug: ${line#\[*\] }"
+		else
+			reason="${reason:+$reason; }no '$want' at boot"
+		fi
+	done
+	for f in /proc/lockdep /sys/kernel/debug/kmemleak; do
+		[ -e "$f" ] || reason="${reason:+$reason; }no $f"
+	done
+	if ! grep -q 'debug_locks: *1' /proc/lockdep_stats 2>/dev/null; then
+		reason="${reason:+$reason; }lockdep is off (debug_locks 0)"
+	fi
+	# Boot-time leaks are the kernel's own, not the tests': forget them.
+	echo clear > /sys/kernel/debug/kmemleak 2>/dev/null
+	if [ -n "$reason" ]; then
+		report fail debug_kernel "$reason"
+	else
+		report ok debug_kernel
+	fi
+}
+
+# After every test: the module unloaded, kmemleak's verdict, and lockdep
+# still on (it turns itself off after the first splat, which then failed
+# the test that caused it; the later tests ran unchecked).
+kmemleak()
+{
+	echo "# [vm] $((num + 1)) kmemleak: scan after the tests"
+	reason=
+	if module_loaded && ! rmmod agiswarm > "$tmp/rmmod" 2>&1; then
+		nest < "$tmp/rmmod"
+		reason="rmmod agiswarm failed"
+	fi
+	# Freed objects linger a grace period, and one scan may see a pointer
+	# that is about to go: scan twice, as kmemleak's documentation says.
+	sleep 2
+	echo scan > /sys/kernel/debug/kmemleak
+	sleep 2
+	echo scan > /sys/kernel/debug/kmemleak
+	cat /sys/kernel/debug/kmemleak > "$tmp/leaks"
+	if [ -s "$tmp/leaks" ]; then
+		head -n 60 "$tmp/leaks" | nest
+		reason="${reason:+$reason; }$(grep -c '^unreferenced object' "$tmp/leaks") suspected leaks"
+	else
+		echo "# [vm] kmemleak: no suspected leaks"
+	fi
+	if ! grep -q 'debug_locks: *1' /proc/lockdep_stats 2>/dev/null; then
+		reason="${reason:+$reason; }lockdep turned itself off during the run (a splat above)"
+	fi
+	if [ -n "$reason" ]; then
+		report fail kmemleak "$reason"
+	else
+		report ok kmemleak
+	fi
+}
+
 run_test()
 {
 	name=$1
 	dir=$src
 	[ -e "$src/$name" ] || dir=$gen
 	n=$((num + 1))
-	echo "# [vm] $n $name (timeout ${timeout}s)"
+	own=AGISWARM_TIMEOUT_$(printf '%s' "$name" | tr -c 'A-Za-z0-9' '_')
+	eval "limit=\${$own:-$timeout}"
+	echo "# [vm] $n $name (timeout ${limit}s)"
 	if [ ! -x "$dir/$name" ]; then
 		report fail "$name" "not found or not executable"
 		return
@@ -172,14 +284,22 @@ run_test()
 	start=$(date +%s)
 	# Through a FIFO rather than a pipe: the runner waits for the test
 	# itself, not for whatever it left running with our stdout open.
-	rm -f "$tmp/fifo"
+	rm -f "$tmp/fifo" "$tmp/timed-out"
 	mkfifo "$tmp/fifo"
 	nest < "$tmp/fifo" &
 	nest_pid=$!
-	(cd "$dir" && exec timeout "$timeout" "./$name") \
-		< /dev/null > "$tmp/fifo" 2>&1 &
-	wait $!
+	# A background job of this shell is no group leader, so setsid makes
+	# the test the leader of a new session and process group in place:
+	# its pid is the group's id.
+	(cd "$dir" && exec setsid "./$name") < /dev/null > "$tmp/fifo" 2>&1 &
+	test_pid=$!
+	watchdog "$test_pid" "$limit" &
+	watchdog_pid=$!
+	wait "$test_pid" 2>/dev/null
 	rc=$?
+	kill "$watchdog_pid" 2>/dev/null
+	wait "$watchdog_pid" 2>/dev/null
+	kill_group "$test_pid"
 	clean_leftovers
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		kill -0 "$nest_pid" 2>/dev/null || break
@@ -188,9 +308,10 @@ run_test()
 	kill "$nest_pid" 2>/dev/null
 	wait "$nest_pid" 2>/dev/null
 	took=$(($(date +%s) - start))
+	echo "# [vm] $n $name took ${took}s"
 	post_checks "$n"
-	if [ "$rc" != 0 ] && [ "$took" -ge "$timeout" ]; then
-		reason="timeout after ${timeout}s"
+	if [ -e "$tmp/timed-out" ]; then
+		reason="timeout after ${limit}s"
 	elif [ "$rc" != 0 ] && [ "$rc" != $KSFT_SKIP ]; then
 		reason="exit status $rc"
 	else
@@ -207,12 +328,16 @@ run_test()
 }
 
 tests=$(grep -v '^[[:space:]]*$' "$list")
+debug=
+[ "$AGISWARM_KERNEL" = debug ] && debug=2
 echo "TAP version 13"
-echo "1..$(($(echo "$tests" | grep -c .) + 1))"
+echo "1..$(($(echo "$tests" | grep -c .) + 1 + ${debug:-0}))"
+[ -n "$debug" ] && debug_kernel
 module_selftest
 for t in $tests; do
 	run_test "$t"
 done
+[ -n "$debug" ] && kmemleak
 rm -rf "$tmp"
 echo "# AGISWARM-VERDICT pass=$pass fail=$fail skip=$skip total=$num"
 [ "$fail" = 0 ]

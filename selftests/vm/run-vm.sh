@@ -6,6 +6,10 @@
 #
 #   run-vm.sh --kernel VMLINUZ --initrd INITRD [--log FILE] [--timeout SEC]
 #             [--counts FILE] [--script FILE] [--mem MB] [--smp N]
+#             [--append ARGS]
+#
+# --append adds to the kernel command line (the debug kernel's
+# kasan_multi_shot, so that every KASAN report is printed, not the first).
 #
 # Test mode (default): init runs every test; the terminal shows the top-level
 # TAP and "# [vm]" progress lines, then the output of each failed test. The
@@ -22,7 +26,7 @@
 # TCG. Exit status 0 = pass.
 set -uo pipefail
 
-kernel='' initrd='' log='' timeout='' counts='' script=''
+kernel='' initrd='' log='' timeout='' counts='' script='' append=''
 mem=1024
 smp=2
 while [ $# -gt 0 ]; do
@@ -35,6 +39,7 @@ while [ $# -gt 0 ]; do
 	--script) script=$2 ;;
 	--mem) mem=$2 ;;
 	--smp) smp=$2 ;;
+	--append) append=$2 ;;
 	*) echo "run-vm.sh: unknown option '$1'" >&2; exit 2 ;;
 	esac
 	shift 2
@@ -121,6 +126,8 @@ take_vm_slot()
 	done
 }
 
+# The console, without its carriage returns, line by line (sed -u: tr's
+# buffering held the log and the progress back by kilobytes).
 boot()
 {
 	take_vm_slot
@@ -128,9 +135,9 @@ boot()
 		"timeout ${timeout}s), log in $log"
 	timeout --foreground -k 10 "$timeout" qemu-system-x86_64 "${accel[@]}" \
 		-smp "$smp" -m "$mem" -kernel "$kernel" -initrd "$initrd" \
-		-append 'console=ttyS0 panic=-1 quiet' \
+		-append "console=ttyS0 panic=-1 quiet${append:+ $append}" \
 		-nographic -no-reboot -nic none < /dev/null 2>&1 |
-		tr -d '\r' | tee "$log"
+		sed -u 's/\r//g' | tee "$log"
 }
 
 # Top-level TAP and progress only; nested test output stays in the log.

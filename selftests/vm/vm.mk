@@ -13,7 +13,8 @@
 #                   stalls and loss, shown as it runs; log in build/demo.log
 #                   boot the same image and run one script instead
 #   make check      deps, build, native-check, vm-check, then one verdict
-#                   line "N passed, N failed" (see selftests/vm/check.sh)
+#                   line "N passed, N failed" (see selftests/vm/check.sh);
+#                   CHECK_DEBUG=1 adds check-debug (selftests/vm/debug.mk)
 
 VM_DIR := $(BUILD)/vm
 VM_KERNEL ?= /boot/vmlinuz-$(KVER)
