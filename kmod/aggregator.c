@@ -325,9 +325,8 @@ void agiswarm_aggregator_matrix_info(struct agiswarm_node *node,
 		info->fmt = agg->matrix->fmt;
 	}
 	spin_lock_bh(&agg->lock);
-	if (agg->plan) {
+	if (agg->plan)
 		info->n_coded = agg->plan->code.n_coded;
-	}
 	spin_unlock_bh(&agg->lock);
 }
 

@@ -158,6 +158,7 @@ static void describe_range(struct agi_nl *nl, const struct nlmsghdr *req)
 	const struct nlattr *a;
 	size_t len = strlen(nl->extack);
 	const char *name = NULL;
+	int mnl_type;
 	uint64_t v = 0;
 	uint16_t type;
 
@@ -176,20 +177,19 @@ static void describe_range(struct agi_nl *nl, const struct nlmsghdr *req)
 	a = (const struct nlattr *)((const char *)req + nl->extack_offset);
 	switch (mnl_attr_get_payload_len(a)) {
 	case 1:
-		v = mnl_attr_get_u8(a);
+		mnl_type = MNL_TYPE_U8;
 		break;
 	case 2:
-		v = mnl_attr_get_u16(a);
+		mnl_type = MNL_TYPE_U16;
 		break;
 	case 4:
-		v = mnl_attr_get_u32(a);
-		break;
-	case 8:
-		v = mnl_attr_get_u64(a);
+		mnl_type = MNL_TYPE_U32;
 		break;
 	default:
-		return;
+		mnl_type = MNL_TYPE_U64;
 	}
+	if (agi_attr_get_uint(a, mnl_type, &v) != MNL_CB_OK)
+		return;
 	snprintf(nl->extack + len, sizeof(nl->extack) - len,
 		 "%s%s is %llu, allowed %llu..%llu", len ? ": " : "",
 		 name ? name : "the attribute",

@@ -50,15 +50,6 @@ MATRIX=$top/configs/swarm_matrix.json
 
 cycle_id() { actl "$SWARM_AGG" -j status | "$JQ" -r '.cycle_id // 0'; }
 
-# Every worker holding rows has answered with the current generation.
-rows_current()
-{
-	local gen
-	gen=$(actl "$SWARM_AGG" -j matrix show | "$JQ" -r '.gen')
-	actl "$SWARM_AGG" -j workers list |
-		"$JQ" -e "all(.[] | select(.rows > 0); .gen == $gen)"
-}
-
 # records_after START N: at least N metrics records after cycle START.
 records_after()
 {

@@ -30,15 +30,6 @@ RATE_CYCLES=${RATE_CYCLES:-1000}
 RUNGS_US=${RUNGS_US:-"20000 10000 5000 2000 1000 500"}
 WORKERS=8
 
-# Every worker holding rows has answered with the current generation.
-rows_current()
-{
-	local gen
-	gen=$(actl "$SWARM_AGG" -j matrix show | "$JQ" -r '.gen')
-	actl "$SWARM_AGG" -j workers list |
-		"$JQ" -e "all(.[] | select(.rows > 0); .gen == $gen)"
-}
-
 # rung PERIOD_US: one line.
 rung()
 {

@@ -7,6 +7,9 @@
 #                              (-0.1, 0.1), deterministic, into OUT
 #   input_for COLS             an input vector of COLS values in (-1, 1),
 #                              as agictl input set takes it
+#   rows_current               every worker of the swarm's aggregator that
+#                              holds rows has answered with the current
+#                              generation (netns/lib.sh sourced first)
 
 gen_matrix()
 {
@@ -28,4 +31,12 @@ input_for()
 {
 	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++)
 		printf "%s%.3f", i ? "," : "", ((i * 37) % 19 - 9) / 10 }'
+}
+
+rows_current()
+{
+	local gen
+	gen=$(actl "$SWARM_AGG" -j matrix show | "$JQ" -r '.gen')
+	actl "$SWARM_AGG" -j workers list |
+		"$JQ" -e "all(.[] | select(.rows > 0); .gen == $gen)"
 }
