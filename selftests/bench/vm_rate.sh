@@ -13,8 +13,9 @@
 # p50/p99 are the latency (tick to output) of the rung's last cycles, at
 # most 1000 (the metrics ring), the ok ones only, nearest rank;
 # decode_max_us is the longest time one RESULT's decode held the cycle
-# lock over the run so far (GET_STATUS). A last line gives the decode-time
-# histogram of the whole ladder.
+# lock over the run so far (GET_STATUS). Then the time each row assignment
+# took to build (the module's log), and the decode-time histogram of the
+# whole ladder.
 #
 # Timing in a TCG VM is emulated: nothing here asserts a time. The script
 # fails only when the swarm does not come up or stops producing cycles.
@@ -91,6 +92,13 @@ actl "$SWARM_AGG" node stop
 for p in $RUNGS_US; do
 	rung "$p"
 done
+# The time to build a row assignment, as the module logs it (ktime around
+# agiswarm_plan_build()): the ladder's 64 rows, then 256 over the same 8.
+gen_matrix 256 64 "$tmp/matrix256.json"
+actl "$SWARM_AGG" matrix load "$tmp/matrix256.json" > /dev/null
+actl "$SWARM_AGG" node set redundancy 4
+dmesg | grep -o 'gen [0-9]*: [0-9]* coded rows of [0-9]* over [0-9]* workers, any [0-9]* may be lost, built in [0-9]* us' |
+	sed 's/^/bench vm rate assignment /'
 actl "$SWARM_AGG" -j status | "$JQ" -r '
 	.decode_hist as $h |
 	"bench vm rate decode_hist " +
