@@ -14,6 +14,7 @@
 #include "core/fixed.h"
 #include "user/matrix.h"
 #include "user/names.h"
+#include "user/parse.h"
 #include "user/peer.h"
 #include "user/status.h"
 #include "agictl.h"
@@ -61,18 +62,15 @@ static int cfg_matrix_get(struct agi_nl *nl, struct cfg_matrix *m)
 	return err == -ENOENT ? 0 : err;
 }
 
-/* A duration agiswarmd takes in whole ms; the exact µs when it is not. */
+/* A duration as agiswarmd takes it: decimal ms, exact to the µs. */
 static void print_ms(const char *key, const char *json_key, u64 us)
 {
-	u64 ms = us / 1000 ? us / 1000 : 1;
+	char ms[16];
 
+	agi_format_ms((u32)us, ms, sizeof(ms));
 	agi_print_text("  %s: ", key);
-	agi_print_u64(AGI_PRINT_ANY, key, "%llu", ms);
+	agi_print_number(AGI_PRINT_ANY, key, "%s\n", ms);
 	agi_print_u64(AGI_PRINT_JSON, json_key, NULL, us);
-	if (us % 1000)
-		agi_print_text("  # exactly %lluus, not whole ms",
-			   (unsigned long long)us);
-	agi_print_text("\n");
 }
 
 static void print_peers(const char *key, u8 kind,

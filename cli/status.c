@@ -74,6 +74,50 @@ static void print_fields(const struct agi_status *st)
 		agi_print_text("\n");
 }
 
+/*
+ * How long decoding one RESULT held the aggregator's cycle lock: the
+ * longest, and the non-empty log2 buckets ("<1us 40, 1-2us 12, ...").
+ */
+static void print_decode(const struct agi_status *st)
+{
+	const char *sep = ":";
+	unsigned int k;
+	u64 n = 0;
+
+	agi_open_array("decode_hist");
+	for (k = 0; k < AGISWARM_DECODE_BUCKETS; k++) {
+		agi_print_u64(AGI_PRINT_JSON, NULL, NULL, st->decode_hist[k]);
+		n += st->decode_hist[k];
+	}
+	agi_close_array();
+	if (st->has[AGI_ST_DECODE_MAX_NS])
+		agi_print_u64(AGI_PRINT_JSON, "decode_max_ns", NULL,
+			      st->field[AGI_ST_DECODE_MAX_NS]);
+	agi_print_text("decode per result");
+	if (!n) {
+		agi_print_text(": none yet\n");
+		return;
+	}
+	if (st->has[AGI_ST_DECODE_MAX_NS]) {
+		agi_print_text(": max %lluus",
+			       (unsigned long long)st->field[AGI_ST_DECODE_MAX_NS] / 1000);
+		sep = ",";
+	}
+	for (k = 0; k < AGISWARM_DECODE_BUCKETS; k++) {
+		if (!st->decode_hist[k])
+			continue;
+		if (k == 0)
+			agi_print_text("%s <1us", sep);
+		else if (k == AGISWARM_DECODE_BUCKETS - 1)
+			agi_print_text("%s >=%uus", sep, 1U << (k - 1));
+		else
+			agi_print_text("%s %u-%uus", sep, 1U << (k - 1), 1U << k);
+		agi_print_text(" %llu", (unsigned long long)st->decode_hist[k]);
+		sep = ",";
+	}
+	agi_print_text("\n");
+}
+
 static void print_status(const struct agi_status *st)
 {
 	agi_print_begin();
@@ -83,6 +127,8 @@ static void print_status(const struct agi_status *st)
 	agi_print_string(AGI_PRINT_ANY, "role", "role %s", agi_role_name(st->role));
 	agi_print_u64(AGI_PRINT_ANY, "node_id", " node id %llu\n", st->node_id);
 	print_fields(st);
+	if (st->has_decode && st->role == AGISWARM_ROLE_AGGREGATOR)
+		print_decode(st);
 	print_counters(st);
 	agi_print_end();
 }
@@ -94,11 +140,15 @@ static void status_usage(void)
 		"counter the module reports for this network namespace.\n"
 		"and, from a module with the data path, its port, epoch,\n"
 		"redundancy, whether its cycle runs, period, deadline, miss\n"
-		"policy, control law and last cycle id.\n"
+		"policy, control law and last cycle id; on an aggregator, how\n"
+		"long decoding one worker's result held the cycle lock: the\n"
+		"longest and a histogram in powers of two of microseconds.\n"
 		"JSON: {\"version\", \"agictl_version\", \"role\", \"node_id\",\n"
 		"       \"port\", \"epoch\", \"redundancy\", \"running\": true|false,\n"
 		"       \"cycle_us\", \"deadline_us\", \"miss\": \"hold\"|\n"
 		"       \"zero\", \"law\": \"feedback\"|\"pid\", \"cycle_id\",\n"
+		"       \"decode_hist\": [N <1us, N 1-2us, N 2-4us, ...,\n"
+		"       N >=16384us], \"decode_max_ns\",\n"
 		"       \"counters\": {\"rx_packets\": N, ...}}\n"
 		"(keys the module does not report are left out).\n");
 }

@@ -93,6 +93,7 @@ static int set_node(const struct agi_config *cfg, struct agi_nl *nl)
 		.role = cfg->role, .id = cfg->node_id, .port = cfg->udp_port,
 		.epoch = cfg->epoch,
 	};
+	char cycle[16], deadline[16];
 
 	step_begin("node set role %s id %u port %u epoch %llu",
 		   agi_role_name(cfg->role), cfg->node_id, cfg->udp_port,
@@ -100,13 +101,15 @@ static int set_node(const struct agi_config *cfg, struct agi_nl *nl)
 	if (cfg->role == AGISWARM_ROLE_AGGREGATOR) {
 		r.present |= AGI_NODE_CYCLE | AGI_NODE_DEADLINE |
 			     AGI_NODE_MISS | AGI_NODE_REDUNDANCY | AGI_NODE_SEED;
-		r.cycle_us = cfg->cycle_time_ms * 1000;
-		r.deadline_us = cfg->timeout_ms * 1000;
+		r.cycle_us = cfg->cycle_time_us;
+		r.deadline_us = cfg->timeout_us;
 		r.miss = cfg->miss_policy;
 		r.redundancy = (u8)cfg->fault_tolerance;
 		r.seed = cfg->code_seed;
-		step_add(" cycle %ums deadline %ums miss %s redundancy %u seed %llu",
-			 cfg->cycle_time_ms, cfg->timeout_ms,
+		agi_format_ms(cfg->cycle_time_us, cycle, sizeof(cycle));
+		agi_format_ms(cfg->timeout_us, deadline, sizeof(deadline));
+		step_add(" cycle %sms deadline %sms miss %s redundancy %u seed %llu",
+			 cycle, deadline,
 			 agi_name(&agi_miss_names, cfg->miss_policy),
 			 cfg->fault_tolerance,
 			 (unsigned long long)cfg->code_seed);

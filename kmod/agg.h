@@ -58,8 +58,9 @@ struct agiswarm_plan_worker {
 
 /**
  * struct agiswarm_plan - one row assignment (a generation)
- * @code: the code (m, n_coded, the chosen seed)
+ * @code: the code (m, n_coded, W, f: an MDS assignment)
  * @gen: its generation
+ * @build_ns: how long building it took (assignment and decoder)
  * @fa: the matrix's format
  * @cols: n
  * @nworkers: W
@@ -77,6 +78,7 @@ struct agiswarm_plan_worker {
 struct agiswarm_plan {
 	struct agi_code code;
 	u32 gen;
+	u64 build_ns;
 	u8 fa;
 	u32 cols;
 	u32 nworkers;
@@ -201,6 +203,9 @@ enum agiswarm_phase {
  * @ring: the metrics of the last AGISWARM_METRICS_MAX cycles
  * @task_buf: the encoded TASK (or ACTUATE) of a cycle, shared by every
  *	worker
+ * @decode_hist: time to decode one RESULT under the lock, log2 buckets
+ *	of us (AGISWARM_DECODE_BUCKETS)
+ * @decode_max_ns: the longest of them
  */
 struct agiswarm_agg {
 	struct agiswarm_node *node;
@@ -263,6 +268,8 @@ struct agiswarm_agg {
 	u32 ring_count;
 	struct agiswarm_metric ring[AGISWARM_METRICS_MAX];
 	u8 task_buf[AGISWARM_WIRE_MAX];
+	u64 decode_hist[AGISWARM_DECODE_BUCKETS];
+	u64 decode_max_ns;
 };
 
 static inline struct agiswarm_agg *agg_of(struct agiswarm_node *node)

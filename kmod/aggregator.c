@@ -48,10 +48,10 @@ static struct agiswarm_matrix *rebuild_staged(struct agiswarm_agg *agg,
 static void log_plan(struct agiswarm_node *node,
 		     const struct agiswarm_plan *plan)
 {
-	pr_info_ratelimited("netns %u: gen %u: %u coded rows of %u over %u workers, code seed %llu\n",
+	pr_info_ratelimited("netns %u: gen %u: %u coded rows of %u over %u workers, any %u may be lost, built in %llu us\n",
 			    node->net->ns.inum, plan->gen,
 			    plan->code.n_coded, plan->code.m, plan->nworkers,
-			    plan->code.seed);
+			    plan->code.lost, plan->build_ns / NSEC_PER_USEC);
 }
 
 /**
@@ -325,10 +325,8 @@ void agiswarm_aggregator_matrix_info(struct agiswarm_node *node,
 		info->fmt = agg->matrix->fmt;
 	}
 	spin_lock_bh(&agg->lock);
-	if (agg->plan) {
-		info->seed = agg->plan->code.seed;
+	if (agg->plan)
 		info->n_coded = agg->plan->code.n_coded;
-	}
 	spin_unlock_bh(&agg->lock);
 }
 

@@ -15,6 +15,7 @@
 #include "../include/core/fixed.c"
 #include "../include/core/fixed_selftest.c"
 #include "../include/core/code.c"
+#include "../include/core/code_decode.c"
 #include "../include/core/cbor.c"
 #include "../include/core/wire.c"
 

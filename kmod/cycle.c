@@ -287,6 +287,8 @@ static void send_tasks(struct agiswarm_agg *agg, struct cycle_out *out)
 	if (WARN_ON_ONCE(!len))
 		return;
 	for (i = 0; i < plan->nworkers; i++) {
+		if (!plan->w[i].nrows)
+			continue;	/* fewer source rows than workers */
 		skb = build(agg->task_buf, len, NULL, plan->w[i].addr,
 			    plan->w[i].port, plan->w[i].id);
 		if (unlikely(!skb)) {
@@ -401,16 +403,34 @@ static bool rows_belong(const struct agiswarm_plan *plan,
 	return true;
 }
 
-/* Feeds @r's values to the decoder; the cycle ends when they decode. */
+/* One decode's time into the histogram GET_STATUS reports. */
+static void decode_time(struct agiswarm_agg *agg, u64 ns)
+{
+	u64 us = div_u64(ns, NSEC_PER_USEC);
+
+	lockdep_assert_held(&agg->lock);
+	agg->decode_hist[min_t(u32, us ? fls64(us) : 0,
+			       AGISWARM_DECODE_BUCKETS - 1)]++;
+	agg->decode_max_ns = max(agg->decode_max_ns, ns);
+}
+
+/*
+ * Feeds @r's values to the decoder; the cycle ends when they decode. The
+ * lock is held for at most one RESULT's values (AGISWARM_WIRE_VALUES_MAX),
+ * and the solving they trigger is bounded by the MDS layers they complete
+ * (include/core/code.h, "DOC: Decoder"); decode_time() records how long.
+ */
 static void decode(struct agiswarm_agg *agg, const struct agi_wire_result *r,
 		   struct cycle_out *out)
 {
 	struct agiswarm_node *node = agg->node;
+	u64 t0 = ktime_get_ns();
+	bool done = false;
 	u16 i;
 	int ret;
 
 	lockdep_assert_held(&agg->lock);
-	for (i = 0; i < r->values.n; i++) {
+	for (i = 0; i < r->values.n && !done; i++) {
 		struct agi_wire_value v = agi_wire_vec_value(&r->values, i);
 
 		ret = agi_code_decoder_add(agg->plan->dec, v.row, v.sum);
@@ -420,11 +440,11 @@ static void decode(struct agiswarm_agg *agg, const struct agi_wire_result *r,
 		}
 		agg->results_used++;
 		agiswarm_node_count(node, AGISWARM_CNT_RESULTS_USED, 1);
-		if (ret == 1) {
-			finish(agg, true, out);
-			return;
-		}
+		done = ret == 1;
 	}
+	decode_time(agg, ktime_get_ns() - t0);
+	if (done)
+		finish(agg, true, out);
 }
 
 /**
@@ -516,6 +536,25 @@ int agiswarm_cycle_rx_result(struct agiswarm_node *node,
 	spin_unlock(&agg->lock);
 	out_flush(node, &out);
 	return ret;
+}
+
+/**
+ * agiswarm_cycle_read_decode() - the decode-time histogram
+ * @node: the node
+ * @hist: AGISWARM_DECODE_BUCKETS counts (see the UAPI header)
+ * @max_ns: the longest decode of one RESULT, in ns
+ *
+ * Context: process.
+ */
+void agiswarm_cycle_read_decode(struct agiswarm_node *node, u64 *hist,
+				u64 *max_ns)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+
+	spin_lock_bh(&agg->lock);
+	memcpy(hist, agg->decode_hist, sizeof(agg->decode_hist));
+	*max_ns = agg->decode_max_ns;
+	spin_unlock_bh(&agg->lock);
 }
 
 /**

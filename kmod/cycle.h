@@ -19,6 +19,10 @@ void agiswarm_cycle_init(struct agiswarm_agg *agg);
 void agiswarm_cycle_start(struct agiswarm_agg *agg);
 void agiswarm_cycle_stop(struct agiswarm_agg *agg);
 
+/* GET_STATUS (netlink.c). */
+void agiswarm_cycle_read_decode(struct agiswarm_node *node, u64 *hist,
+				u64 *max_ns);
+
 /* The fast path's stages (socket.c). */
 int agiswarm_cycle_rx_result(struct agiswarm_node *node,
 			     const struct agi_wire_result *r, __be32 saddr,

@@ -16,18 +16,26 @@
 
 #include "../include/core/code.h"
 #include "aggregator.h"
+#include "cycle.h"
 #include "daemon.h"
 #include "netlink.h"
 #include "node.h"
+#include "plan.h"
 #include "socket.h"
 #include "stage.h"
 
 /* Counters below this are not counters (UNSPEC, PAD) and are never sent. */
 #define FIRST_COUNTER (AGISWARM_CNT_PAD + 1)
 
+/*
+ * Periods and deadlines: 100 us to 10 s. Below 100 us a cycle's own work
+ * in softirq (a TASK to every worker, the decode, the output) and the
+ * timer's wake-up latency on a kernel without PREEMPT_RT take most of the
+ * period; the policy's range goes back in the extack, for agictl to show.
+ */
 static struct netlink_range_validation period_range = {
-	.min = 1000,
-	.max = 10000000,
+	.min = AGISWARM_PERIOD_US_MIN,
+	.max = AGISWARM_PERIOD_US_MAX,
 };
 
 static const struct nla_policy pid_policy[AGISWARM_PID_A_MAX + 1] = {
@@ -81,6 +89,8 @@ static size_t status_msg_size(void)
 	       nla_total_size(sizeof(u32)) * 4 +	/* NODE_ID .. DAEMON_PORTID */
 	       nla_total_size(sizeof(u16)) +		/* PORT */
 	       nla_total_size_64bit(sizeof(u64)) * 3 +	/* EPOCH .. STAGED_CYCLE */
+	       nla_total_size(sizeof(u64) * AGISWARM_DECODE_BUCKETS) +
+	       nla_total_size_64bit(sizeof(u64)) +	/* DECODE_MAX_NS */
 	       nla_total_size(0) +			/* COUNTERS nest */
 	       (__AGISWARM_CNT_MAX - FIRST_COUNTER) *
 	       nla_total_size_64bit(sizeof(u64));
@@ -106,8 +116,21 @@ static int put_counters(struct sk_buff *msg,
 	return 0;
 }
 
+/* The decode-time histogram; 0, or -EMSGSIZE when @msg is full. */
+static int put_decode(struct sk_buff *msg, struct agiswarm_node *node)
+{
+	u64 hist[AGISWARM_DECODE_BUCKETS], max_ns;
+
+	agiswarm_cycle_read_decode(node, hist, &max_ns);
+	if (nla_put(msg, AGISWARM_A_DECODE_HIST, sizeof(hist), hist) ||
+	    nla_put_u64_64bit(msg, AGISWARM_A_DECODE_MAX_NS, max_ns,
+			      AGISWARM_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* GET_STATUS's attributes; 0, or -EMSGSIZE when @msg is full. */
-static int put_status(struct sk_buff *msg,
+static int put_status(struct sk_buff *msg, struct agiswarm_node *node,
 		      const struct agiswarm_node_status *st,
 		      const struct agiswarm_agg_status *ag)
 {
@@ -127,7 +150,8 @@ static int put_status(struct sk_buff *msg,
 	    nla_put_u8(msg, AGISWARM_A_REDUNDANCY, ag->redundancy) ||
 	    nla_put_u32(msg, AGISWARM_A_DAEMON_PORTID, st->daemon_portid) ||
 	    nla_put_u64_64bit(msg, AGISWARM_A_STAGED_CYCLE, ag->staged_cycle,
-			      AGISWARM_A_PAD))
+			      AGISWARM_A_PAD) ||
+	    put_decode(msg, node))
 		return -EMSGSIZE;
 	return put_counters(msg, st);
 }
@@ -150,7 +174,7 @@ static int get_status_doit(struct sk_buff *skb, struct genl_info *info)
 	hdr = genlmsg_put_reply(msg, info, &agiswarm_netlink_family, 0,
 				AGISWARM_CMD_GET_STATUS);
 	/* Only a status_msg_size() that undercounts fails here: a bug. */
-	if (WARN_ON_ONCE(!hdr || put_status(msg, &st, &ag))) {
+	if (WARN_ON_ONCE(!hdr || put_status(msg, node, &st, &ag))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -258,6 +282,14 @@ static int check_node_change(struct genl_info *info,
 				a[AGISWARM_A_CYCLE_DEADLINE_US] ?:
 				a[AGISWARM_A_CYCLE_PERIOD_US]);
 		return -EINVAL;
+	}
+	if (a[AGISWARM_A_REDUNDANCY]) {
+		int ret = agiswarm_plan_check_redundancy(node,
+				nla_get_u8(a[AGISWARM_A_REDUNDANCY]),
+				a[AGISWARM_A_REDUNDANCY], info->extack);
+
+		if (ret)
+			return ret;
 	}
 	if (a[AGISWARM_A_PID])
 		return check_pid(info, node, c);

@@ -3,8 +3,9 @@
  * Copyright (C) 2026 The AGISWARM authors.
  *
  * The row assignment (struct agiswarm_plan, one generation): which coded
- * rows of the matrix each worker holds, chosen so that any `redundancy`
- * workers may be lost, and sending each worker its rows (ROWS).
+ * rows of the matrix each worker holds, the core's MDS assignment, so that
+ * any `redundancy` workers may be lost, and sending each worker its rows
+ * (ROWS).
  *
  * Who may still hold a plan when it is replaced: the cycle (tick, deadline,
  * RESULT handlers, all under agg->lock) and the ROWS work and GET_MATRIX
@@ -17,8 +18,10 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <net/netlink.h>
 
 #include "agg.h"
 #include "node.h"
@@ -27,8 +30,32 @@
 #include "plan.h"
 #include "socket.h"
 
-/* Code seeds tried for one that survives the loss of `redundancy` workers. */
-#define SEED_TRIES 64
+static_assert(AGI_CODE_MAX_GROUP_WORKERS <= AGISWARM_AGG_WORKERS_MAX);
+
+/*
+ * The refusal of a redundancy above what the rows allow, naming the largest
+ * that works (an extack is a constant string on the kernels we build for).
+ */
+#define LOST_MSG(f) \
+	"redundancy above what the rows allow: at most " #f " workers may be lost"
+static const char *const lost_msg[AGI_CODE_MAX_GROUP_WORKERS] = {
+	LOST_MSG(0), LOST_MSG(1), LOST_MSG(2), LOST_MSG(3),
+	LOST_MSG(4), LOST_MSG(5), LOST_MSG(6), LOST_MSG(7),
+	LOST_MSG(8), LOST_MSG(9), LOST_MSG(10), LOST_MSG(11),
+	LOST_MSG(12), LOST_MSG(13), LOST_MSG(14), LOST_MSG(15),
+	LOST_MSG(16), LOST_MSG(17), LOST_MSG(18), LOST_MSG(19),
+	LOST_MSG(20), LOST_MSG(21), LOST_MSG(22), LOST_MSG(23),
+	LOST_MSG(24), LOST_MSG(25), LOST_MSG(26), LOST_MSG(27),
+	LOST_MSG(28), LOST_MSG(29), LOST_MSG(30), LOST_MSG(31),
+	LOST_MSG(32), LOST_MSG(33), LOST_MSG(34), LOST_MSG(35),
+	LOST_MSG(36), LOST_MSG(37), LOST_MSG(38), LOST_MSG(39),
+	LOST_MSG(40), LOST_MSG(41), LOST_MSG(42), LOST_MSG(43),
+	LOST_MSG(44), LOST_MSG(45), LOST_MSG(46), LOST_MSG(47),
+	LOST_MSG(48), LOST_MSG(49), LOST_MSG(50), LOST_MSG(51),
+	LOST_MSG(52), LOST_MSG(53), LOST_MSG(54), LOST_MSG(55),
+	LOST_MSG(56), LOST_MSG(57), LOST_MSG(58), LOST_MSG(59),
+	LOST_MSG(60), LOST_MSG(61), LOST_MSG(62), LOST_MSG(63),
+};
 
 /**
  * agiswarm_plan_free() - free a plan nothing uses any more
@@ -74,48 +101,6 @@ static int plan_alloc(struct agiswarm_plan **planp, u32 nworkers,
 	return 0;
 }
 
-/*
- * The first seed from agg->seed on whose code the plan's row owners survive
- * the loss of any @f workers. Checked only for up to AGI_CODE_MAX_WORKERS
- * workers (the check is exhaustive over the loss patterns); past that,
- * when no seed passes, or without memory for the check, the configured
- * seed. Returns 0, or agi_code_init()'s error for the configured seed.
- */
-static int choose_seed(struct agiswarm_agg *agg, struct agiswarm_plan *plan,
-		       u32 m, u32 n_coded, u32 f)
-{
-	struct agi_code_gf2 *scratch;
-	u8 *wor;
-	u32 j, t;
-	int ret;
-
-	ret = agi_code_init(&plan->code, m, n_coded, agg->seed);
-	if (ret || plan->nworkers > AGI_CODE_MAX_WORKERS)
-		return ret;
-	scratch = kvmalloc(sizeof(*scratch), GFP_KERNEL);
-	wor = kmalloc(n_coded, GFP_KERNEL);
-	if (!scratch || !wor)
-		goto out;
-	for (j = 0; j < n_coded; j++)
-		wor[j] = plan->owner[j];
-	for (t = 0; t < SEED_TRIES; t++) {
-		agi_code_init(&plan->code, m, n_coded, agg->seed + t);
-		if (agi_code_tolerates(&plan->code, wor, plan->nworkers, f,
-				       scratch))
-			break;
-	}
-	if (t == SEED_TRIES) {
-		pr_warn_ratelimited("netns %u: no seed in %llu..+%d survives %u lost workers; using %llu\n",
-				    agg->node->net->ns.inum, agg->seed,
-				    SEED_TRIES, f, agg->seed);
-		agi_code_init(&plan->code, m, n_coded, agg->seed);
-	}
-out:
-	kfree(wor);
-	kvfree(scratch);
-	return ret;
-}
-
 /* 0 healthy or not judged, 1 degraded, 2 unhealthy (a static worker). */
 static u32 health_rank(const struct agiswarm_peer *p)
 {
@@ -125,12 +110,11 @@ static u32 health_rank(const struct agiswarm_peer *p)
 }
 
 /*
- * The workers in order of health, then of addition: the rows are dealt
- * round by round in this order, so the systematic rows (dealt first) go
- * to the healthy workers and a degraded one gets its rows after them.
+ * The workers in order of health, then of addition: worker slot i holds
+ * the MDS code's rows of worker i, so the systematic rows (slots 0..K-1)
+ * go to the healthy workers and a degraded one gets parity rows.
  */
-static void fill_workers(struct agiswarm_node *node, struct agiswarm_plan *plan,
-			 u32 n_coded)
+static void fill_workers(struct agiswarm_node *node, struct agiswarm_plan *plan)
 {
 	struct agiswarm_peer *p;
 	u32 i = 0, j, rank;
@@ -149,51 +133,53 @@ static void fill_workers(struct agiswarm_node *node, struct agiswarm_plan *plan,
 			i++;
 		}
 	}
-	/* Row j to worker j mod W: the systematic rows spread first. */
-	for (j = 0; j < n_coded; j++) {
-		struct agiswarm_plan_worker *w = &plan->w[j % plan->nworkers];
-
-		plan->owner[j] = j % plan->nworkers;
-		w->rows[w->nrows++] = j;
-	}
+	for (i = 0; i < plan->nworkers; i++)
+		plan->w[i].nrows = agi_code_worker_rows(&plan->code, i,
+							plan->w[i].rows);
+	for (j = 0; j < plan->code.n_coded; j++)
+		plan->owner[j] = agi_code_row_worker(&plan->code, j);
 }
 
 /*
- * How many coded rows an assignment of @m source rows over @nw workers
- * has, or 0 when too few fit the limits to decode.
+ * The workers an assignment of @m source rows over @nw workers may lose:
+ * the configured redundancy, at most @nw - 1, at most what the rows allow
+ * (*@max_lost, agi_code_max_lost()). Returns it, or -E2BIG when there are
+ * too many workers for the code or the workers cannot hold the rows.
  */
-static u32 coded_rows(const struct agiswarm_agg *agg, u32 m, u32 nw)
+static int plan_lost(const struct agiswarm_agg *agg, u32 m, u32 nw,
+		     int *max_lost)
 {
 	u32 f = min_t(u32, agg->redundancy, nw - 1);
-	u32 k = DIV_ROUND_UP(m + 2, max_t(u32, nw - f, 1));
-	u32 n_coded;
 
-	/*
-	 * Redundancy 0 is uncoded: only the systematic rows, so a cycle
-	 * waits for every worker (the baseline the coded cycle is measured
-	 * against).
-	 */
-	if (!agg->redundancy)
-		k = DIV_ROUND_UP(m, nw);
-	k = min_t(u32, k, AGISWARM_WIRE_ROWS_MAX);
-	n_coded = min_t(u32, k * nw, AGI_CODE_MAX_CODED_ROWS);
-	if (!agg->redundancy)
-		n_coded = min_t(u32, n_coded, m);
-	return n_coded < m ? 0 : n_coded;
+	*max_lost = -E2BIG;
+	if (nw > AGI_CODE_MAX_GROUP_WORKERS)
+		return -E2BIG;
+	*max_lost = agi_code_max_lost(m, nw);
+	if (*max_lost < 0)
+		return -E2BIG;
+	return min_t(u32, f, *max_lost);
 }
 
 /**
  * agiswarm_plan_build() - assign the coded rows of a matrix to the workers
- * @agg: the aggregator: its workers, redundancy and code seed
+ * @agg: the aggregator: its workers and redundancy
  * @mx: the matrix, or NULL
  * @planp: the new plan, or NULL when there is nothing to assign
  *
+ * The MDS assignment (include/core/code.h): any W - f of the W workers
+ * decode, by construction, with no search. f is the redundancy, at most
+ * W - 1 and at most what the rows allow (a change of workers or matrix may
+ * lower it: logged; SET_NODE refuses a redundancy above it, see
+ * agiswarm_plan_check_redundancy()). A worker may hold no row (fewer
+ * source rows than W - f): it is sent no TASK. O(n_coded * W) plus the
+ * decoder's set-up: well under a millisecond for m = 256 over 16 workers.
  * A new plan takes the next generation; nothing is installed.
  *
  * Context: process, node->conf_lock held.
  * Return: 0, with *@planp NULL when there is no matrix or no worker;
- * -E2BIG when there are more than AGISWARM_AGG_WORKERS_MAX workers or the
- * workers cannot hold enough coded rows to decode; -ENOMEM.
+ * -E2BIG when there are more than AGI_CODE_MAX_GROUP_WORKERS workers or
+ * they cannot hold the rows (more than AGISWARM_WIRE_ROWS_MAX each);
+ * -ENOMEM.
  */
 int agiswarm_plan_build(struct agiswarm_agg *agg,
 			const struct agiswarm_matrix *mx,
@@ -201,8 +187,11 @@ int agiswarm_plan_build(struct agiswarm_agg *agg,
 {
 	struct agiswarm_node *node = agg->node;
 	struct agiswarm_plan *plan = NULL;
-	u32 nw, n_coded;
+	u64 t0 = ktime_get_ns();
+	struct agi_code code;
+	int f, max_lost;
 	size_t size;
+	u32 nw;
 	int ret;
 
 	lockdep_assert_held(&node->conf_lock);
@@ -210,19 +199,21 @@ int agiswarm_plan_build(struct agiswarm_agg *agg,
 	nw = agiswarm_peer_count(node, AGISWARM_PEER_WORKER);
 	if (!mx || !nw)
 		return 0;
-	if (nw > AGISWARM_AGG_WORKERS_MAX)
-		return -E2BIG;
-	n_coded = coded_rows(agg, mx->rows, nw);
-	if (!n_coded)
-		return -E2BIG;
-	ret = plan_alloc(&plan, nw, mx, n_coded);
+	f = plan_lost(agg, mx->rows, nw, &max_lost);
+	if (f < 0)
+		return f;
+	if (f < min_t(u32, agg->redundancy, nw - 1))
+		pr_warn_ratelimited("netns %u: redundancy %u: %u rows over %u workers allow at most %d lost\n",
+				    node->net->ns.inum, agg->redundancy,
+				    mx->rows, nw, max_lost);
+	ret = agi_code_init_mds(&code, mx->rows, nw, f);
+	if (WARN_ON_ONCE(ret))
+		return ret;
+	ret = plan_alloc(&plan, nw, mx, code.n_coded);
 	if (ret)
 		goto fail;
-	fill_workers(node, plan, n_coded);
-	ret = choose_seed(agg, plan, mx->rows, n_coded,
-			  min_t(u32, agg->redundancy, nw - 1));
-	if (ret)
-		goto fail;
+	plan->code = code;
+	fill_workers(node, plan);
 	size = agi_code_decoder_size(&plan->code);
 	plan->dec = kvmalloc(size, GFP_KERNEL);
 	ret = -ENOMEM;
@@ -233,11 +224,71 @@ int agiswarm_plan_build(struct agiswarm_agg *agg,
 			 plan->dec))
 		goto fail;
 	plan->gen = ++agg->gen;
+	plan->build_ns = ktime_get_ns() - t0;
 	*planp = plan;
 	return 0;
 fail:
 	agiswarm_plan_free(plan);
 	return ret;
+}
+
+/* The largest redundancy @mx allows over @nw workers, or -E2BIG. */
+static int matrix_max_lost(const struct agiswarm_agg *agg,
+			   const struct agiswarm_matrix *mx, u32 nw)
+{
+	int max_lost;
+
+	if (!mx)
+		return AGI_CODE_MAX_GROUP_WORKERS - 1;
+	return plan_lost(agg, mx->rows, nw, &max_lost) < 0 ? -E2BIG : max_lost;
+}
+
+/**
+ * agiswarm_plan_check_redundancy() - whether the rows allow a redundancy
+ * @node: the aggregator's node: its workers, matrix and staged matrix
+ * @redundancy: the redundancy asked for
+ * @attr: the attribute that asks for it
+ * @extack: where a refusal is worded
+ *
+ * A redundancy of W - 1 or more means "as many as the workers allow", as
+ * ever; past what the rows allow (agi_code_max_lost()) it is refused with
+ * the largest that works, for the matrix in use and a staged one. Nothing
+ * is checked without a matrix or a worker: the rows are assigned once both
+ * are there.
+ *
+ * Context: process, node->conf_lock held.
+ * Return: 0, or -E2BIG with the extack.
+ */
+int agiswarm_plan_check_redundancy(struct agiswarm_node *node, u8 redundancy,
+				   const struct nlattr *attr,
+				   struct netlink_ext_ack *extack)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+	struct agiswarm_matrix *staged;
+	int most, other;
+	u32 nw;
+
+	lockdep_assert_held(&node->conf_lock);
+	nw = agiswarm_peer_count(node, AGISWARM_PEER_WORKER);
+	if (!nw)
+		return 0;
+	spin_lock_bh(&agg->lock);
+	staged = agg->stage.matrix;
+	spin_unlock_bh(&agg->lock);
+	/* Only agiswarm_stage_settle(), under conf_lock, frees @staged. */
+	most = matrix_max_lost(agg, agg->matrix, nw);
+	other = matrix_max_lost(agg, staged, nw);
+	if (most < 0 || other < 0)
+		return 0;	/* no f fits at all: the matrix's own error */
+	most = min(most, other);
+	if (min_t(u32, redundancy, nw - 1) <= most)
+		return 0;
+	/* NL_SET_ERR_MSG_ATTR() takes a literal only; the table is static. */
+	if (extack) {
+		extack->_msg = lost_msg[most];
+		extack->bad_attr = attr;
+	}
+	return -E2BIG;
 }
 
 /* The peers' row counts as @plan deals them; 0 for peers outside it. */

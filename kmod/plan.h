@@ -11,12 +11,18 @@
 
 struct agiswarm_agg;
 struct agiswarm_matrix;
+struct agiswarm_node;
 struct agiswarm_plan;
+struct netlink_ext_ack;
+struct nlattr;
 
 void agiswarm_plan_init(struct agiswarm_agg *agg);
 int agiswarm_plan_build(struct agiswarm_agg *agg,
 			const struct agiswarm_matrix *mx,
 			struct agiswarm_plan **planp);
+int agiswarm_plan_check_redundancy(struct agiswarm_node *node, u8 redundancy,
+				   const struct nlattr *attr,
+				   struct netlink_ext_ack *extack);
 void agiswarm_plan_free(struct agiswarm_plan *plan);
 void agiswarm_plan_install(struct agiswarm_agg *agg, struct agiswarm_plan *plan,
 			   u32 cols);

@@ -114,7 +114,7 @@ e=$tmp/eff.yaml
 	[ "$(key "$e" node.role)" = aggregator ] &&
 	[ "$(key "$e" aggregator.udp_port)" = 6100 ] &&
 	[ "$(key "$e" aggregator.cycle_time_ms)" = 20 ] &&
-	[ "$(key "$e" aggregator.timeout_ms)" = 15 ] &&
+	[ "$(key "$e" aggregator.timeout_ms)" = 15.5 ] &&
 	[ "$(key "$e" aggregator.fault_tolerance)" = 1 ] &&
 	[ "$(key "$e" aggregator.miss_policy)" = zero ] &&
 	[ "$(key "$e" aggregator.control_law)" = feedback ] &&
@@ -125,9 +125,9 @@ e=$tmp/eff.yaml
 	grep -q '^    - {id: 21, address: "192.0.2.21:7000"}$' "$e"
 tap_result "agiswarmd's effective configuration carries the module's values" $?
 
-grep -q '^  timeout_ms: 15 *# exactly 15500us' "$tmp/f.yaml" &&
+grep -q '^  timeout_ms: 15.5$' "$tmp/f.yaml" &&
 	grep -q '^# matrix: 8x8 Q1.31' "$tmp/f.yaml"
-tap_result "the inexact deadline and the matrix shape are said in comments" $?
+tap_result "the deadline is exact in decimal ms, the matrix shape in a comment" $?
 
 n agictl -j config show >"$out" 2>"$err" &&
 	[ ! -s "$err" ] &&

@@ -29,7 +29,7 @@
 # there, because how fast the emulated machine answers decides them:
 #   status     the traffic and cycle counters (rx_*, tx_*, cycles*,
 #              tasks_sent, results_*, faults_applied, decode_failed,
-#              drop_stale) and the last cycle id
+#              drop_stale), the last cycle id and the decode times
 #   workers    health (ok/late), results, missed, last cycle
 #   metrics    cycle id, status, latency, jitter, workers answered,
 #              error rate, results used (text: column by column, keeping

@@ -134,7 +134,7 @@
  *    bits from the exact residual (2 k^2 each). The rows go to the
  *    factorisation sorted by coded row, so identical systems give
  *    identical input, and the decoder keeps its last few factorisations
- *    (CODE_LU_KEPT in code.c, across cycles): the layers of an MDS code,
+ *    (CODE_LU_KEPT in code_decode.c, across cycles): the layers of an MDS code,
  *    and cycles that lose the same workers again, reuse them
  *    (stats.factored counts the new ones).
  *

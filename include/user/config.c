@@ -29,8 +29,8 @@ void agi_config_defaults(struct agi_config *cfg)
 	cfg->role = AGISWARM_ROLE_AGGREGATOR;
 	cfg->udp_port = AGISWARM_DEFAULT_PORT;
 	strcpy(cfg->bind_address, "0.0.0.0");
-	cfg->cycle_time_ms = 50;
-	cfg->timeout_ms = 40;
+	cfg->cycle_time_us = 50000;
+	cfg->timeout_us = 40000;
 	cfg->fault_tolerance = 2;
 	cfg->max_workers = 16;
 	cfg->miss_policy = AGISWARM_MISS_HOLD;
@@ -451,15 +451,20 @@ static int cross_check(struct agi_config_ctx *c)
 	char lo[64], hi[64];
 	yaml_node_t fake;
 
+	/* 80 % of the cycle, in whole microseconds, never under the floor. */
 	if (!c->given[key_index("aggregator.timeout_ms")] &&
-	    cfg->timeout_ms > cfg->cycle_time_ms * 4 / 5)
-		cfg->timeout_ms = cfg->cycle_time_ms * 4 / 5 ?: 1;
-	if (cfg->timeout_ms > cfg->cycle_time_ms)
+	    cfg->timeout_us > cfg->cycle_time_us / 5 * 4)
+		cfg->timeout_us = cfg->cycle_time_us / 5 * 4 < AGISWARM_PERIOD_US_MIN ?
+			AGISWARM_PERIOD_US_MIN : cfg->cycle_time_us / 5 * 4;
+	if (cfg->timeout_us > cfg->cycle_time_us) {
+		agi_format_ms(cfg->timeout_us, lo, sizeof(lo));
+		agi_format_ms(cfg->cycle_time_us, hi, sizeof(hi));
 		return agi_config_fail(c, line_node(c, "aggregator.timeout_ms",
 					      "aggregator.cycle_time_ms", &fake),
 				 "aggregator.timeout_ms",
-				 "bad value '%u': allowed an integer in 1..%u (at most aggregator.cycle_time_ms)",
-				 cfg->timeout_ms, cfg->cycle_time_ms);
+				 "bad value '%s': allowed milliseconds, a decimal in 0.1..%s (at most aggregator.cycle_time_ms)",
+				 lo, hi);
+	}
 	if (cfg->lo > cfg->hi) {
 		agi_q_to_decimal(cfg->lo, AGISWARM_Q1_31, lo, sizeof(lo));
 		agi_q_to_decimal(cfg->hi, AGISWARM_Q1_31, hi, sizeof(hi));

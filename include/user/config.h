@@ -77,8 +77,8 @@ struct agi_config {
 
 	u16 udp_port;
 	char bind_address[64];		/* IPv4 or IPv6 literal */
-	u32 cycle_time_ms;
-	u32 timeout_ms;
+	u32 cycle_time_us;		/* written in ms: cycle_time_ms */
+	u32 timeout_us;			/* written in ms: timeout_ms */
 	u32 fault_tolerance;
 	u32 max_workers;
 	u8 miss_policy;			/* enum agiswarm_miss_policy */

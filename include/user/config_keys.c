@@ -46,9 +46,12 @@ const struct agi_config_key agi_config_keys[] = {
 	  .names = &agi_role_names },
 	{ "aggregator.udp_port", KT_U16, OFF(udp_port), 1, 65535 },
 	{ "aggregator.bind_address", KT_ADDR, OFF(bind_address) },
-	{ "aggregator.cycle_time_ms", KT_U32, OFF(cycle_time_ms), 1, 10000 },
-	{ "aggregator.timeout_ms", KT_U32, OFF(timeout_ms), 1, 10000 },
-	{ "aggregator.fault_tolerance", KT_U32, OFF(fault_tolerance), 0, 15 },
+	{ "aggregator.cycle_time_ms", KT_MS, OFF(cycle_time_us),
+	  AGISWARM_PERIOD_US_MIN, AGISWARM_PERIOD_US_MAX },
+	{ "aggregator.timeout_ms", KT_MS, OFF(timeout_us),
+	  AGISWARM_PERIOD_US_MIN, AGISWARM_PERIOD_US_MAX },
+	{ "aggregator.fault_tolerance", KT_U32, OFF(fault_tolerance), 0,
+	  AGI_CONFIG_MAX_PEERS - 1 },
 	{ "aggregator.max_workers", KT_U32, OFF(max_workers), 1,
 	  AGI_CONFIG_MAX_PEERS },
 	{ "aggregator.miss_policy", KT_ENUM, OFF(miss_policy),
@@ -115,7 +118,7 @@ const struct agi_config_key agi_config_member_keys[] = {
 const size_t agi_config_nmember_keys = ARRAY_SIZE(agi_config_member_keys);
 
 #define CODING "coding is always on: aggregator.fault_tolerance sets the " \
-	"redundancy and aggregator.code_seed the code"
+	"redundancy"
 #define GROUP "the replicated aggregator group is the top-level " \
 	"aggregators: and failover: sections (see configs/ha_config.yaml)"
 #define NETNS "the network (namespaces, veth, mesh, firewall) is set up " \
@@ -384,6 +387,18 @@ static int parse_seconds(struct agi_config_ctx *c, const struct agi_config_key *
 	return 0;
 }
 
+/* Decimal milliseconds, to whole microseconds. */
+static int parse_ms(struct agi_config_ctx *c, const struct agi_config_key *k,
+		    yaml_node_t *n, const char *path, u32 *dst)
+{
+	u32 us;
+
+	if (agi_parse_ms_us(scalar(n), &us) || us < k->min || us > k->max)
+		return agi_config_bad_value(c, n, path, k);
+	*dst = us;
+	return 0;
+}
+
 /* The value of @name in the mapping @map (which has it). */
 static yaml_node_t *value_of(struct agi_config_ctx *c, yaml_node_t *map,
 			     const char *name)
@@ -557,6 +572,8 @@ int agi_config_parse_value(struct agi_config_ctx *c, const struct agi_config_key
 		return parse_size(c, k, n, path, dst);
 	case KT_SECONDS:
 		return parse_seconds(c, k, n, path, dst);
+	case KT_MS:
+		return parse_ms(c, k, n, path, dst);
 	default:
 		return agi_config_fail(c, n, path, "internal error: key type %d",
 				 k->type);
@@ -594,7 +611,7 @@ static void q_text(enum agiswarm_qformat fmt, char *buf, size_t size)
 /* What @k allows, for "bad value 'V': allowed ...". */
 void agi_config_allowed_text(const struct agi_config_key *k, char *buf, size_t size)
 {
-	char q[64];
+	char q[64], lo[16], hi[16];
 
 	switch (k->type) {
 	case KT_U16:
@@ -633,6 +650,12 @@ void agi_config_allowed_text(const struct agi_config_key *k, char *buf, size_t s
 		break;
 	case KT_SECONDS:
 		snprintf(buf, size, "seconds, a decimal in 0.1..60");
+		break;
+	case KT_MS:
+		agi_format_ms((u32)k->min, lo, sizeof(lo));
+		agi_format_ms((u32)k->max, hi, sizeof(hi));
+		snprintf(buf, size, "milliseconds, a decimal in %s..%s (at most 3 decimals)",
+			 lo, hi);
 		break;
 	case KT_PEERS:
 		snprintf(buf, size, "a list of {id: N, address: \"A.B.C.D[:PORT]\"}");
@@ -760,6 +783,10 @@ void agi_config_print_value(FILE *f, const struct agi_config_key *k, const void 
 			buf[strlen(buf) - 1] = '\0';
 		if (buf[strlen(buf) - 1] == '.')
 			buf[strlen(buf) - 1] = '\0';
+		fputs(buf, f);
+		break;
+	case KT_MS:
+		agi_format_ms(*(const u32 *)v, buf, sizeof(buf));
 		fputs(buf, f);
 		break;
 	case KT_QLIST:

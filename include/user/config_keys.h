@@ -27,6 +27,7 @@ enum agi_config_ktype {
 	KT_ENDPOINT,	/* struct agi_endpoint: "A.B.C.D[:PORT]", "[v6]:PORT" */
 	KT_SIZE,	/* u64 bytes: "4096", "512KB", "10MB", "1GB" */
 	KT_SECONDS,	/* u32 microseconds written as decimal seconds */
+	KT_MS,		/* u32 microseconds written as decimal milliseconds */
 	KT_PEERS,	/* struct agi_config_peers */
 	KT_GROUP,	/* the aggregators: mapping of named members */
 };

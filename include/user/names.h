@@ -31,6 +31,12 @@ extern const struct agi_names agi_fault_names;
 /* enum agiswarm_health: "healthy", "degraded", "unhealthy" */
 extern const struct agi_names agi_health_names;
 
+/*
+ * enum agiswarm_attr: "cycle_period_us", ... (lowercased, without
+ * AGISWARM_A_), for errors that name the attribute at fault
+ */
+extern const struct agi_names agi_attr_names;
+
 /* @t's word for @v; "unknown" past the table or in a hole. */
 const char *agi_name(const struct agi_names *t, unsigned int v);
 /* The value whose word is @s (exactly), or -EINVAL. */

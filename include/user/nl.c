@@ -18,6 +18,7 @@
 
 #include "core/compat.h"
 #include "uapi/linux/agiswarm.h"
+#include "names.h"
 #include "nl.h"
 
 /*
@@ -61,11 +62,33 @@ struct nlmsghdr *agi_nl_dump(struct agi_nl *nl, void *buf, uint8_t cmd)
 	return nlh;
 }
 
+/* NLMSGERR_ATTR_POLICY: the range of an integer attribute. */
+static int policy_attr_cb(const struct nlattr *attr, void *data)
+{
+	struct agi_nl *nl = data;
+
+	if (mnl_attr_validate(attr, MNL_TYPE_U64) < 0)
+		return MNL_CB_OK;
+	switch (mnl_attr_get_type(attr)) {
+	case NL_POLICY_TYPE_ATTR_MIN_VALUE_U:
+		nl->range_min = mnl_attr_get_u64(attr);
+		nl->has_range = true;
+		break;
+	case NL_POLICY_TYPE_ATTR_MAX_VALUE_U:
+		nl->range_max = mnl_attr_get_u64(attr);
+		break;
+	}
+	return MNL_CB_OK;
+}
+
 static int extack_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct agi_nl *nl = data;
 
 	switch (mnl_attr_get_type(attr)) {
+	case NLMSGERR_ATTR_POLICY:
+		mnl_attr_parse_nested(attr, policy_attr_cb, nl);
+		break;
 	case NLMSGERR_ATTR_MSG:
 		if (mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) == 0)
 			snprintf(nl->extack, sizeof(nl->extack), "%s",
@@ -125,6 +148,55 @@ static int done_cb(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_ERROR;
 }
 
+/*
+ * An attribute refused by its policy's range: the extack says "integer out
+ * of range" and points at it; add which attribute, its value and the
+ * range, so that every reader of nl->extack shows them.
+ */
+static void describe_range(struct agi_nl *nl, const struct nlmsghdr *req)
+{
+	const struct nlattr *a;
+	size_t len = strlen(nl->extack);
+	const char *name = NULL;
+	int mnl_type;
+	uint64_t v = 0;
+	uint16_t type;
+
+	if (!nl->has_offset || !nl->has_range ||
+	    nl->extack_offset < mnl_nlmsg_size(sizeof(struct genlmsghdr)) ||
+	    nl->extack_offset > req->nlmsg_len - sizeof(*a))
+		return;
+	a = (const struct nlattr *)((const char *)req + nl->extack_offset);
+	if (a->nla_len < sizeof(*a) ||
+	    a->nla_len > req->nlmsg_len - nl->extack_offset)
+		return;
+	type = mnl_attr_get_type(a);
+	mnl_attr_for_each(a, req, sizeof(struct genlmsghdr))
+		if ((const char *)a - (const char *)req == nl->extack_offset)
+			name = agi_name(&agi_attr_names, type);
+	a = (const struct nlattr *)((const char *)req + nl->extack_offset);
+	switch (mnl_attr_get_payload_len(a)) {
+	case 1:
+		mnl_type = MNL_TYPE_U8;
+		break;
+	case 2:
+		mnl_type = MNL_TYPE_U16;
+		break;
+	case 4:
+		mnl_type = MNL_TYPE_U32;
+		break;
+	default:
+		mnl_type = MNL_TYPE_U64;
+	}
+	if (agi_attr_get_uint(a, mnl_type, &v) != MNL_CB_OK)
+		return;
+	snprintf(nl->extack + len, sizeof(nl->extack) - len,
+		 "%s%s is %llu, allowed %llu..%llu", len ? ": " : "",
+		 name ? name : "the attribute",
+		 (unsigned long long)v, (unsigned long long)nl->range_min,
+		 (unsigned long long)nl->range_max);
+}
+
 static int data_cb(const struct nlmsghdr *nlh, void *data)
 {
 	struct talk *t = data;
@@ -147,6 +219,9 @@ int agi_nl_talk(struct agi_nl *nl, struct nlmsghdr *req, agi_nl_reply_cb cb,
 	nl->extack[0] = '\0';
 	nl->reply_error[0] = '\0';
 	nl->has_offset = false;
+	nl->has_range = false;
+	nl->range_min = 0;
+	nl->range_max = 0;
 	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
 		return -errno;
 	do {
@@ -157,8 +232,11 @@ int agi_nl_talk(struct agi_nl *nl, struct nlmsghdr *req, agi_nl_reply_cb cb,
 		ret = mnl_cb_run2(buf, n, req->nlmsg_seq, nl->portid, data_cb,
 				  &t, ctl, MNL_ARRAY_SIZE(ctl));
 	} while (ret > 0);
-	if (ret < 0)
-		return errno ? -errno : -EPROTO;
+	if (ret < 0) {
+		ret = errno ? -errno : -EPROTO;
+		describe_range(nl, req);
+		return ret;
+	}
 	return 0;
 }
 

@@ -41,6 +41,9 @@ struct agi_nl {
 	char extack[256];	/* the kernel's extack text, "" when none */
 	bool has_offset;
 	uint32_t extack_offset;	/* of the attribute at fault, in the request */
+	bool has_range;		/* the policy of the attribute at fault: */
+	uint64_t range_min;	/* the values it allows */
+	uint64_t range_max;
 	char reply_error[128];	/* what was wrong with a reply, "" when none */
 	unsigned int n_groups;	/* the family's multicast groups */
 	struct {

@@ -66,6 +66,43 @@ int agi_parse_duration_us(const char *s, u32 *us)
 	return -EINVAL;
 }
 
+int agi_parse_ms_us(const char *s, u32 *us)
+{
+	size_t digits = strspn(s, "0123456789"), frac = 0;
+	char num[24];
+	u64 n, f = 0;
+
+	if (!digits || digits >= sizeof(num))
+		return -EINVAL;
+	memcpy(num, s, digits);
+	num[digits] = '\0';
+	if (s[digits] == '.') {
+		frac = strspn(s + digits + 1, "0123456789");
+		if (!frac || frac > 3 || s[digits + 1 + frac])
+			return -EINVAL;
+		for (size_t i = 0; i < 3; i++)
+			f = f * 10 + (i < frac ? (u64)(s[digits + 1 + i] - '0') : 0);
+	} else if (s[digits]) {
+		return -EINVAL;
+	}
+	if (agi_parse_u64(num, UINT32_MAX, &n) || n * 1000 + f > UINT32_MAX)
+		return -ERANGE;
+	*us = (u32)(n * 1000 + f);
+	return 0;
+}
+
+void agi_format_ms(u32 us, char *buf, size_t size)
+{
+	if (us % 1000 == 0)
+		snprintf(buf, size, "%u", us / 1000);
+	else if (us % 100 == 0)
+		snprintf(buf, size, "%u.%u", us / 1000, us % 1000 / 100);
+	else if (us % 10 == 0)
+		snprintf(buf, size, "%u.%02u", us / 1000, us % 1000 / 10);
+	else
+		snprintf(buf, size, "%u.%03u", us / 1000, us % 1000);
+}
+
 static int parse_port(const char *s, u16 *port)
 {
 	u64 n;

@@ -37,6 +37,14 @@ int agi_parse_u32(const char *s, u32 *v);
  */
 int agi_parse_duration_us(const char *s, u32 *us);
 /*
+ * Decimal milliseconds, "50", "0.5", "15.25", at most 3 decimals (whole
+ * microseconds), into microseconds; -EINVAL when malformed, -ERANGE past
+ * a u32.
+ */
+int agi_parse_ms_us(const char *s, u32 *us);
+/* @us as decimal milliseconds, "50", "0.5", "15.25", into @buf. */
+void agi_format_ms(u32 us, char *buf, size_t size);
+/*
  * "A.B.C.D[:PORT]", "[IPv6][:PORT]" or a bare IPv6 literal; PORT 1..65535,
  * AGISWARM_DEFAULT_PORT when absent.
  */

@@ -57,6 +57,7 @@ static const struct {
 	[AGI_ST_RUNNING] = { AGISWARM_A_RUNNING, MNL_TYPE_U8 },
 	[AGI_ST_CYCLE_ID] = { AGISWARM_A_CYCLE_ID, MNL_TYPE_U64 },
 	[AGI_ST_REDUNDANCY] = { AGISWARM_A_REDUNDANCY, MNL_TYPE_U8 },
+	[AGI_ST_DECODE_MAX_NS] = { AGISWARM_A_DECODE_MAX_NS, MNL_TYPE_U64 },
 };
 
 const char *agi_counter_name(unsigned int counter)
@@ -128,6 +129,14 @@ static int status_attr_cb(const struct nlattr *attr, void *data)
 			return MNL_CB_ERROR;
 		st->node_id = (u32)v;
 		r->has_node_id = true;
+		break;
+	case AGISWARM_A_DECODE_HIST:
+		/* A newer module may have more buckets: the first ones. */
+		if (mnl_attr_get_payload_len(attr) < sizeof(st->decode_hist))
+			return MNL_CB_ERROR;
+		memcpy(st->decode_hist, mnl_attr_get_payload(attr),
+		       sizeof(st->decode_hist));
+		st->has_decode = true;
 		break;
 	case AGISWARM_A_COUNTERS:
 		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)

@@ -25,6 +25,7 @@ enum agi_status_field {
 	AGI_ST_RUNNING,
 	AGI_ST_CYCLE_ID,
 	AGI_ST_REDUNDANCY,
+	AGI_ST_DECODE_MAX_NS,
 	AGI_NR_ST_FIELDS
 };
 
@@ -32,6 +33,9 @@ enum agi_status_field {
  * struct agi_status - one GET_STATUS reply
  * @has: which of @field the module reported
  * @has_counter: which counters it reported that have a name here
+ * @has_decode: the module reported @decode_hist
+ * @decode_hist: how long decoding one RESULT took, in log2 buckets of
+ *	microseconds (AGISWARM_DECODE_BUCKETS)
  */
 struct agi_status {
 	char version[32];
@@ -41,6 +45,8 @@ struct agi_status {
 	u64 field[AGI_NR_ST_FIELDS];
 	bool has_counter[AGISWARM_CNT_MAX + 1];
 	u64 counter[AGISWARM_CNT_MAX + 1];
+	bool has_decode;
+	u64 decode_hist[AGISWARM_DECODE_BUCKETS];
 };
 
 /*

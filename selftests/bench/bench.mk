@@ -7,7 +7,10 @@
 #   make bench-native   build and run every selftests/bench/*.c
 #   make bench-vm       selftests/bench/vm_latency.sh in the VM: p50/p99
 #                       cycle latency, coded vs uncoded, one worker 10x
-#                       slow; log in build/bench-vm.log
+#                       slow; log in build/bench-vm.log; then
+#                       selftests/bench/vm_rate.sh in another boot: the
+#                       rate ladder (20 ms .. 0.5 ms periods: share of ok
+#                       cycles, p50/p99, decode time); build/bench-rate.log
 #   make bench          deps, then both
 
 BENCH_C := $(wildcard selftests/bench/*.c)
@@ -30,6 +33,9 @@ bench-vm: vm-initrd
 	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
 		--log $(BUILD)/bench-vm.log --timeout $(or $(VM_TIMEOUT),1800) \
 		--script selftests/bench/vm_latency.sh
+	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
+		--log $(BUILD)/bench-rate.log --timeout $(or $(VM_TIMEOUT),1800) \
+		--script selftests/bench/vm_rate.sh
 
 # In this order (like demo: not for make -j).
 bench: deps bench-native bench-vm

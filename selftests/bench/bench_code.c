@@ -669,6 +669,10 @@ int main(int argc, char **argv)
 	mds.mem = malloc(mds.size);
 	if (bench_mds_table(&mds, 256, 16, runs > 101 ? 101 : runs) < 0)
 		return 1;
+	printf("bench_code: the VM rate ladder's shape (64 rows, 8 workers), cold, median of %u runs\n",
+	       runs > 101 ? 101 : runs);
+	if (bench_mds_summary(&mds, 64, 8, runs > 101 ? 101 : runs) < 0)
+		return 1;
 	printf("bench_code: other group sizes, workers in random order, cold, median of %u runs\n",
 	       runs > 11 ? 11 : runs);
 	for (s = 0; s < ARRAY_SIZE(group_w); s++)

@@ -36,6 +36,7 @@ set -e
 top=$(cd "$(dirname "$0")/../.." && pwd)
 [ -f "$top/netns/lib.sh" ] || top=$PWD
 . "$top/netns/lib.sh"
+. "$top/selftests/lib/matrix.sh"
 lib_trap
 
 BENCH_CYCLES=${BENCH_CYCLES:-500}
@@ -48,15 +49,6 @@ MATRIX=$top/configs/swarm_matrix.json
 # --- reading the aggregator -------------------------------------------------
 
 cycle_id() { actl "$SWARM_AGG" -j status | "$JQ" -r '.cycle_id // 0'; }
-
-# Every worker holding rows has answered with the current generation.
-rows_current()
-{
-	local gen
-	gen=$(actl "$SWARM_AGG" -j matrix show | "$JQ" -r '.gen')
-	actl "$SWARM_AGG" -j workers list |
-		"$JQ" -e "all(.[] | select(.rows > 0); .gen == $gen)"
-}
 
 # records_after START N: at least N metrics records after cycle START.
 records_after()
@@ -140,13 +132,6 @@ line()
 	UNCODED_P50=${u[0]}
 }
 
-# input_for COLS: an input vector of COLS values in (-1, 1).
-input_for()
-{
-	awk -v n="$1" 'BEGIN { for (i = 0; i < n; i++)
-		printf "%s%.3f", i ? "," : "", ((i * 37) % 19 - 9) / 10 }'
-}
-
 # bench_matrix FILE: both measurements on the matrix in FILE.
 bench_matrix()
 {
@@ -174,24 +159,6 @@ bench_matrix()
 	line straggler "$tmp/coded.json" "$tmp/uncoded.json" "$extra"
 }
 
-# gen_matrix N OUT: an NxN matrix in the seeds' JSON format, entries in
-# (-1, 1) so that they fit Q1.31.
-gen_matrix()
-{
-	awk -v n="$1" 'BEGIN {
-		printf "{\n  \"control_matrices\": {\n    \"state_feedback\": {\n"
-		printf "      \"matrix\": [\n"
-		for (i = 0; i < n; i++) {
-			printf "        ["
-			for (j = 0; j < n; j++)
-				printf "%s%.4f", j ? ", " : "",
-					((i * 31 + j * 17) % 199 - 99) / 1000
-			printf "]%s\n", i < n - 1 ? "," : ""
-		}
-		printf "      ],\n      \"precision\": \"Q1.31\"\n    }\n  }\n}\n"
-	}' > "$2"
-}
-
 missing=$(have_tools "$IP" "$AGICTL" "$JQ" timeout awk) || {
 	echo "bench: $missing not found" >&2
 	exit "$KSFT_SKIP"
@@ -209,6 +176,6 @@ if ! "$top/netns/swarm.sh" up --workers "$WORKERS" --matrix "$MATRIX" \
 fi
 bench_matrix "$MATRIX"
 if [ "${BENCH_LARGE:-1}" = 1 ]; then
-	gen_matrix 64 "$tmp/matrix64.json"
+	gen_matrix 64 64 "$tmp/matrix64.json"
 	bench_matrix "$tmp/matrix64.json"
 fi

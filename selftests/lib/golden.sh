@@ -113,7 +113,7 @@ TIME_COUNTERS='rx_packets|rx_bytes|tx_packets|tx_bytes|tx_errors|cycles|cycles_o
 
 MASK_KEY='s/(key id |key |"key_id": ")[0-9a-f]{16}/\1KEYID/g; s/(^|"authorized_keys_line": ")[0-9a-f]{64} /\1PUBLICKEY /g'
 MASK_COMMIT="$MASK_KEY"'; s/("not_(before|after)": )[0-9]+/\1N/g; s/valid [0-9]+\.\.[0-9]+/valid N..N/'
-MASK_STATUS='s/^(    ('"$TIME_COUNTERS"') +)[0-9]+$/\1N/; s/ last cycle [0-9]+$/ last cycle N/; s/("('"$TIME_COUNTERS"'|cycle_id)": )[0-9]+/\1N/g'
+MASK_STATUS='s/^(    ('"$TIME_COUNTERS"') +)[0-9]+$/\1N/; s/ last cycle [0-9]+$/ last cycle N/; s/("('"$TIME_COUNTERS"'|cycle_id|decode_max_ns)": )[0-9]+/\1N/g; s/^decode per result: .*/decode per result: D/; s/("decode_hist": )\[[^]]*\]/\1[H]/'
 MASK_WORKERS='s/^(worker [0-9]+ [^ ]+ )(healthy|degraded|unhealthy|ok|late|idle|no rows)( rows)/\1H\3/; s/ results [0-9]+ missed [0-9]+ last cycle [0-9]+/ results N missed N last cycle N/; s/("health": )"[a-z ]+"/\1"H"/g; s/("(results|missed|last_cycle)": )[0-9]+/\1N/g'
 MASK_MONITOR='s/^cycle [0-9]+ epoch ([0-9]+) (ok|missed) latency [0-9]+us workers [0-9]+\/[0-9]+ /cycle N epoch \1 S latency Nus workers N\/N /; s/ y \[[^]]*\] u \[[^]]*\]$/ y [Y] u [U]/; s/("(cycle|latency_us)": )[0-9]+/\1N/g; s/("status": )"[a-z]+"/\1"S"/; s/("[yu]": )\[[^]]*\]/\1[V]/g'
 

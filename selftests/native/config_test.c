@@ -39,17 +39,19 @@ static const struct {
 	{ "ha_same_priority", "4: aggregators.backup_1.priority: bad value '1': allowed a priority that no other entry has (aggregators.primary has it, line 3)" },
 	{ "cpu_percent_above_100", "4: worker.health.degraded_cpu_percent: bad value '101': allowed an integer in 1..100" },
 	{ "heartbeat_too_short", "3: worker.heartbeat_interval: bad value '0.05': allowed seconds, a decimal in 0.1..60" },
-	{ "list_for_scalar", "3: aggregator.cycle_time_ms: a list where a scalar is expected (allowed: an integer in 1..10000)" },
+	{ "list_for_scalar", "3: aggregator.cycle_time_ms: a list where a scalar is expected (allowed: milliseconds, a decimal in 0.1..10000 (at most 3 decimals))" },
 	{ "lo_above_hi", "4: aggregator.pid.lo: bad value '0.5': allowed a decimal not above aggregator.pid.hi (0.25)" },
-	{ "negative_integer", "3: aggregator.fault_tolerance: bad value '-1': allowed an integer in 0..15" },
+	{ "negative_integer", "3: aggregator.fault_tolerance: bad value '-1': allowed an integer in 0..63" },
 	{ "peer_missing_address", "4: aggregator.actuators[0]: address is missing (the keys here are id, address)" },
 	{ "port_out_of_range", "3: aggregator.udp_port: bad value '70000': allowed an integer in 1..65535" },
 	{ "scalar_for_section", "2: aggregator: a scalar where a mapping is expected (a section with the keys udp_port, bind_address, cycle_time_ms, timeout_ms, fault_tolerance, max_workers, miss_policy, control_law, pid, epoch, code_seed, workers, actuators, sensors)" },
-	{ "seed_key_fountain_codes", "2: fountain_codes: a key of the seeds that agiswarmd does not take: coding is always on: aggregator.fault_tolerance sets the redundancy and aggregator.code_seed the code" },
+	{ "seed_key_fountain_codes", "2: fountain_codes: a key of the seeds that agiswarmd does not take: coding is always on: aggregator.fault_tolerance sets the redundancy" },
 	{ "seed_key_worker_id", "3: worker.worker_id: a key of the seeds that agiswarmd does not take: use node.id (a number)" },
 	{ "setpoint_out_of_q1_31", "4: aggregator.pid.setpoint[1]: bad value '1.2': allowed a decimal in [-1, 1) (Q1.31)" },
 	{ "syntax_indent", "4:2: YAML syntax error: did not find expected key (while parsing a block mapping at line 2)" },
-	{ "timeout_above_cycle", "4: aggregator.timeout_ms: bad value '30': allowed an integer in 1..20 (at most aggregator.cycle_time_ms)" },
+	{ "timeout_above_cycle", "4: aggregator.timeout_ms: bad value '30': allowed milliseconds, a decimal in 0.1..20 (at most aggregator.cycle_time_ms)" },
+	{ "cycle_too_short", "3: aggregator.cycle_time_ms: bad value '0.05': allowed milliseconds, a decimal in 0.1..10000 (at most 3 decimals)" },
+	{ "cycle_too_precise", "3: aggregator.cycle_time_ms: bad value '0.1005': allowed milliseconds, a decimal in 0.1..10000 (at most 3 decimals)" },
 	{ "too_many_workers", "4: aggregator.workers: 2 workers: allowed at most aggregator.max_workers (1)" },
 	{ "top_level_list", "2: the top level is a list; expected a mapping with the keys node, aggregator, worker, matrix, security, metrics, logging, aggregators, failover" },
 	{ "two_documents", "5: a second YAML document: one file holds one configuration" },
@@ -278,11 +280,20 @@ TEST(deadline_default_fits_a_short_cycle)
 	char err[ERR_LEN];
 
 	ASSERT_EQ(0, load_text(cfg, "aggregator: {cycle_time_ms: 20}\n", err));
-	EXPECT_EQ(16, cfg->timeout_ms);
+	EXPECT_EQ(16000, cfg->timeout_us);
 	ASSERT_EQ(0, load_text(cfg, "aggregator: {cycle_time_ms: 1}\n", err));
-	EXPECT_EQ(1, cfg->timeout_ms);
+	EXPECT_EQ(800, cfg->timeout_us);
+	ASSERT_EQ(0, load_text(cfg, "aggregator: {cycle_time_ms: 0.5}\n", err));
+	EXPECT_EQ(500, cfg->cycle_time_us);
+	EXPECT_EQ(400, cfg->timeout_us);
+	/* 80 % of the floor is under it: the deadline is the floor. */
+	ASSERT_EQ(0, load_text(cfg, "aggregator: {cycle_time_ms: 0.1}\n", err));
+	EXPECT_EQ(100, cfg->timeout_us);
 	ASSERT_EQ(0, load_text(cfg, "aggregator: {cycle_time_ms: 100}\n", err));
-	EXPECT_EQ(40, cfg->timeout_ms);
+	EXPECT_EQ(40000, cfg->timeout_us);
+	ASSERT_EQ(0, load_text(cfg, "aggregator: {cycle_time_ms: 2.5, timeout_ms: 2.125}\n", err));
+	EXPECT_EQ(2500, cfg->cycle_time_us);
+	EXPECT_EQ(2125, cfg->timeout_us);
 	free(cfg);
 }
 
@@ -294,7 +305,7 @@ TEST(empty_or_missing_input)
 	EXPECT_EQ(0, load_text(cfg, "", err));
 	EXPECT_EQ(0, load_text(cfg, "# nothing but a comment\n", err));
 	EXPECT_EQ(0, load_text(cfg, "aggregator:\nworker: ~\n", err));
-	EXPECT_EQ(50, cfg->cycle_time_ms);
+	EXPECT_EQ(50000, cfg->cycle_time_us);
 	EXPECT_EQ(-ENOENT, agi_config_load(cfg, "/nonexistent/agi.yaml", err,
 					    sizeof(err)));
 	EXPECT_STREQ("/nonexistent/agi.yaml: No such file or directory", err);

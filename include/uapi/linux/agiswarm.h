@@ -45,6 +45,18 @@
  *        0 or more of enum agiswarm_counter, each NLA_U64 (padded with
  *        AGISWARM_CNT_PAD): counters of this namespace since its node was
  *        created; a reader ignores counter types it does not know.
+ *    AGISWARM_A_DECODE_HIST: NLA_BINARY, AGISWARM_DECODE_BUCKETS u64 in
+ *                     host order: how long the aggregator held its cycle
+ *                     lock in softirq to decode one RESULT (every value
+ *                     of it fed to the decoder), measured with ktime,
+ *                     since the node was created, in log2 buckets of
+ *                     microseconds (see AGISWARM_DECODE_BUCKETS). The
+ *                     work is bounded: a RESULT's values complete at most
+ *                     the MDS layers they belong to, and solving a layer
+ *                     touches that layer only. A reader takes the first
+ *                     AGISWARM_DECODE_BUCKETS it knows; zeros on a node
+ *                     that never decoded.
+ *    AGISWARM_A_DECODE_MAX_NS: NLA_U64, the longest of those, in ns
  *
  * AGISWARM_CMD_SET_NODE (admin)
  * -----------------------------
@@ -63,9 +75,13 @@
  *                     ACTUATE with it and takes only RESULTs of it; a
  *                     worker refuses TASKs and ROWS below it and below the
  *                     highest epoch it has seen (counted DROP_STALE).
- *    AGISWARM_A_CYCLE_PERIOD_US: NLA_U32, 1000..10000000 (-ERANGE);
- *                     default 50000
- *    AGISWARM_A_CYCLE_DEADLINE_US: NLA_U32, 1000..10000000 (-ERANGE),
+ *    AGISWARM_A_CYCLE_PERIOD_US: NLA_U32, AGISWARM_PERIOD_US_MIN..
+ *                     AGISWARM_PERIOD_US_MAX (100..10000000; -ERANGE,
+ *                     the extack pointing at the attribute and carrying
+ *                     the range, NLMSGERR_ATTR_POLICY); default 50000.
+ *                     Why 100 us is the floor: see AGISWARM_PERIOD_US_MIN
+ *    AGISWARM_A_CYCLE_DEADLINE_US: NLA_U32, 100..10000000 (-ERANGE, as the
+ *                     period),
  *                     and at most the period (-EINVAL, also when a new
  *                     period falls below the deadline); default 40000
  *    AGISWARM_A_MISS_POLICY: NLA_U8, enum agiswarm_miss_policy (-ERANGE)
@@ -80,9 +96,14 @@
  *    AGISWARM_A_REDUNDANCY: NLA_U8, workers that may be lost (default 2,
  *                     clamped to workers - 1); reassigns the rows; 0 is
  *                     uncoded: only the m systematic rows, so a cycle
- *                     waits for every worker holding rows
- *    AGISWARM_A_CODE_SEED: NLA_U64, the first code seed tried (default
- *                     0); reassigns the rows
+ *                     waits for every worker holding rows. Above what
+ *                     the rows of the matrix in use (or staged) allow
+ *                     over the workers there are: -E2BIG, with an extack
+ *                     naming the largest that works ("... at most F
+ *                     workers may be lost")
+ *    AGISWARM_A_CODE_SEED: NLA_U64, kept and reported by GET_MATRIX for
+ *                     older configurations; the MDS assignment uses no
+ *                     seed (default 0)
  *    AGISWARM_A_RUNNING: NLA_U8, 0 or 1 (-ERANGE): stops or starts the
  *                     cycle; starting needs role aggregator (-EINVAL)
  *
@@ -182,12 +203,15 @@
  * format and dimensions (-EINVAL). An entry outside the format's range
  * fails with -ERANGE and an extack naming its row, column and value. When
  * the last row arrives the matrix replaces the one in use and the rows are
- * reassigned: with W workers and redundancy f (clamped to W - 1), each
- * holds k = ceil((m + 2) / max(W - f, 1)) coded rows (at most 64), coded
- * row j going to worker j mod W, over n_coded = min(k W, 1024) >= m rows
- * (-E2BIG otherwise); from the configured seed up, the first code seed
- * whose rows survive the loss of any f workers is used (checked for up to
- * 16 workers). The generation then increases and every worker is sent its
+ * reassigned with the MDS assignment (include/core/code.h): with W
+ * workers (at most 64) and redundancy f, the rows of any W - f workers
+ * decode, by construction. f is the redundancy clamped to W - 1 and to
+ * the largest the rows allow (at most 64 coded rows per worker, 1024 in
+ * all; the module logs a lowered f); W - f workers hold ceil(m / (W - f))
+ * source rows each (a worker left without rows is sent no TASK), the f
+ * others as many parity rows or a few more. -E2BIG when the workers
+ * cannot hold the rows even with f = 0, or there are more than 64. The
+ * generation then increases and every worker is sent its
  * rows (ROWS datagrams); a worker whose RESULTs do not carry the current
  * generation is sent them again, at most every 20 cycles. Until an input
  * of n elements arrives, x is zeros.
@@ -197,7 +221,7 @@
  *
  * Any user, no attributes. -ENOENT when no matrix is loaded. Replies
  * with AGISWARM_A_MATRIX_FMT, _ROWS, _COLS, AGISWARM_A_CODE_SEED (NLA_U64,
- * the seed in use), AGISWARM_A_MATRIX_N_CODED (NLA_U32, 0 while no worker
+ * the configured seed), AGISWARM_A_MATRIX_N_CODED (NLA_U32, 0 while no worker
  * holds rows) and AGISWARM_A_MATRIX_GEN (NLA_U32). No matrix data.
  *
  * AGISWARM_CMD_SET_INPUT (admin)
@@ -329,6 +353,23 @@
 /* The default UDP port of a node. */
 #define AGISWARM_DEFAULT_PORT 6000
 
+/*
+ * Cycle periods and deadlines, in microseconds (SET_NODE). The floor is
+ * 100 us: below it, a cycle's own work in softirq (a TASK to every worker,
+ * the decode, bounded by one MDS layer, and the output) plus the timer's
+ * wake-up latency on a kernel without PREEMPT_RT take most of the period,
+ * and a round trip to a worker over a LAN takes tens of microseconds.
+ */
+#define AGISWARM_PERIOD_US_MIN 100
+#define AGISWARM_PERIOD_US_MAX 10000000
+
+/*
+ * Buckets of AGISWARM_A_DECODE_HIST: bucket 0 counts decodes under 1 us,
+ * bucket k (1..14) those of 2^(k-1) to 2^k - 1 us (rounded down to whole
+ * microseconds), bucket 15 those of 16384 us and more.
+ */
+#define AGISWARM_DECODE_BUCKETS 16
+
 enum agiswarm_cmd {
 	AGISWARM_CMD_UNSPEC,
 	AGISWARM_CMD_GET_STATUS,
@@ -417,6 +458,8 @@ enum agiswarm_attr {
 	AGISWARM_A_APPLY_AT_CYCLE,	/* u64 */
 	AGISWARM_A_STAGED_CYCLE,	/* u64 */
 	AGISWARM_A_APPLIED,		/* flag */
+	AGISWARM_A_DECODE_HIST,		/* binary, u64 host order */
+	AGISWARM_A_DECODE_MAX_NS,	/* u64 */
 	__AGISWARM_A_LAST
 };
 #define AGISWARM_A_MAX (__AGISWARM_A_LAST - 1)
