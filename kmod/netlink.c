@@ -17,6 +17,7 @@
 #include "../include/core/code.h"
 #include "aggregator.h"
 #include "daemon.h"
+#include "link.h"
 #include "netlink.h"
 #include "node.h"
 #include "socket.h"
@@ -567,6 +568,12 @@ static const struct nla_policy metrics_policy[AGISWARM_A_MAX + 1] = {
 static const struct nla_policy send_policy[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_PEER_ENDPOINT] = NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
 	[AGISWARM_A_DATAGRAM] = { .type = NLA_BINARY },
+	[AGISWARM_A_PEER] = NLA_POLICY_NESTED(agiswarm_nl_data_peer_policy),
+};
+
+static const struct nla_policy set_key_policy[AGISWARM_A_MAX + 1] = {
+	[AGISWARM_A_PEER] = NLA_POLICY_NESTED(agiswarm_nl_data_peer_policy),
+	[AGISWARM_A_KEY] = NLA_POLICY_NESTED(agiswarm_link_key_policy),
 };
 
 static const struct nla_policy fault_policy[AGISWARM_A_MAX + 1] = {
@@ -664,6 +671,13 @@ static const struct genl_ops agiswarm_genl_ops[] = {
 		.cmd = AGISWARM_CMD_SEND,
 		.doit = agiswarm_daemon_send_doit,
 		.policy = send_policy,
+		.maxattr = AGISWARM_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = AGISWARM_CMD_SET_KEY,
+		.doit = agiswarm_link_set_key_doit,
+		.policy = set_key_policy,
 		.maxattr = AGISWARM_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},

@@ -161,7 +161,8 @@
  *    AGISWARM_A_KEY: NLA_NESTED, required, every attribute required but
  *                     TX_COUNTER:
  *        AGISWARM_KEY_A_LOCAL_INDEX: NLA_U32, nonzero; -EEXIST when a
- *                     keypair of the node has it
+ *                     keypair of the node has it (but for a STATIC one
+ *                     replacing its own link's)
  *        AGISWARM_KEY_A_REMOTE_INDEX: NLA_U32
  *        AGISWARM_KEY_A_RX, _TX: NLA_BINARY, exactly AGISWARM_SEAL_KEY_LEN
  *        AGISWARM_KEY_A_TX_COUNTER: NLA_U64, the first transmit counter
