@@ -619,6 +619,7 @@ static const struct genl_ops agiswarm_genl_ops[] = {
 	{
 		.cmd = AGISWARM_CMD_GET_PEERS,
 		.dumpit = agiswarm_nl_data_get_peers_dumpit,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_SET_MATRIX,
@@ -630,6 +631,7 @@ static const struct genl_ops agiswarm_genl_ops[] = {
 	{
 		.cmd = AGISWARM_CMD_GET_MATRIX,
 		.doit = agiswarm_nl_data_get_matrix_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_SET_INPUT,
@@ -657,6 +659,7 @@ static const struct genl_ops agiswarm_genl_ops[] = {
 		.dumpit = agiswarm_nl_data_get_metrics_dumpit,
 		.policy = metrics_policy,
 		.maxattr = AGISWARM_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		/*
@@ -684,7 +687,8 @@ static const struct genl_ops agiswarm_genl_ops[] = {
 };
 
 static const struct genl_multicast_group agiswarm_mcgrps[] = {
-	{ .name = AGISWARM_MCGRP_CYCLES },
+	/* x, y and u of every cycle: plant data, admin only. */
+	{ .name = AGISWARM_MCGRP_CYCLES, .flags = GENL_UNS_ADMIN_PERM },
 };
 
 struct genl_family agiswarm_netlink_family __ro_after_init = {
