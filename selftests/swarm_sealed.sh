@@ -171,6 +171,32 @@ heartbeat_adds_nothing()
 		"$JQ" -e 'map(.id) | sort == [1, 2, 3, 4]' > /dev/null
 }
 
+w1_results()
+{
+	actl "$SWARM_AGG" -j workers list | "$JQ" '.[] | select(.id == 1) | .results'
+}
+
+results_above() { [ "$(w1_results)" -ge "$1" ]; }
+
+# Both sides of worker 1's link install its keys again (pre-shared-key
+# mode: new keypairs, fresh windows, counters from the clock) while the
+# swarm cycles: worker 1's RESULTs keep being used, none refused.
+rekey_while_cycling()
+{
+	local r0 keys=$SWARM_KEYS
+	snapshot
+	r0=$(w1_results)
+	actl "$SWARM_AGG" peer add worker 1 "$W1_ADDR:$SWARM_PORT" \
+		key "@$keys/w1/node.pub" psk "$keys/swarm.psk" \
+		local "@$keys/agg/node.pub" &&
+	actl "$(worker_ns 1)" peer add aggregator 1 "$SWARM_AGG_ADDR:$SWARM_PORT" \
+		key "@$keys/agg/node.pub" psk "$keys/swarm.psk" \
+		local "@$keys/w1/node.pub" || return 1
+	wait_for 60 "worker 1's results to go on" results_above $((r0 + 20)) &&
+	[ "$(counter "$SWARM_AGG" drop_auth)" = "$("$JQ" -r .counters.drop_auth "$tmp/$SWARM_AGG.json")" ] &&
+	[ "$(counter "$SWARM_AGG" drop_replay)" = "$("$JQ" -r .counters.drop_replay "$tmp/$SWARM_AGG.json")" ]
+}
+
 worker1_used()
 {
 	actl "$SWARM_AGG" -j workers list |
@@ -181,7 +207,7 @@ nothing_back() { [ "$(evil_received)" = 0 ]; }
 
 swarm_test_prereqs
 have_tools "$NFT" >/dev/null || tap_skip_all "$NFT not found"
-swarm_test_begin 11
+swarm_test_begin 12
 
 swarm_test_up --workers 4
 evil_up
@@ -201,6 +227,8 @@ tap_check "an ACTUATE of a far cycle sent to the plant" actuate_refused
 tap_check "a HEARTBEAT from a stranger adds no worker" heartbeat_adds_nothing
 tap_check "worker 1 still answers after the max-epoch TASK and ROWS (fence unmoved)" \
 	wait_cycles 10
+tap_check "worker 1's link keyed again while cycling: its results go on, none refused" \
+	rekey_while_cycling
 tap_check "nothing was sent back to the forger" nothing_back
 wait $monitor_pid || true
 wait "$PLANT_PID" || true
