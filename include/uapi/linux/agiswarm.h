@@ -627,8 +627,7 @@ enum agiswarm_counter {
 					 * datagram did not verify */
 	AGISWARM_CNT_DROP_REPLAY,	/* opened, but its counter was seen
 					 * before or is behind the window */
-	AGISWARM_CNT_DROP_RATELIMIT,	/* a plain (handshake) datagram over
-					 * the node's rate */
+	AGISWARM_CNT_DROP_RATELIMIT,	/* a handshake over the node's rate */
 	AGISWARM_CNT_DROP_NOT_ALLOWED,	/* opened, but of a type its sender's
 					 * entries may not send */
 	AGISWARM_CNT_TX_NO_KEY,		/* not sent: no keypair for the
@@ -767,9 +766,10 @@ enum agiswarm_counter {
  * Plain, in clear as the message itself (version 1): the handshake types,
  * which carry their own signatures, and for now the daemon's own types
  * (HEARTBEAT, STATUS, CONFIG, COMMIT, COMMIT_ACK, ERROR), which the module
- * never acts on: it passes them up to the daemon (at most 20 a second, 40
- * at once; more count in AGISWARM_CNT_DROP_RATELIMIT). A daemon type that
- * arrives sealed is passed up opened, with its sender's public key.
+ * never acts on: it passes them up to the daemon (handshakes at most 20 a
+ * second, 40 at once; more count in AGISWARM_CNT_DROP_RATELIMIT). A daemon
+ * type that arrives sealed is passed up opened, with its sender's public
+ * key.
  *
  *    The RESULT example below, sealed for receiver index 42 with counter 7
  *    under the key 00 01 02 .. 1f:
