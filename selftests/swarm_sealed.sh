@@ -56,12 +56,13 @@ evil_up()
 	NFT
 }
 
-# spoof ADDR:PORT | none: the source the forger's datagrams carry.
+# spoof ADDR:PORT | none: the source address the forger's datagrams carry
+# (their port stays the forger's: flows that share one would clash in NAT).
 spoof()
 {
 	in_ns "$EVIL" "$NFT" flush chain ip evil post
 	[ "$1" = none ] && return 0
-	in_ns "$EVIL" "$NFT" add rule ip evil post udp dport 6000 snat to "$1"
+	in_ns "$EVIL" "$NFT" add rule ip evil post udp dport 6000 snat to "${1%:*}"
 }
 
 evil_received()
@@ -70,10 +71,14 @@ evil_received()
 		sed -n 's/.*counter packets \([0-9]*\).*/\1/p'
 }
 
-# forge HEX ADDR [COUNT]: from the forger's port 6000 to ADDR:6000.
+# forge HEX ADDR [COUNT]: to ADDR:6000, each call from another port of
+# the forger: NAT is decided at a flow's first datagram (conntrack), so a
+# new spoof needs a new flow.
+evil_port=20000
 forge()
 {
-	in_ns "$EVIL" "$PLANT" --send-raw "$1" --from "$EVIL_ADDR:6000" \
+	evil_port=$((evil_port + 1))
+	in_ns "$EVIL" "$PLANT" --send-raw "$1" --from "$EVIL_ADDR:$evil_port" \
 		--to "$2:$SWARM_PORT" --count "${3:-1}"
 }
 
