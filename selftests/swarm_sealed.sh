@@ -46,6 +46,10 @@ evil_up()
 	"$IP" -n "$SWARM_HUB" link add v-evil type veth peer name eth0 netns "$EVIL"
 	"$IP" -n "$SWARM_HUB" link set v-evil master br0 up
 	"$IP" -n "$EVIL" addr add "$EVIL_ADDR/24" dev eth0
+	# Its ARP asks in its own name: the spoofing is of datagrams, not of
+	# the nodes' MAC addresses (that would cut a worker off, not forge).
+	in_ns "$EVIL" sh -c 'echo 2 > /proc/sys/net/ipv4/conf/all/arp_announce;
+		echo 2 > /proc/sys/net/ipv4/conf/eth0/arp_announce'
 	"$IP" -n "$EVIL" link set eth0 up
 	# Counts every UDP datagram that reaches the forger.
 	in_ns "$EVIL" "$NFT" -f - <<-NFT
