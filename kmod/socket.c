@@ -18,7 +18,7 @@
  * it is read; parse the message (agi_wire_parse()); check that its sender
  * may send its type; hand a control type up to the daemon, a fast-path
  * type to its stage (dispatch(): worker.c, cycle.c). A plain datagram (a
- * handshake, for now a daemon type) goes up unopened and rate-limited; the
+ * handshake, rate-limited, or for now a daemon type) goes up unopened; the
  * module never acts on one. Each step returns 0 or -errno and reports the
  * drop reason apart; recv() alone counts the drop and frees the skb.
  *
