@@ -13,7 +13,8 @@
 # generation 0xffffffff and a TASK of epoch 2^64 - 1 in clear, an ACTUATE
 # of a far cycle to the plant, a HEARTBEAT; a sealed datagram under a key
 # nobody has; the plant's own sealed SENSORs replayed, and with one bit
-# flipped. Each is refused and counted under its reason (drop_auth,
+# flipped; the swarm's own TASK, RESULT and ROWS captured on the bridge and
+# replayed. Each is refused and counted under its reason (drop_auth,
 # drop_unknown_peer, drop_replay), nothing comes back to the forger, the
 # plant never takes a forged ACTUATE, the workers and their rows stay as
 # they were, and every ok output is exact (verify_cycles).
@@ -180,6 +181,40 @@ heartbeat_adds_nothing()
 		"$JQ" -e 'map(.id) | sort == [1, 2, 3, 4]' > /dev/null
 }
 
+# The swarm's own sealed TASK, RESULT and ROWS, captured on worker 1's
+# bridge port (a ROWS comes with a matrix loaded again), sent again by the
+# forger with their original source address: refused as replays.
+replays_of_the_swarm()
+{
+	local sn task result rows
+	snapshot
+	in_ns "$SWARM_HUB" "$SNIFF" --iface v-w1 --count 80 --seconds 30 \
+		> "$tmp/capture.txt" &
+	sn=$!
+	sleep 1
+	actl "$SWARM_AGG" matrix load "$SWARM_MATRIX" || return 1
+	wait $sn || true
+	task=$(captured "$SWARM_AGG_ADDR" 0201)
+	result=$(captured "$W1_ADDR" 0202)
+	rows=$(captured "$SWARM_AGG_ADDR" 0209)
+	echo "# captured: TASK ${#task}, RESULT ${#result}, ROWS ${#rows} hex digits"
+	[ -n "$task" ] && [ -n "$result" ] && [ -n "$rows" ] || return 1
+	spoof "$SWARM_AGG_ADDR:6000"
+	forge "$task" "$W1_ADDR" 3 && forge "$rows" "$W1_ADDR" 3 || return 1
+	spoof "$W1_ADDR:6000"
+	forge "$result" "$SWARM_AGG_ADDR" 3 || return 1
+	spoof none
+	counted "$(worker_ns 1)" drop_replay 6 && counted "$SWARM_AGG" drop_replay 3
+}
+
+# captured SRC PREFIX: the first captured payload from SRC starting PREFIX
+# (the sealed version 02 and a type).
+captured()
+{
+	awk -v src="$1" -v p="$2" '$1 == src && substr($3, 1, 4) == p { print $3; exit }' \
+		"$tmp/capture.txt"
+}
+
 w1_results()
 {
 	actl "$SWARM_AGG" -j workers list | "$JQ" '.[] | select(.id == 1) | .results'
@@ -216,7 +251,8 @@ nothing_back() { [ "$(evil_received)" = 0 ]; }
 
 swarm_test_prereqs
 have_tools "$NFT" >/dev/null || tap_skip_all "$NFT not found"
-swarm_test_begin 12
+SNIFF=$(find_helper sniff) || tap_skip_all "sniff not built (make vm-tests)"
+swarm_test_begin 13
 
 swarm_test_up --workers 4
 evil_up
@@ -232,6 +268,8 @@ tap_check "a datagram sealed under a key the swarm does not have: drop_unknown_p
 	unknown_key_refused
 tap_check "the plant's SENSORs replayed: drop_replay; a flipped bit: drop_auth" \
 	replays_refused
+tap_check "the swarm's own TASK, RESULT and ROWS replayed: drop_replay" \
+	replays_of_the_swarm
 tap_check "an ACTUATE of a far cycle sent to the plant" actuate_refused
 tap_check "a HEARTBEAT from a stranger adds no worker" heartbeat_adds_nothing
 tap_check "worker 1 still answers after the max-epoch TASK and ROWS (fence unmoved)" \
