@@ -39,6 +39,8 @@
 #include <kselftest_harness.h>
 
 #include "uapi/linux/agiswarm.h"
+#include "core/seal.h"
+#include "user/seal.h"
 #include "lib/nltest.h"
 
 #define BUF_SIZE 16384
@@ -58,6 +60,7 @@ struct status {
 	int law;
 	uint64_t upcalls;
 	uint64_t upcall_drops;
+	uint64_t drop_auth, drop_replay, drop_unknown_peer, drop_not_allowed;
 };
 
 /* One cycle record (event or metrics). */
@@ -92,6 +95,10 @@ static int get_status(struct nlt *nl, struct status *st)
 	nlt_nested(tb[AGISWARM_A_COUNTERS], cnt, AGISWARM_CNT_MAX);
 	st->upcalls = nlt_u64(cnt[AGISWARM_CNT_UPCALLS]);
 	st->upcall_drops = nlt_u64(cnt[AGISWARM_CNT_UPCALL_DROPS]);
+	st->drop_auth = nlt_u64(cnt[AGISWARM_CNT_DROP_AUTH]);
+	st->drop_replay = nlt_u64(cnt[AGISWARM_CNT_DROP_REPLAY]);
+	st->drop_unknown_peer = nlt_u64(cnt[AGISWARM_CNT_DROP_UNKNOWN_PEER]);
+	st->drop_not_allowed = nlt_u64(cnt[AGISWARM_CNT_DROP_NOT_ALLOWED]);
 	return 0;
 }
 
@@ -627,6 +634,253 @@ TEST_F(daemon, metrics_dump_from_a_cycle)
 	/* Past the last: nothing, not an error. */
 	ASSERT_EQ(0, dump_metrics(&self->ctl, 1000000, recs));
 	EXPECT_EQ(0, recs[0].nx);
+}
+
+/* ---- sealed datagrams through the module --------------------------------- */
+
+#define SEAL_INDEX 0x1234
+/* The UAPI header's TASK example. */
+static const uint8_t task[] = {
+	0x01, 0x01, 0x00, 0x14, 0xa5, 0x01, 0x07, 0x02, 0x18, 0x2a, 0x03, 0x01,
+	0x04, 0x01, 0x05, 0x48, 0x40, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x00,
+};
+static const uint8_t worker_pk[AGISWARM_PUBKEY_LEN] = { 0x11, 0x22 };
+static const uint8_t key_in[AGISWARM_SEAL_KEY_LEN] = { 0xa1, 0xa2 };
+static const uint8_t key_out[AGISWARM_SEAL_KEY_LEN] = { 0xb1, 0xb2 };
+
+static int add_keyed_peer(struct nlt *nl, const struct sockaddr_in *ep,
+			  struct nlt_reply *r)
+{
+	char buf[512] __attribute__((aligned(8)));
+	struct nlmsghdr *req = nlt_agi(nl, buf, AGISWARM_CMD_ADD_PEER);
+	struct nlattr *nest = mnl_attr_nest_start(req, AGISWARM_A_PEER);
+
+	mnl_attr_put_u8(req, AGISWARM_PEER_A_KIND, AGISWARM_PEER_WORKER);
+	mnl_attr_put_u32(req, AGISWARM_PEER_A_ID, 7);
+	mnl_attr_put(req, AGISWARM_PEER_A_ENDPOINT, sizeof(*ep), ep);
+	mnl_attr_put(req, AGISWARM_PEER_A_PUBKEY, sizeof(worker_pk), worker_pk);
+	mnl_attr_nest_end(req, nest);
+	return nlt_call(nl, req, r);
+}
+
+static int set_key(struct nlt *nl, const uint8_t *pk, uint32_t index,
+		   bool with_key, struct nlt_reply *r)
+{
+	char buf[512] __attribute__((aligned(8)));
+	struct nlmsghdr *req = nlt_agi(nl, buf, AGISWARM_CMD_SET_KEY);
+	struct nlattr *nest = mnl_attr_nest_start(req, AGISWARM_A_PEER);
+
+	mnl_attr_put(req, AGISWARM_PEER_A_PUBKEY, AGISWARM_PUBKEY_LEN, pk);
+	mnl_attr_nest_end(req, nest);
+	if (with_key) {
+		nest = mnl_attr_nest_start(req, AGISWARM_A_KEY);
+		mnl_attr_put_u32(req, AGISWARM_KEY_A_LOCAL_INDEX, index);
+		mnl_attr_put_u32(req, AGISWARM_KEY_A_REMOTE_INDEX, 0x5678);
+		mnl_attr_put(req, AGISWARM_KEY_A_RX, sizeof(key_in), key_in);
+		mnl_attr_put(req, AGISWARM_KEY_A_TX, sizeof(key_out), key_out);
+		mnl_attr_put_u64(req, AGISWARM_KEY_A_TX_COUNTER, 100);
+		mnl_attr_put_u8(req, AGISWARM_KEY_A_MODE, AGISWARM_KEY_STATIC);
+		mnl_attr_nest_end(req, nest);
+	}
+	return nlt_call(nl, req, r);
+}
+
+/* The HEARTBEAT, sealed by the peer with @counter; its length. */
+static size_t sealed_heartbeat(uint8_t *buf, uint64_t counter)
+{
+	memcpy(buf + AGI_SEAL_PUSH, heartbeat, sizeof(heartbeat));
+	return agi_seal(buf, sizeof(heartbeat), SEAL_INDEX, counter, key_in,
+			&agi_sodium_aead);
+}
+
+TEST_F(daemon, sealed_link)
+{
+	char buf[2048] __attribute__((aligned(8)));
+	uint8_t d[128], got[128], other_pk[AGISWARM_PUBKEY_LEN] = { 0x99 };
+	struct agi_seal_hdr h;
+	enum agiswarm_counter why;
+	struct nlmsghdr *req;
+	struct nlattr *nest;
+	struct status st0, st;
+	size_t n;
+	ssize_t len;
+
+	NEED_SETUP();
+	ASSERT_EQ(0, register_daemon(&self->dmn, &self->r));
+	/* SET_KEY names a link by its key, and needs one. */
+	EXPECT_EQ(-ENOENT, set_key(&self->ctl, worker_pk, SEAL_INDEX, true,
+				   &self->r));
+	ASSERT_EQ(0, add_keyed_peer(&self->ctl, &self->peer, &self->r))
+		TH_LOG("%s", self->r.msg);
+	EXPECT_EQ(-EINVAL, set_key(&self->ctl, worker_pk, SEAL_INDEX, false,
+				   &self->r));
+	EXPECT_EQ(-ENOENT, set_key(&self->ctl, other_pk, SEAL_INDEX, true,
+				   &self->r));
+	ASSERT_EQ(0, set_key(&self->ctl, worker_pk, SEAL_INDEX, true,
+			     &self->r)) TH_LOG("%s", self->r.msg);
+	ASSERT_EQ(0, get_status(&self->ctl, &st0));
+
+	/* Sealed: opened, passed up in clear. */
+	n = sealed_heartbeat(d, 5);
+	ASSERT_EQ(sizeof(heartbeat) + AGISWARM_SEAL_OVERHEAD, n);
+	ASSERT_EQ(n, to_node(self->udp, d, n));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   heartbeat, sizeof(heartbeat)));
+	/* Again: a replay. One bit flipped: a forgery. Another index. */
+	ASSERT_EQ(n, to_node(self->udp, d, n));
+	n = sealed_heartbeat(d, 6);
+	d[n - 1] ^= 0x80;
+	ASSERT_EQ(n, to_node(self->udp, d, n));
+	n = sealed_heartbeat(d, 7);
+	d[7] ^= 1;		/* the receiver index */
+	ASSERT_EQ(n, to_node(self->udp, d, n));
+	ASSERT_EQ(0, wait_counter(&self->ctl, offsetof(struct status,
+				  drop_unknown_peer), st0.drop_unknown_peer + 1));
+	ASSERT_EQ(0, get_status(&self->ctl, &st));
+	EXPECT_EQ(st0.drop_replay + 1, st.drop_replay);
+	EXPECT_EQ(st0.drop_auth + 1, st.drop_auth);
+	EXPECT_EQ(st0.upcalls + 1, st.upcalls);
+
+	/* A TASK opened from a worker: not allowed (TASKs are aggregators'). */
+	memcpy(d + AGI_SEAL_PUSH, task, sizeof(task));
+	n = agi_seal(d, sizeof(task), SEAL_INDEX, 8, key_in, &agi_sodium_aead);
+	ASSERT_EQ(n, to_node(self->udp, d, n));
+	ASSERT_EQ(0, wait_counter(&self->ctl,
+				  offsetof(struct status, drop_not_allowed),
+				  st0.drop_not_allowed + 1));
+
+	/* SEND: a sealed type needs PEER; with it, the module seals. */
+	req = nlt_agi(&self->ctl, buf, AGISWARM_CMD_SEND);
+	mnl_attr_put(req, AGISWARM_A_PEER_ENDPOINT, sizeof(self->peer),
+		     &self->peer);
+	mnl_attr_put(req, AGISWARM_A_DATAGRAM, agi_seal_example_msg[3] + 4,
+		     agi_seal_example_msg);
+	EXPECT_EQ(-EPERM, nlt_call(&self->ctl, req, &self->r));
+	req = nlt_agi(&self->ctl, buf, AGISWARM_CMD_SEND);
+	nest = mnl_attr_nest_start(req, AGISWARM_A_PEER);
+	mnl_attr_put(req, AGISWARM_PEER_A_PUBKEY, sizeof(worker_pk), worker_pk);
+	mnl_attr_nest_end(req, nest);
+	mnl_attr_put(req, AGISWARM_A_DATAGRAM, sizeof(heartbeat), heartbeat);
+	ASSERT_EQ(0, nlt_call(&self->ctl, req, &self->r)) TH_LOG("%s", self->r.msg);
+	len = recv(self->udp, got, sizeof(got), 0);
+	ASSERT_EQ((ssize_t)(sizeof(heartbeat) + AGISWARM_SEAL_OVERHEAD), len);
+	ASSERT_EQ(0, agi_seal_parse(got, (size_t)len, &h, &why));
+	EXPECT_EQ(0x5678, h.index);
+	EXPECT_EQ(100, h.counter);	/* the TX_COUNTER given */
+	ASSERT_EQ(sizeof(heartbeat),
+		  agi_seal_open(got, (size_t)len, &h, key_out, &agi_sodium_aead));
+	EXPECT_EQ(0, memcmp(got + AGI_SEAL_PUSH, heartbeat, sizeof(heartbeat)));
+}
+
+/* A keypair of the worker's link: @index, keys of byte @k, @mode. */
+static int set_keypair(struct nlt *nl, uint32_t index, uint8_t k,
+		       uint8_t mode, struct nlt_reply *r)
+{
+	char buf[512] __attribute__((aligned(8)));
+	struct nlmsghdr *req = nlt_agi(nl, buf, AGISWARM_CMD_SET_KEY);
+	struct nlattr *nest = mnl_attr_nest_start(req, AGISWARM_A_PEER);
+	uint8_t key[AGISWARM_SEAL_KEY_LEN];
+
+	memset(key, k, sizeof(key));
+	mnl_attr_put(req, AGISWARM_PEER_A_PUBKEY, AGISWARM_PUBKEY_LEN, worker_pk);
+	mnl_attr_nest_end(req, nest);
+	nest = mnl_attr_nest_start(req, AGISWARM_A_KEY);
+	mnl_attr_put_u32(req, AGISWARM_KEY_A_LOCAL_INDEX, index);
+	mnl_attr_put_u32(req, AGISWARM_KEY_A_REMOTE_INDEX, index + 1);
+	mnl_attr_put(req, AGISWARM_KEY_A_RX, sizeof(key), key);
+	mnl_attr_put(req, AGISWARM_KEY_A_TX, sizeof(key), key);
+	mnl_attr_put_u8(req, AGISWARM_KEY_A_MODE, mode);
+	mnl_attr_nest_end(req, nest);
+	return nlt_call(nl, req, r);
+}
+
+/* The HEARTBEAT sealed under keypair @index (keys of byte @k), sent. */
+static int send_under(int fd, uint32_t index, uint8_t k, uint64_t counter)
+{
+	uint8_t d[128], key[AGISWARM_SEAL_KEY_LEN];
+	size_t n;
+
+	memset(key, k, sizeof(key));
+	memcpy(d + AGI_SEAL_PUSH, heartbeat, sizeof(heartbeat));
+	n = agi_seal(d, sizeof(heartbeat), index, counter, key,
+		     &agi_sodium_aead);
+	return to_node(fd, d, n) == (ssize_t)n ? 0 : -EIO;
+}
+
+/* The receiver index of what the module seals for the worker now. */
+static uint32_t tx_index(struct __test_metadata *_metadata, struct nlt *nl,
+			 int fd, struct nlt_reply *r)
+{
+	char buf[512] __attribute__((aligned(8)));
+	struct nlmsghdr *req = nlt_agi(nl, buf, AGISWARM_CMD_SEND);
+	struct nlattr *nest = mnl_attr_nest_start(req, AGISWARM_A_PEER);
+	enum agiswarm_counter why;
+	struct agi_seal_hdr h;
+	uint8_t got[128];
+	ssize_t len;
+
+	mnl_attr_put(req, AGISWARM_PEER_A_PUBKEY, sizeof(worker_pk), worker_pk);
+	mnl_attr_nest_end(req, nest);
+	mnl_attr_put(req, AGISWARM_A_DATAGRAM, sizeof(heartbeat), heartbeat);
+	EXPECT_EQ(0, nlt_call(nl, req, r));
+	len = recv(fd, got, sizeof(got), 0);
+	EXPECT_LT(0, len);
+	if (len <= 0 || agi_seal_parse(got, (size_t)len, &h, &why))
+		return 0;
+	return h.index;
+}
+
+/*
+ * Rekeying: an INITIATOR keypair seals at once while the one before still
+ * opens; a RESPONDER one waits for the first datagram it opens; the third
+ * keypair on pushes the oldest out.
+ */
+TEST_F(daemon, rekey_keeps_both_keys)
+{
+	struct status st0, st;
+
+	NEED_SETUP();
+	ASSERT_EQ(0, register_daemon(&self->dmn, &self->r));
+	ASSERT_EQ(0, add_keyed_peer(&self->ctl, &self->peer, &self->r));
+	ASSERT_EQ(0, set_keypair(&self->ctl, 0x100, 0xa0, AGISWARM_KEY_INITIATOR,
+				 &self->r)) TH_LOG("%s", self->r.msg);
+	EXPECT_EQ(-EEXIST, set_keypair(&self->ctl, 0x100, 0xa1,
+				       AGISWARM_KEY_INITIATOR, &self->r));
+	ASSERT_EQ(0, send_under(self->udp, 0x100, 0xa0, 1));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   heartbeat, sizeof(heartbeat)));
+	EXPECT_EQ(0x101, tx_index(_metadata, &self->ctl, self->udp, &self->r));
+
+	/* B: current at once; A still opens. */
+	ASSERT_EQ(0, set_keypair(&self->ctl, 0x200, 0xb0, AGISWARM_KEY_INITIATOR,
+				 &self->r));
+	EXPECT_EQ(0x201, tx_index(_metadata, &self->ctl, self->udp, &self->r));
+	ASSERT_EQ(0, send_under(self->udp, 0x100, 0xa0, 2));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   heartbeat, sizeof(heartbeat)));
+	ASSERT_EQ(0, send_under(self->udp, 0x200, 0xb0, 1));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   heartbeat, sizeof(heartbeat)));
+
+	/* C, a responder's: B seals until C opened a datagram. */
+	ASSERT_EQ(0, set_keypair(&self->ctl, 0x300, 0xc0, AGISWARM_KEY_RESPONDER,
+				 &self->r));
+	EXPECT_EQ(0x201, tx_index(_metadata, &self->ctl, self->udp, &self->r));
+	ASSERT_EQ(0, send_under(self->udp, 0x300, 0xc0, 1));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   heartbeat, sizeof(heartbeat)));
+	EXPECT_EQ(0x301, tx_index(_metadata, &self->ctl, self->udp, &self->r));
+
+	/* Confirmed, C made B previous and pushed A out, wiped. */
+	ASSERT_EQ(0, get_status(&self->ctl, &st0));
+	ASSERT_EQ(0, send_under(self->udp, 0x200, 0xb0, 2));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   heartbeat, sizeof(heartbeat)));
+	ASSERT_EQ(0, send_under(self->udp, 0x100, 0xa0, 3));
+	ASSERT_EQ(0, wait_counter(&self->ctl, offsetof(struct status,
+				  drop_unknown_peer), st0.drop_unknown_peer + 1));
+	ASSERT_EQ(0, get_status(&self->ctl, &st));
+	EXPECT_EQ(st0.upcalls + 1, st.upcalls);
 }
 
 TEST_HARNESS_MAIN

@@ -19,6 +19,7 @@
 #include "user/audit.h"
 #include "user/commit.h"
 #include "user/msg.h"
+#include "core/seal.h"
 #include "../lib/commit_example.h"
 #include "../native/wire_examples.h"
 
@@ -252,6 +253,15 @@ static void audit_seeds(void)
 	unlink(path);
 }
 
+/* fuzz_seal: the UAPI header's sealed example, and two plain messages. */
+static void seal_seeds(void)
+{
+	put_file("fuzz_seal", "sealed_result", agi_seal_example,
+		 sizeof(agi_seal_example));
+	put_file("fuzz_seal", "plain_result", agi_seal_example_msg,
+		 sizeof(agi_seal_example_msg));
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -267,5 +277,6 @@ int main(int argc, char **argv)
 	control_seeds();
 	body_seeds();
 	audit_seeds();
+	seal_seeds();
 	return 0;
 }
