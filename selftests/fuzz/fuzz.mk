@@ -11,6 +11,7 @@
 #   fuzz_config        agiswarmd's YAML configuration
 #   fuzz_matrix_json   the matrix files
 #   fuzz_audit         the audit log
+#   fuzz_handshake     the session handshake's INIT and RESP
 #
 #   make fuzz          run every target for FUZZ_SECONDS (default 60) each,
 #                      growing a working corpus in $(BUILD)/fuzz/corpus/
