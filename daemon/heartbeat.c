@@ -124,7 +124,8 @@ static void send_heartbeat(struct agid *d)
 	if (n < 0)
 		return;
 	hb->sent_ms[h.seq % SENT_SLOTS] = agid_now_ms();
-	agid_send(d, &hb->target, out, (size_t)n);
+	agid_send_to(d, d->sess.sealed ? cfg->worker_aggregator_key.pk : NULL,
+		     &hb->target, out, (size_t)n);
 }
 
 static void on_tick(uv_timer_t *t)
@@ -133,13 +134,19 @@ static void on_tick(uv_timer_t *t)
 }
 
 void agid_heartbeat_status(struct agid *d, const struct agi_endpoint *from,
-			   const u8 *dgram, size_t len)
+			   const u8 *pk, const u8 *dgram, size_t len)
 {
 	struct agid_heartbeat *hb = &d->hb;
 	struct agi_status_msg s;
 	char text[64];
 
-	(void)from;
+	/* Sealed: only from the configured aggregator's key. */
+	if (d->sess.sealed &&
+	    (!pk || memcmp(pk, d->cfg->worker_aggregator_key.pk, AGI_PK_LEN))) {
+		d->sess.unsealed_dropped++;
+		return;
+	}
+	agid_session_heard(d, pk);
 	if (agi_status_msg_decode(dgram, len, &s))
 		return;
 	/* Only the last few seqs have a send time worth measuring from. */

@@ -22,11 +22,26 @@
 #define UPCALL_RCVBUF (1 << 20)
 #define UPCALL_RECV_SIZE 65536
 
+/*
+ * The public key of the link the module opened the datagram with; NULL
+ * for a datagram that came plain.
+ */
+static const u8 *agi_upcall_pubkey(const struct agi_upcall *u)
+{
+	(void)u;
+	return NULL;	/* AGISWARM_A_PEER of the upcall: with kseal's UAPI */
+}
+
 static void dispatch(struct agid *d, const struct agi_upcall *u)
 {
 	bool agg = d->cfg->role == AGISWARM_ROLE_AGGREGATOR;
+	const u8 *pk = agi_upcall_pubkey(u);
 
 	switch (u->dgram[1]) {
+	case AGI_HS_MSG_INIT:
+	case AGI_HS_MSG_RESP:
+		agid_session_receive(d, &u->from, u->dgram, u->len);
+		return;
 	case AGISWARM_MSG_COMMIT:
 		if (agg) {
 			agid_commits_receive(d, &u->from, u->dgram, u->len);
@@ -35,13 +50,15 @@ static void dispatch(struct agid *d, const struct agi_upcall *u)
 		break;
 	case AGISWARM_MSG_HEARTBEAT:
 		if (agg) {
-			agid_members_heartbeat(d, &u->from, u->dgram, u->len);
+			agid_members_heartbeat(d, &u->from, pk, u->dgram,
+					       u->len);
 			return;
 		}
 		break;
 	case AGISWARM_MSG_STATUS:
 		if (!agg) {
-			agid_heartbeat_status(d, &u->from, u->dgram, u->len);
+			agid_heartbeat_status(d, &u->from, pk, u->dgram,
+					      u->len);
 			return;
 		}
 		break;
@@ -146,4 +163,14 @@ int agid_send(struct agid *d, const struct agi_endpoint *to, const u8 *dgram,
 			 d->nl->extack[0] ? d->nl->extack : strerror(-err));
 	}
 	return err;
+}
+
+int agid_send_to(struct agid *d, const u8 *pk, const struct agi_endpoint *to,
+		 const u8 *dgram, size_t len)
+{
+	if (!pk)
+		return agid_send(d, to, dgram, len);
+	/* SEND with AGISWARM_A_PEER (the key): with kseal's UAPI. */
+	agid_log(d, AGI_LOG_WARNING, "sending sealed failed: the module does not seal");
+	return -EOPNOTSUPP;
 }
