@@ -58,10 +58,11 @@
 
 #include "core/compat.h"
 #include "keys.h"
+#include "uapi/linux/agiswarm.h"
 
-/* The two datagram types (enum agiswarm_msg_type). */
-#define AGI_HS_MSG_INIT 0x0b
-#define AGI_HS_MSG_RESP 0x0c
+/* The two datagram types, plain (version 1) on the wire. */
+#define AGI_HS_MSG_INIT AGISWARM_MSG_HANDSHAKE_INIT
+#define AGI_HS_MSG_RESP AGISWARM_MSG_HANDSHAKE_RESP
 
 #define AGI_HS_EPH_LEN 32
 #define AGI_HS_HASH_LEN 32

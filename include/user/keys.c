@@ -285,6 +285,19 @@ int agi_node_key_load(const char *path, bool create, struct agi_keypair *kp,
 	return 0;
 }
 
+int agi_secret_read(const char *path, uint8_t secret[AGI_SECRET_LEN],
+		    char *err, size_t errlen)
+{
+	return read_key_file(path, secret, AGI_SECRET_LEN, true, err, errlen);
+}
+
+int agi_secret_write(const char *path, const uint8_t secret[AGI_SECRET_LEN],
+		     bool force, char *err, size_t errlen)
+{
+	return write_key_file(path, secret, AGI_SECRET_LEN, 0600, force, err,
+			      errlen);
+}
+
 /* One non-comment line of authorized_keys into @k. */
 static int parse_authkey(char *line, struct agi_authkey *k)
 {

@@ -112,6 +112,16 @@ int agi_node_key_load(const char *path, bool create, struct agi_keypair *kp,
 		      bool *created, char *err, size_t errlen);
 
 /*
+ * A 32-byte secret (a pre-shared key), one line of hex like a private
+ * key file and as private (0600).
+ */
+#define AGI_SECRET_LEN 32
+int agi_secret_read(const char *path, uint8_t secret[AGI_SECRET_LEN],
+		    char *err, size_t errlen);
+int agi_secret_write(const char *path, const uint8_t secret[AGI_SECRET_LEN],
+		     bool force, char *err, size_t errlen);
+
+/*
  * authorized_keys: "<64 hex public key> [name]" per line, blank lines and
  * '#' comments ignored. A bad line, a repeated key or more than
  * AGI_KEYRING_MAX keys fail naming file:line.

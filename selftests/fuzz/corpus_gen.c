@@ -20,6 +20,7 @@
 #include "user/commit.h"
 #include "user/handshake.h"
 #include "user/msg.h"
+#include "core/seal.h"
 #include "../lib/commit_example.h"
 #include "../native/wire_examples.h"
 
@@ -296,6 +297,15 @@ static void handshake_seeds(void)
 	agi_key_wipe(&kr);
 }
 
+/* fuzz_seal: the UAPI header's sealed example, and two plain messages. */
+static void seal_seeds(void)
+{
+	put_file("fuzz_seal", "sealed_result", agi_seal_example,
+		 sizeof(agi_seal_example));
+	put_file("fuzz_seal", "plain_result", agi_seal_example_msg,
+		 sizeof(agi_seal_example_msg));
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -312,5 +322,6 @@ int main(int argc, char **argv)
 	body_seeds();
 	audit_seeds();
 	handshake_seeds();
+	seal_seeds();
 	return 0;
 }
