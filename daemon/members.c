@@ -158,6 +158,18 @@ static void set_health(struct agid *d, struct agid_worker *w, u8 health)
 	w->health = health;
 }
 
+/* The configured worker of id @id, or NULL. */
+static const struct agi_config_peer *configured(const struct agid *d, u32 id)
+{
+	const struct agi_config_peers *l = &d->cfg->workers;
+	u32 i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->p[i].id == id)
+			return &l->p[i];
+	return NULL;
+}
+
 /*
  * Adds @w to the module (with @health, or none when negative) or removes
  * it; every change is logged as the agictl command that does it by hand.
@@ -165,9 +177,12 @@ static void set_health(struct agid *d, struct agid_worker *w, u8 health)
 static int peer_change(struct agid *d, struct agid_worker *w, bool adding,
 		       int health)
 {
+	const struct agi_config_peer *c = configured(d, w->id);
 	struct agi_peer_req p = {
 		.kind = AGISWARM_PEER_WORKER, .id = w->id, .ep = w->ep,
 		.health = health,
+		/* its link: keyed by session.c, kept while it is a peer */
+		.pubkey = c && c->key.set ? c->key.pk : NULL,
 	};
 	char ep[64];
 	int err;
@@ -266,18 +281,6 @@ static void answer(struct agid *d, const struct agi_endpoint *to,
 	n = agi_status_msg_encode(&s, out, sizeof(out));
 	if (n > 0)
 		agid_send_to(d, pk, to, out, (size_t)n);
-}
-
-/* The configured worker of id @id, or NULL. */
-static const struct agi_config_peer *configured(const struct agid *d, u32 id)
-{
-	const struct agi_config_peers *l = &d->cfg->workers;
-	u32 i;
-
-	for (i = 0; i < l->n; i++)
-		if (l->p[i].id == id)
-			return &l->p[i];
-	return NULL;
 }
 
 /* Whether a HEARTBEAT from worker @id that came with @pk may be taken. */

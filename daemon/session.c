@@ -26,6 +26,7 @@
 #include <time.h>
 #include <sodium.h>
 
+#include "user/peer.h"
 #include "runtime.h"
 
 #define TICK_MS 250
@@ -156,11 +157,14 @@ bool agid_config_sealed(const struct agi_config *cfg)
 int agid_key_set(struct agid *d, const u8 pk[AGI_PK_LEN],
 		 const struct agi_hs_keys *k)
 {
-	/* AGISWARM_CMD_SET_KEY: with kseal's UAPI. */
-	(void)d;
-	(void)pk;
-	(void)k;
-	return -EOPNOTSUPP;
+	struct agi_key_req r = {
+		.pubkey = pk, .local_index = k->local_index,
+		.remote_index = k->remote_index, .rx = k->rx, .tx = k->tx,
+		.mode = k->initiator ? AGISWARM_KEY_INITIATOR :
+				       AGISWARM_KEY_RESPONDER,
+	};
+
+	return agi_key_set(d->nl, &r);
 }
 
 /*

@@ -22,20 +22,10 @@
 #define UPCALL_RCVBUF (1 << 20)
 #define UPCALL_RECV_SIZE 65536
 
-/*
- * The public key of the link the module opened the datagram with; NULL
- * for a datagram that came plain.
- */
-static const u8 *agi_upcall_pubkey(const struct agi_upcall *u)
-{
-	(void)u;
-	return NULL;	/* AGISWARM_A_PEER of the upcall: with kseal's UAPI */
-}
-
 static void dispatch(struct agid *d, const struct agi_upcall *u)
 {
 	bool agg = d->cfg->role == AGISWARM_ROLE_AGGREGATOR;
-	const u8 *pk = agi_upcall_pubkey(u);
+	const u8 *pk = u->pubkey;
 
 	switch (u->dgram[1]) {
 	case AGI_HS_MSG_INIT:
@@ -168,9 +158,16 @@ int agid_send(struct agid *d, const struct agi_endpoint *to, const u8 *dgram,
 int agid_send_to(struct agid *d, const u8 *pk, const struct agi_endpoint *to,
 		 const u8 *dgram, size_t len)
 {
+	char addr[64];
+	int err;
+
 	if (!pk)
 		return agid_send(d, to, dgram, len);
-	/* SEND with AGISWARM_A_PEER (the key): with kseal's UAPI. */
-	agid_log(d, AGI_LOG_WARNING, "sending sealed failed: the module does not seal");
-	return -EOPNOTSUPP;
+	err = agi_send_sealed(d->nl, pk, to, dgram, len);
+	if (err) {
+		agi_format_endpoint(&to->addr, to->len, addr, sizeof(addr));
+		agid_log(d, AGI_LOG_DEBUG, "sending sealed to %s failed: %s", addr,
+			 d->nl->extack[0] ? d->nl->extack : strerror(-err));
+	}
+	return err;
 }
