@@ -161,13 +161,17 @@ int agid_key_set(struct agid *d, const u8 pk[AGI_PK_LEN],
 		 const struct agi_hs_keys *k)
 {
 	struct agi_key_req r = {
-		.pubkey = pk, .local_index = k->local_index,
-		.remote_index = k->remote_index, .rx = k->rx, .tx = k->tx,
+		.local_index = k->local_index, .remote_index = k->remote_index,
 		.mode = k->initiator ? AGISWARM_KEY_INITIATOR :
 				       AGISWARM_KEY_RESPONDER,
 	};
+	int err;
 
-	return agi_key_set(d->nl, &r);
+	memcpy(r.rx, k->rx, sizeof(r.rx));
+	memcpy(r.tx, k->tx, sizeof(r.tx));
+	err = agi_key_set(d->nl, pk, &r);
+	sodium_memzero(&r, sizeof(r));
+	return err;
 }
 
 /*
@@ -247,7 +251,7 @@ static int add_operator_peer(struct agid *d, const struct agi_sess_peer *p)
 	const struct agi_config *cfg = d->cfg;
 	struct agi_peer_req r = {
 		.kind = AGISWARM_PEER_OPERATOR, .ep = p->ep, .health = -1,
-		.pubkey = p->pk,
+		.has_pubkey = true,
 	};
 	u8 id[AGI_KEYID_LEN];
 	u32 i;
@@ -260,6 +264,7 @@ static int add_operator_peer(struct agid *d, const struct agi_sess_peer *p)
 		if (cfg->actuators.p[i].key.set &&
 		    !memcmp(cfg->actuators.p[i].key.pk, p->pk, AGI_PK_LEN))
 			return 0;
+	memcpy(r.pubkey, p->pk, AGI_PK_LEN);
 	agi_key_id(p->pk, id);
 	r.id = ((u32)id[0] << 24 | (u32)id[1] << 16 | (u32)id[2] << 8 | id[3]) | 1;
 	return agi_peer_add(d->nl, &r);
