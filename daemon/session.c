@@ -380,8 +380,12 @@ int agid_session_init(struct agid *d)
 		agi_key_wipe(&kp);
 		return -ENOMEM;
 	}
-	/* A worker that misses heartbeats is keyed again (it may have restarted). */
-	silence = (u64)d->cfg->heartbeat_us / 1000 * 2;
+	/*
+	 * A worker silent as long as it takes to judge it unhealthy is keyed
+	 * again: it may have restarted and lost its keys.
+	 */
+	silence = (u64)d->cfg->heartbeat_us / 1000 *
+		  d->cfg->unhealthy_after_missed;
 	agi_sess_init(ss->s, &kp, (u64)d->cfg->rekey_after_s * 1000,
 		      d->cfg->role == AGISWARM_ROLE_AGGREGATOR ? silence : 0);
 	agi_key_wipe(&kp);
