@@ -32,32 +32,12 @@ pub() { cat "$tmp/$1/node.pub"; }
 # keyed LOG ROLE N: N session installs as ROLE in LOG.
 keyed() { [ "$(grep -c "installed as $2" "$1")" -ge "$3" ]; }
 
-# members IDS: the module's workers are exactly IDS, each holding rows.
-members()
-{
-	actl "$SWARM_AGG" -j workers list > "$tmp/workers.json" || return 1
-	"$JQ" -e --arg ids "$1" '
-		($ids | split(" ") | map(tonumber) | sort) as $want
-		| (map(.id) | sort) == $want and all(.[]; .rows > 0)' \
-		"$tmp/workers.json" > /dev/null
-}
-
 # worker 1 is still where the configuration put it
 w1_in_place()
 {
 	actl "$SWARM_AGG" -j workers list > "$tmp/w1.json" || return 1
 	"$JQ" -e 'any(.[]; .id == 1 and (.endpoint | startswith("192.0.2.11:6000")))' \
 		"$tmp/w1.json" > /dev/null
-}
-
-write_datagram()
-{
-	local f=$1 b
-	shift
-	: > "$f"
-	for b in "$@"; do
-		printf "\\x$b" >> "$f"
-	done
 }
 
 forge()
@@ -71,13 +51,6 @@ forge()
 ignored() { [ "$(grep -c "was ignored: not sealed" "$tmp/agg.log")" -ge "$1" ]; }
 
 ok_grows() { [ "$(counter "$SWARM_AGG" cycles_ok)" -ge $((ok_before + 20)) ]; }
-
-verify()
-{
-	"$VERIFY" --matrix "$tmp/matrix.txt" --min-cycles $CYCLES --min-ok 90 \
-		< "$tmp/monitor.json" > "$tmp/verify.out" 2>&1 || {
-		tap_nest "$tmp/verify.out" | head -n 20; return 1; }
-}
 
 daemon_prereqs
 tmp=$(mktemp -d)
@@ -128,7 +101,7 @@ wait_for 60 "ok cycles over the session keys" ok_grows || true
 
 plant_start "$tmp/plant.json" --steps 120 --period 100
 monitor_cycles $CYCLES "$tmp/monitor.json" || true
-tap_check "$CYCLES cycles sealed and rekeyed every ${REKEY_S}s: ok and exact" verify
+tap_check "$CYCLES cycles sealed and rekeyed every ${REKEY_S}s: ok and exact" daemon_verify 90
 tap_check "the aggregator rekeyed during them" keyed "$tmp/agg.log" initiator 9
 wait "$PLANT_PID" || true
 
