@@ -63,6 +63,7 @@ static bool is_aggregator(const struct agid *d)
 static void stop(struct agid *d)
 {
 	agid_upcall_close(d);
+	agid_session_close(d);
 	if (is_aggregator(d)) {
 		agid_members_close(d);
 		agid_metrics_close(d);
@@ -110,11 +111,15 @@ static int start(struct agid *d)
 
 	if (!is_aggregator(d)) {
 		err = agid_upcall_init(d);
+		if (!err)
+			err = agid_session_init(d);
 		return err ? err : agid_heartbeat_init(d);
 	}
 	err = agid_commits_init(d);
 	if (!err)
 		err = agid_upcall_init(d);
+	if (!err)
+		err = agid_session_init(d);
 	if (!err)
 		err = agid_members_init(d);
 	if (!err)
@@ -150,6 +155,7 @@ int agid_run(const struct agi_config *cfg, struct agi_nl *nl)
 	uv_run(&d->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&d->loop);
 	agid_upcall_close_socket(d);
+	agid_session_free(d);
 out_free:
 	free(d);
 	return ret;

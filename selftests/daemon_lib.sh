@@ -19,11 +19,13 @@ daemon_prereqs()
 	[ -x "$AGISWARMD" ] || tap_skip_all "agiswarmd not built"
 }
 
-# agg_config FILE [YAML...]: aggregator 1 of the swarm, its files in $tmp;
-# extra top-level YAML lines are appended (a section not used here). The
-# VM's CPU says nothing about a worker's health (the tests keep it busy:
-# never degraded for it), and a slower kernel (AGISWARM_TIMEOUT_SCALE, the
-# debug kernel's) stretches heartbeats and round trips.
+# agg_config FILE [YAML...]: aggregator 1 of the swarm, its files in $tmp
+# (its node key $tmp/agg/node.key, made at first start); extra top-level
+# YAML lines are appended (a section not used here). $STATIC_WORKERS are
+# its aggregator.workers, $REKEY_S its security.rekey_after_s. The VM's CPU
+# says nothing about a worker's health (the tests keep it busy: never
+# degraded for it), and a slower kernel (AGISWARM_TIMEOUT_SCALE, the debug
+# kernel's) stretches heartbeats and round trips.
 agg_config()
 {
 	local file=$1 scale=${AGISWARM_TIMEOUT_SCALE:-1}
@@ -32,6 +34,7 @@ agg_config()
 	node:
 	  id: 1
 	  role: aggregator
+	  key_file: $tmp/agg/node.key
 	aggregator:
 	  udp_port: $SWARM_PORT
 	  workers: [${STATIC_WORKERS:-}]
@@ -46,6 +49,7 @@ agg_config()
 	security:
 	  authorized_keys: $tmp/authorized_keys
 	  audit_log: $tmp/audit.log
+	  rekey_after_s: ${REKEY_S:-120}
 	metrics:
 	  file: $tmp/metrics.csv
 	  max_size: ${METRICS_MAX_SIZE:-10MB}
@@ -54,21 +58,55 @@ agg_config()
 	printf '%s\n' "$@" >> "$file"
 }
 
-# worker_config FILE ID: worker ID of the swarm, reporting to 192.0.2.1.
+# worker_config FILE ID: worker ID of the swarm, reporting to 192.0.2.1;
+# its node key $tmp/wID/node.key, the aggregator's key $AGG_KEY ("": none).
 worker_config()
 {
 	cat > "$1" <<-EOF
 	node:
 	  id: $2
 	  role: worker
+	  key_file: $tmp/w$2/node.key
 	aggregator:
 	  udp_port: $SWARM_PORT
 	worker:
 	  aggregator:
 	    host: "$SWARM_AGG_ADDR"
 	    port: $SWARM_PORT
+	    key: "${AGG_KEY:-}"
 	  heartbeat_interval: 0.5
 	EOF
+}
+
+# members IDS: the module's workers are exactly IDS, each holding rows.
+members()
+{
+	actl "$SWARM_AGG" -j workers list > "$tmp/workers.json" || return 1
+	"$JQ" -e --arg ids "$1" '
+		($ids | split(" ") | map(tonumber) | sort) as $want
+		| (map(.id) | sort) == $want and all(.[]; .rows > 0)' \
+		"$tmp/workers.json" > /dev/null
+}
+
+# daemon_verify MIN_OK: the monitored cycles ($tmp/monitor.json) are at
+# least $CYCLES, MIN_OK percent of them ok, every ok output y = A x for
+# $tmp/matrix.txt (verify_cycles); its report's start when not.
+daemon_verify()
+{
+	"$VERIFY" --matrix "$tmp/matrix.txt" --min-cycles "$CYCLES" \
+		--min-ok "$1" < "$tmp/monitor.json" > "$tmp/verify.out" 2>&1 || {
+		tap_nest "$tmp/verify.out" | head -n 20; return 1; }
+}
+
+# write_datagram FILE HEX...: the bytes, for bash's /dev/udp.
+write_datagram()
+{
+	local f=$1 b
+	shift
+	: > "$f"
+	for b in "$@"; do
+		printf "\\x$b" >> "$f"
+	done
 }
 
 daemon_running() { grep -q "agiswarmd: running as" "$1"; }

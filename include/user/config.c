@@ -48,6 +48,8 @@ void agi_config_defaults(struct agi_config *cfg)
 	cfg->require_signatures = true;
 	strcpy(cfg->authorized_keys, AGI_AUTHORIZED_KEYS_DEFAULT);
 	cfg->commit_window_s = 300;
+	cfg->rekey_after_s = 120;
+	strcpy(cfg->node_key_file, AGI_CONFIG_DEFAULT_NODE_KEY);
 	strcpy(cfg->audit_log, AGI_AUDIT_DEFAULT_LOG);
 	strcpy(cfg->metrics_file, "metrics.csv");
 	cfg->metrics_max_size = 10ULL << 20;

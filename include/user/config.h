@@ -34,11 +34,19 @@
 /* The default files, relative to the working directory. */
 #define AGI_CONFIG_DEFAULT_FILE "configs/app_config.yaml"
 #define AGI_CONFIG_DEFAULT_MATRIX "configs/swarm_matrix.json"
+#define AGI_CONFIG_DEFAULT_NODE_KEY "/var/lib/agiswarm/node.key"
+
+/* A node's Ed25519 public key (64 hex digits); unset: "" or absent. */
+struct agi_config_pubkey {
+	bool set;
+	u8 pk[32];
+};
 
 /* A worker, actuator or sensor of aggregator.workers/actuators/sensors. */
 struct agi_config_peer {
 	u32 id;
 	struct agi_endpoint ep;
+	struct agi_config_pubkey key;	/* its identity; sealed sessions */
 	u32 line;			/* where it was written, for errors */
 };
 
@@ -53,6 +61,7 @@ struct agi_config_member {
 	char ip[64];
 	u16 port;
 	u32 priority;
+	struct agi_config_pubkey key;
 	u32 line;
 };
 
@@ -74,6 +83,7 @@ struct agi_config {
 
 	u32 node_id;
 	u8 role;			/* enum agiswarm_role */
+	char node_key_file[AGI_CONFIG_PATH_LEN];	/* node.key_file */
 
 	u16 udp_port;
 	char bind_address[64];		/* IPv4 or IPv6 literal */
@@ -93,6 +103,7 @@ struct agi_config {
 
 	char worker_host[256];		/* worker.aggregator.host */
 	u16 worker_port;		/* worker.aggregator.port */
+	struct agi_config_pubkey worker_aggregator_key;
 	u32 heartbeat_us;		/* worker.heartbeat_interval */
 	u32 degraded_latency_ms;
 	u32 degraded_cpu_percent;
@@ -106,6 +117,7 @@ struct agi_config {
 	char authorized_keys[AGI_CONFIG_PATH_LEN];
 	u32 commit_window_s;
 	char audit_log[AGI_CONFIG_PATH_LEN];
+	u32 rekey_after_s;		/* security.rekey_after_s */
 
 	char metrics_file[AGI_CONFIG_PATH_LEN];
 	u64 metrics_max_size;		/* bytes */

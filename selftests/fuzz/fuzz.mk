@@ -11,6 +11,7 @@
 #   fuzz_config        agiswarmd's YAML configuration
 #   fuzz_matrix_json   the matrix files
 #   fuzz_audit         the audit log
+#   fuzz_handshake     the session handshake's INIT and RESP
 #   fuzz_seal          the sealed envelope: parse, open, seal round trip
 #
 #   make fuzz          run every target for FUZZ_SECONDS (default 60) each,
