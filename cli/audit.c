@@ -87,7 +87,14 @@ static int print_record(const struct agi_audit_record *r, void *data)
 	agi_print_u64(AGI_PRINT_JSON, "time", NULL, r->time);
 	agi_print_string(AGI_PRINT_ANY, "utc", " %s", when);
 	agi_print_string(AGI_PRINT_ANY, "key_id", " key %s", id);
-	agi_print_u64(AGI_PRINT_ANY, "apply_cycle", " cycle %llu", r->apply_cycle);
+	if (r->reason[0]) {
+		agi_print_null(AGI_PRINT_JSON, "apply_cycle", NULL);
+		agi_print_string(AGI_PRINT_ANY, "refused", " REFUSED (%s)",
+				 r->reason);
+	} else {
+		agi_print_u64(AGI_PRINT_ANY, "apply_cycle",
+			      " applied at cycle %llu", r->apply_cycle);
+	}
 	/* List what it changed; a body that does not decode says so. */
 	if (!agi_commit_decode(r->body, r->body_len, c)) {
 		agi_print_u64(AGI_PRINT_JSON, "epoch", NULL, c->epoch);

@@ -47,6 +47,7 @@ void agi_config_defaults(struct agi_config *cfg)
 	cfg->require_signatures = true;
 	strcpy(cfg->authorized_keys, AGI_AUTHORIZED_KEYS_DEFAULT);
 	cfg->commit_window_s = 300;
+	cfg->swarm_id = 1;
 	strcpy(cfg->audit_log, AGI_AUDIT_DEFAULT_LOG);
 	strcpy(cfg->metrics_file, "metrics.csv");
 	cfg->metrics_max_size = 10ULL << 20;

@@ -104,6 +104,7 @@ struct agi_config {
 	u8 signature_algorithm;		/* 0 = Ed25519, the only one */
 	char authorized_keys[AGI_CONFIG_PATH_LEN];
 	u32 commit_window_s;
+	u64 swarm_id;			/* commits must name it */
 	char audit_log[AGI_CONFIG_PATH_LEN];
 
 	char metrics_file[AGI_CONFIG_PATH_LEN];

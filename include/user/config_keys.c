@@ -82,6 +82,7 @@ const struct agi_config_key agi_config_keys[] = {
 	  .names = &algo_names },
 	KEY_STR("security.authorized_keys", authorized_keys, 1),
 	{ "security.commit_window_s", KT_U32, OFF(commit_window_s), 1, 3600 },
+	{ "security.swarm_id", KT_U64, OFF(swarm_id), 1, UINT64_MAX },
 	KEY_STR("security.audit_log", audit_log, 1),
 	KEY_STR("metrics.file", metrics_file, 1),
 	{ "metrics.max_size", KT_SIZE, OFF(metrics_max_size), 1024,

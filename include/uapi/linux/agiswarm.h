@@ -785,8 +785,11 @@ enum agiswarm_rows_key {
  *    2 signature  bytes 64: Ed25519 over "AGISWARM-COMMIT-v1" || 0x00 ||
  *                 body, by the operator's key
  *  The body is a map with every key present, in this order:
- *    1 version         uint, 1
- *    2 seq             uint, u64: global, strictly increasing
+ *    1 version         uint, 2 (version 1 named no target: refused)
+ *    2 seq             uint, u64: above the last applied seq, and at most
+ *                      86400000 (a day of milliseconds) past the larger of
+ *                      that seq and the daemon's clock in milliseconds, so
+ *                      that no commit can use up the space
  *    3 epoch           uint, u64: the epoch the operator saw
  *    4 key id          bytes 8: BLAKE2b-256 of the public key, first 8
  *    5 not_before      uint, unix seconds
@@ -805,22 +808,31 @@ enum agiswarm_rows_key {
  *                      3 cols: uint, 4 data: bytes, rows * cols s32
  *                      big-endian, row-major}
  *    9 apply_at_cycle  uint, u64: the cycle it takes effect at, 0 = the
- *                      daemon chooses
+ *                      daemon chooses; signed, so honoured or refused
+ *                      ("cycle N already started", "cycle N is too far
+ *                      ahead": more than 1000000 cycles), never moved
+ *   10 swarm           uint, u64 >= 1: the swarm it is for (the daemon's
+ *                      security.swarm_id)
+ *   11 node            uint, u32: the aggregator's node id, 0 = any
+ *                      aggregator of the swarm
  *  Unlike the fast path, the body admits no unknown key and must re-encode
  *  byte for byte: one commit has exactly one signed form. The daemon checks,
  *  in this order, and answers with the first failure's reason: "malformed
  *  commit", "unknown key <keyid>", "bad signature", "stale: window
  *  <nb>..<na> does not contain now <t>", "window too long: ...", "epoch <e>
- *  is not the current epoch <c>", "replayed: seq <s> is not above the last
- *  applied <l>".
+ *  is not the current epoch <c>", "commit for swarm <s> node <n>, this is
+ *  swarm <S> node <N>", "replayed: seq <s> is not above the last applied
+ *  <l>", "seq <s> is more than 86400000 past <base> ..."; then the module
+ *  checks the changes at their cycle ("the module refused it: ...").
  *  Seq 1, epoch 1, key id 01..08, nonce 16 x aa, window 1700000000 ..
- *  1700000060, kp = 1.5 (raw 0x01800000), apply_at_cycle 0 (57 bytes):
- *        a9 01 01 02 01 03 01 04 48 01 02 03 04 05 06 07
+ *  1700000060, kp = 1.5 (raw 0x01800000), apply_at_cycle 0, swarm 1, any
+ *  node (61 bytes):
+ *        ab 01 02 02 01 03 01 04 48 01 02 03 04 05 06 07
  *        08 05 1a 65 53 f1 00 06 1a 65 53 f1 3c 07 50 aa
  *        aa aa aa aa aa aa aa aa aa aa aa aa aa aa aa 08
- *        a1 02 1a 01 80 00 00 09 00
+ *        a1 02 1a 01 80 00 00 09 00 0a 01 0b 00
  *    and its datagram:
- *        01 06 00 80 a2 01 58 39 <the 57 body bytes> 02 58 40
+ *        01 06 00 84 a2 01 58 3d <the 61 body bytes> 02 58 40
  *        <the 64 signature bytes>
  *
  * AGISWARM_MSG_COMMIT_ACK (0x0a), aggregator -> operator, to the address
