@@ -409,6 +409,7 @@ static void apply_input(struct agiswarm_agg *agg)
 	agg->fmt_x = st->fmt_x;
 	agg->nx = st->nx;
 	memcpy(agg->x, st->x, st->nx * sizeof(*st->x));
+	agg->x_cycle = agg->cycle_id;
 	st->input_at = 0;
 }
 

@@ -41,6 +41,12 @@
  *    AGISWARM_A_STAGED_CYCLE: NLA_U64, the earliest cycle at which a
  *                     staged change (APPLY_AT_CYCLE) is still to take
  *                     effect, 0 when nothing is staged
+ *    AGISWARM_A_PID: NLA_NESTED, the PID in use: KP, KI, KD, LO, HI and
+ *                     SETPOINT (absent when no setpoint was set)
+ *    AGISWARM_A_SENSOR_TIMEOUT_US, AGISWARM_A_SAFE_OUTPUT (absent when
+ *                     none was set: all zeros), AGISWARM_A_SAFE_STATE,
+ *                     AGISWARM_A_AUDIT_SEQ, AGISWARM_A_AUDIT_RECORDS: as
+ *                     SET_NODE sets them
  *    AGISWARM_A_COUNTERS: NLA_NESTED
  *        0 or more of enum agiswarm_counter, each NLA_U64 (padded with
  *        AGISWARM_CNT_PAD): counters of this namespace since its node was
@@ -76,7 +82,12 @@
  *        AGISWARM_PID_A_LO, _HI: NLA_U32, an s32 in Q1.31, lo <= hi
  *                     (-EINVAL); defaults S32_MIN and S32_MAX
  *        AGISWARM_PID_A_SETPOINT: NLA_BINARY, 1..256 s32 in host order,
- *                     Q1.31; output i uses setpoint i, 0 past the end
+ *                     Q1.31; output i uses setpoint i. While a matrix is
+ *                     loaded there must be exactly one per output, its
+ *                     rows (-EINVAL "setpoint has N values, the matrix
+ *                     has M outputs"); to give every output the same
+ *                     setpoint, send it M times (agictl law set ...
+ *                     setpoint V --broadcast)
  *    AGISWARM_A_REDUNDANCY: NLA_U8, workers that may be lost (default 2,
  *                     clamped to workers - 1); reassigns the rows; 0 is
  *                     uncoded: only the m systematic rows, so a cycle
@@ -86,6 +97,28 @@
  *    AGISWARM_A_RUNNING: NLA_U8, 0 or 1 (-ERANGE): stops or starts the
  *                     cycle; starting needs role aggregator (-EINVAL)
  *
+ *    AGISWARM_A_SENSOR_TIMEOUT_US: NLA_U32, 0 (off, the default) ..
+ *                     60000000 (-ERANGE): when no input arrives (SENSOR or
+ *                     SET_INPUT) for this long, counted in whole cycles at
+ *                     the current period (rounded up; the cycle the
+ *                     running cycle started at counts as an input), the
+ *                     outputs become the safe output, ACTUATE says
+ *                     AGISWARM_ACTUATE_SAFE, AGISWARM_CNT_SENSOR_TIMEOUTS
+ *                     counts it and the kernel log says so (rate-limited);
+ *                     the next input ends it
+ *    AGISWARM_A_SAFE_OUTPUT: NLA_BINARY, 1..256 s32 in host order, Q1.31:
+ *                     output i is value i, 0 past the end (default: all 0)
+ *    AGISWARM_A_ESTOP: NLA_U8, 0 or 1 (-ERANGE). 1 sends ACTUATE with the
+ *                     safe output to every actuator at once and holds it
+ *                     in every cycle until 0. The cycle keeps running: y
+ *                     is still decoded and reported, but the PID is not
+ *                     stepped while the outputs are safe, so resuming
+ *                     continues from its state before the stop.
+ *    AGISWARM_A_AUDIT_SEQ, AGISWARM_A_AUDIT_RECORDS: NLA_U64, the daemon's
+ *                     audit log watermark (the last seq decided and the
+ *                     number of records); it never goes down (-EINVAL) for
+ *                     as long as the module is loaded, so a daemon can
+ *                     tell a truncated or deleted log from a fresh one
  *    AGISWARM_A_APPLY_AT_CYCLE: NLA_U64, optional: stage the change
  *                     instead of applying it now (see "Staged changes")
  *
@@ -417,6 +450,12 @@ enum agiswarm_attr {
 	AGISWARM_A_APPLY_AT_CYCLE,	/* u64 */
 	AGISWARM_A_STAGED_CYCLE,	/* u64 */
 	AGISWARM_A_APPLIED,		/* flag */
+	AGISWARM_A_SENSOR_TIMEOUT_US,	/* u32, 0 = off */
+	AGISWARM_A_SAFE_OUTPUT,		/* binary, s32 host order, Q1.31 */
+	AGISWARM_A_ESTOP,		/* u8, 1 stop, 0 resume */
+	AGISWARM_A_SAFE_STATE,		/* u8, enum agiswarm_safe_state */
+	AGISWARM_A_AUDIT_SEQ,		/* u64 */
+	AGISWARM_A_AUDIT_RECORDS,	/* u64 */
 	__AGISWARM_A_LAST
 };
 #define AGISWARM_A_MAX (__AGISWARM_A_LAST - 1)
@@ -488,6 +527,18 @@ enum agiswarm_control_law {
 };
 #define AGISWARM_LAW_MAX (__AGISWARM_LAW_MAX - 1)
 
+/*
+ * Why an aggregator's outputs are the safe output (AGISWARM_A_SAFE_STATE):
+ * the emergency stop wins over a silent sensor.
+ */
+enum agiswarm_safe_state {
+	AGISWARM_SAFE_NONE,		/* the law's outputs */
+	AGISWARM_SAFE_SENSOR_TIMEOUT,	/* no input for SENSOR_TIMEOUT_US */
+	AGISWARM_SAFE_ESTOP,		/* emergency stop (AGISWARM_A_ESTOP) */
+	__AGISWARM_SAFE_MAX
+};
+#define AGISWARM_SAFE_MAX (__AGISWARM_SAFE_MAX - 1)
+
 enum agiswarm_cycle_status {
 	AGISWARM_CYCLE_OK,
 	AGISWARM_CYCLE_MISSED,
@@ -540,6 +591,11 @@ enum agiswarm_counter {
 	AGISWARM_CNT_DROP_NO_ROWS,	/* a TASK of a row assignment (gen)
 					 * whose rows this worker does not
 					 * hold complete (yet) */
+	AGISWARM_CNT_SENSOR_TIMEOUTS,	/* times the input went silent for
+					 * SENSOR_TIMEOUT_US: outputs safe
+					 */
+	AGISWARM_CNT_ESTOPS,		/* emergency stops (AGISWARM_A_ESTOP 1) */
+	AGISWARM_CNT_SAFE_CYCLES,	/* cycles whose output was the safe one */
 	__AGISWARM_CNT_MAX
 };
 #define AGISWARM_CNT_MAX (__AGISWARM_CNT_MAX - 1)
@@ -758,6 +814,10 @@ enum agiswarm_actuate_status {
 	AGISWARM_ACTUATE_OK,		/* u is this cycle's output */
 	AGISWARM_ACTUATE_HOLD,		/* deadline missed: u repeats the last */
 	AGISWARM_ACTUATE_ZERO,		/* deadline missed: u is zero */
+	AGISWARM_ACTUATE_SAFE,		/* u is the safe output (Q1.31): the
+					 * sensor is silent or the loop is
+					 * emergency-stopped
+					 */
 	__AGISWARM_ACTUATE_STATUS_MAX
 };
 #define AGISWARM_ACTUATE_STATUS_MAX (__AGISWARM_ACTUATE_STATUS_MAX - 1)
