@@ -56,6 +56,46 @@ static void make_parent(const char *path)
 	mkdir(dirname(dir), 0700);
 }
 
+/* Tells the module how far the audit log goes: it never goes back. */
+static void set_watermark(struct agid *d)
+{
+	static struct agi_node_req r;
+	int err;
+
+	memset(&r, 0, sizeof(r));
+	r.present = AGI_NODE_AUDIT;
+	r.audit_seq = d->commits.audit.last_seq;
+	r.audit_records = d->commits.audit.n_records;
+	err = agi_node_set(d->nl, &r);
+	if (err)
+		agid_log(d, AGI_LOG_ERROR, "setting the module's audit watermark failed: %s",
+			 d->nl->extack[0] ? d->nl->extack : strerror(-err));
+}
+
+/*
+ * The module remembers the last seq and record count the daemon wrote (its
+ * watermark, for as long as it is loaded). A log behind it was truncated,
+ * rolled back or deleted: commits are refused until it is restored, and
+ * replay protection holds meanwhile.
+ */
+static bool log_behind_module(struct agid *d)
+{
+	struct agid_commits *cm = &d->commits;
+	static struct agi_status st;
+
+	if (agi_status_get(d->nl, &st) || !st.has[AGI_ST_AUDIT_SEQ])
+		return false;
+	if (st.field[AGI_ST_AUDIT_SEQ] <= cm->audit.last_seq &&
+	    st.field[AGI_ST_AUDIT_RECORDS] <= cm->audit.n_records)
+		return false;
+	agid_log(d, AGI_LOG_ERROR, "%s has %u records up to seq %llu, but this node's module saw %llu records up to seq %llu: the log was truncated, rolled back or deleted; every commit is refused until it is restored",
+		 d->cfg->audit_log, cm->audit.n_records,
+		 (unsigned long long)cm->audit.last_seq,
+		 (unsigned long long)st.field[AGI_ST_AUDIT_RECORDS],
+		 (unsigned long long)st.field[AGI_ST_AUDIT_SEQ]);
+	return true;
+}
+
 int agid_commits_init(struct agid *d)
 {
 	const struct agi_config *cfg = d->cfg;
@@ -67,16 +107,21 @@ int agid_commits_init(struct agid *d)
 		agid_log(d, AGI_LOG_ERROR, "%s: every commit will be refused until the audit log can be opened",
 			 err);
 	} else if (flock(cm->audit.fd, LOCK_EX | LOCK_NB)) {
-		/* Two daemons would write metrics.csv twice and race the log. */
-		agid_log(d, AGI_LOG_ERROR, "%s is locked: another agiswarmd runs for this node",
-			 cfg->audit_log);
+		/* Two daemons of two namespaces given the same log. */
+		agid_log(d, AGI_LOG_ERROR, "%s is locked: another agiswarmd (of another node?) writes it: %s",
+			 cfg->audit_log, errno == EWOULDBLOCK ?
+			 "configure one security.audit_log per node" :
+			 strerror(errno));
 		agi_audit_close(&cm->audit);
 		return -EBUSY;
+	} else if (log_behind_module(d)) {
+		agi_audit_close(&cm->audit);
 	} else {
 		cm->audit_open = true;
 		agid_log(d, AGI_LOG_INFO, "audit log %s: %u records, last seq %llu",
 			 cfg->audit_log, cm->audit.n_records,
 			 (unsigned long long)cm->audit.last_seq);
+		set_watermark(d);
 	}
 	if (!cfg->require_signatures)
 		agid_log(d, AGI_LOG_WARNING, "security.require_signatures is false: commits are applied WITHOUT checking who signed them (they must still be well-formed, in their window, of this epoch and not replayed)");
@@ -224,6 +269,7 @@ static void decide(struct agid *d, struct commit_job *j, u64 current)
 		reject(d, j, "the aggregator could not write its audit log");
 		return;
 	}
+	set_watermark(d);
 	if (refused_for) {
 		reject(d, j, refused_for);
 		return;

@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/fixed.h"
@@ -47,6 +48,7 @@ void agi_config_defaults(struct agi_config *cfg)
 	cfg->require_signatures = true;
 	strcpy(cfg->authorized_keys, AGI_AUTHORIZED_KEYS_DEFAULT);
 	cfg->commit_window_s = 300;
+	cfg->alert_miss_rate = 20;
 	cfg->swarm_id = 1;
 	strcpy(cfg->audit_log, AGI_AUDIT_DEFAULT_LOG);
 	strcpy(cfg->metrics_file, "metrics.csv");
@@ -596,6 +598,12 @@ int agi_config_check_matrix(const struct agi_config *cfg, u32 rows,
 			 cfg->file, cfg->n_setpoint, rows);
 		return -EINVAL;
 	}
+	if (cfg->n_safe_output && cfg->n_safe_output != rows) {
+		snprintf(err, err_size,
+			 "%s: aggregator.safe_output: %u values, but the matrix has %u rows (one safe value per output)",
+			 cfg->file, cfg->n_safe_output, rows);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -634,4 +642,43 @@ void agi_config_print(FILE *f, const struct agi_config *cfg)
 		memcpy(prev, cur, sizeof(prev));
 		nprev = ncur;
 	}
+}
+
+/* @k's value in @cfg as text, malloc'd; NULL without memory. */
+static char *value_text(const struct agi_config_key *k,
+			const struct agi_config *cfg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	agi_config_print_value(f, k, (const char *)cfg + k->off);
+	if (fclose(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+unsigned int agi_config_diff(const struct agi_config *was,
+			     const struct agi_config *now,
+			     agi_config_diff_cb cb, void *data)
+{
+	unsigned int n = 0;
+	char *a, *b;
+	size_t i;
+
+	for (i = 0; i < agi_config_nkeys; i++) {
+		a = value_text(&agi_config_keys[i], was);
+		b = value_text(&agi_config_keys[i], now);
+		if (a && b && strcmp(a, b)) {
+			n++;
+			cb(agi_config_keys[i].path, a, b, data);
+		}
+		free(a);
+		free(b);
+	}
+	return n;
 }

@@ -87,6 +87,10 @@ struct agi_config {
 	s32 lo, hi;			/* Q1.31 */
 	u32 n_setpoint;
 	s32 setpoint[AGI_CONFIG_MAX_SETPOINT];	/* Q1.31 */
+	u32 sensor_timeout_ms;		/* 0: never safe on silence */
+	u32 n_safe_output;		/* 0: all zeros */
+	s32 safe_output[AGI_CONFIG_MAX_SETPOINT];	/* Q1.31 */
+	u32 alert_miss_rate;		/* percent of the last second's cycles; 0 off */
 	u64 epoch;
 	u64 code_seed;
 	struct agi_config_peers workers, actuators, sensors;
@@ -136,8 +140,8 @@ int agi_config_load_string(struct agi_config *cfg, const char *name,
 			    const char *text, char *err, size_t err_size);
 
 /*
- * The checks between keys and the matrix: the setpoint needs one value per
- * row. Returns 0 or -EINVAL with @err filled.
+ * The checks between keys and the matrix: the setpoint and the safe output
+ * need one value per row. Returns 0 or -EINVAL with @err filled.
  */
 int agi_config_check_matrix(const struct agi_config *cfg, u32 rows,
 			     char *err, size_t err_size);
@@ -147,5 +151,16 @@ int agi_config_check_matrix(const struct agi_config *cfg, u32 rows,
  * agi_config_load() reads back to the same configuration.
  */
 void agi_config_print(FILE *f, const struct agi_config *cfg);
+
+/*
+ * Calls @cb for every key whose value differs between @was and @now, with
+ * its path and both values as agi_config_print() spells them; returns how
+ * many differ.
+ */
+typedef void (*agi_config_diff_cb)(const char *key, const char *was,
+				   const char *now, void *data);
+unsigned int agi_config_diff(const struct agi_config *was,
+			     const struct agi_config *now,
+			     agi_config_diff_cb cb, void *data);
 
 #endif /* AGISWARM_USER_CONFIG_H */

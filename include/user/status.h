@@ -13,6 +13,7 @@
 #include "core/compat.h"
 #include "uapi/linux/agiswarm.h"
 #include "nl.h"
+#include "node.h"
 
 /* The node's settings and state, each reported by newer modules only. */
 enum agi_status_field {
@@ -25,6 +26,12 @@ enum agi_status_field {
 	AGI_ST_RUNNING,
 	AGI_ST_CYCLE_ID,
 	AGI_ST_REDUNDANCY,
+	AGI_ST_DAEMON_PORTID,
+	AGI_ST_STAGED_CYCLE,
+	AGI_ST_SENSOR_TIMEOUT_US,
+	AGI_ST_SAFE_STATE,
+	AGI_ST_AUDIT_SEQ,
+	AGI_ST_AUDIT_RECORDS,
 	AGI_NR_ST_FIELDS
 };
 
@@ -32,6 +39,9 @@ enum agi_status_field {
  * struct agi_status - one GET_STATUS reply
  * @has: which of @field the module reported
  * @has_counter: which counters it reported that have a name here
+ * @has_pid: the module reported the PID in use (@pid; pid.present says
+ *	which parts)
+ * @n_safe: values of the safe output in @safe (0: all zeros)
  */
 struct agi_status {
 	char version[32];
@@ -41,6 +51,10 @@ struct agi_status {
 	u64 field[AGI_NR_ST_FIELDS];
 	bool has_counter[AGISWARM_CNT_MAX + 1];
 	u64 counter[AGISWARM_CNT_MAX + 1];
+	bool has_pid;
+	struct agi_pid pid;
+	u32 n_safe;
+	s32 safe[AGISWARM_WIRE_VEC_MAX];
 };
 
 /*

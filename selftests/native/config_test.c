@@ -43,7 +43,7 @@ static const struct {
 	{ "negative_integer", "3: aggregator.fault_tolerance: bad value '-1': allowed an integer in 0..15" },
 	{ "peer_missing_address", "4: aggregator.actuators[0]: address is missing (the keys here are id, address)" },
 	{ "port_out_of_range", "3: aggregator.udp_port: bad value '70000': allowed an integer in 1..65535" },
-	{ "scalar_for_section", "2: aggregator: a scalar where a mapping is expected (a section with the keys udp_port, bind_address, cycle_time_ms, timeout_ms, fault_tolerance, max_workers, miss_policy, control_law, pid, epoch, code_seed, workers, actuators, sensors)" },
+	{ "scalar_for_section", "2: aggregator: a scalar where a mapping is expected (a section with the keys udp_port, bind_address, cycle_time_ms, timeout_ms, fault_tolerance, max_workers, miss_policy, control_law, pid, sensor_timeout_ms, safe_output, alert_miss_rate, epoch, code_seed, workers, actuators, sensors)" },
 	{ "seed_key_fountain_codes", "2: fountain_codes: a key of the seeds that agiswarmd does not take: coding is always on: aggregator.fault_tolerance sets the redundancy and aggregator.code_seed the code" },
 	{ "seed_key_worker_id", "3: worker.worker_id: a key of the seeds that agiswarmd does not take: use node.id (a number)" },
 	{ "setpoint_out_of_q1_31", "4: aggregator.pid.setpoint[1]: bad value '1.2': allowed a decimal in [-1, 1) (Q1.31)" },
