@@ -90,20 +90,32 @@ static bool is_null(const yaml_node_t *n)
 int agi_config_fail(struct agi_config_ctx *c, const yaml_node_t *n, const char *path,
 	      const char *fmt, ...)
 {
-	size_t len;
+	size_t len = 0;
+	char *err = c->err;
+	size_t err_size = c->err_size;
 	va_list ap;
 
+	/* Each error on a line of its own, after the ones found before. */
+	if (c->nerr++) {
+		len = strlen(c->err);
+		if (len + 2 >= c->err_size)
+			return -EINVAL;
+		c->err[len++] = '\n';
+		c->err[len] = '\0';
+		err += len;
+		err_size -= len;
+	}
 	if (n)
-		len = (size_t)snprintf(c->err, c->err_size, "%s:%zu: ", c->file,
+		len = (size_t)snprintf(err, err_size, "%s:%zu: ", c->file,
 				       n->start_mark.line + 1);
 	else
-		len = (size_t)snprintf(c->err, c->err_size, "%s: ", c->file);
-	if (len < c->err_size && *path)
-		len += (size_t)snprintf(c->err + len, c->err_size - len, "%s: ",
+		len = (size_t)snprintf(err, err_size, "%s: ", c->file);
+	if (len < err_size && *path)
+		len += (size_t)snprintf(err + len, err_size - len, "%s: ",
 					path);
-	if (len < c->err_size) {
+	if (len < err_size) {
 		va_start(ap, fmt);
-		vsnprintf(c->err + len, c->err_size - len, fmt, ap);
+		vsnprintf(err + len, err_size - len, fmt, ap);
 		va_end(ap);
 	}
 	return -EINVAL;
@@ -366,14 +378,16 @@ static int walk(struct agi_config_ctx *c, yaml_node_t *map, const char *prefix,
 		int depth)
 {
 	yaml_node_pair_t *pair;
+	int ret = 0;
 
 	if (depth > MAX_DEPTH)
 		return agi_config_fail(c, map, prefix, "nested too deep");
+	/* Every key is checked: an operator sees all errors at once. */
 	for (pair = map->data.mapping.pairs.start;
 	     pair < map->data.mapping.pairs.top; pair++)
 		if (walk_pair(c, map, pair, prefix, depth))
-			return -EINVAL;
-	return 0;
+			ret = -EINVAL;
+	return ret;
 }
 
 /* One entry of a list or group against a flat key table. */

@@ -29,7 +29,7 @@
 #define AGI_CONFIG_MAX_PEERS 64		/* per kind: workers, actuators, sensors */
 #define AGI_CONFIG_MAX_SETPOINT AGISWARM_WIRE_VEC_MAX
 #define AGI_CONFIG_MAX_GROUP 7		/* aggregators in the replicated group */
-#define AGI_CONFIG_ERR_LEN 1024
+#define AGI_CONFIG_ERR_LEN 4096	/* every error of a file, one a line */
 
 /* The default files, relative to the working directory. */
 #define AGI_CONFIG_DEFAULT_FILE "configs/app_config.yaml"
@@ -129,8 +129,9 @@ void agi_config_defaults(struct agi_config *cfg);
 
 /*
  * Reads @file over the defaults and checks the keys against each other.
- * Returns 0, or -EINVAL with the one-line description in @err (without a
- * newline); -ENOENT when @file does not exist (also described).
+ * Returns 0, or -EINVAL with every error found in @err, one a line (no
+ * newline after the last; the checks between keys only when each key was
+ * valid); -ENOENT when @file does not exist (also described).
  */
 int agi_config_load(struct agi_config *cfg, const char *file, char *err,
 		     size_t err_size);

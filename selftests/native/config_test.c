@@ -103,6 +103,28 @@ TEST(every_invalid_case_has_its_exact_message)
 	free(cfg);
 }
 
+/* The seeds' config took 26 runs to migrate: every error comes at once. */
+TEST(every_error_reported_at_once)
+{
+	struct agi_config *cfg = new_config();
+	char err[ERR_LEN];
+
+	EXPECT_EQ(-EINVAL, load_text(cfg,
+		"aggregator:\n"
+		"  cycle_time_ms: 0\n"
+		"  miss_policy: sometimes\n"
+		"  pid:\n"
+		"    kp: 200\n"
+		"security:\n"
+		"  commit_window_s: 7200\n", err));
+	EXPECT_STREQ("t.yaml:2: aggregator.cycle_time_ms: bad value '0': allowed an integer in 1..10000\n"
+		     "t.yaml:3: aggregator.miss_policy: bad value 'sometimes': allowed hold or zero\n"
+		     "t.yaml:5: aggregator.pid.kp: bad value '200': allowed a decimal in [-128, 128) (Q8.24)\n"
+		     "t.yaml:7: security.commit_window_s: bad value '7200': allowed an integer in 1..3600",
+		     err);
+	free(cfg);
+}
+
 /* A case file without an expected message would test nothing. */
 TEST(every_case_file_is_listed)
 {
