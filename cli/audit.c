@@ -28,12 +28,15 @@ static void audit_usage(void)
 {
 	printf("Usage: agictl [-j] audit [ list ] [ --log FILE ]\n"
 	       "       agictl [-j] audit verify [ --log FILE ] [ --keys FILE ]\n"
-	       "list    one line per applied commit: seq, time (UTC), operator key\n"
-	       "        id, the cycle it applied at and what it changed\n"
+	       "list    one line per commit the daemon decided on: seq, time\n"
+	       "        (UTC), operator key id, \"applied at cycle N\" or\n"
+	       "        \"REFUSED (why)\", and what it changed\n"
 	       "verify  checks every record's hash, the chain, increasing seqs,\n"
 	       "        every signature against the authorized keys and the head\n"
-	       "        file (so a removed last record is caught too); exit 1\n"
-	       "        naming the first bad line\n"
+	       "        file with its MAC (LOG.key: so a removed last record, or a\n"
+	       "        log and head rewritten together, is caught); exit 1\n"
+	       "        naming the first bad line. A missing or empty log, or a\n"
+	       "        missing LOG.key, fails: there is nothing to vouch for.\n"
 	       "  --log   default " AGI_AUDIT_DEFAULT_LOG "\n"
 	       "  --keys  default " AGI_AUTHORIZED_KEYS_DEFAULT "\n");
 }
