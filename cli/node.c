@@ -290,12 +290,10 @@ static int check_startable(struct agi_nl *nl, bool force)
 			   why);
 }
 
-static int node_run(const char *verb, int argc, char **argv)
+/* "node VERB" without arguments: @r as it is. */
+static int node_verb(const char *verb, int argc, char **argv,
+		     const struct agi_node_req *r)
 {
-	struct agi_node_req r = {
-		.present = AGI_NODE_RUNNING,
-		.running = !strcmp(verb, "start"),
-	};
 	char action[16];
 	int ret;
 
@@ -303,7 +301,7 @@ static int node_run(const char *verb, int argc, char **argv)
 	ret = agictl_max_args(action, argc, argv, 0);
 	if (ret)
 		return ret;
-	return send_node(action, &r);
+	return send_node(action, r);
 }
 
 static int node_start(int argc, char **argv)
@@ -324,35 +322,25 @@ static int node_start(int argc, char **argv)
 }
 
 /* estop / resume: the safe output now and held, or the law again. */
-static int node_estop(const char *verb, int argc, char **argv)
-{
-	struct agi_node_req r = {
-		.present = AGI_NODE_ESTOP,
-		.estop = !strcmp(verb, "estop"),
-	};
-	char action[16];
-	int ret;
-
-	snprintf(action, sizeof(action), "node %s", verb);
-	ret = agictl_max_args(action, argc, argv, 0);
-	if (ret)
-		return ret;
-	return send_node(action, &r);
-}
-
 static int node_stop_now(int argc, char **argv)
 {
-	return node_estop("estop", argc, argv);
+	struct agi_node_req r = { .present = AGI_NODE_ESTOP, .estop = 1 };
+
+	return node_verb("estop", argc, argv, &r);
 }
 
 static int node_resume(int argc, char **argv)
 {
-	return node_estop("resume", argc, argv);
+	struct agi_node_req r = { .present = AGI_NODE_ESTOP, .estop = 0 };
+
+	return node_verb("resume", argc, argv, &r);
 }
 
 static int node_stop(int argc, char **argv)
 {
-	return node_run("stop", argc, argv);
+	struct agi_node_req r = { .present = AGI_NODE_RUNNING, .running = 0 };
+
+	return node_verb("stop", argc, argv, &r);
 }
 
 static int node_show(int argc, char **argv)
