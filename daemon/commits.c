@@ -183,13 +183,24 @@ static int refused(struct agid *d, const char *what, int ret, char *err,
 	return ret;
 }
 
+/* The held matrix of a refused commit is dropped; nothing held is fine. */
+static void drop_held(struct agid *d)
+{
+	static struct agi_node_req r;
+
+	memset(&r, 0, sizeof(r));
+	r.present = AGI_NODE_HELD_MATRIX;
+	r.held_matrix = 0;
+	agi_node_set(d->nl, &r);
+}
+
 /*
- * Stages the commit's changes in the module at cycle @at, with the same
- * typed requests agictl sends. The node's settings go first: the module
- * checks them all (period, deadline, law, PID, setpoint count) and a
- * refusal stages nothing. The matrix follows; it is refused only when
- * another matrix is staged already or its rows cannot be assigned, and
- * then the node's settings stay staged (see BUGS in agiswarmd(8)).
+ * Stages the commit's changes in the module at cycle @at, all or nothing:
+ * the matrix is held first (checked and assigned, armed for no cycle),
+ * then one SET_NODE stages the node's settings and arms the held matrix
+ * for the same cycle, after the module checked both together (the
+ * setpoints against the new matrix's outputs). Any refusal drops the held
+ * matrix: the module keeps its state.
  */
 static int stage(struct agid *d, const struct agi_commit_changes *ch, u64 at,
 		 char *err, size_t errlen)
@@ -199,17 +210,27 @@ static int stage(struct agid *d, const struct agi_commit_changes *ch, u64 at,
 		.fmt = ch->matrix.fmt, .rows = ch->matrix.rows,
 		.cols = ch->matrix.cols, .data = (s32 *)ch->matrix.data,
 	};
+	bool matrix = ch->present & AGI_CH_BIT(AGI_CH_MATRIX);
 	int ret = 0;
 
-	agi_commit_node_req(ch, &r);
-	if (r.present) {
-		r.apply_at = at;
-		ret = refused(d, "staging the node's settings",
-			      agi_node_set(d->nl, &r), err, errlen);
-	}
-	if (!ret && (ch->present & AGI_CH_BIT(AGI_CH_MATRIX)))
+	if (matrix) {
+		drop_held(d);	/* what a crashed daemon may have left */
 		ret = refused(d, "staging the matrix",
-			      agi_matrix_set(d->nl, &m, at), err, errlen);
+			      agi_matrix_set(d->nl, &m, AGISWARM_STAGE_HOLD),
+			      err, errlen);
+		if (ret)
+			return ret;
+	}
+	agi_commit_node_req(ch, &r);
+	if (matrix) {
+		r.present |= AGI_NODE_HELD_MATRIX;
+		r.held_matrix = 1;
+	}
+	r.apply_at = at;
+	ret = refused(d, "staging the commit", agi_node_set(d->nl, &r), err,
+		      errlen);
+	if (ret && matrix)
+		drop_held(d);
 	return ret;
 }
 

@@ -75,6 +75,7 @@ static const struct nla_policy set_node_policy[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_ESTOP] = NLA_POLICY_MAX(NLA_U8, 1),
 	[AGISWARM_A_AUDIT_SEQ] = { .type = NLA_U64 },
 	[AGISWARM_A_AUDIT_RECORDS] = { .type = NLA_U64 },
+	[AGISWARM_A_HELD_MATRIX] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* What a staged SET_NODE may change (besides APPLY_AT_CYCLE itself). */
@@ -85,6 +86,7 @@ static const bool stageable[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_CONTROL_LAW] = true,
 	[AGISWARM_A_PID] = true,
 	[AGISWARM_A_APPLY_AT_CYCLE] = true,
+	[AGISWARM_A_HELD_MATRIX] = true,
 };
 
 static size_t status_msg_size(void)
@@ -258,6 +260,14 @@ struct node_change {
 	const s32 *sp;
 };
 
+/* SET_NODE arms the held matrix with its staged change. */
+static bool arm_held(const struct genl_info *info)
+{
+	const struct nlattr *a = info->attrs[AGISWARM_A_HELD_MATRIX];
+
+	return a && nla_get_u8(a);
+}
+
 /*
  * The PID configuration after the request: the one in use, changed.
  * Returns 0, or -EINVAL (-ERANGE from the policy) with the extack.
@@ -301,7 +311,11 @@ static int check_pid(struct genl_info *info, struct agiswarm_node *node,
 		}
 		c->nsp = nla_len(a) / sizeof(s32);
 		c->sp = nla_data(a);
-		outputs = agiswarm_aggregator_outputs(node);
+		/* Armed with a held matrix: that matrix's outputs count. */
+		outputs = arm_held(info) ?
+			  agiswarm_stage_held_rows(node) : 0;
+		if (!outputs)
+			outputs = agiswarm_aggregator_outputs(node);
 		if (outputs && c->nsp != outputs) {
 			snprintf(node->errmsg, sizeof(node->errmsg),
 				 "setpoint has %u values, the matrix has %u outputs: give one per output",
@@ -349,6 +363,17 @@ static int check_node_change(struct genl_info *info,
 		NL_SET_BAD_ATTR(info->extack,
 				a[AGISWARM_A_CYCLE_DEADLINE_US] ?:
 				a[AGISWARM_A_CYCLE_PERIOD_US]);
+		return -EINVAL;
+	}
+	if (arm_held(info) && !a[AGISWARM_A_APPLY_AT_CYCLE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[AGISWARM_A_HELD_MATRIX],
+				    "HELD_MATRIX 1 arms the held matrix at APPLY_AT_CYCLE: give it");
+		return -EINVAL;
+	}
+	if (a[AGISWARM_A_HELD_MATRIX] && !arm_held(info) &&
+	    a[AGISWARM_A_APPLY_AT_CYCLE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[AGISWARM_A_HELD_MATRIX],
+				    "HELD_MATRIX 0 drops the held matrix now: no APPLY_AT_CYCLE");
 		return -EINVAL;
 	}
 	if (a[AGISWARM_A_SAFE_OUTPUT] &&
@@ -450,6 +475,8 @@ static int apply_node_change(struct genl_info *info,
 					      u64_or_zero(a[AGISWARM_A_AUDIT_RECORDS]));
 	if (a[AGISWARM_A_ESTOP])
 		agiswarm_aggregator_estop(node, nla_get_u8(a[AGISWARM_A_ESTOP]));
+	if (a[AGISWARM_A_HELD_MATRIX])
+		agiswarm_stage_drop_held(node);
 	if (a[AGISWARM_A_RUNNING] && !nla_get_u8(a[AGISWARM_A_RUNNING]))
 		agiswarm_aggregator_set_running(node, false);
 	if (a[AGISWARM_A_REDUNDANCY] || a[AGISWARM_A_CODE_SEED]) {
@@ -513,7 +540,8 @@ static int stage_node_change(struct genl_info *info,
 		ch.miss = nla_get_u8(a[AGISWARM_A_MISS_POLICY]);
 	if (ch.law_set)
 		ch.law = nla_get_u8(a[AGISWARM_A_CONTROL_LAW]);
-	ret = agiswarm_stage_node(node, &ch, nla_get_u64(at), info->extack);
+	ret = agiswarm_stage_node(node, &ch, nla_get_u64(at), arm_held(info),
+				  info->extack);
 	if (ret)
 		NL_SET_BAD_ATTR(info->extack, at);
 	return ret;

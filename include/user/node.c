@@ -82,6 +82,8 @@ int agi_node_set(struct agi_nl *nl, const struct agi_node_req *r)
 		mnl_attr_put_u64(nlh, AGISWARM_A_AUDIT_SEQ, r->audit_seq);
 		mnl_attr_put_u64(nlh, AGISWARM_A_AUDIT_RECORDS, r->audit_records);
 	}
+	if (p & AGI_NODE_HELD_MATRIX)
+		mnl_attr_put_u8(nlh, AGISWARM_A_HELD_MATRIX, r->held_matrix);
 	if (r->apply_at)
 		mnl_attr_put_u64(nlh, AGISWARM_A_APPLY_AT_CYCLE, r->apply_at);
 	return agi_nl_talk(nl, nlh, NULL, NULL);

@@ -57,6 +57,7 @@ struct agi_pid {
 #define AGI_NODE_SAFE_OUTPUT	(1U << 13)
 #define AGI_NODE_ESTOP		(1U << 14)
 #define AGI_NODE_AUDIT		(1U << 15)	/* audit_seq and _records */
+#define AGI_NODE_HELD_MATRIX	(1U << 16)
 
 /**
  * struct agi_node_req - one SET_NODE
@@ -70,6 +71,8 @@ struct agi_pid {
  * @safe: the safe output, @n_safe raw Q1.31 values
  * @estop: 1 emergency stop, 0 resume
  * @audit_seq, @audit_records: the daemon's audit log watermark
+ * @held_matrix: 1 arms the held matrix at @apply_at with this change, 0
+ *	drops it (see AGISWARM_STAGE_HOLD)
  * @apply_at: 0 changes now; N stages the change for cycle N (only the
  *	cycle, deadline, miss policy, law and PID may be staged)
  */
@@ -88,6 +91,7 @@ struct agi_node_req {
 	s32 safe[AGISWARM_WIRE_VEC_MAX];
 	u8 estop;
 	u64 audit_seq, audit_records;
+	u8 held_matrix;
 	u64 apply_at;
 };
 

@@ -142,6 +142,18 @@
  * change) but its rows are sent only at cycle N, so the first cycles after
  * it may miss, as after an immediate SET_MATRIX.
  *
+ * Changes of several kinds at one cycle, all or nothing. A SET_MATRIX whose
+ * completing chunk carries APPLY_AT_CYCLE AGISWARM_STAGE_HOLD is checked
+ * and assigned like a staged one, but held: it takes effect at no cycle.
+ * A staged SET_NODE with AGISWARM_A_HELD_MATRIX 1 (NLA_U8; it may be the
+ * request's only change) then arms the held matrix for its own cycle N in
+ * the same step that stages the node's change, after both were checked
+ * (its setpoints against the held matrix's outputs); -ENOENT when no
+ * matrix is held, and on any refusal nothing is armed. SET_NODE with
+ * AGISWARM_A_HELD_MATRIX 0 and no APPLY_AT_CYCLE drops the held matrix
+ * (nothing held is not an error). agiswarmd stages every signed commit
+ * this way.
+ *
  * AGISWARM_CMD_ADD_PEER (admin)
  * -----------------------------
  *
@@ -401,6 +413,9 @@ enum agiswarm_qformat {
 };
 #define AGISWARM_Q_MAX (__AGISWARM_Q_MAX - 1)
 
+/* APPLY_AT_CYCLE of a SET_MATRIX held for a SET_NODE to arm (see above). */
+#define AGISWARM_STAGE_HOLD ((__u64)-1)
+
 enum agiswarm_attr {
 	AGISWARM_A_UNSPEC,
 	AGISWARM_A_VERSION,
@@ -456,6 +471,7 @@ enum agiswarm_attr {
 	AGISWARM_A_SAFE_STATE,		/* u8, enum agiswarm_safe_state */
 	AGISWARM_A_AUDIT_SEQ,		/* u64 */
 	AGISWARM_A_AUDIT_RECORDS,	/* u64 */
+	AGISWARM_A_HELD_MATRIX,		/* u8, 1 arm, 0 drop */
 	__AGISWARM_A_LAST
 };
 #define AGISWARM_A_MAX (__AGISWARM_A_LAST - 1)
