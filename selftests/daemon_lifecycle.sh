@@ -7,6 +7,8 @@
 #   - adopting a running aggregator whose file differs, each key is logged;
 #   - a second agiswarmd for the same node is refused before it touches
 #     the module, and the first one keeps answering commits;
+#   - a commit with a matrix and a cycle the module refuses changes
+#     nothing (the matrix is not swapped in) and is logged refused;
 #   - SIGHUP with an invalid file changes nothing and logs the words of
 #     --check-config; with a valid one the change is staged at an
 #     announced cycle and takes effect there; the daemon lives on;
@@ -62,6 +64,33 @@ first_keeps_working()
 }
 
 daemon_alive() { kill -0 "$(cat "$tmp/agg.pid")"; }
+
+# A matrix with a cycle the module refuses: nothing of it may apply, and
+# the audit log says refused (it used to swap the matrix in anyway).
+partial_commit_refused()
+{
+	local rc=0 gen
+	gen=$(actl "$SWARM_AGG" -j matrix show | "$JQ" -r .gen)
+	n_plant "$AGICTL" commit --yes --key "$tmp/op/operator.key" \
+		--to "$SWARM_AGG_ADDR:$SWARM_PORT" \
+		matrix "$lib_top/configs/swarm_matrix.json" cycle 500us \
+		> "$tmp/partial.out" 2>&1 || rc=$?
+	tap_nest "$tmp/partial.out"
+	[ "$rc" = 1 ] || return 1
+	grep -q 'commit rejected: the module refused it' "$tmp/partial.out" ||
+		return 1
+	wait_cycles 15 || return 1
+	[ "$(actl "$SWARM_AGG" -j matrix show | "$JQ" -r .gen)" = "$gen" ] ||
+		return 1
+	[ "$(actl "$SWARM_AGG" -j status | "$JQ" -r '.staged_cycle')" = null ] ||
+		return 1
+	[ "$(actl "$SWARM_AGG" -j status | "$JQ" -r .cycle_us)" = 50000 ] ||
+		return 1
+	"$AGICTL" audit list --log "$tmp/audit.log" > "$tmp/list.out" || return 1
+	cat "$tmp/list.out"
+	[ "$(grep -c 'applied at cycle' "$tmp/list.out")" = 1 ] &&
+		[ "$(grep -c 'REFUSED (the module refused it' "$tmp/list.out")" = 1 ]
+}
 
 hup_invalid()
 {
@@ -140,7 +169,7 @@ daemon_prereqs
 tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
 on_exit "$SWARM" down
-tap_begin 8
+tap_begin 9
 
 swarm_test_up --workers 3
 rows=$(matrix_rows)
@@ -156,6 +185,8 @@ tap_check "a second agiswarmd for the node is refused before it touches the modu
 	second_refused
 tap_check "the first one keeps answering: a signed commit is accepted" \
 	first_keeps_working
+tap_check "a partially invalid commit changes nothing and is logged refused" \
+	partial_commit_refused
 tap_check "SIGHUP with an invalid file: nothing changes, --check-config's words" \
 	hup_invalid
 tap_check "SIGHUP with a valid file: staged at an announced cycle, applied" \
