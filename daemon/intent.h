@@ -28,8 +28,8 @@ struct agid_intent {
 };
 
 /*
- * The audit log of @cfg (security.audit_log), verified (chain, head MAC,
- * signatures when security.require_signatures), merged into @in. A log
+ * The audit log of @cfg (security.audit_log), verified (chain and head
+ * MAC), merged into @in. A log
  * that does not exist or is empty is no commit. 0, or -errno with the
  * verifier's words in @err: then the signed values cannot be known.
  */
