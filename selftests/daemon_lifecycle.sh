@@ -69,8 +69,10 @@ daemon_alive() { kill -0 "$(cat "$tmp/agg.pid")"; }
 # the audit log says refused (it used to swap the matrix in anyway).
 partial_commit_refused()
 {
-	local rc=0 gen
-	gen=$(actl "$SWARM_AGG" -j matrix show | "$JQ" -r .gen)
+	local rc=0 gens
+	# The generation of the rows the workers hold: a matrix swapped in
+	# would send them the rows of a new one.
+	gens=$(actl "$SWARM_AGG" -j workers list | "$JQ" -c '[.[].gen] | unique')
 	n_plant "$AGICTL" commit --yes --key "$tmp/op/operator.key" \
 		--to "$SWARM_AGG_ADDR:$SWARM_PORT" \
 		matrix "$lib_top/configs/swarm_matrix.json" cycle 500us \
@@ -80,7 +82,8 @@ partial_commit_refused()
 	grep -q 'commit rejected: the module refused it' "$tmp/partial.out" ||
 		return 1
 	wait_cycles 15 || return 1
-	[ "$(actl "$SWARM_AGG" -j matrix show | "$JQ" -r .gen)" = "$gen" ] ||
+	echo "# the workers' row generations: $gens"
+	[ "$(actl "$SWARM_AGG" -j workers list | "$JQ" -c '[.[].gen] | unique')" = "$gens" ] ||
 		return 1
 	[ "$(actl "$SWARM_AGG" -j status | "$JQ" -r '.staged_cycle')" = null ] ||
 		return 1
