@@ -668,7 +668,7 @@ static char *value_text(const struct agi_config_key *k,
 
 	if (!f)
 		return NULL;
-	agi_config_print_value(f, k, (const char *)cfg + k->off);
+	agi_config_print_value(f, k, cfg);
 	if (fclose(f)) {
 		free(text);
 		return NULL;

@@ -125,6 +125,42 @@ TEST(every_error_reported_at_once)
 	free(cfg);
 }
 
+struct diffs {
+	unsigned int n;
+	char text[4][160];
+};
+
+static void on_diff(const char *key, const char *was, const char *now,
+		    void *data)
+{
+	struct diffs *d = data;
+
+	if (d->n < 4)
+		snprintf(d->text[d->n], sizeof(d->text[0]), "%s: %s -> %s",
+			 key, was, now);
+	d->n++;
+}
+
+/* What SIGHUP logs and sorts by key: every difference, by its path. */
+TEST(diff_names_each_changed_key)
+{
+	struct agi_config *a = new_config(), *b = new_config();
+	struct diffs d = { 0 };
+	char err[ERR_LEN];
+
+	ASSERT_EQ(0, load_text(a, "aggregator:\n  timeout_ms: 40\n", err));
+	ASSERT_EQ(0, load_text(b, "aggregator:\n  timeout_ms: 30\n"
+				  "  pid:\n    setpoint: [0.5, 0.25]\n"
+				  "node:\n  id: 4\n", err)) TH_LOG("%s", err);
+	EXPECT_EQ(3, agi_config_diff(a, b, on_diff, &d));
+	EXPECT_STREQ("node.id: 1 -> 4", d.text[0]);
+	EXPECT_STREQ("aggregator.timeout_ms: 40 -> 30", d.text[1]);
+	EXPECT_STREQ("aggregator.pid.setpoint: [] -> [0.5, 0.25]", d.text[2]);
+	EXPECT_EQ(0, agi_config_diff(a, a, on_diff, &d));
+	free(a);
+	free(b);
+}
+
 /* A case file without an expected message would test nothing. */
 TEST(every_case_file_is_listed)
 {
