@@ -65,6 +65,17 @@ first_keeps_working()
 
 daemon_alive() { kill -0 "$(cat "$tmp/agg.pid")"; }
 
+# daemon_again CMD...: stops agiswarmd, runs CMD, starts it again; the log
+# keeps what each run wrote, the marker of the old run renamed so that the
+# new one is waited for.
+daemon_again()
+{
+	daemon_stop agg || return 1
+	sed -i 's/agiswarmd: running as/agiswarmd: (stopped) ran as/' "$tmp/agg.log"
+	"$@" || return 1
+	daemon_start "$SWARM_AGG" agg "$tmp/agg.yaml"
+}
+
 # A matrix with a cycle the module refuses: nothing of it may apply, and
 # the audit log says refused (it used to swap the matrix in anyway).
 partial_commit_refused()
@@ -142,9 +153,7 @@ hup_valid()
 
 signed_setpoint_survives()
 {
-	daemon_stop agg || return 1
-	actl "$SWARM_AGG" node stop || return 1
-	daemon_start "$SWARM_AGG" agg "$tmp/agg.yaml" || return 1
+	daemon_again actl "$SWARM_AGG" node stop || return 1
 	grep 'aggregator.pid.setpoint: the file says \[\] (zeros), signed commit seq [0-9]* says 0.25' \
 		"$tmp/agg.log" || return 1
 	actl "$SWARM_AGG" -j law show > "$tmp/law.json" || return 1
@@ -156,9 +165,8 @@ signed_setpoint_survives()
 deleted_log_caught()
 {
 	local rc=0
-	daemon_stop agg || return 1
-	rm -f "$tmp/audit.log" "$tmp/audit.log.head" "$tmp/audit.log.key"
-	daemon_start "$SWARM_AGG" agg "$tmp/agg.yaml" || return 1
+	daemon_again rm -f "$tmp/audit.log" "$tmp/audit.log.head" \
+		"$tmp/audit.log.key" || return 1
 	grep 'the log was truncated, rolled back or deleted; every commit is refused' \
 		"$tmp/agg.log" || return 1
 	n_plant "$AGICTL" commit --yes --key "$tmp/op/operator.key" \
