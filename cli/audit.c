@@ -28,12 +28,15 @@ static void audit_usage(void)
 {
 	printf("Usage: agictl [-j] audit [ list ] [ --log FILE ]\n"
 	       "       agictl [-j] audit verify [ --log FILE ] [ --keys FILE ]\n"
-	       "list    one line per applied commit: seq, time (UTC), operator key\n"
-	       "        id, the cycle it applied at and what it changed\n"
+	       "list    one line per commit the daemon decided on: seq, time\n"
+	       "        (UTC), operator key id, \"applied at cycle N\" or\n"
+	       "        \"REFUSED (why)\", and what it changed\n"
 	       "verify  checks every record's hash, the chain, increasing seqs,\n"
 	       "        every signature against the authorized keys and the head\n"
-	       "        file (so a removed last record is caught too); exit 1\n"
-	       "        naming the first bad line\n"
+	       "        file with its MAC (LOG.key: so a removed last record, or a\n"
+	       "        log and head rewritten together, is caught); exit 1\n"
+	       "        naming the first bad line. A missing or empty log, or a\n"
+	       "        missing LOG.key, fails: there is nothing to vouch for.\n"
 	       "  --log   default " AGI_AUDIT_DEFAULT_LOG "\n"
 	       "  --keys  default " AGI_AUTHORIZED_KEYS_DEFAULT "\n");
 }
@@ -87,7 +90,14 @@ static int print_record(const struct agi_audit_record *r, void *data)
 	agi_print_u64(AGI_PRINT_JSON, "time", NULL, r->time);
 	agi_print_string(AGI_PRINT_ANY, "utc", " %s", when);
 	agi_print_string(AGI_PRINT_ANY, "key_id", " key %s", id);
-	agi_print_u64(AGI_PRINT_ANY, "apply_cycle", " cycle %llu", r->apply_cycle);
+	if (r->reason[0]) {
+		agi_print_null(AGI_PRINT_JSON, "apply_cycle", NULL);
+		agi_print_string(AGI_PRINT_ANY, "refused", " REFUSED (%s)",
+				 r->reason);
+	} else {
+		agi_print_u64(AGI_PRINT_ANY, "apply_cycle",
+			      " applied at cycle %llu", r->apply_cycle);
+	}
 	/* List what it changed; a body that does not decode says so. */
 	if (!agi_commit_decode(r->body, r->body_len, c)) {
 		agi_print_u64(AGI_PRINT_JSON, "epoch", NULL, c->epoch);

@@ -37,8 +37,8 @@ struct commit_opts {
 	char key[PATH_MAX];
 	const char *to, *out;
 	bool yes, dry_run;
-	uint64_t epoch, seq, apply_at;
-	uint32_t window_s;
+	uint64_t epoch, seq, apply_at, swarm;
+	uint32_t window_s, node;
 	const char *peer_key;		/* the aggregator's node.pub: sealed */
 	struct agi_keypair kp;		/* the operator's, for the handshake */
 	uint8_t peer[AGI_PK_LEN];
@@ -52,7 +52,8 @@ static void commit_usage(void)
 	       "             law { feedback | pid } | matrix FILE.json }\n"
 	       "OPTIONS := { --key FILE | --to HOST[:PORT] | --yes | --epoch E |\n"
 	       "             --seq N | --window DURATION | --apply-at CYCLE |\n"
-	       "             --dry-run --out FILE | --peer-key PUBKEY|FILE }\n"
+	       "             --swarm ID | --node ID | --dry-run --out FILE |\n"
+	       "             --peer-key PUBKEY|FILE }\n"
 	       "Shows the changes, asks \"Sign and send? [y/N]\" (on a terminal;\n"
 	       "without one --yes is required), signs them with the operator's key\n"
 	       "(--key, default ~/" AGICTL_KEY_DIR "/" AGICTL_KEY_PRIVATE ") and sends the\n"
@@ -67,8 +68,13 @@ static void commit_usage(void)
 	       "  --window     how long the signature is good for (default 60s;\n"
 	       "               the daemon refuses more than security.commit_window_s)\n"
 	       "  --apply-at   the cycle it takes effect at (default: the daemon's\n"
-	       "               choice)\n"
+	       "               choice); signed: a daemon past that cycle, or more\n"
+	       "               than 1000000 cycles before it, refuses the commit\n"
+	       "  --swarm      the swarm it is for, security.swarm_id (default 1)\n"
+	       "  --node       the aggregator's node id it is for (default 0: any\n"
+	       "               aggregator of the swarm)\n"
 	       "  --dry-run    write the signed datagram to --out FILE, send nothing\n"
+
 	       "  --peer-key   the aggregator's node key (its node.pub, or the file):\n"
 	       "               a handshake with it first (signed with --key, which\n"
 	       "               must be in its authorized_keys), then the COMMIT and\n"
@@ -322,6 +328,8 @@ static int parse_opts(int argc, char **argv, struct commit_opts *o)
 		{ "seq", required_argument, NULL, 's' },
 		{ "window", required_argument, NULL, 'w' },
 		{ "apply-at", required_argument, NULL, 'a' },
+		{ "swarm", required_argument, NULL, 'S' },
+		{ "node", required_argument, NULL, 'N' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "peer-key", required_argument, NULL, 'p' },
@@ -359,6 +367,16 @@ static int parse_opts(int argc, char **argv, struct commit_opts *o)
 		case 'a':
 			if (agi_parse_u64(optarg, UINT64_MAX, &o->apply_at))
 				return agictl_usage_error("commit: bad cycle \"%s\"", optarg);
+			break;
+		case 'S':
+			if (agi_parse_u64(optarg, UINT64_MAX, &o->swarm) || !o->swarm)
+				return agictl_usage_error("commit: bad swarm \"%s\" (1..%llu)",
+							  optarg, (unsigned long long)UINT64_MAX);
+			break;
+		case 'N':
+			if (agi_parse_u32(optarg, &o->node))
+				return agictl_usage_error("commit: bad node \"%s\" (0..%u)",
+							  optarg, UINT32_MAX);
 			break;
 		case 'n':
 			o->dry_run = true;
@@ -404,6 +422,8 @@ static void fill_header(struct agi_commit *c, const struct commit_opts *o,
 	c->not_after = c->not_before + o->window_s;
 	randombytes_buf(c->nonce, sizeof(c->nonce));
 	c->apply_at_cycle = o->apply_at;
+	c->swarm = o->swarm;
+	c->node = o->node;
 }
 
 static void print_summary(const struct agi_commit *c, const char *dest)
@@ -641,7 +661,8 @@ static int run(struct agi_commit *c, struct commit_opts *o,
 
 int agictl_commit(int argc, char **argv)
 {
-	struct commit_opts o = { .to = "127.0.0.1", .epoch = 1, .window_s = 60 };
+	struct commit_opts o = { .to = "127.0.0.1", .epoch = 1, .window_s = 60,
+				 .swarm = 1 };
 	struct agi_endpoint ep;
 	struct agi_commit *c;
 	char dir[PATH_MAX], dest[80];

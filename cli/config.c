@@ -31,8 +31,9 @@ static void config_usage(void)
 	       "Prints this node's running configuration, as the module\n"
 	       "holds it, in agiswarmd's YAML keys (node.id, node.role,\n"
 	       "aggregator.udp_port, cycle_time_ms, timeout_ms,\n"
-	       "fault_tolerance, miss_policy, control_law, epoch,\n"
-	       "code_seed, workers, actuators, sensors), so that\n"
+	       "fault_tolerance, miss_policy, control_law, pid (kp, ki,\n"
+	       "kd, lo, hi, setpoint), sensor_timeout_ms, safe_output,\n"
+	       "epoch, code_seed, workers, actuators, sensors), so that\n"
 	       "\"agiswarmd --check-config --config FILE\" accepts it.\n"
 	       "The matrix entries are not in the module's replies: a\n"
 	       "comment gives its shape, format and generation only; give\n"
@@ -43,7 +44,10 @@ static void config_usage(void)
 	       "       \"aggregator\": {\"udp_port\", \"cycle_time_ms\",\n"
 	       "       \"cycle_time_us\" (exact), \"timeout_ms\",\n"
 	       "       \"timeout_us\" (exact), \"fault_tolerance\",\n"
-	       "       \"miss_policy\", \"control_law\", \"epoch\",\n"
+	       "       \"miss_policy\", \"control_law\", \"pid\": {\"kp\",\n"
+	       "       \"ki\", \"kd\", \"lo\", \"hi\", \"setpoint\": [...]},\n"
+	       "       \"sensor_timeout_ms\", \"sensor_timeout_us\" (exact),\n"
+	       "       \"safe_output\": [...], \"epoch\",\n"
 	       "       \"code_seed\", \"workers\": [{\"id\", \"address\"}],\n"
 	       "       \"actuators\", \"sensors\"},\n"
 	       "       \"matrix\": {\"rows\", \"cols\", \"format\", \"gen\"}\n"
@@ -141,6 +145,83 @@ static void print_cycle(const struct agi_status *st)
 				 agi_name(&agi_law_names, f[AGI_ST_LAW]));
 }
 
+/* A YAML list of Q1.31 decimals; JSON: numbers. */
+static void print_qlist(const char *indent, const char *key, const s32 *v,
+			u32 n)
+{
+	char dec[64];
+	u32 i;
+
+	agi_print_text("%s%s: [", indent, key);
+	agi_open_array(key);
+	for (i = 0; i < n; i++) {
+		agi_q_to_decimal(v[i], AGISWARM_Q1_31, dec, sizeof(dec));
+		agi_print_number(AGI_PRINT_ANY, NULL, i ? ", %s" : "%s", dec);
+	}
+	agi_close_array();
+	agi_print_text("]\n");
+}
+
+static void print_q(const char *key, s32 raw, enum agiswarm_qformat fmt)
+{
+	char dec[64], text[32];
+
+	agi_q_to_decimal(raw, fmt, dec, sizeof(dec));
+	snprintf(text, sizeof(text), "    %s: %%s\n", key);
+	agi_print_number(AGI_PRINT_ANY, key, text, dec);
+}
+
+/* The PID in use: gains, limits, setpoints (aggregator.pid). */
+static void print_pid(const struct agi_status *st)
+{
+	const struct agi_pid *p = &st->pid;
+
+	if (!st->has_pid)
+		return;
+	agi_print_text("  pid:\n");
+	agi_open_object("pid");
+	print_q("kp", p->kp, AGISWARM_Q8_24);
+	print_q("ki", p->ki, AGISWARM_Q8_24);
+	print_q("kd", p->kd, AGISWARM_Q8_24);
+	print_q("lo", p->lo, AGISWARM_Q1_31);
+	print_q("hi", p->hi, AGISWARM_Q1_31);
+	print_qlist("    ", "setpoint", p->setpoint, p->n_setpoint);
+	agi_close_object();
+}
+
+/*
+ * Sensor timeout and safe output, when the module reports them. The module
+ * takes 0 past the last safe value; agiswarmd wants one per row, or [] for
+ * all zeros: the output is padded to the matrix's rows.
+ */
+static void print_safety(const struct agi_status *st,
+			 const struct cfg_matrix *m)
+{
+	u64 us = st->field[AGI_ST_SENSOR_TIMEOUT_US];
+	static s32 safe[AGISWARM_WIRE_VEC_MAX];
+	u32 i, n = st->n_safe;
+	bool zero = true;
+
+	if (!st->has[AGI_ST_SENSOR_TIMEOUT_US])
+		return;
+	agi_print_u64(AGI_PRINT_ANY, "sensor_timeout_ms",
+		      "  sensor_timeout_ms: %llu", us / 1000);
+	agi_print_u64(AGI_PRINT_JSON, "sensor_timeout_us", NULL, us);
+	if (us % 1000)
+		agi_print_text("  # exactly %lluus, not whole ms",
+			       (unsigned long long)us);
+	agi_print_text("\n");
+	memcpy(safe, st->safe, n * sizeof(*safe));
+	for (i = 0; i < n; i++)
+		zero &= !safe[i];
+	if (zero)
+		n = 0;
+	for (; n && m->loaded && n < m->info.rows &&
+	       n < AGISWARM_WIRE_VEC_MAX; n++)
+		safe[n] = 0;
+	print_qlist("  ", "safe_output", safe, n);
+}
+
 static void print_aggregator(const struct agi_status *st,
 			     const struct cfg_matrix *m,
 			     const struct agi_peer_list *l)
@@ -148,6 +229,8 @@ static void print_aggregator(const struct agi_status *st,
 	agi_print_text("aggregator:\n");
 	agi_open_object("aggregator");
 	print_cycle(st);
+	print_pid(st);
+	print_safety(st, m);
 	if (st->has[AGI_ST_EPOCH] && st->field[AGI_ST_EPOCH])
 		agi_print_u64(AGI_PRINT_ANY, "epoch", "  epoch: %llu\n",
 			  st->field[AGI_ST_EPOCH]);

@@ -13,7 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fixed.h"
+#include "user/matrix.h"
+#include "user/names.h"
 #include "user/node.h"
+#include "user/status.h"
 #include "agictl.h"
 
 enum pid_key { PID_KP, PID_KI, PID_KD, PID_LO, PID_HI, PID_SP, NR_PID };
@@ -34,10 +38,14 @@ static const struct {
 
 static void law_usage(void)
 {
-	printf("Usage: agictl law set feedback\n"
+	printf("Usage: agictl [-j] law show\n"
+	       "       agictl law set feedback\n"
 	       "       agictl law set pid kp V ki V kd V [ lo V ] [ hi V ]\n"
-	       "                          [ setpoint V[,V...] ]\n"
+	       "                          [ setpoint V[,V...] [ --broadcast ] ]\n"
 	       "       agictl law help\n"
+	       "show      the law in use, the PID's gains, limits and setpoints\n"
+	       "          (JSON: {\"law\", \"kp\", \"ki\", \"kd\", \"lo\", \"hi\",\n"
+	       "          \"setpoint\": [...]}, decimals as JSON numbers)\n"
 	       "feedback  u = y: the decoded A x goes to the actuators as it is\n"
 	       "pid       per output i, the PID step of agictl(8), with setpoint sp_i\n"
 	       "          and feedback y_i, its state kept across cycles:\n"
@@ -46,7 +54,10 @@ static void law_usage(void)
 	       "              Q1.31 [-1, 0.9999999995]; the module's defaults\n"
 	       "              when absent\n"
 	       "  setpoint    one decimal per output, Q1.31, comma-separated;\n"
-	       "              zeros when absent\n"
+	       "              while a matrix is loaded the module wants exactly\n"
+	       "              one per output (its rows); zeros when absent\n"
+	       "  --broadcast one setpoint given to every output of the matrix\n"
+	       "              loaded now\n"
 	       "A value outside its format is a usage error naming it. Needs\n"
 	       "CAP_NET_ADMIN; nothing is printed on success.\n");
 }
@@ -85,10 +96,15 @@ static int parse_one(struct agi_pid *pid, int key, const char *val)
 	return AGICTL_OK;
 }
 
-static int parse_pid(int argc, char **argv, struct agi_pid *pid)
+static int parse_pid(int argc, char **argv, struct agi_pid *pid,
+		     bool *broadcast)
 {
 	int i, key, ret;
 
+	if (argc && !strcmp(argv[argc - 1], "--broadcast")) {
+		*broadcast = true;
+		argc--;
+	}
 	for (i = 0; i < argc; i += 2) {
 		key = find_pid_key(argv[i]);
 		if (key < 0)
@@ -109,12 +125,35 @@ static int parse_pid(int argc, char **argv, struct agi_pid *pid)
 	if ((pid->present & AGI_PID_LO) && (pid->present & AGI_PID_HI) &&
 	    pid->lo > pid->hi)
 		return agictl_usage_error("law set pid: lo is above hi");
+	if (*broadcast && pid->n_setpoint != 1)
+		return agictl_usage_error("law set pid: --broadcast needs exactly one setpoint");
+	return AGICTL_OK;
+}
+
+/* The one setpoint, once per output of the matrix in use. */
+static int broadcast_setpoint(struct agi_nl *nl, struct agi_pid *pid)
+{
+	struct agi_matrix_info mi;
+	int err = agi_matrix_get(nl, &mi);
+	u32 i;
+
+	if (err == -ENOENT)
+		return agictl_fail("law set failed: --broadcast: no matrix is loaded, so the number of outputs is unknown");
+	if (err)
+		return agictl_close(nl, "law set", err);
+	if (mi.rows > AGISWARM_WIRE_VEC_MAX)
+		return agictl_fail("law set failed: --broadcast: %u outputs, at most %d setpoints",
+				   mi.rows, AGISWARM_WIRE_VEC_MAX);
+	for (i = 1; i < mi.rows; i++)
+		pid->setpoint[i] = pid->setpoint[0];
+	pid->n_setpoint = mi.rows;
 	return AGICTL_OK;
 }
 
 static int law_set(int argc, char **argv)
 {
 	struct agi_node_req *r;
+	bool broadcast = false;
 	struct agi_nl nl;
 	int ret;
 
@@ -133,19 +172,82 @@ static int law_set(int argc, char **argv)
 	} else {
 		r->law = AGISWARM_LAW_PID;
 		r->present |= AGI_NODE_PID;
-		ret = parse_pid(argc - 1, argv + 1, &r->pid);
+		ret = parse_pid(argc - 1, argv + 1, &r->pid, &broadcast);
 	}
 	if (!ret)
 		ret = agictl_open(&nl, "law set");
+	if (!ret && broadcast) {
+		ret = broadcast_setpoint(&nl, &r->pid);
+		if (ret)
+			agi_nl_close(&nl);
+	}
 	if (!ret)
 		ret = agictl_close(&nl, "law set", agi_node_set(&nl, r));
 	free(r);
 	return ret;
 }
 
+static void print_q(const char *key, s32 raw, enum agiswarm_qformat fmt)
+{
+	char dec[64], text[32];
+
+	agi_q_to_decimal(raw, fmt, dec, sizeof(dec));
+	snprintf(text, sizeof(text), " %s %%s", key);
+	agi_print_number(AGI_PRINT_ANY, key, text, dec);
+}
+
+/* The law in use and the PID's parameters, read back from the module. */
+static int law_show(int argc, char **argv)
+{
+	struct agi_status *st;
+	char dec[64];
+	struct agi_nl nl;
+	u32 i;
+	int ret;
+
+	ret = agictl_max_args("law show", argc, argv, 0);
+	if (ret)
+		return ret;
+	st = calloc(1, sizeof(*st));
+	if (!st)
+		return agictl_fail("law show failed: %s", strerror(ENOMEM));
+	ret = agictl_open(&nl, "law show");
+	if (!ret)
+		ret = agictl_close(&nl, "law show", agi_status_get(&nl, st));
+	if (!ret && (!st->has[AGI_ST_LAW] || !st->has_pid))
+		ret = agictl_fail("law show failed: the module does not report its PID (older module)");
+	if (ret) {
+		free(st);
+		return ret;
+	}
+	agi_print_begin();
+	agi_print_string(AGI_PRINT_ANY, "law", "law %s",
+			 agi_name(&agi_law_names, st->field[AGI_ST_LAW]));
+	print_q("kp", st->pid.kp, AGISWARM_Q8_24);
+	print_q("ki", st->pid.ki, AGISWARM_Q8_24);
+	print_q("kd", st->pid.kd, AGISWARM_Q8_24);
+	print_q("lo", st->pid.lo, AGISWARM_Q1_31);
+	print_q("hi", st->pid.hi, AGISWARM_Q1_31);
+	agi_print_text(" setpoint ");
+	agi_open_array("setpoint");
+	for (i = 0; i < st->pid.n_setpoint; i++) {
+		agi_q_to_decimal(st->pid.setpoint[i], AGISWARM_Q1_31, dec,
+				 sizeof(dec));
+		agi_print_number(AGI_PRINT_ANY, NULL, i ? ",%s" : "%s", dec);
+	}
+	agi_close_array();
+	if (!st->pid.n_setpoint)
+		agi_print_text("none (zeros)");
+	agi_print_text("\n");
+	agi_print_end();
+	free(st);
+	return AGICTL_OK;
+}
+
 int agictl_law(int argc, char **argv)
 {
 	static const struct agictl_verb verbs[] = {
+		{ "show", law_show },
 		{ "set", law_set },
 	};
 

@@ -7,8 +7,10 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "user/matrix.h"
 #include "user/names.h"
 #include "user/node.h"
 #include "user/status.h"
@@ -21,7 +23,9 @@ static void node_usage(void)
 	       "                       [ port PORT ] [ epoch E ] [ cycle TIME ]\n"
 	       "                       [ deadline TIME ] [ miss { hold | zero } ]\n"
 	       "                       [ redundancy F ] [ seed S ]\n"
-	       "       agictl node { start | stop }\n"
+	       "                       [ sensor-timeout TIME ] [ safe-output V[,V...] ]\n"
+	       "       agictl node start [ --force ]\n"
+	       "       agictl node { stop | estop | resume }\n"
 	       "       agictl node help\n"
 	       "\"show\" prints this node's role and id (JSON: {\"role\", "
 	       "\"node_id\"});\n"
@@ -39,15 +43,26 @@ static void node_usage(void)
 	       "  redundancy  how many workers may fail, 0..255 (default 2)\n"
 	       "  seed        kept for older configurations (the rows are assigned\n"
 	       "              without a seed), 0..2^64-1\n"
+	       "  sensor-timeout  no input (SENSOR or input set) for this long, in\n"
+	       "              whole cycles, drives the outputs to the safe output;\n"
+	       "              0 (the default) never; at most 60s\n"
+	       "  safe-output the safe output, one Q1.31 decimal per output,\n"
+	       "              comma-separated; 0 past the last (default all 0)\n"
 	       "TIME is a number with a unit, 50ms, 500us or 1s; a bare number is\n"
-	       "milliseconds. \"start\" starts the aggregator's cycle, \"stop\" stops\n"
-	       "it. Changing the node needs CAP_NET_ADMIN; the module checks the\n"
-	       "values and explains a refusal. Nothing is printed on success.\n");
+	       "milliseconds. \"start\" starts the aggregator's cycle; it refuses\n"
+	       "(exit 1) when no matrix is loaded or no worker holds rows, where\n"
+	       "every cycle would miss, unless --force. \"stop\" stops it.\n"
+	       "\"estop\" sends the safe output to every actuator at once and holds\n"
+	       "it every cycle until \"resume\" (the cycle keeps running; the PID\n"
+	       "is not stepped while stopped). Changing the node needs\n"
+	       "CAP_NET_ADMIN; the module checks the values and explains a\n"
+	       "refusal. Nothing is printed on success.\n");
 }
 
 enum node_key {
 	KEY_ROLE, KEY_ID, KEY_PORT, KEY_EPOCH, KEY_CYCLE, KEY_DEADLINE,
-	KEY_MISS, KEY_REDUNDANCY, KEY_SEED, NR_KEYS
+	KEY_MISS, KEY_REDUNDANCY, KEY_SEED, KEY_SENSOR_TIMEOUT, KEY_SAFE,
+	NR_KEYS
 };
 
 static const char *const key_names[NR_KEYS] = {
@@ -55,6 +70,7 @@ static const char *const key_names[NR_KEYS] = {
 	[KEY_EPOCH] = "epoch", [KEY_CYCLE] = "cycle",
 	[KEY_DEADLINE] = "deadline", [KEY_MISS] = "miss",
 	[KEY_REDUNDANCY] = "redundancy", [KEY_SEED] = "seed",
+	[KEY_SENSOR_TIMEOUT] = "sensor-timeout", [KEY_SAFE] = "safe-output",
 };
 static const struct agi_names keys = { key_names, NR_KEYS };
 
@@ -64,7 +80,8 @@ static const u32 key_bits[NR_KEYS] = {
 	[KEY_PORT] = AGI_NODE_PORT, [KEY_EPOCH] = AGI_NODE_EPOCH,
 	[KEY_CYCLE] = AGI_NODE_CYCLE, [KEY_DEADLINE] = AGI_NODE_DEADLINE,
 	[KEY_MISS] = AGI_NODE_MISS, [KEY_REDUNDANCY] = AGI_NODE_REDUNDANCY,
-	[KEY_SEED] = AGI_NODE_SEED,
+	[KEY_SEED] = AGI_NODE_SEED, [KEY_SENSOR_TIMEOUT] = AGI_NODE_SENSOR_TIMEOUT,
+	[KEY_SAFE] = AGI_NODE_SAFE_OUTPUT,
 };
 
 /* One value; a usage error quoting it when it is not what @key takes. */
@@ -87,6 +104,12 @@ static int parse_value(enum node_key key, const char *s, u64 *v)
 			return agictl_usage_error("invalid miss policy \"%s\" (expected hold or zero)",
 						  s);
 		*v = (u64)n;
+		return AGICTL_OK;
+	case KEY_SENSOR_TIMEOUT:
+		if (agi_parse_duration_us(s, &us) || us > 60000000)
+			return agictl_usage_error("invalid sensor-timeout \"%s\" (expected 0 or a time up to 60s, like 200ms)",
+						  s);
+		*v = us;
 		return AGICTL_OK;
 	case KEY_CYCLE:
 	case KEY_DEADLINE:
@@ -146,10 +169,33 @@ static void set_value(struct agi_node_req *r, enum node_key key, u64 v)
 	case KEY_REDUNDANCY:
 		r->redundancy = (u8)v;
 		break;
+	case KEY_SENSOR_TIMEOUT:
+		r->sensor_timeout_us = (u32)v;
+		break;
+	case KEY_SAFE:
+		break;
 	default:
 		r->seed = v;
 	}
 	r->present |= key_bits[key];
+}
+
+/* safe-output V[,V...]: Q1.31 decimals. */
+static int parse_safe(const char *list, struct agi_node_req *r)
+{
+	s32 *vals;
+	u32 n;
+	int ret;
+
+	ret = agictl_parse_list("node set safe-output", list, AGISWARM_Q1_31,
+				false, AGISWARM_WIRE_VEC_MAX, &vals, &n);
+	if (ret)
+		return ret;
+	memcpy(r->safe, vals, n * sizeof(*vals));
+	r->n_safe = n;
+	free(vals);
+	r->present |= AGI_NODE_SAFE_OUTPUT;
+	return AGICTL_OK;
 }
 
 static int parse_set(int argc, char **argv, struct agi_node_req *r)
@@ -166,6 +212,12 @@ static int parse_set(int argc, char **argv, struct agi_node_req *r)
 			return agictl_usage_error("\"%s\" given twice", argv[i]);
 		if (i + 1 >= argc)
 			return agictl_usage_error("\"%s\" needs a value", argv[i]);
+		if (key == KEY_SAFE) {
+			ret = parse_safe(argv[i + 1], r);
+			if (ret)
+				return ret;
+			continue;
+		}
 		ret = parse_value(key, argv[i + 1], &v);
 		if (ret)
 			return ret;
@@ -190,21 +242,59 @@ static int send_node(const char *action, const struct agi_node_req *r)
 
 static int node_set(int argc, char **argv)
 {
-	struct agi_node_req r = { 0 };
+	struct agi_node_req *r = calloc(1, sizeof(*r));
 	int ret;
 
-	ret = parse_set(argc, argv, &r);
-	if (ret)
-		return ret;
-	return send_node("node set", &r);
+	if (!r)
+		return agictl_fail("node set failed: %s", strerror(ENOMEM));
+	ret = parse_set(argc, argv, r);
+	if (!ret)
+		ret = send_node("node set", r);
+	free(r);
+	return ret;
 }
 
-static int node_run(const char *verb, int argc, char **argv)
+/*
+ * Whether a cycle could compute anything: a matrix loaded and workers
+ * holding its rows. Without, every cycle misses: "node start" says so and
+ * refuses unless forced. An exit code; AGICTL_OK when it may start.
+ */
+static int check_startable(struct agi_nl *nl, bool force)
 {
-	struct agi_node_req r = {
-		.present = AGI_NODE_RUNNING,
-		.running = !strcmp(verb, "start"),
-	};
+	struct agi_matrix_info mi;
+	const char *why = NULL;
+	struct agi_status st;
+	int err;
+
+	/* Only an aggregator runs a cycle: the module says so to others. */
+	err = agi_status_get(nl, &st);
+	if (err)
+		return agictl_close(nl, "node start", err);
+	if (st.role != AGISWARM_ROLE_AGGREGATOR)
+		return AGICTL_OK;
+	err = agi_matrix_get(nl, &mi);
+	if (err == -ENOENT)
+		why = "no matrix is loaded (agictl matrix load FILE)";
+	else if (err)
+		return agictl_close(nl, "node start", err);
+	else if (!mi.n_coded)
+		why = "no worker holds rows of the matrix (agictl peer add worker ...; agictl peer show)";
+	if (!why)
+		return AGICTL_OK;
+	if (force) {
+		fprintf(stderr, "agictl: warning: node start --force: %s: every cycle will miss its deadline until that changes\n",
+			why);
+		return AGICTL_OK;
+	}
+	agi_nl_close(nl);
+	return agictl_fail("node start failed: %s; every cycle would miss its deadline (--force starts it anyway)",
+			   why);
+}
+
+/* "node VERB" without arguments: @r as it is. */
+static int node_verb(const char *verb, int argc, char **argv,
+		     const struct agi_node_req *r)
+{
 	char action[16];
 	int ret;
 
@@ -212,17 +302,46 @@ static int node_run(const char *verb, int argc, char **argv)
 	ret = agictl_max_args(action, argc, argv, 0);
 	if (ret)
 		return ret;
-	return send_node(action, &r);
+	return send_node(action, r);
 }
 
 static int node_start(int argc, char **argv)
 {
-	return node_run("start", argc, argv);
+	struct agi_node_req r = { .present = AGI_NODE_RUNNING, .running = 1 };
+	bool force = argc > 0 && !strcmp(argv[0], "--force");
+	struct agi_nl nl;
+	int ret;
+
+	ret = agictl_max_args("node start", argc - force, argv + force, 0);
+	if (!ret)
+		ret = agictl_open(&nl, "node start");
+	if (!ret)
+		ret = check_startable(&nl, force);
+	if (ret)
+		return ret;
+	return agictl_close(&nl, "node start", agi_node_set(&nl, &r));
+}
+
+/* estop / resume: the safe output now and held, or the law again. */
+static int node_stop_now(int argc, char **argv)
+{
+	struct agi_node_req r = { .present = AGI_NODE_ESTOP, .estop = 1 };
+
+	return node_verb("estop", argc, argv, &r);
+}
+
+static int node_resume(int argc, char **argv)
+{
+	struct agi_node_req r = { .present = AGI_NODE_ESTOP, .estop = 0 };
+
+	return node_verb("resume", argc, argv, &r);
 }
 
 static int node_stop(int argc, char **argv)
 {
-	return node_run("stop", argc, argv);
+	struct agi_node_req r = { .present = AGI_NODE_RUNNING, .running = 0 };
+
+	return node_verb("stop", argc, argv, &r);
 }
 
 static int node_show(int argc, char **argv)
@@ -254,6 +373,8 @@ int agictl_node(int argc, char **argv)
 		{ "set", node_set },
 		{ "start", node_start },
 		{ "stop", node_stop },
+		{ "estop", node_stop_now },
+		{ "resume", node_resume },
 	};
 
 	if (argc < 2)

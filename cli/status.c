@@ -38,6 +38,58 @@ static void print_duration(const char *label, const char *key, uint64_t us)
 		agi_print_text(" %s %lluus", label, (unsigned long long)us);
 }
 
+static const char *const safe_names[] = {
+	[AGISWARM_SAFE_NONE] = "no",
+	[AGISWARM_SAFE_SENSOR_TIMEOUT] = "sensor-timeout",
+	[AGISWARM_SAFE_ESTOP] = "estop",
+};
+
+/* Daemon, staged change, safety, audit watermark: what was reported. */
+static void print_intent(const struct agi_status *st)
+{
+	const uint64_t *f = st->field;
+	const bool *has = st->has;
+	u64 safe = f[AGI_ST_SAFE_STATE];
+
+	if (has[AGI_ST_DAEMON_PORTID]) {
+		agi_print_bool(AGI_PRINT_JSON, "daemon", NULL,
+			       f[AGI_ST_DAEMON_PORTID] != 0);
+		agi_print_text("daemon %s", f[AGI_ST_DAEMON_PORTID] ?
+			       "attached" : "none");
+	}
+	if (has[AGI_ST_STAGED_CYCLE]) {
+		if (f[AGI_ST_STAGED_CYCLE])
+			agi_print_u64(AGI_PRINT_ANY, "staged_cycle",
+				      " staged for cycle %llu",
+				      f[AGI_ST_STAGED_CYCLE]);
+		else
+			agi_print_null(AGI_PRINT_ANY, "staged_cycle",
+				       " nothing staged");
+	}
+	if (has[AGI_ST_DAEMON_PORTID] || has[AGI_ST_STAGED_CYCLE])
+		agi_print_text("\n");
+	if (has[AGI_ST_SAFE_STATE])
+		agi_print_string(AGI_PRINT_ANY, "safe", "safe output %s",
+				 safe < ARRAY_SIZE(safe_names) ? safe_names[safe] :
+								 "unknown");
+	if (has[AGI_ST_SENSOR_TIMEOUT_US]) {
+		if (f[AGI_ST_SENSOR_TIMEOUT_US])
+			print_duration("sensor timeout", "sensor_timeout_us",
+				       f[AGI_ST_SENSOR_TIMEOUT_US]);
+		else
+			agi_print_u64(AGI_PRINT_ANY, "sensor_timeout_us",
+				      " sensor timeout off", 0);
+	}
+	if (has[AGI_ST_SAFE_STATE] || has[AGI_ST_SENSOR_TIMEOUT_US])
+		agi_print_text("\n");
+	if (has[AGI_ST_AUDIT_SEQ] && has[AGI_ST_AUDIT_RECORDS]) {
+		agi_print_u64(AGI_PRINT_ANY, "audit_seq", "audit watermark seq %llu",
+			      f[AGI_ST_AUDIT_SEQ]);
+		agi_print_u64(AGI_PRINT_ANY, "audit_records", " records %llu\n",
+			      f[AGI_ST_AUDIT_RECORDS]);
+	}
+}
+
 /* Port, epoch, cycle: only what the module reported. */
 static void print_fields(const struct agi_status *st)
 {
@@ -72,6 +124,7 @@ static void print_fields(const struct agi_status *st)
 			  f[AGI_ST_CYCLE_ID]);
 	if (has[AGI_ST_RUNNING] || has[AGI_ST_PERIOD_US] || has[AGI_ST_CYCLE_ID])
 		agi_print_text("\n");
+	print_intent(st);
 }
 
 /*
@@ -140,13 +193,20 @@ static void status_usage(void)
 		"counter the module reports for this network namespace.\n"
 		"and, from a module with the data path, its port, epoch,\n"
 		"redundancy, whether its cycle runs, period, deadline, miss\n"
-		"policy, control law and last cycle id; on an aggregator, how\n"
-		"long decoding one worker's result held the cycle lock: the\n"
-		"longest and a histogram in powers of two of microseconds.\n"
+		"policy, control law and last cycle id, whether a daemon is\n"
+		"attached, the earliest cycle a staged change waits for, whether\n"
+		"the outputs are safe (no, sensor-timeout, estop), the sensor\n"
+		"timeout and the daemon's audit watermark (last seq, records);\n"
+		"on an aggregator, how long decoding one worker's result held\n"
+		"the cycle lock: the longest and a histogram in powers of two\n"
+		"of microseconds.\n"
 		"JSON: {\"version\", \"agictl_version\", \"role\", \"node_id\",\n"
 		"       \"port\", \"epoch\", \"redundancy\", \"running\": true|false,\n"
 		"       \"cycle_us\", \"deadline_us\", \"miss\": \"hold\"|\n"
 		"       \"zero\", \"law\": \"feedback\"|\"pid\", \"cycle_id\",\n"
+		"       \"daemon\": true|false, \"staged_cycle\": N|null,\n"
+		"       \"safe\": \"no\"|\"sensor-timeout\"|\"estop\",\n"
+		"       \"sensor_timeout_us\", \"audit_seq\", \"audit_records\",\n"
 		"       \"decode_hist\": [N <1us, N 1-2us, N 2-4us, ...,\n"
 		"       N >=16384us], \"decode_max_ns\",\n"
 		"       \"counters\": {\"rx_packets\": N, ...}}\n"

@@ -12,9 +12,13 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "core/fixed.h"
 #include "user/config.h"
@@ -168,17 +172,54 @@ static void print_effective(const struct agi_config *cfg,
 		printf("# matrix: not read (a worker takes its rows from the aggregator)\n");
 }
 
+/*
+ * One agiswarmd per node, and a node is a network namespace: an abstract
+ * unix socket name is one per namespace, taken before anything touches the
+ * module and released by the kernel however the daemon ends (kill -9
+ * included). Returns the socket (kept open for the daemon's life) or -1
+ * after saying why.
+ */
+static int take_node(void)
+{
+	static const char name[] = "agiswarmd";
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd;
+
+	/* sun_path[0] = '\0': the abstract namespace, no file. */
+	memcpy(sun.sun_path + 1, name, sizeof(name) - 1);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		fprintf(stderr, "agiswarmd: starting failed: socket: %s\n",
+			strerror(errno));
+		return -1;
+	}
+	if (!bind(fd, (struct sockaddr *)&sun,
+		  offsetof(struct sockaddr_un, sun_path) + sizeof(name)))
+		return fd;
+	if (errno == EADDRINUSE)
+		fprintf(stderr, "agiswarmd: starting failed: another agiswarmd already runs for this node (network namespace); nothing was changed\n");
+	else
+		fprintf(stderr, "agiswarmd: starting failed: taking the node's lock: %s\n",
+			strerror(errno));
+	close(fd);
+	return -1;
+}
+
 /* Programs the module and runs the loop, on one netlink socket. */
 static int run(const struct agi_config *cfg)
 {
 	struct agi_nl nl;
-	int err, ret;
+	int err, ret, lock;
 
+	lock = take_node();
+	if (lock < 0)
+		return EXIT_FAILURE;
 	err = agi_nl_open(&nl);
 	if (err) {
 		fprintf(stderr, "agiswarmd: opening netlink failed: %s\n",
 			err == -ENOENT ? "the agiswarm module is not loaded" :
 					 strerror(-err));
+		close(lock);
 		return EXIT_FAILURE;
 	}
 	if (agid_program(cfg, &nl, cfg->matrix_file)) {
@@ -188,6 +229,7 @@ static int run(const struct agi_config *cfg)
 		ret = agid_run(cfg, &nl);
 	}
 	agi_nl_close(&nl);
+	close(lock);
 	return ret;
 }
 

@@ -5,13 +5,17 @@
  * Operator commits on an aggregator. A COMMIT datagram comes up from the
  * module; the daemon checks it (agi_commit_verify: authorized_keys as it
  * is on disk now, the module's epoch, the audit log's last seq, the clock,
- * security.commit_window_s), picks the cycle it takes effect at, appends
- * it to the audit log (fsync'd) BEFORE anything changes, stages it in the
- * module at that cycle and answers COMMIT_ACK through the node's socket.
+ * security.commit_window_s, security.swarm_id and node.id), picks the
+ * cycle it takes effect at, stages it in the module at that cycle (the
+ * module checks it), appends the outcome to the audit log (fsync'd, well
+ * before that cycle starts) and answers COMMIT_ACK through the node's
+ * socket.
  *
- * The cycle: the commit's own apply_at_cycle when it is still ahead of the
- * module's last cycle, else that cycle + APPLY_MARGIN, so that the change
- * reaches the module well before its cycle starts.
+ * The cycle: the commit's own apply_at_cycle is signed, so it is honoured
+ * or the commit refused ("cycle N already started", "cycle N is too far
+ * ahead"), never moved. A commit with apply_at_cycle 0 leaves the choice
+ * to the daemon: the module's last cycle + APPLY_MARGIN, so that the
+ * change reaches the module well before its cycle starts.
  */
 #include <errno.h>
 #include <libgen.h>
@@ -52,6 +56,46 @@ static void make_parent(const char *path)
 	mkdir(dirname(dir), 0700);
 }
 
+/* Tells the module how far the audit log goes: it never goes back. */
+static void set_watermark(struct agid *d)
+{
+	static struct agi_node_req r;
+	int err;
+
+	memset(&r, 0, sizeof(r));
+	r.present = AGI_NODE_AUDIT;
+	r.audit_seq = d->commits.audit.last_seq;
+	r.audit_records = d->commits.audit.n_records;
+	err = agi_node_set(d->nl, &r);
+	if (err)
+		agid_log(d, AGI_LOG_ERROR, "setting the module's audit watermark failed: %s",
+			 d->nl->extack[0] ? d->nl->extack : strerror(-err));
+}
+
+/*
+ * The module remembers the last seq and record count the daemon wrote (its
+ * watermark, for as long as it is loaded). A log behind it was truncated,
+ * rolled back or deleted: commits are refused until it is restored, and
+ * replay protection holds meanwhile.
+ */
+static bool log_behind_module(struct agid *d)
+{
+	struct agid_commits *cm = &d->commits;
+	static struct agi_status st;
+
+	if (agi_status_get(d->nl, &st) || !st.has[AGI_ST_AUDIT_SEQ])
+		return false;
+	if (st.field[AGI_ST_AUDIT_SEQ] <= cm->audit.last_seq &&
+	    st.field[AGI_ST_AUDIT_RECORDS] <= cm->audit.n_records)
+		return false;
+	agid_log(d, AGI_LOG_ERROR, "%s has %u records up to seq %llu, but this node's module saw %llu records up to seq %llu: the log was truncated, rolled back or deleted; every commit is refused until it is restored",
+		 d->cfg->audit_log, cm->audit.n_records,
+		 (unsigned long long)cm->audit.last_seq,
+		 (unsigned long long)st.field[AGI_ST_AUDIT_RECORDS],
+		 (unsigned long long)st.field[AGI_ST_AUDIT_SEQ]);
+	return true;
+}
+
 int agid_commits_init(struct agid *d)
 {
 	const struct agi_config *cfg = d->cfg;
@@ -74,11 +118,14 @@ int agid_commits_init(struct agid *d)
 				 cfg->audit_log, strerror(e));
 		agi_audit_close(&cm->audit);
 		return e == EWOULDBLOCK ? -EBUSY : -e;
+	} else if (log_behind_module(d)) {
+		agi_audit_close(&cm->audit);
 	} else {
 		cm->audit_open = true;
 		agid_log(d, AGI_LOG_INFO, "audit log %s: %u records, last seq %llu",
 			 cfg->audit_log, cm->audit.n_records,
 			 (unsigned long long)cm->audit.last_seq);
+		set_watermark(d);
 	}
 	if (!cfg->require_signatures)
 		agid_log(d, AGI_LOG_WARNING, "security.require_signatures is false: commits are applied WITHOUT checking who signed them (they must still be well-formed, in their window, of this epoch and not replayed)");
@@ -141,11 +188,24 @@ static int refused(struct agid *d, const char *what, int ret, char *err,
 	return ret;
 }
 
+/* The held matrix of a refused commit is dropped; nothing held is fine. */
+static void drop_held(struct agid *d)
+{
+	static struct agi_node_req r;
+
+	memset(&r, 0, sizeof(r));
+	r.present = AGI_NODE_HELD_MATRIX;
+	r.held_matrix = 0;
+	agi_node_set(d->nl, &r);
+}
+
 /*
- * Stages the commit's changes in the module at cycle @at, with the same
- * typed requests agictl sends. The matrix goes first: when the module
- * refuses it (another one staged), nothing of the commit is staged. The
- * node's settings then fail only on a staged change of their own kind.
+ * Stages the commit's changes in the module at cycle @at, all or nothing:
+ * the matrix is held first (checked and assigned, armed for no cycle),
+ * then one SET_NODE stages the node's settings and arms the held matrix
+ * for the same cycle, after the module checked both together (the
+ * setpoints against the new matrix's outputs). Any refusal drops the held
+ * matrix: the module keeps its state.
  */
 static int stage(struct agid *d, const struct agi_commit_changes *ch, u64 at,
 		 char *err, size_t errlen)
@@ -155,50 +215,89 @@ static int stage(struct agid *d, const struct agi_commit_changes *ch, u64 at,
 		.fmt = ch->matrix.fmt, .rows = ch->matrix.rows,
 		.cols = ch->matrix.cols, .data = (s32 *)ch->matrix.data,
 	};
+	bool matrix = ch->present & AGI_CH_BIT(AGI_CH_MATRIX);
 	int ret = 0;
 
-	if (ch->present & AGI_CH_BIT(AGI_CH_MATRIX))
+	if (matrix) {
+		drop_held(d);	/* what a crashed daemon may have left */
 		ret = refused(d, "staging the matrix",
-			      agi_matrix_set(d->nl, &m, at), err, errlen);
-	agi_commit_node_req(ch, &r);
-	if (!ret && r.present) {
-		r.apply_at = at;
-		ret = refused(d, "staging the node's settings",
-			      agi_node_set(d->nl, &r), err, errlen);
+			      agi_matrix_set(d->nl, &m, AGISWARM_STAGE_HOLD),
+			      err, errlen);
+		if (ret)
+			return ret;
 	}
+	agi_commit_node_req(ch, &r);
+	if (matrix) {
+		r.present |= AGI_NODE_HELD_MATRIX;
+		r.held_matrix = 1;
+	}
+	r.apply_at = at;
+	ret = refused(d, "staging the commit", agi_node_set(d->nl, &r), err,
+		      errlen);
+	if (ret && matrix)
+		drop_held(d);
 	return ret;
 }
 
-static u64 pick_cycle(const struct agi_commit *c, u64 current)
+/* The cycle @c takes effect at, or 0 with the reason in @reason. */
+static u64 pick_cycle(const struct agi_commit *c, u64 current, char *reason)
 {
-	if (c->apply_at_cycle > current)
-		return c->apply_at_cycle;
-	return current + APPLY_MARGIN;
+	u64 at = c->apply_at_cycle;
+
+	if (!at)
+		return current + APPLY_MARGIN;
+	if (at <= current) {
+		snprintf(reason, AGI_REASON_MAX,
+			 "cycle %llu already started (the module is at cycle %llu)",
+			 (unsigned long long)at, (unsigned long long)current);
+		return 0;
+	}
+	if (at - current > AGI_COMMIT_APPLY_AHEAD_MAX) {
+		snprintf(reason, AGI_REASON_MAX,
+			 "cycle %llu is too far ahead (the module is at cycle %llu, at most %llu ahead)",
+			 (unsigned long long)at, (unsigned long long)current,
+			 AGI_COMMIT_APPLY_AHEAD_MAX);
+		return 0;
+	}
+	return at;
 }
 
-static void accept_commit(struct agid *d, struct commit_job *j, u64 current)
+/*
+ * A verified commit: its cycle picked, staged in the module (which checks
+ * it), and the outcome, applied at cycle N or refused and why, appended
+ * to the audit log before the operator hears of it. A refused commit uses
+ * up its seq like an applied one: it cannot be replayed later.
+ */
+static void decide(struct agid *d, struct commit_job *j, u64 current)
 {
-	char err[AGI_CONFIG_ERR_LEN], reason[AGI_REASON_MAX], id[AGI_KEYID_HEX_LEN];
-	u64 at = pick_cycle(&j->c, current);
+	char err[AGI_CONFIG_ERR_LEN], why[AGI_REASON_MAX], id[AGI_KEYID_HEX_LEN];
+	const char *refused_for = NULL;
+	u64 at = pick_cycle(&j->c, current, why);
 
 	if (!d->commits.audit_open) {
 		reject(d, j, "the aggregator's audit log is unavailable");
 		return;
 	}
+	if (!at) {
+		refused_for = why;
+	} else if (stage(d, &j->c.changes, at, err, sizeof(err))) {
+		snprintf(why, sizeof(why), "the module refused it: %.120s", err);
+		refused_for = why;
+	}
 	if (agi_audit_append(&d->commits.audit, j->c.seq, (u64)time(NULL),
-			     j->c.key_id, at, j->body, j->body_len, j->sig, err,
-			     sizeof(err))) {
+			     j->c.key_id, at, refused_for, j->body, j->body_len,
+			     j->sig, err, sizeof(err))) {
 		agid_log(d, AGI_LOG_ERROR, "%s", err);
+		if (!refused_for)
+			agid_log(d, AGI_LOG_ERROR, "commit seq %llu is staged for cycle %llu but NOT in the audit log",
+				 (unsigned long long)j->c.seq,
+				 (unsigned long long)at);
 		reject(d, j, "the aggregator could not write its audit log");
 		return;
 	}
-	if (stage(d, &j->c.changes, at, err, sizeof(err))) {
-		/* Recorded as authorized, but the module kept its state. */
-		agid_log(d, AGI_LOG_ERROR, "commit seq %llu is in the audit log but the module refused it: %s",
-			 (unsigned long long)j->c.seq, err);
-		snprintf(reason, sizeof(reason), "the module refused it: %.120s",
-			 err);
-		reject(d, j, reason);
+	set_watermark(d);
+	if (refused_for) {
+		reject(d, j, refused_for);
 		return;
 	}
 	agi_key_id_hex(j->c.key_id, id);
@@ -234,6 +333,8 @@ static void handle(struct agid *d, struct commit_job *j, const u8 *dgram,
 	ctx.now = (u64)time(NULL);
 	ctx.max_window = d->cfg->commit_window_s;
 	ctx.skip_signature = !d->cfg->require_signatures;
+	ctx.swarm = d->cfg->swarm_id;
+	ctx.node = d->cfg->node_id;
 	verdict = agi_commit_verify(&ctx, j->body, j->body_len, j->sig, &j->c,
 				    reason);
 	if (verdict != AGI_V_OK) {
@@ -242,7 +343,7 @@ static void handle(struct agid *d, struct commit_job *j, const u8 *dgram,
 		return;
 	}
 	j->ack.seq = j->c.seq;
-	accept_commit(d, j, st.field[AGI_ST_CYCLE_ID]);
+	decide(d, j, st.field[AGI_ST_CYCLE_ID]);
 }
 
 void agid_commits_receive(struct agid *d, const struct agi_endpoint *from,

@@ -7,6 +7,8 @@
  * endpoint (the heartbeat's source address with the port it names), its
  * figures and its health:
  *
+ *   unknown    a static worker not heard from since the daemon started
+ *              (no agiswarmd runs there, perhaps): kept, nothing told
  *   unhealthy  no heartbeat for unhealthy_after_missed intervals
  *   degraded   its last round trip above degraded_latency_ms, or its cpu
  *              above degraded_cpu_percent
@@ -35,6 +37,14 @@
 #include "user/peer.h"
 #include "user/status.h"
 #include "runtime.h"
+
+/* Not an enum agiswarm_health: never told to the module or a worker. */
+#define HEALTH_UNKNOWN 0xff
+
+static const char *health_name(u8 health)
+{
+	return health == HEALTH_UNKNOWN ? "unknown" : agi_health_name(health);
+}
 
 static u64 heartbeat_ms(const struct agid *d)
 {
@@ -131,6 +141,9 @@ static u8 judge(const struct agid *d, const struct agid_worker *w, u64 now)
 {
 	u64 limit = heartbeat_ms(d) * d->cfg->unhealthy_after_missed;
 
+	/* Silence from a worker that never spoke says nothing of its health. */
+	if (w->is_static && !w->heard && now - w->last_heard_ms > limit)
+		return HEALTH_UNKNOWN;
 	if (now - w->last_heard_ms > limit)
 		return AGISWARM_HEALTH_UNHEALTHY;
 	if (w->heard && (w->latency_us > d->cfg->degraded_latency_ms * 1000ULL ||
@@ -149,9 +162,11 @@ static void set_health(struct agid *d, struct agid_worker *w, u8 health)
 	agid_log(d, health == AGISWARM_HEALTH_HEALTHY ? AGI_LOG_INFO :
 		 AGI_LOG_WARNING,
 		 "worker %u at %s is %s (was %s; cpu %u.%u%%, memory %u.%u%%, round trip %u us)%s",
-		 w->id, ep, agi_health_name(health), agi_health_name(w->health),
+		 w->id, ep, health_name(health), health_name(w->health),
 		 w->cpu_permille / 10, w->cpu_permille % 10,
 		 w->mem_permille / 10, w->mem_permille % 10, w->latency_us,
+		 health == HEALTH_UNKNOWN ?
+		 ": no heartbeat since agiswarmd started (does an agiswarmd run on it?); static, kept in the module" :
 		 w->is_static && health == AGISWARM_HEALTH_UNHEALTHY ?
 		 ": static, kept in the module" : "");
 	w->health = health;
@@ -205,7 +220,8 @@ static int peer_change(struct agid *d, struct agid_worker *w, bool adding,
 /* Tells the module a member's new health; it keeps the worker's rows. */
 static void tell_health(struct agid *d, struct agid_worker *w)
 {
-	if (!w->in_module || w->told == w->health)
+	if (!w->in_module || w->told == w->health ||
+	    w->health == HEALTH_UNKNOWN)
 		return;
 	if (peer_change(d, w, true, w->health)) {
 		agid_log(d, AGI_LOG_WARNING, "the module refused the health of worker %u: tried again at the next check",

@@ -11,7 +11,12 @@
  * A module that already runs as this node (a daemon restarted after a
  * crash or an upgrade) is adopted as it is, not programmed again: the
  * cycle is not restarted and changes applied since the configuration was
- * read (signed commits, workers that joined) stay. See agid_program().
+ * read (signed commits, workers that joined) stay; every key where it
+ * differs from the file plus the signed commits is logged. A module that
+ * does not run (after `agictl node stop`, a reload, a reboot) is
+ * programmed with the file and then the signed commits of the audit log
+ * (intent.c): a signed value is never lost to the file. See
+ * agid_program().
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +29,7 @@
 #include "user/node.h"
 #include "user/peer.h"
 #include "user/status.h"
+#include "intent.h"
 #include "program.h"
 
 /* logging.level info or debug: each step is logged. */
@@ -86,9 +92,32 @@ static int step_done(const struct agi_nl *nl, int err)
 	return 1;
 }
 
+static void add_safe_output(const struct agi_config *cfg,
+			    struct agi_node_req *r)
+{
+	char buf[64];
+	u32 i;
+
+	if (!cfg->n_safe_output)
+		return;
+	r->present |= AGI_NODE_SAFE_OUTPUT;
+	r->n_safe = cfg->n_safe_output;
+	memcpy(r->safe, cfg->safe_output,
+	       cfg->n_safe_output * sizeof(*cfg->safe_output));
+	step_add(" safe-output ");
+	for (i = 0; i < cfg->n_safe_output; i++) {
+		agi_q_to_decimal(cfg->safe_output[i], AGISWARM_Q1_31, buf,
+				 sizeof(buf));
+		step_add("%s%s", i ? "," : "", buf);
+	}
+}
+
 static int set_node(const struct agi_config *cfg, struct agi_nl *nl)
 {
-	struct agi_node_req r = {
+	static struct agi_node_req r;
+
+	memset(&r, 0, sizeof(r));
+	r = (struct agi_node_req){
 		.present = AGI_NODE_ROLE | AGI_NODE_ID | AGI_NODE_PORT |
 			   AGI_NODE_EPOCH,
 		.role = cfg->role, .id = cfg->node_id, .port = cfg->udp_port,
@@ -114,6 +143,10 @@ static int set_node(const struct agi_config *cfg, struct agi_nl *nl)
 			 agi_name(&agi_miss_names, cfg->miss_policy),
 			 cfg->fault_tolerance,
 			 (unsigned long long)cfg->code_seed);
+		r.present |= AGI_NODE_SENSOR_TIMEOUT;
+		r.sensor_timeout_us = cfg->sensor_timeout_ms * 1000;
+		step_add(" sensor-timeout %ums", cfg->sensor_timeout_ms);
+		add_safe_output(cfg, &r);
 	}
 	return step_done(nl, agi_node_set(nl, &r));
 }
@@ -221,11 +254,13 @@ static int start(struct agi_nl *nl)
 /*
  * The module already is this node: same role, id and port, and an
  * aggregator's cycle running. Everything else it holds is newer than the
- * configuration or equal to it.
+ * configuration or equal to it; where it differs from the file plus the
+ * signed commits (@in), each key is logged.
  */
-static bool already_running(const struct agi_config *cfg, struct agi_nl *nl)
+static bool already_running(const struct agi_config *cfg, struct agi_nl *nl,
+			    const struct agid_intent *in)
 {
-	struct agi_status st;
+	static struct agi_status st;
 
 	if (agi_status_get(nl, &st))
 		return false;
@@ -238,20 +273,64 @@ static bool already_running(const struct agi_config *cfg, struct agi_nl *nl)
 		agi_role_name(cfg->role), cfg->node_id, cfg->udp_port,
 		(unsigned long long)st.field[AGI_ST_CYCLE_ID],
 		(unsigned long long)st.field[AGI_ST_EPOCH]);
+	if (cfg->role == AGISWARM_ROLE_AGGREGATOR)
+		agid_intent_compare(cfg, in, &st);
 	return true;
+}
+
+/* The signed matrix, in place of the file's. */
+static int load_signed_matrix(const struct agid_intent *in, struct agi_nl *nl)
+{
+	const struct agi_commit_changes *ch = &in->ch;
+	struct agi_matrix m = {
+		.fmt = ch->matrix.fmt, .rows = ch->matrix.rows,
+		.cols = ch->matrix.cols, .data = (s32 *)ch->matrix.data,
+	};
+
+	step_begin("commit matrix (signed commit seq %llu, %u x %u)",
+		   (unsigned long long)in->seq[AGI_CH_MATRIX], m.rows, m.cols);
+	return step_done(nl, agi_matrix_set(nl, &m, 0));
+}
+
+/* What the signed commits set of the node, over the file's values. */
+static int set_signed(const struct agid_intent *in, struct agi_nl *nl)
+{
+	static struct agi_node_req r;
+
+	agi_commit_node_req(&in->ch, &r);
+	if (!r.present)
+		return 0;
+	step_begin("the node's settings of the signed commits (%u applied, up to seq %llu)",
+		   in->applied, (unsigned long long)in->last_seq);
+	return step_done(nl, agi_node_set(nl, &r));
 }
 
 int agid_program(const struct agi_config *cfg, struct agi_nl *nl,
 		 const char *matrix_file)
 {
+	static struct agid_intent in;
+	char err[1024];
+	bool signed_ok = true;
 	int ret;
 
 	log_steps = cfg->log_level >= AGI_LOG_INFO;
-	if (already_running(cfg, nl))
+	if (cfg->role == AGISWARM_ROLE_AGGREGATOR &&
+	    agid_intent_load(cfg, &in, err, sizeof(err))) {
+		fprintf(stderr, "agiswarmd: reading the signed commits failed: %s\n",
+			err);
+		signed_ok = false;
+	}
+	if (already_running(cfg, nl, &in))
 		return 0;
+	if (!signed_ok) {
+		fprintf(stderr, "agiswarmd: programming the module from the file alone could undo signed commits: nothing programmed (restore %s, or move it and its .head and .key away to start from the file)\n",
+			cfg->audit_log);
+		return 1;
+	}
 	ret = set_node(cfg, nl);
 	if (ret || cfg->role != AGISWARM_ROLE_AGGREGATOR)
 		return ret;
+	agid_intent_log_signed(cfg, &in);
 	ret = set_law(cfg, nl);
 	if (!ret)
 		ret = add_peers(nl, AGISWARM_PEER_WORKER, &cfg->workers);
@@ -259,8 +338,12 @@ int agid_program(const struct agi_config *cfg, struct agi_nl *nl,
 		ret = add_peers(nl, AGISWARM_PEER_ACTUATOR, &cfg->actuators);
 	if (!ret)
 		ret = add_peers(nl, AGISWARM_PEER_SENSOR, &cfg->sensors);
-	if (!ret)
+	if (!ret && (in.ch.present & AGI_CH_BIT(AGI_CH_MATRIX)))
+		ret = load_signed_matrix(&in, nl);
+	else if (!ret)
 		ret = load_matrix(cfg, nl, matrix_file);
+	if (!ret)
+		ret = set_signed(&in, nl);
 	if (!ret)
 		ret = start(nl);
 	return ret;

@@ -3,7 +3,8 @@
  * Copyright (C) 2026 The AGISWARM authors.
  *
  * agiswarmd's loop: starts the pieces the node's role needs, runs until
- * SIGTERM or SIGINT, stops them in reverse. Leaving changes nothing in the
+ * SIGTERM or SIGINT (SIGHUP reloads the configuration, reload.c), stops
+ * them in reverse. Leaving changes nothing in the
  * module: its fast path and its cycle run on without the daemon, and a
  * new daemon takes over by registering again (the module forgets a
  * daemon whose netlink socket is gone, so kill -9 needs no cleanup).
@@ -67,12 +68,14 @@ static void stop(struct agid *d)
 	if (is_aggregator(d)) {
 		agid_members_close(d);
 		agid_metrics_close(d);
+		agid_alerts_close(d);
 		agid_commits_close(d);
 	} else {
 		agid_heartbeat_close(d);
 	}
 	agid_close(&d->sigterm);
 	agid_close(&d->sigint);
+	agid_close(&d->sighup);
 }
 
 static void on_signal(uv_signal_t *h, int signum)
@@ -84,17 +87,28 @@ static void on_signal(uv_signal_t *h, int signum)
 	stop(d);
 }
 
+static void on_hup(uv_signal_t *h, int signum)
+{
+	(void)signum;
+	agid_reload(h->data);
+}
+
 static int start_signals(struct agid *d)
 {
 	int err;
 
 	uv_signal_init(&d->loop, &d->sigterm);
 	uv_signal_init(&d->loop, &d->sigint);
+	uv_signal_init(&d->loop, &d->sighup);
 	d->sigterm.data = d;
 	d->sigint.data = d;
+	d->sighup.data = d;
 	err = uv_signal_start(&d->sigterm, on_signal, SIGTERM);
 	if (!err)
 		err = uv_signal_start(&d->sigint, on_signal, SIGINT);
+	/* Never the default action (exit): a reload, or nothing. */
+	if (!err)
+		err = uv_signal_start(&d->sighup, on_hup, SIGHUP);
 	return err;
 }
 
@@ -124,6 +138,8 @@ static int start(struct agid *d)
 		err = agid_members_init(d);
 	if (!err)
 		err = agid_metrics_init(d);
+	if (!err)
+		err = agid_alerts_init(d);
 	return err;
 }
 
@@ -134,7 +150,11 @@ int agid_run(const struct agi_config *cfg, struct agi_nl *nl)
 
 	if (!d)
 		return 1;
-	d->cfg = cfg;
+	d->live = malloc(sizeof(*d->live));
+	if (!d->live)
+		goto out_free;
+	*d->live = *cfg;
+	d->cfg = d->live;
 	d->nl = nl;
 	/* A peer closing a socket must not kill the daemon (libraft too). */
 	signal(SIGPIPE, SIG_IGN);
@@ -148,7 +168,7 @@ int agid_run(const struct agi_config *cfg, struct agi_nl *nl)
 			 err < 0 && err > -4096 ? strerror(-err) : "see above");
 		stop(d);
 	} else {
-		agid_log(d, AGI_LOG_INFO, "running as %s %u (SIGTERM or SIGINT ends it)",
+		agid_log(d, AGI_LOG_INFO, "running as %s %u (SIGTERM or SIGINT ends it, SIGHUP reloads the configuration)",
 			 agi_role_name(cfg->role), cfg->node_id);
 		ret = 0;
 	}
@@ -157,6 +177,7 @@ int agid_run(const struct agi_config *cfg, struct agi_nl *nl)
 	agid_upcall_close_socket(d);
 	agid_session_free(d);
 out_free:
+	free(d->live);
 	free(d);
 	return ret;
 }

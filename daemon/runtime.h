@@ -11,6 +11,8 @@
  *   heartbeat.c   worker: HEARTBEAT every worker.heartbeat_interval
  *   metrics_csv.c aggregator: metrics.csv drained from GET_METRICS
  *   session.c     the node key, handshakes with the peers' keys, SET_KEY
+ *   alerts.c      aggregator: the miss rate of the last second
+ *   reload.c      SIGHUP: the configuration file again
  *
  * Everything the daemon shares with agictl (the module's typed requests,
  * the datagrams, commits, keys, the audit log, the configuration) is in
@@ -101,10 +103,19 @@ struct agid_session {
 	u64 unsealed_dropped;	/* plain control datagrams ignored */
 };
 
+/* alerts.c: the miss rate of the last second */
+struct agid_alerts {
+	uv_timer_t timer;
+	bool have;
+	u64 cycles, missed;	/* the counters a second ago */
+	bool alerting;
+};
+
 struct agid {
-	const struct agi_config *cfg;
+	const struct agi_config *cfg;	/* = live */
+	struct agi_config *live;	/* SIGHUP replaces it */
 	uv_loop_t loop;
-	uv_signal_t sigterm, sigint;
+	uv_signal_t sigterm, sigint, sighup;
 	struct agi_nl *nl;		/* every request: status, send, staging */
 	struct agid_upcall up;
 	struct agid_commits commits;
@@ -112,6 +123,7 @@ struct agid {
 	struct agid_heartbeat hb;
 	struct agid_metrics metrics;
 	struct agid_session sess;
+	struct agid_alerts alerts;
 };
 
 /* runtime.c */
@@ -176,6 +188,13 @@ void agid_heartbeat_status(struct agid *d, const struct agi_endpoint *from,
 /* metrics_csv.c */
 int agid_metrics_init(struct agid *d);
 void agid_metrics_close(struct agid *d);
+
+/* reload.c: SIGHUP */
+void agid_reload(struct agid *d);
+
+/* alerts.c */
+int agid_alerts_init(struct agid *d);
+void agid_alerts_close(struct agid *d);
 
 /*
  * Runs the loop until SIGTERM or SIGINT, its requests on @nl: 0, or 1

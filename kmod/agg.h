@@ -198,6 +198,14 @@ enum agiswarm_phase {
  * @y: the last decoded y = A x
  * @u: the last output
  * @pid_state: the PID state per output
+ * @sensor_timeout_us: no input for this long makes the outputs safe, 0 off
+ * @x_cycle: the cycle of the last input (SENSOR, SET_INPUT, or the start)
+ * @estop: the emergency stop holds the outputs at @safe
+ * @safe_state: enum agiswarm_safe_state of the last output
+ * @nsafe: values in @safe
+ * @safe: the safe output, Q1.31; 0 past @nsafe
+ * @audit_seq: the daemon's audit watermark: last seq decided
+ * @audit_records: and the records in its log
  * @ring_head: where the next metrics record goes
  * @ring_count: records in @ring
  * @ring: the metrics of the last AGISWARM_METRICS_MAX cycles
@@ -263,6 +271,15 @@ struct agiswarm_agg {
 	s32 y[AGISWARM_WIRE_VEC_MAX];
 	s32 u[AGISWARM_WIRE_VEC_MAX];
 	struct agi_pid_state pid_state[AGISWARM_WIRE_VEC_MAX];
+	/* safety */
+	u32 sensor_timeout_us;
+	u64 x_cycle;
+	bool estop;
+	u8 safe_state;
+	u16 nsafe;
+	s32 safe[AGISWARM_WIRE_VEC_MAX];
+	u64 audit_seq;
+	u64 audit_records;
 	/* metrics ring */
 	u32 ring_head;
 	u32 ring_count;

@@ -141,6 +141,7 @@ void agiswarm_aggregator_set_input(struct agiswarm_node *node, u8 fmt,
 	agg->fmt_x = fmt;
 	agg->nx = n;
 	memcpy(agg->x, x, n * sizeof(*x));
+	agg->x_cycle = agg->cycle_id;
 	spin_unlock_bh(&agg->lock);
 }
 
@@ -287,6 +288,130 @@ u64 agiswarm_aggregator_seed(struct agiswarm_node *node)
 }
 
 /**
+ * agiswarm_aggregator_outputs() - the outputs of the matrix in use
+ * @node: the aggregator's node
+ *
+ * Context: process, node->conf_lock held.
+ * Return: its rows, 0 when no matrix is loaded.
+ */
+u32 agiswarm_aggregator_outputs(struct agiswarm_node *node)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+
+	lockdep_assert_held(&node->conf_lock);
+	agiswarm_stage_settle(agg);
+	return agg->matrix ? agg->matrix->rows : 0;
+}
+
+/**
+ * agiswarm_aggregator_set_safety() - the sensor timeout and safe output
+ * @node: the aggregator's node
+ * @sf: what changes, checked already
+ *
+ * Context: process, node->conf_lock held.
+ */
+void agiswarm_aggregator_set_safety(struct agiswarm_node *node,
+				    const struct agiswarm_agg_safety *sf)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+
+	lockdep_assert_held(&node->conf_lock);
+	spin_lock_bh(&agg->lock);
+	if (sf->timeout_set) {
+		agg->sensor_timeout_us = sf->timeout_us;
+		/* A new timeout counts from now, not from the last input. */
+		agg->x_cycle = agg->cycle_id;
+	}
+	if (sf->safe) {
+		agg->nsafe = sf->nsafe;
+		memcpy(agg->safe, sf->safe, sf->nsafe * sizeof(*sf->safe));
+	}
+	spin_unlock_bh(&agg->lock);
+}
+
+/**
+ * agiswarm_aggregator_get_safe() - the safe output and the PID, for status
+ * @node: the aggregator's node
+ * @safe: AGISWARM_WIRE_VEC_MAX values, @nsafe of them filled
+ * @nsafe: how many
+ * @pid: the PID configuration in use
+ * @sp: AGISWARM_WIRE_VEC_MAX values, @nsp setpoints filled
+ * @nsp: how many
+ *
+ * Context: process; takes agg->lock.
+ */
+void agiswarm_aggregator_get_safe(struct agiswarm_node *node, s32 *safe,
+				  u16 *nsafe, struct agi_pid_cfg *pid,
+				  s32 *sp, u16 *nsp)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+
+	spin_lock_bh(&agg->lock);
+	*nsafe = agg->nsafe;
+	memcpy(safe, agg->safe, agg->nsafe * sizeof(*safe));
+	*pid = agg->pid;
+	*nsp = agg->nsp;
+	memcpy(sp, agg->sp, agg->nsp * sizeof(*sp));
+	spin_unlock_bh(&agg->lock);
+}
+
+/**
+ * agiswarm_aggregator_estop() - emergency stop, or resume
+ * @node: the aggregator's node
+ * @on: stop (the safe output at once, and held), or resume
+ *
+ * Context: process, node->conf_lock held.
+ */
+void agiswarm_aggregator_estop(struct agiswarm_node *node, bool on)
+{
+	lockdep_assert_held(&node->conf_lock);
+	agiswarm_cycle_estop(agg_of(node), on);
+}
+
+/**
+ * agiswarm_aggregator_check_audit() - whether a watermark may be set
+ * @node: the aggregator's node
+ * @seq: the daemon's last decided seq
+ * @records: the records in its audit log
+ *
+ * Context: process, node->conf_lock held.
+ * Return: 0, or -EINVAL when either is below the one the module holds.
+ */
+int agiswarm_aggregator_check_audit(struct agiswarm_node *node, u64 seq,
+				    u64 records)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+	int ret = 0;
+
+	lockdep_assert_held(&node->conf_lock);
+	spin_lock_bh(&agg->lock);
+	if (seq < agg->audit_seq || records < agg->audit_records)
+		ret = -EINVAL;
+	spin_unlock_bh(&agg->lock);
+	return ret;
+}
+
+/**
+ * agiswarm_aggregator_set_audit() - set the audit watermark
+ * @node: the aggregator's node
+ * @seq: the daemon's last decided seq, checked already
+ * @records: the records in its audit log, checked already
+ *
+ * Context: process, node->conf_lock held.
+ */
+void agiswarm_aggregator_set_audit(struct agiswarm_node *node, u64 seq,
+				   u64 records)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+
+	lockdep_assert_held(&node->conf_lock);
+	spin_lock_bh(&agg->lock);
+	agg->audit_seq = seq;
+	agg->audit_records = records;
+	spin_unlock_bh(&agg->lock);
+}
+
+/**
  * agiswarm_aggregator_set_running() - start or stop the cycle
  * @node: the aggregator's node
  * @run: start it (a running cycle goes on), or stop it
@@ -350,6 +475,11 @@ void agiswarm_aggregator_read_status(struct agiswarm_node *node,
 	st->running = agg->running;
 	st->cycle_id = agg->cycle_id;
 	st->staged_cycle = agiswarm_stage_first_cycle(agg);
+	st->sensor_timeout_us = agg->sensor_timeout_us;
+	st->safe_state = agg->safe_state;
+	st->nsafe = agg->nsafe;
+	st->audit_seq = agg->audit_seq;
+	st->audit_records = agg->audit_records;
 	spin_unlock_bh(&agg->lock);
 	st->redundancy = READ_ONCE(agg->redundancy);
 }

@@ -64,6 +64,25 @@ struct agiswarm_agg_status {
 	u8 redundancy;
 	u64 cycle_id;
 	u64 staged_cycle;
+	u32 sensor_timeout_us;
+	u8 safe_state;
+	u16 nsafe;
+	u64 audit_seq;
+	u64 audit_records;
+};
+
+/**
+ * struct agiswarm_agg_safety - what SET_NODE changes of the safety
+ * @timeout_set: @timeout_us is to be set
+ * @timeout_us: SENSOR_TIMEOUT_US
+ * @safe: @nsafe values of SAFE_OUTPUT, NULL to keep it
+ * @nsafe: how many
+ */
+struct agiswarm_agg_safety {
+	bool timeout_set;
+	u32 timeout_us;
+	const s32 *safe;
+	u16 nsafe;
 };
 
 /**
@@ -120,6 +139,17 @@ int agiswarm_aggregator_reassign(struct agiswarm_node *node);
 void agiswarm_aggregator_get_pid(struct agiswarm_node *node,
 				 struct agi_pid_cfg *pid);
 u64 agiswarm_aggregator_seed(struct agiswarm_node *node);
+u32 agiswarm_aggregator_outputs(struct agiswarm_node *node);
+void agiswarm_aggregator_set_safety(struct agiswarm_node *node,
+				    const struct agiswarm_agg_safety *sf);
+void agiswarm_aggregator_get_safe(struct agiswarm_node *node, s32 *safe,
+				  u16 *nsafe, struct agi_pid_cfg *pid,
+				  s32 *sp, u16 *nsp);
+void agiswarm_aggregator_estop(struct agiswarm_node *node, bool on);
+int agiswarm_aggregator_check_audit(struct agiswarm_node *node, u64 seq,
+				    u64 records);
+void agiswarm_aggregator_set_audit(struct agiswarm_node *node, u64 seq,
+				   u64 records);
 u32 agiswarm_aggregator_cols(struct agiswarm_node *node, bool staged);
 
 /* What the netlink commands read. */

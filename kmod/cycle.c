@@ -110,8 +110,8 @@ static void actuate(struct agiswarm_agg *agg, u8 status, struct cycle_out *out)
 	}
 }
 
-/* y from the decoder, u from the law. */
-static void compute_output(struct agiswarm_agg *agg)
+/* y from the decoder. */
+static void compute_y(struct agiswarm_agg *agg)
 {
 	const struct agiswarm_plan *plan = agg->plan;
 	struct agi_i128 z;
@@ -124,6 +124,14 @@ static void compute_output(struct agiswarm_agg *agg)
 		agg->y[i] = agi_q_round_sum(z, plan->fa, agg->cfmt);
 	}
 	agg->nu = plan->code.m;
+}
+
+/* u from y by the law. */
+static void compute_output(struct agiswarm_agg *agg)
+{
+	u32 i;
+
+	lockdep_assert_held(&agg->lock);
 	if (agg->law == AGISWARM_LAW_FEEDBACK) {
 		memcpy(agg->u, agg->y, agg->nu * sizeof(s32));
 		agg->fmt_u = agg->cfmt;
@@ -148,6 +156,59 @@ static u8 missed_output(struct agiswarm_agg *agg)
 		return AGISWARM_ACTUATE_HOLD;
 	memset(agg->u, 0, agg->nu * sizeof(s32));
 	return AGISWARM_ACTUATE_ZERO;
+}
+
+/*
+ * Whether this cycle's output must be the safe one: the emergency stop, or
+ * no input for sensor_timeout_us, counted in whole cycles at the current
+ * period.
+ */
+static u8 safe_state(const struct agiswarm_agg *agg)
+{
+	u64 cycles;
+
+	lockdep_assert_held(&agg->lock);
+	if (agg->estop)
+		return AGISWARM_SAFE_ESTOP;
+	if (!agg->sensor_timeout_us || !agg->period_us)
+		return AGISWARM_SAFE_NONE;
+	cycles = DIV_ROUND_UP(agg->sensor_timeout_us, agg->period_us);
+	return agg->cycle_id - agg->x_cycle >= cycles ?
+	       AGISWARM_SAFE_SENSOR_TIMEOUT : AGISWARM_SAFE_NONE;
+}
+
+/* u is the safe output, Q1.31, one value per output. */
+static void safe_output(struct agiswarm_agg *agg)
+{
+	u32 i;
+
+	lockdep_assert_held(&agg->lock);
+	if (!agg->nu && agg->plan)
+		agg->nu = agg->plan->code.m;
+	for (i = 0; i < agg->nu; i++)
+		agg->u[i] = i < agg->nsafe ? agg->safe[i] : 0;
+	agg->fmt_u = AGISWARM_Q1_31;
+}
+
+/* Counts and says when the sensor falls silent; the new state. */
+static u8 enter_safe_state(struct agiswarm_agg *agg)
+{
+	u8 state = safe_state(agg);
+
+	lockdep_assert_held(&agg->lock);
+	if (state == AGISWARM_SAFE_SENSOR_TIMEOUT &&
+	    agg->safe_state != AGISWARM_SAFE_SENSOR_TIMEOUT) {
+		agiswarm_node_count(agg->node, AGISWARM_CNT_SENSOR_TIMEOUTS, 1);
+		pr_warn_ratelimited("netns %u: no input since cycle %llu (%u us): outputs safe\n",
+				    agg->node->net->ns.inum, agg->x_cycle,
+				    agg->sensor_timeout_us);
+	} else if (state == AGISWARM_SAFE_NONE &&
+		   agg->safe_state == AGISWARM_SAFE_SENSOR_TIMEOUT) {
+		pr_info_ratelimited("netns %u: input again at cycle %llu: outputs follow the law\n",
+				    agg->node->net->ns.inum, agg->cycle_id);
+	}
+	agg->safe_state = state;
+	return state;
 }
 
 static u32 error_ppm(u32 tasks, u32 answered)
@@ -192,7 +253,15 @@ static void finish(struct agiswarm_agg *agg, bool ok, struct cycle_out *out)
 	u8 status;
 
 	lockdep_assert_held(&agg->lock);
-	if (ok) {
+	if (enter_safe_state(agg) != AGISWARM_SAFE_NONE) {
+		/* y is still decoded and reported; the law is not stepped. */
+		if (ok)
+			compute_y(agg);
+		safe_output(agg);
+		status = AGISWARM_ACTUATE_SAFE;
+		agiswarm_node_count(node, AGISWARM_CNT_SAFE_CYCLES, 1);
+	} else if (ok) {
+		compute_y(agg);
 		compute_output(agg);
 		agg->have_u = true;
 		status = AGISWARM_ACTUATE_OK;
@@ -594,6 +663,7 @@ int agiswarm_cycle_rx_sensor(struct agiswarm_node *node,
 		agg->nx = s->x.n;
 		for (i = 0; i < s->x.n; i++)
 			agg->x[i] = agi_wire_vec_s32(&s->x, i);
+		agg->x_cycle = agg->cycle_id;
 	}
 	spin_unlock(&agg->lock);
 	return ret;
@@ -618,6 +688,8 @@ void agiswarm_cycle_start(struct agiswarm_agg *agg)
 	agg->running = true;
 	agg->phase = PHASE_IDLE;
 	agg->last_tick = 0;
+	/* Starting counts as an input: the timeout runs from here. */
+	agg->x_cycle = agg->cycle_id;
 	spin_unlock_bh(&agg->lock);
 	hrtimer_start(&agg->tick, ktime_get(), HRTIMER_MODE_ABS_SOFT);
 }
@@ -642,6 +714,47 @@ void agiswarm_cycle_stop(struct agiswarm_agg *agg)
 	account_silent_workers(agg);
 	agg->phase = PHASE_IDLE;
 	spin_unlock_bh(&agg->lock);
+}
+
+/**
+ * agiswarm_cycle_estop() - emergency stop, or resume
+ * @agg: the aggregator
+ * @on: stop: ACTUATE with the safe output to every actuator now, and in
+ *	every cycle until resumed; or resume
+ *
+ * The cycle keeps running (y is decoded and reported) but the law is not
+ * stepped while stopped, so a resume continues from the PID's state before
+ * the stop. A resume while the input is silent keeps the outputs safe.
+ *
+ * Context: process, agg->lock not held.
+ */
+void agiswarm_cycle_estop(struct agiswarm_agg *agg, bool on)
+{
+	struct cycle_out out;
+
+	lockdep_assert_not_held(&agg->lock);
+	out_init(&out);
+	spin_lock_bh(&agg->lock);
+	if (on && !agg->estop)
+		agiswarm_node_count(agg->node, AGISWARM_CNT_ESTOPS, 1);
+	if (on != agg->estop)
+		pr_info_ratelimited("netns %u: %s at cycle %llu\n",
+				    agg->node->net->ns.inum,
+				    on ? "emergency stop" : "resumed",
+				    agg->cycle_id);
+	agg->estop = on;
+	if (on) {
+		agg->safe_state = AGISWARM_SAFE_ESTOP;
+		safe_output(agg);
+		actuate(agg, AGISWARM_ACTUATE_SAFE, &out);
+	} else if (agg->safe_state == AGISWARM_SAFE_ESTOP) {
+		agg->safe_state = safe_state(agg);
+	}
+	spin_unlock_bh(&agg->lock);
+	/* The senders run in softirq elsewhere: keep them in bh context. */
+	local_bh_disable();
+	out_flush(agg->node, &out);
+	local_bh_enable();
 }
 
 /**

@@ -18,6 +18,7 @@ struct agiswarm_node;
 void agiswarm_cycle_init(struct agiswarm_agg *agg);
 void agiswarm_cycle_start(struct agiswarm_agg *agg);
 void agiswarm_cycle_stop(struct agiswarm_agg *agg);
+void agiswarm_cycle_estop(struct agiswarm_agg *agg, bool on);
 
 /* GET_STATUS (netlink.c). */
 void agiswarm_cycle_read_decode(struct agiswarm_node *node, u64 *hist,

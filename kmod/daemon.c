@@ -152,7 +152,13 @@ drop:
  * @skb: the request
  * @info: its attributes (none) and sender
  *
- * Return: 0, or -EINVAL for a kernel socket.
+ * A daemon stays registered until its socket is released (the notifier
+ * forgets it, so a daemon killed with -9 needs no cleanup): while it is,
+ * another socket is refused, so that a second daemon started by mistake
+ * never steals the first one's upcalls.
+ *
+ * Return: 0; -EINVAL for a kernel socket; -EBUSY while another registered
+ * daemon's socket is open.
  */
 int agiswarm_daemon_register_doit(struct sk_buff *skb, struct genl_info *info)
 {
@@ -164,10 +170,15 @@ int agiswarm_daemon_register_doit(struct sk_buff *skb, struct genl_info *info)
 		NL_SET_ERR_MSG_MOD(info->extack, "a kernel socket cannot be the daemon");
 		return -EINVAL;
 	}
-	old = xchg(&node->daemon_portid, info->snd_portid);
-	if (old != info->snd_portid)
-		pr_info_ratelimited("netns %u: daemon is netlink port %u (was %u)\n",
-				    net->ns.inum, info->snd_portid, old);
+	old = cmpxchg(&node->daemon_portid, 0, info->snd_portid);
+	if (old && old != info->snd_portid) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "another daemon is registered for this node and its socket is open");
+		return -EBUSY;
+	}
+	if (!old)
+		pr_info_ratelimited("netns %u: daemon is netlink port %u\n",
+				    net->ns.inum, info->snd_portid);
 	return 0;
 }
 

@@ -39,6 +39,11 @@ static struct netlink_range_validation period_range = {
 	.max = AGISWARM_PERIOD_US_MAX,
 };
 
+static struct netlink_range_validation sensor_timeout_range = {
+	.min = 0,
+	.max = 60000000,
+};
+
 static const struct nla_policy pid_policy[AGISWARM_PID_A_MAX + 1] = {
 	[AGISWARM_PID_A_KP] = { .type = NLA_U32 },
 	[AGISWARM_PID_A_KI] = { .type = NLA_U32 },
@@ -71,6 +76,15 @@ static const struct nla_policy set_node_policy[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_CODE_SEED] = { .type = NLA_U64 },
 	[AGISWARM_A_RUNNING] = NLA_POLICY_MAX(NLA_U8, 1),
 	[AGISWARM_A_APPLY_AT_CYCLE] = { .type = NLA_U64 },
+	[AGISWARM_A_SENSOR_TIMEOUT_US] = NLA_POLICY_FULL_RANGE(NLA_U32,
+							&sensor_timeout_range),
+	[AGISWARM_A_SAFE_OUTPUT] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(s32),
+						    AGISWARM_WIRE_VEC_MAX *
+						    sizeof(s32)),
+	[AGISWARM_A_ESTOP] = NLA_POLICY_MAX(NLA_U8, 1),
+	[AGISWARM_A_AUDIT_SEQ] = { .type = NLA_U64 },
+	[AGISWARM_A_AUDIT_RECORDS] = { .type = NLA_U64 },
+	[AGISWARM_A_HELD_MATRIX] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* What a staged SET_NODE may change (besides APPLY_AT_CYCLE itself). */
@@ -81,6 +95,7 @@ static const bool stageable[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_CONTROL_LAW] = true,
 	[AGISWARM_A_PID] = true,
 	[AGISWARM_A_APPLY_AT_CYCLE] = true,
+	[AGISWARM_A_HELD_MATRIX] = true,
 };
 
 static size_t status_msg_size(void)
@@ -92,6 +107,13 @@ static size_t status_msg_size(void)
 	       nla_total_size_64bit(sizeof(u64)) * 3 +	/* EPOCH .. STAGED_CYCLE */
 	       nla_total_size(sizeof(u64) * AGISWARM_DECODE_BUCKETS) +
 	       nla_total_size_64bit(sizeof(u64)) +	/* DECODE_MAX_NS */
+	       nla_total_size(sizeof(u32)) +		/* SENSOR_TIMEOUT_US */
+	       nla_total_size(sizeof(u8)) +		/* SAFE_STATE */
+	       nla_total_size_64bit(sizeof(u64)) * 2 +	/* AUDIT_SEQ, _RECORDS */
+	       nla_total_size(AGISWARM_WIRE_VEC_MAX * sizeof(s32)) + /* SAFE */
+	       nla_total_size(0) +			/* PID nest */
+	       nla_total_size(sizeof(u32)) * 5 +	/* KP .. HI */
+	       nla_total_size(AGISWARM_WIRE_VEC_MAX * sizeof(s32)) + /* SP */
 	       nla_total_size(0) +			/* COUNTERS nest */
 	       (__AGISWARM_CNT_MAX - FIRST_COUNTER) *
 	       nla_total_size_64bit(sizeof(u64));
@@ -130,10 +152,60 @@ static int put_decode(struct sk_buff *msg, struct agiswarm_node *node)
 	return 0;
 }
 
+/**
+ * struct status_vectors - GET_STATUS's PID and safe output
+ * @pid: the PID configuration in use
+ * @nsp: setpoints in @sp
+ * @sp: the setpoints
+ * @nsafe: values in @safe
+ * @safe: the safe output
+ */
+struct status_vectors {
+	struct agi_pid_cfg pid;
+	u16 nsp;
+	s32 sp[AGISWARM_WIRE_VEC_MAX];
+	u16 nsafe;
+	s32 safe[AGISWARM_WIRE_VEC_MAX];
+};
+
+/* The PID nest and the safety; 0, or -EMSGSIZE when @msg is full. */
+static int put_safety(struct sk_buff *msg, const struct agiswarm_agg_status *ag,
+		      const struct status_vectors *v)
+{
+	struct nlattr *nest;
+
+	if (nla_put_u32(msg, AGISWARM_A_SENSOR_TIMEOUT_US,
+			ag->sensor_timeout_us) ||
+	    nla_put_u8(msg, AGISWARM_A_SAFE_STATE, ag->safe_state) ||
+	    nla_put_u64_64bit(msg, AGISWARM_A_AUDIT_SEQ, ag->audit_seq,
+			      AGISWARM_A_PAD) ||
+	    nla_put_u64_64bit(msg, AGISWARM_A_AUDIT_RECORDS, ag->audit_records,
+			      AGISWARM_A_PAD) ||
+	    (v->nsafe && nla_put(msg, AGISWARM_A_SAFE_OUTPUT,
+				 v->nsafe * sizeof(s32), v->safe)))
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, AGISWARM_A_PID);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u32(msg, AGISWARM_PID_A_KP, (u32)v->pid.kp) ||
+	    nla_put_u32(msg, AGISWARM_PID_A_KI, (u32)v->pid.ki) ||
+	    nla_put_u32(msg, AGISWARM_PID_A_KD, (u32)v->pid.kd) ||
+	    nla_put_u32(msg, AGISWARM_PID_A_LO, (u32)v->pid.lo) ||
+	    nla_put_u32(msg, AGISWARM_PID_A_HI, (u32)v->pid.hi) ||
+	    (v->nsp && nla_put(msg, AGISWARM_PID_A_SETPOINT,
+			       v->nsp * sizeof(s32), v->sp))) {
+		nla_nest_cancel(msg, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 /* GET_STATUS's attributes; 0, or -EMSGSIZE when @msg is full. */
 static int put_status(struct sk_buff *msg, struct agiswarm_node *node,
 		      const struct agiswarm_node_status *st,
-		      const struct agiswarm_agg_status *ag)
+		      const struct agiswarm_agg_status *ag,
+		      const struct status_vectors *v)
 {
 	if (nla_put_string(msg, AGISWARM_A_VERSION, AGISWARM_VERSION) ||
 	    nla_put_u8(msg, AGISWARM_A_ROLE, st->role) ||
@@ -152,7 +224,8 @@ static int put_status(struct sk_buff *msg, struct agiswarm_node *node,
 	    nla_put_u32(msg, AGISWARM_A_DAEMON_PORTID, st->daemon_portid) ||
 	    nla_put_u64_64bit(msg, AGISWARM_A_STAGED_CYCLE, ag->staged_cycle,
 			      AGISWARM_A_PAD) ||
-	    put_decode(msg, node))
+	    put_decode(msg, node) ||
+	    put_safety(msg, ag, v))
 		return -EMSGSIZE;
 	return put_counters(msg, st);
 }
@@ -163,19 +236,30 @@ static int get_status_doit(struct sk_buff *skb, struct genl_info *info)
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct agiswarm_node_status st;
 	struct agiswarm_agg_status ag;
+	struct status_vectors *v;
 	struct sk_buff *msg;
 	void *hdr;
+	int ret;
 
+	v = kzalloc(sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
 	agiswarm_node_read_status(node, &st);
 	agiswarm_aggregator_read_status(node, &ag);
+	agiswarm_aggregator_get_safe(node, v->safe, &v->nsafe, &v->pid, v->sp,
+				     &v->nsp);
 
 	msg = genlmsg_new(status_msg_size(), GFP_KERNEL);
-	if (!msg)
+	if (!msg) {
+		kfree(v);
 		return -ENOMEM;
+	}
 	hdr = genlmsg_put_reply(msg, info, &agiswarm_netlink_family, 0,
 				AGISWARM_CMD_GET_STATUS);
 	/* Only a status_msg_size() that undercounts fails here: a bug. */
-	if (WARN_ON_ONCE(!hdr || put_status(msg, node, &st, &ag))) {
+	ret = !hdr || put_status(msg, node, &st, &ag, v);
+	kfree(v);
+	if (WARN_ON_ONCE(ret)) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
@@ -201,6 +285,14 @@ struct node_change {
 	const s32 *sp;
 };
 
+/* SET_NODE arms the held matrix with its staged change. */
+static bool arm_held(const struct genl_info *info)
+{
+	const struct nlattr *a = info->attrs[AGISWARM_A_HELD_MATRIX];
+
+	return a && nla_get_u8(a);
+}
+
 /*
  * The PID configuration after the request: the one in use, changed.
  * Returns 0, or -EINVAL (-ERANGE from the policy) with the extack.
@@ -211,6 +303,7 @@ static int check_pid(struct genl_info *info, struct agiswarm_node *node,
 	struct nlattr *tb[AGISWARM_PID_A_MAX + 1];
 	struct nlattr *pid = info->attrs[AGISWARM_A_PID];
 	struct agi_pid_cfg *p = &c->pid;
+	u32 outputs;
 	int ret;
 
 	ret = nla_parse_nested(tb, AGISWARM_PID_A_MAX, pid, pid_policy,
@@ -243,8 +336,29 @@ static int check_pid(struct genl_info *info, struct agiswarm_node *node,
 		}
 		c->nsp = nla_len(a) / sizeof(s32);
 		c->sp = nla_data(a);
+		/* Armed with a held matrix: that matrix's outputs count. */
+		outputs = arm_held(info) ?
+			  agiswarm_stage_held_rows(node) : 0;
+		if (!outputs)
+			outputs = agiswarm_aggregator_outputs(node);
+		if (outputs && c->nsp != outputs) {
+			snprintf(node->errmsg, sizeof(node->errmsg),
+				 "setpoint has %u values, the matrix has %u outputs: give one per output",
+				 c->nsp, outputs);
+			/* 6.1 has no formatted extack. */
+			if (info->extack)
+				info->extack->_msg = node->errmsg;
+			NL_SET_BAD_ATTR(info->extack, a);
+			return -EINVAL;
+		}
 	}
 	return 0;
+}
+
+/* The value of an optional u64 attribute, 0 when absent. */
+static u64 u64_or_zero(const struct nlattr *a)
+{
+	return a ? nla_get_u64(a) : 0;
 }
 
 /*
@@ -292,9 +406,52 @@ static int check_node_change(struct genl_info *info,
 		if (ret)
 			return ret;
 	}
+	if (arm_held(info) && !a[AGISWARM_A_APPLY_AT_CYCLE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[AGISWARM_A_HELD_MATRIX],
+				    "HELD_MATRIX 1 arms the held matrix at APPLY_AT_CYCLE: give it");
+		return -EINVAL;
+	}
+	if (a[AGISWARM_A_HELD_MATRIX] && !arm_held(info) &&
+	    a[AGISWARM_A_APPLY_AT_CYCLE]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[AGISWARM_A_HELD_MATRIX],
+				    "HELD_MATRIX 0 drops the held matrix now: no APPLY_AT_CYCLE");
+		return -EINVAL;
+	}
+	if (a[AGISWARM_A_SAFE_OUTPUT] &&
+	    nla_len(a[AGISWARM_A_SAFE_OUTPUT]) % sizeof(s32)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[AGISWARM_A_SAFE_OUTPUT],
+				    "safe output is not a whole number of s32");
+		return -EINVAL;
+	}
+	if ((a[AGISWARM_A_AUDIT_SEQ] || a[AGISWARM_A_AUDIT_RECORDS]) &&
+	    agiswarm_aggregator_check_audit(node,
+					    u64_or_zero(a[AGISWARM_A_AUDIT_SEQ]),
+					    u64_or_zero(a[AGISWARM_A_AUDIT_RECORDS]))) {
+		NL_SET_ERR_MSG_MOD(info->extack,
+				   "the audit watermark never goes down while the module is loaded");
+		NL_SET_BAD_ATTR(info->extack, a[AGISWARM_A_AUDIT_SEQ] ?:
+				a[AGISWARM_A_AUDIT_RECORDS]);
+		return -EINVAL;
+	}
 	if (a[AGISWARM_A_PID])
 		return check_pid(info, node, c);
 	return 0;
+}
+
+/* SENSOR_TIMEOUT_US and SAFE_OUTPUT, checked by the policy. */
+static void set_safety(struct agiswarm_node *node, struct nlattr **a)
+{
+	struct agiswarm_agg_safety sf = {
+		.timeout_set = a[AGISWARM_A_SENSOR_TIMEOUT_US],
+	};
+
+	if (sf.timeout_set)
+		sf.timeout_us = nla_get_u32(a[AGISWARM_A_SENSOR_TIMEOUT_US]);
+	if (a[AGISWARM_A_SAFE_OUTPUT]) {
+		sf.safe = nla_data(a[AGISWARM_A_SAFE_OUTPUT]);
+		sf.nsafe = nla_len(a[AGISWARM_A_SAFE_OUTPUT]) / sizeof(s32);
+	}
+	agiswarm_aggregator_set_safety(node, &sf);
 }
 
 static bool any_node_attr(struct nlattr **a)
@@ -351,6 +508,16 @@ static int apply_node_change(struct genl_info *info,
 					    nla_get_u8(a[AGISWARM_A_CONTROL_LAW]) :
 					    ag.law, c->pid_set ? &c->pid : NULL,
 					    c->sp, c->nsp);
+	if (a[AGISWARM_A_SENSOR_TIMEOUT_US] || a[AGISWARM_A_SAFE_OUTPUT])
+		set_safety(node, a);
+	if (a[AGISWARM_A_AUDIT_SEQ] || a[AGISWARM_A_AUDIT_RECORDS])
+		agiswarm_aggregator_set_audit(node,
+					      u64_or_zero(a[AGISWARM_A_AUDIT_SEQ]),
+					      u64_or_zero(a[AGISWARM_A_AUDIT_RECORDS]));
+	if (a[AGISWARM_A_ESTOP])
+		agiswarm_aggregator_estop(node, nla_get_u8(a[AGISWARM_A_ESTOP]));
+	if (a[AGISWARM_A_HELD_MATRIX])
+		agiswarm_stage_drop_held(node);
 	if (a[AGISWARM_A_RUNNING] && !nla_get_u8(a[AGISWARM_A_RUNNING]))
 		agiswarm_aggregator_set_running(node, false);
 	if (a[AGISWARM_A_REDUNDANCY] || a[AGISWARM_A_CODE_SEED]) {
@@ -409,7 +576,8 @@ static int stage_node_change(struct genl_info *info,
 		ch.miss = nla_get_u8(a[AGISWARM_A_MISS_POLICY]);
 	if (ch.law_set)
 		ch.law = nla_get_u8(a[AGISWARM_A_CONTROL_LAW]);
-	ret = agiswarm_stage_node(node, &ch, nla_get_u64(at), info->extack);
+	ret = agiswarm_stage_node(node, &ch, nla_get_u64(at), arm_held(info),
+				  info->extack);
 	if (ret)
 		NL_SET_BAD_ATTR(info->extack, at);
 	return ret;

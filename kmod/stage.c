@@ -114,7 +114,9 @@ u64 agiswarm_stage_first_cycle(struct agiswarm_agg *agg)
 		first = st->node_at;
 	if (st->input_at && (!first || st->input_at < first))
 		first = st->input_at;
-	if (st->matrix_at && (!first || st->matrix_at < first))
+	/* A held matrix waits for no cycle. */
+	if (st->matrix_at && st->matrix_at != AGISWARM_STAGE_HOLD &&
+	    (!first || st->matrix_at < first))
 		first = st->matrix_at;
 	return first;
 }
@@ -124,15 +126,17 @@ u64 agiswarm_stage_first_cycle(struct agiswarm_agg *agg)
  * @node: the aggregator's node
  * @ch: the change, checked already
  * @at: the cycle
+ * @arm_held: arm the held matrix for @at too, in the same step
  * @extack: where a refusal is worded
  *
  * Context: process, node->conf_lock held.
  * Return: 0; -EINVAL when cycle @at has already started; -EBUSY when a
- * SET_NODE change is staged already.
+ * SET_NODE change is staged already; -ENOENT with @arm_held when no matrix
+ * is held. Nothing is staged or armed on a refusal.
  */
 int agiswarm_stage_node(struct agiswarm_node *node,
 			const struct agiswarm_node_stage *ch, u64 at,
-			struct netlink_ext_ack *extack)
+			bool arm_held, struct netlink_ext_ack *extack)
 {
 	struct agiswarm_agg *agg = agg_of(node);
 	struct agiswarm_stage *st = &agg->stage;
@@ -140,8 +144,15 @@ int agiswarm_stage_node(struct agiswarm_node *node,
 
 	spin_lock_bh(&agg->lock);
 	ret = check(agg, st->node_at, at, "node", extack);
+	if (!ret && arm_held && st->matrix_at != AGISWARM_STAGE_HOLD) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "no matrix is held (SET_MATRIX with APPLY_AT_CYCLE AGISWARM_STAGE_HOLD first)");
+		ret = -ENOENT;
+	}
 	if (ret)
 		goto out;
+	if (arm_held)
+		st->matrix_at = at;
 	st->node_at = at;
 	st->timing = ch->timing;
 	st->period_us = ch->period_us;
@@ -160,6 +171,51 @@ int agiswarm_stage_node(struct agiswarm_node *node,
 out:
 	spin_unlock_bh(&agg->lock);
 	return ret;
+}
+
+/**
+ * agiswarm_stage_held_rows() - the outputs of the held matrix
+ * @node: the aggregator's node
+ *
+ * Context: process; takes agg->lock.
+ * Return: its rows, 0 when no matrix is held.
+ */
+u32 agiswarm_stage_held_rows(struct agiswarm_node *node)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+	u32 rows = 0;
+
+	spin_lock_bh(&agg->lock);
+	if (agg->stage.matrix_at == AGISWARM_STAGE_HOLD)
+		rows = agg->stage.matrix->rows;
+	spin_unlock_bh(&agg->lock);
+	return rows;
+}
+
+/**
+ * agiswarm_stage_drop_held() - forget the held matrix, if any
+ * @node: the aggregator's node
+ *
+ * Context: process, node->conf_lock held.
+ */
+void agiswarm_stage_drop_held(struct agiswarm_node *node)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+	struct agiswarm_matrix *mx = NULL;
+	struct agiswarm_plan *plan = NULL;
+
+	lockdep_assert_held(&node->conf_lock);
+	spin_lock_bh(&agg->lock);
+	if (agg->stage.matrix_at == AGISWARM_STAGE_HOLD) {
+		mx = agg->stage.matrix;
+		plan = agg->stage.plan;
+		agg->stage.matrix = NULL;
+		agg->stage.plan = NULL;
+		agg->stage.matrix_at = 0;
+	}
+	spin_unlock_bh(&agg->lock);
+	agiswarm_plan_free(plan);
+	matrix_free(mx);
 }
 
 /**
@@ -409,6 +465,7 @@ static void apply_input(struct agiswarm_agg *agg)
 	agg->fmt_x = st->fmt_x;
 	agg->nx = st->nx;
 	memcpy(agg->x, st->x, st->nx * sizeof(*st->x));
+	agg->x_cycle = agg->cycle_id;
 	st->input_at = 0;
 }
 

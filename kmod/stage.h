@@ -45,7 +45,9 @@ struct agiswarm_node_stage {
 /* For the netlink commands. */
 int agiswarm_stage_node(struct agiswarm_node *node,
 			const struct agiswarm_node_stage *ch, u64 at,
-			struct netlink_ext_ack *extack);
+			bool arm_held, struct netlink_ext_ack *extack);
+u32 agiswarm_stage_held_rows(struct agiswarm_node *node);
+void agiswarm_stage_drop_held(struct agiswarm_node *node);
 int agiswarm_stage_input(struct agiswarm_node *node, u8 fmt, const s32 *x,
 			 u16 n, u64 at, struct netlink_ext_ack *extack);
 int agiswarm_stage_matrix(struct agiswarm_node *node, u8 fmt, u32 rows,

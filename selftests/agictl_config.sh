@@ -88,15 +88,20 @@ key()
 		}' "$1"
 }
 
-tap_begin 6
+tap_begin 7
 
+SP=0.5,-0.5,0.25,0,0,0,0,0.125
 n agictl node set role aggregator id 7 port 6100 epoch 3 cycle 20ms \
 	deadline 15500us miss zero redundancy 1 seed 42 >"$out" 2>"$err" &&
 	n agictl peer add worker 11 192.0.2.11 >>"$out" 2>>"$err" &&
 	n agictl peer add worker 12 192.0.2.12:6001 >>"$out" 2>>"$err" &&
 	n agictl peer add actuator 21 192.0.2.21:7000 >>"$out" 2>>"$err" &&
-	n agictl matrix load "$MATRIX" >>"$out" 2>>"$err"
-tap_result "the node is set up by hand: aggregator, two workers, a matrix" $?
+	n agictl matrix load "$MATRIX" >>"$out" 2>>"$err" &&
+	n agictl law set pid kp 1.5 ki 0.25 kd -0.125 lo -0.75 hi 0.75 \
+		setpoint "$SP" >>"$out" 2>>"$err" &&
+	n agictl node set sensor-timeout 200ms safe-output 0.5,-0.25 \
+		>>"$out" 2>>"$err"
+tap_result "the node is set up by hand: aggregator, two workers, a matrix, a PID, a safe output" $?
 
 n agictl config show >"$tmp/f.yaml" 2>"$err"
 rc=$?
@@ -117,13 +122,24 @@ e=$tmp/eff.yaml
 	[ "$(key "$e" aggregator.timeout_ms)" = 15.5 ] &&
 	[ "$(key "$e" aggregator.fault_tolerance)" = 1 ] &&
 	[ "$(key "$e" aggregator.miss_policy)" = zero ] &&
-	[ "$(key "$e" aggregator.control_law)" = feedback ] &&
+	[ "$(key "$e" aggregator.control_law)" = pid ] &&
 	[ "$(key "$e" aggregator.epoch)" = 3 ] &&
 	[ "$(key "$e" aggregator.code_seed)" = 42 ] &&
 	grep -q '^    - {id: 11, address: "192.0.2.11:6000"}$' "$e" &&
 	grep -q '^    - {id: 12, address: "192.0.2.12:6001"}$' "$e" &&
 	grep -q '^    - {id: 21, address: "192.0.2.21:7000"}$' "$e"
 tap_result "agiswarmd's effective configuration carries the module's values" $?
+
+# The law's and the safety's values come back as agiswarmd reads them.
+e=$tmp/eff.yaml
+[ "$(key "$e" aggregator.control_law)" = pid ] &&
+	[ "$(key "$e" aggregator.pid.kp)" = 1.5 ] &&
+	[ "$(key "$e" aggregator.pid.kd)" = -0.125 ] &&
+	[ "$(key "$e" aggregator.pid.lo)" = -0.75 ] &&
+	[ "$(key "$e" aggregator.pid.setpoint)" = "[0.5, -0.5, 0.25, 0, 0, 0, 0, 0.125]" ] &&
+	[ "$(key "$e" aggregator.sensor_timeout_ms)" = 200 ] &&
+	[ "$(key "$e" aggregator.safe_output)" = "[0.5, -0.25, 0, 0, 0, 0, 0, 0]" ]
+tap_result "the PID's gains, limits, setpoints and the safety round-trip" $?
 
 grep -q '^  timeout_ms: 15.5$' "$tmp/f.yaml" &&
 	grep -q '^# matrix: 8x8 Q1.31' "$tmp/f.yaml"

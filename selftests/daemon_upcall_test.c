@@ -489,6 +489,29 @@ TEST_F(daemon, closing_the_daemon_socket_forgets_it)
 	EXPECT_EQ(0, st.upcalls);
 }
 
+/* A second daemon never steals the first one's upcalls (issue #10). */
+TEST_F(daemon, second_daemon_refused_while_the_first_lives)
+{
+	struct nlt other;
+	struct status st;
+
+	NEED_SETUP();
+	ASSERT_EQ(0, register_daemon(&self->dmn, &self->r));
+	ASSERT_EQ(0, nlt_open(&other));
+	EXPECT_EQ(-EBUSY, register_daemon(&other, &self->r));
+	EXPECT_NE(NULL, strstr(self->r.msg, "another daemon is registered"))
+		TH_LOG("%s", self->r.msg);
+	ASSERT_EQ(0, get_status(&self->ctl, &st));
+	EXPECT_EQ(mnl_socket_get_portid(self->dmn.sock), st.daemon_portid);
+	/* Registering again is harmless; once its socket is gone, free. */
+	EXPECT_EQ(0, register_daemon(&self->dmn, &self->r));
+	nlt_close(&self->dmn);
+	EXPECT_EQ(0, register_daemon(&other, &self->r)) TH_LOG("%s", self->r.msg);
+	ASSERT_EQ(0, get_status(&self->ctl, &st));
+	EXPECT_EQ(mnl_socket_get_portid(other.sock), st.daemon_portid);
+	nlt_close(&other);
+}
+
 /* Joins @ev to the cycles group of @ctl's family. */
 static int join_cycles(struct nlt *ev, const struct nlt *ctl)
 {

@@ -22,7 +22,9 @@
 #define N_FIELDS 8
 /* Eight fields, the two hex blobs at their longest, spaces and newline. */
 #define LINE_MAX_LEN (4 * 20 + 2 * AGI_KEYID_LEN + 2 * AGI_COMMIT_BODY_MAX + \
-		      2 * AGI_SIG_LEN + 2 * 64 + N_FIELDS + 1)
+		      2 * AGI_SIG_LEN + 2 * 64 + N_FIELDS + 1 + \
+		      2 * AGI_REASON_MAX + 8)
+#define HEAD_DOMAIN "AGISWARM-AUDIT-HEAD-v1"
 
 static const char genesis[AGI_HASH_HEX_LEN] =
 	"0000000000000000000000000000000000000000000000000000000000000000";
@@ -75,6 +77,29 @@ static int parse_hash(const char *s, size_t n, char out[AGI_HASH_HEX_LEN])
 	return 0;
 }
 
+#define REFUSED "refused:"
+
+/* "N" (applied at cycle N >= 1) or "refused:HEX" (the reason's bytes). */
+static int parse_outcome(const char *s, size_t n, struct agi_audit_record *r)
+{
+	size_t len, pre = sizeof(REFUSED) - 1, i;
+
+	r->reason[0] = '\0';
+	r->apply_cycle = 0;
+	if (n <= pre || memcmp(s, REFUSED, pre))
+		return parse_u64(s, n, &r->apply_cycle) || !r->apply_cycle ?
+		       -EINVAL : 0;
+	len = (n - pre) / 2;
+	if (!len || len >= AGI_REASON_MAX ||
+	    parse_hex(s + pre, n - pre, (uint8_t *)r->reason, len))
+		return -EINVAL;
+	r->reason[len] = '\0';
+	for (i = 0; i < len; i++)
+		if (r->reason[i] < ' ' || r->reason[i] > '~')
+			return -EINVAL;
+	return 0;
+}
+
 static int parse_fields(const char *f[N_FIELDS], const size_t n[N_FIELDS],
 			struct agi_audit_record *r)
 {
@@ -82,7 +107,7 @@ static int parse_fields(const char *f[N_FIELDS], const size_t n[N_FIELDS],
 
 	if (parse_u64(f[0], n[0], &r->seq) || parse_u64(f[1], n[1], &r->time) ||
 	    parse_hex(f[2], n[2], r->key_id, AGI_KEYID_LEN) ||
-	    parse_u64(f[3], n[3], &r->apply_cycle) ||
+	    parse_outcome(f[3], n[3], r) ||
 	    !body_len || body_len > AGI_COMMIT_BODY_MAX ||
 	    parse_hex(f[4], n[4], r->body, body_len) ||
 	    parse_hex(f[5], n[5], r->sig, AGI_SIG_LEN) ||
@@ -138,7 +163,7 @@ int agi_audit_read_stream(FILE *f, const char *name, agi_audit_cb cb,
 		}
 		if (parse_line(line, (size_t)len - 1, r)) {
 			ret = agi_errf(err, errlen, -EBADMSG,
-				   "%s:%u: not an audit record (seq time keyid apply_cycle body_hex sig_hex prev_hash hash)",
+				   "%s:%u: not an audit record (seq time keyid outcome body_hex sig_hex prev_hash hash)",
 				   name, r->line);
 			break;
 		}
@@ -273,31 +298,128 @@ static void head_path(const char *path, char *out, size_t size)
 	snprintf(out, size, "%s%s", path, AGI_AUDIT_HEAD_SUFFIX);
 }
 
-/* 1 and the head's contents, 0 when there is none, or -errno. */
-static int head_read(const char *path, uint64_t *seq,
-		     char hash[AGI_HASH_HEX_LEN], char *err, size_t errlen)
+static void key_path(const char *path, char *out, size_t size)
 {
-	char hp[PATH_MAX + 8], buf[128];
-	const char *sp;
-	size_t n;
-	FILE *f;
+	snprintf(out, size, "%s%s", path, AGI_AUDIT_KEY_SUFFIX);
+}
+
+/* The MAC of "count seq hash" under @key, as hex. */
+static void head_mac(const uint8_t key[AGI_AUDIT_KEY_LEN], unsigned int count,
+		     uint64_t seq, const char *hash, char out[AGI_HASH_HEX_LEN])
+{
+	uint8_t msg[sizeof(HEAD_DOMAIN) + 96], mac[32];
+	int n;
+
+	memcpy(msg, HEAD_DOMAIN, sizeof(HEAD_DOMAIN));
+	n = snprintf((char *)msg + sizeof(HEAD_DOMAIN), 96, "%u %" PRIu64 " %s",
+		     count, seq, hash);
+	crypto_generichash(mac, sizeof(mac), msg, sizeof(HEAD_DOMAIN) + (size_t)n,
+			   key, AGI_AUDIT_KEY_LEN);
+	agi_hex_encode(mac, sizeof(mac), out);
+	sodium_memzero(msg, sizeof(msg));
+}
+
+/* LOG.key into @key: 0 or -errno with the reason. */
+static int key_read(const char *path, uint8_t key[AGI_AUDIT_KEY_LEN],
+		    char *err, size_t errlen)
+{
+	char kp[PATH_MAX + 8], buf[2 * AGI_AUDIT_KEY_LEN + 2];
+	ssize_t got;
+	int fd, ret = 0;
+
+	key_path(path, kp, sizeof(kp));
+	fd = agi_keyfile_open(kp, AGI_KEYFILE_SECRET, err, errlen);
+	if (fd == -ENOENT)
+		return agi_errf(err, errlen, -ENOENT,
+			    "%s is missing: the head of %s cannot be authenticated",
+			    kp, path);
+	if (fd < 0)
+		return fd;
+	got = read(fd, buf, sizeof(buf));
+	close(fd);
+	/* 64 hex digits and a newline: one byte short of the buffer. */
+	if (got != (ssize_t)sizeof(buf) - 1 || buf[got - 1] != '\n' ||
+	    agi_hex_decode(buf, (size_t)got - 1, key, AGI_AUDIT_KEY_LEN))
+		ret = agi_errf(err, errlen, -EBADMSG,
+			   "%s:1: expected %d hex digits on one line", kp,
+			   2 * AGI_AUDIT_KEY_LEN);
+	sodium_memzero(buf, sizeof(buf));
+	return ret;
+}
+
+/* A fresh LOG.key, 0600, never over an existing one. */
+static int key_create(const char *path, uint8_t key[AGI_AUDIT_KEY_LEN],
+		      char *err, size_t errlen)
+{
+	char kp[PATH_MAX + 8], buf[2 * AGI_AUDIT_KEY_LEN + 2];
+	int fd, ret = 0;
+
+	key_path(path, kp, sizeof(kp));
+	randombytes_buf(key, AGI_AUDIT_KEY_LEN);
+	fd = open(kp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return agi_errf(err, errlen, -errno, "%s: %s", kp, strerror(errno));
+	agi_hex_encode(key, AGI_AUDIT_KEY_LEN, buf);
+	buf[2 * AGI_AUDIT_KEY_LEN] = '\n';
+	if (write(fd, buf, sizeof(buf) - 1) != (ssize_t)sizeof(buf) - 1 ||
+	    fsync(fd))
+		ret = agi_errf(err, errlen, -EIO, "%s: write failed", kp);
+	close(fd);
+	sodium_memzero(buf, sizeof(buf));
+	return ret;
+}
+
+/*
+ * 1 and the head's contents, 0 when there is none, or -errno. With @key,
+ * a head whose MAC is not the key's is -EBADMSG.
+ */
+static int head_read(const char *path, const uint8_t *key, unsigned int *count,
+		     uint64_t *seq, char hash[AGI_HASH_HEX_LEN], char *err,
+		     size_t errlen)
+{
+	char hp[PATH_MAX + 8], buf[256], mac[AGI_HASH_HEX_LEN];
+	char want[AGI_HASH_HEX_LEN];
+	const char *f[4], *p;
+	uint64_t cnt;
+	size_t n, len[4];
+	int i;
+	FILE *fp;
 
 	head_path(path, hp, sizeof(hp));
-	f = fopen(hp, "re");
-	if (!f && errno == ENOENT)
+	fp = fopen(hp, "re");
+	if (!fp && errno == ENOENT)
 		return 0;
-	if (!f)
+	if (!fp)
 		return agi_errf(err, errlen, -errno, "%s: %s", hp, strerror(errno));
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
+	n = fread(buf, 1, sizeof(buf) - 1, fp);
+	fclose(fp);
 	buf[n] = '\0';
-	sp = strchr(buf, ' ');
-	if (!sp || n < 2 || buf[n - 1] != '\n' ||
-	    parse_u64(buf, (size_t)(sp - buf), seq) ||
-	    parse_hash(sp + 1, n - 1 - (size_t)(sp + 1 - buf), hash))
+	if (n < 2 || buf[n - 1] != '\n')
+		goto bad;
+	for (i = 0, p = buf; i < 4; i++) {
+		f[i] = p;
+		len[i] = strcspn(p, i < 3 ? " \n" : "\n");
+		p += len[i];
+		if (*p != (i < 3 ? ' ' : '\n'))
+			goto bad;
+		p++;
+	}
+	if (*p || parse_u64(f[0], len[0], &cnt) || cnt > UINT32_MAX ||
+	    parse_u64(f[1], len[1], seq) || parse_hash(f[2], len[2], hash) ||
+	    parse_hash(f[3], len[3], mac))
+		goto bad;
+	*count = (unsigned int)cnt;
+	if (!key)
+		return 1;
+	head_mac(key, *count, *seq, hash, want);
+	if (sodium_memcmp(want, mac, 64))
 		return agi_errf(err, errlen, -EBADMSG,
-			    "%s:1: expected \"seq hash\"", hp);
+			    "%s:1: the MAC is not this log's key's: the head was forged or replaced",
+			    hp);
 	return 1;
+bad:
+	return agi_errf(err, errlen, -EBADMSG,
+		    "%s:1: expected \"count seq hash mac\"", hp);
 }
 
 static int fsync_dir_of(const char *path)
@@ -322,16 +444,19 @@ static int fsync_dir_of(const char *path)
 	return ret;
 }
 
-/* Replaces LOG.head with "seq hash", atomically and durably. */
-static int head_write(const char *path, uint64_t seq, const char *hash,
-		      char *err, size_t errlen)
+/* Replaces LOG.head with "count seq hash mac", atomically and durably. */
+static int head_write(const char *path, const uint8_t *key, unsigned int count,
+		      uint64_t seq, const char *hash, char *err, size_t errlen)
 {
-	char hp[PATH_MAX + 8], tmp[PATH_MAX + 16], line[96];
+	char hp[PATH_MAX + 8], tmp[PATH_MAX + 16], line[192];
+	char mac[AGI_HASH_HEX_LEN];
 	int fd, n, ret = 0;
 
 	head_path(path, hp, sizeof(hp));
 	snprintf(tmp, sizeof(tmp), "%s.tmp", hp);
-	n = snprintf(line, sizeof(line), "%" PRIu64 " %s\n", seq, hash);
+	head_mac(key, count, seq, hash, mac);
+	n = snprintf(line, sizeof(line), "%u %" PRIu64 " %s %s\n", count, seq,
+		     hash, mac);
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return agi_errf(err, errlen, -errno, "%s: %s", tmp, strerror(errno));
@@ -350,13 +475,15 @@ static int head_write(const char *path, uint64_t seq, const char *hash,
 }
 
 /* The head must name the last record: anything else is a cut log. */
-static int head_check(struct chain *c, char *err, size_t errlen)
+static int head_check(struct chain *c, const uint8_t *key, char *err,
+		      size_t errlen)
 {
 	char hash[AGI_HASH_HEX_LEN];
+	unsigned int count;
 	uint64_t seq;
 	int ret;
 
-	ret = head_read(c->path, &seq, hash, err, errlen);
+	ret = head_read(c->path, key, &count, &seq, hash, err, errlen);
 	if (ret < 0)
 		return ret;
 	if (!ret && !c->n)
@@ -367,8 +494,15 @@ static int head_check(struct chain *c, char *err, size_t errlen)
 			    "%s:%u: the log has %u records but %s%s is missing",
 			    c->path, c->n, c->n, c->path, AGI_AUDIT_HEAD_SUFFIX);
 	}
-	if (c->n && seq == c->seq && !strcmp(hash, c->hash))
+	if (c->n && count == c->n && seq == c->seq && !strcmp(hash, c->hash))
 		return 0;
+	if (c->n && count != c->n && seq == c->seq) {
+		c->bad_line = c->n;
+		return agi_errf(err, errlen, -EBADMSG,
+			    "%s:%u: %s%s counts %u records, the log has %u",
+			    c->path, c->n, c->path, AGI_AUDIT_HEAD_SUFFIX, count,
+			    c->n);
+	}
 	if (c->n && seq < c->seq) {
 		c->bad_line = c->n;
 		return agi_errf(err, errlen, -EBADMSG,
@@ -420,24 +554,49 @@ int agi_audit_verify(const char *path, const struct agi_keyring *keys,
 	FILE *f;
 	int ret = 0;
 
+	uint8_t key[AGI_AUDIT_KEY_LEN];
+
 	if (agi_keys_init())
 		return agi_errf(err, errlen, -EIO, "libsodium failed to start");
 	chain_init(&c, path, keys, err, errlen);
+	if (bad_line)
+		*bad_line = 0;
 	f = fopen(path, "re");
-	if (f) {
-		ret = walk_chain(f, path, &c);
-		fclose(f);
-	} else if (errno != ENOENT) {
-		ret = agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
-	}
+	if (!f && errno == ENOENT)
+		return agi_errf(err, errlen, -ENOENT,
+			    "%s: no such file: there is no audit log to verify",
+			    path);
+	if (!f)
+		return agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
+	ret = walk_chain(f, path, &c);
+	fclose(f);
+	if (!ret && !c.n)
+		ret = agi_errf(err, errlen, -ENODATA,
+			   "%s: empty: no records to verify", path);
 	if (!ret)
-		ret = head_check(&c, err, errlen);
+		ret = key_read(path, key, err, errlen);
+	if (!ret)
+		ret = head_check(&c, key, err, errlen);
+	sodium_memzero(key, sizeof(key));
 	if (bad_line)
 		*bad_line = ret ? c.bad_line : 0;
 	return ret;
 }
 
 /* --- appending -------------------------------------------------------- */
+
+static bool head_exists(const char *path)
+{
+	char hp[PATH_MAX + 8];
+
+	head_path(path, hp, sizeof(hp));
+	return !access(hp, F_OK);
+}
+
+static int append(struct agi_audit *a, uint64_t seq, uint64_t time,
+		  const uint8_t key_id[AGI_KEYID_LEN], uint64_t apply_cycle,
+		  const char *refused, const uint8_t *body, size_t body_len,
+		  const uint8_t sig[AGI_SIG_LEN], char *err, size_t errlen);
 
 /*
  * A line without its newline was being written when the writer died; it
@@ -475,22 +634,26 @@ static int cut_torn_tail(int fd, const char *path, char *err, size_t errlen)
 }
 
 /* After a crash the head may lag one record: only that is repaired. */
-static int head_recover(struct chain *c, char *err, size_t errlen)
+static int head_recover(struct chain *c, const uint8_t *key, char *err,
+			size_t errlen)
 {
 	char hash[AGI_HASH_HEX_LEN];
+	unsigned int count;
 	uint64_t seq;
 	int ret;
 
-	ret = head_read(c->path, &seq, hash, err, errlen);
+	ret = head_read(c->path, key, &count, &seq, hash, err, errlen);
 	if (ret < 0)
 		return ret;
-	if (ret && c->n && seq == c->seq && !strcmp(hash, c->hash))
+	if (ret && c->n && count == c->n && seq == c->seq &&
+	    !strcmp(hash, c->hash))
 		return 0;
 	if ((!ret && c->n <= 1) ||
-	    (ret && c->n && seq == c->before_seq &&
+	    (ret && c->n && count == c->n - 1 && seq == c->before_seq &&
 	     !strcmp(hash, c->before_hash)))
-		return c->n ? head_write(c->path, c->seq, c->hash, err, errlen) : 0;
-	return head_check(c, err, errlen);
+		return c->n ? head_write(c->path, key, c->n, c->seq, c->hash,
+					 err, errlen) : 0;
+	return head_check(c, key, err, errlen);
 }
 
 int agi_audit_open(struct agi_audit *a, const char *path, char *err,
@@ -513,8 +676,14 @@ int agi_audit_open(struct agi_audit *a, const char *path, char *err,
 	ret = cut_torn_tail(a->fd, path, err, errlen);
 	if (!ret)
 		ret = agi_audit_read(path, chain_cb, &c, err, errlen);
+	if (!ret) {
+		ret = key_read(path, a->key, err, errlen);
+		/* A new log gets a new key; a log with records keeps its own. */
+		if (ret == -ENOENT && !c.n && !head_exists(path))
+			ret = key_create(path, a->key, err, errlen);
+	}
 	if (!ret)
-		ret = head_recover(&c, err, errlen);
+		ret = head_recover(&c, a->key, err, errlen);
 	if (ret) {
 		agi_audit_close(a);
 		return ret;
@@ -525,19 +694,27 @@ int agi_audit_open(struct agi_audit *a, const char *path, char *err,
 	return 0;
 }
 
-/* "seq time keyid apply body sig prev" into @line; its length. */
+/* "seq time keyid outcome body sig prev" into @line; its length. */
 static size_t format_hashed(char *line, uint64_t seq, uint64_t time,
 			    const uint8_t key_id[AGI_KEYID_LEN],
-			    uint64_t apply_cycle, const uint8_t *body,
-			    size_t body_len, const uint8_t sig[AGI_SIG_LEN],
-			    const char *prev)
+			    uint64_t apply_cycle, const char *refused,
+			    const uint8_t *body, size_t body_len,
+			    const uint8_t sig[AGI_SIG_LEN], const char *prev)
 {
 	size_t n;
 
 	n = (size_t)sprintf(line, "%" PRIu64 " %" PRIu64 " ", seq, time);
 	agi_hex_encode(key_id, AGI_KEYID_LEN, line + n);
 	n += 2 * AGI_KEYID_LEN;
-	n += (size_t)sprintf(line + n, " %" PRIu64 " ", apply_cycle);
+	if (refused) {
+		n += (size_t)sprintf(line + n, " " REFUSED);
+		agi_hex_encode((const uint8_t *)refused, strlen(refused),
+			       line + n);
+		n += 2 * strlen(refused);
+		line[n++] = ' ';
+	} else {
+		n += (size_t)sprintf(line + n, " %" PRIu64 " ", apply_cycle);
+	}
 	agi_hex_encode(body, body_len, line + n);
 	n += 2 * body_len;
 	line[n++] = ' ';
@@ -549,8 +726,28 @@ static size_t format_hashed(char *line, uint64_t seq, uint64_t time,
 
 int agi_audit_append(struct agi_audit *a, uint64_t seq, uint64_t time,
 		     const uint8_t key_id[AGI_KEYID_LEN], uint64_t apply_cycle,
-		     const uint8_t *body, size_t body_len,
+		     const char *refused, const uint8_t *body, size_t body_len,
 		     const uint8_t sig[AGI_SIG_LEN], char *err, size_t errlen)
+{
+	size_t i;
+
+	if (refused && (!*refused || strlen(refused) >= AGI_REASON_MAX))
+		return agi_errf(err, errlen, -EINVAL, "%s: bad reason", a->path);
+	for (i = 0; refused && refused[i]; i++)
+		if (refused[i] < ' ' || refused[i] > '~')
+			return agi_errf(err, errlen, -EINVAL, "%s: bad reason",
+				    a->path);
+	if (!refused && !apply_cycle)
+		return agi_errf(err, errlen, -EINVAL, "%s: no apply cycle",
+			    a->path);
+	return append(a, seq, time, key_id, apply_cycle, refused, body,
+		      body_len, sig, err, errlen);
+}
+
+static int append(struct agi_audit *a, uint64_t seq, uint64_t time,
+		  const uint8_t key_id[AGI_KEYID_LEN], uint64_t apply_cycle,
+		  const char *refused, const uint8_t *body, size_t body_len,
+		  const uint8_t sig[AGI_SIG_LEN], char *err, size_t errlen)
 {
 	char line[LINE_MAX_LEN], hash[AGI_HASH_HEX_LEN];
 	struct stat st;
@@ -567,8 +764,8 @@ int agi_audit_append(struct agi_audit *a, uint64_t seq, uint64_t time,
 	if (fstat(a->fd, &st))
 		return agi_errf(err, errlen, -errno, "%s: %s", a->path,
 			    strerror(errno));
-	n = format_hashed(line, seq, time, key_id, apply_cycle, body, body_len,
-			  sig, a->n_records ? a->last_hash : genesis);
+	n = format_hashed(line, seq, time, key_id, apply_cycle, refused, body,
+			  body_len, sig, a->n_records ? a->last_hash : genesis);
 	sha256_hex(line, n, hash);
 	n += (size_t)sprintf(line + n, " %s\n", hash);
 	ret = agi_write_all(a->fd, line, n);
@@ -584,7 +781,8 @@ int agi_audit_append(struct agi_audit *a, uint64_t seq, uint64_t time,
 	a->n_records++;
 	a->last_seq = seq;
 	memcpy(a->last_hash, hash, sizeof(hash));
-	return head_write(a->path, seq, hash, err, errlen);
+	return head_write(a->path, a->key, a->n_records, seq, hash, err,
+			  errlen);
 }
 
 void agi_audit_close(struct agi_audit *a)
@@ -592,4 +790,5 @@ void agi_audit_close(struct agi_audit *a)
 	if (a->fd >= 0)
 		close(a->fd);
 	a->fd = -1;
+	sodium_memzero(a->key, sizeof(a->key));
 }

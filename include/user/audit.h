@@ -2,16 +2,24 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * The audit log: one text line per applied commit,
+ * The audit log: one text line per signed commit the daemon decided on,
  *
- *    seq time keyid apply_cycle body_hex sig_hex prev_hash hash
+ *    seq time keyid outcome body_hex sig_hex prev_hash hash
  *
- * where hash is the hex SHA-256 of the line's text before it ("seq ...
- * prev_hash", single spaces) and prev_hash the previous line's hash (64
- * zeros for the first line). A line is appended with O_APPEND and fsync'd
- * before the commit is acknowledged; then LOG.head ("seq hash") is
- * replaced atomically (write, fsync, rename, fsync of the directory), so
- * that removing the last lines of the log is detected too.
+ * where outcome is the cycle it applied at (decimal) or "refused:" and the
+ * hex of the reason, hash is the hex SHA-256 of the line's text before it
+ * ("seq ... prev_hash", single spaces) and prev_hash the previous line's
+ * hash (64 zeros for the first line). A line is appended with O_APPEND and
+ * fsync'd before the commit is acknowledged; then LOG.head,
+ *
+ *    count seq hash mac
+ *
+ * is replaced atomically (write, fsync, rename, fsync of the directory).
+ * mac is keyed BLAKE2b-256 over "AGISWARM-AUDIT-HEAD-v1" || 0x00 || "count
+ * seq hash", under the 32-byte key in LOG.key (hex, 0600, made by the
+ * daemon when it creates the log; agi_keyfile_open(AGI_KEYFILE_SECRET)):
+ * removing the last lines of the log, or replacing log and head by an
+ * older or forged pair, is detected by anyone who holds the key.
  *
  * Failures return a negative errno and write one line into @err; the
  * verifier's lines start with "FILE:LINE: " naming the first bad line.
@@ -31,10 +39,14 @@
 /* Where the daemon keeps it unless security.audit_log says otherwise. */
 #define AGI_AUDIT_DEFAULT_LOG "/var/lib/agiswarm/audit.log"
 #define AGI_AUDIT_HEAD_SUFFIX ".head"
+#define AGI_AUDIT_KEY_SUFFIX ".key"
+#define AGI_AUDIT_KEY_LEN 32
 
 /**
  * struct agi_audit_record - one parsed line
  * @line: its line number, from 1
+ * @apply_cycle: the cycle it applied at; 0 when refused
+ * @reason: why it was refused, "" when it applied
  * @text: the line without its newline; valid during the callback only
  * @hashed_len: how much of @text the hash covers
  */
@@ -43,6 +55,7 @@ struct agi_audit_record {
 	uint64_t seq, time;
 	uint8_t key_id[AGI_KEYID_LEN];
 	uint64_t apply_cycle;
+	char reason[AGI_REASON_MAX];
 	uint8_t body[AGI_COMMIT_BODY_MAX];
 	size_t body_len;
 	uint8_t sig[AGI_SIG_LEN];
@@ -59,10 +72,12 @@ struct agi_audit {
 	unsigned int n_records;
 	uint64_t last_seq;
 	char last_hash[AGI_HASH_HEX_LEN];
+	uint8_t key[AGI_AUDIT_KEY_LEN];
 };
 
 /*
- * Opens (creating it 0600) the log at @path for appending. The chain is
+ * Opens (creating it 0600, and LOG.key with a fresh key when the log is
+ * new) the log at @path for appending. The head's MAC is checked. The chain is
  * checked (not the signatures: that is agi_audit_verify()'s job, which
  * needs the keys); a torn last line (a crash during a write that was never
  * acknowledged) is cut off, and a head one record behind (a crash between
@@ -71,10 +86,14 @@ struct agi_audit {
  */
 int agi_audit_open(struct agi_audit *a, const char *path, char *err,
 		   size_t errlen);
-/* -EINVAL when @seq is not above the last; the line is durable on 0. */
+/*
+ * The outcome of one commit: applied at @apply_cycle (@refused NULL) or
+ * refused for @refused (at most AGI_REASON_MAX - 1 bytes). -EINVAL when
+ * @seq is not above the last; the line is durable on 0.
+ */
 int agi_audit_append(struct agi_audit *a, uint64_t seq, uint64_t time,
 		     const uint8_t key_id[AGI_KEYID_LEN], uint64_t apply_cycle,
-		     const uint8_t *body, size_t body_len,
+		     const char *refused, const uint8_t *body, size_t body_len,
 		     const uint8_t sig[AGI_SIG_LEN], char *err, size_t errlen);
 void agi_audit_close(struct agi_audit *a);
 
@@ -93,8 +112,10 @@ int agi_audit_read_stream(FILE *f, const char *name, agi_audit_cb cb,
 /*
  * Every hash, the chain, strictly increasing seqs, every body (canonical,
  * agreeing with its line's seq and key id) and signature against @keys
- * (skipped when NULL), and the head file. 0, or -EBADMSG with the first
- * bad line in @bad_line (may be NULL) and "FILE:LINE: why" in @err.
+ * (skipped when NULL), and the head file with its MAC (LOG.key). 0, or
+ * -EBADMSG with the first bad line in @bad_line (may be NULL) and
+ * "FILE:LINE: why" in @err. A log that is missing or empty fails too
+ * (-ENOENT, -ENODATA): there is nothing to vouch for.
  */
 int agi_audit_verify(const char *path, const struct agi_keyring *keys,
 		     unsigned int *bad_line, char *err, size_t errlen);

@@ -154,11 +154,12 @@ int agi_commit_encode(const struct agi_commit *c, uint8_t *buf, size_t size)
 {
 	struct agi_cbor_writer w = { .buf = buf, .cap = size };
 
-	if (c->version != AGI_COMMIT_VERSION || !changes_valid(&c->changes))
+	if (c->version != AGI_COMMIT_VERSION || !c->swarm ||
+	    !changes_valid(&c->changes))
 		return -EINVAL;
 	if (w.cap > AGI_COMMIT_BODY_MAX)
 		w.cap = AGI_COMMIT_BODY_MAX;
-	agi_cbor_put_head(&w, AGI_CBOR_MAP, AGI_COMMIT_K_APPLY_AT);
+	agi_cbor_put_head(&w, AGI_CBOR_MAP, AGI_COMMIT_K_NODE);
 	agi_cbor_put_head(&w, AGI_CBOR_UINT, AGI_COMMIT_K_VERSION);
 	agi_cbor_put_head(&w, AGI_CBOR_UINT, c->version);
 	agi_cbor_put_head(&w, AGI_CBOR_UINT, AGI_COMMIT_K_SEQ);
@@ -177,6 +178,10 @@ int agi_commit_encode(const struct agi_commit *c, uint8_t *buf, size_t size)
 	put_changes(&w, &c->changes);
 	agi_cbor_put_head(&w, AGI_CBOR_UINT, AGI_COMMIT_K_APPLY_AT);
 	agi_cbor_put_head(&w, AGI_CBOR_UINT, c->apply_at_cycle);
+	agi_cbor_put_head(&w, AGI_CBOR_UINT, AGI_COMMIT_K_SWARM);
+	agi_cbor_put_head(&w, AGI_CBOR_UINT, c->swarm);
+	agi_cbor_put_head(&w, AGI_CBOR_UINT, AGI_COMMIT_K_NODE);
+	agi_cbor_put_head(&w, AGI_CBOR_UINT, c->node);
 	return agi_cbor_fits(&w) ? (int)w.pos : -EMSGSIZE;
 }
 
@@ -361,6 +366,10 @@ static int get_body_field(const struct agi_cbor_cursor *c,
 	case AGI_COMMIT_K_APPLY_AT:
 		return BAD(agi_cbor_get_uint(v, UINT64_MAX,
 					     &cm->apply_at_cycle));
+	case AGI_COMMIT_K_SWARM:
+		return BAD(agi_cbor_get_uint(v, UINT64_MAX, &cm->swarm));
+	case AGI_COMMIT_K_NODE:
+		return get_u32(v, UINT32_MAX, &cm->node);
 	case AGI_COMMIT_K_KEYID:
 		return get_fixed_bytes(c, v, cm->key_id, AGI_KEYID_LEN);
 	case AGI_COMMIT_K_NONCE:
@@ -369,7 +378,7 @@ static int get_body_field(const struct agi_cbor_cursor *c,
 	return -EBADMSG;
 }
 
-/* Every key 1..9 exactly once, in order; canonicity is checked after. */
+/* Every key 1..11 exactly once, in order; canonicity is checked after. */
 int agi_commit_decode(const uint8_t *body, size_t len, struct agi_commit *c)
 {
 	uint8_t again[AGI_COMMIT_BODY_MAX];
@@ -382,10 +391,10 @@ int agi_commit_decode(const uint8_t *body, size_t len, struct agi_commit *c)
 		return -EBADMSG;
 	memset(c, 0, sizeof(*c));
 	if (agi_cbor_open(&m, body, (u16)len, AGI_CBOR_MAP) ||
-	    m.left != 2 * AGI_COMMIT_K_APPLY_AT)
+	    m.left != 2 * AGI_COMMIT_K_NODE)
 		return -EBADMSG;
 	while (agi_cbor_next_entry(&m, &key, &v) == 1) {
-		if (agi_cbor_get_uint(&key, AGI_COMMIT_K_APPLY_AT, &k) ||
+		if (agi_cbor_get_uint(&key, AGI_COMMIT_K_NODE, &k) ||
 		    k != want++ || get_body_field(&m, &v, k, c))
 			return -EBADMSG;
 	}
@@ -492,6 +501,7 @@ enum agi_verdict agi_commit_verify(const struct agi_verify_ctx *ctx,
 	const struct agi_authkey *key;
 	char id[AGI_KEYID_HEX_LEN];
 	struct agi_commit local;
+	uint64_t base;
 
 	if (!c)
 		c = &local;
@@ -533,11 +543,27 @@ checked:
 			 c->epoch, ctx->epoch);
 		return AGI_V_EPOCH;
 	}
+	if (c->swarm != ctx->swarm || (c->node && c->node != ctx->node)) {
+		snprintf(reason, AGI_REASON_MAX,
+			 "commit for swarm %" PRIu64 " node %" PRIu32
+			 ", this is swarm %" PRIu64 " node %" PRIu32,
+			 c->swarm, c->node, ctx->swarm, ctx->node);
+		return AGI_V_TARGET;
+	}
 	if (c->seq <= ctx->last_seq) {
 		snprintf(reason, AGI_REASON_MAX,
 			 "replayed: seq %" PRIu64 " is not above the last applied %"
 			 PRIu64, c->seq, ctx->last_seq);
 		return AGI_V_REPLAYED;
+	}
+	base = ctx->now * 1000 > ctx->last_seq ? ctx->now * 1000 :
+						  ctx->last_seq;
+	if (c->seq - base > AGI_COMMIT_SEQ_WINDOW && c->seq > base) {
+		snprintf(reason, AGI_REASON_MAX,
+			 "seq %" PRIu64 " is more than %llu past %" PRIu64
+			 " (the larger of the last applied seq and the clock in ms)",
+			 c->seq, AGI_COMMIT_SEQ_WINDOW, base);
+		return AGI_V_SEQ_JUMP;
 	}
 	reason[0] = '\0';
 	return AGI_V_OK;

@@ -25,7 +25,21 @@
 #include "node.h"
 #include "uapi/linux/agiswarm.h"
 
-#define AGI_COMMIT_VERSION 1
+#define AGI_COMMIT_VERSION 2
+/*
+ * How far one commit may move the sequence: seq must be above the last
+ * applied seq and at most AGI_COMMIT_SEQ_WINDOW past the larger of that
+ * seq and the daemon's clock in milliseconds (agictl's default seq). A
+ * commit with seq 2^64 - 1 (or any huge seq) therefore cannot use up the
+ * space and block every later one; the space lasts ~584 million years of
+ * milliseconds.
+ */
+#define AGI_COMMIT_SEQ_WINDOW 86400000ULL	/* one day of milliseconds */
+/*
+ * How far ahead a signed apply_at_cycle may be: further than this is
+ * refused ("too far ahead") rather than parked for days.
+ */
+#define AGI_COMMIT_APPLY_AHEAD_MAX 1000000ULL
 #define AGI_COMMIT_DOMAIN "AGISWARM-COMMIT-v1"
 #define AGI_NONCE_LEN 16
 /*
@@ -50,6 +64,8 @@ enum agi_commit_key {
 	AGI_COMMIT_K_NONCE,
 	AGI_COMMIT_K_CHANGES,
 	AGI_COMMIT_K_APPLY_AT,
+	AGI_COMMIT_K_SWARM,
+	AGI_COMMIT_K_NODE,
 };
 
 /* Keys of the changes map; bit (1 << key) in agi_commit_changes.present. */
@@ -106,6 +122,8 @@ struct agi_commit_changes {
  * struct agi_commit - a decoded commit body
  * @apply_at_cycle: the cycle the change takes effect at; 0 lets the
  *                  daemon choose
+ * @swarm: the swarm it is for (security.swarm_id of its aggregators)
+ * @node: the aggregator's node id it is for, 0 for any of the swarm
  * (the other fields are the body keys of the same names)
  */
 struct agi_commit {
@@ -117,6 +135,8 @@ struct agi_commit {
 	uint8_t nonce[AGI_NONCE_LEN];
 	struct agi_commit_changes changes;
 	uint64_t apply_at_cycle;
+	uint64_t swarm;
+	uint32_t node;
 };
 
 /*
@@ -151,6 +171,8 @@ bool agi_commit_sig_ok(const uint8_t *body, size_t len,
  * @max_window: the longest not_before..not_after accepted, seconds
  * @skip_signature: security.require_signatures false: the key and the
  *                  signature are not checked (everything else is)
+ * @swarm: this aggregator's security.swarm_id
+ * @node: this aggregator's node id
  */
 struct agi_verify_ctx {
 	const struct agi_keyring *keys;
@@ -159,6 +181,8 @@ struct agi_verify_ctx {
 	uint64_t now;
 	uint64_t max_window;
 	bool skip_signature;
+	uint64_t swarm;
+	uint32_t node;
 };
 
 enum agi_verdict {
@@ -170,6 +194,8 @@ enum agi_verdict {
 	AGI_V_WINDOW_TOO_LONG,
 	AGI_V_EPOCH,
 	AGI_V_REPLAYED,
+	AGI_V_SEQ_JUMP,
+	AGI_V_TARGET,
 };
 
 /*
@@ -181,7 +207,10 @@ enum agi_verdict {
  *   "stale: window <nb>..<na> does not contain now <t>"
  *   "window too long: <nb>..<na> is <d> s, at most <max> s"
  *   "epoch <e> is not the current epoch <c>"
+ *   "commit for swarm <s> node <n>, this is swarm <S> node <N>"
  *   "replayed: seq <s> is not above the last applied <l>"
+ *   "seq <s> is more than <W> past <base> (the larger of the last applied
+ *    seq and the clock in ms)"
  * Unless the body is malformed, @c (which may be NULL) gets it decoded,
  * so that a rejection can still be acknowledged with the commit's seq.
  */

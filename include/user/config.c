@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/fixed.h"
@@ -50,6 +51,8 @@ void agi_config_defaults(struct agi_config *cfg)
 	cfg->commit_window_s = 300;
 	cfg->rekey_after_s = 120;
 	strcpy(cfg->node_key_file, AGI_CONFIG_DEFAULT_NODE_KEY);
+	cfg->alert_miss_rate = 20;
+	cfg->swarm_id = 1;
 	strcpy(cfg->audit_log, AGI_AUDIT_DEFAULT_LOG);
 	strcpy(cfg->metrics_file, "metrics.csv");
 	cfg->metrics_max_size = 10ULL << 20;
@@ -90,20 +93,32 @@ static bool is_null(const yaml_node_t *n)
 int agi_config_fail(struct agi_config_ctx *c, const yaml_node_t *n, const char *path,
 	      const char *fmt, ...)
 {
-	size_t len;
+	size_t len = 0;
+	char *err = c->err;
+	size_t err_size = c->err_size;
 	va_list ap;
 
+	/* Each error on a line of its own, after the ones found before. */
+	if (c->nerr++) {
+		len = strlen(c->err);
+		if (len + 2 >= c->err_size)
+			return -EINVAL;
+		c->err[len++] = '\n';
+		c->err[len] = '\0';
+		err += len;
+		err_size -= len;
+	}
 	if (n)
-		len = (size_t)snprintf(c->err, c->err_size, "%s:%zu: ", c->file,
+		len = (size_t)snprintf(err, err_size, "%s:%zu: ", c->file,
 				       n->start_mark.line + 1);
 	else
-		len = (size_t)snprintf(c->err, c->err_size, "%s: ", c->file);
-	if (len < c->err_size && *path)
-		len += (size_t)snprintf(c->err + len, c->err_size - len, "%s: ",
+		len = (size_t)snprintf(err, err_size, "%s: ", c->file);
+	if (len < err_size && *path)
+		len += (size_t)snprintf(err + len, err_size - len, "%s: ",
 					path);
-	if (len < c->err_size) {
+	if (len < err_size) {
 		va_start(ap, fmt);
-		vsnprintf(c->err + len, c->err_size - len, fmt, ap);
+		vsnprintf(err + len, err_size - len, fmt, ap);
 		va_end(ap);
 	}
 	return -EINVAL;
@@ -366,14 +381,16 @@ static int walk(struct agi_config_ctx *c, yaml_node_t *map, const char *prefix,
 		int depth)
 {
 	yaml_node_pair_t *pair;
+	int ret = 0;
 
 	if (depth > MAX_DEPTH)
 		return agi_config_fail(c, map, prefix, "nested too deep");
+	/* Every key is checked: an operator sees all errors at once. */
 	for (pair = map->data.mapping.pairs.start;
 	     pair < map->data.mapping.pairs.top; pair++)
 		if (walk_pair(c, map, pair, prefix, depth))
-			return -EINVAL;
-	return 0;
+			ret = -EINVAL;
+	return ret;
 }
 
 /* One entry of a list or group against a flat key table. */
@@ -603,6 +620,12 @@ int agi_config_check_matrix(const struct agi_config *cfg, u32 rows,
 			 cfg->file, cfg->n_setpoint, rows);
 		return -EINVAL;
 	}
+	if (cfg->n_safe_output && cfg->n_safe_output != rows) {
+		snprintf(err, err_size,
+			 "%s: aggregator.safe_output: %u values, but the matrix has %u rows (one safe value per output)",
+			 cfg->file, cfg->n_safe_output, rows);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -641,4 +664,43 @@ void agi_config_print(FILE *f, const struct agi_config *cfg)
 		memcpy(prev, cur, sizeof(prev));
 		nprev = ncur;
 	}
+}
+
+/* @k's value in @cfg as text, malloc'd; NULL without memory. */
+static char *value_text(const struct agi_config_key *k,
+			const struct agi_config *cfg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	if (!f)
+		return NULL;
+	agi_config_print_value(f, k, cfg);
+	if (fclose(f)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+unsigned int agi_config_diff(const struct agi_config *was,
+			     const struct agi_config *now,
+			     agi_config_diff_cb cb, void *data)
+{
+	unsigned int n = 0;
+	char *a, *b;
+	size_t i;
+
+	for (i = 0; i < agi_config_nkeys; i++) {
+		a = value_text(&agi_config_keys[i], was);
+		b = value_text(&agi_config_keys[i], now);
+		if (a && b && strcmp(a, b)) {
+			n++;
+			cb(agi_config_keys[i].path, a, b, data);
+		}
+		free(a);
+		free(b);
+	}
+	return n;
 }

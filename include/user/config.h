@@ -29,7 +29,7 @@
 #define AGI_CONFIG_MAX_PEERS 64		/* per kind: workers, actuators, sensors */
 #define AGI_CONFIG_MAX_SETPOINT AGISWARM_WIRE_VEC_MAX
 #define AGI_CONFIG_MAX_GROUP 7		/* aggregators in the replicated group */
-#define AGI_CONFIG_ERR_LEN 1024
+#define AGI_CONFIG_ERR_LEN 4096	/* every error of a file, one a line */
 
 /* The default files, relative to the working directory. */
 #define AGI_CONFIG_DEFAULT_FILE "configs/app_config.yaml"
@@ -97,6 +97,10 @@ struct agi_config {
 	s32 lo, hi;			/* Q1.31 */
 	u32 n_setpoint;
 	s32 setpoint[AGI_CONFIG_MAX_SETPOINT];	/* Q1.31 */
+	u32 sensor_timeout_ms;		/* 0: never safe on silence */
+	u32 n_safe_output;		/* 0: all zeros */
+	s32 safe_output[AGI_CONFIG_MAX_SETPOINT];	/* Q1.31 */
+	u32 alert_miss_rate;		/* percent of the last second's cycles; 0 off */
 	u64 epoch;
 	u64 code_seed;
 	struct agi_config_peers workers, actuators, sensors;
@@ -116,6 +120,7 @@ struct agi_config {
 	u8 signature_algorithm;		/* 0 = Ed25519, the only one */
 	char authorized_keys[AGI_CONFIG_PATH_LEN];
 	u32 commit_window_s;
+	u64 swarm_id;			/* commits must name it */
 	char audit_log[AGI_CONFIG_PATH_LEN];
 	u32 rekey_after_s;		/* security.rekey_after_s */
 
@@ -137,8 +142,9 @@ void agi_config_defaults(struct agi_config *cfg);
 
 /*
  * Reads @file over the defaults and checks the keys against each other.
- * Returns 0, or -EINVAL with the one-line description in @err (without a
- * newline); -ENOENT when @file does not exist (also described).
+ * Returns 0, or -EINVAL with every error found in @err, one a line (no
+ * newline after the last; the checks between keys only when each key was
+ * valid); -ENOENT when @file does not exist (also described).
  */
 int agi_config_load(struct agi_config *cfg, const char *file, char *err,
 		     size_t err_size);
@@ -148,8 +154,8 @@ int agi_config_load_string(struct agi_config *cfg, const char *name,
 			    const char *text, char *err, size_t err_size);
 
 /*
- * The checks between keys and the matrix: the setpoint needs one value per
- * row. Returns 0 or -EINVAL with @err filled.
+ * The checks between keys and the matrix: the setpoint and the safe output
+ * need one value per row. Returns 0 or -EINVAL with @err filled.
  */
 int agi_config_check_matrix(const struct agi_config *cfg, u32 rows,
 			     char *err, size_t err_size);
@@ -159,5 +165,16 @@ int agi_config_check_matrix(const struct agi_config *cfg, u32 rows,
  * agi_config_load() reads back to the same configuration.
  */
 void agi_config_print(FILE *f, const struct agi_config *cfg);
+
+/*
+ * Calls @cb for every key whose value differs between @was and @now, with
+ * its path and both values as agi_config_print() spells them; returns how
+ * many differ.
+ */
+typedef void (*agi_config_diff_cb)(const char *key, const char *was,
+				   const char *now, void *data);
+unsigned int agi_config_diff(const struct agi_config *was,
+			     const struct agi_config *now,
+			     agi_config_diff_cb cb, void *data);
 
 #endif /* AGISWARM_USER_CONFIG_H */

@@ -58,6 +58,7 @@ struct agi_config_ctx {
 	char *err;
 	size_t err_size;
 	u32 given[64];		/* line of each top-level key given, 0 = not */
+	unsigned int nerr;	/* errors so far, one a line in err */
 };
 
 extern const struct agi_config_key agi_config_keys[];

@@ -166,54 +166,69 @@ int agi_key_write_public(const char *path, const uint8_t pk[AGI_PK_LEN],
 	return write_key_file(path, pk, AGI_PK_LEN, 0644, force, err, errlen);
 }
 
-/*
- * One line of 2 * @len hex digits into @out. With @secret the file must be
- * private to its owner, checked on the open descriptor so that the file
- * checked is the file read.
- */
-static int read_key_file(const char *path, uint8_t *out, size_t len,
-			 bool secret, char *err, size_t errlen)
+int agi_keyfile_open(const char *path, enum agi_keyfile_kind kind,
+		     char *err, size_t errlen)
 {
-	char buf[KEY_FILE_MAX];
+	unsigned int mode;
 	struct stat st;
-	ssize_t got;
-	int fd, ret = 0;
+	int fd, ret;
 
-	/*
-	 * A secret is read only from a regular file that is not a symbolic
-	 * link (O_NOFOLLOW), without blocking on a FIFO or a device
-	 * (O_NONBLOCK), owned by us and private to us.
-	 */
-	fd = open(path, O_RDONLY | O_CLOEXEC |
-		  (secret ? O_NOFOLLOW | O_NONBLOCK : 0));
-	if (fd < 0 && secret && errno == ELOOP)
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ELOOP)
 		return agi_errf(err, errlen, -ELOOP,
-				"%s: is a symbolic link; name the key file itself",
-				path);
+			    "%s: is a symbolic link; name the file itself", path);
 	if (fd < 0)
 		return agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st)) {
 		ret = agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
-		goto cleanup;
+		goto fail;
 	}
+	mode = (unsigned int)(st.st_mode & 07777);
 	if (!S_ISREG(st.st_mode)) {
 		ret = agi_errf(err, errlen, -EINVAL, "%s: not a regular file",
-			       path);
-		goto cleanup;
+			   path);
+		goto fail;
 	}
-	if (secret && st.st_uid != geteuid()) {
-		ret = agi_errf(err, errlen, -EACCES,
-			       "%s: owned by uid %u, not by this user (uid %u)",
-			       path, (unsigned int)st.st_uid,
-			       (unsigned int)geteuid());
-		goto cleanup;
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		ret = agi_errf(err, errlen, -EPERM,
+			   "%s: owned by uid %u, not by uid %u or root", path,
+			   (unsigned int)st.st_uid, (unsigned int)geteuid());
+		goto fail;
 	}
-	if (secret && (st.st_mode & 077)) {
+	if (kind == AGI_KEYFILE_SECRET && (mode & 077)) {
 		ret = agi_errf(err, errlen, -EACCES,
 			   "%s: mode %04o is too open; chmod 600 %s", path,
-			   (unsigned int)(st.st_mode & 07777), path);
-		goto cleanup;
+			   mode, path);
+		goto fail;
 	}
+	if (kind == AGI_KEYFILE_TRUSTED && (mode & 022)) {
+		ret = agi_errf(err, errlen, -EACCES,
+			   "%s: mode %04o lets others write it; chmod go-w %s",
+			   path, mode, path);
+		goto fail;
+	}
+	if (fcntl(fd, F_SETFL, 0)) {
+		ret = agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return ret;
+}
+
+/* One line of 2 * @len hex digits into @out, from a file of @kind. */
+static int read_key_file(const char *path, uint8_t *out, size_t len,
+			 enum agi_keyfile_kind kind, char *err, size_t errlen)
+{
+	char buf[KEY_FILE_MAX];
+	ssize_t got;
+	int fd, ret = 0;
+
+	fd = agi_keyfile_open(path, kind, err, errlen);
+	if (fd < 0)
+		return fd;
 	got = read(fd, buf, sizeof(buf));
 	if (got < 0) {
 		ret = agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
@@ -238,7 +253,8 @@ int agi_key_read_private(const char *path, struct agi_keypair *kp,
 
 	if (agi_keys_init())
 		return agi_errf(err, errlen, -EIO, "libsodium failed to start");
-	ret = read_key_file(path, seed, sizeof(seed), true, err, errlen);
+	ret = read_key_file(path, seed, sizeof(seed), AGI_KEYFILE_SECRET, err,
+			    errlen);
 	if (!ret)
 		agi_key_from_seed(kp, seed);
 	sodium_memzero(seed, sizeof(seed));
@@ -248,7 +264,8 @@ int agi_key_read_private(const char *path, struct agi_keypair *kp,
 int agi_key_read_public(const char *path, uint8_t pk[AGI_PK_LEN],
 			char *err, size_t errlen)
 {
-	return read_key_file(path, pk, AGI_PK_LEN, false, err, errlen);
+	return read_key_file(path, pk, AGI_PK_LEN, AGI_KEYFILE_PUBLIC, err,
+			     errlen);
 }
 
 int agi_node_key_load(const char *path, bool create, struct agi_keypair *kp,
@@ -288,7 +305,8 @@ int agi_node_key_load(const char *path, bool create, struct agi_keypair *kp,
 int agi_secret_read(const char *path, uint8_t secret[AGI_SECRET_LEN],
 		    char *err, size_t errlen)
 {
-	return read_key_file(path, secret, AGI_SECRET_LEN, true, err, errlen);
+	return read_key_file(path, secret, AGI_SECRET_LEN, AGI_KEYFILE_SECRET,
+			     err, errlen);
 }
 
 int agi_secret_write(const char *path, const uint8_t secret[AGI_SECRET_LEN],
@@ -350,13 +368,19 @@ int agi_keyring_load(const char *path, struct agi_keyring *kr,
 {
 	char line[512], *p;
 	unsigned int lineno = 0;
-	int ret = 0;
+	int fd, ret = 0;
 	FILE *f;
 
 	kr->n = 0;
-	f = fopen(path, "re");
-	if (!f)
-		return agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
+	fd = agi_keyfile_open(path, AGI_KEYFILE_TRUSTED, err, errlen);
+	if (fd < 0)
+		return fd;
+	f = fdopen(fd, "r");
+	if (!f) {
+		ret = -errno;
+		close(fd);
+		return agi_errf(err, errlen, ret, "%s: %s", path, strerror(-ret));
+	}
 	while (!ret && fgets(line, sizeof(line), f)) {
 		lineno++;
 		if (!strchr(line, '\n') && !feof(f)) {

@@ -85,11 +85,38 @@ int agi_hex_decode(const char *hex, size_t hexlen, uint8_t *out, size_t len);
 void agi_hex_encode(const uint8_t *in, size_t len, char *out);
 
 /*
+ * What a key file may be: every kind must be a regular file (never a
+ * symlink, FIFO or device) owned by the caller (effective uid) or by root.
+ * AGI_KEYFILE_SECRET must not be readable or writable by group or other;
+ * AGI_KEYFILE_TRUSTED (authorized_keys, public keys the daemon trusts)
+ * must not be writable by group or other; AGI_KEYFILE_PUBLIC has no mode
+ * rule.
+ */
+enum agi_keyfile_kind {
+	AGI_KEYFILE_PUBLIC,
+	AGI_KEYFILE_TRUSTED,
+	AGI_KEYFILE_SECRET,
+};
+
+/*
+ * Opens @path read-only with O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC and checks
+ * the open descriptor (fstat, so the file checked is the file read) against
+ * the rules of @kind. Returns the descriptor (blocking again) or a negative
+ * errno with one line in @err:
+ *   "KEY: is a symbolic link; name the file itself"        -ELOOP
+ *   "KEY: not a regular file"                              -EINVAL
+ *   "KEY: owned by uid U, not by uid E or root"            -EPERM
+ *   "KEY: mode 0644 is too open; chmod 600 KEY"            -EACCES (secret)
+ *   "KEY: mode 0666 lets others write it; chmod go-w KEY"  -EACCES (trusted)
+ */
+int agi_keyfile_open(const char *path, enum agi_keyfile_kind kind,
+		     char *err, size_t errlen);
+
+/*
  * Key files. The writers create the file (0600 for the private one) and
  * fail with -EEXIST when it exists, unless @force. The private reader
- * refuses a file group or other may read: "KEY: mode 0644 is too open;
- * chmod 600 KEY", one owned by another user, a symbolic link and anything
- * but a regular file (a FIFO is not waited on).
+ * opens with agi_keyfile_open(AGI_KEYFILE_SECRET); the public reader with
+ * AGI_KEYFILE_PUBLIC.
  */
 int agi_key_write_private(const char *path, const struct agi_keypair *kp,
 			  bool force, char *err, size_t errlen);
@@ -123,7 +150,7 @@ int agi_secret_write(const char *path, const uint8_t secret[AGI_SECRET_LEN],
 
 /*
  * authorized_keys: "<64 hex public key> [name]" per line, blank lines and
- * '#' comments ignored. A bad line, a repeated key or more than
+ * '#' comments ignored; opened with agi_keyfile_open(AGI_KEYFILE_TRUSTED). A bad line, a repeated key or more than
  * AGI_KEYRING_MAX keys fail naming file:line.
  */
 int agi_keyring_load(const char *path, struct agi_keyring *kr,

@@ -70,6 +70,20 @@ int agi_node_set(struct agi_nl *nl, const struct agi_node_req *r)
 		mnl_attr_put_u64(nlh, AGISWARM_A_CODE_SEED, r->seed);
 	if (p & AGI_NODE_RUNNING)
 		mnl_attr_put_u8(nlh, AGISWARM_A_RUNNING, r->running);
+	if (p & AGI_NODE_SENSOR_TIMEOUT)
+		mnl_attr_put_u32(nlh, AGISWARM_A_SENSOR_TIMEOUT_US,
+				 r->sensor_timeout_us);
+	if (p & AGI_NODE_SAFE_OUTPUT)
+		mnl_attr_put(nlh, AGISWARM_A_SAFE_OUTPUT,
+			     r->n_safe * sizeof(*r->safe), r->safe);
+	if (p & AGI_NODE_ESTOP)
+		mnl_attr_put_u8(nlh, AGISWARM_A_ESTOP, r->estop);
+	if (p & AGI_NODE_AUDIT) {
+		mnl_attr_put_u64(nlh, AGISWARM_A_AUDIT_SEQ, r->audit_seq);
+		mnl_attr_put_u64(nlh, AGISWARM_A_AUDIT_RECORDS, r->audit_records);
+	}
+	if (p & AGI_NODE_HELD_MATRIX)
+		mnl_attr_put_u8(nlh, AGISWARM_A_HELD_MATRIX, r->held_matrix);
 	if (r->apply_at)
 		mnl_attr_put_u64(nlh, AGISWARM_A_APPLY_AT_CYCLE, r->apply_at);
 	return agi_nl_talk(nl, nlh, NULL, NULL);

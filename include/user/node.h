@@ -53,6 +53,11 @@ struct agi_pid {
 #define AGI_NODE_REDUNDANCY	(1U << 9)
 #define AGI_NODE_SEED		(1U << 10)
 #define AGI_NODE_RUNNING	(1U << 11)
+#define AGI_NODE_SENSOR_TIMEOUT	(1U << 12)
+#define AGI_NODE_SAFE_OUTPUT	(1U << 13)
+#define AGI_NODE_ESTOP		(1U << 14)
+#define AGI_NODE_AUDIT		(1U << 15)	/* audit_seq and _records */
+#define AGI_NODE_HELD_MATRIX	(1U << 16)
 
 /**
  * struct agi_node_req - one SET_NODE
@@ -62,6 +67,12 @@ struct agi_pid {
  * @miss: enum agiswarm_miss_policy
  * @law: enum agiswarm_control_law
  * @running: 1 starts the aggregator's cycle, 0 stops it
+ * @sensor_timeout_us: no input for this long: safe outputs (0 off)
+ * @safe: the safe output, @n_safe raw Q1.31 values
+ * @estop: 1 emergency stop, 0 resume
+ * @audit_seq, @audit_records: the daemon's audit log watermark
+ * @held_matrix: 1 arms the held matrix at @apply_at with this change, 0
+ *	drops it (see AGISWARM_STAGE_HOLD)
  * @apply_at: 0 changes now; N stages the change for cycle N (only the
  *	cycle, deadline, miss policy, law and PID may be staged)
  */
@@ -75,6 +86,12 @@ struct agi_node_req {
 	u8 miss, law, redundancy, running;
 	u64 seed;
 	struct agi_pid pid;
+	u32 sensor_timeout_us;
+	u32 n_safe;
+	s32 safe[AGISWARM_WIRE_VEC_MAX];
+	u8 estop;
+	u64 audit_seq, audit_records;
+	u8 held_matrix;
 	u64 apply_at;
 };
 

@@ -5,6 +5,7 @@
  * AGISWARM_CMD_GET_STATUS: see status.h.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <libmnl/libmnl.h>
@@ -46,6 +47,9 @@ static const char *const counter_names[AGISWARM_CNT_MAX + 1] = {
 	[AGISWARM_CNT_DROP_RATELIMIT] = "drop_ratelimit",
 	[AGISWARM_CNT_DROP_NOT_ALLOWED] = "drop_not_allowed",
 	[AGISWARM_CNT_TX_NO_KEY] = "tx_no_key",
+	[AGISWARM_CNT_SENSOR_TIMEOUTS] = "sensor_timeouts",
+	[AGISWARM_CNT_ESTOPS] = "estops",
+	[AGISWARM_CNT_SAFE_CYCLES] = "safe_cycles",
 };
 
 /* The node's settings and state: attribute and type. */
@@ -63,6 +67,13 @@ static const struct {
 	[AGI_ST_CYCLE_ID] = { AGISWARM_A_CYCLE_ID, MNL_TYPE_U64 },
 	[AGI_ST_REDUNDANCY] = { AGISWARM_A_REDUNDANCY, MNL_TYPE_U8 },
 	[AGI_ST_DECODE_MAX_NS] = { AGISWARM_A_DECODE_MAX_NS, MNL_TYPE_U64 },
+	[AGI_ST_DAEMON_PORTID] = { AGISWARM_A_DAEMON_PORTID, MNL_TYPE_U32 },
+	[AGI_ST_STAGED_CYCLE] = { AGISWARM_A_STAGED_CYCLE, MNL_TYPE_U64 },
+	[AGI_ST_SENSOR_TIMEOUT_US] = { AGISWARM_A_SENSOR_TIMEOUT_US,
+				       MNL_TYPE_U32 },
+	[AGI_ST_SAFE_STATE] = { AGISWARM_A_SAFE_STATE, MNL_TYPE_U8 },
+	[AGI_ST_AUDIT_SEQ] = { AGISWARM_A_AUDIT_SEQ, MNL_TYPE_U64 },
+	[AGI_ST_AUDIT_RECORDS] = { AGISWARM_A_AUDIT_RECORDS, MNL_TYPE_U64 },
 };
 
 const char *agi_counter_name(unsigned int counter)
@@ -109,6 +120,60 @@ static int parse_counters(const struct nlattr *nest, struct agi_status *st)
 	return MNL_CB_OK;
 }
 
+/* @n raw s32 values of a binary attribute, at most AGISWARM_WIRE_VEC_MAX. */
+static int get_vector(const struct nlattr *attr, s32 *out, u32 *n)
+{
+	u16 len = mnl_attr_get_payload_len(attr);
+
+	if (!len || len % sizeof(s32) || len / sizeof(s32) > AGISWARM_WIRE_VEC_MAX)
+		return MNL_CB_ERROR;
+	memcpy(out, mnl_attr_get_payload(attr), len);
+	*n = len / sizeof(s32);
+	return MNL_CB_OK;
+}
+
+/* The PID in use: its gains, clamps and setpoints. */
+static int parse_pid(const struct nlattr *nest, struct agi_status *st)
+{
+	static const struct {
+		u16 attr;
+		u32 bit;
+		size_t off;
+	} gains[] = {
+		{ AGISWARM_PID_A_KP, AGI_PID_KP, offsetof(struct agi_pid, kp) },
+		{ AGISWARM_PID_A_KI, AGI_PID_KI, offsetof(struct agi_pid, ki) },
+		{ AGISWARM_PID_A_KD, AGI_PID_KD, offsetof(struct agi_pid, kd) },
+		{ AGISWARM_PID_A_LO, AGI_PID_LO, offsetof(struct agi_pid, lo) },
+		{ AGISWARM_PID_A_HI, AGI_PID_HI, offsetof(struct agi_pid, hi) },
+	};
+	struct agi_pid *p = &st->pid;
+	const struct nlattr *attr;
+	size_t i;
+	u64 v;
+
+	mnl_attr_for_each_nested(attr, nest) {
+		u16 type = mnl_attr_get_type(attr);
+
+		if (type == AGISWARM_PID_A_SETPOINT) {
+			if (get_vector(attr, p->setpoint, &p->n_setpoint) !=
+			    MNL_CB_OK)
+				return MNL_CB_ERROR;
+			p->present |= AGI_PID_SETPOINT;
+			continue;
+		}
+		for (i = 0; i < ARRAY_SIZE(gains); i++) {
+			if (gains[i].attr != type)
+				continue;
+			if (agi_attr_get_uint(attr, MNL_TYPE_U32, &v) != MNL_CB_OK)
+				return MNL_CB_ERROR;
+			*(s32 *)((char *)p + gains[i].off) = (s32)(u32)v;
+			p->present |= gains[i].bit;
+		}
+	}
+	st->has_pid = true;
+	return MNL_CB_OK;
+}
+
 static int status_attr_cb(const struct nlattr *attr, void *data)
 {
 	struct status_reply *r = data;
@@ -147,6 +212,12 @@ static int status_attr_cb(const struct nlattr *attr, void *data)
 		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
 			return MNL_CB_ERROR;
 		return parse_counters(attr, st);
+	case AGISWARM_A_PID:
+		if (mnl_attr_validate(attr, MNL_TYPE_NESTED) < 0)
+			return MNL_CB_ERROR;
+		return parse_pid(attr, st);
+	case AGISWARM_A_SAFE_OUTPUT:
+		return get_vector(attr, st->safe, &st->n_safe);
 	default:
 		return parse_field(attr, st);
 	}

@@ -13,6 +13,7 @@
 #include "core/compat.h"
 #include "uapi/linux/agiswarm.h"
 #include "nl.h"
+#include "node.h"
 
 /* The node's settings and state, each reported by newer modules only. */
 enum agi_status_field {
@@ -26,6 +27,12 @@ enum agi_status_field {
 	AGI_ST_CYCLE_ID,
 	AGI_ST_REDUNDANCY,
 	AGI_ST_DECODE_MAX_NS,
+	AGI_ST_DAEMON_PORTID,
+	AGI_ST_STAGED_CYCLE,
+	AGI_ST_SENSOR_TIMEOUT_US,
+	AGI_ST_SAFE_STATE,
+	AGI_ST_AUDIT_SEQ,
+	AGI_ST_AUDIT_RECORDS,
 	AGI_NR_ST_FIELDS
 };
 
@@ -36,6 +43,9 @@ enum agi_status_field {
  * @has_decode: the module reported @decode_hist
  * @decode_hist: how long decoding one RESULT took, in log2 buckets of
  *	microseconds (AGISWARM_DECODE_BUCKETS)
+ * @has_pid: the module reported the PID in use (@pid; pid.present says
+ *	which parts)
+ * @n_safe: values of the safe output in @safe (0: all zeros)
  */
 struct agi_status {
 	char version[32];
@@ -47,6 +57,10 @@ struct agi_status {
 	u64 counter[AGISWARM_CNT_MAX + 1];
 	bool has_decode;
 	u64 decode_hist[AGISWARM_DECODE_BUCKETS];
+	bool has_pid;
+	struct agi_pid pid;
+	u32 n_safe;
+	s32 safe[AGISWARM_WIRE_VEC_MAX];
 };
 
 /*

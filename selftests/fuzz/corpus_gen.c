@@ -233,8 +233,8 @@ static void audit_seeds(void)
 		len = agi_commit_encode(&c, body, sizeof(body));
 		agi_commit_sign(body, (size_t)len, kp.sk, sig);
 		if (agi_audit_append(&a, c.seq, 1700000000 + (u64)i, c.key_id,
-				     100 * (u64)i, body, (size_t)len, sig, err,
-				     sizeof(err))) {
+				     100 * (u64)i, i == 2 ? "cycle 150 already started" : NULL,
+				     body, (size_t)len, sig, err, sizeof(err))) {
 			fprintf(stderr, "corpus_gen: %s\n", err);
 			exit(1);
 		}
@@ -253,6 +253,9 @@ static void audit_seeds(void)
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/audit.tmp%s", dir,
 		 AGI_AUDIT_HEAD_SUFFIX);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/audit.tmp%s", dir,
+		 AGI_AUDIT_KEY_SUFFIX);
 	unlink(path);
 }
 

@@ -27,13 +27,15 @@ static void oracle(const u8 *d, size_t n, const struct agi_commit *c)
 	if (!m)
 		return;	/* libcbor refuses a few well-formed items */
 	if (res.error.code != CBOR_ERR_NONE || res.read != n ||
-	    !cbor_isa_map(m) || cbor_map_size(m) != AGI_COMMIT_K_APPLY_AT)
+	    !cbor_isa_map(m) || cbor_map_size(m) != AGI_COMMIT_K_NODE)
 		abort();
 	p = cbor_map_handle(m);
 	if (cbor_get_int(p[AGI_COMMIT_K_SEQ - 1].value) != c->seq ||
 	    cbor_get_int(p[AGI_COMMIT_K_EPOCH - 1].value) != c->epoch ||
 	    cbor_get_int(p[AGI_COMMIT_K_NOT_AFTER - 1].value) != c->not_after ||
-	    cbor_get_int(p[AGI_COMMIT_K_APPLY_AT - 1].value) != c->apply_at_cycle)
+	    cbor_get_int(p[AGI_COMMIT_K_APPLY_AT - 1].value) != c->apply_at_cycle ||
+	    cbor_get_int(p[AGI_COMMIT_K_SWARM - 1].value) != c->swarm ||
+	    cbor_get_int(p[AGI_COMMIT_K_NODE - 1].value) != c->node)
 		abort();
 	cbor_decref(&m);
 }

@@ -92,10 +92,10 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	case AGISWARM_MSG_ACTUATE:
 		m.u.actuate = (struct agi_wire_actuate){ take(&in, 8),
 			take(&in, 8), (u8)take(&in, 1) % 5,
-			(u8)take(&in, 1) % 4, vec };
+			(u8)take(&in, 1) % 5, vec };
 		m.u.actuate.u.host.s32 = x;
 		valid = q_ok(m.u.actuate.fmt, x, vec.n) &&
-			m.u.actuate.status <= 2;
+			m.u.actuate.status <= AGISWARM_ACTUATE_STATUS_MAX;
 		break;
 	case AGISWARM_MSG_ROWS:
 		m.u.rows = (struct agi_wire_rows){ take(&in, 8),

@@ -4,8 +4,8 @@
  *
  * The UAPI header's example commit (AGISWARM_MSG_COMMIT): seq 1, epoch 1,
  * key id 01..08, nonce 16 x aa, a minute's window from 1700000000,
- * kp = 1.5 (raw 0x01800000), apply_at_cycle 0. poa_test checks its 57
- * bytes; the fuzzers' seeds start from it.
+ * kp = 1.5 (raw 0x01800000), apply_at_cycle 0, swarm 1, any node.
+ * poa_test checks its 61 bytes; the fuzzers' seeds start from it.
  */
 #ifndef AGISWARM_TEST_COMMIT_EXAMPLE_H
 #define AGISWARM_TEST_COMMIT_EXAMPLE_H
@@ -28,6 +28,7 @@ static inline void example_commit(struct agi_commit *c)
 	memset(c->nonce, 0xaa, sizeof(c->nonce));
 	c->changes.present = AGI_CH_BIT(AGI_CH_KP);
 	c->changes.kp = 0x01800000;
+	c->swarm = 1;
 }
 
 #endif /* AGISWARM_TEST_COMMIT_EXAMPLE_H */

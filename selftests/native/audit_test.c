@@ -35,6 +35,7 @@ FIXTURE(audit)
 	unsigned int bad;
 	char lines[N_RECORDS + 1][LINE_BUF];
 	int n_lines;
+	char heads[N_RECORDS + 1][256];	/* LOG.head after each record */
 };
 
 /* Commit number @i, signed by @self->op, appended to @a. */
@@ -49,6 +50,7 @@ static int append_commit(FIXTURE_DATA(audit) *self, struct agi_audit *a,
 	c.version = AGI_COMMIT_VERSION;
 	c.seq = seq;
 	c.epoch = 1;
+	c.swarm = 1;
 	agi_key_id(self->op.pk, c.key_id);
 	c.not_before = 1700000000 + seq;
 	c.not_after = c.not_before + 60;
@@ -61,8 +63,28 @@ static int append_commit(FIXTURE_DATA(audit) *self, struct agi_audit *a,
 		return n;
 	agi_commit_sign(body, (size_t)n, self->op.sk, sig);
 	return agi_audit_append(a, seq, c.not_before + 1, c.key_id, 100 + seq,
-				body, (size_t)n, sig, self->err,
+				NULL, body, (size_t)n, sig, self->err,
 				sizeof(self->err));
+}
+
+static void read_text(const char *path, char *buf, size_t size)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+
+	buf[n] = '\0';
+	if (f)
+		fclose(f);
+}
+
+static void write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag,
@@ -124,8 +146,11 @@ FIXTURE_SETUP(audit)
 
 	ASSERT_EQ(0, agi_audit_open(&a, self->log, self->err, sizeof(self->err)));
 	/* Seqs need not be consecutive, only increasing. */
-	for (seq = 10; seq < 10 + 2 * N_RECORDS; seq += 2)
+	for (seq = 10; seq < 10 + 2 * N_RECORDS; seq += 2) {
 		ASSERT_EQ(0, append_commit(self, &a, seq)) TH_LOG("%s", self->err);
+		read_text(self->head, self->heads[(seq - 10) / 2 + 1],
+			  sizeof(self->heads[0]));
+	}
 	ASSERT_EQ(-EINVAL, append_commit(self, &a, 16));
 	agi_audit_close(&a);
 	load_lines(self);
@@ -280,13 +305,10 @@ TEST_F(audit, lagging_head_brought_forward)
 {
 	const char *hash3 = self->lines[2] + strlen(self->lines[2]) - 65;
 	struct agi_audit a;
-	FILE *f;
 
 	/* The head as it was after record 3: a crash before its rename. */
-	f = fopen(self->head, "w");
-	ASSERT_NE(NULL, f);
-	fprintf(f, "14 %s", hash3);
-	fclose(f);
+	write_text(self->head, self->heads[3]);
+	ASSERT_NE(NULL, memmem(self->heads[3], strlen(self->heads[3]), hash3, 64));
 	ASSERT_EQ(-EBADMSG, verify(self));
 	expect_line(_metadata, self, 4, "head not updated");
 	ASSERT_EQ(0, agi_audit_open(&a, self->log, self->err, sizeof(self->err)))
@@ -296,13 +318,96 @@ TEST_F(audit, lagging_head_brought_forward)
 	ASSERT_EQ(0, verify(self)) TH_LOG("%s", self->err);
 
 	/* Two behind is not a crash: refused. */
-	hash3 = self->lines[1] + strlen(self->lines[1]) - 65;
-	f = fopen(self->head, "w");
-	ASSERT_NE(NULL, f);
-	fprintf(f, "12 %s", hash3);
-	fclose(f);
+	write_text(self->head, self->heads[2]);
 	ASSERT_EQ(-EBADMSG, agi_audit_open(&a, self->log, self->err,
 					   sizeof(self->err)));
+}
+
+/* A refused commit is recorded with its reason, and listed as refused. */
+static int outcome_cb(const struct agi_audit_record *r, void *data)
+{
+	struct agi_audit_record *last = data;
+
+	last->seq = r->seq;
+	last->apply_cycle = r->apply_cycle;
+	strcpy(last->reason, r->reason);
+	return 0;
+}
+
+TEST_F(audit, refused_commit_recorded_with_its_reason)
+{
+	static struct agi_audit_record last;
+	uint8_t body[4] = { 0xa0 }, sig[AGI_SIG_LEN] = { 0 };
+	struct agi_audit a;
+
+	ASSERT_EQ(0, agi_audit_open(&a, self->log, self->err, sizeof(self->err)));
+	ASSERT_EQ(0, agi_audit_append(&a, 20, 1700000020, self->kr.keys[0].id,
+				      0, "cycle 500 already started", body, 1,
+				      sig, self->err, sizeof(self->err)));
+	agi_audit_close(&a);
+	ASSERT_EQ(0, agi_audit_read(self->log, outcome_cb, &last, self->err,
+				    sizeof(self->err)));
+	EXPECT_EQ(20, last.seq);
+	EXPECT_EQ(0, last.apply_cycle);
+	EXPECT_STREQ("cycle 500 already started", last.reason);
+	/* The chain and the head hold (the body is no commit: keys off). */
+	EXPECT_EQ(0, agi_audit_verify(self->log, NULL, NULL, self->err,
+				      sizeof(self->err))) TH_LOG("%s", self->err);
+}
+
+/* "0 records ... verified" for a log that is not there was a lie. */
+TEST_F(audit, missing_or_empty_log_fails)
+{
+	char want[256];
+
+	unlink(self->log);
+	EXPECT_EQ(-ENOENT, verify(self));
+	snprintf(want, sizeof(want),
+		 "%s: no such file: there is no audit log to verify", self->log);
+	EXPECT_STREQ(want, self->err);
+	write_text(self->log, "");
+	EXPECT_EQ(-ENODATA, verify(self));
+	snprintf(want, sizeof(want), "%s: empty: no records to verify",
+		 self->log);
+	EXPECT_STREQ(want, self->err);
+}
+
+/* Truncated log and a head rewritten to match, without the key: caught. */
+TEST_F(audit, forged_head_detected)
+{
+	const char *hash2 = self->lines[1] + strlen(self->lines[1]) - 65;
+	char head[256], want[256];
+	struct agi_audit a;
+
+	store_lines(self, (const int[]){ 1, 2 }, 2);
+	snprintf(head, sizeof(head), "2 12 %.64s %.64s\n", hash2, hash2);
+	write_text(self->head, head);
+	ASSERT_EQ(-EBADMSG, verify(self));
+	snprintf(want, sizeof(want),
+		 "%s:1: the MAC is not this log's key's: the head was forged or replaced",
+		 self->head);
+	EXPECT_STREQ(want, self->err);
+	ASSERT_EQ(-EBADMSG, agi_audit_open(&a, self->log, self->err,
+					   sizeof(self->err)));
+	EXPECT_STREQ(want, self->err);
+}
+
+/* Without the key the head cannot be checked: verify says so, and fails. */
+TEST_F(audit, missing_key_fails)
+{
+	char key[200], want[400];
+	struct agi_audit a;
+
+	snprintf(key, sizeof(key), "%s.key", self->log);
+	ASSERT_EQ(0, unlink(key));
+	ASSERT_EQ(-ENOENT, verify(self));
+	snprintf(want, sizeof(want),
+		 "%s is missing: the head of %s cannot be authenticated", key,
+		 self->log);
+	EXPECT_STREQ(want, self->err);
+	/* The daemon does not make a new key for a log with records. */
+	ASSERT_EQ(-ENOENT, agi_audit_open(&a, self->log, self->err,
+					  sizeof(self->err)));
 }
 
 TEST_HARNESS_MAIN

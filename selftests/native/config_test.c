@@ -46,7 +46,7 @@ static const struct {
 	{ "peer_duplicate_key", "5: aggregator.workers[1].key: bad value 'D75A980182B10AB7D54BFED3C964073A0EE172F3DAA62325AF021A68F707511A': allowed a key that no other entry has (aggregator.workers[0] has it, line 4)" },
 	{ "peer_missing_address", "4: aggregator.actuators[0]: address is missing (the keys here are id, address, key)" },
 	{ "port_out_of_range", "3: aggregator.udp_port: bad value '70000': allowed an integer in 1..65535" },
-	{ "scalar_for_section", "2: aggregator: a scalar where a mapping is expected (a section with the keys udp_port, bind_address, cycle_time_ms, timeout_ms, fault_tolerance, max_workers, miss_policy, control_law, pid, epoch, code_seed, workers, actuators, sensors)" },
+	{ "scalar_for_section", "2: aggregator: a scalar where a mapping is expected (a section with the keys udp_port, bind_address, cycle_time_ms, timeout_ms, fault_tolerance, max_workers, miss_policy, control_law, pid, sensor_timeout_ms, safe_output, alert_miss_rate, epoch, code_seed, workers, actuators, sensors)" },
 	{ "seed_key_fountain_codes", "2: fountain_codes: a key of the seeds that agiswarmd does not take: coding is always on: aggregator.fault_tolerance sets the redundancy" },
 	{ "seed_key_worker_id", "3: worker.worker_id: a key of the seeds that agiswarmd does not take: use node.id (a number)" },
 	{ "setpoint_out_of_q1_31", "4: aggregator.pid.setpoint[1]: bad value '1.2': allowed a decimal in [-1, 1) (Q1.31)" },
@@ -107,6 +107,64 @@ TEST(every_invalid_case_has_its_exact_message)
 		EXPECT_STREQ(want, err);
 	}
 	free(cfg);
+}
+
+/* The seeds' config took 26 runs to migrate: every error comes at once. */
+TEST(every_error_reported_at_once)
+{
+	struct agi_config *cfg = new_config();
+	char err[ERR_LEN];
+
+	EXPECT_EQ(-EINVAL, load_text(cfg,
+		"aggregator:\n"
+		"  cycle_time_ms: 0\n"
+		"  miss_policy: sometimes\n"
+		"  pid:\n"
+		"    kp: 200\n"
+		"security:\n"
+		"  commit_window_s: 7200\n", err));
+	EXPECT_STREQ("t.yaml:2: aggregator.cycle_time_ms: bad value '0': allowed an integer in 1..10000\n"
+		     "t.yaml:3: aggregator.miss_policy: bad value 'sometimes': allowed hold or zero\n"
+		     "t.yaml:5: aggregator.pid.kp: bad value '200': allowed a decimal in [-128, 128) (Q8.24)\n"
+		     "t.yaml:7: security.commit_window_s: bad value '7200': allowed an integer in 1..3600",
+		     err);
+	free(cfg);
+}
+
+struct diffs {
+	unsigned int n;
+	char text[4][160];
+};
+
+static void on_diff(const char *key, const char *was, const char *now,
+		    void *data)
+{
+	struct diffs *d = data;
+
+	if (d->n < 4)
+		snprintf(d->text[d->n], sizeof(d->text[0]), "%s: %s -> %s",
+			 key, was, now);
+	d->n++;
+}
+
+/* What SIGHUP logs and sorts by key: every difference, by its path. */
+TEST(diff_names_each_changed_key)
+{
+	struct agi_config *a = new_config(), *b = new_config();
+	struct diffs d = { 0 };
+	char err[ERR_LEN];
+
+	ASSERT_EQ(0, load_text(a, "aggregator:\n  timeout_ms: 40\n", err));
+	ASSERT_EQ(0, load_text(b, "aggregator:\n  timeout_ms: 30\n"
+				  "  pid:\n    setpoint: [0.5, 0.25]\n"
+				  "node:\n  id: 4\n", err)) TH_LOG("%s", err);
+	EXPECT_EQ(3, agi_config_diff(a, b, on_diff, &d));
+	EXPECT_STREQ("node.id: 1 -> 4", d.text[0]);
+	EXPECT_STREQ("aggregator.timeout_ms: 40 -> 30", d.text[1]);
+	EXPECT_STREQ("aggregator.pid.setpoint: [] -> [0.5, 0.25]", d.text[2]);
+	EXPECT_EQ(0, agi_config_diff(a, a, on_diff, &d));
+	free(a);
+	free(b);
 }
 
 /* A case file without an expected message would test nothing. */

@@ -424,7 +424,7 @@ TEST_F(node, unsafe_files_refused)
 	ASSERT_EQ(-ELOOP, agi_node_key_load(link, true, &kp, &created,
 					    self->err, sizeof(self->err)));
 	snprintf(want, sizeof(want),
-		 "%s: is a symbolic link; name the key file itself", link);
+		 "%s: is a symbolic link; name the file itself", link);
 	ASSERT_STREQ(want, self->err);
 	/* A FIFO: refused at once, not waited on. */
 	snprintf(link, sizeof(link), "%s/fifo.key", self->dir);
@@ -442,11 +442,11 @@ TEST_F(node, unsafe_files_refused)
 	/* Another user's file (only root can make one). */
 	if (geteuid() == 0) {
 		ASSERT_EQ(0, chown(self->key, 4242, 4242));
-		ASSERT_EQ(-EACCES, agi_node_key_load(self->key, true, &kp,
-						     &created, self->err,
-						     sizeof(self->err)));
+		ASSERT_EQ(-EPERM, agi_node_key_load(self->key, true, &kp,
+						    &created, self->err,
+						    sizeof(self->err)));
 		snprintf(want, sizeof(want),
-			 "%s: owned by uid 4242, not by this user (uid 0)",
+			 "%s: owned by uid 4242, not by uid 0 or root",
 			 self->key);
 		ASSERT_STREQ(want, self->err);
 	}

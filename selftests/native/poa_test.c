@@ -172,10 +172,10 @@ static void keypair_of(const char *seed_hex, struct agi_keypair *kp)
 
 /* Written out by hand from RFC 8949 4.2.1: shortest heads, keys sorted. */
 static const char example_body_hex[] =
-	"a9" "0101" "0201" "0301" "0448" "0102030405060708"
+	"ab" "0102" "0201" "0301" "0448" "0102030405060708"
 	"051a6553f100" "061a6553f13c"
 	"0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	"08a1" "021a01800000" "0900";
+	"08a1" "021a01800000" "0900" "0a01" "0b00";
 
 TEST(body_is_canonical)
 {
@@ -237,45 +237,49 @@ TEST(body_is_canonical)
 /* Each is the example body with one thing done the wrong way. */
 static const char *const bad_bodies[] = {
 	/* seq 1 in two bytes instead of one */
-	"a9" "0101" "021801" "0301" "0448" "0102030405060708"
+	"ab" "0102" "021801" "0301" "0448" "0102030405060708"
 	"051a6553f100" "061a6553f13c" "0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	"08a1" "021a01800000" "0900",
+	"08a1" "021a01800000" "0900" "0a01" "0b00",
 	/* epoch before seq */
-	"a9" "0101" "0301" "0201" "0448" "0102030405060708"
+	"ab" "0102" "0301" "0201" "0448" "0102030405060708"
 	"051a6553f100" "061a6553f13c" "0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	"08a1" "021a01800000" "0900",
+	"08a1" "021a01800000" "0900" "0a01" "0b00",
 	/* an indefinite-length map */
-	"bf" "0101" "0201" "0301" "0448" "0102030405060708"
+	"bf" "0102" "0201" "0301" "0448" "0102030405060708"
 	"051a6553f100" "061a6553f13c" "0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	"08a1" "021a01800000" "0900" "ff",
+	"08a1" "021a01800000" "0900" "0a01" "0b00" "ff",
 	/* an unknown change key 12 */
-	"a9" "0101" "0201" "0301" "0448" "0102030405060708"
+	"ab" "0102" "0201" "0301" "0448" "0102030405060708"
 	"051a6553f100" "061a6553f13c" "0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	"08a2" "021a01800000" "0c00" "0900",
+	"08a2" "021a01800000" "0c00" "0900" "0a01" "0b00",
 	/* no changes at all */
-	"a9" "0101" "0201" "0301" "0448" "0102030405060708"
+	"ab" "0102" "0201" "0301" "0448" "0102030405060708"
 	"051a6553f100" "061a6553f13c" "0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	"08a0" "0900",
+	"08a0" "0900" "0a01" "0b00",
 	/* version 2 */
 	"a9" "0102" "0201" "0301" "0448" "0102030405060708"
 	"051a6553f100" "061a6553f13c" "0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	"08a1" "021a01800000" "0900",
+	"08a1" "021a01800000" "0900" "0a01" "0b00",
 	/* a 7-byte key id */
-	"a9" "0101" "0201" "0301" "0447" "01020304050607"
+	"ab" "0102" "0201" "0301" "0447" "01020304050607"
 	"051a6553f100" "061a6553f13c" "0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	"08a1" "021a01800000" "0900",
-	/* apply_at_cycle missing */
-	"a8" "0101" "0201" "0301" "0448" "0102030405060708"
+	"08a1" "021a01800000" "0900" "0a01" "0b00",
+	/* the node missing */
+	"aa" "0102" "0201" "0301" "0448" "0102030405060708"
 	"051a6553f100" "061a6553f13c" "0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	"08a1" "021a01800000",
+	"08a1" "021a01800000" "0900" "0a01",
+	/* swarm 0 */
+	"ab" "0102" "0201" "0301" "0448" "0102030405060708"
+	"051a6553f100" "061a6553f13c" "0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	"08a1" "021a01800000" "0900" "0a00" "0b00",
 	/* kp above s32 */
-	"a9" "0101" "0201" "0301" "0448" "0102030405060708"
+	"ab" "0102" "0201" "0301" "0448" "0102030405060708"
 	"051a6553f100" "061a6553f13c" "0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	"08a1" "021a80000000" "0900",
+	"08a1" "021a80000000" "0900" "0a01" "0b00",
 	/* a trailing byte */
-	"a9" "0101" "0201" "0301" "0448" "0102030405060708"
+	"ab" "0102" "0201" "0301" "0448" "0102030405060708"
 	"051a6553f100" "061a6553f13c" "0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	"08a1" "021a01800000" "0900" "00",
+	"08a1" "021a01800000" "0900" "0a01" "0b00" "00",
 };
 
 TEST(body_refused_unless_canonical)
@@ -356,7 +360,8 @@ FIXTURE_SETUP(verify)
 	agi_key_id(self->op.pk, self->kr.keys[0].id);
 	self->kr.n = 1;
 	self->ctx = (struct agi_verify_ctx){ .keys = &self->kr, .epoch = 3,
-		.last_seq = 10, .now = 1700000030, .max_window = 300 };
+		.last_seq = 10, .now = 1700000030, .max_window = 300,
+		.swarm = 1, .node = 4 };
 	example_commit(&self->c);
 	self->c.seq = 11;
 	self->c.epoch = 3;
@@ -409,6 +414,42 @@ TEST_F(verify, signatures_off_checks_all_but_the_signer)
 	self->len = 1;
 	ASSERT_EQ(AGI_V_MALFORMED, check(self));
 	ASSERT_STREQ("malformed commit", self->reason);
+}
+
+/* A commit names its swarm (and maybe its node): elsewhere it is refused. */
+TEST_F(verify, other_target_refused)
+{
+	self->c.swarm = 2;
+	ASSERT_EQ(0, seal(self, &self->op));
+	ASSERT_EQ(AGI_V_TARGET, check(self));
+	ASSERT_STREQ("commit for swarm 2 node 0, this is swarm 1 node 4",
+		     self->reason);
+	self->c.swarm = 1;
+	self->c.node = 5;
+	ASSERT_EQ(0, seal(self, &self->op));
+	ASSERT_EQ(AGI_V_TARGET, check(self));
+	ASSERT_STREQ("commit for swarm 1 node 5, this is swarm 1 node 4",
+		     self->reason);
+	self->c.node = 4;
+	ASSERT_EQ(0, seal(self, &self->op));
+	ASSERT_EQ(AGI_V_OK, check(self));
+}
+
+/* Seq 2^64 - 1 once blocked every later commit; now it cannot be used. */
+TEST_F(verify, seq_jump_refused)
+{
+	self->c.seq = UINT64_MAX;
+	ASSERT_EQ(0, seal(self, &self->op));
+	ASSERT_EQ(AGI_V_SEQ_JUMP, check(self));
+	ASSERT_STREQ("seq 18446744073709551615 is more than 86400000 past 1700000030000 (the larger of the last applied seq and the clock in ms)",
+		     self->reason);
+	self->c.seq = 1700000030000ULL + AGI_COMMIT_SEQ_WINDOW + 1;
+	ASSERT_EQ(0, seal(self, &self->op));
+	ASSERT_EQ(AGI_V_SEQ_JUMP, check(self));
+	/* agictl's default seq, the clock in ms, is inside the window. */
+	self->c.seq = 1700000030000ULL + AGI_COMMIT_SEQ_WINDOW;
+	ASSERT_EQ(0, seal(self, &self->op));
+	ASSERT_EQ(AGI_V_OK, check(self));
 }
 
 TEST_F(verify, valid_commit_accepted)

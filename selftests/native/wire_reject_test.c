@@ -206,7 +206,7 @@ static const struct {
 	{ 1, 4, 0xffffffffULL, 0 }, { 1, 4, 0x100000000ULL, DROP(BADVALUE) },
 	{ 2, 2, 0, DROP(BADVALUE) }, { 2, 2, 4, DROP(BADVALUE) },
 	{ 2, 2, 1, 0 }, { 2, 2, 3, 0 },
-	{ 3, 3, 0, DROP(BADVALUE) }, { 3, 5, 2, 0 }, { 3, 5, 3, DROP(BADVALUE) },
+	{ 3, 3, 0, DROP(BADVALUE) }, { 3, 5, 3, 0 }, { 3, 5, 4, DROP(BADVALUE) },
 	{ 4, 2, 0x100000000ULL, DROP(BADVALUE) },
 	{ 4, 3, 0xffff, 0 }, { 4, 3, 0x10000, DROP(BADVALUE) },
 	{ 4, 4, 0, DROP(BADVALUE) }, { 4, 4, 2, DROP(BADVALUE) },

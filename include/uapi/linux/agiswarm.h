@@ -41,6 +41,12 @@
  *    AGISWARM_A_STAGED_CYCLE: NLA_U64, the earliest cycle at which a
  *                     staged change (APPLY_AT_CYCLE) is still to take
  *                     effect, 0 when nothing is staged
+ *    AGISWARM_A_PID: NLA_NESTED, the PID in use: KP, KI, KD, LO, HI and
+ *                     SETPOINT (absent when no setpoint was set)
+ *    AGISWARM_A_SENSOR_TIMEOUT_US, AGISWARM_A_SAFE_OUTPUT (absent when
+ *                     none was set: all zeros), AGISWARM_A_SAFE_STATE,
+ *                     AGISWARM_A_AUDIT_SEQ, AGISWARM_A_AUDIT_RECORDS: as
+ *                     SET_NODE sets them
  *    AGISWARM_A_COUNTERS: NLA_NESTED
  *        0 or more of enum agiswarm_counter, each NLA_U64 (padded with
  *        AGISWARM_CNT_PAD): counters of this namespace since its node was
@@ -92,7 +98,12 @@
  *        AGISWARM_PID_A_LO, _HI: NLA_U32, an s32 in Q1.31, lo <= hi
  *                     (-EINVAL); defaults S32_MIN and S32_MAX
  *        AGISWARM_PID_A_SETPOINT: NLA_BINARY, 1..256 s32 in host order,
- *                     Q1.31; output i uses setpoint i, 0 past the end
+ *                     Q1.31; output i uses setpoint i. While a matrix is
+ *                     loaded there must be exactly one per output, its
+ *                     rows (-EINVAL "setpoint has N values, the matrix
+ *                     has M outputs"); to give every output the same
+ *                     setpoint, send it M times (agictl law set ...
+ *                     setpoint V --broadcast)
  *    AGISWARM_A_REDUNDANCY: NLA_U8, workers that may be lost (default 2,
  *                     clamped to workers - 1); reassigns the rows; 0 is
  *                     uncoded: only the m systematic rows, so a cycle
@@ -107,6 +118,28 @@
  *    AGISWARM_A_RUNNING: NLA_U8, 0 or 1 (-ERANGE): stops or starts the
  *                     cycle; starting needs role aggregator (-EINVAL)
  *
+ *    AGISWARM_A_SENSOR_TIMEOUT_US: NLA_U32, 0 (off, the default) ..
+ *                     60000000 (-ERANGE): when no input arrives (SENSOR or
+ *                     SET_INPUT) for this long, counted in whole cycles at
+ *                     the current period (rounded up; the cycle the
+ *                     running cycle started at counts as an input), the
+ *                     outputs become the safe output, ACTUATE says
+ *                     AGISWARM_ACTUATE_SAFE, AGISWARM_CNT_SENSOR_TIMEOUTS
+ *                     counts it and the kernel log says so (rate-limited);
+ *                     the next input ends it
+ *    AGISWARM_A_SAFE_OUTPUT: NLA_BINARY, 1..256 s32 in host order, Q1.31:
+ *                     output i is value i, 0 past the end (default: all 0)
+ *    AGISWARM_A_ESTOP: NLA_U8, 0 or 1 (-ERANGE). 1 sends ACTUATE with the
+ *                     safe output to every actuator at once and holds it
+ *                     in every cycle until 0. The cycle keeps running: y
+ *                     is still decoded and reported, but the PID is not
+ *                     stepped while the outputs are safe, so resuming
+ *                     continues from its state before the stop.
+ *    AGISWARM_A_AUDIT_SEQ, AGISWARM_A_AUDIT_RECORDS: NLA_U64, the daemon's
+ *                     audit log watermark (the last seq decided and the
+ *                     number of records); it never goes down (-EINVAL) for
+ *                     as long as the module is loaded, so a daemon can
+ *                     tell a truncated or deleted log from a fresh one
  *    AGISWARM_A_APPLY_AT_CYCLE: NLA_U64, optional: stage the change
  *                     instead of applying it now (see "Staged changes")
  *
@@ -129,6 +162,18 @@
  * staged matrix is assigned to the workers at once (and again when they
  * change) but its rows are sent only at cycle N, so the first cycles after
  * it may miss, as after an immediate SET_MATRIX.
+ *
+ * Changes of several kinds at one cycle, all or nothing. A SET_MATRIX whose
+ * completing chunk carries APPLY_AT_CYCLE AGISWARM_STAGE_HOLD is checked
+ * and assigned like a staged one, but held: it takes effect at no cycle.
+ * A staged SET_NODE with AGISWARM_A_HELD_MATRIX 1 (NLA_U8; it may be the
+ * request's only change) then arms the held matrix for its own cycle N in
+ * the same step that stages the node's change, after both were checked
+ * (its setpoints against the held matrix's outputs); -ENOENT when no
+ * matrix is held, and on any refusal nothing is armed. SET_NODE with
+ * AGISWARM_A_HELD_MATRIX 0 and no APPLY_AT_CYCLE drops the held matrix
+ * (nothing held is not an error). agiswarmd stages every signed commit
+ * this way.
  *
  * AGISWARM_CMD_ADD_PEER (admin)
  * -----------------------------
@@ -459,6 +504,9 @@ enum agiswarm_qformat {
 };
 #define AGISWARM_Q_MAX (__AGISWARM_Q_MAX - 1)
 
+/* APPLY_AT_CYCLE of a SET_MATRIX held for a SET_NODE to arm (see above). */
+#define AGISWARM_STAGE_HOLD ((__u64)-1)
+
 enum agiswarm_attr {
 	AGISWARM_A_UNSPEC,
 	AGISWARM_A_VERSION,
@@ -511,6 +559,13 @@ enum agiswarm_attr {
 	AGISWARM_A_DECODE_HIST,		/* binary, u64 host order */
 	AGISWARM_A_DECODE_MAX_NS,	/* u64 */
 	AGISWARM_A_KEY,			/* nest, enum agiswarm_key_attr */
+	AGISWARM_A_SENSOR_TIMEOUT_US,	/* u32, 0 = off */
+	AGISWARM_A_SAFE_OUTPUT,		/* binary, s32 host order, Q1.31 */
+	AGISWARM_A_ESTOP,		/* u8, 1 stop, 0 resume */
+	AGISWARM_A_SAFE_STATE,		/* u8, enum agiswarm_safe_state */
+	AGISWARM_A_AUDIT_SEQ,		/* u64 */
+	AGISWARM_A_AUDIT_RECORDS,	/* u64 */
+	AGISWARM_A_HELD_MATRIX,		/* u8, 1 arm, 0 drop */
 	__AGISWARM_A_LAST
 };
 #define AGISWARM_A_MAX (__AGISWARM_A_LAST - 1)
@@ -614,6 +669,18 @@ enum agiswarm_control_law {
 };
 #define AGISWARM_LAW_MAX (__AGISWARM_LAW_MAX - 1)
 
+/*
+ * Why an aggregator's outputs are the safe output (AGISWARM_A_SAFE_STATE):
+ * the emergency stop wins over a silent sensor.
+ */
+enum agiswarm_safe_state {
+	AGISWARM_SAFE_NONE,		/* the law's outputs */
+	AGISWARM_SAFE_SENSOR_TIMEOUT,	/* no input for SENSOR_TIMEOUT_US */
+	AGISWARM_SAFE_ESTOP,		/* emergency stop (AGISWARM_A_ESTOP) */
+	__AGISWARM_SAFE_MAX
+};
+#define AGISWARM_SAFE_MAX (__AGISWARM_SAFE_MAX - 1)
+
 enum agiswarm_cycle_status {
 	AGISWARM_CYCLE_OK,
 	AGISWARM_CYCLE_MISSED,
@@ -675,6 +742,11 @@ enum agiswarm_counter {
 					 * entries may not send */
 	AGISWARM_CNT_TX_NO_KEY,		/* not sent: no keypair for the
 					 * destination */
+	AGISWARM_CNT_SENSOR_TIMEOUTS,	/* times the input went silent for
+					 * SENSOR_TIMEOUT_US: outputs safe
+					 */
+	AGISWARM_CNT_ESTOPS,		/* emergency stops (AGISWARM_A_ESTOP 1) */
+	AGISWARM_CNT_SAFE_CYCLES,	/* cycles whose output was the safe one */
 	__AGISWARM_CNT_MAX
 };
 #define AGISWARM_CNT_MAX (__AGISWARM_CNT_MAX - 1)
@@ -972,6 +1044,10 @@ enum agiswarm_actuate_status {
 	AGISWARM_ACTUATE_OK,		/* u is this cycle's output */
 	AGISWARM_ACTUATE_HOLD,		/* deadline missed: u repeats the last */
 	AGISWARM_ACTUATE_ZERO,		/* deadline missed: u is zero */
+	AGISWARM_ACTUATE_SAFE,		/* u is the safe output (Q1.31): the
+					 * sensor is silent or the loop is
+					 * emergency-stopped
+					 */
 	__AGISWARM_ACTUATE_STATUS_MAX
 };
 #define AGISWARM_ACTUATE_STATUS_MAX (__AGISWARM_ACTUATE_STATUS_MAX - 1)
@@ -999,8 +1075,11 @@ enum agiswarm_rows_key {
  *    2 signature  bytes 64: Ed25519 over "AGISWARM-COMMIT-v1" || 0x00 ||
  *                 body, by the operator's key
  *  The body is a map with every key present, in this order:
- *    1 version         uint, 1
- *    2 seq             uint, u64: global, strictly increasing
+ *    1 version         uint, 2 (version 1 named no target: refused)
+ *    2 seq             uint, u64: above the last applied seq, and at most
+ *                      86400000 (a day of milliseconds) past the larger of
+ *                      that seq and the daemon's clock in milliseconds, so
+ *                      that no commit can use up the space
  *    3 epoch           uint, u64: the epoch the operator saw
  *    4 key id          bytes 8: BLAKE2b-256 of the public key, first 8
  *    5 not_before      uint, unix seconds
@@ -1019,22 +1098,31 @@ enum agiswarm_rows_key {
  *                      3 cols: uint, 4 data: bytes, rows * cols s32
  *                      big-endian, row-major}
  *    9 apply_at_cycle  uint, u64: the cycle it takes effect at, 0 = the
- *                      daemon chooses
+ *                      daemon chooses; signed, so honoured or refused
+ *                      ("cycle N already started", "cycle N is too far
+ *                      ahead": more than 1000000 cycles), never moved
+ *   10 swarm           uint, u64 >= 1: the swarm it is for (the daemon's
+ *                      security.swarm_id)
+ *   11 node            uint, u32: the aggregator's node id, 0 = any
+ *                      aggregator of the swarm
  *  Unlike the fast path, the body admits no unknown key and must re-encode
  *  byte for byte: one commit has exactly one signed form. The daemon checks,
  *  in this order, and answers with the first failure's reason: "malformed
  *  commit", "unknown key <keyid>", "bad signature", "stale: window
  *  <nb>..<na> does not contain now <t>", "window too long: ...", "epoch <e>
- *  is not the current epoch <c>", "replayed: seq <s> is not above the last
- *  applied <l>".
+ *  is not the current epoch <c>", "commit for swarm <s> node <n>, this is
+ *  swarm <S> node <N>", "replayed: seq <s> is not above the last applied
+ *  <l>", "seq <s> is more than 86400000 past <base> ..."; then the module
+ *  checks the changes at their cycle ("the module refused it: ...").
  *  Seq 1, epoch 1, key id 01..08, nonce 16 x aa, window 1700000000 ..
- *  1700000060, kp = 1.5 (raw 0x01800000), apply_at_cycle 0 (57 bytes):
- *        a9 01 01 02 01 03 01 04 48 01 02 03 04 05 06 07
+ *  1700000060, kp = 1.5 (raw 0x01800000), apply_at_cycle 0, swarm 1, any
+ *  node (61 bytes):
+ *        ab 01 02 02 01 03 01 04 48 01 02 03 04 05 06 07
  *        08 05 1a 65 53 f1 00 06 1a 65 53 f1 3c 07 50 aa
  *        aa aa aa aa aa aa aa aa aa aa aa aa aa aa aa 08
- *        a1 02 1a 01 80 00 00 09 00
+ *        a1 02 1a 01 80 00 00 09 00 0a 01 0b 00
  *    and its datagram:
- *        01 06 00 80 a2 01 58 39 <the 57 body bytes> 02 58 40
+ *        01 06 00 84 a2 01 58 3d <the 61 body bytes> 02 58 40
  *        <the 64 signature bytes>
  *
  * AGISWARM_MSG_COMMIT_ACK (0x0a), aggregator -> operator, to the address
