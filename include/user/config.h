@@ -34,6 +34,9 @@
 /* The default files, relative to the working directory. */
 #define AGI_CONFIG_DEFAULT_FILE "configs/app_config.yaml"
 #define AGI_CONFIG_DEFAULT_MATRIX "configs/swarm_matrix.json"
+#define AGI_CONFIG_DEFAULT_NODE_KEY "/etc/agiswarm/node.key"
+#define AGI_CONFIG_DEFAULT_RAFT_DIR "/var/lib/agiswarm/raft"
+#define AGI_CONFIG_DEFAULT_RAFT_PORT 6001
 
 /* A worker, actuator or sensor of aggregator.workers/actuators/sensors. */
 struct agi_config_peer {
@@ -53,6 +56,8 @@ struct agi_config_member {
 	char ip[64];
 	u16 port;
 	u32 priority;
+	u16 raft_port;			/* its replicated log (TCP) */
+	char key[65];			/* its node key, 64 hex digits, "" */
 	u32 line;
 };
 
@@ -74,6 +79,7 @@ struct agi_config {
 
 	u32 node_id;
 	u8 role;			/* enum agiswarm_role */
+	char node_key_file[AGI_CONFIG_PATH_LEN];	/* node.key_file */
 
 	u16 udp_port;
 	char bind_address[64];		/* IPv4 or IPv6 literal */
@@ -117,6 +123,10 @@ struct agi_config {
 	u32 failover_heartbeat_ms;
 	u32 failover_failure_threshold;
 	bool failover_auto_promotion;
+
+	char repl_member[64];		/* "" = no replicated log */
+	char repl_data_dir[AGI_CONFIG_PATH_LEN];
+	u32 repl_election_ms;
 };
 
 /* Fills @cfg with every default. */

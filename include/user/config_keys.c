@@ -16,6 +16,7 @@
 
 #include "core/fixed.h"
 #include "config_keys.h"
+#include "keys.h"
 
 #define OFF(field) offsetof(struct agi_config, field)
 #define STR_MAX(field) (sizeof(((struct agi_config *)0)->field) - 1)
@@ -44,6 +45,7 @@ const struct agi_config_key agi_config_keys[] = {
 	/* a node is a worker or an aggregator: "none" is not allowed */
 	{ "node.role", KT_ENUM, OFF(role), AGISWARM_ROLE_WORKER,
 	  .names = &agi_role_names },
+	KEY_STR("node.key_file", node_key_file, 1),
 	{ "aggregator.udp_port", KT_U16, OFF(udp_port), 1, 65535 },
 	{ "aggregator.bind_address", KT_ADDR, OFF(bind_address) },
 	{ "aggregator.cycle_time_ms", KT_U32, OFF(cycle_time_ms), 1, 10000 },
@@ -94,6 +96,10 @@ const struct agi_config_key agi_config_keys[] = {
 	{ "failover.failure_threshold", KT_U32,
 	  OFF(failover_failure_threshold), 1, 100 },
 	{ "failover.auto_promotion", KT_BOOL, OFF(failover_auto_promotion) },
+	KEY_STR("replication.member", repl_member, 0),
+	KEY_STR("replication.data_dir", repl_data_dir, 1),
+	{ "replication.election_timeout_ms", KT_U32, OFF(repl_election_ms),
+	  100, 60000 },
 };
 const size_t agi_config_nkeys = ARRAY_SIZE(agi_config_keys);
 
@@ -109,6 +115,9 @@ const struct agi_config_key agi_config_member_keys[] = {
 	{ "ip", KT_ADDR, MEMBER_OFF(ip), .required = true },
 	{ "port", KT_U16, MEMBER_OFF(port), 1, 65535 },
 	{ "priority", KT_U32, MEMBER_OFF(priority), 1, 255, .required = true },
+	{ "raft_port", KT_U16, MEMBER_OFF(raft_port), 1, 65535 },
+	{ "key", KT_STR, MEMBER_OFF(key), 0,
+	  sizeof(((struct agi_config_member *)0)->key) - 1 },
 };
 const size_t agi_config_nmember_keys = ARRAY_SIZE(agi_config_member_keys);
 
@@ -404,7 +413,7 @@ static int taken(struct agi_config_ctx *c, yaml_node_t *entry, const char *where
 		 u32 line)
 {
 	yaml_node_t *v = value_of(c, entry, name);
-	char at[300];
+	char at[320];
 
 	snprintf(at, sizeof(at), "%s.%s", where, name);
 	return agi_config_fail(c, v, at,
@@ -476,9 +485,20 @@ static int parse_member(struct agi_config_ctx *c, yaml_node_pair_t *pair,
 	memset(m, 0, sizeof(*m));
 	strcpy(m->name, scalar(key));
 	m->port = AGISWARM_DEFAULT_PORT;
+	m->raft_port = AGI_CONFIG_DEFAULT_RAFT_PORT;
 	m->line = (u32)key->start_mark.line + 1;
-	return agi_config_parse_object(c, val, where, agi_config_member_keys,
-				 agi_config_nmember_keys, m);
+	if (agi_config_parse_object(c, val, where, agi_config_member_keys,
+				    agi_config_nmember_keys, m))
+		return -EINVAL;
+	if (m->key[0] && (strlen(m->key) != 2 * AGI_PK_LEN ||
+			  strspn(m->key, "0123456789abcdefABCDEF") != 2 * AGI_PK_LEN)) {
+		snprintf(where + strlen(where), sizeof(where) - strlen(where),
+			 ".key");
+		return agi_config_fail(c, value_of(c, val, "key"), where,
+				 "bad value '%s': allowed 64 hex digits, the member's node public key (its node.pub)",
+				 m->key);
+	}
+	return 0;
 }
 
 static int parse_group(struct agi_config_ctx *c, const struct agi_config_key *k,
@@ -636,7 +656,7 @@ void agi_config_allowed_text(const struct agi_config_key *k, char *buf, size_t s
 		snprintf(buf, size, "a list of {id: N, address: \"A.B.C.D[:PORT]\"}");
 		break;
 	case KT_GROUP:
-		snprintf(buf, size, "a mapping of NAME: {ip: ADDRESS, port: N, priority: N}");
+		snprintf(buf, size, "a mapping of NAME: {ip: ADDRESS, port: N, priority: N, raft_port: N, key: HEX}");
 		break;
 	}
 }
