@@ -96,6 +96,9 @@ int agi_repl_entry_encode(const struct agi_repl_entry *e, uint8_t *buf,
 	default:
 		return -EINVAL;
 	}
+	/* libraft keeps entries whose length is a multiple of 8. */
+	while (w.pos % 8)
+		agi_cbor_put_raw(&w, "", 1);
 	if (!agi_cbor_fits(&w) || w.pos > AGI_REPL_ENTRY_MAX)
 		return -EMSGSIZE;
 	return (int)w.pos;
@@ -179,10 +182,19 @@ int agi_repl_entry_decode(const uint8_t *buf, size_t len,
 	struct agi_cbor_item key, v;
 	u64 k, type, want = K_TYPE + 1, last;
 
-	if (!len || len > AGI_REPL_ENTRY_MAX)
+	struct agi_cbor_scanner sc = { .p = buf, .len = (u16)len };
+	size_t i;
+
+	if (!len || len > AGI_REPL_ENTRY_MAX || len % 8)
 		return -EBADMSG;
 	memset(e, 0, sizeof(*e));
-	if (agi_cbor_open(&m, buf, (u16)len, AGI_CBOR_MAP))
+	/* The map, then zero bytes up to the next multiple of 8. */
+	if (agi_cbor_scan_item(&sc) || len - sc.pos >= 8)
+		return -EBADMSG;
+	for (i = sc.pos; i < len; i++)
+		if (buf[i])
+			return -EBADMSG;
+	if (agi_cbor_open(&m, buf, sc.pos, AGI_CBOR_MAP))
 		return -EBADMSG;
 	/* The type comes first and fixes how many keys follow. */
 	if (agi_cbor_next_entry(&m, &key, &v) != 1 ||

@@ -27,7 +27,8 @@
  *     4 address     text 1..63: "A.B.C.D:PORT" or "[IPv6]:PORT" (add), ""
  *                   (remove)
  *
- * The decoder takes nothing else: another key, a missing one, a wrong
+ * The map is followed by zero bytes up to the next multiple of 8 bytes
+ * (libraft stores entries of such lengths). The decoder takes nothing else: another key, a missing one, a wrong
  * type or length, a body that is not a canonical signed commit body, or
  * bytes that are not deterministic CBOR are -EBADMSG.
  */
