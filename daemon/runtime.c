@@ -66,6 +66,7 @@ static void stop(struct agid *d)
 	if (is_aggregator(d)) {
 		agid_members_close(d);
 		agid_metrics_close(d);
+		agid_group_close(d);
 		agid_commits_close(d);
 	} else {
 		agid_heartbeat_close(d);
@@ -108,6 +109,8 @@ static int start(struct agid *d)
 	if (!is_aggregator(d))
 		return agid_heartbeat_init(d);
 	err = agid_commits_init(d);
+	if (!err)
+		err = agid_group_init(d);
 	if (!err)
 		err = agid_members_init(d);
 	if (!err)
