@@ -3,7 +3,9 @@
  * Copyright (C) 2026 The AGISWARM authors.
  *
  * agictl keygen: a new operator key pair, the private half 0600 and never
- * overwritten without --force, and the line that authorizes it.
+ * overwritten without --force, and the line that authorizes it; with
+ * --node a node's key pair (node.key, node.pub) and the public key its
+ * peers configure.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -22,14 +24,20 @@ static void keygen_usage(void)
 	char dir[PATH_MAX];
 
 	agictl_key_dir(dir, sizeof(dir));
-	printf("Usage: agictl [-j] keygen [ --output DIR ] [ --force ]\n"
+	printf("Usage: agictl [-j] keygen [ --node ] [ --output DIR ] [ --force ]\n"
 	       "Writes a new Ed25519 operator key: DIR/" AGICTL_KEY_PRIVATE
 	       " (the 32-byte seed\n"
 	       "in hex, mode 0600) and DIR/" AGICTL_KEY_PUBLIC
 	       " (the public key in hex), and prints\n"
 	       "its key id and the line to add to the daemons' authorized_keys\n"
 	       "(security.authorized_keys). DIR defaults to %s and is\n"
-	       "created 0700; existing files are kept unless --force.\n", dir);
+	       "created 0700; existing files are kept unless --force.\n"
+	       "With --node: a node's key instead, DIR/" AGICTL_NODE_KEY_PRIVATE
+	       " (0600) and DIR/" AGICTL_NODE_KEY_PUBLIC ",\n"
+	       "DIR defaulting to " AGICTL_NODE_KEY_DIR " (agiswarmd's node.key_file);"
+	       " it prints the\n"
+	       "public key that the node's peers write as its key in their"
+	       " configuration.\n", dir);
 }
 
 void agictl_key_dir(char *buf, size_t size)
@@ -54,15 +62,17 @@ static void key_owner(char *buf, size_t size)
 	snprintf(buf, size, "%s@%s", user && *user ? user : "operator", host);
 }
 
-static int write_pair(const char *dir, bool force, char *priv, char *pub,
-		      size_t size)
+static int write_pair(const char *dir, bool node, bool force, char *priv,
+		      char *pub, size_t size)
 {
 	struct agi_keypair kp;
 	char err[PATH_MAX + 128];
 	int ret;
 
-	snprintf(priv, size, "%s/%s", dir, AGICTL_KEY_PRIVATE);
-	snprintf(pub, size, "%s/%s", dir, AGICTL_KEY_PUBLIC);
+	snprintf(priv, size, "%s/%s", dir,
+		 node ? AGICTL_NODE_KEY_PRIVATE : AGICTL_KEY_PRIVATE);
+	snprintf(pub, size, "%s/%s", dir,
+		 node ? AGICTL_NODE_KEY_PUBLIC : AGICTL_KEY_PUBLIC);
 	/* Check both first: never leave a new half beside an old one. */
 	if (!force && (!access(priv, F_OK) || !access(pub, F_OK)))
 		return agictl_fail("keygen failed: %s: exists; not overwritten without --force",
@@ -102,26 +112,47 @@ static void print_result(const char *priv, const char *pub,
 	agi_print_end();
 }
 
+/* A node's key: what its peers write in their configuration. */
+static void print_node(const char *priv, const char *pub,
+		       const uint8_t pk[AGI_PK_LEN])
+{
+	char hex[2 * AGI_PK_LEN + 1];
+
+	agi_hex_encode(pk, AGI_PK_LEN, hex);
+	agi_print_begin();
+	agi_print_string(AGI_PRINT_ANY, "private_key", "private key %s (mode 0600)\n",
+			 priv);
+	agi_print_string(AGI_PRINT_ANY, "public_key", "public key %s\n", pub);
+	agi_print_text("its peers configure it with (e.g. aggregator.workers[].key):\n");
+	agi_print_string(AGI_PRINT_ANY, "key", "key: \"%s\"\n", hex);
+	agi_print_end();
+}
+
 int agictl_keygen(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "node", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	char dir[PATH_MAX], priv[PATH_MAX + 16], pub[PATH_MAX + 16];
 	uint8_t pk[AGI_PK_LEN];
 	char err[PATH_MAX + 128];
-	bool force = false;
+	bool force = false, node = false, dir_given = false;
 	int c, ret;
 
 	agictl_key_dir(dir, sizeof(dir));
 	optind = 0;	/* glibc: start over, after main()'s own parsing */
-	while ((c = getopt_long(argc, argv, "+o:fh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+o:fnh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			snprintf(dir, sizeof(dir), "%s", optarg);
+			dir_given = true;
+			break;
+		case 'n':
+			node = true;
 			break;
 		case 'f':
 			force = true;
@@ -140,13 +171,18 @@ int agictl_keygen(int argc, char **argv)
 	}
 	if (optind < argc)
 		return agictl_usage_error("keygen: unexpected \"%s\"", argv[optind]);
+	if (node && !dir_given)
+		snprintf(dir, sizeof(dir), "%s", AGICTL_NODE_KEY_DIR);
 	if (mkdir(dir, 0700) && errno != EEXIST)
 		return agictl_fail("keygen failed: %s: %s", dir, strerror(errno));
-	ret = write_pair(dir, force, priv, pub, sizeof(priv));
+	ret = write_pair(dir, node, force, priv, pub, sizeof(priv));
 	if (ret)
 		return ret;
 	if (agi_key_read_public(pub, pk, err, sizeof(err)))
 		return agictl_fail("keygen failed: %s", err);
-	print_result(priv, pub, pk);
+	if (node)
+		print_node(priv, pub, pk);
+	else
+		print_result(priv, pub, pk);
 	return AGICTL_OK;
 }

@@ -41,12 +41,14 @@ int agid_group_init(struct agid *d)
 		.apply = group_apply, .log = group_log, .arg = d,
 	};
 	char err[AGI_CONFIG_ERR_LEN];
+	bool created;
 	int ret;
 
 	if (!d->cfg->repl_member[0])
 		return 0;
-	ret = agi_key_read_private(d->cfg->node_key_file, &d->node_key, err,
-				   sizeof(err));
+	/* session.c made it at first start, when it was missing. */
+	ret = agi_node_key_load(d->cfg->node_key_file, false, &d->node_key,
+				&created, err, sizeof(err));
 	if (ret) {
 		agid_log(d, AGI_LOG_ERROR, "reading the node key failed: %s", err);
 		return ret;

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "user/msg.h"
+#include "user/peer.h"
 #include "runtime.h"
 
 #define SENT_SLOTS (sizeof(((struct agid_heartbeat *)0)->sent_ms) / sizeof(u64))
@@ -124,7 +125,8 @@ static void send_heartbeat(struct agid *d)
 	if (n < 0)
 		return;
 	hb->sent_ms[h.seq % SENT_SLOTS] = agid_now_ms();
-	agid_send(d, &hb->target, out, (size_t)n);
+	agid_send_to(d, d->sess.sealed ? cfg->worker_aggregator_key.pk : NULL,
+		     &hb->target, out, (size_t)n);
 }
 
 static void on_tick(uv_timer_t *t)
@@ -133,13 +135,19 @@ static void on_tick(uv_timer_t *t)
 }
 
 void agid_heartbeat_status(struct agid *d, const struct agi_endpoint *from,
-			   const u8 *dgram, size_t len)
+			   const u8 *pk, const u8 *dgram, size_t len)
 {
 	struct agid_heartbeat *hb = &d->hb;
 	struct agi_status_msg s;
 	char text[64];
 
-	(void)from;
+	/* Sealed: only from the configured aggregator's key. */
+	if (d->sess.sealed &&
+	    (!pk || memcmp(pk, d->cfg->worker_aggregator_key.pk, AGI_PK_LEN))) {
+		d->sess.unsealed_dropped++;
+		return;
+	}
+	agid_session_heard(d, pk);
 	if (agi_status_msg_decode(dgram, len, &s))
 		return;
 	/* Only the last few seqs have a send time worth measuring from. */
@@ -184,6 +192,26 @@ static int resolve(struct agid *d)
 	return 0;
 }
 
+/*
+ * A sealed worker's aggregator as a peer of the module (kind aggregator,
+ * id 1) with its key: the link the session keys go to, and the only
+ * sender whose TASK and ROWS the module takes.
+ */
+static int add_aggregator(struct agid *d)
+{
+	struct agi_peer_req p = {
+		.kind = AGISWARM_PEER_AGGREGATOR, .id = 1, .health = -1,
+		.ep = d->hb.target,
+		.pubkey = d->cfg->worker_aggregator_key.pk,
+	};
+	int err = agi_peer_add(d->nl, &p);
+
+	if (err)
+		agid_log(d, AGI_LOG_ERROR, "adding the aggregator's key to the module failed: %s",
+			 d->nl->extack[0] ? d->nl->extack : strerror(-err));
+	return err;
+}
+
 int agid_heartbeat_init(struct agid *d)
 {
 	u64 period = d->cfg->heartbeat_us / 1000;
@@ -193,10 +221,12 @@ int agid_heartbeat_init(struct agid *d)
 	d->hb.health = AGISWARM_HEALTH_HEALTHY;
 	if (!*d->cfg->worker_host) {
 		agid_log(d, AGI_LOG_WARNING, "worker.aggregator.host is empty: no heartbeats are sent, so no aggregator's daemon learns of this worker");
-		return 0;
+		return d->sess.sealed ? add_aggregator(d) : 0;
 	}
 	if (resolve(d))
-		return 0;
+		return d->sess.sealed ? add_aggregator(d) : 0;
+	if (d->sess.sealed && add_aggregator(d))
+		return -EPERM;
 	d->hb.have_target = true;
 	agid_log(d, AGI_LOG_INFO, "heartbeats to %s:%u every %llu ms",
 		 d->cfg->worker_host, d->cfg->worker_port,

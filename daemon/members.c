@@ -19,6 +19,10 @@
  * added by the configuration, never removed. Workers the module already
  * had when the daemon started are taken as heard at that moment, so a
  * restarted daemon changes nothing while heartbeats keep coming.
+ *
+ * A sealed aggregator (session.c) takes a HEARTBEAT only as the module
+ * opened it, from the key aggregator.workers[] gives for the worker id it
+ * names: anything else adds nothing, moves nothing and gets no answer.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -154,6 +158,18 @@ static void set_health(struct agid *d, struct agid_worker *w, u8 health)
 	w->health = health;
 }
 
+/* The configured worker of id @id, or NULL. */
+static const struct agi_config_peer *configured(const struct agid *d, u32 id)
+{
+	const struct agi_config_peers *l = &d->cfg->workers;
+	u32 i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->p[i].id == id)
+			return &l->p[i];
+	return NULL;
+}
+
 /*
  * Adds @w to the module (with @health, or none when negative) or removes
  * it; every change is logged as the agictl command that does it by hand.
@@ -161,9 +177,12 @@ static void set_health(struct agid *d, struct agid_worker *w, u8 health)
 static int peer_change(struct agid *d, struct agid_worker *w, bool adding,
 		       int health)
 {
+	const struct agi_config_peer *c = configured(d, w->id);
 	struct agi_peer_req p = {
 		.kind = AGISWARM_PEER_WORKER, .id = w->id, .ep = w->ep,
 		.health = health,
+		/* its link: keyed by session.c, kept while it is a peer */
+		.pubkey = c && c->key.set ? c->key.pk : NULL,
 	};
 	char ep[64];
 	int err;
@@ -242,7 +261,8 @@ static void on_tick(uv_timer_t *t)
 /* --- heartbeats ------------------------------------------------------- */
 
 static void answer(struct agid *d, const struct agi_endpoint *to,
-		   const struct agi_heartbeat *h, const struct agid_worker *w)
+		   const u8 *pk, const struct agi_heartbeat *h,
+		   const struct agid_worker *w)
 {
 	struct agi_status_msg s = {
 		.node = d->cfg->node_id,
@@ -260,7 +280,32 @@ static void answer(struct agid *d, const struct agi_endpoint *to,
 	}
 	n = agi_status_msg_encode(&s, out, sizeof(out));
 	if (n > 0)
-		agid_send(d, to, out, (size_t)n);
+		agid_send_to(d, pk, to, out, (size_t)n);
+}
+
+/* Whether a HEARTBEAT from worker @id that came with @pk may be taken. */
+static bool authentic(struct agid *d, u32 id, const u8 *pk)
+{
+	const struct agi_config_peer *c;
+
+	if (!d->sess.sealed)
+		return true;
+	c = configured(d, id);
+	return pk && c && c->key.set && !memcmp(c->key.pk, pk, AGI_PK_LEN);
+}
+
+void agid_members_greet(struct agid *d, const u8 pk[AGI_PK_LEN])
+{
+	const struct agi_config_peers *l = &d->cfg->workers;
+	struct agi_heartbeat h = { 0 };
+	u32 i;
+
+	for (i = 0; i < l->n; i++) {
+		if (!l->p[i].key.set || memcmp(l->p[i].key.pk, pk, AGI_PK_LEN))
+			continue;
+		answer(d, &l->p[i].ep, pk, &h, find(&d->members, l->p[i].id));
+		return;
+	}
 }
 
 static void endpoint_of(const struct agi_endpoint *from, u16 port,
@@ -274,7 +319,7 @@ static void endpoint_of(const struct agi_endpoint *from, u16 port,
 }
 
 void agid_members_heartbeat(struct agid *d, const struct agi_endpoint *from,
-			    const u8 *dgram, size_t len)
+			    const u8 *pk, const u8 *dgram, size_t len)
 {
 	struct agi_heartbeat h;
 	struct agi_endpoint ep;
@@ -287,6 +332,15 @@ void agid_members_heartbeat(struct agid *d, const struct agi_endpoint *from,
 			 text);
 		return;
 	}
+	if (!authentic(d, h.worker, pk)) {
+		d->sess.unsealed_dropped++;
+		agi_format_endpoint(&from->addr, from->len, text, sizeof(text));
+		agid_log(d, AGI_LOG_DEBUG, "a HEARTBEAT naming worker %u from %s was ignored: %s (%llu so far)",
+			 h.worker, text, pk ? "not that worker's key" :
+			 "not sealed", (unsigned long long)d->sess.unsealed_dropped);
+		return;
+	}
+	agid_session_heard(d, pk);
 	endpoint_of(from, h.port, &ep);
 	w = find(&d->members, h.worker);
 	if (!w) {
@@ -309,7 +363,7 @@ void agid_members_heartbeat(struct agid *d, const struct agi_endpoint *from,
 		set_health(d, w, judge(d, w, w->last_heard_ms));
 		reconcile(d, w);
 	}
-	answer(d, from, &h, w);
+	answer(d, from, pk, &h, w);
 }
 
 int agid_members_init(struct agid *d)

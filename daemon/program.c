@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "core/fixed.h"
+#include "user/keys.h"
 #include "user/matrix_json.h"
 #include "user/names.h"
 #include "user/node.h"
@@ -164,15 +165,20 @@ static int add_peers(struct agi_nl *nl, u8 kind,
 		     const struct agi_config_peers *l)
 {
 	struct agi_peer_req p = { .kind = kind, .health = -1 };
-	char addr[64];
+	char addr[64], key[2 * AGISWARM_PUBKEY_LEN + 1];
 	u32 i;
 
 	for (i = 0; i < l->n; i++) {
 		p.id = l->p[i].id;
 		p.ep = l->p[i].ep;
+		p.pubkey = l->p[i].key.set ? l->p[i].key.pk : NULL;
 		agi_format_endpoint(&p.ep.addr, p.ep.len, addr, sizeof(addr));
 		step_begin("peer add %s %u %s",
 			   agi_name(&agi_peer_kind_names, kind), p.id, addr);
+		if (p.pubkey) {
+			agi_hex_encode(p.pubkey, AGISWARM_PUBKEY_LEN, key);
+			step_add(" key %s", key);
+		}
 		if (step_done(nl, agi_peer_add(nl, &p)))
 			return 1;
 	}

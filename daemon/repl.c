@@ -146,12 +146,12 @@ static int peers_from_config(struct agid_repl *r, const struct agi_config *cfg,
 		snprintf(r->datagram_addr[i], sizeof(r->datagram_addr[i]),
 			 strchr(m->ip, ':') ? "[%s]:%u" : "%s:%u", m->ip,
 			 m->port);
-		if (agi_hex_decode(m->key, strlen(m->key), r->peers[i].pk,
-				   AGI_PK_LEN)) {
-			snprintf(err, errlen, "aggregators.%s.key: 64 hex digits expected",
+		if (!m->key.set) {
+			snprintf(err, errlen, "aggregators.%s.key is missing",
 				 m->name);
 			return -EINVAL;
 		}
+		memcpy(r->peers[i].pk, m->key.pk, AGI_PK_LEN);
 		if (!strcmp(m->name, cfg->repl_member))
 			r->self = i;
 	}

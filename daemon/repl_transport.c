@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 #include <raft.h>
 #include <raft/uv.h>
@@ -70,6 +71,7 @@ struct tp {
 	uv_loop_t *loop;
 	struct agi_keypair self;
 	struct agid_repl_peer peers[AGI_CONFIG_MAX_GROUP];
+	u64 last_hello[AGI_CONFIG_MAX_GROUP];	/* the newest HELLO's time */
 	unsigned n;
 	const struct agid_repl_ops *ops;
 	raft_id id;
@@ -369,6 +371,7 @@ static int on_hello(struct conn *c, const u8 *p, size_t n)
 	len = agi_chan_accept(&c->ch, &c->tp->self, p, n, reply, sizeof(reply));
 	if (len < 0) {
 		conn_close(c, len == -EXDEV ? "refused: a HELLO for another key" :
+			   len == -EKEYREJECTED ? "refused: a HELLO with a bad signature" :
 			   "refused: not a valid HELLO");
 		return -1;
 	}
@@ -379,6 +382,11 @@ static int on_hello(struct conn *c, const u8 *p, size_t n)
 		snprintf(why, sizeof(why), "refused: key %s is not a member's",
 			 hex);
 		conn_close(c, why);
+		return -1;
+	}
+	if (!agi_hs_fresh(&c->tp->last_hello[c->peer - c->tp->peers],
+			  c->ch.peer_ts)) {
+		conn_close(c, "refused: a HELLO no newer than the last (a replay)");
 		return -1;
 	}
 	if (send_frame(c, reply, (size_t)len) ||
@@ -495,6 +503,7 @@ static void connected(uv_connect_t *creq, int status)
 {
 	struct conn *c = creq->data;
 	u8 hello[AGI_CHAN_HELLO_MAX];
+	struct timespec ts;
 	int n;
 
 	if (c->closing)
@@ -503,7 +512,9 @@ static void connected(uv_connect_t *creq, int status)
 		conn_close(c, NULL);	/* libraft retries; no log per try */
 		return;
 	}
-	n = agi_chan_hello(&c->ch, &c->tp->self, c->peer->pk, hello,
+	clock_gettime(CLOCK_REALTIME, &ts);
+	n = agi_chan_hello(&c->ch, &c->tp->self, c->peer->pk,
+			   (u64)ts.tv_sec * 1000000000 + (u64)ts.tv_nsec, hello,
 			   sizeof(hello));
 	if (n < 0) {
 		conn_close(c, "making the HELLO failed");

@@ -63,6 +63,7 @@ static bool is_aggregator(const struct agid *d)
 static void stop(struct agid *d)
 {
 	agid_upcall_close(d);
+	agid_session_close(d);
 	if (is_aggregator(d)) {
 		agid_members_close(d);
 		agid_metrics_close(d);
@@ -104,6 +105,8 @@ static int start(struct agid *d)
 	int err;
 
 	err = agid_upcall_init(d);
+	if (!err)
+		err = agid_session_init(d);
 	if (err)
 		return err;
 	if (!is_aggregator(d))
@@ -146,6 +149,7 @@ int agid_run(const struct agi_config *cfg, struct agi_nl *nl)
 	uv_run(&d->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&d->loop);
 	agid_upcall_close_socket(d);
+	agid_session_free(d);
 out_free:
 	free(d);
 	return ret;

@@ -10,6 +10,7 @@
  *   members.c     aggregator: the worker table from HEARTBEATs, peer add/del
  *   heartbeat.c   worker: HEARTBEAT every worker.heartbeat_interval
  *   metrics_csv.c aggregator: metrics.csv drained from GET_METRICS
+ *   session.c     the node key, handshakes with the peers' keys, SET_KEY
  *   group.c       aggregator: the group's replicated log (repl.c), when
  *                 replication.member is set
  *
@@ -33,6 +34,7 @@
 #include "user/keys.h"
 #include "user/nl.h"
 #include "user/parse.h"
+#include "user/session.h"
 
 struct agid;
 struct agid_repl;
@@ -93,6 +95,15 @@ struct agid_metrics {
 	bool warned_gap;
 };
 
+/* session.c */
+struct agid_session {
+	bool sealed;		/* peers have keys: control datagrams sealed */
+	struct agi_sess *s;	/* NULL unless sealed */
+	uv_timer_t timer;
+	u64 inits, refused;
+	u64 unsealed_dropped;	/* plain control datagrams ignored */
+};
+
 struct agid {
 	const struct agi_config *cfg;
 	uv_loop_t loop;
@@ -103,6 +114,7 @@ struct agid {
 	struct agid_members members;
 	struct agid_heartbeat hb;
 	struct agid_metrics metrics;
+	struct agid_session sess;
 	struct agid_repl *repl;		/* group.c; NULL: not replicated */
 	struct agi_keypair node_key;	/* group.c */
 };
@@ -122,6 +134,28 @@ void agid_upcall_close_socket(struct agid *d);
 /* Sends @len bytes from the node's socket to @to; 0 or -errno (logged). */
 int agid_send(struct agid *d, const struct agi_endpoint *to, const u8 *dgram,
 	      size_t len);
+
+/*
+ * Sends @dgram sealed for the peer of public key @pk (to the endpoint the
+ * module has for it); with @pk NULL, plain to @to, as agid_send().
+ */
+int agid_send_to(struct agid *d, const u8 *pk, const struct agi_endpoint *to,
+		 const u8 *dgram, size_t len);
+
+/* session.c */
+/* Whether a node of @cfg seals: some peer of its role has a key. */
+bool agid_config_sealed(const struct agi_config *cfg);
+int agid_session_init(struct agid *d);
+void agid_session_close(struct agid *d);
+void agid_session_free(struct agid *d);
+/* A HANDSHAKE_INIT or _RESP from @from. */
+void agid_session_receive(struct agid *d, const struct agi_endpoint *from,
+			  const u8 *dgram, size_t len);
+/* An opened datagram from key @pk: whether it is a session peer's. */
+bool agid_session_heard(struct agid *d, const u8 *pk);
+/* SET_KEY: the keys @k of the session with @pk into the module. */
+int agid_key_set(struct agid *d, const u8 pk[AGI_PK_LEN],
+		 const struct agi_hs_keys *k);
 
 /* commits.c */
 int agid_commits_init(struct agid *d);
@@ -144,14 +178,17 @@ void agid_group_close(struct agid *d);
 /* members.c */
 int agid_members_init(struct agid *d);
 void agid_members_close(struct agid *d);
+/* @pk: the key the module opened it with, NULL when it came plain. */
 void agid_members_heartbeat(struct agid *d, const struct agi_endpoint *from,
-			    const u8 *dgram, size_t len);
+			    const u8 *pk, const u8 *dgram, size_t len);
+/* After a handshake with @pk: a sealed STATUS to it confirms the keys. */
+void agid_members_greet(struct agid *d, const u8 pk[AGI_PK_LEN]);
 
 /* heartbeat.c */
 int agid_heartbeat_init(struct agid *d);
 void agid_heartbeat_close(struct agid *d);
 void agid_heartbeat_status(struct agid *d, const struct agi_endpoint *from,
-			   const u8 *dgram, size_t len);
+			   const u8 *pk, const u8 *dgram, size_t len);
 
 /* metrics_csv.c */
 int agid_metrics_init(struct agid *d);

@@ -25,8 +25,13 @@
 static void dispatch(struct agid *d, const struct agi_upcall *u)
 {
 	bool agg = d->cfg->role == AGISWARM_ROLE_AGGREGATOR;
+	const u8 *pk = u->pubkey;
 
 	switch (u->dgram[1]) {
+	case AGI_HS_MSG_INIT:
+	case AGI_HS_MSG_RESP:
+		agid_session_receive(d, &u->from, u->dgram, u->len);
+		return;
 	case AGISWARM_MSG_COMMIT:
 		if (agg) {
 			agid_commits_receive(d, &u->from, u->dgram, u->len);
@@ -35,13 +40,15 @@ static void dispatch(struct agid *d, const struct agi_upcall *u)
 		break;
 	case AGISWARM_MSG_HEARTBEAT:
 		if (agg) {
-			agid_members_heartbeat(d, &u->from, u->dgram, u->len);
+			agid_members_heartbeat(d, &u->from, pk, u->dgram,
+					       u->len);
 			return;
 		}
 		break;
 	case AGISWARM_MSG_STATUS:
 		if (!agg) {
-			agid_heartbeat_status(d, &u->from, u->dgram, u->len);
+			agid_heartbeat_status(d, &u->from, pk, u->dgram,
+					      u->len);
 			return;
 		}
 		break;
@@ -143,6 +150,23 @@ int agid_send(struct agid *d, const struct agi_endpoint *to, const u8 *dgram,
 	if (err) {
 		agi_format_endpoint(&to->addr, to->len, addr, sizeof(addr));
 		agid_log(d, AGI_LOG_WARNING, "sending to %s failed: %s", addr,
+			 d->nl->extack[0] ? d->nl->extack : strerror(-err));
+	}
+	return err;
+}
+
+int agid_send_to(struct agid *d, const u8 *pk, const struct agi_endpoint *to,
+		 const u8 *dgram, size_t len)
+{
+	char addr[64];
+	int err;
+
+	if (!pk)
+		return agid_send(d, to, dgram, len);
+	err = agi_send_sealed(d->nl, pk, to, dgram, len);
+	if (err) {
+		agi_format_endpoint(&to->addr, to->len, addr, sizeof(addr));
+		agid_log(d, AGI_LOG_DEBUG, "sending sealed to %s failed: %s", addr,
 			 d->nl->extack[0] ? d->nl->extack : strerror(-err));
 	}
 	return err;

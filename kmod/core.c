@@ -11,14 +11,25 @@
 #include <linux/errno.h>
 #include <linux/init.h>
 #include <linux/printk.h>
+#include <linux/slab.h>
+#include <crypto/chacha20poly1305.h>
 
 #include "../include/core/fixed.c"
 #include "../include/core/fixed_selftest.c"
 #include "../include/core/code.c"
 #include "../include/core/cbor.c"
 #include "../include/core/wire.c"
+#include "../include/core/seal.c"
+#include "../include/core/replay.c"
+#include "../include/core/seal_selftest.c"
 
 #include "core.h"
+
+/* The AEAD of the sealed envelope: lib/crypto's, as WireGuard uses it. */
+const struct agi_aead agiswarm_aead = {
+	.encrypt = chacha20poly1305_encrypt,
+	.decrypt = chacha20poly1305_decrypt,
+};
 
 /* kmod/Kbuild defines AGISWARM_DEBUG in a debug build (AGISWARM_DEBUG=1). */
 #ifdef AGISWARM_DEBUG
@@ -42,6 +53,9 @@ static void __init report_fixed_failure(const char *what, s64 got, s64 want)
  */
 int __init agiswarm_core_init(void)
 {
+	u8 *scratch;
+	int ret;
+
 	if (!selftests)
 		return 0;
 	if (agi_fixed_selftest(report_fixed_failure)) {
@@ -49,5 +63,15 @@ int __init agiswarm_core_init(void)
 		return -ENOTRECOVERABLE;
 	}
 	pr_info("fixed-point self-tests: pass\n");
+	scratch = kmalloc(AGI_SEAL_SELFTEST_SCRATCH, GFP_KERNEL);
+	if (!scratch)
+		return -ENOMEM;
+	ret = agi_seal_selftest(&agiswarm_aead, scratch);
+	kfree(scratch);
+	if (ret) {
+		pr_err("seal self-tests: FAIL at step %d\n", -ret);
+		return -ENOTRECOVERABLE;
+	}
+	pr_info("seal self-tests (RFC 8439 A.5, the UAPI example): pass\n");
 	return 0;
 }

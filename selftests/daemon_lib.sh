@@ -19,8 +19,10 @@ daemon_prereqs()
 	[ -x "$AGISWARMD" ] || tap_skip_all "agiswarmd not built"
 }
 
-# agg_config FILE [YAML...]: aggregator 1 of the swarm, its files in $tmp;
-# extra top-level YAML lines are appended (a section not used here).
+# agg_config FILE [YAML...]: aggregator 1 of the swarm, its files in $tmp
+# (its node key $tmp/agg/node.key, made at first start); extra top-level
+# YAML lines are appended (a section not used here). $STATIC_WORKERS are
+# its aggregator.workers, $REKEY_S its security.rekey_after_s.
 agg_config()
 {
 	local file=$1
@@ -29,6 +31,7 @@ agg_config()
 	node:
 	  id: 1
 	  role: aggregator
+	  key_file: $tmp/agg/node.key
 	aggregator:
 	  udp_port: $SWARM_PORT
 	  workers: [${STATIC_WORKERS:-}]
@@ -41,6 +44,7 @@ agg_config()
 	security:
 	  authorized_keys: $tmp/authorized_keys
 	  audit_log: $tmp/audit.log
+	  rekey_after_s: ${REKEY_S:-120}
 	metrics:
 	  file: $tmp/metrics.csv
 	  max_size: ${METRICS_MAX_SIZE:-10MB}
@@ -49,19 +53,22 @@ agg_config()
 	printf '%s\n' "$@" >> "$file"
 }
 
-# worker_config FILE ID: worker ID of the swarm, reporting to 192.0.2.1.
+# worker_config FILE ID: worker ID of the swarm, reporting to 192.0.2.1;
+# its node key $tmp/wID/node.key, the aggregator's key $AGG_KEY ("": none).
 worker_config()
 {
 	cat > "$1" <<-EOF
 	node:
 	  id: $2
 	  role: worker
+	  key_file: $tmp/w$2/node.key
 	aggregator:
 	  udp_port: $SWARM_PORT
 	worker:
 	  aggregator:
 	    host: "$SWARM_AGG_ADDR"
 	    port: $SWARM_PORT
+	    key: "${AGG_KEY:-}"
 	  heartbeat_interval: 0.5
 	EOF
 }

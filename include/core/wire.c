@@ -113,6 +113,8 @@ static bool is_pass_up(u8 type)
 	case AGISWARM_MSG_CONFIG:
 	case AGISWARM_MSG_COMMIT:
 	case AGISWARM_MSG_COMMIT_ACK:
+	case AGISWARM_MSG_HANDSHAKE_INIT:
+	case AGISWARM_MSG_HANDSHAKE_RESP:
 	case AGISWARM_MSG_ERROR:
 		return true;
 	}

@@ -7,41 +7,26 @@
  * daemon/repl_transport.c). libsodium only; no allocation.
  *
  * On the stream everything is a frame: a 2-byte big-endian length
- * (1..AGI_CHAN_FRAME_MAX) and that many bytes. The first frames are the
- * handshake (SIGMA: each side signs its X25519 ephemeral key), each one
- * deterministic CBOR map read with the core's bounded cursor:
+ * (1..AGI_CHAN_FRAME_MAX) and that many bytes. The first frame each way is
+ * the session handshake of handshake.h, the same one the sealed datagrams
+ * use (SIGMA: each side signs its X25519 ephemeral; the keys are BLAKE2b of
+ * the X25519 secret over the transcript): the initiator's HANDSHAKE_INIT
+ * (its HELLO here), the responder's HANDSHAKE_RESP (the REPLY). Of the
+ * keys it gives, the initiator -> responder one and the responder ->
+ * initiator one each key a libsodium crypto_secretstream_xchacha20poly1305
+ * stream whose 24-byte header is the next frame each side sends. Every
+ * later frame is one sealed message (at most AGI_CHAN_CHUNK_MAX bytes of
+ * plaintext); one that does not open ends the stream.
  *
- *   HELLO, initiator -> responder:
- *     1 version    uint 1
- *     2 initiator  bytes 32: its Ed25519 public key
- *     3 responder  bytes 32: the Ed25519 public key it expects to reach
- *     4 ephemeral  bytes 32: X25519 public key
- *     5 signature  bytes 64: Ed25519 by the initiator over
- *                  "AGISWARM-CHAN-HELLO-v1" 0x00 || the map of keys 1..4
- *   REPLY, responder -> initiator:
- *     1 ephemeral  bytes 32: X25519 public key
- *     2 hello hash bytes 32: BLAKE2b-256 of the HELLO frame's payload
- *     3 signature  bytes 64: Ed25519 by the responder over
- *                  "AGISWARM-CHAN-REPLY-v1" 0x00 || the map of keys 1..2
+ * Whether the initiator's key belongs to a known peer, and whether its
+ * HELLO is newer than the last one accepted from it (agi_hs_fresh() on
+ * ch->peer_ts), is the caller's to decide (agi_chan_accept() names the key
+ * in ch->peer_pk); a responder should trust the stream only once the first
+ * sealed frame from the initiator has opened (key confirmation).
  *
- * Keys: K = BLAKE2b-512 keyed with X25519(e_i, e_r) over BLAKE2b-256(HELLO
- * || REPLY); the first 32 bytes encrypt initiator -> responder, the last
- * 32 responder -> initiator, each direction one libsodium
- * crypto_secretstream_xchacha20poly1305 stream whose 24-byte header is
- * the next frame each side sends. Every later frame is one sealed message
- * (at most AGI_CHAN_CHUNK_MAX bytes of plaintext); one that does not open
- * ends the stream. A shared secret of all zeroes (a low-order ephemeral)
- * is refused; ephemeral secrets are wiped once the keys exist.
- *
- * Whether the initiator's key belongs to a known peer is the caller's to
- * decide (agi_chan_accept() names it in ch->peer_pk); a responder should
- * trust the stream only once the first sealed frame from the initiator has
- * opened (key confirmation), since a replayed HELLO gets a REPLY too.
- *
- * Functions that can fail return a negative errno: -EBADMSG (not a
- * message of this shape), -EKEYREJECTED (a signature, the key exchange or
- * a sealed frame failed), -EXDEV (a HELLO addressed to another key, a
- * REPLY to another HELLO), -EPROTO (called out of order).
+ * Functions that can fail return a negative errno: those of handshake.h
+ * for the handshake, -EBADMSG (a frame of another shape), -EKEYREJECTED
+ * (a sealed frame did not open), -EPROTO (called out of order).
  */
 #ifndef AGISWARM_USER_CHANNEL_H
 #define AGISWARM_USER_CHANNEL_H
@@ -51,6 +36,7 @@
 #include <stdint.h>
 #include <sodium.h>
 
+#include "handshake.h"
 #include "keys.h"
 
 #define AGI_CHAN_LEN_BYTES 2
@@ -58,20 +44,18 @@
 #define AGI_CHAN_ABYTES crypto_secretstream_xchacha20poly1305_ABYTES
 #define AGI_CHAN_HEADER_LEN crypto_secretstream_xchacha20poly1305_HEADERBYTES
 #define AGI_CHAN_FRAME_MAX (AGI_CHAN_CHUNK_MAX + AGI_CHAN_ABYTES)
-#define AGI_CHAN_HELLO_MAX 200
-#define AGI_CHAN_REPLY_MAX 140
+#define AGI_CHAN_HELLO_MAX AGI_HS_INIT_MAX
+#define AGI_CHAN_REPLY_MAX AGI_HS_RESP_MAX
 
 struct agi_chan {
 	bool initiator;
 	bool keyed;			/* keys derived, tx header made */
 	bool rx_open;			/* the peer's header was taken */
-	uint8_t self_pk[AGI_PK_LEN];
 	uint8_t peer_pk[AGI_PK_LEN];
-	uint8_t eph_sk[32];
-	uint8_t hello[AGI_CHAN_HELLO_MAX];
-	size_t hello_len;
+	uint64_t peer_ts;		/* responder: the HELLO's timestamp */
+	struct agi_hs_pending pending;	/* initiator, until the REPLY */
 	uint8_t tx_header[AGI_CHAN_HEADER_LEN];
-	uint8_t rx_key[32];
+	uint8_t rx_key[AGI_HS_KEY_LEN];
 	crypto_secretstream_xchacha20poly1305_state tx, rx;
 };
 
@@ -85,13 +69,17 @@ int agi_chan_frame_next(const uint8_t *buf, size_t len,
 /* The length prefix of a frame of @plen bytes into @out[0..1]. */
 void agi_chan_frame_len(size_t plen, uint8_t out[AGI_CHAN_LEN_BYTES]);
 
-/* Initiator: a HELLO from @self to @peer_pk into @out; its length. */
+/*
+ * Initiator: a HELLO from @self to @peer_pk stamped @now_ns (strictly
+ * increasing per initiator: CLOCK_REALTIME) into @out; its length.
+ */
 int agi_chan_hello(struct agi_chan *ch, const struct agi_keypair *self,
-		   const uint8_t peer_pk[AGI_PK_LEN], uint8_t *out, size_t cap);
+		   const uint8_t peer_pk[AGI_PK_LEN], uint64_t now_ns,
+		   uint8_t *out, size_t cap);
 /*
  * Responder: checks the HELLO @msg (addressed to @self, signed by the key
- * it names, which goes to ch->peer_pk), writes the REPLY into @out and
- * derives the keys; the REPLY's length.
+ * it names, which goes to ch->peer_pk, its timestamp to ch->peer_ts),
+ * writes the REPLY into @out and derives the keys; the REPLY's length.
  */
 int agi_chan_accept(struct agi_chan *ch, const struct agi_keypair *self,
 		    const uint8_t *msg, size_t len, uint8_t *out, size_t cap);

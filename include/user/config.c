@@ -47,6 +47,8 @@ void agi_config_defaults(struct agi_config *cfg)
 	cfg->require_signatures = true;
 	strcpy(cfg->authorized_keys, AGI_AUTHORIZED_KEYS_DEFAULT);
 	cfg->commit_window_s = 300;
+	cfg->rekey_after_s = 120;
+	strcpy(cfg->node_key_file, AGI_CONFIG_DEFAULT_NODE_KEY);
 	strcpy(cfg->audit_log, AGI_AUDIT_DEFAULT_LOG);
 	strcpy(cfg->metrics_file, "metrics.csv");
 	cfg->metrics_max_size = 10ULL << 20;
@@ -473,7 +475,7 @@ static int check_replication(struct agi_config_ctx *c)
 		m = &cfg->group[i];
 		found |= !strcmp(m->name, cfg->repl_member);
 		snprintf(path, sizeof(path), "aggregators.%s", m->name);
-		if (!m->key[0])
+		if (!m->key.set)
 			return agi_config_fail(c, at_line(m->line, &fake), path,
 					 "key is missing: with replication.member set, every member needs its node public key (64 hex digits, its node.pub)");
 		for (j = 0; j < i; j++) {
@@ -482,7 +484,7 @@ static int check_replication(struct agi_config_ctx *c)
 				return agi_config_fail(c, at_line(m->line, &fake), path,
 						 "raft_port %u on %s is also aggregators.%s's (line %u): every member needs its own",
 						 m->raft_port, m->ip, o->name, o->line);
-			if (!strcasecmp(o->key, m->key))
+			if (!memcmp(o->key.pk, m->key.pk, sizeof(m->key.pk)))
 				return agi_config_fail(c, at_line(m->line, &fake), path,
 						 "key is also aggregators.%s's (line %u): every member needs its own",
 						 o->name, o->line);

@@ -34,14 +34,21 @@
 /* The default files, relative to the working directory. */
 #define AGI_CONFIG_DEFAULT_FILE "configs/app_config.yaml"
 #define AGI_CONFIG_DEFAULT_MATRIX "configs/swarm_matrix.json"
-#define AGI_CONFIG_DEFAULT_NODE_KEY "/etc/agiswarm/node.key"
+#define AGI_CONFIG_DEFAULT_NODE_KEY "/var/lib/agiswarm/node.key"
 #define AGI_CONFIG_DEFAULT_RAFT_DIR "/var/lib/agiswarm/raft"
 #define AGI_CONFIG_DEFAULT_RAFT_PORT 6001
+
+/* A node's Ed25519 public key (64 hex digits); unset: "" or absent. */
+struct agi_config_pubkey {
+	bool set;
+	u8 pk[32];
+};
 
 /* A worker, actuator or sensor of aggregator.workers/actuators/sensors. */
 struct agi_config_peer {
 	u32 id;
 	struct agi_endpoint ep;
+	struct agi_config_pubkey key;	/* its identity; sealed sessions */
 	u32 line;			/* where it was written, for errors */
 };
 
@@ -57,7 +64,7 @@ struct agi_config_member {
 	u16 port;
 	u32 priority;
 	u16 raft_port;			/* its replicated log (TCP) */
-	char key[65];			/* its node key, 64 hex digits, "" */
+	struct agi_config_pubkey key;
 	u32 line;
 };
 
@@ -99,6 +106,7 @@ struct agi_config {
 
 	char worker_host[256];		/* worker.aggregator.host */
 	u16 worker_port;		/* worker.aggregator.port */
+	struct agi_config_pubkey worker_aggregator_key;
 	u32 heartbeat_us;		/* worker.heartbeat_interval */
 	u32 degraded_latency_ms;
 	u32 unhealthy_after_missed;
@@ -111,6 +119,7 @@ struct agi_config {
 	char authorized_keys[AGI_CONFIG_PATH_LEN];
 	u32 commit_window_s;
 	char audit_log[AGI_CONFIG_PATH_LEN];
+	u32 rekey_after_s;		/* security.rekey_after_s */
 
 	char metrics_file[AGI_CONFIG_PATH_LEN];
 	u64 metrics_max_size;		/* bytes */

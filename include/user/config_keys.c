@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "core/fixed.h"
+#include "keys.h"
 #include "config_keys.h"
 #include "keys.h"
 
@@ -33,6 +34,8 @@ static const struct agi_names level_names = { level, ARRAY_SIZE(level) };
 #define KEY_STR(name, field, min_len) \
 	{ name, KT_STR, OFF(field), min_len, STR_MAX(field) }
 
+_Static_assert(sizeof(((struct agi_config_pubkey *)0)->pk) == AGI_PK_LEN,
+	       "a configured key is a public key");
 /* parse_qlist() and parse_group() find the array right after its count. */
 _Static_assert(OFF(setpoint) == OFF(n_setpoint) + sizeof(u32),
 	       "setpoint follows n_setpoint");
@@ -71,6 +74,7 @@ const struct agi_config_key agi_config_keys[] = {
 	{ "aggregator.sensors", KT_PEERS, OFF(sensors) },
 	KEY_STR("worker.aggregator.host", worker_host, 0),
 	{ "worker.aggregator.port", KT_U16, OFF(worker_port), 1, 65535 },
+	{ "worker.aggregator.key", KT_PUBKEY, OFF(worker_aggregator_key) },
 	{ "worker.heartbeat_interval", KT_SECONDS, OFF(heartbeat_us),
 	  100000, 60000000 },
 	{ "worker.health.degraded_latency_ms", KT_U32,
@@ -85,6 +89,8 @@ const struct agi_config_key agi_config_keys[] = {
 	KEY_STR("security.authorized_keys", authorized_keys, 1),
 	{ "security.commit_window_s", KT_U32, OFF(commit_window_s), 1, 3600 },
 	KEY_STR("security.audit_log", audit_log, 1),
+	/* below the module's 180 s after which a session key is refused */
+	{ "security.rekey_after_s", KT_U32, OFF(rekey_after_s), 1, 170 },
 	KEY_STR("metrics.file", metrics_file, 1),
 	{ "metrics.max_size", KT_SIZE, OFF(metrics_max_size), 1024,
 	  1ULL << 40 },
@@ -107,6 +113,7 @@ const size_t agi_config_nkeys = ARRAY_SIZE(agi_config_keys);
 const struct agi_config_key agi_config_peer_keys[] = {
 	{ "id", KT_U32, PEER_OFF(id), 1, UINT32_MAX, .required = true },
 	{ "address", KT_ENDPOINT, PEER_OFF(ep), .required = true },
+	{ "key", KT_PUBKEY, PEER_OFF(key) },
 };
 const size_t agi_config_npeer_keys = ARRAY_SIZE(agi_config_peer_keys);
 
@@ -116,8 +123,7 @@ const struct agi_config_key agi_config_member_keys[] = {
 	{ "port", KT_U16, MEMBER_OFF(port), 1, 65535 },
 	{ "priority", KT_U32, MEMBER_OFF(priority), 1, 255, .required = true },
 	{ "raft_port", KT_U16, MEMBER_OFF(raft_port), 1, 65535 },
-	{ "key", KT_STR, MEMBER_OFF(key), 0,
-	  sizeof(((struct agi_config_member *)0)->key) - 1 },
+	{ "key", KT_PUBKEY, MEMBER_OFF(key) },
 };
 const size_t agi_config_nmember_keys = ARRAY_SIZE(agi_config_member_keys);
 
@@ -450,11 +456,15 @@ static int parse_peers(struct agi_config_ctx *c, const struct agi_config_key *k,
 			return -EINVAL;
 		p->line = (u32)item->start_mark.line + 1;
 		for (j = 0; j < i; j++) {
-			if (list->p[j].id != p->id)
-				continue;
 			snprintf(other, sizeof(other), "%s[%u]", path, j);
-			return taken(c, item, where, "id", "an id", other,
-				     list->p[j].line);
+			if (list->p[j].id == p->id)
+				return taken(c, item, where, "id", "an id",
+					     other, list->p[j].line);
+			/* one key, one peer: it may speak only for itself */
+			if (p->key.set && list->p[j].key.set &&
+			    !memcmp(p->key.pk, list->p[j].key.pk, AGI_PK_LEN))
+				return taken(c, item, where, "key", "a key",
+					     other, list->p[j].line);
 		}
 		list->n++;
 	}
@@ -487,18 +497,8 @@ static int parse_member(struct agi_config_ctx *c, yaml_node_pair_t *pair,
 	m->port = AGISWARM_DEFAULT_PORT;
 	m->raft_port = AGI_CONFIG_DEFAULT_RAFT_PORT;
 	m->line = (u32)key->start_mark.line + 1;
-	if (agi_config_parse_object(c, val, where, agi_config_member_keys,
-				    agi_config_nmember_keys, m))
-		return -EINVAL;
-	if (m->key[0] && (strlen(m->key) != 2 * AGI_PK_LEN ||
-			  strspn(m->key, "0123456789abcdefABCDEF") != 2 * AGI_PK_LEN)) {
-		snprintf(where + strlen(where), sizeof(where) - strlen(where),
-			 ".key");
-		return agi_config_fail(c, value_of(c, val, "key"), where,
-				 "bad value '%s': allowed 64 hex digits, the member's node public key (its node.pub)",
-				 m->key);
-	}
-	return 0;
+	return agi_config_parse_object(c, val, where, agi_config_member_keys,
+				 agi_config_nmember_keys, m);
 }
 
 static int parse_group(struct agi_config_ctx *c, const struct agi_config_key *k,
@@ -533,6 +533,21 @@ static int parse_group(struct agi_config_ctx *c, const struct agi_config_key *k,
 		}
 	}
 	*count = i;
+	return 0;
+}
+
+static int parse_pubkey(struct agi_config_ctx *c, const struct agi_config_key *k,
+			yaml_node_t *n, const char *path,
+			struct agi_config_pubkey *dst)
+{
+	const char *s = scalar(n);
+
+	memset(dst, 0, sizeof(*dst));
+	if (!*s)
+		return 0;
+	if (agi_hex_decode(s, strlen(s), dst->pk, AGI_PK_LEN))
+		return agi_config_bad_value(c, n, path, k);
+	dst->set = true;
 	return 0;
 }
 
@@ -575,6 +590,8 @@ int agi_config_parse_value(struct agi_config_ctx *c, const struct agi_config_key
 		return parse_size(c, k, n, path, dst);
 	case KT_SECONDS:
 		return parse_seconds(c, k, n, path, dst);
+	case KT_PUBKEY:
+		return parse_pubkey(c, k, n, path, dst);
 	default:
 		return agi_config_fail(c, n, path, "internal error: key type %d",
 				 k->type);
@@ -653,10 +670,13 @@ void agi_config_allowed_text(const struct agi_config_key *k, char *buf, size_t s
 		snprintf(buf, size, "seconds, a decimal in 0.1..60");
 		break;
 	case KT_PEERS:
-		snprintf(buf, size, "a list of {id: N, address: \"A.B.C.D[:PORT]\"}");
+		snprintf(buf, size, "a list of {id: N, address: \"A.B.C.D[:PORT]\", key: PUBKEY}");
 		break;
 	case KT_GROUP:
-		snprintf(buf, size, "a mapping of NAME: {ip: ADDRESS, port: N, priority: N, raft_port: N, key: HEX}");
+		snprintf(buf, size, "a mapping of NAME: {ip: ADDRESS, port: N, priority: N, raft_port: N, key: PUBKEY}");
+		break;
+	case KT_PUBKEY:
+		snprintf(buf, size, "an Ed25519 public key, 64 hex digits (node.pub), or \"\"");
 		break;
 	}
 }
@@ -784,6 +804,13 @@ void agi_config_print_value(FILE *f, const struct agi_config_key *k, const void 
 	case KT_PEERS:
 	case KT_GROUP:
 		print_list(f, k, v);
+		break;
+	case KT_PUBKEY:
+		buf[0] = '\0';
+		if (((const struct agi_config_pubkey *)v)->set)
+			agi_hex_encode(((const struct agi_config_pubkey *)v)->pk,
+				       AGI_PK_LEN, buf);
+		print_quoted(f, buf);
 		break;
 	}
 }

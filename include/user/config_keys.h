@@ -29,6 +29,7 @@ enum agi_config_ktype {
 	KT_SECONDS,	/* u32 microseconds written as decimal seconds */
 	KT_PEERS,	/* struct agi_config_peers */
 	KT_GROUP,	/* the aggregators: mapping of named members */
+	KT_PUBKEY,	/* struct agi_config_pubkey: 64 hex digits or "" */
 };
 
 /*

@@ -179,11 +179,33 @@ static int read_key_file(const char *path, uint8_t *out, size_t len,
 	ssize_t got;
 	int fd, ret = 0;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/*
+	 * A secret is read only from a regular file that is not a symbolic
+	 * link (O_NOFOLLOW), without blocking on a FIFO or a device
+	 * (O_NONBLOCK), owned by us and private to us.
+	 */
+	fd = open(path, O_RDONLY | O_CLOEXEC |
+		  (secret ? O_NOFOLLOW | O_NONBLOCK : 0));
+	if (fd < 0 && secret && errno == ELOOP)
+		return agi_errf(err, errlen, -ELOOP,
+				"%s: is a symbolic link; name the key file itself",
+				path);
 	if (fd < 0)
 		return agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
 	if (fstat(fd, &st)) {
 		ret = agi_errf(err, errlen, -errno, "%s: %s", path, strerror(errno));
+		goto cleanup;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		ret = agi_errf(err, errlen, -EINVAL, "%s: not a regular file",
+			       path);
+		goto cleanup;
+	}
+	if (secret && st.st_uid != geteuid()) {
+		ret = agi_errf(err, errlen, -EACCES,
+			       "%s: owned by uid %u, not by this user (uid %u)",
+			       path, (unsigned int)st.st_uid,
+			       (unsigned int)geteuid());
 		goto cleanup;
 	}
 	if (secret && (st.st_mode & 077)) {
@@ -227,6 +249,53 @@ int agi_key_read_public(const char *path, uint8_t pk[AGI_PK_LEN],
 			char *err, size_t errlen)
 {
 	return read_key_file(path, pk, AGI_PK_LEN, false, err, errlen);
+}
+
+int agi_node_key_load(const char *path, bool create, struct agi_keypair *kp,
+		      bool *created, char *err, size_t errlen)
+{
+	char pub[4096];
+	size_t n;
+	int ret;
+
+	*created = false;
+	ret = agi_key_read_private(path, kp, err, errlen);
+	if (ret != -ENOENT || !create)
+		return ret;
+	ret = agi_key_generate(kp);
+	if (ret)
+		return agi_errf(err, errlen, ret, "libsodium failed to start");
+	/* O_EXCL: of two daemons starting at once, one key wins. */
+	ret = agi_key_write_private(path, kp, false, err, errlen);
+	if (ret == -EEXIST)
+		return agi_key_read_private(path, kp, err, errlen);
+	if (ret) {
+		agi_key_wipe(kp);
+		return ret;
+	}
+	*created = true;
+	/* The public half beside it, for the operator to hand out. */
+	n = strlen(path);
+	if (n > 4 && !strcmp(path + n - 4, ".key"))
+		snprintf(pub, sizeof(pub), "%.*s.pub", (int)(n - 4), path);
+	else
+		snprintf(pub, sizeof(pub), "%s.pub", path);
+	/* Best effort: the public key can always be derived again. */
+	agi_key_write_public(pub, kp->pk, true, NULL, 0);
+	return 0;
+}
+
+int agi_secret_read(const char *path, uint8_t secret[AGI_SECRET_LEN],
+		    char *err, size_t errlen)
+{
+	return read_key_file(path, secret, AGI_SECRET_LEN, true, err, errlen);
+}
+
+int agi_secret_write(const char *path, const uint8_t secret[AGI_SECRET_LEN],
+		     bool force, char *err, size_t errlen)
+{
+	return write_key_file(path, secret, AGI_SECRET_LEN, 0600, force, err,
+			      errlen);
 }
 
 /* One non-comment line of authorized_keys into @k. */

@@ -88,7 +88,8 @@ void agi_hex_encode(const uint8_t *in, size_t len, char *out);
  * Key files. The writers create the file (0600 for the private one) and
  * fail with -EEXIST when it exists, unless @force. The private reader
  * refuses a file group or other may read: "KEY: mode 0644 is too open;
- * chmod 600 KEY".
+ * chmod 600 KEY", one owned by another user, a symbolic link and anything
+ * but a regular file (a FIFO is not waited on).
  */
 int agi_key_write_private(const char *path, const struct agi_keypair *kp,
 			  bool force, char *err, size_t errlen);
@@ -98,6 +99,27 @@ int agi_key_read_private(const char *path, struct agi_keypair *kp,
 			 char *err, size_t errlen);
 int agi_key_read_public(const char *path, uint8_t pk[AGI_PK_LEN],
 			char *err, size_t errlen);
+
+/*
+ * A node's static key (node.key_file; `agictl keygen --node`): the private
+ * key file at @path, read as agi_key_read_private() reads it. When it does
+ * not exist and @create, a new key is written there (0600) and its public
+ * half beside it (node.pub for node.key, else PATH.pub), and *@created is
+ * set. The private file must be a regular file owned by the effective user
+ * and private to it; a symbolic link is refused.
+ */
+int agi_node_key_load(const char *path, bool create, struct agi_keypair *kp,
+		      bool *created, char *err, size_t errlen);
+
+/*
+ * A 32-byte secret (a pre-shared key), one line of hex like a private
+ * key file and as private (0600).
+ */
+#define AGI_SECRET_LEN 32
+int agi_secret_read(const char *path, uint8_t secret[AGI_SECRET_LEN],
+		    char *err, size_t errlen);
+int agi_secret_write(const char *path, const uint8_t secret[AGI_SECRET_LEN],
+		     bool force, char *err, size_t errlen);
 
 /*
  * authorized_keys: "<64 hex public key> [name]" per line, blank lines and

@@ -30,6 +30,8 @@ static const char *const peer_kind[] = {
 	[AGISWARM_PEER_WORKER] = "worker",
 	[AGISWARM_PEER_ACTUATOR] = "actuator",
 	[AGISWARM_PEER_SENSOR] = "sensor",
+	[AGISWARM_PEER_AGGREGATOR] = "aggregator",
+	[AGISWARM_PEER_OPERATOR] = "operator",
 };
 
 static const char *const fault[] = {

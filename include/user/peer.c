@@ -9,6 +9,7 @@
 #include <string.h>
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
+#include <sodium.h>
 
 #include "peer.h"
 
@@ -26,8 +27,36 @@ static int talk_peer(struct agi_nl *nl, u8 cmd, const struct agi_peer_req *p)
 			     &p->ep.addr);
 	if (p->health >= 0)
 		mnl_attr_put_u8(nlh, AGISWARM_PEER_A_HEALTH, (u8)p->health);
+	if (p->pubkey)
+		mnl_attr_put(nlh, AGISWARM_PEER_A_PUBKEY, AGISWARM_PUBKEY_LEN,
+			     p->pubkey);
 	mnl_attr_nest_end(nlh, nest);
 	return agi_nl_talk(nl, nlh, NULL, NULL);
+}
+
+int agi_key_set(struct agi_nl *nl, const struct agi_key_req *k)
+{
+	char buf[AGI_NL_BUF_SIZE];
+	struct nlmsghdr *nlh = agi_nl_request(nl, buf, AGISWARM_CMD_SET_KEY);
+	struct nlattr *nest;
+	int ret;
+
+	nest = mnl_attr_nest_start(nlh, AGISWARM_A_PEER);
+	mnl_attr_put(nlh, AGISWARM_PEER_A_PUBKEY, AGISWARM_PUBKEY_LEN,
+		     k->pubkey);
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, AGISWARM_A_KEY);
+	mnl_attr_put_u32(nlh, AGISWARM_KEY_A_LOCAL_INDEX, k->local_index);
+	mnl_attr_put_u32(nlh, AGISWARM_KEY_A_REMOTE_INDEX, k->remote_index);
+	mnl_attr_put(nlh, AGISWARM_KEY_A_RX, AGISWARM_SEAL_KEY_LEN, k->rx);
+	mnl_attr_put(nlh, AGISWARM_KEY_A_TX, AGISWARM_SEAL_KEY_LEN, k->tx);
+	mnl_attr_put_u64(nlh, AGISWARM_KEY_A_TX_COUNTER, k->tx_counter);
+	mnl_attr_put_u8(nlh, AGISWARM_KEY_A_MODE, k->mode);
+	mnl_attr_nest_end(nlh, nest);
+	ret = agi_nl_talk(nl, nlh, NULL, NULL);
+	/* The request held the keys. */
+	sodium_memzero(buf, sizeof(buf));
+	return ret;
 }
 
 int agi_peer_add(struct agi_nl *nl, const struct agi_peer_req *p)

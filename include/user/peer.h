@@ -22,18 +22,36 @@
  * @ep: where it is (ADD_PEER only)
  * @health: enum agiswarm_health, the daemon's judgement of a worker; -1
  *	sends none (the module keeps what it had)
+ * @pubkey: its node's public key (AGISWARM_PUBKEY_LEN bytes; NULL: none),
+ *	the link it shares with the other entries of that key
  */
 struct agi_peer_req {
 	u8 kind;
 	u32 id;
 	struct agi_endpoint ep;
 	int health;
+	const u8 *pubkey;
 };
 
 /* Adds the peer or replaces its endpoint (and health); 0 or -errno. */
 int agi_peer_add(struct agi_nl *nl, const struct agi_peer_req *p);
 /* Deletes the peer @kind @id; -ENOENT (with extack) when there is none. */
 int agi_peer_del(struct agi_nl *nl, u8 kind, u32 id);
+
+/*
+ * SET_KEY: a keypair for the link of @pubkey (-ENOENT when no peer has
+ * that key; -EEXIST when the node has @local_index already). @mode is enum
+ * agiswarm_key_mode; @tx_counter the first nonce.
+ */
+struct agi_key_req {
+	const u8 *pubkey;
+	u32 local_index;
+	u32 remote_index;
+	const u8 *rx, *tx;	/* AGISWARM_SEAL_KEY_LEN bytes each */
+	u64 tx_counter;
+	u8 mode;
+};
+int agi_key_set(struct agi_nl *nl, const struct agi_key_req *k);
 
 /**
  * struct agi_peer - one peer of the GET_PEERS dump

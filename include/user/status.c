@@ -39,6 +39,11 @@ static const char *const counter_names[AGISWARM_CNT_MAX + 1] = {
 	[AGISWARM_CNT_DROP_BACKLOG] = "drop_backlog",
 	[AGISWARM_CNT_DROP_UNKNOWN_PEER] = "drop_unknown_peer",
 	[AGISWARM_CNT_DROP_NO_ROWS] = "drop_no_rows",
+	[AGISWARM_CNT_DROP_AUTH] = "drop_auth",
+	[AGISWARM_CNT_DROP_REPLAY] = "drop_replay",
+	[AGISWARM_CNT_DROP_RATELIMIT] = "drop_ratelimit",
+	[AGISWARM_CNT_DROP_NOT_ALLOWED] = "drop_not_allowed",
+	[AGISWARM_CNT_TX_NO_KEY] = "tx_no_key",
 };
 
 /* The node's settings and state: attribute and type. */

@@ -25,6 +25,19 @@ struct upcall_attrs {
 	bool has_from;
 };
 
+/* The sender's key in the AGISWARM_A_PEER nest of an opened datagram. */
+static int upcall_peer_cb(const struct nlattr *a, void *data)
+{
+	struct agi_upcall *u = data;
+
+	if (mnl_attr_get_type(a) != AGISWARM_PEER_A_PUBKEY)
+		return MNL_CB_OK;
+	if (mnl_attr_get_payload_len(a) != AGISWARM_PUBKEY_LEN)
+		return MNL_CB_ERROR;
+	u->pubkey = mnl_attr_get_payload(a);
+	return MNL_CB_OK;
+}
+
 static int upcall_attr_cb(const struct nlattr *a, void *data)
 {
 	struct upcall_attrs *ua = data;
@@ -43,6 +56,10 @@ static int upcall_attr_cb(const struct nlattr *a, void *data)
 	case AGISWARM_A_DATAGRAM:
 		u->dgram = mnl_attr_get_payload(a);
 		u->len = len;
+		break;
+	case AGISWARM_A_PEER:
+		if (mnl_attr_parse_nested(a, upcall_peer_cb, u) < 0)
+			return MNL_CB_ERROR;
 		break;
 	}
 	return MNL_CB_OK;
@@ -88,13 +105,34 @@ int agi_upcalls(const void *buf, size_t len, agi_upcall_cb cb, void *data)
 	return mnl_cb_run(buf, len, 0, 0, upcall_cb, &w) < 0 ? -EBADMSG : 0;
 }
 
-int agi_send(struct agi_nl *nl, const struct agi_endpoint *to, const u8 *dgram,
-	     size_t len)
+static int send_dgram(struct agi_nl *nl, const u8 *pubkey,
+		      const struct agi_endpoint *to, const u8 *dgram,
+		      size_t len)
 {
 	char buf[AGI_NL_BUF_SIZE];
 	struct nlmsghdr *nlh = agi_nl_request(nl, buf, AGISWARM_CMD_SEND);
+	struct nlattr *nest;
 
-	mnl_attr_put(nlh, AGISWARM_A_PEER_ENDPOINT, to->len, &to->addr);
+	if (to && to->len)
+		mnl_attr_put(nlh, AGISWARM_A_PEER_ENDPOINT, to->len, &to->addr);
+	if (pubkey) {
+		nest = mnl_attr_nest_start(nlh, AGISWARM_A_PEER);
+		mnl_attr_put(nlh, AGISWARM_PEER_A_PUBKEY, AGISWARM_PUBKEY_LEN,
+			     pubkey);
+		mnl_attr_nest_end(nlh, nest);
+	}
 	mnl_attr_put(nlh, AGISWARM_A_DATAGRAM, len, dgram);
 	return agi_nl_talk(nl, nlh, NULL, NULL);
+}
+
+int agi_send(struct agi_nl *nl, const struct agi_endpoint *to, const u8 *dgram,
+	     size_t len)
+{
+	return send_dgram(nl, NULL, to, dgram, len);
+}
+
+int agi_send_sealed(struct agi_nl *nl, const u8 *pubkey,
+		    const struct agi_endpoint *to, const u8 *dgram, size_t len)
+{
+	return send_dgram(nl, pubkey, to, dgram, len);
 }

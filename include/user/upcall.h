@@ -28,11 +28,15 @@ int agi_daemon_register(struct agi_nl *nl);
  * @from: its sender, address and port
  * @dgram: the whole datagram, header included (at least the header's 4
  *	bytes), pointing into the netlink message
+ * @pubkey: the public key of the link the module opened it with
+ *	(AGISWARM_PUBKEY_LEN bytes, in the netlink message), NULL when the
+ *	datagram came plain: then nothing vouches for its sender
  */
 struct agi_upcall {
 	struct agi_endpoint from;
 	const u8 *dgram;
 	size_t len;
+	const u8 *pubkey;
 };
 
 /*
@@ -48,5 +52,11 @@ int agi_upcalls(const void *buf, size_t len, agi_upcall_cb cb, void *data);
 /* Sends @len bytes from the node's socket to @to: 0 or -errno. */
 int agi_send(struct agi_nl *nl, const struct agi_endpoint *to, const u8 *dgram,
 	     size_t len);
+/*
+ * Sends @dgram (a plain message) sealed by the module for the link of
+ * @pubkey, to that link's endpoint (@to when it has none yet).
+ */
+int agi_send_sealed(struct agi_nl *nl, const u8 *pubkey,
+		    const struct agi_endpoint *to, const u8 *dgram, size_t len);
 
 #endif /* AGISWARM_USER_UPCALL_H */

@@ -18,7 +18,9 @@
 
 #include "user/audit.h"
 #include "user/commit.h"
+#include "user/handshake.h"
 #include "user/msg.h"
+#include "core/seal.h"
 #include "../lib/commit_example.h"
 #include "../lib/repl_example.h"
 #include "../native/wire_examples.h"
@@ -279,7 +281,7 @@ static void repl_seeds(void)
 	agi_key_from_seed(&a, repl_seed_a);
 	agi_key_from_seed(&b, repl_seed_b);
 	buf[0] = 0;		/* the responder's side */
-	len = agi_chan_hello(&ca, &a, b.pk, buf + n + AGI_CHAN_LEN_BYTES,
+	len = agi_chan_hello(&ca, &a, b.pk, 1, buf + n + AGI_CHAN_LEN_BYTES,
 			     AGI_CHAN_HELLO_MAX);
 	agi_chan_frame_len((size_t)len, buf + n);
 	rlen = agi_chan_accept(&cb, &b, buf + n + AGI_CHAN_LEN_BYTES,
@@ -307,6 +309,58 @@ static void repl_seeds(void)
 	agi_chan_wipe(&cb);
 }
 
+/* An INIT and its RESP between RFC 8032's TEST 1 and TEST 2 keys. */
+static void handshake_seeds(void)
+{
+	static const u8 seed_i[AGI_SEED_LEN] = {
+		0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84,
+		0x4a, 0xf4, 0x92, 0xec, 0x2c, 0xc4, 0x44, 0x49, 0xc5, 0x69,
+		0x7b, 0x32, 0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae,
+		0x7f, 0x60,
+	};
+	static const u8 eph[32] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+	u8 init[AGI_HS_INIT_MAX], resp[AGI_HS_RESP_MAX];
+	struct agi_keypair ki, kr;
+	struct agi_hs_pending p;
+	struct agi_hs_init m;
+	struct agi_hs_keys k;
+	size_t resp_len;
+	int n;
+
+	if (agi_keys_init())
+		exit(1);
+	agi_key_from_seed(&ki, seed_i);
+	/* The responder: RFC 8032 TEST 2 (the fuzzer's second key). */
+	agi_key_from_seed(&kr, (const u8[AGI_SEED_LEN]){
+		0x4c, 0xcd, 0x08, 0x9b, 0x28, 0xff, 0x96, 0xda, 0x9d, 0xb6,
+		0xc3, 0x46, 0xec, 0x11, 0x4e, 0x0f, 0x5b, 0x8a, 0x31, 0x9f,
+		0x35, 0xab, 0xa6, 0x24, 0xda, 0x8c, 0xf6, 0xed, 0x4f, 0xb8,
+		0xa6, 0xfb });
+	n = agi_hs_initiate_eph(&p, &ki, kr.pk, 7, 1000, eph, init,
+				sizeof(init));
+	if (n < 0 || agi_hs_init_check(init, (size_t)n, kr.pk, &m) ||
+	    agi_hs_respond_eph(&kr, init, (size_t)n, &m, 9, eph, resp,
+			       sizeof(resp), &resp_len, &k)) {
+		fprintf(stderr, "corpus_gen: the handshake failed\n");
+		exit(1);
+	}
+	put_file("fuzz_handshake", "init", init, (size_t)n);
+	put_file("fuzz_handshake", "resp", resp, resp_len);
+	agi_hs_keys_wipe(&k);
+	agi_hs_pending_wipe(&p);
+	agi_key_wipe(&ki);
+	agi_key_wipe(&kr);
+}
+
+/* fuzz_seal: the UAPI header's sealed example, and two plain messages. */
+static void seal_seeds(void)
+{
+	put_file("fuzz_seal", "sealed_result", agi_seal_example,
+		 sizeof(agi_seal_example));
+	put_file("fuzz_seal", "plain_result", agi_seal_example_msg,
+		 sizeof(agi_seal_example_msg));
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -323,5 +377,7 @@ int main(int argc, char **argv)
 	body_seeds();
 	audit_seeds();
 	repl_seeds();
+	handshake_seeds();
+	seal_seeds();
 	return 0;
 }

@@ -11,6 +11,8 @@
 #   fuzz_config        agiswarmd's YAML configuration
 #   fuzz_matrix_json   the matrix files
 #   fuzz_audit         the audit log
+#   fuzz_handshake     the session handshake's INIT and RESP
+#   fuzz_seal          the sealed envelope: parse, open, seal round trip
 #   fuzz_repl_entry    the entries of the group's replicated log
 #   fuzz_repl_channel  the group transport's frames, handshake and sealed
 #                      frames, as a TCP peer sends them

@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	}
 	if (!size)
 		return 0;
-	if (data[0] & 1 && agi_chan_hello(&ch, &a, b.pk, out, sizeof(out)) < 0)
+	if (data[0] & 1 && agi_chan_hello(&ch, &a, b.pk, 1, out, sizeof(out)) < 0)
 		abort();
 	while (ret >= 0) {
 		used = agi_chan_frame_next(data + off, size - off, &payload,

@@ -101,7 +101,7 @@ FIXTURE_SETUP(chan)
 	agi_key_from_seed(&self->a, repl_seed_a);
 	agi_key_from_seed(&self->b, repl_seed_b);
 	ASSERT_EQ(0, agi_key_generate(&self->c));
-	self->hello_len = agi_chan_hello(&self->ca, &self->a, self->b.pk,
+	self->hello_len = agi_chan_hello(&self->ca, &self->a, self->b.pk, 1,
 					 self->hello, sizeof(self->hello));
 	ASSERT_GT(self->hello_len, 0);
 }
@@ -180,7 +180,7 @@ TEST_F(chan, an_impostor_cannot_answer_for_the_member)
 	int n, r;
 
 	/* C answers A's HELLO to B as if it were B: its REPLY is not B's */
-	n = agi_chan_hello(&ax, &self->a, self->c.pk, hello_to_c,
+	n = agi_chan_hello(&ax, &self->a, self->c.pk, 2, hello_to_c,
 			   sizeof(hello_to_c));
 	r = agi_chan_accept(&cc, &self->c, hello_to_c, (size_t)n, reply,
 			    sizeof(reply));

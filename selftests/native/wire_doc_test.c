@@ -138,9 +138,10 @@ TEST(header)
 	static const u8 pass_up[] = {
 		AGISWARM_MSG_HEARTBEAT, AGISWARM_MSG_STATUS,
 		AGISWARM_MSG_CONFIG, AGISWARM_MSG_COMMIT, AGISWARM_MSG_COMMIT_ACK,
+		AGISWARM_MSG_HANDSHAKE_INIT, AGISWARM_MSG_HANDSHAKE_RESP,
 		AGISWARM_MSG_ERROR,
 	};
-	static const u8 unknown[] = { 0x00, 0x0b, 0x10, 0x7f, 0xfe };
+	static const u8 unknown[] = { 0x00, 0x0e, 0x10, 0x7f, 0xfe };
 	static u8 big[AGISWARM_WIRE_MAX + 1];
 	struct agi_wire_msg m;
 	struct raw *r;

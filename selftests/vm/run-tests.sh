@@ -28,7 +28,7 @@ list=$1
 src=$2
 gen=${3:-$2}
 
-SELFTEST_LINE='agiswarm: fixed-point self-tests: pass'
+SELFTEST_LINE='agiswarm: seal self-tests (RFC 8439 A.5, the UAPI example): pass'
 BAD_KMSG='WARNING:|BUG:|Oops|[Ll]eak|Call Trace'
 KSFT_SKIP=4
 

@@ -22,7 +22,8 @@ VM_LOG := $(BUILD)/vm.log
 VM_GEN_DIR := $(BUILD)/selftests
 # Shipped in the image (with their dependencies) and loaded at boot; others
 # the tests need are autoloaded by the kernel through busybox's modprobe.
-VM_KMODS ?= veth bridge udp_tunnel ip6_udp_tunnel sch_netem sch_tbf \
+VM_KMODS ?= veth bridge udp_tunnel ip6_udp_tunnel libchacha20poly1305 \
+	sch_netem sch_tbf \
 	nf_tables nft_ct nft_reject_inet nft_limit nft_log nft_nat \
 	nft_chain_nat nft_masq nft_fib_inet
 VM_BINS = $(wildcard $(AGICTL) $(BUILD)/agiswarmd)

@@ -123,6 +123,14 @@
  *                     the daemon's judgement of a worker from its
  *                     HEARTBEATs (see the wire section); -EINVAL for
  *                     another kind
+ *        AGISWARM_PEER_A_PUBKEY: NLA_BINARY, exactly AGISWARM_PUBKEY_LEN
+ *                     bytes, optional: the peer's identity (its node's
+ *                     Ed25519 public key). Entries with the same key share
+ *                     one link: one endpoint, one set of keypairs
+ *                     (SET_KEY), whatever their kinds. A peer without a
+ *                     key has no link: the node neither sends to it nor
+ *                     takes anything from it. A replacement without a key
+ *                     keeps the link of the entry it replaces.
  *
  * Adds the peer, or replaces the endpoint of the one of the same kind and
  * id (its statistics stay, and its health unless PEER_HEALTH is given).
@@ -133,7 +141,8 @@
  * those without a health) first, then the degraded, then the unhealthy,
  * so the systematic rows go to the healthy ones.
  * SENSOR datagrams are taken only from a sensor peer's exact address and
- * port; ACTUATE goes to every actuator peer.
+ * port; ACTUATE goes to every actuator peer. Any node may have peers: a
+ * worker takes TASK and ROWS only from its AGGREGATOR peers.
  *
  * AGISWARM_CMD_DEL_PEER (admin)
  * -----------------------------
@@ -141,10 +150,38 @@
  *    AGISWARM_A_PEER: NLA_NESTED with AGISWARM_PEER_A_KIND and _ID,
  *                     required. -ENOENT when there is no such peer.
  *
- * AGISWARM_CMD_GET_PEERS (dump)
- * -----------------------------
+ * AGISWARM_CMD_SET_KEY (admin)
+ * ----------------------------
  *
- * Any user, NLM_F_DUMP, no attributes. One message per peer, in the order
+ * Installs a keypair on a link (pushed by agiswarmd after a handshake, or
+ * by agictl in pre-shared-key mode):
+ *
+ *    AGISWARM_A_PEER: NLA_NESTED with AGISWARM_PEER_A_PUBKEY, required:
+ *                     the link; -ENOENT when no peer has that key
+ *    AGISWARM_A_KEY: NLA_NESTED, required, every attribute required but
+ *                     TX_COUNTER:
+ *        AGISWARM_KEY_A_LOCAL_INDEX: NLA_U32, nonzero; -EEXIST when a
+ *                     keypair of the node has it
+ *        AGISWARM_KEY_A_REMOTE_INDEX: NLA_U32
+ *        AGISWARM_KEY_A_RX, _TX: NLA_BINARY, exactly AGISWARM_SEAL_KEY_LEN
+ *        AGISWARM_KEY_A_TX_COUNTER: NLA_U64, the first transmit counter
+ *                     (default 0)
+ *        AGISWARM_KEY_A_MODE: NLA_U8, enum agiswarm_key_mode:
+ *                     INITIATOR: current at once, the old current kept as
+ *                     previous (still opens); RESPONDER: next, made current
+ *                     by the first datagram that opens with it; STATIC:
+ *                     current, replacing every other, never expires
+ *
+ * A link keeps at most three keypairs (previous, current, next); the one
+ * pushed out is wiped. Keys are never readable back. A keypair other than
+ * STATIC is refused for sending and receiving AGISWARM_REJECT_AFTER_S
+ * seconds after it was set (the daemons rekey well before). Deleting the
+ * last entry of a link wipes its keypairs.
+ *
+ * AGISWARM_CMD_GET_PEERS (dump, admin)
+ * ------------------------------------
+ *
+ * NLM_F_DUMP, no attributes. One message per peer, in the order
  * they were added, each with AGISWARM_A_PEER:
  *        AGISWARM_PEER_A_KIND, _ID, _ENDPOINT (struct sockaddr_in)
  *        for workers also:
@@ -158,6 +195,14 @@
  *                     when a fault is set for its id
  *        AGISWARM_PEER_A_HEALTH: NLA_U8, only once an ADD_PEER gave one
  *                     (absent = unknown: no daemon judged it)
+ *        for a peer with a link also:
+ *        AGISWARM_PEER_A_PUBKEY, and AGISWARM_PEER_A_ENDPOINT is the
+ *                     link's, moved by every datagram opened from it
+ *        AGISWARM_PEER_A_LINK_RX, _LINK_TX: NLA_U64, datagrams opened
+ *                     from and sealed for the link
+ *        AGISWARM_PEER_A_KEY_AGE: NLA_U32, seconds, and
+ *        AGISWARM_PEER_A_KEY_MODE: NLA_U8, of the current keypair, only
+ *                     when it has one
  * The 64-bit values are padded with AGISWARM_PEER_A_PAD. A dump that does
  * not fit one buffer resumes at the next peer.
  *
@@ -346,6 +391,7 @@ enum agiswarm_cmd {
 	AGISWARM_CMD_REGISTER_DAEMON,
 	AGISWARM_CMD_UPCALL,		/* module -> daemon, unicast */
 	AGISWARM_CMD_SEND,
+	AGISWARM_CMD_SET_KEY,
 	__AGISWARM_CMD_MAX
 };
 #define AGISWARM_CMD_MAX (__AGISWARM_CMD_MAX - 1)
@@ -417,6 +463,7 @@ enum agiswarm_attr {
 	AGISWARM_A_APPLY_AT_CYCLE,	/* u64 */
 	AGISWARM_A_STAGED_CYCLE,	/* u64 */
 	AGISWARM_A_APPLIED,		/* flag */
+	AGISWARM_A_KEY,			/* nest, enum agiswarm_key_attr */
 	__AGISWARM_A_LAST
 };
 #define AGISWARM_A_MAX (__AGISWARM_A_LAST - 1)
@@ -439,6 +486,12 @@ enum agiswarm_peer_attr {
 	AGISWARM_PEER_A_FAULT_VALUE,	/* u32 */
 	AGISWARM_PEER_A_PAD,
 	AGISWARM_PEER_A_HEALTH,		/* u8, enum agiswarm_health */
+	AGISWARM_PEER_A_PUBKEY,		/* binary, 32 bytes: the identity */
+	AGISWARM_PEER_A_KEY_AGE,	/* u32, seconds since the current
+					 * keypair was installed */
+	AGISWARM_PEER_A_KEY_MODE,	/* u8, enum agiswarm_key_mode of it */
+	AGISWARM_PEER_A_LINK_RX,	/* u64, datagrams opened from it */
+	AGISWARM_PEER_A_LINK_TX,	/* u64, datagrams sealed for it */
 	__AGISWARM_PEER_A_LAST
 };
 #define AGISWARM_PEER_A_MAX (__AGISWARM_PEER_A_LAST - 1)
@@ -448,9 +501,35 @@ enum agiswarm_peer_kind {
 	AGISWARM_PEER_WORKER,		/* gets TASKs and ROWS, sends RESULTs */
 	AGISWARM_PEER_ACTUATOR,		/* gets ACTUATE */
 	AGISWARM_PEER_SENSOR,		/* sends SENSOR */
+	AGISWARM_PEER_AGGREGATOR,	/* sends TASK, ROWS (and STATUS) */
+	AGISWARM_PEER_OPERATOR,		/* sends COMMIT (a daemon's session) */
 	__AGISWARM_PEER_MAX
 };
 #define AGISWARM_PEER_MAX (__AGISWARM_PEER_MAX - 1)
+
+/* Attributes inside AGISWARM_A_KEY (AGISWARM_CMD_SET_KEY). */
+enum agiswarm_key_attr {
+	AGISWARM_KEY_A_UNSPEC,
+	AGISWARM_KEY_A_LOCAL_INDEX,	/* u32, nonzero, unique on the node */
+	AGISWARM_KEY_A_REMOTE_INDEX,	/* u32, the peer's local index */
+	AGISWARM_KEY_A_RX,		/* binary, 32 bytes: opens from it */
+	AGISWARM_KEY_A_TX,		/* binary, 32 bytes: seals for it */
+	AGISWARM_KEY_A_TX_COUNTER,	/* u64, the first nonce (default 0) */
+	AGISWARM_KEY_A_MODE,		/* u8, enum agiswarm_key_mode */
+	AGISWARM_KEY_A_PAD,
+	__AGISWARM_KEY_A_LAST
+};
+#define AGISWARM_KEY_A_MAX (__AGISWARM_KEY_A_LAST - 1)
+
+enum agiswarm_key_mode {
+	AGISWARM_KEY_INITIATOR,		/* current at once; old current kept
+					 * as previous */
+	AGISWARM_KEY_RESPONDER,		/* next; current once a datagram
+					 * opens with it (key confirmation) */
+	AGISWARM_KEY_STATIC,		/* pre-shared: current, never expires */
+	__AGISWARM_KEY_MODE_MAX
+};
+#define AGISWARM_KEY_MODE_MAX (__AGISWARM_KEY_MODE_MAX - 1)
 
 /* Attributes inside AGISWARM_A_PID. */
 enum agiswarm_pid_attr {
@@ -540,6 +619,16 @@ enum agiswarm_counter {
 	AGISWARM_CNT_DROP_NO_ROWS,	/* a TASK of a row assignment (gen)
 					 * whose rows this worker does not
 					 * hold complete (yet) */
+	AGISWARM_CNT_DROP_AUTH,		/* not sealed, or the tag of a sealed
+					 * datagram did not verify */
+	AGISWARM_CNT_DROP_REPLAY,	/* opened, but its counter was seen
+					 * before or is behind the window */
+	AGISWARM_CNT_DROP_RATELIMIT,	/* a plain (handshake) datagram over
+					 * the node's rate */
+	AGISWARM_CNT_DROP_NOT_ALLOWED,	/* opened, but of a type its sender's
+					 * entries may not send */
+	AGISWARM_CNT_TX_NO_KEY,		/* not sent: no keypair for the
+					 * destination */
 	__AGISWARM_CNT_MAX
 };
 #define AGISWARM_CNT_MAX (__AGISWARM_CNT_MAX - 1)
@@ -626,6 +715,67 @@ enum agiswarm_counter {
  * A RESULT of a cycle already decided (or over) is not used and counts in
  * AGISWARM_CNT_RESULTS_LATE.
  *
+ * Sealed datagrams
+ * ----------------
+ *
+ * Between nodes every message except the plain ones travels sealed: the
+ * message above (header and CBOR payload) is carried as
+ *
+ *    offset 0  u8    AGISWARM_SEAL_VERSION (2)
+ *           1  u8    type, the message's type (in clear, authenticated)
+ *           2  be16  length of everything after these 4 bytes
+ *           4  be32  receiver index: the receiver's local index of the
+ *                    keypair (AGISWARM_KEY_A_LOCAL_INDEX)
+ *           8  be64  counter: the nonce, per keypair and direction, never
+ *                    used twice
+ *          16        the payload, encrypted, then the 16-byte tag
+ *
+ * The AEAD is RFC 8439 ChaCha20-Poly1305 with the 96-bit nonce 00 00 00 00
+ * || le64(counter) (libsodium's crypto_aead_chacha20poly1305_ietf with that
+ * npub) and the 16 header bytes as associated data. A sealed datagram is at
+ * most AGISWARM_WIRE_MAX bytes, so a message inside one at most
+ * AGISWARM_WIRE_PLAIN_MAX. The receiver finds the keypair by the index,
+ * opens the datagram and only then reads anything of it: it checks the
+ * counter against a window of the last 1984 counters (a counter is taken
+ * once; reordering within the window is harmless), moves the sending
+ * link's endpoint to the datagram's source, and checks that the type is
+ * one the authenticated sender may send:
+ *
+ *    TASK, ROWS, STATUS     from an AGGREGATOR peer
+ *    RESULT                 from the WORKER peer whose id is the RESULT's
+ *                           worker
+ *    HEARTBEAT, NEED_ROWS   from a WORKER peer
+ *    SENSOR                 from a SENSOR peer
+ *    COMMIT                 from an OPERATOR peer
+ *    ACTUATE                never to a node (plants take it)
+ *
+ * Refusals count, each under one reason, before those of the message:
+ *
+ *    AGISWARM_CNT_DROP_AUTH          a message of a sealed type in clear, or
+ *                                    a tag that does not verify
+ *    AGISWARM_CNT_DROP_UNKNOWN_PEER  no keypair with the receiver index, or
+ *                                    one older than AGISWARM_REJECT_AFTER_S
+ *    AGISWARM_CNT_DROP_REPLAY        a counter taken before, or behind the
+ *                                    window
+ *    AGISWARM_CNT_DROP_NOT_ALLOWED   a type its sender may not send
+ *
+ * Nothing else of a refused datagram is used, and no answer is sent to it.
+ * Plain, in clear as the message itself (version 1): the handshake types,
+ * which carry their own signatures, and for now the daemon's own types
+ * (HEARTBEAT, STATUS, CONFIG, COMMIT, COMMIT_ACK, ERROR), which the module
+ * never acts on: it passes them up to the daemon (at most 20 a second, 40
+ * at once; more count in AGISWARM_CNT_DROP_RATELIMIT). A daemon type that
+ * arrives sealed is passed up opened, with its sender's public key.
+ *
+ *    The RESULT example below, sealed for receiver index 42 with counter 7
+ *    under the key 00 01 02 .. 1f:
+ *        02 02 00 4d 00 00 00 2a 00 00 00 00 00 00 00 07
+ *        54 0e 83 4a 3a c2 79 88 66 35 4b 6b d8 88 12 65
+ *        cd 62 5d be 0e 12 f6 fa 55 65 cc 18 18 16 28 1c
+ *        14 2d 96 19 ca e7 f3 19 b9 18 41 e8 54 a4 7a 1a
+ *        d4 e6 c6 98 33 7e 9f 6e 86 1d 1e 4b f2 a5 80 d8
+ *        04
+ *
  * Fast-path messages. "uint" is CBOR major type 0 and "bytes" major type 2;
  * every key is required. Vectors are packed in one byte string, each
  * element big-endian two's complement: s32 takes 4 bytes, s64 8 and a sum
@@ -698,6 +848,20 @@ enum agiswarm_counter {
 #define AGISWARM_WIRE_CHUNK_MAX 160	/* entries in one ROWS message */
 #define AGISWARM_WIRE_VALUE_LEN 18	/* be16 row + 16-byte sum */
 
+/* The sealed envelope (see "Sealed datagrams" above). */
+#define AGISWARM_SEAL_VERSION 2
+#define AGISWARM_SEAL_HDR_LEN 16	/* version, type, be16 length, be32
+					 * receiver index, be64 counter */
+#define AGISWARM_SEAL_KEY_LEN 32	/* ChaCha20-Poly1305 key */
+#define AGISWARM_SEAL_TAG_LEN 16	/* Poly1305 tag */
+#define AGISWARM_PUBKEY_LEN 32		/* a node's Ed25519 public key */
+/* What sealing adds to a message: a datagram of AGISWARM_WIRE_MAX bytes. */
+#define AGISWARM_SEAL_OVERHEAD (AGISWARM_SEAL_HDR_LEN - AGISWARM_WIRE_HDR_LEN + \
+				AGISWARM_SEAL_TAG_LEN)
+#define AGISWARM_WIRE_PLAIN_MAX (AGISWARM_WIRE_MAX - AGISWARM_SEAL_OVERHEAD)
+/* A keypair (other than STATIC) is refused this long after it was set. */
+#define AGISWARM_REJECT_AFTER_S 200
+
 enum agiswarm_msg_type {
 	AGISWARM_MSG_TASK = 0x01,	/* fast path */
 	AGISWARM_MSG_RESULT = 0x02,	/* fast path */
@@ -709,6 +873,9 @@ enum agiswarm_msg_type {
 	AGISWARM_MSG_ACTUATE = 0x08,	/* fast path */
 	AGISWARM_MSG_ROWS = 0x09,	/* fast path */
 	AGISWARM_MSG_COMMIT_ACK = 0x0a,	/* daemon -> operator */
+	AGISWARM_MSG_HANDSHAKE_INIT = 0x0b, /* plain, signed: daemon -> daemon */
+	AGISWARM_MSG_HANDSHAKE_RESP = 0x0c, /* plain, signed: daemon -> daemon */
+	AGISWARM_MSG_NEED_ROWS = 0x0d,	/* worker -> aggregator */
 	AGISWARM_MSG_ERROR = 0xff,
 };
 

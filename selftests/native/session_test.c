@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * Sessions (include/user/session.c) driven against each other on a clock
+ * of the test's own: an aggregator keys a worker at once and again every
+ * rekey interval, with fresh keys each time; an unanswered INIT is sent
+ * again after 1, 2, 4, 8 and then every 16 s; a peer silent for the limit
+ * is keyed again (a worker that restarted); the worker answers only its
+ * configured aggregator, never a replayed INIT, and a restarted worker
+ * answers the aggregator's next INIT.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sodium.h>
+
+#include "user/session.h"
+#include <kselftest_harness.h>
+
+#define REKEY 120000
+#define SILENCE 3000
+
+struct net {
+	struct agi_sess a, w;
+	struct agi_keypair ka, kw;
+	u8 init[AGI_HS_INIT_MAX], resp[AGI_HS_RESP_MAX];
+	size_t init_len, resp_len;
+	struct agi_hs_keys keys_a, keys_w;
+	u32 next_index;
+	u64 ns;
+};
+
+static void setup_net(struct net *n)
+{
+	struct agi_endpoint ep = { 0 };
+	int err;
+
+	memset(n, 0, sizeof(*n));
+	if (agi_key_generate(&n->ka) || agi_key_generate(&n->kw))
+		abort();
+	agi_sess_init(&n->a, &n->ka, REKEY, SILENCE);
+	agi_sess_init(&n->w, &n->kw, REKEY, 0);
+	if (!agi_sess_add(&n->a, n->kw.pk, AGI_SESS_INITIATE, &ep, &err) ||
+	    !agi_sess_add(&n->w, n->ka.pk, AGI_SESS_RESPOND, NULL, &err))
+		abort();
+	n->next_index = 100;
+	n->ns = 1000000000ull;
+}
+
+/* The aggregator's INIT, if one is due at @now. */
+static int send_init(struct net *n, u64 now)
+{
+	struct agi_sess_peer *p = agi_sess_due(&n->a, now);
+	int len;
+
+	if (!p)
+		return -EAGAIN;
+	len = agi_sess_initiate(&n->a, p, now, n->ns, n->next_index++,
+				n->init, sizeof(n->init));
+	if (len < 0)
+		return len;
+	n->init_len = (size_t)len;
+	return 0;
+}
+
+/* The worker answers, the aggregator completes; both install. */
+static int deliver(struct net *n, u64 now)
+{
+	struct agi_sess_peer *pw, *pa;
+	int ret;
+
+	ret = agi_sess_on_init(&n->w, n->init, n->init_len, NULL,
+			       n->next_index++, n->resp, sizeof(n->resp),
+			       &n->resp_len, &n->keys_w, &pw);
+	if (ret)
+		return ret;
+	agi_sess_keyed(&n->w, pw, now, true);
+	ret = agi_sess_on_resp(&n->a, n->resp, n->resp_len, &n->keys_a, &pa);
+	if (ret)
+		return ret;
+	agi_sess_keyed(&n->a, pa, now, true);
+	return 0;
+}
+
+static bool keys_match(const struct net *n)
+{
+	return !memcmp(n->keys_a.tx, n->keys_w.rx, AGI_HS_KEY_LEN) &&
+	       !memcmp(n->keys_a.rx, n->keys_w.tx, AGI_HS_KEY_LEN) &&
+	       n->keys_a.local_index == n->keys_w.remote_index &&
+	       n->keys_w.local_index == n->keys_a.remote_index;
+}
+
+FIXTURE(s) {
+	struct net n;
+};
+
+FIXTURE_SETUP(s)
+{
+	ASSERT_EQ(0, agi_keys_init());
+	setup_net(&self->n);
+}
+
+FIXTURE_TEARDOWN(s)
+{
+	agi_sess_wipe(&self->n.a);
+	agi_sess_wipe(&self->n.w);
+}
+
+TEST_F(s, keyed_at_once_and_every_rekey_interval)
+{
+	struct net *n = &self->n;
+	u8 first[AGI_HS_KEY_LEN];
+	u64 t;
+
+	ASSERT_NULL(agi_sess_due(&n->w, 0));	/* a worker never starts */
+	ASSERT_EQ(0, send_init(n, 0));
+	ASSERT_EQ(0, deliver(n, 10));
+	ASSERT_TRUE(keys_match(n));
+	ASSERT_TRUE(n->keys_a.initiator);
+	ASSERT_FALSE(n->keys_w.initiator);
+	memcpy(first, n->keys_a.tx, sizeof(first));
+	/* Heard from every second: nothing due until the rekey. */
+	for (t = 1000; t < 10 + REKEY; t += 1000) {
+		agi_sess_heard(&n->a.peer[0], t);
+		ASSERT_EQ(-EAGAIN, send_init(n, t)) TH_LOG("at %llu", (unsigned long long)t);
+	}
+	ASSERT_EQ(10 + REKEY, agi_sess_next_due(&n->a));
+	n->ns += 1;
+	ASSERT_EQ(0, send_init(n, 10 + REKEY));
+	ASSERT_EQ(0, deliver(n, 20 + REKEY));
+	ASSERT_TRUE(keys_match(n));
+	ASSERT_NE(0, memcmp(first, n->keys_a.tx, sizeof(first)));
+	ASSERT_EQ(2, n->a.peer[0].handshakes);
+	ASSERT_EQ(2, n->w.peer[0].handshakes);
+}
+
+TEST_F(s, unanswered_init_backs_off)
+{
+	struct net *n = &self->n;
+	static const u64 gaps[] = { 1000, 2000, 4000, 8000, 16000, 16000 };
+	u64 t = 0;
+	size_t i;
+
+	ASSERT_EQ(0, send_init(n, t));
+	for (i = 0; i < sizeof(gaps) / sizeof(gaps[0]); i++) {
+		ASSERT_EQ(-EAGAIN, send_init(n, t + gaps[i] - 1));
+		t += gaps[i];
+		ASSERT_EQ(0, send_init(n, t)) TH_LOG("retry %zu", i);
+	}
+	/* The last INIT is the one answered; an earlier RESP is not. */
+	ASSERT_EQ(0, deliver(n, t + 5));
+	ASSERT_TRUE(keys_match(n));
+	/* Keyed: the backoff starts over. */
+	ASSERT_EQ(1000, n->a.peer[0].backoff_ms);
+}
+
+TEST_F(s, silent_peer_keyed_again)
+{
+	struct net *n = &self->n;
+
+	ASSERT_EQ(0, send_init(n, 0));
+	ASSERT_EQ(0, deliver(n, 0));
+	agi_sess_heard(&n->a.peer[0], 2000);
+	ASSERT_EQ(-EAGAIN, send_init(n, 2000 + SILENCE - 1));
+	/* The worker restarted: it lost its keys and its replay memory. */
+	agi_sess_wipe(&n->w);
+	agi_sess_init(&n->w, &n->kw, REKEY, 0);
+	ASSERT_NE(NULL, agi_sess_add(&n->w, n->ka.pk, AGI_SESS_RESPOND, NULL,
+				     &(int){ 0 }));
+	n->ns += 5;
+	ASSERT_EQ(0, send_init(n, 2000 + SILENCE));
+	ASSERT_EQ(0, deliver(n, 2000 + SILENCE));
+	ASSERT_TRUE(keys_match(n));
+}
+
+TEST_F(s, replayed_and_foreign_inits_refused)
+{
+	struct net *n = &self->n;
+	struct agi_sess x;
+	struct agi_keypair kx;
+	struct agi_sess_peer *p;
+	struct agi_hs_keys k;
+	u8 resp[AGI_HS_RESP_MAX];
+	size_t len;
+	int err, ilen;
+
+	ASSERT_EQ(0, send_init(n, 0));
+	ASSERT_EQ(0, deliver(n, 0));
+	/* The same INIT again: refused, no answer, counted. */
+	ASSERT_EQ(-ESTALE, agi_sess_on_init(&n->w, n->init, n->init_len, NULL,
+					    7, resp, sizeof(resp), &len, &k,
+					    &p));
+	ASSERT_NULL(p);
+	ASSERT_EQ(1, n->w.peer[0].refused);
+	/* The RESP again: nothing pending answers it. */
+	ASSERT_EQ(-ENOENT, agi_sess_on_resp(&n->a, n->resp, n->resp_len, &k,
+					    &p));
+	/* An INIT from a key the worker was not given. */
+	ASSERT_EQ(0, agi_key_generate(&kx));
+	agi_sess_init(&x, &kx, REKEY, 0);
+	p = agi_sess_add(&x, n->kw.pk, AGI_SESS_INITIATE, NULL, &err);
+	ASSERT_NE(NULL, p);
+	ilen = agi_sess_initiate(&x, p, 0, n->ns + 100, 5, n->init,
+				 sizeof(n->init));
+	ASSERT_LT(0, ilen);
+	ASSERT_EQ(-ENOKEY, agi_sess_on_init(&n->w, n->init, (size_t)ilen,
+					    NULL, 7, resp, sizeof(resp), &len,
+					    &k, &p));
+	ASSERT_NULL(p);
+	ASSERT_EQ(1, n->w.n);	/* nothing added for it */
+	/* An INIT from the aggregator's key to a peer that also initiates. */
+	ASSERT_NE(NULL, agi_sess_add(&n->w, n->ka.pk, AGI_SESS_INITIATE, NULL,
+				     &err));
+	n->ns += 10;
+	ASSERT_EQ(0, send_init(n, 200000));
+	ASSERT_EQ(-ENOKEY, agi_sess_on_init(&n->w, n->init, n->init_len, NULL,
+					    7, resp, sizeof(resp), &len, &k,
+					    &p));
+	/* Our own key is not a peer. */
+	ASSERT_NULL(agi_sess_add(&n->w, n->kw.pk, AGI_SESS_RESPOND, NULL,
+				 &err));
+	ASSERT_EQ(-EINVAL, err);
+	agi_sess_wipe(&x);
+	agi_key_wipe(&kx);
+}
+
+TEST_F(s, failed_install_retried_after_backoff)
+{
+	struct net *n = &self->n;
+	struct agi_sess_peer *p;
+
+	ASSERT_EQ(0, send_init(n, 0));
+	ASSERT_EQ(0, agi_sess_on_init(&n->w, n->init, n->init_len, NULL, 9,
+				      n->resp, sizeof(n->resp), &n->resp_len,
+				      &n->keys_w, &p));
+	ASSERT_EQ(0, agi_sess_on_resp(&n->a, n->resp, n->resp_len,
+				      &n->keys_a, &p));
+	/* The module refused the keys (e.g. the index was taken). */
+	agi_sess_keyed(&n->a, p, 50, false);
+	ASSERT_FALSE(p->keyed);
+	ASSERT_EQ(-EAGAIN, send_init(n, 50 + p->backoff_ms - 1));
+	ASSERT_EQ(0, send_init(n, 50 + p->backoff_ms));
+}
+
+TEST_HARNESS_MAIN
