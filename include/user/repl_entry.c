@@ -104,18 +104,6 @@ int agi_repl_entry_encode(const struct agi_repl_entry *e, uint8_t *buf,
 	return (int)w.pos;
 }
 
-static int get_fixed(const struct agi_cbor_cursor *m,
-		     const struct agi_cbor_item *v, uint8_t *dst, u16 len)
-{
-	const u8 *b;
-	u16 n;
-
-	if (agi_cbor_get_bytes(m, v, len, len, &b, &n))
-		return -EBADMSG;
-	memcpy(dst, b, n);
-	return 0;
-}
-
 static int commit_field(const struct agi_cbor_cursor *m,
 			const struct agi_cbor_item *v, u64 key,
 			struct agi_repl_commit *c)
@@ -132,7 +120,7 @@ static int commit_field(const struct agi_cbor_cursor *m,
 	case K_TIME:
 		return agi_cbor_get_uint(v, UINT64_MAX, &c->time) ? -EBADMSG : 0;
 	case K_KEYID:
-		return get_fixed(m, v, c->key_id, AGI_KEYID_LEN);
+		return agi_cbor_get_fixed(m, v, c->key_id, AGI_KEYID_LEN) ? -EBADMSG : 0;
 	case K_BODY:
 		if (agi_cbor_get_bytes(m, v, 1, AGI_COMMIT_BODY_MAX, &b, &n))
 			return -EBADMSG;
@@ -140,7 +128,7 @@ static int commit_field(const struct agi_cbor_cursor *m,
 		c->body_len = n;
 		return 0;
 	case K_SIG:
-		return get_fixed(m, v, c->sig, AGI_SIG_LEN);
+		return agi_cbor_get_fixed(m, v, c->sig, AGI_SIG_LEN) ? -EBADMSG : 0;
 	}
 	return -EBADMSG;
 }
