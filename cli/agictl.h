@@ -113,10 +113,9 @@ int agictl_parse_format(const char *name, enum agiswarm_qformat *fmt);
 #define AGICTL_KEY_DIR ".agiswarm"
 #define AGICTL_KEY_PRIVATE "operator.key"
 #define AGICTL_KEY_PUBLIC "operator.pub"
-/* agictl keygen --node: a node's key pair, where agiswarmd looks first. */
-#define AGICTL_NODE_KEY_DIR "/var/lib/agiswarm"
-#define AGICTL_NODE_KEY_PRIVATE "node.key"
-#define AGICTL_NODE_KEY_PUBLIC "node.pub"
+#define AGICTL_NODE_PRIVATE "node.key"
+#define AGICTL_NODE_PUBLIC "node.pub"
+#define AGICTL_PSK_FILE "swarm.psk"
 
 /* $HOME/.agiswarm, or "." without a home; into @buf. */
 void agictl_key_dir(char *buf, size_t size);

@@ -22,6 +22,7 @@
 
 #include "core/fixed.h"
 #include "user/commit.h"
+#include "user/hs_udp.h"
 #include "user/msg.h"
 #include "user/keys.h"
 #include "user/matrix_json.h"
@@ -38,6 +39,9 @@ struct commit_opts {
 	bool yes, dry_run;
 	uint64_t epoch, seq, apply_at;
 	uint32_t window_s;
+	const char *peer_key;		/* the aggregator's node.pub: sealed */
+	struct agi_keypair kp;		/* the operator's, for the handshake */
+	uint8_t peer[AGI_PK_LEN];
 };
 
 static void commit_usage(void)
@@ -48,7 +52,7 @@ static void commit_usage(void)
 	       "             law { feedback | pid } | matrix FILE.json }\n"
 	       "OPTIONS := { --key FILE | --to HOST[:PORT] | --yes | --epoch E |\n"
 	       "             --seq N | --window DURATION | --apply-at CYCLE |\n"
-	       "             --dry-run --out FILE }\n"
+	       "             --dry-run --out FILE | --peer-key PUBKEY|FILE }\n"
 	       "Shows the changes, asks \"Sign and send? [y/N]\" (on a terminal;\n"
 	       "without one --yes is required), signs them with the operator's key\n"
 	       "(--key, default ~/" AGICTL_KEY_DIR "/" AGICTL_KEY_PRIVATE ") and sends the\n"
@@ -64,7 +68,11 @@ static void commit_usage(void)
 	       "               the daemon refuses more than security.commit_window_s)\n"
 	       "  --apply-at   the cycle it takes effect at (default: the daemon's\n"
 	       "               choice)\n"
-	       "  --dry-run    write the signed datagram to --out FILE, send nothing\n",
+	       "  --dry-run    write the signed datagram to --out FILE, send nothing\n"
+	       "  --peer-key   the aggregator's node key (its node.pub, or the file):\n"
+	       "               a handshake with it first (signed with --key, which\n"
+	       "               must be in its authorized_keys), then the COMMIT and\n"
+	       "               its answer travel sealed\n",
 	       AGISWARM_DEFAULT_PORT);
 }
 
@@ -316,6 +324,7 @@ static int parse_opts(int argc, char **argv, struct commit_opts *o)
 		{ "apply-at", required_argument, NULL, 'a' },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "peer-key", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint32_t us;
@@ -356,6 +365,9 @@ static int parse_opts(int argc, char **argv, struct commit_opts *o)
 			break;
 		case 'o':
 			o->out = optarg;
+			break;
+		case 'p':
+			o->peer_key = optarg;
 			break;
 		default:
 			return agictl_usage_error("commit: bad option \"%s\", try \"agictl commit help\"",
@@ -448,9 +460,25 @@ static bool same_addr(const struct sockaddr_storage *a, socklen_t alen,
 	return alen == ep->len && !memcmp(a, &ep->addr, ep->len);
 }
 
+/* An answer in @buf (@n bytes) opened in place when @s; its length. */
+static ssize_t opened(struct agi_session *s, uint8_t *buf, ssize_t n)
+{
+	enum agiswarm_counter why;
+	int len;
+
+	if (!s || n <= 0)
+		return n;
+	len = agi_session_open(s, buf, (size_t)n, &why);
+	if (len < 0)
+		return -1;
+	memmove(buf, buf + AGI_SEAL_PUSH, (size_t)len);
+	return len;
+}
+
 /* Waits for the COMMIT_ACK of @seq from @ep; an exit code. */
 static int await_ack(int fd, const struct agi_endpoint *ep, uint64_t seq,
-		     const char *dest, struct agi_commit_ack *ack)
+		     const char *dest, struct agi_session *s,
+		     struct agi_commit_ack *ack)
 {
 	uint64_t deadline = now_ms() + ACK_TIMEOUT_MS, t;
 	struct sockaddr_storage from;
@@ -465,6 +493,8 @@ static int await_ack(int fd, const struct agi_endpoint *ep, uint64_t seq,
 		flen = sizeof(from);
 		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
 			     &flen);
+		if (n > 0 && same_addr(&from, flen, ep))
+			n = opened(s, buf, n);
 		if (n <= 0 || !same_addr(&from, flen, ep) ||
 		    agi_commit_ack_decode(buf, (size_t)n, ack) ||
 		    (ack->seq != seq && ack->seq != 0))
@@ -475,22 +505,55 @@ static int await_ack(int fd, const struct agi_endpoint *ep, uint64_t seq,
 			   dest, ACK_TIMEOUT_MS / 1000);
 }
 
-static int send_dgram(const struct agi_endpoint *ep, const char *dest,
-		      const uint8_t *d, size_t n, uint64_t seq)
+/*
+ * With --peer-key: the session with the aggregator, and @d sealed in it
+ * into @out (*@n its new length); an exit code.
+ */
+static int seal_for(int fd, const struct agi_endpoint *ep, const char *dest,
+		    const struct commit_opts *o, struct agi_session *s,
+		    const uint8_t *d, size_t *n, uint8_t *out)
 {
+	int err = agi_hs_udp_initiate(fd, ep, &o->kp, o->peer, s);
+
+	if (err == -ETIMEDOUT)
+		return agictl_fail("commit failed: no session with %s: it did not answer the handshake (is the operator key in its authorized_keys, and --peer-key its node.pub?)",
+				   dest);
+	if (err)
+		return agictl_fail("commit failed: handshake with %s: %s", dest,
+				   strerror(-err));
+	if (*n > AGISWARM_WIRE_PLAIN_MAX)
+		return agictl_usage_error("commit: the changes do not fit one sealed datagram");
+	memcpy(out + AGI_SEAL_PUSH, d, *n);
+	*n = agi_session_seal(s, out, *n);
+	return *n ? AGICTL_OK : agictl_fail("commit failed: sealing failed");
+}
+
+static int send_dgram(const struct agi_endpoint *ep, const char *dest,
+		      const struct commit_opts *o, const uint8_t *d, size_t n,
+		      uint64_t seq)
+{
+	uint8_t sealed[AGISWARM_WIRE_MAX];
+	struct agi_session s, *sp = NULL;
 	struct agi_commit_ack ack;
 	int fd, ret;
 
 	fd = socket(ep->addr.sin.sin_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return agictl_fail("commit failed: socket: %s", strerror(errno));
+	if (o->peer_key) {
+		sp = &s;
+		ret = seal_for(fd, ep, dest, o, sp, d, &n, sealed);
+		if (ret)
+			goto cleanup;
+		d = sealed;
+	}
 	if (sendto(fd, d, n, 0, (const struct sockaddr *)&ep->addr, ep->len) !=
 	    (ssize_t)n) {
 		ret = agictl_fail("commit failed: send to %s: %s", dest,
 				  strerror(errno));
 		goto cleanup;
 	}
-	ret = await_ack(fd, ep, seq, dest, &ack);
+	ret = await_ack(fd, ep, seq, dest, sp, &ack);
 	if (ret)
 		goto cleanup;
 	if (ack.status != AGI_COMMIT_ACCEPTED) {
@@ -504,6 +567,8 @@ static int send_dgram(const struct agi_endpoint *ep, const char *dest,
 		  ack.apply_at_cycle);
 	agi_print_end();
 cleanup:
+	if (sp)
+		agi_session_wipe(sp);
 	close(fd);
 	return ret;
 }
@@ -528,7 +593,7 @@ static int finish(const struct agi_commit *c, const struct commit_opts *o,
 	int ret;
 
 	if (!o->dry_run)
-		return send_dgram(ep, dest, d, n, c->seq);
+		return send_dgram(ep, dest, o, d, n, c->seq);
 	ret = write_dgram(o->out, d, n);
 	if (ret)
 		return ret;
@@ -542,7 +607,7 @@ static int finish(const struct agi_commit *c, const struct commit_opts *o,
 	return AGICTL_OK;
 }
 
-static int run(struct agi_commit *c, const struct commit_opts *o,
+static int run(struct agi_commit *c, struct commit_opts *o,
 	       const struct agi_endpoint *ep, const char *dest)
 {
 	uint8_t body[AGI_COMMIT_BODY_MAX], sig[AGI_SIG_LEN];
@@ -562,13 +627,16 @@ static int run(struct agi_commit *c, const struct commit_opts *o,
 		ret = agictl_fail("commit cancelled: nothing was signed");
 	if (!ret)
 		agi_commit_sign(body, len, kp.sk, sig);
+	/* The handshake signs with it too. */
+	o->kp = kp;
 	agi_key_wipe(&kp);
-	if (ret)
-		return ret;
-	n = agi_commit_dgram_encode(body, len, sig, d, sizeof(d));
-	if (n < 0)
-		return agictl_usage_error("commit: the changes do not fit one datagram");
-	return finish(c, o, ep, dest, d, (size_t)n);
+	if (!ret) {
+		n = agi_commit_dgram_encode(body, len, sig, d, sizeof(d));
+		ret = n < 0 ? agictl_usage_error("commit: the changes do not fit one datagram") :
+			      finish(c, o, ep, dest, d, (size_t)n);
+	}
+	agi_key_wipe(&o->kp);
+	return ret;
 }
 
 int agictl_commit(int argc, char **argv)
@@ -591,6 +659,11 @@ int agictl_commit(int argc, char **argv)
 		return ret;
 	if (agi_parse_endpoint(o.to, &ep))
 		return agictl_usage_error("commit: bad address \"%s\" (HOST[:PORT])", o.to);
+	if (o.peer_key && agi_hex_decode(o.peer_key, strlen(o.peer_key),
+					 o.peer, AGI_PK_LEN) &&
+	    agi_key_read_public(o.peer_key, o.peer, dir, sizeof(dir)))
+		return agictl_usage_error("commit: bad --peer-key \"%s\": %s (64 hex digits, or a node.pub file)",
+					  o.peer_key, dir);
 	agi_format_endpoint(&ep.addr, ep.len, dest, sizeof(dest));
 	/* No terminal to ask on: only an explicit --yes signs. */
 	if (!o.yes && !isatty(STDIN_FILENO))

@@ -8,6 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <errno.h>
+#include <limits.h>
+
+#include <sodium.h>
+
+#include "user/keys.h"
 #include "user/names.h"
 #include "user/peer.h"
 #include "user/status.h"
@@ -23,15 +29,25 @@ static const char *kind_name(unsigned int kind)
 
 static void peer_usage(void)
 {
-	printf("Usage: agictl peer add { worker | actuator | sensor } ID ADDR[:PORT]\n"
+	printf("Usage: agictl peer add KIND ID ADDR[:PORT] [ key PUB ]\n"
+	       "                      [ psk FILE local PUB ]\n"
 	       "                      [health { healthy | degraded | unhealthy }]\n"
-	       "       agictl peer del { worker | actuator | sensor } ID\n"
+	       "       agictl peer del KIND ID\n"
 	       "       agictl [-j] peer list\n"
 	       "       agictl [-j] workers list\n"
 	       "An aggregator sends TASKs to its workers, ACTUATE to its actuators\n"
 	       "and takes SENSOR input only from its sensors. ID is 0..4294967295\n"
 	       "(a worker's id is its node id); ADDR is IPv4 (192.0.2.11:6000) or\n"
 	       "IPv6 in brackets ([2001:db8::1]:6000); PORT defaults to 6000.\n"
+	       "KIND is worker, actuator, sensor, aggregator (whose TASK and ROWS\n"
+	       "a worker takes) or operator.\n"
+	       "\"key PUB\" names the peer's identity, its node's public key (64 hex\n"
+	       "digits, or @FILE: agictl keygen --node); entries with one key share\n"
+	       "one link. Datagrams between nodes are sealed: a peer without a key\n"
+	       "is neither sent to nor heard. \"psk FILE local PUB\" installs the\n"
+	       "link's keys in pre-shared-key mode: both sides derive them from\n"
+	       "FILE (32 bytes in hex, mode 0600: agictl keygen --psk) and the two\n"
+	       "public keys, PUB (local) being this node's own.\n"
 	       "\"add\" replaces a peer of the same kind and id. Adding or deleting\n"
 	       "a worker reassigns the coded rows. \"health\" (workers only) records\n"
 	       "how agiswarmd judges the worker from its heartbeats; an \"add\" that\n"
@@ -56,11 +72,11 @@ static int parse_kind_id(const char *action, int argc, char **argv,
 	int ret;
 
 	if (argc < 2)
-		return agictl_usage_error("%s needs a kind (worker, actuator or sensor) and an ID",
+		return agictl_usage_error("%s needs a kind (worker, actuator, sensor, aggregator or operator) and an ID",
 					  action);
 	ret = agi_name_find(&agi_peer_kind_names, argv[0]);
 	if (ret < 0)
-		return agictl_usage_error("invalid peer kind \"%s\" (expected worker, actuator or sensor)",
+		return agictl_usage_error("invalid peer kind \"%s\" (expected worker, actuator, sensor, aggregator or operator)",
 					  argv[0]);
 	p->kind = (u8)ret;
 	if (agi_parse_u32(argv[1], &p->id))
@@ -69,29 +85,88 @@ static int parse_kind_id(const char *action, int argc, char **argv,
 	return AGICTL_OK;
 }
 
-/* The optional "health H" after the endpoint of "peer add". */
-static int parse_health(int argc, char **argv, struct agi_peer_req *p)
+/* "key PUB": 64 hex digits, or @FILE holding them. */
+static int parse_pubkey(const char *arg, u8 pk[AGISWARM_PUBKEY_LEN])
 {
-	p->health = -1;
-	if (argc < 4)
+	char err[PATH_MAX + 128];
+
+	if (arg[0] == '@') {
+		if (agi_key_read_public(arg + 1, pk, err, sizeof(err)))
+			return agictl_fail("peer add failed: %s", err);
 		return AGICTL_OK;
-	if (strcmp(argv[3], "health") || argc < 5)
-		return agictl_usage_error("expected \"health { healthy | degraded | unhealthy }\" after the address, not \"%s\"",
-					  argv[3]);
-	if (p->kind != AGISWARM_PEER_WORKER)
-		return agictl_usage_error("only a worker has a health, not a%s %s",
-					  p->kind == AGISWARM_PEER_ACTUATOR ?
-					  "n" : "", kind_name(p->kind));
-	p->health = agi_name_find(&agi_health_names, argv[4]);
-	if (p->health < 0)
-		return agictl_usage_error("invalid health \"%s\" (expected healthy, degraded or unhealthy)",
-					  argv[4]);
+	}
+	if (agi_hex_decode(arg, strlen(arg), pk, AGISWARM_PUBKEY_LEN))
+		return agictl_usage_error("invalid key \"%s\" (expected 64 hex digits or @FILE)",
+					  arg);
+	return AGICTL_OK;
+}
+
+/**
+ * struct peer_add_opts - what follows the endpoint of "peer add"
+ * @psk: the file of "psk FILE", or NULL
+ * @local: "local PUB", this node's public key
+ * @has_local: @local was given
+ */
+struct peer_add_opts {
+	const char *psk;
+	u8 local[AGISWARM_PUBKEY_LEN];
+	bool has_local;
+};
+
+/* "key PUB", "psk FILE", "local PUB", "health H", in any order, once each. */
+static int parse_add_opts(int argc, char **argv, struct agi_peer_req *p,
+			  struct peer_add_opts *o)
+{
+	bool seen_health = false;
+	int i, ret;
+
+	p->health = -1;
+	for (i = 3; i < argc; i += 2) {
+		const char *w = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+
+		if (!v)
+			return agictl_usage_error("\"%s\" needs a value", w);
+		if (!strcmp(w, "key") && !p->has_pubkey) {
+			ret = parse_pubkey(v, p->pubkey);
+			p->has_pubkey = true;
+		} else if (!strcmp(w, "local") && !o->has_local) {
+			ret = parse_pubkey(v, o->local);
+			o->has_local = true;
+		} else if (!strcmp(w, "psk") && !o->psk) {
+			o->psk = v;
+			ret = AGICTL_OK;
+		} else if (!strcmp(w, "health") && !seen_health) {
+			seen_health = true;
+			if (p->kind != AGISWARM_PEER_WORKER)
+				return agictl_usage_error("only a worker has a health, not a%s %s",
+							  p->kind == AGISWARM_PEER_ACTUATOR ||
+							  p->kind == AGISWARM_PEER_AGGREGATOR ||
+							  p->kind == AGISWARM_PEER_OPERATOR ?
+							  "n" : "", kind_name(p->kind));
+			p->health = agi_name_find(&agi_health_names, v);
+			ret = p->health < 0 ?
+			      agictl_usage_error("invalid health \"%s\" (expected healthy, degraded or unhealthy)",
+						 v) : AGICTL_OK;
+		} else {
+			return agictl_usage_error("expected \"key PUB\", \"psk FILE\", \"local PUB\" or \"health { healthy | degraded | unhealthy }\" after the address, not \"%s\"",
+						  w);
+		}
+		if (ret)
+			return ret;
+	}
+	if (o->psk && (!p->has_pubkey || !o->has_local))
+		return agictl_usage_error("psk needs the peer's \"key PUB\" and this node's \"local PUB\"");
+	if (!o->psk && o->has_local)
+		return agictl_usage_error("local is used only with psk");
 	return AGICTL_OK;
 }
 
 static int peer_add(int argc, char **argv)
 {
 	struct agi_peer_req p = { 0 };
+	struct peer_add_opts o = { 0 };
+	char err[PATH_MAX + 128];
+	u8 psk[AGI_SECRET_LEN];
 	struct agi_nl nl;
 	int ret;
 
@@ -100,18 +175,24 @@ static int peer_add(int argc, char **argv)
 		return ret;
 	if (argc < 3)
 		return agictl_usage_error("peer add needs an address, ADDR[:PORT]");
-	ret = agictl_max_args("peer add", argc, argv, 5);
-	if (!ret)
-		ret = parse_health(argc, argv, &p);
+	ret = parse_add_opts(argc, argv, &p, &o);
 	if (ret)
 		return ret;
 	if (agi_parse_endpoint(argv[2], &p.ep))
 		return agictl_usage_error("invalid endpoint \"%s\" (expected ADDR[:PORT], e.g. 192.0.2.11:6000)",
 					  argv[2]);
+	if (o.psk && agi_secret_read(o.psk, psk, err, sizeof(err)))
+		return agictl_fail("peer add failed: %s", err);
 	ret = agictl_open(&nl, "peer add");
 	if (ret)
-		return ret;
-	return agictl_close(&nl, "peer add", agi_peer_add(&nl, &p));
+		goto out;
+	ret = agi_peer_add(&nl, &p);
+	if (!ret && o.psk)
+		ret = agi_key_set_psk(&nl, psk, o.local, p.pubkey);
+	ret = agictl_close(&nl, "peer add", ret);
+out:
+	sodium_memzero(psk, sizeof(psk));
+	return ret;
 }
 
 static int peer_del(int argc, char **argv)
@@ -185,6 +266,28 @@ static const char *endpoint_text(const struct agi_peer *p, char *buf)
 	return buf;
 }
 
+/* The link: its key (abridged in text), keypair, datagrams each way. */
+static void print_link(const struct agi_peer *p)
+{
+	char hex[2 * AGISWARM_PUBKEY_LEN + 1];
+
+	if (!p->has_pubkey) {
+		agi_print_null(AGI_PRINT_ANY, "key", " key none");
+		return;
+	}
+	agi_hex_encode(p->pubkey, sizeof(p->pubkey), hex);
+	agi_print_string(AGI_PRINT_JSON, "key", NULL, hex);
+	hex[16] = '\0';
+	agi_print_string(AGI_PRINT_TEXT, NULL, " key %s..", hex);
+	if (p->has_key)
+		agi_print_u64(AGI_PRINT_ANY, "key_age", " keyed %llus",
+			      p->key_age);
+	else
+		agi_print_null(AGI_PRINT_ANY, "key_age", " no keypair");
+	agi_print_u64(AGI_PRINT_ANY, "sealed_rx", " rx %llu", p->link_rx);
+	agi_print_u64(AGI_PRINT_ANY, "sealed_tx", " tx %llu", p->link_tx);
+}
+
 /* One line of "peer list": every kind, the worker fields for workers. */
 static void print_peer(const struct agi_peer *p, u64 cycle_id)
 {
@@ -195,6 +298,7 @@ static void print_peer(const struct agi_peer *p, u64 cycle_id)
 	agi_print_u64(AGI_PRINT_ANY, "id", " %llu", p->id);
 	agi_print_string(AGI_PRINT_ANY, "endpoint", " %s",
 			 endpoint_text(p, ep));
+	print_link(p);
 	if (p->kind == AGISWARM_PEER_WORKER)
 		print_worker_stats(p, cycle_id, false);
 	agi_print_text("\n");

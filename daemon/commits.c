@@ -107,7 +107,8 @@ static void answer(struct agid *d, struct commit_job *j)
 			 strerror(-n));
 		return;
 	}
-	agid_send(d, &j->from, out, (size_t)n);
+	/* Sealed for the operator's session when the COMMIT came in one. */
+	agid_send_to(d, d->up.pubkey, &j->from, out, (size_t)n);
 }
 
 static void reject(struct agid *d, struct commit_job *j, const char *reason)

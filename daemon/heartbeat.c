@@ -201,10 +201,12 @@ static int add_aggregator(struct agid *d)
 {
 	struct agi_peer_req p = {
 		.kind = AGISWARM_PEER_AGGREGATOR, .id = 1, .health = -1,
-		.ep = d->hb.target,
-		.pubkey = d->cfg->worker_aggregator_key.pk,
+		.ep = d->hb.target, .has_pubkey = true,
 	};
-	int err = agi_peer_add(d->nl, &p);
+	int err;
+
+	memcpy(p.pubkey, d->cfg->worker_aggregator_key.pk, AGISWARM_PUBKEY_LEN);
+	err = agi_peer_add(d->nl, &p);
 
 	if (err)
 		agid_log(d, AGI_LOG_ERROR, "adding the aggregator's key to the module failed: %s",

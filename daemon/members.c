@@ -181,12 +181,15 @@ static int peer_change(struct agid *d, struct agid_worker *w, bool adding,
 	struct agi_peer_req p = {
 		.kind = AGISWARM_PEER_WORKER, .id = w->id, .ep = w->ep,
 		.health = health,
-		/* its link: keyed by session.c, kept while it is a peer */
-		.pubkey = c && c->key.set ? c->key.pk : NULL,
 	};
 	char ep[64];
 	int err;
 
+	/* its link: keyed by session.c, kept while it is a peer */
+	if (c && c->key.set) {
+		p.has_pubkey = true;
+		memcpy(p.pubkey, c->key.pk, AGISWARM_PUBKEY_LEN);
+	}
 	ep_text(&w->ep, ep, sizeof(ep));
 	err = adding ? agi_peer_add(d->nl, &p) :
 		       agi_peer_del(d->nl, AGISWARM_PEER_WORKER, w->id);

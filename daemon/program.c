@@ -171,11 +171,12 @@ static int add_peers(struct agi_nl *nl, u8 kind,
 	for (i = 0; i < l->n; i++) {
 		p.id = l->p[i].id;
 		p.ep = l->p[i].ep;
-		p.pubkey = l->p[i].key.set ? l->p[i].key.pk : NULL;
+		p.has_pubkey = l->p[i].key.set;
+		memcpy(p.pubkey, l->p[i].key.pk, AGISWARM_PUBKEY_LEN);
 		agi_format_endpoint(&p.ep.addr, p.ep.len, addr, sizeof(addr));
 		step_begin("peer add %s %u %s",
 			   agi_name(&agi_peer_kind_names, kind), p.id, addr);
-		if (p.pubkey) {
+		if (p.has_pubkey) {
 			agi_hex_encode(p.pubkey, AGISWARM_PUBKEY_LEN, key);
 			step_add(" key %s", key);
 		}

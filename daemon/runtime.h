@@ -46,6 +46,7 @@ struct agid_upcall {
 	bool open;
 	uv_poll_t poll;
 	u64 received, malformed;
+	const u8 *pubkey;		/* of the upcall being handled, or NULL */
 };
 
 /* commits.c */

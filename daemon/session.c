@@ -11,7 +11,10 @@
  * INITs and RESPs, and each finished handshake is installed with SET_KEY.
  *
  *   aggregator   INITIATE to aggregator.workers[] with a key; RESPOND to
- *                the sensors' and actuators' keys (the plant starts)
+ *                the sensors' and actuators' keys (the plant starts) and
+ *                to the operators of security.authorized_keys (`agictl
+ *                commit --peer-key`: a short session of kind OPERATOR for
+ *                one COMMIT and its COMMIT_ACK)
  *   worker       RESPOND to worker.aggregator.key
  *
  * A node with at least one peer key is sealed: its daemon then takes the
@@ -158,13 +161,17 @@ int agid_key_set(struct agid *d, const u8 pk[AGI_PK_LEN],
 		 const struct agi_hs_keys *k)
 {
 	struct agi_key_req r = {
-		.pubkey = pk, .local_index = k->local_index,
-		.remote_index = k->remote_index, .rx = k->rx, .tx = k->tx,
+		.local_index = k->local_index, .remote_index = k->remote_index,
 		.mode = k->initiator ? AGISWARM_KEY_INITIATOR :
 				       AGISWARM_KEY_RESPONDER,
 	};
+	int err;
 
-	return agi_key_set(d->nl, &r);
+	memcpy(r.rx, k->rx, sizeof(r.rx));
+	memcpy(r.tx, k->tx, sizeof(r.tx));
+	err = agi_key_set(d->nl, pk, &r);
+	sodium_memzero(&r, sizeof(r));
+	return err;
 }
 
 /*
@@ -209,6 +216,60 @@ static void on_tick(uv_timer_t *t)
 	}
 }
 
+/*
+ * An INIT from a key that is no session peer: an operator's, when
+ * security.authorized_keys (read now, so a new operator needs no restart)
+ * lists it; it then becomes a RESPOND peer. Whether the INIT is genuine is
+ * checked after, as for every peer.
+ */
+static bool add_operator(struct agid *d, const u8 *dgram, size_t len)
+{
+	struct agi_keyring *kr;
+	struct agi_hs_init m;
+	u8 id[AGI_KEYID_LEN];
+	char err[AGI_CONFIG_ERR_LEN];
+	bool ok;
+	int ret;
+
+	if (d->cfg->role != AGISWARM_ROLE_AGGREGATOR ||
+	    agi_hs_init_parse(dgram, len, &m))
+		return false;
+	kr = malloc(sizeof(*kr));
+	if (!kr)
+		return false;
+	agi_key_id(m.initiator, id);
+	ok = !agi_keyring_load(d->cfg->authorized_keys, kr, err, sizeof(err)) &&
+	     agi_keyring_find(kr, id) &&
+	     agi_sess_add(d->sess.s, m.initiator, AGI_SESS_RESPOND, NULL, &ret);
+	free(kr);
+	return ok;
+}
+
+/* An operator's session is a peer of kind OPERATOR, id from its key id. */
+static int add_operator_peer(struct agid *d, const struct agi_sess_peer *p)
+{
+	const struct agi_config *cfg = d->cfg;
+	struct agi_peer_req r = {
+		.kind = AGISWARM_PEER_OPERATOR, .ep = p->ep, .health = -1,
+		.has_pubkey = true,
+	};
+	u8 id[AGI_KEYID_LEN];
+	u32 i;
+
+	for (i = 0; i < cfg->sensors.n; i++)
+		if (cfg->sensors.p[i].key.set &&
+		    !memcmp(cfg->sensors.p[i].key.pk, p->pk, AGI_PK_LEN))
+			return 0;
+	for (i = 0; i < cfg->actuators.n; i++)
+		if (cfg->actuators.p[i].key.set &&
+		    !memcmp(cfg->actuators.p[i].key.pk, p->pk, AGI_PK_LEN))
+			return 0;
+	memcpy(r.pubkey, p->pk, AGI_PK_LEN);
+	agi_key_id(p->pk, id);
+	r.id = ((u32)id[0] << 24 | (u32)id[1] << 16 | (u32)id[2] << 8 | id[3]) | 1;
+	return agi_peer_add(d->nl, &r);
+}
+
 static void on_init(struct agid *d, const struct agi_endpoint *from,
 		    const u8 *dgram, size_t len)
 {
@@ -222,6 +283,9 @@ static void on_init(struct agid *d, const struct agi_endpoint *from,
 
 	err = agi_sess_on_init(ss->s, dgram, len, from, new_index(), out,
 			       sizeof(out), &n, &k, &p);
+	if (err == -ENOKEY && add_operator(d, dgram, len))
+		err = agi_sess_on_init(ss->s, dgram, len, from, new_index(),
+				       out, sizeof(out), &n, &k, &p);
 	if (err) {
 		ss->refused++;
 		agi_format_endpoint(&from->addr, from->len, text, sizeof(text));
@@ -233,7 +297,10 @@ static void on_init(struct agid *d, const struct agi_endpoint *from,
 		return;
 	}
 	/* Installed before the answer: the initiator's first datagram opens. */
-	err = install(d, p, &k);
+	err = d->cfg->role == AGISWARM_ROLE_AGGREGATOR ?
+	      add_operator_peer(d, p) : 0;
+	if (!err)
+		err = install(d, p, &k);
 	agi_hs_keys_wipe(&k);
 	agi_sess_keyed(ss->s, p, agid_now_ms(), !err);
 	if (!err)
@@ -301,23 +368,31 @@ int agid_session_init(struct agid *d)
 	if (err)
 		return ss->sealed ? err : 0;
 	if (!ss->sealed) {
-		agi_key_wipe(&kp);
 		agid_log(d, AGI_LOG_WARNING, "no peer has a key in the configuration: this node's datagrams are not sealed, and any host that reaches its port may speak for its peers");
-		return 0;
+		/* An aggregator still answers operators' sessions. */
+		if (d->cfg->role != AGISWARM_ROLE_AGGREGATOR) {
+			agi_key_wipe(&kp);
+			return 0;
+		}
 	}
 	ss->s = calloc(1, sizeof(*ss->s));
 	if (!ss->s) {
 		agi_key_wipe(&kp);
 		return -ENOMEM;
 	}
-	/* A worker that misses heartbeats is keyed again (it may have restarted). */
-	silence = (u64)d->cfg->heartbeat_us / 1000 * 2;
+	/*
+	 * A worker silent as long as it takes to judge it unhealthy is keyed
+	 * again: it may have restarted and lost its keys.
+	 */
+	silence = (u64)d->cfg->heartbeat_us / 1000 *
+		  d->cfg->unhealthy_after_missed;
 	agi_sess_init(ss->s, &kp, (u64)d->cfg->rekey_after_s * 1000,
 		      d->cfg->role == AGISWARM_ROLE_AGGREGATOR ? silence : 0);
 	agi_key_wipe(&kp);
 	add_peers(d);
-	agid_log(d, AGI_LOG_INFO, "sealed sessions with %u peer keys, new keys every %u s",
-		 ss->s->n, d->cfg->rekey_after_s);
+	if (ss->sealed)
+		agid_log(d, AGI_LOG_INFO, "sealed sessions with %u peer keys, new keys every %u s",
+			 ss->s->n, d->cfg->rekey_after_s);
 	uv_timer_init(&d->loop, &ss->timer);
 	ss->timer.data = d;
 	return uv_timer_start(&ss->timer, on_tick, 0, TICK_MS);

@@ -68,7 +68,9 @@ static void upcall_cb(const struct agi_upcall *u, int err, void *data)
 			 (unsigned long long)d->up.malformed);
 		return;
 	}
+	d->up.pubkey = u->pubkey;	/* for answers made while handling it */
 	dispatch(d, u);
+	d->up.pubkey = NULL;
 }
 
 static void on_readable(uv_poll_t *h, int status, int events)

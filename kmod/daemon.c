@@ -17,8 +17,10 @@
 #include <linux/netlink.h>
 #include <net/genetlink.h>
 
+#include "../include/core/seal.h"
 #include "../include/core/wire.h"
 #include "daemon.h"
+#include "link.h"
 #include "netlink.h"
 #include "node.h"
 #include "socket.h"
@@ -54,9 +56,25 @@ static struct notifier_block release_nb = {
 	.notifier_call = release_event,
 };
 
+/* The sender of an opened datagram: its link's public key. */
+static int put_sender(struct sk_buff *msg, const struct agiswarm_link *link)
+{
+	struct nlattr *nest;
+
+	if (!link)
+		return 0;
+	nest = nla_nest_start(msg, AGISWARM_A_PEER);
+	if (!nest || nla_put(msg, AGISWARM_PEER_A_PUBKEY, AGISWARM_PUBKEY_LEN,
+			     link->pubkey))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 /* The UPCALL message of @skb's datagram, or NULL without memory. */
 static struct sk_buff *upcall_msg(const struct sk_buff *skb, __be32 saddr,
-				  __be16 sport)
+				  __be16 sport,
+				  const struct agiswarm_link *link)
 {
 	struct sockaddr_in ep = {
 		.sin_family = AF_INET,
@@ -67,14 +85,17 @@ static struct sk_buff *upcall_msg(const struct sk_buff *skb, __be32 saddr,
 	void *hdr;
 
 	msg = genlmsg_new(nla_total_size(sizeof(ep)) +
-			  nla_total_size(skb->len), GFP_ATOMIC);
+			  nla_total_size(skb->len) +
+			  nla_total_size(nla_total_size(AGISWARM_PUBKEY_LEN)),
+			  GFP_ATOMIC);
 	if (unlikely(!msg))
 		return NULL;
 	hdr = genlmsg_put(msg, 0, 0, &agiswarm_netlink_family, 0,
 			  AGISWARM_CMD_UPCALL);
 	if (unlikely(!hdr ||
 		     nla_put(msg, AGISWARM_A_PEER_ENDPOINT, sizeof(ep), &ep) ||
-		     nla_put(msg, AGISWARM_A_DATAGRAM, skb->len, skb->data))) {
+		     nla_put(msg, AGISWARM_A_DATAGRAM, skb->len, skb->data) ||
+		     put_sender(msg, link))) {
 		nlmsg_free(msg);
 		return NULL;
 	}
@@ -88,6 +109,7 @@ static struct sk_buff *upcall_msg(const struct sk_buff *skb, __be32 saddr,
  * @skb: the datagram, skb->data at its wire header, linear; consumed
  * @saddr: its source address
  * @sport: its source port
+ * @link: the sender of an opened datagram, NULL for a plain one
  *
  * Counted in AGISWARM_CNT_UPCALLS when sent, in AGISWARM_CNT_UPCALL_DROPS
  * when not: no daemon, no memory, or the daemon's socket full or gone (a
@@ -96,7 +118,8 @@ static struct sk_buff *upcall_msg(const struct sk_buff *skb, __be32 saddr,
  * Context: any but hard interrupts (GFP_ATOMIC, never blocks).
  */
 void agiswarm_daemon_upcall(struct agiswarm_node *node, struct sk_buff *skb,
-			    __be32 saddr, __be16 sport)
+			    __be32 saddr, __be16 sport,
+			    const struct agiswarm_link *link)
 {
 	u32 portid = READ_ONCE(node->daemon_portid);
 	struct sk_buff *msg;
@@ -104,7 +127,7 @@ void agiswarm_daemon_upcall(struct agiswarm_node *node, struct sk_buff *skb,
 
 	if (!portid)
 		goto drop;
-	msg = upcall_msg(skb, saddr, sport);
+	msg = upcall_msg(skb, saddr, sport, link);
 	if (unlikely(!msg))
 		goto drop;
 	/* Never blocks (MSG_DONTWAIT); consumes @msg whatever it returns. */
@@ -176,31 +199,89 @@ static int check_datagram(struct genl_info *info, const struct nlattr *a)
 }
 
 /**
+ * send_to() - where a SEND goes, and whether it is sealed
+ * @node: the node
+ * @info: the request
+ * @dg: its DATAGRAM, checked
+ * @ep: the destination
+ * @plain: set when it goes unsealed
+ *
+ * With PEER (its PUBKEY): sealed for that link, to the link's endpoint.
+ * Without: to PEER_ENDPOINT, in clear, which only a plain type may be.
+ *
+ * Return: 0, or -EINVAL, -ENOENT, -EPERM with the extack.
+ */
+static int send_to(struct agiswarm_node *node, struct genl_info *info,
+		   const struct nlattr *dg, struct sockaddr_in *ep,
+		   bool *plain)
+{
+	struct nlattr *tb[AGISWARM_PEER_A_MAX + 1];
+	struct nlattr *peer = info->attrs[AGISWARM_A_PEER];
+	struct agiswarm_link *link;
+	int ret;
+
+	*plain = !peer;
+	if (!peer) {
+		if (!info->attrs[AGISWARM_A_PEER_ENDPOINT]) {
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "SEND needs PEER_ENDPOINT or PEER");
+			return -EINVAL;
+		}
+		if (!agi_seal_is_plain(((const u8 *)nla_data(dg))[1])) {
+			NL_SET_ERR_MSG_ATTR(info->extack, dg,
+					    "only a plain type is sent without PEER: this one is sealed");
+			return -EPERM;
+		}
+		return agiswarm_netlink_parse_endpoint(info,
+				info->attrs[AGISWARM_A_PEER_ENDPOINT], ep);
+	}
+	ret = nla_parse_nested(tb, AGISWARM_PEER_A_MAX, peer,
+			       agiswarm_nl_data_peer_policy, info->extack);
+	if (ret)
+		return ret;
+	if (!tb[AGISWARM_PEER_A_PUBKEY]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, peer, "PEER needs PEER_PUBKEY");
+		return -EINVAL;
+	}
+	rcu_read_lock();
+	link = agiswarm_link_find(node, nla_data(tb[AGISWARM_PEER_A_PUBKEY]));
+	if (link)
+		agiswarm_link_endpoint(link, ep);
+	rcu_read_unlock();
+	if (!link) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[AGISWARM_PEER_A_PUBKEY],
+				    "no peer has this public key");
+		return -ENOENT;
+	}
+	return 0;
+}
+
+/**
  * agiswarm_daemon_send_doit() - SEND: a datagram from the node's port
  * @skb: the request
- * @info: its attributes, PEER_ENDPOINT and DATAGRAM
+ * @info: its attributes, DATAGRAM and PEER or PEER_ENDPOINT
  *
  * Return: 0; -EINVAL or -EAFNOSUPPORT for a bad request (extack says
- * which); -ENOMEM; -ENOTCONN when the node's port is closed; the routing
- * error when there is no route.
+ * which); -ENOENT for an unknown PEER; -EPERM for a sealed type without
+ * PEER; -ENOKEY when the link has no keypair; -ENOMEM; -ENOTCONN when
+ * the node's port is closed; the routing error when there is no route.
  */
 int agiswarm_daemon_send_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
-	struct nlattr *ep_attr = info->attrs[AGISWARM_A_PEER_ENDPOINT];
 	struct nlattr *dg = info->attrs[AGISWARM_A_DATAGRAM];
 	struct sockaddr_in ep;
 	struct sk_buff *out;
+	bool plain;
 	int ret;
 
-	if (!ep_attr || !dg) {
-		NL_SET_ERR_MSG_MOD(info->extack,
-				   "SEND needs PEER_ENDPOINT and DATAGRAM");
+	if (!dg) {
+		NL_SET_ERR_MSG_MOD(info->extack, "SEND needs DATAGRAM");
 		return -EINVAL;
 	}
-	ret = agiswarm_netlink_parse_endpoint(info, ep_attr, &ep);
+	ret = check_datagram(info, dg);
 	if (!ret)
-		ret = check_datagram(info, dg);
+		ret = send_to(node, info, dg, &ep, &plain);
 	if (ret)
 		return ret;
 	out = agiswarm_socket_alloc(GFP_KERNEL);
@@ -209,11 +290,16 @@ int agiswarm_daemon_send_doit(struct sk_buff *skb, struct genl_info *info)
 	skb_put_data(out, nla_data(dg), nla_len(dg));
 	AGISWARM_SKB_CB(out)->daddr = ep.sin_addr.s_addr;
 	AGISWARM_SKB_CB(out)->dport = ep.sin_port;
+	AGISWARM_SKB_CB(out)->plain = plain;
 	ret = agiswarm_socket_send(node, out);
 	if (ret == -ENOTCONN)
 		NL_SET_ERR_MSG_MOD(info->extack, "the node's UDP port is closed");
+	else if (ret == -ENOKEY)
+		NL_SET_ERR_MSG_MOD(info->extack, "no keypair for this peer");
+	else if (ret == -EMSGSIZE)
+		NL_SET_ERR_MSG_ATTR(info->extack, dg, "DATAGRAM too long to seal");
 	else if (ret)
-		NL_SET_ERR_MSG_ATTR(info->extack, ep_attr, "no route to the endpoint");
+		NL_SET_ERR_MSG_MOD(info->extack, "no route to the endpoint");
 	return ret;
 }
 

@@ -8,13 +8,15 @@
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
+struct agiswarm_link;
 struct agiswarm_node;
 struct genl_info;
 
 int agiswarm_daemon_init(void);
 void agiswarm_daemon_uninit(void);
 void agiswarm_daemon_upcall(struct agiswarm_node *node, struct sk_buff *skb,
-			    __be32 saddr, __be16 sport);
+			    __be32 saddr, __be16 sport,
+			    const struct agiswarm_link *link);
 
 /* Generic netlink handlers, for netlink.c's family. */
 int agiswarm_daemon_register_doit(struct sk_buff *skb, struct genl_info *info);

@@ -17,6 +17,7 @@
 #include "../include/core/code.h"
 #include "aggregator.h"
 #include "daemon.h"
+#include "link.h"
 #include "netlink.h"
 #include "node.h"
 #include "socket.h"
@@ -567,6 +568,12 @@ static const struct nla_policy metrics_policy[AGISWARM_A_MAX + 1] = {
 static const struct nla_policy send_policy[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_PEER_ENDPOINT] = NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
 	[AGISWARM_A_DATAGRAM] = { .type = NLA_BINARY },
+	[AGISWARM_A_PEER] = NLA_POLICY_NESTED(agiswarm_nl_data_peer_policy),
+};
+
+static const struct nla_policy set_key_policy[AGISWARM_A_MAX + 1] = {
+	[AGISWARM_A_PEER] = NLA_POLICY_NESTED(agiswarm_nl_data_peer_policy),
+	[AGISWARM_A_KEY] = NLA_POLICY_NESTED(agiswarm_link_key_policy),
 };
 
 static const struct nla_policy fault_policy[AGISWARM_A_MAX + 1] = {
@@ -612,6 +619,7 @@ static const struct genl_ops agiswarm_genl_ops[] = {
 	{
 		.cmd = AGISWARM_CMD_GET_PEERS,
 		.dumpit = agiswarm_nl_data_get_peers_dumpit,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_SET_MATRIX,
@@ -623,6 +631,7 @@ static const struct genl_ops agiswarm_genl_ops[] = {
 	{
 		.cmd = AGISWARM_CMD_GET_MATRIX,
 		.doit = agiswarm_nl_data_get_matrix_doit,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd = AGISWARM_CMD_SET_INPUT,
@@ -650,6 +659,7 @@ static const struct genl_ops agiswarm_genl_ops[] = {
 		.dumpit = agiswarm_nl_data_get_metrics_dumpit,
 		.policy = metrics_policy,
 		.maxattr = AGISWARM_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{
 		/*
@@ -667,10 +677,18 @@ static const struct genl_ops agiswarm_genl_ops[] = {
 		.maxattr = AGISWARM_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
+	{
+		.cmd = AGISWARM_CMD_SET_KEY,
+		.doit = agiswarm_link_set_key_doit,
+		.policy = set_key_policy,
+		.maxattr = AGISWARM_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
 };
 
 static const struct genl_multicast_group agiswarm_mcgrps[] = {
-	{ .name = AGISWARM_MCGRP_CYCLES },
+	/* x, y and u of every cycle: plant data, admin only. */
+	{ .name = AGISWARM_MCGRP_CYCLES, .flags = GENL_UNS_ADMIN_PERM },
 };
 
 struct genl_family agiswarm_netlink_family __ro_after_init = {

@@ -16,6 +16,7 @@
 #include "../include/core/fixed.h"
 #include "aggregator.h"
 #include "fault.h"
+#include "link.h"
 #include "netlink.h"
 #include "node.h"
 #include "peer.h"
@@ -30,6 +31,7 @@ const struct nla_policy agiswarm_nl_data_peer_policy[AGISWARM_PEER_A_MAX + 1] = 
 	[AGISWARM_PEER_A_ID] = { .type = NLA_U32 },
 	[AGISWARM_PEER_A_ENDPOINT] = NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
 	[AGISWARM_PEER_A_HEALTH] = NLA_POLICY_MAX(NLA_U8, AGISWARM_HEALTH_MAX),
+	[AGISWARM_PEER_A_PUBKEY] = NLA_POLICY_EXACT_LEN(AGISWARM_PUBKEY_LEN),
 };
 
 /* The PEER nest into @tb: 0, or -EINVAL (-ERANGE) with the extack. */
@@ -139,6 +141,7 @@ int agiswarm_nl_data_add_peer_doit(struct sk_buff *skb,
 	struct nlattr *tb[AGISWARM_PEER_A_MAX + 1];
 	struct agiswarm_peer *old;
 	struct sockaddr_in ep;
+	const u8 *pubkey;
 	u8 kind, health;
 	u32 id;
 	int ret;
@@ -155,9 +158,12 @@ int agiswarm_nl_data_add_peer_doit(struct sk_buff *skb,
 	if (ret)
 		return ret;
 	id = nla_get_u32(tb[AGISWARM_PEER_A_ID]);
+	pubkey = tb[AGISWARM_PEER_A_PUBKEY] ?
+		 nla_data(tb[AGISWARM_PEER_A_PUBKEY]) : NULL;
 	mutex_lock(&node->conf_lock);
-	if (!set_health_only(node, kind, id, &ep, health)) {
-		ret = agiswarm_peer_add(node, kind, id, &ep, health, &old);
+	if (pubkey || !set_health_only(node, kind, id, &ep, health)) {
+		ret = agiswarm_peer_add(node, kind, id, &ep, health, pubkey,
+					&old);
 		if (!ret)
 			ret = peers_changed(info, node, kind, old);
 	}
@@ -198,21 +204,47 @@ int agiswarm_nl_data_del_peer_doit(struct sk_buff *skb,
 	return ret;
 }
 
+/* A link's identity and state, never a key; 0 or -EMSGSIZE. */
+static int put_link(struct sk_buff *msg, struct agiswarm_link *link)
+{
+	struct agiswarm_link_info li;
+
+	if (!link)
+		return 0;
+	agiswarm_link_read_info(link, &li);
+	if (nla_put(msg, AGISWARM_PEER_A_PUBKEY, AGISWARM_PUBKEY_LEN,
+		    link->pubkey) ||
+	    nla_put_u64_64bit(msg, AGISWARM_PEER_A_LINK_RX, li.rx,
+			      AGISWARM_PEER_A_PAD) ||
+	    nla_put_u64_64bit(msg, AGISWARM_PEER_A_LINK_TX, li.tx,
+			      AGISWARM_PEER_A_PAD))
+		return -EMSGSIZE;
+	if (li.has_key &&
+	    (nla_put_u32(msg, AGISWARM_PEER_A_KEY_AGE, li.age) ||
+	     nla_put_u8(msg, AGISWARM_PEER_A_KEY_MODE, li.mode)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* One peer's nest; 0 or -EMSGSIZE. */
 static int put_peer(struct sk_buff *msg, struct agiswarm_node *node,
 		    const struct agiswarm_peer *p)
 {
 	struct agiswarm_peer_stats st;
+	struct sockaddr_in ep = p->ep;
 	struct nlattr *nest;
 	u32 fvalue;
 	u8 fkind;
 
 	lockdep_assert_held(&node->conf_lock);
+	if (p->link)
+		agiswarm_link_endpoint(p->link, &ep);
 	nest = nla_nest_start(msg, AGISWARM_A_PEER);
 	if (!nest ||
 	    nla_put_u8(msg, AGISWARM_PEER_A_KIND, p->kind) ||
 	    nla_put_u32(msg, AGISWARM_PEER_A_ID, p->id) ||
-	    nla_put(msg, AGISWARM_PEER_A_ENDPOINT, sizeof(p->ep), &p->ep))
+	    nla_put(msg, AGISWARM_PEER_A_ENDPOINT, sizeof(ep), &ep) ||
+	    put_link(msg, p->link))
 		return -EMSGSIZE;
 	if (p->kind == AGISWARM_PEER_WORKER) {
 		agiswarm_aggregator_peer_stats(node, p, &st);

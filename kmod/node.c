@@ -13,6 +13,7 @@
 
 #include "aggregator.h"
 #include "fault.h"
+#include "link.h"
 #include "node.h"
 #include "objects.h"
 #include "peer.h"
@@ -246,6 +247,7 @@ static int __net_init node_net_init(struct net *net)
 		u64_stats_init(&per_cpu_ptr(node->counters, cpu)->syncp);
 	agiswarm_socket_init(node);
 	agiswarm_peer_init(node);
+	agiswarm_link_init(node);
 	agiswarm_fault_init(node);
 	ret = agiswarm_worker_init(node);
 	if (ret)
@@ -283,6 +285,7 @@ static void __net_exit node_net_exit(struct net *net)
 	agiswarm_worker_uninit(node);
 	agiswarm_fault_uninit(node);
 	agiswarm_peer_uninit(node);
+	agiswarm_link_uninit(node);
 	free_percpu(node->counters);
 	node->counters = NULL;
 	agiswarm_objects_put();

@@ -5,6 +5,7 @@
 #ifndef AGISWARM_NODE_H
 #define AGISWARM_NODE_H
 
+#include <linux/hashtable.h>
 #include <linux/hrtimer.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
@@ -53,6 +54,12 @@ struct agiswarm_pcpu_counters {
  * @errmsg: room for an extack message naming a value (written under
  *	@conf_lock; 6.1 has no formatted extack)
  * @counters: per-CPU counters, summed when read
+ * @links: the remote identities (link.c), RCU, changed under @conf_lock
+ * @key_index: every keypair by its local index (link.c), RCU
+ * @key_lock: the keypair slots of the links and @key_index
+ * @plain_lock: @plain_tokens and @plain_last, the rate of plain datagrams
+ * @plain_tokens: HZ per datagram that may still go up
+ * @plain_last: when the tokens were last counted
  *
  * Embedded in the namespace's pernet area: it is created when the namespace
  * (or the module) appears and freed when either goes away.
@@ -74,6 +81,12 @@ struct agiswarm_node {
 	u32 daemon_portid;
 	char errmsg[96];
 	struct agiswarm_pcpu_counters __percpu *counters;
+	struct list_head links;
+	DECLARE_HASHTABLE(key_index, 6);
+	spinlock_t key_lock;	/* DOC: Locking in link.c */
+	spinlock_t plain_lock;	/* @plain_tokens, @plain_last */
+	u64 plain_tokens;
+	u64 plain_last;
 };
 
 /**

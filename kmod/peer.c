@@ -15,6 +15,7 @@
 
 #include <linux/slab.h>
 
+#include "link.h"
 #include "node.h"
 #include "objects.h"
 #include "peer.h"
@@ -111,17 +112,19 @@ void agiswarm_peer_free(struct agiswarm_peer *p)
  * @id: its node id
  * @ep: its endpoint
  * @health: enum agiswarm_health + 1, or 0 for none given
+ * @pubkey: its public key (AGISWARM_PUBKEY_LEN bytes), or NULL
  * @oldp: the replaced peer, or NULL; the caller frees it
  *	(agiswarm_peer_free()) once no assignment names it
  *
- * A replacement keeps the statistics of the replaced peer, and its health
- * when @health is 0.
+ * A replacement keeps the statistics of the replaced peer, its health
+ * when @health is 0 and its link when @pubkey is NULL. The link of
+ * @pubkey (made when new) takes @ep as its endpoint.
  *
  * Context: process, node->conf_lock held.
  * Return: 0 or -ENOMEM.
  */
 int agiswarm_peer_add(struct agiswarm_node *node, u8 kind, u32 id,
-		      const struct sockaddr_in *ep, u8 health,
+		      const struct sockaddr_in *ep, u8 health, const u8 *pubkey,
 		      struct agiswarm_peer **oldp)
 {
 	struct agiswarm_peer *p, *old;
@@ -130,13 +133,24 @@ int agiswarm_peer_add(struct agiswarm_node *node, u8 kind, u32 id,
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	if (!p)
 		return -ENOMEM;
+	old = agiswarm_peer_find(node, kind, id);
+	if (pubkey) {
+		p->link = agiswarm_link_get(node, pubkey, ep);
+		if (!p->link) {
+			kfree(p);
+			return -ENOMEM;
+		}
+	} else if (old && old->link) {
+		p->link = old->link;
+		agiswarm_link_hold(p->link, ep);
+	}
 	agiswarm_objects_get();
 	p->kind = kind;
 	p->id = id;
 	p->ep = *ep;
 	p->health = health;
-	old = agiswarm_peer_find(node, kind, id);
 	if (old) {
+		agiswarm_link_put(node, old->link);
 		/* Statistics survive a new endpoint; assignment redoes rows. */
 		p->gen = old->gen;
 		p->results = old->results;
@@ -173,6 +187,7 @@ int agiswarm_peer_del(struct agiswarm_node *node, u8 kind, u32 id,
 	if (!p)
 		return -ENOENT;
 	list_del_rcu(&p->list);
+	agiswarm_link_put(node, p->link);
 	*oldp = p;
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 
+struct agiswarm_link;
 struct agiswarm_node;
 
 /**
@@ -26,6 +27,8 @@ struct agiswarm_node;
  * @last_cycle: the last cycle it answered
  * @health: enum agiswarm_health + 1 as the daemon last judged it, 0 while
  *	no one has (written under node->conf_lock, which GET_PEERS holds)
+ * @link: its identity and keys (link.c), NULL for a peer added without a
+ *	public key, which the node neither sends to nor hears
  *
  * The statistics (@rows to @last_cycle) are written and read under the
  * aggregator's cycle lock.
@@ -42,12 +45,13 @@ struct agiswarm_peer {
 	u64 missed;
 	u64 last_cycle;
 	u8 health;
+	struct agiswarm_link *link;
 };
 
 void agiswarm_peer_init(struct agiswarm_node *node);
 void agiswarm_peer_uninit(struct agiswarm_node *node);
 int agiswarm_peer_add(struct agiswarm_node *node, u8 kind, u32 id,
-		      const struct sockaddr_in *ep, u8 health,
+		      const struct sockaddr_in *ep, u8 health, const u8 *pubkey,
 		      struct agiswarm_peer **oldp);
 int agiswarm_peer_del(struct agiswarm_node *node, u8 kind, u32 id,
 		      struct agiswarm_peer **oldp);

@@ -13,10 +13,18 @@
  * of the socket's queue, and sends through it.
  *
  * The receive path, recv() in softirq, is a row of steps: linearise; check
- * the header and parse the payload (the core's agi_wire_parse()); hand a
- * control type up to the daemon, a fast-path type to its stage (dispatch():
- * worker.c, cycle.c). Each step returns 0 or -errno and reports the drop
- * reason apart; recv() alone counts the drop and frees the skb.
+ * the framing (the core's agi_seal_parse()); open the sealed datagram
+ * (link.c: keypair by index, tag, replay window) before anything else of
+ * it is read; parse the message (agi_wire_parse()); check that its sender
+ * may send its type; hand a control type up to the daemon, a fast-path
+ * type to its stage (dispatch(): worker.c, cycle.c). A plain datagram (a
+ * handshake, for now a daemon type) goes up unopened and rate-limited; the
+ * module never acts on one. Each step returns 0 or -errno and reports the
+ * drop reason apart; recv() alone counts the drop and frees the skb.
+ *
+ * The transmit path seals every message for the link at its destination
+ * (agiswarm_socket_send()); a message to no link, or to one without a
+ * usable keypair, is not sent (AGISWARM_CNT_TX_NO_KEY).
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -27,15 +35,18 @@
 #include <net/route.h>
 #include <net/udp_tunnel.h>
 
+#include "../include/core/seal.h"
 #include "../include/core/wire.h"
 #include "cycle.h"
 #include "daemon.h"
 #include "fault.h"
+#include "link.h"
 #include "node.h"
 #include "socket.h"
 #include "worker.h"
 
-#define SKB_HEADROOM (MAX_HEADER + sizeof(struct iphdr) + sizeof(struct udphdr))
+#define SKB_HEADROOM (MAX_HEADER + sizeof(struct iphdr) + \
+		      sizeof(struct udphdr) + AGI_SEAL_PUSH)
 
 /**
  * dispatch() - hand a parsed fast-path message to the stage of its type
@@ -106,6 +117,8 @@ static int recv(struct sock *sk, struct sk_buff *skb)
 	__be32 saddr = ip_hdr(skb)->saddr;
 	__be16 sport = udp_hdr(skb)->source;
 	enum agiswarm_counter reason;
+	struct agiswarm_link *link;
+	struct agi_seal_hdr h;
 	struct agi_wire_msg msg;
 	int ret;
 
@@ -118,15 +131,34 @@ static int recv(struct sock *sk, struct sk_buff *skb)
 	}
 	__skb_pull(skb, sizeof(struct udphdr));
 
+	ret = agi_seal_parse(skb->data, skb->len, &h, &reason);
+	if (unlikely(ret < 0))
+		goto drop_log;
+	if (ret == AGI_SEAL_PLAIN) {
+		if (!agiswarm_link_plain_allowed(node)) {
+			reason = AGISWARM_CNT_DROP_RATELIMIT;
+			goto drop_log;
+		}
+		/* Unauthenticated: the daemon's business, never ours. */
+		agiswarm_daemon_upcall(node, skb, saddr, sport, NULL);
+		return 0;
+	}
+	link = agiswarm_link_open(node, skb, &h, saddr, sport, &reason);
+	if (!link)
+		goto drop_log;
+	__skb_pull(skb, AGI_SEAL_PUSH);
+	skb_trim(skb, skb->len - AGISWARM_SEAL_TAG_LEN);
+
 	ret = agi_wire_parse(skb->data, skb->len, &msg, &reason);
-	if (unlikely(ret < 0)) {
-		net_dbg_ratelimited("%s: dropped a datagram from %pI4:%u (reason %d)\n",
-				    KBUILD_MODNAME, &saddr, ntohs(sport), reason);
-		goto drop;
+	if (unlikely(ret < 0))
+		goto drop_log;
+	if (unlikely(!agiswarm_link_may_send(node, link, &msg))) {
+		reason = AGISWARM_CNT_DROP_NOT_ALLOWED;
+		goto drop_log;
 	}
 	if (ret == AGI_WIRE_PASS_UP) {
 		/* Control types belong to the daemon; it takes the skb. */
-		agiswarm_daemon_upcall(node, skb, saddr, sport);
+		agiswarm_daemon_upcall(node, skb, saddr, sport, link);
 		return 0;
 	}
 	agiswarm_node_count(node, AGISWARM_CNT_RX_PACKETS, 1);
@@ -138,6 +170,9 @@ static int recv(struct sock *sk, struct sk_buff *skb)
 	if (!ret)
 		consume_skb(skb);
 	return 0;
+drop_log:
+	net_dbg_ratelimited("%s: dropped a datagram from %pI4:%u (reason %d)\n",
+			    KBUILD_MODNAME, &saddr, ntohs(sport), reason);
 drop:
 	agiswarm_node_count(node, reason, 1);
 free:
@@ -149,8 +184,9 @@ free:
  * agiswarm_socket_alloc() - a datagram to build
  * @gfp: how to allocate it
  *
- * Write up to AGISWARM_WIRE_MAX bytes at skb->data and skb_put() them,
- * then fill AGISWARM_SKB_CB(), which starts zeroed.
+ * Write a message of up to AGISWARM_WIRE_PLAIN_MAX bytes at skb->data and
+ * skb_put() them, then fill AGISWARM_SKB_CB(), which starts zeroed; the
+ * room to seal it is there (agiswarm_socket_send()).
  *
  * Context: any that @gfp allows.
  * Return: the skb, or NULL without memory.
@@ -159,7 +195,8 @@ struct sk_buff *agiswarm_socket_alloc(gfp_t gfp)
 {
 	struct sk_buff *skb;
 
-	skb = alloc_skb(SKB_HEADROOM + AGISWARM_WIRE_MAX, gfp);
+	skb = alloc_skb(SKB_HEADROOM + AGISWARM_WIRE_MAX + AGISWARM_SEAL_TAG_LEN,
+			gfp);
 	if (unlikely(!skb))
 		return NULL;
 	skb_reserve(skb, SKB_HEADROOM);
@@ -168,17 +205,22 @@ struct sk_buff *agiswarm_socket_alloc(gfp_t gfp)
 }
 
 /**
- * agiswarm_socket_send() - send a datagram from the node's socket
+ * agiswarm_socket_send() - seal a message and send it from the node's socket
  * @node: the node
- * @skb: the datagram, to AGISWARM_SKB_CB(@skb)->daddr:dport; consumed
+ * @skb: the message (agiswarm_socket_alloc()), to
+ *	AGISWARM_SKB_CB(@skb)->daddr:dport; consumed
  *
- * Counted in AGISWARM_CNT_TX_PACKETS and _TX_BYTES when handed to the IP
- * layer, in AGISWARM_CNT_TX_ERRORS when not; an error further on the way
- * is not seen here.
+ * The message is sealed for the link at its destination, unless
+ * AGISWARM_SKB_CB(@skb)->plain (a plain type the daemon sends). Counted in
+ * AGISWARM_CNT_TX_PACKETS and _TX_BYTES when handed to the IP layer, in
+ * AGISWARM_CNT_TX_NO_KEY when there is no keypair to seal it with, in
+ * AGISWARM_CNT_TX_ERRORS otherwise; an error further on the way is not
+ * seen here.
  *
  * Context: any but hard interrupts.
- * Return: 0; -ENOTCONN when the node's port is closed; the routing error
- * when there is no route.
+ * Return: 0; -ENOKEY when no link with a keypair is at the destination;
+ * -EMSGSIZE when the message cannot be sealed; -ENOTCONN when the node's
+ * port is closed; the routing error when there is no route.
  */
 int agiswarm_socket_send(struct agiswarm_node *node, struct sk_buff *skb)
 {
@@ -193,6 +235,21 @@ int agiswarm_socket_send(struct agiswarm_node *node, struct sk_buff *skb)
 	sock = rcu_dereference_bh(node->sock);
 	if (unlikely(!sock))
 		goto err;
+	if (!cb.plain) {
+		ret = agiswarm_link_seal(node, skb, cb.daddr, cb.dport);
+		if (unlikely(ret == -ENOKEY)) {
+			net_dbg_ratelimited("%s: no key for %pI4:%u\n",
+					    KBUILD_MODNAME, &cb.daddr,
+					    ntohs(cb.dport));
+			rcu_read_unlock_bh();
+			agiswarm_node_count(node, AGISWARM_CNT_TX_NO_KEY, 1);
+			kfree_skb(skb);
+			return ret;
+		}
+		if (unlikely(ret))
+			goto err;
+		len = skb->len;
+	}
 	fl4.daddr = cb.daddr;
 	fl4.fl4_dport = cb.dport;
 	fl4.fl4_sport = inet_sk(sock->sk)->inet_sport;

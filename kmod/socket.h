@@ -16,6 +16,7 @@ struct agiswarm_node;
  * @daddr: destination IPv4 address
  * @dport: destination UDP port
  * @worker: the worker id a TASK or RESULT concerns (for fault.c), else 0
+ * @plain: send as it is, unsealed (a plain type from the daemon)
  *
  * Lives in skb->cb only between building and sending: the IP layer reuses
  * skb->cb once the datagram is handed to udp_tunnel_xmit_skb().
@@ -25,6 +26,7 @@ struct agiswarm_skb_cb {
 	__be32 daddr;
 	__be16 dport;
 	u32 worker;
+	bool plain;
 };
 
 #define AGISWARM_SKB_CB(skb) ((struct agiswarm_skb_cb *)(skb)->cb)

@@ -154,7 +154,7 @@ static void send_results(struct agiswarm_node *node,
 			agiswarm_node_count(node, AGISWARM_CNT_TX_ERRORS, 1);
 			return;
 		}
-		len = agi_wire_put_result(skb->data, AGISWARM_WIRE_MAX, &r);
+		len = agi_wire_put_result(skb->data, AGISWARM_WIRE_PLAIN_MAX, &r);
 		if (WARN_ON_ONCE(!len)) {
 			kfree_skb(skb);
 			return;

@@ -203,6 +203,8 @@ on_exit kill $monitor_pid
 # SIGUSR1 kicks every state by +0.3 at the plant's next step.
 n_plant "$PLANT" --aggregator "$SWARM_AGG_ADDR:$SWARM_PORT" \
 	--listen "$SWARM_PLANT_ADDR:$SWARM_PORT" --steps 100000 --period 100 \
+	--psk "$SWARM_KEYS/swarm.psk" --key "$SWARM_KEYS/plant/node.pub" \
+	--peer-key "$SWARM_KEYS/agg/node.pub" \
 	--kick-on-signal 0.3 > "$tmp/plant.txt" 2> "$tmp/plant.err" &
 plant_pid=$!
 on_exit kill $plant_pid

@@ -24,6 +24,9 @@ SWARM_AGG_ADDR=$SWARM_NET.1
 SWARM_PLANT_ADDR=$SWARM_NET.100
 SWARM_PORT=6000
 SWARM_STATE=${SWARM_STATE:-/run/agiswarm-swarm}
+# The swarm's keys (swarm.sh up): NAME/node.pub and node.key per node
+# (agg, w1.., plant) and one pre-shared key, swarm.psk.
+SWARM_KEYS=$SWARM_STATE/keys
 
 lib_top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # What swarm.sh up loads unless told otherwise.
@@ -183,7 +186,9 @@ plant_start()
 	local out=$1
 	shift
 	n_plant "$PLANT" --aggregator "$SWARM_AGG_ADDR:$SWARM_PORT" \
-		--listen "$SWARM_PLANT_ADDR:$SWARM_PORT" --json "$@" > "$out" &
+		--listen "$SWARM_PLANT_ADDR:$SWARM_PORT" \
+		--psk "$SWARM_KEYS/swarm.psk" --key "$SWARM_KEYS/plant/node.pub" \
+		--peer-key "$SWARM_KEYS/agg/node.pub" --json "$@" > "$out" &
 	PLANT_PID=$!
 	mkdir -p "$SWARM_STATE"
 	echo "$PLANT_PID" >> "$SWARM_STATE/pids"

@@ -24,6 +24,12 @@
 #   swarm.sh down       remove what `up` made (idempotent)
 #   swarm.sh status     every node's agictl view
 #
+# Every datagram between nodes is sealed: up makes a node key for each
+# node and one pre-shared key ($SWARM_KEYS, lib.sh), and each side of each
+# link names the other by its key and installs the link's keys with
+# `agictl peer add ... key PUB psk FILE local PUB`; every worker has the
+# aggregator as its aggregator peer.
+#
 # --loss and --delay put a netem qdisc on each worker's own interface, so
 # they hit every RESULT a worker sends: PCT is the loss of a task/result
 # exchange. Every node is configured only through agictl. The module is
@@ -109,13 +115,37 @@ cfg()
 	return 1
 }
 
+# make_keys: a node key per node and the swarm's pre-shared key.
+make_keys()
+{
+	local name
+	mkdir -p "$SWARM_KEYS"
+	"$AGICTL" keygen --psk --output "$SWARM_KEYS" > /dev/null
+	for name in agg plant $(seq -f 'w%g' 1 "$opt_workers"); do
+		"$AGICTL" keygen --node --output "$SWARM_KEYS/$name" > /dev/null
+	done
+}
+
+# psk_peer NS SELF KIND ID ADDR NAME: in NS (node SELF), the peer KIND ID
+# at ADDR is node NAME of the swarm, its link keyed by the swarm's PSK.
+psk_peer()
+{
+	local ns=$1 self=$2 kind=$3 id=$4 addr=$5 name=$6
+	cfg "$ns" peer add "$kind" "$id" "$addr" \
+		key "@$SWARM_KEYS/$name/node.pub" psk "$SWARM_KEYS/swarm.psk" \
+		local "@$SWARM_KEYS/$self/node.pub"
+}
+
 configure_workers()
 {
 	local i
 	for i in $(seq 1 "$opt_workers"); do
 		cfg "$(worker_ns "$i")" node set role worker id "$i" \
 			port "$SWARM_PORT" epoch 1
-		cfg "$SWARM_AGG" peer add worker "$i" "$(worker_addr "$i"):$SWARM_PORT"
+		psk_peer "$(worker_ns "$i")" "w$i" aggregator 1 \
+			"$SWARM_AGG_ADDR:$SWARM_PORT" agg
+		psk_peer "$SWARM_AGG" agg worker "$i" \
+			"$(worker_addr "$i"):$SWARM_PORT" "w$i"
 	done
 }
 
@@ -127,8 +157,10 @@ configure_aggregator()
 		epoch 1 cycle "$opt_cycle" deadline "$opt_deadline" \
 		miss "$opt_miss" redundancy "$opt_redundancy" "${extra[@]}"
 	configure_workers
-	cfg "$SWARM_AGG" peer add sensor 100 "$SWARM_PLANT_ADDR:$SWARM_PORT"
-	cfg "$SWARM_AGG" peer add actuator 100 "$SWARM_PLANT_ADDR:$SWARM_PORT"
+	psk_peer "$SWARM_AGG" agg sensor 100 "$SWARM_PLANT_ADDR:$SWARM_PORT" plant
+	# The same key: the plant's one link, keyed already.
+	cfg "$SWARM_AGG" peer add actuator 100 "$SWARM_PLANT_ADDR:$SWARM_PORT" \
+		key "@$SWARM_KEYS/plant/node.pub"
 	cfg "$SWARM_AGG" law set feedback
 	cfg "$SWARM_AGG" matrix load "$opt_matrix"
 }
@@ -176,6 +208,7 @@ swarm_up()
 		add_netem "$(worker_ns "$i")"
 	done
 	add_node "$SWARM_PLANT" "$SWARM_PLANT_ADDR"
+	make_keys
 	configure_aggregator
 	wait_for 60 "rows on every worker" rows_assigned
 	if [ -z "$opt_no_start" ]; then

@@ -60,9 +60,9 @@ read_verbs()
 		run "$ns" '' -j node show
 		run "$ns" '' workers
 		run "$ns" '' -j workers list
-		run "$ns" '' peer
-		run "$ns" '' -j peer list
-		run "$ns" '' -p peer show
+		run "$ns" "$MASK_PEER" peer
+		run "$ns" "$MASK_PEER" -j peer list
+		run "$ns" "$MASK_PEER" -p peer show
 		run "$ns" '' matrix
 		run "$ns" '' -j matrix show
 		run "$ns" '' config

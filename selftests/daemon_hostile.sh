@@ -33,17 +33,6 @@ RSS_SLACK_KB=1024
 
 rss_kb() { sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\) kB$/\1/p' "/proc/$1/status"; }
 
-# write_datagram FILE HEX...: the bytes, for bash's /dev/udp.
-write_datagram()
-{
-	local f=$1 b
-	shift
-	: > "$f"
-	for b in "$@"; do
-		printf "\\x$b" >> "$f"
-	done
-}
-
 # send_each N FILE...: N times every FILE as one datagram, from agi-plant.
 send_each()
 {

@@ -73,6 +73,37 @@ worker_config()
 	EOF
 }
 
+# members IDS: the module's workers are exactly IDS, each holding rows.
+members()
+{
+	actl "$SWARM_AGG" -j workers list > "$tmp/workers.json" || return 1
+	"$JQ" -e --arg ids "$1" '
+		($ids | split(" ") | map(tonumber) | sort) as $want
+		| (map(.id) | sort) == $want and all(.[]; .rows > 0)' \
+		"$tmp/workers.json" > /dev/null
+}
+
+# daemon_verify MIN_OK: the monitored cycles ($tmp/monitor.json) are at
+# least $CYCLES, MIN_OK percent of them ok, every ok output y = A x for
+# $tmp/matrix.txt (verify_cycles); its report's start when not.
+daemon_verify()
+{
+	"$VERIFY" --matrix "$tmp/matrix.txt" --min-cycles "$CYCLES" \
+		--min-ok "$1" < "$tmp/monitor.json" > "$tmp/verify.out" 2>&1 || {
+		tap_nest "$tmp/verify.out" | head -n 20; return 1; }
+}
+
+# write_datagram FILE HEX...: the bytes, for bash's /dev/udp.
+write_datagram()
+{
+	local f=$1 b
+	shift
+	: > "$f"
+	for b in "$@"; do
+		printf "\\x$b" >> "$f"
+	done
+}
+
 daemon_running() { grep -q "agiswarmd: running as" "$1"; }
 
 # daemon_start NS NAME CONFIG: agiswarmd in NS, its log $tmp/NAME.log (appended),

@@ -39,6 +39,8 @@
 #include <kselftest_harness.h>
 
 #include "uapi/linux/agiswarm.h"
+#include "core/seal.h"
+#include "user/seal.h"
 #include "lib/nltest.h"
 
 #define BUF_SIZE 16384
@@ -58,6 +60,7 @@ struct status {
 	int law;
 	uint64_t upcalls;
 	uint64_t upcall_drops;
+	uint64_t drop_auth, drop_replay, drop_unknown_peer, drop_not_allowed;
 };
 
 /* One cycle record (event or metrics). */
@@ -92,6 +95,10 @@ static int get_status(struct nlt *nl, struct status *st)
 	nlt_nested(tb[AGISWARM_A_COUNTERS], cnt, AGISWARM_CNT_MAX);
 	st->upcalls = nlt_u64(cnt[AGISWARM_CNT_UPCALLS]);
 	st->upcall_drops = nlt_u64(cnt[AGISWARM_CNT_UPCALL_DROPS]);
+	st->drop_auth = nlt_u64(cnt[AGISWARM_CNT_DROP_AUTH]);
+	st->drop_replay = nlt_u64(cnt[AGISWARM_CNT_DROP_REPLAY]);
+	st->drop_unknown_peer = nlt_u64(cnt[AGISWARM_CNT_DROP_UNKNOWN_PEER]);
+	st->drop_not_allowed = nlt_u64(cnt[AGISWARM_CNT_DROP_NOT_ALLOWED]);
 	return 0;
 }
 
@@ -621,5 +628,142 @@ TEST_F(daemon, metrics_dump_from_a_cycle)
 	ASSERT_EQ(0, dump_metrics(&self->ctl, 1000000, recs));
 	EXPECT_EQ(0, recs[0].nx);
 }
+
+/* ---- sealed datagrams through the module --------------------------------- */
+
+#define SEAL_INDEX 0x1234
+/* The UAPI header's TASK example. */
+static const uint8_t task[] = {
+	0x01, 0x01, 0x00, 0x14, 0xa5, 0x01, 0x07, 0x02, 0x18, 0x2a, 0x03, 0x01,
+	0x04, 0x01, 0x05, 0x48, 0x40, 0x00, 0x00, 0x00, 0xc0, 0x00, 0x00, 0x00,
+};
+static const uint8_t worker_pk[AGISWARM_PUBKEY_LEN] = { 0x11, 0x22 };
+static const uint8_t key_in[AGISWARM_SEAL_KEY_LEN] = { 0xa1, 0xa2 };
+static const uint8_t key_out[AGISWARM_SEAL_KEY_LEN] = { 0xb1, 0xb2 };
+
+static int add_keyed_peer(struct nlt *nl, const struct sockaddr_in *ep,
+			  struct nlt_reply *r)
+{
+	char buf[512] __attribute__((aligned(8)));
+	struct nlmsghdr *req = nlt_agi(nl, buf, AGISWARM_CMD_ADD_PEER);
+	struct nlattr *nest = mnl_attr_nest_start(req, AGISWARM_A_PEER);
+
+	mnl_attr_put_u8(req, AGISWARM_PEER_A_KIND, AGISWARM_PEER_WORKER);
+	mnl_attr_put_u32(req, AGISWARM_PEER_A_ID, 7);
+	mnl_attr_put(req, AGISWARM_PEER_A_ENDPOINT, sizeof(*ep), ep);
+	mnl_attr_put(req, AGISWARM_PEER_A_PUBKEY, sizeof(worker_pk), worker_pk);
+	mnl_attr_nest_end(req, nest);
+	return nlt_call(nl, req, r);
+}
+
+static int set_key(struct nlt *nl, const uint8_t *pk, uint32_t index,
+		   bool with_key, struct nlt_reply *r)
+{
+	char buf[512] __attribute__((aligned(8)));
+	struct nlmsghdr *req = nlt_agi(nl, buf, AGISWARM_CMD_SET_KEY);
+	struct nlattr *nest = mnl_attr_nest_start(req, AGISWARM_A_PEER);
+
+	mnl_attr_put(req, AGISWARM_PEER_A_PUBKEY, AGISWARM_PUBKEY_LEN, pk);
+	mnl_attr_nest_end(req, nest);
+	if (with_key) {
+		nest = mnl_attr_nest_start(req, AGISWARM_A_KEY);
+		mnl_attr_put_u32(req, AGISWARM_KEY_A_LOCAL_INDEX, index);
+		mnl_attr_put_u32(req, AGISWARM_KEY_A_REMOTE_INDEX, 0x5678);
+		mnl_attr_put(req, AGISWARM_KEY_A_RX, sizeof(key_in), key_in);
+		mnl_attr_put(req, AGISWARM_KEY_A_TX, sizeof(key_out), key_out);
+		mnl_attr_put_u64(req, AGISWARM_KEY_A_TX_COUNTER, 100);
+		mnl_attr_put_u8(req, AGISWARM_KEY_A_MODE, AGISWARM_KEY_STATIC);
+		mnl_attr_nest_end(req, nest);
+	}
+	return nlt_call(nl, req, r);
+}
+
+/* The HEARTBEAT, sealed by the peer with @counter; its length. */
+static size_t sealed_heartbeat(uint8_t *buf, uint64_t counter)
+{
+	memcpy(buf + AGI_SEAL_PUSH, heartbeat, sizeof(heartbeat));
+	return agi_seal(buf, sizeof(heartbeat), SEAL_INDEX, counter, key_in,
+			&agi_sodium_aead);
+}
+
+TEST_F(daemon, sealed_link)
+{
+	char buf[2048] __attribute__((aligned(8)));
+	uint8_t d[128], got[128], other_pk[AGISWARM_PUBKEY_LEN] = { 0x99 };
+	struct agi_seal_hdr h;
+	enum agiswarm_counter why;
+	struct nlmsghdr *req;
+	struct nlattr *nest;
+	struct status st0, st;
+	size_t n;
+	ssize_t len;
+
+	NEED_SETUP();
+	ASSERT_EQ(0, register_daemon(&self->dmn, &self->r));
+	/* SET_KEY names a link by its key, and needs one. */
+	EXPECT_EQ(-ENOENT, set_key(&self->ctl, worker_pk, SEAL_INDEX, true,
+				   &self->r));
+	ASSERT_EQ(0, add_keyed_peer(&self->ctl, &self->peer, &self->r))
+		TH_LOG("%s", self->r.msg);
+	EXPECT_EQ(-EINVAL, set_key(&self->ctl, worker_pk, SEAL_INDEX, false,
+				   &self->r));
+	EXPECT_EQ(-ENOENT, set_key(&self->ctl, other_pk, SEAL_INDEX, true,
+				   &self->r));
+	ASSERT_EQ(0, set_key(&self->ctl, worker_pk, SEAL_INDEX, true,
+			     &self->r)) TH_LOG("%s", self->r.msg);
+	ASSERT_EQ(0, get_status(&self->ctl, &st0));
+
+	/* Sealed: opened, passed up in clear. */
+	n = sealed_heartbeat(d, 5);
+	ASSERT_EQ(sizeof(heartbeat) + AGISWARM_SEAL_OVERHEAD, n);
+	ASSERT_EQ(n, to_node(self->udp, d, n));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   heartbeat, sizeof(heartbeat)));
+	/* Again: a replay. One bit flipped: a forgery. Another index. */
+	ASSERT_EQ(n, to_node(self->udp, d, n));
+	n = sealed_heartbeat(d, 6);
+	d[n - 1] ^= 0x80;
+	ASSERT_EQ(n, to_node(self->udp, d, n));
+	n = sealed_heartbeat(d, 7);
+	d[7] ^= 1;		/* the receiver index */
+	ASSERT_EQ(n, to_node(self->udp, d, n));
+	ASSERT_EQ(0, wait_counter(&self->ctl, offsetof(struct status,
+				  drop_unknown_peer), st0.drop_unknown_peer + 1));
+	ASSERT_EQ(0, get_status(&self->ctl, &st));
+	EXPECT_EQ(st0.drop_replay + 1, st.drop_replay);
+	EXPECT_EQ(st0.drop_auth + 1, st.drop_auth);
+	EXPECT_EQ(st0.upcalls + 1, st.upcalls);
+
+	/* A TASK opened from a worker: not allowed (TASKs are aggregators'). */
+	memcpy(d + AGI_SEAL_PUSH, task, sizeof(task));
+	n = agi_seal(d, sizeof(task), SEAL_INDEX, 8, key_in, &agi_sodium_aead);
+	ASSERT_EQ(n, to_node(self->udp, d, n));
+	ASSERT_EQ(0, wait_counter(&self->ctl,
+				  offsetof(struct status, drop_not_allowed),
+				  st0.drop_not_allowed + 1));
+
+	/* SEND: a sealed type needs PEER; with it, the module seals. */
+	req = nlt_agi(&self->ctl, buf, AGISWARM_CMD_SEND);
+	mnl_attr_put(req, AGISWARM_A_PEER_ENDPOINT, sizeof(self->peer),
+		     &self->peer);
+	mnl_attr_put(req, AGISWARM_A_DATAGRAM, agi_seal_example_msg[3] + 4,
+		     agi_seal_example_msg);
+	EXPECT_EQ(-EPERM, nlt_call(&self->ctl, req, &self->r));
+	req = nlt_agi(&self->ctl, buf, AGISWARM_CMD_SEND);
+	nest = mnl_attr_nest_start(req, AGISWARM_A_PEER);
+	mnl_attr_put(req, AGISWARM_PEER_A_PUBKEY, sizeof(worker_pk), worker_pk);
+	mnl_attr_nest_end(req, nest);
+	mnl_attr_put(req, AGISWARM_A_DATAGRAM, sizeof(heartbeat), heartbeat);
+	ASSERT_EQ(0, nlt_call(&self->ctl, req, &self->r)) TH_LOG("%s", self->r.msg);
+	len = recv(self->udp, got, sizeof(got), 0);
+	ASSERT_EQ((ssize_t)(sizeof(heartbeat) + AGISWARM_SEAL_OVERHEAD), len);
+	ASSERT_EQ(0, agi_seal_parse(got, (size_t)len, &h, &why));
+	EXPECT_EQ(0x5678, h.index);
+	EXPECT_EQ(100, h.counter);	/* the TX_COUNTER given */
+	ASSERT_EQ(sizeof(heartbeat),
+		  agi_seal_open(got, (size_t)len, &h, key_out, &agi_sodium_aead));
+	EXPECT_EQ(0, memcmp(got + AGI_SEAL_PUSH, heartbeat, sizeof(heartbeat)));
+}
+
 
 TEST_HARNESS_MAIN

@@ -116,6 +116,7 @@ struct child_report {
 	int setup_err;		/* unshare/open/capset failure, 0 if none */
 	int set_err;
 	int status_err;
+	int matrix_err;		/* GET_MATRIX: plant data, admin only */
 	struct status seen;
 };
 
@@ -335,10 +336,19 @@ static void unprivileged_child(struct child_report *rep)
 		return;
 	rep->set_err = set_node(&nl, AGISWARM_ROLE_WORKER, 3, &r);
 	rep->status_err = get_status(&nl, &rep->seen, &r);
+	{
+		char buf[256] __attribute__((aligned(8)));
+
+		rep->matrix_err = nlt_call(&nl, nlt_agi(&nl, buf,
+					   AGISWARM_CMD_GET_MATRIX), &r);
+	}
 	nlt_close(&nl);
 }
 
-/* Without CAP_NET_ADMIN a node can be read but not changed. */
+/*
+ * Without CAP_NET_ADMIN a node's status can be read, but the node not
+ * changed, nor its plant data (the matrix) read.
+ */
 TEST_F(genl, set_needs_net_admin)
 {
 	struct child_report *rep;
@@ -352,6 +362,7 @@ TEST_F(genl, set_needs_net_admin)
 	ASSERT_EQ(0, rep->setup_err) TH_LOG("%s", strerror(-rep->setup_err));
 	EXPECT_EQ(-EPERM, rep->set_err);
 	EXPECT_EQ(0, rep->status_err);
+	EXPECT_EQ(-EPERM, rep->matrix_err);
 	EXPECT_EQ(AGISWARM_ROLE_AGGREGATOR, rep->seen.role);
 	EXPECT_EQ(1, rep->seen.node_id);
 

@@ -31,8 +31,13 @@
 #include <signal.h>
 #include <sys/socket.h>
 
+#include <sodium.h>
+
 #include "core/fixed.h"
+#include "core/seal.h"
 #include "core/wire.h"
+#include "user/keys.h"
+#include "user/seal.h"
 
 #define PLANT_STATES_MAX 64
 #define SIG_FMT AGISWARM_Q1_31
@@ -49,6 +54,8 @@ struct plant {
 	s32 kick;			/* Q1.31, 0 = no kick */
 	s32 signal_kick;		/* Q1.31, added on SIGUSR1; 0 = off */
 	bool json;
+	bool sealed;			/* --psk: a session with the aggregator */
+	struct agi_session sess;
 	struct sockaddr_storage agg;
 	socklen_t agg_len;
 	int fd;
@@ -58,6 +65,7 @@ struct plant {
 	bool have_u;
 	u64 u_epoch, u_cycle;
 	u64 n_applied, n_ignored, n_bad;
+	FILE *dump;			/* --dump-sent: each datagram, hex */
 };
 
 static void usage(FILE *out)
@@ -83,6 +91,11 @@ static void usage(FILE *out)
 		"  --kick STEP:VALUE       add VALUE to every state after step STEP\n"
 		"  --kick-on-signal VALUE  add VALUE to every state at the step after\n"
 		"                          each SIGUSR1 (a disturbance on demand)\n"
+		"  --psk FILE              seal and open (pre-shared-key mode, as\n"
+		"                          agictl peer add ... psk): with --key, this\n"
+		"                          plant's public key file, and --peer-key,\n"
+		"                          the aggregator's\n"
+		"  --dump-sent FILE        each datagram sent, one hex line\n"
 		"  --json                  one JSON object a line:\n"
 		"                          {\"step\":k,\"cycle\":c,\"s\":[raw..],\"u\":[raw..]}\n"
 		"  -h, --help              this text\n"
@@ -278,12 +291,22 @@ static void on_sigusr1(int sig)
 
 static void send_sensor(struct plant *p, u64 seq)
 {
-	u8 buf[AGISWARM_WIRE_MAX];
+	u8 buf[AGISWARM_WIRE_MAX + AGISWARM_SEAL_OVERHEAD];
 	struct agi_wire_sensor msg = {
 		.seq = seq, .fmt = SIG_FMT,
 		.x = { .host.s32 = p->s, .n = (u16)p->n },
 	};
-	size_t len = agi_wire_put_sensor(buf, sizeof(buf), &msg);
+	u8 *m = p->sealed ? buf + AGI_SEAL_PUSH : buf;
+	size_t i, len = agi_wire_put_sensor(m, AGISWARM_WIRE_PLAIN_MAX, &msg);
+
+	if (len && p->sealed)
+		len = agi_session_seal(&p->sess, buf, len);
+	if (len && p->dump) {
+		for (i = 0; i < len; i++)
+			fprintf(p->dump, "%02x", buf[i]);
+		fprintf(p->dump, "\n");
+		fflush(p->dump);
+	}
 
 	/* A lost SENSOR is what a real plant sees too; keep stepping. */
 	if (len && sendto(p->fd, buf, len, 0, (struct sockaddr *)&p->agg,
@@ -321,7 +344,17 @@ static void drain_socket(struct plant *p)
 	ssize_t len;
 
 	while ((len = recv(p->fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
-		if (agi_wire_parse(buf, (size_t)len, &msg, &why) ||
+		const u8 *m = buf;
+
+		if (p->sealed) {
+			len = agi_session_open(&p->sess, buf, (size_t)len, &why);
+			if (len < 0) {
+				p->n_bad++;
+				continue;
+			}
+			m = buf + AGI_SEAL_PUSH;
+		}
+		if (agi_wire_parse(m, (size_t)len, &msg, &why) ||
 		    msg.type != AGISWARM_MSG_ACTUATE) {
 			p->n_bad++;
 			continue;
@@ -442,7 +475,8 @@ static int parse_kick(struct plant *p, char *arg)
 
 enum { OPT_AGG = 256, OPT_LISTEN, OPT_STATES, OPT_GAIN, OPT_COUPLING,
 	OPT_X0, OPT_PERIOD, OPT_STEPS, OPT_KICK, OPT_JSON, OPT_RAW, OPT_TO,
-	OPT_FROM, OPT_COUNT, OPT_KICK_SIGNAL };
+	OPT_FROM, OPT_COUNT, OPT_KICK_SIGNAL, OPT_PSK, OPT_KEY, OPT_PEER_KEY,
+	OPT_DUMP };
 
 static const struct option options[] = {
 	{ "aggregator", required_argument, NULL, OPT_AGG },
@@ -460,12 +494,17 @@ static const struct option options[] = {
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "psk", required_argument, NULL, OPT_PSK },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "peer-key", required_argument, NULL, OPT_PEER_KEY },
+	{ "dump-sent", required_argument, NULL, OPT_DUMP },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct cmdline {
 	const char *agg, *listen, *raw, *to, *from;
+	const char *psk, *key, *peer_key, *dump;
 	u64 count;
 };
 
@@ -479,6 +518,10 @@ static int parse_option(struct plant *p, struct cmdline *c, int opt)
 	case OPT_RAW: c->raw = optarg; return 0;
 	case OPT_TO: c->to = optarg; return 0;
 	case OPT_FROM: c->from = optarg; return 0;
+	case OPT_PSK: c->psk = optarg; return 0;
+	case OPT_KEY: c->key = optarg; return 0;
+	case OPT_PEER_KEY: c->peer_key = optarg; return 0;
+	case OPT_DUMP: c->dump = optarg; return 0;
 	case OPT_JSON: p->json = true; return 0;
 	case OPT_KICK: return parse_kick(p, optarg);
 	case OPT_KICK_SIGNAL:
@@ -514,6 +557,28 @@ static int parse_option(struct plant *p, struct cmdline *c, int opt)
 	return 2;
 }
 
+/* --psk FILE --key PUB --peer-key PUB: the session with the aggregator. */
+static int open_session(struct plant *p, const struct cmdline *c)
+{
+	u8 psk[AGI_SECRET_LEN], self[AGI_PK_LEN], peer[AGI_PK_LEN];
+	char err[512];
+	int ret = 1;
+
+	if (!c->key || !c->peer_key)
+		return usage_error("--psk needs --key and --peer-key%s", "");
+	if (agi_secret_read(c->psk, psk, err, sizeof(err)) ||
+	    agi_key_read_public(c->key, self, err, sizeof(err)) ||
+	    agi_key_read_public(c->peer_key, peer, err, sizeof(err)))
+		fprintf(stderr, "plant: %s\n", err);
+	else if (agi_psk_session(&p->sess, psk, self, peer))
+		fprintf(stderr, "plant: --key and --peer-key are the same key\n");
+	else
+		ret = 0;
+	p->sealed = !ret;
+	sodium_memzero(psk, sizeof(psk));
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	struct plant p = { .n = 8, .period_ms = 50, .steps = 200, .fd = -1 };
@@ -545,10 +610,22 @@ int main(int argc, char **argv)
 				   c.agg ? c.agg : "");
 	if (parse_endpoint(c.listen, &local, &local_len))
 		return usage_error("bad --listen \"%s\"", c.listen);
+	if (c.psk && open_session(&p, &c))
+		return 1;
+	if (c.dump) {
+		p.dump = fopen(c.dump, "w");
+		if (!p.dump) {
+			perror(c.dump);
+			return 1;
+		}
+	}
 	p.fd = open_socket(&local, local_len, 0);
 	if (p.fd < 0)
 		return 1;
 	ret = plant_run(&p);
 	close(p.fd);
+	if (p.dump)
+		fclose(p.dump);
+	agi_session_wipe(&p.sess);
 	return ret;
 }

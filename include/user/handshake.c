@@ -74,12 +74,20 @@ static int finish(u8 *buf, size_t cap, u8 type, struct agi_cbor_writer *w)
 	return (int)(AGISWARM_WIRE_HDR_LEN + w->pos);
 }
 
-int agi_hs_init_encode(const struct agi_hs_init *m, u8 *buf, size_t cap)
+/* A writer of the payload, after the header's room in @buf. */
+static struct agi_cbor_writer payload(u8 *buf, size_t cap)
 {
 	struct agi_cbor_writer w = {
 		.buf = buf + AGISWARM_WIRE_HDR_LEN,
 		.cap = cap > AGISWARM_WIRE_HDR_LEN ? cap - AGISWARM_WIRE_HDR_LEN : 0,
 	};
+
+	return w;
+}
+
+int agi_hs_init_encode(const struct agi_hs_init *m, u8 *buf, size_t cap)
+{
+	struct agi_cbor_writer w = payload(buf, cap);
 
 	put_init(&w, m, K_INIT_SIG);
 	return finish(buf, cap, AGI_HS_MSG_INIT, &w);
@@ -87,10 +95,7 @@ int agi_hs_init_encode(const struct agi_hs_init *m, u8 *buf, size_t cap)
 
 int agi_hs_resp_encode(const struct agi_hs_resp *m, u8 *buf, size_t cap)
 {
-	struct agi_cbor_writer w = {
-		.buf = buf + AGISWARM_WIRE_HDR_LEN,
-		.cap = cap > AGISWARM_WIRE_HDR_LEN ? cap - AGISWARM_WIRE_HDR_LEN : 0,
-	};
+	struct agi_cbor_writer w = payload(buf, cap);
 
 	put_resp(&w, m, K_RESP_SIG);
 	return finish(buf, cap, AGI_HS_MSG_RESP, &w);

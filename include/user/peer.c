@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "peer.h"
+#include "seal.h"
 
 static int talk_peer(struct agi_nl *nl, u8 cmd, const struct agi_peer_req *p)
 {
@@ -27,36 +28,11 @@ static int talk_peer(struct agi_nl *nl, u8 cmd, const struct agi_peer_req *p)
 			     &p->ep.addr);
 	if (p->health >= 0)
 		mnl_attr_put_u8(nlh, AGISWARM_PEER_A_HEALTH, (u8)p->health);
-	if (p->pubkey)
+	if (p->has_pubkey)
 		mnl_attr_put(nlh, AGISWARM_PEER_A_PUBKEY, AGISWARM_PUBKEY_LEN,
 			     p->pubkey);
 	mnl_attr_nest_end(nlh, nest);
 	return agi_nl_talk(nl, nlh, NULL, NULL);
-}
-
-int agi_key_set(struct agi_nl *nl, const struct agi_key_req *k)
-{
-	char buf[AGI_NL_BUF_SIZE];
-	struct nlmsghdr *nlh = agi_nl_request(nl, buf, AGISWARM_CMD_SET_KEY);
-	struct nlattr *nest;
-	int ret;
-
-	nest = mnl_attr_nest_start(nlh, AGISWARM_A_PEER);
-	mnl_attr_put(nlh, AGISWARM_PEER_A_PUBKEY, AGISWARM_PUBKEY_LEN,
-		     k->pubkey);
-	mnl_attr_nest_end(nlh, nest);
-	nest = mnl_attr_nest_start(nlh, AGISWARM_A_KEY);
-	mnl_attr_put_u32(nlh, AGISWARM_KEY_A_LOCAL_INDEX, k->local_index);
-	mnl_attr_put_u32(nlh, AGISWARM_KEY_A_REMOTE_INDEX, k->remote_index);
-	mnl_attr_put(nlh, AGISWARM_KEY_A_RX, AGISWARM_SEAL_KEY_LEN, k->rx);
-	mnl_attr_put(nlh, AGISWARM_KEY_A_TX, AGISWARM_SEAL_KEY_LEN, k->tx);
-	mnl_attr_put_u64(nlh, AGISWARM_KEY_A_TX_COUNTER, k->tx_counter);
-	mnl_attr_put_u8(nlh, AGISWARM_KEY_A_MODE, k->mode);
-	mnl_attr_nest_end(nlh, nest);
-	ret = agi_nl_talk(nl, nlh, NULL, NULL);
-	/* The request held the keys. */
-	sodium_memzero(buf, sizeof(buf));
-	return ret;
 }
 
 int agi_peer_add(struct agi_nl *nl, const struct agi_peer_req *p)
@@ -125,6 +101,27 @@ static int peer_attr_cb(const struct nlattr *a, void *data)
 		p->health = (u8)v;
 		p->has_health = true;
 		break;
+	case AGISWARM_PEER_A_PUBKEY:
+		if (len == AGISWARM_PUBKEY_LEN) {
+			memcpy(p->pubkey, mnl_attr_get_payload(a), len);
+			p->has_pubkey = true;
+		}
+		break;
+	case AGISWARM_PEER_A_LINK_RX:
+		ret = agi_attr_get_uint(a, MNL_TYPE_U64, &p->link_rx);
+		break;
+	case AGISWARM_PEER_A_LINK_TX:
+		ret = agi_attr_get_uint(a, MNL_TYPE_U64, &p->link_tx);
+		break;
+	case AGISWARM_PEER_A_KEY_AGE:
+		ret = agi_attr_get_uint(a, MNL_TYPE_U32, &v);
+		p->key_age = (u32)v;
+		p->has_key = true;
+		break;
+	case AGISWARM_PEER_A_KEY_MODE:
+		ret = agi_attr_get_uint(a, MNL_TYPE_U8, &v);
+		p->key_mode = (u8)v;
+		break;
 	}
 	return ret;
 }
@@ -168,6 +165,52 @@ int agi_peers_get(struct agi_nl *nl, struct agi_peer_list *l)
 
 	return agi_nl_talk(nl, agi_nl_dump(nl, buf, AGISWARM_CMD_GET_PEERS),
 			   peer_cb, l);
+}
+
+int agi_key_set(struct agi_nl *nl, const u8 pubkey[AGISWARM_PUBKEY_LEN],
+		const struct agi_key_req *k)
+{
+	char buf[AGI_NL_BUF_SIZE];
+	struct nlmsghdr *nlh = agi_nl_request(nl, buf, AGISWARM_CMD_SET_KEY);
+	struct nlattr *nest;
+	int ret;
+
+	nest = mnl_attr_nest_start(nlh, AGISWARM_A_PEER);
+	mnl_attr_put(nlh, AGISWARM_PEER_A_PUBKEY, AGISWARM_PUBKEY_LEN, pubkey);
+	mnl_attr_nest_end(nlh, nest);
+	nest = mnl_attr_nest_start(nlh, AGISWARM_A_KEY);
+	mnl_attr_put_u32(nlh, AGISWARM_KEY_A_LOCAL_INDEX, k->local_index);
+	mnl_attr_put_u32(nlh, AGISWARM_KEY_A_REMOTE_INDEX, k->remote_index);
+	mnl_attr_put(nlh, AGISWARM_KEY_A_RX, AGISWARM_SEAL_KEY_LEN, k->rx);
+	mnl_attr_put(nlh, AGISWARM_KEY_A_TX, AGISWARM_SEAL_KEY_LEN, k->tx);
+	mnl_attr_put_u64(nlh, AGISWARM_KEY_A_TX_COUNTER, k->tx_counter);
+	mnl_attr_put_u8(nlh, AGISWARM_KEY_A_MODE, k->mode);
+	mnl_attr_nest_end(nlh, nest);
+	ret = agi_nl_talk(nl, nlh, NULL, NULL);
+	sodium_memzero(buf, sizeof(buf));
+	return ret;
+}
+
+int agi_key_set_psk(struct agi_nl *nl, const u8 psk[32],
+		    const u8 self[AGISWARM_PUBKEY_LEN],
+		    const u8 peer[AGISWARM_PUBKEY_LEN])
+{
+	struct agi_session s;
+	struct agi_key_req k = { .mode = AGISWARM_KEY_STATIC };
+	int ret;
+
+	ret = agi_psk_session(&s, psk, self, peer);
+	if (ret)
+		return ret;
+	k.local_index = s.local_index;
+	k.remote_index = s.remote_index;
+	memcpy(k.rx, s.rx, sizeof(k.rx));
+	memcpy(k.tx, s.tx, sizeof(k.tx));
+	k.tx_counter = s.tx_counter;
+	agi_session_wipe(&s);
+	ret = agi_key_set(nl, peer, &k);
+	sodium_memzero(&k, sizeof(k));
+	return ret;
 }
 
 void agi_peer_list_free(struct agi_peer_list *l)

@@ -22,15 +22,15 @@
  * @ep: where it is (ADD_PEER only)
  * @health: enum agiswarm_health, the daemon's judgement of a worker; -1
  *	sends none (the module keeps what it had)
- * @pubkey: its node's public key (AGISWARM_PUBKEY_LEN bytes; NULL: none),
- *	the link it shares with the other entries of that key
+ * @has_pubkey: @pubkey is sent: the peer's identity, its link
  */
 struct agi_peer_req {
 	u8 kind;
 	u32 id;
 	struct agi_endpoint ep;
 	int health;
-	const u8 *pubkey;
+	bool has_pubkey;
+	u8 pubkey[AGISWARM_PUBKEY_LEN];
 };
 
 /* Adds the peer or replaces its endpoint (and health); 0 or -errno. */
@@ -38,27 +38,14 @@ int agi_peer_add(struct agi_nl *nl, const struct agi_peer_req *p);
 /* Deletes the peer @kind @id; -ENOENT (with extack) when there is none. */
 int agi_peer_del(struct agi_nl *nl, u8 kind, u32 id);
 
-/*
- * SET_KEY: a keypair for the link of @pubkey (-ENOENT when no peer has
- * that key; -EEXIST when the node has @local_index already). @mode is enum
- * agiswarm_key_mode; @tx_counter the first nonce.
- */
-struct agi_key_req {
-	const u8 *pubkey;
-	u32 local_index;
-	u32 remote_index;
-	const u8 *rx, *tx;	/* AGISWARM_SEAL_KEY_LEN bytes each */
-	u64 tx_counter;
-	u8 mode;
-};
-int agi_key_set(struct agi_nl *nl, const struct agi_key_req *k);
-
 /**
  * struct agi_peer - one peer of the GET_PEERS dump
  * @ep: its endpoint; ep.len 0 when the module sent none that fits
  * @has_stats: a worker's statistics came (rows, gen, results, ...)
  * @has_fault: a fault is set for its id (@fault_kind, @fault_value)
  * @has_health: the daemon gave the module a health for it (@health)
+ * @has_pubkey: it has a link: @pubkey, @link_rx, @link_tx
+ * @has_key: the link has a current keypair: @key_age, @key_mode
  */
 struct agi_peer {
 	u8 kind;
@@ -70,6 +57,11 @@ struct agi_peer {
 	u8 health;
 	u8 fault_kind;
 	u32 fault_value;
+	bool has_pubkey, has_key;
+	u8 pubkey[AGISWARM_PUBKEY_LEN];
+	u64 link_rx, link_tx;
+	u32 key_age;
+	u8 key_mode;
 };
 
 struct agi_peer_list {
@@ -83,5 +75,32 @@ struct agi_peer_list {
  */
 int agi_peers_get(struct agi_nl *nl, struct agi_peer_list *l);
 void agi_peer_list_free(struct agi_peer_list *l);
+
+/**
+ * struct agi_key_req - one SET_KEY (the keys are wiped after sending)
+ * @local_index: what the peer writes in datagrams to us, nonzero
+ * @remote_index: what we write in datagrams to it
+ * @rx: opens its datagrams
+ * @tx: seals ours
+ * @tx_counter: the first transmit counter
+ * @mode: enum agiswarm_key_mode
+ */
+struct agi_key_req {
+	u32 local_index, remote_index;
+	u8 rx[AGISWARM_SEAL_KEY_LEN], tx[AGISWARM_SEAL_KEY_LEN];
+	u64 tx_counter;
+	u8 mode;
+};
+
+/* Installs @k on the link of @pubkey; 0 or -errno (extack in @nl). */
+int agi_key_set(struct agi_nl *nl, const u8 pubkey[AGISWARM_PUBKEY_LEN],
+		const struct agi_key_req *k);
+/*
+ * Pre-shared-key mode (user/seal.h): derives the keypair between @self and
+ * @peer from @psk and installs it as STATIC on @peer's link; 0 or -errno.
+ */
+int agi_key_set_psk(struct agi_nl *nl, const u8 psk[32],
+		    const u8 self[AGISWARM_PUBKEY_LEN],
+		    const u8 peer[AGISWARM_PUBKEY_LEN]);
 
 #endif /* AGISWARM_USER_PEER_H */

@@ -5,6 +5,7 @@
 # test VM (selftests/vm/vm.mk's image) and print what they measured.
 #
 #   make bench-native   build and run every selftests/bench/*.c
+#                       (bench_seal: ns per seal and open of a sealed datagram)
 #   make bench-vm       selftests/bench/vm_latency.sh in the VM: p50/p99
 #                       cycle latency, coded vs uncoded, one worker 10x
 #                       slow; log in build/bench-vm.log
@@ -13,10 +14,10 @@
 BENCH_C := $(wildcard selftests/bench/*.c)
 BENCH_BINS := $(BENCH_C:%.c=$(BUILD)/obj/%)
 
-$(BUILD)/obj/selftests/bench/%: selftests/bench/%.c $(CORE_LIB)
+$(BUILD)/obj/selftests/bench/%: selftests/bench/%.c $(CORE_LIB) $(USER_LIB)
 	@mkdir -p $(dir $@)
 	$(quiet) CC $<
-	$(Q)$(CC) $(USER_CFLAGS) -O2 -o $@ $< $(CORE_LIB) -lm
+	$(Q)$(CC) $(USER_CFLAGS) -O2 -o $@ $< $(USER_LIB) $(CORE_LIB) -lsodium -lm
 
 .PHONY: bench-native
 bench-native: $(BENCH_BINS)

@@ -27,6 +27,14 @@
 
 static const char *dir;
 
+/* RFC 8032 section 7.1 TEST 1's secret key: the signer of the seeds. */
+static const u8 rfc8032_test1[AGI_SEED_LEN] = {
+	0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84,
+	0x4a, 0xf4, 0x92, 0xec, 0x2c, 0xc4, 0x44, 0x49, 0xc5, 0x69,
+	0x7b, 0x32, 0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae,
+	0x7f, 0x60,
+};
+
 static void put_file(const char *target, const char *name, const u8 *p,
 		     size_t n)
 {
@@ -203,12 +211,6 @@ static void body_seeds(void)
 /* Three commits signed by RFC 8032's TEST 1 key, chained. */
 static void audit_seeds(void)
 {
-	static const u8 seed[AGI_SEED_LEN] = {
-		0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84,
-		0x4a, 0xf4, 0x92, 0xec, 0x2c, 0xc4, 0x44, 0x49, 0xc5, 0x69,
-		0x7b, 0x32, 0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae,
-		0x7f, 0x60,
-	};
 	char path[512], err[512], *text;
 	u8 body[AGI_COMMIT_BODY_MAX], sig[AGI_SIG_LEN];
 	struct agi_keypair kp;
@@ -224,7 +226,7 @@ static void audit_seeds(void)
 		fprintf(stderr, "corpus_gen: %s\n", err);
 		exit(1);
 	}
-	agi_key_from_seed(&kp, seed);
+	agi_key_from_seed(&kp, rfc8032_test1);
 	example_commit(&c);
 	agi_key_id(kp.pk, c.key_id);
 	for (i = 1; i <= 3; i++) {
@@ -312,12 +314,6 @@ static void repl_seeds(void)
 /* An INIT and its RESP between RFC 8032's TEST 1 and TEST 2 keys. */
 static void handshake_seeds(void)
 {
-	static const u8 seed_i[AGI_SEED_LEN] = {
-		0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84,
-		0x4a, 0xf4, 0x92, 0xec, 0x2c, 0xc4, 0x44, 0x49, 0xc5, 0x69,
-		0x7b, 0x32, 0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae,
-		0x7f, 0x60,
-	};
 	static const u8 eph[32] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 	u8 init[AGI_HS_INIT_MAX], resp[AGI_HS_RESP_MAX];
 	struct agi_keypair ki, kr;
@@ -329,7 +325,7 @@ static void handshake_seeds(void)
 
 	if (agi_keys_init())
 		exit(1);
-	agi_key_from_seed(&ki, seed_i);
+	agi_key_from_seed(&ki, rfc8032_test1);
 	/* The responder: RFC 8032 TEST 2 (the fuzzer's second key). */
 	agi_key_from_seed(&kr, (const u8[AGI_SEED_LEN]){
 		0x4c, 0xcd, 0x08, 0x9b, 0x28, 0xff, 0x96, 0xda, 0x9d, 0xb6,

@@ -112,6 +112,8 @@ verbatim()
 TIME_COUNTERS='rx_packets|rx_bytes|tx_packets|tx_bytes|tx_errors|cycles|cycles_ok|cycles_missed|tasks_sent|results_used|results_late|faults_applied|decode_failed|drop_stale'
 
 MASK_KEY='s/(key id |key |"key_id": ")[0-9a-f]{16}/\1KEYID/g; s/(^|"authorized_keys_line": ")[0-9a-f]{64} /\1PUBLICKEY /g'
+# A link's key (random per run) and its keypair's age.
+MASK_PEER='s/ key [0-9a-f]{16}\.\./ key KEY../g; s/("key": ")[0-9a-f]{64}"/\1KEY"/g; s/ keyed [0-9]+s/ keyed Ns/g; s/("key_age": )[0-9]+/\1N/g'
 MASK_COMMIT="$MASK_KEY"'; s/("not_(before|after)": )[0-9]+/\1N/g; s/valid [0-9]+\.\.[0-9]+/valid N..N/'
 MASK_STATUS='s/^(    ('"$TIME_COUNTERS"') +)[0-9]+$/\1N/; s/ last cycle [0-9]+$/ last cycle N/; s/("('"$TIME_COUNTERS"'|cycle_id)": )[0-9]+/\1N/g'
 MASK_WORKERS='s/^(worker [0-9]+ [^ ]+ )(healthy|degraded|unhealthy|ok|late|idle|no rows)( rows)/\1H\3/; s/ results [0-9]+ missed [0-9]+ last cycle [0-9]+/ results N missed N last cycle N/; s/("health": )"[a-z ]+"/\1"H"/g; s/("(results|missed|last_cycle)": )[0-9]+/\1N/g'

@@ -12,8 +12,13 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <unistd.h>
 #include <sodium.h>
 
+#include "user/hs_udp.h"
 #include "user/session.h"
 #include <kselftest_harness.h>
 
@@ -240,6 +245,102 @@ TEST_F(s, failed_install_retried_after_backoff)
 	ASSERT_FALSE(p->keyed);
 	ASSERT_EQ(-EAGAIN, send_init(n, 50 + p->backoff_ms - 1));
 	ASSERT_EQ(0, send_init(n, 50 + p->backoff_ms));
+}
+
+/*
+ * The responder in a child: drops the first INIT (lost), answers the
+ * second, opens one sealed message, answers it sealed; exits 0 when the
+ * message was "commit".
+ */
+static int responder(int fd, const struct agi_keypair *self)
+{
+	u8 buf[AGISWARM_WIRE_MAX], out[AGI_HS_RESP_MAX];
+	struct sockaddr_in from;
+	socklen_t flen = sizeof(from);
+	struct agi_hs_init m;
+	struct agi_hs_keys k;
+	struct agi_session s = { 0 };
+	enum agiswarm_counter why;
+	size_t n;
+	ssize_t got;
+	int len;
+
+	if (recv(fd, buf, sizeof(buf), 0) <= 0)	/* the lost one */
+		return 1;
+	got = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+		       &flen);
+	if (got <= 0 || agi_hs_init_check(buf, (size_t)got, self->pk, &m) ||
+	    agi_hs_respond(self, buf, (size_t)got, &m, 77, out, sizeof(out),
+			   &n, &k) ||
+	    sendto(fd, out, n, 0, (struct sockaddr *)&from, flen) != (ssize_t)n)
+		return 2;
+	s.local_index = k.local_index;
+	s.remote_index = k.remote_index;
+	memcpy(s.rx, k.rx, sizeof(s.rx));
+	memcpy(s.tx, k.tx, sizeof(s.tx));
+	got = recv(fd, buf, sizeof(buf), 0);
+	if (got <= 0)
+		return 3;
+	len = agi_session_open(&s, buf, (size_t)got, &why);
+	if (len != 10 || memcmp(buf + AGI_SEAL_PUSH, "\x01\x06\x00\x06" "commit", 10))
+		return 4;
+	memcpy(buf + AGI_SEAL_PUSH, "\x01\x0a\x00\x02ok", 6);
+	n = agi_session_seal(&s, buf, 6);
+	if (!n || sendto(fd, buf, n, 0, (struct sockaddr *)&from, flen) != (ssize_t)n)
+		return 5;
+	return 0;
+}
+
+TEST(udp_session_without_the_module)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t alen = sizeof(a);
+	struct agi_keypair op, agg;
+	struct agi_endpoint ep = { 0 };
+	struct agi_session s;
+	enum agiswarm_counter why;
+	u8 buf[AGISWARM_WIRE_MAX];
+	struct timeval tv = { .tv_sec = 20 };
+	int srv, cli, status, len;
+	size_t n;
+	pid_t pid;
+
+	ASSERT_EQ(0, agi_key_generate(&op));
+	ASSERT_EQ(0, agi_key_generate(&agg));
+	srv = socket(AF_INET, SOCK_DGRAM, 0);
+	cli = socket(AF_INET, SOCK_DGRAM, 0);
+	ASSERT_LE(0, srv);
+	ASSERT_EQ(0, bind(srv, (struct sockaddr *)&a, sizeof(a)));
+	ASSERT_EQ(0, getsockname(srv, (struct sockaddr *)&a, &alen));
+	/* Neither side waits for ever when the other failed. */
+	ASSERT_EQ(0, setsockopt(srv, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	ASSERT_EQ(0, setsockopt(cli, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)));
+	memcpy(&ep.addr.sin, &a, sizeof(a));
+	ep.len = sizeof(a);
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (!pid)
+		_exit(responder(srv, &agg));
+	/* 1 s for the first RESP, which never comes; the retry is answered. */
+	ASSERT_EQ(0, agi_hs_udp_initiate(cli, &ep, &op, agg.pk, &s));
+	ASSERT_EQ(77, s.remote_index);
+	memcpy(buf + AGI_SEAL_PUSH, "\x01\x06\x00\x06" "commit", 10);
+	n = agi_session_seal(&s, buf, 10);
+	ASSERT_LT(0, n);
+	ASSERT_EQ((ssize_t)n, sendto(cli, buf, n, 0, (struct sockaddr *)&a,
+				     sizeof(a)));
+	len = (int)recv(cli, buf, sizeof(buf), 0);
+	ASSERT_LT(0, len);
+	ASSERT_EQ(6, agi_session_open(&s, buf, (size_t)len, &why));
+	ASSERT_EQ(0, memcmp(buf + AGI_SEAL_PUSH, "\x01\x0a\x00\x02ok", 6));
+	/* The same answer again is a replay. */
+	ASSERT_GT(0, agi_session_open(&s, buf, (size_t)len, &why));
+	ASSERT_EQ(0, waitpid(pid, &status, 0) == pid ? 0 : -1);
+	ASSERT_EQ(0, WEXITSTATUS(status));
+	agi_session_wipe(&s);
+	close(srv);
+	close(cli);
 }
 
 TEST_HARNESS_MAIN

@@ -30,9 +30,10 @@ VM_BINS = $(wildcard $(AGICTL) $(BUILD)/agiswarmd)
 
 .PHONY: vm-tests vm-initrd vm-run demo
 
-vm-tests: $(KSFT_HARNESS) $(CORE_LIB)
+vm-tests: $(KSFT_HARNESS) $(CORE_LIB) $(USER_LIB)
 	$(Q)$(MAKE) -C selftests OUTPUT=$(CURDIR)/$(VM_GEN_DIR) \
-		KSFT_DIR=$(CURDIR)/$(KSFT_DIR) CORE_LIB=$(CURDIR)/$(CORE_LIB)
+		KSFT_DIR=$(CURDIR)/$(KSFT_DIR) CORE_LIB=$(CURDIR)/$(CORE_LIB) \
+		USER_LIB=$(CURDIR)/$(USER_LIB)
 
 # The VM runs the debug build: its boot-time self-tests are test 1.
 vm-initrd vm-check vm-run demo: AGISWARM_DEBUG = 1

@@ -161,7 +161,8 @@
  *    AGISWARM_A_KEY: NLA_NESTED, required, every attribute required but
  *                     TX_COUNTER:
  *        AGISWARM_KEY_A_LOCAL_INDEX: NLA_U32, nonzero; -EEXIST when a
- *                     keypair of the node has it
+ *                     keypair of the node has it (but for a STATIC one
+ *                     replacing its own link's)
  *        AGISWARM_KEY_A_REMOTE_INDEX: NLA_U32
  *        AGISWARM_KEY_A_RX, _TX: NLA_BINARY, exactly AGISWARM_SEAL_KEY_LEN
  *        AGISWARM_KEY_A_TX_COUNTER: NLA_U64, the first transmit counter
@@ -237,10 +238,10 @@
  * generation is sent them again, at most every 20 cycles. Until an input
  * of n elements arrives, x is zeros.
  *
- * AGISWARM_CMD_GET_MATRIX
- * -----------------------
+ * AGISWARM_CMD_GET_MATRIX (admin)
+ * -------------------------------
  *
- * Any user, no attributes. -ENOENT when no matrix is loaded. Replies
+ * No attributes. -ENOENT when no matrix is loaded. Replies
  * with AGISWARM_A_MATRIX_FMT, _ROWS, _COLS, AGISWARM_A_CODE_SEED (NLA_U64,
  * the seed in use), AGISWARM_A_MATRIX_N_CODED (NLA_U32, 0 while no worker
  * holds rows) and AGISWARM_A_MATRIX_GEN (NLA_U32). No matrix data.
@@ -278,10 +279,10 @@
  *    AGISWARM_A_FAULT_WORKER: NLA_U32, optional: that worker's fault
  *                     (-ENOENT when it has none); absent: every fault
  *
- * AGISWARM_CMD_GET_METRICS (dump)
- * -------------------------------
+ * AGISWARM_CMD_GET_METRICS (dump, admin)
+ * --------------------------------------
  *
- * Any user, NLM_F_DUMP. One message per cycle of the last 1024, oldest
+ * NLM_F_DUMP. One message per cycle of the last 1024, oldest
  * first, with the attributes of a cycle record (below); a dump that does
  * not fit one buffer resumes after the last cycle id sent.
  *
@@ -293,7 +294,9 @@
  * AGISWARM_CMD_CYCLE (event)
  * --------------------------
  *
- * Multicast to the group AGISWARM_MCGRP_CYCLES of the namespace, once per
+ * Multicast to the group AGISWARM_MCGRP_CYCLES of the namespace (joining
+ * it needs CAP_NET_ADMIN in the namespace's user namespace: x, y and u are
+ * plant data), once per
  * cycle when it completes or misses its deadline (built only when someone
  * listens). A cycle record:
  *
