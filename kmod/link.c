@@ -35,7 +35,7 @@
 #include "objects.h"
 #include "peer.h"
 
-/* Plain datagrams passed up: 20 a second, 40 at once. */
+/* Handshakes passed up: 20 a second, 40 at once. */
 #define PLAIN_RATE 20
 #define PLAIN_BURST 40
 
@@ -432,11 +432,11 @@ bool agiswarm_link_may_send(struct agiswarm_node *node,
 }
 
 /**
- * agiswarm_link_plain_allowed() - the token bucket of plain datagrams
+ * agiswarm_link_plain_allowed() - the token bucket of handshakes
  * @node: the node
  *
  * Context: softirq.
- * Return: true when one more plain datagram may go up now.
+ * Return: true when one more handshake may go up now.
  */
 bool agiswarm_link_plain_allowed(struct agiswarm_node *node)
 {

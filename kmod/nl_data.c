@@ -86,20 +86,28 @@ static int peers_changed(struct genl_info *info, struct agiswarm_node *node,
 /*
  * The health of an existing worker at the same endpoint changes in place:
  * a daemon reports it at every change, and each must not cost the swarm a
- * new row assignment (and the cycles that miss until the rows arrive).
- * Returns false when the peer must be added or replaced instead.
+ * new row assignment (and the cycles that miss until the rows arrive). So
+ * does an ADD_PEER that names the key the peer has (agictl installing its
+ * keys again, in pre-shared-key mode). Returns false when the peer must be
+ * added or replaced instead.
  */
-static bool set_health_only(struct agiswarm_node *node, u8 kind, u32 id,
-			    const struct sockaddr_in *ep, u8 health)
+static bool update_in_place(struct agiswarm_node *node, u8 kind, u32 id,
+			    const struct sockaddr_in *ep, u8 health,
+			    const u8 *pubkey)
 {
 	struct agiswarm_peer *p;
 
 	lockdep_assert_held(&node->conf_lock);
 	p = agiswarm_peer_find(node, kind, id);
-	if (!p || !health || p->ep.sin_addr.s_addr != ep->sin_addr.s_addr ||
+	if (!p || (!health && !pubkey) ||
+	    p->ep.sin_addr.s_addr != ep->sin_addr.s_addr ||
 	    p->ep.sin_port != ep->sin_port)
 		return false;
-	p->health = health;
+	if (pubkey && (!p->link ||
+		       memcmp(p->link->pubkey, pubkey, AGISWARM_PUBKEY_LEN)))
+		return false;
+	if (health)
+		p->health = health;
 	return true;
 }
 
@@ -161,7 +169,7 @@ int agiswarm_nl_data_add_peer_doit(struct sk_buff *skb,
 	pubkey = tb[AGISWARM_PEER_A_PUBKEY] ?
 		 nla_data(tb[AGISWARM_PEER_A_PUBKEY]) : NULL;
 	mutex_lock(&node->conf_lock);
-	if (pubkey || !set_health_only(node, kind, id, &ep, health)) {
+	if (!update_in_place(node, kind, id, &ep, health, pubkey)) {
 		ret = agiswarm_peer_add(node, kind, id, &ep, health, pubkey,
 					&old);
 		if (!ret)

@@ -135,7 +135,10 @@ static int recv(struct sock *sk, struct sk_buff *skb)
 	if (unlikely(ret < 0))
 		goto drop_log;
 	if (ret == AGI_SEAL_PLAIN) {
-		if (!agiswarm_link_plain_allowed(node)) {
+		/* Handshakes cost the daemon signatures: a token bucket. */
+		if ((h.type == AGISWARM_MSG_HANDSHAKE_INIT ||
+		     h.type == AGISWARM_MSG_HANDSHAKE_RESP) &&
+		    !agiswarm_link_plain_allowed(node)) {
 			reason = AGISWARM_CNT_DROP_RATELIMIT;
 			goto drop_log;
 		}

@@ -118,11 +118,14 @@ cfg()
 # make_keys: a node key per node and the swarm's pre-shared key.
 make_keys()
 {
-	local name
+	local name i
 	mkdir -p "$SWARM_KEYS"
 	"$AGICTL" keygen --psk --output "$SWARM_KEYS" > /dev/null
-	for name in agg plant $(seq -f 'w%g' 1 "$opt_workers"); do
+	for name in agg plant; do
 		"$AGICTL" keygen --node --output "$SWARM_KEYS/$name" > /dev/null
+	done
+	for i in $(seq 1 "$opt_workers"); do
+		"$AGICTL" keygen --node --output "$SWARM_KEYS/w$i" > /dev/null
 	done
 }
 

@@ -6,8 +6,9 @@
 #   agi-agg (agiswarmd, key agg) --HANDSHAKE--> agi-w1..3 (agiswarmd, keys)
 #   agi-plant: the plant, and a forger on the swarm's bridge
 #
-# Every node has a key made by `agictl keygen --node`; the aggregator's
-# configuration names each worker's key, each worker's the aggregator's.
+# Every node has the key netns/swarm.sh made for it (`agictl keygen
+# --node`); the aggregator's configuration names each worker's key, each
+# worker's the aggregator's.
 # The aggregator's daemon keys every worker with a handshake and the
 # module seals every datagram between them with those keys; the cycles
 # are exact (verify_cycles). HEARTBEATs from the plant's namespace, plain
@@ -27,7 +28,7 @@ lib_trap
 CYCLES=100
 REKEY_S=3
 
-pub() { cat "$tmp/$1/node.pub"; }
+pub() { cat "$SWARM_KEYS/$1/node.pub"; }
 
 # keyed LOG ROLE N: N session installs as ROLE in LOG.
 keyed() { [ "$(grep -c "installed as $2" "$1")" -ge "$3" ]; }
@@ -60,11 +61,14 @@ tap_begin 10
 
 swarm_test_up --workers 3
 matrix_text "$top/configs/swarm_matrix.json" "$tmp/matrix.txt"
+# The daemons take over the swarm's node keys (agictl keygen --node, by
+# netns/swarm.sh): its links stay, keyed with the PSK until the first
+# handshake's keys replace those.
 rc=0
 for n in agg w1 w2 w3; do
-	"$AGICTL" keygen --node --output "$tmp/$n" > "$tmp/$n.keygen" || rc=$?
+	cp -r "$SWARM_KEYS/$n" "$tmp/$n" || rc=$?
 done
-tap_result "agictl keygen --node makes the four nodes' keys" $rc
+tap_result "the daemons get the swarm's node keys" $rc
 STATIC_WORKERS=
 for i in 1 2 3; do
 	STATIC_WORKERS="$STATIC_WORKERS${STATIC_WORKERS:+, }{id: $i, address: \"$(worker_addr "$i"):$SWARM_PORT\", key: \"$(pub "w$i")\"}"

@@ -765,5 +765,115 @@ TEST_F(daemon, sealed_link)
 	EXPECT_EQ(0, memcmp(got + AGI_SEAL_PUSH, heartbeat, sizeof(heartbeat)));
 }
 
+/* A keypair of the worker's link: @index, keys of byte @k, @mode. */
+static int set_keypair(struct nlt *nl, uint32_t index, uint8_t k,
+		       uint8_t mode, struct nlt_reply *r)
+{
+	char buf[512] __attribute__((aligned(8)));
+	struct nlmsghdr *req = nlt_agi(nl, buf, AGISWARM_CMD_SET_KEY);
+	struct nlattr *nest = mnl_attr_nest_start(req, AGISWARM_A_PEER);
+	uint8_t key[AGISWARM_SEAL_KEY_LEN];
+
+	memset(key, k, sizeof(key));
+	mnl_attr_put(req, AGISWARM_PEER_A_PUBKEY, AGISWARM_PUBKEY_LEN, worker_pk);
+	mnl_attr_nest_end(req, nest);
+	nest = mnl_attr_nest_start(req, AGISWARM_A_KEY);
+	mnl_attr_put_u32(req, AGISWARM_KEY_A_LOCAL_INDEX, index);
+	mnl_attr_put_u32(req, AGISWARM_KEY_A_REMOTE_INDEX, index + 1);
+	mnl_attr_put(req, AGISWARM_KEY_A_RX, sizeof(key), key);
+	mnl_attr_put(req, AGISWARM_KEY_A_TX, sizeof(key), key);
+	mnl_attr_put_u8(req, AGISWARM_KEY_A_MODE, mode);
+	mnl_attr_nest_end(req, nest);
+	return nlt_call(nl, req, r);
+}
+
+/* The HEARTBEAT sealed under keypair @index (keys of byte @k), sent. */
+static int send_under(int fd, uint32_t index, uint8_t k, uint64_t counter)
+{
+	uint8_t d[128], key[AGISWARM_SEAL_KEY_LEN];
+	size_t n;
+
+	memset(key, k, sizeof(key));
+	memcpy(d + AGI_SEAL_PUSH, heartbeat, sizeof(heartbeat));
+	n = agi_seal(d, sizeof(heartbeat), index, counter, key,
+		     &agi_sodium_aead);
+	return to_node(fd, d, n) == (ssize_t)n ? 0 : -EIO;
+}
+
+/* The receiver index of what the module seals for the worker now. */
+static uint32_t tx_index(struct __test_metadata *_metadata, struct nlt *nl,
+			 int fd, struct nlt_reply *r)
+{
+	char buf[512] __attribute__((aligned(8)));
+	struct nlmsghdr *req = nlt_agi(nl, buf, AGISWARM_CMD_SEND);
+	struct nlattr *nest = mnl_attr_nest_start(req, AGISWARM_A_PEER);
+	enum agiswarm_counter why;
+	struct agi_seal_hdr h;
+	uint8_t got[128];
+	ssize_t len;
+
+	mnl_attr_put(req, AGISWARM_PEER_A_PUBKEY, sizeof(worker_pk), worker_pk);
+	mnl_attr_nest_end(req, nest);
+	mnl_attr_put(req, AGISWARM_A_DATAGRAM, sizeof(heartbeat), heartbeat);
+	EXPECT_EQ(0, nlt_call(nl, req, r));
+	len = recv(fd, got, sizeof(got), 0);
+	EXPECT_LT(0, len);
+	if (len <= 0 || agi_seal_parse(got, (size_t)len, &h, &why))
+		return 0;
+	return h.index;
+}
+
+/*
+ * Rekeying: an INITIATOR keypair seals at once while the one before still
+ * opens; a RESPONDER one waits for the first datagram it opens; the third
+ * keypair on pushes the oldest out.
+ */
+TEST_F(daemon, rekey_keeps_both_keys)
+{
+	struct status st0, st;
+
+	NEED_SETUP();
+	ASSERT_EQ(0, register_daemon(&self->dmn, &self->r));
+	ASSERT_EQ(0, add_keyed_peer(&self->ctl, &self->peer, &self->r));
+	ASSERT_EQ(0, set_keypair(&self->ctl, 0x100, 0xa0, AGISWARM_KEY_INITIATOR,
+				 &self->r)) TH_LOG("%s", self->r.msg);
+	EXPECT_EQ(-EEXIST, set_keypair(&self->ctl, 0x100, 0xa1,
+				       AGISWARM_KEY_INITIATOR, &self->r));
+	ASSERT_EQ(0, send_under(self->udp, 0x100, 0xa0, 1));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   heartbeat, sizeof(heartbeat)));
+	EXPECT_EQ(0x101, tx_index(_metadata, &self->ctl, self->udp, &self->r));
+
+	/* B: current at once; A still opens. */
+	ASSERT_EQ(0, set_keypair(&self->ctl, 0x200, 0xb0, AGISWARM_KEY_INITIATOR,
+				 &self->r));
+	EXPECT_EQ(0x201, tx_index(_metadata, &self->ctl, self->udp, &self->r));
+	ASSERT_EQ(0, send_under(self->udp, 0x100, 0xa0, 2));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   heartbeat, sizeof(heartbeat)));
+	ASSERT_EQ(0, send_under(self->udp, 0x200, 0xb0, 1));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   heartbeat, sizeof(heartbeat)));
+
+	/* C, a responder's: B seals until C opened a datagram. */
+	ASSERT_EQ(0, set_keypair(&self->ctl, 0x300, 0xc0, AGISWARM_KEY_RESPONDER,
+				 &self->r));
+	EXPECT_EQ(0x201, tx_index(_metadata, &self->ctl, self->udp, &self->r));
+	ASSERT_EQ(0, send_under(self->udp, 0x300, 0xc0, 1));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   heartbeat, sizeof(heartbeat)));
+	EXPECT_EQ(0x301, tx_index(_metadata, &self->ctl, self->udp, &self->r));
+
+	/* Confirmed, C made B previous and pushed A out, wiped. */
+	ASSERT_EQ(0, get_status(&self->ctl, &st0));
+	ASSERT_EQ(0, send_under(self->udp, 0x200, 0xb0, 2));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   heartbeat, sizeof(heartbeat)));
+	ASSERT_EQ(0, send_under(self->udp, 0x100, 0xa0, 3));
+	ASSERT_EQ(0, wait_counter(&self->ctl, offsetof(struct status,
+				  drop_unknown_peer), st0.drop_unknown_peer + 1));
+	ASSERT_EQ(0, get_status(&self->ctl, &st));
+	EXPECT_EQ(st0.upcalls + 1, st.upcalls);
+}
 
 TEST_HARNESS_MAIN

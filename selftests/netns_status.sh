@@ -58,7 +58,8 @@ fi
 COUNTERS="rx_packets rx_bytes tx_packets tx_bytes tx_errors drop_short
 	drop_version drop_length drop_oversize drop_malformed
 	drop_noncanonical drop_missing drop_badvalue drop_type drop_stale
-	drop_nomem drop_backlog drop_unknown_peer drop_no_rows"
+	drop_nomem drop_backlog drop_unknown_peer drop_no_rows drop_auth
+	drop_replay drop_ratelimit drop_not_allowed tx_no_key"
 
 # json_is NS-WRAPPER JQ-FILTER: the node's JSON status satisfies the filter.
 json_is()

@@ -46,6 +46,10 @@ evil_up()
 	"$IP" -n "$SWARM_HUB" link add v-evil type veth peer name eth0 netns "$EVIL"
 	"$IP" -n "$SWARM_HUB" link set v-evil master br0 up
 	"$IP" -n "$EVIL" addr add "$EVIL_ADDR/24" dev eth0
+	# Its ARP asks in its own name: the spoofing is of datagrams, not of
+	# the nodes' MAC addresses (that would cut a worker off, not forge).
+	in_ns "$EVIL" sh -c 'echo 2 > /proc/sys/net/ipv4/conf/all/arp_announce;
+		echo 2 > /proc/sys/net/ipv4/conf/eth0/arp_announce'
 	"$IP" -n "$EVIL" link set eth0 up
 	# Counts every UDP datagram that reaches the forger.
 	in_ns "$EVIL" "$NFT" -f - <<-NFT
@@ -56,12 +60,13 @@ evil_up()
 	NFT
 }
 
-# spoof ADDR:PORT | none: the source the forger's datagrams carry.
+# spoof ADDR:PORT | none: the source address the forger's datagrams carry
+# (their port stays the forger's: flows that share one would clash in NAT).
 spoof()
 {
 	in_ns "$EVIL" "$NFT" flush chain ip evil post
 	[ "$1" = none ] && return 0
-	in_ns "$EVIL" "$NFT" add rule ip evil post udp dport 6000 snat to "$1"
+	in_ns "$EVIL" "$NFT" add rule ip evil post udp dport 6000 snat to "${1%:*}"
 }
 
 evil_received()
@@ -70,10 +75,14 @@ evil_received()
 		sed -n 's/.*counter packets \([0-9]*\).*/\1/p'
 }
 
-# forge HEX ADDR [COUNT]: from the forger's port 6000 to ADDR:6000.
+# forge HEX ADDR [COUNT]: to ADDR:6000, each call from another port of
+# the forger: NAT is decided at a flow's first datagram (conntrack), so a
+# new spoof needs a new flow.
+evil_port=20000
 forge()
 {
-	in_ns "$EVIL" "$PLANT" --send-raw "$1" --from "$EVIL_ADDR:6000" \
+	evil_port=$((evil_port + 1))
+	in_ns "$EVIL" "$PLANT" --send-raw "$1" --from "$EVIL_ADDR:$evil_port" \
 		--to "$2:$SWARM_PORT" --count "${3:-1}"
 }
 
@@ -171,6 +180,32 @@ heartbeat_adds_nothing()
 		"$JQ" -e 'map(.id) | sort == [1, 2, 3, 4]' > /dev/null
 }
 
+w1_results()
+{
+	actl "$SWARM_AGG" -j workers list | "$JQ" '.[] | select(.id == 1) | .results'
+}
+
+results_above() { [ "$(w1_results)" -ge "$1" ]; }
+
+# Both sides of worker 1's link install its keys again (pre-shared-key
+# mode: new keypairs, fresh windows, counters from the clock) while the
+# swarm cycles: worker 1's RESULTs keep being used, none refused.
+rekey_while_cycling()
+{
+	local r0 keys=$SWARM_KEYS
+	snapshot
+	r0=$(w1_results)
+	actl "$SWARM_AGG" peer add worker 1 "$W1_ADDR:$SWARM_PORT" \
+		key "@$keys/w1/node.pub" psk "$keys/swarm.psk" \
+		local "@$keys/agg/node.pub" &&
+	actl "$(worker_ns 1)" peer add aggregator 1 "$SWARM_AGG_ADDR:$SWARM_PORT" \
+		key "@$keys/agg/node.pub" psk "$keys/swarm.psk" \
+		local "@$keys/w1/node.pub" || return 1
+	wait_for 60 "worker 1's results to go on" results_above $((r0 + 20)) &&
+	[ "$(counter "$SWARM_AGG" drop_auth)" = "$("$JQ" -r .counters.drop_auth "$tmp/$SWARM_AGG.json")" ] &&
+	[ "$(counter "$SWARM_AGG" drop_replay)" = "$("$JQ" -r .counters.drop_replay "$tmp/$SWARM_AGG.json")" ]
+}
+
 worker1_used()
 {
 	actl "$SWARM_AGG" -j workers list |
@@ -181,7 +216,7 @@ nothing_back() { [ "$(evil_received)" = 0 ]; }
 
 swarm_test_prereqs
 have_tools "$NFT" >/dev/null || tap_skip_all "$NFT not found"
-swarm_test_begin 11
+swarm_test_begin 12
 
 swarm_test_up --workers 4
 evil_up
@@ -201,6 +236,8 @@ tap_check "an ACTUATE of a far cycle sent to the plant" actuate_refused
 tap_check "a HEARTBEAT from a stranger adds no worker" heartbeat_adds_nothing
 tap_check "worker 1 still answers after the max-epoch TASK and ROWS (fence unmoved)" \
 	wait_cycles 10
+tap_check "worker 1's link keyed again while cycling: its results go on, none refused" \
+	rekey_while_cycling
 tap_check "nothing was sent back to the forger" nothing_back
 wait $monitor_pid || true
 wait "$PLANT_PID" || true

@@ -63,8 +63,10 @@ int agi_seal_parse(const u8 *buf, size_t len, struct agi_seal_hdr *h,
 	if (buf[0] == AGISWARM_WIRE_VERSION) {
 		if (agi_wire_check_header(buf, len, reason))
 			return -EBADMSG;
-		if (agi_seal_is_plain(buf[1]))
+		if (agi_seal_is_plain(buf[1])) {
+			h->type = buf[1];
 			return AGI_SEAL_PLAIN;
+		}
 		/* A message that must be sealed came in clear. */
 		return seal_refuse(is_sealed_type(buf[1]) ? AGISWARM_CNT_DROP_AUTH :
 			      AGISWARM_CNT_DROP_TYPE, reason);

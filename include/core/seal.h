@@ -102,7 +102,8 @@ bool agi_seal_is_plain(u8 type);
  * AGISWARM_CNT_DROP_AUTH.
  *
  * Return: 0 for a sealed datagram (@h filled), AGI_SEAL_PLAIN for a plain
- * one (its header checked, nothing else), -EBADMSG with *@reason one of
+ * one (its header checked, nothing else; only @h's type set), -EBADMSG
+ * with *@reason one of
  * AGISWARM_CNT_DROP_SHORT, _OVERSIZE, _VERSION, _LENGTH, _TYPE, _AUTH.
  */
 int agi_seal_parse(const u8 *buf, size_t len, struct agi_seal_hdr *h,

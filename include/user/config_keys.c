@@ -716,13 +716,18 @@ static void print_size(FILE *f, u64 v)
 	fprintf(f, "%" PRIu64 "%s", v, i ? units[i] : "");
 }
 
+/* A list entry's keys; an optional key that is not set is left out. */
 static void print_object(FILE *f, const struct agi_config_key *keys, size_t n,
 			 const void *base)
 {
+	const struct agi_config_pubkey *pk;
 	size_t i;
 
 	fputc('{', f);
 	for (i = 0; i < n; i++) {
+		pk = (const void *)((const char *)base + keys[i].off);
+		if (keys[i].type == KT_PUBKEY && !pk->set)
+			continue;
 		fprintf(f, "%s%s: ", i ? ", " : "", keys[i].path);
 		agi_config_print_value(f, &keys[i], base);
 	}

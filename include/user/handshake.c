@@ -19,10 +19,7 @@
 /* The label and its NUL, then the map that is signed. */
 #define SIGNED_MAX 192
 
-enum { K_INIT_SENDER = 1, K_INIT_EPH, K_INIT_TS, K_INIT_I, K_INIT_R,
-       K_INIT_SIG };
-enum { K_RESP_SENDER = 1, K_RESP_RECEIVER, K_RESP_EPH, K_RESP_HASH,
-       K_RESP_SIG };
+/* The keys of the two maps: enum agiswarm_handshake_{init,resp}_key. */
 
 static void put_uint(struct agi_cbor_writer *w, u64 key, u64 v)
 {
@@ -42,25 +39,25 @@ static void put_init(struct agi_cbor_writer *w, const struct agi_hs_init *m,
 		     unsigned int nkeys)
 {
 	agi_cbor_put_head(w, AGI_CBOR_MAP, nkeys);
-	put_uint(w, K_INIT_SENDER, m->sender);
-	put_bytes(w, K_INIT_EPH, m->eph, sizeof(m->eph));
-	put_uint(w, K_INIT_TS, m->timestamp);
-	put_bytes(w, K_INIT_I, m->initiator, sizeof(m->initiator));
-	put_bytes(w, K_INIT_R, m->responder, sizeof(m->responder));
-	if (nkeys == K_INIT_SIG)
-		put_bytes(w, K_INIT_SIG, m->sig, sizeof(m->sig));
+	put_uint(w, AGISWARM_HS_INIT_SENDER, m->sender);
+	put_bytes(w, AGISWARM_HS_INIT_EPHEMERAL, m->eph, sizeof(m->eph));
+	put_uint(w, AGISWARM_HS_INIT_TIMESTAMP, m->timestamp);
+	put_bytes(w, AGISWARM_HS_INIT_INITIATOR, m->initiator, sizeof(m->initiator));
+	put_bytes(w, AGISWARM_HS_INIT_RESPONDER, m->responder, sizeof(m->responder));
+	if (nkeys == AGISWARM_HS_INIT_SIGNATURE)
+		put_bytes(w, AGISWARM_HS_INIT_SIGNATURE, m->sig, sizeof(m->sig));
 }
 
 static void put_resp(struct agi_cbor_writer *w, const struct agi_hs_resp *m,
 		     unsigned int nkeys)
 {
 	agi_cbor_put_head(w, AGI_CBOR_MAP, nkeys);
-	put_uint(w, K_RESP_SENDER, m->sender);
-	put_uint(w, K_RESP_RECEIVER, m->receiver);
-	put_bytes(w, K_RESP_EPH, m->eph, sizeof(m->eph));
-	put_bytes(w, K_RESP_HASH, m->init_hash, sizeof(m->init_hash));
-	if (nkeys == K_RESP_SIG)
-		put_bytes(w, K_RESP_SIG, m->sig, sizeof(m->sig));
+	put_uint(w, AGISWARM_HS_RESP_SENDER, m->sender);
+	put_uint(w, AGISWARM_HS_RESP_RECEIVER, m->receiver);
+	put_bytes(w, AGISWARM_HS_RESP_EPHEMERAL, m->eph, sizeof(m->eph));
+	put_bytes(w, AGISWARM_HS_RESP_INIT_HASH, m->init_hash, sizeof(m->init_hash));
+	if (nkeys == AGISWARM_HS_RESP_SIGNATURE)
+		put_bytes(w, AGISWARM_HS_RESP_SIGNATURE, m->sig, sizeof(m->sig));
 }
 
 /* Header, then the payload the writer @w holds after it. */
@@ -89,7 +86,7 @@ int agi_hs_init_encode(const struct agi_hs_init *m, u8 *buf, size_t cap)
 {
 	struct agi_cbor_writer w = payload(buf, cap);
 
-	put_init(&w, m, K_INIT_SIG);
+	put_init(&w, m, AGISWARM_HS_INIT_SIGNATURE);
 	return finish(buf, cap, AGI_HS_MSG_INIT, &w);
 }
 
@@ -97,7 +94,7 @@ int agi_hs_resp_encode(const struct agi_hs_resp *m, u8 *buf, size_t cap)
 {
 	struct agi_cbor_writer w = payload(buf, cap);
 
-	put_resp(&w, m, K_RESP_SIG);
+	put_resp(&w, m, AGISWARM_HS_RESP_SIGNATURE);
 	return finish(buf, cap, AGI_HS_MSG_RESP, &w);
 }
 
@@ -107,7 +104,7 @@ static size_t signed_init(const struct agi_hs_init *m, u8 out[SIGNED_MAX])
 	struct agi_cbor_writer w = { .buf = out, .cap = SIGNED_MAX };
 
 	agi_cbor_put_raw(&w, LABEL_INIT, sizeof(LABEL_INIT));
-	put_init(&w, m, K_INIT_SIG - 1);
+	put_init(&w, m, AGISWARM_HS_INIT_SIGNATURE - 1);
 	return agi_cbor_fits(&w) ? w.pos : 0;
 }
 
@@ -116,7 +113,7 @@ static size_t signed_resp(const struct agi_hs_resp *m, u8 out[SIGNED_MAX])
 	struct agi_cbor_writer w = { .buf = out, .cap = SIGNED_MAX };
 
 	agi_cbor_put_raw(&w, LABEL_RESP, sizeof(LABEL_RESP));
-	put_resp(&w, m, K_RESP_SIG - 1);
+	put_resp(&w, m, AGISWARM_HS_RESP_SIGNATURE - 1);
 	return agi_cbor_fits(&w) ? w.pos : 0;
 }
 
@@ -181,14 +178,14 @@ int agi_hs_init_parse(const u8 *dgram, size_t len, struct agi_hs_init *m)
 	struct agi_cbor_item v;
 
 	memset(m, 0, sizeof(*m));
-	if (open_map(dgram, len, AGI_HS_MSG_INIT, K_INIT_SIG, &c) ||
-	    get_u32(&c, K_INIT_SENDER, true, &m->sender) ||
-	    get_fixed(&c, K_INIT_EPH, m->eph, sizeof(m->eph)) ||
-	    next_key(&c, K_INIT_TS, &v) ||
+	if (open_map(dgram, len, AGI_HS_MSG_INIT, AGISWARM_HS_INIT_SIGNATURE, &c) ||
+	    get_u32(&c, AGISWARM_HS_INIT_SENDER, true, &m->sender) ||
+	    get_fixed(&c, AGISWARM_HS_INIT_EPHEMERAL, m->eph, sizeof(m->eph)) ||
+	    next_key(&c, AGISWARM_HS_INIT_TIMESTAMP, &v) ||
 	    agi_cbor_get_uint(&v, UINT64_MAX, &m->timestamp) ||
-	    get_fixed(&c, K_INIT_I, m->initiator, sizeof(m->initiator)) ||
-	    get_fixed(&c, K_INIT_R, m->responder, sizeof(m->responder)) ||
-	    get_fixed(&c, K_INIT_SIG, m->sig, sizeof(m->sig)))
+	    get_fixed(&c, AGISWARM_HS_INIT_INITIATOR, m->initiator, sizeof(m->initiator)) ||
+	    get_fixed(&c, AGISWARM_HS_INIT_RESPONDER, m->responder, sizeof(m->responder)) ||
+	    get_fixed(&c, AGISWARM_HS_INIT_SIGNATURE, m->sig, sizeof(m->sig)))
 		return -EBADMSG;
 	return 0;
 }
@@ -198,12 +195,12 @@ int agi_hs_resp_parse(const u8 *dgram, size_t len, struct agi_hs_resp *m)
 	struct agi_cbor_cursor c;
 
 	memset(m, 0, sizeof(*m));
-	if (open_map(dgram, len, AGI_HS_MSG_RESP, K_RESP_SIG, &c) ||
-	    get_u32(&c, K_RESP_SENDER, true, &m->sender) ||
-	    get_u32(&c, K_RESP_RECEIVER, true, &m->receiver) ||
-	    get_fixed(&c, K_RESP_EPH, m->eph, sizeof(m->eph)) ||
-	    get_fixed(&c, K_RESP_HASH, m->init_hash, sizeof(m->init_hash)) ||
-	    get_fixed(&c, K_RESP_SIG, m->sig, sizeof(m->sig)))
+	if (open_map(dgram, len, AGI_HS_MSG_RESP, AGISWARM_HS_RESP_SIGNATURE, &c) ||
+	    get_u32(&c, AGISWARM_HS_RESP_SENDER, true, &m->sender) ||
+	    get_u32(&c, AGISWARM_HS_RESP_RECEIVER, true, &m->receiver) ||
+	    get_fixed(&c, AGISWARM_HS_RESP_EPHEMERAL, m->eph, sizeof(m->eph)) ||
+	    get_fixed(&c, AGISWARM_HS_RESP_INIT_HASH, m->init_hash, sizeof(m->init_hash)) ||
+	    get_fixed(&c, AGISWARM_HS_RESP_SIGNATURE, m->sig, sizeof(m->sig)))
 		return -EBADMSG;
 	return 0;
 }

@@ -136,7 +136,8 @@
  * id (its statistics stay, and its health unless PEER_HEALTH is given).
  * Adding or replacing a worker reassigns the rows (see SET_MATRIX); -E2BIG
  * when the workers cannot hold the matrix. An ADD_PEER for a worker that
- * exists with the same endpoint only sets its health: its rows stay. An
+ * exists with the same endpoint only sets its health (and one that names
+ * the key it has changes nothing): its rows stay. An
  * assignment deals the rows round by round to the healthy workers (and
  * those without a health) first, then the degraded, then the unhealthy,
  * so the systematic rows go to the healthy ones.
@@ -626,8 +627,7 @@ enum agiswarm_counter {
 					 * datagram did not verify */
 	AGISWARM_CNT_DROP_REPLAY,	/* opened, but its counter was seen
 					 * before or is behind the window */
-	AGISWARM_CNT_DROP_RATELIMIT,	/* a plain (handshake) datagram over
-					 * the node's rate */
+	AGISWARM_CNT_DROP_RATELIMIT,	/* a handshake over the node's rate */
 	AGISWARM_CNT_DROP_NOT_ALLOWED,	/* opened, but of a type its sender's
 					 * entries may not send */
 	AGISWARM_CNT_TX_NO_KEY,		/* not sent: no keypair for the
@@ -766,9 +766,10 @@ enum agiswarm_counter {
  * Plain, in clear as the message itself (version 1): the handshake types,
  * which carry their own signatures, and for now the daemon's own types
  * (HEARTBEAT, STATUS, CONFIG, COMMIT, COMMIT_ACK, ERROR), which the module
- * never acts on: it passes them up to the daemon (at most 20 a second, 40
- * at once; more count in AGISWARM_CNT_DROP_RATELIMIT). A daemon type that
- * arrives sealed is passed up opened, with its sender's public key.
+ * never acts on: it passes them up to the daemon (handshakes at most 20 a
+ * second, 40 at once; more count in AGISWARM_CNT_DROP_RATELIMIT). A daemon
+ * type that arrives sealed is passed up opened, with its sender's public
+ * key.
  *
  *    The RESULT example below, sealed for receiver index 42 with counter 7
  *    under the key 00 01 02 .. 1f:
@@ -1069,6 +1070,66 @@ enum agiswarm_commit_status {
  *        01 04 00 0f a6 01 01 02 07 03 01 04 19 03 e8 05
  *        00 06 01
  */
+/*
+ * Handshake (plain, version 1: they carry their own signatures; the module
+ * passes them up to the daemon unopened, rate-limited, and never answers
+ * one). The daemons agree a link's session keys with them and install
+ * them with SET_KEY. Every key is required; byte strings have exactly the
+ * length given.
+ *
+ * AGISWARM_MSG_HANDSHAKE_INIT (0x0b), initiator -> responder:
+ *    1 sender     uint, u32: the initiator's local index for the session
+ *    2 ephemeral  bytes 32: its ephemeral X25519 public key
+ *    3 timestamp  uint, u64: nanoseconds, strictly increasing per initiator
+ *    4 initiator  bytes 32: the initiator's Ed25519 public key
+ *    5 responder  bytes 32: the responder's Ed25519 public key
+ *    6 signature  bytes 64: Ed25519 by the initiator over
+ *                 "AGISWARM-HS-INIT-v1" || 0x00 || keys 1..5 encoded
+ *
+ * AGISWARM_MSG_HANDSHAKE_RESP (0x0c), responder -> initiator:
+ *    1 sender     uint, u32: the responder's local index
+ *    2 receiver   uint, u32: the initiator's (key 1 of the INIT)
+ *    3 ephemeral  bytes 32: the responder's ephemeral X25519 public key
+ *    4 init_hash  bytes 32: BLAKE2b-256 of the INIT datagram
+ *    5 signature  bytes 64: Ed25519 by the responder over
+ *                 "AGISWARM-HS-RESP-v1" || 0x00 || keys 1..4 encoded
+ *
+ * AGISWARM_MSG_NEED_ROWS (0x0d), worker -> aggregator, sealed (reserved:
+ * the bound row sets that use it are still to come):
+ *    1 epoch      uint, u64: the TASK's epoch
+ *    2 gen        uint, u32: the generation the worker holds
+ */
+enum agiswarm_handshake_init_key {
+	AGISWARM_HS_INIT_UNSPEC,
+	AGISWARM_HS_INIT_SENDER,
+	AGISWARM_HS_INIT_EPHEMERAL,
+	AGISWARM_HS_INIT_TIMESTAMP,
+	AGISWARM_HS_INIT_INITIATOR,
+	AGISWARM_HS_INIT_RESPONDER,
+	AGISWARM_HS_INIT_SIGNATURE,
+	__AGISWARM_HS_INIT_MAX
+};
+#define AGISWARM_HS_INIT_MAX (__AGISWARM_HS_INIT_MAX - 1)
+
+enum agiswarm_handshake_resp_key {
+	AGISWARM_HS_RESP_UNSPEC,
+	AGISWARM_HS_RESP_SENDER,
+	AGISWARM_HS_RESP_RECEIVER,
+	AGISWARM_HS_RESP_EPHEMERAL,
+	AGISWARM_HS_RESP_INIT_HASH,
+	AGISWARM_HS_RESP_SIGNATURE,
+	__AGISWARM_HS_RESP_MAX
+};
+#define AGISWARM_HS_RESP_MAX (__AGISWARM_HS_RESP_MAX - 1)
+
+enum agiswarm_need_rows_key {
+	AGISWARM_NEED_ROWS_UNSPEC,
+	AGISWARM_NEED_ROWS_EPOCH,
+	AGISWARM_NEED_ROWS_GEN,
+	__AGISWARM_NEED_ROWS_MAX
+};
+#define AGISWARM_NEED_ROWS_MAX (__AGISWARM_NEED_ROWS_MAX - 1)
+
 enum agiswarm_health {
 	AGISWARM_HEALTH_HEALTHY,
 	AGISWARM_HEALTH_DEGRADED,
