@@ -16,6 +16,13 @@
  * ahead"), never moved. A commit with apply_at_cycle 0 leaves the choice
  * to the daemon: the module's last cycle + APPLY_MARGIN, so that the
  * change reaches the module well before its cycle starts.
+ *
+ * In a replicated group (replication.member, group.c) the verified commit
+ * and its cycle become an entry of the group's log instead: the leader
+ * proposes it and answers COMMIT_ACK only once a majority holds it and it
+ * was applied here; every replica applies it (agid_commits_apply: the
+ * same audit record, staged at the same cycle). A follower refuses it,
+ * naming the leader's address.
  */
 #include <errno.h>
 #include <libgen.h>
@@ -31,12 +38,15 @@
 #include "user/matrix.h"
 #include "user/node.h"
 #include "user/status.h"
+#include "user/repl_entry.h"
+#include "repl.h"
 #include "runtime.h"
 
 #define APPLY_MARGIN 10
 
 /* Everything one commit needs, off the stack (a commit is ~3 KiB). */
 struct commit_job {
+	struct agid *d;
 	struct agi_endpoint from;
 	u8 body[AGI_COMMIT_BODY_MAX];
 	size_t body_len;
@@ -45,6 +55,7 @@ struct commit_job {
 	struct agi_keyring keys;
 	struct agi_commit_ack ack;
 	char from_text[64];
+	struct agi_repl_entry entry;	/* in a group */
 };
 
 /* The audit log's directory, made 0700 when missing (one level). */
@@ -310,7 +321,125 @@ static void decide(struct agid *d, struct commit_job *j, u64 current)
 	answer(d, j);
 }
 
-static void handle(struct agid *d, struct commit_job *j, const u8 *dgram,
+/* The group's answer to the leader's proposal of @arg. */
+static void committed(void *arg, int status, int result, u64 index)
+{
+	struct commit_job *j = arg;
+	struct agid *d = j->d;
+	const struct agi_repl_commit *c = &j->entry.commit;
+	char reason[AGI_REASON_MAX], id[AGI_KEYID_HEX_LEN];
+
+	if (status || result) {
+		if (status)
+			snprintf(reason, sizeof(reason), "not acknowledged: the group's leader lost its majority before the group held it (it may still apply; see the audit log)");
+		else if (result == -EALREADY)
+			snprintf(reason, sizeof(reason), "replayed: seq %llu is not above the last applied",
+				 (unsigned long long)c->seq);
+		else if (result == -ETIME)
+			snprintf(reason, sizeof(reason), "committed after its cycle %llu started: recorded, not applied",
+				 (unsigned long long)c->apply_cycle);
+		else
+			snprintf(reason, sizeof(reason), "the aggregator could not apply it (see its log)");
+		reject(d, j, reason);
+	} else {
+		agi_key_id_hex(c->key_id, id);
+		j->ack.status = AGI_COMMIT_ACCEPTED;
+		j->ack.apply_at_cycle = c->apply_cycle;
+		d->commits.accepted++;
+		agid_log(d, AGI_LOG_INFO, "commit seq %llu by key %s from %s held by the group (entry %llu): applies at cycle %llu",
+			 (unsigned long long)c->seq, id, j->from_text,
+			 (unsigned long long)index,
+			 (unsigned long long)c->apply_cycle);
+		answer(d, j);
+	}
+	free(j);
+}
+
+/* In a group: the leader proposes @j; true when the group has it now. */
+static bool propose(struct agid *d, struct commit_job *j, u64 current)
+{
+	struct agi_repl_commit *c = &j->entry.commit;
+	char reason[AGI_REASON_MAX];
+	int ret;
+
+	j->entry.type = AGI_REPL_COMMIT;
+	c->seq = j->c.seq;
+	c->apply_cycle = pick_cycle(&j->c, current, reason);
+	if (!c->apply_cycle) {
+		reject(d, j, reason);
+		return false;
+	}
+	c->time = (u64)time(NULL);
+	memcpy(c->key_id, j->c.key_id, AGI_KEYID_LEN);
+	memcpy(c->body, j->body, j->body_len);
+	c->body_len = j->body_len;
+	memcpy(c->sig, j->sig, AGI_SIG_LEN);
+	j->d = d;
+	ret = agid_repl_propose(d->repl, &j->entry, committed, j);
+	if (!ret)
+		return true;
+	if (ret == -ENOTCONN)
+		agid_repl_not_leader(d->repl, reason, sizeof(reason));
+	else
+		snprintf(reason, sizeof(reason), "the group could not take it: %s",
+			 strerror(-ret));
+	reject(d, j, reason);
+	return false;
+}
+
+int agid_commits_apply(struct agid *d, u64 index,
+		       const struct agi_repl_commit *c)
+{
+	struct agi_commit *cm = NULL;
+	char err[AGI_CONFIG_ERR_LEN];
+	struct agi_status st;
+	int ret;
+
+	if (!d->commits.audit_open) {
+		agid_log(d, AGI_LOG_ERROR, "raft: entry %llu (commit seq %llu) cannot be recorded: the audit log is unavailable",
+			 (unsigned long long)index, (unsigned long long)c->seq);
+		return -EIO;
+	}
+	ret = agi_repl_commit_audit(&d->commits.audit, c, err, sizeof(err));
+	if (ret == -EALREADY)
+		return ret;
+	if (ret) {
+		agid_log(d, AGI_LOG_ERROR, "raft: entry %llu: %s",
+			 (unsigned long long)index, err);
+		return ret;
+	}
+	set_watermark(d);
+	ret = -EREMOTEIO;
+	cm = malloc(sizeof(*cm));
+	if (!cm || agi_commit_decode(c->body, c->body_len, cm)) {
+		agid_log(d, AGI_LOG_ERROR, "raft: entry %llu (commit seq %llu): recorded, but it cannot be read back",
+			 (unsigned long long)index, (unsigned long long)c->seq);
+	} else if (agi_status_get(d->nl, &st)) {
+		agid_log(d, AGI_LOG_ERROR, "raft: entry %llu (commit seq %llu): recorded, but the module's state cannot be read: NOT applied here",
+			 (unsigned long long)index, (unsigned long long)c->seq);
+	} else if (st.field[AGI_ST_CYCLE_ID] >= c->apply_cycle) {
+		/* Never at another cycle than the group's (invariant 3). */
+		agid_log(d, AGI_LOG_ERROR, "raft: entry %llu (commit seq %llu) reached this replica at cycle %llu, after its cycle %llu started: recorded, NOT applied here",
+			 (unsigned long long)index, (unsigned long long)c->seq,
+			 (unsigned long long)st.field[AGI_ST_CYCLE_ID],
+			 (unsigned long long)c->apply_cycle);
+		ret = -ETIME;
+	} else if (stage(d, &cm->changes, c->apply_cycle, err, sizeof(err))) {
+		agid_log(d, AGI_LOG_ERROR, "raft: entry %llu (commit seq %llu) is in the audit log but the module refused it: %s",
+			 (unsigned long long)index, (unsigned long long)c->seq,
+			 err);
+	} else {
+		agid_log(d, AGI_LOG_INFO, "raft: entry %llu (commit seq %llu) staged at cycle %llu",
+			 (unsigned long long)index, (unsigned long long)c->seq,
+			 (unsigned long long)c->apply_cycle);
+		ret = 0;
+	}
+	free(cm);
+	return ret;
+}
+
+/* Checks the commit and answers it; true when @j lives on (a proposal). */
+static bool handle(struct agid *d, struct commit_job *j, const u8 *dgram,
 		   size_t len)
 {
 	struct agi_verify_ctx ctx = { .keys = &j->keys };
@@ -321,11 +450,11 @@ static void handle(struct agid *d, struct commit_job *j, const u8 *dgram,
 	if (agi_commit_dgram_decode(dgram, len, j->body, &j->body_len,
 				    j->sig)) {
 		reject(d, j, "malformed commit");
-		return;
+		return false;
 	}
 	if (agi_status_get(d->nl, &st)) {
 		reject(d, j, "the aggregator cannot read its module's state");
-		return;
+		return false;
 	}
 	load_keys(d, j);
 	ctx.epoch = st.field[AGI_ST_EPOCH];
@@ -340,10 +469,13 @@ static void handle(struct agid *d, struct commit_job *j, const u8 *dgram,
 	if (verdict != AGI_V_OK) {
 		j->ack.seq = verdict == AGI_V_MALFORMED ? 0 : j->c.seq;
 		reject(d, j, reason);
-		return;
+		return false;
 	}
 	j->ack.seq = j->c.seq;
+	if (d->repl)
+		return propose(d, j, st.field[AGI_ST_CYCLE_ID]);
 	decide(d, j, st.field[AGI_ST_CYCLE_ID]);
+	return false;
 }
 
 void agid_commits_receive(struct agid *d, const struct agi_endpoint *from,
@@ -358,6 +490,6 @@ void agid_commits_receive(struct agid *d, const struct agi_endpoint *from,
 	j->from = *from;
 	agi_format_endpoint(&from->addr, from->len, j->from_text,
 			    sizeof(j->from_text));
-	handle(d, j, dgram, len);
-	free(j);
+	if (!handle(d, j, dgram, len))
+		free(j);
 }

@@ -11,7 +11,7 @@ userspace: $(AGISWARMD)
 
 $(AGISWARMD): $(AGISWARMD_SRCS:%.c=$(BUILD)/obj/%.o) $(USER_LIB) $(CORE_LIB)
 	$(quiet) LD $@
-	$(Q)$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDLIBS) -luv
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDLIBS) -lraft -luv
 
 # config_test also runs the agiswarmd binary.
 native-tests: $(AGISWARMD)
@@ -31,3 +31,16 @@ install-daemon: $(AGISWARMD)
 	test -e $(DESTDIR)/etc/agiswarm/swarm_matrix.json || \
 		install -m 0644 configs/swarm_matrix.json $(DESTDIR)/etc/agiswarm/swarm_matrix.json
 .PHONY: install-daemon
+
+# The replicated log's test member (selftests/native/repl_group.sh): the
+# daemon's replication code without the module, sanitized.
+REPL_NODE := $(BUILD)/san/selftests/native/repl/repl_node
+REPL_SRCS := daemon/repl.c daemon/repl_transport.c
+$(REPL_NODE): selftests/native/repl/repl_node.c $(REPL_SRCS:%.c=$(BUILD)/san/%.o) \
+		$(USER_LIB_SAN) $(CORE_LIB_SAN)
+	@mkdir -p $(dir $@)
+	$(quiet) CC-SAN $<
+	$(Q)$(CC) $(USER_CFLAGS) $(SAN_FLAGS) -o $@ $< \
+		$(REPL_SRCS:%.c=$(BUILD)/san/%.o) $(USER_LIB_SAN) $(CORE_LIB_SAN) \
+		$(USER_LDLIBS) -lraft -luv
+native-tests: $(REPL_NODE)

@@ -69,6 +69,7 @@ static void stop(struct agid *d)
 		agid_members_close(d);
 		agid_metrics_close(d);
 		agid_alerts_close(d);
+		agid_group_close(d);
 		agid_commits_close(d);
 	} else {
 		agid_heartbeat_close(d);
@@ -134,6 +135,8 @@ static int start(struct agid *d)
 		err = agid_upcall_init(d);
 	if (!err)
 		err = agid_session_init(d);
+	if (!err)
+		err = agid_group_init(d);
 	if (!err)
 		err = agid_members_init(d);
 	if (!err)

@@ -13,6 +13,8 @@
  *   session.c     the node key, handshakes with the peers' keys, SET_KEY
  *   alerts.c      aggregator: the miss rate of the last second
  *   reload.c      SIGHUP: the configuration file again
+ *   group.c       aggregator: the group's replicated log (repl.c), when
+ *                 replication.member is set
  *
  * Everything the daemon shares with agictl (the module's typed requests,
  * the datagrams, commits, keys, the audit log, the configuration) is in
@@ -37,6 +39,8 @@
 #include "user/session.h"
 
 struct agid;
+struct agid_repl;
+struct agi_repl_commit;
 
 /* upcall.c */
 struct agid_upcall {
@@ -124,6 +128,8 @@ struct agid {
 	struct agid_metrics metrics;
 	struct agid_session sess;
 	struct agid_alerts alerts;
+	struct agid_repl *repl;		/* group.c; NULL: not replicated */
+	struct agi_keypair node_key;	/* group.c */
 };
 
 /* runtime.c */
@@ -169,6 +175,18 @@ int agid_commits_init(struct agid *d);
 void agid_commits_close(struct agid *d);
 void agid_commits_receive(struct agid *d, const struct agi_endpoint *from,
 			  const u8 *dgram, size_t len);
+/*
+ * A committed COMMIT entry of the group's log (every replica, log order):
+ * the audit record, then the module staged at the entry's cycle. 0,
+ * -EALREADY (applied before: a replay), -ETIME (its cycle has started:
+ * recorded, not staged), -EIO or -EREMOTEIO (the module refused it).
+ */
+int agid_commits_apply(struct agid *d, u64 index,
+		       const struct agi_repl_commit *c);
+
+/* group.c */
+int agid_group_init(struct agid *d);
+void agid_group_close(struct agid *d);
 
 /* members.c */
 int agid_members_init(struct agid *d);

@@ -390,6 +390,18 @@ int agi_cbor_get_bytes(const struct agi_cbor_cursor *c,
 	return get_string(c, it, AGI_CBOR_BSTR, min, max, b, n);
 }
 
+int agi_cbor_get_fixed(const struct agi_cbor_cursor *c,
+		       const struct agi_cbor_item *it, u8 *out, u16 len)
+{
+	const u8 *b;
+	u16 n;
+	int ret = get_string(c, it, AGI_CBOR_BSTR, len, len, &b, &n);
+
+	if (!ret)
+		memcpy(out, b, n);
+	return ret;
+}
+
 int agi_cbor_get_text(const struct agi_cbor_cursor *c,
 		      const struct agi_cbor_item *it, u16 max, const char **s,
 		      u16 *n)

@@ -171,6 +171,9 @@ int agi_cbor_get_int(const struct agi_cbor_item *it, s64 min, s64 max,
 int agi_cbor_get_bytes(const struct agi_cbor_cursor *c,
 		       const struct agi_cbor_item *it, u16 min, u16 max,
 		       const u8 **b, u16 *n);
+/* A byte string of exactly @len bytes, copied to @out. */
+int agi_cbor_get_fixed(const struct agi_cbor_cursor *c,
+		       const struct agi_cbor_item *it, u8 *out, u16 len);
 int agi_cbor_get_text(const struct agi_cbor_cursor *c,
 		      const struct agi_cbor_item *it, u16 max, const char **s,
 		      u16 *n);

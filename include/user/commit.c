@@ -220,19 +220,6 @@ static int get_s32(const struct agi_cbor_item *it, s32 *v)
 	return 0;
 }
 
-/* Exactly @len bytes into @out. */
-static int get_fixed_bytes(const struct agi_cbor_cursor *c,
-			   const struct agi_cbor_item *it, u8 *out, u16 len)
-{
-	const u8 *b;
-	u16 n;
-
-	if (agi_cbor_get_bytes(c, it, len, len, &b, &n))
-		return -EBADMSG;
-	memcpy(out, b, n);
-	return 0;
-}
-
 static int get_setpoint(const struct agi_cbor_cursor *c,
 			const struct agi_cbor_item *it,
 			struct agi_commit_changes *ch)
@@ -371,9 +358,9 @@ static int get_body_field(const struct agi_cbor_cursor *c,
 	case AGI_COMMIT_K_NODE:
 		return get_u32(v, UINT32_MAX, &cm->node);
 	case AGI_COMMIT_K_KEYID:
-		return get_fixed_bytes(c, v, cm->key_id, AGI_KEYID_LEN);
+		return BAD(agi_cbor_get_fixed(c, v, cm->key_id, AGI_KEYID_LEN));
 	case AGI_COMMIT_K_NONCE:
-		return get_fixed_bytes(c, v, cm->nonce, AGI_NONCE_LEN);
+		return BAD(agi_cbor_get_fixed(c, v, cm->nonce, AGI_NONCE_LEN));
 	}
 	return -EBADMSG;
 }

@@ -61,6 +61,9 @@ void agi_config_defaults(struct agi_config *cfg)
 	cfg->failover_heartbeat_ms = 1000;
 	cfg->failover_failure_threshold = 3;
 	cfg->failover_auto_promotion = true;
+	strcpy(cfg->node_key_file, AGI_CONFIG_DEFAULT_NODE_KEY);
+	strcpy(cfg->repl_data_dir, AGI_CONFIG_DEFAULT_RAFT_DIR);
+	cfg->repl_election_ms = 1000;
 }
 
 const char *agi_config_node_kind(const yaml_node_t *n)
@@ -463,6 +466,57 @@ static yaml_node_t *line_node(struct agi_config_ctx *c, const char *path,
 	return line ? fake : NULL;
 }
 
+/* A node at @line, for a message about a member. */
+static yaml_node_t *at_line(u32 line, yaml_node_t *fake)
+{
+	memset(fake, 0, sizeof(*fake));
+	fake->start_mark.line = line ? line - 1 : 0;
+	return fake;
+}
+
+/*
+ * replication.member names a member of aggregators:, and then every member
+ * has a key and its own IP:RAFT_PORT.
+ */
+static int check_replication(struct agi_config_ctx *c)
+{
+	struct agi_config *cfg = c->cfg;
+	const struct agi_config_member *m, *o;
+	char path[128];
+	yaml_node_t fake;
+	u32 i, j;
+	bool found = false;
+
+	if (!cfg->repl_member[0])
+		return 0;
+	for (i = 0; i < cfg->n_group; i++) {
+		m = &cfg->group[i];
+		found |= !strcmp(m->name, cfg->repl_member);
+		snprintf(path, sizeof(path), "aggregators.%s", m->name);
+		if (!m->key.set)
+			return agi_config_fail(c, at_line(m->line, &fake), path,
+					 "key is missing: with replication.member set, every member needs its node public key (64 hex digits, its node.pub)");
+		for (j = 0; j < i; j++) {
+			o = &cfg->group[j];
+			if (!strcmp(o->ip, m->ip) && o->raft_port == m->raft_port)
+				return agi_config_fail(c, at_line(m->line, &fake), path,
+						 "raft_port %u on %s is also aggregators.%s's (line %u): every member needs its own",
+						 m->raft_port, m->ip, o->name, o->line);
+			if (!memcmp(o->key.pk, m->key.pk, sizeof(m->key.pk)))
+				return agi_config_fail(c, at_line(m->line, &fake), path,
+						 "key is also aggregators.%s's (line %u): every member needs its own",
+						 o->name, o->line);
+		}
+	}
+	if (!found)
+		return agi_config_fail(c, line_node(c, "replication.member",
+					      "replication.member", &fake),
+				 "replication.member",
+				 "bad value '%s': allowed the NAME of one of the aggregators: (%u listed)",
+				 cfg->repl_member, cfg->n_group);
+	return 0;
+}
+
 /* Keys that bound one another. */
 static int cross_check(struct agi_config_ctx *c)
 {
@@ -499,7 +553,7 @@ static int cross_check(struct agi_config_ctx *c)
 				 "aggregator.workers",
 				 "%u workers: allowed at most aggregator.max_workers (%u)",
 				 cfg->workers.n, cfg->max_workers);
-	return 0;
+	return check_replication(c);
 }
 
 static int syntax_error(struct agi_config_ctx *c, const yaml_parser_t *p)

@@ -35,6 +35,8 @@
 #define AGI_CONFIG_DEFAULT_FILE "configs/app_config.yaml"
 #define AGI_CONFIG_DEFAULT_MATRIX "configs/swarm_matrix.json"
 #define AGI_CONFIG_DEFAULT_NODE_KEY "/var/lib/agiswarm/node.key"
+#define AGI_CONFIG_DEFAULT_RAFT_DIR "/var/lib/agiswarm/raft"
+#define AGI_CONFIG_DEFAULT_RAFT_PORT 6001
 
 /* A node's Ed25519 public key (64 hex digits); unset: "" or absent. */
 struct agi_config_pubkey {
@@ -61,6 +63,7 @@ struct agi_config_member {
 	char ip[64];
 	u16 port;
 	u32 priority;
+	u16 raft_port;			/* its replicated log (TCP) */
 	struct agi_config_pubkey key;
 	u32 line;
 };
@@ -135,6 +138,10 @@ struct agi_config {
 	u32 failover_heartbeat_ms;
 	u32 failover_failure_threshold;
 	bool failover_auto_promotion;
+
+	char repl_member[64];		/* "" = no replicated log */
+	char repl_data_dir[AGI_CONFIG_PATH_LEN];
+	u32 repl_election_ms;
 };
 
 /* Fills @cfg with every default. */

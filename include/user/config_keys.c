@@ -17,6 +17,7 @@
 #include "core/fixed.h"
 #include "keys.h"
 #include "config_keys.h"
+#include "keys.h"
 
 #define OFF(field) offsetof(struct agi_config, field)
 #define STR_MAX(field) (sizeof(((struct agi_config *)0)->field) - 1)
@@ -112,6 +113,10 @@ const struct agi_config_key agi_config_keys[] = {
 	{ "failover.failure_threshold", KT_U32,
 	  OFF(failover_failure_threshold), 1, 100 },
 	{ "failover.auto_promotion", KT_BOOL, OFF(failover_auto_promotion) },
+	KEY_STR("replication.member", repl_member, 0),
+	KEY_STR("replication.data_dir", repl_data_dir, 1),
+	{ "replication.election_timeout_ms", KT_U32, OFF(repl_election_ms),
+	  100, 60000 },
 };
 const size_t agi_config_nkeys = ARRAY_SIZE(agi_config_keys);
 
@@ -128,6 +133,7 @@ const struct agi_config_key agi_config_member_keys[] = {
 	{ "ip", KT_ADDR, MEMBER_OFF(ip), .required = true },
 	{ "port", KT_U16, MEMBER_OFF(port), 1, 65535 },
 	{ "priority", KT_U32, MEMBER_OFF(priority), 1, 255, .required = true },
+	{ "raft_port", KT_U16, MEMBER_OFF(raft_port), 1, 65535 },
 	{ "key", KT_PUBKEY, MEMBER_OFF(key) },
 };
 const size_t agi_config_nmember_keys = ARRAY_SIZE(agi_config_member_keys);
@@ -436,7 +442,7 @@ static int taken(struct agi_config_ctx *c, yaml_node_t *entry, const char *where
 		 u32 line)
 {
 	yaml_node_t *v = value_of(c, entry, name);
-	char at[300];
+	char at[320];
 
 	snprintf(at, sizeof(at), "%s.%s", where, name);
 	return agi_config_fail(c, v, at,
@@ -512,6 +518,7 @@ static int parse_member(struct agi_config_ctx *c, yaml_node_pair_t *pair,
 	memset(m, 0, sizeof(*m));
 	strcpy(m->name, scalar(key));
 	m->port = AGISWARM_DEFAULT_PORT;
+	m->raft_port = AGI_CONFIG_DEFAULT_RAFT_PORT;
 	m->line = (u32)key->start_mark.line + 1;
 	return agi_config_parse_object(c, val, where, agi_config_member_keys,
 				 agi_config_nmember_keys, m);
@@ -697,7 +704,7 @@ void agi_config_allowed_text(const struct agi_config_key *k, char *buf, size_t s
 		snprintf(buf, size, "a list of {id: N, address: \"A.B.C.D[:PORT]\", key: PUBKEY}");
 		break;
 	case KT_GROUP:
-		snprintf(buf, size, "a mapping of NAME: {ip: ADDRESS, port: N, priority: N, key: PUBKEY}");
+		snprintf(buf, size, "a mapping of NAME: {ip: ADDRESS, port: N, priority: N, raft_port: N, key: PUBKEY}");
 		break;
 	case KT_PUBKEY:
 		snprintf(buf, size, "an Ed25519 public key, 64 hex digits (node.pub), or \"\"");

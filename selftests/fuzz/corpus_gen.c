@@ -22,6 +22,7 @@
 #include "user/msg.h"
 #include "core/seal.h"
 #include "../lib/commit_example.h"
+#include "../lib/repl_example.h"
 #include "../native/wire_examples.h"
 
 static const char *dir;
@@ -259,6 +260,60 @@ static void audit_seeds(void)
 	unlink(path);
 }
 
+/* The example entries; a responder's stream from A's HELLO on. */
+static void repl_seeds(void)
+{
+	u8 buf[1 + 3 * (AGI_CHAN_LEN_BYTES + AGI_CHAN_FRAME_MAX)];
+	u8 reply[AGI_CHAN_REPLY_MAX], sealed[64];
+	struct agi_keypair a, b;
+	struct agi_chan ca, cb;
+	struct agi_repl_entry e;
+	size_t n = 1;
+	int len, rlen;
+
+	repl_example_commit(&e);
+	len = agi_repl_entry_encode(&e, buf, sizeof(buf));
+	if (len <= 0) {
+		fprintf(stderr, "corpus_gen: the example entry does not encode\n");
+		exit(1);
+	}
+	put_file("fuzz_repl_entry", "commit", buf, (size_t)len);
+	repl_example_worker(&e);
+	len = agi_repl_entry_encode(&e, buf, sizeof(buf));
+	put_file("fuzz_repl_entry", "worker", buf, (size_t)len);
+
+	agi_keys_init();
+	agi_key_from_seed(&a, repl_seed_a);
+	agi_key_from_seed(&b, repl_seed_b);
+	buf[0] = 0;		/* the responder's side */
+	len = agi_chan_hello(&ca, &a, b.pk, 1, buf + n + AGI_CHAN_LEN_BYTES,
+			     AGI_CHAN_HELLO_MAX);
+	agi_chan_frame_len((size_t)len, buf + n);
+	rlen = agi_chan_accept(&cb, &b, buf + n + AGI_CHAN_LEN_BYTES,
+			       (size_t)len, reply, sizeof(reply));
+	if (rlen < 0 || agi_chan_finish(&ca, reply, (size_t)rlen)) {
+		fprintf(stderr, "corpus_gen: the example HELLO is refused\n");
+		exit(1);
+	}
+	n += AGI_CHAN_LEN_BYTES + (size_t)len;
+	put_file("fuzz_repl_channel", "hello", buf, n);
+	agi_chan_frame_len(AGI_CHAN_HEADER_LEN, buf + n);
+	memcpy(buf + n + AGI_CHAN_LEN_BYTES, ca.tx_header, AGI_CHAN_HEADER_LEN);
+	n += AGI_CHAN_LEN_BYTES + AGI_CHAN_HEADER_LEN;
+	len = agi_chan_seal(&ca, (const u8 *)"AGISWARM-RAFT-v1", 17, sealed);
+	agi_chan_frame_len((size_t)len, buf + n);
+	memcpy(buf + n + AGI_CHAN_LEN_BYTES, sealed, (size_t)len);
+	n += AGI_CHAN_LEN_BYTES + (size_t)len;
+	put_file("fuzz_repl_channel", "hello-header-sealed", buf, n);
+	buf[0] = 1;		/* the initiator's side: a REPLY-shaped frame */
+	agi_chan_frame_len((size_t)rlen, buf + 1);
+	memcpy(buf + 1 + AGI_CHAN_LEN_BYTES, reply, (size_t)rlen);
+	put_file("fuzz_repl_channel", "reply", buf,
+		 1 + AGI_CHAN_LEN_BYTES + (size_t)rlen);
+	agi_chan_wipe(&ca);
+	agi_chan_wipe(&cb);
+}
+
 /* An INIT and its RESP between RFC 8032's TEST 1 and TEST 2 keys. */
 static void handshake_seeds(void)
 {
@@ -320,6 +375,7 @@ int main(int argc, char **argv)
 	control_seeds();
 	body_seeds();
 	audit_seeds();
+	repl_seeds();
 	handshake_seeds();
 	seal_seeds();
 	return 0;

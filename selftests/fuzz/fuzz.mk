@@ -13,6 +13,9 @@
 #   fuzz_audit         the audit log
 #   fuzz_handshake     the session handshake's INIT and RESP
 #   fuzz_seal          the sealed envelope: parse, open, seal round trip
+#   fuzz_repl_entry    the entries of the group's replicated log
+#   fuzz_repl_channel  the group transport's frames, handshake and sealed
+#                      frames, as a TCP peer sends them
 #
 #   make fuzz          run every target for FUZZ_SECONDS (default 60) each,
 #                      growing a working corpus in $(BUILD)/fuzz/corpus/

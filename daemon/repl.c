@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * The aggregator group's replicated log on libraft (repl.h). One raft
+ * node per daemon: raft_uv keeps the log and the term under
+ * replication.data_dir; repl_transport.c carries the messages. Pre-vote is
+ * on (a member cut off and back does not depose a working leader), and the
+ * election timeout is replication.election_timeout_ms (heartbeats at a
+ * tenth of it).
+ *
+ * No snapshots yet: the log keeps every entry (the snapshot threshold is
+ * out of reach), and a restarted replica gets every entry again through
+ * @apply, which recognizes what it applied before.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <raft.h>
+#include <raft/uv.h>
+
+#include "repl.h"
+
+struct agid_repl {
+	struct raft raft;
+	struct raft_io io;
+	struct raft_uv_transport transport;
+	struct raft_fsm fsm;
+	struct agid_repl_ops ops;
+	struct agid_repl_peer peers[AGI_CONFIG_MAX_GROUP];
+	char datagram_addr[AGI_CONFIG_MAX_GROUP][80];
+	unsigned n;
+	unsigned self;
+	bool started;
+	void (*closed)(void *arg);
+	void *closed_arg;
+};
+
+/* One proposal in flight. */
+struct propose {
+	struct raft_apply req;
+	struct agid_repl *r;
+	agid_repl_done done;
+	void *arg;
+};
+
+void agid_repl_logf(const struct agid_repl_ops *ops, enum agi_log_level level,
+		    const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	int n;
+
+	n = snprintf(line, sizeof(line), "raft: ");
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (ops->log)
+		ops->log(ops->arg, level, line);
+}
+
+static int fsm_apply(struct raft_fsm *fsm, const struct raft_buffer *buf,
+		     void **result)
+{
+	struct agid_repl *r = fsm->data;
+	struct agi_repl_entry *e = malloc(sizeof(*e));
+	intptr_t ret;
+
+	/* Never fail here: libraft would stop applying the log. */
+	if (!e) {
+		ret = -ENOMEM;
+	} else if (agi_repl_entry_decode(buf->base, buf->len, e)) {
+		agid_repl_logf(&r->ops, AGI_LOG_ERROR,
+			       "entry %llu of %zu bytes is not an entry of this version: skipped",
+			       (unsigned long long)raft_last_applied(&r->raft) + 1,
+			       buf->len);
+		ret = -EBADMSG;
+	} else {
+		ret = r->ops.apply(r->ops.arg, raft_last_applied(&r->raft) + 1,
+				   e);
+	}
+	free(e);
+	*result = (void *)ret;
+	return 0;
+}
+
+/* Snapshots are off (see above); libraft needs the callbacks. */
+static int fsm_snapshot(struct raft_fsm *fsm, struct raft_buffer *bufs[],
+			unsigned *n)
+{
+	(void)fsm;
+	(void)bufs;
+	(void)n;
+	return RAFT_NOTFOUND;
+}
+
+static int fsm_restore(struct raft_fsm *fsm, struct raft_buffer *buf)
+{
+	(void)fsm;
+	(void)buf;
+	return RAFT_NOTFOUND;
+}
+
+/* The data dir and its parent, 0700, when missing. */
+static int make_dirs(const char *path, char *err, size_t errlen)
+{
+	char tmp[PATH_MAX];
+	char *slash;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (slash = strchr(tmp + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		if (mkdir(tmp, 0700) && errno != EEXIST)
+			goto fail;
+		*slash = '/';
+	}
+	if (mkdir(tmp, 0700) && errno != EEXIST)
+		goto fail;
+	return 0;
+fail:
+	snprintf(err, errlen, "creating the raft data dir %s failed: %s", tmp,
+		 strerror(errno));
+	return -errno;
+}
+
+static int peers_from_config(struct agid_repl *r, const struct agi_config *cfg,
+			     char *err, size_t errlen)
+{
+	const struct agi_config_member *m;
+	unsigned i;
+
+	r->n = cfg->n_group;
+	r->self = r->n;
+	for (i = 0; i < r->n; i++) {
+		m = &cfg->group[i];
+		r->peers[i].id = m->priority;
+		snprintf(r->peers[i].name, sizeof(r->peers[i].name), "%s",
+			 m->name);
+		snprintf(r->peers[i].addr, sizeof(r->peers[i].addr),
+			 strchr(m->ip, ':') ? "[%s]:%u" : "%s:%u", m->ip,
+			 m->raft_port);
+		snprintf(r->datagram_addr[i], sizeof(r->datagram_addr[i]),
+			 strchr(m->ip, ':') ? "[%s]:%u" : "%s:%u", m->ip,
+			 m->port);
+		if (!m->key.set) {
+			snprintf(err, errlen, "aggregators.%s.key is missing",
+				 m->name);
+			return -EINVAL;
+		}
+		memcpy(r->peers[i].pk, m->key.pk, AGI_PK_LEN);
+		if (!strcmp(m->name, cfg->repl_member))
+			r->self = i;
+	}
+	if (r->self == r->n) {
+		snprintf(err, errlen, "replication.member '%s' is not in aggregators:",
+			 cfg->repl_member);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int bootstrap(struct agid_repl *r, char *err, size_t errlen)
+{
+	struct raft_configuration conf;
+	unsigned i;
+	int rv = 0;
+
+	raft_configuration_init(&conf);
+	for (i = 0; i < r->n && !rv; i++)
+		rv = raft_configuration_add(&conf, r->peers[i].id,
+					    r->peers[i].addr, RAFT_VOTER);
+	if (!rv)
+		rv = raft_bootstrap(&r->raft, &conf);
+	raft_configuration_close(&conf);
+	/* A log that exists already keeps its own configuration. */
+	if (rv && rv != RAFT_CANTBOOTSTRAP) {
+		snprintf(err, errlen, "bootstrapping the raft log failed: %s",
+			 raft_strerror(rv));
+		return -EIO;
+	}
+	return 0;
+}
+
+int agid_repl_start(struct agid_repl **rp, uv_loop_t *loop,
+		    const struct agi_config *cfg, const struct agi_keypair *self,
+		    const struct agid_repl_ops *ops, char *err, size_t errlen)
+{
+	struct agid_repl *r = calloc(1, sizeof(*r));
+	int rv;
+
+	if (!r) {
+		snprintf(err, errlen, "starting the replicated log failed: out of memory");
+		return -ENOMEM;
+	}
+	r->ops = *ops;
+	rv = peers_from_config(r, cfg, err, errlen);
+	if (!rv)
+		rv = make_dirs(cfg->repl_data_dir, err, errlen);
+	if (rv)
+		goto free;
+	rv = agid_repl_transport_init(&r->transport, loop, self, r->peers,
+				      r->n, &r->ops);
+	if (rv) {
+		snprintf(err, errlen, "starting the raft transport failed: %s",
+			 strerror(-rv));
+		goto free;
+	}
+	rv = raft_uv_init(&r->io, loop, cfg->repl_data_dir, &r->transport);
+	if (rv) {
+		snprintf(err, errlen, "opening the raft log in %s failed: %s",
+			 cfg->repl_data_dir, r->io.errmsg);
+		goto transport;
+	}
+	r->fsm.version = 1;
+	r->fsm.data = r;
+	r->fsm.apply = fsm_apply;
+	r->fsm.snapshot = fsm_snapshot;
+	r->fsm.restore = fsm_restore;
+	rv = raft_init(&r->raft, &r->io, &r->fsm, r->peers[r->self].id,
+		       r->peers[r->self].addr);
+	if (rv) {
+		snprintf(err, errlen, "starting raft failed: %s",
+			 raft_errmsg(&r->raft));
+		goto io;
+	}
+	raft_set_pre_vote(&r->raft, true);
+	raft_set_election_timeout(&r->raft, cfg->repl_election_ms);
+	raft_set_heartbeat_timeout(&r->raft, cfg->repl_election_ms / 10 ?: 1);
+	raft_set_snapshot_threshold(&r->raft, UINT_MAX);
+	rv = bootstrap(r, err, errlen);
+	if (!rv) {
+		rv = raft_start(&r->raft);
+		if (rv)
+			snprintf(err, errlen, "starting raft failed: %s",
+				 raft_errmsg(&r->raft));
+	}
+	if (rv) {
+		/* raft_close() releases the io and the transport's users. */
+		raft_close(&r->raft, NULL);
+		*rp = NULL;
+		return -EIO;
+	}
+	r->started = true;
+	agid_repl_logf(&r->ops, AGI_LOG_INFO,
+		       "member %s (id %u) of %u, listening on %s, log in %s",
+		       r->peers[r->self].name, r->peers[r->self].id, r->n,
+		       r->peers[r->self].addr, cfg->repl_data_dir);
+	*rp = r;
+	return 0;
+io:
+	raft_uv_close(&r->io);
+transport:
+	agid_repl_transport_close(&r->transport);
+free:
+	free(r);
+	*rp = NULL;
+	return rv < 0 ? rv : -EIO;
+}
+
+static void applied(struct raft_apply *req, int status, void *result)
+{
+	struct propose *p = req->data;
+
+	if (status)
+		p->done(p->arg, status == RAFT_CANCELED ? -ECANCELED : -ENOTCONN,
+			0, req->index);
+	else
+		p->done(p->arg, 0, (int)(intptr_t)result, req->index);
+	free(p);
+}
+
+int agid_repl_propose(struct agid_repl *r, const struct agi_repl_entry *e,
+		      agid_repl_done done, void *arg)
+{
+	struct raft_buffer buf;
+	struct propose *p;
+	int n, rv;
+
+	if (raft_state(&r->raft) != RAFT_LEADER)
+		return -ENOTCONN;
+	p = calloc(1, sizeof(*p));
+	buf.base = raft_malloc(AGI_REPL_ENTRY_MAX);
+	if (!p || !buf.base) {
+		free(p);
+		raft_free(buf.base);
+		return -ENOMEM;
+	}
+	n = agi_repl_entry_encode(e, buf.base, AGI_REPL_ENTRY_MAX);
+	if (n < 0) {
+		free(p);
+		raft_free(buf.base);
+		return n;
+	}
+	buf.len = (size_t)n;
+	p->r = r;
+	p->done = done;
+	p->arg = arg;
+	p->req.data = p;
+	rv = raft_apply(&r->raft, &p->req, &buf, 1, applied);
+	if (rv) {
+		free(p);
+		raft_free(buf.base);
+		return rv == RAFT_NOTLEADER ? -ENOTCONN : -EIO;
+	}
+	return 0;
+}
+
+bool agid_repl_is_leader(struct agid_repl *r)
+{
+	return raft_state(&r->raft) == RAFT_LEADER;
+}
+
+void agid_repl_status(struct agid_repl *r, struct agid_repl_status *st)
+{
+	static const char *const states[] = {
+		[RAFT_UNAVAILABLE] = "unavailable", [RAFT_FOLLOWER] = "follower",
+		[RAFT_CANDIDATE] = "candidate", [RAFT_LEADER] = "leader",
+	};
+	const char *addr;
+	raft_id id;
+	unsigned i;
+	int s = raft_state(&r->raft);
+
+	memset(st, 0, sizeof(*st));
+	st->state = s >= 0 && s < (int)ARRAY_SIZE(states) ? states[s] : "?";
+	st->term = r->raft.current_term;
+	st->commit_index = r->raft.commit_index;
+	st->last_applied = raft_last_applied(&r->raft);
+	raft_leader(&r->raft, &id, &addr);
+	st->leader = (u32)id;
+	for (i = 0; i < r->n; i++) {
+		if (r->peers[i].id != id)
+			continue;
+		snprintf(st->leader_name, sizeof(st->leader_name), "%s",
+			 r->peers[i].name);
+		snprintf(st->leader_addr, sizeof(st->leader_addr), "%s",
+			 r->datagram_addr[i]);
+	}
+}
+
+void agid_repl_not_leader(struct agid_repl *r, char *buf, size_t size)
+{
+	struct agid_repl_status st;
+
+	agid_repl_status(r, &st);
+	if (st.leader_name[0])
+		snprintf(buf, size, "not the group's leader; the leader is %s at %s",
+			 st.leader_name, st.leader_addr);
+	else
+		snprintf(buf, size, "not the group's leader; no leader is known (no majority of the group is reachable)");
+}
+
+static void raft_closed(struct raft *raft)
+{
+	struct agid_repl *r = raft->data;
+	void (*cb)(void *arg) = r->closed;
+	void *arg = r->closed_arg;
+
+	raft_uv_close(&r->io);
+	agid_repl_transport_close(&r->transport);
+	free(r);
+	if (cb)
+		cb(arg);
+}
+
+void agid_repl_stop(struct agid_repl *r, void (*closed)(void *arg), void *arg)
+{
+	r->closed = closed;
+	r->closed_arg = arg;
+	r->raft.data = r;
+	raft_close(&r->raft, raft_closed);
+}
