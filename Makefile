@@ -7,6 +7,7 @@
 #   make demo       a simulated swarm in a VM, faults injected, results shown
 #   make bench      benchmarks (native core and in the VM)
 #   make fuzz       run the libFuzzer targets (FUZZ_SECONDS each)
+#   make cross-check  the core on 32-bit ARM and big-endian MIPS (qemu-user)
 #   make install    install (PREFIX=/usr/local, DESTDIR=)
 #   make clean
 #
@@ -58,7 +59,7 @@ LDLIBS_MNL := -lmnl
 all: module userspace
 
 help:
-	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- object rules shared by every fragment ---------------------------------
 $(BUILD)/obj/%.o: %.c
@@ -80,6 +81,7 @@ include selftests/selftests.mk
 -include selftests/fuzz/fuzz.mk
 -include selftests/bench/bench.mk
 -include selftests/vm/vm.mk
+-include selftests/cross/cross.mk
 
 # --- the kernel module -------------------------------------------------------
 module:
@@ -102,7 +104,10 @@ DEB_BUILD := make gcc libc6-dev pkg-config libmnl-dev libsodium-dev \
 DEB_KERNEL := linux-headers-cloud-amd64
 DEB_TEST := clang libclang-rt-14-dev linux-image-cloud-amd64 linux-source-6.1 \
 	xz-utils qemu-system-x86 busybox-static cpio kmod iproute2 nftables jq
-DEB_ALL := $(DEB_BUILD) $(DEB_KERNEL) $(DEB_TEST)
+# make cross-check: the core on 32-bit ARM and 32-bit big-endian MIPS.
+DEB_CROSS := gcc-arm-linux-gnueabihf libc6-dev-armhf-cross gcc-mips-linux-gnu \
+	libc6-dev-mips-cross qemu-user
+DEB_ALL := $(DEB_BUILD) $(DEB_KERNEL) $(DEB_TEST) $(DEB_CROSS)
 
 deps:
 	$(Q)missing=$$(for p in $(DEB_ALL); do \
