@@ -59,7 +59,7 @@ LDLIBS_MNL := -lmnl
 all: module userspace
 
 help:
-	@sed -n '3,17p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- object rules shared by every fragment ---------------------------------
 $(BUILD)/obj/%.o: %.c
