@@ -62,6 +62,7 @@ static bool is_aggregator(const struct agid *d)
 
 static void stop(struct agid *d)
 {
+	agid_prom_close(d);
 	agid_upcall_close(d);
 	if (is_aggregator(d)) {
 		agid_members_close(d);
@@ -103,6 +104,8 @@ static int start(struct agid *d)
 	int err;
 
 	err = agid_upcall_init(d);
+	if (!err)
+		err = agid_prom_init(d);
 	if (err)
 		return err;
 	if (!is_aggregator(d))
@@ -143,6 +146,7 @@ int agid_run(const struct agi_config *cfg, struct agi_nl *nl)
 	uv_run(&d->loop, UV_RUN_DEFAULT);
 	uv_loop_close(&d->loop);
 	agid_upcall_close_socket(d);
+	agid_prom_free(d);
 out_free:
 	free(d);
 	return ret;

@@ -10,6 +10,7 @@
  *   members.c     aggregator: the worker table from HEARTBEATs, peer add/del
  *   heartbeat.c   worker: HEARTBEAT every worker.heartbeat_interval
  *   metrics_csv.c aggregator: metrics.csv drained from GET_METRICS
+ *   prometheus.c  both roles: Prometheus text (metrics.textfile/.listen)
  *
  * Everything the daemon shares with agictl (the module's typed requests,
  * the datagrams, commits, keys, the audit log, the configuration) is in
@@ -89,6 +90,8 @@ struct agid_metrics {
 	bool warned_gap;
 };
 
+struct agid_prom;
+
 struct agid {
 	const struct agi_config *cfg;
 	uv_loop_t loop;
@@ -99,6 +102,7 @@ struct agid {
 	struct agid_members members;
 	struct agid_heartbeat hb;
 	struct agid_metrics metrics;
+	struct agid_prom *prom;		/* prometheus.c; NULL when off */
 };
 
 /* runtime.c */
@@ -138,6 +142,11 @@ void agid_heartbeat_status(struct agid *d, const struct agi_endpoint *from,
 /* metrics_csv.c */
 int agid_metrics_init(struct agid *d);
 void agid_metrics_close(struct agid *d);
+
+/* prometheus.c: metrics.textfile and metrics.listen */
+int agid_prom_init(struct agid *d);
+void agid_prom_close(struct agid *d);
+void agid_prom_free(struct agid *d);
 
 /*
  * Runs the loop until SIGTERM or SIGINT, its requests on @nl: 0, or 1

@@ -40,6 +40,8 @@ static const struct {
 	{ "heartbeat_too_short", "3: worker.heartbeat_interval: bad value '0.05': allowed seconds, a decimal in 0.1..60" },
 	{ "list_for_scalar", "3: aggregator.cycle_time_ms: a list where a scalar is expected (allowed: an integer in 1..10000)" },
 	{ "lo_above_hi", "4: aggregator.pid.lo: bad value '0.5': allowed a decimal not above aggregator.pid.hi (0.25)" },
+	{ "bad_metrics_textfile", "3: metrics.textfile: bad value '/var/lib/node_exporter/agiswarm.txt': allowed a path ending in \"NAME.prom\" (node_exporter's textfile collector reads only *.prom)" },
+	{ "metrics_listen_without_port", "4: metrics.listen: bad value '0.0.0.0': allowed \"A.B.C.D:PORT\" or \"[IPv6]:PORT\" (PORT 1..65535, required), e.g. \"0.0.0.0:9464\"" },
 	{ "negative_integer", "3: aggregator.fault_tolerance: bad value '-1': allowed an integer in 0..15" },
 	{ "peer_missing_address", "4: aggregator.actuators[0]: address is missing (the keys here are id, address)" },
 	{ "port_out_of_range", "3: aggregator.udp_port: bad value '70000': allowed an integer in 1..65535" },
@@ -53,7 +55,7 @@ static const struct {
 	{ "top_level_list", "2: the top level is a list; expected a mapping with the keys node, aggregator, worker, matrix, security, metrics, logging, aggregators, failover" },
 	{ "two_documents", "5: a second YAML document: one file holds one configuration" },
 	{ "unknown_key_misplaced", "3: aggregator.heartbeat_interval: unknown key; did you mean worker.heartbeat_interval?" },
-	{ "unknown_key_nothing_close", "3: metrics.colour: unknown key; the keys of metrics are file, max_size, backup_count" },
+	{ "unknown_key_nothing_close", "3: metrics.colour: unknown key; the keys of metrics are file, max_size, backup_count, textfile, listen" },
 	{ "unknown_key_typo", "4: aggregator.udp_prot: unknown key; did you mean aggregator.udp_port?" },
 };
 

@@ -25,7 +25,8 @@ VM_GEN_DIR := $(BUILD)/selftests
 VM_KMODS ?= veth bridge udp_tunnel ip6_udp_tunnel sch_netem sch_tbf \
 	nf_tables nft_ct nft_reject_inet nft_limit nft_log nft_nat \
 	nft_chain_nat nft_masq nft_fib_inet
-VM_BINS = $(wildcard $(AGICTL) $(BUILD)/agiswarmd)
+# promtool (Debian's prometheus package) checks agiswarmd's Prometheus output.
+VM_BINS = $(wildcard $(AGICTL) $(BUILD)/agiswarmd /usr/bin/promtool)
 
 .PHONY: vm-tests vm-initrd vm-run demo
 
