@@ -100,10 +100,12 @@ module:
 # Debian packages that building and testing need; `make deps` installs the
 # missing ones (also run by check, demo and bench).
 DEB_BUILD := make gcc libc6-dev pkg-config libmnl-dev libsodium-dev \
-	libcbor-dev libyaml-dev libraft-dev libuv1-dev libjansson-dev
+	libcbor-dev libyaml-dev libraft-dev libuv1-dev libjansson-dev \
+	libmicrohttpd-dev
 DEB_KERNEL := linux-headers-cloud-amd64
 DEB_TEST := clang libclang-rt-14-dev linux-image-cloud-amd64 linux-source-6.1 \
-	xz-utils qemu-system-x86 busybox-static cpio kmod iproute2 nftables jq
+	xz-utils qemu-system-x86 busybox-static cpio kmod iproute2 nftables jq \
+	prometheus gnuplot-nox
 # make cross-check: the core on 32-bit ARM and 32-bit big-endian MIPS.
 DEB_CROSS := gcc-arm-linux-gnueabihf libc6-dev-armhf-cross gcc-mips-linux-gnu \
 	libc6-dev-mips-cross qemu-user
