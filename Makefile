@@ -82,6 +82,7 @@ include selftests/selftests.mk
 -include selftests/bench/bench.mk
 -include selftests/vm/vm.mk
 -include selftests/cross/cross.mk
+-include selftests/wireshark/wireshark.mk
 
 # --- the kernel module -------------------------------------------------------
 module:
@@ -105,7 +106,7 @@ DEB_BUILD := make gcc libc6-dev pkg-config libmnl-dev libsodium-dev \
 DEB_KERNEL := linux-headers-cloud-amd64
 DEB_TEST := clang libclang-rt-14-dev linux-image-cloud-amd64 linux-source-6.1 \
 	xz-utils qemu-system-x86 busybox-static cpio kmod iproute2 nftables jq \
-	prometheus gnuplot-nox
+	prometheus gnuplot-nox tshark
 # make cross-check: the core on 32-bit ARM and 32-bit big-endian MIPS.
 DEB_CROSS := gcc-arm-linux-gnueabihf libc6-dev-armhf-cross gcc-mips-linux-gnu \
 	libc6-dev-mips-cross qemu-user
