@@ -8,7 +8,8 @@
 #   make bench      benchmarks (native core and in the VM)
 #   make fuzz       run the libFuzzer targets (FUZZ_SECONDS each)
 #   make cross-check  the core on 32-bit ARM and big-endian MIPS (qemu-user)
-#   make install    install (PREFIX=/usr/local, DESTDIR=)
+#   make install    install (PREFIX=/usr/local, DESTDIR=); make deb, make dkms,
+#                   make openwrt: packages (configs/packaging/packaging.mk)
 #   make clean
 #
 # V=1 shows every command. KDIR picks the kernel build tree: the running
@@ -83,6 +84,7 @@ include selftests/selftests.mk
 -include selftests/vm/vm.mk
 -include selftests/cross/cross.mk
 -include selftests/wireshark/wireshark.mk
+-include configs/packaging/packaging.mk
 
 # --- the kernel module -------------------------------------------------------
 module:

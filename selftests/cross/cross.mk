@@ -13,7 +13,10 @@
 # and selftests/cross/cross_check.sh runs the cross builds under qemu-user
 # and requires their output to equal the native one, line for line.
 #
-#   make cross-check   build and compare; a missing compiler or qemu fails
+#   make cross-check   build and compare (a missing compiler or qemu fails),
+#                      then compile userspace for each triple
+#                      (selftests/cross/userspace.sh) and build agiswarm.ko
+#                      for 32-bit ARM, W=1 (selftests/cross/kmod_arm.sh)
 #   make check         runs the same comparison through
 #                      selftests/native/cross_core.sh, which skips (and says
 #                      so) when the tools are not installed
@@ -51,7 +54,16 @@ cross-tests: $(CROSS_BINS)
 # The native test run compares them too (selftests/native/cross_core.sh).
 native-tests: cross-tests
 
+# The quick part (the digests) and the slow one: userspace compiled for
+# each triple, and agiswarm.ko for 32-bit ARM against linux-source-6.1
+# (configured once into /var/cache/agiswarm: minutes the first time).
 cross-check: $(CROSS_TRIPLES:%=$(CROSS_DIR)/%/core_digest) \
 		$(CROSS_DIR)/x86_64/core_digest $(CROSS_DIR)/portable/core_digest
 	$(Q)CROSS_TRIPLES='$(CROSS_TRIPLES)' CROSS_REQUIRE=1 \
-		selftests/cross/cross_check.sh $(BUILD)
+		selftests/cross/cross_check.sh $(BUILD) > $(CROSS_DIR)/check.tap; \
+		rc=$$?; cat $(CROSS_DIR)/check.tap; \
+	CROSS_TRIPLES='$(CROSS_TRIPLES)' selftests/cross/userspace.sh $(BUILD) \
+		> $(CROSS_DIR)/userspace.tap || rc=1; cat $(CROSS_DIR)/userspace.tap; \
+	selftests/cross/kmod_arm.sh $(BUILD) > $(CROSS_DIR)/kmod.tap || rc=1; \
+		cat $(CROSS_DIR)/kmod.tap; \
+	! grep -q '^not ok' $(CROSS_DIR)/*.tap && [ $$rc = 0 ]
