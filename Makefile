@@ -108,10 +108,10 @@ DEB_BUILD := make gcc libc6-dev pkg-config libmnl-dev libsodium-dev \
 DEB_KERNEL := linux-headers-cloud-amd64
 DEB_TEST := clang libclang-rt-14-dev linux-image-cloud-amd64 linux-source-6.1 \
 	xz-utils qemu-system-x86 busybox-static cpio kmod iproute2 nftables jq \
-	prometheus gnuplot-nox tshark
+	prometheus gnuplot-nox tshark dkms debootstrap
 # make cross-check: the core on 32-bit ARM and 32-bit big-endian MIPS.
 DEB_CROSS := gcc-arm-linux-gnueabihf libc6-dev-armhf-cross gcc-mips-linux-gnu \
-	libc6-dev-mips-cross qemu-user
+	libc6-dev-mips-cross qemu-user file
 DEB_ALL := $(DEB_BUILD) $(DEB_KERNEL) $(DEB_TEST) $(DEB_CROSS)
 
 deps:

@@ -88,4 +88,4 @@ openwrt:
 	$(Q)sed -i 's/@VERSION@/$(VERSION)/' $(BUILD)/openwrt/agiswarm/Makefile
 	$(Q)git archive --format=tar.gz --prefix=agiswarm-$(VERSION)/ \
 		-o $(BUILD)/openwrt/agiswarm-$(VERSION).tar.gz HEAD
-native-tests: dkms-source deb
+native-tests: dkms-source deb openwrt
