@@ -37,7 +37,6 @@
 
 #define PROM_MS 1000
 #define MISS_WINDOW 100
-#define RING_MAX 1024
 #define HTTP_CONNECTIONS 16
 #define HTTP_TIMEOUT_S 5
 #define CONTENT_TYPE "text/plain; version=0.0.4; charset=utf-8"
@@ -91,36 +90,16 @@ static void observe(struct histogram *h, u64 us)
 	h->sum_us += us;
 }
 
-struct batch {
-	struct agi_cycle rec[RING_MAX];
-	size_t n;
-};
-
-static int record_cb(const struct agi_cycle *c, void *data)
-{
-	struct batch *b = data;
-
-	if (b->n < RING_MAX)
-		b->rec[b->n++] = *c;
-	return 0;
-}
-
 /* The final cycle records since the last call into the histograms. */
 static void read_cycles(struct agid *d, const struct agi_status *st)
 {
 	struct agid_prom *p = d->prom;
-	struct batch *b = calloc(1, sizeof(*b));
-	size_t i, n;
+	struct agid_records *b = agid_metrics_final(d, p->next_cycle, st);
+	size_t i;
 
 	if (!b)
 		return;
-	if (agi_metrics_get(d->nl, p->next_cycle, record_cb, b))
-		goto out;
-	n = b->n;
-	while (n && st->field[AGI_ST_RUNNING] &&
-	       b->rec[n - 1].cycle >= st->field[AGI_ST_CYCLE_ID])
-		n--;
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < b->n; i++) {
 		const struct agi_cycle *c = &b->rec[i];
 
 		if (c->cycle < p->next_cycle)
@@ -135,7 +114,6 @@ static void read_cycles(struct agid *d, const struct agi_status *st)
 			p->recent_n++;
 		p->next_cycle = c->cycle + 1;
 	}
-out:
 	free(b);
 }
 

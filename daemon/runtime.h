@@ -30,10 +30,12 @@
 #include "user/audit.h"
 #include "user/config.h"
 #include "user/keys.h"
+#include "user/metrics.h"
 #include "user/nl.h"
 #include "user/parse.h"
 
 struct agid;
+struct agi_status;
 
 /* upcall.c */
 struct agid_upcall {
@@ -142,6 +144,17 @@ void agid_heartbeat_status(struct agid *d, const struct agi_endpoint *from,
 /* metrics_csv.c */
 int agid_metrics_init(struct agid *d);
 void agid_metrics_close(struct agid *d);
+/*
+ * The module's final cycle records from cycle @from on (a record is final
+ * once the next cycle has started: @st says which that is), oldest first,
+ * in a batch the caller frees; NULL when they could not be read (logged).
+ */
+struct agid_records {
+	struct agi_cycle rec[1024];	/* the module's ring */
+	size_t n;
+};
+struct agid_records *agid_metrics_final(struct agid *d, u64 from,
+					const struct agi_status *st);
 
 /* prometheus.c: metrics.textfile and metrics.listen */
 int agid_prom_init(struct agid *d);
