@@ -9,7 +9,9 @@
 #   make fuzz       run the libFuzzer targets (FUZZ_SECONDS each)
 #   make check-debug  every VM test on a debug kernel (lockdep, KASAN,
 #                   kmemleak), built once and cached in /var/cache/agiswarm
-#   make install    install (PREFIX=/usr/local, DESTDIR=)
+#   make cross-check  the core on 32-bit ARM and big-endian MIPS (qemu-user)
+#   make install    install (PREFIX=/usr/local, DESTDIR=); make deb, make dkms,
+#                   make openwrt: packages (configs/packaging/packaging.mk)
 #   make clean
 #
 # V=1 shows every command. KDIR picks the kernel build tree: the running
@@ -83,6 +85,9 @@ include selftests/selftests.mk
 -include selftests/bench/bench.mk
 -include selftests/vm/vm.mk
 -include selftests/vm/debug.mk
+-include selftests/cross/cross.mk
+-include selftests/wireshark/wireshark.mk
+-include configs/packaging/packaging.mk
 
 # --- the kernel module -------------------------------------------------------
 module:
@@ -101,13 +106,18 @@ module:
 # Debian packages that building and testing need; `make deps` installs the
 # missing ones (also run by check, demo and bench).
 DEB_BUILD := make gcc libc6-dev pkg-config libmnl-dev libsodium-dev \
-	libcbor-dev libyaml-dev libraft-dev libuv1-dev libjansson-dev
+	libcbor-dev libyaml-dev libraft-dev libuv1-dev libjansson-dev \
+	libmicrohttpd-dev
 DEB_KERNEL := linux-headers-cloud-amd64
 DEB_TEST := clang libclang-rt-14-dev linux-image-cloud-amd64 linux-source-6.1 \
-	xz-utils qemu-system-x86 busybox-static cpio kmod iproute2 nftables jq
+	xz-utils qemu-system-x86 busybox-static cpio kmod iproute2 nftables jq \
+	prometheus gnuplot-nox tshark dkms debootstrap
 # Building the debug kernel (make check-debug) from linux-source-6.1.
 DEB_DEBUG_KERNEL := bc bison flex libelf-dev
-DEB_ALL := $(DEB_BUILD) $(DEB_KERNEL) $(DEB_TEST) $(DEB_DEBUG_KERNEL)
+# make cross-check: the core on 32-bit ARM and 32-bit big-endian MIPS.
+DEB_CROSS := gcc-arm-linux-gnueabihf libc6-dev-armhf-cross gcc-mips-linux-gnu \
+	libc6-dev-mips-cross qemu-user file
+DEB_ALL := $(DEB_BUILD) $(DEB_KERNEL) $(DEB_TEST) $(DEB_DEBUG_KERNEL) $(DEB_CROSS)
 
 deps:
 	$(Q)missing=$$(for p in $(DEB_ALL); do \

@@ -53,6 +53,7 @@ int agictl_matrix(int argc, char **argv);
 int agictl_input(int argc, char **argv);
 int agictl_fault(int argc, char **argv);
 int agictl_metrics(int argc, char **argv);
+int agictl_metrics_plot(int argc, char **argv);	/* plot.c */
 int agictl_monitor(int argc, char **argv);
 int agictl_fixed(int argc, char **argv);
 int agictl_config(int argc, char **argv);

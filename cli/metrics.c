@@ -101,7 +101,9 @@ static void metrics_usage(void)
 	       "then one line per cycle: the tick's wall-clock time in seconds\n"
 	       "with 6 decimals, latency and jitter in ms with 3 decimals, the\n"
 	       "error rate as a fraction with 4 decimals (rounded half up).\n"
-	       "--csv and -j exclude each other.\n");
+	       "--csv and -j exclude each other.\n"
+	       "agictl metrics plot --out FILE.png|FILE.svg [ --last N ] ...\n"
+	       "draws them with gnuplot (\"agictl metrics plot help\").\n");
 }
 
 static int parse_metrics(int argc, char **argv, u64 *last, bool *csv)
@@ -143,6 +145,8 @@ int agictl_metrics(int argc, char **argv)
 		metrics_usage();
 		return AGICTL_OK;
 	}
+	if (argc > 1 && !strcmp(argv[1], "plot"))
+		return agictl_metrics_plot(argc - 1, argv + 1);
 	ret = parse_metrics(argc - 1, argv + 1, &last, &csv);
 	if (!ret)
 		ret = agictl_open(&nl, "metrics");

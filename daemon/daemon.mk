@@ -11,7 +11,7 @@ userspace: $(AGISWARMD)
 
 $(AGISWARMD): $(AGISWARMD_SRCS:%.c=$(BUILD)/obj/%.o) $(USER_LIB) $(CORE_LIB)
 	$(quiet) LD $@
-	$(Q)$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDLIBS) -lraft -luv
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDLIBS) -lraft -luv -lmicrohttpd -lpthread
 
 # config_test also runs the agiswarmd binary.
 native-tests: $(AGISWARMD)

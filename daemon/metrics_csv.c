@@ -34,21 +34,37 @@
 #include "runtime.h"
 
 #define DRAIN_MS 1000
-#define RING_MAX 1024
 #define ROW_MAX 192
-
-struct batch {
-	struct agi_cycle rec[RING_MAX];
-	size_t n;
-};
 
 static int record_cb(const struct agi_cycle *c, void *data)
 {
-	struct batch *b = data;
+	struct agid_records *b = data;
 
-	if (b->n < RING_MAX)
+	if (b->n < ARRAY_SIZE(b->rec))
 		b->rec[b->n++] = *c;
 	return 0;
+}
+
+struct agid_records *agid_metrics_final(struct agid *d, u64 from,
+					const struct agi_status *st)
+{
+	struct agid_records *b = calloc(1, sizeof(*b));
+	int err;
+
+	if (!b)
+		return NULL;
+	err = agi_metrics_get(d->nl, from, record_cb, b);
+	if (err) {
+		agid_log(d, AGI_LOG_WARNING, "metrics: reading the records failed: %s",
+			 strerror(-err));
+		free(b);
+		return NULL;
+	}
+	/* A record is final only once the next cycle has started. */
+	while (b->n && st->field[AGI_ST_RUNNING] &&
+	       b->rec[b->n - 1].cycle >= st->field[AGI_ST_CYCLE_ID])
+		b->n--;
+	return b;
 }
 
 /* The cycle_id of the last complete line of @path; 0 when none. */
@@ -216,34 +232,22 @@ static void note_gap(struct agid *d, const struct agi_cycle *first)
 
 static void drain(struct agid *d)
 {
-	struct batch *b = calloc(1, sizeof(*b));
+	struct agid_records *b;
 	struct agi_status st;
-	size_t n;
 	int err;
 
+	if (agi_status_get(d->nl, &st))
+		return;
+	b = agid_metrics_final(d, d->metrics.next_cycle, &st);
 	if (!b)
 		return;
-	if (agi_status_get(d->nl, &st))
-		goto out;
-	err = agi_metrics_get(d->nl, d->metrics.next_cycle, record_cb, b);
-	if (err) {
-		agid_log(d, AGI_LOG_WARNING, "metrics: reading the records failed: %s",
-			 strerror(-err));
-		goto out;
+	if (b->n) {
+		note_gap(d, &b->rec[0]);
+		err = write_batch(d, b->rec, b->n);
+		if (err)
+			agid_log(d, AGI_LOG_ERROR, "metrics: writing %s failed: %s",
+				 d->cfg->metrics_file, strerror(-err));
 	}
-	n = b->n;
-	/* A record is final only once the next cycle has started. */
-	while (n && st.field[AGI_ST_RUNNING] &&
-	       b->rec[n - 1].cycle >= st.field[AGI_ST_CYCLE_ID])
-		n--;
-	if (!n)
-		goto out;
-	note_gap(d, &b->rec[0]);
-	err = write_batch(d, b->rec, n);
-	if (err)
-		agid_log(d, AGI_LOG_ERROR, "metrics: writing %s failed: %s",
-			 d->cfg->metrics_file, strerror(-err));
-out:
 	free(b);
 }
 

@@ -63,6 +63,7 @@ static bool is_aggregator(const struct agid *d)
 
 static void stop(struct agid *d)
 {
+	agid_prom_close(d);
 	agid_upcall_close(d);
 	agid_session_close(d);
 	if (is_aggregator(d)) {
@@ -128,6 +129,8 @@ static int start(struct agid *d)
 		err = agid_upcall_init(d);
 		if (!err)
 			err = agid_session_init(d);
+		if (!err)
+			err = agid_prom_init(d);
 		return err ? err : agid_heartbeat_init(d);
 	}
 	err = agid_commits_init(d);
@@ -135,6 +138,8 @@ static int start(struct agid *d)
 		err = agid_upcall_init(d);
 	if (!err)
 		err = agid_session_init(d);
+	if (!err)
+		err = agid_prom_init(d);
 	if (!err)
 		err = agid_group_init(d);
 	if (!err)
@@ -179,6 +184,7 @@ int agid_run(const struct agi_config *cfg, struct agi_nl *nl)
 	uv_loop_close(&d->loop);
 	agid_upcall_close_socket(d);
 	agid_session_free(d);
+	agid_prom_free(d);
 out_free:
 	free(d->live);
 	free(d);

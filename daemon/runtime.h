@@ -15,6 +15,7 @@
  *   reload.c      SIGHUP: the configuration file again
  *   group.c       aggregator: the group's replicated log (repl.c), when
  *                 replication.member is set
+ *   prometheus.c  both roles: Prometheus text (metrics.textfile/.listen)
  *
  * Everything the daemon shares with agictl (the module's typed requests,
  * the datagrams, commits, keys, the audit log, the configuration) is in
@@ -34,6 +35,7 @@
 #include "user/audit.h"
 #include "user/config.h"
 #include "user/keys.h"
+#include "user/metrics.h"
 #include "user/nl.h"
 #include "user/parse.h"
 #include "user/session.h"
@@ -41,6 +43,7 @@
 struct agid;
 struct agid_repl;
 struct agi_repl_commit;
+struct agi_status;
 
 /* upcall.c */
 struct agid_upcall {
@@ -114,6 +117,7 @@ struct agid_alerts {
 	u64 cycles, missed;	/* the counters a second ago */
 	bool alerting;
 };
+struct agid_prom;
 
 struct agid {
 	const struct agi_config *cfg;	/* = live */
@@ -130,6 +134,7 @@ struct agid {
 	struct agid_alerts alerts;
 	struct agid_repl *repl;		/* group.c; NULL: not replicated */
 	struct agi_keypair node_key;	/* group.c */
+	struct agid_prom *prom;		/* prometheus.c; NULL when off */
 };
 
 /* runtime.c */
@@ -206,6 +211,22 @@ void agid_heartbeat_status(struct agid *d, const struct agi_endpoint *from,
 /* metrics_csv.c */
 int agid_metrics_init(struct agid *d);
 void agid_metrics_close(struct agid *d);
+/*
+ * The module's final cycle records from cycle @from on (a record is final
+ * once the next cycle has started: @st says which that is), oldest first,
+ * in a batch the caller frees; NULL when they could not be read (logged).
+ */
+struct agid_records {
+	struct agi_cycle rec[1024];	/* the module's ring */
+	size_t n;
+};
+struct agid_records *agid_metrics_final(struct agid *d, u64 from,
+					const struct agi_status *st);
+
+/* prometheus.c: metrics.textfile and metrics.listen */
+int agid_prom_init(struct agid *d);
+void agid_prom_close(struct agid *d);
+void agid_prom_free(struct agid *d);
 
 /* reload.c: SIGHUP */
 void agid_reload(struct agid *d);

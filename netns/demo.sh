@@ -270,5 +270,15 @@ else
 	operator_ok=0
 	vrc=1
 fi
+# For make demo's pictures, drawn on the host by selftests/vm/demo_plots.sh
+# from these lines of the log: the plant's state x and the outputs u of
+# every watched cycle (as decimals; NaN where a missed cycle has none),
+# and the aggregator's cycle records.
+"$JQ" -r '"@demo-plant \(.cycle) \(.status) " + ([(range(8) as $i | .x[$i]),
+	(range(8) as $i | .u[$i])] | map(if . == null then "NaN" else
+	(. / 2147483648 * 10000 | round / 10000 | tostring) end) | join(" "))' \
+	"$tmp/monitor.json" "$tmp/monitor2.json" 2>/dev/null || true
+actl "$SWARM_AGG" -j metrics | "$JQ" -r \
+	'.[] | "@demo-cycle \(.cycle) \(.status) \(.latency_us) \(.jitter_us)"' || true
 summary $vrc
 exit $vrc

@@ -19,6 +19,7 @@
 #include "audit.h"
 #include "config_keys.h"
 #include "keys.h"
+#include "parse.h"
 
 #define KEY_PATH_LEN 300
 #define MAX_DEPTH 8
@@ -517,6 +518,34 @@ static int check_replication(struct agi_config_ctx *c)
 	return 0;
 }
 
+/*
+ * The Prometheus outputs: node_exporter reads only *.prom files, and a
+ * metrics port must be given (the swarm's port would be taken).
+ */
+static int check_prometheus(struct agi_config_ctx *c)
+{
+	const struct agi_config *cfg = c->cfg;
+	const char *tf = cfg->metrics_textfile, *l = cfg->metrics_listen;
+	size_t n = strlen(tf);
+	struct agi_endpoint ep;
+	yaml_node_t fake;
+
+	if (n && (n < 6 || strcmp(tf + n - 5, ".prom") || tf[n - 6] == '/'))
+		return agi_config_fail(c, line_node(c, "metrics.textfile",
+					      "metrics.textfile", &fake),
+				 "metrics.textfile",
+				 "bad value '%s': allowed a path ending in \"NAME.prom\" (node_exporter's textfile collector reads only *.prom)",
+				 tf);
+	if (*l && (agi_parse_endpoint(l, &ep) || !strrchr(l, ':') ||
+		   (*l == '[' && !strstr(l, "]:"))))
+		return agi_config_fail(c, line_node(c, "metrics.listen",
+					      "metrics.listen", &fake),
+				 "metrics.listen",
+				 "bad value '%s': allowed \"A.B.C.D:PORT\" or \"[IPv6]:PORT\" (PORT 1..65535, required), e.g. \"0.0.0.0:9464\"",
+				 l);
+	return 0;
+}
+
 /* Keys that bound one another. */
 static int cross_check(struct agi_config_ctx *c)
 {
@@ -553,7 +582,7 @@ static int cross_check(struct agi_config_ctx *c)
 				 "aggregator.workers",
 				 "%u workers: allowed at most aggregator.max_workers (%u)",
 				 cfg->workers.n, cfg->max_workers);
-	return check_replication(c);
+	return check_replication(c) ?: check_prometheus(c);
 }
 
 static int syntax_error(struct agi_config_ctx *c, const yaml_parser_t *p)

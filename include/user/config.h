@@ -130,6 +130,8 @@ struct agi_config {
 	char metrics_file[AGI_CONFIG_PATH_LEN];
 	u64 metrics_max_size;		/* bytes */
 	u32 metrics_backup_count;
+	char metrics_textfile[AGI_CONFIG_PATH_LEN];	/* "" = none */
+	char metrics_listen[64];	/* "ADDRESS:PORT", "" = none */
 
 	u8 log_level;			/* enum agi_log_level */
 

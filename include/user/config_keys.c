@@ -106,6 +106,8 @@ const struct agi_config_key agi_config_keys[] = {
 	{ "metrics.max_size", KT_SIZE, OFF(metrics_max_size), 1024,
 	  1ULL << 40 },
 	{ "metrics.backup_count", KT_U32, OFF(metrics_backup_count), 0, 100 },
+	KEY_STR("metrics.textfile", metrics_textfile, 0),
+	KEY_STR("metrics.listen", metrics_listen, 0),
 	{ "logging.level", KT_ENUM, OFF(log_level), .names = &level_names },
 	{ "aggregators", KT_GROUP, OFF(n_group) },
 	{ "failover.heartbeat_interval_ms", KT_U32,

@@ -45,6 +45,8 @@ static const struct {
 	{ "peer_bad_key", "4: aggregator.workers[0].key: bad value 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f70751': allowed an Ed25519 public key, 64 hex digits (node.pub), or \"\"" },
 	{ "peer_duplicate_key", "5: aggregator.workers[1].key: bad value 'D75A980182B10AB7D54BFED3C964073A0EE172F3DAA62325AF021A68F707511A': allowed a key that no other entry has (aggregator.workers[0] has it, line 4)" },
 	{ "peer_missing_address", "4: aggregator.actuators[0]: address is missing (the keys here are id, address, key)" },
+	{ "bad_metrics_textfile", "3: metrics.textfile: bad value '/var/lib/node_exporter/agiswarm.txt': allowed a path ending in \"NAME.prom\" (node_exporter's textfile collector reads only *.prom)" },
+	{ "metrics_listen_without_port", "4: metrics.listen: bad value '0.0.0.0': allowed \"A.B.C.D:PORT\" or \"[IPv6]:PORT\" (PORT 1..65535, required), e.g. \"0.0.0.0:9464\"" },
 	{ "port_out_of_range", "3: aggregator.udp_port: bad value '70000': allowed an integer in 1..65535" },
 	{ "scalar_for_section", "2: aggregator: a scalar where a mapping is expected (a section with the keys udp_port, bind_address, cycle_time_ms, timeout_ms, fault_tolerance, max_workers, miss_policy, control_law, pid, sensor_timeout_ms, safe_output, alert_miss_rate, epoch, code_seed, workers, actuators, sensors)" },
 	{ "seed_key_fountain_codes", "2: fountain_codes: a key of the seeds that agiswarmd does not take: coding is always on: aggregator.fault_tolerance sets the redundancy" },
@@ -63,7 +65,7 @@ static const struct {
 	{ "worker_aggregator_key_not_hex", "4: worker.aggregator.key: bad value '@/etc/agiswarm/aggregator.pub': allowed an Ed25519 public key, 64 hex digits (node.pub), or \"\"" },
 	{ "two_documents", "5: a second YAML document: one file holds one configuration" },
 	{ "unknown_key_misplaced", "3: aggregator.heartbeat_interval: unknown key; did you mean worker.heartbeat_interval?" },
-	{ "unknown_key_nothing_close", "3: metrics.colour: unknown key; the keys of metrics are file, max_size, backup_count" },
+	{ "unknown_key_nothing_close", "3: metrics.colour: unknown key; the keys of metrics are file, max_size, backup_count, textfile, listen" },
 	{ "unknown_key_typo", "4: aggregator.udp_prot: unknown key; did you mean aggregator.udp_port?" },
 };
 

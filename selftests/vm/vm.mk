@@ -10,7 +10,8 @@
 #                   build/vm.log
 #   make vm-run SCRIPT=file
 #   make demo       netns/demo.sh in the same VM: a swarm kept exact under
-#                   stalls and loss, shown as it runs; log in build/demo.log
+#                   stalls and loss, shown as it runs; log in build/demo.log,
+#                   pictures in build/demo/ (selftests/vm/demo_plots.sh)
 #                   boot the same image and run one script instead
 #   make check      deps, build, native-check, vm-check, then one verdict
 #                   line "N passed, N failed" (see selftests/vm/check.sh);
@@ -27,7 +28,8 @@ VM_KMODS ?= veth bridge udp_tunnel ip6_udp_tunnel libchacha20poly1305 \
 	sch_netem sch_tbf \
 	nf_tables nft_ct nft_reject_inet nft_limit nft_log nft_nat \
 	nft_chain_nat nft_masq nft_fib_inet
-VM_BINS = $(wildcard $(AGICTL) $(BUILD)/agiswarmd)
+# promtool (Debian's prometheus package) checks agiswarmd's Prometheus output.
+VM_BINS = $(wildcard $(AGICTL) $(BUILD)/agiswarmd /usr/bin/promtool)
 
 .PHONY: vm-tests vm-initrd vm-run demo
 
@@ -71,3 +73,4 @@ demo: deps vm-initrd
 	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
 		--log $(BUILD)/demo.log --timeout $(or $(VM_TIMEOUT),900) \
 		--script netns/demo.sh
+	$(Q)selftests/vm/demo_plots.sh $(BUILD)/demo.log $(BUILD)/demo $(AGICTL)
