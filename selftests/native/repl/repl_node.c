@@ -168,7 +168,7 @@ static void received(uv_udp_t *udp, ssize_t len, const uv_buf_t *buf,
 	struct agi_verify_ctx ctx = { .keys = keys };
 	struct agi_repl_commit *rc;
 	char reason[AGI_REASON_MAX], err[AGI_CONFIG_ERR_LEN];
-	u64 cycle = now_ms() / n->cfg.cycle_time_ms;
+	u64 cycle = now_ms() * 1000 / n->cfg.cycle_time_us;
 	int ret;
 
 	(void)flags;
@@ -192,6 +192,8 @@ static void received(uv_udp_t *udp, ssize_t len, const uv_buf_t *buf,
 	ctx.now = (u64)time(NULL);
 	ctx.max_window = n->cfg.commit_window_s;
 	ctx.skip_signature = !n->cfg.require_signatures;
+	ctx.swarm = n->cfg.swarm_id;
+	ctx.node = n->cfg.node_id;
 	if (agi_commit_verify(&ctx, rc->body, rc->body_len, rc->sig, c,
 			      reason) != AGI_V_OK) {
 		j->ack.seq = c->seq;
