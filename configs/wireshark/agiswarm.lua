@@ -100,6 +100,8 @@ local f = {
 	hash = ProtoField.bytes("agiswarm.hash", "Row set hash"),
 	group = ProtoField.uint64("agiswarm.group", "Group"),
 	rows_epoch = ProtoField.uint64("agiswarm.rows_epoch", "Rows epoch"),
+	swarm = ProtoField.uint64("agiswarm.commit.swarm", "Swarm (security.swarm_id)"),
+	target_node = ProtoField.uint64("agiswarm.commit.node", "Aggregator node (0: any)"),
 	unknown = ProtoField.string("agiswarm.unknown_key", "Unknown key"),
 }
 local fields = {}
@@ -276,7 +278,7 @@ K[0x01][8] = { "hash", "bytes" }
 local BODY = { [1] = { "commit_version" }, [2] = { "seq" }, [3] = { "epoch" },
 	[4] = { "key_id", "bytes" }, [5] = { "not_before" }, [6] = { "not_after" },
 	[7] = { "nonce", "bytes" }, [8] = { "changes", "changes" },
-	[9] = { "apply_at" } }
+	[9] = { "apply_at" }, [10] = { "swarm" }, [11] = { "target_node" } }
 local CHANGES = { [1] = "setpoint", [2] = "kp", [3] = "ki", [4] = "kd",
 	[5] = "lo", [6] = "hi", [7] = "cycle_period_us", [8] = "deadline_us",
 	[9] = "miss_policy", [10] = "control_law", [11] = "matrix" }

@@ -129,7 +129,7 @@ TEST(every_error_reported_at_once)
 		"    kp: 200\n"
 		"security:\n"
 		"  commit_window_s: 7200\n", err));
-	EXPECT_STREQ("t.yaml:2: aggregator.cycle_time_ms: bad value '0': allowed an integer in 1..10000\n"
+	EXPECT_STREQ("t.yaml:2: aggregator.cycle_time_ms: bad value '0': allowed milliseconds, a decimal in 0.1..10000 (at most 3 decimals)\n"
 		     "t.yaml:3: aggregator.miss_policy: bad value 'sometimes': allowed hold or zero\n"
 		     "t.yaml:5: aggregator.pid.kp: bad value '200': allowed a decimal in [-128, 128) (Q8.24)\n"
 		     "t.yaml:7: security.commit_window_s: bad value '7200': allowed an integer in 1..3600",

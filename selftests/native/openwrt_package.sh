@@ -63,6 +63,7 @@ for lib in $(objdump -p "$build/agictl" "$build/agiswarmd" | awk '$1 == "NEEDED"
 	libjansson.so*) want=jansson ;;
 	libuv.so*) want=libuv ;;
 	libmicrohttpd.so*) want=libmicrohttpd-no-ssl ;;
+	libraft.so*) want=libraft ;;
 	*) want="?$lib" ;;
 	esac
 	case " $deps " in *"+$want "*|*"+$want	"*) ;; *) missing="$missing $lib($want)" ;; esac

@@ -39,7 +39,7 @@ agiswarm.nrows agiswarm.port agiswarm.cpu agiswarm.memory agiswarm.latency
 agiswarm.queue agiswarm.node agiswarm.member agiswarm.reason
 agiswarm.apply_at_cycle agiswarm.commit.version agiswarm.commit.key_id
 agiswarm.commit.not_before agiswarm.commit.not_after agiswarm.commit.nonce
-agiswarm.commit.change agiswarm.signature agiswarm.hs.sender_index
+agiswarm.commit.change agiswarm.commit.swarm agiswarm.commit.node agiswarm.signature agiswarm.hs.sender_index
 agiswarm.hs.receiver_index agiswarm.hs.ephemeral agiswarm.hs.timestamp
 agiswarm.hs.initiator_key agiswarm.hs.responder_key agiswarm.hs.init_hash
 agiswarm.receiver_index agiswarm.counter agiswarm.ciphertext agiswarm.tag
