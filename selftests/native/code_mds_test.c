@@ -651,9 +651,15 @@ TEST(cycles_reuse_factorisations)
 		fresh += st->factored;
 		reused += st->factored == 0;
 	}
+	/*
+	 * The reuse itself is asserted per cycle above (at most the short
+	 * layer is factored again). Whether that short layer, too, needs no
+	 * new factorisation in some cycle depends on the arrival order the
+	 * seed draws (seen in 1 of 60 cycles, and in none for some seeds):
+	 * logged, not asserted.
+	 */
 	TH_LOG("%u factorisations in 60 cycles, %u cycles with none",
 	       fresh, reused);
-	ASSERT_GT(reused, 0);
 	free(dec);
 }
 
