@@ -3,11 +3,13 @@
 #
 # daemon_lock.sh: one agiswarmd per node, and the reason when it cannot be.
 #
-#   agi-agg: agiswarmd A runs (it holds audit.log's lock)
+#   agi-agg: agiswarmd A runs (it holds the node's instance socket and
+#            audit.log's lock)
 #            agiswarmd B, same configuration: refused, "another agiswarmd
-#            runs for this node", and A is still the module's daemon: the
-#            control datagrams of agi-plant still go up to it (before, B
-#            registered itself, then left the node with no daemon)
+#            already runs for this node", and A is still the module's
+#            daemon: the control datagrams of agi-plant still go up to it
+#            (before, B registered itself, then left the node with no
+#            daemon)
 #   A stopped; agiswarmd C on a kernel without file locking (flock fails
 #            with ENOSYS, selftests/enosys): refused, "locking ... failed:
 #            Function not implemented", never "another agiswarmd runs"
@@ -72,7 +74,7 @@ agg_config "$tmp/agg.yaml"
 tap_check "agiswarmd A runs" daemon_start "$SWARM_AGG" a "$tmp/agg.yaml"
 run_once b
 tap_check "a second agiswarmd is refused: another one runs" \
-	refused b "is locked: another agiswarmd runs for this node"
+	refused b "another agiswarmd already runs for this node"
 tap_check "agiswarmd A is still the module's daemon" a_still_gets_upcalls
 kill "$(cat "$tmp/a.pid")"
 wait_for 30 "agiswarmd A to end" sh -c "! kill -0 $(cat "$tmp/a.pid")"
