@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * libagiplant: a plant's endpoint (agiplant.h). The envelope is the
+ * core's (agi_seal, agi_seal_open through seal.h's sessions), the
+ * messages the core's codec (wire.h), the keys the pre-shared-key mode's
+ * derivation (seal.h): the same code the module and agictl run, so the
+ * plant speaks exactly their protocol.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/socket.h>
+
+#include <sodium.h>
+
+#include "core/fixed.h"
+#include "core/wire.h"
+#include "agiplant_int.h"
+#include "keys.h"
+#include "parse.h"
+#include "seal.h"
+
+_Static_assert(AGIPLANT_Q1_31 == (int)AGISWARM_Q1_31 &&
+	       AGIPLANT_Q1_15 == (int)AGISWARM_Q1_15 &&
+	       AGIPLANT_Q8_24 == (int)AGISWARM_Q8_24,
+	       "agiplant_format follows enum agiswarm_qformat");
+_Static_assert(AGIPLANT_VEC_MAX == AGISWARM_WIRE_VEC_MAX,
+	       "AGIPLANT_VEC_MAX is the wire's");
+_Static_assert(AGIPLANT_KEY_LEN == AGI_PK_LEN, "keys are 32 bytes");
+
+/**
+ * struct agiplant_member - one aggregator as the plant knows it
+ * @ep: where SENSORs go
+ * @sess: the keypair shared with it
+ */
+struct agiplant_member {
+	struct agi_endpoint ep;
+	struct agi_session sess;
+};
+
+struct agiplant {
+	int fd;
+	unsigned int n;
+	struct agiplant_member m[AGIPLANT_AGGREGATORS_MAX];
+	struct agi_actuate_filter filter;
+	struct agiplant_stats stats;
+	void (*hook)(void *arg, const uint8_t *dgram, size_t len);
+	void *hook_arg;
+};
+
+static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err && errlen) {
+		va_start(ap, fmt);
+		vsnprintf(err, errlen, fmt, ap);
+		va_end(ap);
+	}
+	return ret;
+}
+
+enum agi_actuate_verdict agi_actuate_filter(struct agi_actuate_filter *f,
+					    u64 epoch, u64 cycle)
+{
+	if (f->seen && epoch < f->epoch)
+		return AGI_ACTUATE_STALE_EPOCH;
+	f->seen = true;
+	f->epoch = epoch;
+	if (f->delivered && cycle == f->cycle)
+		return AGI_ACTUATE_DUPLICATE;
+	if (f->delivered && cycle < f->cycle)
+		return AGI_ACTUATE_OLD_CYCLE;
+	f->delivered = true;
+	f->cycle = cycle;
+	return AGI_ACTUATE_DELIVER;
+}
+
+/* The member whose keypair the datagram names, or NULL. */
+static struct agiplant_member *member_of(struct agiplant *p, const u8 *buf,
+					 size_t len)
+{
+	enum agiswarm_counter why;
+	struct agi_seal_hdr h;
+	unsigned int i;
+
+	if (agi_seal_parse(buf, len, &h, &why))
+		return NULL;
+	for (i = 0; i < p->n; i++)
+		if (p->m[i].sess.local_index == h.index)
+			return &p->m[i];
+	return NULL;
+}
+
+static void count(struct agiplant *p, enum agi_actuate_verdict v)
+{
+	switch (v) {
+	case AGI_ACTUATE_DELIVER: p->stats.delivered++; break;
+	case AGI_ACTUATE_DUPLICATE: p->stats.duplicate++; break;
+	case AGI_ACTUATE_OLD_CYCLE: p->stats.old_cycle++; break;
+	case AGI_ACTUATE_STALE_EPOCH: p->stats.stale_epoch++; break;
+	}
+}
+
+int agiplant_input(struct agiplant *p, u8 *buf, size_t len,
+		   struct agiplant_actuation *a)
+{
+	struct agiplant_member *m = member_of(p, buf, len);
+	enum agi_actuate_verdict v;
+	enum agiswarm_counter why;
+	struct agi_wire_msg msg;
+	const struct agi_wire_actuate *act = &msg.u.actuate;
+	int n;
+	u16 i;
+
+	/* Opened (tag, then replay window) before anything is read. */
+	n = m ? agi_session_open(&m->sess, buf, len, &why) : -EBADMSG;
+	if (n < 0 || agi_wire_parse(buf + AGI_SEAL_PUSH, (size_t)n, &msg, &why) ||
+	    msg.type != AGISWARM_MSG_ACTUATE) {
+		p->stats.refused++;
+		return 0;
+	}
+	v = agi_actuate_filter(&p->filter, act->epoch, act->cycle);
+	count(p, v);
+	if (v != AGI_ACTUATE_DELIVER)
+		return 0;
+	a->epoch = act->epoch;
+	a->cycle = act->cycle;
+	a->format = (enum agiplant_format)act->fmt;
+	a->status = act->status;
+	a->n = act->u.n;
+	for (i = 0; i < act->u.n; i++)
+		a->u[i] = agi_wire_vec_s32(&act->u, i);
+	return 1;
+}
+
+int agiplant_receive(struct agiplant *p, struct agiplant_actuation *a,
+		     char *err, size_t errlen)
+{
+	u8 buf[AGISWARM_WIRE_MAX + 1];
+	ssize_t len;
+
+	for (;;) {
+		len = recv(p->fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (len < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 0;
+			/* An ICMP error of an earlier send: not this read's. */
+			if (errno == ECONNREFUSED || errno == EINTR)
+				continue;
+			return fail(err, errlen, -errno,
+				    "receive failed: %s", strerror(errno));
+		}
+		if (agiplant_input(p, buf, (size_t)len, a))
+			return 1;
+	}
+}
+
+static int check_vector(enum agiplant_format format, const int32_t *x,
+			unsigned int n, char *err, size_t errlen)
+{
+	const struct agi_qinfo *q = agi_q_info((enum agiswarm_qformat)format);
+	unsigned int i;
+
+	if (!q)
+		return fail(err, errlen, -EINVAL,
+			    "send failed: format %d is none of Q1.31 (1), Q1.15 (2), Q8.24 (3)",
+			    (int)format);
+	if (!x || !n || n > AGIPLANT_VEC_MAX)
+		return fail(err, errlen, -EINVAL,
+			    "send failed: %u elements, 1..%d allowed", n,
+			    AGIPLANT_VEC_MAX);
+	for (i = 0; i < n; i++)
+		if (x[i] < q->min || x[i] > q->max)
+			return fail(err, errlen, -EINVAL,
+				    "send failed: x[%u] = %d is outside %s's raw range [%d, %d]",
+				    i, x[i], q->name, q->min, q->max);
+	return 0;
+}
+
+int agiplant_send_sensor(struct agiplant *p, uint64_t seq,
+			 enum agiplant_format format, const int32_t *x,
+			 unsigned int n, char *err, size_t errlen)
+{
+	u8 buf[AGISWARM_WIRE_MAX + AGISWARM_SEAL_OVERHEAD];
+	struct agi_wire_sensor msg = {
+		.seq = seq, .fmt = (u8)format,
+		.x = { .host.s32 = x, .n = (u16)n },
+	};
+	char where[64];
+	size_t len;
+	unsigned int i;
+	int ret;
+
+	ret = check_vector(format, x, n, err, errlen);
+	if (ret)
+		return ret;
+	for (i = 0; i < p->n; i++) {
+		struct agiplant_member *m = &p->m[i];
+
+		len = agi_wire_put_sensor(buf + AGI_SEAL_PUSH,
+					  AGISWARM_WIRE_PLAIN_MAX, &msg);
+		if (len)
+			len = agi_session_seal(&m->sess, buf, len);
+		if (!len)
+			return fail(err, errlen, -EMSGSIZE,
+				    "send failed: a SENSOR of %u elements does not fit a datagram",
+				    n);
+		if (p->hook)
+			p->hook(p->hook_arg, buf, len);
+		if (sendto(p->fd, buf, len, 0,
+			   (const struct sockaddr *)&m->ep.addr,
+			   (socklen_t)m->ep.len) == (ssize_t)len) {
+			p->stats.sent++;
+			continue;
+		}
+		/* A refused port is the ICMP of an earlier datagram. */
+		if (errno == ECONNREFUSED)
+			continue;
+		if (!ret) {
+			agi_format_endpoint(&m->ep.addr, m->ep.len, where,
+					    sizeof(where));
+			ret = fail(err, errlen, -errno, "send to %s failed: %s",
+				   where, strerror(errno));
+		}
+	}
+	return ret;
+}
+
+static int open_socket(const char *listen, char *err, size_t errlen)
+{
+	struct agi_endpoint local;
+	int one = 1, fd, ret;
+
+	if (!listen || agi_parse_endpoint(listen, &local))
+		return fail(err, errlen, -EINVAL,
+			    "open failed: listen \"%s\" is not ADDR:PORT",
+			    listen ? listen : "");
+	fd = socket(local.addr.sin.sin_family,
+		    SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0)
+		return fail(err, errlen, -errno, "socket failed: %s",
+			    strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)&local.addr,
+		 (socklen_t)local.len)) {
+		ret = -errno;
+		close(fd);
+		return fail(err, errlen, ret, "bind to %s failed: %s", listen,
+			    strerror(-ret));
+	}
+	return fd;
+}
+
+int agiplant_add_member(struct agiplant *p, const struct agi_endpoint *ep,
+		       const u8 psk[AGI_SECRET_LEN], const u8 self[AGI_PK_LEN],
+		       const u8 peer[AGI_PK_LEN])
+{
+	struct agiplant_member *m = &p->m[p->n];
+	int ret;
+
+	if (p->n >= AGIPLANT_AGGREGATORS_MAX)
+		return -ENOSPC;
+	m->ep = *ep;
+	ret = agi_psk_session(&m->sess, psk, self, peer);
+	if (!ret)
+		p->n++;
+	return ret;
+}
+
+struct agiplant *agiplant_alloc(void)
+{
+	struct agiplant *p = calloc(1, sizeof(*p));
+
+	if (p)
+		p->fd = -1;
+	return p;
+}
+
+/* The sessions with every member, from the PSK and the two keys. */
+static int open_sessions(struct agiplant *p, const struct agiplant_config *cfg,
+			 char *err, size_t errlen)
+{
+	u8 psk[AGI_SECRET_LEN], self[AGI_PK_LEN], peer[AGI_PK_LEN];
+	const struct agiplant_aggregator *ag;
+	struct agi_endpoint ep;
+	char why[384];
+	int ret = 0;
+	unsigned int i;
+
+	if (!cfg->key_file || !cfg->psk_file)
+		return fail(err, errlen, -EINVAL,
+			    "open failed: key_file and psk_file are required");
+	ret = agi_secret_read(cfg->psk_file, psk, why, sizeof(why));
+	if (!ret)
+		ret = agi_key_read_public(cfg->key_file, self, why, sizeof(why));
+	if (ret)
+		goto out;
+	for (i = 0; i < cfg->n_aggregators; i++) {
+		ag = &cfg->aggregators[i];
+		if (!ag->address || agi_parse_endpoint(ag->address, &ep)) {
+			snprintf(why, sizeof(why),
+				 "aggregator %u: address \"%s\" is not ADDR:PORT",
+				 i, ag->address ? ag->address : "");
+			ret = -EINVAL;
+		} else if (!ag->key_file) {
+			snprintf(why, sizeof(why), "aggregator %u: no key_file", i);
+			ret = -EINVAL;
+		} else {
+			ret = agi_key_read_public(ag->key_file, peer, why,
+						  sizeof(why));
+		}
+		if (!ret && agiplant_add_member(p, &ep, psk, self, peer)) {
+			snprintf(why, sizeof(why),
+				 "aggregator %u: its key is the plant's own", i);
+			ret = -EINVAL;
+		}
+		if (ret)
+			goto out;
+	}
+out:
+	sodium_memzero(psk, sizeof(psk));
+	return ret ? fail(err, errlen, ret, "open failed: %s", why) : 0;
+}
+
+int agiplant_open(const struct agiplant_config *cfg, struct agiplant **out,
+		  char *err, size_t errlen)
+{
+	struct agiplant *p;
+	int ret;
+
+	*out = NULL;
+	if (!cfg->aggregators || !cfg->n_aggregators ||
+	    cfg->n_aggregators > AGIPLANT_AGGREGATORS_MAX)
+		return fail(err, errlen, -EINVAL,
+			    "open failed: %u aggregators, 1..%d allowed",
+			    cfg->n_aggregators, AGIPLANT_AGGREGATORS_MAX);
+	if (agi_keys_init())
+		return fail(err, errlen, -EIO, "open failed: libsodium cannot start");
+	p = agiplant_alloc();
+	if (!p)
+		return fail(err, errlen, -ENOMEM, "open failed: out of memory");
+	ret = open_sessions(p, cfg, err, errlen);
+	if (!ret) {
+		p->fd = open_socket(cfg->listen, err, errlen);
+		ret = p->fd < 0 ? p->fd : 0;
+	}
+	if (ret) {
+		agiplant_close(p);
+		return ret;
+	}
+	*out = p;
+	return 0;
+}
+
+void agiplant_close(struct agiplant *p)
+{
+	if (!p)
+		return;
+	if (p->fd >= 0)
+		close(p->fd);
+	sodium_memzero(p, sizeof(*p));
+	free(p);
+}
+
+int agiplant_fd(const struct agiplant *p)
+{
+	return p->fd;
+}
+
+void agiplant_get_stats(const struct agiplant *p, struct agiplant_stats *s)
+{
+	*s = p->stats;
+}
+
+void agiplant_set_sent_hook(struct agiplant *p,
+			    void (*fn)(void *arg, const uint8_t *dgram,
+				       size_t len),
+			    void *arg)
+{
+	p->hook = fn;
+	p->hook_arg = arg;
+}
