@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "core/fixed.h"
 #include "core/wire.h"
 #include "agiplant_int.h"
+#include "file.h"
 #include "keys.h"
 #include "parse.h"
 #include "seal.h"
@@ -53,21 +53,6 @@ struct agiplant {
 	void (*hook)(void *arg, const uint8_t *dgram, size_t len);
 	void *hook_arg;
 };
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 enum agi_actuate_verdict agi_actuate_filter(struct agi_actuate_filter *f,
 					    u64 epoch, u64 cycle)
@@ -157,7 +142,7 @@ int agiplant_receive(struct agiplant *p, struct agiplant_actuation *a,
 			/* An ICMP error of an earlier send: not this read's. */
 			if (errno == ECONNREFUSED || errno == EINTR)
 				continue;
-			return fail(err, errlen, -errno,
+			return agi_errf(err, errlen, -errno,
 				    "receive failed: %s", strerror(errno));
 		}
 		if (agiplant_input(p, buf, (size_t)len, a))
@@ -172,16 +157,16 @@ static int check_vector(enum agiplant_format format, const int32_t *x,
 	unsigned int i;
 
 	if (!q)
-		return fail(err, errlen, -EINVAL,
+		return agi_errf(err, errlen, -EINVAL,
 			    "send failed: format %d is none of Q1.31 (1), Q1.15 (2), Q8.24 (3)",
 			    (int)format);
 	if (!x || !n || n > AGIPLANT_VEC_MAX)
-		return fail(err, errlen, -EINVAL,
+		return agi_errf(err, errlen, -EINVAL,
 			    "send failed: %u elements, 1..%d allowed", n,
 			    AGIPLANT_VEC_MAX);
 	for (i = 0; i < n; i++)
 		if (x[i] < q->min || x[i] > q->max)
-			return fail(err, errlen, -EINVAL,
+			return agi_errf(err, errlen, -EINVAL,
 				    "send failed: x[%u] = %d is outside %s's raw range [%d, %d]",
 				    i, x[i], q->name, q->min, q->max);
 	return 0;
@@ -212,7 +197,7 @@ int agiplant_send_sensor(struct agiplant *p, uint64_t seq,
 		if (len)
 			len = agi_session_seal(&m->sess, buf, len);
 		if (!len)
-			return fail(err, errlen, -EMSGSIZE,
+			return agi_errf(err, errlen, -EMSGSIZE,
 				    "send failed: a SENSOR of %u elements does not fit a datagram",
 				    n);
 		if (p->hook)
@@ -229,7 +214,7 @@ int agiplant_send_sensor(struct agiplant *p, uint64_t seq,
 		if (!ret) {
 			agi_format_endpoint(&m->ep.addr, m->ep.len, where,
 					    sizeof(where));
-			ret = fail(err, errlen, -errno, "send to %s failed: %s",
+			ret = agi_errf(err, errlen, -errno, "send to %s failed: %s",
 				   where, strerror(errno));
 		}
 	}
@@ -242,20 +227,20 @@ static int open_socket(const char *listen, char *err, size_t errlen)
 	int one = 1, fd, ret;
 
 	if (!listen || agi_parse_endpoint(listen, &local))
-		return fail(err, errlen, -EINVAL,
+		return agi_errf(err, errlen, -EINVAL,
 			    "open failed: listen \"%s\" is not ADDR:PORT",
 			    listen ? listen : "");
 	fd = socket(local.addr.sin.sin_family,
 		    SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
 	if (fd < 0)
-		return fail(err, errlen, -errno, "socket failed: %s",
+		return agi_errf(err, errlen, -errno, "socket failed: %s",
 			    strerror(errno));
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (const struct sockaddr *)&local.addr,
 		 (socklen_t)local.len)) {
 		ret = -errno;
 		close(fd);
-		return fail(err, errlen, ret, "bind to %s failed: %s", listen,
+		return agi_errf(err, errlen, ret, "bind to %s failed: %s", listen,
 			    strerror(-ret));
 	}
 	return fd;
@@ -298,7 +283,7 @@ static int open_sessions(struct agiplant *p, const struct agiplant_config *cfg,
 	unsigned int i;
 
 	if (!cfg->key_file || !cfg->psk_file)
-		return fail(err, errlen, -EINVAL,
+		return agi_errf(err, errlen, -EINVAL,
 			    "open failed: key_file and psk_file are required");
 	ret = agi_secret_read(cfg->psk_file, psk, why, sizeof(why));
 	if (!ret)
@@ -329,7 +314,7 @@ static int open_sessions(struct agiplant *p, const struct agiplant_config *cfg,
 	}
 out:
 	sodium_memzero(psk, sizeof(psk));
-	return ret ? fail(err, errlen, ret, "open failed: %s", why) : 0;
+	return ret ? agi_errf(err, errlen, ret, "open failed: %s", why) : 0;
 }
 
 int agiplant_open(const struct agiplant_config *cfg, struct agiplant **out,
@@ -341,14 +326,14 @@ int agiplant_open(const struct agiplant_config *cfg, struct agiplant **out,
 	*out = NULL;
 	if (!cfg->aggregators || !cfg->n_aggregators ||
 	    cfg->n_aggregators > AGIPLANT_AGGREGATORS_MAX)
-		return fail(err, errlen, -EINVAL,
+		return agi_errf(err, errlen, -EINVAL,
 			    "open failed: %u aggregators, 1..%d allowed",
 			    cfg->n_aggregators, AGIPLANT_AGGREGATORS_MAX);
 	if (agi_keys_init())
-		return fail(err, errlen, -EIO, "open failed: libsodium cannot start");
+		return agi_errf(err, errlen, -EIO, "open failed: libsodium cannot start");
 	p = agiplant_alloc();
 	if (!p)
-		return fail(err, errlen, -ENOMEM, "open failed: out of memory");
+		return agi_errf(err, errlen, -ENOMEM, "open failed: out of memory");
 	ret = open_sessions(p, cfg, err, errlen);
 	if (!ret) {
 		p->fd = open_socket(cfg->listen, err, errlen);
