@@ -17,7 +17,7 @@ top=$(cd "$here/../.." && pwd)
 command -v pkg-config >/dev/null || tap_skip_all "pkg-config is not installed"
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
-tap_begin 3
+tap_begin 4
 
 make -s -C "$top" --no-print-directory install-agiplant DESTDIR="$tmp/root" \
 	PREFIX=/usr > "$tmp/out" 2>&1
@@ -43,4 +43,22 @@ rc=$?
 sed 's/^/# /' "$tmp/out"
 [ $rc = 2 ] && grep -q '^Usage: plant_example LISTEN PSK' "$tmp/out"
 tap_result "plant_example runs: usage, exit 2" $?
+
+# The README's "Connecting a plant" shows the example's code: each of its
+# C blocks must be in configs/plant_example.c, verbatim.
+awk '/^## Connecting a plant/ { on = 1; next } on && /^## / { exit }
+     on && /^```c$/ { n++; inb = 1; next } inb && /^```$/ { inb = 0; next }
+     inb { print > (dir "/block" n) }' dir="$tmp" "$top/README.md"
+rc=0
+blocks=0
+for b in "$tmp"/block*; do
+	[ -f "$b" ] || continue
+	blocks=$((blocks + 1))
+	awk 'FNR == NR { want = want $0 "\n"; next } { have = have $0 "\n" }
+	     END { exit !index(have, want) }' "$b" "$top/configs/plant_example.c" ||
+		{ echo "# README block $b is not in plant_example.c:"; sed 's/^/#   /' "$b" | head -n 5; rc=1; }
+done
+echo "# $blocks C blocks in the README's section"
+[ $blocks -ge 2 ] && [ $rc = 0 ]
+tap_result "the README's example code is plant_example.c's, verbatim" $?
 tap_end
