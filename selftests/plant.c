@@ -85,9 +85,12 @@ static void usage(FILE *out)
 		"  --kick-on-signal VALUE  add VALUE to every state at the step after\n"
 		"                          each SIGUSR1 (a disturbance on demand)\n"
 		"  --psk FILE              seal and open (pre-shared-key mode, as\n"
-		"                          agictl peer add ... psk; required): with\n"
+		"                          agictl peer add ... psk): with\n"
 		"                          --key, this plant's public key file, and\n"
 		"                          --peer-key, the aggregator's\n"
+		"  --node-key FILE         instead of --psk and --key: this plant's\n"
+		"                          private node key; each aggregator's\n"
+		"                          agiswarmd keys the link by a handshake\n"
 		"  --dump-sent FILE        each datagram sent, one hex line\n"
 		"  --json                  one JSON object a line:\n"
 		"                          {\"step\":k,\"cycle\":c,\"s\":[raw..],\"u\":[raw..]}\n"
@@ -442,7 +445,7 @@ static int parse_kick(struct plant *p, char *arg)
 enum { OPT_AGG = 256, OPT_LISTEN, OPT_STATES, OPT_GAIN, OPT_COUPLING,
 	OPT_X0, OPT_PERIOD, OPT_STEPS, OPT_KICK, OPT_JSON, OPT_RAW, OPT_TO,
 	OPT_FROM, OPT_COUNT, OPT_KICK_SIGNAL, OPT_PSK, OPT_KEY, OPT_PEER_KEY,
-	OPT_DUMP };
+	OPT_DUMP, OPT_NODE_KEY };
 
 static const struct option options[] = {
 	{ "aggregator", required_argument, NULL, OPT_AGG },
@@ -464,13 +467,14 @@ static const struct option options[] = {
 	{ "key", required_argument, NULL, OPT_KEY },
 	{ "peer-key", required_argument, NULL, OPT_PEER_KEY },
 	{ "dump-sent", required_argument, NULL, OPT_DUMP },
+	{ "node-key", required_argument, NULL, OPT_NODE_KEY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct cmdline {
 	const char *listen, *raw, *to, *from;
-	const char *psk, *key, *dump;
+	const char *psk, *key, *dump, *node_key;
 	struct agiplant_aggregator agg[AGIPLANT_AGGREGATORS_MAX];
 	unsigned int n_agg, n_peer_key;
 	u64 count;
@@ -498,6 +502,7 @@ static int parse_option(struct plant *p, struct cmdline *c, int opt)
 		c->agg[c->n_peer_key++].key_file = optarg;
 		return 0;
 	case OPT_DUMP: c->dump = optarg; return 0;
+	case OPT_NODE_KEY: c->node_key = optarg; return 0;
 	case OPT_JSON: p->json = true; return 0;
 	case OPT_KICK: return parse_kick(p, optarg);
 	case OPT_KICK_SIGNAL:
@@ -533,17 +538,21 @@ static int parse_option(struct plant *p, struct cmdline *c, int opt)
 	return 2;
 }
 
-/* --psk FILE --key PUB --aggregator A --peer-key PUB...: the endpoint. */
+/*
+ * --psk FILE --key PUB (or --node-key KEY) --aggregator A --peer-key
+ * PUB...: the endpoint.
+ */
 static int open_endpoint(struct plant *p, const struct cmdline *c)
 {
 	struct agiplant_config cfg = {
 		.listen = c->listen, .key_file = c->key, .psk_file = c->psk,
+		.private_key_file = c->node_key,
 		.aggregators = c->agg, .n_aggregators = c->n_agg,
 	};
 	char err[512];
 
-	if (!c->psk || !c->key || c->n_peer_key != c->n_agg)
-		return usage_error("--psk FILE, --key PUB and a --peer-key PUB for each --aggregator are required%s", "");
+	if (!(c->psk && c->key) == !c->node_key || c->n_peer_key != c->n_agg)
+		return usage_error("--psk FILE and --key PUB, or --node-key KEY, and a --peer-key PUB for each --aggregator are required%s", "");
 	if (agiplant_open(&cfg, &p->ep, err, sizeof(err))) {
 		fprintf(stderr, "plant: %s\n", err);
 		return 1;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 #include <sys/socket.h>
 
 #include <sodium.h>
@@ -25,6 +26,15 @@
 #include "keys.h"
 #include "parse.h"
 #include "seal.h"
+#include "session.h"
+
+/*
+ * Handshake mode: new keys this often (the module refuses keys after
+ * AGISWARM_REJECT_AFTER_S), and again when a member has sent nothing
+ * authenticated this long (its daemon restarted and lost them).
+ */
+#define REKEY_MS 120000
+#define SILENCE_MS 10000
 
 _Static_assert(AGIPLANT_Q1_31 == (int)AGISWARM_Q1_31 &&
 	       AGIPLANT_Q1_15 == (int)AGISWARM_Q1_15 &&
@@ -37,17 +47,25 @@ _Static_assert(AGIPLANT_KEY_LEN == AGI_PK_LEN, "keys are 32 bytes");
 /**
  * struct agiplant_member - one aggregator as the plant knows it
  * @ep: where SENSORs go
+ * @pk: its public key
+ * @keyed: @sess holds keys (always in PSK mode)
  * @sess: the keypair shared with it
+ * @prev: handshake mode: the keypair before @sess, which still opens
+ *	what the member sealed before it took the new one (index 0: none)
  */
 struct agiplant_member {
 	struct agi_endpoint ep;
+	u8 pk[AGI_PK_LEN];
+	bool keyed;
 	struct agi_session sess;
+	struct agi_session prev;
 };
 
 struct agiplant {
 	int fd;
 	unsigned int n;
 	struct agiplant_member m[AGIPLANT_AGGREGATORS_MAX];
+	struct agi_sess *hs;		/* handshake mode, else NULL */
 	struct agi_actuate_filter filter;
 	struct agiplant_stats stats;
 	void (*hook)(void *arg, const uint8_t *dgram, size_t len);
@@ -70,9 +88,17 @@ enum agi_actuate_verdict agi_actuate_filter(struct agi_actuate_filter *f,
 	return AGI_ACTUATE_DELIVER;
 }
 
-/* The member whose keypair the datagram names, or NULL. */
-static struct agiplant_member *member_of(struct agiplant *p, const u8 *buf,
-					 size_t len)
+static u64 clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (u64)ts.tv_sec * 1000000000ull + (u64)ts.tv_nsec;
+}
+
+/* The keypair the datagram names, and its member, or NULL. */
+static struct agi_session *session_of(struct agiplant *p, const u8 *buf,
+				      size_t len, struct agiplant_member **m)
 {
 	enum agiswarm_counter why;
 	struct agi_seal_hdr h;
@@ -80,10 +106,73 @@ static struct agiplant_member *member_of(struct agiplant *p, const u8 *buf,
 
 	if (agi_seal_parse(buf, len, &h, &why))
 		return NULL;
-	for (i = 0; i < p->n; i++)
-		if (p->m[i].sess.local_index == h.index)
-			return &p->m[i];
+	for (i = 0; i < p->n; i++) {
+		*m = &p->m[i];
+		if ((*m)->keyed && (*m)->sess.local_index == h.index)
+			return &(*m)->sess;
+		if ((*m)->prev.local_index && (*m)->prev.local_index == h.index)
+			return &(*m)->prev;
+	}
 	return NULL;
+}
+
+/* Handshake mode: the INITs that are due, each to its member. */
+static void handshake_tick(struct agiplant *p)
+{
+	u64 now = clock_ns(CLOCK_MONOTONIC) / 1000000;
+	u8 buf[AGI_HS_INIT_MAX];
+	struct agi_sess_peer *sp;
+	u32 index;
+	int n;
+
+	while (p->hs && (sp = agi_sess_due(p->hs, now))) {
+		do
+			index = randombytes_random();
+		while (!index);
+		n = agi_sess_initiate(p->hs, sp, now, clock_ns(CLOCK_REALTIME),
+				      index, buf, sizeof(buf));
+		if (n < 0) {
+			agi_sess_keyed(p->hs, sp, now, false);
+			continue;
+		}
+		/* Lost or refused, it is sent again after the backoff. */
+		sendto(p->fd, buf, (size_t)n, 0,
+		       (const struct sockaddr *)&sp->ep.addr,
+		       (socklen_t)sp->ep.len);
+	}
+}
+
+/* Handshake mode: a RESP; its keys become the member's, the old ones prev. */
+static void handshake_resp(struct agiplant *p, const u8 *buf, size_t len)
+{
+	u64 now = clock_ns(CLOCK_MONOTONIC) / 1000000;
+	struct agi_sess_peer *sp;
+	struct agi_hs_keys k;
+	unsigned int i;
+
+	if (agi_sess_on_resp(p->hs, buf, len, &k, &sp)) {
+		p->stats.refused++;
+		return;
+	}
+	for (i = 0; i < p->n; i++) {
+		struct agiplant_member *m = &p->m[i];
+
+		if (memcmp(m->pk, sp->pk, AGI_PK_LEN))
+			continue;
+		m->prev = m->sess;
+		if (!m->keyed)
+			memset(&m->prev, 0, sizeof(m->prev));
+		memset(&m->sess, 0, sizeof(m->sess));
+		m->sess.local_index = k.local_index;
+		m->sess.remote_index = k.remote_index;
+		memcpy(m->sess.rx, k.rx, sizeof(m->sess.rx));
+		memcpy(m->sess.tx, k.tx, sizeof(m->sess.tx));
+		agi_replay_init(&m->sess.replay);
+		m->keyed = true;
+		p->stats.handshakes++;
+	}
+	agi_sess_keyed(p->hs, sp, now, true);
+	agi_hs_keys_wipe(&k);
 }
 
 static void count(struct agiplant *p, enum agi_actuate_verdict v)
@@ -99,7 +188,8 @@ static void count(struct agiplant *p, enum agi_actuate_verdict v)
 int agiplant_input(struct agiplant *p, u8 *buf, size_t len,
 		   struct agiplant_actuation *a)
 {
-	struct agiplant_member *m = member_of(p, buf, len);
+	struct agiplant_member *m = NULL;
+	struct agi_session *sess;
 	enum agi_actuate_verdict v;
 	enum agiswarm_counter why;
 	struct agi_wire_msg msg;
@@ -107,8 +197,17 @@ int agiplant_input(struct agiplant *p, u8 *buf, size_t len,
 	int n;
 	u16 i;
 
+	if (p->hs && len >= AGISWARM_WIRE_HDR_LEN &&
+	    buf[0] == AGISWARM_WIRE_VERSION && buf[1] == AGI_HS_MSG_RESP) {
+		handshake_resp(p, buf, len);
+		return 0;
+	}
 	/* Opened (tag, then replay window) before anything is read. */
-	n = m ? agi_session_open(&m->sess, buf, len, &why) : -EBADMSG;
+	sess = session_of(p, buf, len, &m);
+	n = sess ? agi_session_open(sess, buf, len, &why) : -EBADMSG;
+	if (n >= 0 && p->hs)
+		agi_sess_heard(agi_sess_find(p->hs, m->pk),
+			       clock_ns(CLOCK_MONOTONIC) / 1000000);
 	if (n < 0 || agi_wire_parse(buf + AGI_SEAL_PUSH, (size_t)n, &msg, &why) ||
 	    msg.type != AGISWARM_MSG_ACTUATE) {
 		p->stats.refused++;
@@ -134,6 +233,7 @@ int agiplant_receive(struct agiplant *p, struct agiplant_actuation *a,
 	u8 buf[AGISWARM_WIRE_MAX + 1];
 	ssize_t len;
 
+	handshake_tick(p);
 	for (;;) {
 		len = recv(p->fd, buf, sizeof(buf), MSG_DONTWAIT);
 		if (len < 0) {
@@ -189,9 +289,14 @@ int agiplant_send_sensor(struct agiplant *p, uint64_t seq,
 	ret = check_vector(format, x, n, err, errlen);
 	if (ret)
 		return ret;
+	handshake_tick(p);
 	for (i = 0; i < p->n; i++) {
 		struct agiplant_member *m = &p->m[i];
 
+		if (!m->keyed) {
+			p->stats.unkeyed++;
+			continue;
+		}
 		len = agi_wire_put_sensor(buf + AGI_SEAL_PUSH,
 					  AGISWARM_WIRE_PLAIN_MAX, &msg);
 		if (len)
@@ -247,16 +352,24 @@ static int open_socket(const char *listen, char *err, size_t errlen)
 }
 
 int agiplant_add_member(struct agiplant *p, const struct agi_endpoint *ep,
-		       const u8 psk[AGI_SECRET_LEN], const u8 self[AGI_PK_LEN],
-		       const u8 peer[AGI_PK_LEN])
+			const u8 *psk, const u8 self[AGI_PK_LEN],
+			const u8 peer[AGI_PK_LEN])
 {
 	struct agiplant_member *m = &p->m[p->n];
-	int ret;
+	int ret = 0;
 
 	if (p->n >= AGIPLANT_AGGREGATORS_MAX)
 		return -ENOSPC;
+	memset(m, 0, sizeof(*m));
 	m->ep = *ep;
-	ret = agi_psk_session(&m->sess, psk, self, peer);
+	memcpy(m->pk, peer, AGI_PK_LEN);
+	if (psk) {
+		ret = agi_psk_session(&m->sess, psk, self, peer);
+		m->keyed = !ret;
+	} else if (!p->hs || !agi_sess_add(p->hs, peer, AGI_SESS_INITIATE,
+					   ep, &ret)) {
+		ret = ret ? ret : -EINVAL;
+	}
 	if (!ret)
 		p->n++;
 	return ret;
@@ -271,7 +384,43 @@ struct agiplant *agiplant_alloc(void)
 	return p;
 }
 
-/* The sessions with every member, from the PSK and the two keys. */
+/* The plant's own keys: the PSK and the public key, or the key pair. */
+static int read_keys(struct agiplant *p, const struct agiplant_config *cfg,
+		     u8 psk[AGI_SECRET_LEN], u8 self[AGI_PK_LEN], char *why,
+		     size_t whylen)
+{
+	struct agi_keypair kp;
+	int ret;
+
+	if (!cfg->psk_file && !cfg->private_key_file) {
+		snprintf(why, whylen, "psk_file or private_key_file is required");
+		return -EINVAL;
+	}
+	if (cfg->psk_file) {
+		if (!cfg->key_file) {
+			snprintf(why, whylen, "psk_file needs key_file");
+			return -EINVAL;
+		}
+		ret = agi_secret_read(cfg->psk_file, psk, why, whylen);
+		return ret ? ret : agi_key_read_public(cfg->key_file, self,
+						       why, whylen);
+	}
+	ret = agi_key_read_private(cfg->private_key_file, &kp, why, whylen);
+	if (ret)
+		return ret;
+	memcpy(self, kp.pk, AGI_PK_LEN);
+	p->hs = malloc(sizeof(*p->hs));
+	if (p->hs)
+		agi_sess_init(p->hs, &kp, REKEY_MS, SILENCE_MS);
+	agi_key_wipe(&kp);
+	if (!p->hs) {
+		snprintf(why, whylen, "out of memory");
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The sessions with every member (handshake mode: their peers). */
 static int open_sessions(struct agiplant *p, const struct agiplant_config *cfg,
 			 char *err, size_t errlen)
 {
@@ -279,18 +428,11 @@ static int open_sessions(struct agiplant *p, const struct agiplant_config *cfg,
 	const struct agiplant_aggregator *ag;
 	struct agi_endpoint ep;
 	char why[384];
-	int ret = 0;
 	unsigned int i;
+	int ret;
 
-	if (!cfg->key_file || !cfg->psk_file)
-		return agi_errf(err, errlen, -EINVAL,
-			    "open failed: key_file and psk_file are required");
-	ret = agi_secret_read(cfg->psk_file, psk, why, sizeof(why));
-	if (!ret)
-		ret = agi_key_read_public(cfg->key_file, self, why, sizeof(why));
-	if (ret)
-		goto out;
-	for (i = 0; i < cfg->n_aggregators; i++) {
+	ret = read_keys(p, cfg, psk, self, why, sizeof(why));
+	for (i = 0; !ret && i < cfg->n_aggregators; i++) {
 		ag = &cfg->aggregators[i];
 		if (!ag->address || agi_parse_endpoint(ag->address, &ep)) {
 			snprintf(why, sizeof(why),
@@ -304,15 +446,13 @@ static int open_sessions(struct agiplant *p, const struct agiplant_config *cfg,
 			ret = agi_key_read_public(ag->key_file, peer, why,
 						  sizeof(why));
 		}
-		if (!ret && agiplant_add_member(p, &ep, psk, self, peer)) {
+		if (!ret && agiplant_add_member(p, &ep, p->hs ? NULL : psk,
+						self, peer)) {
 			snprintf(why, sizeof(why),
 				 "aggregator %u: its key is the plant's own", i);
 			ret = -EINVAL;
 		}
-		if (ret)
-			goto out;
 	}
-out:
 	sodium_memzero(psk, sizeof(psk));
 	return ret ? agi_errf(err, errlen, ret, "open failed: %s", why) : 0;
 }
@@ -343,6 +483,7 @@ int agiplant_open(const struct agiplant_config *cfg, struct agiplant **out,
 		agiplant_close(p);
 		return ret;
 	}
+	handshake_tick(p);
 	*out = p;
 	return 0;
 }
@@ -353,6 +494,10 @@ void agiplant_close(struct agiplant *p)
 		return;
 	if (p->fd >= 0)
 		close(p->fd);
+	if (p->hs) {
+		agi_sess_wipe(p->hs);
+		free(p->hs);
+	}
 	sodium_memzero(p, sizeof(*p));
 	free(p);
 }
@@ -360,6 +505,20 @@ void agiplant_close(struct agiplant *p)
 int agiplant_fd(const struct agiplant *p)
 {
 	return p->fd;
+}
+
+int agiplant_timeout_ms(const struct agiplant *p)
+{
+	u64 now, next;
+
+	if (!p->hs)
+		return -1;
+	next = agi_sess_next_due(p->hs);
+	if (next == UINT64_MAX)
+		return -1;
+	now = clock_ns(CLOCK_MONOTONIC) / 1000000;
+	return next <= now ? 0 : next - now > INT32_MAX ? INT32_MAX :
+	       (int)(next - now);
 }
 
 void agiplant_get_stats(const struct agiplant *p, struct agiplant_stats *s)

@@ -8,10 +8,16 @@
  * A plant endpoint is one UDP socket. The plant sends SENSOR datagrams
  * (its measured vector x, fixed point) to every aggregator of the group
  * and receives ACTUATE datagrams (the output u of a control cycle) from
- * them. Every datagram is sealed (ChaCha20-Poly1305) under keys that the
- * plant and each aggregator derive from a pre-shared key and their two
- * public keys, as `agictl peer add sensor|actuator ID ADDR key PUB psk
- * FILE` configures the aggregator's side; nothing unsealed is accepted.
+ * them. Every datagram is sealed (ChaCha20-Poly1305); nothing unsealed is
+ * accepted. The keys come one of two ways:
+ *   - pre-shared key: the plant and each aggregator derive them from the
+ *     PSK and their two public keys, as `agictl peer add sensor|actuator
+ *     ID ADDR key PUB psk FILE` keys the aggregator's side;
+ *   - handshake: the plant holds its private node key and runs the
+ *     session handshake with each aggregator's agiswarmd (which lists the
+ *     plant's key under `sensors:`/`actuators:`), again every 120 s and
+ *     when a member has been silent for 10 s. Until a member answered,
+ *     SENSORs to it are not sent (counted in unkeyed).
  *
  * Actuations are deduplicated here, so that a plant applies at most one
  * output per control cycle even while the group fails over:
@@ -69,9 +75,11 @@ struct agiplant_aggregator {
  * struct agiplant_config - what agiplant_open() needs
  * @listen: the local "ADDR:PORT" that SENSORs leave from and ACTUATEs
  *	arrive at: the address the aggregators know the plant by
- * @key_file: this plant's public key file (node.pub)
+ * @key_file: this plant's public key file (node.pub); PSK mode
  * @psk_file: the pre-shared key file (`agictl keygen --psk`), private
- *	to its owner (mode 0600)
+ *	to its owner (mode 0600); when set, the PSK mode
+ * @private_key_file: this plant's private node key (node.key, 0600);
+ *	without @psk_file, the handshake mode
  * @aggregators: the group, 1..AGIPLANT_AGGREGATORS_MAX members
  * @n_aggregators: how many
  */
@@ -79,6 +87,7 @@ struct agiplant_config {
 	const char *listen;
 	const char *key_file;
 	const char *psk_file;
+	const char *private_key_file;
 	const struct agiplant_aggregator *aggregators;
 	unsigned int n_aggregators;
 };
@@ -110,7 +119,10 @@ struct agiplant_actuation {
  * @old_cycle: dropped, a cycle id below the last delivered
  * @stale_epoch: dropped, an epoch below the highest seen
  * @refused: dropped before that: not sealed for this plant by a member
- *	of the group, replayed, malformed, or not an ACTUATE
+ *	of the group, replayed, malformed, or not an ACTUATE (or a
+ *	handshake answer that does not verify)
+ * @unkeyed: SENSORs not sent: the member has not answered a handshake
+ * @handshakes: handshakes completed (handshake mode)
  */
 struct agiplant_stats {
 	uint64_t sent;
@@ -119,6 +131,8 @@ struct agiplant_stats {
 	uint64_t old_cycle;
 	uint64_t stale_epoch;
 	uint64_t refused;
+	uint64_t unkeyed;
+	uint64_t handshakes;
 };
 
 struct agiplant;
@@ -139,6 +153,13 @@ void agiplant_close(struct agiplant *p);
  * loop) and call agiplant_receive() until it returns 0.
  */
 int agiplant_fd(const struct agiplant *p);
+
+/*
+ * Handshake mode: the milliseconds until the library has a handshake to
+ * send (0: now), to bound the poll; agiplant_receive() or
+ * agiplant_send_sensor() sends it. -1 when there is none (PSK mode).
+ */
+int agiplant_timeout_ms(const struct agiplant *p);
 
 /*
  * Sends SENSOR{@seq, @format, @x[0..@n)} to every aggregator. @seq should

@@ -58,11 +58,13 @@ int agiplant_input(struct agiplant *p, u8 *buf, size_t len,
 struct agiplant *agiplant_alloc(void);
 
 /*
- * A member at @ep whose sessions derive from @psk and the two public keys:
- * 0, -ENOSPC past AGIPLANT_AGGREGATORS_MAX, -EINVAL when @self is @peer.
+ * A member at @ep of public key @peer, its keypair derived from @psk and
+ * the two public keys (@psk NULL: keyed by handshakes, when the endpoint
+ * has the plant's key pair): 0, -ENOSPC past AGIPLANT_AGGREGATORS_MAX,
+ * -EINVAL when @self is @peer.
  */
 int agiplant_add_member(struct agiplant *p, const struct agi_endpoint *ep,
-			const u8 psk[AGI_SECRET_LEN], const u8 self[AGI_PK_LEN],
+			const u8 *psk, const u8 self[AGI_PK_LEN],
 			const u8 peer[AGI_PK_LEN]);
 
 #endif /* AGISWARM_USER_AGIPLANT_INT_H */

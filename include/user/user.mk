@@ -42,7 +42,7 @@ $(USER_TESTS): NATIVE_LDLIBS += $(USER_LIB_SAN) $(CORE_LIB_SAN) $(USER_LDLIBS)
 # in one archive, with its header and a pkg-config file (agiplant.pc).
 # configs/plant_example.c is built against exactly what is installed.
 AGIPLANT_LIB := $(BUILD)/obj/libagiplant.a
-AGIPLANT_OBJS := $(addprefix $(BUILD)/obj/include/user/,agiplant.o seal.o file.o \
+AGIPLANT_OBJS := $(addprefix $(BUILD)/obj/include/user/,agiplant.o seal.o file.o session.o handshake.o \
 	keys.o parse.o) $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
 AGIPLANT_LDLIBS := -lsodium -lm
 PLANT_EXAMPLE := $(BUILD)/plant_example

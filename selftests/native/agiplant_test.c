@@ -27,6 +27,7 @@
 #include "user/agiplant_int.h"
 #include "user/keys.h"
 #include "user/seal.h"
+#include "user/session.h"
 #include <kselftest_harness.h>
 
 TEST(filter_one_per_cycle_in_order)
@@ -266,6 +267,8 @@ TEST_F(plant, sensor_reaches_every_member_sealed)
 	}
 	agiplant_get_stats(self->p, &st);
 	EXPECT_EQ(AGGS, st.sent);
+	/* The PSK mode has no handshake to wait for. */
+	EXPECT_EQ(-1, agiplant_timeout_ms(self->p));
 }
 
 TEST_F(plant, actuate_delivered_once_per_cycle_in_order)
@@ -443,7 +446,13 @@ TEST_F(plant, open_refuses_bad_configuration)
 	c.psk_file = NULL;
 	EXPECT_EQ(-EINVAL, agiplant_open(&c, &self->p, self->err,
 					 sizeof(self->err)));
-	EXPECT_STREQ("open failed: key_file and psk_file are required", self->err);
+	EXPECT_STREQ("open failed: psk_file or private_key_file is required",
+		     self->err);
+	c = self->cfg;
+	c.key_file = NULL;
+	EXPECT_EQ(-EINVAL, agiplant_open(&c, &self->p, self->err,
+					 sizeof(self->err)));
+	EXPECT_STREQ("open failed: psk_file needs key_file", self->err);
 
 	/* An address this host does not have: the socket's errno. */
 	c = self->cfg;
@@ -453,6 +462,113 @@ TEST_F(plant, open_refuses_bad_configuration)
 	EXPECT_STREQ("bind to 192.0.2.77:6000 failed: Cannot assign requested address",
 		     self->err);
 	EXPECT_EQ(NULL, self->p);
+}
+
+/*
+ * Handshake mode: the plant's node key, each aggregator's agiswarmd played
+ * by the library's responder (session.h, as the daemon runs it). No
+ * SENSOR leaves before a member answered; then both directions are sealed
+ * under the handshake's keys, and a replayed answer is refused.
+ */
+TEST_F(plant, handshake_keys_every_member)
+{
+	char key[128], err[256];
+	struct agiplant_actuation a[2];
+	struct agiplant_stats st;
+	struct agi_sess *resp[AGGS];
+	u8 buf[AGISWARM_WIRE_MAX + 1], out[AGI_HS_RESP_MAX];
+	size_t resp_len[AGGS];
+	u8 resp_dgram[AGGS][AGI_HS_RESP_MAX];
+	enum agiswarm_counter why;
+	struct agi_wire_msg msg;
+	s32 x[2] = { 7, -7 };
+	int i, n, ret;
+
+	snprintf(key, sizeof(key), "%s/plant.key", self->dir);
+	ASSERT_EQ(0, agi_key_write_private(key, &self->plant_kp, true, err,
+					   sizeof(err))) TH_LOG("%s", err);
+	self->cfg.psk_file = NULL;
+	self->cfg.key_file = NULL;
+	self->cfg.private_key_file = key;
+	ASSERT_EQ(0, agiplant_open(&self->cfg, &self->p, self->err,
+				   sizeof(self->err))) TH_LOG("%s", self->err);
+	/* The INITs are out; the next retry is within the first backoff. */
+	n = agiplant_timeout_ms(self->p);
+	EXPECT_LE(0, n);
+	EXPECT_GE(AGI_SESS_RETRY_MS, n);
+	ASSERT_EQ(0, agiplant_send_sensor(self->p, 1, AGIPLANT_Q1_31, x, 2,
+					  self->err, sizeof(self->err)));
+	agiplant_get_stats(self->p, &st);
+	EXPECT_EQ(0, st.sent);
+	EXPECT_EQ(AGGS, st.unkeyed);
+
+	for (i = 0; i < AGGS; i++) {
+		struct sockaddr_in from;
+		socklen_t flen = sizeof(from);
+		struct agi_endpoint ep = { .len = sizeof(from) };
+		struct agi_sess_peer *peer;
+		struct agi_hs_keys k;
+		struct agi_session *as = &self->agg_sess[i];
+
+		resp[i] = malloc(sizeof(*resp[i]));
+		ASSERT_NE(NULL, resp[i]);
+		agi_sess_init(resp[i], &self->agg_kp[i], 120000, 0);
+		ASSERT_NE(NULL, agi_sess_add(resp[i], self->plant_kp.pk,
+					     AGI_SESS_RESPOND, NULL, &ret));
+		n = (int)recvfrom(self->agg_fd[i], buf, sizeof(buf), 0,
+				  (struct sockaddr *)&from, &flen);
+		ASSERT_LT(0, n);
+		ASSERT_EQ(AGI_HS_MSG_INIT, buf[1]);
+		memcpy(&ep.addr.sin, &from, sizeof(from));
+		ASSERT_EQ(0, agi_sess_on_init(resp[i], buf, (size_t)n, &ep,
+					      100 + i, out, sizeof(out),
+					      &resp_len[i], &k, &peer));
+		memcpy(resp_dgram[i], out, resp_len[i]);
+		ASSERT_EQ((ssize_t)resp_len[i],
+			  sendto(self->agg_fd[i], out, resp_len[i], 0,
+				 (struct sockaddr *)&from, flen));
+		memset(as, 0, sizeof(*as));
+		as->local_index = k.local_index;
+		as->remote_index = k.remote_index;
+		memcpy(as->rx, k.rx, sizeof(as->rx));
+		memcpy(as->tx, k.tx, sizeof(as->tx));
+		agi_replay_init(&as->replay);
+		agi_hs_keys_wipe(&k);
+	}
+	EXPECT_EQ(0, deliver(self, a, 0));
+	agiplant_get_stats(self->p, &st);
+	EXPECT_EQ(AGGS, st.handshakes);
+	EXPECT_EQ(0, st.refused);
+
+	ASSERT_EQ(0, agiplant_send_sensor(self->p, 2, AGIPLANT_Q1_31, x, 2,
+					  self->err, sizeof(self->err)));
+	for (i = 0; i < AGGS; i++) {
+		n = (int)recv(self->agg_fd[i], buf, sizeof(buf), 0);
+		ASSERT_LT(0, n);
+		n = agi_session_open(&self->agg_sess[i], buf, (size_t)n, &why);
+		ASSERT_LT(0, n);
+		ASSERT_EQ(0, agi_wire_parse(buf + AGI_SEAL_PUSH, (size_t)n,
+					    &msg, &why));
+		EXPECT_EQ(2, msg.u.sensor.seq);
+		EXPECT_EQ(-7, agi_wire_vec_s32(&msg.u.sensor.x, 1));
+	}
+	send_actuate(_metadata, self, 1, 3, 30, x, 2, NULL);
+	ASSERT_EQ(1, deliver(self, a, 1));
+	EXPECT_EQ(30, a[0].cycle);
+	EXPECT_EQ(-7, a[0].u[1]);
+	/* An answer again: no INIT is pending, so it is refused. */
+	send_raw(self, 0, resp_dgram[0], resp_len[0]);
+	EXPECT_EQ(0, deliver(self, a, 0));
+	agiplant_get_stats(self->p, &st);
+	EXPECT_EQ(AGGS, st.handshakes);
+	EXPECT_EQ(1, st.refused);
+	EXPECT_EQ(AGGS, st.sent);
+	/* Keyed: nothing due before the silence limit (10 s). */
+	EXPECT_LT(5000, agiplant_timeout_ms(self->p));
+	for (i = 0; i < AGGS; i++) {
+		agi_sess_wipe(resp[i]);
+		free(resp[i]);
+	}
 }
 
 TEST_HARNESS_MAIN
