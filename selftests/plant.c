@@ -10,8 +10,9 @@
  * (one exact dot product per state, one rounding, then a saturating add),
  * so the plant has no floating point in its dynamics. After every step it
  * sends SENSOR{seq, Q1.31, s} to the aggregator and applies the newest
- * ACTUATE it has received (an older epoch, or an older or repeated cycle of
- * the same epoch, is ignored). It runs a bounded number of steps and exits.
+ * ACTUATE it has received. The network is libagiplant's (agiplant.h): the
+ * sealed sessions and the deduplication (an older epoch, an older or
+ * repeated cycle is dropped). It runs a bounded number of steps and exits.
  *
  * A second mode, --send-raw, sends arbitrary bytes as one UDP datagram: the
  * garbage tests need it because busybox's nc cannot send UDP.
@@ -31,13 +32,8 @@
 #include <signal.h>
 #include <sys/socket.h>
 
-#include <sodium.h>
-
 #include "core/fixed.h"
-#include "core/seal.h"
-#include "core/wire.h"
-#include "user/keys.h"
-#include "user/seal.h"
+#include "user/agiplant.h"
 
 #define PLANT_STATES_MAX 64
 #define SIG_FMT AGISWARM_Q1_31
@@ -54,17 +50,13 @@ struct plant {
 	s32 kick;			/* Q1.31, 0 = no kick */
 	s32 signal_kick;		/* Q1.31, added on SIGUSR1; 0 = off */
 	bool json;
-	bool sealed;			/* --psk: a session with the aggregator */
-	struct agi_session sess;
-	struct sockaddr_storage agg;
-	socklen_t agg_len;
-	int fd;
+	struct agiplant *ep;		/* the sealed endpoint */
 	/* state */
 	s32 s[PLANT_STATES_MAX];
 	s32 u[PLANT_STATES_MAX];	/* applied at the next step */
 	bool have_u;
-	u64 u_epoch, u_cycle;
-	u64 n_applied, n_ignored, n_bad;
+	u64 u_cycle;
+	u64 n_wrong;			/* ACTUATEs of another shape */
 	FILE *dump;			/* --dump-sent: each datagram, hex */
 };
 
@@ -79,7 +71,8 @@ static void usage(FILE *out)
 		"aggregator after every step and applies the newest ACTUATE received\n"
 		"(older epochs and older or repeated cycles are ignored).\n"
 		"\n"
-		"  --aggregator ADDR:PORT  where SENSOR datagrams go (required)\n"
+		"  --aggregator ADDR:PORT  where SENSOR datagrams go (required; repeat\n"
+		"                          it, each with its --peer-key, for a group)\n"
 		"  --listen ADDR:PORT      where ACTUATE datagrams arrive, and the\n"
 		"                          SENSOR source (default 0.0.0.0:6000)\n"
 		"  --states N              state dimension (default 8, max %d)\n"
@@ -92,9 +85,12 @@ static void usage(FILE *out)
 		"  --kick-on-signal VALUE  add VALUE to every state at the step after\n"
 		"                          each SIGUSR1 (a disturbance on demand)\n"
 		"  --psk FILE              seal and open (pre-shared-key mode, as\n"
-		"                          agictl peer add ... psk): with --key, this\n"
-		"                          plant's public key file, and --peer-key,\n"
-		"                          the aggregator's\n"
+		"                          agictl peer add ... psk): with\n"
+		"                          --key, this plant's public key file, and\n"
+		"                          --peer-key, the aggregator's\n"
+		"  --node-key FILE         instead of --psk and --key: this plant's\n"
+		"                          private node key; each aggregator's\n"
+		"                          agiswarmd keys the link by a handshake\n"
 		"  --dump-sent FILE        each datagram sent, one hex line\n"
 		"  --json                  one JSON object a line:\n"
 		"                          {\"step\":k,\"cycle\":c,\"s\":[raw..],\"u\":[raw..]}\n"
@@ -289,78 +285,47 @@ static void on_sigusr1(int sig)
 	kick_requested = 1;
 }
 
+static void dump_sent(void *arg, const uint8_t *dgram, size_t len)
+{
+	FILE *f = arg;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		fprintf(f, "%02x", dgram[i]);
+	fprintf(f, "\n");
+	fflush(f);
+}
+
 static void send_sensor(struct plant *p, u64 seq)
 {
-	u8 buf[AGISWARM_WIRE_MAX + AGISWARM_SEAL_OVERHEAD];
-	struct agi_wire_sensor msg = {
-		.seq = seq, .fmt = SIG_FMT,
-		.x = { .host.s32 = p->s, .n = (u16)p->n },
-	};
-	u8 *m = p->sealed ? buf + AGI_SEAL_PUSH : buf;
-	size_t i, len = agi_wire_put_sensor(m, AGISWARM_WIRE_PLAIN_MAX, &msg);
-
-	if (len && p->sealed)
-		len = agi_session_seal(&p->sess, buf, len);
-	if (len && p->dump) {
-		for (i = 0; i < len; i++)
-			fprintf(p->dump, "%02x", buf[i]);
-		fprintf(p->dump, "\n");
-		fflush(p->dump);
-	}
+	char err[256];
 
 	/* A lost SENSOR is what a real plant sees too; keep stepping. */
-	if (len && sendto(p->fd, buf, len, 0, (struct sockaddr *)&p->agg,
-			  p->agg_len) < 0 && errno != ECONNREFUSED)
-		perror("plant: sendto failed");
+	if (agiplant_send_sensor(p->ep, seq, AGIPLANT_Q1_31, p->s, p->n, err,
+				 sizeof(err)))
+		fprintf(stderr, "plant: %s\n", err);
 }
 
-/* Keep the newest ACTUATE: epochs fence first, then cycles. */
-static void take_actuate(struct plant *p, const struct agi_wire_actuate *a)
-{
-	unsigned int i;
-
-	if (a->u.n != p->n || a->fmt != SIG_FMT) {
-		p->n_bad++;
-		return;
-	}
-	if (p->have_u && (a->epoch < p->u_epoch ||
-			  (a->epoch == p->u_epoch && a->cycle <= p->u_cycle))) {
-		p->n_ignored++;
-		return;
-	}
-	for (i = 0; i < p->n; i++)
-		p->u[i] = agi_wire_vec_s32(&a->u, (u16)i);
-	p->u_epoch = a->epoch;
-	p->u_cycle = a->cycle;
-	p->have_u = true;
-	p->n_applied++;
-}
-
+/* The newest ACTUATE (libagiplant delivers each cycle once, in order). */
 static void drain_socket(struct plant *p)
 {
-	u8 buf[AGISWARM_WIRE_MAX + 1];
-	enum agiswarm_counter why;
-	struct agi_wire_msg msg;
-	ssize_t len;
+	struct agiplant_actuation a;
+	char err[256];
+	unsigned int i;
+	int ret;
 
-	while ((len = recv(p->fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
-		const u8 *m = buf;
-
-		if (p->sealed) {
-			len = agi_session_open(&p->sess, buf, (size_t)len, &why);
-			if (len < 0) {
-				p->n_bad++;
-				continue;
-			}
-			m = buf + AGI_SEAL_PUSH;
-		}
-		if (agi_wire_parse(m, (size_t)len, &msg, &why) ||
-		    msg.type != AGISWARM_MSG_ACTUATE) {
-			p->n_bad++;
+	while ((ret = agiplant_receive(p->ep, &a, err, sizeof(err))) > 0) {
+		if (a.n != p->n || a.format != AGIPLANT_Q1_31) {
+			p->n_wrong++;
 			continue;
 		}
-		take_actuate(p, &msg.u.actuate);
+		for (i = 0; i < p->n; i++)
+			p->u[i] = a.u[i];
+		p->u_cycle = a.cycle;
+		p->have_u = true;
 	}
+	if (ret < 0)
+		fprintf(stderr, "plant: %s\n", err);
 }
 
 static u64 now_ns(void)
@@ -374,7 +339,7 @@ static u64 now_ns(void)
 /* Receive until @deadline (CLOCK_MONOTONIC ns). */
 static void wait_until(struct plant *p, u64 deadline)
 {
-	struct pollfd pfd = { .fd = p->fd, .events = POLLIN };
+	struct pollfd pfd = { .fd = agiplant_fd(p->ep), .events = POLLIN };
 	u64 now;
 
 	while ((now = now_ns()) < deadline) {
@@ -419,6 +384,7 @@ static void print_step(const struct plant *p, u64 step, const s32 *u)
 static int plant_run(struct plant *p)
 {
 	s32 applied[PLANT_STATES_MAX] = { 0 };
+	struct agiplant_stats st;
 	u64 next = now_ns(), step;
 	unsigned int i;
 
@@ -441,10 +407,13 @@ static int plant_run(struct plant *p)
 		send_sensor(p, step);
 		print_step(p, step, applied);
 	}
+	agiplant_get_stats(p->ep, &st);
 	fprintf(stderr, "plant: %" PRIu64 " steps, %" PRIu64
 		" ACTUATE applied, %" PRIu64 " ignored (stale), %" PRIu64
 		" refused (malformed or wrong shape)\n",
-		p->steps, p->n_applied, p->n_ignored, p->n_bad);
+		p->steps, st.delivered - p->n_wrong,
+		st.duplicate + st.old_cycle + st.stale_epoch,
+		st.refused + p->n_wrong);
 	return 0;
 }
 
@@ -476,7 +445,7 @@ static int parse_kick(struct plant *p, char *arg)
 enum { OPT_AGG = 256, OPT_LISTEN, OPT_STATES, OPT_GAIN, OPT_COUPLING,
 	OPT_X0, OPT_PERIOD, OPT_STEPS, OPT_KICK, OPT_JSON, OPT_RAW, OPT_TO,
 	OPT_FROM, OPT_COUNT, OPT_KICK_SIGNAL, OPT_PSK, OPT_KEY, OPT_PEER_KEY,
-	OPT_DUMP };
+	OPT_DUMP, OPT_NODE_KEY };
 
 static const struct option options[] = {
 	{ "aggregator", required_argument, NULL, OPT_AGG },
@@ -498,13 +467,16 @@ static const struct option options[] = {
 	{ "key", required_argument, NULL, OPT_KEY },
 	{ "peer-key", required_argument, NULL, OPT_PEER_KEY },
 	{ "dump-sent", required_argument, NULL, OPT_DUMP },
+	{ "node-key", required_argument, NULL, OPT_NODE_KEY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct cmdline {
-	const char *agg, *listen, *raw, *to, *from;
-	const char *psk, *key, *peer_key, *dump;
+	const char *listen, *raw, *to, *from;
+	const char *psk, *key, *dump, *node_key;
+	struct agiplant_aggregator agg[AGIPLANT_AGGREGATORS_MAX];
+	unsigned int n_agg, n_peer_key;
 	u64 count;
 };
 
@@ -513,15 +485,24 @@ static int parse_option(struct plant *p, struct cmdline *c, int opt)
 	u64 v;
 
 	switch (opt) {
-	case OPT_AGG: c->agg = optarg; return 0;
+	case OPT_AGG:
+		if (c->n_agg == AGIPLANT_AGGREGATORS_MAX)
+			return usage_error("more than 7 --aggregator%s", "");
+		c->agg[c->n_agg++].address = optarg;
+		return 0;
 	case OPT_LISTEN: c->listen = optarg; return 0;
 	case OPT_RAW: c->raw = optarg; return 0;
 	case OPT_TO: c->to = optarg; return 0;
 	case OPT_FROM: c->from = optarg; return 0;
 	case OPT_PSK: c->psk = optarg; return 0;
 	case OPT_KEY: c->key = optarg; return 0;
-	case OPT_PEER_KEY: c->peer_key = optarg; return 0;
+	case OPT_PEER_KEY:
+		if (c->n_peer_key == AGIPLANT_AGGREGATORS_MAX)
+			return usage_error("more than 7 --peer-key%s", "");
+		c->agg[c->n_peer_key++].key_file = optarg;
+		return 0;
 	case OPT_DUMP: c->dump = optarg; return 0;
+	case OPT_NODE_KEY: c->node_key = optarg; return 0;
 	case OPT_JSON: p->json = true; return 0;
 	case OPT_KICK: return parse_kick(p, optarg);
 	case OPT_KICK_SIGNAL:
@@ -557,34 +538,34 @@ static int parse_option(struct plant *p, struct cmdline *c, int opt)
 	return 2;
 }
 
-/* --psk FILE --key PUB --peer-key PUB: the session with the aggregator. */
-static int open_session(struct plant *p, const struct cmdline *c)
+/*
+ * --psk FILE --key PUB (or --node-key KEY) --aggregator A --peer-key
+ * PUB...: the endpoint.
+ */
+static int open_endpoint(struct plant *p, const struct cmdline *c)
 {
-	u8 psk[AGI_SECRET_LEN], self[AGI_PK_LEN], peer[AGI_PK_LEN];
+	struct agiplant_config cfg = {
+		.listen = c->listen, .key_file = c->key, .psk_file = c->psk,
+		.private_key_file = c->node_key,
+		.aggregators = c->agg, .n_aggregators = c->n_agg,
+	};
 	char err[512];
-	int ret = 1;
 
-	if (!c->key || !c->peer_key)
-		return usage_error("--psk needs --key and --peer-key%s", "");
-	if (agi_secret_read(c->psk, psk, err, sizeof(err)) ||
-	    agi_key_read_public(c->key, self, err, sizeof(err)) ||
-	    agi_key_read_public(c->peer_key, peer, err, sizeof(err)))
+	if (!(c->psk && c->key) == !c->node_key || c->n_peer_key != c->n_agg)
+		return usage_error("--psk FILE and --key PUB, or --node-key KEY, and a --peer-key PUB for each --aggregator are required%s", "");
+	if (agiplant_open(&cfg, &p->ep, err, sizeof(err))) {
 		fprintf(stderr, "plant: %s\n", err);
-	else if (agi_psk_session(&p->sess, psk, self, peer))
-		fprintf(stderr, "plant: --key and --peer-key are the same key\n");
-	else
-		ret = 0;
-	p->sealed = !ret;
-	sodium_memzero(psk, sizeof(psk));
-	return ret;
+		return 1;
+	}
+	if (p->dump)
+		agiplant_set_sent_hook(p->ep, dump_sent, p->dump);
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct plant p = { .n = 8, .period_ms = 50, .steps = 200, .fd = -1 };
+	struct plant p = { .n = 8, .period_ms = 50, .steps = 200 };
 	struct cmdline c = { .listen = "0.0.0.0:6000", .count = 1 };
-	struct sockaddr_storage local;
-	socklen_t local_len;
 	int opt, ret;
 
 	agi_q_from_decimal("1.1", GAIN_FMT, false, &p.gain);
@@ -605,13 +586,8 @@ int main(int argc, char **argv)
 		return usage_error("unexpected argument \"%s\"", argv[optind]);
 	if (c.raw)
 		return send_raw(c.raw, c.to, c.from, c.count);
-	if (!c.agg || parse_endpoint(c.agg, &p.agg, &p.agg_len))
-		return usage_error("--aggregator ADDR:PORT is required, got \"%s\"",
-				   c.agg ? c.agg : "");
-	if (parse_endpoint(c.listen, &local, &local_len))
-		return usage_error("bad --listen \"%s\"", c.listen);
-	if (c.psk && open_session(&p, &c))
-		return 1;
+	if (!c.n_agg)
+		return usage_error("--aggregator ADDR:PORT is required%s", "");
 	if (c.dump) {
 		p.dump = fopen(c.dump, "w");
 		if (!p.dump) {
@@ -619,13 +595,11 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	p.fd = open_socket(&local, local_len, 0);
-	if (p.fd < 0)
-		return 1;
-	ret = plant_run(&p);
-	close(p.fd);
+	ret = open_endpoint(&p, &c);
+	if (!ret)
+		ret = plant_run(&p);
+	agiplant_close(p.ep);
 	if (p.dump)
 		fclose(p.dump);
-	agi_session_wipe(&p.sess);
 	return ret;
 }

@@ -33,6 +33,45 @@ $(USER_LIB_SAN): $(USER_SRCS:%.c=$(BUILD)/san/%.o) include/user/user.mk
 # it calls into; selftests.mk's pattern rule does the rest.
 USER_TESTS := $(addprefix $(BUILD)/san/selftests/native/,config_test \
 	poa_test audit_test daemon_msg_test handshake_test session_test \
-	seal_test keys_test repl_test)
+	seal_test keys_test repl_test agiplant_test)
 $(USER_TESTS): $(USER_LIB_SAN)
 $(USER_TESTS): NATIVE_LDLIBS += $(USER_LIB_SAN) $(CORE_LIB_SAN) $(USER_LDLIBS)
+
+# --- libagiplant: a plant's endpoint (agiplant.h), for programs outside ---
+# the tree: agiplant.o and what it calls of this library and of the core,
+# in one archive, with its header and a pkg-config file (agiplant.pc).
+# configs/plant_example.c is built against exactly what is installed.
+AGIPLANT_LIB := $(BUILD)/obj/libagiplant.a
+AGIPLANT_OBJS := $(addprefix $(BUILD)/obj/include/user/,agiplant.o seal.o file.o session.o handshake.o \
+	keys.o parse.o) $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
+AGIPLANT_LDLIBS := -lsodium -lm
+PLANT_EXAMPLE := $(BUILD)/plant_example
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+
+userspace: $(AGIPLANT_LIB) $(PLANT_EXAMPLE)
+
+$(AGIPLANT_LIB): $(AGIPLANT_OBJS) include/user/user.mk
+	$(quiet) AR $@
+	$(Q)rm -f $@ && ar rcs $@ $(filter %.o,$^)
+
+# Only the public header's directory, as an installed user compiles it.
+$(PLANT_EXAMPLE): configs/plant_example.c include/user/agiplant.h $(AGIPLANT_LIB)
+	$(quiet) LD $@
+	$(Q)$(CC) -std=gnu11 $(CFLAGS) -Wall -Wextra -Werror -Iinclude/user \
+		-o $@ $< $(AGIPLANT_LIB) $(AGIPLANT_LDLIBS)
+
+install: install-agiplant
+# agiplant.pc is written here, for the PREFIX of this install.
+install-agiplant: $(AGIPLANT_LIB)
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+	install -m 0644 $(AGIPLANT_LIB) $(DESTDIR)$(LIBDIR)/libagiplant.a
+	install -m 0644 include/user/agiplant.h $(DESTDIR)$(INCLUDEDIR)/agiplant.h
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
+		'includedir=$(INCLUDEDIR)' '' 'Name: agiplant' \
+		'Description: connect a plant to an AGISWARM aggregator group' \
+		'Version: $(VERSION)' 'Cflags: -I$${includedir}' \
+		'Libs: -L$${libdir} -lagiplant $(AGIPLANT_LDLIBS)' \
+		> $(DESTDIR)$(LIBDIR)/pkgconfig/agiplant.pc
+	chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/agiplant.pc
+.PHONY: install-agiplant

@@ -360,6 +360,32 @@ static void seal_seeds(void)
 		 sizeof(agi_seal_example_msg));
 }
 
+/*
+ * fuzz_agiplant: records [mode][length][bytes]; the UAPI header's ACTUATE
+ * payload (epoch 7, cycle 42) sealed by either member, again, then cycle
+ * 43; and the same ACTUATE unsealed.
+ */
+static void plant_seeds(void)
+{
+	static const u8 act42[] = { 0xa5, 0x01, 0x07, 0x02, 0x18, 0x2a, 0x03,
+				    0x01, 0x04, 0x44, 0x20, 0x00, 0x00, 0x00,
+				    0x05, 0x00 };
+	u8 buf[4 * (2 + sizeof(act42))];
+	size_t i, n = 0;
+
+	for (i = 0; i < 4; i++) {
+		buf[n++] = i % 2 ? 2 : 1;
+		buf[n++] = sizeof(act42);
+		memcpy(buf + n, act42, sizeof(act42));
+		if (i == 3)
+			buf[n + 5] = 0x2b;
+		n += sizeof(act42);
+	}
+	put_file("fuzz_agiplant", "sealed_dup_next", buf, n);
+	buf[0] = 0;
+	put_file("fuzz_agiplant", "plain", buf, 2 + sizeof(act42));
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -378,5 +404,6 @@ int main(int argc, char **argv)
 	repl_seeds();
 	handshake_seeds();
 	seal_seeds();
+	plant_seeds();
 	return 0;
 }

@@ -28,8 +28,9 @@ VM_KMODS ?= veth bridge udp_tunnel ip6_udp_tunnel libchacha20poly1305 \
 	sch_netem sch_tbf \
 	nf_tables nft_ct nft_reject_inet nft_limit nft_log nft_nat \
 	nft_chain_nat nft_masq nft_fib_inet
-# promtool (Debian's prometheus package) checks agiswarmd's Prometheus output.
-VM_BINS = $(wildcard $(AGICTL) $(BUILD)/agiswarmd /usr/bin/promtool)
+# promtool (Debian's prometheus package) checks agiswarmd's Prometheus output;
+# plant_example is the README's libagiplant example (plant_example.sh).
+VM_BINS = $(wildcard $(AGICTL) $(BUILD)/agiswarmd /usr/bin/promtool $(PLANT_EXAMPLE))
 
 .PHONY: vm-tests vm-initrd vm-run demo
 
