@@ -216,8 +216,10 @@ int agi_wire_check_header(const u8 *buf, size_t len,
 enum agi_wire_field_kind {
 	AGI_WIRE_F_UINT,
 	AGI_WIRE_F_VEC,
-	AGI_WIRE_F_BYTES,	/* a byte string of exactly @size bytes, at
-				 * most one per shape, held in the struct */
+	/* A byte string of exactly @size bytes, held in the message's
+	 * struct; at most one per shape.
+	 */
+	AGI_WIRE_F_BYTES,
 };
 
 struct agi_wire_field {
