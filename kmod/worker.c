@@ -171,38 +171,58 @@ static bool epoch_ok(struct agiswarm_worker *w, u64 epoch)
 	return epoch >= seen;
 }
 
+/*
+ * A datagram of @m to @daddr:@dport, ready to send; NULL when it cannot be
+ * built (counted in AGISWARM_CNT_TX_ERRORS).
+ */
+static struct sk_buff *reply(struct agiswarm_node *node,
+			     const struct agi_wire_msg *m, __be32 daddr,
+			     __be16 dport)
+{
+	struct sk_buff *skb;
+	size_t len;
+
+	skb = agiswarm_socket_alloc(GFP_ATOMIC);
+	if (unlikely(!skb)) {
+		agiswarm_node_count(node, AGISWARM_CNT_TX_ERRORS, 1);
+		return NULL;
+	}
+	len = agi_wire_put(skb->data, AGISWARM_WIRE_PLAIN_MAX, m);
+	if (WARN_ON_ONCE(!len)) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	skb_put(skb, len);
+	AGISWARM_SKB_CB(skb)->daddr = daddr;
+	AGISWARM_SKB_CB(skb)->dport = dport;
+	return skb;
+}
+
 static void send_results(struct agiswarm_node *node,
 			 const struct agi_wire_task *t,
 			 struct agi_wire_value *values, u16 n, __be32 daddr,
 			 __be16 dport)
 {
-	struct agi_wire_result r = {
-		.epoch = t->epoch,
-		.cycle = t->cycle,
-		.gen = t->gen,
-		.worker = READ_ONCE(node->node_id),
+	struct agi_wire_msg m = {
+		.type = AGISWARM_MSG_RESULT,
+		.u.result = {
+			.epoch = t->epoch,
+			.cycle = t->cycle,
+			.gen = t->gen,
+			.worker = READ_ONCE(node->node_id),
+		},
 	};
+	struct agi_wire_result *r = &m.u.result;
 	struct sk_buff *skb;
-	size_t len;
 	u16 done;
 
-	for (done = 0; done < n; done += r.values.n) {
-		r.values.n = min_t(u16, n - done, AGISWARM_WIRE_VALUES_MAX);
-		r.values.host.value = values + done;
-		skb = agiswarm_socket_alloc(GFP_ATOMIC);
-		if (unlikely(!skb)) {
-			agiswarm_node_count(node, AGISWARM_CNT_TX_ERRORS, 1);
+	for (done = 0; done < n; done += r->values.n) {
+		r->values.n = min_t(u16, n - done, AGISWARM_WIRE_VALUES_MAX);
+		r->values.host.value = values + done;
+		skb = reply(node, &m, daddr, dport);
+		if (!skb)
 			return;
-		}
-		len = agi_wire_put_result(skb->data, AGISWARM_WIRE_PLAIN_MAX, &r);
-		if (WARN_ON_ONCE(!len)) {
-			kfree_skb(skb);
-			return;
-		}
-		skb_put(skb, len);
-		AGISWARM_SKB_CB(skb)->daddr = daddr;
-		AGISWARM_SKB_CB(skb)->dport = dport;
-		AGISWARM_SKB_CB(skb)->worker = r.worker;
+		AGISWARM_SKB_CB(skb)->worker = r->worker;
 		if (!agiswarm_fault_apply(node, skb))
 			agiswarm_socket_send(node, skb);
 	}
@@ -216,33 +236,24 @@ static void need_rows(struct agiswarm_node *node, const struct rowset *rs,
 		      u64 epoch, __be32 daddr, __be16 dport)
 {
 	struct agiswarm_worker *w = node->worker;
-	struct agi_wire_need_rows n = { .epoch = epoch };
+	struct agi_wire_msg m = {
+		.type = AGISWARM_MSG_NEED_ROWS,
+		.u.need_rows.epoch = epoch,
+	};
 	unsigned long last = READ_ONCE(w->need_rows_j), now = jiffies;
 	struct sk_buff *skb;
-	size_t len;
 
 	if (last && time_before(now, last + NEED_ROWS_GAP))
 		return;
 	if (cmpxchg(&w->need_rows_j, last, now ? now : 1) != last)
 		return;		/* another CPU sends it */
 	if (rs) {
-		n.gen = rs->gen;
-		memcpy(n.hash, rs->hash, sizeof(n.hash));
+		m.u.need_rows.gen = rs->gen;
+		memcpy(m.u.need_rows.hash, rs->hash, sizeof(rs->hash));
 	}
-	skb = agiswarm_socket_alloc(GFP_ATOMIC);
-	if (unlikely(!skb)) {
-		agiswarm_node_count(node, AGISWARM_CNT_TX_ERRORS, 1);
-		return;
-	}
-	len = agi_wire_put_need_rows(skb->data, AGISWARM_WIRE_PLAIN_MAX, &n);
-	if (WARN_ON_ONCE(!len)) {
-		kfree_skb(skb);
-		return;
-	}
-	skb_put(skb, len);
-	AGISWARM_SKB_CB(skb)->daddr = daddr;
-	AGISWARM_SKB_CB(skb)->dport = dport;
-	agiswarm_socket_send(node, skb);
+	skb = reply(node, &m, daddr, dport);
+	if (skb)
+		agiswarm_socket_send(node, skb);
 }
 
 /**
