@@ -915,9 +915,11 @@ enum agiswarm_counter {
  *    3 gen     uint, u32: generation of the row assignment to use
  *    4 fmt     uint, an enum agiswarm_qformat other than UNSPEC: x's format
  *    5 x       bytes, n s32, 1 <= n <= AGISWARM_WIRE_VEC_MAX
- *    6 group   uint, u64: the row set binding the worker must hold to
- *    7 rows_epoch  uint, u64: answer, with gen (see "Bound row sets")
- *    8 hash    bytes, AGISWARM_WIRE_HASH_LEN
+ *    6 group   uint, u64: the aggregator group's id
+ *    7 rows_epoch  uint, u64: the epoch the worker's rows were sent in
+ *    8 hash    bytes, AGISWARM_WIRE_HASH_LEN: their content hash
+ *              (6, 7, 3 and 8 name the row set the worker must hold to
+ *              answer: "Bound row sets" below)
  *    Epoch 7, cycle 42, gen 1, Q1.31, x = (0.5, -0.5), rows of group 1
  *    sent in epoch 7 with hash 00 01 .. 0f:
  *        01 01 00 2a a8 01 07 02 18 2a 03 01 04 01 05 48
