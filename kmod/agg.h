@@ -45,6 +45,10 @@ struct agiswarm_matrix {
  * @nrows: coded rows it holds
  * @rows: their indices
  * @rows_sent: cycle id when its rows were last sent (agg->lock)
+ * @rows_sent_j: jiffies then (agg->lock): NEED_ROWS resends are spaced
+ * @rows_epoch: the epoch its rows were last sent in, 0 before (agg->lock;
+ *	written by the ROWS work only), which its TASKs name
+ * @hash: the content hash of its rows (rowhash.h)
  */
 struct agiswarm_plan_worker {
 	struct agiswarm_peer *peer;
@@ -54,12 +58,17 @@ struct agiswarm_plan_worker {
 	u16 nrows;
 	u16 rows[AGISWARM_WIRE_ROWS_MAX];
 	u64 rows_sent;
+	unsigned long rows_sent_j;
+	u64 rows_epoch;
+	u8 hash[AGISWARM_WIRE_HASH_LEN];
 };
 
 /**
  * struct agiswarm_plan - one row assignment (a generation)
  * @code: the code (m, n_coded, W, f: an MDS assignment)
  * @gen: its generation
+ * @group: the aggregator group's id its rows are bound to: the
+ *	aggregator's node id when it was built
  * @build_ns: how long building it took (assignment and decoder)
  * @fa: the matrix's format
  * @cols: n
@@ -78,6 +87,7 @@ struct agiswarm_plan_worker {
 struct agiswarm_plan {
 	struct agi_code code;
 	u32 gen;
+	u64 group;
 	u64 build_ns;
 	u8 fa;
 	u32 cols;
@@ -209,8 +219,8 @@ enum agiswarm_phase {
  * @ring_head: where the next metrics record goes
  * @ring_count: records in @ring
  * @ring: the metrics of the last AGISWARM_METRICS_MAX cycles
- * @task_buf: the encoded TASK (or ACTUATE) of a cycle, shared by every
- *	worker
+ * @task_buf: a worker's encoded TASK of a cycle, or the cycle's ACTUATE,
+ *	shared by every actuator
  * @decode_hist: time to decode one RESULT under the lock, log2 buckets
  *	of us (AGISWARM_DECODE_BUCKETS)
  * @decode_max_ns: the longest of them

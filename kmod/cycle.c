@@ -333,7 +333,11 @@ static bool rows_stale(struct agiswarm_agg *agg)
 	return any;
 }
 
-/* The TASKs of a new cycle. */
+/*
+ * The TASKs of a new cycle. Each names the row set binding its worker is
+ * to hold (the group, the epoch its rows were sent in, the generation and
+ * their hash), so it is encoded per worker.
+ */
 static void send_tasks(struct agiswarm_agg *agg, struct cycle_out *out)
 {
 	struct agiswarm_plan *plan = agg->plan;
@@ -352,12 +356,16 @@ static void send_tasks(struct agiswarm_agg *agg, struct cycle_out *out)
 		return;
 	agi_code_decoder_reset(plan->dec);
 	t.gen = plan->gen;
-	len = agi_wire_put_task(agg->task_buf, sizeof(agg->task_buf), &t);
-	if (WARN_ON_ONCE(!len))
-		return;
+	t.group = plan->group;
 	for (i = 0; i < plan->nworkers; i++) {
 		if (!plan->w[i].nrows)
 			continue;	/* fewer source rows than workers */
+		t.rows_epoch = plan->w[i].rows_epoch;
+		memcpy(t.hash, plan->w[i].hash, sizeof(t.hash));
+		len = agi_wire_put_task(agg->task_buf, AGISWARM_WIRE_PLAIN_MAX,
+					&t);
+		if (WARN_ON_ONCE(!len))
+			return;
 		skb = build(agg->task_buf, len, NULL, plan->w[i].addr,
 			    plan->w[i].port, plan->w[i].id);
 		if (unlikely(!skb)) {

@@ -28,6 +28,7 @@
 #include "objects.h"
 #include "peer.h"
 #include "plan.h"
+#include "rowhash.h"
 #include "socket.h"
 
 static_assert(AGI_CODE_MAX_GROUP_WORKERS <= AGISWARM_AGG_WORKERS_MAX);
@@ -141,6 +142,39 @@ static void fill_workers(struct agiswarm_node *node, struct agiswarm_plan *plan)
 }
 
 /*
+ * Each worker's content hash (rowhash.h): its coded rows encoded in
+ * ascending index order. Returns 0 or -ENOMEM.
+ */
+static int hash_workers(struct agiswarm_plan *plan)
+{
+	struct agiswarm_rowhash h;
+	u16 order[AGISWARM_WIRE_ROWS_MAX];
+	struct agiswarm_plan_worker *w;
+	s64 *buf;
+	u32 i, r;
+
+	buf = kmalloc_array(plan->cols, sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < plan->nworkers; i++) {
+		w = &plan->w[i];
+		agiswarm_rowhash_order(w->rows, w->nrows, order);
+		agiswarm_rowhash_init(&h, w->nrows, plan->cols);
+		for (r = 0; r < w->nrows; r++) {
+			if (agi_code_encode_row(&plan->code, w->rows[order[r]],
+						plan->A, plan->cols, buf))
+				memset(buf, 0, plan->cols * sizeof(*buf));
+			agiswarm_rowhash_row(&h, w->rows[order[r]], buf,
+					     plan->cols);
+		}
+		agiswarm_rowhash_final(&h, w->hash);
+		cond_resched();
+	}
+	kfree(buf);
+	return 0;
+}
+
+/*
  * The workers an assignment of @m source rows over @nw workers may lose:
  * the configured redundancy, at most @nw - 1, at most what the rows allow
  * (*@max_lost, agi_code_max_lost()). Returns it, or -E2BIG when there are
@@ -214,6 +248,9 @@ int agiswarm_plan_build(struct agiswarm_agg *agg,
 		goto fail;
 	plan->code = code;
 	fill_workers(node, plan);
+	ret = hash_workers(plan);
+	if (ret)
+		goto fail;
 	size = agi_code_decoder_size(&plan->code);
 	plan->dec = kvmalloc(size, GFP_KERNEL);
 	ret = -ENOMEM;
@@ -224,6 +261,7 @@ int agiswarm_plan_build(struct agiswarm_agg *agg,
 			 plan->dec))
 		goto fail;
 	plan->gen = ++agg->gen;
+	plan->group = READ_ONCE(node->node_id);
 	plan->build_ns = ktime_get_ns() - t0;
 	*planp = plan;
 	return 0;
@@ -342,15 +380,18 @@ static void send_row(struct agiswarm_agg *agg, const struct agiswarm_plan *plan,
 		     const struct agiswarm_plan_worker *w, u16 row, s64 *buf)
 {
 	struct agi_wire_rows r = {
-		.epoch = READ_ONCE(agg->node->epoch),
+		.epoch = w->rows_epoch,
 		.gen = plan->gen,
 		.row = row,
 		.ncols = plan->cols,
 		.nrows = w->nrows,
+		.group = plan->group,
 	};
 	struct sk_buff *skb;
 	size_t len;
 	u32 off;
+
+	memcpy(r.hash, w->hash, sizeof(r.hash));
 
 	if (agi_code_encode_row(&plan->code, row, plan->A, plan->cols, buf))
 		return;
@@ -404,8 +445,11 @@ static void rows_work(struct work_struct *work)
 			break;
 		}
 		pending = __test_and_clear_bit(i, agg->rows_pending);
-		if (pending)
+		if (pending) {
 			plan->w[i].rows_sent = agg->cycle_id;
+			plan->w[i].rows_sent_j = jiffies;
+			plan->w[i].rows_epoch = READ_ONCE(node->epoch);
+		}
 		spin_unlock_bh(&agg->lock);
 		for (r = 0; pending && r < plan->w[i].nrows; r++)
 			send_row(agg, plan, &plan->w[i], plan->w[i].rows[r],
@@ -427,6 +471,66 @@ static void rows_work(struct work_struct *work)
 void agiswarm_plan_send_rows(struct agiswarm_agg *agg)
 {
 	schedule_work(&agg->rows_work);
+}
+
+/**
+ * agiswarm_plan_rx_need_rows() - a worker asks for its rows again
+ * @node: the aggregator's node
+ * @n: the NEED_ROWS, opened
+ * @link: the link it was opened on (a WORKER peer's, checked already)
+ * @reason: where the counter of a refusal goes
+ *
+ * A TASK named a row set binding the worker does not hold: its rows of
+ * the plan in use are sent again at once, at most every 100 ms per worker
+ * (and not while a sending is pending). A NEED_ROWS of another epoch than
+ * the node's, or from a link that is no worker of the plan, changes
+ * nothing.
+ *
+ * Context: softirq, or bh disabled.
+ * Return: 0 when a resend was scheduled, is pending, or its rows went out
+ * less than 100 ms ago; -ESTALE (DROP_STALE) for another epoch or no plan;
+ * -ENOENT (DROP_UNKNOWN_PEER) when the link is no worker of the plan.
+ */
+int agiswarm_plan_rx_need_rows(struct agiswarm_node *node,
+			       const struct agi_wire_need_rows *n,
+			       const struct agiswarm_link *link,
+			       enum agiswarm_counter *reason)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+	struct agiswarm_plan *plan;
+	struct agiswarm_plan_worker *w;
+	bool send = false;
+	int ret = 0;
+	u32 i;
+
+	spin_lock_bh(&agg->lock);
+	plan = agg->plan;
+	if (!plan || n->epoch != READ_ONCE(node->epoch)) {
+		*reason = AGISWARM_CNT_DROP_STALE;
+		ret = -ESTALE;
+		goto out;
+	}
+	for (i = 0; i < plan->nworkers; i++)
+		if (plan->w[i].peer->link == link)
+			break;
+	if (i == plan->nworkers) {
+		*reason = AGISWARM_CNT_DROP_UNKNOWN_PEER;
+		ret = -ENOENT;
+		goto out;
+	}
+	w = &plan->w[i];
+	if (test_bit(i, agg->rows_pending))
+		goto out;
+	/* Sent moments ago: on their way still (the worker asks again). */
+	if (w->rows_sent_j && time_before(jiffies, w->rows_sent_j + HZ / 10))
+		goto out;
+	__set_bit(i, agg->rows_pending);
+	send = true;
+out:
+	spin_unlock_bh(&agg->lock);
+	if (send)
+		agiswarm_plan_send_rows(agg);
+	return ret;
 }
 
 /**

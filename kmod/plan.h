@@ -9,7 +9,11 @@
 
 #include <linux/types.h>
 
+#include "../include/uapi/linux/agiswarm.h"
+
+struct agi_wire_need_rows;
 struct agiswarm_agg;
+struct agiswarm_link;
 struct agiswarm_matrix;
 struct agiswarm_node;
 struct agiswarm_plan;
@@ -27,5 +31,9 @@ void agiswarm_plan_free(struct agiswarm_plan *plan);
 void agiswarm_plan_install(struct agiswarm_agg *agg, struct agiswarm_plan *plan,
 			   u32 cols);
 void agiswarm_plan_send_rows(struct agiswarm_agg *agg);
+int agiswarm_plan_rx_need_rows(struct agiswarm_node *node,
+			       const struct agi_wire_need_rows *n,
+			       const struct agiswarm_link *link,
+			       enum agiswarm_counter *reason);
 
 #endif /* AGISWARM_PLAN_H */

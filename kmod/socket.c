@@ -42,6 +42,7 @@
 #include "fault.h"
 #include "link.h"
 #include "node.h"
+#include "plan.h"
 #include "socket.h"
 #include "worker.h"
 
@@ -53,6 +54,7 @@
  * @node: the node it arrived at
  * @skb: the datagram; @msg's vectors point into it
  * @msg: the message
+ * @link: the link it was opened on
  * @saddr: its source address
  * @sport: its source port
  * @reason: where the counter of a refusal goes
@@ -64,8 +66,9 @@
  *    caller counts it and frees @skb
  */
 static int dispatch(struct agiswarm_node *node, struct sk_buff *skb,
-		    const struct agi_wire_msg *msg, __be32 saddr, __be16 sport,
-		    enum agiswarm_counter *reason)
+		    const struct agi_wire_msg *msg,
+		    const struct agiswarm_link *link, __be32 saddr,
+		    __be16 sport, enum agiswarm_counter *reason)
 {
 	u8 role = READ_ONCE(node->role);
 	int ret;
@@ -91,6 +94,11 @@ static int dispatch(struct agiswarm_node *node, struct sk_buff *skb,
 			break;
 		return agiswarm_cycle_rx_sensor(node, &msg->u.sensor, saddr,
 						sport, reason);
+	case AGISWARM_MSG_NEED_ROWS:
+		if (role != AGISWARM_ROLE_AGGREGATOR)
+			break;
+		return agiswarm_plan_rx_need_rows(node, &msg->u.need_rows, link,
+						  reason);
 	}
 	/* ACTUATE is for plants, not for nodes; others not for this role. */
 	*reason = AGISWARM_CNT_DROP_TYPE;
@@ -167,7 +175,7 @@ static int recv(struct sock *sk, struct sk_buff *skb)
 	agiswarm_node_count(node, AGISWARM_CNT_RX_PACKETS, 1);
 	agiswarm_node_count(node, AGISWARM_CNT_RX_BYTES, skb->len);
 	/* Not unlikely: most RESULTs of a coded cycle arrive late. */
-	ret = dispatch(node, skb, &msg, saddr, sport, &reason);
+	ret = dispatch(node, skb, &msg, link, saddr, sport, &reason);
 	if (ret < 0)
 		goto drop;
 	if (!ret)

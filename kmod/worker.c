@@ -5,6 +5,13 @@
  * The worker: holds the coded rows an aggregator sent it (ROWS) and answers
  * every TASK with the exact dot product of each row with x (RESULT).
  *
+ * A row set is bound to (group, epoch it was sent in, generation, content
+ * hash; the UAPI header's "Bound row sets"): a TASK is answered only when
+ * it names the binding of the complete row set held; otherwise it is
+ * refused and counted, and the worker asks its aggregator for its rows
+ * (NEED_ROWS, at most every NEED_ROWS_GAP). A completed staging whose
+ * content does not hash to what its ROWS declared is discarded.
+ *
  * ROWS datagrams are queued by the fast path and stored by a work item, so
  * that row storage is allocated with GFP_KERNEL; a generation's rows are
  * staged until all nrows rows are complete, then published at once (RCU),
@@ -27,15 +34,20 @@
 #include "fault.h"
 #include "node.h"
 #include "objects.h"
+#include "rowhash.h"
 #include "socket.h"
 #include "worker.h"
 
 #define ROWS_QUEUE_MAX 1024
+#define NEED_ROWS_GAP (HZ / 10)
 
 /**
  * struct rowset - the coded rows of one generation
  * @rcu: frees it after a grace period
- * @gen: the assignment generation
+ * @group: the binding: the aggregator group's id,
+ * @epoch: the epoch the rows were sent in,
+ * @gen: the assignment generation,
+ * @hash: and the content hash the ROWS declared (checked on completion)
  * @nrows: rows held
  * @ncols: their length (the matrix's columns)
  * @row: coded row index of each slot
@@ -43,7 +55,10 @@
  */
 struct rowset {
 	struct rcu_head rcu;
+	u64 group;
+	u64 epoch;
 	u32 gen;
+	u8 hash[AGISWARM_WIRE_HASH_LEN];
 	u16 nrows;
 	u16 ncols;
 	u16 row[AGISWARM_WIRE_ROWS_MAX];
@@ -55,6 +70,7 @@ struct rowset {
  * @node: the node
  * @rows: the complete row set TASKs use (RCU)
  * @max_epoch: the highest epoch seen in a TASK or ROWS (fencing)
+ * @need_rows_j: jiffies of the last NEED_ROWS sent
  * @rows_q: ROWS datagrams waiting for @rows_work
  * @rows_work: stores them in process context
  * @lock: serialises @rows_work's use of the staging fields and the
@@ -68,6 +84,7 @@ struct agiswarm_worker {
 	struct agiswarm_node *node;
 	struct rowset __rcu *rows;
 	atomic64_t max_epoch;
+	unsigned long need_rows_j;
 	struct sk_buff_head rows_q;
 	struct work_struct rows_work;
 	struct mutex lock;	/* the staging fields below, publishing @rows */
@@ -86,19 +103,42 @@ struct task_scratch {
 
 static DEFINE_PER_CPU(struct task_scratch, scratch);
 
-static struct rowset *rowset_alloc(u32 gen, u16 nrows, u16 ncols)
+static struct rowset *rowset_alloc(const struct agi_wire_rows *r)
 {
 	struct rowset *rs;
 
-	rs = kvzalloc(struct_size(rs, entries, (size_t)nrows * ncols),
+	rs = kvzalloc(struct_size(rs, entries, (size_t)r->nrows * r->ncols),
 		      GFP_KERNEL);
 	if (!rs)
 		return NULL;
 	agiswarm_objects_get();
-	rs->gen = gen;
-	rs->nrows = nrows;
-	rs->ncols = ncols;
+	rs->group = r->group;
+	rs->epoch = r->epoch;
+	rs->gen = r->gen;
+	memcpy(rs->hash, r->hash, sizeof(rs->hash));
+	rs->nrows = r->nrows;
+	rs->ncols = r->ncols;
 	return rs;
+}
+
+/* Whether @rs is the row set a ROWS chunk belongs to. */
+static bool rows_bound(const struct rowset *rs, const struct agi_wire_rows *r)
+{
+	return rs->group == r->group && rs->epoch == r->epoch &&
+	       rs->gen == r->gen && !memcmp(rs->hash, r->hash, sizeof(rs->hash));
+}
+
+/* Whether @rs is the row set a TASK names. */
+static bool task_bound(const struct rowset *rs, const struct agi_wire_task *t)
+{
+	return rs->group == t->group && rs->epoch == t->rows_epoch &&
+	       rs->gen == t->gen && !memcmp(rs->hash, t->hash, sizeof(rs->hash));
+}
+
+/* The group and epoch of @rs sent @gen before its own generation. */
+static bool gen_older(const struct rowset *rs, u64 group, u64 epoch, u32 gen)
+{
+	return rs->group == group && rs->epoch == epoch && gen < rs->gen;
 }
 
 static void rowset_free(struct rowset *rs)
@@ -131,41 +171,89 @@ static bool epoch_ok(struct agiswarm_worker *w, u64 epoch)
 	return epoch >= seen;
 }
 
+/*
+ * A datagram of @m to @daddr:@dport, ready to send; NULL when it cannot be
+ * built (counted in AGISWARM_CNT_TX_ERRORS).
+ */
+static struct sk_buff *reply(struct agiswarm_node *node,
+			     const struct agi_wire_msg *m, __be32 daddr,
+			     __be16 dport)
+{
+	struct sk_buff *skb;
+	size_t len;
+
+	skb = agiswarm_socket_alloc(GFP_ATOMIC);
+	if (unlikely(!skb)) {
+		agiswarm_node_count(node, AGISWARM_CNT_TX_ERRORS, 1);
+		return NULL;
+	}
+	len = agi_wire_put(skb->data, AGISWARM_WIRE_PLAIN_MAX, m);
+	if (WARN_ON_ONCE(!len)) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	skb_put(skb, len);
+	AGISWARM_SKB_CB(skb)->daddr = daddr;
+	AGISWARM_SKB_CB(skb)->dport = dport;
+	return skb;
+}
+
 static void send_results(struct agiswarm_node *node,
 			 const struct agi_wire_task *t,
 			 struct agi_wire_value *values, u16 n, __be32 daddr,
 			 __be16 dport)
 {
-	struct agi_wire_result r = {
-		.epoch = t->epoch,
-		.cycle = t->cycle,
-		.gen = t->gen,
-		.worker = READ_ONCE(node->node_id),
+	struct agi_wire_msg m = {
+		.type = AGISWARM_MSG_RESULT,
+		.u.result = {
+			.epoch = t->epoch,
+			.cycle = t->cycle,
+			.gen = t->gen,
+			.worker = READ_ONCE(node->node_id),
+		},
 	};
+	struct agi_wire_result *r = &m.u.result;
 	struct sk_buff *skb;
-	size_t len;
 	u16 done;
 
-	for (done = 0; done < n; done += r.values.n) {
-		r.values.n = min_t(u16, n - done, AGISWARM_WIRE_VALUES_MAX);
-		r.values.host.value = values + done;
-		skb = agiswarm_socket_alloc(GFP_ATOMIC);
-		if (unlikely(!skb)) {
-			agiswarm_node_count(node, AGISWARM_CNT_TX_ERRORS, 1);
+	for (done = 0; done < n; done += r->values.n) {
+		r->values.n = min_t(u16, n - done, AGISWARM_WIRE_VALUES_MAX);
+		r->values.host.value = values + done;
+		skb = reply(node, &m, daddr, dport);
+		if (!skb)
 			return;
-		}
-		len = agi_wire_put_result(skb->data, AGISWARM_WIRE_PLAIN_MAX, &r);
-		if (WARN_ON_ONCE(!len)) {
-			kfree_skb(skb);
-			return;
-		}
-		skb_put(skb, len);
-		AGISWARM_SKB_CB(skb)->daddr = daddr;
-		AGISWARM_SKB_CB(skb)->dport = dport;
-		AGISWARM_SKB_CB(skb)->worker = r.worker;
+		AGISWARM_SKB_CB(skb)->worker = r->worker;
 		if (!agiswarm_fault_apply(node, skb))
 			agiswarm_socket_send(node, skb);
 	}
+}
+
+/*
+ * Ask the aggregator at @daddr:@dport (the sender of an opened TASK) for
+ * this worker's rows, saying what it holds; at most every NEED_ROWS_GAP.
+ */
+static void need_rows(struct agiswarm_node *node, const struct rowset *rs,
+		      u64 epoch, __be32 daddr, __be16 dport)
+{
+	struct agiswarm_worker *w = node->worker;
+	struct agi_wire_msg m = {
+		.type = AGISWARM_MSG_NEED_ROWS,
+		.u.need_rows.epoch = epoch,
+	};
+	unsigned long last = READ_ONCE(w->need_rows_j), now = jiffies;
+	struct sk_buff *skb;
+
+	if (last && time_before(now, last + NEED_ROWS_GAP))
+		return;
+	if (cmpxchg(&w->need_rows_j, last, now ? now : 1) != last)
+		return;		/* another CPU sends it */
+	if (rs) {
+		m.u.need_rows.gen = rs->gen;
+		memcpy(m.u.need_rows.hash, rs->hash, sizeof(rs->hash));
+	}
+	skb = reply(node, &m, daddr, dport);
+	if (skb)
+		agiswarm_socket_send(node, skb);
 }
 
 /**
@@ -176,15 +264,20 @@ static void send_results(struct agiswarm_node *node,
  * @sport: its port
  * @reason: where the counter of a refusal goes
  *
- * Computes the exact dot product of every row held with @t's x and sends
- * them in as many RESULTs as they need (each worker fault applies; a
- * RESULT that cannot be built counts in AGISWARM_CNT_TX_ERRORS).
+ * Only when @t names the binding of the complete row set held: computes
+ * the exact dot product of every row with @t's x and sends them in as
+ * many RESULTs as they need (each worker fault applies; a RESULT that
+ * cannot be built counts in AGISWARM_CNT_TX_ERRORS). When it names
+ * another, the rows it names are asked for (NEED_ROWS to the TASK's
+ * sender, whose link opened it).
  *
  * Context: softirq, or bh disabled: the scratch space is per CPU.
  * Return: 0 when answered; -ESTALE (DROP_STALE) for an epoch below the
- * highest seen or a generation older than the rows held; -ENODATA
- * (DROP_NO_ROWS) when no complete row set of @t's generation is here (yet);
- * -EINVAL (DROP_BADVALUE) for an x whose length is not the rows'.
+ * highest seen or a generation older than the rows held of the same
+ * group and epoch; -ENODATA (DROP_NO_ROWS) when no complete row set is
+ * here (yet); -EKEYREJECTED (ROWS_BINDING_MISMATCH) when the one here is
+ * bound otherwise; -EINVAL (DROP_BADVALUE) for an x whose length is not
+ * the rows'.
  */
 int agiswarm_worker_rx_task(struct agiswarm_node *node,
 			    const struct agi_wire_task *t, __be32 saddr,
@@ -199,13 +292,15 @@ int agiswarm_worker_rx_task(struct agiswarm_node *node,
 	if (unlikely(!epoch_ok(w, t->epoch)))
 		goto stale;
 	rs = rcu_dereference_bh(w->rows);
-	if (unlikely(!rs || t->gen > rs->gen)) {
-		/* Its rows are on their way, or were lost: not here yet. */
-		*reason = AGISWARM_CNT_DROP_NO_ROWS;
-		return -ENODATA;
+	if (unlikely(!rs || !task_bound(rs, t))) {
+		if (rs && gen_older(rs, t->group, t->rows_epoch, t->gen))
+			goto stale;
+		/* On their way, lost, or another aggregator's: ask. */
+		need_rows(node, rs, t->epoch, saddr, sport);
+		*reason = rs ? AGISWARM_CNT_ROWS_BINDING_MISMATCH :
+			       AGISWARM_CNT_DROP_NO_ROWS;
+		return rs ? -EKEYREJECTED : -ENODATA;
 	}
-	if (unlikely(t->gen < rs->gen))
-		goto stale;
 	if (unlikely(t->x.n != rs->ncols)) {
 		*reason = AGISWARM_CNT_DROP_BADVALUE;
 		return -EINVAL;
@@ -290,14 +385,34 @@ static bool stage_complete(const struct agiswarm_worker *w)
 	return true;
 }
 
+/* Whether the staging's content hashes to what its ROWS declared. */
+static bool stage_hash_ok(const struct agiswarm_worker *w)
+{
+	const struct rowset *rs = w->stage;
+	u16 order[AGISWARM_WIRE_ROWS_MAX];
+	u8 hash[AGISWARM_WIRE_HASH_LEN];
+	struct agiswarm_rowhash h;
+	u16 i;
+
+	agiswarm_rowhash_order(rs->row, rs->nrows, order);
+	agiswarm_rowhash_init(&h, rs->nrows, rs->ncols);
+	for (i = 0; i < rs->nrows; i++)
+		agiswarm_rowhash_row(&h, rs->row[order[i]],
+				     rs->entries + (size_t)order[i] * rs->ncols,
+				     rs->ncols);
+	agiswarm_rowhash_final(&h, hash);
+	return !memcmp(hash, rs->hash, sizeof(hash));
+}
+
 static void publish(struct agiswarm_worker *w)
 {
 	struct rowset *old;
 
 	old = rcu_replace_pointer(w->rows, w->stage,
 				  lockdep_is_held(&w->lock));
-	pr_debug("netns %u: worker rows of gen %u complete (%u rows)\n",
-		 w->node->net->ns.inum, w->stage->gen, w->stage->nrows);
+	pr_debug("netns %u: worker rows of group %llu epoch %llu gen %u complete (%u rows)\n",
+		 w->node->net->ns.inum, w->stage->group, w->stage->epoch,
+		 w->stage->gen, w->stage->nrows);
 	w->stage = NULL;
 	if (old)
 		call_rcu(&old->rcu, rowset_free_rcu);
@@ -309,12 +424,18 @@ static void publish(struct agiswarm_worker *w)
  * @r: the chunk
  * @reason: where the counter of a refusal goes
  *
+ * A chunk of another binding than the staging's starts a new staging (an
+ * aggregator restarted, or another one, with its own rows); one of the
+ * binding held is taken as held already.
+ *
  * Context: process, with @w->lock held.
  * Return: 0 when stored, or already held; -ESTALE (DROP_STALE) for an
  * epoch below the highest seen or a generation older than the one held or
- * staged; -ENOMEM (DROP_NOMEM) when a new generation's row set cannot be
- * allocated; -EINVAL (DROP_BADVALUE) for a chunk whose shape contradicts
- * the earlier chunks of its generation, or one row more than it has.
+ * staged of the same group and epoch; -ENOMEM (DROP_NOMEM) when a new
+ * row set cannot be allocated; -EINVAL (DROP_BADVALUE) for a chunk whose
+ * shape contradicts the earlier chunks of its row set, one row more than
+ * it has, or the chunk completing a row set whose content does not hash
+ * to its declared hash (the staging is discarded).
  */
 static int store_rows(struct agiswarm_worker *w, const struct agi_wire_rows *r,
 		      enum agiswarm_counter *reason)
@@ -328,12 +449,13 @@ static int store_rows(struct agiswarm_worker *w, const struct agi_wire_rows *r,
 	if (!epoch_ok(w, r->epoch))
 		goto stale;
 	cur = rcu_dereference_protected(w->rows, lockdep_is_held(&w->lock));
-	if (cur && r->gen == cur->gen)
+	if (cur && rows_bound(cur, r))
 		return 0;
-	if ((cur && r->gen < cur->gen) || (w->stage && r->gen < w->stage->gen))
+	if ((cur && gen_older(cur, r->group, r->epoch, r->gen)) ||
+	    (w->stage && gen_older(w->stage, r->group, r->epoch, r->gen)))
 		goto stale;
-	if (!w->stage || r->gen > w->stage->gen) {
-		rs = rowset_alloc(r->gen, r->nrows, r->ncols);
+	if (!w->stage || !rows_bound(w->stage, r)) {
+		rs = rowset_alloc(r);
 		if (!rs) {
 			*reason = AGISWARM_CNT_DROP_NOMEM;
 			return -ENOMEM;
@@ -356,8 +478,16 @@ static int store_rows(struct agiswarm_worker *w, const struct agi_wire_rows *r,
 			agi_wire_vec_s64(&r->entries, k);
 		w->filled[slot]++;
 	}
-	if (stage_complete(w))
-		publish(w);
+	if (!stage_complete(w))
+		return 0;
+	if (!stage_hash_ok(w)) {
+		net_warn_ratelimited("%s: netns %u: rows of gen %u do not match their hash: discarded\n",
+				     KBUILD_MODNAME, w->node->net->ns.inum,
+				     rs->gen);
+		stage_reset(w, NULL);
+		goto badvalue;
+	}
+	publish(w);
 	return 0;
 stale:
 	*reason = AGISWARM_CNT_DROP_STALE;

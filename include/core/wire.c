@@ -22,6 +22,7 @@
 struct wire_fields {
 	u64 u[AGI_WIRE_KEYS_MAX + 1];
 	struct agi_wire_vec vec;
+	const u8 *bytes;	/* the one AGI_WIRE_F_BYTES field's */
 	u16 seen;		/* bit k: key k was present */
 };
 
@@ -30,11 +31,13 @@ struct wire_fields {
 #define U32(t, m) UINT(t, m, 0, U32_MAX)
 #define FMT(t, m) UINT(t, m, AGISWARM_Q1_31, AGISWARM_Q_MAX)
 #define VEC(t, m, size, hi) AGI_WIRE_VEC(struct agi_wire_##t, m, size, 1, hi)
+#define BYTES(t, m) AGI_WIRE_BYTES(struct agi_wire_##t, m)
 
 /* In key order: entry k - 1 is key k. */
 static const struct agi_wire_field task_fields[] = {
 	U64(task, epoch), U64(task, cycle), U32(task, gen), FMT(task, fmt),
 	VEC(task, x, 4, AGISWARM_WIRE_VEC_MAX),
+	U64(task, group), U64(task, rows_epoch), BYTES(task, hash),
 };
 
 static const struct agi_wire_field result_fields[] = {
@@ -60,6 +63,11 @@ static const struct agi_wire_field rows_fields[] = {
 	UINT(rows, offset, 0, AGISWARM_WIRE_VEC_MAX - 1),
 	VEC(rows, entries, 8, AGISWARM_WIRE_CHUNK_MAX),
 	UINT(rows, nrows, 1, AGISWARM_WIRE_ROWS_MAX),
+	U64(rows, group), BYTES(rows, hash),
+};
+
+static const struct agi_wire_field need_rows_fields[] = {
+	U64(need_rows, epoch), U32(need_rows, gen), BYTES(need_rows, hash),
 };
 
 #define SHAPE(t, f, fmt) { t, ARRAY_SIZE(f), fmt, f }
@@ -74,6 +82,8 @@ static const struct agi_wire_shape shape_actuate =
 	SHAPE(AGISWARM_MSG_ACTUATE, actuate_fields, AGISWARM_ACTUATE_FMT);
 static const struct agi_wire_shape shape_rows =
 	SHAPE(AGISWARM_MSG_ROWS, rows_fields, 0);
+static const struct agi_wire_shape shape_need_rows =
+	SHAPE(AGISWARM_MSG_NEED_ROWS, need_rows_fields, 0);
 
 /* kmod/core.c compiles the whole core as one unit: keep these local. */
 #undef UINT
@@ -81,6 +91,7 @@ static const struct agi_wire_shape shape_rows =
 #undef U32
 #undef FMT
 #undef VEC
+#undef BYTES
 #undef SHAPE
 
 static const struct agi_wire_shape *shape_of(u8 type)
@@ -96,6 +107,8 @@ static const struct agi_wire_shape *shape_of(u8 type)
 		return &shape_actuate;
 	case AGISWARM_MSG_ROWS:
 		return &shape_rows;
+	case AGISWARM_MSG_NEED_ROWS:
+		return &shape_need_rows;
 	}
 	return NULL;
 }
@@ -161,6 +174,8 @@ static int check_ranges(const struct agi_wire_shape *s, const struct wire_fields
 		const struct agi_wire_field *fd = &s->fields[k - 1];
 		u64 v = fd->kind == AGI_WIRE_F_UINT ? f->u[k] : f->vec.n;
 
+		if (fd->kind == AGI_WIRE_F_BYTES)
+			continue;	/* its length is checked as it is read */
 		if ((f->seen & 1U << k) && (v < fd->min || v > fd->max))
 			return DROP(BADVALUE);
 	}
@@ -192,6 +207,13 @@ static int take_field(const struct agi_wire_shape *s,
 	f->seen |= 1U << k;
 	if (fd->kind == AGI_WIRE_F_UINT)
 		return agi_cbor_get_uint(v, U64_MAX, &f->u[k]);
+	if (fd->kind == AGI_WIRE_F_BYTES) {
+		if (agi_cbor_get_bytes(c, v, 0, U16_MAX, &b, &n) ||
+		    n != fd->size)
+			return DROP(BADVALUE);
+		f->bytes = b;
+		return 0;
+	}
 	if (agi_cbor_get_bytes(c, v, 0, U16_MAX, &b, &n) || n % fd->elem)
 		return DROP(BADVALUE);
 	f->vec.be = b;
@@ -256,6 +278,8 @@ static void fields_get(const struct agi_wire_shape *s, const void *msg,
 		fd = &s->fields[k - 1];
 		if (fd->kind == AGI_WIRE_F_UINT)
 			f->u[k] = agi_field_load(msg, fd->off, fd->size);
+		else if (fd->kind == AGI_WIRE_F_BYTES)
+			f->bytes = (const u8 *)msg + fd->off;
 		else
 			memcpy(&f->vec, (const u8 *)msg + fd->off,
 			       sizeof(f->vec));
@@ -272,6 +296,8 @@ static void fields_set(const struct agi_wire_shape *s, const struct wire_fields 
 		fd = &s->fields[k - 1];
 		if (fd->kind == AGI_WIRE_F_UINT)
 			agi_field_store(msg, fd->off, fd->size, f->u[k]);
+		else if (fd->kind == AGI_WIRE_F_BYTES)
+			memcpy((u8 *)msg + fd->off, f->bytes, fd->size);
 		else
 			memcpy((u8 *)msg + fd->off, &f->vec, sizeof(f->vec));
 	}
@@ -428,6 +454,11 @@ static size_t put_msg(u8 *buf, size_t cap, const struct agi_wire_shape *s,
 			agi_cbor_put_head(&w, AGI_CBOR_UINT, f.u[k]);
 			continue;
 		}
+		if (fd->kind == AGI_WIRE_F_BYTES) {
+			agi_cbor_put_head(&w, AGI_CBOR_BSTR, fd->size);
+			agi_cbor_put_raw(&w, f.bytes, fd->size);
+			continue;
+		}
 		agi_cbor_put_head(&w, AGI_CBOR_BSTR, (u64)f.vec.n * fd->elem);
 		for (i = 0; i < f.vec.n; i++)
 			put_element(&w, &f.vec, fd->elem, i);
@@ -477,6 +508,12 @@ size_t agi_wire_put_actuate(u8 *buf, size_t cap,
 size_t agi_wire_put_rows(u8 *buf, size_t cap, const struct agi_wire_rows *r)
 {
 	return put_msg(buf, cap, &shape_rows, r);
+}
+
+size_t agi_wire_put_need_rows(u8 *buf, size_t cap,
+			      const struct agi_wire_need_rows *n)
+{
+	return put_msg(buf, cap, &shape_need_rows, n);
 }
 
 size_t agi_wire_put(u8 *buf, size_t cap, const struct agi_wire_msg *m)

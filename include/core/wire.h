@@ -75,13 +75,20 @@ struct agi_wire_vec {
 	u16 n;
 };
 
-/* AGISWARM_MSG_TASK: aggregator -> worker, compute your rows with @x. */
+/*
+ * AGISWARM_MSG_TASK: aggregator -> worker, compute your rows with @x; the
+ * last three fields and @gen name the row set binding the aggregator
+ * expects the worker to hold (the UAPI header's "Bound row sets").
+ */
 struct agi_wire_task {
 	u64 epoch;
 	u64 cycle;
 	u32 gen;
 	u8 fmt;				/* enum agiswarm_qformat of @x */
 	struct agi_wire_vec x;		/* s32 */
+	u64 group;			/* the aggregator group's id */
+	u64 rows_epoch;			/* epoch the rows were sent in */
+	u8 hash[AGISWARM_WIRE_HASH_LEN];	/* of the whole row set */
 };
 
 /* AGISWARM_MSG_RESULT: worker -> aggregator, some of the worker's rows. */
@@ -118,6 +125,18 @@ struct agi_wire_rows {
 	u16 offset;			/* column of entries[0] */
 	u8 nrows;			/* coded rows the worker holds in @gen */
 	struct agi_wire_vec entries;	/* s64, columns offset.. */
+	u64 group;			/* the aggregator group's id */
+	u8 hash[AGISWARM_WIRE_HASH_LEN];	/* of the whole row set */
+};
+
+/*
+ * AGISWARM_MSG_NEED_ROWS: worker -> aggregator, a TASK named a row set the
+ * worker does not hold; what it holds (gen 0 and a zero hash: nothing).
+ */
+struct agi_wire_need_rows {
+	u64 epoch;			/* the TASK's */
+	u32 gen;
+	u8 hash[AGISWARM_WIRE_HASH_LEN];
 };
 
 /**
@@ -137,6 +156,7 @@ struct agi_wire_msg {
 		struct agi_wire_sensor sensor;
 		struct agi_wire_actuate actuate;
 		struct agi_wire_rows rows;
+		struct agi_wire_need_rows need_rows;
 	} u;
 };
 
@@ -153,7 +173,7 @@ struct agi_wire_msg {
  *
  * Return:
  *  0 when @out holds a fast-path message (TASK, RESULT, SENSOR, ACTUATE,
- *    ROWS)
+ *    ROWS, NEED_ROWS)
  *  AGI_WIRE_PASS_UP (>0) when the header is valid and the type is one the
  *    daemon handles; only @out's type, payload and payload_len are set
  *  -EBADMSG when the datagram is refused; *@reason is then its one
@@ -196,6 +216,10 @@ int agi_wire_check_header(const u8 *buf, size_t len,
 enum agi_wire_field_kind {
 	AGI_WIRE_F_UINT,
 	AGI_WIRE_F_VEC,
+	/* A byte string of exactly @size bytes, held in the message's
+	 * struct; at most one per shape.
+	 */
+	AGI_WIRE_F_BYTES,
 };
 
 struct agi_wire_field {
@@ -225,6 +249,11 @@ struct agi_wire_shape {
 	.kind = AGI_WIRE_F_VEC, .elem = (elem_size),			\
 	.off = offsetof(type, member),					\
 	.size = sizeof(((type *)0)->member), .min = (lo), .max = (hi) }
+#define AGI_WIRE_BYTES(type, member) {					\
+	.kind = AGI_WIRE_F_BYTES, .off = offsetof(type, member),	\
+	.size = sizeof(((type *)0)->member),				\
+	.min = sizeof(((type *)0)->member),				\
+	.max = sizeof(((type *)0)->member) }
 
 /*
  * Parse @buf as a datagram of @s: the framing checks of
@@ -258,6 +287,8 @@ size_t agi_wire_put_sensor(u8 *buf, size_t cap,
 size_t agi_wire_put_actuate(u8 *buf, size_t cap,
 			    const struct agi_wire_actuate *a);
 size_t agi_wire_put_rows(u8 *buf, size_t cap, const struct agi_wire_rows *r);
+size_t agi_wire_put_need_rows(u8 *buf, size_t cap,
+			      const struct agi_wire_need_rows *n);
 
 /* Encode @m by its @type (fast-path types only; 0 for the others). */
 size_t agi_wire_put(u8 *buf, size_t cap, const struct agi_wire_msg *m);

@@ -50,6 +50,7 @@ static const char *const counter_names[AGISWARM_CNT_MAX + 1] = {
 	[AGISWARM_CNT_SENSOR_TIMEOUTS] = "sensor_timeouts",
 	[AGISWARM_CNT_ESTOPS] = "estops",
 	[AGISWARM_CNT_SAFE_CYCLES] = "safe_cycles",
+	[AGISWARM_CNT_ROWS_BINDING_MISMATCH] = "rows_binding_mismatch",
 };
 
 /* The node's settings and state: attribute and type. */

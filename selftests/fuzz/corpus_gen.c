@@ -62,7 +62,7 @@ static void put_datagram(const char *ex, const char *what, const struct raw *r,
 			 int want)
 {
 	static const u8 index_of[] = { [1] = 0, [2] = 1, [7] = 2, [8] = 3,
-				       [9] = 4 };
+				       [9] = 4, [13] = 5 };
 	u8 buf[2 * AGISWARM_WIRE_MAX];
 	char name[128];
 
@@ -107,12 +107,13 @@ static void example_seeds(const struct example *x)
 	put_datagram(x->name, "pass-up", r, AGI_WIRE_PASS_UP);
 }
 
-/* fuzz_wire_roundtrip reads: type - 1, be16 n, then per element 4 bytes of
- * x, 1..8 of e, 2 of row, 8 + 1 of sum, then the scalar fields.
+/* fuzz_wire_roundtrip reads: a type index (type - 1, 9 for NEED_ROWS),
+ * be16 n, then per element 4 bytes of x, 1..8 of e, 2 of row, 8 + 1 of
+ * sum, then the scalar fields and the row set hash.
  */
 static void roundtrip_seeds(void)
 {
-	static const u8 types[] = { 1, 2, 7, 8, 9, 3 };
+	static const u8 types[] = { 1, 2, 7, 8, 9, 3, 10 };
 	u8 buf[256];
 	char name[32];
 	size_t i, n;
@@ -123,7 +124,8 @@ static void roundtrip_seeds(void)
 		buf[2] = 2;			/* two elements */
 		for (n = 3; n < sizeof(buf); n++)
 			buf[n] = (u8)(n * 37 % 5);
-		snprintf(name, sizeof(name), "type-%u", types[i]);
+		snprintf(name, sizeof(name), "type-%u",
+			 types[i] == 10 ? AGISWARM_MSG_NEED_ROWS : types[i]);
 		put_file("fuzz_wire_roundtrip", name, buf, sizeof(buf));
 	}
 }

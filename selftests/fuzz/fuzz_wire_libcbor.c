@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
 
 static const u8 fast_types[] = {
 	AGISWARM_MSG_TASK, AGISWARM_MSG_RESULT, AGISWARM_MSG_SENSOR,
-	AGISWARM_MSG_ACTUATE, AGISWARM_MSG_ROWS,
+	AGISWARM_MSG_ACTUATE, AGISWARM_MSG_ROWS, AGISWARM_MSG_NEED_ROWS,
 };
 
 /* A byte that may start an item libcbor refuses though it is fine. */

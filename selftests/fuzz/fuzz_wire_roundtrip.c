@@ -35,6 +35,14 @@ static u64 take(struct input *in, int bytes)
 }
 
 /* The limits as the UAPI header states them, written out independently. */
+static void take_hash(struct input *in, u8 *hash)
+{
+	int i;
+
+	for (i = 0; i < AGISWARM_WIRE_HASH_LEN; i++)
+		hash[i] = (u8)take(in, 1);
+}
+
 static bool q_ok(u8 fmt, const s32 *x, u16 n)
 {
 	u16 i;
@@ -61,7 +69,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	size_t len;
 	u16 i;
 
-	m.type = (u8)(1 + take(&in, 1) % 9);
+	m.type = (u8)(1 + take(&in, 1) % 10);
+	if (m.type == 10)
+		m.type = AGISWARM_MSG_NEED_ROWS;
 	vec.n = (u16)(take(&in, 2) % (AGISWARM_WIRE_VEC_MAX + 2));
 	for (i = 0; i < vec.n; i++) {
 		x[i] = (s32)take(&in, 4);
@@ -75,6 +85,9 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		m.u.task = (struct agi_wire_task){ take(&in, 8), take(&in, 8),
 			(u32)take(&in, 4), (u8)take(&in, 1) % 5, vec };
 		m.u.task.x.host.s32 = x;
+		m.u.task.group = take(&in, 8);
+		m.u.task.rows_epoch = take(&in, 8);
+		take_hash(&in, m.u.task.hash);
 		valid = q_ok(m.u.task.fmt, x, vec.n);
 		break;
 	case AGISWARM_MSG_RESULT:
@@ -103,10 +116,18 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 			(u16)(take(&in, 2) % 300), (u16)(take(&in, 2) % 300),
 			(u8)(take(&in, 1) % 70), vec };
 		m.u.rows.entries.host.s64 = e;
+		m.u.rows.group = take(&in, 8);
+		take_hash(&in, m.u.rows.hash);
 		valid = vec.n >= 1 && vec.n <= 160 && m.u.rows.ncols >= 1 &&
 			m.u.rows.ncols <= 256 &&
 			m.u.rows.offset + vec.n <= m.u.rows.ncols &&
 			m.u.rows.nrows >= 1 && m.u.rows.nrows <= 64;
+		break;
+	case AGISWARM_MSG_NEED_ROWS:
+		m.u.need_rows.epoch = take(&in, 8);
+		m.u.need_rows.gen = (u32)take(&in, 4);
+		take_hash(&in, m.u.need_rows.hash);
+		valid = true;
 		break;
 	}
 	len = agi_wire_put(buf, sizeof(buf), &m);

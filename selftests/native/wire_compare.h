@@ -71,6 +71,8 @@ static inline bool same_msg(const struct agi_wire_msg *a,
 	const struct agi_wire_sensor *sa = &a->u.sensor, *sb = &b->u.sensor;
 	const struct agi_wire_actuate *aa = &a->u.actuate, *ab = &b->u.actuate;
 	const struct agi_wire_rows *wa = &a->u.rows, *wb = &b->u.rows;
+	const struct agi_wire_need_rows *na = &a->u.need_rows,
+					*nb = &b->u.need_rows;
 
 	if (a->type != b->type)
 		return false;
@@ -78,6 +80,9 @@ static inline bool same_msg(const struct agi_wire_msg *a,
 	case AGISWARM_MSG_TASK:
 		return ta->epoch == tb->epoch && ta->cycle == tb->cycle &&
 			ta->gen == tb->gen && ta->fmt == tb->fmt &&
+			ta->group == tb->group &&
+			ta->rows_epoch == tb->rows_epoch &&
+			!memcmp(ta->hash, tb->hash, sizeof(ta->hash)) &&
 			same_vec(&ta->x, &tb->x, 4);
 	case AGISWARM_MSG_RESULT:
 		return ra->epoch == rb->epoch && ra->cycle == rb->cycle &&
@@ -95,7 +100,12 @@ static inline bool same_msg(const struct agi_wire_msg *a,
 		return wa->epoch == wb->epoch && wa->gen == wb->gen &&
 			wa->row == wb->row && wa->ncols == wb->ncols &&
 			wa->offset == wb->offset && wa->nrows == wb->nrows &&
+			wa->group == wb->group &&
+			!memcmp(wa->hash, wb->hash, sizeof(wa->hash)) &&
 			same_vec(&wa->entries, &wb->entries, 8);
+	case AGISWARM_MSG_NEED_ROWS:
+		return na->epoch == nb->epoch && na->gen == nb->gen &&
+			!memcmp(na->hash, nb->hash, sizeof(na->hash));
 	}
 	return false;
 }

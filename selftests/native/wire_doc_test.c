@@ -14,6 +14,15 @@
 
 #define UAPI_HEADER "include/uapi/linux/agiswarm.h"
 
+/* EX_HASH: 00 01 .. 0f. */
+static void example_hash(u8 *hash)
+{
+	int i;
+
+	for (i = 0; i < AGISWARM_WIRE_HASH_LEN; i++)
+		hash[i] = (u8)i;
+}
+
 /* The example's values as the encoder's input. */
 static void example_msg(const struct example *x, struct agi_wire_msg *m,
 			struct raw *vec)
@@ -32,7 +41,9 @@ static void example_msg(const struct example *x, struct agi_wire_msg *m,
 		s32v[1] = -0x40000000;
 		v.host.s32 = s32v;
 		v.n = 2;
-		m->u.task = (struct agi_wire_task){ 7, 42, 1, AGISWARM_Q1_31, v };
+		m->u.task = (struct agi_wire_task){ 7, 42, 1, AGISWARM_Q1_31, v,
+			1, 7 };
+		example_hash(m->u.task.hash);
 		break;
 	case AGISWARM_MSG_RESULT:
 		vals[0] = (struct agi_wire_value){ 2, agi_i128_from_s64(-1) };
@@ -61,8 +72,13 @@ static void example_msg(const struct example *x, struct agi_wire_msg *m,
 		s64v[2] = 0x80000000LL;
 		v.host.s64 = s64v;
 		v.n = 3;
-		m->u.rows = (struct agi_wire_rows){ 7, 1, 5, 3, 0, 2, v };
+		m->u.rows = (struct agi_wire_rows){ 7, 1, 5, 3, 0, 2, v, 1 };
+		example_hash(m->u.rows.hash);
 		break;
+	case AGISWARM_MSG_NEED_ROWS:
+		m->u.need_rows = (struct agi_wire_need_rows){ 7, 1 };
+		example_hash(m->u.need_rows.hash);
+		return;		/* no vector */
 	}
 	raw_hex(vec, x->e[x->type == AGISWARM_MSG_ROWS ? 5 :
 			  x->type == AGISWARM_MSG_SENSOR ? 2 :
@@ -117,7 +133,7 @@ TEST(documented_examples)
 	}
 	/* The vectors, element by element, on two examples. */
 	example_msg(&examples[0], &want, &vec);
-	wire_verdict(build(&examples[0], -1, -1, NULL, NULL)->b, 24, &got);
+	wire_verdict(build(&examples[0], -1, -1, NULL, NULL)->b, 46, &got);
 	ASSERT_EQ(2, got.u.task.x.n);
 	ASSERT_EQ(0x40000000, agi_wire_vec_s32(&got.u.task.x, 0));
 	ASSERT_EQ(-0x40000000, agi_wire_vec_s32(&got.u.task.x, 1));
@@ -211,7 +227,7 @@ TEST(encoder_refuses_what_parser_would)
 
 	example_msg(&examples[0], &m, &vec);
 	len = agi_wire_put(buf, sizeof(buf), &m);
-	ASSERT_EQ(24, len);
+	ASSERT_EQ(46, len);
 	/* Too small a buffer: nothing claimed, nothing written beyond it. */
 	for (cap = 0; cap < len; cap++) {
 		memset(buf, 0xa5, sizeof(buf));
@@ -229,8 +245,11 @@ TEST(encoder_refuses_what_parser_would)
 	m.u.task.x.n = AGISWARM_WIRE_VEC_MAX + 1;
 	ASSERT_EQ(0, agi_wire_put(buf, sizeof(buf), &m));
 	m.u.task.x.n = AGISWARM_WIRE_VEC_MAX;
-	/* header, map head, 4 small entries, key 5 and a 3-byte bytes head */
-	ASSERT_EQ(4 + 1 + 9 + 1 + 3 + 4 * AGISWARM_WIRE_VEC_MAX,
+	/*
+	 * header, map head, 4 small entries, key 5 and a 3-byte bytes head,
+	 * 2 small entries, key 8 and the hash
+	 */
+	ASSERT_EQ(4 + 1 + 9 + 1 + 3 + 4 * AGISWARM_WIRE_VEC_MAX + 4 + 18,
 		  agi_wire_put(buf, sizeof(buf), &m));
 	m.u.task.x.host.s32 = NULL;
 	ASSERT_EQ(0, agi_wire_put(buf, sizeof(buf), &m));
@@ -271,6 +290,8 @@ TEST(largest_messages_fit)
 			m.u.task.x = (struct agi_wire_vec){ .host.s32 = x,
 				.n = AGISWARM_WIRE_VEC_MAX };
 			m.u.task.cycle = U64_MAX;
+			m.u.task.group = U64_MAX;
+			m.u.task.rows_epoch = U64_MAX;
 			break;
 		case AGISWARM_MSG_RESULT:
 			m.u.result.values = (struct agi_wire_vec){
@@ -295,6 +316,10 @@ TEST(largest_messages_fit)
 			m.u.rows.nrows = AGISWARM_WIRE_ROWS_MAX;
 			m.u.rows.entries = (struct agi_wire_vec){
 				.host.s64 = e, .n = AGISWARM_WIRE_CHUNK_MAX };
+			m.u.rows.group = U64_MAX;
+			break;
+		case AGISWARM_MSG_NEED_ROWS:
+			m.u.need_rows.gen = U32_MAX;
 			break;
 		}
 		len = agi_wire_put(buf, sizeof(buf), &m);

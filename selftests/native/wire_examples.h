@@ -29,17 +29,22 @@ struct ex_entry {
 struct example {
 	const char *name;
 	u8 type;
-	struct ex_entry e[8];
+	struct ex_entry e[10];
 	u8 n;
 	const char *doc;	/* the datagram, as the UAPI header shows it */
 };
 
+/* The row set hash of the TASK, ROWS and NEED_ROWS examples. */
+#define EX_HASH "000102030405060708090a0b0c0d0e0f"
+
 static const struct example examples[] = {
 	{ "TASK", AGISWARM_MSG_TASK,
 	  { { 1, 7 }, { 2, 42 }, { 3, 1 }, { 4, AGISWARM_Q1_31 },
-	    { 5, 0, "40000000c0000000" } }, 5,
-	  "01 01 00 14 a5 01 07 02 18 2a 03 01 04 01 05 48\n"
-	  " *        40 00 00 00 c0 00 00 00" },
+	    { 5, 0, "40000000c0000000" }, { 6, 1 }, { 7, 7 },
+	    { 8, 0, EX_HASH } }, 8,
+	  "01 01 00 2a a8 01 07 02 18 2a 03 01 04 01 05 48\n"
+	  " *        40 00 00 00 c0 00 00 00 06 01 07 07 08 50 00 01\n"
+	  " *        02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f" },
 	{ "RESULT", AGISWARM_MSG_RESULT,
 	  { { 1, 7 }, { 2, 42 }, { 3, 1 }, { 4, 3 },
 	    { 5, 0, "0002ffffffffffffffffffffffffffffffff"
@@ -61,10 +66,15 @@ static const struct example examples[] = {
 	{ "ROWS", AGISWARM_MSG_ROWS,
 	  { { 1, 7 }, { 2, 1 }, { 3, 5 }, { 4, 3 }, { 5, 0 },
 	    { 6, 0, "0000000000000001fffffffffffffffe0000000080000000" },
-	    { 7, 2 } }, 7,
-	  "01 09 00 28 a7 01 07 02 01 03 05 04 03 05 00 06\n"
+	    { 7, 2 }, { 8, 1 }, { 9, 0, EX_HASH } }, 9,
+	  "01 09 00 3c a9 01 07 02 01 03 05 04 03 05 00 06\n"
 	  " *        58 18 00 00 00 00 00 00 00 01 ff ff ff ff ff ff\n"
-	  " *        ff fe 00 00 00 00 80 00 00 00 07 02" },
+	  " *        ff fe 00 00 00 00 80 00 00 00 07 02 08 01 09 50\n"
+	  " *        00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f" },
+	{ "NEED_ROWS", AGISWARM_MSG_NEED_ROWS,
+	  { { 1, 7 }, { 2, 1 }, { 3, 0, EX_HASH } }, 3,
+	  "01 0d 00 17 a3 01 07 02 01 03 50 00 01 02 03 04\n"
+	  " *        05 06 07 08 09 0a 0b 0c 0d 0e 0f" },
 };
 
 /* ---- building datagrams by hand --------------------------------------- */

@@ -276,6 +276,30 @@ TEST(vector_limits)
 	ASSERT_EQ(0, parse(build(&x, -1, -1, NULL, NULL)));
 }
 
+/* The row set hash of TASK, ROWS and NEED_ROWS: exactly 16 bytes. */
+TEST(hash_length)
+{
+	static const struct { int example, key; } hashes[] = {
+		{ 0, 8 }, { 4, 9 }, { 5, 3 },
+	};
+	static char hex[2 * 40 + 1];
+	struct example x;
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(hashes); i++) {
+		x = examples[hashes[i].example];
+		ASSERT_EQ(hashes[i].key, x.e[hashes[i].key - 1].key);
+		for (n = 0; n <= 40; n++) {
+			memset(hex, 'a', 2 * n);
+			hex[2 * n] = 0;
+			x.e[hashes[i].key - 1].bytes = hex;
+			ASSERT_EQ(n == AGISWARM_WIRE_HASH_LEN ? 0 : DROP(BADVALUE),
+				  parse(build(&x, -1, -1, NULL, NULL)))
+				TH_LOG("%s: a hash of %zu bytes", x.name, n);
+		}
+	}
+}
+
 /* Not well-formed: libcbor refuses these too. */
 static const char *const malformed_items[] = {
 	"1c", "1d", "1e", "ff", "1f", "3f", "df00", "5f6141ff", "5f5f40ffff",

@@ -33,7 +33,7 @@
 
 static const u8 fast_types[] = {
 	AGISWARM_MSG_TASK, AGISWARM_MSG_RESULT, AGISWARM_MSG_SENSOR,
-	AGISWARM_MSG_ACTUATE, AGISWARM_MSG_ROWS,
+	AGISWARM_MSG_ACTUATE, AGISWARM_MSG_ROWS, AGISWARM_MSG_NEED_ROWS,
 };
 
 /* ---- random numbers ---------------------------------------------------- */
@@ -86,7 +86,7 @@ struct sample {
 	struct agi_wire_value vals[AGISWARM_WIRE_VALUES_MAX + 1];
 };
 
-static struct entry want[8], got[8];
+static struct entry want[10], got[10];
 static struct sample sample;
 static char why[256];
 
@@ -131,6 +131,14 @@ static void entry_vec(struct entry *e, u64 key, const struct agi_wire_vec *v,
 	}
 }
 
+static void entry_hash(struct entry *e, u64 key, const u8 *hash)
+{
+	e->key = key;
+	e->kind = E_BYTES;
+	e->len = AGISWARM_WIRE_HASH_LEN;
+	memcpy(e->data, hash, AGISWARM_WIRE_HASH_LEN);
+}
+
 /* The map a message stands for, in key order; returns the entry count. */
 static size_t entries_of(const struct agi_wire_msg *m, struct entry *e)
 {
@@ -139,6 +147,7 @@ static size_t entries_of(const struct agi_wire_msg *m, struct entry *e)
 	const struct agi_wire_sensor *s = &m->u.sensor;
 	const struct agi_wire_actuate *a = &m->u.actuate;
 	const struct agi_wire_rows *w = &m->u.rows;
+	const struct agi_wire_need_rows *nr = &m->u.need_rows;
 
 	switch (m->type) {
 	case AGISWARM_MSG_TASK:
@@ -147,7 +156,10 @@ static size_t entries_of(const struct agi_wire_msg *m, struct entry *e)
 		entry_uint(&e[2], 3, t->gen);
 		entry_uint(&e[3], 4, t->fmt);
 		entry_vec(&e[4], 5, &t->x, 4);
-		return 5;
+		entry_uint(&e[5], 6, t->group);
+		entry_uint(&e[6], 7, t->rows_epoch);
+		entry_hash(&e[7], 8, t->hash);
+		return 8;
 	case AGISWARM_MSG_RESULT:
 		entry_uint(&e[0], 1, r->epoch);
 		entry_uint(&e[1], 2, r->cycle);
@@ -175,7 +187,14 @@ static size_t entries_of(const struct agi_wire_msg *m, struct entry *e)
 		entry_uint(&e[4], 5, w->offset);
 		entry_vec(&e[5], 6, &w->entries, 8);
 		entry_uint(&e[6], 7, w->nrows);
-		return 7;
+		entry_uint(&e[7], 8, w->group);
+		entry_hash(&e[8], 9, w->hash);
+		return 9;
+	case AGISWARM_MSG_NEED_ROWS:
+		entry_uint(&e[0], 1, nr->epoch);
+		entry_uint(&e[1], 2, nr->gen);
+		entry_hash(&e[2], 3, nr->hash);
+		return 3;
 	}
 	return 0;
 }
@@ -253,6 +272,14 @@ static void random_rows(struct agi_wire_rows *w)
 	w->nrows = (u8)rnd_range(1, AGISWARM_WIRE_ROWS_MAX);
 }
 
+static void random_hash(u8 *hash)
+{
+	u16 i;
+
+	for (i = 0; i < AGISWARM_WIRE_HASH_LEN; i++)
+		hash[i] = (u8)test_rng();
+}
+
 static void random_sample(u8 type)
 {
 	struct agi_wire_msg *m = &sample.m;
@@ -267,6 +294,9 @@ static void random_sample(u8 type)
 		m->u.task.gen = (u32)rnd_range(0, U32_MAX);
 		m->u.task.fmt = (u8)rnd_range(1, AGISWARM_Q_MAX);
 		random_q_vec(&m->u.task.x, m->u.task.fmt);
+		m->u.task.group = rnd_range(0, U64_MAX);
+		m->u.task.rows_epoch = rnd_range(0, U64_MAX);
+		random_hash(m->u.task.hash);
 		break;
 	case AGISWARM_MSG_RESULT:
 		m->u.result.epoch = rnd_range(0, U64_MAX);
@@ -295,6 +325,13 @@ static void random_sample(u8 type)
 		break;
 	case AGISWARM_MSG_ROWS:
 		random_rows(&m->u.rows);
+		m->u.rows.group = rnd_range(0, U64_MAX);
+		random_hash(m->u.rows.hash);
+		break;
+	case AGISWARM_MSG_NEED_ROWS:
+		m->u.need_rows.epoch = rnd_range(0, U64_MAX);
+		m->u.need_rows.gen = (u32)rnd_range(0, U32_MAX);
+		random_hash(m->u.need_rows.hash);
 		break;
 	}
 }
@@ -703,7 +740,7 @@ TEST(every_prefix_is_malformed)
 					  wire_verdict(again, cut, &parsed))
 					TH_LOG("cut at %zu of %zu", cut, len);
 				ASSERT_EQ(-1, libcbor_entries(again + 4,
-					  cut - 4, got, 8));
+					  cut - 4, got, 10));
 			}
 		}
 	}

@@ -43,6 +43,7 @@ agiswarm.commit.change agiswarm.commit.swarm agiswarm.commit.node agiswarm.signa
 agiswarm.hs.receiver_index agiswarm.hs.ephemeral agiswarm.hs.timestamp
 agiswarm.hs.initiator_key agiswarm.hs.responder_key agiswarm.hs.init_hash
 agiswarm.receiver_index agiswarm.counter agiswarm.ciphertext agiswarm.tag
+agiswarm.group agiswarm.rows_epoch agiswarm.hash
 agiswarm.unknown_key _ws.expert.message"
 
 # ts ARGS...: tshark with the dissector on the capture, stderr kept apart.

@@ -132,7 +132,9 @@ int main(int argc, char **argv)
 	memset(&m, 0, sizeof(m));
 	m.type = AGISWARM_MSG_TASK;
 	m.u.task = (struct agi_wire_task){ .epoch = 7, .cycle = 42, .gen = 1,
-		.fmt = AGISWARM_Q1_31, .x = { .host.s32 = task_x, .n = 2 } };
+		.fmt = AGISWARM_Q1_31, .x = { .host.s32 = task_x, .n = 2 },
+		.group = 1, .rows_epoch = 7 };
+	fill(m.u.task.hash, sizeof(m.u.task.hash), 0x5e);
 	packet(buf, agi_wire_put(buf, sizeof(buf), &m), 1, 11, 6000);
 
 	m.type = AGISWARM_MSG_RESULT;
@@ -154,7 +156,8 @@ int main(int argc, char **argv)
 	m.type = AGISWARM_MSG_ROWS;
 	m.u.rows = (struct agi_wire_rows){ .epoch = 7, .gen = 1, .row = 5,
 		.ncols = 3, .offset = 0, .nrows = 2,
-		.entries = { .host.s64 = rows_e, .n = 3 } };
+		.entries = { .host.s64 = rows_e, .n = 3 }, .group = 1 };
+	fill(m.u.rows.hash, sizeof(m.u.rows.hash), 0x5e);
 	packet(buf, agi_wire_put(buf, sizeof(buf), &m), 1, 11, 6000);
 
 	n = agi_heartbeat_encode(&(struct agi_heartbeat){ .worker = 3, .seq = 7,
@@ -249,7 +252,9 @@ int main(int argc, char **argv)
 	 */
 	m.type = AGISWARM_MSG_TASK;
 	m.u.task = (struct agi_wire_task){ .epoch = 7, .cycle = 43, .gen = 1,
-		.fmt = AGISWARM_Q1_31, .x = { .host.s32 = task_x, .n = 2 } };
+		.fmt = AGISWARM_Q1_31, .x = { .host.s32 = task_x, .n = 2 },
+		.group = 1, .rows_epoch = 7 };
+	fill(m.u.task.hash, sizeof(m.u.task.hash), 0x5e);
 	n = (int)agi_wire_put(buf, sizeof(buf), &m) - 4;
 	agi_wire_put_header(buf, AGISWARM_MSG_TASK, (u16)(12 + n + 16));
 	buf[0] = 2;

@@ -747,6 +747,10 @@ enum agiswarm_counter {
 					 */
 	AGISWARM_CNT_ESTOPS,		/* emergency stops (AGISWARM_A_ESTOP 1) */
 	AGISWARM_CNT_SAFE_CYCLES,	/* cycles whose output was the safe one */
+	AGISWARM_CNT_ROWS_BINDING_MISMATCH, /* TASKs refused: they name a row
+					     * set binding other than the one
+					     * the worker holds ("Bound row
+					     * sets" below) */
 	__AGISWARM_CNT_MAX
 };
 #define AGISWARM_CNT_MAX (__AGISWARM_CNT_MAX - 1)
@@ -806,20 +810,25 @@ enum agiswarm_counter {
  * reaches, again for exactly one reason, counted:
  *
  *    AGISWARM_CNT_DROP_TYPE          not a type for this node's role:
- *                                    TASK and ROWS go to workers, RESULT
- *                                    and SENSOR to aggregators, ACTUATE
- *                                    to plants, never to a node
+ *                                    TASK and ROWS go to workers, RESULT,
+ *                                    SENSOR and NEED_ROWS to aggregators,
+ *                                    ACTUATE to plants, never to a node
  *    AGISWARM_CNT_DROP_NOMEM         no memory to take it in
  *    AGISWARM_CNT_DROP_UNKNOWN_PEER  a SENSOR from no sensor peer's
  *                                    endpoint; a RESULT of a worker id
  *                                    outside the row assignment, or from
- *                                    another endpoint than that worker's
+ *                                    another endpoint than that worker's;
+ *                                    a NEED_ROWS from a worker outside it
  *    AGISWARM_CNT_DROP_STALE         an epoch other than the aggregator's
- *                                    (RESULT) or below the highest a
- *                                    worker has seen (TASK, ROWS); a
- *                                    generation older than the one held
- *    AGISWARM_CNT_DROP_NO_ROWS       a TASK of a generation whose rows
- *                                    the worker does not hold complete
+ *                                    (RESULT, NEED_ROWS) or below the
+ *                                    highest a worker has seen (TASK,
+ *                                    ROWS); a generation older than the
+ *                                    one held
+ *    AGISWARM_CNT_DROP_NO_ROWS       a TASK while the worker holds no
+ *                                    complete row set
+ *    AGISWARM_CNT_ROWS_BINDING_MISMATCH  a TASK naming another row set
+ *                                    binding than the one held (see
+ *                                    "Bound row sets")
  *    AGISWARM_CNT_DROP_BADVALUE      a value that contradicts the node's
  *                                    state: an x of another length than
  *                                    the rows or the matrix's columns, a
@@ -906,9 +915,16 @@ enum agiswarm_counter {
  *    3 gen     uint, u32: generation of the row assignment to use
  *    4 fmt     uint, an enum agiswarm_qformat other than UNSPEC: x's format
  *    5 x       bytes, n s32, 1 <= n <= AGISWARM_WIRE_VEC_MAX
- *    Epoch 7, cycle 42, gen 1, Q1.31, x = (0.5, -0.5):
- *        01 01 00 14 a5 01 07 02 18 2a 03 01 04 01 05 48
- *        40 00 00 00 c0 00 00 00
+ *    6 group   uint, u64: the aggregator group's id
+ *    7 rows_epoch  uint, u64: the epoch the worker's rows were sent in
+ *    8 hash    bytes, AGISWARM_WIRE_HASH_LEN: their content hash
+ *              (6, 7, 3 and 8 name the row set the worker must hold to
+ *              answer: "Bound row sets" below)
+ *    Epoch 7, cycle 42, gen 1, Q1.31, x = (0.5, -0.5), rows of group 1
+ *    sent in epoch 7 with hash 00 01 .. 0f:
+ *        01 01 00 2a a8 01 07 02 18 2a 03 01 04 01 05 48
+ *        40 00 00 00 c0 00 00 00 06 01 07 07 08 50 00 01
+ *        02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f
  *
  * AGISWARM_MSG_RESULT (0x02), worker -> aggregator: some of its rows.
  *    1 epoch   uint, u64
@@ -952,10 +968,50 @@ enum agiswarm_counter {
  *              AGISWARM_WIRE_CHUNK_MAX, offset + k <= ncols
  *    7 nrows   uint, how many coded rows the worker holds in this
  *              generation, 1..AGISWARM_WIRE_ROWS_MAX
- *    Epoch 7, gen 1, row 5 of 2 rows, 3 columns from 0, (1, -2, 2^31):
- *        01 09 00 28 a7 01 07 02 01 03 05 04 03 05 00 06
+ *    8 group   uint, u64: the aggregator group's id
+ *    9 hash    bytes, AGISWARM_WIRE_HASH_LEN: the content hash of the
+ *              whole row set the worker is to hold (below)
+ *    Epoch 7, gen 1, row 5 of 2 rows, 3 columns from 0, (1, -2, 2^31),
+ *    group 1, hash 00 01 .. 0f:
+ *        01 09 00 3c a9 01 07 02 01 03 05 04 03 05 00 06
  *        58 18 00 00 00 00 00 00 00 01 ff ff ff ff ff ff
- *        ff fe 00 00 00 00 80 00 00 00 07 02
+ *        ff fe 00 00 00 00 80 00 00 00 07 02 08 01 09 50
+ *        00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f
+ *
+ * AGISWARM_MSG_NEED_ROWS (0x0d), worker -> aggregator, always sealed: a
+ * TASK named a row set the worker does not hold.
+ *    1 epoch   uint, u64: the TASK's epoch
+ *    2 gen     uint, u32: the generation of the row set held, 0 for none
+ *    3 hash    bytes, AGISWARM_WIRE_HASH_LEN: its hash, zeros for none
+ *    Epoch 7, holding gen 1 with hash 00 01 .. 0f:
+ *        01 0d 00 17 a3 01 07 02 01 03 50 00 01 02 03 04
+ *        05 06 07 08 09 0a 0b 0c 0d 0e 0f
+ *
+ * Bound row sets. A worker's rows are bound to (group, epoch, gen, hash):
+ * the id of the aggregator group that sent them (today the sending
+ * aggregator's node id, AGISWARM_A_NODE_ID, when it assigned them), the
+ * epoch the ROWS were sent in, the assignment's generation and the
+ * BLAKE2s-128 (RFC 7693, unkeyed, 16-byte digest) of their content:
+ *
+ *    "AGISWARM-ROWS-v1" (16 ASCII bytes) || be16 nrows || be16 ncols ||
+ *    for each of the worker's coded rows in ascending row index:
+ *        be16 row index || its ncols entries, each be64
+ *
+ * The worker stages the chunks of one binding until all nrows rows are
+ * complete, then checks the hash: a row set that does not hash to what its
+ * ROWS declared is discarded (AGISWARM_CNT_DROP_BADVALUE). Chunks of a
+ * binding other than the one being staged start a new staging (an older
+ * generation of the same group and epoch is AGISWARM_CNT_DROP_STALE). A
+ * TASK is answered only when its group, rows_epoch, gen and hash are those
+ * of the complete row set held; otherwise it is refused and counted
+ * (AGISWARM_CNT_DROP_NO_ROWS when none is held,
+ * AGISWARM_CNT_ROWS_BINDING_MISMATCH when another is, DROP_STALE for an
+ * older generation of the same group and epoch) and the worker sends the
+ * TASK's sender a sealed NEED_ROWS, at most one every 100 ms. The
+ * aggregator takes NEED_ROWS only opened from a WORKER peer's link and
+ * re-sends that worker's rows at once, at most every 100 ms per worker. So
+ * a restarted aggregator, or another one, never gets an answer computed
+ * from rows it did not send.
  */
 #define AGISWARM_WIRE_VERSION 1
 #define AGISWARM_WIRE_HDR_LEN 4
@@ -966,6 +1022,7 @@ enum agiswarm_counter {
 #define AGISWARM_WIRE_ROWS_MAX 64	/* coded rows of a worker */
 #define AGISWARM_WIRE_CHUNK_MAX 160	/* entries in one ROWS message */
 #define AGISWARM_WIRE_VALUE_LEN 18	/* be16 row + 16-byte sum */
+#define AGISWARM_WIRE_HASH_LEN 16	/* BLAKE2s-128 of a row set */
 
 /* The sealed envelope (see "Sealed datagrams" above). */
 #define AGISWARM_SEAL_VERSION 2
@@ -1005,6 +1062,9 @@ enum agiswarm_task_key {
 	AGISWARM_TASK_GEN,
 	AGISWARM_TASK_FMT,
 	AGISWARM_TASK_X,
+	AGISWARM_TASK_GROUP,
+	AGISWARM_TASK_ROWS_EPOCH,
+	AGISWARM_TASK_HASH,
 	__AGISWARM_TASK_MAX
 };
 #define AGISWARM_TASK_MAX (__AGISWARM_TASK_MAX - 1)
@@ -1061,6 +1121,8 @@ enum agiswarm_rows_key {
 	AGISWARM_ROWS_OFFSET,
 	AGISWARM_ROWS_ENTRIES,
 	AGISWARM_ROWS_NROWS,
+	AGISWARM_ROWS_GROUP,
+	AGISWARM_ROWS_HASH,
 	__AGISWARM_ROWS_MAX
 };
 #define AGISWARM_ROWS_MAX (__AGISWARM_ROWS_MAX - 1)
@@ -1224,11 +1286,7 @@ enum agiswarm_commit_status {
  *    4 init_hash  bytes 32: BLAKE2b-256 of the INIT datagram
  *    5 signature  bytes 64: Ed25519 by the responder over
  *                 "AGISWARM-HS-RESP-v1" || 0x00 || keys 1..4 encoded
- *
- * AGISWARM_MSG_NEED_ROWS (0x0d), worker -> aggregator, sealed (reserved:
- * the bound row sets that use it are still to come):
- *    1 epoch      uint, u64: the TASK's epoch
- *    2 gen        uint, u32: the generation the worker holds
+
  */
 enum agiswarm_handshake_init_key {
 	AGISWARM_HS_INIT_UNSPEC,
@@ -1257,6 +1315,7 @@ enum agiswarm_need_rows_key {
 	AGISWARM_NEED_ROWS_UNSPEC,
 	AGISWARM_NEED_ROWS_EPOCH,
 	AGISWARM_NEED_ROWS_GEN,
+	AGISWARM_NEED_ROWS_HASH,
 	__AGISWARM_NEED_ROWS_MAX
 };
 #define AGISWARM_NEED_ROWS_MAX (__AGISWARM_NEED_ROWS_MAX - 1)
