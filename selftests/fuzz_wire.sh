@@ -9,11 +9,17 @@
 # AGISWARM_FUZZ_DATAGRAMS mutated datagrams (seeds: the UAPI header's hex
 # examples and the libFuzzer corpora) at the aggregator and as many at
 # worker 1, both at once, while a 4-worker swarm cycles at 10 Hz (its own traffic kept
-# small: the VM's CPU goes to the fuzzed path). The sender's address is no
-# peer of either node. Every datagram must be accounted for in the node's
-# counters (livefuzz's check_accounting(): at the aggregator each is one
-# drop or upcall, exactly; at the worker exactly for the parser's own
-# reasons, the upcalls and drop_type), the cycle must go on through it all
+# small: the VM's CPU goes to the fuzzed path). The sender has a key of its
+# own and is an AGGREGATOR peer of both nodes, its link keyed with the
+# swarm's pre-shared key: half the mutants go in clear (the framing, the
+# plain types, a sealed type in clear), half sealed with the link's keys
+# (mostly TASK and ROWS, then opened, parsed, checked against what the
+# sender may send and, at the worker, taken by the stages), some of them
+# damaged after sealing or sent again. Every datagram must be accounted
+# for in the node's counters (livefuzz's check_accounting(): at the
+# aggregator each is one drop or upcall, exactly; at both exactly for the
+# framing's, the parser's, the link's and the sender check's reasons, the
+# upcalls and drop_type), the cycle must go on through it all
 # and every ok cycle's output be exact (verify_cycles), and the kernel must
 # not complain (the VM runner fails the test on any WARN, BUG, lockdep or
 # KASAN report). The default count, 50000 per node, keeps `make check`
@@ -42,7 +48,19 @@ fuzz()
 		--src-netns "$SWARM_PLANT" --node "$ns" --count "$COUNT" \
 		--seed "$seed" --corpus "$CORPUS/fuzz_wire_parse" \
 		--corpus "$CORPUS/fuzz_wire_libcbor" \
-		--corpus "$CORPUS/fuzz_wire_roundtrip" "$@" > "$tmp/fuzz-$ns.out" 2>&1
+		--corpus "$CORPUS/fuzz_wire_roundtrip" --psk "$SWARM_KEYS/swarm.psk" \
+		--key "$tmp/fuzzer/node.pub" "$@" > "$tmp/fuzz-$ns.out" 2>&1
+}
+
+# fuzzer_peer NS NAME: the fuzzer is an AGGREGATOR peer of node NAME (in
+# NS), its link keyed in pre-shared-key mode, as netns/swarm.sh keys the
+# swarm's.
+fuzzer_peer()
+{
+	actl "$1" peer add aggregator 99 "$FUZZ_ADDR:$SWARM_PORT" \
+		key "@$tmp/fuzzer/node.pub" psk "$SWARM_KEYS/swarm.psk" \
+		local "@$SWARM_KEYS/$2/node.pub" &&
+	actl "$1" -j peer list | "$JQ" -e 'any(.[]; .kind == "aggregator" and .id == 99 and .key_age != null)' > /dev/null
 }
 
 # fuzz_result NS PID: the report of the fuzzer PID, and its verdict.
@@ -68,13 +86,16 @@ agictl_shows_all()
 swarm_test_prereqs
 LIVEFUZZ=$(find_helper livefuzz) || tap_skip_all "livefuzz not built (make vm-tests)"
 [ -r "$AGISWARM_UAPI_HEADER" ] || tap_skip_all "no $AGISWARM_UAPI_HEADER"
-swarm_test_begin 6
+swarm_test_begin 7
 echo "# $COUNT datagrams per node, seed $SEED (AGISWARM_FUZZ_SEED replays it)"
 
 swarm_test_up --workers 4 --cycle 100ms --deadline 80ms
 # The plant runs until the swarm goes down.
 plant_start "$tmp/plant.json" --steps 1000000 --period 100
 n_plant "$IP" addr add "$FUZZ_ADDR/24" dev eth0
+"$AGICTL" keygen --node --output "$tmp/fuzzer" > /dev/null
+tap_check "the fuzzer is a keyed AGGREGATOR peer of the aggregator and worker 1" \
+	eval 'fuzzer_peer "$SWARM_AGG" agg && fuzzer_peer "$(worker_ns 1)" w1'
 cycles0=$(counter "$SWARM_AGG" cycles)
 # Every cycle while the fuzzer runs (agictl is what ip netns exec runs, so
 # $! is agictl, which ends cleanly on SIGTERM).
@@ -83,9 +104,11 @@ monitor_pid=$!
 on_exit kill $monitor_pid
 
 # Both at once: one fuzzer per CPU of the VM.
-fuzz "$SWARM_AGG" "$SWARM_AGG_ADDR" "$SEED" --all-dropped &
+fuzz "$SWARM_AGG" "$SWARM_AGG_ADDR" "$SEED" --all-dropped \
+	--peer-key "$SWARM_KEYS/agg/node.pub" &
 agg_fuzz=$!
-fuzz "$(worker_ns 1)" "$(worker_addr 1)" $((SEED + 1)) &
+fuzz "$(worker_ns 1)" "$(worker_addr 1)" $((SEED + 1)) \
+	--peer-key "$SWARM_KEYS/w1/node.pub" &
 worker_fuzz=$!
 tap_check "$COUNT mutants at the aggregator, each dropped and counted once" \
 	fuzz_result "$SWARM_AGG" $agg_fuzz

@@ -11,11 +11,15 @@
  * datagram is one to four mutations (bit flips, interesting bytes and
  * integers, inserted, deleted, duplicated or spliced ranges, a new type)
  * of a pool entry, its header length repaired most of the time so that the
- * mutations reach the CBOR parser. Mutants that the parser accepts, or
- * refuses for a rare reason, join the pool. Every datagram is classified by
- * the portable core's parser (the very code the module runs) before it is
- * sent, and the node's counters, read over netlink before and after, must
- * account for every one of them (see check_accounting()).
+ * mutations reach the CBOR parser. With --psk, --key and --peer-key (the
+ * node has the fuzzer as an AGGREGATOR peer, its link keyed in
+ * pre-shared-key mode) half of them are sealed with the link's keys, some
+ * then damaged or sent again (mutate_sealed()). Messages that the parser
+ * accepts, or refuses for a rare reason, join the pool. Every datagram is
+ * classified before it is sent by the portable core's functions (the very
+ * code the module runs) in the order of the module's receive path
+ * (predict()), and the node's counters, read over netlink before and
+ * after, must account for every one of them (see check_accounting()).
  *
  * livefuzz genl: random requests of the "agiswarm" family for a bounded
  * time: random commands, flags and header fields, attributes shaped by the
@@ -61,11 +65,14 @@
 #include <sys/prctl.h>
 
 #include <libmnl/libmnl.h>
+#include <sodium.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
 #include "core/wire.h"
 #include "lib/nltest.h"
+#include "user/keys.h"
+#include "user/seal.h"
 
 #define NCNT (AGISWARM_CNT_MAX + 1)
 #define FIRST_COUNTER (AGISWARM_CNT_PAD + 1)
@@ -633,16 +640,32 @@ static bool drop_reason(int id)
 	return !strncmp(cname(id), "drop_", 5);
 }
 
-/* Reasons that only the parser gives: the node's state cannot add any. */
-static bool parser_only(int id)
+/*
+ * Reasons the prediction gives exactly: the framing's and the parser's (the
+ * core's agi_seal_parse() and agi_wire_parse()), the link's (no keypair of
+ * that index, a tag that does not verify, a counter taken before: the core's
+ * agi_seal_open() and agi_replay_check() with the fuzzer's own keys and a
+ * model of the node's replay window) and the sender's (a type the fuzzer's
+ * link may not send). Nothing else the node does adds to them: the swarm's
+ * own traffic is sealed, fresh and allowed. (DROP_BADVALUE is the parser's
+ * and a stage's too: a value that contradicts the node's state; DROP_TYPE
+ * the framing's, the parser's and dispatch's: check_accounting() adds the
+ * latter.)
+ */
+static bool predicted_exactly(int id)
 {
 	switch (id) {
 	case AGISWARM_CNT_DROP_SHORT:
 	case AGISWARM_CNT_DROP_VERSION:
 	case AGISWARM_CNT_DROP_LENGTH:
+	case AGISWARM_CNT_DROP_OVERSIZE:
 	case AGISWARM_CNT_DROP_MALFORMED:
 	case AGISWARM_CNT_DROP_NONCANONICAL:
 	case AGISWARM_CNT_DROP_MISSING:
+	case AGISWARM_CNT_DROP_AUTH:
+	case AGISWARM_CNT_DROP_UNKNOWN_PEER:
+	case AGISWARM_CNT_DROP_REPLAY:
+	case AGISWARM_CNT_DROP_NOT_ALLOWED:
 		return true;
 	}
 	return false;
@@ -650,11 +673,15 @@ static bool parser_only(int id)
 
 struct tally {
 	u64 sent;
-	u64 reason[NCNT];	/* parser refusals, by counter */
-	u64 pass_up;
-	u64 fast[256];		/* parsed fast-path datagrams, by type */
+	u64 sealed;		/* sent sealed with the fuzzer's keys */
+	u64 replayed;		/* of which sent again as they were */
+	u64 reason[NCNT];	/* refusals the core predicts, by counter */
+	u64 pass_up;		/* plain daemon types, and opened STATUS */
+	u64 handshakes;		/* plain handshakes: up, or rate-limited */
+	u64 opened;		/* sealed ones the node opens and parses */
+	u64 fast[256];		/* opened, parsed, allowed fast-path types */
 	u64 answers;		/* datagrams the node sent back */
-	u64 bad_answers;	/* of which the parser refuses */
+	u64 bad_answers;	/* of which do not open or parse */
 };
 
 /* Datagrams dropped by the network stack before any socket (all CPUs). */
@@ -674,18 +701,177 @@ static u64 softnet_dropped(void)
 	return sum;
 }
 
+/*
+ * The fuzzer's link to the node (--psk, --key, --peer-key): the node has
+ * the fuzzer as an AGGREGATOR peer whose link is keyed in pre-shared-key
+ * mode, so that sealed mutants open and reach the parser, the sender check
+ * and, at a worker, the stages.
+ */
+static struct agi_session fz;
+static bool fz_keyed;
+/* The node's replay window of the fuzzer's keypair, as the node keeps it. */
+static struct agi_replay fz_window;
+
+/* The types an AGGREGATOR peer may send (agiswarm_link_may_send()). */
+static bool fz_may_send(u8 type)
+{
+	return type == AGISWARM_MSG_TASK || type == AGISWARM_MSG_ROWS ||
+	       type == AGISWARM_MSG_STATUS;
+}
+
 static void drain_answers(int fd, struct tally *t)
 {
 	u8 buf[2048];
 	struct agi_wire_msg msg;
 	enum agiswarm_counter why;
 	ssize_t n;
+	int len;
 
 	while ((n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) >= 0) {
 		t->answers++;
-		if (agi_wire_parse(buf, n, &msg, &why) != 0)
+		/* The node seals every answer for the link it goes to. */
+		len = fz_keyed ? agi_session_open(&fz, buf, n, &why) : -EBADMSG;
+		if (len < 0 || agi_wire_parse(buf + AGI_SEAL_PUSH, len, &msg,
+					      &why) != 0)
 			t->bad_answers++;
 	}
+}
+
+/*
+ * What the node does with datagram @b, predicted with the core's functions
+ * in the order of the module's receive path (kmod/socket.c): the framing
+ * (agi_seal_parse()), a plain type up (a handshake through the rate
+ * limit), else the keypair of the index, the tag (agi_seal_open()), the
+ * replay window (agi_replay_check()), the message (agi_wire_parse()), the
+ * sender's right to its type, and a control type up or a fast-path type
+ * to its stage. Returns the message's parser verdict for the pool: 1 when
+ * it is worth keeping.
+ */
+static bool predict(const struct blob *b, struct tally *t)
+{
+	u8 buf[DGRAM_MAX];
+	struct agi_seal_hdr h;
+	struct agi_wire_msg msg;
+	enum agiswarm_counter why;
+	int ret, len;
+
+	ret = agi_seal_parse(b->b, b->n, &h, &why);
+	if (ret < 0) {
+		t->reason[why]++;
+		return t->reason[why] * 200 < t->sent + 1;
+	}
+	if (ret == AGI_SEAL_PLAIN) {
+		if (h.type == AGISWARM_MSG_HANDSHAKE_INIT ||
+		    h.type == AGISWARM_MSG_HANDSHAKE_RESP)
+			t->handshakes++;
+		else
+			t->pass_up++;
+		return chance(10);
+	}
+	/* The node's keypair: its index and receive key are our remote
+	 * index and transmit key.
+	 */
+	if (!fz_keyed || h.index != fz.remote_index) {
+		t->reason[AGISWARM_CNT_DROP_UNKNOWN_PEER]++;
+		return false;
+	}
+	memcpy(buf, b->b, b->n);
+	len = agi_seal_open(buf, b->n, &h, fz.tx, &agi_sodium_aead);
+	if (len < 0) {
+		t->reason[AGISWARM_CNT_DROP_AUTH]++;
+		return false;
+	}
+	if (!agi_replay_check(&fz_window, h.counter)) {
+		t->reason[AGISWARM_CNT_DROP_REPLAY]++;
+		return false;
+	}
+	t->opened++;
+	ret = agi_wire_parse(buf + AGI_SEAL_PUSH, len, &msg, &why);
+	if (ret < 0) {
+		t->reason[why]++;
+		return t->reason[why] * 200 < t->sent + 1;
+	}
+	if (!fz_may_send(msg.type)) {
+		t->reason[AGISWARM_CNT_DROP_NOT_ALLOWED]++;
+		return chance(10);
+	}
+	if (ret == AGI_WIRE_PASS_UP) {
+		t->pass_up++;
+		return chance(10);
+	}
+	t->fast[msg.type]++;
+	return true;
+}
+
+/* Sealed datagrams sent, for sending again as they were (replays). */
+#define SENT_RING 256
+static struct blob *sent_ring;
+static unsigned int sent_n;
+
+/*
+ * A sealed mutant: a mutated message sealed with the fuzzer's keys (its
+ * counter now and then ahead or behind), then sometimes damaged (header,
+ * index, ciphertext, tag, length), or an earlier one sent again. @m holds
+ * a mutant first; @msg gets the message sealed, for the pool. Returns false
+ * (@m a plain mutant) when it cannot be sealed (a plain type, too long).
+ */
+static bool mutate_sealed(struct blob *m, struct blob *msg, struct tally *t)
+{
+	u8 buf[DGRAM_MAX + AGISWARM_SEAL_OVERHEAD];
+	u64 counter = fz.tx_counter;
+	size_t n;
+	unsigned int k;
+
+	*msg = *m;
+	if (sent_n && chance(5)) {
+		*m = sent_ring[below(sent_n < SENT_RING ? sent_n : SENT_RING)];
+		t->replayed++;
+		return true;
+	}
+	/* Mostly a TASK or ROWS, to reach the stages. */
+	for (k = 0; k < 16 && chance(70) && m->n >= 2 &&
+	     m->b[1] != AGISWARM_MSG_TASK && m->b[1] != AGISWARM_MSG_ROWS; k++)
+		mutate(m);
+	if (m->n < AGISWARM_WIRE_HDR_LEN ||
+	    m->n + AGISWARM_SEAL_OVERHEAD > AGISWARM_WIRE_MAX)
+		return false;
+	m->b[0] = AGISWARM_WIRE_VERSION;
+	agi_put_be16(m->n - AGISWARM_WIRE_HDR_LEN, m->b + 2);
+	*msg = *m;
+	memcpy(buf + AGI_SEAL_PUSH, m->b, m->n);
+	/* A counter ahead moves the window; one behind may be taken still. */
+	if (chance(2))
+		fz.tx_counter += below(2 * AGI_REPLAY_WINDOW);
+	else if (chance(2))
+		fz.tx_counter -= below(2 * AGI_REPLAY_WINDOW);
+	n = agi_session_seal(&fz, buf, m->n);
+	if (fz.tx_counter < counter + 1)
+		fz.tx_counter = counter + 1;
+	if (!n)
+		return false;
+	memcpy(m->b, buf, n);
+	m->n = n;
+	sent_ring[sent_n++ % SENT_RING] = *m;
+	if (chance(75))
+		return true;
+	/* Damaged: mostly a few bytes anywhere, else the mutator's worst. */
+	switch (below(4)) {
+	case 0:
+		m->b[below(m->n)] ^= 1u << below(8);
+		break;
+	case 1:
+		agi_put_be32(chance(50) ? (u32)rnd() : fz.remote_index + 1,
+			     m->b + 4);
+		break;
+	case 2:
+		m->n -= below(m->n - AGISWARM_WIRE_HDR_LEN) + 1;
+		agi_put_be16(m->n - AGISWARM_WIRE_HDR_LEN, m->b + 2);
+		break;
+	default:
+		for (k = 1 + below(3); k--;)
+			mutate_once(m);
+	}
+	return true;
 }
 
 static u64 accounted(const u64 *before, const u64 *after)
@@ -716,36 +902,42 @@ static void check(bool ok, const char *fmt, ...)
 }
 
 /*
- * The accounting. From an address that is no peer of the node:
- *  - each reason only the parser gives rose by exactly what the parser
- *    here predicted for it;
- *  - upcalls + upcall drops rose by exactly the datagrams passed up;
- *  - at an aggregator (--all-dropped) every parsed fast-path datagram is
- *    dropped as well (a RESULT or SENSOR from no worker or sensor: stale
- *    or unknown peer; TASK, ROWS, ACTUATE: type), so drops + upcalls ==
- *    sent, exactly;
- *  - at a worker, RESULT, SENSOR and ACTUATE are dropped for their type,
- *    so drop_type is exact too; a parsed TASK is answered or dropped
- *    (stale, bad value) and a parsed ROWS stored or dropped, so the other
- *    reasons rose by at least the parser's share, and no more TASKs were
- *    answered than sent. (A forged TASK or ROWS with a higher epoch fences
- *    the worker, and then the aggregator's own datagrams count as stale:
- *    datagrams are not authenticated yet.)
+ * The accounting. From an address that is no peer of the node but the
+ * fuzzer's own link (an AGGREGATOR peer, keyed with --psk):
+ *  - each reason predicted_exactly() names rose by exactly what the core
+ *    predicted for it;
+ *  - upcalls + upcall drops + rate-limited handshakes rose by exactly the
+ *    datagrams passed up (plain daemon types, opened STATUS) and the plain
+ *    handshakes, and no more handshakes than sent were rate-limited;
+ *  - drop_type rose by exactly the framing's and the parser's share and
+ *    the opened fast-path types not for the node's role (at an aggregator
+ *    TASK and ROWS; the fuzzer's link may send no other);
+ *  - at an aggregator (--all-dropped) every datagram is one drop or one
+ *    upcall: drops + upcalls == sent, exactly;
+ *  - at a worker an opened TASK is answered or dropped (stale, no rows, bad
+ *    value) and an opened ROWS stored or dropped, so the other reasons rose
+ *    by at least the parser's share (bad value), rx_packets by at least
+ *    the TASKs and ROWS that reached the stages, and no more TASKs were
+ *    answered than taken in. (An opened TASK or ROWS with a higher epoch
+ *    fences the worker, and then the aggregator's own datagrams count as
+ *    stale.)
  */
 static void print_tally(const struct tally *t, const u64 *b, const u64 *a)
 {
-	u64 fast = 0;
+	u64 fast = 0, refused = 0;
 	int i;
 
 	for (i = 0; i < 256; i++)
 		fast += t->fast[i];
-	printf("# sent %" PRIu64 ": %" PRIu64 " refused by the parser, %"
-	       PRIu64 " passed up, %" PRIu64 " parsed (task %" PRIu64
-	       ", result %" PRIu64 ", sensor %" PRIu64 ", actuate %" PRIu64
+	for (i = 0; i < NCNT; i++)
+		refused += t->reason[i];
+	printf("# sent %" PRIu64 " (%" PRIu64 " sealed, %" PRIu64
+	       " of them replayed): %" PRIu64 " refused, %" PRIu64
+	       " passed up, %" PRIu64 " handshakes, %" PRIu64
+	       " opened; %" PRIu64 " fast-path (task %" PRIu64
 	       ", rows %" PRIu64 "); %" PRIu64 " answers came back\n",
-	       t->sent, t->sent - t->pass_up - fast, t->pass_up, fast,
-	       t->fast[AGISWARM_MSG_TASK], t->fast[AGISWARM_MSG_RESULT],
-	       t->fast[AGISWARM_MSG_SENSOR], t->fast[AGISWARM_MSG_ACTUATE],
+	       t->sent, t->sealed, t->replayed, refused, t->pass_up,
+	       t->handshakes, t->opened, fast, t->fast[AGISWARM_MSG_TASK],
 	       t->fast[AGISWARM_MSG_ROWS], t->answers);
 	printf("# %-20s %12s %12s\n", "counter", "predicted", "node");
 	for (i = FIRST_COUNTER; i < NCNT; i++) {
@@ -759,51 +951,82 @@ static void print_tally(const struct tally *t, const u64 *b, const u64 *a)
 static void check_accounting(const struct tally *t, const u64 *b,
 			     const u64 *a, bool all_dropped, u64 softnet)
 {
-	u64 d_type, want_type, rest = 0, want_rest = 0, upc;
+	u64 d_type, want_type, rest = 0, want_rest = 0, upc, limited, rx;
 	int i;
 
+#define DELTA(c) (a[AGISWARM_CNT_##c] - b[AGISWARM_CNT_##c])
 	print_tally(t, b, a);
 	check(softnet == 0, "the network stack dropped %" PRIu64
 	      " datagrams before the module saw them", softnet);
 	for (i = FIRST_COUNTER; i < NCNT; i++)
-		if (parser_only(i))
+		if (predicted_exactly(i))
 			check(a[i] - b[i] == t->reason[i],
-			      "%s: node counted %" PRIu64 ", parser predicted %"
+			      "%s: node counted %" PRIu64 ", predicted %"
 			      PRIu64, cname(i), a[i] - b[i], t->reason[i]);
-	upc = a[AGISWARM_CNT_UPCALLS] - b[AGISWARM_CNT_UPCALLS] +
-	      a[AGISWARM_CNT_UPCALL_DROPS] - b[AGISWARM_CNT_UPCALL_DROPS];
-	check(upc == t->pass_up, "passed up: node counted %" PRIu64
-	      " (upcalls + upcall_drops), parser predicted %" PRIu64,
-	      upc, t->pass_up);
-	check(!t->bad_answers, "%" PRIu64 " of the node's answers do not parse",
-	      t->bad_answers);
+	upc = DELTA(UPCALLS) + DELTA(UPCALL_DROPS);
+	limited = DELTA(DROP_RATELIMIT);
+	check(upc + limited == t->pass_up + t->handshakes,
+	      "passed up: node counted %" PRIu64 " (upcalls + upcall_drops) + %"
+	      PRIu64 " rate-limited, predicted %" PRIu64 " + %" PRIu64
+	      " handshakes", upc, limited, t->pass_up, t->handshakes);
+	check(limited <= t->handshakes, "rate-limited %" PRIu64
+	      " <= handshakes %" PRIu64, limited, t->handshakes);
+	check(!t->bad_answers, "%" PRIu64 " of the node's answers do not open"
+	      " or parse", t->bad_answers);
+	d_type = DELTA(DROP_TYPE);
+	want_type = t->reason[AGISWARM_CNT_DROP_TYPE];
+	if (all_dropped)
+		want_type += t->fast[AGISWARM_MSG_TASK] +
+			     t->fast[AGISWARM_MSG_ROWS];
+	check(d_type == want_type, "drop_type: node counted %" PRIu64
+	      ", predicted %" PRIu64 " (the framing's and the parser's%s)",
+	      d_type, want_type, all_dropped ?
+	      ", opened TASK and ROWS at an aggregator" : "");
 	if (all_dropped) {
 		check(accounted(b, a) == t->sent,
 		      "every datagram counted once: drops + upcalls = %" PRIu64
 		      ", sent %" PRIu64, accounted(b, a), t->sent);
-		check(!t->answers, "no answer to a non-peer (%" PRIu64 ")",
+		check(!t->answers, "no answer at an aggregator (%" PRIu64 ")",
 		      t->answers);
 		return;
 	}
-	d_type = a[AGISWARM_CNT_DROP_TYPE] - b[AGISWARM_CNT_DROP_TYPE];
-	want_type = t->reason[AGISWARM_CNT_DROP_TYPE] +
-		    t->fast[AGISWARM_MSG_RESULT] + t->fast[AGISWARM_MSG_SENSOR] +
-		    t->fast[AGISWARM_MSG_ACTUATE];
-	check(d_type == want_type, "drop_type: node counted %" PRIu64
-	      ", expected %" PRIu64 " (parser's plus parsed RESULT, SENSOR,"
-	      " ACTUATE)", d_type, want_type);
 	for (i = FIRST_COUNTER; i < NCNT; i++) {
-		if (!drop_reason(i) || parser_only(i) ||
-		    i == AGISWARM_CNT_DROP_TYPE)
+		if (!drop_reason(i) || predicted_exactly(i) ||
+		    i == AGISWARM_CNT_DROP_TYPE ||
+		    i == AGISWARM_CNT_DROP_RATELIMIT)
 			continue;
 		rest += a[i] - b[i];
 		want_rest += t->reason[i];
 	}
 	check(rest >= want_rest, "the other drop reasons: node counted %"
 	      PRIu64 ", the parser alone predicts %" PRIu64, rest, want_rest);
+	rx = DELTA(RX_PACKETS);
+	check(rx >= t->fast[AGISWARM_MSG_TASK] + t->fast[AGISWARM_MSG_ROWS],
+	      "rx_packets rose by %" PRIu64 ", >= opened TASKs and ROWS %"
+	      PRIu64, rx, t->fast[AGISWARM_MSG_TASK] +
+	      t->fast[AGISWARM_MSG_ROWS]);
 	check(t->answers <= t->fast[AGISWARM_MSG_TASK],
-	      "answers (%" PRIu64 ") <= parsed TASKs (%" PRIu64 ")",
+	      "answers (%" PRIu64 ") <= opened TASKs (%" PRIu64 ")",
 	      t->answers, t->fast[AGISWARM_MSG_TASK]);
+#undef DELTA
+}
+
+/* The fuzzer's link: pre-shared-key mode, as `agictl peer add ... psk`. */
+static void key_link(const char *psk_file, const char *key_file,
+		     const char *peer_file)
+{
+	u8 psk[AGI_SECRET_LEN], self[AGI_PK_LEN], peer[AGI_PK_LEN];
+	char err[256];
+
+	if (agi_secret_read(psk_file, psk, err, sizeof(err)) ||
+	    agi_key_read_public(key_file, self, err, sizeof(err)) ||
+	    agi_key_read_public(peer_file, peer, err, sizeof(err)))
+		die("reading the link's keys failed: %s", err);
+	if (agi_psk_session(&fz, psk, self, peer))
+		die("deriving the link's keys failed: the two keys are equal");
+	sodium_memzero(psk, sizeof(psk));
+	agi_replay_init(&fz_window);
+	fz_keyed = true;
 }
 
 static void parse_addr(const char *s, struct sockaddr_in *sin)
@@ -835,9 +1058,13 @@ static int wire_main(int argc, char **argv)
 		{ "all-dropped", no_argument, NULL, 'a' },
 		{ "settle", required_argument, NULL, 'w' },
 		{ "dry-run", no_argument, NULL, 'd' },
+		{ "psk", required_argument, NULL, 'P' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "peer-key", required_argument, NULL, 'K' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *src_netns = NULL, *node = NULL, *to = NULL, *from = NULL;
+	const char *psk_file = NULL, *key_file = NULL, *peer_file = NULL;
 	const char *corpora[8];
 	unsigned int ncorpora = 0, settle = 60, i, corpus_seeds = 0;
 	u64 count = 100000, b[NCNT], a[NCNT], soft0, last = ~0ULL;
@@ -866,13 +1093,19 @@ static int wire_main(int argc, char **argv)
 		case 'a': all_dropped = true; break;
 		case 'w': settle = atoi(optarg); break;
 		case 'd': dry = true; break;
+		case 'P': psk_file = optarg; break;
+		case 'k': key_file = optarg; break;
+		case 'K': peer_file = optarg; break;
 		default: return 2;
 		}
 	}
-	if ((!dry && (!to || !node)) || !count) {
+	if ((!dry && (!to || !node)) || !count ||
+	    ((psk_file || key_file || peer_file) &&
+	     !(psk_file && key_file && peer_file))) {
 		fprintf(stderr, "usage: livefuzz wire --to ADDR:PORT --node NETNS --count N\n"
 			"       [--from ADDR] [--src-netns NETNS] [--seed S]\n"
 			"       [--corpus DIR]... [--all-dropped] [--settle SEC]\n"
+			"       [--psk FILE --key PUB --peer-key PUB]\n"
 			"       livefuzz wire --dry-run --count N [--seed S] [--corpus DIR]...\n");
 		return 2;
 	}
@@ -884,15 +1117,20 @@ static int wire_main(int argc, char **argv)
 
 	pool = calloc(POOL_MAX, sizeof(*pool));
 	out = calloc(BATCH, sizeof(*out));
+	sent_ring = calloc(SENT_RING, sizeof(*sent_ring));
 	t = calloc(1, sizeof(*t));
-	if (!pool || !out || !t)
+	if (!pool || !out || !sent_ring || !t)
 		die("out of memory");
+	if (psk_file)
+		key_link(psk_file, key_file, peer_file);
 	read_header(true);
 	i = pool_n;
 	for (c = 0; c < (int)ncorpora; c++)
 		corpus_seeds += read_corpus(corpora[c]);
-	printf("# seeds: %u from %s, %u from %u corpora\n", i, header_path,
-	       corpus_seeds, ncorpora);
+	printf("# seeds: %u from %s, %u from %u corpora; %s\n", i, header_path,
+	       corpus_seeds, ncorpora, fz_keyed ?
+	       "half the mutants sealed for the fuzzer's link" :
+	       "no link (--psk): nothing sealed opens");
 	if (!pool_n)
 		die("no seeds");
 
@@ -922,25 +1160,22 @@ static int wire_main(int argc, char **argv)
 		int sent;
 
 		for (i = 0; i < n; i++) {
-			enum agiswarm_counter why;
-			struct agi_wire_msg msg;
-			int ret;
+			struct blob msg;
+			bool sealed = false;
 
 			mutate(&out[i]);
-			ret = agi_wire_parse(out[i].b, out[i].n, &msg, &why);
-			if (ret < 0) {
-				t->reason[why]++;
-				/* Rare refusals feed the pool. */
-				if (t->reason[why] * 200 < t->sent + 1)
-					pool_add(out[i].b, out[i].n, false);
-			} else if (ret == AGI_WIRE_PASS_UP) {
-				t->pass_up++;
-				if (chance(10))
-					pool_add(out[i].b, out[i].n, false);
-			} else {
-				t->fast[msg.type]++;
-				pool_add(out[i].b, out[i].n, false);
-			}
+			if (fz_keyed && chance(50))
+				sealed = mutate_sealed(&out[i], &msg, t);
+			else
+				msg = out[i];
+			t->sealed += sealed;
+			/*
+			 * What parses, refusals that are still rare, and now
+			 * and then a message passed up feed the pool: the
+			 * message, which a later one may seal.
+			 */
+			if (predict(&out[i], t))
+				pool_add(msg.b, msg.n, false);
 			iov[i].iov_base = out[i].b;
 			iov[i].iov_len = out[i].n;
 			memset(&mm[i], 0, sizeof(mm[i]));
@@ -1077,10 +1312,14 @@ static void snap_status_cb(const struct nlmsghdr *nlh, void *data)
 
 static void snap_peer_cb(const struct nlmsghdr *nlh, void *data)
 {
+	/* What a cycle, the link's traffic and the clock move. */
 	static const u16 skip[] = { AGISWARM_PEER_A_GEN, AGISWARM_PEER_A_RESULTS,
 				    AGISWARM_PEER_A_MISSED,
 				    AGISWARM_PEER_A_LAST_CYCLE,
-				    AGISWARM_PEER_A_PAD };
+				    AGISWARM_PEER_A_PAD,
+				    AGISWARM_PEER_A_KEY_AGE,
+				    AGISWARM_PEER_A_LINK_RX,
+				    AGISWARM_PEER_A_LINK_TX };
 	const struct nlattr *a;
 
 	mnl_attr_for_each(a, nlh, GENL_HDRLEN)
@@ -1255,6 +1494,26 @@ static void put_endpoint(struct gen *g, u16 type)
 		put_attr(g, type, &sin, sizeof(sin));
 }
 
+/* The public key of setup_node()'s peer @i (1..5); 6 and 7 name no peer. */
+static void fuzz_pubkey(u8 pk[AGISWARM_PUBKEY_LEN], unsigned int i)
+{
+	memset(pk, 0x40 + i, AGISWARM_PUBKEY_LEN);
+}
+
+/* A known key mostly, an unknown one, random bytes or a wrong length. */
+static void put_pubkey(struct gen *g)
+{
+	u8 pk[AGISWARM_PUBKEY_LEN + 4];
+	unsigned int i;
+
+	fuzz_pubkey(pk, 1 + below(7));
+	if (chance(5))
+		for (i = 0; i < sizeof(pk); i++)
+			pk[i] = rnd();
+	put_attr(g, AGISWARM_PEER_A_PUBKEY, pk, chance(95) ?
+		 AGISWARM_PUBKEY_LEN : below(sizeof(pk) + 1));
+}
+
 static void put_peer(struct gen *g)
 {
 	size_t at = nest_begin(g, AGISWARM_A_PEER);
@@ -1268,8 +1527,58 @@ static void put_peer(struct gen *g)
 		put_endpoint(g, AGISWARM_PEER_A_ENDPOINT);
 	if (chance(20))
 		put_u(g, AGISWARM_PEER_A_HEALTH, 1, pick_u(AGISWARM_HEALTH_MAX));
+	if (chance(40))
+		put_pubkey(g);
 	if (chance(5))
 		put_u(g, below(AGISWARM_PEER_A_MAX + 3), 4, rnd());
+	nest_end(g, at);
+}
+
+/* SET_KEY: the link by its key, and a keypair. */
+static void put_key(struct gen *g)
+{
+	u8 key[AGISWARM_SEAL_KEY_LEN + 4];
+	size_t at;
+	unsigned int i, k;
+
+	if (chance(95)) {
+		at = nest_begin(g, AGISWARM_A_PEER);
+		if (chance(95))
+			put_pubkey(g);
+		if (chance(5))
+			put_u(g, AGISWARM_PEER_A_KIND, 1,
+			      pick_u(AGISWARM_PEER_MAX));
+		nest_end(g, at);
+	}
+	if (chance(5))
+		return;
+	at = nest_begin(g, AGISWARM_A_KEY);
+	/*
+	 * Few indices, so that some are taken (-EEXIST, or a STATIC one
+	 * replacing its link's), or any.
+	 */
+	if (chance(95))
+		put_u(g, AGISWARM_KEY_A_LOCAL_INDEX, 4,
+		      chance(40) ? 1 + below(8) :
+		      chance(80) ? 1 + below(~0u) : pick_u(~0u));
+	if (chance(95))
+		put_u(g, AGISWARM_KEY_A_REMOTE_INDEX, 4,
+		      chance(80) ? 1 + below(8) : pick_u(~0u));
+	for (k = AGISWARM_KEY_A_RX; k <= AGISWARM_KEY_A_TX; k++) {
+		for (i = 0; i < sizeof(key); i++)
+			key[i] = rnd();
+		if (chance(95))
+			put_attr(g, k, key, chance(95) ? AGISWARM_SEAL_KEY_LEN :
+				 below(sizeof(key) + 1));
+	}
+	if (chance(30))
+		put_u(g, AGISWARM_KEY_A_TX_COUNTER, 8, pick_u(~0ULL));
+	if (chance(95))
+		put_u(g, AGISWARM_KEY_A_MODE, 1, chance(80) ?
+		      below(AGISWARM_KEY_MODE_MAX + 1) :
+		      pick_u(AGISWARM_KEY_MODE_MAX));
+	if (chance(5))
+		put_u(g, below(AGISWARM_KEY_A_MAX + 3), 4, rnd());
 	nest_end(g, at);
 }
 
@@ -1387,6 +1696,9 @@ static void shaped_attrs(struct gen *g, u8 cmd)
 		if (chance(50))
 			put_u(g, AGISWARM_A_CYCLE_ID, 8, pick_u(2000));
 		break;
+	case AGISWARM_CMD_SET_KEY:
+		put_key(g);
+		break;
 	case AGISWARM_CMD_SEND:
 		if (chance(95))
 			put_endpoint(g, AGISWARM_A_PEER_ENDPOINT);
@@ -1493,6 +1805,11 @@ static bool admin_cmd(u8 cmd)
 	case AGISWARM_CMD_CLEAR_FAULT:
 	case AGISWARM_CMD_REGISTER_DAEMON:
 	case AGISWARM_CMD_SEND:
+	case AGISWARM_CMD_SET_KEY:
+	/* The reads that show peers, keys, the matrix and the outputs. */
+	case AGISWARM_CMD_GET_PEERS:
+	case AGISWARM_CMD_GET_MATRIX:
+	case AGISWARM_CMD_GET_METRICS:
 		return true;
 	}
 	return false;
@@ -1531,7 +1848,8 @@ static void gen_reset(struct gen *g)
 
 /*
  * A node worth fuzzing: an aggregator (stopped) with three workers, a
- * sensor and an actuator, a 3x2 matrix and an input.
+ * sensor and an actuator, each with a public key (a link, for SET_KEY), a
+ * 3x2 matrix and an input.
  */
 static void setup_node(struct nl *nl, u16 port)
 {
@@ -1542,6 +1860,7 @@ static void setup_node(struct nl *nl, u16 port)
 	s32 a[6] = { 1 << 28, -(1 << 28), 1 << 27, 0, 3, -3 };
 	s32 x[2] = { 1 << 29, -(1 << 29) };
 	u8 role = AGISWARM_ROLE_AGGREGATOR, fmt = AGISWARM_Q1_31, kind;
+	u8 pk[AGISWARM_PUBKEY_LEN];
 	u32 id = 1, v;
 	size_t at;
 
@@ -1560,6 +1879,8 @@ static void setup_node(struct nl *nl, u16 port)
 		put_attr(&g, AGISWARM_PEER_A_KIND, &kind, 1);
 		put_attr(&g, AGISWARM_PEER_A_ID, &id, 4);
 		put_attr(&g, AGISWARM_PEER_A_ENDPOINT, &sin, sizeof(sin));
+		fuzz_pubkey(pk, id);
+		put_attr(&g, AGISWARM_PEER_A_PUBKEY, pk, sizeof(pk));
 		nest_end(&g, at);
 		must(nl, AGISWARM_CMD_ADD_PEER, &g, "ADD_PEER");
 	}
@@ -1664,6 +1985,29 @@ struct genl_stats {
 	u64 by_cmd[256][2];	/* taken, refused */
 };
 
+/*
+ * The end of a fuzzing from a user namespace, seen from outside: the child
+ * @child's verdict, and the node @outer reads (as root) unchanged since
+ * @outer0.
+ */
+static int watch_outer(struct nl *outer, const struct snap *outer0,
+		       pid_t child)
+{
+	static struct snap outer1;
+	int status;
+
+	if (waitpid(child, &status, 0) != child)
+		die("waiting for the fuzzer failed: %s", strerror(errno));
+	snapshot(outer, &outer1);
+	check(!strcmp(outer0->s, outer1.s),
+	      "the node outside the user namespace is unchanged (read as root)");
+	if (strcmp(outer0->s, outer1.s))
+		snap_diff(outer0, &outer1);
+	check(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "the fuzzing as nobody held every check (status %d)", status);
+	return failures ? 1 : 0;
+}
+
 static int genl_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -1675,13 +2019,14 @@ static int genl_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	static u8 req[8192] __attribute__((aligned(8)));
-	static struct snap before, after, outer0, outer1;
+	static struct snap before, after, outer0;
 	static struct genl_stats st;
 	const char *as = "root";
 	double seconds = 30, end;
 	bool setup = false, user, own_net, outsider;
 	bool seen_cmd[256] = { false };
 	struct nl nl, outer;
+	pid_t child;
 	u16 port = 7000;
 	int c, i;
 
@@ -1712,11 +2057,24 @@ static int genl_main(int argc, char **argv)
 		setup_node(&nl, port);
 		mnl_socket_close(nl.sock);
 	}
-	/* The node this namespace holds, watched from outside the fuzzing. */
-	nl_open(&outer, NULL);
-	snapshot(&outer, &outer0);
-	if (user)
+	if (user) {
+		/*
+		 * The node this namespace holds, watched from outside the
+		 * fuzzing: by this process, which stays root of the init
+		 * user namespace (GET_PEERS and GET_MATRIX need
+		 * CAP_NET_ADMIN), while a child fuzzes as nobody.
+		 */
+		nl_open(&outer, NULL);
+		snapshot(&outer, &outer0);
+		fflush(stdout);
+		child = fork();
+		if (child < 0)
+			die("fork failed: %s", strerror(errno));
+		if (child)
+			return watch_outer(&outer, &outer0, child);
+		mnl_socket_close(outer.sock);
 		become_unprivileged(own_net);
+	}
 	nl_open(&nl, NULL);
 	if (own_net) {
 		/* Admin of a node of its own now: make it worth fuzzing. */
@@ -1803,14 +2161,6 @@ static int genl_main(int argc, char **argv)
 				check(st.by_cmd[i][0] > 0,
 				      "cmd %d taken %" PRIu64 " times", i,
 				      st.by_cmd[i][0]);
-	}
-	/* The fuzzing from a user namespace reached no other node. */
-	if (user) {
-		snapshot(&outer, &outer1);
-		check(!strcmp(outer0.s, outer1.s),
-		      "the node outside the user namespace is unchanged");
-		if (strcmp(outer0.s, outer1.s))
-			snap_diff(&outer0, &outer1);
 	}
 	check(st.requests > 0, "%" PRIu64 " requests in %.0f s", st.requests,
 	      seconds);
