@@ -9,9 +9,12 @@
  *
  * Both timers are HRTIMER_MODE_ABS_SOFT, so every callback here runs in
  * softirq, like the RESULT and SENSOR handlers; they serialise on
- * agg->lock. Datagrams and the event are built under the lock and sent
- * after it is dropped (struct cycle_out), so that no lock of the network
- * stack nests inside it.
+ * agg->lock. Datagrams are built under the lock and sent after it is
+ * dropped (struct cycle_out), so that no lock of the UDP stack nests
+ * inside it. The cycle event alone is multicast under it, to keep the
+ * events in cycle order: netlink's broadcast takes only its table lock
+ * and the listeners' queue locks, none of which is ever held while
+ * agg->lock is taken.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -32,27 +35,29 @@
  * struct cycle_out - what a handler sends once agg->lock is dropped
  * @tasks: TASKs (worker faults apply)
  * @other: ACTUATEs
- * @event: the cycle event, or NULL
+ *
+ * The cycle event is not here: finish() multicasts it under agg->lock, so
+ * that listeners get the events in cycle order. Sent after the unlock, a
+ * missed cycle finished late by tick() on one CPU could follow the next
+ * cycle's event, completed by a RESULT on another (seen under TCG: "cycle
+ * 993 after cycle 994"). An actuator drops an ACTUATE older than the last
+ * one it applied, so the ACTUATEs may stay outside the lock.
  */
 struct cycle_out {
 	struct sk_buff_head tasks;
 	struct sk_buff_head other;
-	struct sk_buff *event;
 };
 
 static void out_init(struct cycle_out *out)
 {
 	__skb_queue_head_init(&out->tasks);
 	__skb_queue_head_init(&out->other);
-	out->event = NULL;
 }
 
 static void out_flush(struct agiswarm_node *node, struct cycle_out *out)
 {
 	agiswarm_socket_send_list(node, &out->tasks, true);
 	agiswarm_socket_send_list(node, &out->other, false);
-	if (out->event)
-		agiswarm_netlink_cycle_send(node, out->event);
 }
 
 static u32 us_since(ktime_t t, ktime_t now)
@@ -250,6 +255,7 @@ static void finish(struct agiswarm_agg *agg, bool ok, struct cycle_out *out)
 {
 	struct agiswarm_node *node = agg->node;
 	const struct agiswarm_metric *rec;
+	struct sk_buff *event;
 	u8 status;
 
 	lockdep_assert_held(&agg->lock);
@@ -273,11 +279,11 @@ static void finish(struct agiswarm_agg *agg, bool ok, struct cycle_out *out)
 	rec = record(agg, ok, ktime_get());
 	agiswarm_node_count(node, ok ? AGISWARM_CNT_CYCLES_OK :
 				       AGISWARM_CNT_CYCLES_MISSED, 1);
-	out->event = agiswarm_netlink_cycle_msg(node, rec, agg->cfmt,
-						agg->cx, agg->ncx,
-						ok ? agg->y : NULL,
-						ok ? agg->nu : 0, agg->u,
-						agg->nu);
+	event = agiswarm_netlink_cycle_msg(node, rec, agg->cfmt, agg->cx,
+					   agg->ncx, ok ? agg->y : NULL,
+					   ok ? agg->nu : 0, agg->u, agg->nu);
+	if (event)
+		agiswarm_netlink_cycle_send(node, event);
 	if (ok)
 		hrtimer_try_to_cancel(&agg->deadline);
 }
