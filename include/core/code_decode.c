@@ -791,6 +791,59 @@ static int code_check(struct agi_code_decoder *dec, struct code_comp *cp)
 	return 1;
 }
 
+/* --- decoder: cross-check ------------------------------------------------ */
+
+/* The sum of the known z over @set (local columns of @cp). */
+static struct agi_i128 code_encode_known(const struct agi_code_decoder *dec,
+					 const struct code_comp *cp,
+					 const u64 *set)
+{
+	const u16 *cols = dec->cols + cp->first;
+	struct agi_i128 sum = { 0, 0 };
+	u32 w;
+
+	for (w = 0; w < cp->words; w++) {
+		u64 bits = set[w];
+
+		while (bits) {
+			sum = agi_i128_add(sum,
+					   dec->z[cols[w * 64 + ctz64(bits)]]);
+			bits &= bits - 1;
+		}
+	}
+	return sum;
+}
+
+int agi_code_decoder_check(struct agi_code_decoder *dec, u32 j,
+			   struct agi_i128 value)
+{
+	const struct code_comp *cp;
+	struct agi_i128 want = { 0, 0 };
+	const u64 *set;
+	u32 p, w;
+
+	if (j >= dec->code.n_coded)
+		return -EINVAL;
+	if (j < dec->code.m) {
+		cp = &dec->comp[dec->comp_of[j]];
+		if (!bit_test(cp->known, dec->local[j]))
+			return -EAGAIN;
+		want = dec->z[j];
+	} else if (dec->set_comp[p = j - dec->code.m] != CODE_NONE) {
+		cp = &dec->comp[dec->set_comp[p]];
+		set = dec->sets[p];
+		for (w = 0; w < cp->words; w++)
+			if (set[w] & ~cp->known[w])
+				return -EAGAIN;
+		want = code_encode_known(dec, cp, set);
+	}	/* else S_j is padding only: the row is 0 */
+	dec->stats.checked++;
+	if (want.lo == value.lo && want.hi == value.hi)
+		return 1;
+	dec->stats.inconsistent++;
+	return 0;
+}
+
 /* --- decoder: results ---------------------------------------------------- */
 
 static int code_add_systematic(struct agi_code_decoder *dec, u32 j,
@@ -802,6 +855,7 @@ static int code_add_systematic(struct agi_code_decoder *dec, u32 j,
 
 	if (bit_test(cp->known, l)) {
 		dec->stats.redundant++;	/* its component was solved */
+		agi_code_decoder_check(dec, j, value);
 		return 0;
 	}
 	code_learn(dec, cp, l, value);
@@ -822,11 +876,13 @@ static int code_add_parity(struct agi_code_decoder *dec, u32 j,
 
 	if (dec->set_comp[p] == CODE_NONE) {
 		dec->stats.redundant++;	/* S_j is padding only */
+		agi_code_decoder_check(dec, j, value);
 		return 0;
 	}
 	cp = &dec->comp[dec->set_comp[p]];
 	if (cp->n_known == cp->size) {
 		dec->stats.redundant++;
+		agi_code_decoder_check(dec, j, value);
 		return 0;
 	}
 	/* Cannot happen: a component keeps at most its size of rows. */
@@ -858,6 +914,7 @@ int agi_code_decoder_add(struct agi_code_decoder *dec, u32 j,
 		return -EINVAL;
 	if (dec->done) {
 		dec->stats.late++;
+		agi_code_decoder_check(dec, j, value);
 		return 1;
 	}
 	if (bit_test(dec->received, j)) {
