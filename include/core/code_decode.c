@@ -820,7 +820,7 @@ int agi_code_decoder_check(struct agi_code_decoder *dec, u32 j,
 	const struct code_comp *cp;
 	struct agi_i128 want = { 0, 0 };
 	const u64 *set;
-	u32 p, w;
+	u32 p = j - dec->code.m, w;
 
 	if (j >= dec->code.n_coded)
 		return -EINVAL;
@@ -829,7 +829,7 @@ int agi_code_decoder_check(struct agi_code_decoder *dec, u32 j,
 		if (!bit_test(cp->known, dec->local[j]))
 			return -EAGAIN;
 		want = dec->z[j];
-	} else if (dec->set_comp[p = j - dec->code.m] != CODE_NONE) {
+	} else if (dec->set_comp[p] != CODE_NONE) {
 		cp = &dec->comp[dec->set_comp[p]];
 		set = dec->sets[p];
 		for (w = 0; w < cp->words; w++)
