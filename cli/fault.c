@@ -21,7 +21,7 @@ static void fault_usage(void)
 	       "sends. drop loses each with probability PERCENT (0..100), delay\n"
 	       "holds each back MS milliseconds (1..10000), stall sends none.\n"
 	       "corrupt (set on the worker itself; on an aggregator it changes\n"
-	       "nothing) makes the first value of each RESULT one too large:\n"
+	       "nothing) makes the first value of each RESULT 2^64 too large:\n"
 	       "the aggregator's cross-check counts RESULTs that disagree with\n"
 	       "the decoded outputs (\"inconsistent\" in \"agictl workers list\").\n"
 	       "A new fault replaces the worker's old one. \"clear\" removes the\n"

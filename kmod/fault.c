@@ -227,8 +227,9 @@ bool agiswarm_fault_apply(struct agiswarm_node *node, struct sk_buff *skb)
  * @node: the worker's node
  * @worker: its own id
  *
- * Counts in AGISWARM_CNT_FAULTS_APPLIED when it is: the caller then adds 1
- * to the first value of the RESULT it is about to send.
+ * Counts in AGISWARM_CNT_FAULTS_APPLIED when it is: the caller then adds
+ * 2^64 to the first value (a 128-bit sum) of the RESULT it is about to
+ * send.
  *
  * Context: softirq, or bh disabled.
  * Return: true when @worker has a corrupt fault.

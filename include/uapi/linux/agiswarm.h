@@ -349,8 +349,9 @@
  * sent to that worker, on a worker whose node id it is to the RESULTs it
  * sends. Each datagram taken counts in AGISWARM_CNT_FAULTS_APPLIED.
  * CORRUPT applies only on the worker: the first value of each RESULT it
- * sends is one more than the right one (a worker answering wrongly, for
- * the aggregator's cross-check); on an aggregator it changes nothing.
+ * sends is 2^64 more than the right one (one more in its high 64 bits: a
+ * worker answering wrongly, for the aggregator's cross-check); on an
+ * aggregator it changes nothing.
  *
  * AGISWARM_CMD_CLEAR_FAULT (admin)
  * --------------------------------
