@@ -450,19 +450,19 @@ static u32 code_find_unknowns(struct agi_code_decoder *dec,
 }
 
 /*
- * The result of @p minus the z of its known source rows. Only the rows a
- * solve uses pay for this, not every kept row.
+ * The sum of the z of the known columns in @set (local columns of @cp):
+ * what a row over @set is, as far as it is decoded.
  */
-static struct agi_i128 code_residual(const struct agi_code_decoder *dec,
-				     const struct code_comp *cp,
-				     const struct code_pending *p)
+static struct agi_i128 code_sum_known(const struct agi_code_decoder *dec,
+				      const struct code_comp *cp,
+				      const u64 *set)
 {
 	const u16 *cols = dec->cols + cp->first;
 	struct agi_i128 sum = { 0, 0 };
 	u32 w;
 
 	for (w = 0; w < cp->words; w++) {
-		u64 bits = p->set[w] & cp->known[w];
+		u64 bits = set[w] & cp->known[w];
 
 		while (bits) {
 			const struct agi_i128 *zc =
@@ -473,7 +473,18 @@ static struct agi_i128 code_residual(const struct agi_code_decoder *dec,
 			sum.hi += zc->hi + (sum.lo < zc->lo);
 		}
 	}
-	return agi_i128_sub(p->value, sum);
+	return sum;
+}
+
+/*
+ * The result of @p minus the z of its known source rows. Only the rows a
+ * solve uses pay for this, not every kept row.
+ */
+static struct agi_i128 code_residual(const struct agi_code_decoder *dec,
+				     const struct code_comp *cp,
+				     const struct code_pending *p)
+{
+	return agi_i128_sub(p->value, code_sum_known(dec, cp, p->set));
 }
 
 /* A row with one unknown left determines it; propagate to the others. */
@@ -793,27 +804,6 @@ static int code_check(struct agi_code_decoder *dec, struct code_comp *cp)
 
 /* --- decoder: cross-check ------------------------------------------------ */
 
-/* The sum of the known z over @set (local columns of @cp). */
-static struct agi_i128 code_encode_known(const struct agi_code_decoder *dec,
-					 const struct code_comp *cp,
-					 const u64 *set)
-{
-	const u16 *cols = dec->cols + cp->first;
-	struct agi_i128 sum = { 0, 0 };
-	u32 w;
-
-	for (w = 0; w < cp->words; w++) {
-		u64 bits = set[w];
-
-		while (bits) {
-			sum = agi_i128_add(sum,
-					   dec->z[cols[w * 64 + ctz64(bits)]]);
-			bits &= bits - 1;
-		}
-	}
-	return sum;
-}
-
 int agi_code_decoder_check(struct agi_code_decoder *dec, u32 j,
 			   struct agi_i128 value)
 {
@@ -835,7 +825,7 @@ int agi_code_decoder_check(struct agi_code_decoder *dec, u32 j,
 		for (w = 0; w < cp->words; w++)
 			if (set[w] & ~cp->known[w])
 				return -EAGAIN;
-		want = code_encode_known(dec, cp, set);
+		want = code_sum_known(dec, cp, set);
 	}	/* else S_j is padding only: the row is 0 */
 	dec->stats.checked++;
 	if (want.lo == value.lo && want.hi == value.hi)
