@@ -14,12 +14,16 @@
 
 static void fault_usage(void)
 {
-	printf("Usage: agictl fault inject worker ID { drop PERCENT | delay MS | stall }\n"
+	printf("Usage: agictl fault inject worker ID { drop PERCENT | delay MS | stall | corrupt }\n"
 	       "       agictl fault clear [ worker ID ]\n"
 	       "On an aggregator, the fault applies to the TASKs it sends to\n"
 	       "worker ID; on the worker whose node id is ID, to the RESULTs it\n"
 	       "sends. drop loses each with probability PERCENT (0..100), delay\n"
 	       "holds each back MS milliseconds (1..10000), stall sends none.\n"
+	       "corrupt (set on the worker itself; on an aggregator it changes\n"
+	       "nothing) makes the first value of each RESULT 2^64 too large:\n"
+	       "the aggregator's cross-check counts RESULTs that disagree with\n"
+	       "the decoded outputs (\"inconsistent\" in \"agictl workers list\").\n"
 	       "A new fault replaces the worker's old one. \"clear\" removes the\n"
 	       "worker's fault, or every fault of this node without \"worker ID\".\n"
 	       "\"agictl workers list\" shows the faults set. Needs CAP_NET_ADMIN;\n"
@@ -44,12 +48,13 @@ static int parse_worker(int argc, char **argv, const char *action, u32 *id)
 static int parse_kind(int argc, char **argv, struct agi_fault_req *f)
 {
 	if (argc < 1)
-		return agictl_usage_error("fault inject needs drop PERCENT, delay MS or stall");
-	if (!strcmp(argv[0], "stall")) {
-		f->kind = AGISWARM_FAULT_STALL;
+		return agictl_usage_error("fault inject needs drop PERCENT, delay MS, stall or corrupt");
+	if (!strcmp(argv[0], "stall") || !strcmp(argv[0], "corrupt")) {
+		f->kind = argv[0][0] == 's' ? AGISWARM_FAULT_STALL :
+					      AGISWARM_FAULT_CORRUPT;
 		if (argc > 1)
-			return agictl_usage_error("stall takes no value, \"%s\" given",
-						  argv[1]);
+			return agictl_usage_error("%s takes no value, \"%s\" given",
+						  argv[0], argv[1]);
 		return AGICTL_OK;
 	}
 	if (!strcmp(argv[0], "drop"))
@@ -57,7 +62,7 @@ static int parse_kind(int argc, char **argv, struct agi_fault_req *f)
 	else if (!strcmp(argv[0], "delay"))
 		f->kind = AGISWARM_FAULT_DELAY;
 	else
-		return agictl_usage_error("unknown fault \"%s\" (expected drop, delay or stall)",
+		return agictl_usage_error("unknown fault \"%s\" (expected drop, delay, stall or corrupt)",
 					  argv[0]);
 	if (argc < 2)
 		return agictl_usage_error("\"%s\" needs a value", argv[0]);

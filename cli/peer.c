@@ -60,9 +60,14 @@ static void peer_usage(void)
 	       "answered within the last %d cycles; late: not since; idle: no\n"
 	       "cycle yet; no rows: holds no coded rows), rows held, the row\n"
 	       "generation of its last results, results used, cycles missed, the\n"
-	       "last cycle it answered and its fault; JSON: [{\"id\", \"endpoint\",\n"
-	       "\"health\", \"rows\", \"gen\", \"results\", \"missed\", \"last_cycle\",\n"
-	       "\"fault\": null | {\"kind\": \"drop\"|\"delay\"|\"stall\", \"value\"}}, ...]\n",
+	       "last cycle it answered, its RESULTs that disagreed with the\n"
+	       "decoded outputs (inconsistent: checked when more results come\n"
+	       "than decoding needs; the cycle's results were not all right,\n"
+	       "and when the wrong one was used the honest ones are counted)\n"
+	       "and its fault; JSON: [{\"id\", \"endpoint\", \"health\", \"rows\",\n"
+	       "\"gen\", \"results\", \"missed\", \"last_cycle\", \"inconsistent\",\n"
+	       "\"fault\": null | {\"kind\": \"drop\"|\"delay\"|\"stall\"|\"corrupt\",\n"
+	       "\"value\"}}, ...]\n",
 	       HEALTH_LATE_CYCLES);
 }
 
@@ -256,6 +261,8 @@ static void print_worker_stats(const struct agi_peer *p, u64 cycle_id,
 	agi_print_u64(AGI_PRINT_ANY, "missed", " missed %llu", p->missed);
 	agi_print_u64(AGI_PRINT_ANY, "last_cycle", " last cycle %llu",
 		      p->last_cycle);
+	agi_print_u64(AGI_PRINT_ANY, "inconsistent", " inconsistent %llu",
+		      p->inconsistent);
 	print_fault(p);
 }
 

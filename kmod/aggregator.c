@@ -505,6 +505,7 @@ void agiswarm_aggregator_peer_stats(struct agiswarm_node *node,
 	st->results = peer->results;
 	st->missed = peer->missed;
 	st->last_cycle = peer->last_cycle;
+	st->inconsistent = peer->inconsistent;
 	spin_unlock_bh(&agg->lock);
 }
 

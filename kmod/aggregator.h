@@ -110,6 +110,7 @@ struct agiswarm_matrix_info {
  * @results: RESULT datagrams used from it
  * @missed: cycles it was sent a TASK in and answered nothing in time
  * @last_cycle: the last cycle it answered
+ * @inconsistent: its RESULTs that disagreed with the decoded y
  */
 struct agiswarm_peer_stats {
 	u32 rows;
@@ -117,6 +118,7 @@ struct agiswarm_peer_stats {
 	u64 results;
 	u64 missed;
 	u64 last_cycle;
+	u64 inconsistent;
 };
 
 int agiswarm_aggregator_init(struct agiswarm_node *node);

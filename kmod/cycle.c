@@ -498,14 +498,41 @@ static void decode_time(struct agiswarm_agg *agg, u64 ns)
 }
 
 /*
+ * The cross-check of what the decoder did not need ("Cross-check" in the
+ * UAPI header): counts the values the decoder checked since @checked and
+ * @bad were read, and @peer's RESULT once when any disagreed.
+ */
+static void count_checks(struct agiswarm_agg *agg, struct agiswarm_peer *peer,
+			 u32 checked, u32 bad)
+{
+	const struct agi_code_stats *st = agi_code_decoder_stats(agg->plan->dec);
+	struct agiswarm_node *node = agg->node;
+
+	lockdep_assert_held(&agg->lock);
+	if (st->checked != checked)
+		agiswarm_node_count(node, AGISWARM_CNT_RESULTS_CHECKED,
+				    st->checked - checked);
+	if (st->inconsistent == bad)
+		return;
+	peer->inconsistent++;
+	agiswarm_node_count(node, AGISWARM_CNT_RESULTS_INCONSISTENT, 1);
+	pr_warn_ratelimited("netns %u: cycle %llu: a RESULT of worker %u disagrees with the decoded y\n",
+			    node->net->ns.inum, agg->cycle_id, peer->id);
+}
+
+/*
  * Feeds @r's values to the decoder; the cycle ends when they decode. The
- * lock is held for at most one RESULT's values (AGISWARM_WIRE_VALUES_MAX),
- * and the solving they trigger is bounded by the MDS layers they complete
- * (include/core/code.h, "DOC: Decoder"); decode_time() records how long.
+ * values after the one that completed it are cross-checked. The lock is
+ * held for at most one RESULT's values (AGISWARM_WIRE_VALUES_MAX), and the
+ * solving they trigger is bounded by the MDS layers they complete
+ * (include/core/code.h, "DOC: Decoder"), a check by m additions;
+ * decode_time() records how long.
  */
 static void decode(struct agiswarm_agg *agg, const struct agi_wire_result *r,
-		   struct cycle_out *out)
+		   struct agiswarm_peer *peer, struct cycle_out *out)
 {
+	const struct agi_code_stats *st = agi_code_decoder_stats(agg->plan->dec);
+	u32 checked = st->checked, bad = st->inconsistent;
 	struct agiswarm_node *node = agg->node;
 	u64 t0 = ktime_get_ns();
 	bool done = false;
@@ -513,9 +540,13 @@ static void decode(struct agiswarm_agg *agg, const struct agi_wire_result *r,
 	int ret;
 
 	lockdep_assert_held(&agg->lock);
-	for (i = 0; i < r->values.n && !done; i++) {
+	for (i = 0; i < r->values.n; i++) {
 		struct agi_wire_value v = agi_wire_vec_value(&r->values, i);
 
+		if (done) {	/* not used: checked, and counted late */
+			agi_code_decoder_add(agg->plan->dec, v.row, v.sum);
+			continue;
+		}
 		ret = agi_code_decoder_add(agg->plan->dec, v.row, v.sum);
 		if (unlikely(ret < 0)) {
 			agiswarm_node_count(node, AGISWARM_CNT_DECODE_FAILED, 1);
@@ -526,8 +557,31 @@ static void decode(struct agiswarm_agg *agg, const struct agi_wire_result *r,
 		done = ret == 1;
 	}
 	decode_time(agg, ktime_get_ns() - t0);
+	count_checks(agg, peer, checked, bad);
 	if (done)
 		finish(agg, true, out);
+}
+
+/*
+ * A RESULT of the current cycle after it decoded, before its deadline:
+ * every value is cross-checked (m additions at most each, as many values
+ * as a RESULT holds), none is used.
+ */
+static void cross_check(struct agiswarm_agg *agg,
+			const struct agi_wire_result *r,
+			struct agiswarm_peer *peer)
+{
+	const struct agi_code_stats *st = agi_code_decoder_stats(agg->plan->dec);
+	u32 checked = st->checked, bad = st->inconsistent;
+	u16 i;
+
+	lockdep_assert_held(&agg->lock);
+	for (i = 0; i < r->values.n; i++) {
+		struct agi_wire_value v = agi_wire_vec_value(&r->values, i);
+
+		agi_code_decoder_check(agg->plan->dec, v.row, v.sum);
+	}
+	count_checks(agg, peer, checked, bad);
 }
 
 /**
@@ -542,7 +596,8 @@ static void decode(struct agiswarm_agg *agg, const struct agi_wire_result *r,
  * Context: agg->lock held.
  * Return: 0 when its values went to the decoder; -ETIME
  * (AGISWARM_CNT_RESULTS_LATE) for a RESULT of an earlier cycle, or of this
- * one once it is decided; -ESTALE (DROP_STALE) for another epoch or
+ * one once it is decided (cross-checked when that was before the
+ * deadline); -ESTALE (DROP_STALE) for another epoch or
  * generation, or when nothing is assigned; -ENOENT (DROP_UNKNOWN_PEER)
  * when its worker is not in the assignment or sent from another endpoint;
  * -EINVAL (DROP_BADVALUE) for a future cycle or rows not the worker's.
@@ -578,10 +633,13 @@ static int use_result(struct agiswarm_agg *agg, const struct agi_wire_result *r,
 	peer->last_cycle = r->cycle;
 	if (agg->phase != PHASE_MISSED)
 		__set_bit(slot, agg->heard);	/* before the deadline */
+	if (agg->phase == PHASE_DONE &&
+	    ktime_before(ktime_get(), agg->deadline_at))
+		cross_check(agg, r, peer);
 	if (agg->phase != PHASE_WAITING)
 		goto late;
 	__set_bit(slot, agg->answered);
-	decode(agg, r, out);
+	decode(agg, r, peer, out);
 	return 0;
 late:
 	*reason = AGISWARM_CNT_RESULTS_LATE;

@@ -5,7 +5,8 @@
  * Fault injection through the real data path: per worker id, drop a share
  * of its datagrams, delay them, or stall it entirely. On an aggregator the
  * faults hit the TASKs it sends to that worker; on a worker whose own id
- * is the fault's, the RESULTs it sends.
+ * is the fault's, the RESULTs it sends. A corrupt fault makes a worker
+ * answer wrongly (agiswarm_fault_corrupt()); it never takes a datagram.
  *
  * Who may still hold a fault when it is cleared: agiswarm_fault_apply() in
  * softirq, under RCU, until a grace period has passed (kfree_rcu).
@@ -219,6 +220,36 @@ bool agiswarm_fault_apply(struct agiswarm_node *node, struct sk_buff *skb)
 		return true;
 	}
 	return false;
+}
+
+/**
+ * agiswarm_fault_corrupt() - whether a worker is to answer wrongly
+ * @node: the worker's node
+ * @worker: its own id
+ *
+ * Counts in AGISWARM_CNT_FAULTS_APPLIED when it is: the caller then adds
+ * 2^64 to the first value (a 128-bit sum) of the RESULT it is about to
+ * send.
+ *
+ * Context: softirq, or bh disabled.
+ * Return: true when @worker has a corrupt fault.
+ */
+bool agiswarm_fault_corrupt(struct agiswarm_node *node, u32 worker)
+{
+	struct agiswarm_fault *f;
+	bool corrupt = false;
+
+	lockdep_assert_in_softirq();
+	rcu_read_lock_bh();
+	f = find(node, worker);
+	if (f && f->kind == AGISWARM_FAULT_CORRUPT) {
+		atomic64_inc(&f->applied);
+		corrupt = true;
+	}
+	rcu_read_unlock_bh();
+	if (corrupt)
+		agiswarm_node_count(node, AGISWARM_CNT_FAULTS_APPLIED, 1);
+	return corrupt;
 }
 
 /* Softirq: sends what is due, re-arms itself for the rest. */

@@ -18,5 +18,6 @@ int agiswarm_fault_clear(struct agiswarm_node *node, bool all, u32 worker);
 bool agiswarm_fault_get(struct agiswarm_node *node, u32 worker, u8 *kind,
 			u32 *value);
 bool agiswarm_fault_apply(struct agiswarm_node *node, struct sk_buff *skb);
+bool agiswarm_fault_corrupt(struct agiswarm_node *node, u32 worker);
 
 #endif /* AGISWARM_FAULT_H */

@@ -272,6 +272,9 @@ static int put_peer(struct sk_buff *msg, struct agiswarm_node *node,
 		    (nla_put_u8(msg, AGISWARM_PEER_A_FAULT_KIND, fkind) ||
 		     nla_put_u32(msg, AGISWARM_PEER_A_FAULT_VALUE, fvalue)))
 			return -EMSGSIZE;
+		if (nla_put_u64_64bit(msg, AGISWARM_PEER_A_INCONSISTENT,
+				      st.inconsistent, AGISWARM_PEER_A_PAD))
+			return -EMSGSIZE;
 	}
 	nla_nest_end(msg, nest);
 	return 0;
@@ -532,7 +535,8 @@ int agiswarm_nl_data_set_fault_doit(struct sk_buff *skb,
 	    !need(info, AGISWARM_A_FAULT_KIND, "missing FAULT_KIND"))
 		return -EINVAL;
 	kind = nla_get_u8(info->attrs[AGISWARM_A_FAULT_KIND]);
-	if (kind != AGISWARM_FAULT_STALL && !va) {
+	if ((kind == AGISWARM_FAULT_DROP || kind == AGISWARM_FAULT_DELAY) &&
+	    !va) {
 		NL_SET_ERR_MSG_MOD(info->extack, "missing FAULT_VALUE");
 		return -EINVAL;
 	}

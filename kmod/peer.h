@@ -25,12 +25,13 @@ struct agiswarm_node;
  * @results: RESULT datagrams used from it
  * @missed: cycles in which it was sent a TASK and answered nothing in time
  * @last_cycle: the last cycle it answered
+ * @inconsistent: its RESULTs that disagreed with the decoded y
  * @health: enum agiswarm_health + 1 as the daemon last judged it, 0 while
  *	no one has (written under node->conf_lock, which GET_PEERS holds)
  * @link: its identity and keys (link.c), NULL for a peer added without a
  *	public key, which the node neither sends to nor hears
  *
- * The statistics (@rows to @last_cycle) are written and read under the
+ * The statistics (@rows to @inconsistent) are written and read under the
  * aggregator's cycle lock.
  */
 struct agiswarm_peer {
@@ -44,6 +45,7 @@ struct agiswarm_peer {
 	u64 results;
 	u64 missed;
 	u64 last_cycle;
+	u64 inconsistent;
 	u8 health;
 	struct agiswarm_link *link;
 };

@@ -219,6 +219,9 @@ static void send_results(struct agiswarm_node *node,
 	for (done = 0; done < n; done += r->values.n) {
 		r->values.n = min_t(u16, n - done, AGISWARM_WIRE_VALUES_MAX);
 		r->values.host.value = values + done;
+		/* Off by 2^64: far off the real value in any format. */
+		if (agiswarm_fault_corrupt(node, r->worker))
+			values[done].sum.hi++;
 		skb = reply(node, &m, daddr, dport);
 		if (!skb)
 			return;

@@ -145,6 +145,26 @@
  * layers, and is zero when the systematic rows arrive. README.md ("Coded
  * computing") gives the measured worst cases; selftests/bench/bench_code.c
  * measures them.
+ *
+ * DOC: Cross-check
+ *
+ * The code is exact, so a result the decoder did not need can be checked:
+ * coded row j must equal the sum over S_j of the decoded z, in Z/2^128
+ * (a systematic row: z_j itself). add() checks every result that comes
+ * once the source rows of S_j are all known: a late one (after
+ * completion) and a redundant one (its component solved first); a parity
+ * row dropped for adding no rank before its component was solved, and a
+ * duplicate, are not checked. A check is O(|S_j|) additions (at most m;
+ * an MDS parity row touches only its layer's K * s columns), done once
+ * per such result. stats.checked counts them, stats.inconsistent the
+ * ones that disagree.
+ *
+ * What it can tell: that the results received disagree. Which one is
+ * wrong it cannot, from one extra result: when a wrong result was among
+ * those the decoder used, z is wrong (and was already output) and an
+ * honest extra result is the one that disagrees. Only results that arrive
+ * are checked: with no extra result (exactly K workers answered, or f = 0)
+ * nothing is checked and a wrong result goes undetected.
  */
 #ifndef AGISWARM_CORE_CODE_H
 #define AGISWARM_CORE_CODE_H
@@ -286,6 +306,8 @@ bool agi_code_tolerates(const struct agi_code *code, const u8 *worker_of_row,
  * @factored: eliminations that had to factorise their system; the others
  *	reused the factors of an identical system (another layer of an MDS
  *	code, or a recent cycle that lost the same workers)
+ * @checked: results checked against the decoded z ("DOC: Cross-check")
+ * @inconsistent: of them, those that disagreed
  */
 struct agi_code_stats {
 	u32 used;
@@ -297,6 +319,8 @@ struct agi_code_stats {
 	u32 peeled;
 	u32 eliminated;
 	u32 factored;
+	u32 checked;
+	u32 inconsistent;
 };
 
 struct agi_code_decoder;
@@ -323,13 +347,23 @@ void agi_code_decoder_reset(struct agi_code_decoder *dec);
 /*
  * Feeds the result of coded row @j. Returns 1 when every z_i is known (now
  * or before), 0 when more results are needed, -EINVAL when @j is out of
- * range. A duplicate, late or redundant result is ignored and counted.
+ * range. A duplicate, late or redundant result is not used and is counted;
+ * a late or redundant one is also cross-checked ("DOC: Cross-check").
  * Bounded work: see "DOC: Decoder".
  */
 int agi_code_decoder_add(struct agi_code_decoder *dec, u32 j,
 			 struct agi_i128 value);
 
 bool agi_code_decoder_done(const struct agi_code_decoder *dec);
+
+/*
+ * Whether @value is what coded row @j must be given the z decoded so far:
+ * 1 consistent, 0 inconsistent (both counted in the stats), -EAGAIN when
+ * a source row of S_j is not decoded yet (nothing counted), -EINVAL when
+ * @j is out of range. O(|S_j|) <= O(m) 128-bit additions, no allocation.
+ */
+int agi_code_decoder_check(struct agi_code_decoder *dec, u32 j,
+			   struct agi_i128 value);
 
 /* z_i: 0, -EINVAL when @i >= m, -EAGAIN when decoding is not complete. */
 int agi_code_decoder_get(const struct agi_code_decoder *dec, u32 i,

@@ -450,19 +450,19 @@ static u32 code_find_unknowns(struct agi_code_decoder *dec,
 }
 
 /*
- * The result of @p minus the z of its known source rows. Only the rows a
- * solve uses pay for this, not every kept row.
+ * The sum of the z of the known columns in @set (local columns of @cp):
+ * what a row over @set is, as far as it is decoded.
  */
-static struct agi_i128 code_residual(const struct agi_code_decoder *dec,
-				     const struct code_comp *cp,
-				     const struct code_pending *p)
+static struct agi_i128 code_sum_known(const struct agi_code_decoder *dec,
+				      const struct code_comp *cp,
+				      const u64 *set)
 {
 	const u16 *cols = dec->cols + cp->first;
 	struct agi_i128 sum = { 0, 0 };
 	u32 w;
 
 	for (w = 0; w < cp->words; w++) {
-		u64 bits = p->set[w] & cp->known[w];
+		u64 bits = set[w] & cp->known[w];
 
 		while (bits) {
 			const struct agi_i128 *zc =
@@ -473,7 +473,18 @@ static struct agi_i128 code_residual(const struct agi_code_decoder *dec,
 			sum.hi += zc->hi + (sum.lo < zc->lo);
 		}
 	}
-	return agi_i128_sub(p->value, sum);
+	return sum;
+}
+
+/*
+ * The result of @p minus the z of its known source rows. Only the rows a
+ * solve uses pay for this, not every kept row.
+ */
+static struct agi_i128 code_residual(const struct agi_code_decoder *dec,
+				     const struct code_comp *cp,
+				     const struct code_pending *p)
+{
+	return agi_i128_sub(p->value, code_sum_known(dec, cp, p->set));
 }
 
 /* A row with one unknown left determines it; propagate to the others. */
@@ -791,6 +802,38 @@ static int code_check(struct agi_code_decoder *dec, struct code_comp *cp)
 	return 1;
 }
 
+/* --- decoder: cross-check ------------------------------------------------ */
+
+int agi_code_decoder_check(struct agi_code_decoder *dec, u32 j,
+			   struct agi_i128 value)
+{
+	const struct code_comp *cp;
+	struct agi_i128 want = { 0, 0 };
+	const u64 *set;
+	u32 p = j - dec->code.m, w;
+
+	if (j >= dec->code.n_coded)
+		return -EINVAL;
+	if (j < dec->code.m) {
+		cp = &dec->comp[dec->comp_of[j]];
+		if (!bit_test(cp->known, dec->local[j]))
+			return -EAGAIN;
+		want = dec->z[j];
+	} else if (dec->set_comp[p] != CODE_NONE) {
+		cp = &dec->comp[dec->set_comp[p]];
+		set = dec->sets[p];
+		for (w = 0; w < cp->words; w++)
+			if (set[w] & ~cp->known[w])
+				return -EAGAIN;
+		want = code_sum_known(dec, cp, set);
+	}	/* else S_j is padding only: the row is 0 */
+	dec->stats.checked++;
+	if (want.lo == value.lo && want.hi == value.hi)
+		return 1;
+	dec->stats.inconsistent++;
+	return 0;
+}
+
 /* --- decoder: results ---------------------------------------------------- */
 
 static int code_add_systematic(struct agi_code_decoder *dec, u32 j,
@@ -802,6 +845,7 @@ static int code_add_systematic(struct agi_code_decoder *dec, u32 j,
 
 	if (bit_test(cp->known, l)) {
 		dec->stats.redundant++;	/* its component was solved */
+		agi_code_decoder_check(dec, j, value);
 		return 0;
 	}
 	code_learn(dec, cp, l, value);
@@ -822,11 +866,13 @@ static int code_add_parity(struct agi_code_decoder *dec, u32 j,
 
 	if (dec->set_comp[p] == CODE_NONE) {
 		dec->stats.redundant++;	/* S_j is padding only */
+		agi_code_decoder_check(dec, j, value);
 		return 0;
 	}
 	cp = &dec->comp[dec->set_comp[p]];
 	if (cp->n_known == cp->size) {
 		dec->stats.redundant++;
+		agi_code_decoder_check(dec, j, value);
 		return 0;
 	}
 	/* Cannot happen: a component keeps at most its size of rows. */
@@ -858,6 +904,7 @@ int agi_code_decoder_add(struct agi_code_decoder *dec, u32 j,
 		return -EINVAL;
 	if (dec->done) {
 		dec->stats.late++;
+		agi_code_decoder_check(dec, j, value);
 		return 1;
 	}
 	if (bit_test(dec->received, j)) {

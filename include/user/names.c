@@ -38,6 +38,7 @@ static const char *const fault[] = {
 	[AGISWARM_FAULT_DROP] = "drop",
 	[AGISWARM_FAULT_DELAY] = "delay",
 	[AGISWARM_FAULT_STALL] = "stall",
+	[AGISWARM_FAULT_CORRUPT] = "corrupt",
 };
 
 static const char *const health[] = {

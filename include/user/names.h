@@ -26,7 +26,7 @@ extern const struct agi_names agi_law_names;
 extern const struct agi_names agi_miss_names;
 /* enum agiswarm_peer_kind: "worker", "actuator", "sensor" */
 extern const struct agi_names agi_peer_kind_names;
-/* enum agiswarm_fault_kind: "drop", "delay", "stall" */
+/* enum agiswarm_fault_kind: "drop", "delay", "stall", "corrupt" */
 extern const struct agi_names agi_fault_names;
 /* enum agiswarm_health: "healthy", "degraded", "unhealthy" */
 extern const struct agi_names agi_health_names;

@@ -87,6 +87,9 @@ static int peer_attr_cb(const struct nlattr *a, void *data)
 	case AGISWARM_PEER_A_LAST_CYCLE:
 		ret = agi_attr_get_uint(a, MNL_TYPE_U64, &p->last_cycle);
 		break;
+	case AGISWARM_PEER_A_INCONSISTENT:
+		ret = agi_attr_get_uint(a, MNL_TYPE_U64, &p->inconsistent);
+		break;
 	case AGISWARM_PEER_A_FAULT_KIND:
 		ret = agi_attr_get_uint(a, MNL_TYPE_U8, &v);
 		p->fault_kind = (u8)v;

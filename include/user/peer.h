@@ -52,7 +52,7 @@ struct agi_peer {
 	u32 id;
 	struct agi_endpoint ep;
 	u32 rows, gen;
-	u64 results, missed, last_cycle;
+	u64 results, missed, last_cycle, inconsistent;
 	bool has_stats, has_fault, has_health;
 	u8 health;
 	u8 fault_kind;

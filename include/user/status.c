@@ -51,6 +51,8 @@ static const char *const counter_names[AGISWARM_CNT_MAX + 1] = {
 	[AGISWARM_CNT_ESTOPS] = "estops",
 	[AGISWARM_CNT_SAFE_CYCLES] = "safe_cycles",
 	[AGISWARM_CNT_ROWS_BINDING_MISMATCH] = "rows_binding_mismatch",
+	[AGISWARM_CNT_RESULTS_CHECKED] = "results_checked",
+	[AGISWARM_CNT_RESULTS_INCONSISTENT] = "results_inconsistent",
 };
 
 /* The node's settings and state: attribute and type. */

@@ -586,6 +586,12 @@ TEST(finished_layers_ignore_later_rows)
 	TH_LOG("redundant %u, eliminated %u, peeled %u", st->redundant,
 	       st->eliminated, st->peeled);
 	ASSERT_EQ(12, st->redundant);
+	/*
+	 * Each came once its layer was solved: each was cross-checked, and
+	 * so was the one result feed_and_check() gives after completion.
+	 */
+	ASSERT_EQ(12 + st->late, st->checked);
+	ASSERT_EQ(0, st->inconsistent);
 	ASSERT_EQ(m, st->systematic + st->peeled + st->eliminated);
 	free(dec);
 }
@@ -705,6 +711,153 @@ TEST(decoder_memory_and_bad_codes)
 	code.worker_rows--;
 	code.kind = 7;
 	ASSERT_EQ(0, agi_code_decoder_size(&code));
+}
+
+/* @v + 1, or + 2^64 (only the high word wrong): still off by one unit. */
+static struct agi_i128 off_by_one(struct agi_i128 v, bool high)
+{
+	if (high) {
+		v.hi++;
+		return v;
+	}
+	v.lo++;
+	v.hi += !v.lo;
+	return v;
+}
+
+/*
+ * The cross-check ("DOC: Cross-check"): once decoded, every coded row of
+ * every layer shape (f = 0, whole layers, a longer last layer, blocks
+ * shorter than a layer, one worker per block, and a random code) is
+ * consistent with its true result and inconsistent with the result off
+ * by one in either word; the rows the decoder did not need, fed after
+ * completion, are checked and counted; before completion a row whose
+ * source rows are not decoded is not checked.
+ */
+TEST(cross_check_every_layer_shape)
+{
+	static struct instance in;
+	static struct group g;
+	static const u32 cases[][3] = {	/* m, W, f */
+		{ 40, 4, 0 }, { 40, 4, 1 }, { MAXM, 8, 4 }, { MAXM, 16, 6 },
+		{ 5, 8, 3 }, { 2, 8, 4 }, { 100, 64, 20 }, { 17, 5, 2 },
+	};
+	const struct agi_code_stats *st;
+	struct agi_code_decoder *dec;
+	struct agi_code code;
+	u32 c, j, n, r, extra, checked = 0;
+	u64 lost;
+
+	rng_state = seed_once() ^ 11;
+	for (c = 0; c <= ARRAY_SIZE(cases); c++) {
+		if (c < ARRAY_SIZE(cases)) {
+			ASSERT_EQ(0, agi_code_init_mds(&code, cases[c][0],
+						       cases[c][1],
+						       cases[c][2]));
+		} else {
+			ASSERT_EQ(0, agi_code_init(&code, 30, 50, rng()));
+		}
+		instance_fill_code(&in, &code, 1 + rng_below(MAXN), 1);
+		dec = decoder_new(&code);
+		ASSERT_NE(NULL, dec);
+		ASSERT_EQ(-EINVAL, agi_code_decoder_check(dec, code.n_coded,
+							  in.value[0]));
+		/* Nothing decoded yet: a row over unknowns is not checked. */
+		ASSERT_EQ(-EAGAIN, agi_code_decoder_check(dec, 0, in.value[0]));
+		if (code.kind == AGI_CODE_MDS) {
+			group_fill(_metadata, &g, &code);
+			lost = random_loss(code.workers, code.lost);
+			n = survivors(&code, &g, lost, in.order);
+		} else {
+			for (n = 0; n < code.n_coded; n++)
+				in.order[n] = (u16)n;
+			shuffle(in.order, n);
+		}
+		ASSERT_TRUE(feed_and_check(_metadata, dec, &in, n));
+		st = agi_code_decoder_stats(dec);
+		ASSERT_EQ(0, st->inconsistent);
+		/* The rows not used: late, checked, consistent. */
+		extra = st->checked;
+		for (j = 0; j < code.n_coded; j++) {
+			for (r = 0; r < n && in.order[r] != j; r++)
+				;
+			if (r < n)
+				continue;
+			ASSERT_EQ(1, agi_code_decoder_add(dec, j, in.value[j]));
+			extra++;
+		}
+		ASSERT_EQ(extra, st->checked);
+		ASSERT_EQ(0, st->inconsistent);
+		/* Every row, each way it can be wrong. */
+		for (j = 0; j < code.n_coded; j++) {
+			ASSERT_EQ(1, agi_code_decoder_check(dec, j,
+							    in.value[j]));
+			ASSERT_EQ(0, agi_code_decoder_check(dec, j,
+					off_by_one(in.value[j], false))) {
+				TH_LOG("case %u row %u", c, j);
+			}
+			ASSERT_EQ(0, agi_code_decoder_check(dec, j,
+					off_by_one(in.value[j], true)));
+		}
+		ASSERT_EQ(2 * code.n_coded, st->inconsistent);
+		/* A wrong late result counts, and still returns done. */
+		ASSERT_EQ(1, agi_code_decoder_add(dec, 0,
+						  off_by_one(in.value[0],
+							     false)));
+		ASSERT_EQ(2 * code.n_coded + 1, st->inconsistent);
+		checked += st->checked;
+		free(dec);
+	}
+	TH_LOG("%u checks", checked);
+}
+
+/*
+ * A wrong result among those the decoder used: z is wrong, nothing in
+ * the decode says so, and the honest extra result is the one that
+ * disagrees (one extra result cannot tell which is wrong). A wrong
+ * result the decoder did not need is the one that disagrees.
+ */
+TEST(cross_check_detects_but_cannot_tell_who)
+{
+	static struct instance in;
+	const struct agi_code_stats *st;
+	struct agi_code_decoder *dec;
+	struct agi_code code;
+	struct agi_i128 z;
+	u32 j, m = 6;
+
+	rng_state = seed_once() ^ 12;
+	/* W = 3, f = 1: rows 0..2 and 3..5 systematic, 6..9 parity. */
+	ASSERT_EQ(0, agi_code_init_mds(&code, m, 3, 1));
+	instance_fill_code(&in, &code, 3, 1);
+	dec = decoder_new(&code);
+	/* Worker 0 wrong in row 0, used: decoded, z_0 off by one. */
+	agi_code_decoder_reset(dec);
+	ASSERT_EQ(0, agi_code_decoder_add(dec, 0, off_by_one(in.value[0],
+							      false)));
+	for (j = 1; j < m; j++)
+		ASSERT_EQ(j == m - 1, agi_code_decoder_add(dec, j,
+							   in.value[j]));
+	ASSERT_EQ(0, agi_code_decoder_get(dec, 0, &z));
+	ASSERT_FALSE(agi_i128_eq(z, to_wide(in.z[0])));
+	st = agi_code_decoder_stats(dec);
+	ASSERT_EQ(0, st->checked);
+	/* The honest parity worker's rows: the one over row 0 disagrees. */
+	for (j = m; j < code.n_coded; j++)
+		ASSERT_EQ(1, agi_code_decoder_add(dec, j, in.value[j]));
+	ASSERT_EQ(code.n_coded - m, st->checked);
+	ASSERT_GE(st->inconsistent, 1);
+	/* Worker 2 (parity) wrong but not needed: its row disagrees. */
+	agi_code_decoder_reset(dec);
+	for (j = 0; j < m; j++)
+		agi_code_decoder_add(dec, j, in.value[j]);
+	ASSERT_TRUE(agi_code_decoder_done(dec));
+	ASSERT_EQ(1, agi_code_decoder_add(dec, m, off_by_one(in.value[m],
+							     true)));
+	ASSERT_EQ(1, agi_code_decoder_add(dec, m + 1, in.value[m + 1]));
+	ASSERT_EQ(2, st->checked);
+	ASSERT_EQ(1, st->inconsistent);
+	free(dec);
 }
 
 TEST_HARNESS_MAIN

@@ -271,6 +271,11 @@
  *        AGISWARM_PEER_A_KEY_AGE: NLA_U32, seconds, and
  *        AGISWARM_PEER_A_KEY_MODE: NLA_U8, of the current keypair, only
  *                     when it has one
+ *        for workers, last:
+ *        AGISWARM_PEER_A_INCONSISTENT: NLA_U64, its RESULTs of which a
+ *                     value, checked against the decoded y, disagreed
+ *                     (AGISWARM_CNT_RESULTS_INCONSISTENT counts them all;
+ *                     see "Cross-check" below)
  * The 64-bit values are padded with AGISWARM_PEER_A_PAD. A dump that does
  * not fit one buffer resumes at the next peer.
  *
@@ -337,11 +342,16 @@
  *    AGISWARM_A_FAULT_KIND: NLA_U8, enum agiswarm_fault_kind other than
  *                     NONE, required (-ERANGE)
  *    AGISWARM_A_FAULT_VALUE: NLA_U32, required for drop (percent,
- *                     0..100) and delay (ms, 1..10000), else -ERANGE
+ *                     0..100) and delay (ms, 1..10000), else -ERANGE;
+ *                     ignored for stall and corrupt
  *
  * Replaces the worker's fault. On an aggregator it applies to the TASKs
  * sent to that worker, on a worker whose node id it is to the RESULTs it
  * sends. Each datagram taken counts in AGISWARM_CNT_FAULTS_APPLIED.
+ * CORRUPT applies only on the worker: the first value of each RESULT it
+ * sends is 2^64 more than the right one (one more in its high 64 bits: a
+ * worker answering wrongly, for the aggregator's cross-check); on an
+ * aggregator it changes nothing.
  *
  * AGISWARM_CMD_CLEAR_FAULT (admin)
  * --------------------------------
@@ -594,6 +604,7 @@ enum agiswarm_peer_attr {
 	AGISWARM_PEER_A_KEY_MODE,	/* u8, enum agiswarm_key_mode of it */
 	AGISWARM_PEER_A_LINK_RX,	/* u64, datagrams opened from it */
 	AGISWARM_PEER_A_LINK_TX,	/* u64, datagrams sealed for it */
+	AGISWARM_PEER_A_INCONSISTENT,	/* u64, RESULTs disagreeing with y */
 	__AGISWARM_PEER_A_LAST
 };
 #define AGISWARM_PEER_A_MAX (__AGISWARM_PEER_A_LAST - 1)
@@ -651,6 +662,7 @@ enum agiswarm_fault_kind {
 	AGISWARM_FAULT_DROP,		/* value: percent, 0..100 */
 	AGISWARM_FAULT_DELAY,		/* value: milliseconds, 1..10000 */
 	AGISWARM_FAULT_STALL,		/* value: ignored */
+	AGISWARM_FAULT_CORRUPT,		/* value: ignored; on the worker */
 	__AGISWARM_FAULT_MAX
 };
 #define AGISWARM_FAULT_MAX (__AGISWARM_FAULT_MAX - 1)
@@ -751,6 +763,8 @@ enum agiswarm_counter {
 					     * set binding other than the one
 					     * the worker holds ("Bound row
 					     * sets" below) */
+	AGISWARM_CNT_RESULTS_CHECKED,	/* unneeded values checked against y */
+	AGISWARM_CNT_RESULTS_INCONSISTENT, /* RESULTs that disagreed with y */
 	__AGISWARM_CNT_MAX
 };
 #define AGISWARM_CNT_MAX (__AGISWARM_CNT_MAX - 1)
@@ -841,6 +855,28 @@ enum agiswarm_counter {
  *
  * A RESULT of a cycle already decided (or over) is not used and counts in
  * AGISWARM_CNT_RESULTS_LATE.
+ *
+ * Cross-check
+ * -----------
+ *
+ * The coding is exact, so a result the decoder did not need is checked
+ * against the decoded y: coded row j must equal the sum, in the decoder's
+ * 128-bit arithmetic, of the decoded z over its source rows. Checked are
+ * the values of a RESULT of the current cycle that arrives after the cycle
+ * decoded but before its deadline, the values after the one that completed
+ * the decoding in the same RESULT, and values whose source rows were all
+ * decoded already (AGISWARM_CNT_RESULTS_CHECKED counts the values; each
+ * costs at most m additions, an MDS parity row only its layer's). A RESULT
+ * with a value that disagrees counts once in
+ * AGISWARM_CNT_RESULTS_INCONSISTENT and in its worker's
+ * AGISWARM_PEER_A_INCONSISTENT; the cycle's output is not changed (it was
+ * sent when the cycle decoded). What one disagreement says is that the
+ * results of that cycle are not all right, not which one is wrong: when a
+ * wrong result was among those decoded, y was wrong and the honest extra
+ * results are the ones counted. A wrong result is not detected when no
+ * result beyond those needed arrives before the deadline (redundancy 0,
+ * or only W - f workers answered), and a value the decoder set aside
+ * before it could decode (a parity row adding no rank) is not checked.
  *
  * Sealed datagrams
  * ----------------
