@@ -23,7 +23,7 @@ import agiplant
 
 AGICTL = os.environ.get("AGICTL", "build/agictl")
 KEYS = sys.argv[1]
-N_TESTS = 12
+N_TESTS = 13
 print("1..%d" % N_TESTS)
 n = 0
 failed = 0
@@ -249,5 +249,20 @@ if inst:
     with open(inst) as f:
         ok = line in f.readlines()
 result(ok, "make install's agiplant.py loads the installed libagiplant.so.0")
+
+# 13: the README's Python blocks are plant_example.py's, verbatim.
+top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+with open(os.path.join(top, "README.md")) as f:
+    readme = f.read()
+with open(os.path.join(top, "configs", "plant_example.py")) as f:
+    example = f.read()
+section = readme.split("\n## Connecting a plant\n", 1)[1].split("\n## ", 1)[0]
+blocks = [b.split("\n```\n", 1)[0] + "\n" for b in section.split("\n```python\n")[1:]]
+drift = [b for b in blocks if b not in example]
+for b in drift:
+    diag("README block not in plant_example.py:\n" + "\n".join(b.splitlines()[:5]))
+diag("%d Python blocks in the README's section" % len(blocks))
+result(len(blocks) >= 2 and not drift,
+       "the README's Python example is configs/plant_example.py's, verbatim")
 
 sys.exit(1 if failed or n != N_TESTS else 0)
