@@ -17,8 +17,9 @@ top=$(cd "$here/../.." && pwd)
 PYTHON3=/usr/bin/python3	# Debian's: what `make install` installs for
 AGICTL=$(realpath -m "${AGICTL:-$top/build/agictl}")
 lib=$(dirname "$AGICTL")/pic/libagiplant.so.0
-[ -x "$PYTHON3" ] && "$PYTHON3" -c 'import ctypes' 2>/dev/null ||
+if ! "$PYTHON3" -c 'import ctypes' 2>/dev/null; then
 	tap_skip_all "Debian's python3 with ctypes is not installed (make deps)"
+fi
 [ -x "$AGICTL" ] || tap_skip_all "$AGICTL is not built"
 [ -f "$lib" ] || tap_skip_all "$lib is not built (make)"
 tmp=$(mktemp -d) || exit 1
