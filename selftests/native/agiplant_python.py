@@ -217,13 +217,20 @@ with agiplant.Plant(free_listen(), [(AGG, pub("agg"))], psk_file=PSK,
         except agiplant.AgiplantError as e:
             if e.errno != errno.EINVAL or "failed:" not in e.strerror:
                 refused.append(repr(e))
+    for seq in (-1, 2**64, "1"):
+        try:
+            p.send_sensor_raw(seq, [1])
+            refused.append("seq %r accepted" % (seq,))
+        except ValueError:
+            pass
     diag("\n".join(refused))
     st = p.stats()
     diag("stats %s" % st)
     result(st["sent"] == 2 and not refused and len(dgram) > 12 and
            (2 ** 30).to_bytes(4, "big") not in dgram and
            (2 ** 30).to_bytes(4, "little") not in dgram,
-           "send_sensor() seals; empty, oversized, out-of-range, bad format: EINVAL")
+           "send_sensor() seals; empty, oversized, out-of-range, bad format: EINVAL; "
+           "a bad seq: ValueError")
 
     # 10: fileno() for select(): a forged datagram wakes it, is refused.
     quiet = select.select([p], [], [], 0)[0]

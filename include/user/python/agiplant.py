@@ -291,6 +291,7 @@ class Plant:
     "ADDR:PORT" and its node.pub. Keyed either by a pre-shared key
     (@psk_file and the plant's @key_file, its node.pub) or by handshakes
     with the members' agiswarmd (@private_key_file, the plant's node.key).
+    One endpoint is for one thread at a time, as in C.
     """
 
     def __init__(self, listen, aggregators, *, psk_file=None, key_file=None,
@@ -336,6 +337,9 @@ class Plant:
 
     def send_sensor_raw(self, seq, raw, fmt=Q1_31):
         """SENSOR{@seq, @fmt, @raw} with @raw the integers themselves."""
+        if isinstance(seq, bool) or not isinstance(seq, int) or \
+                not 0 <= seq < 2**64:
+            raise ValueError("seq %r is no 64-bit unsigned integer" % (seq,))
         raw = list(raw)
         for v in raw:		# the library checks the format's range
             if isinstance(v, bool) or not isinstance(v, int) or \
