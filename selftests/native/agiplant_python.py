@@ -23,7 +23,7 @@ import agiplant
 
 AGICTL = os.environ.get("AGICTL", "build/agictl")
 KEYS = sys.argv[1]
-N_TESTS = 13
+N_TESTS = 14
 print("1..%d" % N_TESTS)
 n = 0
 failed = 0
@@ -240,6 +240,21 @@ with agiplant.Plant(free_listen(), [(AGG, pub("agg"))], psk_file=PSK,
     result(quiet == [] and woke == [p] and got is None and
            p.stats()["refused"] == 1 and p.timeout() is None,
            "fileno() wakes select(); a forged ACTUATE is refused, not delivered")
+
+# 11: the handshake mode: a handshake is due at once and goes out; a
+# SENSOR before the answer is held back (unkeyed), not sent unsealed.
+with agiplant.Plant(free_listen(), [(AGG, pub("agg"))],
+                    private_key_file=os.path.join(KEYS, "plant", "node.key")) as h:
+    due = h.timeout()
+    h.send_sensor(1, ["0.5"])
+    init = select.select([agg], [], [], 5)[0] and agg.recvfrom(2048)[0]
+    st = h.stats()
+    diag("timeout %s, handshake %d bytes, stats %s" % (due, len(init or b""), st))
+    result(due is not None and due >= 0 and init and st["unkeyed"] == 1 and
+           st["sent"] == 0, "private_key_file: a handshake goes out, "
+           "SENSORs wait for its answer")
+
+# 12: closed is closed.
 p.close()
 try:
     p.fileno()
@@ -248,16 +263,32 @@ except ValueError:
     closed = True
 result(closed, "a closed endpoint refuses calls; close() again is a no-op")
 
-# 12: the installed module names the installed library.
+# 13: make install's module: in Debian's layout it names the installed
+# library; installed into a prefix, it loads that one, with no help.
 inst = os.environ.get("AGIPLANT_INSTALLED")
+prefix = os.environ.get("AGIPLANT_PREFIX")
 line = '_INSTALLED_LIBRARY = "/usr/lib/libagiplant.so.0"\n'
 ok = False
-if inst:
+if inst and prefix:
     with open(inst) as f:
         ok = line in f.readlines()
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("AGIPLANT_LIBRARY", "PYTHONPATH", "LD_LIBRARY_PATH")}
+    code = """import glob, sys
+sys.path[:0] = glob.glob(sys.argv[1] + "/lib/python3*/dist-packages")
+import agiplant
+try:
+    agiplant.Plant("nowhere", [])
+except agiplant.AgiplantError as e:
+    print(agiplant._lib._name, e.errno)
+"""
+    out = subprocess.run([sys.executable, "-s", "-E", "-c", code, prefix],
+                         capture_output=True, text=True, env=env)
+    diag(out.stdout + out.stderr)
+    ok = ok and out.stdout == "%s/lib/libagiplant.so.0 %d\n" % (prefix, errno.EINVAL)
 result(ok, "make install's agiplant.py loads the installed libagiplant.so.0")
 
-# 13: the README's Python blocks are plant_example.py's, verbatim.
+# 14: the README's Python blocks are plant_example.py's, verbatim.
 top = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 with open(os.path.join(top, "README.md")) as f:
     readme = f.read()

@@ -30,9 +30,14 @@ for k in agg plant; do
 	"$AGICTL" keygen --node --output "$tmp/keys/$k" > /dev/null || exit 1
 done
 "$AGICTL" keygen --psk --output "$tmp/keys" > /dev/null || exit 1
-make -s -C "$top" --no-print-directory install-agiplant DESTDIR="$tmp/root" \
-	PREFIX=/usr > "$tmp/install.out" 2>&1 || sed 's/^/# /' "$tmp/install.out"
+# Into Debian's own layout (staged), and into a prefix where it can load.
+for args in "DESTDIR=$tmp/root PREFIX=/usr" "PREFIX=$tmp/prefix"; do
+	# shellcheck disable=SC2086 # the assignments are words
+	make -s -C "$top" --no-print-directory install-agiplant $args \
+		> "$tmp/install.out" 2>&1 || sed 's/^/# /' "$tmp/install.out"
+done
 
 AGICTL=$AGICTL AGIPLANT_LIBRARY=$lib PYTHONPATH=$top/include/user/python \
 	AGIPLANT_INSTALLED=$tmp/root/usr/lib/python3/dist-packages/agiplant.py \
+	AGIPLANT_PREFIX=$tmp/prefix \
 	"$PYTHON3" -s "$here/agiplant_python.py" "$tmp/keys"
