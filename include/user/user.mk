@@ -60,7 +60,9 @@ $(AGIPLANT_LIB): $(AGIPLANT_OBJS) include/user/user.mk
 # The same objects position-independent, as the shared libagiplant.so.0
 # that the Python module (include/user/python/agiplant.py) loads through
 # ctypes. It exports the agiplant_* calls only (agiplant.map), so the
-# core's and this library's internals stay private to it.
+# core's and this library's internals stay private to it. No libagiplant.so
+# link is installed: -lagiplant (agiplant.pc) stays the archive, and a C
+# plant needs no library at run time.
 AGIPLANT_PIC_OBJS := $(AGIPLANT_OBJS:$(BUILD)/obj/%=$(BUILD)/pic/%)
 AGIPLANT_PY := include/user/python/agiplant.py
 # Debian's python3 finds modules in PREFIX=/usr's lib/python3/dist-packages
@@ -80,7 +82,6 @@ $(AGIPLANT_SO): $(AGIPLANT_PIC_OBJS) include/user/agiplant.map include/user/user
 	$(Q)$(CC) -shared -Wl,-soname,libagiplant.so.$(AGIPLANT_SOVERSION) \
 		-Wl,--version-script=include/user/agiplant.map -Wl,-z,defs \
 		-o $@ $(filter %.o,$^) $(AGIPLANT_LDLIBS)
-	$(Q)ln -sf $(notdir $@) $(BUILD)/pic/libagiplant.so
 
 # Only the public header's directory, as an installed user compiles it.
 $(PLANT_EXAMPLE): configs/plant_example.c include/user/agiplant.h $(AGIPLANT_LIB)
@@ -96,7 +97,6 @@ install-agiplant: $(AGIPLANT_LIB) $(AGIPLANT_SO)
 		$(DESTDIR)$(PYTHONDIR)
 	install -m 0644 $(AGIPLANT_LIB) $(DESTDIR)$(LIBDIR)/libagiplant.a
 	install -m 0755 $(AGIPLANT_SO) $(DESTDIR)$(LIBDIR)/$(notdir $(AGIPLANT_SO))
-	ln -sf $(notdir $(AGIPLANT_SO)) $(DESTDIR)$(LIBDIR)/libagiplant.so
 	sed 's|^_INSTALLED_LIBRARY = None$$|_INSTALLED_LIBRARY = "$(LIBDIR)/$(notdir $(AGIPLANT_SO))"|' \
 		$(AGIPLANT_PY) > $(DESTDIR)$(PYTHONDIR)/agiplant.py
 	chmod 0644 $(DESTDIR)$(PYTHONDIR)/agiplant.py
