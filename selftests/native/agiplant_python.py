@@ -282,7 +282,7 @@ try:
 except agiplant.AgiplantError as e:
     print(agiplant._lib._name, e.errno)
 """
-    out = subprocess.run([sys.executable, "-s", "-E", "-c", code, prefix],
+    out = subprocess.run([sys.executable, "-B", "-s", "-E", "-c", code, prefix],
                          capture_output=True, text=True, env=env)
     diag(out.stdout + out.stderr)
     ok = ok and out.stdout == "%s/lib/libagiplant.so.0 %d\n" % (prefix, errno.EINVAL)

@@ -40,4 +40,4 @@ done
 AGICTL=$AGICTL AGIPLANT_LIBRARY=$lib PYTHONPATH=$top/include/user/python \
 	AGIPLANT_INSTALLED=$tmp/root/usr/lib/python3/dist-packages/agiplant.py \
 	AGIPLANT_PREFIX=$tmp/prefix \
-	"$PYTHON3" -s "$here/agiplant_python.py" "$tmp/keys"
+	"$PYTHON3" -B -s "$here/agiplant_python.py" "$tmp/keys"

@@ -222,7 +222,7 @@ if [ $(( ${#py_modules[@]} + ${#py_scripts[@]} )) -gt 0 ]; then
 	# every file the interpreter loaded from its standard library is
 	# the closure, no dist-packages of the host's.
 	# shellcheck disable=SC2016 # Python, not shell
-	stdlib=$(/usr/bin/python3 -E -c '
+	stdlib=$(/usr/bin/python3 -B -E -c '
 import os, sys
 files = sys.argv[1:]
 sys.path[:0] = sorted({f.rsplit("/", 1)[0] for f in files})
