@@ -111,7 +111,7 @@ DEB_BUILD := make gcc libc6-dev pkg-config libmnl-dev libsodium-dev \
 DEB_KERNEL := linux-headers-cloud-amd64
 DEB_TEST := clang libclang-rt-14-dev linux-image-cloud-amd64 linux-source-6.1 \
 	xz-utils qemu-system-x86 busybox-static cpio kmod iproute2 nftables jq \
-	prometheus gnuplot-nox tshark dkms debootstrap
+	prometheus gnuplot-nox tshark dkms debootstrap python3
 # Building the debug kernel (make check-debug) from linux-source-6.1.
 DEB_DEBUG_KERNEL := bc bison flex libelf-dev
 # make cross-check: the core on 32-bit ARM and 32-bit big-endian MIPS.

@@ -14,6 +14,10 @@
 # y = A x for the plant's own SENSOR x (verify_cycles, 128-bit integers),
 # the plant must apply actuations and converge, and the cycle ids it
 # applied must strictly increase.
+#
+# plant_example_py.sh runs the same checks on the Python example: it sets
+# EXAMPLE_NAME (the prefix of its lines on stderr) and EXAMPLE (its
+# command, an array) and sources this file.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$top/netns/lib.sh" ] || { echo "1..0 # SKIP netns/lib.sh not found"; exit 4; }
@@ -23,13 +27,16 @@ lib_trap
 CYCLES=200
 
 swarm_test_prereqs
-EXAMPLE=$(command -v plant_example || find_helper plant_example) ||
-	tap_skip_all "plant_example not built (make)"
+EXAMPLE_NAME=${EXAMPLE_NAME:-plant_example}
+if [ -z "${EXAMPLE+set}" ]; then
+	EXAMPLE=$(command -v plant_example || find_helper plant_example) ||
+		tap_skip_all "plant_example not built (make)"
+fi
 swarm_test_begin 5
 
 example_start()
 {
-	n_plant "$EXAMPLE" "$SWARM_PLANT_ADDR:$SWARM_PORT" \
+	n_plant "${EXAMPLE[@]}" "$SWARM_PLANT_ADDR:$SWARM_PORT" \
 		"$SWARM_KEYS/swarm.psk" "$SWARM_KEYS/plant/node.pub" "$1" \
 		"$SWARM_AGG_ADDR:$SWARM_PORT" "$SWARM_KEYS/agg/node.pub" \
 		> "$tmp/example.out" 2> "$tmp/example.err" &
@@ -49,7 +56,7 @@ converged()
 	local first last
 	first=$(awk 'NR == 1 { print $6 }' "$tmp/example.out")
 	last=$(awk 'END { print $6 }' "$tmp/example.out")
-	echo "# plant_example: $(wc -l < "$tmp/example.out") steps, max |s| first $first, last $last (raw Q1.31)"
+	echo "# $EXAMPLE_NAME: $(wc -l < "$tmp/example.out") steps, max |s| first $first, last $last (raw Q1.31)"
 	sed 's/^/# /' "$tmp/example.err"
 	[ -n "$first" ] && [ -n "$last" ] && [ "$last" -lt "$first" ]
 }
@@ -61,7 +68,7 @@ cycles_increase()
 	awk '$4 != 0 && $4 != prev { if ($4 < prev) bad = 1; n++; prev = $4 }
 	     END { print "# " n " distinct cycles applied"; exit (bad || n < 10) }' \
 		"$tmp/example.out" &&
-		grep -Eq '^plant_example: [1-9][0-9]* actuations applied' "$tmp/example.err"
+		grep -Eq "^$EXAMPLE_NAME: [1-9][0-9]* actuations applied" "$tmp/example.err"
 }
 
 swarm_test_up --workers 8
@@ -72,7 +79,7 @@ monitor_cycles $CYCLES "$tmp/monitor.json" || true
 wait "$EXAMPLE_PID" || true
 
 swarm_test_verify "$CYCLES cycles, every ok output equals the reference" 50
-tap_check "the aggregator used plant_example's SENSOR input" used_sensor
-tap_check "plant_example's state converges under the swarm's control" converged
-tap_check "plant_example applied strictly increasing cycles" cycles_increase
+tap_check "the aggregator used $EXAMPLE_NAME's SENSOR input" used_sensor
+tap_check "$EXAMPLE_NAME's state converges under the swarm's control" converged
+tap_check "$EXAMPLE_NAME applied strictly increasing cycles" cycles_increase
 tap_end

@@ -46,14 +46,42 @@ AGIPLANT_OBJS := $(addprefix $(BUILD)/obj/include/user/,agiplant.o seal.o file.o
 	keys.o parse.o) $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
 AGIPLANT_LDLIBS := -lsodium -lm
 PLANT_EXAMPLE := $(BUILD)/plant_example
+AGIPLANT_SOVERSION := 0
+AGIPLANT_SO := $(BUILD)/pic/libagiplant.so.$(AGIPLANT_SOVERSION)
 LIBDIR ?= $(PREFIX)/lib
 INCLUDEDIR ?= $(PREFIX)/include
 
-userspace: $(AGIPLANT_LIB) $(PLANT_EXAMPLE)
+userspace: $(AGIPLANT_LIB) $(AGIPLANT_SO) $(PLANT_EXAMPLE)
 
 $(AGIPLANT_LIB): $(AGIPLANT_OBJS) include/user/user.mk
 	$(quiet) AR $@
 	$(Q)rm -f $@ && ar rcs $@ $(filter %.o,$^)
+
+# The same objects position-independent, as the shared libagiplant.so.0
+# that the Python module (include/user/python/agiplant.py) loads through
+# ctypes. It exports the agiplant_* calls only (agiplant.map), so the
+# core's and this library's internals stay private to it. No libagiplant.so
+# link is installed: -lagiplant (agiplant.pc) stays the archive, and a C
+# plant needs no library at run time.
+AGIPLANT_PIC_OBJS := $(AGIPLANT_OBJS:$(BUILD)/obj/%=$(BUILD)/pic/%)
+AGIPLANT_PY := include/user/python/agiplant.py
+# Debian's python3 finds modules in PREFIX=/usr's lib/python3/dist-packages
+# and in other prefixes' lib/python3.X/dist-packages.
+PYTHON3 ?= /usr/bin/python3
+PYTHONDIR ?= $(PREFIX)/lib/$(if $(filter /usr,$(PREFIX)),python3,$(shell \
+	$(PYTHON3) -c 'import sys; print("python%d.%d" % sys.version_info[:2])' \
+	2>/dev/null || echo python3))/dist-packages
+
+$(BUILD)/pic/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(quiet) CC-PIC $<
+	$(Q)$(CC) $(USER_CFLAGS) -fPIC -c -o $@ $<
+
+$(AGIPLANT_SO): $(AGIPLANT_PIC_OBJS) include/user/agiplant.map include/user/user.mk
+	$(quiet) LD $@
+	$(Q)$(CC) -shared -Wl,-soname,libagiplant.so.$(AGIPLANT_SOVERSION) \
+		-Wl,--version-script=include/user/agiplant.map -Wl,-z,defs \
+		-o $@ $(filter %.o,$^) $(AGIPLANT_LDLIBS)
 
 # Only the public header's directory, as an installed user compiles it.
 $(PLANT_EXAMPLE): configs/plant_example.c include/user/agiplant.h $(AGIPLANT_LIB)
@@ -63,9 +91,15 @@ $(PLANT_EXAMPLE): configs/plant_example.c include/user/agiplant.h $(AGIPLANT_LIB
 
 install: install-agiplant
 # agiplant.pc is written here, for the PREFIX of this install.
-install-agiplant: $(AGIPLANT_LIB)
-	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR)
+# The Python module is told where the shared library is installed.
+install-agiplant: $(AGIPLANT_LIB) $(AGIPLANT_SO)
+	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
+		$(DESTDIR)$(PYTHONDIR)
 	install -m 0644 $(AGIPLANT_LIB) $(DESTDIR)$(LIBDIR)/libagiplant.a
+	install -m 0755 $(AGIPLANT_SO) $(DESTDIR)$(LIBDIR)/$(notdir $(AGIPLANT_SO))
+	sed 's|^_INSTALLED_LIBRARY = None$$|_INSTALLED_LIBRARY = "$(LIBDIR)/$(notdir $(AGIPLANT_SO))"|' \
+		$(AGIPLANT_PY) > $(DESTDIR)$(PYTHONDIR)/agiplant.py
+	chmod 0644 $(DESTDIR)$(PYTHONDIR)/agiplant.py
 	install -m 0644 include/user/agiplant.h $(DESTDIR)$(INCLUDEDIR)/agiplant.h
 	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$(LIBDIR)' \
 		'includedir=$(INCLUDEDIR)' '' 'Name: agiplant' \
@@ -75,3 +109,6 @@ install-agiplant: $(AGIPLANT_LIB)
 		> $(DESTDIR)$(LIBDIR)/pkgconfig/agiplant.pc
 	chmod 0644 $(DESTDIR)$(LIBDIR)/pkgconfig/agiplant.pc
 .PHONY: install-agiplant
+
+# selftests/native/agiplant_python.sh loads the shared library.
+native-tests: $(AGIPLANT_SO)

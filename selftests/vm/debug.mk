@@ -82,7 +82,7 @@ debug-initrd: debug-module userspace vm-tests
 	$(Q)selftests/vm/mkinitrd.sh --out $(DEBUG_DIR)/vm --kver $(DEBUG_KVER) \
 		--kdir $(DEBUG_KDIR) --ko $(DEBUG_KO) \
 		--tests-list $(DEBUG_DIR)/vm/tests.list --gen-dir $(VM_GEN_DIR) \
-		$(foreach b,$(VM_BINS),--bin $(b)) \
+		$(foreach b,$(VM_BINS),--bin $(b)) $(VM_PYTHON) \
 		$(foreach e,$(DEBUG_ENV),--env $(e))
 
 # QEMU's deadline: boot (lockdep's self-tests take a while) plus every test

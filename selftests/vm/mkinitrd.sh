@@ -7,12 +7,20 @@
 #   mkinitrd.sh --out DIR --kver KVER --ko agiswarm.ko --tests-list FILE
 #               [--gen-dir DIR] [--bin FILE]... [--modules "NAME..."]
 #               [--kdir DIR] [--env NAME=VALUE]...
+#               [--lib FILE]... [--python-module FILE]... [--python-script FILE]...
 #
 # --kdir is a kernel build tree with everything the tests need built in (the
 # debug kernel, selftests/vm/debug.mk): the image then carries no kernel
 # module but agiswarm.ko, and the tree's modules.builtin stand in for the
 # installed ones of /lib/modules/KVER. --env lines end up in
 # /etc/agiswarm/env, which init.sh sources.
+#
+# --lib puts a shared library into /usr/lib (found by the loader, as an
+# installed one). --python-module and --python-script bring Debian's python3
+# (/usr/bin/python3, python3-minimal's interpreter) with exactly the
+# standard-library files that starting it and importing what they import
+# loads on the host (and their compiled .pyc); modules go to
+# /usr/lib/python3/dist-packages, as `make install PREFIX=/usr` puts them.
 #
 # The tree (everything runs from RAM: the cloud kernel has no 9p):
 #   /init                       selftests/vm/init.sh
@@ -31,12 +39,16 @@
 #                               build/<each --bin>
 #   /etc/agiswarm/modules       what init loads at boot
 #   /etc/agiswarm/env           --env, as shell assignments
+#   /usr/lib/<each --lib>, /usr/bin/python3 and its modules
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
 out='' kver='' ko='' list='' gen_dir=''
 bins=()
 envs=()
+libs=()
+py_modules=()
+py_scripts=()
 modules=
 kdir=
 while [ $# -gt 0 ]; do
@@ -49,6 +61,9 @@ while [ $# -gt 0 ]; do
 	--tests-list) list=$2 ;;
 	--gen-dir) gen_dir=$2 ;;
 	--bin) bins+=("$2") ;;
+	--lib) libs+=("$2") ;;
+	--python-module) py_modules+=("$2") ;;
+	--python-script) py_scripts+=("$2") ;;
 	--modules) modules=$2 ;;
 	*) echo "mkinitrd.sh: unknown option '$1'" >&2; exit 2 ;;
 	esac
@@ -188,6 +203,50 @@ for b in "${bins[@]}"; do
 	install_bin "$b" "/agiswarm/build/${b##*/}"
 	ln -s "/agiswarm/build/${b##*/}" "$stage/usr/bin/${b##*/}"
 done
+for l in ${libs[@]+"${libs[@]}"}; do
+	install -m 0755 "$l" "$stage/usr/lib/${l##*/}"
+	copy_libs "$l"
+done
+if [ $(( ${#py_modules[@]} + ${#py_scripts[@]} )) -gt 0 ]; then
+	python=$(readlink -f /usr/bin/python3) || {
+		echo "mkinitrd.sh: Debian's python3 is not installed (make deps)" >&2
+		exit 1
+	}
+	install_bin "$python" "$python"
+	ln -s "${python##*/}" "$stage/usr/bin/python3"
+	mkdir -p "$stage/usr/lib/python3/dist-packages"
+	for m in ${py_modules[@]+"${py_modules[@]}"}; do
+		install -m 0644 "$m" "$stage/usr/lib/python3/dist-packages/"
+	done
+	# Each file's top level runs under another __name__ (so no main());
+	# every file the interpreter loaded from its standard library is
+	# the closure, no dist-packages of the host's.
+	# shellcheck disable=SC2016 # Python, not shell
+	stdlib=$(/usr/bin/python3 -B -E -c '
+import os, sys
+files = sys.argv[1:]
+sys.path[:0] = sorted({f.rsplit("/", 1)[0] for f in files})
+for f in files:
+    with open(f) as src:
+        exec(compile(src.read(), f, "exec"), {"__name__": "__mkinitrd__"})
+lib = os.path.dirname(os.__file__) + "/"
+for m in list(sys.modules.values()):
+    f = getattr(m, "__file__", None) or ""
+    if f.startswith(lib) and "-packages/" not in f:
+        print(f)
+        if f.endswith(".py"):
+            import importlib.util
+            print(importlib.util.cache_from_source(f))
+' "${py_modules[@]}" "${py_scripts[@]}") || {
+		echo "mkinitrd.sh: importing ${py_modules[*]} ${py_scripts[*]} failed" >&2
+		exit 1
+	}
+	for f in $(sort -u <<< "$stdlib"); do
+		[ -f "$f" ] || continue		# a .pyc not compiled
+		install -D -m 0644 "$f" "$stage$f"
+		[[ $f == *.so ]] && copy_libs "$f"
+	done
+fi
 cp "$top"/selftests/*.sh "$top/selftests/settings" "$top/selftests/config" \
 	"$stage/agiswarm/selftests/" 2>/dev/null || true
 rm -f "$stage/agiswarm/selftests/run-native.sh"

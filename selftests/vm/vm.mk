@@ -31,6 +31,11 @@ VM_KMODS ?= veth bridge udp_tunnel ip6_udp_tunnel libchacha20poly1305 \
 # promtool (Debian's prometheus package) checks agiswarmd's Prometheus output;
 # plant_example is the README's libagiplant example (plant_example.sh).
 VM_BINS = $(wildcard $(AGICTL) $(BUILD)/agiswarmd /usr/bin/promtool $(PLANT_EXAMPLE))
+# Debian's python3 with the standard library the Python module and its
+# example import, the module and libagiplant.so.0 installed as
+# `make install PREFIX=/usr` would (plant_example_py.sh).
+VM_PYTHON = --lib $(AGIPLANT_SO) --python-module $(AGIPLANT_PY) \
+	--python-script configs/plant_example.py
 
 .PHONY: vm-tests vm-initrd vm-run demo
 
@@ -50,7 +55,7 @@ vm-initrd: module userspace vm-tests
 	$(Q)selftests/vm/mkinitrd.sh --out $(VM_DIR) --kver $(KVER) \
 		--ko kmod/agiswarm.ko --tests-list $(VM_DIR)/tests.list \
 		--gen-dir $(VM_GEN_DIR) --modules "$(VM_KMODS)" \
-		$(foreach b,$(VM_BINS),--bin $(b))
+		$(foreach b,$(VM_BINS),--bin $(b)) $(VM_PYTHON)
 
 # QEMU's deadline: boot plus every test at its full per-test timeout.
 vm_timeout = $$(( 120 + ($$(wc -l < $(VM_DIR)/tests.list) + 1) * \
