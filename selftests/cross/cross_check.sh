@@ -82,15 +82,21 @@ compare()
 "$dir/portable/core_digest" > "$tmp/portable" 2>&1
 compare "x86-64 portable 128-bit path, ASan+UBSan" "$tmp/portable"
 
+# missing NAME WHY: a build or qemu is not there: a skip, or a failure
+# under CROSS_REQUIRE=1.
+missing()
+{
+	if [ "${CROSS_REQUIRE:-0}" = 1 ]; then
+		tap_result "$1: $2" 1
+	else
+		tap_skip "$1" "$2"
+	fi
+}
+
 for t in "$@"; do
 	q=$(qemu_for "$t")
 	if [ ! -x "$dir/$t/core_digest" ] || ! command -v "$q" >/dev/null; then
-		why="$t-gcc or $q is not installed (make deps)"
-		if [ "${CROSS_REQUIRE:-0}" = 1 ]; then
-			tap_result "$t: $why" 1
-		else
-			tap_skip "$t" "$why"
-		fi
+		missing "$t" "$t-gcc or $q is not installed (make deps)"
 		continue
 	fi
 	"$q" "$dir/$t/core_digest" > "$tmp/$t" 2>&1
@@ -131,12 +137,7 @@ for n in $tests; do
 	for t in "$@"; do
 		q=$(qemu_for "$t")
 		if [ ! -x "$dir/$t/${n}_test" ] || ! command -v "$q" >/dev/null; then
-			why="$dir/$t/${n}_test or $q is missing (clang, $t-gcc, qemu-user: make deps)"
-			if [ "${CROSS_REQUIRE:-0}" = 1 ]; then
-				tap_result "$n $t: $why" 1
-			else
-				tap_skip "$n $t" "$why"
-			fi
+			missing "$n $t" "$dir/$t/${n}_test or $q is missing (clang, $t-gcc, qemu-user: make deps)"
 			continue
 		fi
 		start=$SECONDS
