@@ -11,6 +11,14 @@
 # the count of known answers checked and failed. Cross builds run under
 # qemu-user (qemu-arm, qemu-mips, ...). Prints TAP, one point per build.
 #
+# Then the native core tests that need only the core and libc (CROSS_TESTS:
+# fixed, wide, code, code_mds; cross.mk builds BUILD_DIR/cross/*/NAME_test)
+# run with one seed (AGI_SEED, CROSS_SEED here) on x86-64 and under
+# qemu-user: each must pass, and its TH_LOG lines (the seed, the counts of
+# subsets decoded, loss patterns, assignments, ...) and its ok lines must
+# equal x86-64's. CROSS_TESTS chooses the tests (make check runs all but
+# fixed, the slow one under qemu-arm).
+#
 # A triple whose compiler or qemu is missing is skipped, or fails with
 # CROSS_REQUIRE=1 (make cross-check). CROSS_TRIPLES lists the triples.
 set -uo pipefail
@@ -40,8 +48,11 @@ qemu_for()
 tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
+tests=${CROSS_TESTS:-fixed wide code code_mds}
+seed=${CROSS_SEED:-20261203}
+abi_lines='decoder for m=[0-9]+: .* bytes'
 set -- $triples
-tap_begin $(($# + 2))
+tap_begin $(( ($# + 2) + $(echo $tests | wc -w) * ($# + 1) ))
 
 # Reference: x86-64 with native 128-bit products. Its known answers must
 # all hold (the native harness tests check the same code against __int128
@@ -71,18 +82,78 @@ compare()
 "$dir/portable/core_digest" > "$tmp/portable" 2>&1
 compare "x86-64 portable 128-bit path, ASan+UBSan" "$tmp/portable"
 
+# missing NAME WHY: a build or qemu is not there: a skip, or a failure
+# under CROSS_REQUIRE=1.
+missing()
+{
+	if [ "${CROSS_REQUIRE:-0}" = 1 ]; then
+		tap_result "$1: $2" 1
+	else
+		tap_skip "$1" "$2"
+	fi
+}
+
 for t in "$@"; do
 	q=$(qemu_for "$t")
 	if [ ! -x "$dir/$t/core_digest" ] || ! command -v "$q" >/dev/null; then
-		why="$t-gcc or $q is not installed (make deps)"
-		if [ "${CROSS_REQUIRE:-0}" = 1 ]; then
-			tap_result "$t: $why" 1
-		else
-			tap_skip "$t" "$why"
-		fi
+		missing "$t" "$t-gcc or $q is not installed (make deps)"
 		continue
 	fi
 	"$q" "$dir/$t/core_digest" > "$tmp/$t" 2>&1
 	compare "$t under $q" "$tmp/$t"
+done
+
+# run_test OUT CMD...: run one harness test with the fixed seed; true when it
+# exited 0 and printed no "not ok". OUT.log keeps the lines to compare.
+run_test()
+{
+	local out=$1 rc
+
+	shift
+	AGI_SEED=$seed timeout 600 "$@" < /dev/null > "$out" 2>&1
+	rc=$?
+	# The file:line prefix goes: GCC and clang give a multi-line TH_LOG()
+	# different __LINE__s. Sizes of structures holding pointers depend on
+	# the ABI (abi_lines), not on arithmetic: kept out, shown as comments.
+	grep -E '^(ok|not ok) |^# selftests/' "$out" |
+		sed -E 's/^# selftests\/native\/[a-z_]+\.c:[0-9]+:/# /' |
+		grep -Ev "$abi_lines" > "$out.log"
+	[ "$rc" = 0 ] && ! grep -q '^not ok' "$out"
+}
+
+for n in $tests; do
+	x=$dir/x86_64/${n}_test
+	if [ ! -x "$x" ]; then
+		tap_skip "$n x86-64" "$x is not built (make cross-tests; clang for the cross builds)"
+		for t in "$@"; do
+			tap_skip "$n $t" "no x86-64 reference"
+		done
+		continue
+	fi
+	run_test "$tmp/$n.x86_64" "$x"
+	rc=$?
+	tap_result "$n x86-64, AGI_SEED=$seed: $(grep -c '^ok ' "$tmp/$n.x86_64") passed" $rc
+	[ $rc = 0 ] || sed 's/^/# /' "$tmp/$n.x86_64"
+	for t in "$@"; do
+		q=$(qemu_for "$t")
+		if [ ! -x "$dir/$t/${n}_test" ] || ! command -v "$q" >/dev/null; then
+			missing "$n $t" "$dir/$t/${n}_test or $q is missing (clang, $t-gcc, qemu-user: make deps)"
+			continue
+		fi
+		start=$SECONDS
+		run_test "$tmp/$n.$t" "$q" "$dir/$t/${n}_test"
+		rc=$?
+		desc="$n $t under $q: $(grep -c '^ok ' "$tmp/$n.$t") passed in $((SECONDS - start))s"
+		if [ $rc != 0 ]; then
+			tap_result "$desc, results equal x86-64's" 1
+			sed 's/^/# /' "$tmp/$n.$t"
+		elif diff -u "$tmp/$n.x86_64.log" "$tmp/$n.$t.log" > "$tmp/diff"; then
+			tap_result "$desc, results equal x86-64's ($(grep -c '^# ' "$tmp/$n.$t.log") logged lines)" 0
+			grep -E "$abi_lines" "$tmp/$n.$t" | sed 's/^/# ABI-dependent: /'
+		else
+			tap_result "$desc, results equal x86-64's" 1
+			sed 's/^/# /' "$tmp/diff"
+		fi
+	done
 done
 tap_end
