@@ -10,6 +10,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 
@@ -51,7 +52,8 @@ static void log_plan(struct agiswarm_node *node,
 	pr_info_ratelimited("netns %u: gen %u: %u coded rows of %u over %u workers, any %u may be lost, built in %llu us\n",
 			    node->net->ns.inum, plan->gen,
 			    plan->code.n_coded, plan->code.m, plan->nworkers,
-			    plan->code.lost, plan->build_ns / NSEC_PER_USEC);
+			    plan->code.lost,
+			    div_u64(plan->build_ns, NSEC_PER_USEC));
 }
 
 /**

@@ -172,7 +172,8 @@ static void describe_range(struct agi_nl *nl, const struct nlmsghdr *req)
 		return;
 	type = mnl_attr_get_type(a);
 	mnl_attr_for_each(a, req, sizeof(struct genlmsghdr))
-		if ((const char *)a - (const char *)req == nl->extack_offset)
+		if ((size_t)((const char *)a - (const char *)req) ==
+		    nl->extack_offset)
 			name = agi_name(&agi_attr_names, type);
 	a = (const struct nlattr *)((const char *)req + nl->extack_offset);
 	switch (mnl_attr_get_payload_len(a)) {
