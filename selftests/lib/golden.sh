@@ -109,7 +109,7 @@ verbatim()
 
 # --- masks ------------------------------------------------------------------
 
-TIME_COUNTERS='rx_packets|rx_bytes|tx_packets|tx_bytes|tx_errors|cycles|cycles_ok|cycles_missed|tasks_sent|results_used|results_late|faults_applied|decode_failed|drop_stale'
+TIME_COUNTERS='rx_packets|rx_bytes|tx_packets|tx_bytes|tx_errors|cycles|cycles_ok|cycles_missed|tasks_sent|results_used|results_late|results_checked|faults_applied|decode_failed|drop_stale'
 
 MASK_KEY='s/(key id |key |"key_id": ")[0-9a-f]{16}/\1KEYID/g; s/(^|"authorized_keys_line": ")[0-9a-f]{64} /\1PUBLICKEY /g'
 # A link's key (random per run) and its keypair's age.
