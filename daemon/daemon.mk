@@ -35,7 +35,7 @@ install-daemon: $(AGISWARMD)
 # The replicated log's test member (selftests/native/repl_group.sh): the
 # daemon's replication code without the module, sanitized.
 REPL_NODE := $(BUILD)/san/selftests/native/repl/repl_node
-REPL_SRCS := daemon/repl.c daemon/repl_transport.c
+REPL_SRCS := daemon/repl.c daemon/repl_transport.c daemon/prom_text.c
 $(REPL_NODE): selftests/native/repl/repl_node.c $(REPL_SRCS:%.c=$(BUILD)/san/%.o) \
 		$(USER_LIB_SAN) $(CORE_LIB_SAN)
 	@mkdir -p $(dir $@)

@@ -33,6 +33,7 @@
 #include "user/parse.h"
 #include "user/peer.h"
 #include "user/status.h"
+#include "prom_text.h"
 #include "runtime.h"
 
 #define PROM_MS 1000
@@ -119,12 +120,6 @@ static void read_cycles(struct agid *d, const struct agi_status *st)
 
 /* --- rendering ----------------------------------------------------------- */
 
-static void family(FILE *f, const char *name, const char *type,
-		   const char *help)
-{
-	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
-}
-
 /* A label value, escaped as the format wants (\\, \", \n). */
 static void label_value(FILE *f, const char *s)
 {
@@ -161,7 +156,7 @@ static void histogram(FILE *f, const char *name, const char *help,
 	u64 cum = 0;
 	size_t i;
 
-	family(f, name, "histogram", help);
+	prom_family(f, name, "histogram", help);
 	for (i = 0; i < NBOUNDS; i++) {
 		cum += h->bucket[i];
 		fprintf(f, "%s_bucket{le=\"%s\"} %" PRIu64 "\n", name,
@@ -239,7 +234,7 @@ static void counters(FILE *f, const struct agi_status *st)
 
 				snprintf(full, sizeof(full), "agiswarm_%s_total",
 					 families[k].name);
-				family(f, full, "counter", families[k].help);
+				prom_family(f, full, "counter", families[k].help);
 				first = false;
 			}
 			fprintf(f, "agiswarm_%s_total{%s=\"%s\"} %" PRIu64 "\n",
@@ -260,40 +255,34 @@ static void counters(FILE *f, const struct agi_status *st)
 			 !strcmp(name, "cycles") ? "cycles_started" : name);
 		snprintf(help, sizeof(help), "The module's %s counter (agictl status).",
 			 name);
-		family(f, full, "counter", help);
+		prom_family(f, full, "counter", help);
 		fprintf(f, "%s %" PRIu64 "\n", full, st->counter[i]);
 	}
 }
 
-static void gauge(FILE *f, const char *name, const char *help, u64 v)
-{
-	family(f, name, "gauge", help);
-	fprintf(f, "%s %" PRIu64 "\n", name, v);
-}
-
 static void gauge_seconds(FILE *f, const char *name, const char *help, u64 us)
 {
-	family(f, name, "gauge", help);
+	prom_family(f, name, "gauge", help);
 	fprintf(f, "%s ", name);
 	seconds(f, us);
 	fputc('\n', f);
 }
 
-static void node(FILE *f, const struct agid *d, const struct agi_status *st)
+static void node(FILE *f, const struct agi_status *st)
 {
-	family(f, "agiswarm_info", "gauge", "The node: the module's version, its role and id (always 1).");
+	prom_family(f, "agiswarm_info", "gauge", "The node: the module's version, its role and id (always 1).");
 	fputs("agiswarm_info{version=\"", f);
 	label_value(f, st->version);
 	fprintf(f, "\",role=\"%s\",node_id=\"%" PRIu32 "\"} 1\n",
 		agi_role_name(st->role), st->node_id);
 	if (st->has[AGI_ST_EPOCH])
-		gauge(f, "agiswarm_epoch", "The epoch of the module's configuration.",
+		prom_gauge(f, "agiswarm_epoch", "The epoch of the module's configuration.",
 		      st->field[AGI_ST_EPOCH]);
 	if (st->has[AGI_ST_RUNNING])
-		gauge(f, "agiswarm_running", "1 while the aggregator's cycle runs.",
+		prom_gauge(f, "agiswarm_running", "1 while the aggregator's cycle runs.",
 		      st->field[AGI_ST_RUNNING]);
 	if (st->has[AGI_ST_CYCLE_ID])
-		gauge(f, "agiswarm_cycle_id", "The id of the current cycle.",
+		prom_gauge(f, "agiswarm_cycle_id", "The id of the current cycle.",
 		      st->field[AGI_ST_CYCLE_ID]);
 	if (st->has[AGI_ST_PERIOD_US])
 		gauge_seconds(f, "agiswarm_cycle_period_seconds", "The cycle period.",
@@ -302,11 +291,8 @@ static void node(FILE *f, const struct agid *d, const struct agi_status *st)
 		gauge_seconds(f, "agiswarm_cycle_deadline_seconds", "The cycle deadline.",
 			      st->field[AGI_ST_DEADLINE_US]);
 	if (st->has[AGI_ST_REDUNDANCY])
-		gauge(f, "agiswarm_fault_tolerance", "Workers the code tolerates losing (f).",
+		prom_gauge(f, "agiswarm_fault_tolerance", "Workers the code tolerates losing (f).",
 		      st->field[AGI_ST_REDUNDANCY]);
-	if (d->cfg->n_group)
-		gauge(f, "agiswarm_group_members", "Aggregators of the replicated group (aggregators: in the configuration).",
-		      d->cfg->n_group);
 }
 
 static void cycles(FILE *f, const struct agid_prom *p)
@@ -321,7 +307,7 @@ static void cycles(FILE *f, const struct agid_prom *p)
 		  &p->jitter);
 	for (i = 0; i < p->recent_n; i++)
 		missed += p->recent[i];
-	family(f, "agiswarm_cycle_miss_ratio", "gauge",
+	prom_family(f, "agiswarm_cycle_miss_ratio", "gauge",
 	       "Fraction of the last 100 cycles read that reached the deadline.");
 	fputs("agiswarm_cycle_miss_ratio ", f);
 	ratio(f, missed, p->recent_n);
@@ -336,7 +322,7 @@ static const char *health_label(unsigned int h)
 /* One sample of a per-worker family for every worker of @d's table. */
 #define EACH_MEMBER(f, d, name, type, help, fmt, ...) do {		\
 	u32 i_;								\
-	family(f, name, type, help);					\
+	prom_family(f, name, type, help);				\
 	for (i_ = 0; i_ < (d)->members.n; i_++) {			\
 		const struct agid_worker *w = &(d)->members.w[i_];	\
 		fprintf(f, "%s{worker=\"%" PRIu32 "\"} " fmt "\n",	\
@@ -352,7 +338,7 @@ static void members(FILE *f, const struct agid *d)
 
 	if (!d->members.n)
 		return;
-	family(f, "agiswarm_worker_health", "gauge",
+	prom_family(f, "agiswarm_worker_health", "gauge",
 	       "1 for the health the aggregator's daemon gives each worker, 0 for the others.");
 	for (i = 0; i < d->members.n; i++)
 		for (h = AGISWARM_HEALTH_HEALTHY; h <= AGISWARM_HEALTH_UNHEALTHY; h++)
@@ -392,7 +378,7 @@ static void peers(FILE *f, struct agid *d)
 	if (agi_peers_get(d->nl, &l))
 		return;
 #define EACH_PEER(name, type, help, expr) do {				\
-	family(f, name, type, help);					\
+	prom_family(f, name, type, help);				\
 	for (i = 0; i < l.n; i++)					\
 		if (l.peers[i].kind == AGISWARM_PEER_WORKER &&		\
 		    l.peers[i].has_stats)				\
@@ -419,17 +405,17 @@ static void peers(FILE *f, struct agid *d)
 
 static void own(FILE *f, const struct agid *d, const struct agid_prom *p)
 {
-	family(f, "agiswarm_daemon_commits_total", "counter",
+	prom_family(f, "agiswarm_daemon_commits_total", "counter",
 	       "Signed commits the daemon accepted or rejected.");
 	fprintf(f, "agiswarm_daemon_commits_total{result=\"accepted\"} %" PRIu64 "\n",
 		d->commits.accepted);
 	fprintf(f, "agiswarm_daemon_commits_total{result=\"rejected\"} %" PRIu64 "\n",
 		d->commits.rejected);
-	family(f, "agiswarm_daemon_renders_total", "counter",
+	prom_family(f, "agiswarm_daemon_renders_total", "counter",
 	       "Times the daemon rendered these metrics (once a second).");
 	fprintf(f, "agiswarm_daemon_renders_total %" PRIu64 "\n", p->renders);
 	if (d->cfg->role == AGISWARM_ROLE_WORKER) {
-		gauge(f, "agiswarm_heartbeat_member", "1 while the aggregator counts this worker in.",
+		prom_gauge(f, "agiswarm_heartbeat_member", "1 while the aggregator counts this worker in.",
 		      d->hb.member);
 		gauge_seconds(f, "agiswarm_heartbeat_round_trip_seconds",
 			      "The round trip of the last heartbeat the aggregator answered.",
@@ -453,9 +439,9 @@ static char *render(struct agid *d, size_t *len)
 	f = open_memstream(&buf, len);
 	if (!f)
 		return NULL;
-	gauge(f, "agiswarm_up", "1 when the daemon could read the module's status.", up);
+	prom_gauge(f, "agiswarm_up", "1 when the daemon could read the module's status.", up);
 	if (up) {
-		node(f, d, &st);
+		node(f, &st);
 		counters(f, &st);
 	}
 	if (d->cfg->role == AGISWARM_ROLE_AGGREGATOR) {
@@ -464,6 +450,7 @@ static char *render(struct agid *d, size_t *len)
 		if (up)
 			peers(f, d);
 	}
+	prom_group(f, d->repl, d->cfg->n_group);
 	own(f, d, p);
 	if (fclose(f)) {
 		free(buf);

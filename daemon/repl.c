@@ -332,6 +332,8 @@ void agid_repl_status(struct agid_repl *r, struct agid_repl_status *st)
 	st->last_applied = raft_last_applied(&r->raft);
 	raft_leader(&r->raft, &id, &addr);
 	st->leader = (u32)id;
+	st->members = r->n;
+	st->connected = agid_repl_transport_connected(&r->transport);
 	for (i = 0; i < r->n; i++) {
 		if (r->peers[i].id != id)
 			continue;

@@ -56,6 +56,9 @@ struct agid_repl_status {
 	u32 leader;			/* raft id, 0 when unknown */
 	char leader_name[64];		/* its aggregators: NAME, "" */
 	char leader_addr[80];		/* its IP:PORT (datagrams), "" */
+	unsigned members;		/* of the group, this node included */
+	unsigned connected;		/* other members with an open,
+					 * authenticated connection */
 };
 
 /*
@@ -97,6 +100,8 @@ int agid_repl_transport_init(struct raft_uv_transport *t, uv_loop_t *loop,
 			     const struct agid_repl_peer *peers, unsigned n,
 			     const struct agid_repl_ops *ops);
 void agid_repl_transport_close(struct raft_uv_transport *t);
+/* Members (by raft id) with an authenticated connection open either way. */
+unsigned agid_repl_transport_connected(struct raft_uv_transport *t);
 
 /* Logs through @ops: "raft: " and the formatted line. */
 void agid_repl_logf(const struct agid_repl_ops *ops, enum agi_log_level level,

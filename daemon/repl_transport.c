@@ -682,6 +682,23 @@ int agid_repl_transport_init(struct raft_uv_transport *t, uv_loop_t *loop,
 	return 0;
 }
 
+unsigned agid_repl_transport_connected(struct raft_uv_transport *t)
+{
+	struct tp *tp = t->impl;
+	bool open[AGI_CONFIG_MAX_GROUP] = { false };
+	struct conn *c;
+	unsigned i, n = 0;
+
+	if (!tp)
+		return 0;
+	for (c = tp->conns; c; c = c->next)
+		if (c->state == C_OPEN && !c->closing && c->peer)
+			open[c->peer - tp->peers] = true;
+	for (i = 0; i < tp->n; i++)
+		n += open[i];
+	return n;
+}
+
 void agid_repl_transport_close(struct raft_uv_transport *t)
 {
 	struct tp *tp = t->impl;

@@ -15,7 +15,10 @@
 # killed leader is replaced and nothing acknowledged is lost; a restarted
 # member catches up; every replica applies the same entries in the same
 # order and writes byte-identical audit logs that verify; a process with a
-# key that is not a member's never joins.
+# key that is not a member's never joins. The group's Prometheus metrics
+# (each member's --metrics file, rendered by the daemon's own function)
+# name the same leader and term everywhere, the right role on each, and
+# indexes that cover what was committed; promtool accepts them.
 #
 #   AGICTL=build/agictl selftests/native/repl_group.sh
 set -u
@@ -24,9 +27,10 @@ AGICTL=${AGICTL:-build/agictl}
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../lib/tap.sh"
 NODE=${REPL_NODE:-$(dirname "$AGICTL")/san/selftests/native/repl/repl_node}
-PLAN=15
+PLAN=18
 BASE=${REPL_BASE_PORT:-17200}
 MEMBERS="a b c"
+PROMTOOL=${PROMTOOL:-$(command -v promtool)}
 
 [ -x "$AGICTL" ] || tap_skip_all "$AGICTL is not built"
 [ -x "$NODE" ] || tap_skip_all "$NODE is not built"
@@ -85,7 +89,7 @@ start()
 {
 	"$NODE" --verbose --config "$tmp/$1/config.yaml" \
 		--entries "$tmp/$1/entries" --status "$tmp/$1/status" \
-		>> "$tmp/$1/log" 2>&1 &
+		--metrics "$tmp/$1/metrics.prom" >> "$tmp/$1/log" 2>&1 &
 	echo $! > "$tmp/$1/pid"
 }
 
@@ -153,6 +157,63 @@ same_applied()
 	return 1
 }
 
+# metric MEMBER SAMPLE: the value of SAMPLE in MEMBER's metrics text.
+metric()
+{
+	awk -v s="$2" '$1 == s { print $2; found = 1 } END { exit !found }' \
+		"$tmp/$1/metrics.prom" 2>/dev/null
+}
+
+# role_is MEMBER ROLE: 1 for ROLE, 0 for every other role.
+role_is()
+{
+	local r want
+	for r in leader follower candidate standalone; do
+		want=0
+		[ "$r" = "$2" ] && want=1
+		[ "$(metric "$1" "agiswarm_group_role{role=\"$r\"}")" = "$want" ] || {
+			echo "# $1: role $r is not $want"; return 1; }
+	done
+}
+
+# group_metrics_ok LEADER FOLLOWERS...: one term and one leader id in all,
+# the leader and followers with their roles, each member's applied index
+# at least the index of the last entry the leader applied, the commit
+# index at least that, the leader connected to every follower; the term
+# is the one the member's status line says.
+group_metrics_ok()
+{
+	local leader=$1 m term idx t c a
+	term=$(metric "$leader" agiswarm_group_term) || return 1
+	idx=$(tail -n 1 "$tmp/$leader/entries" | sed 's/.*(index \([0-9]*\))/\1/')
+	echo "# leader $leader: term $term, last applied entry at index $idx"
+	[ -n "$idx" ] && role_is "$leader" leader || return 1
+	[ "$(metric "$leader" agiswarm_group_members_connected)" = $(($# - 1)) ] || {
+		echo "# $leader: members_connected is not $(($# - 1))"; return 1; }
+	shift
+	for m in "$leader" "$@"; do
+		[ "$m" = "$leader" ] || role_is "$m" follower || return 1
+		t=$(metric "$m" agiswarm_group_term)
+		c=$(metric "$m" agiswarm_group_commit_index)
+		a=$(metric "$m" agiswarm_group_last_applied_index)
+		echo "# $m: term $t commit $c applied $a leader_id $(metric "$m" agiswarm_group_leader_id) members $(metric "$m" agiswarm_group_members)"
+		[ "$t" = "$term" ] && [ "$t" = "$(field "$m" 2)" ] &&
+			[ "$a" -ge "$idx" ] && [ "$c" -ge "$a" ] &&
+			[ "$(metric "$m" agiswarm_group_leader_id)" = "$(index "$leader")" ] &&
+			[ "$(metric "$m" agiswarm_group_members)" = 3 ] || return 1
+	done
+}
+
+promtool_ok()
+{
+	local m
+	for m in "$@"; do
+		# Lint findings are printed too: none allowed.
+		"$PROMTOOL" check metrics < "$tmp/$m/metrics.prom" > "$tmp/promtool" 2>&1 &&
+			[ ! -s "$tmp/promtool" ] || { sed "s/^/# $m: /" "$tmp/promtool"; return 1; }
+	done
+}
+
 dump_logs()
 {
 	local m
@@ -192,6 +253,19 @@ tap_report $? "a commit to a follower is refused, naming the leader's address"
 same_applied a b c
 tap_result "every replica applied the acknowledged commit: identical audit logs" $?
 
+# --- the group's metrics -----------------------------------------------------
+sleep 0.2
+followers=$(for m in $MEMBERS; do [ "$m" != "$leader" ] && echo "$m"; done)
+tap_check "metrics: $leader leads, the others follow, one term, indexes cover the commit" \
+	group_metrics_ok "$leader" $followers
+if [ -x "$PROMTOOL" ]; then
+	tap_check "metrics: promtool check metrics accepts every member's text" \
+		promtool_ok $MEMBERS
+else
+	tap_skip "metrics: promtool check metrics accepts every member's text" "no promtool (Debian's prometheus package)"
+fi
+old_term=$(metric "$leader" agiswarm_group_term)
+
 # --- a peer whose key is not a member's ------------------------------------------
 start x
 sleep 2
@@ -214,6 +288,10 @@ tap_result "kill -9 of the leader ($old): the survivors elect a new leader ($lea
 commit_to "$leader" 0.375
 [ "$rc" = 0 ] && tap_has "accepted: seq"
 tap_report $? "a commit after the failover is acknowledged with 2 of 3 up"
+sleep 0.2
+tap_check "metrics after the failover: $leader leads in a later term than $old_term" \
+	eval 'group_metrics_ok "$leader" $(for m in $rest; do [ "$m" != "$leader" ] && echo "$m"; done) &&
+		[ "$(metric "$leader" agiswarm_group_term)" -gt "$old_term" ]'
 
 # --- a majority lost -----------------------------------------------------------
 other=$(for m in $rest; do [ "$m" != "$leader" ] && echo "$m"; done)

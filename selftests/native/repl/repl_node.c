@@ -14,10 +14,13 @@
  *
  *   STATE TERM COMMIT_INDEX LAST_APPLIED LEADER_NAME
  *
+ * and with --metrics FILE, so is the group's part of agiswarmd's
+ * Prometheus text, by the function the daemon renders it with.
+ *
  * The apply cycle stands in for the module's: wall-clock milliseconds /
  * aggregator.cycle_time_ms, plus a margin.
  *
- *   repl_node --config FILE --entries FILE --status FILE
+ *   repl_node --config FILE --entries FILE --status FILE [--metrics FILE]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -36,6 +39,7 @@
 #include "user/msg.h"
 #include "user/parse.h"
 #include "user/repl_entry.h"
+#include "../../../daemon/prom_text.h"
 #include "../../../daemon/repl.h"
 
 #define APPLY_MARGIN 10
@@ -49,7 +53,7 @@ struct node {
 	uv_timer_t timer;
 	uv_signal_t sigterm;
 	struct agid_repl *repl;
-	const char *entries, *status;
+	const char *entries, *status, *metrics;
 	int level;
 };
 
@@ -232,12 +236,30 @@ static void recv_alloc(uv_handle_t *h, size_t hint, uv_buf_t *buf)
 	*buf = uv_buf_init(mem, sizeof(mem));
 }
 
+/* The group's metrics, replacing n->metrics by rename as the daemon does. */
+static void write_metrics(struct node *n)
+{
+	char tmp[600];
+	FILE *f;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", n->metrics);
+	f = fopen(tmp, "w");
+	if (!f)
+		return;
+	prom_group(f, n->repl, n->cfg.n_group);
+	if (fclose(f) == 0)
+		rename(tmp, n->metrics);
+}
+
 static void write_status(uv_timer_t *t)
 {
 	struct node *n = t->data;
 	struct agid_repl_status st;
 	char tmp[600];
 	FILE *f;
+
+	if (n->metrics)
+		write_metrics(n);
 
 	agid_repl_status(n->repl, &st);
 	snprintf(tmp, sizeof(tmp), "%s.tmp", n->status);
@@ -322,6 +344,7 @@ int main(int argc, char **argv)
 		{ "config", required_argument, NULL, 'c' },
 		{ "entries", required_argument, NULL, 'e' },
 		{ "status", required_argument, NULL, 's' },
+		{ "metrics", required_argument, NULL, 'm' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -330,7 +353,7 @@ int main(int argc, char **argv)
 	char err[AGI_CONFIG_ERR_LEN];
 	int opt, rc;
 
-	while ((opt = getopt_long(argc, argv, "c:e:s:v", opts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "c:e:s:m:v", opts, NULL)) != -1) {
 		switch (opt) {
 		case 'c':
 			config = optarg;
@@ -341,6 +364,9 @@ int main(int argc, char **argv)
 		case 's':
 			n.status = optarg;
 			break;
+		case 'm':
+			n.metrics = optarg;
+			break;
 		case 'v':
 			n.level = AGI_LOG_DEBUG;
 			break;
@@ -349,7 +375,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!config || !n.entries || !n.status) {
-		fprintf(stderr, "usage: repl_node --config FILE --entries FILE --status FILE [--verbose]\n");
+		fprintf(stderr, "usage: repl_node --config FILE --entries FILE --status FILE [--metrics FILE] [--verbose]\n");
 		return 2;
 	}
 	signal(SIGPIPE, SIG_IGN);
