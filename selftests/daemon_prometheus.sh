@@ -11,7 +11,8 @@
 # what the module says: the cycles counters lie between `agictl status`
 # read before and after, the latency and jitter histograms are consistent
 # (cumulative buckets, +Inf = _count, cycles counted) and grow, each
-# worker has its health and rows, the epoch is the module's. The textfile
+# worker has its health and rows, the epoch is the module's, the
+# aggregator (no replication.member) says it is standalone. The textfile
 # is replaced by rename (node_exporter never reads half of it); the HTTP
 # endpoint answers only GET /metrics, with the exposition's content type.
 set -e
@@ -29,7 +30,7 @@ daemon_prereqs
 tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
 on_exit "$SWARM" down
-tap_begin 15
+tap_begin 16
 
 # value FILE SAMPLE: the value of the sample line "SAMPLE VALUE" in FILE.
 value() { awk -v s="$2" '$1 == s { print $2; found = 1 } END { exit !found }' "$1"; }
@@ -86,6 +87,19 @@ workers_ok()
 		echo "# worker $i: healthy $h, rows $r"
 		[ "$h" = 1 ] && [ "$r" -gt 0 ] || return 1
 	done
+}
+
+# standalone FILE: role standalone 1, the raft roles 0, no raft state.
+standalone()
+{
+	local r want
+	for r in leader follower candidate standalone; do
+		want=0
+		[ "$r" = standalone ] && want=1
+		[ "$(value "$1" "agiswarm_group_role{role=\"$r\"}")" = "$want" ] || {
+			echo "# role $r is not $want"; return 1; }
+	done
+	! grep -q '^agiswarm_group_term' "$1"
 }
 
 # not_found RC HEADERS: wget failed, and the server said 404.
@@ -145,6 +159,7 @@ n2=$(value "$tmp/t2.prom" agiswarm_cycle_latency_seconds_count) || true
 tap_check "the textfile is replaced by rename, and the histogram grows ($n1 -> $n2)" \
 	test "$ino1" != "$ino2" -a "${n2:-0}" -gt "${n1:-0}"
 tap_check "each worker's health and rows" workers_ok
+tap_check "the aggregator outside a replicated group is standalone" standalone "$tmp/t2.prom"
 ratio=$(value "$tmp/t2.prom" agiswarm_cycle_miss_ratio) || true
 tap_check "the miss ratio is a fraction ($ratio)" \
 	awk -v r="$ratio" 'BEGIN { exit !(r >= 0 && r <= 1) }'
