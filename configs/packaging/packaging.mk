@@ -11,7 +11,12 @@
 #                     agiswarmd, the systemd unit, man pages, the default
 #                     configuration as conffiles, the Wireshark dissector)
 #                     and agiswarm-dkms_VERSION_all.deb (the module through
-#                     DKMS), with dpkg-deb; Depends from the binaries' libraries
+#                     DKMS); libagiplant0 (libagiplant.so.0 in the
+#                     multiarch libdir, shlibs, ldconfig trigger),
+#                     libagiplant-dev (agiplant.h, libagiplant.a,
+#                     agiplant.pc) and python3-agiplant (the module, which
+#                     finds libagiplant.so.0 on the loader's path); with
+#                     dpkg-deb, Depends from the binaries' libraries
 #   make openwrt      $(BUILD)/openwrt/agiswarm: the OpenWrt package
 #                     (configs/packaging/openwrt/agiswarm) with the source
 #                     it builds from, ready to drop into a feed
@@ -45,16 +50,42 @@ dkms: dkms-source
 	dkms build agiswarm/$(VERSION) -k $(KVER)
 	dkms install agiswarm/$(VERSION) -k $(KVER)
 
-# pkg_debian STAGE NAME: the control file and maintainer scripts of NAME.
+# pkg_debian STAGE NAME [BINARY...]: the control file (@DEPENDS@ from the
+# BINARYs' libraries), maintainer scripts, shlibs and triggers of NAME,
+# and the package built into $(DEB_DIR).
 define pkg_debian
 	$(Q)mkdir -p $(1)/DEBIAN
 	$(Q)sed -e 's/@VERSION@/$(VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
-		-e "s/@DEPENDS@/$$(selftests/lib/deb_depends.sh $(AGICTL) $(AGISWARMD))/" \
+		-e "s/@DEPENDS@/$(if $(3),$$(selftests/lib/deb_depends.sh $(3)))/" \
 		configs/packaging/deb/$(2).control > $(1)/DEBIAN/control
-	$(Q)for s in postinst prerm; do \
+	$(Q)for s in postinst prerm shlibs triggers; do \
 		test -f configs/packaging/deb/$(2).$$s || continue; \
 		sed 's/@VERSION@/$(VERSION)/' configs/packaging/deb/$(2).$$s > $(1)/DEBIAN/$$s; \
-		chmod 0755 $(1)/DEBIAN/$$s; done
+		case $$s in post*|pre*) chmod 0755 $(1)/DEBIAN/$$s ;; \
+		*) chmod 0644 $(1)/DEBIAN/$$s ;; esac; done
+	$(Q)install -D -m 0644 LICENSE $(1)/usr/share/doc/$(2)/copyright
+	$(Q)dpkg-deb --root-owner-group -Zxz --build $(1) \
+		$(DEB_DIR)/$(2)_$(VERSION)_$$(sed -n 's/^Architecture: //p' $(1)/DEBIAN/control).deb >/dev/null
+endef
+
+# libagiplant's packages: one staged install, split by file.
+DEB_MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+DEB_LIBDIR := /usr/lib/$(DEB_MULTIARCH)
+define deb_agiplant
+	$(Q)$(MAKE) -s install-agiplant DESTDIR=$(CURDIR)/$(PKG_DIR)/deb/agiplant \
+		PREFIX=/usr LIBDIR=$(DEB_LIBDIR) PYTHONDIR=/usr/lib/python3/dist-packages \
+		AGIPLANT_PY_LIBRARY= >/dev/null
+	$(Q)cd $(PKG_DIR)/deb && \
+		install -D -m 0644 -t libagiplant0$(DEB_LIBDIR) agiplant$(DEB_LIBDIR)/libagiplant.so.* && \
+		install -D -m 0644 -t libagiplant-dev/usr/include agiplant/usr/include/agiplant.h && \
+		install -D -m 0644 -t libagiplant-dev$(DEB_LIBDIR) agiplant$(DEB_LIBDIR)/libagiplant.a && \
+		install -D -m 0644 -t libagiplant-dev$(DEB_LIBDIR)/pkgconfig \
+			agiplant$(DEB_LIBDIR)/pkgconfig/agiplant.pc && \
+		install -D -m 0644 -t python3-agiplant/usr/lib/python3/dist-packages \
+			agiplant/usr/lib/python3/dist-packages/agiplant.py
+	$(call pkg_debian,$(PKG_DIR)/deb/libagiplant0,libagiplant0,$(AGIPLANT_SO))
+	$(call pkg_debian,$(PKG_DIR)/deb/libagiplant-dev,libagiplant-dev)
+	$(call pkg_debian,$(PKG_DIR)/deb/python3-agiplant,python3-agiplant)
 endef
 
 deb: userspace dkms-source
@@ -66,18 +97,14 @@ deb: userspace dkms-source
 	$(Q)gzip -9n $(PKG_DIR)/deb/agiswarm/usr/share/man/man8/*.8
 	$(Q)install -D -m 0644 configs/wireshark/agiswarm.lua \
 		$(PKG_DIR)/deb/agiswarm/usr/share/agiswarm/wireshark/agiswarm.lua
-	$(Q)install -D -m 0644 LICENSE $(PKG_DIR)/deb/agiswarm/usr/share/doc/agiswarm/copyright
-	$(call pkg_debian,$(PKG_DIR)/deb/agiswarm,agiswarm)
+	$(Q)mkdir -p $(PKG_DIR)/deb/agiswarm/DEBIAN
 	$(Q)(cd $(PKG_DIR)/deb/agiswarm && find etc -type f | sed 's|^|/|') \
 		> $(PKG_DIR)/deb/agiswarm/DEBIAN/conffiles
-	$(Q)dpkg-deb --root-owner-group -Zxz --build $(PKG_DIR)/deb/agiswarm \
-		$(DEB_DIR)/agiswarm_$(VERSION)_$(DEB_ARCH).deb >/dev/null
+	$(call pkg_debian,$(PKG_DIR)/deb/agiswarm,agiswarm,$(AGICTL) $(AGISWARMD))
 	$(Q)mkdir -p $(PKG_DIR)/deb/agiswarm-dkms/usr/src
 	$(Q)cp -r $(DKMS_SRC) $(PKG_DIR)/deb/agiswarm-dkms/usr/src/
-	$(Q)install -D -m 0644 LICENSE $(PKG_DIR)/deb/agiswarm-dkms/usr/share/doc/agiswarm-dkms/copyright
 	$(call pkg_debian,$(PKG_DIR)/deb/agiswarm-dkms,agiswarm-dkms)
-	$(Q)dpkg-deb --root-owner-group -Zxz --build $(PKG_DIR)/deb/agiswarm-dkms \
-		$(DEB_DIR)/agiswarm-dkms_$(VERSION)_all.deb >/dev/null
+	$(deb_agiplant)
 	@ls -1 $(DEB_DIR)/*.deb | sed 's/^/  DEB      /'
 
 # The OpenWrt package and a source tarball it can build from offline.

@@ -91,13 +91,16 @@ $(PLANT_EXAMPLE): configs/plant_example.c include/user/agiplant.h $(AGIPLANT_LIB
 
 install: install-agiplant
 # agiplant.pc is written here, for the PREFIX of this install.
-# The Python module is told where the shared library is installed.
+# The Python module is told where the shared library is installed
+# (AGIPLANT_PY_LIBRARY; empty: the loader's path, as the .deb's
+# architecture-independent python3-agiplant does).
+AGIPLANT_PY_LIBRARY ?= $(LIBDIR)/$(notdir $(AGIPLANT_SO))
 install-agiplant: $(AGIPLANT_LIB) $(AGIPLANT_SO)
 	install -d $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(INCLUDEDIR) \
 		$(DESTDIR)$(PYTHONDIR)
 	install -m 0644 $(AGIPLANT_LIB) $(DESTDIR)$(LIBDIR)/libagiplant.a
 	install -m 0755 $(AGIPLANT_SO) $(DESTDIR)$(LIBDIR)/$(notdir $(AGIPLANT_SO))
-	sed 's|^_INSTALLED_LIBRARY = None$$|_INSTALLED_LIBRARY = "$(LIBDIR)/$(notdir $(AGIPLANT_SO))"|' \
+	sed 's|^_INSTALLED_LIBRARY = None$$|_INSTALLED_LIBRARY = $(if $(AGIPLANT_PY_LIBRARY),"$(AGIPLANT_PY_LIBRARY)",None)|' \
 		$(AGIPLANT_PY) > $(DESTDIR)$(PYTHONDIR)/agiplant.py
 	chmod 0644 $(DESTDIR)$(PYTHONDIR)/agiplant.py
 	install -m 0644 include/user/agiplant.h $(DESTDIR)$(INCLUDEDIR)/agiplant.h

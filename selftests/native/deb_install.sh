@@ -10,7 +10,13 @@
 # configuration is a conffile, and a purge leaves none of the programs.
 # The agiswarm-dkms package is checked for its contents and scripts here
 # (its dkms build: dkms_build.sh); DEB_INSTALL_DKMS=1 installs it in the
-# chroot too (that pulls dkms and a compiler: slow).
+# chroot too (that pulls dkms and a compiler: slow). libagiplant0,
+# libagiplant-dev and python3-agiplant install there with python3 and
+# pkg-config: the shared library is registered under its soname,
+# `pkg-config --cflags --libs agiplant` works, the example plant built from
+# the installed header and archive (with the flags of the installed
+# agiplant.pc) runs there, and `import agiplant` loads the installed
+# libagiplant.so.0 and gets the same answer from it as the C plant.
 #
 #   AGICTL=build/agictl selftests/native/deb_install.sh
 
@@ -26,6 +32,9 @@ cache=${AGISWARM_CACHE:-/var/cache/agiswarm}
 base=$cache/debian-bookworm-minbase
 deb=$(ls "$build"/deb/agiswarm_"$version"_*.deb 2>/dev/null | head -n 1)
 dkmsdeb=$build/deb/agiswarm-dkms_${version}_all.deb
+plantdebs="libagiplant0_${version}_$(dpkg --print-architecture).deb
+libagiplant-dev_${version}_$(dpkg --print-architecture).deb python3-agiplant_${version}_all.deb"
+multiarch=$(gcc -print-multiarch)
 
 [ -n "$deb" ] && [ -f "$dkmsdeb" ] || tap_skip_all "no packages in $build/deb (make deb)"
 [ "$(id -u)" = 0 ] || tap_skip_all "a chroot needs root"
@@ -46,14 +55,15 @@ fi
 tmp=$(mktemp -d) || exit 1
 root=$tmp/root
 trap 'rm -rf "$tmp"' EXIT
-tap_begin 10
+tap_begin 16
 
 # in_root CMD...: CMD inside the chroot, output kept in $tmp/out.
 in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 	DEBIAN_FRONTEND=noninteractive "$@" > "$tmp/out" 2>&1; }
 show() { sed 's/^/# /' "$tmp/out" | tail -n "${1:-15}"; }
 
-cp -a "$base" "$root" && cp "$deb" "$dkmsdeb" "$root/tmp/"
+cp -a "$base" "$root" && cp "$deb" "$dkmsdeb" "$root/tmp/" &&
+	for p in $plantdebs; do cp "$build/deb/$p" "$root/tmp/" || exit 1; done
 tap_result "a fresh copy of the clean Debian chroot" $?
 
 in_root apt-get update -q
@@ -84,10 +94,64 @@ in_root dpkg-query -W -f='${Conffiles}\n' agiswarm
 grep -q '/etc/agiswarm/app_config.yaml' "$tmp/out"
 tap_result "/etc/agiswarm/app_config.yaml is a conffile" $?
 
-in_root dpkg --purge agiswarm
+# --- libagiplant: the library, its development files, the Python module -----
+in_root apt-get install -y -q --no-install-recommends pkg-config \
+	$(for p in $plantdebs; do echo "/tmp/$p"; done)
+tap_result "apt-get installs libagiplant0, libagiplant-dev, python3-agiplant (python3 from the archive)" $?
+show 5
+
+lib=$root/usr/lib/$multiarch/libagiplant.so.0
+soname=$(objdump -p "$lib" 2>/dev/null | awk '$1 == "SONAME" { print $2 }')
+in_root ldconfig -p
+[ "$soname" = libagiplant.so.0 ] && grep -q "libagiplant.so.0 .*=> \(/usr\)\?/lib/$multiarch/libagiplant.so.0$" "$tmp/out"
+tap_result "libagiplant.so.0 (soname $soname) in /usr/lib/$multiarch, known to ld.so's cache" $?
+grep libagiplant "$tmp/out" | sed 's/^[[:space:]]*/# ldconfig -p: /'
+
+in_root pkg-config --cflags --libs agiplant
+libs=$(cat "$tmp/out")
+in_root pkg-config --modversion agiplant
+echo "# pkg-config --cflags --libs agiplant: $libs"
+[ "$(cat "$tmp/out")" = "$version" ] && case " $libs " in *" -lagiplant "*) true ;; *) false ;; esac &&
+	test -f "$root/usr/include/agiplant.h" && test -f "$root/usr/lib/$multiarch/libagiplant.a"
+tap_result "pkg-config --cflags --libs agiplant works in the chroot (version $version)" $?
+
+# The example plant, compiled here by the host's compiler but against the
+# chroot's installed header and archive, with the chroot's agiplant.pc
+# flags, and run there: with a PSK file that is not there, the library's
+# own message.
+flags=$(PKG_CONFIG_SYSROOT_DIR=$root PKG_CONFIG_LIBDIR=$root/usr/lib/$multiarch/pkgconfig \
+	pkg-config --cflags --libs agiplant) &&
+	gcc -std=gnu11 -Wall -Wextra -Werror -o "$root/tmp/plant_example" \
+		"$top/configs/plant_example.c" $flags > "$tmp/cc.out" 2>&1
+rc=$?
+in_root /tmp/plant_example 127.0.0.1:0 /tmp/missing.psk /tmp/missing.pub 1 127.0.0.1:1 /tmp/missing.pub
+c_msg=$(sed -n 's/^plant_example: //p' "$tmp/out")
+echo "# plant_example: $c_msg"
+[ "$rc" = 0 ] && [ -n "$c_msg" ] && case $c_msg in *missing*) true ;; *) false ;; esac
+tap_result "the example plant builds from the installed header, archive and agiplant.pc and runs" $?
+[ "$rc" = 0 ] || sed 's/^/# /' "$tmp/cc.out"
+
+in_root python3 -c '
+import agiplant
+try:
+    agiplant.Plant("127.0.0.1:0", [("127.0.0.1:1", "/tmp/missing.pub")],
+                   psk_file="/tmp/missing.psk", key_file="/tmp/missing.pub")
+except agiplant.AgiplantError as e:
+    print(e.strerror)'
+py_msg=$(cat "$tmp/out")
+echo "# python3: $py_msg"
+[ -n "$py_msg" ] && [ "$py_msg" = "$c_msg" ]
+tap_result "python3: import agiplant loads the installed libagiplant.so.0, which answers as in C" $?
+
+in_root dpkg --purge agiswarm python3-agiplant libagiplant-dev libagiplant0
 [ ! -e "$root/usr/sbin/agictl" ] && [ ! -e "$root/usr/sbin/agiswarmd" ] &&
-	[ ! -e "$root/etc/agiswarm/app_config.yaml" ]
-tap_result "dpkg --purge removes the programs and the configuration" $?
+	[ ! -e "$root/etc/agiswarm/app_config.yaml" ] && [ ! -e "$lib" ] &&
+	[ ! -e "$root/usr/lib/python3/dist-packages/agiplant.py" ] &&
+	[ ! -e "$root/usr/lib/$multiarch/pkgconfig/agiplant.pc" ]
+tap_result "dpkg --purge removes the programs, the configuration and libagiplant's files" $?
+in_root ldconfig -p
+grep -q 'libc.so.6 ' "$tmp/out" && ! grep -q libagiplant "$tmp/out"
+tap_result "after the purge ld.so's cache has no libagiplant (the ldconfig trigger ran)" $?
 
 dpkg-deb -c "$dkmsdeb" > "$tmp/dkms.list" &&
 	grep -q "usr/src/agiswarm-$version/dkms.conf" "$tmp/dkms.list" &&
