@@ -47,10 +47,14 @@ CC ?= cc
 CLANG ?= clang
 
 # Userspace: strict warnings everywhere; the native test build adds ASan+UBSan.
+# 64-bit file offsets on 32-bit glibc too (armhf): metrics.csv may grow past
+# 2 GB, and readdir() of a 64-bit directory offset (ext4's hashes, as
+# qemu-user passes them from a 64-bit host) fails with EOVERFLOW without.
 CFLAGS ?= -O2 -g
 USER_CFLAGS := -std=gnu11 $(CFLAGS) -Wall -Wextra -Werror -Wshadow \
 	-Wstrict-prototypes -Wmissing-prototypes -Wno-missing-field-initializers \
-	-Iinclude -D_GNU_SOURCE -DAGISWARM_VERSION='"$(VERSION)"' -MMD -MP
+	-Iinclude -D_GNU_SOURCE -D_FILE_OFFSET_BITS=64 \
+	-DAGISWARM_VERSION='"$(VERSION)"' -MMD -MP
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 LDLIBS_MNL := -lmnl

@@ -49,10 +49,27 @@ tmp=$(mktemp -d) || exit 1
 trap 'rm -rf "$tmp"' EXIT
 
 tests=${CROSS_TESTS:-fixed wide code code_mds}
+lib_tests=${CROSS_LIB_TESTS:-}
 seed=${CROSS_SEED:-20261203}
 abi_lines='decoder for m=[0-9]+: .* bytes'
 set -- $triples
-tap_begin $(( ($# + 2) + $(echo $tests | wc -w) * ($# + 1) ))
+
+# lib_status TRIPLE FIELDS: cut -f FIELDS of TRIPLE's line in libs.status.
+lib_status() { awk -v t="$1" '$1 == t' "$dir/libs.status" 2>/dev/null | cut -d' ' -f"$2"; }
+lib_triples= lib_skipped=
+if [ -n "$lib_tests" ]; then
+	for t in "$@"; do
+		if [ "$(lib_status "$t" 3)" = ready ]; then
+			lib_triples="$lib_triples $t"
+		else
+			lib_skipped="$lib_skipped $t"
+		fi
+	done
+fi
+n_lib=$(echo $lib_tests | wc -w)
+n_ready=$(echo $lib_triples | wc -w)
+tap_begin $(( ($# + 2) + $(echo $tests | wc -w) * ($# + 1) +
+	n_ready + $(echo $lib_skipped | wc -w) + n_lib * (n_ready + 1) ))
 
 # Reference: x86-64 with native 128-bit products. Its known answers must
 # all hold (the native harness tests check the same code against __int128
@@ -121,27 +138,41 @@ run_test()
 	[ "$rc" = 0 ] && ! grep -q '^not ok' "$out"
 }
 
-for n in $tests; do
-	x=$dir/x86_64/${n}_test
+# across NAME X86_BIN PATTERN TRIPLE...: test NAME on x86-64 (X86_BIN) and
+# under qemu-user for each TRIPLE (PATTERN with @T@ the triple): each must
+# pass and log what x86-64 logs. AGICTL names where config_test finds
+# agiswarmd: for a triple, a script that runs that triple's under qemu.
+across()
+{
+	local n=$1 x=$2 pattern=$3 t q bin rc start desc
+
+	shift 3
 	if [ ! -x "$x" ]; then
 		tap_skip "$n x86-64" "$x is not built (make cross-tests; clang for the cross builds)"
 		for t in "$@"; do
 			tap_skip "$n $t" "no x86-64 reference"
 		done
-		continue
+		return
 	fi
-	run_test "$tmp/$n.x86_64" "$x"
+	AGICTL=${x%/san/*}/agictl run_test "$tmp/$n.x86_64" "$x"
 	rc=$?
 	tap_result "$n x86-64, AGI_SEED=$seed: $(grep -c '^ok ' "$tmp/$n.x86_64") passed" $rc
 	[ $rc = 0 ] || sed 's/^/# /' "$tmp/$n.x86_64"
 	for t in "$@"; do
 		q=$(qemu_for "$t")
-		if [ ! -x "$dir/$t/${n}_test" ] || ! command -v "$q" >/dev/null; then
-			missing "$n $t" "$dir/$t/${n}_test or $q is missing (clang, $t-gcc, qemu-user: make deps)"
+		bin=${pattern//@T@/$t}
+		if [ ! -x "$bin" ] || ! command -v "$q" >/dev/null; then
+			missing "$n $t" "$bin or $q is missing (clang, $t-gcc, qemu-user: make deps)"
 			continue
 		fi
+		if [ -x "${bin%/san/*}/agiswarmd" ]; then
+			mkdir -p "$tmp/run.$t"
+			printf '#!/bin/sh\nexec %s %s "$@"\n' "$q" \
+				"$(realpath "${bin%/san/*}/agiswarmd")" > "$tmp/run.$t/agiswarmd"
+			chmod +x "$tmp/run.$t/agiswarmd"
+		fi
 		start=$SECONDS
-		run_test "$tmp/$n.$t" "$q" "$dir/$t/${n}_test"
+		AGICTL=$tmp/run.$t/agictl run_test "$tmp/$n.$t" "$q" "$bin"
 		rc=$?
 		desc="$n $t under $q: $(grep -c '^ok ' "$tmp/$n.$t") passed in $((SECONDS - start))s"
 		if [ $rc != 0 ]; then
@@ -155,5 +186,35 @@ for n in $tests; do
 			sed 's/^/# /' "$tmp/diff"
 		fi
 	done
+}
+
+for n in $tests; do
+	across "$n" "$dir/x86_64/${n}_test" "$dir/@T@/${n}_test" "$@"
+done
+
+# The tests that need libsodium, libcbor or libyaml (CROSS_LIB_TESTS),
+# built by cross.mk's cross-libs for the triples cross_deps.sh could
+# install those libraries for ($dir/libs.status); a triple whose Debian
+# architecture the archive does not carry is skipped, saying why.
+for t in $lib_triples; do
+	q=$(qemu_for "$t")
+	full=$dir/$t/full
+	if [ -x "$full/agictl" ] && [ -x "$full/agiswarmd" ] && command -v "$q" >/dev/null &&
+	   "$q" "$full/agictl" -V > "$tmp/v.$t" 2>&1 && "$q" "$full/agiswarmd" -V >> "$tmp/v.$t" 2>&1; then
+		tap_result "$t: agictl and agiswarmd link against Debian's $(lib_status "$t" 2) libraries and run under $q: $(paste -sd' ' "$tmp/v.$t")" 0
+	else
+		missing "$t: agictl and agiswarmd link and run under $q" "$(cat "$tmp/v.$t" 2>/dev/null)"
+	fi
+done
+for t in $lib_skipped; do
+	why=$(lib_status "$t" 4-)
+	case $(lib_status "$t" 3) in
+	unavailable) tap_skip "$t: the userspace library tests ($lib_tests)" "skipped: $why; $t runs the core tests above only" ;;
+	*) missing "$t: the userspace library tests ($lib_tests)" "${why:-not prepared (make cross-libs)}" ;;
+	esac
+done
+for n in $lib_tests; do
+	across "$n" "$dir/x86_64/full/san/selftests/native/${n}_test" \
+		"$dir/@T@/full/san/selftests/native/${n}_test" $lib_triples
 done
 tap_end

@@ -222,6 +222,25 @@ static bool has_libcbor_gap(const u8 *p, size_t n)
 	return false;
 }
 
+/*
+ * libcbor 0.8 keeps a string's length and an array's or map's count in a
+ * size_t: where that has 32 bits (armhf), an 8-byte argument of 2^32 or
+ * more wraps, and a datagram we refuse as malformed (it claims more than
+ * it holds) may read as well-formed to it. Ours reads the 64 bits.
+ */
+static bool has_libcbor_wrap(const u8 *p, size_t n)
+{
+	size_t i;
+
+	if (SIZE_MAX > UINT32_MAX)
+		return false;
+	for (i = 0; i + 9 <= n; i++)
+		if ((p[i] & 0x1f) == 27 && p[i] >> 5 >= 2 && p[i] >> 5 <= 5 &&
+		    (p[i + 1] | p[i + 2] | p[i + 3] | p[i + 4]))
+			return true;
+	return false;
+}
+
 static int entries_differ(const struct entry *a, const struct entry *b,
 			  size_t n)
 {
@@ -696,7 +715,9 @@ TEST(mutations_against_libcbor)
 		lc = libcbor_entries(dgram + 4, plen, got, n);
 		counts[r > 0 ? 0 : -r]++;
 		if (r == DROP(MALFORMED)) {
-			ASSERT_EQ(-1, lc);
+			ASSERT_TRUE(lc == -1 || has_libcbor_wrap(dgram + 4, plen))
+				TH_LOG("libcbor read %d entries of what we call malformed: %s",
+				       lc, hex(dgram, len));
 		} else if (lc < 0) {
 			ASSERT_TRUE(has_libcbor_gap(dgram + 4, plen))
 				TH_LOG("ours %d: %s", r, hex(dgram, len));
