@@ -17,7 +17,8 @@
 #                     agiplant.pc) and python3-agiplant (the module, which
 #                     finds libagiplant.so.0 on the loader's path); with
 #                     dpkg-deb, Depends from the binaries' libraries
-#   make openwrt      $(BUILD)/openwrt/agiswarm: the OpenWrt package
+#   make openwrt      $(BUILD)/openwrt/agiswarm: the OpenWrt packages
+#                     kmod-agiswarm, agiswarm, libagiplant
 #                     (configs/packaging/openwrt/agiswarm) with the source
 #                     it builds from, ready to drop into a feed
 #
