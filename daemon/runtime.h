@@ -16,6 +16,8 @@
  *   group.c       aggregator: the group's replicated log (repl.c), when
  *                 replication.member is set
  *   prometheus.c  both roles: Prometheus text (metrics.textfile/.listen)
+ *   prom_text.c   the text format's pieces and the group's metrics (raft
+ *                 state), shared with the group test's harness
  *
  * Everything the daemon shares with agictl (the module's typed requests,
  * the datagrams, commits, keys, the audit log, the configuration) is in
