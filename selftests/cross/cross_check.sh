@@ -127,7 +127,7 @@ run_test()
 	local out=$1 rc
 
 	shift
-	AGI_SEED=$seed timeout 600 "$@" < /dev/null > "$out" 2>&1
+	AGI_SEED=$seed AGI_RANDOM_CASES=200000 timeout 600 "$@" < /dev/null > "$out" 2>&1
 	rc=$?
 	# The file:line prefix goes: GCC and clang give a multi-line TH_LOG()
 	# different __LINE__s. Sizes of structures holding pointers depend on
