@@ -576,6 +576,10 @@ enum agiswarm_attr {
 	AGISWARM_A_AUDIT_SEQ,		/* u64 */
 	AGISWARM_A_AUDIT_RECORDS,	/* u64 */
 	AGISWARM_A_HELD_MATRIX,		/* u8, 1 arm, 0 drop */
+	AGISWARM_A_HOLD,		/* flag: stage held, for ARM */
+	AGISWARM_A_ARM,			/* flag: arm the held change */
+	AGISWARM_A_HELD_CYCLE,		/* u64 */
+	AGISWARM_A_SIGNED_RESUME,	/* u8, REGISTER_DAEMON */
 	__AGISWARM_A_LAST
 };
 #define AGISWARM_A_MAX (__AGISWARM_A_LAST - 1)
