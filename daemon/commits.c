@@ -415,6 +415,7 @@ static void decide(struct agid *d, struct commit_job *j, u64 current)
 	char err[AGI_CONFIG_ERR_LEN], why[AGI_REASON_MAX], id[AGI_KEYID_HEX_LEN];
 	const char *refused_for = NULL;
 	u64 at = pick_cycle(&j->c, current, why);
+	unsigned int records = d->commits.audit.n_records;
 
 	if (!d->commits.audit_open) {
 		reject(d, j, "the aggregator's audit log is unavailable");
@@ -430,10 +431,16 @@ static void decide(struct agid *d, struct commit_job *j, u64 current)
 			     j->c.key_id, at, refused_for, j->body, j->body_len,
 			     j->sig, err, sizeof(err))) {
 		agid_log(d, AGI_LOG_ERROR, "%s", err);
-		if (!refused_for)
-			drop_held(d);	/* never armed: never applied */
-		reject(d, j, "the aggregator could not write its audit log");
-		return;
+		/*
+		 * A line that is durable (only the head failed: the next
+		 * open brings it forward) is the decision: it goes on.
+		 */
+		if (d->commits.audit.n_records == records) {
+			if (!refused_for)
+				drop_held(d);	/* never armed: never applied */
+			reject(d, j, "the aggregator could not write its audit log");
+			return;
+		}
 	}
 	set_watermark(d);
 	if (refused_for) {
