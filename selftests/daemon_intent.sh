@@ -26,8 +26,6 @@ top=$(cd "$here/.." && pwd)
 . "$top/selftests/daemon_lib.sh"
 lib_trap
 
-QUARTER=536870912	# 0.25 in Q1.31
-
 commit_to_agg()
 {
 	n_plant "$AGICTL" commit --yes --key "$tmp/op/operator.key" \
