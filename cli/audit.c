@@ -90,7 +90,11 @@ static int print_record(const struct agi_audit_record *r, void *data)
 	agi_print_u64(AGI_PRINT_JSON, "time", NULL, r->time);
 	agi_print_string(AGI_PRINT_ANY, "utc", " %s", when);
 	agi_print_string(AGI_PRINT_ANY, "key_id", " key %s", id);
-	if (r->reason[0]) {
+	if (r->not_applied) {
+		agi_print_null(AGI_PRINT_JSON, "apply_cycle", NULL);
+		agi_print_string(AGI_PRINT_ANY, "not_applied",
+				 " NOT APPLIED after all (%s)", r->reason);
+	} else if (r->reason[0]) {
 		agi_print_null(AGI_PRINT_JSON, "apply_cycle", NULL);
 		agi_print_string(AGI_PRINT_ANY, "refused", " REFUSED (%s)",
 				 r->reason);

@@ -46,10 +46,10 @@ struct commit_opts {
 
 static void commit_usage(void)
 {
-	printf("Usage: agictl [-j] commit [ OPTIONS ] SETTING VALUE [ SETTING VALUE ]...\n"
+	printf("Usage: agictl [-j] commit [ OPTIONS ] SETTING [ SETTING ]...\n"
 	       "SETTING := { setpoint V[,V...] | kp V | ki V | kd V | lo V | hi V |\n"
 	       "             cycle DURATION | deadline DURATION | miss { hold | zero } |\n"
-	       "             law { feedback | pid } | matrix FILE.json }\n"
+	       "             law { feedback | pid } | matrix FILE.json | resume }\n"
 	       "OPTIONS := { --key FILE | --to HOST[:PORT] | --yes | --epoch E |\n"
 	       "             --seq N | --window DURATION | --apply-at CYCLE |\n"
 	       "             --swarm ID | --node ID | --dry-run --out FILE |\n"
@@ -63,6 +63,9 @@ static void commit_usage(void)
 	       "  kp, ki, kd   decimals, Q8.24; setpoint, lo, hi: decimals, Q1.31\n"
 	       "  cycle, deadline  \"50ms\", \"500us\", \"1s\" (bare numbers are ms)\n"
 	       "  matrix       the seeds' JSON, as \"agictl matrix check\" reads it\n"
+	       "  resume       end the emergency stop (\"agictl node estop\") at the\n"
+	       "               commit's cycle: the signed way to resume, required\n"
+	       "               while the daemon has security.require_signatures\n"
 	       "  --seq        default: the current unix time in milliseconds\n"
 	       "  --epoch      the epoch the daemon is in (default 1)\n"
 	       "  --window     how long the signature is good for (default 60s;\n"
@@ -169,6 +172,10 @@ void agictl_print_changes(const struct agi_commit_changes *ch)
 				 agi_name(&agi_law_names, ch->law));
 	if (p & AGI_CH_BIT(AGI_CH_MATRIX))
 		print_matrix(ch);
+	if (p & AGI_CH_BIT(AGI_CH_RESUME)) {
+		agi_print_bool(AGI_PRINT_JSON, "resume", NULL, true);
+		agi_print_text(" resume");
+	}
 	agi_close_object();
 }
 
@@ -183,6 +190,7 @@ static const struct {
 	{ "hi", AGI_CH_HI }, { "cycle", AGI_CH_CYCLE_US },
 	{ "deadline", AGI_CH_DEADLINE_US }, { "miss", AGI_CH_MISS },
 	{ "law", AGI_CH_LAW }, { "matrix", AGI_CH_MATRIX },
+	{ "resume", AGI_CH_RESUME },	/* takes no value */
 };
 
 static int parse_fixed(const char *name, const char *val,
@@ -304,6 +312,13 @@ static int parse_settings(int argc, char **argv, struct agi_commit_changes *ch)
 		if (i == ARRAY_SIZE(settings))
 			return agictl_usage_error("commit: unknown setting \"%s\", try \"agictl commit help\"",
 						  argv[a]);
+		if (settings[i].key == AGI_CH_RESUME) {
+			if (ch->present & AGI_CH_BIT(AGI_CH_RESUME))
+				return agictl_usage_error("commit: resume given twice");
+			ch->present |= AGI_CH_BIT(AGI_CH_RESUME);
+			a--;	/* no value */
+			continue;
+		}
 		if (a + 1 == argc)
 			return agictl_usage_error("commit: %s needs a value", argv[a]);
 		if (ch->present & AGI_CH_BIT(settings[i].key))

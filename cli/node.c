@@ -54,7 +54,10 @@ static void node_usage(void)
 	       "every cycle would miss, unless --force. \"stop\" stops it.\n"
 	       "\"estop\" sends the safe output to every actuator at once and holds\n"
 	       "it every cycle until \"resume\" (the cycle keeps running; the PID\n"
-	       "is not stepped while stopped). Changing the node needs\n"
+	       "is not stepped while stopped). \"estop\" is never signed: it acts\n"
+	       "at once. While agiswarmd runs with security.require_signatures,\n"
+	       "the module refuses a plain \"resume\": resume with a signed\n"
+	       "commit, \"agictl commit ... resume\". Changing the node needs\n"
 	       "CAP_NET_ADMIN; the module checks the values and explains a\n"
 	       "refusal. Nothing is printed on success.\n");
 }

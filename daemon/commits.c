@@ -6,10 +6,23 @@
  * module; the daemon checks it (agi_commit_verify: authorized_keys as it
  * is on disk now, the module's epoch, the audit log's last seq, the clock,
  * security.commit_window_s, security.swarm_id and node.id), picks the
- * cycle it takes effect at, stages it in the module at that cycle (the
- * module checks it), appends the outcome to the audit log (fsync'd, well
- * before that cycle starts) and answers COMMIT_ACK through the node's
- * socket.
+ * cycle it takes effect at and answers COMMIT_ACK through the node's
+ * socket once it decided.
+ *
+ * Two phases, so that the audit record is written with the decision: the
+ * commit is staged held for its cycle (the module checks all of it; a
+ * held change takes effect at no cycle), the outcome is appended to the
+ * audit log (fsync'd), and only then is the held change armed, which the
+ * module does only while its cycle has not started. A refused staging is
+ * recorded as refused. When arming fails, a not-applied record follows
+ * the applied one. A daemon that stops between the record and the arm
+ * leaves a held change that never takes effect: the next daemon finds it
+ * (GET_STATUS HELD_CYCLE), appends the not-applied record when the log's
+ * last record is that change, and drops it (reconcile()).
+ *
+ * A commit that resumes from an emergency stop is staged from the socket
+ * the daemon registered with: with security.require_signatures the module
+ * takes a resume from that socket only (REGISTER_DAEMON SIGNED_RESUME).
  *
  * The cycle: the commit's own apply_at_cycle is signed, so it is honoured
  * or the commit refused ("cycle N already started", "cycle N is too far
@@ -32,6 +45,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "user/commit.h"
 #include "user/msg.h"
@@ -81,6 +95,55 @@ static void set_watermark(struct agid *d)
 	if (err)
 		agid_log(d, AGI_LOG_ERROR, "setting the module's audit watermark failed: %s",
 			 d->nl->extack[0] ? d->nl->extack : strerror(-err));
+}
+
+/* What is held (change and matrix) is dropped; nothing held is fine. */
+static void drop_held(struct agid *d)
+{
+	static struct agi_node_req r;
+
+	memset(&r, 0, sizeof(r));
+	r.present = AGI_NODE_HELD_MATRIX;
+	r.held_matrix = 0;
+	agi_node_set(d->nl, &r);
+}
+
+/*
+ * A change the module holds was never armed: the daemon before this one
+ * stopped between staging and arming it. When the log's last record is
+ * that change, "applied" at its cycle, a not-applied record follows it.
+ * Whatever is held is dropped: it never takes effect.
+ */
+static void reconcile(struct agid *d)
+{
+	struct agid_commits *cm = &d->commits;
+	static struct agi_status st;
+	static struct agi_audit_record last;
+	char err[AGI_CONFIG_ERR_LEN], why[AGI_REASON_MAX];
+	u64 held;
+
+	if (agi_status_get(d->nl, &st) || !st.has[AGI_ST_HELD_CYCLE])
+		return;
+	held = st.field[AGI_ST_HELD_CYCLE];
+	if (held && cm->audit_open && cm->audit.last_applied == held &&
+	    !agi_audit_last(&cm->audit, &last, err, sizeof(err))) {
+		snprintf(why, sizeof(why), "never armed for cycle %llu: agiswarmd stopped between recording and arming it; dropped",
+			 (unsigned long long)held);
+		if (agi_audit_not_applied(&cm->audit, last.seq, (u64)time(NULL),
+					  last.key_id, why, last.body,
+					  last.body_len, last.sig, err,
+					  sizeof(err)))
+			agid_log(d, AGI_LOG_ERROR, "%s", err);
+		else
+			agid_log(d, AGI_LOG_WARNING, "commit seq %llu was recorded as applied at cycle %llu but never armed (the daemon stopped in between): recorded as not applied",
+				 (unsigned long long)last.seq,
+				 (unsigned long long)held);
+	} else if (held) {
+		agid_log(d, AGI_LOG_WARNING, "the module held a change for cycle %llu that the audit log does not have (the daemon stopped before recording it): dropped",
+			 (unsigned long long)held);
+	}
+	if (held)
+		drop_held(d);
 }
 
 /*
@@ -136,8 +199,10 @@ int agid_commits_init(struct agid *d)
 		agid_log(d, AGI_LOG_INFO, "audit log %s: %u records, last seq %llu",
 			 cfg->audit_log, cm->audit.n_records,
 			 (unsigned long long)cm->audit.last_seq);
-		set_watermark(d);
 	}
+	reconcile(d);
+	if (cm->audit_open)
+		set_watermark(d);
 	if (!cfg->require_signatures)
 		agid_log(d, AGI_LOG_WARNING, "security.require_signatures is false: commits are applied WITHOUT checking who signed them (they must still be well-formed, in their window, of this epoch and not replayed)");
 	return 0;
@@ -199,29 +264,33 @@ static int refused(struct agid *d, const char *what, int ret, char *err,
 	return ret;
 }
 
-/* The held matrix of a refused commit is dropped; nothing held is fine. */
-static void drop_held(struct agid *d)
+/*
+ * The socket a commit is staged from: a resume goes from the registered
+ * one, the only one the module takes it from while signatures are
+ * required. (An upcall that arrives while that socket waits for the
+ * module's answer is not handled: resumes are rare.)
+ */
+static struct agi_nl *stage_socket(struct agid *d,
+				   const struct agi_commit_changes *ch)
 {
-	static struct agi_node_req r;
-
-	memset(&r, 0, sizeof(r));
-	r.present = AGI_NODE_HELD_MATRIX;
-	r.held_matrix = 0;
-	agi_node_set(d->nl, &r);
+	if ((ch->present & AGI_CH_BIT(AGI_CH_RESUME)) && d->up.open)
+		return &d->up.nl;
+	return d->nl;
 }
 
 /*
- * Stages the commit's changes in the module at cycle @at, all or nothing:
- * the matrix is held first (checked and assigned, armed for no cycle),
- * then one SET_NODE stages the node's settings and arms the held matrix
- * for the same cycle, after the module checked both together (the
- * setpoints against the new matrix's outputs). Any refusal drops the held
- * matrix: the module keeps its state.
+ * Holds the commit's changes in the module for cycle @at, all or nothing:
+ * the matrix is held first (checked and assigned, for no cycle), then one
+ * SET_NODE with HOLD holds the node's settings, with the held matrix,
+ * after the module checked both together (the setpoints against the new
+ * matrix's outputs). Nothing takes effect until arm(). Any refusal drops
+ * what is held: the module keeps its state.
  */
 static int stage(struct agid *d, const struct agi_commit_changes *ch, u64 at,
 		 char *err, size_t errlen)
 {
 	static struct agi_node_req r;
+	struct agi_nl *nl = stage_socket(d, ch);
 	struct agi_matrix m = {
 		.fmt = ch->matrix.fmt, .rows = ch->matrix.rows,
 		.cols = ch->matrix.cols, .data = (s32 *)ch->matrix.data,
@@ -229,8 +298,8 @@ static int stage(struct agid *d, const struct agi_commit_changes *ch, u64 at,
 	bool matrix = ch->present & AGI_CH_BIT(AGI_CH_MATRIX);
 	int ret = 0;
 
+	drop_held(d);	/* what a crashed daemon may have left */
 	if (matrix) {
-		drop_held(d);	/* what a crashed daemon may have left */
 		ret = refused(d, "staging the matrix",
 			      agi_matrix_set(d->nl, &m, AGISWARM_STAGE_HOLD),
 			      err, errlen);
@@ -242,12 +311,74 @@ static int stage(struct agid *d, const struct agi_commit_changes *ch, u64 at,
 		r.present |= AGI_NODE_HELD_MATRIX;
 		r.held_matrix = 1;
 	}
+	r.present |= AGI_NODE_HOLD;
 	r.apply_at = at;
-	ret = refused(d, "staging the commit", agi_node_set(d->nl, &r), err,
-		      errlen);
-	if (ret && matrix)
-		drop_held(d);
+	ret = agi_node_set(nl, &r);
+	if (ret) {
+		snprintf(err, errlen, "staging the commit: %s",
+			 nl->extack[0] ? nl->extack : strerror(-ret));
+		if (matrix)
+			drop_held(d);
+	}
 	return ret;
+}
+
+/*
+ * For tests only: AGISWARMD_TEST_PAUSE_BEFORE_ARM=S makes the daemon
+ * sleep S seconds between recording a commit and arming it, so that a
+ * test can kill it there.
+ */
+static void test_pause(struct agid *d)
+{
+	const char *v = getenv("AGISWARMD_TEST_PAUSE_BEFORE_ARM");
+	unsigned int s = v ? (unsigned int)strtoul(v, NULL, 10) : 0;
+
+	if (!s)
+		return;
+	agid_log(d, AGI_LOG_WARNING, "AGISWARMD_TEST_PAUSE_BEFORE_ARM: pausing %u s before arming",
+		 s);
+	sleep(s);
+}
+
+/*
+ * Arms what stage() held for its cycle: 0, or the module's refusal (its
+ * cycle started: the module dropped it) in @err.
+ */
+static int arm(struct agid *d, const struct agi_commit_changes *ch, char *err,
+	       size_t errlen)
+{
+	static struct agi_node_req r;
+	struct agi_nl *nl = stage_socket(d, ch);
+	int ret;
+
+	test_pause(d);
+	memset(&r, 0, sizeof(r));
+	r.present = AGI_NODE_ARM;
+	ret = agi_node_set(nl, &r);
+	if (ret)
+		snprintf(err, errlen, "arming it: %s",
+			 nl->extack[0] ? nl->extack : strerror(-ret));
+	return ret;
+}
+
+/*
+ * The record of @seq said applied at its cycle but arming failed: a
+ * not-applied record follows, so that the log tells the truth.
+ */
+static void record_not_applied(struct agid *d, u64 seq,
+			       const u8 key_id[AGI_KEYID_LEN], const u8 *body,
+			       size_t body_len, const u8 sig[AGI_SIG_LEN],
+			       const char *why)
+{
+	char err[AGI_CONFIG_ERR_LEN];
+
+	if (agi_audit_not_applied(&d->commits.audit, seq, (u64)time(NULL),
+				  key_id, why, body, body_len, sig, err,
+				  sizeof(err)))
+		agid_log(d, AGI_LOG_ERROR, "%s (commit seq %llu is recorded as applied but was NOT)",
+			 err, (unsigned long long)seq);
+	else
+		set_watermark(d);
 }
 
 /* The cycle @c takes effect at, or 0 with the reason in @reason. */
@@ -284,6 +415,7 @@ static void decide(struct agid *d, struct commit_job *j, u64 current)
 	char err[AGI_CONFIG_ERR_LEN], why[AGI_REASON_MAX], id[AGI_KEYID_HEX_LEN];
 	const char *refused_for = NULL;
 	u64 at = pick_cycle(&j->c, current, why);
+	unsigned int records = d->commits.audit.n_records;
 
 	if (!d->commits.audit_open) {
 		reject(d, j, "the aggregator's audit log is unavailable");
@@ -299,16 +431,28 @@ static void decide(struct agid *d, struct commit_job *j, u64 current)
 			     j->c.key_id, at, refused_for, j->body, j->body_len,
 			     j->sig, err, sizeof(err))) {
 		agid_log(d, AGI_LOG_ERROR, "%s", err);
-		if (!refused_for)
-			agid_log(d, AGI_LOG_ERROR, "commit seq %llu is staged for cycle %llu but NOT in the audit log",
-				 (unsigned long long)j->c.seq,
-				 (unsigned long long)at);
-		reject(d, j, "the aggregator could not write its audit log");
-		return;
+		/*
+		 * A line that is durable (only the head failed: the next
+		 * open brings it forward) is the decision: it goes on.
+		 */
+		if (d->commits.audit.n_records == records) {
+			if (!refused_for)
+				drop_held(d);	/* never armed: never applied */
+			reject(d, j, "the aggregator could not write its audit log");
+			return;
+		}
 	}
 	set_watermark(d);
 	if (refused_for) {
 		reject(d, j, refused_for);
+		return;
+	}
+	if (arm(d, &j->c.changes, err, sizeof(err))) {
+		snprintf(why, sizeof(why), "not applied: the module refused %.120s",
+			 err);
+		record_not_applied(d, j->c.seq, j->c.key_id, j->body,
+				   j->body_len, j->sig, why);
+		reject(d, j, why);
 		return;
 	}
 	agi_key_id_hex(j->c.key_id, id);
@@ -424,7 +568,8 @@ int agid_commits_apply(struct agid *d, u64 index,
 			 (unsigned long long)st.field[AGI_ST_CYCLE_ID],
 			 (unsigned long long)c->apply_cycle);
 		ret = -ETIME;
-	} else if (stage(d, &cm->changes, c->apply_cycle, err, sizeof(err))) {
+	} else if (stage(d, &cm->changes, c->apply_cycle, err, sizeof(err)) ||
+		   arm(d, &cm->changes, err, sizeof(err))) {
 		agid_log(d, AGI_LOG_ERROR, "raft: entry %llu (commit seq %llu) is in the audit log but the module refused it: %s",
 			 (unsigned long long)index, (unsigned long long)c->seq,
 			 err);

@@ -66,27 +66,54 @@ static void merge_change(struct agi_commit_changes *dst,
 	}
 }
 
-static struct agi_commit one;	/* ~3 KiB: off the stack */
+/*
+ * The last applied record waits until the next record shows it was not
+ * followed by a not-applied one (two-phase staging: the record of a
+ * change that was never armed is followed by one).
+ */
+static struct agi_commit pending;	/* ~3 KiB: off the stack */
+static u64 pending_seq;
+static bool has_pending;
+
+/*
+ * The pending commit's changes become the intent. A resume is an event,
+ * not a state: it is never replayed.
+ */
+static void merge_pending(struct agid_intent *in)
+{
+	u32 present = pending.changes.present & ~AGI_CH_BIT(AGI_CH_RESUME);
+	int k;
+
+	if (!has_pending)
+		return;
+	has_pending = false;
+	for (k = 1; k < __AGI_CH_MAX; k++) {
+		if (!(present & AGI_CH_BIT(k)))
+			continue;
+		merge_change(&in->ch, &pending.changes, k);
+		in->seq[k] = pending_seq;
+	}
+	in->ch.present |= present;
+	in->applied++;
+}
 
 static int merge_record(const struct agi_audit_record *r, void *data)
 {
 	struct agid_intent *in = data;
-	int k;
 
 	in->records++;
 	in->last_seq = r->seq;
+	if (r->not_applied) {
+		has_pending = false;	/* never took effect */
+		return 0;
+	}
+	merge_pending(in);
 	if (r->reason[0])
 		return 0;	/* refused: changed nothing */
-	if (agi_commit_decode(r->body, r->body_len, &one))
+	if (agi_commit_decode(r->body, r->body_len, &pending))
 		return -EBADMSG;	/* the verifier passed it: cannot be */
-	for (k = 1; k < __AGI_CH_MAX; k++) {
-		if (!(one.changes.present & AGI_CH_BIT(k)))
-			continue;
-		merge_change(&in->ch, &one.changes, k);
-		in->seq[k] = r->seq;
-	}
-	in->ch.present |= one.changes.present;
-	in->applied++;
+	pending_seq = r->seq;
+	has_pending = true;
 	return 0;
 }
 
@@ -109,7 +136,11 @@ int agid_intent_load(const struct agi_config *cfg, struct agid_intent *in,
 		return 0;
 	if (ret)
 		return ret;
-	return agi_audit_read(cfg->audit_log, merge_record, in, err, errlen);
+	has_pending = false;
+	ret = agi_audit_read(cfg->audit_log, merge_record, in, err, errlen);
+	if (!ret)
+		merge_pending(in);
+	return ret;
 }
 
 /* A period in microseconds as agiswarmd's configuration writes it. */

@@ -16,8 +16,8 @@
  * struct agid_intent - what the applied commits of the audit log set
  * @ch: the merged changes, the later commit winning per key
  * @seq: the seq of the commit that set each key (AGI_CH_*), 0 for none
- * @records: records in the log (applied and refused)
- * @applied: commits that applied
+ * @records: records in the log (applied, refused and not-applied)
+ * @applied: commits that applied (not followed by a not-applied record)
  * @last_seq: the seq of the last record
  */
 struct agid_intent {

@@ -99,7 +99,7 @@ static int register_daemon(struct agid *d)
 
 	setsockopt(agi_nl_fd(&d->up.nl), SOL_SOCKET, SO_RCVBUF, &size,
 		   sizeof(size));
-	err = agi_daemon_register(&d->up.nl);
+	err = agi_daemon_register(&d->up.nl, d->cfg->require_signatures);
 	if (err)
 		agid_log(d, AGI_LOG_ERROR, "registering with the module failed: %s",
 			 d->up.nl.extack[0] ? d->up.nl.extack : strerror(-err));

@@ -100,7 +100,11 @@ struct agiswarm_plan {
 
 /**
  * struct agiswarm_stage - changes waiting for their cycle (stage.c)
- * @node_at: cycle of the staged SET_NODE change, 0 when none
+ * @node_at: cycle of the staged SET_NODE change, 0 when none,
+ *	AGISWARM_STAGE_HOLD while it is held (for no cycle, until armed)
+ * @hold_at: the cycle a held change is armed for, 0 when none is held
+ * @hold_matrix: the held matrix is part of the held change
+ * @resume: the change ends an emergency stop
  * @timing: it sets @period_us and @deadline_us
  * @period_us: the period from then on
  * @deadline_us: the deadline from then on
@@ -126,6 +130,9 @@ struct agiswarm_plan {
  */
 struct agiswarm_stage {
 	u64 node_at;
+	u64 hold_at;
+	bool hold_matrix;
+	bool resume;
 	bool timing;
 	u32 period_us;
 	u32 deadline_us;

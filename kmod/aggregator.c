@@ -477,6 +477,7 @@ void agiswarm_aggregator_read_status(struct agiswarm_node *node,
 	st->running = agg->running;
 	st->cycle_id = agg->cycle_id;
 	st->staged_cycle = agiswarm_stage_first_cycle(agg);
+	st->held_cycle = agiswarm_stage_held_cycle(agg);
 	st->sensor_timeout_us = agg->sensor_timeout_us;
 	st->safe_state = agg->safe_state;
 	st->nsafe = agg->nsafe;

@@ -54,6 +54,7 @@ struct agiswarm_metric {
  * @redundancy: workers that may be lost
  * @cycle_id: the current cycle, 0 before the first
  * @staged_cycle: the earliest cycle a change is staged for, 0 for none
+ * @held_cycle: the cycle the held change is for, 0 for none
  */
 struct agiswarm_agg_status {
 	u32 period_us;
@@ -64,6 +65,7 @@ struct agiswarm_agg_status {
 	u8 redundancy;
 	u64 cycle_id;
 	u64 staged_cycle;
+	u64 held_cycle;
 	u32 sensor_timeout_us;
 	u8 safe_state;
 	u16 nsafe;

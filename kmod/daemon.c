@@ -28,9 +28,30 @@
 /* Forgets @portid as the daemon, unless another one replaced it since. */
 static void forget(struct agiswarm_node *node, u32 portid, const char *why)
 {
-	if (cmpxchg(&node->daemon_portid, portid, 0) == portid)
+	if (cmpxchg(&node->daemon_portid, portid, 0) == portid) {
+		/* With no daemon, a plain resume works again. */
+		WRITE_ONCE(node->signed_resume, false);
 		pr_info_ratelimited("netns %u: daemon %u %s; upcalls stop\n",
 				    node->net->ns.inum, portid, why);
+	}
+}
+
+/**
+ * agiswarm_daemon_may_resume() - whether @portid may end an emergency stop
+ * @node: the node
+ * @portid: the netlink port id of the request
+ *
+ * While the registered daemon requires signatures (REGISTER_DAEMON with
+ * SIGNED_RESUME 1), a resume is a signed commit it checked: only its
+ * socket may send one. Otherwise anyone admin may.
+ *
+ * Return: true when the resume may go ahead.
+ */
+bool agiswarm_daemon_may_resume(struct agiswarm_node *node, u32 portid)
+{
+	u32 daemon = READ_ONCE(node->daemon_portid);
+
+	return !daemon || !READ_ONCE(node->signed_resume) || portid == daemon;
 }
 
 /*
@@ -157,6 +178,9 @@ drop:
  * another socket is refused, so that a second daemon started by mistake
  * never steals the first one's upcalls.
  *
+ * With AGISWARM_A_SIGNED_RESUME 1, a resume is accepted from its socket
+ * only, until it is forgotten (agiswarm_daemon_may_resume()).
+ *
  * Return: 0; -EINVAL for a kernel socket; -EBUSY while another registered
  * daemon's socket is open.
  */
@@ -164,6 +188,7 @@ int agiswarm_daemon_register_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct net *net = genl_info_net(info);
 	struct agiswarm_node *node = agiswarm_node_get(net);
+	bool signed_resume;
 	u32 old;
 
 	if (!info->snd_portid) {
@@ -176,9 +201,13 @@ int agiswarm_daemon_register_doit(struct sk_buff *skb, struct genl_info *info)
 				   "another daemon is registered for this node and its socket is open");
 		return -EBUSY;
 	}
+	signed_resume = info->attrs && info->attrs[AGISWARM_A_SIGNED_RESUME] &&
+			nla_get_u8(info->attrs[AGISWARM_A_SIGNED_RESUME]);
+	WRITE_ONCE(node->signed_resume, signed_resume);
 	if (!old)
-		pr_info_ratelimited("netns %u: daemon is netlink port %u\n",
-				    net->ns.inum, info->snd_portid);
+		pr_info_ratelimited("netns %u: daemon is netlink port %u%s\n",
+				    net->ns.inum, info->snd_portid,
+				    signed_resume ? ", resumes signed" : "");
 	return 0;
 }
 

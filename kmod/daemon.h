@@ -18,6 +18,8 @@ void agiswarm_daemon_upcall(struct agiswarm_node *node, struct sk_buff *skb,
 			    __be32 saddr, __be16 sport,
 			    const struct agiswarm_link *link);
 
+bool agiswarm_daemon_may_resume(struct agiswarm_node *node, u32 portid);
+
 /* Generic netlink handlers, for netlink.c's family. */
 int agiswarm_daemon_register_doit(struct sk_buff *skb, struct genl_info *info);
 int agiswarm_daemon_send_doit(struct sk_buff *skb, struct genl_info *info);

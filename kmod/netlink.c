@@ -85,6 +85,8 @@ static const struct nla_policy set_node_policy[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_AUDIT_SEQ] = { .type = NLA_U64 },
 	[AGISWARM_A_AUDIT_RECORDS] = { .type = NLA_U64 },
 	[AGISWARM_A_HELD_MATRIX] = NLA_POLICY_MAX(NLA_U8, 1),
+	[AGISWARM_A_HOLD] = { .type = NLA_FLAG },
+	[AGISWARM_A_ARM] = { .type = NLA_FLAG },
 };
 
 /* What a staged SET_NODE may change (besides APPLY_AT_CYCLE itself). */
@@ -96,6 +98,8 @@ static const bool stageable[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_PID] = true,
 	[AGISWARM_A_APPLY_AT_CYCLE] = true,
 	[AGISWARM_A_HELD_MATRIX] = true,
+	[AGISWARM_A_HOLD] = true,
+	[AGISWARM_A_ESTOP] = true,	/* 0 only: a resume */
 };
 
 static size_t status_msg_size(void)
@@ -104,7 +108,7 @@ static size_t status_msg_size(void)
 	       nla_total_size(sizeof(u8)) * 6 +	/* ROLE .. REDUNDANCY */
 	       nla_total_size(sizeof(u32)) * 4 +	/* NODE_ID .. DAEMON_PORTID */
 	       nla_total_size(sizeof(u16)) +		/* PORT */
-	       nla_total_size_64bit(sizeof(u64)) * 3 +	/* EPOCH .. STAGED_CYCLE */
+	       nla_total_size_64bit(sizeof(u64)) * 4 +	/* EPOCH .. HELD_CYCLE */
 	       nla_total_size(sizeof(u64) * AGISWARM_DECODE_BUCKETS) +
 	       nla_total_size_64bit(sizeof(u64)) +	/* DECODE_MAX_NS */
 	       nla_total_size(sizeof(u32)) +		/* SENSOR_TIMEOUT_US */
@@ -223,6 +227,8 @@ static int put_status(struct sk_buff *msg, struct agiswarm_node *node,
 	    nla_put_u8(msg, AGISWARM_A_REDUNDANCY, ag->redundancy) ||
 	    nla_put_u32(msg, AGISWARM_A_DAEMON_PORTID, st->daemon_portid) ||
 	    nla_put_u64_64bit(msg, AGISWARM_A_STAGED_CYCLE, ag->staged_cycle,
+			      AGISWARM_A_PAD) ||
+	    nla_put_u64_64bit(msg, AGISWARM_A_HELD_CYCLE, ag->held_cycle,
 			      AGISWARM_A_PAD) ||
 	    put_decode(msg, node) ||
 	    put_safety(msg, ag, v))
@@ -355,6 +361,39 @@ static int check_pid(struct genl_info *info, struct agiswarm_node *node,
 	return 0;
 }
 
+/*
+ * HOLD needs a cycle to hold the change for; ARM goes alone; a SET_NODE's
+ * APPLY_AT_CYCLE is a cycle (AGISWARM_STAGE_HOLD is SET_MATRIX's). Returns
+ * 0 or -EINVAL with the extack.
+ */
+static int check_hold(struct genl_info *info)
+{
+	struct nlattr **a = info->attrs;
+	struct nlattr *at = a[AGISWARM_A_APPLY_AT_CYCLE];
+	int i;
+
+	if (a[AGISWARM_A_HOLD] && !at) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[AGISWARM_A_HOLD],
+				    "HOLD holds the change for APPLY_AT_CYCLE: give it");
+		return -EINVAL;
+	}
+	if (at && nla_get_u64(at) == AGISWARM_STAGE_HOLD) {
+		NL_SET_ERR_MSG_ATTR(info->extack, at,
+				    "SET_NODE holds a change for a cycle with HOLD and APPLY_AT_CYCLE N");
+		return -EINVAL;
+	}
+	if (!a[AGISWARM_A_ARM])
+		return 0;
+	for (i = 1; i <= AGISWARM_A_MAX; i++) {
+		if (a[i] && i != AGISWARM_A_ARM) {
+			NL_SET_ERR_MSG_ATTR(info->extack, a[i],
+					    "ARM goes alone");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
 /* The value of an optional u64 attribute, 0 when absent. */
 static u64 u64_or_zero(const struct nlattr *a)
 {
@@ -372,6 +411,7 @@ static int check_node_change(struct genl_info *info,
 	u8 role = a[AGISWARM_A_ROLE] ? nla_get_u8(a[AGISWARM_A_ROLE]) :
 					node->role;
 	struct agiswarm_agg_status ag;
+	int ret;
 
 	lockdep_assert_held(&node->conf_lock);
 	if (role > AGISWARM_ROLE_MAX) {
@@ -399,10 +439,10 @@ static int check_node_change(struct genl_info *info,
 		return -EINVAL;
 	}
 	if (a[AGISWARM_A_REDUNDANCY]) {
-		int ret = agiswarm_plan_check_redundancy(node,
-				nla_get_u8(a[AGISWARM_A_REDUNDANCY]),
-				a[AGISWARM_A_REDUNDANCY], info->extack);
-
+		ret = agiswarm_plan_check_redundancy(node,
+						     nla_get_u8(a[AGISWARM_A_REDUNDANCY]),
+						     a[AGISWARM_A_REDUNDANCY],
+						     info->extack);
 		if (ret)
 			return ret;
 	}
@@ -416,6 +456,15 @@ static int check_node_change(struct genl_info *info,
 		NL_SET_ERR_MSG_ATTR(info->extack, a[AGISWARM_A_HELD_MATRIX],
 				    "HELD_MATRIX 0 drops the held matrix now: no APPLY_AT_CYCLE");
 		return -EINVAL;
+	}
+	ret = check_hold(info);
+	if (ret)
+		return ret;
+	if (a[AGISWARM_A_ESTOP] && !nla_get_u8(a[AGISWARM_A_ESTOP]) &&
+	    !agiswarm_daemon_may_resume(node, info->snd_portid)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[AGISWARM_A_ESTOP],
+				    "agiswarmd requires signatures: resume with a signed commit (agictl commit ... resume)");
+		return -EPERM;
 	}
 	if (a[AGISWARM_A_SAFE_OUTPUT] &&
 	    nla_len(a[AGISWARM_A_SAFE_OUTPUT]) % sizeof(s32)) {
@@ -568,7 +617,7 @@ static int stage_node_change(struct genl_info *info,
 	for (i = 1; i <= AGISWARM_A_MAX; i++) {
 		if (a[i] && !stageable[i]) {
 			NL_SET_ERR_MSG_ATTR(info->extack, a[i],
-					    "only period, deadline, miss policy, law and PID can be staged");
+					    "only period, deadline, miss policy, law, PID and a resume can be staged");
 			return -EINVAL;
 		}
 	}
@@ -576,8 +625,14 @@ static int stage_node_change(struct genl_info *info,
 		ch.miss = nla_get_u8(a[AGISWARM_A_MISS_POLICY]);
 	if (ch.law_set)
 		ch.law = nla_get_u8(a[AGISWARM_A_CONTROL_LAW]);
+	if (a[AGISWARM_A_ESTOP] && nla_get_u8(a[AGISWARM_A_ESTOP])) {
+		NL_SET_ERR_MSG_ATTR(info->extack, a[AGISWARM_A_ESTOP],
+				    "an emergency stop is immediate: it cannot be staged");
+		return -EINVAL;
+	}
+	ch.resume = a[AGISWARM_A_ESTOP];
 	ret = agiswarm_stage_node(node, &ch, nla_get_u64(at), arm_held(info),
-				  info->extack);
+				  a[AGISWARM_A_HOLD], info->extack);
 	if (ret)
 		NL_SET_BAD_ATTR(info->extack, at);
 	return ret;
@@ -599,7 +654,9 @@ static int set_node_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	mutex_lock(&node->conf_lock);
 	ret = check_node_change(info, node, &c);
-	if (!ret && info->attrs[AGISWARM_A_APPLY_AT_CYCLE])
+	if (!ret && info->attrs[AGISWARM_A_ARM])
+		ret = agiswarm_stage_arm(node, info->extack);
+	else if (!ret && info->attrs[AGISWARM_A_APPLY_AT_CYCLE])
 		ret = stage_node_change(info, node, &c);
 	else if (!ret)
 		ret = apply_node_change(info, node, &c);
@@ -774,6 +831,10 @@ static const struct nla_policy send_policy[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_PEER] = NLA_POLICY_NESTED(agiswarm_nl_data_peer_policy),
 };
 
+static const struct nla_policy register_policy[AGISWARM_A_MAX + 1] = {
+	[AGISWARM_A_SIGNED_RESUME] = NLA_POLICY_MAX(NLA_U8, 1),
+};
+
 static const struct nla_policy set_key_policy[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_PEER] = NLA_POLICY_NESTED(agiswarm_nl_data_peer_policy),
 	[AGISWARM_A_KEY] = NLA_POLICY_NESTED(agiswarm_link_key_policy),
@@ -871,6 +932,8 @@ static const struct genl_ops agiswarm_genl_ops[] = {
 		 */
 		.cmd = AGISWARM_CMD_REGISTER_DAEMON,
 		.doit = agiswarm_daemon_register_doit,
+		.policy = register_policy,
+		.maxattr = AGISWARM_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},
 	{

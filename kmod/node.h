@@ -51,6 +51,9 @@ struct agiswarm_pcpu_counters {
  * @worker: worker state (worker.c), for the node's lifetime
  * @daemon_portid: netlink port id of the registered daemon, 0 when none
  *	(daemon.c: xchg/cmpxchg to write, READ_ONCE to read)
+ * @signed_resume: the registered daemon takes resumes as signed commits:
+ *	a resume (ESTOP 0) comes from its socket only (daemon.c; WRITE_ONCE
+ *	and READ_ONCE)
  * @errmsg: room for an extack message naming a value (written under
  *	@conf_lock; 6.1 has no formatted extack)
  * @counters: per-CPU counters, summed when read
@@ -79,6 +82,7 @@ struct agiswarm_node {
 	struct agiswarm_agg *agg;
 	struct agiswarm_worker *worker;
 	u32 daemon_portid;
+	bool signed_resume;
 	char errmsg[96];
 	struct agiswarm_pcpu_counters __percpu *counters;
 	struct list_head links;

@@ -18,6 +18,14 @@
  * netlink stores them there after checking, in process context; the tick
  * applies and clears them in softirq. One change per kind at a time.
  *
+ * Two-phase staging: a change may be staged held (SET_NODE with HOLD, and
+ * the held matrix with it): checked and stored with the cycle it is for,
+ * it takes effect at no cycle until ARM arms it for that cycle, which
+ * works only while that cycle has not started. agiswarmd holds a commit,
+ * writes its audit record, then arms it: a change the log does not have
+ * never takes effect. A held change that was not armed in time is
+ * dropped by the ARM that comes too late, or by the next daemon.
+ *
  * The cycle cannot free what a staged matrix replaces (it holds agg->lock
  * only, and conf_lock holders may be using the old plan and matrix): it
  * parks them in agg->done_plan and agg->done_matrix, and
@@ -83,6 +91,11 @@ static int check(struct agiswarm_agg *agg, u64 busy_at, u64 at,
 			 started);
 		goto refuse;
 	}
+	if (busy_at == AGISWARM_STAGE_HOLD) {
+		snprintf(node->errmsg, sizeof(node->errmsg),
+			 "a %s change is held already", kind);
+		goto refuse;
+	}
 	if (busy_at) {
 		snprintf(node->errmsg, sizeof(node->errmsg),
 			 "a %s change is staged for cycle %llu already", kind,
@@ -110,11 +123,11 @@ u64 agiswarm_stage_first_cycle(struct agiswarm_agg *agg)
 	u64 first = 0;
 
 	lockdep_assert_held(&agg->lock);
-	if (st->node_at)
+	/* Held changes wait for no cycle. */
+	if (st->node_at && st->node_at != AGISWARM_STAGE_HOLD)
 		first = st->node_at;
 	if (st->input_at && (!first || st->input_at < first))
 		first = st->input_at;
-	/* A held matrix waits for no cycle. */
 	if (st->matrix_at && st->matrix_at != AGISWARM_STAGE_HOLD &&
 	    (!first || st->matrix_at < first))
 		first = st->matrix_at;
@@ -126,17 +139,21 @@ u64 agiswarm_stage_first_cycle(struct agiswarm_agg *agg)
  * @node: the aggregator's node
  * @ch: the change, checked already
  * @at: the cycle
- * @arm_held: arm the held matrix for @at too, in the same step
+ * @arm_held: arm the held matrix for @at too, in the same step (with
+ *	@hold: make it part of the held change)
+ * @hold: hold the change for @at instead: it takes effect at no cycle
+ *	until agiswarm_stage_arm()
  * @extack: where a refusal is worded
  *
  * Context: process, node->conf_lock held.
  * Return: 0; -EINVAL when cycle @at has already started; -EBUSY when a
- * SET_NODE change is staged already; -ENOENT with @arm_held when no matrix
- * is held. Nothing is staged or armed on a refusal.
+ * SET_NODE change is staged or held already; -ENOENT with @arm_held when
+ * no matrix is held. Nothing is staged or armed on a refusal.
  */
 int agiswarm_stage_node(struct agiswarm_node *node,
 			const struct agiswarm_node_stage *ch, u64 at,
-			bool arm_held, struct netlink_ext_ack *extack)
+			bool arm_held, bool hold,
+			struct netlink_ext_ack *extack)
 {
 	struct agiswarm_agg *agg = agg_of(node);
 	struct agiswarm_stage *st = &agg->stage;
@@ -151,9 +168,16 @@ int agiswarm_stage_node(struct agiswarm_node *node,
 	}
 	if (ret)
 		goto out;
-	if (arm_held)
-		st->matrix_at = at;
-	st->node_at = at;
+	if (hold) {
+		st->node_at = AGISWARM_STAGE_HOLD;
+		st->hold_at = at;
+		st->hold_matrix = arm_held;
+	} else {
+		if (arm_held)
+			st->matrix_at = at;
+		st->node_at = at;
+	}
+	st->resume = ch->resume;
 	st->timing = ch->timing;
 	st->period_us = ch->period_us;
 	st->deadline_us = ch->deadline_us;
@@ -171,6 +195,93 @@ int agiswarm_stage_node(struct agiswarm_node *node,
 out:
 	spin_unlock_bh(&agg->lock);
 	return ret;
+}
+
+/* Takes the held change and matrix out of @st; the caller frees them. */
+static void unhold(struct agiswarm_stage *st, struct agiswarm_matrix **mx,
+		   struct agiswarm_plan **plan)
+{
+	if (st->node_at == AGISWARM_STAGE_HOLD) {
+		st->node_at = 0;
+		st->hold_at = 0;
+		st->hold_matrix = false;
+		st->resume = false;
+	}
+	if (st->matrix_at == AGISWARM_STAGE_HOLD) {
+		*mx = st->matrix;
+		*plan = st->plan;
+		st->matrix = NULL;
+		st->plan = NULL;
+		st->matrix_at = 0;
+	}
+}
+
+/**
+ * agiswarm_stage_arm() - arm the held change for its cycle
+ * @node: the aggregator's node
+ * @extack: where a refusal is worded
+ *
+ * The held SET_NODE change, and the held matrix when it was held with it,
+ * take effect at the start of the cycle they were held for, as if staged
+ * for it now. When that cycle has started already, the held change and
+ * matrix are dropped instead: a held change never takes effect at another
+ * cycle.
+ *
+ * Context: process, node->conf_lock held.
+ * Return: 0; -ENOENT when nothing is held; -ETIME when its cycle started
+ * (it is dropped).
+ */
+int agiswarm_stage_arm(struct agiswarm_node *node,
+		       struct netlink_ext_ack *extack)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+	struct agiswarm_stage *st = &agg->stage;
+	struct agiswarm_matrix *mx = NULL;
+	struct agiswarm_plan *plan = NULL;
+	u64 started;
+	int ret = 0;
+
+	lockdep_assert_held(&node->conf_lock);
+	spin_lock_bh(&agg->lock);
+	started = agg->cycle_id;
+	if (st->node_at != AGISWARM_STAGE_HOLD) {
+		NL_SET_ERR_MSG_MOD(extack,
+				   "nothing is held (SET_NODE with APPLY_AT_CYCLE and HOLD first)");
+		ret = -ENOENT;
+	} else if (st->hold_at <= started) {
+		snprintf(node->errmsg, sizeof(node->errmsg),
+			 "cycle %llu already started (the last is %llu): the held change is dropped",
+			 st->hold_at, started);
+		/* 6.1 has no formatted extack. */
+		if (extack)
+			extack->_msg = node->errmsg;
+		unhold(st, &mx, &plan);
+		ret = -ETIME;
+	} else {
+		if (st->hold_matrix)
+			st->matrix_at = st->hold_at;
+		st->node_at = st->hold_at;
+		st->hold_at = 0;
+		st->hold_matrix = false;
+	}
+	spin_unlock_bh(&agg->lock);
+	agiswarm_plan_free(plan);
+	matrix_free(mx);
+	return ret;
+}
+
+/**
+ * agiswarm_stage_held_cycle() - the cycle the held change is for
+ * @agg: the aggregator
+ *
+ * Context: agg->lock held.
+ * Return: that cycle, 0 when no change is held.
+ */
+u64 agiswarm_stage_held_cycle(struct agiswarm_agg *agg)
+{
+	lockdep_assert_held(&agg->lock);
+	return agg->stage.node_at == AGISWARM_STAGE_HOLD ?
+	       agg->stage.hold_at : 0;
 }
 
 /**
@@ -193,7 +304,7 @@ u32 agiswarm_stage_held_rows(struct agiswarm_node *node)
 }
 
 /**
- * agiswarm_stage_drop_held() - forget the held matrix, if any
+ * agiswarm_stage_drop_held() - forget the held change and matrix, if any
  * @node: the aggregator's node
  *
  * Context: process, node->conf_lock held.
@@ -206,13 +317,7 @@ void agiswarm_stage_drop_held(struct agiswarm_node *node)
 
 	lockdep_assert_held(&node->conf_lock);
 	spin_lock_bh(&agg->lock);
-	if (agg->stage.matrix_at == AGISWARM_STAGE_HOLD) {
-		mx = agg->stage.matrix;
-		plan = agg->stage.plan;
-		agg->stage.matrix = NULL;
-		agg->stage.plan = NULL;
-		agg->stage.matrix_at = 0;
-	}
+	unhold(&agg->stage, &mx, &plan);
 	spin_unlock_bh(&agg->lock);
 	agiswarm_plan_free(plan);
 	matrix_free(mx);
@@ -431,6 +536,12 @@ static void apply_node(struct agiswarm_agg *agg)
 					      st->pid_set ? &st->pid : NULL,
 					      st->sp_set ? st->sp : NULL,
 					      st->nsp);
+	if (st->resume && agg->estop) {
+		agg->estop = false;
+		pr_info_ratelimited("netns %u: resumed at cycle %llu (staged)\n",
+				    agg->node->net->ns.inum, agg->cycle_id);
+	}
+	st->resume = false;
 	st->node_at = 0;
 }
 

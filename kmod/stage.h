@@ -28,6 +28,7 @@ struct agiswarm_node;
  * @pid: the whole PID configuration, NULL when unchanged
  * @sp: @nsp setpoints, NULL when unchanged
  * @nsp: how many
+ * @resume: it ends an emergency stop (AGISWARM_A_ESTOP 0)
  */
 struct agiswarm_node_stage {
 	bool timing;
@@ -40,12 +41,17 @@ struct agiswarm_node_stage {
 	const struct agi_pid_cfg *pid;
 	const s32 *sp;
 	u16 nsp;
+	bool resume;
 };
 
 /* For the netlink commands. */
 int agiswarm_stage_node(struct agiswarm_node *node,
 			const struct agiswarm_node_stage *ch, u64 at,
-			bool arm_held, struct netlink_ext_ack *extack);
+			bool arm_held, bool hold,
+			struct netlink_ext_ack *extack);
+int agiswarm_stage_arm(struct agiswarm_node *node,
+		       struct netlink_ext_ack *extack);
+u64 agiswarm_stage_held_cycle(struct agiswarm_agg *agg);
 u32 agiswarm_stage_held_rows(struct agiswarm_node *node);
 void agiswarm_stage_drop_held(struct agiswarm_node *node);
 int agiswarm_stage_input(struct agiswarm_node *node, u8 fmt, const s32 *x,

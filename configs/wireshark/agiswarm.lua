@@ -281,7 +281,8 @@ local BODY = { [1] = { "commit_version" }, [2] = { "seq" }, [3] = { "epoch" },
 	[9] = { "apply_at" }, [10] = { "swarm" }, [11] = { "target_node" } }
 local CHANGES = { [1] = "setpoint", [2] = "kp", [3] = "ki", [4] = "kd",
 	[5] = "lo", [6] = "hi", [7] = "cycle_period_us", [8] = "deadline_us",
-	[9] = "miss_policy", [10] = "control_law", [11] = "matrix" }
+	[9] = "miss_policy", [10] = "control_law", [11] = "matrix",
+	[12] = "resume" }
 local CHANGE_Q = { kp = 3, ki = 3, kd = 3, lo = 1, hi = 1 }
 
 local dissect_map

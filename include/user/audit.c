@@ -23,7 +23,7 @@
 /* Eight fields, the two hex blobs at their longest, spaces and newline. */
 #define LINE_MAX_LEN (4 * 20 + 2 * AGI_KEYID_LEN + 2 * AGI_COMMIT_BODY_MAX + \
 		      2 * AGI_SIG_LEN + 2 * 64 + N_FIELDS + 1 + \
-		      2 * AGI_REASON_MAX + 8)
+		      2 * AGI_REASON_MAX + 16)
 #define HEAD_DOMAIN "AGISWARM-AUDIT-HEAD-v1"
 
 static const char genesis[AGI_HASH_HEX_LEN] =
@@ -78,15 +78,31 @@ static int parse_hash(const char *s, size_t n, char out[AGI_HASH_HEX_LEN])
 }
 
 #define REFUSED "refused:"
+#define NOT_APPLIED "not-applied:"
 
-/* "N" (applied at cycle N >= 1) or "refused:HEX" (the reason's bytes). */
+static bool has_prefix(const char *s, size_t n, const char *pre)
+{
+	size_t len = strlen(pre);
+
+	return n > len && !memcmp(s, pre, len);
+}
+
+/*
+ * "N" (applied at cycle N >= 1), "refused:HEX" or "not-applied:HEX" (the
+ * reason's bytes).
+ */
 static int parse_outcome(const char *s, size_t n, struct agi_audit_record *r)
 {
-	size_t len, pre = sizeof(REFUSED) - 1, i;
+	size_t len, pre, i;
 
 	r->reason[0] = '\0';
 	r->apply_cycle = 0;
-	if (n <= pre || memcmp(s, REFUSED, pre))
+	r->not_applied = has_prefix(s, n, NOT_APPLIED);
+	if (r->not_applied)
+		pre = strlen(NOT_APPLIED);
+	else if (has_prefix(s, n, REFUSED))
+		pre = strlen(REFUSED);
+	else
 		return parse_u64(s, n, &r->apply_cycle) || !r->apply_cycle ?
 		       -EINVAL : 0;
 	len = (n - pre) / 2;
@@ -190,6 +206,27 @@ int agi_audit_read(const char *path, agi_audit_cb cb, void *data, char *err,
 	return ret;
 }
 
+static int keep_last(const struct agi_audit_record *r, void *data)
+{
+	struct agi_audit_record *last = data;
+
+	*last = *r;
+	last->text = NULL;
+	return 0;
+}
+
+int agi_audit_last(const struct agi_audit *a, struct agi_audit_record *r,
+		   char *err, size_t errlen)
+{
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	ret = agi_audit_read(a->path, keep_last, r, err, errlen);
+	if (!ret && !r->line)
+		ret = agi_errf(err, errlen, -ENODATA, "%s: empty", a->path);
+	return ret;
+}
+
 /* --- the chain -------------------------------------------------------- */
 
 /**
@@ -197,13 +234,15 @@ int agi_audit_read(const char *path, agi_audit_cb cb, void *data, char *err,
  * @keys: signatures are checked against these; NULL skips them
  * @n: records seen so far
  * @seq, @hash: of the last record (genesis when none)
+ * @applied: the cycle the last record says it applied at, 0 when refused
+ *	or not applied
  * @before_seq, @before_hash: of the record before it
  */
 struct chain {
 	const char *path;
 	const struct agi_keyring *keys;
 	unsigned int n;
-	uint64_t seq, before_seq;
+	uint64_t seq, before_seq, applied;
 	char hash[AGI_HASH_HEX_LEN], before_hash[AGI_HASH_HEX_LEN];
 	unsigned int bad_line;
 	char *err;
@@ -277,7 +316,11 @@ static int chain_cb(const struct agi_audit_record *r, void *data)
 	if (strcmp(r->prev_hash, c->hash))
 		return chain_bad(c, r->line,
 				 "prev_hash is not the genesis (64 zeros): records removed before it");
-	if (c->n && r->seq <= c->seq)
+	if (r->not_applied && (!c->applied || r->seq != c->seq))
+		return chain_bad(c, r->line,
+				 "a not-applied record must follow the applied record of its seq %" PRIu64,
+				 r->seq);
+	if (!r->not_applied && c->n && r->seq <= c->seq)
 		return chain_bad(c, r->line,
 				 "seq %" PRIu64 " is not above the previous seq %" PRIu64,
 				 r->seq, c->seq);
@@ -287,6 +330,7 @@ static int chain_cb(const struct agi_audit_record *r, void *data)
 	c->before_seq = c->seq;
 	memcpy(c->before_hash, c->hash, sizeof(c->hash));
 	c->seq = r->seq;
+	c->applied = r->apply_cycle;
 	memcpy(c->hash, r->hash, sizeof(c->hash));
 	return 0;
 }
@@ -595,8 +639,9 @@ static bool head_exists(const char *path)
 
 static int append(struct agi_audit *a, uint64_t seq, uint64_t time,
 		  const uint8_t key_id[AGI_KEYID_LEN], uint64_t apply_cycle,
-		  const char *refused, const uint8_t *body, size_t body_len,
-		  const uint8_t sig[AGI_SIG_LEN], char *err, size_t errlen);
+		  const char *pre, const char *reason, const uint8_t *body,
+		  size_t body_len, const uint8_t sig[AGI_SIG_LEN], char *err,
+		  size_t errlen);
 
 /*
  * A line without its newline was being written when the writer died; it
@@ -690,27 +735,32 @@ int agi_audit_open(struct agi_audit *a, const char *path, char *err,
 	}
 	a->n_records = c.n;
 	a->last_seq = c.seq;
+	a->last_applied = c.applied;
 	memcpy(a->last_hash, c.hash, sizeof(c.hash));
 	return 0;
 }
 
-/* "seq time keyid outcome body sig prev" into @line; its length. */
+/*
+ * "seq time keyid outcome body sig prev" into @line; its length. The
+ * outcome is @apply_cycle, or @pre and the hex of @reason.
+ */
 static size_t format_hashed(char *line, uint64_t seq, uint64_t time,
 			    const uint8_t key_id[AGI_KEYID_LEN],
-			    uint64_t apply_cycle, const char *refused,
-			    const uint8_t *body, size_t body_len,
-			    const uint8_t sig[AGI_SIG_LEN], const char *prev)
+			    uint64_t apply_cycle, const char *pre,
+			    const char *reason, const uint8_t *body,
+			    size_t body_len, const uint8_t sig[AGI_SIG_LEN],
+			    const char *prev)
 {
 	size_t n;
 
 	n = (size_t)sprintf(line, "%" PRIu64 " %" PRIu64 " ", seq, time);
 	agi_hex_encode(key_id, AGI_KEYID_LEN, line + n);
 	n += 2 * AGI_KEYID_LEN;
-	if (refused) {
-		n += (size_t)sprintf(line + n, " " REFUSED);
-		agi_hex_encode((const uint8_t *)refused, strlen(refused),
+	if (reason) {
+		n += (size_t)sprintf(line + n, " %s", pre);
+		agi_hex_encode((const uint8_t *)reason, strlen(reason),
 			       line + n);
-		n += 2 * strlen(refused);
+		n += 2 * strlen(reason);
 		line[n++] = ' ';
 	} else {
 		n += (size_t)sprintf(line + n, " %" PRIu64 " ", apply_cycle);
@@ -724,48 +774,75 @@ static size_t format_hashed(char *line, uint64_t seq, uint64_t time,
 	return n;
 }
 
+/* A reason is 1..AGI_REASON_MAX - 1 printable ASCII characters. */
+static int check_reason(const struct agi_audit *a, const char *reason,
+			char *err, size_t errlen)
+{
+	size_t i;
+
+	if (!*reason || strlen(reason) >= AGI_REASON_MAX)
+		return agi_errf(err, errlen, -EINVAL, "%s: bad reason", a->path);
+	for (i = 0; reason[i]; i++)
+		if (reason[i] < ' ' || reason[i] > '~')
+			return agi_errf(err, errlen, -EINVAL, "%s: bad reason",
+				    a->path);
+	return 0;
+}
+
 int agi_audit_append(struct agi_audit *a, uint64_t seq, uint64_t time,
 		     const uint8_t key_id[AGI_KEYID_LEN], uint64_t apply_cycle,
 		     const char *refused, const uint8_t *body, size_t body_len,
 		     const uint8_t sig[AGI_SIG_LEN], char *err, size_t errlen)
 {
-	size_t i;
-
-	if (refused && (!*refused || strlen(refused) >= AGI_REASON_MAX))
-		return agi_errf(err, errlen, -EINVAL, "%s: bad reason", a->path);
-	for (i = 0; refused && refused[i]; i++)
-		if (refused[i] < ' ' || refused[i] > '~')
-			return agi_errf(err, errlen, -EINVAL, "%s: bad reason",
-				    a->path);
+	if (refused && check_reason(a, refused, err, errlen))
+		return -EINVAL;
 	if (!refused && !apply_cycle)
 		return agi_errf(err, errlen, -EINVAL, "%s: no apply cycle",
 			    a->path);
-	return append(a, seq, time, key_id, apply_cycle, refused, body,
+	if (a->n_records && seq <= a->last_seq)
+		return agi_errf(err, errlen, -EINVAL,
+			    "%s: seq %" PRIu64 " is not above the last %" PRIu64,
+			    a->path, seq, a->last_seq);
+	return append(a, seq, time, key_id, refused ? 0 : apply_cycle, REFUSED,
+		      refused, body, body_len, sig, err, errlen);
+}
+
+int agi_audit_not_applied(struct agi_audit *a, uint64_t seq, uint64_t time,
+			  const uint8_t key_id[AGI_KEYID_LEN], const char *why,
+			  const uint8_t *body, size_t body_len,
+			  const uint8_t sig[AGI_SIG_LEN], char *err,
+			  size_t errlen)
+{
+	if (check_reason(a, why, err, errlen))
+		return -EINVAL;
+	if (!a->n_records || !a->last_applied || seq != a->last_seq)
+		return agi_errf(err, errlen, -EINVAL,
+			    "%s: the last record is not the applied record of seq %" PRIu64,
+			    a->path, seq);
+	return append(a, seq, time, key_id, 0, NOT_APPLIED, why, body,
 		      body_len, sig, err, errlen);
 }
 
 static int append(struct agi_audit *a, uint64_t seq, uint64_t time,
 		  const uint8_t key_id[AGI_KEYID_LEN], uint64_t apply_cycle,
-		  const char *refused, const uint8_t *body, size_t body_len,
-		  const uint8_t sig[AGI_SIG_LEN], char *err, size_t errlen)
+		  const char *pre, const char *reason, const uint8_t *body,
+		  size_t body_len, const uint8_t sig[AGI_SIG_LEN], char *err,
+		  size_t errlen)
 {
 	char line[LINE_MAX_LEN], hash[AGI_HASH_HEX_LEN];
 	struct stat st;
 	size_t n;
 	int ret;
 
-	if (a->n_records && seq <= a->last_seq)
-		return agi_errf(err, errlen, -EINVAL,
-			    "%s: seq %" PRIu64 " is not above the last %" PRIu64,
-			    a->path, seq, a->last_seq);
 	if (!body_len || body_len > AGI_COMMIT_BODY_MAX)
 		return agi_errf(err, errlen, -EINVAL, "%s: body of %zu bytes",
 			    a->path, body_len);
 	if (fstat(a->fd, &st))
 		return agi_errf(err, errlen, -errno, "%s: %s", a->path,
 			    strerror(errno));
-	n = format_hashed(line, seq, time, key_id, apply_cycle, refused, body,
-			  body_len, sig, a->n_records ? a->last_hash : genesis);
+	n = format_hashed(line, seq, time, key_id, apply_cycle, pre, reason,
+			  body, body_len, sig,
+			  a->n_records ? a->last_hash : genesis);
 	sha256_hex(line, n, hash);
 	n += (size_t)sprintf(line + n, " %s\n", hash);
 	ret = agi_write_all(a->fd, line, n);
@@ -780,6 +857,7 @@ static int append(struct agi_audit *a, uint64_t seq, uint64_t time,
 	}
 	a->n_records++;
 	a->last_seq = seq;
+	a->last_applied = apply_cycle;
 	memcpy(a->last_hash, hash, sizeof(hash));
 	return head_write(a->path, a->key, a->n_records, seq, hash, err,
 			  errlen);

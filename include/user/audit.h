@@ -6,8 +6,15 @@
  *
  *    seq time keyid outcome body_hex sig_hex prev_hash hash
  *
- * where outcome is the cycle it applied at (decimal) or "refused:" and the
- * hex of the reason, hash is the hex SHA-256 of the line's text before it
+ * where outcome is the cycle it applied at (decimal), "refused:" and the
+ * hex of the reason, or "not-applied:" and the hex of the reason. A
+ * not-applied record follows the record of the same commit (same seq,
+ * body and signature) that said "applied at cycle N", and says that it
+ * did not take effect after all: the daemon records a commit as applied
+ * before it arms it in the module (two-phase staging), and when arming
+ * fails, or the daemon stopped before arming, it appends this record
+ * (at once, or when it starts again). Any other record's seq is above
+ * the previous one's. hash is the hex SHA-256 of the line's text before it
  * ("seq ... prev_hash", single spaces) and prev_hash the previous line's
  * hash (64 zeros for the first line). A line is appended with O_APPEND and
  * fsync'd before the commit is acknowledged; then LOG.head,
@@ -28,6 +35,7 @@
 #define AGISWARM_USER_AUDIT_H
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -46,7 +54,9 @@
  * struct agi_audit_record - one parsed line
  * @line: its line number, from 1
  * @apply_cycle: the cycle it applied at; 0 when refused
- * @reason: why it was refused, "" when it applied
+ * @reason: why it was refused or not applied, "" when it applied
+ * @not_applied: a not-applied record: the previous record (the same
+ *	commit, "applied at cycle N") did not take effect, for @reason
  * @text: the line without its newline; valid during the callback only
  * @hashed_len: how much of @text the hash covers
  */
@@ -56,6 +66,7 @@ struct agi_audit_record {
 	uint8_t key_id[AGI_KEYID_LEN];
 	uint64_t apply_cycle;
 	char reason[AGI_REASON_MAX];
+	bool not_applied;
 	uint8_t body[AGI_COMMIT_BODY_MAX];
 	size_t body_len;
 	uint8_t sig[AGI_SIG_LEN];
@@ -65,12 +76,17 @@ struct agi_audit_record {
 	size_t hashed_len;
 };
 
-/* An open log, as the daemon appends to it. */
+/*
+ * An open log, as the daemon appends to it. @last_applied is the cycle the
+ * last record says its commit applies at, 0 when it was refused or is a
+ * not-applied record.
+ */
 struct agi_audit {
 	int fd;
 	char path[PATH_MAX];
 	unsigned int n_records;
 	uint64_t last_seq;
+	uint64_t last_applied;
 	char last_hash[AGI_HASH_HEX_LEN];
 	uint8_t key[AGI_AUDIT_KEY_LEN];
 };
@@ -95,6 +111,17 @@ int agi_audit_append(struct agi_audit *a, uint64_t seq, uint64_t time,
 		     const uint8_t key_id[AGI_KEYID_LEN], uint64_t apply_cycle,
 		     const char *refused, const uint8_t *body, size_t body_len,
 		     const uint8_t sig[AGI_SIG_LEN], char *err, size_t errlen);
+/*
+ * The last record's commit, "applied at cycle N", did not take effect
+ * after all, for @why: a not-applied record with the same @seq, @key_id,
+ * @body and @sig. -EINVAL when the last record is not an applied one of
+ * @seq; the line is durable on 0.
+ */
+int agi_audit_not_applied(struct agi_audit *a, uint64_t seq, uint64_t time,
+			  const uint8_t key_id[AGI_KEYID_LEN], const char *why,
+			  const uint8_t *body, size_t body_len,
+			  const uint8_t sig[AGI_SIG_LEN], char *err,
+			  size_t errlen);
 void agi_audit_close(struct agi_audit *a);
 
 /*
@@ -108,6 +135,13 @@ int agi_audit_read(const char *path, agi_audit_cb cb, void *data, char *err,
 /* The same from an open stream, named @name in messages. */
 int agi_audit_read_stream(FILE *f, const char *name, agi_audit_cb cb,
 			  void *data, char *err, size_t errlen);
+
+/*
+ * The last record of @a into @r (its @text is not kept): 0, -ENODATA for
+ * an empty log, or the reader's error.
+ */
+int agi_audit_last(const struct agi_audit *a, struct agi_audit_record *r,
+		   char *err, size_t errlen);
 
 /*
  * Every hash, the chain, strictly increasing seqs, every body (canonical,

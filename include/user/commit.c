@@ -86,6 +86,9 @@ static void put_change(struct agi_cbor_writer *w,
 	case AGI_CH_MATRIX:
 		put_matrix(w, ch);
 		break;
+	case AGI_CH_RESUME:
+		agi_cbor_put_head(w, AGI_CBOR_UINT, 1);
+		break;
 	}
 }
 
@@ -308,6 +311,11 @@ static int get_change(const struct agi_cbor_cursor *c,
 		return get_u8(v, UINT8_MAX, &ch->law);
 	case AGI_CH_MATRIX:
 		return get_matrix(c, v, ch);
+	case AGI_CH_RESUME: {
+		u8 one;
+
+		return get_u8(v, 1, &one) || one != 1 ? -EBADMSG : 0;
+	}
 	}
 	return -EBADMSG;
 }
@@ -461,6 +469,10 @@ void agi_commit_node_req(const struct agi_commit_changes *ch,
 	if (p & AGI_CH_BIT(AGI_CH_LAW)) {
 		r->present |= AGI_NODE_LAW;
 		r->law = ch->law;
+	}
+	if (p & AGI_CH_BIT(AGI_CH_RESUME)) {
+		r->present |= AGI_NODE_ESTOP;
+		r->estop = 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(pid_keys); i++)
 		if (p & AGI_CH_BIT(pid_keys[i].key))

@@ -81,6 +81,7 @@ enum agi_change_key {
 	AGI_CH_MISS,
 	AGI_CH_LAW,
 	AGI_CH_MATRIX,
+	AGI_CH_RESUME,		/* uint 1: end the emergency stop */
 	__AGI_CH_MAX
 };
 #define AGI_CH_BIT(k) (1U << (k))
@@ -103,6 +104,8 @@ enum agi_matrix_key {
  * @miss: enum agiswarm_miss_policy
  * @law: enum agiswarm_control_law
  * @matrix: format (enum agiswarm_qformat), shape and raw row-major values
+ * (AGI_CH_RESUME carries no value here: its presence is the resume, the
+ * body's value is always 1)
  */
 struct agi_commit_changes {
 	uint32_t present;
@@ -141,8 +144,8 @@ struct agi_commit {
 
 /*
  * What @ch sets of the node (cycle, deadline, miss policy, law, the PID's
- * parameters) as one SET_NODE request into @r, its @apply_at left 0;
- * r->present is 0 when @ch changes only the matrix.
+ * parameters, a resume) as one SET_NODE request into @r, its @apply_at
+ * left 0; r->present is 0 when @ch changes only the matrix.
  */
 void agi_commit_node_req(const struct agi_commit_changes *ch,
 			 struct agi_node_req *r);

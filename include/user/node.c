@@ -84,6 +84,10 @@ int agi_node_set(struct agi_nl *nl, const struct agi_node_req *r)
 	}
 	if (p & AGI_NODE_HELD_MATRIX)
 		mnl_attr_put_u8(nlh, AGISWARM_A_HELD_MATRIX, r->held_matrix);
+	if (p & AGI_NODE_HOLD)
+		mnl_attr_put(nlh, AGISWARM_A_HOLD, 0, NULL);
+	if (p & AGI_NODE_ARM)
+		mnl_attr_put(nlh, AGISWARM_A_ARM, 0, NULL);
 	if (r->apply_at)
 		mnl_attr_put_u64(nlh, AGISWARM_A_APPLY_AT_CYCLE, r->apply_at);
 	return agi_nl_talk(nl, nlh, NULL, NULL);

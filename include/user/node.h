@@ -58,6 +58,8 @@ struct agi_pid {
 #define AGI_NODE_ESTOP		(1U << 14)
 #define AGI_NODE_AUDIT		(1U << 15)	/* audit_seq and _records */
 #define AGI_NODE_HELD_MATRIX	(1U << 16)
+#define AGI_NODE_HOLD		(1U << 17)	/* with @apply_at */
+#define AGI_NODE_ARM		(1U << 18)	/* alone */
 
 /**
  * struct agi_node_req - one SET_NODE
@@ -74,7 +76,11 @@ struct agi_pid {
  * @held_matrix: 1 arms the held matrix at @apply_at with this change, 0
  *	drops it (see AGISWARM_STAGE_HOLD)
  * @apply_at: 0 changes now; N stages the change for cycle N (only the
- *	cycle, deadline, miss policy, law and PID may be staged)
+ *	cycle, deadline, miss policy, law, PID and a resume may be staged)
+ *
+ * AGI_NODE_HOLD holds the staged change for @apply_at (with the held
+ * matrix when @held_matrix is 1): it takes effect at no cycle until a
+ * request with AGI_NODE_ARM alone arms it (AGISWARM_A_HOLD, _ARM).
  */
 struct agi_node_req {
 	u32 present;

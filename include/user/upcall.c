@@ -11,13 +11,15 @@
 
 #include "upcall.h"
 
-int agi_daemon_register(struct agi_nl *nl)
+int agi_daemon_register(struct agi_nl *nl, bool signed_resume)
 {
 	char buf[AGI_NL_BUF_SIZE];
+	struct nlmsghdr *nlh = agi_nl_request(nl, buf,
+					      AGISWARM_CMD_REGISTER_DAEMON);
 
-	return agi_nl_talk(nl, agi_nl_request(nl, buf,
-					      AGISWARM_CMD_REGISTER_DAEMON),
-			   NULL, NULL);
+	if (signed_resume)
+		mnl_attr_put_u8(nlh, AGISWARM_A_SIGNED_RESUME, 1);
+	return agi_nl_talk(nl, nlh, NULL, NULL);
 }
 
 struct upcall_attrs {

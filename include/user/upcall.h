@@ -11,6 +11,7 @@
 #ifndef AGISWARM_USER_UPCALL_H
 #define AGISWARM_USER_UPCALL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/compat.h"
@@ -20,8 +21,12 @@
 
 struct nlmsghdr;
 
-/* Makes @nl the node's daemon socket: 0 or the module's -errno. */
-int agi_daemon_register(struct agi_nl *nl);
+/*
+ * Makes @nl the node's daemon socket: 0 or the module's -errno. With
+ * @signed_resume, the module takes a resume (ESTOP 0) from @nl only, for
+ * as long as it is registered: resumes are signed commits.
+ */
+int agi_daemon_register(struct agi_nl *nl, bool signed_resume);
 
 /**
  * struct agi_upcall - one datagram the module passed up

@@ -176,7 +176,7 @@ static void control_seeds(void)
 	put_file("fuzz_control", "commit", d, (size_t)n);
 }
 
-/* The UAPI header's example body, and one with every change. */
+/* The UAPI header's example body, a resume, and one with every change. */
 static void body_seeds(void)
 {
 	u8 body[AGI_COMMIT_BODY_MAX];
@@ -186,6 +186,14 @@ static void body_seeds(void)
 	example_commit(&c);
 	len = agi_commit_encode(&c, body, sizeof(body));
 	put_file("fuzz_commit_body", "example", body, (size_t)len);
+	c.changes.present = AGI_CH_BIT(AGI_CH_RESUME);
+	len = agi_commit_encode(&c, body, sizeof(body));
+	if (len <= 0) {
+		fprintf(stderr, "corpus_gen: the resume commit does not encode\n");
+		exit(1);
+	}
+	put_file("fuzz_commit_body", "resume", body, (size_t)len);
+	example_commit(&c);
 	for (i = 1; i < __AGI_CH_MAX; i++)
 		c.changes.present |= AGI_CH_BIT(i);
 	c.changes.n_setpoint = 2;
@@ -210,7 +218,10 @@ static void body_seeds(void)
 	put_file("fuzz_commit_body", "every-change", body, (size_t)len);
 }
 
-/* Three commits signed by RFC 8032's TEST 1 key, chained. */
+/*
+ * Three commits signed by RFC 8032's TEST 1 key, chained (the second
+ * refused), and the third's not-applied record.
+ */
 static void audit_seeds(void)
 {
 	char path[512], err[512], *text;
@@ -242,6 +253,12 @@ static void audit_seeds(void)
 			exit(1);
 		}
 	}
+	if (agi_audit_not_applied(&a, c.seq, 1700000004, c.key_id,
+				  "cycle 300 already started", body,
+				  (size_t)len, sig, err, sizeof(err))) {
+		fprintf(stderr, "corpus_gen: %s\n", err);
+		exit(1);
+	}
 	agi_audit_close(&a);
 	f = fopen(path, "r");
 	if (!f || fseek(f, 0, SEEK_END) || (size = (size_t)ftell(f)) == 0 ||
@@ -251,7 +268,7 @@ static void audit_seeds(void)
 		exit(1);
 	}
 	fclose(f);
-	put_file("fuzz_audit", "three-records", (u8 *)text, size);
+	put_file("fuzz_audit", "records", (u8 *)text, size);
 	free(text);
 	unlink(path);
 	snprintf(path, sizeof(path), "%s/audit.tmp%s", dir,

@@ -17,6 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "user/audit.h"
 #include <kselftest_harness.h>
 
@@ -330,6 +332,7 @@ static int outcome_cb(const struct agi_audit_record *r, void *data)
 
 	last->seq = r->seq;
 	last->apply_cycle = r->apply_cycle;
+	last->not_applied = r->not_applied;
 	strcpy(last->reason, r->reason);
 	return 0;
 }
@@ -353,6 +356,130 @@ TEST_F(audit, refused_commit_recorded_with_its_reason)
 	/* The chain and the head hold (the body is no commit: keys off). */
 	EXPECT_EQ(0, agi_audit_verify(self->log, NULL, NULL, self->err,
 				      sizeof(self->err))) TH_LOG("%s", self->err);
+}
+
+/*
+ * Two-phase staging: "applied at cycle N" is written before the daemon
+ * arms the change; when arming fails, a not-applied record of the same
+ * commit follows. The log then verifies (signatures too), reads back as
+ * not applied, and the next commit continues the chain.
+ */
+TEST_F(audit, not_applied_follows_its_applied_record)
+{
+	static struct agi_audit_record last, again;
+	struct agi_audit a;
+
+	ASSERT_EQ(0, agi_audit_open(&a, self->log, self->err, sizeof(self->err)));
+	EXPECT_EQ(116, a.last_applied);
+	ASSERT_EQ(0, agi_audit_last(&a, &last, self->err, sizeof(self->err)));
+	ASSERT_EQ(16, last.seq);
+	ASSERT_EQ(116, last.apply_cycle);
+	ASSERT_EQ(0, agi_audit_not_applied(&a, 16, 1700000100, last.key_id,
+					   "cycle 116 already started", last.body,
+					   last.body_len, last.sig, self->err,
+					   sizeof(self->err))) TH_LOG("%s", self->err);
+	EXPECT_EQ(0, a.last_applied);
+	EXPECT_EQ(N_RECORDS + 1, a.n_records);
+	EXPECT_EQ(16, a.last_seq);
+	/* Once only, and only after an applied record of that seq. */
+	EXPECT_EQ(-EINVAL, agi_audit_not_applied(&a, 16, 1700000101,
+						 last.key_id, "again",
+						 last.body, last.body_len,
+						 last.sig, self->err,
+						 sizeof(self->err)));
+	agi_audit_close(&a);
+	ASSERT_EQ(0, verify(self)) TH_LOG("%s", self->err);
+	ASSERT_EQ(0, agi_audit_read(self->log, outcome_cb, &again, self->err,
+				    sizeof(self->err)));
+	EXPECT_EQ(16, again.seq);
+	EXPECT_TRUE(again.not_applied);
+	EXPECT_EQ(0, again.apply_cycle);
+	EXPECT_STREQ("cycle 116 already started", again.reason);
+
+	/* Reopened: the last record is not an applied one any more. */
+	ASSERT_EQ(0, agi_audit_open(&a, self->log, self->err, sizeof(self->err)));
+	EXPECT_EQ(0, a.last_applied);
+	EXPECT_EQ(N_RECORDS + 1, a.n_records);
+	EXPECT_EQ(-EINVAL, agi_audit_not_applied(&a, 16, 1700000102,
+						 last.key_id, "again",
+						 last.body, last.body_len,
+						 last.sig, self->err,
+						 sizeof(self->err)));
+	/* The seq stays used: the commit cannot come back as new. */
+	EXPECT_EQ(-EINVAL, append_commit(self, &a, 16));
+	ASSERT_EQ(0, append_commit(self, &a, 18)) TH_LOG("%s", self->err);
+	agi_audit_close(&a);
+	ASSERT_EQ(0, verify(self)) TH_LOG("%s", self->err);
+}
+
+/* A refused commit, or another seq, cannot be followed by not-applied. */
+TEST_F(audit, not_applied_needs_the_applied_record)
+{
+	uint8_t body[4] = { 0xa0 }, sig[AGI_SIG_LEN] = { 0 };
+	struct agi_audit a;
+
+	ASSERT_EQ(0, agi_audit_open(&a, self->log, self->err, sizeof(self->err)));
+	EXPECT_EQ(-EINVAL, agi_audit_not_applied(&a, 14, 1700000100,
+						 self->kr.keys[0].id, "why",
+						 body, 1, sig, self->err,
+						 sizeof(self->err)));
+	ASSERT_EQ(0, agi_audit_append(&a, 20, 1700000020, self->kr.keys[0].id,
+				      0, "refused", body, 1, sig, self->err,
+				      sizeof(self->err)));
+	EXPECT_EQ(-EINVAL, agi_audit_not_applied(&a, 20, 1700000100,
+						 self->kr.keys[0].id, "why",
+						 body, 1, sig, self->err,
+						 sizeof(self->err)));
+	agi_audit_close(&a);
+}
+
+/*
+ * A not-applied line moved after another record: the chain is re-hashed
+ * by a forger without the rules in mind, and the verifier names the line.
+ */
+TEST_F(audit, misplaced_not_applied_refused)
+{
+	char text[LINE_BUF * (N_RECORDS + 1)];
+	FILE *f;
+	int i;
+
+	/* A hand-made line 5: seq 12 (not the last, 16) claims not-applied. */
+	text[0] = '\0';
+	for (i = 0; i < N_RECORDS; i++)
+		strcat(text, self->lines[i]);
+	strcat(text, "12 1700000100 ");
+	strncat(text, self->lines[1] + strlen("12 1700000013 "),
+		2 * AGI_KEYID_LEN);
+	strcat(text, " not-applied:77 a0 ");
+	for (i = 0; i < AGI_SIG_LEN; i++)
+		strcat(text, "00");
+	strcat(text, " ");
+	strncat(text, self->lines[3] + strlen(self->lines[3]) - 65, 64);
+	strcat(text, " ");
+	{
+		/* Its own hash, so that only the placement is wrong. */
+		const char *start = text;
+		size_t off = 0;
+		char hash[AGI_HASH_HEX_LEN];
+		uint8_t h[32];
+
+		for (i = 0; i < N_RECORDS; i++)
+			off += strlen(self->lines[i]);
+		start = text + off;
+		crypto_hash_sha256(h, (const uint8_t *)start, strlen(start) - 1);
+		agi_hex_encode(h, sizeof(h), hash);
+		strcat(text, hash);
+		strcat(text, "\n");
+	}
+	write_text(self->log, text);
+	f = fopen(self->log, "r");
+	ASSERT_NE(NULL, f);
+	ASSERT_EQ(-EBADMSG, agi_audit_verify_stream(f, self->log, NULL,
+						    &self->bad, self->err,
+						    sizeof(self->err)));
+	fclose(f);
+	expect_line(_metadata, self, 5,
+		    "a not-applied record must follow the applied record of its seq 12");
 }
 
 /* "0 records ... verified" for a log that is not there was a lie. */

@@ -248,10 +248,18 @@ static const char *const bad_bodies[] = {
 	"bf" "0102" "0201" "0301" "0448" "0102030405060708"
 	"051a6553f100" "061a6553f13c" "0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	"08a1" "021a01800000" "0900" "0a01" "0b00" "ff",
-	/* an unknown change key 12 */
+	/* an unknown change key 13 */
+	"ab" "0102" "0201" "0301" "0448" "0102030405060708"
+	"051a6553f100" "061a6553f13c" "0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	"08a2" "021a01800000" "0d00" "0900" "0a01" "0b00",
+	/* resume 0: a resume is 1 only */
 	"ab" "0102" "0201" "0301" "0448" "0102030405060708"
 	"051a6553f100" "061a6553f13c" "0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 	"08a2" "021a01800000" "0c00" "0900" "0a01" "0b00",
+	/* resume true: a resume is the integer 1 only */
+	"ab" "0102" "0201" "0301" "0448" "0102030405060708"
+	"051a6553f100" "061a6553f13c" "0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	"08a2" "021a01800000" "0cf5" "0900" "0a01" "0b00",
 	/* no changes at all */
 	"ab" "0102" "0201" "0301" "0448" "0102030405060708"
 	"051a6553f100" "061a6553f13c" "0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -300,6 +308,39 @@ TEST(body_refused_unless_canonical)
 		EXPECT_EQ(-EBADMSG, agi_commit_decode(b, n, &c)) TH_LOG("bad body %zu", i);
 		free(b);
 	}
+}
+
+/* A resume alone, by hand: changes {12: 1}. */
+static const char resume_body_hex[] =
+	"ab" "0102" "0201" "0301" "0448" "0102030405060708"
+	"051a6553f100" "061a6553f13c"
+	"0750" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	"08a1" "0c01" "0900" "0a01" "0b00";
+
+TEST(resume_is_a_signed_change)
+{
+	uint8_t buf[AGI_COMMIT_BODY_MAX];
+	struct agi_node_req r;
+	struct agi_commit c;
+	uint8_t *want;
+	size_t n;
+	int len;
+
+	example_commit(&c);
+	c.changes.present = AGI_CH_BIT(AGI_CH_RESUME);
+	want = unhex(resume_body_hex, &n);
+	ASSERT_NE(NULL, want);
+	len = agi_commit_encode(&c, buf, sizeof(buf));
+	ASSERT_EQ((int)n, len);
+	ASSERT_EQ(0, memcmp(want, buf, n));
+	memset(&c, 0, sizeof(c));
+	ASSERT_EQ(0, agi_commit_decode(want, n, &c));
+	free(want);
+	EXPECT_EQ(AGI_CH_BIT(AGI_CH_RESUME), c.changes.present);
+	/* It becomes a SET_NODE that ends the emergency stop. */
+	agi_commit_node_req(&c.changes, &r);
+	EXPECT_EQ(AGI_NODE_ESTOP, r.present);
+	EXPECT_EQ(0, r.estop);
 }
 
 TEST(encoder_refuses_what_no_daemon_applies)

@@ -5,7 +5,7 @@
 # a capture the project's own encoders wrote (selftests/wireshark/
 # agiswarm_pcap.c: every message type with the UAPI header's example
 # values, the two handshake types, two sealed datagrams, a truncated one,
-# one on another port). Every field tshark reports for every datagram must
+# one on another port, a signed resume COMMIT). Every field tshark reports for every datagram must
 # be exactly the one in selftests/wireshark/expected.txt ("FRAME FIELD
 # VALUE", tab-separated): the decoded keys, the fixed-point values, the
 # sealed envelope's index, counter, ciphertext and tag, the expert notes.
@@ -50,7 +50,7 @@ agiswarm.unknown_key _ws.expert.message"
 ts() { tshark -X "lua_script:$lua" -r "$tmp/a.pcap" "$@" 2> "$tmp/ts.err"; }
 
 "$gen" "$tmp/a.pcap" > "$tmp/gen.out" 2>&1
-tap_result "the encoders write a capture of 17 datagrams" $?
+tap_result "the encoders write a capture of 18 datagrams" $?
 sed 's/^/# /' "$tmp/gen.out"
 
 args=()
@@ -75,7 +75,7 @@ tap_result "every field of every datagram is as expected ($n fields)" $?
 sed 's/^/# /' "$tmp/diff" | head -n 40
 
 ts > "$tmp/summary.txt"
-want="TASK epoch 7 cycle 42|RESULT epoch 7 cycle 42 worker 3|SENSOR seq 1000|ACTUATE epoch 7 cycle 42 status ok|ROWS epoch 7|HEARTBEAT seq 7 worker 3 status healthy|STATUS epoch 1 cycle 1000 seq 7 status healthy|COMMIT_ACK seq 5 status rejected|COMMIT|CONFIG|ERROR|HANDSHAKE_INIT|HANDSHAKE_RESP|TASK (sealed) idx 0x0a0b0c0d ctr 9|NEED_ROWS (sealed) idx 0x01020304 ctr 77|TASK [malformed: truncated string] epoch 7 cycle 44|HEARTBEAT seq 8 worker 4 status degraded"
+want="TASK epoch 7 cycle 42|RESULT epoch 7 cycle 42 worker 3|SENSOR seq 1000|ACTUATE epoch 7 cycle 42 status ok|ROWS epoch 7|HEARTBEAT seq 7 worker 3 status healthy|STATUS epoch 1 cycle 1000 seq 7 status healthy|COMMIT_ACK seq 5 status rejected|COMMIT|CONFIG|ERROR|HANDSHAKE_INIT|HANDSHAKE_RESP|TASK (sealed) idx 0x0a0b0c0d ctr 9|NEED_ROWS (sealed) idx 0x01020304 ctr 77|TASK [malformed: truncated string] epoch 7 cycle 44|HEARTBEAT seq 8 worker 4 status degraded|COMMIT"
 got=$(sed -n 's/.* AGISWARM [0-9]* //p' "$tmp/summary.txt" | paste -sd '|')
 [ "$got" = "$want" ]
 tap_result "each datagram's summary line names its type and key fields" $?

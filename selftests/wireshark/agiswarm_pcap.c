@@ -284,6 +284,19 @@ int main(int argc, char **argv)
 		.queue = 4096 }, buf, sizeof(buf));
 	packet(buf, n > 0 ? (size_t)n : 0, 14, 1, 7000);
 
+	/* The example COMMIT as a signed resume (changes {12: 1}), seq 2. */
+	agi_key_from_seed(&kp, seed);
+	example_commit(&c);
+	c.seq = 2;
+	c.changes.present = AGI_CH_BIT(AGI_CH_RESUME);
+	n = agi_commit_encode(&c, body, sizeof(body));
+	if (n > 0) {
+		agi_commit_sign(body, (size_t)n, kp.sk, sig);
+		n = agi_commit_dgram_encode(body, (size_t)n, sig, buf, sizeof(buf));
+	}
+	agi_key_wipe(&kp);
+	packet(buf, n > 0 ? (size_t)n : 0, 200, 1, 6000);
+
 	if (fclose(out)) {
 		fprintf(stderr, "agiswarm_pcap: writing %s failed: %s\n", argv[1],
 			strerror(errno));

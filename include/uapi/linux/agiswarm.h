@@ -40,7 +40,10 @@
  *                     registered daemon (REGISTER_DAEMON), 0 when none
  *    AGISWARM_A_STAGED_CYCLE: NLA_U64, the earliest cycle at which a
  *                     staged change (APPLY_AT_CYCLE) is still to take
- *                     effect, 0 when nothing is staged
+ *                     effect, 0 when nothing is staged (a held change
+ *                     does not count: it takes effect at no cycle)
+ *    AGISWARM_A_HELD_CYCLE: NLA_U64, the cycle a held SET_NODE change
+ *                     (HOLD) is for, 0 when none is held
  *    AGISWARM_A_PID: NLA_NESTED, the PID in use: KP, KI, KD, LO, HI and
  *                     SETPOINT (absent when no setpoint was set)
  *    AGISWARM_A_SENSOR_TIMEOUT_US, AGISWARM_A_SAFE_OUTPUT (absent when
@@ -134,7 +137,15 @@
  *                     in every cycle until 0. The cycle keeps running: y
  *                     is still decoded and reported, but the PID is not
  *                     stepped while the outputs are safe, so resuming
- *                     continues from its state before the stop.
+ *                     continues from its state before the stop. 1 is
+ *                     never refused for want of a signature and cannot be
+ *                     staged (-EINVAL). 0 (resume) may be staged; while
+ *                     the registered daemon asked for signed resumes
+ *                     (REGISTER_DAEMON with SIGNED_RESUME 1), a 0 from
+ *                     any other socket fails with -EPERM ("agiswarmd
+ *                     requires signatures: resume with a signed commit
+ *                     (agictl commit ... resume)"); with no daemon, or
+ *                     one without it, anyone admin may resume.
  *    AGISWARM_A_AUDIT_SEQ, AGISWARM_A_AUDIT_RECORDS: NLA_U64, the daemon's
  *                     audit log watermark (the last seq decided and the
  *                     number of records); it never goes down (-EINVAL) for
@@ -142,6 +153,9 @@
  *                     tell a truncated or deleted log from a fresh one
  *    AGISWARM_A_APPLY_AT_CYCLE: NLA_U64, optional: stage the change
  *                     instead of applying it now (see "Staged changes")
+ *    AGISWARM_A_HOLD: NLA_FLAG, with APPLY_AT_CYCLE: hold the staged
+ *                     change instead (see "Two-phase staging")
+ *    AGISWARM_A_ARM: NLA_FLAG, alone: arm the held change
  *
  * A request with no attribute at all is refused with -EINVAL ("nothing to
  * set"), so that a typo never passes for a change. The values are checked
@@ -173,7 +187,23 @@
  * matrix is held, and on any refusal nothing is armed. SET_NODE with
  * AGISWARM_A_HELD_MATRIX 0 and no APPLY_AT_CYCLE drops the held matrix
  * (nothing held is not an error). agiswarmd stages every signed commit
- * this way.
+ * this way, held (below).
+ *
+ * Two-phase staging. A staged SET_NODE with AGISWARM_A_HOLD (with
+ * APPLY_AT_CYCLE N, and HELD_MATRIX 1 to take the held matrix along) is
+ * checked as above and held: it takes effect at no cycle. A SET_NODE with
+ * AGISWARM_A_ARM and nothing else (-EINVAL naming the other attribute)
+ * then arms it, and the held matrix with it, for cycle N, only while
+ * cycle N has not started: otherwise the held change and matrix are
+ * dropped and -ETIME says "cycle N already started (the last is M): the
+ * held change is dropped"; -ENOENT when nothing is held. A held change
+ * counts as the staged node change (-EBUSY for another) and is never
+ * applied unarmed; HELD_MATRIX 0 drops it with the held matrix.
+ * GET_STATUS reports it in AGISWARM_A_HELD_CYCLE. agiswarmd holds a
+ * commit, writes its audit record, then arms it, so that a change its log
+ * does not have never takes effect; a daemon that starts drops what a
+ * previous one left held. APPLY_AT_CYCLE AGISWARM_STAGE_HOLD is for
+ * SET_MATRIX only (-EINVAL on SET_NODE).
  *
  * AGISWARM_CMD_ADD_PEER (admin)
  * -----------------------------
@@ -408,14 +438,20 @@
  * AGISWARM_CMD_REGISTER_DAEMON (admin)
  * ------------------------------------
  *
- * NLM_F_REQUEST, no attributes. The requesting socket's port id becomes
- * the node's daemon, replacing any previous one: from now on every valid
+ * NLM_F_REQUEST. The requesting socket's port id becomes the node's
+ * daemon, replacing any previous one: from now on every valid
  * datagram at the node's port that the fast path does not handle (the
  * types agi_wire_parse() passes up: HEARTBEAT, STATUS, CONFIG, COMMIT,
  * COMMIT_ACK, ERROR) is sent to it as an AGISWARM_CMD_UPCALL. The module
  * forgets the daemon when that netlink socket is closed, or when an
  * upcall to it fails with -ECONNREFUSED. GET_STATUS shows it in
  * AGISWARM_A_DAEMON_PORTID.
+ *
+ *    AGISWARM_A_SIGNED_RESUME: NLA_U8, 0 or 1, optional (default 0): 1
+ *                     while the daemon requires signed commits: the
+ *                     module then takes a resume (SET_NODE ESTOP 0) from
+ *                     this socket only, until the daemon is forgotten
+ *                     (see AGISWARM_A_ESTOP)
  *
  * AGISWARM_CMD_UPCALL (module -> daemon)
  * --------------------------------------
@@ -576,6 +612,10 @@ enum agiswarm_attr {
 	AGISWARM_A_AUDIT_SEQ,		/* u64 */
 	AGISWARM_A_AUDIT_RECORDS,	/* u64 */
 	AGISWARM_A_HELD_MATRIX,		/* u8, 1 arm, 0 drop */
+	AGISWARM_A_HOLD,		/* flag: stage held, for ARM */
+	AGISWARM_A_ARM,			/* flag: arm the held change */
+	AGISWARM_A_HELD_CYCLE,		/* u64 */
+	AGISWARM_A_SIGNED_RESUME,	/* u8, REGISTER_DAEMON */
 	__AGISWARM_A_LAST
 };
 #define AGISWARM_A_MAX (__AGISWARM_A_LAST - 1)
@@ -1195,6 +1235,11 @@ enum agiswarm_rows_key {
  *       11 matrix      map {1 fmt: enum agiswarm_qformat, 2 rows: uint,
  *                      3 cols: uint, 4 data: bytes, rows * cols s32
  *                      big-endian, row-major}
+ *       12 resume      uint, exactly 1: end the emergency stop at the
+ *                      commit's cycle (AGISWARM_A_ESTOP 0, staged). The
+ *                      signed way to resume while the daemon requires
+ *                      signatures; the emergency stop itself is never
+ *                      signed: it must act at once
  *    9 apply_at_cycle  uint, u64: the cycle it takes effect at, 0 = the
  *                      daemon chooses; signed, so honoured or refused
  *                      ("cycle N already started", "cycle N is too far
@@ -1211,7 +1256,10 @@ enum agiswarm_rows_key {
  *  is not the current epoch <c>", "commit for swarm <s> node <n>, this is
  *  swarm <S> node <N>", "replayed: seq <s> is not above the last applied
  *  <l>", "seq <s> is more than 86400000 past <base> ..."; then the module
- *  checks the changes at their cycle ("the module refused it: ...").
+ *  checks the changes at their cycle ("the module refused it: ..."). The
+ *  daemon records the outcome in its audit log before it arms the change
+ *  (two-phase staging); when arming fails, a not-applied record follows
+ *  and the answer says "not applied: the module refused arming it: ...".
  *  Seq 1, epoch 1, key id 01..08, nonce 16 x aa, window 1700000000 ..
  *  1700000060, kp = 1.5 (raw 0x01800000), apply_at_cycle 0, swarm 1, any
  *  node (61 bytes):
