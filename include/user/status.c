@@ -77,6 +77,7 @@ static const struct {
 	[AGI_ST_SAFE_STATE] = { AGISWARM_A_SAFE_STATE, MNL_TYPE_U8 },
 	[AGI_ST_AUDIT_SEQ] = { AGISWARM_A_AUDIT_SEQ, MNL_TYPE_U64 },
 	[AGI_ST_AUDIT_RECORDS] = { AGISWARM_A_AUDIT_RECORDS, MNL_TYPE_U64 },
+	[AGI_ST_GROUP_ID] = { AGISWARM_A_GROUP_ID, MNL_TYPE_U64 },
 };
 
 const char *agi_counter_name(unsigned int counter)

@@ -33,6 +33,7 @@ enum agi_status_field {
 	AGI_ST_SAFE_STATE,
 	AGI_ST_AUDIT_SEQ,
 	AGI_ST_AUDIT_RECORDS,
+	AGI_ST_GROUP_ID,
 	AGI_NR_ST_FIELDS
 };
 
