@@ -99,12 +99,7 @@ on_exit rm -rf "$tmp"
 on_exit "$top/netns/swarm.sh" down
 
 echo "# bench vm: $WORKERS workers, worker $STRAGGLER delayed 10x; latency_us is tick to output"
-if ! "$top/netns/swarm.sh" up --workers "$WORKERS" --matrix "$MATRIX" \
-	> "$tmp/up.log" 2>&1; then
-	sed 's/^/# /' "$tmp/up.log"
-	echo "bench: the swarm did not come up" >&2
-	exit 1
-fi
+bench_swarm_up --workers "$WORKERS" --matrix "$MATRIX"
 bench_matrix "$MATRIX"
 if [ "${BENCH_LARGE:-1}" = 1 ]; then
 	gen_matrix 64 64 "$tmp/matrix64.json"

@@ -48,12 +48,7 @@ run_module()
 	shift 2
 	insmod "$ko" "$@"
 	export AGISWARM_MODULE=$name	# netns/lib.sh's module_loaded
-	if ! "$top/netns/swarm.sh" up --workers "$WORKERS" --matrix "$MATRIX" \
-		> "$tmp/up.log" 2>&1; then
-		sed 's/^/# /' "$tmp/up.log"
-		echo "bench: the swarm did not come up with $name" >&2
-		exit 1
-	fi
+	bench_swarm_up --workers "$WORKERS" --matrix "$MATRIX"
 	for m in "$MATRIX" "$tmp/matrix64.json"; do
 		actl "$SWARM_AGG" matrix load "$m" >/dev/null
 		dims=$(actl "$SWARM_AGG" -j matrix show |

@@ -9,6 +9,8 @@
 #                        metrics records, one JSON object a line, into OUT
 #   stats FILE           "p50 p99 missed workers" of those records
 #   set_timing MS        the cycle period (period_ms) and a 4/5 deadline
+#   bench_swarm_up ARGS...  netns/swarm.sh up ARGS, its log in $tmp; when
+#                        it fails, the log as comments and exit 1
 
 # --- reading the aggregator -------------------------------------------------
 
@@ -78,4 +80,13 @@ set_timing()
 	period_ms=$1
 	actl "$SWARM_AGG" node set cycle "${period_ms}ms" \
 		deadline "$((period_ms * 4 / 5))ms"
+}
+
+bench_swarm_up()
+{
+	if ! "$top/netns/swarm.sh" up "$@" > "$tmp/up.log" 2>&1; then
+		sed 's/^/# /' "$tmp/up.log"
+		echo "bench: the swarm did not come up (swarm.sh up $*)" >&2
+		exit 1
+	fi
 }
