@@ -23,9 +23,7 @@
 set -e
 top=$(cd "$(dirname "$0")/../.." && pwd)
 [ -f "$top/netns/lib.sh" ] || top=$PWD
-. "$top/netns/lib.sh"
-. "$top/selftests/lib/matrix.sh"
-. "$top/selftests/lib/latency.sh"
+. "$top/selftests/lib/latency.sh"	# and netns/lib.sh, matrix.sh
 lib_trap
 
 RATE_CYCLES=${RATE_CYCLES:-1000}

@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # latency.sh: the benchmarks' measurement of cycle latency on a swarm
-# built by netns/swarm.sh (netns/lib.sh and selftests/lib/matrix.sh
-# sourced first). Nothing here asserts a time.
+# built by netns/swarm.sh; sources netns/lib.sh and selftests/lib/matrix.sh
+# from $top, the tree. Nothing here asserts a time.
 #
 #   measure MODE N OUT   N cycles with redundancy MODE (coded: 2, uncoded:
 #                        0) once the swarm holds the current rows; their
@@ -11,6 +11,9 @@
 #   set_timing MS        the cycle period (period_ms) and a 4/5 deadline
 #   bench_swarm_up ARGS...  netns/swarm.sh up ARGS, its log in $tmp; when
 #                        it fails, the log as comments and exit 1
+
+. "$top/netns/lib.sh"
+. "$top/selftests/lib/matrix.sh"
 
 # --- reading the aggregator -------------------------------------------------
 
