@@ -59,7 +59,7 @@ SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=all
 LDLIBS_MNL := -lmnl
 
-.PHONY: all module userspace check native-check vm-check demo bench fuzz \
+.PHONY: all module module-noseal userspace check native-check vm-check demo bench fuzz \
 	install clean deps help
 .DEFAULT_GOAL := all
 
@@ -105,6 +105,26 @@ module:
 		>$(BUILD)/kmod.log 2>&1; rc=$$?; \
 		grep -v '^Skipping BTF' $(BUILD)/kmod.log; exit $$rc
 	@test -f kmod/agiswarm.ko
+
+# agiswarm_noseal.ko, for the benchmark only (selftests/bench/vm_seal.sh):
+# the same sources without the cipher (kmod/core.c), built from a tree of
+# links in $(NOSEAL_DIR) so that nothing of agiswarm.ko's build is shared.
+NOSEAL_DIR := $(BUILD)/noseal
+NOSEAL_KO := $(NOSEAL_DIR)/kmod/agiswarm_noseal.ko
+module-noseal:
+	@test -n "$(KDIR)" || { echo "no kernel build tree (see make module)" >&2; exit 1; }
+	$(quiet) KMOD "$(NOSEAL_KO) ($(KVER), benchmark only)"
+	@mkdir -p $(NOSEAL_DIR)/kmod
+	@ln -sfn $(CURDIR)/include $(NOSEAL_DIR)/include
+	@ln -sf $(CURDIR)/Makefile $(NOSEAL_DIR)/Makefile
+	@for f in kmod/Kbuild kmod/*.c kmod/*.h; do \
+		ln -sf $(CURDIR)/$$f $(NOSEAL_DIR)/kmod/; done
+	$(Q)$(MAKE) -C $(KDIR) M=$(CURDIR)/$(NOSEAL_DIR)/kmod W=1 \
+		$(if $(filter 1,$(V)),V=1,) AGISWARM_BENCH_NOSEAL=1 \
+		AGISWARM_DEBUG=$(AGISWARM_DEBUG) AGISWARM_VERSION=$(VERSION) modules \
+		>$(BUILD)/kmod-noseal.log 2>&1; rc=$$?; \
+		grep -v '^Skipping BTF' $(BUILD)/kmod-noseal.log; exit $$rc
+	@test -f $(NOSEAL_KO)
 
 # --- dependencies ------------------------------------------------------------
 # Debian packages that building and testing need; `make deps` installs the

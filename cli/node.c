@@ -20,7 +20,8 @@ static void node_usage(void)
 {
 	printf("Usage: agictl [-j] node show\n"
 	       "       agictl node set [ role { none | worker | aggregator } ] [ id ID ]\n"
-	       "                       [ port PORT ] [ epoch E ] [ cycle TIME ]\n"
+	       "                       [ port PORT ] [ epoch E ] [ group-id G ]\n"
+	       "                       [ cycle TIME ]\n"
 	       "                       [ deadline TIME ] [ miss { hold | zero } ]\n"
 	       "                       [ redundancy F ] [ seed S ]\n"
 	       "                       [ sensor-timeout TIME ] [ safe-output V[,V...] ]\n"
@@ -35,6 +36,11 @@ static void node_usage(void)
 	       "  id          its id, 0..4294967295\n"
 	       "  port        its UDP port, 0..65535; 0 closes the socket\n"
 	       "  epoch       the fencing epoch, 0..2^64-1 (lower epochs are ignored)\n"
+	       "  group-id    the aggregator group's id, 0..2^64-1: workers bind the\n"
+	       "              rows they hold to it (with the epoch, generation and\n"
+	       "              hash) and answer only TASKs naming that binding; the\n"
+	       "              members of a replicated group share one; 0 (the\n"
+	       "              default) is the node id; a change reassigns the rows\n"
 	       "  cycle       the aggregator's period, 100us..10s (default 50ms)\n"
 	       "  deadline    how long a cycle may take, at most the period\n"
 	       "              (default 40ms)\n"
@@ -65,7 +71,7 @@ static void node_usage(void)
 enum node_key {
 	KEY_ROLE, KEY_ID, KEY_PORT, KEY_EPOCH, KEY_CYCLE, KEY_DEADLINE,
 	KEY_MISS, KEY_REDUNDANCY, KEY_SEED, KEY_SENSOR_TIMEOUT, KEY_SAFE,
-	NR_KEYS
+	KEY_GROUP, NR_KEYS
 };
 
 static const char *const key_names[NR_KEYS] = {
@@ -74,6 +80,7 @@ static const char *const key_names[NR_KEYS] = {
 	[KEY_DEADLINE] = "deadline", [KEY_MISS] = "miss",
 	[KEY_REDUNDANCY] = "redundancy", [KEY_SEED] = "seed",
 	[KEY_SENSOR_TIMEOUT] = "sensor-timeout", [KEY_SAFE] = "safe-output",
+	[KEY_GROUP] = "group-id",
 };
 static const struct agi_names keys = { key_names, NR_KEYS };
 
@@ -84,7 +91,7 @@ static const u32 key_bits[NR_KEYS] = {
 	[KEY_CYCLE] = AGI_NODE_CYCLE, [KEY_DEADLINE] = AGI_NODE_DEADLINE,
 	[KEY_MISS] = AGI_NODE_MISS, [KEY_REDUNDANCY] = AGI_NODE_REDUNDANCY,
 	[KEY_SEED] = AGI_NODE_SEED, [KEY_SENSOR_TIMEOUT] = AGI_NODE_SENSOR_TIMEOUT,
-	[KEY_SAFE] = AGI_NODE_SAFE_OUTPUT,
+	[KEY_SAFE] = AGI_NODE_SAFE_OUTPUT, [KEY_GROUP] = AGI_NODE_GROUP,
 };
 
 /* One value; a usage error quoting it when it is not what @key takes. */
@@ -176,6 +183,9 @@ static void set_value(struct agi_node_req *r, enum node_key key, u64 v)
 		r->sensor_timeout_us = (u32)v;
 		break;
 	case KEY_SAFE:
+		break;
+	case KEY_GROUP:
+		r->group_id = v;
 		break;
 	default:
 		r->seed = v;

@@ -100,10 +100,14 @@ static void print_fields(const struct agi_status *st)
 		agi_print_u64(AGI_PRINT_ANY, "port", "port %llu", f[AGI_ST_PORT]);
 	if (has[AGI_ST_EPOCH])
 		agi_print_u64(AGI_PRINT_ANY, "epoch", " epoch %llu", f[AGI_ST_EPOCH]);
+	if (has[AGI_ST_GROUP_ID])
+		agi_print_u64(AGI_PRINT_ANY, "group_id", " group %llu",
+			      f[AGI_ST_GROUP_ID]);
 	if (has[AGI_ST_REDUNDANCY])
 		agi_print_u64(AGI_PRINT_ANY, "redundancy", " redundancy %llu",
 			  f[AGI_ST_REDUNDANCY]);
-	if (has[AGI_ST_PORT] || has[AGI_ST_EPOCH] || has[AGI_ST_REDUNDANCY])
+	if (has[AGI_ST_PORT] || has[AGI_ST_EPOCH] || has[AGI_ST_GROUP_ID] ||
+	    has[AGI_ST_REDUNDANCY])
 		agi_print_text("\n");
 	if (has[AGI_ST_RUNNING]) {
 		agi_print_bool(AGI_PRINT_JSON, "running", NULL, f[AGI_ST_RUNNING]);
@@ -192,7 +196,9 @@ static void status_usage(void)
 		"Shows the module's version, this node's role and id and every\n"
 		"counter the module reports for this network namespace.\n"
 		"and, from a module with the data path, its port, epoch,\n"
-		"redundancy, whether its cycle runs, period, deadline, miss\n"
+		"aggregator group id (the group row sets are bound to: as set\n"
+		"with \"node set group-id\", else the node id), redundancy,\n"
+		"whether its cycle runs, period, deadline, miss\n"
 		"policy, control law and last cycle id, whether a daemon is\n"
 		"attached, the earliest cycle a staged change waits for, whether\n"
 		"the outputs are safe (no, sensor-timeout, estop), the sensor\n"
@@ -201,7 +207,8 @@ static void status_usage(void)
 		"the cycle lock: the longest and a histogram in powers of two\n"
 		"of microseconds.\n"
 		"JSON: {\"version\", \"agictl_version\", \"role\", \"node_id\",\n"
-		"       \"port\", \"epoch\", \"redundancy\", \"running\": true|false,\n"
+		"       \"port\", \"epoch\", \"group_id\", \"redundancy\",\n"
+		"       \"running\": true|false,\n"
 		"       \"cycle_us\", \"deadline_us\", \"miss\": \"hold\"|\n"
 		"       \"zero\", \"law\": \"feedback\"|\"pid\", \"cycle_id\",\n"
 		"       \"daemon\": true|false, \"staged_cycle\": N|null,\n"

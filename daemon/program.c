@@ -143,6 +143,9 @@ static int set_node(const struct agi_config *cfg, struct agi_nl *nl)
 			 agi_name(&agi_miss_names, cfg->miss_policy),
 			 cfg->fault_tolerance,
 			 (unsigned long long)cfg->code_seed);
+		r.present |= AGI_NODE_GROUP;
+		r.group_id = agi_config_group_id(cfg);
+		step_add(" group-id %llu", (unsigned long long)r.group_id);
 		r.present |= AGI_NODE_SENSOR_TIMEOUT;
 		r.sensor_timeout_us = cfg->sensor_timeout_ms * 1000;
 		step_add(" sensor-timeout %ums", cfg->sensor_timeout_ms);

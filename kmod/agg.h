@@ -67,8 +67,8 @@ struct agiswarm_plan_worker {
  * struct agiswarm_plan - one row assignment (a generation)
  * @code: the code (m, n_coded, W, f: an MDS assignment)
  * @gen: its generation
- * @group: the aggregator group's id its rows are bound to: the
- *	aggregator's node id when it was built
+ * @group: the aggregator group's id its rows are bound to: the node's
+ *	agiswarm_node_group() when it was built
  * @build_ns: how long building it took (assignment and decoder)
  * @fa: the matrix's format
  * @cols: n

@@ -26,11 +26,50 @@
 
 #include "core.h"
 
+#ifndef AGISWARM_BENCH_NOSEAL
 /* The AEAD of the sealed envelope: lib/crypto's, as WireGuard uses it. */
 const struct agi_aead agiswarm_aead = {
 	.encrypt = chacha20poly1305_encrypt,
 	.decrypt = chacha20poly1305_decrypt,
 };
+#else
+/*
+ * agiswarm_noseal.ko only (`make module-noseal`, for `make bench-vm`): the
+ * envelope, its keypairs, counters, replay windows and copies stay as they
+ * are; the cipher and the tag are left out (the tag is written as zeros and
+ * not checked), so that the latency it shows next to agiswarm.ko's is the
+ * cost of the ChaCha20-Poly1305 alone. Never a product: it loads only with
+ * bench_noseal=1 (main.c).
+ */
+static void noseal_encrypt(u8 *dst, const u8 *src, const size_t len,
+			   const u8 *ad, const size_t ad_len, const u64 nonce,
+			   const u8 key[AGISWARM_SEAL_KEY_LEN])
+{
+	memmove(dst, src, len);
+	memset(dst + len, 0, AGISWARM_SEAL_TAG_LEN);
+}
+
+static bool noseal_decrypt(u8 *dst, const u8 *src, const size_t len,
+			   const u8 *ad, const size_t ad_len, const u64 nonce,
+			   const u8 key[AGISWARM_SEAL_KEY_LEN])
+{
+	if (len < AGISWARM_SEAL_TAG_LEN)
+		return false;
+	memmove(dst, src, len - AGISWARM_SEAL_TAG_LEN);
+	return true;
+}
+
+const struct agi_aead agiswarm_aead = {
+	.encrypt = noseal_encrypt,
+	.decrypt = noseal_decrypt,
+};
+#endif
+
+#ifdef AGISWARM_BENCH_NOSEAL
+static const bool noseal = true;
+#else
+static const bool noseal;
+#endif
 
 /* kmod/Kbuild defines AGISWARM_DEBUG in a debug build (AGISWARM_DEBUG=1). */
 #ifdef AGISWARM_DEBUG
@@ -64,6 +103,10 @@ int __init agiswarm_core_init(void)
 		return -ENOTRECOVERABLE;
 	}
 	pr_info("fixed-point self-tests: pass\n");
+	if (noseal) {
+		pr_warn("seal self-tests skipped: agiswarm_noseal.ko does not encrypt (benchmark only)\n");
+		return 0;
+	}
 	scratch = kmalloc(AGI_SEAL_SELFTEST_SCRATCH, GFP_KERNEL);
 	if (!scratch)
 		return -ENOMEM;

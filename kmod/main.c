@@ -17,10 +17,25 @@
 #include "node.h"
 #include "objects.h"
 
+#ifdef AGISWARM_BENCH_NOSEAL
+/* agiswarm_noseal.ko (core.c): loads only when asked for by name. */
+static bool bench_noseal;
+module_param(bench_noseal, bool, 0444);
+MODULE_PARM_DESC(bench_noseal,
+		 "1: load this benchmark build, whose datagrams are NOT encrypted or authenticated");
+#endif
+
 static int __init agiswarm_mod_init(void)
 {
 	int ret;
 
+#ifdef AGISWARM_BENCH_NOSEAL
+	if (!bench_noseal) {
+		pr_err("a benchmark build without encryption: load agiswarm.ko, or this one with bench_noseal=1\n");
+		return -EPERM;
+	}
+	pr_warn("benchmark build: datagrams are neither encrypted nor authenticated\n");
+#endif
 	ret = agiswarm_core_init();
 	if (ret)
 		return ret;
@@ -63,7 +78,12 @@ static void __exit agiswarm_mod_exit(void)
 module_init(agiswarm_mod_init);
 module_exit(agiswarm_mod_exit);
 MODULE_LICENSE("GPL");
+#ifdef AGISWARM_BENCH_NOSEAL
+MODULE_DESCRIPTION("AGISWARM benchmark build: datagrams NOT encrypted (bench_noseal=1)");
+#else
 MODULE_DESCRIPTION("AGISWARM distributed control fabric");
+/* Only the product answers for the family (the benchmark build never). */
+MODULE_ALIAS_GENL_FAMILY(AGISWARM_GENL_NAME);
+#endif
 MODULE_AUTHOR("The AGISWARM authors");
 MODULE_VERSION(AGISWARM_VERSION);
-MODULE_ALIAS_GENL_FAMILY(AGISWARM_GENL_NAME);

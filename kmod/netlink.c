@@ -87,6 +87,7 @@ static const struct nla_policy set_node_policy[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_HELD_MATRIX] = NLA_POLICY_MAX(NLA_U8, 1),
 	[AGISWARM_A_HOLD] = { .type = NLA_FLAG },
 	[AGISWARM_A_ARM] = { .type = NLA_FLAG },
+	[AGISWARM_A_GROUP_ID] = { .type = NLA_U64 },
 };
 
 /* What a staged SET_NODE may change (besides APPLY_AT_CYCLE itself). */
@@ -108,7 +109,7 @@ static size_t status_msg_size(void)
 	       nla_total_size(sizeof(u8)) * 6 +	/* ROLE .. REDUNDANCY */
 	       nla_total_size(sizeof(u32)) * 4 +	/* NODE_ID .. DAEMON_PORTID */
 	       nla_total_size(sizeof(u16)) +		/* PORT */
-	       nla_total_size_64bit(sizeof(u64)) * 4 +	/* EPOCH .. HELD_CYCLE */
+	       nla_total_size_64bit(sizeof(u64)) * 5 +	/* EPOCH .. GROUP_ID */
 	       nla_total_size(sizeof(u64) * AGISWARM_DECODE_BUCKETS) +
 	       nla_total_size_64bit(sizeof(u64)) +	/* DECODE_MAX_NS */
 	       nla_total_size(sizeof(u32)) +		/* SENSOR_TIMEOUT_US */
@@ -229,6 +230,8 @@ static int put_status(struct sk_buff *msg, struct agiswarm_node *node,
 	    nla_put_u64_64bit(msg, AGISWARM_A_STAGED_CYCLE, ag->staged_cycle,
 			      AGISWARM_A_PAD) ||
 	    nla_put_u64_64bit(msg, AGISWARM_A_HELD_CYCLE, ag->held_cycle,
+			      AGISWARM_A_PAD) ||
+	    nla_put_u64_64bit(msg, AGISWARM_A_GROUP_ID, st->group,
 			      AGISWARM_A_PAD) ||
 	    put_decode(msg, node) ||
 	    put_safety(msg, ag, v))
@@ -546,6 +549,16 @@ static int apply_node_change(struct genl_info *info,
 		agiswarm_node_set_id(node, nla_get_u32(a[AGISWARM_A_NODE_ID]));
 	if (a[AGISWARM_A_EPOCH])
 		agiswarm_node_set_epoch(node, nla_get_u64(a[AGISWARM_A_EPOCH]));
+	/* Rows already sent are bound to the old group: bind them anew. */
+	if (a[AGISWARM_A_GROUP_ID] &&
+	    agiswarm_node_set_group(node, nla_get_u64(a[AGISWARM_A_GROUP_ID]))) {
+		ret = agiswarm_aggregator_reassign(node);
+		if (ret) {
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "cannot assign the matrix rows to the workers");
+			return ret;
+		}
+	}
 	agiswarm_aggregator_set_timing(node, c->period_us, c->deadline_us);
 	if (a[AGISWARM_A_MISS_POLICY])
 		agiswarm_aggregator_set_miss(node,

@@ -144,6 +144,35 @@ void agiswarm_node_set_epoch(struct agiswarm_node *node, u64 epoch)
 	WRITE_ONCE(node->epoch, epoch);
 }
 
+/**
+ * agiswarm_node_set_group() - set the aggregator group's id
+ * @node: the node
+ * @group_id: the id, 0 for the node id
+ *
+ * Context: node->conf_lock held.
+ * Return: true when the group (agiswarm_node_group()) changed.
+ */
+bool agiswarm_node_set_group(struct agiswarm_node *node, u64 group_id)
+{
+	u64 before = agiswarm_node_group(node);
+
+	lockdep_assert_held(&node->conf_lock);
+	WRITE_ONCE(node->group_id, group_id);
+	return agiswarm_node_group(node) != before;
+}
+
+/**
+ * agiswarm_node_group() - the group id row sets are bound to
+ * @node: the node
+ *
+ * Context: any.
+ * Return: the group id set, or the node id while none is.
+ */
+u64 agiswarm_node_group(const struct agiswarm_node *node)
+{
+	return READ_ONCE(node->group_id) ?: READ_ONCE(node->node_id);
+}
+
 static u64 read_counter(struct agiswarm_node *node, enum agiswarm_counter which)
 {
 	u64 sum = 0;
@@ -181,6 +210,7 @@ void agiswarm_node_read_status(struct agiswarm_node *node,
 	st->node_id = node->node_id;
 	st->port = node->port;
 	st->epoch = node->epoch;
+	st->group = agiswarm_node_group(node);
 	st->daemon_portid = READ_ONCE(node->daemon_portid);
 	mutex_unlock(&node->conf_lock);
 

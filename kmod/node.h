@@ -40,6 +40,8 @@ struct agiswarm_pcpu_counters {
  * @node_id: this node's id, 0 until set; same rules as @role
  * @epoch: the epoch this node runs in (aggregator) or accepts at least
  *	(worker); same rules as @role
+ * @group_id: the aggregator group's id row sets are bound to, 0 for
+ *	@node_id (agiswarm_node_group()); same rules as @role
  * @port: the UDP port of @sock, 0 when closed; same rules as @role
  * @sock: the node's UDP socket (socket.c), RCU, replaced under @conf_lock
  * @peers: the aggregator's peers (peer.c), RCU, changed under @conf_lock
@@ -73,6 +75,7 @@ struct agiswarm_node {
 	u8 role;
 	u32 node_id;
 	u64 epoch;
+	u64 group_id;
 	u16 port;
 	struct socket __rcu *sock;
 	struct list_head peers;
@@ -99,6 +102,7 @@ struct agiswarm_node {
  * @node_id: the node's id
  * @port: the UDP port, 0 when closed
  * @epoch: the node's epoch
+ * @group: its group id (agiswarm_node_group())
  * @daemon_portid: the registered daemon, 0 when none
  * @cnt: counter values summed over all CPUs, by enum agiswarm_counter
  */
@@ -107,6 +111,7 @@ struct agiswarm_node_status {
 	u32 node_id;
 	u16 port;
 	u64 epoch;
+	u64 group;
 	u32 daemon_portid;
 	u64 cnt[__AGISWARM_CNT_MAX];
 };
@@ -117,6 +122,8 @@ struct agiswarm_node *agiswarm_node_get(const struct net *net);
 void agiswarm_node_set_role(struct agiswarm_node *node, u8 role);
 void agiswarm_node_set_id(struct agiswarm_node *node, u32 node_id);
 void agiswarm_node_set_epoch(struct agiswarm_node *node, u64 epoch);
+bool agiswarm_node_set_group(struct agiswarm_node *node, u64 group_id);
+u64 agiswarm_node_group(const struct agiswarm_node *node);
 void agiswarm_node_read_status(struct agiswarm_node *node,
 			       struct agiswarm_node_status *st);
 void agiswarm_node_count(struct agiswarm_node *node,

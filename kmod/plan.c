@@ -261,7 +261,7 @@ int agiswarm_plan_build(struct agiswarm_agg *agg,
 			 plan->dec))
 		goto fail;
 	plan->gen = ++agg->gen;
-	plan->group = READ_ONCE(node->node_id);
+	plan->group = agiswarm_node_group(node);
 	plan->build_ns = ktime_get_ns() - t0;
 	*planp = plan;
 	return 0;

@@ -108,7 +108,9 @@ have_tools()
 	done
 }
 
-module_loaded() { grep -qs '^agiswarm ' /proc/modules; }
+# module_loaded: agiswarm is loaded (or $AGISWARM_MODULE, the benchmark's
+# agiswarm_noseal, which selftests/bench/vm_seal.sh loads itself).
+module_loaded() { grep -qs "^${AGISWARM_MODULE:-agiswarm} " /proc/modules; }
 
 # find_helper NAME: a compiled helper (plant, verify_cycles), next to the
 # calling test in the VM, or in the build tree on a host.

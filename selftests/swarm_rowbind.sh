@@ -23,69 +23,13 @@ set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$top/netns/lib.sh" ] || { echo "1..0 # SKIP netns/lib.sh not found"; exit 4; }
 . "$top/netns/lib.sh"
+. "$top/selftests/lib/takeover.sh"
 lib_trap
 
 CYCLES=60
 WORKERS=4
 AGG2=agi-agg2
-AGG2_ADDR=$SWARM_NET.2
 X=0.5,-0.25,0.125,0.75,-0.5,0.25,-0.125,0.375
-
-# agg2_up: the second aggregator's namespace on the bridge, with its own
-# node key, known to every worker as aggregator 2 (the swarm's PSK).
-agg2_up()
-{
-	local i
-	"$IP" netns add "$AGG2"
-	on_exit "$IP" netns del "$AGG2"
-	"$IP" -n "$AGG2" link set lo up
-	"$IP" -n "$SWARM_HUB" link add v-agg2 type veth peer name eth0 netns "$AGG2"
-	"$IP" -n "$SWARM_HUB" link set v-agg2 master br0 up
-	"$IP" -n "$AGG2" addr add "$AGG2_ADDR/24" dev eth0
-	"$IP" -n "$AGG2" link set eth0 up
-	"$AGICTL" keygen --node --output "$SWARM_KEYS/agg2" > /dev/null
-	actl "$AGG2" node set role aggregator id 2 port "$SWARM_PORT" epoch 2 \
-		cycle 50ms deadline 40ms miss hold redundancy 2
-	for i in $(seq 1 "$WORKERS"); do
-		actl "$(worker_ns "$i")" peer add aggregator 2 \
-			"$AGG2_ADDR:$SWARM_PORT" key "@$SWARM_KEYS/agg2/node.pub" \
-			psk "$SWARM_KEYS/swarm.psk" local "@$SWARM_KEYS/w$i/node.pub"
-		actl "$AGG2" peer add worker "$i" \
-			"$(worker_addr "$i"):$SWARM_PORT" \
-			key "@$SWARM_KEYS/w$i/node.pub" psk "$SWARM_KEYS/swarm.psk" \
-			local "@$SWARM_KEYS/agg2/node.pub"
-	done
-	actl "$AGG2" law set feedback
-	# Counts the NEED_ROWS (0x0d, its type in clear) that reach it.
-	in_ns "$AGG2" "$NFT" -f - <<-NFT
-	table ip rb {
-		chain in { type filter hook input priority 0; udp dport $SWARM_PORT @th,72,8 0x0d counter; }
-	}
-	NFT
-}
-
-# block_rows on|off: the workers drop every ROWS (0x09) at their input.
-block_rows()
-{
-	local i
-	for i in $(seq 1 "$WORKERS"); do
-		if [ "$1" = on ]; then
-			in_ns "$(worker_ns "$i")" "$NFT" -f - <<-NFT
-			table ip rb {
-				chain in { type filter hook input priority 0; udp dport $SWARM_PORT @th,72,8 0x09 counter drop; }
-			}
-			NFT
-		else
-			in_ns "$(worker_ns "$i")" "$NFT" delete table ip rb
-		fi
-	done
-}
-
-nft_packets()
-{
-	in_ns "$1" "$NFT" list chain ip rb in |
-		sed -n 's/.*counter packets \([0-9]*\).*/\1/p'
-}
 
 # M2: another matrix of M1's shape (0.25 on the diagonal, -0.125 above).
 make_m2()
@@ -163,7 +107,7 @@ swarm_test_begin 8
 
 swarm_test_up --workers "$WORKERS"
 make_m2
-agg2_up
+agg_up 2 epoch 2
 rc=0
 wait_cycles 5 || rc=$?
 tap_result "the workers answer agi-agg (M1, epoch 1)" $rc

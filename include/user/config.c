@@ -24,6 +24,13 @@
 #define KEY_PATH_LEN 300
 #define MAX_DEPTH 8
 
+u64 agi_config_group_id(const struct agi_config *cfg)
+{
+	if (cfg->group_id)
+		return cfg->group_id;
+	return cfg->n_group ? cfg->swarm_id : 0;
+}
+
 void agi_config_defaults(struct agi_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));

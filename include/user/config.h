@@ -106,6 +106,7 @@ struct agi_config {
 	u32 alert_miss_rate;		/* percent of the last second's cycles; 0 off */
 	u64 epoch;
 	u64 code_seed;
+	u64 group_id;			/* 0: agi_config_group_id() derives it */
 	struct agi_config_peers workers, actuators, sensors;
 
 	char worker_host[256];		/* worker.aggregator.host */
@@ -148,6 +149,15 @@ struct agi_config {
 
 /* Fills @cfg with every default. */
 void agi_config_defaults(struct agi_config *cfg);
+
+/*
+ * The aggregator group's id an aggregator binds its rows to (the module's
+ * AGISWARM_A_GROUP_ID): aggregator.group_id when set; else, with an
+ * aggregators: section, security.swarm_id, which every member of the
+ * replicated group shares (commits must name it), so that all members
+ * bind to one group; else 0, the node id.
+ */
+u64 agi_config_group_id(const struct agi_config *cfg);
 
 /*
  * Reads @file over the defaults and checks the keys against each other.

@@ -77,6 +77,7 @@ const struct agi_config_key agi_config_keys[] = {
 	{ "aggregator.alert_miss_rate", KT_U32, OFF(alert_miss_rate), 0, 100 },
 	{ "aggregator.epoch", KT_U64, OFF(epoch), 1, UINT64_MAX },
 	{ "aggregator.code_seed", KT_U64, OFF(code_seed), 0, UINT64_MAX },
+	{ "aggregator.group_id", KT_U64, OFF(group_id), 0, UINT64_MAX },
 	{ "aggregator.workers", KT_PEERS, OFF(workers) },
 	{ "aggregator.actuators", KT_PEERS, OFF(actuators) },
 	{ "aggregator.sensors", KT_PEERS, OFF(sensors) },

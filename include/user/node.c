@@ -53,6 +53,8 @@ int agi_node_set(struct agi_nl *nl, const struct agi_node_req *r)
 		mnl_attr_put_u16(nlh, AGISWARM_A_PORT, r->port);
 	if (p & AGI_NODE_EPOCH)
 		mnl_attr_put_u64(nlh, AGISWARM_A_EPOCH, r->epoch);
+	if (p & AGI_NODE_GROUP)
+		mnl_attr_put_u64(nlh, AGISWARM_A_GROUP_ID, r->group_id);
 	if (p & AGI_NODE_CYCLE)
 		mnl_attr_put_u32(nlh, AGISWARM_A_CYCLE_PERIOD_US, r->cycle_us);
 	if (p & AGI_NODE_DEADLINE)

@@ -3,7 +3,7 @@
  * Copyright (C) 2026 The AGISWARM authors.
  *
  * AGISWARM_CMD_SET_NODE as a typed request: what a node is (role, id,
- * port, epoch), its cycle (period, deadline, miss policy, redundancy,
+ * port, epoch, aggregator group), its cycle (period, deadline, miss policy, redundancy,
  * code seed, running or not) and its control law with the PID's
  * parameters. Only what @present names is sent; the module leaves the
  * rest as it was. agictl fills one from its command line, agiswarmd from
@@ -60,6 +60,7 @@ struct agi_pid {
 #define AGI_NODE_HELD_MATRIX	(1U << 16)
 #define AGI_NODE_HOLD		(1U << 17)	/* with @apply_at */
 #define AGI_NODE_ARM		(1U << 18)	/* alone */
+#define AGI_NODE_GROUP		(1U << 19)
 
 /**
  * struct agi_node_req - one SET_NODE
@@ -73,6 +74,8 @@ struct agi_pid {
  * @safe: the safe output, @n_safe raw Q1.31 values
  * @estop: 1 emergency stop, 0 resume
  * @audit_seq, @audit_records: the daemon's audit log watermark
+ * @group_id: the aggregator group's id row sets are bound to, 0 for the
+ *	node id (AGISWARM_A_GROUP_ID)
  * @held_matrix: 1 arms the held matrix at @apply_at with this change, 0
  *	drops it (see AGISWARM_STAGE_HOLD)
  * @apply_at: 0 changes now; N stages the change for cycle N (only the
@@ -98,6 +101,7 @@ struct agi_node_req {
 	u8 estop;
 	u64 audit_seq, audit_records;
 	u8 held_matrix;
+	u64 group_id;
 	u64 apply_at;
 };
 

@@ -78,6 +78,7 @@ static const struct {
 	[AGI_ST_AUDIT_SEQ] = { AGISWARM_A_AUDIT_SEQ, MNL_TYPE_U64 },
 	[AGI_ST_AUDIT_RECORDS] = { AGISWARM_A_AUDIT_RECORDS, MNL_TYPE_U64 },
 	[AGI_ST_HELD_CYCLE] = { AGISWARM_A_HELD_CYCLE, MNL_TYPE_U64 },
+	[AGI_ST_GROUP_ID] = { AGISWARM_A_GROUP_ID, MNL_TYPE_U64 },
 };
 
 const char *agi_counter_name(unsigned int counter)

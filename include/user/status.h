@@ -34,6 +34,7 @@ enum agi_status_field {
 	AGI_ST_AUDIT_SEQ,
 	AGI_ST_AUDIT_RECORDS,
 	AGI_ST_HELD_CYCLE,
+	AGI_ST_GROUP_ID,
 	AGI_NR_ST_FIELDS
 };
 

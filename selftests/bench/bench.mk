@@ -11,7 +11,12 @@
 #                       slow; log in build/bench-vm.log; then
 #                       selftests/bench/vm_rate.sh in another boot: the
 #                       rate ladder (20 ms .. 0.5 ms periods: share of ok
-#                       cycles, p50/p99, decode time); build/bench-rate.log
+#                       cycles, p50/p99, decode time); build/bench-rate.log;
+#                       before both, selftests/bench/vm_seal.sh: p50/p99
+#                       with agiswarm.ko against agiswarm_noseal.ko (the
+#                       same build without the cipher, `make module-noseal`,
+#                       benchmark only); build/bench-seal.log
+#   make bench-vm-seal  that third part alone
 #   make bench          deps, then both
 
 BENCH_C := $(wildcard selftests/bench/*.c)
@@ -28,15 +33,22 @@ bench-native: $(BENCH_BINS)
 
 # Same image as the VM tests (the debug module: pr_debug and boot self-tests
 # only, no change to the data path).
-.PHONY: bench-vm
-bench-vm: AGISWARM_DEBUG = 1
-bench-vm: vm-initrd
+.PHONY: bench-vm bench-vm-seal
+bench-vm bench-vm-seal: AGISWARM_DEBUG = 1
+bench-vm: vm-initrd bench-vm-seal
 	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
 		--log $(BUILD)/bench-vm.log --timeout $(or $(VM_TIMEOUT),1800) \
 		--script selftests/bench/vm_latency.sh
 	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
 		--log $(BUILD)/bench-rate.log --timeout $(or $(VM_TIMEOUT),1800) \
 		--script selftests/bench/vm_rate.sh
+
+# agiswarm_noseal.ko goes only into this run's image, next to agiswarm.ko.
+bench-vm-seal: vm-initrd module-noseal
+	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
+		--log $(BUILD)/bench-seal.log --timeout $(or $(VM_TIMEOUT),1800) \
+		--file $(NOSEAL_KO)=/agiswarm/kmod/agiswarm_noseal.ko \
+		--script selftests/bench/vm_seal.sh
 
 # In this order (like demo: not for make -j).
 bench: deps bench-native bench-vm

@@ -35,8 +35,7 @@
 set -e
 top=$(cd "$(dirname "$0")/../.." && pwd)
 [ -f "$top/netns/lib.sh" ] || top=$PWD
-. "$top/netns/lib.sh"
-. "$top/selftests/lib/matrix.sh"
+. "$top/selftests/lib/latency.sh"	# and netns/lib.sh, matrix.sh
 lib_trap
 
 BENCH_CYCLES=${BENCH_CYCLES:-500}
@@ -45,76 +44,6 @@ MIN_DELAY_MS=5
 STRAGGLER=1
 WORKERS=8
 MATRIX=$top/configs/swarm_matrix.json
-
-# --- reading the aggregator -------------------------------------------------
-
-cycle_id() { actl "$SWARM_AGG" -j status | "$JQ" -r '.cycle_id // 0'; }
-
-# records_after START N: at least N metrics records after cycle START.
-records_after()
-{
-	actl "$SWARM_AGG" -j metrics last 1024 |
-		"$JQ" -e "[.[] | select(.cycle > $1)] | length >= $2"
-}
-
-# collect START N OUT: the first N records after cycle START, one JSON
-# object a line, into OUT.
-collect()
-{
-	actl "$SWARM_AGG" -j metrics last 1024 |
-		"$JQ" -c "[.[] | select(.cycle > $1)] | .[:$2][]" > "$3"
-}
-
-# stats FILE: "p50 p99 missed workers" over FILE's cycles: latency_us
-# percentiles (nearest rank), cycles not ok, and the range of how many
-# workers had answered when a cycle ended (the timing-free evidence: 8
-# means the cycle waited for the straggler).
-stats()
-{
-	"$JQ" -s -r '
-		def rank(p): (length * p + 99) / 100 | floor | . - 1;
-		(map(.latency_us) | sort) as $l |
-		(map(.worker_count) | sort) as $w |
-		[$l[$l | rank(50)], $l[$l | rank(99)],
-		 (map(select(.status != "ok")) | length),
-		 "\($w[0])..\($w[-1])"] | @tsv' "$1"
-}
-
-# --- one measurement --------------------------------------------------------
-
-# Waits until the settings just made are in force, then a few cycles more
-# so that nothing queued before them is counted.
-settle()
-{
-	wait_for 120 "every worker to hold the current rows" rows_current
-	wait_cycles 5 120
-}
-
-# measure MODE N OUT: N cycles with redundancy MODE's code (coded|uncoded)
-# into OUT.
-measure()
-{
-	local mode=$1 n=$2 out=$3 f=2 start secs
-	[ "$mode" = uncoded ] && f=0
-	actl "$SWARM_AGG" node set redundancy $f
-	settle
-	start=$(cycle_id)
-	# Sleep through the run rather than poll: agictl and jq every 0.1 s
-	# would compete with the swarm for the VM's two emulated CPUs and
-	# show up in the tail being measured.
-	sleep $(((n * period_ms + 999) / 1000))
-	secs=$((n * period_ms / 1000 * 2 + 120))
-	wait_for "$secs" "$n cycles ($mode)" records_after "$start" "$n"
-	collect "$start" "$n" "$out"
-}
-
-# set_timing PERIOD_MS: the period, and a deadline of 4/5 of it.
-set_timing()
-{
-	period_ms=$1
-	actl "$SWARM_AGG" node set cycle "${period_ms}ms" \
-		deadline "$((period_ms * 4 / 5))ms"
-}
 
 # line KIND CODED_FILE UNCODED_FILE EXTRA: one result line.
 line()
@@ -168,12 +97,7 @@ on_exit rm -rf "$tmp"
 on_exit "$top/netns/swarm.sh" down
 
 echo "# bench vm: $WORKERS workers, worker $STRAGGLER delayed 10x; latency_us is tick to output"
-if ! "$top/netns/swarm.sh" up --workers "$WORKERS" --matrix "$MATRIX" \
-	> "$tmp/up.log" 2>&1; then
-	sed 's/^/# /' "$tmp/up.log"
-	echo "bench: the swarm did not come up" >&2
-	exit 1
-fi
+bench_swarm_up --workers "$WORKERS" --matrix "$MATRIX"
 bench_matrix "$MATRIX"
 if [ "${BENCH_LARGE:-1}" = 1 ]; then
 	gen_matrix 64 64 "$tmp/matrix64.json"

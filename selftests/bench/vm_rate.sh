@@ -23,8 +23,7 @@
 set -e
 top=$(cd "$(dirname "$0")/../.." && pwd)
 [ -f "$top/netns/lib.sh" ] || top=$PWD
-. "$top/netns/lib.sh"
-. "$top/selftests/lib/matrix.sh"
+. "$top/selftests/lib/latency.sh"	# and netns/lib.sh, matrix.sh
 lib_trap
 
 RATE_CYCLES=${RATE_CYCLES:-1000}
@@ -79,12 +78,7 @@ on_exit "$top/netns/swarm.sh" down
 
 gen_matrix 64 64 "$tmp/matrix64.json"
 echo "# bench vm rate: $WORKERS workers, redundancy 2, 64x64 Q1.31, deadline 0.8x period, $RATE_CYCLES cycles a rung; latency_us is tick to output"
-if ! "$top/netns/swarm.sh" up --workers "$WORKERS" --matrix "$tmp/matrix64.json" \
-	--no-start > "$tmp/up.log" 2>&1; then
-	sed 's/^/# /' "$tmp/up.log"
-	echo "bench: the swarm did not come up" >&2
-	exit 1
-fi
+bench_swarm_up --workers "$WORKERS" --matrix "$tmp/matrix64.json" --no-start
 actl "$SWARM_AGG" input set "$(input_for 64)"
 actl "$SWARM_AGG" node start
 wait_for 120 "every worker to hold the current rows" rows_current

@@ -8,7 +8,7 @@
 #   AGICTL=build/agictl selftests/native/agictl_fixed.sh
 
 AGICTL=${AGICTL:-build/agictl}
-PLAN=46
+PLAN=47
 . "$(dirname "$0")/../lib/tap.sh"
 
 command -v "$JQ" >/dev/null 2>&1 || tap_skip_all "jq is not installed"
@@ -217,6 +217,10 @@ tap_report $? "node set with a bad role is a usage error quoting it"
 run node set id 4294967296
 tap_usage_fails '"4294967296"'
 tap_report $? "node set with an id past u32 is a usage error"
+
+run node set group-id 18446744073709551616
+tap_usage_fails 'invalid group-id "18446744073709551616" (expected 0..18446744073709551615)'
+tap_report $? "node set with a group id past u64 is a usage error naming the range"
 
 # --- the tool itself ---------------------------------------------------------
 run -V

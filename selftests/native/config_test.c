@@ -41,6 +41,7 @@ static const struct {
 	{ "heartbeat_too_short", "3: worker.heartbeat_interval: bad value '0.05': allowed seconds, a decimal in 0.1..60" },
 	{ "list_for_scalar", "3: aggregator.cycle_time_ms: a list where a scalar is expected (allowed: milliseconds, a decimal in 0.1..10000 (at most 3 decimals))" },
 	{ "lo_above_hi", "4: aggregator.pid.lo: bad value '0.5': allowed a decimal not above aggregator.pid.hi (0.25)" },
+	{ "group_id_not_an_integer", "3: aggregator.group_id: bad value 'primary': allowed an integer in 0..18446744073709551615" },
 	{ "negative_integer", "3: aggregator.fault_tolerance: bad value '-1': allowed an integer in 0..63" },
 	{ "peer_bad_key", "4: aggregator.workers[0].key: bad value 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f70751': allowed an Ed25519 public key, 64 hex digits (node.pub), or \"\"" },
 	{ "peer_duplicate_key", "5: aggregator.workers[1].key: bad value 'D75A980182B10AB7D54BFED3C964073A0EE172F3DAA62325AF021A68F707511A': allowed a key that no other entry has (aggregator.workers[0] has it, line 4)" },
@@ -48,7 +49,7 @@ static const struct {
 	{ "bad_metrics_textfile", "3: metrics.textfile: bad value '/var/lib/node_exporter/agiswarm.txt': allowed a path ending in \"NAME.prom\" (node_exporter's textfile collector reads only *.prom)" },
 	{ "metrics_listen_without_port", "4: metrics.listen: bad value '0.0.0.0': allowed \"A.B.C.D:PORT\" or \"[IPv6]:PORT\" (PORT 1..65535, required), e.g. \"0.0.0.0:9464\"" },
 	{ "port_out_of_range", "3: aggregator.udp_port: bad value '70000': allowed an integer in 1..65535" },
-	{ "scalar_for_section", "2: aggregator: a scalar where a mapping is expected (a section with the keys udp_port, bind_address, cycle_time_ms, timeout_ms, fault_tolerance, max_workers, miss_policy, control_law, pid, sensor_timeout_ms, safe_output, alert_miss_rate, epoch, code_seed, workers, actuators, sensors)" },
+	{ "scalar_for_section", "2: aggregator: a scalar where a mapping is expected (a section with the keys udp_port, bind_address, cycle_time_ms, timeout_ms, fault_tolerance, max_workers, miss_policy, control_law, pid, sensor_timeout_ms, safe_output, alert_miss_rate, epoch, code_seed, group_id, workers, actuators, sensors)" },
 	{ "seed_key_fountain_codes", "2: fountain_codes: a key of the seeds that agiswarmd does not take: coding is always on: aggregator.fault_tolerance sets the redundancy" },
 	{ "seed_key_worker_id", "3: worker.worker_id: a key of the seeds that agiswarmd does not take: use node.id (a number)" },
 	{ "repl_bad_key", "4: aggregators.b.key: bad value 'not-a-key': allowed an Ed25519 public key, 64 hex digits (node.pub), or \"\"" },
@@ -280,6 +281,31 @@ TEST(ha_config_is_a_group_of_three)
 	EXPECT_EQ(3, cfg->group[2].priority);
 	EXPECT_EQ(4, cfg->workers.n);
 	EXPECT_EQ(6001, ntohs(cfg->actuators.p[0].ep.addr.sin.sin_port));
+	free(cfg);
+}
+
+/*
+ * The group id an aggregator binds its rows to: its node id (0 to the
+ * module) alone, security.swarm_id for every member of a replicated
+ * group, aggregator.group_id when set.
+ */
+TEST(group_id_is_shared_by_a_replicated_group)
+{
+	struct agi_config *cfg = new_config();
+	char err[ERR_LEN];
+
+	ASSERT_EQ(0, load_text(cfg, "node: {id: 5}\n", err)) TH_LOG("%s", err);
+	EXPECT_EQ(0, agi_config_group_id(cfg));
+	ASSERT_EQ(0, load_text(cfg, "aggregator: {group_id: 4242}\n", err));
+	EXPECT_EQ(4242, agi_config_group_id(cfg));
+	ASSERT_EQ(0, agi_config_load(cfg, "configs/ha_config.yaml", err,
+				      sizeof(err))) TH_LOG("%s", err);
+	ASSERT_NE(0, cfg->swarm_id);
+	EXPECT_EQ(cfg->swarm_id, agi_config_group_id(cfg));
+	cfg->swarm_id = 77;
+	EXPECT_EQ(77, agi_config_group_id(cfg));
+	cfg->group_id = 9;
+	EXPECT_EQ(9, agi_config_group_id(cfg));
 	free(cfg);
 }
 

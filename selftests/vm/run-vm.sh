@@ -6,7 +6,7 @@
 #
 #   run-vm.sh --kernel VMLINUZ --initrd INITRD [--log FILE] [--timeout SEC]
 #             [--counts FILE] [--script FILE] [--mem MB] [--smp N]
-#             [--append ARGS]
+#             [--append ARGS] [--file SRC=DEST]...
 #
 # --append adds to the kernel command line (the debug kernel's
 # kasan_multi_shot, so that every KASAN report is printed, not the first).
@@ -21,12 +21,15 @@
 # /agiswarm/run/script, which init runs instead of the tests (with the same
 # environment: AGISWARM_KO, AGICTL, IP, TC, NFT, JQ, cwd /agiswarm). Its
 # output streams to the terminal; the exit status is the script's.
+# --file adds SRC as DEST (an absolute path) to that image, for what only
+# one script needs (the benchmark's agiswarm_noseal.ko).
 #
 # KVM is used when it demonstrably boots a guest (see kvm_works), else
 # TCG. Exit status 0 = pass.
 set -uo pipefail
 
 kernel='' initrd='' log='' timeout='' counts='' script='' append=''
+files=()
 mem=1024
 smp=2
 while [ $# -gt 0 ]; do
@@ -40,9 +43,18 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2 ;;
 	--smp) smp=$2 ;;
 	--append) append=$2 ;;
+	--file) files+=("$2") ;;
 	*) echo "run-vm.sh: unknown option '$1'" >&2; exit 2 ;;
 	esac
 	shift 2
+done
+if [ ${#files[@]} -gt 0 ] && [ -z "$script" ]; then
+	echo "run-vm.sh: --file needs --script" >&2
+	exit 2
+fi
+for f in ${files[@]+"${files[@]}"}; do
+	[[ $f == *=/* ]] || { echo "run-vm.sh: bad --file '$f' (SRC=/DEST)" >&2; exit 2; }
+	[ -r "${f%%=*}" ] || { echo "run-vm.sh: cannot read '${f%%=*}'" >&2; exit 2; }
 done
 for f in "$kernel" "$initrd" ${script:+"$script"}; do
 	[ -r "$f" ] || { echo "run-vm.sh: cannot read '$f'" >&2; exit 2; }
@@ -100,6 +112,9 @@ if [ -n "$script" ]; then
 	mkdir -p "$tmp/extra/agiswarm/run"
 	install -m 0755 "$script" "$tmp/extra/agiswarm/run/script"
 	basename "$script" > "$tmp/extra/agiswarm/run/name"
+	for f in ${files[@]+"${files[@]}"}; do
+		install -D -m 0644 "${f%%=*}" "$tmp/extra${f#*=}"
+	done
 	(cd "$tmp/extra" && find . | cpio -o -H newc -R 0:0 --quiet) |
 		gzip -1 > "$tmp/extra.gz"
 	cat "$initrd" "$tmp/extra.gz" > "$tmp/initrd.gz"

@@ -29,6 +29,9 @@
  *    AGISWARM_A_NODE_ID: NLA_U32, this node's id (0 until set)
  *    AGISWARM_A_PORT: NLA_U16, the node's UDP port, 0 when closed
  *    AGISWARM_A_EPOCH: NLA_U64 (padded with AGISWARM_A_PAD)
+ *    AGISWARM_A_GROUP_ID: NLA_U64, the aggregator group's id that row
+ *                     sets are bound to: as set, or the node id while
+ *                     none is set (see SET_NODE)
  *    AGISWARM_A_CYCLE_PERIOD_US: NLA_U32
  *    AGISWARM_A_CYCLE_DEADLINE_US: NLA_U32
  *    AGISWARM_A_MISS_POLICY: NLA_U8, an enum agiswarm_miss_policy
@@ -84,6 +87,14 @@
  *                     ACTUATE with it and takes only RESULTs of it; a
  *                     worker refuses TASKs and ROWS below it and below the
  *                     highest epoch it has seen (counted DROP_STALE).
+ *    AGISWARM_A_GROUP_ID: NLA_U64, the aggregator group's id: the group
+ *                     of the row set binding (see "Bound row sets") of
+ *                     every assignment this aggregator builds; 0 (the
+ *                     default) means the node's own AGISWARM_A_NODE_ID.
+ *                     The members of a replicated aggregator group set
+ *                     the same one. A change reassigns the rows at once
+ *                     (a new generation, bound to the new group). Not
+ *                     stageable.
  *    AGISWARM_A_CYCLE_PERIOD_US: NLA_U32, AGISWARM_PERIOD_US_MIN..
  *                     AGISWARM_PERIOD_US_MAX (100..10000000; -ERANGE,
  *                     the extack pointing at the attribute and carrying
@@ -616,6 +627,7 @@ enum agiswarm_attr {
 	AGISWARM_A_ARM,			/* flag: arm the held change */
 	AGISWARM_A_HELD_CYCLE,		/* u64 */
 	AGISWARM_A_SIGNED_RESUME,	/* u8, REGISTER_DAEMON */
+	AGISWARM_A_GROUP_ID,		/* u64, 0 = the node id */
 	__AGISWARM_A_LAST
 };
 #define AGISWARM_A_MAX (__AGISWARM_A_LAST - 1)
@@ -1064,8 +1076,8 @@ enum agiswarm_counter {
  *        05 06 07 08 09 0a 0b 0c 0d 0e 0f
  *
  * Bound row sets. A worker's rows are bound to (group, epoch, gen, hash):
- * the id of the aggregator group that sent them (today the sending
- * aggregator's node id, AGISWARM_A_NODE_ID, when it assigned them), the
+ * the id of the aggregator group that sent them (the sending aggregator's
+ * AGISWARM_A_GROUP_ID when it assigned them, by default its node id), the
  * epoch the ROWS were sent in, the assignment's generation and the
  * BLAKE2s-128 (RFC 7693, unkeyed, 16-byte digest) of their content:
  *
