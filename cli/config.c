@@ -236,6 +236,11 @@ static void print_aggregator(const struct agi_status *st,
 			  st->field[AGI_ST_EPOCH]);
 	else if (st->has[AGI_ST_EPOCH])
 		agi_print_text("  # epoch: 0 (agiswarmd starts at 1 or above)\n");
+	/* The row sets' group: an aggregator's only, 0 when not set. */
+	if (st->role == AGISWARM_ROLE_AGGREGATOR && st->has[AGI_ST_GROUP_ID] &&
+	    st->field[AGI_ST_GROUP_ID])
+		agi_print_u64(AGI_PRINT_ANY, "group_id", "  group_id: %llu\n",
+			      st->field[AGI_ST_GROUP_ID]);
 	if (m->loaded)
 		agi_print_u64(AGI_PRINT_ANY, "code_seed", "  code_seed: %llu\n",
 			      m->info.seed);
