@@ -71,14 +71,8 @@ on_exit rm -rf "$tmp"
 on_exit "$SWARM" down
 tap_begin 7
 
-swarm_test_up --workers 3
-rows=$(matrix_rows)
-setpoint=$(yes 0.25 | head -n "$rows" | paste -sd, -)
-actl "$SWARM_AGG" law set pid kp 1 ki 0 kd 0
-operator "$tmp/op"
-authorize "$tmp/op" alice
+signed_swarm_up
 operator "$tmp/intruder"
-STATIC_WORKERS="{id: 1, address: \"192.0.2.11\"}, {id: 2, address: \"192.0.2.12\"}, {id: 3, address: \"192.0.2.13\"}"
 agg_config "$tmp/agg.yaml"
 tap_check "agiswarmd adopts the running aggregator" daemon_start "$SWARM_AGG" agg "$tmp/agg.yaml"
 

@@ -120,13 +120,7 @@ on_exit rm -rf "$tmp"
 on_exit "$SWARM" down
 tap_begin 8
 
-swarm_test_up --workers 3
-rows=$(matrix_rows)
-setpoint=$(yes 0.25 | head -n "$rows" | paste -sd, -)
-actl "$SWARM_AGG" law set pid kp 1 ki 0 kd 0
-operator "$tmp/op"
-authorize "$tmp/op" alice
-STATIC_WORKERS="{id: 1, address: \"192.0.2.11\"}, {id: 2, address: \"192.0.2.12\"}, {id: 3, address: \"192.0.2.13\"}"
+signed_swarm_up
 agg_config "$tmp/agg.yaml"
 export AGISWARMD_TEST_PAUSE_BEFORE_ARM=60
 tap_check "agiswarmd starts (pausing before every arm)" daemon_start "$SWARM_AGG" agg "$tmp/agg.yaml"

@@ -159,6 +159,21 @@ operator()
 
 authorize() { echo "$(cat "$1/operator.pub") ${2:-operator}" >> "$tmp/authorized_keys"; }
 
+# signed_swarm_up: a swarm of three workers under the PID law with kp 1
+# (u = y - setpoint), operator alice's key in $tmp/op and authorized, and
+# STATIC_WORKERS naming the three workers for agg_config; sets $rows and a
+# $setpoint of 0.25 per output.
+signed_swarm_up()
+{
+	swarm_test_up --workers 3
+	rows=$(matrix_rows)
+	setpoint=$(yes 0.25 | head -n "$rows" | paste -sd, -)
+	actl "$SWARM_AGG" law set pid kp 1 ki 0 kd 0
+	operator "$tmp/op"
+	authorize "$tmp/op" alice
+	STATIC_WORKERS="{id: 1, address: \"192.0.2.11\"}, {id: 2, address: \"192.0.2.12\"}, {id: 3, address: \"192.0.2.13\"}"
+}
+
 # matrix_rows: rows of the swarm's state-feedback matrix.
 matrix_rows()
 {
