@@ -30,12 +30,16 @@ VM_KMODS ?= veth bridge udp_tunnel ip6_udp_tunnel libchacha20poly1305 \
 	nft_chain_nat nft_masq nft_fib_inet
 # promtool (Debian's prometheus package) checks agiswarmd's Prometheus output;
 # plant_example is the README's libagiplant example (plant_example.sh).
-VM_BINS = $(wildcard $(AGICTL) $(BUILD)/agiswarmd /usr/bin/promtool $(PLANT_EXAMPLE))
+# agiswarm-modbus bridges a Modbus/TCP device (plant_modbus.sh, the demo).
+VM_BINS = $(wildcard $(AGICTL) $(BUILD)/agiswarmd /usr/bin/promtool $(PLANT_EXAMPLE) \
+	$(AGISWARM_MODBUS))
 # Debian's python3 with the standard library the Python module and its
 # example import, the module and libagiplant.so.0 installed as
-# `make install PREFIX=/usr` would (plant_example_py.sh).
+# `make install PREFIX=/usr` would (plant_example_py.sh); and what
+# plant_modbus.sh's checker (selftests/modbus_check.py) imports.
 VM_PYTHON = --lib $(AGIPLANT_SO) --python-module $(AGIPLANT_PY) \
-	--python-script configs/plant_example.py
+	--python-script configs/plant_example.py \
+	--python-script selftests/modbus_check.py
 
 .PHONY: vm-tests vm-initrd vm-run demo
 

@@ -1,0 +1,503 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * agiswarm-modbus: a Modbus/TCP device as an AGISWARM plant.
+ *
+ * Every period it reads the sensor registers of the mapping (include/user/
+ * modbus_map.h), converts them into x by the mapping's integer rule and
+ * sends SENSOR{seq, format, x} through libagiplant; each actuation that
+ * arrives is converted back and written to the holding registers at once.
+ * A device that stops answering gets no SENSOR sent for it, so the
+ * aggregators' sensor_timeout_ms drives their safe output; it is logged,
+ * counted, and when it answers again the mapping's safe_output is written
+ * before anything else. See agiswarm-modbus(8).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <modbus/modbus.h>
+
+#include "core/fixed.h"
+#include "user/agiplant.h"
+#include "user/modbus_map.h"
+
+#define NAME "agiswarm-modbus"
+#define EXIT_SILENT 3
+
+struct bridge {
+	struct agi_modbus_map map;
+	modbus_t *mb;
+	struct agiplant *ep;
+	unsigned int period_ms;
+	u64 steps;			/* 0: until SIGTERM or SIGINT */
+	unsigned int give_up_ms;	/* 0: never */
+	bool json;
+	/* the device */
+	bool connected, silent;
+	u64 silent_since_ms;
+	/* counters */
+	u64 sent, written, clamped, failures, silences, dropped, safe_written;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: " NAME " --map FILE --aggregator ADDR:PORT --peer-key PUB\n"
+		"           (--psk FILE --key PUB | --node-key KEY) [OPTIONS]\n"
+		"       " NAME " --map FILE --check\n"
+		"\n"
+		"Reads the sensor registers of a Modbus/TCP device every period,\n"
+		"sends them as SENSOR x to the aggregator group and writes each\n"
+		"actuation u back to holding registers, by the mapping FILE (YAML).\n"
+		"\n"
+		"  --map FILE              the device and its registers (required)\n"
+		"  --check                 read FILE, print it as JSON (scale, offset\n"
+		"                          and safe_output as raw integers) and exit\n"
+		"  --aggregator ADDR:PORT  a member of the group (repeat it, each with\n"
+		"                          its --peer-key, up to 7)\n"
+		"  --peer-key PUB          that member's node.pub\n"
+		"  --psk FILE --key PUB    the swarm's pre-shared key and this plant's\n"
+		"                          node.pub (agictl peer add ... psk)\n"
+		"  --node-key KEY          instead: this plant's node.key; each\n"
+		"                          member's agiswarmd keys the link\n"
+		"  --listen ADDR:PORT      where actuations arrive, and the SENSOR\n"
+		"                          source (default 0.0.0.0:6000)\n"
+		"  --period MS             the sensor period (default 50)\n"
+		"  --steps N               periods to run, then exit (default 0:\n"
+		"                          until SIGTERM or SIGINT)\n"
+		"  --give-up MS            exit with status 3 once the device has\n"
+		"                          not answered for MS (default 0: never)\n"
+		"  --json                  one JSON object a line for each period\n"
+		"                          and each actuation (see the man page)\n"
+		"  -h, --help              this text\n"
+		"\n"
+		"Exit status: 0 done, 1 runtime error, 2 usage error, 3 the device\n"
+		"was silent for --give-up.\n");
+}
+
+static int usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr, NAME ": %s%s%s\nTry \"" NAME " --help\".\n", what,
+		*arg ? " " : "", arg);
+	return 2;
+}
+
+static u64 now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000 + (u64)ts.tv_nsec / 1000000;
+}
+
+static void print_words(const char *key, const u16 *w, unsigned int n)
+{
+	unsigned int i;
+
+	printf(",\"%s\":[", key);
+	for (i = 0; i < n; i++)
+		printf("%s%u", i ? "," : "", w[i]);
+	printf("]");
+}
+
+static void print_raw(const char *key, const s32 *v, unsigned int n)
+{
+	unsigned int i;
+
+	printf(",\"%s\":[", key);
+	for (i = 0; i < n; i++)
+		printf("%s%" PRId32, i ? "," : "", v[i]);
+	printf("]");
+}
+
+/* The device failed to answer: the first failure of a silence is logged. */
+static void device_failed(struct bridge *b, const char *what)
+{
+	b->failures++;
+	if (b->connected) {
+		modbus_close(b->mb);
+		b->connected = false;
+	}
+	if (b->silent)
+		return;
+	b->silent = true;
+	b->silences++;
+	b->silent_since_ms = now_ms();
+	fprintf(stderr, NAME ": device %s:%u silent (%s: %s): no SENSOR until it answers; the aggregators' sensor_timeout_ms applies their safe output\n",
+		b->map.address, b->map.port, what, modbus_strerror(errno));
+}
+
+static bool device_connect(struct bridge *b)
+{
+	if (b->connected)
+		return true;
+	if (modbus_connect(b->mb)) {
+		device_failed(b, "connect");
+		return false;
+	}
+	b->connected = true;
+	return true;
+}
+
+/* Writes @u (n_actuators raw values) into @words; false when it failed. */
+static bool write_u(struct bridge *b, const s32 *u, u16 *words,
+		    unsigned int *nwords, u64 *clamped)
+{
+	const struct agi_modbus_map *m = &b->map;
+	unsigned int i, n = 0, k;
+	int ret;
+
+	for (i = 0; i < m->n_actuators; i++) {
+		const struct agi_modbus_reg *r = &m->actuator[i];
+
+		k = agi_modbus_nregs(r);
+		*clamped += agi_modbus_from_fixed(r, u[i], &words[n]);
+		if (k == 1)
+			ret = modbus_write_register(b->mb, r->reg, words[n]);
+		else
+			ret = modbus_write_registers(b->mb, r->reg, 2, &words[n]);
+		if (ret < 0) {
+			device_failed(b, "write");
+			return false;
+		}
+		n += k;
+	}
+	*nwords = n;
+	return true;
+}
+
+static void apply(struct bridge *b, const struct agiplant_actuation *a)
+{
+	u16 words[2 * AGI_MODBUS_VEC_MAX];
+	unsigned int n = 0;
+	u64 clamped = 0;
+
+	if (a->n != b->map.n_actuators || a->format != b->map.format) {
+		static bool told;
+
+		if (!told)
+			fprintf(stderr, NAME ": an actuation of %u elements in format %d, the mapping has %u in %d: not written\n",
+				a->n, a->format, b->map.n_actuators,
+				b->map.format);
+		told = true;
+		b->dropped++;
+		return;
+	}
+	if (b->silent || !b->connected || !write_u(b, a->u, words, &n, &clamped)) {
+		b->dropped++;
+		return;
+	}
+	b->written++;
+	b->clamped += clamped;
+	if (b->json) {
+		printf("{\"cycle\":%" PRIu64 ",\"status\":%u", a->cycle,
+		       a->status);
+		print_raw("u", a->u, a->n);
+		print_words("written", words, n);
+		printf(",\"clamped\":%" PRIu64 "}\n", clamped);
+		fflush(stdout);
+	}
+}
+
+static void receive_until(struct bridge *b, u64 deadline)
+{
+	struct pollfd pfd = { .fd = agiplant_fd(b->ep), .events = POLLIN };
+	struct agiplant_actuation a;
+	char err[256];
+	u64 now;
+	int ret;
+
+	while (!stop && (now = now_ms()) < deadline) {
+		int wait = (int)(deadline - now), hs = agiplant_timeout_ms(b->ep);
+
+		/* with handshakes, the library may have one to send sooner */
+		poll(&pfd, 1, hs >= 0 && hs < wait ? hs : wait);
+		while ((ret = agiplant_receive(b->ep, &a, err, sizeof(err))) > 0)
+			apply(b, &a);
+		if (ret < 0)
+			fprintf(stderr, NAME ": %s\n", err);
+	}
+}
+
+/* The answer after a silence: safe_output first, then SENSORs again. */
+static bool recovered(struct bridge *b)
+{
+	u16 words[2 * AGI_MODBUS_VEC_MAX];
+	unsigned int n;
+	u64 clamped = 0;
+
+	if (b->map.n_safe) {
+		if (!write_u(b, b->map.safe, words, &n, &clamped))
+			return false;
+		b->safe_written++;
+	}
+	fprintf(stderr, NAME ": device %s:%u answers again after %" PRIu64 " ms%s\n",
+		b->map.address, b->map.port, now_ms() - b->silent_since_ms,
+		b->map.n_safe ? "; safe_output written" : "");
+	b->silent = false;
+	return true;
+}
+
+/* One period's reading: x, or false when the device did not answer. */
+static bool read_x(struct bridge *b, s32 *x, u16 *words, unsigned int *nwords)
+{
+	const struct agi_modbus_map *m = &b->map;
+	unsigned int i, n = 0, k;
+	int ret;
+
+	if (!device_connect(b))
+		return false;
+	for (i = 0; i < m->n_sensors; i++) {
+		const struct agi_modbus_reg *r = &m->sensor[i];
+
+		k = agi_modbus_nregs(r);
+		if (r->table == AGI_MODBUS_INPUT)
+			ret = modbus_read_input_registers(b->mb, r->reg, (int)k,
+							  &words[n]);
+		else
+			ret = modbus_read_registers(b->mb, r->reg, (int)k,
+						    &words[n]);
+		if (ret != (int)k) {
+			device_failed(b, "read");
+			return false;
+		}
+		x[i] = agi_modbus_to_fixed(r, m->format, &words[n]);
+		n += k;
+	}
+	*nwords = n;
+	return !b->silent || recovered(b);
+}
+
+static int run(struct bridge *b)
+{
+	u16 words[2 * AGI_MODBUS_VEC_MAX];
+	s32 x[AGI_MODBUS_VEC_MAX];
+	u64 step, next = now_ms();
+	unsigned int n;
+	char err[256];
+
+	for (step = 0; !stop && (!b->steps || step < b->steps); step++) {
+		if (read_x(b, x, words, &n)) {
+			if (agiplant_send_sensor(b->ep, step,
+						 (enum agiplant_format)b->map.format,
+						 x, b->map.n_sensors, err,
+						 sizeof(err)))
+				fprintf(stderr, NAME ": %s\n", err);
+			else
+				b->sent++;
+			if (b->json) {
+				printf("{\"step\":%" PRIu64, step);
+				print_words("read", words, n);
+				print_raw("x", x, b->map.n_sensors);
+				printf("}\n");
+				fflush(stdout);
+			}
+		} else if (b->json) {
+			printf("{\"step\":%" PRIu64 ",\"silent\":true}\n", step);
+			fflush(stdout);
+		}
+		if (b->silent && b->give_up_ms &&
+		    now_ms() - b->silent_since_ms >= b->give_up_ms) {
+			fprintf(stderr, NAME ": device %s:%u silent for %" PRIu64 " ms (--give-up %u): giving up\n",
+				b->map.address, b->map.port,
+				now_ms() - b->silent_since_ms, b->give_up_ms);
+			return EXIT_SILENT;
+		}
+		/* A slow device (a timeout) skips periods, never bunches them. */
+		next += b->period_ms;
+		if (next < now_ms())
+			next = now_ms() + b->period_ms;
+		receive_until(b, next);
+	}
+	return 0;
+}
+
+static int parse_num(const char *opt, const char *s, u64 max, u64 *v)
+{
+	char *end;
+
+	errno = 0;
+	if (*s < '0' || *s > '9')
+		return usage_error(opt, "wants a whole number");
+	*v = strtoull(s, &end, 10);
+	if (*end || errno || *v > max) {
+		fprintf(stderr, NAME ": %s \"%s\": allowed 0..%" PRIu64 "\n",
+			opt, s, max);
+		return 2;
+	}
+	return 0;
+}
+
+enum { OPT_MAP = 256, OPT_CHECK, OPT_AGG, OPT_PEER_KEY, OPT_PSK, OPT_KEY,
+	OPT_NODE_KEY, OPT_LISTEN, OPT_PERIOD, OPT_STEPS, OPT_GIVE_UP,
+	OPT_JSON };
+
+static const struct option options[] = {
+	{ "map", required_argument, NULL, OPT_MAP },
+	{ "check", no_argument, NULL, OPT_CHECK },
+	{ "aggregator", required_argument, NULL, OPT_AGG },
+	{ "peer-key", required_argument, NULL, OPT_PEER_KEY },
+	{ "psk", required_argument, NULL, OPT_PSK },
+	{ "key", required_argument, NULL, OPT_KEY },
+	{ "node-key", required_argument, NULL, OPT_NODE_KEY },
+	{ "listen", required_argument, NULL, OPT_LISTEN },
+	{ "period", required_argument, NULL, OPT_PERIOD },
+	{ "steps", required_argument, NULL, OPT_STEPS },
+	{ "give-up", required_argument, NULL, OPT_GIVE_UP },
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+struct cmdline {
+	const char *map, *listen, *psk, *key, *node_key;
+	struct agiplant_aggregator agg[AGIPLANT_AGGREGATORS_MAX];
+	unsigned int n_agg, n_peer_key;
+	bool check;
+};
+
+static int parse_option(struct bridge *b, struct cmdline *c, int opt)
+{
+	u64 v;
+
+	switch (opt) {
+	case OPT_MAP: c->map = optarg; return 0;
+	case OPT_CHECK: c->check = true; return 0;
+	case OPT_AGG:
+		if (c->n_agg == AGIPLANT_AGGREGATORS_MAX)
+			return usage_error("more than 7 --aggregator", "");
+		c->agg[c->n_agg++].address = optarg;
+		return 0;
+	case OPT_PEER_KEY:
+		if (c->n_peer_key == AGIPLANT_AGGREGATORS_MAX)
+			return usage_error("more than 7 --peer-key", "");
+		c->agg[c->n_peer_key++].key_file = optarg;
+		return 0;
+	case OPT_PSK: c->psk = optarg; return 0;
+	case OPT_KEY: c->key = optarg; return 0;
+	case OPT_NODE_KEY: c->node_key = optarg; return 0;
+	case OPT_LISTEN: c->listen = optarg; return 0;
+	case OPT_JSON: b->json = true; return 0;
+	case OPT_PERIOD:
+		if (parse_num("--period", optarg, 60000, &v))
+			return 2;
+		if (!v)
+			return usage_error("--period: allowed 1..60000 ms, got", optarg);
+		b->period_ms = (unsigned int)v;
+		return 0;
+	case OPT_STEPS:
+		if (parse_num("--steps", optarg, UINT64_MAX, &v))
+			return 2;
+		b->steps = v;
+		return 0;
+	case OPT_GIVE_UP:
+		if (parse_num("--give-up", optarg, 86400000, &v))
+			return 2;
+		b->give_up_ms = (unsigned int)v;
+		return 0;
+	}
+	return 2;
+}
+
+static int open_device(struct bridge *b)
+{
+	b->mb = modbus_new_tcp(b->map.address, b->map.port);
+	if (!b->mb) {
+		fprintf(stderr, NAME ": %s: device %s:%u: %s\n", "modbus_new_tcp",
+			b->map.address, b->map.port, modbus_strerror(errno));
+		return 1;
+	}
+	if (modbus_set_slave(b->mb, b->map.unit_id) ||
+	    modbus_set_response_timeout(b->mb, b->map.timeout_us / 1000000,
+					b->map.timeout_us % 1000000)) {
+		fprintf(stderr, NAME ": device %s:%u: %s\n", b->map.address,
+			b->map.port, modbus_strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static void report(const struct bridge *b)
+{
+	fprintf(stderr, NAME ": %" PRIu64 " SENSORs sent, %" PRIu64
+		" actuations written (%" PRIu64 " elements clamped), %" PRIu64
+		" not written, %" PRIu64 " device failures in %" PRIu64
+		" silences, safe_output written %" PRIu64 " times\n",
+		b->sent, b->written, b->clamped, b->dropped, b->failures,
+		b->silences, b->safe_written);
+}
+
+int main(int argc, char **argv)
+{
+	static struct bridge b = { .period_ms = 50 };
+	struct cmdline c = { .listen = "0.0.0.0:6000" };
+	struct agiplant_config cfg;
+	char err[AGI_MODBUS_ERR_LEN];
+	struct sigaction sa = { .sa_handler = on_stop };
+	int opt, ret;
+
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		if (opt == 'h') {
+			usage(stdout);
+			return 0;
+		}
+		if (opt == '?')
+			return 2;
+		ret = parse_option(&b, &c, opt);
+		if (ret)
+			return ret;
+	}
+	if (optind < argc)
+		return usage_error("unexpected argument", argv[optind]);
+	if (!c.map)
+		return usage_error("--map FILE is required", "");
+	if (agi_modbus_map_load(&b.map, c.map, NULL, err, sizeof(err))) {
+		fprintf(stderr, NAME ": %s\n", err);
+		return 1;
+	}
+	if (c.check) {
+		agi_modbus_map_print_json(stdout, &b.map);
+		return 0;
+	}
+	if (!c.n_agg || !(c.psk && c.key) == !c.node_key ||
+	    c.n_peer_key != c.n_agg)
+		return usage_error("--aggregator ADDR:PORT with its --peer-key PUB, and --psk FILE --key PUB or --node-key KEY, are required", "");
+	cfg = (struct agiplant_config){
+		.listen = c.listen, .key_file = c.key, .psk_file = c.psk,
+		.private_key_file = c.node_key, .aggregators = c.agg,
+		.n_aggregators = c.n_agg,
+	};
+	if (agiplant_open(&cfg, &b.ep, err, sizeof(err))) {
+		fprintf(stderr, NAME ": %s\n", err);
+		return 1;
+	}
+	ret = open_device(&b);
+	if (!ret) {
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGINT, &sa, NULL);
+		ret = run(&b);
+		report(&b);
+	}
+	if (b.mb) {
+		modbus_close(b.mb);
+		modbus_free(b.mb);
+	}
+	agiplant_close(b.ep);
+	return ret;
+}
