@@ -32,8 +32,22 @@
 #define NAME "agiswarm-modbus"
 #define EXIT_SILENT 3
 
+/*
+ * Consecutive elements whose registers follow each other in one table: one
+ * request reads (or writes) them all, so a plant's registers are read in
+ * as few round trips as the mapping allows and written at once.
+ */
+struct run {
+	u8 table;
+	u16 reg;			/* the first register */
+	u16 nregs;
+	u32 first, n;			/* elements first .. first + n - 1 */
+};
+
 struct bridge {
 	struct agi_modbus_map map;
+	struct run sruns[AGI_MODBUS_VEC_MAX], aruns[AGI_MODBUS_VEC_MAX];
+	u32 n_sruns, n_aruns;
 	modbus_t *mb;
 	struct agiplant *ep;
 	unsigned int period_ms;
@@ -45,6 +59,7 @@ struct bridge {
 	u64 silent_since_ms;
 	/* counters */
 	u64 sent, written, clamped, failures, silences, dropped, safe_written;
+	u64 superseded;			/* actuations a newer one replaced unwritten */
 };
 
 static volatile sig_atomic_t stop;
@@ -126,6 +141,28 @@ static void print_raw(const char *key, const s32 *v, unsigned int n)
 	printf("]");
 }
 
+static u32 make_runs(const struct agi_modbus_reg *r, u32 n, struct run *runs,
+		     u16 max)
+{
+	u32 i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		struct run *last = k ? &runs[k - 1] : NULL;
+		u16 w = (u16)agi_modbus_nregs(&r[i]);
+
+		if (last && last->table == r[i].table &&
+		    (u32)last->reg + last->nregs == r[i].reg &&
+		    last->nregs + w <= max) {
+			last->nregs += w;
+			last->n++;
+			continue;
+		}
+		runs[k++] = (struct run){ .table = r[i].table, .reg = r[i].reg,
+					  .nregs = w, .first = i, .n = 1 };
+	}
+	return k;
+}
+
 /* The device failed to answer: the first failure of a silence is logged. */
 static void device_failed(struct bridge *b, const char *what)
 {
@@ -155,28 +192,31 @@ static bool device_connect(struct bridge *b)
 	return true;
 }
 
-/* Writes @u (n_actuators raw values) into @words; false when it failed. */
+/* Writes @u (n_actuators raw values) as @words; false when it failed. */
 static bool write_u(struct bridge *b, const s32 *u, u16 *words,
 		    unsigned int *nwords, u64 *clamped)
 {
 	const struct agi_modbus_map *m = &b->map;
-	unsigned int i, n = 0, k;
+	unsigned int i, n = 0;
 	int ret;
 
 	for (i = 0; i < m->n_actuators; i++) {
-		const struct agi_modbus_reg *r = &m->actuator[i];
+		*clamped += agi_modbus_from_fixed(&m->actuator[i], u[i], &words[n]);
+		n += agi_modbus_nregs(&m->actuator[i]);
+	}
+	for (i = 0, n = 0; i < b->n_aruns; i++) {
+		const struct run *r = &b->aruns[i];
 
-		k = agi_modbus_nregs(r);
-		*clamped += agi_modbus_from_fixed(r, u[i], &words[n]);
-		if (k == 1)
+		if (r->nregs == 1)
 			ret = modbus_write_register(b->mb, r->reg, words[n]);
 		else
-			ret = modbus_write_registers(b->mb, r->reg, 2, &words[n]);
+			ret = modbus_write_registers(b->mb, r->reg, r->nregs,
+						     &words[n]);
 		if (ret < 0) {
 			device_failed(b, "write");
 			return false;
 		}
-		n += k;
+		n += r->nregs;
 	}
 	*nwords = n;
 	return true;
@@ -215,11 +255,17 @@ static void apply(struct bridge *b, const struct agiplant_actuation *a)
 	}
 }
 
+/*
+ * Until @deadline, takes every actuation that arrives and writes the
+ * newest of each batch: a device slower than the cycle gets the latest
+ * output, never a queue of old ones.
+ */
 static void receive_until(struct bridge *b, u64 deadline)
 {
 	struct pollfd pfd = { .fd = agiplant_fd(b->ep), .events = POLLIN };
-	struct agiplant_actuation a;
+	static struct agiplant_actuation a, newest;
 	char err[256];
+	bool have;
 	u64 now;
 	int ret;
 
@@ -228,10 +274,17 @@ static void receive_until(struct bridge *b, u64 deadline)
 
 		/* with handshakes, the library may have one to send sooner */
 		poll(&pfd, 1, hs >= 0 && hs < wait ? hs : wait);
-		while ((ret = agiplant_receive(b->ep, &a, err, sizeof(err))) > 0)
-			apply(b, &a);
+		have = false;
+		while ((ret = agiplant_receive(b->ep, &a, err, sizeof(err))) > 0) {
+			if (have)
+				b->superseded++;
+			newest = a;
+			have = true;
+		}
 		if (ret < 0)
 			fprintf(stderr, NAME ": %s\n", err);
+		if (have)
+			apply(b, &newest);
 	}
 }
 
@@ -258,27 +311,29 @@ static bool recovered(struct bridge *b)
 static bool read_x(struct bridge *b, s32 *x, u16 *words, unsigned int *nwords)
 {
 	const struct agi_modbus_map *m = &b->map;
-	unsigned int i, n = 0, k;
+	unsigned int i, n = 0;
 	int ret;
 
 	if (!device_connect(b))
 		return false;
-	for (i = 0; i < m->n_sensors; i++) {
-		const struct agi_modbus_reg *r = &m->sensor[i];
+	for (i = 0; i < b->n_sruns; i++) {
+		const struct run *r = &b->sruns[i];
 
-		k = agi_modbus_nregs(r);
 		if (r->table == AGI_MODBUS_INPUT)
-			ret = modbus_read_input_registers(b->mb, r->reg, (int)k,
+			ret = modbus_read_input_registers(b->mb, r->reg, r->nregs,
 							  &words[n]);
 		else
-			ret = modbus_read_registers(b->mb, r->reg, (int)k,
+			ret = modbus_read_registers(b->mb, r->reg, r->nregs,
 						    &words[n]);
-		if (ret != (int)k) {
+		if (ret != r->nregs) {
 			device_failed(b, "read");
 			return false;
 		}
-		x[i] = agi_modbus_to_fixed(r, m->format, &words[n]);
-		n += k;
+		n += r->nregs;
+	}
+	for (i = 0, n = 0; i < m->n_sensors; i++) {
+		x[i] = agi_modbus_to_fixed(&m->sensor[i], m->format, &words[n]);
+		n += agi_modbus_nregs(&m->sensor[i]);
 	}
 	*nwords = n;
 	return !b->silent || recovered(b);
@@ -437,10 +492,11 @@ static void report(const struct bridge *b)
 {
 	fprintf(stderr, NAME ": %" PRIu64 " SENSORs sent, %" PRIu64
 		" actuations written (%" PRIu64 " elements clamped), %" PRIu64
-		" not written, %" PRIu64 " device failures in %" PRIu64
+		" not written, %" PRIu64 " superseded by a newer one, %" PRIu64
+		" device failures in %" PRIu64
 		" silences, safe_output written %" PRIu64 " times\n",
-		b->sent, b->written, b->clamped, b->dropped, b->failures,
-		b->silences, b->safe_written);
+		b->sent, b->written, b->clamped, b->dropped, b->superseded,
+		b->failures, b->silences, b->safe_written);
 }
 
 int main(int argc, char **argv)
@@ -487,6 +543,9 @@ int main(int argc, char **argv)
 		fprintf(stderr, NAME ": %s\n", err);
 		return 1;
 	}
+	/* Function 3/4 read up to 125 registers, function 16 writes 123. */
+	b.n_sruns = make_runs(b.map.sensor, b.map.n_sensors, b.sruns, 125);
+	b.n_aruns = make_runs(b.map.actuator, b.map.n_actuators, b.aruns, 123);
 	ret = open_device(&b);
 	if (!ret) {
 		sigaction(SIGTERM, &sa, NULL);

@@ -80,24 +80,39 @@ check() { "$PYTHON" -B "$CHECK" "$@"; }
 safe_state_is() { [ "$(actl "$SWARM_AGG" -j status | "$JQ" -r .safe)" = "$1" ]; }
 bridge_said() { grep -q "$1" "$tmp/bridge2.err"; }
 
+# silence_failed WHAT: what the bridge and the aggregator said, then false.
+silence_failed()
+{
+	echo "# $1"
+	sed 's/^/# /' "$tmp/bridge2.err"
+	actl "$SWARM_AGG" -j status | "$JQ" -c '{safe, sensor_timeouts: .counters.sensor_timeouts, safe_cycles: .counters.safe_cycles}' | sed 's/^/# /'
+	return 1
+}
+
 # The device stops answering, then answers again.
 silence_is_safe()
 {
 	actl "$SWARM_AGG" node set sensor-timeout 1s \
-		safe-output 0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25 || return 1
-	wait_for 60 "the law's outputs" safe_state_is no || return 1
+		safe-output 0.25,0.25,0.25,0.25,0.25,0.25,0.25,0.25 ||
+		silence_failed "node set sensor-timeout refused" || return 1
+	wait_for 60 "the law's outputs" safe_state_is no ||
+		silence_failed "no law's outputs with the device answering" || return 1
 	kill -STOP "$DEVICE_PID"
-	wait_for 60 "the bridge to notice" bridge_said ' silent (' || return 1
-	wait_for 60 "the safe output" safe_state_is sensor-timeout || return 1
+	wait_for 60 "the bridge to notice" bridge_said ' silent (' ||
+		silence_failed "the bridge did not report the silence" || return 1
+	wait_for 60 "the safe output" safe_state_is sensor-timeout ||
+		silence_failed "no safe output while the device was silent" || return 1
 	status_json "$SWARM_AGG" "$tmp/st.json"
-	"$JQ" -c '{safe, sensor_timeouts: .counters.sensor_timeouts, safe_cycles: .counters.safe_cycles}' \
-		"$tmp/st.json" | sed 's/^/# /'
 	kill -CONT "$DEVICE_PID"
-	wait_for 60 "the device's answer" bridge_said 'answers again' || return 1
-	wait_for 60 "the law's outputs again" safe_state_is no || return 1
+	wait_for 60 "the device's answer" bridge_said 'answers again' ||
+		silence_failed "the bridge did not report the device's return" || return 1
+	wait_for 60 "the law's outputs again" safe_state_is no ||
+		silence_failed "no law's outputs after the device's return" || return 1
 	kill "$BRIDGE_PID"
-	wait "$BRIDGE_PID" || return 1
+	wait "$BRIDGE_PID" || silence_failed "the bridge did not exit 0 on SIGTERM" || return 1
 	sed 's/^/# /' "$tmp/bridge2.err"
+	"$JQ" -c '{safe, sensor_timeouts: .counters.sensor_timeouts, safe_cycles: .counters.safe_cycles}' \
+		"$tmp/st.json" | sed 's/^/# while silent: /'
 	"$JQ" -e '.counters.sensor_timeouts >= 1 and .counters.safe_cycles > 0' \
 		"$tmp/st.json" >/dev/null &&
 		grep -q '"silent":true' "$tmp/bridge2.json" &&

@@ -76,6 +76,9 @@ int agi_config_load_yaml(const char *name, FILE *f, const char *text,
 /* Keys must be scalars and appear once per mapping (-EINVAL, reported). */
 int agi_config_check_key(struct agi_config_ctx *c, yaml_node_t *map,
 			 yaml_node_pair_t *pair, const char *prefix);
+/* The value of the key @name in the mapping @map; NULL when absent. */
+yaml_node_t *agi_config_find(struct agi_config_ctx *c, yaml_node_t *map,
+			     const char *name);
 /* "~", "null" or nothing at all. */
 bool agi_config_is_null(const yaml_node_t *n);
 

@@ -80,21 +80,6 @@ static const char *scalar(const yaml_node_t *n)
 	return (const char *)n->data.scalar.value;
 }
 
-static yaml_node_t *find(struct agi_config_ctx *c, yaml_node_t *root,
-			 const char *name)
-{
-	yaml_node_pair_t *pair;
-	yaml_node_t *key;
-
-	for (pair = root->data.mapping.pairs.start;
-	     pair < root->data.mapping.pairs.top; pair++) {
-		key = yaml_document_get_node(c->doc, pair->key);
-		if (key->type == YAML_SCALAR_NODE && !strcmp(scalar(key), name))
-			return yaml_document_get_node(c->doc, pair->value);
-	}
-	return NULL;
-}
-
 static int parse_list(struct agi_config_ctx *c, struct load *l, yaml_node_t *n,
 		      const char *path, struct agi_modbus_reg *out, u32 *count,
 		      bool sensors)
@@ -171,7 +156,7 @@ static int map_root(struct agi_config_ctx *c, yaml_node_t *root, void *arg)
 				       root ? agi_config_node_kind(root) : "empty",
 				       top_keys);
 	/* The format first: scale, offset and safe_output are written in it. */
-	n = find(c, root, "format");
+	n = agi_config_find(c, root, "format");
 	if (n && agi_config_parse_value(c, &format_key, n, "format", m))
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(l->regs); i++)
@@ -209,16 +194,16 @@ static int map_root(struct agi_config_ctx *c, yaml_node_t *root, void *arg)
 					       top_keys);
 		}
 	}
-	if (!find(c, root, "device"))
+	if (!agi_config_find(c, root, "device"))
 		return agi_config_fail(c, root, "device",
 				       "is missing: the device's {address, port, unit_id, timeout_ms}");
-	n = find(c, root, "sensors");
+	n = agi_config_find(c, root, "sensors");
 	if (!m->n_sensors)
 		return agi_config_fail(c, n ? n : root, "sensors",
 				       "at least one element is needed (x has 1..%d)",
 				       AGI_MODBUS_VEC_MAX);
 	if (m->n_safe && m->n_safe != m->n_actuators)
-		return agi_config_fail(c, find(c, root, "safe_output"),
+		return agi_config_fail(c, agi_config_find(c, root, "safe_output"),
 				       "safe_output",
 				       "%u values for %u actuators: give one per actuator, or none",
 				       m->n_safe, m->n_actuators);
