@@ -49,7 +49,7 @@ dkms: dkms-source
 define pkg_debian
 	$(Q)mkdir -p $(1)/DEBIAN
 	$(Q)sed -e 's/@VERSION@/$(VERSION)/' -e 's/@ARCH@/$(DEB_ARCH)/' \
-		-e "s/@DEPENDS@/$$(selftests/lib/deb_depends.sh $(AGICTL) $(AGISWARMD))/" \
+		-e "s/@DEPENDS@/$$(selftests/lib/deb_depends.sh $(AGICTL) $(AGISWARMD) $(AGISWARM_MODBUS))/" \
 		configs/packaging/deb/$(2).control > $(1)/DEBIAN/control
 	$(Q)for s in postinst prerm; do \
 		test -f configs/packaging/deb/$(2).$$s || continue; \
