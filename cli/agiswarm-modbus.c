@@ -28,6 +28,7 @@
 #include "core/fixed.h"
 #include "user/agiplant.h"
 #include "user/modbus_map.h"
+#include "user/plant_args.h"
 
 #define NAME "agiswarm-modbus"
 #define EXIT_SILENT 3
@@ -399,19 +400,13 @@ static int parse_num(const char *opt, const char *s, u64 max, u64 *v)
 	return 0;
 }
 
-enum { OPT_MAP = 256, OPT_CHECK, OPT_AGG, OPT_PEER_KEY, OPT_PSK, OPT_KEY,
-	OPT_NODE_KEY, OPT_LISTEN, OPT_PERIOD, OPT_STEPS, OPT_GIVE_UP,
+enum { OPT_MAP = 256, OPT_CHECK, OPT_PERIOD, OPT_STEPS, OPT_GIVE_UP,
 	OPT_JSON };
 
 static const struct option options[] = {
+	AGI_PLANT_ARG_OPTIONS,
 	{ "map", required_argument, NULL, OPT_MAP },
 	{ "check", no_argument, NULL, OPT_CHECK },
-	{ "aggregator", required_argument, NULL, OPT_AGG },
-	{ "peer-key", required_argument, NULL, OPT_PEER_KEY },
-	{ "psk", required_argument, NULL, OPT_PSK },
-	{ "key", required_argument, NULL, OPT_KEY },
-	{ "node-key", required_argument, NULL, OPT_NODE_KEY },
-	{ "listen", required_argument, NULL, OPT_LISTEN },
 	{ "period", required_argument, NULL, OPT_PERIOD },
 	{ "steps", required_argument, NULL, OPT_STEPS },
 	{ "give-up", required_argument, NULL, OPT_GIVE_UP },
@@ -421,33 +416,22 @@ static const struct option options[] = {
 };
 
 struct cmdline {
-	const char *map, *listen, *psk, *key, *node_key;
-	struct agiplant_aggregator agg[AGIPLANT_AGGREGATORS_MAX];
-	unsigned int n_agg, n_peer_key;
+	struct agi_plant_args ep;	/* the endpoint's options */
+	const char *map;
 	bool check;
 };
 
 static int parse_option(struct bridge *b, struct cmdline *c, int opt)
 {
+	char err[128];
 	u64 v;
+	int ret = agi_plant_arg(&c->ep, opt, optarg, err, sizeof(err));
 
+	if (ret)
+		return ret < 0 ? usage_error(err, "") : 0;
 	switch (opt) {
 	case OPT_MAP: c->map = optarg; return 0;
 	case OPT_CHECK: c->check = true; return 0;
-	case OPT_AGG:
-		if (c->n_agg == AGIPLANT_AGGREGATORS_MAX)
-			return usage_error("more than 7 --aggregator", "");
-		c->agg[c->n_agg++].address = optarg;
-		return 0;
-	case OPT_PEER_KEY:
-		if (c->n_peer_key == AGIPLANT_AGGREGATORS_MAX)
-			return usage_error("more than 7 --peer-key", "");
-		c->agg[c->n_peer_key++].key_file = optarg;
-		return 0;
-	case OPT_PSK: c->psk = optarg; return 0;
-	case OPT_KEY: c->key = optarg; return 0;
-	case OPT_NODE_KEY: c->node_key = optarg; return 0;
-	case OPT_LISTEN: c->listen = optarg; return 0;
 	case OPT_JSON: b->json = true; return 0;
 	case OPT_PERIOD:
 		if (parse_num("--period", optarg, 60000, &v))
@@ -502,12 +486,13 @@ static void report(const struct bridge *b)
 int main(int argc, char **argv)
 {
 	static struct bridge b = { .period_ms = 50 };
-	struct cmdline c = { .listen = "0.0.0.0:6000" };
+	struct cmdline c = { 0 };
 	struct agiplant_config cfg;
 	char err[AGI_MODBUS_ERR_LEN];
 	struct sigaction sa = { .sa_handler = on_stop };
 	int opt, ret;
 
+	agi_plant_args_init(&c.ep);
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		if (opt == 'h') {
 			usage(stdout);
@@ -531,14 +516,8 @@ int main(int argc, char **argv)
 		agi_modbus_map_print_json(stdout, &b.map);
 		return 0;
 	}
-	if (!c.n_agg || !(c.psk && c.key) == !c.node_key ||
-	    c.n_peer_key != c.n_agg)
-		return usage_error("--aggregator ADDR:PORT with its --peer-key PUB, and --psk FILE --key PUB or --node-key KEY, are required", "");
-	cfg = (struct agiplant_config){
-		.listen = c.listen, .key_file = c.key, .psk_file = c.psk,
-		.private_key_file = c.node_key, .aggregators = c.agg,
-		.n_aggregators = c.n_agg,
-	};
+	if (agi_plant_args_config(&c.ep, &cfg, err, sizeof(err)))
+		return usage_error(err, "");
 	if (agiplant_open(&cfg, &b.ep, err, sizeof(err))) {
 		fprintf(stderr, NAME ": %s\n", err);
 		return 1;

@@ -15,6 +15,8 @@
  * registers start at u = 0). The server is libmodbus's. One JSON line per
  * step on stdout: {"step":k,"s":[raw],"u":[raw],"held":[words]} (u and
  * the holding registers it was read from, applied at that step).
+ * --kick-on-signal V adds V to every state at the step after each SIGUSR1
+ * (the demo's disturbance, as plant's).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -31,18 +33,26 @@
 
 #include "core/fixed.h"
 #include "user/modbus_map.h"
+#include "lib/json_vec.h"
 
 #define NAME "modbus_plant"
 #define REGS 1024			/* registers 0..1023 of each table */
 #define CLIENTS 8
 
 static struct agi_modbus_map map;
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, kick_requested;
+static s32 kick;			/* Q1.31, 0: no kick */
 
 static void on_stop(int sig)
 {
 	(void)sig;
 	stop = 1;
+}
+
+static void on_kick(int sig)
+{
+	(void)sig;
+	kick_requested = 1;
 }
 
 static u64 now_ms(void)
@@ -57,16 +67,6 @@ static u16 *table_of(modbus_mapping_t *mb, const struct agi_modbus_reg *r)
 {
 	return r->table == AGI_MODBUS_INPUT ? mb->tab_input_registers :
 					      mb->tab_registers;
-}
-
-static void print_vec(const char *key, const s32 *v, unsigned int n)
-{
-	unsigned int i;
-
-	printf(",\"%s\":[", key);
-	for (i = 0; i < n; i++)
-		printf("%s%" PRId32, i ? "," : "", v[i]);
-	printf("]");
 }
 
 /* One step with the u the holding registers hold; s into the registers. */
@@ -92,6 +92,11 @@ static void step(modbus_mapping_t *mb, s32 *s, s32 gain, s32 coupling,
 					    u[i], AGISWARM_Q1_31);
 		}
 		memcpy(s, next, sizeof(s32) * n);
+	}
+	if (kick_requested) {
+		kick_requested = 0;
+		for (i = 0; i < n; i++)
+			s[i] = agi_q_add(s[i], kick, AGISWARM_Q1_31);
 	}
 	for (i = 0; i < n; i++) {
 		const struct agi_modbus_reg *r = &map.sensor[i];
@@ -198,12 +203,13 @@ int main(int argc, char **argv)
 		{ "gain", required_argument, NULL, 'g' },
 		{ "coupling", required_argument, NULL, 'c' },
 		{ "x0", required_argument, NULL, 'x' },
+		{ "kick-on-signal", required_argument, NULL, 'k' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *file = NULL, *ip = "0.0.0.0";
 	int clients[CLIENTS], server, opt, port = 0, period = 100, i;
 	s32 s[AGI_MODBUS_VEC_MAX], gain, coupling, x0;
-	struct sigaction sa = { .sa_handler = on_stop };
+	struct sigaction sa = { .sa_handler = on_stop }, sk = { .sa_handler = on_kick };
 	char err[AGI_MODBUS_ERR_LEN], *colon;
 	modbus_mapping_t *mb;
 	modbus_t *ctx;
@@ -227,8 +233,13 @@ int main(int argc, char **argv)
 		case 'g': if (parse_q("--gain", optarg, AGISWARM_Q8_24, &gain)) return 2; break;
 		case 'c': if (parse_q("--coupling", optarg, AGISWARM_Q8_24, &coupling)) return 2; break;
 		case 'x': if (parse_q("--x0", optarg, AGISWARM_Q1_31, &x0)) return 2; break;
+		case 'k':
+			if (parse_q("--kick-on-signal", optarg, AGISWARM_Q1_31, &kick))
+				return 2;
+			sigaction(SIGUSR1, &sk, NULL);
+			break;
 		default:
-			fprintf(stderr, "Usage: " NAME " --map FILE [--listen ADDR:PORT] [--period MS] [--gain G] [--coupling C] [--x0 V]\n");
+			fprintf(stderr, "Usage: " NAME " --map FILE [--listen ADDR:PORT] [--period MS] [--gain G] [--coupling C] [--x0 V] [--kick-on-signal V]\n");
 			return 2;
 		}
 	}
