@@ -39,21 +39,24 @@ missing=$(have_tools "$PYTHON") && [ -f "$CHECK" ] ||
 	tap_skip_all "${missing:-$CHECK} not found"
 swarm_test_begin 8
 
-# device_start: the simulated device in the plant's namespace.
+# device_start: the simulated device in the plant's namespace. Not through
+# n_plant: a function in the background is a subshell, and DEVICE_PID must
+# be the device itself (ip netns exec execs it) for SIGSTOP to silence it.
 device_start()
 {
-	n_plant "$DEVICE" --map "$MAP" --period 100 > "$tmp/device.json" \
+	"$IP" netns exec "$SWARM_PLANT" "$DEVICE" --map "$MAP" --period 200 > "$tmp/device.json" \
 		2> "$tmp/device.err" &
 	DEVICE_PID=$!
 	echo "$DEVICE_PID" >> "$SWARM_STATE/pids"
 }
 
-# bridge_start OUT ERR [OPTIONS...]: agiswarm-modbus in the plant's namespace.
+# bridge_start OUT ERR [OPTIONS...]: agiswarm-modbus in the plant's
+# namespace; BRIDGE_PID is the bridge itself (SIGTERM ends it cleanly).
 bridge_start()
 {
 	local out=$1 err=$2
 	shift 2
-	n_plant "$BRIDGE" --map "$MAP" \
+	"$IP" netns exec "$SWARM_PLANT" "$BRIDGE" --map "$MAP" \
 		--aggregator "$SWARM_AGG_ADDR:$SWARM_PORT" \
 		--peer-key "$SWARM_KEYS/agg/node.pub" \
 		--psk "$SWARM_KEYS/swarm.psk" --key "$SWARM_KEYS/plant/node.pub" \
@@ -83,6 +86,7 @@ bridge_said() { grep -q "$1" "$tmp/bridge2.err"; }
 # silence_failed WHAT: what the bridge and the aggregator said, then false.
 silence_failed()
 {
+	kill -CONT "$DEVICE_PID" 2>/dev/null || true
 	echo "# $1"
 	sed 's/^/# /' "$tmp/bridge2.err"
 	actl "$SWARM_AGG" -j status | "$JQ" -c '{safe, sensor_timeouts: .counters.sensor_timeouts, safe_cycles: .counters.safe_cycles}' | sed 's/^/# /'
@@ -143,8 +147,11 @@ mkdir -p "$SWARM_STATE"
 n_plant "$BRIDGE" --map "$MAP" --check > "$tmp/map.json"
 device_start
 wait_for 60 "the device" device_stepping || true
-# 100 ms periods against 50 ms cycles, as the other plants.
-bridge_start "$tmp/bridge.json" "$tmp/bridge.err" --period 100 --steps 110
+# The device steps every 200 ms by its own clock; the bridge reads it at
+# the 50 ms cycle's rate, so each step's state is read, controlled and its
+# u written before the next step (at worst the one after: one step of
+# delay, still stable; two would not be).
+bridge_start "$tmp/bridge.json" "$tmp/bridge.err" --period 50 --steps 220
 monitor_cycles $CYCLES "$tmp/monitor.json" || true
 wait "$BRIDGE_PID" || true
 
@@ -156,7 +163,7 @@ tap_check "every u written is the aggregator's output by the rule, and the devic
 	"$tmp/device.json"
 tap_check "the device's state converges under the swarm's control" converged
 
-bridge_start "$tmp/bridge2.json" "$tmp/bridge2.err" --period 100
+bridge_start "$tmp/bridge2.json" "$tmp/bridge2.err" --period 50
 tap_check "a silent device: reported, safe output, safe_output written on its return" \
 	silence_is_safe
 tap_check "no SENSOR while the device is silent" nothing_sent_while_silent
