@@ -11,7 +11,10 @@
 #   make vm-run SCRIPT=file
 #   make demo       netns/demo.sh in the same VM: a swarm kept exact under
 #                   stalls and loss, shown as it runs; log in build/demo.log,
-#                   pictures in build/demo/ (selftests/vm/demo_plots.sh)
+#                   pictures in build/demo/ (selftests/vm/demo_plots.sh);
+#                   PLANT=python or PLANT=modbus swaps the built-in test
+#                   plant for the Python example or a Modbus/TCP device
+#                   behind agiswarm-modbus
 #                   boot the same image and run one script instead
 #   make check      deps, build, native-check, vm-check, then one verdict
 #                   line "N passed, N failed" (see selftests/vm/check.sh);
@@ -59,7 +62,7 @@ vm-initrd: module userspace vm-tests
 	$(Q)selftests/vm/mkinitrd.sh --out $(VM_DIR) --kver $(KVER) \
 		--ko kmod/agiswarm.ko --tests-list $(VM_DIR)/tests.list \
 		--gen-dir $(VM_GEN_DIR) --modules "$(VM_KMODS)" \
-		$(foreach b,$(VM_BINS),--bin $(b)) $(VM_PYTHON)
+		$(foreach b,$(VM_BINS),--bin $(b)) $(VM_PYTHON) $(VM_DEMO_ENV)
 
 # QEMU's deadline: boot plus every test at its full per-test timeout.
 vm_timeout = $$(( 120 + ($$(wc -l < $(VM_DIR)/tests.list) + 1) * \
@@ -79,6 +82,11 @@ vm-run: vm-initrd
 check:
 	$(Q)MAKE='$(MAKE)' BUILD='$(BUILD)' selftests/vm/check.sh
 
+# make demo PLANT=...: which plant netns/demo.sh runs (its DEMO_PLANT).
+demo: VM_DEMO_ENV = $(if $(PLANT),--env DEMO_PLANT=$(PLANT))
+ifneq ($(filter-out plant python modbus,$(PLANT)),)
+$(error PLANT=$(PLANT): allowed plant (the default), python or modbus)
+endif
 demo: deps vm-initrd
 	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
 		--log $(BUILD)/demo.log --timeout $(or $(VM_TIMEOUT),900) \
