@@ -287,7 +287,11 @@ kick()
 
 wait_cycles 20 120
 kick
-run_phase "phase 1: all 8 workers healthy (plant kicked by +0.3)"
+if [ "$KICK_COMM" = none ]; then
+	run_phase "phase 1: all 8 workers healthy (this plant takes no kicks)"
+else
+	run_phase "phase 1: all 8 workers healthy (plant kicked by +0.3)"
+fi
 for id in $STALLED; do
 	actl "$SWARM_AGG" fault inject worker "$id" stall
 done
