@@ -263,7 +263,8 @@ modbus)
 		--map "$top/configs/modbus_plant.yaml" \
 		--period 200 --kick-on-signal 0.3 \
 		> "$tmp/plant.txt" 2> "$tmp/plant.err" &
-	on_exit kill $!
+	device_pid=$!
+	on_exit kill $device_pid
 	"$IP" netns exec "$SWARM_PLANT" "$AGISWARM_MODBUS" --map "$top/configs/modbus_plant.yaml" \
 		--period 50 --aggregator "$SWARM_AGG_ADDR:$SWARM_PORT" \
 		--peer-key "$SWARM_KEYS/agg/node.pub" \
@@ -310,6 +311,8 @@ wait "$monitor_pid" || true
 
 operator_phase
 kill "$plant_pid" 2>/dev/null || true
+# The device would go on stepping, uncontrolled, after its bridge.
+[ -n "${device_pid:-}" ] && kill "$device_pid" 2>/dev/null || true
 
 say "the plant at the start and after each kick: the loop pulls max |s| back to 0"
 # A line whose max|s| jumps is a kick: show it and the 7 steps after it.
