@@ -311,8 +311,12 @@ wait "$monitor_pid" || true
 
 operator_phase
 kill "$plant_pid" 2>/dev/null || true
-# The device would go on stepping, uncontrolled, after its bridge.
-[ -n "${device_pid:-}" ] && kill "$device_pid" 2>/dev/null || true
+# The device would go on stepping, uncontrolled, after its bridge: it
+# stops once the bridge has (which then has written its last actuation).
+if [ -n "${device_pid:-}" ]; then
+	wait "$plant_pid" 2>/dev/null || true
+	kill "$device_pid" 2>/dev/null || true
+fi
 
 say "the plant at the start and after each kick: the loop pulls max |s| back to 0"
 # A line whose max|s| jumps is a kick: show it and the 7 steps after it.
