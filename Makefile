@@ -131,7 +131,7 @@ module-noseal:
 # missing ones (also run by check, demo and bench).
 DEB_BUILD := make gcc libc6-dev pkg-config libmnl-dev libsodium-dev \
 	libcbor-dev libyaml-dev libraft-dev libuv1-dev libjansson-dev \
-	libmicrohttpd-dev
+	libmicrohttpd-dev libmodbus-dev
 DEB_KERNEL := linux-headers-cloud-amd64
 DEB_TEST := clang libclang-rt-14-dev linux-image-cloud-amd64 linux-source-6.1 \
 	xz-utils qemu-system-x86 busybox-static cpio kmod iproute2 nftables jq \

@@ -7,7 +7,7 @@
 # commit.c, audit.c) turns its command line into a typed request of the
 # library and prints the answer.
 
-AGICTL_SRCS := $(wildcard cli/*.c)
+AGICTL_SRCS := $(filter-out cli/agiswarm-modbus.c,$(wildcard cli/*.c))
 AGICTL := $(BUILD)/agictl
 
 userspace: $(AGICTL)
@@ -16,9 +16,23 @@ $(AGICTL): $(AGICTL_SRCS:%.c=$(BUILD)/obj/%.o) $(USER_LIB) $(CORE_LIB)
 	$(quiet) LD $@
 	$(Q)$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDLIBS)
 
-# The man page goes with the binary.
+# agiswarm-modbus, a Modbus/TCP device as a plant: libagiplant (in
+# libagiuser.a), the mapping (include/user/modbus_map.c) and Debian's
+# libmodbus.
+AGISWARM_MODBUS := $(BUILD)/agiswarm-modbus
+LDLIBS_MODBUS := -lmodbus
+
+userspace: $(AGISWARM_MODBUS)
+
+$(AGISWARM_MODBUS): $(BUILD)/obj/cli/agiswarm-modbus.o $(USER_LIB) $(CORE_LIB)
+	$(quiet) LD $@
+	$(Q)$(CC) $(USER_CFLAGS) -o $@ $^ $(USER_LDLIBS) $(LDLIBS_MODBUS)
+
+# The man pages go with the binaries.
 install: install-man
-install-man:
-	install -d $(DESTDIR)$(MANDIR)/man8
+install-man: $(AGISWARM_MODBUS)
+	install -d $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SBINDIR)
 	install -m 0644 cli/agictl.8 $(DESTDIR)$(MANDIR)/man8/agictl.8
+	install -m 0755 $(AGISWARM_MODBUS) $(DESTDIR)$(SBINDIR)/agiswarm-modbus
+	install -m 0644 cli/agiswarm-modbus.8 $(DESTDIR)$(MANDIR)/man8/agiswarm-modbus.8
 .PHONY: install-man

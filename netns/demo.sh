@@ -19,6 +19,14 @@
 # in about a minute (longer under emulation) and cleans up after itself.
 # Needs root, the module (loaded, or AGISWARM_KO), agictl, jq, ip, tc and
 # the helpers plant and verify_cycles (make vm-tests).
+#
+# DEMO_PLANT (`make demo PLANT=...`) picks the plant, each the same
+# dynamics under the same checks:
+#   plant   selftests/plant, the built-in test plant (the default)
+#   python  configs/plant_example.py over the Python module (no kicks: the
+#           example takes no disturbance)
+#   modbus  selftests/modbus_plant, a Modbus/TCP device, bridged by
+#           agiswarm-modbus with configs/modbus_plant.yaml
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$top/netns/lib.sh" ] || top=$PWD
@@ -33,10 +41,25 @@ LOSS=10
 
 say() { printf '\n== %s\n' "$*"; }
 
+DEMO_PLANT=${DEMO_PLANT:-plant}
+
+# plant_text: the plant's lines so far as "step K max|s| DECIMAL ...",
+# whichever plant it is.
+plant_text()
+{
+	case $DEMO_PLANT in
+	plant) cat "$tmp/plant.txt" ;;
+	python) awk '{ printf "step %s max|s| %.10f cycle %s\n", $2, $6 / 2147483648, $4 }' \
+		"$tmp/plant.txt" ;;
+	modbus) "$JQ" -r '"step \(.step) max|s| \([.s[] | if . < 0 then -. else . end] | max / 2147483648 * 1e10 | round / 1e10)"' \
+		"$tmp/plant.txt" 2>/dev/null ;;
+	esac
+}
+
 # The plant's newest line, shortened for a person.
 plant_now()
 {
-	tail -n 1 "$tmp/plant.txt" 2>/dev/null | sed 's/  */ /g'
+	plant_text 2>/dev/null | tail -n 1 | sed 's/  */ /g'
 }
 
 progress()
@@ -79,8 +102,8 @@ summary()
 	total=$(wc -l < "$tmp/monitor.json")
 	ok=$("$JQ" -s '[.[] | select(.status == "ok")] | length' "$tmp/monitor.json")
 	missed=$((total - ok))
-	first=$(sed -n '1s/.*max|s| \([^ ]*\).*/\1/p' "$tmp/plant.txt")
-	last=$(tail -n 1 "$tmp/plant.txt" | sed -n 's/.*max|s| \([^ ]*\).*/\1/p')
+	first=$(plant_text | sed -n '1s/.*max|s| \([^ ]*\).*/\1/p')
+	last=$(plant_text | tail -n 1 | sed -n 's/.*max|s| \([^ ]*\).*/\1/p')
 	say "summary"
 	echo "   cycles watched:   $total ($ok ok, $missed missed: deadline passed, output held)"
 	echo "   plant max |s|:    $first at the start -> $last at the end (open loop it grows 10%/step;"
@@ -175,7 +198,22 @@ missing=$(have_tools "$IP" "$TC" "$AGICTL" "$JQ" timeout) || {
 	echo "demo: $missing not found" >&2
 	exit "$KSFT_SKIP"
 }
-PLANT=$(find_helper plant) || { echo "demo: plant not built (make vm-tests)" >&2; exit 1; }
+case ${DEMO_PLANT:-plant} in
+plant)
+	PLANT=$(find_helper plant) || { echo "demo: plant not built (make vm-tests)" >&2; exit 1; }
+	KICK_COMM=plant ;;
+python)
+	have_tools python3 >/dev/null || { echo "demo: python3 not found" >&2; exit 1; }
+	KICK_COMM=none ;;
+modbus)
+	MODBUS_PLANT=$(find_helper modbus_plant) || { echo "demo: modbus_plant not built (make vm-tests)" >&2; exit 1; }
+	AGISWARM_MODBUS=$(command -v agiswarm-modbus || echo "$top/build/agiswarm-modbus")
+	[ -x "$AGISWARM_MODBUS" ] || { echo "demo: agiswarm-modbus not built" >&2; exit 1; }
+	KICK_COMM=modbus_plant ;;
+*)
+	echo "demo: DEMO_PLANT=$DEMO_PLANT: allowed plant, python or modbus" >&2
+	exit 2 ;;
+esac
 VERIFY=$(find_helper verify_cycles) || { echo "demo: verify_cycles not built" >&2; exit 1; }
 AGISWARMD=${AGISWARMD:-$(command -v agiswarmd || echo "$top/build/agiswarmd")}
 [ -x "$AGISWARMD" ] || { echo "demo: agiswarmd not built" >&2; exit 1; }
@@ -184,7 +222,7 @@ tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
 on_exit "$SWARM" down
 
-say "AGISWARM demo: 1 aggregator, 8 workers, 1 plant (s' = 1.1 s + u, 8 states)"
+say "AGISWARM demo: 1 aggregator, 8 workers, 1 plant (s' = 1.1 s + u, 8 states; DEMO_PLANT=$DEMO_PLANT)"
 if ! "$SWARM" up --workers 8 > "$tmp/up.log" 2>&1; then
 	sed 's/^/   /' "$tmp/up.log"
 	echo "demo: the swarm did not come up" >&2
@@ -201,11 +239,39 @@ monitor_pid=$!
 on_exit kill $monitor_pid
 # 100 ms steps against 50 ms cycles: every step sees a fresh output. Each
 # SIGUSR1 kicks every state by +0.3 at the plant's next step.
-n_plant "$PLANT" --aggregator "$SWARM_AGG_ADDR:$SWARM_PORT" \
-	--listen "$SWARM_PLANT_ADDR:$SWARM_PORT" --steps 100000 --period 100 \
-	--psk "$SWARM_KEYS/swarm.psk" --key "$SWARM_KEYS/plant/node.pub" \
-	--peer-key "$SWARM_KEYS/agg/node.pub" \
-	--kick-on-signal 0.3 > "$tmp/plant.txt" 2> "$tmp/plant.err" &
+case $DEMO_PLANT in
+plant)
+	n_plant "$PLANT" --aggregator "$SWARM_AGG_ADDR:$SWARM_PORT" \
+		--listen "$SWARM_PLANT_ADDR:$SWARM_PORT" --steps 100000 --period 100 \
+		--psk "$SWARM_KEYS/swarm.psk" --key "$SWARM_KEYS/plant/node.pub" \
+		--peer-key "$SWARM_KEYS/agg/node.pub" \
+		--kick-on-signal 0.3 > "$tmp/plant.txt" 2> "$tmp/plant.err" &
+	;;
+python)
+	n_plant python3 -B "$top/configs/plant_example.py" \
+		"$SWARM_PLANT_ADDR:$SWARM_PORT" "$SWARM_KEYS/swarm.psk" \
+		"$SWARM_KEYS/plant/node.pub" 100000 \
+		"$SWARM_AGG_ADDR:$SWARM_PORT" "$SWARM_KEYS/agg/node.pub" \
+		> "$tmp/plant.txt" 2> "$tmp/plant.err" &
+	;;
+modbus)
+	# The device (its own clock, 200 ms steps) and the bridge beside it,
+	# reading at the cycle's rate: each step's u is written before the
+	# next step (plant_modbus.sh).
+	# (ip netns exec execs them: $! is the program, not a subshell.)
+	"$IP" netns exec "$SWARM_PLANT" "$MODBUS_PLANT" \
+		--map "$top/configs/modbus_plant.yaml" \
+		--period 200 --kick-on-signal 0.3 \
+		> "$tmp/plant.txt" 2> "$tmp/plant.err" &
+	device_pid=$!
+	on_exit kill $device_pid
+	"$IP" netns exec "$SWARM_PLANT" "$AGISWARM_MODBUS" --map "$top/configs/modbus_plant.yaml" \
+		--period 50 --aggregator "$SWARM_AGG_ADDR:$SWARM_PORT" \
+		--peer-key "$SWARM_KEYS/agg/node.pub" \
+		--psk "$SWARM_KEYS/swarm.psk" --key "$SWARM_KEYS/plant/node.pub" \
+		--listen "$SWARM_PLANT_ADDR:$SWARM_PORT" 2> "$tmp/bridge.err" &
+	;;
+esac
 plant_pid=$!
 on_exit kill $plant_pid
 # kick: disturb the plant now (shown as a jump of max|s|). $plant_pid is
@@ -214,7 +280,7 @@ kick()
 {
 	local comm pid
 	for comm in /proc/[0-9]*/comm; do
-		[ "$(cat "$comm" 2>/dev/null)" = plant ] || continue
+		[ "$(cat "$comm" 2>/dev/null)" = "$KICK_COMM" ] || continue
 		pid=${comm#/proc/}
 		kill -USR1 "${pid%/comm}"
 	done
@@ -222,7 +288,11 @@ kick()
 
 wait_cycles 20 120
 kick
-run_phase "phase 1: all 8 workers healthy (plant kicked by +0.3)"
+if [ "$KICK_COMM" = none ]; then
+	run_phase "phase 1: all 8 workers healthy (this plant takes no kicks)"
+else
+	run_phase "phase 1: all 8 workers healthy (plant kicked by +0.3)"
+fi
 for id in $STALLED; do
 	actl "$SWARM_AGG" fault inject worker "$id" stall
 done
@@ -241,13 +311,25 @@ wait "$monitor_pid" || true
 
 operator_phase
 kill "$plant_pid" 2>/dev/null || true
+# The device would go on stepping, uncontrolled, after its bridge: it
+# stops once the bridge has (which then has written its last actuation).
+if [ -n "${device_pid:-}" ]; then
+	wait "$plant_pid" 2>/dev/null || true
+	kill "$device_pid" 2>/dev/null || true
+fi
 
 say "the plant at the start and after each kick: the loop pulls max |s| back to 0"
 # A line whose max|s| jumps is a kick: show it and the 7 steps after it.
 awk '{ v = $4 + 0
        if (NR == 1 || (v > 0.1 && v > 2 * prev)) { left = 8; if (NR > 1) print "" }
        if (left > 0) { print; left-- }
-       prev = v }' "$tmp/plant.txt" | sed 's/^/   /'
+       prev = v }' <(plant_text) | sed 's/^/   /'
+
+if [ "$DEMO_PLANT" = modbus ]; then
+	wait "$plant_pid" 2>/dev/null || true
+	say "agiswarm-modbus (the bridge's log and counts)"
+	sed 's/^/   /' "$tmp/bridge.err"
+fi
 
 say "agictl metrics last 10"
 actl "$SWARM_AGG" metrics last 10 | sed 's/^/   /'

@@ -34,6 +34,8 @@
 
 #include "core/fixed.h"
 #include "user/agiplant.h"
+#include "user/plant_args.h"
+#include "lib/json_vec.h"
 
 #define PLANT_STATES_MAX 64
 #define SIG_FMT AGISWARM_Q1_31
@@ -351,16 +353,6 @@ static void wait_until(struct plant *p, u64 deadline)
 	drain_socket(p);
 }
 
-static void print_vec(const char *key, const s32 *v, unsigned int n)
-{
-	unsigned int i;
-
-	printf(",\"%s\":[", key);
-	for (i = 0; i < n; i++)
-		printf("%s%" PRId32, i ? "," : "", v[i]);
-	printf("]");
-}
-
 static void print_step(const struct plant *p, u64 step, const s32 *u)
 {
 	char s_dec[64], u_dec[64];
@@ -442,14 +434,12 @@ static int parse_kick(struct plant *p, char *arg)
 	return 0;
 }
 
-enum { OPT_AGG = 256, OPT_LISTEN, OPT_STATES, OPT_GAIN, OPT_COUPLING,
-	OPT_X0, OPT_PERIOD, OPT_STEPS, OPT_KICK, OPT_JSON, OPT_RAW, OPT_TO,
-	OPT_FROM, OPT_COUNT, OPT_KICK_SIGNAL, OPT_PSK, OPT_KEY, OPT_PEER_KEY,
-	OPT_DUMP, OPT_NODE_KEY };
+enum { OPT_STATES = 256, OPT_GAIN, OPT_COUPLING, OPT_X0, OPT_PERIOD,
+	OPT_STEPS, OPT_KICK, OPT_JSON, OPT_RAW, OPT_TO, OPT_FROM, OPT_COUNT,
+	OPT_KICK_SIGNAL, OPT_DUMP };
 
 static const struct option options[] = {
-	{ "aggregator", required_argument, NULL, OPT_AGG },
-	{ "listen", required_argument, NULL, OPT_LISTEN },
+	AGI_PLANT_ARG_OPTIONS,
 	{ "states", required_argument, NULL, OPT_STATES },
 	{ "gain", required_argument, NULL, OPT_GAIN },
 	{ "coupling", required_argument, NULL, OPT_COUPLING },
@@ -463,46 +453,30 @@ static const struct option options[] = {
 	{ "to", required_argument, NULL, OPT_TO },
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "count", required_argument, NULL, OPT_COUNT },
-	{ "psk", required_argument, NULL, OPT_PSK },
-	{ "key", required_argument, NULL, OPT_KEY },
-	{ "peer-key", required_argument, NULL, OPT_PEER_KEY },
 	{ "dump-sent", required_argument, NULL, OPT_DUMP },
-	{ "node-key", required_argument, NULL, OPT_NODE_KEY },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct cmdline {
-	const char *listen, *raw, *to, *from;
-	const char *psk, *key, *dump, *node_key;
-	struct agiplant_aggregator agg[AGIPLANT_AGGREGATORS_MAX];
-	unsigned int n_agg, n_peer_key;
+	struct agi_plant_args ep;	/* the endpoint's options */
+	const char *raw, *to, *from, *dump;
 	u64 count;
 };
 
 static int parse_option(struct plant *p, struct cmdline *c, int opt)
 {
+	char err[128];
 	u64 v;
+	int ret = agi_plant_arg(&c->ep, opt, optarg, err, sizeof(err));
 
+	if (ret)
+		return ret < 0 ? usage_error("%s", err) : 0;
 	switch (opt) {
-	case OPT_AGG:
-		if (c->n_agg == AGIPLANT_AGGREGATORS_MAX)
-			return usage_error("more than 7 --aggregator%s", "");
-		c->agg[c->n_agg++].address = optarg;
-		return 0;
-	case OPT_LISTEN: c->listen = optarg; return 0;
 	case OPT_RAW: c->raw = optarg; return 0;
 	case OPT_TO: c->to = optarg; return 0;
 	case OPT_FROM: c->from = optarg; return 0;
-	case OPT_PSK: c->psk = optarg; return 0;
-	case OPT_KEY: c->key = optarg; return 0;
-	case OPT_PEER_KEY:
-		if (c->n_peer_key == AGIPLANT_AGGREGATORS_MAX)
-			return usage_error("more than 7 --peer-key%s", "");
-		c->agg[c->n_peer_key++].key_file = optarg;
-		return 0;
 	case OPT_DUMP: c->dump = optarg; return 0;
-	case OPT_NODE_KEY: c->node_key = optarg; return 0;
 	case OPT_JSON: p->json = true; return 0;
 	case OPT_KICK: return parse_kick(p, optarg);
 	case OPT_KICK_SIGNAL:
@@ -544,15 +518,11 @@ static int parse_option(struct plant *p, struct cmdline *c, int opt)
  */
 static int open_endpoint(struct plant *p, const struct cmdline *c)
 {
-	struct agiplant_config cfg = {
-		.listen = c->listen, .key_file = c->key, .psk_file = c->psk,
-		.private_key_file = c->node_key,
-		.aggregators = c->agg, .n_aggregators = c->n_agg,
-	};
+	struct agiplant_config cfg;
 	char err[512];
 
-	if (!(c->psk && c->key) == !c->node_key || c->n_peer_key != c->n_agg)
-		return usage_error("--psk FILE and --key PUB, or --node-key KEY, and a --peer-key PUB for each --aggregator are required%s", "");
+	if (agi_plant_args_config(&c->ep, &cfg, err, sizeof(err)))
+		return usage_error("%s", err);
 	if (agiplant_open(&cfg, &p->ep, err, sizeof(err))) {
 		fprintf(stderr, "plant: %s\n", err);
 		return 1;
@@ -565,9 +535,10 @@ static int open_endpoint(struct plant *p, const struct cmdline *c)
 int main(int argc, char **argv)
 {
 	struct plant p = { .n = 8, .period_ms = 50, .steps = 200 };
-	struct cmdline c = { .listen = "0.0.0.0:6000", .count = 1 };
+	struct cmdline c = { .count = 1 };
 	int opt, ret;
 
+	agi_plant_args_init(&c.ep);
 	agi_q_from_decimal("1.1", GAIN_FMT, false, &p.gain);
 	agi_q_from_decimal("0.05", GAIN_FMT, false, &p.coupling);
 	agi_q_from_decimal("0.5", SIG_FMT, false, &p.x0);
@@ -586,8 +557,6 @@ int main(int argc, char **argv)
 		return usage_error("unexpected argument \"%s\"", argv[optind]);
 	if (c.raw)
 		return send_raw(c.raw, c.to, c.from, c.count);
-	if (!c.n_agg)
-		return usage_error("--aggregator ADDR:PORT is required%s", "");
 	if (c.dump) {
 		p.dump = fopen(c.dump, "w");
 		if (!p.dump) {

@@ -101,7 +101,7 @@ deb: userspace dkms-source
 	$(Q)mkdir -p $(PKG_DIR)/deb/agiswarm/DEBIAN
 	$(Q)(cd $(PKG_DIR)/deb/agiswarm && find etc -type f | sed 's|^|/|') \
 		> $(PKG_DIR)/deb/agiswarm/DEBIAN/conffiles
-	$(call pkg_debian,$(PKG_DIR)/deb/agiswarm,agiswarm,$(AGICTL) $(AGISWARMD))
+	$(call pkg_debian,$(PKG_DIR)/deb/agiswarm,agiswarm,$(AGICTL) $(AGISWARMD) $(AGISWARM_MODBUS))
 	$(Q)mkdir -p $(PKG_DIR)/deb/agiswarm-dkms/usr/src
 	$(Q)cp -r $(DKMS_SRC) $(PKG_DIR)/deb/agiswarm-dkms/usr/src/
 	$(call pkg_debian,$(PKG_DIR)/deb/agiswarm-dkms,agiswarm-dkms)

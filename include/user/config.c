@@ -92,7 +92,7 @@ static const char *scalar(const yaml_node_t *n)
 }
 
 /* "~", "null" or nothing at all: an empty section or list. */
-static bool is_null(const yaml_node_t *n)
+bool agi_config_is_null(const yaml_node_t *n)
 {
 	return n->type == YAML_SCALAR_NODE &&
 	       n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
@@ -312,7 +312,7 @@ static int unknown_key(struct agi_config_ctx *c, const yaml_node_t *key,
 }
 
 /* Keys must be scalars and appear once per mapping. */
-static int check_key(struct agi_config_ctx *c, yaml_node_t *map,
+int agi_config_check_key(struct agi_config_ctx *c, yaml_node_t *map,
 		     yaml_node_pair_t *pair, const char *prefix)
 {
 	yaml_node_t *key = yaml_document_get_node(c->doc, pair->key);
@@ -360,14 +360,14 @@ static int walk_pair(struct agi_config_ctx *c, yaml_node_t *map,
 	const struct agi_config_key *k;
 	size_t index;
 
-	if (check_key(c, map, pair, prefix))
+	if (agi_config_check_key(c, map, pair, prefix))
 		return -EINVAL;
 	snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? "." : "",
 		 scalar(key));
 	k = find_key(path, &index);
 	if (k) {
 		c->given[index] = (u32)key->start_mark.line + 1;
-		if (is_null(val) && (k->type == KT_PEERS ||
+		if (agi_config_is_null(val) && (k->type == KT_PEERS ||
 				     k->type == KT_QLIST ||
 				     k->type == KT_GROUP)) {
 			*(u32 *)((char *)c->cfg + k->off) = 0;
@@ -377,7 +377,7 @@ static int walk_pair(struct agi_config_ctx *c, yaml_node_t *map,
 	}
 	if (!is_section(path))
 		return unknown_key(c, key, prefix, path);
-	if (is_null(val))
+	if (agi_config_is_null(val))
 		return 0;
 	if (val->type != YAML_MAPPING_NODE) {
 		children_text(path, keys, sizeof(keys));
@@ -423,7 +423,7 @@ int agi_config_parse_object(struct agi_config_ctx *c, yaml_node_t *n, const char
 				 agi_config_node_kind(n), names);
 	for (pair = n->data.mapping.pairs.start;
 	     pair < n->data.mapping.pairs.top; pair++) {
-		if (check_key(c, n, pair, path))
+		if (agi_config_check_key(c, n, pair, path))
 			return -EINVAL;
 		key = yaml_document_get_node(c->doc, pair->key);
 		snprintf(where, sizeof(where), "%s.%s", path, scalar(key));
@@ -610,12 +610,33 @@ static int syntax_error(struct agi_config_ctx *c, const yaml_parser_t *p)
 	return -EINVAL;
 }
 
-/* Exactly one document; an empty one keeps every default. */
-static int load_document(struct agi_config_ctx *c, yaml_parser_t *p)
+/* The configuration's top level; an empty document keeps every default. */
+static int config_root(struct agi_config_ctx *c, yaml_node_t *root, void *arg)
+{
+	char keys[512];
+	int ret;
+
+	(void)arg;
+	if (!root || agi_config_is_null(root))
+		return 0;
+	if (root->type != YAML_MAPPING_NODE) {
+		children_text("", keys, sizeof(keys));
+		return agi_config_fail(c, root, "",
+				"the top level is %s; expected a mapping with the keys %s",
+				agi_config_node_kind(root), keys);
+	}
+	ret = walk(c, root, "", 0);
+	if (!ret)
+		ret = cross_check(c);
+	return ret;
+}
+
+/* Exactly one document, its root (NULL: empty) handed to @fn. */
+static int load_document(struct agi_config_ctx *c, yaml_parser_t *p,
+			 agi_config_root_fn fn, void *arg)
 {
 	yaml_document_t doc, extra;
 	yaml_node_t *root, *second;
-	char keys[512];
 	int ret = 0;
 
 	if (!yaml_parser_load(p, &doc))
@@ -635,35 +656,23 @@ static int load_document(struct agi_config_ctx *c, yaml_parser_t *p)
 		if (ret)
 			goto cleanup;
 	}
-	if (!root || is_null(root))
-		goto cleanup;
-	if (root->type != YAML_MAPPING_NODE) {
-		children_text("", keys, sizeof(keys));
-		ret = agi_config_fail(c, root, "",
-				"the top level is %s; expected a mapping with the keys %s",
-				agi_config_node_kind(root), keys);
-		goto cleanup;
-	}
-	ret = walk(c, root, "", 0);
-	if (!ret)
-		ret = cross_check(c);
+	ret = fn(c, root && !agi_config_is_null(root) ? root : NULL, arg);
 cleanup:
 	yaml_document_delete(&doc);
 	c->doc = NULL;
 	return ret;
 }
 
-static int load(struct agi_config *cfg, const char *name, FILE *f,
-		const char *text, char *err, size_t err_size)
+int agi_config_load_yaml(const char *name, FILE *f, const char *text,
+			 agi_config_root_fn fn, void *arg, char *err,
+			 size_t err_size)
 {
 	struct agi_config_ctx c = {
-		.file = name, .cfg = cfg, .err = err, .err_size = err_size,
+		.file = name, .err = err, .err_size = err_size,
 	};
 	yaml_parser_t parser;
 	int ret;
 
-	agi_config_defaults(cfg);
-	snprintf(cfg->file, sizeof(cfg->file), "%s", name);
 	err[0] = '\0';
 	if (!yaml_parser_initialize(&parser))
 		return agi_config_fail(&c, NULL, "", "out of memory");
@@ -673,9 +682,24 @@ static int load(struct agi_config *cfg, const char *name, FILE *f,
 		yaml_parser_set_input_string(&parser,
 					     (const unsigned char *)text,
 					     strlen(text));
-	ret = load_document(&c, &parser);
+	ret = load_document(&c, &parser, fn, arg);
 	yaml_parser_delete(&parser);
 	return ret;
+}
+
+static int config_start(struct agi_config_ctx *c, yaml_node_t *root, void *arg)
+{
+	c->cfg = arg;
+	return config_root(c, root, NULL);
+}
+
+static int load(struct agi_config *cfg, const char *name, FILE *f,
+		const char *text, char *err, size_t err_size)
+{
+	agi_config_defaults(cfg);
+	snprintf(cfg->file, sizeof(cfg->file), "%s", name);
+	return agi_config_load_yaml(name, f, text, config_start, cfg, err,
+				    err_size);
 }
 
 int agi_config_load(struct agi_config *cfg, const char *file, char *err,

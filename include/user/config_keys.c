@@ -423,8 +423,7 @@ static int parse_ms(struct agi_config_ctx *c, const struct agi_config_key *k,
 	return 0;
 }
 
-/* The value of @name in the mapping @map (which has it). */
-static yaml_node_t *value_of(struct agi_config_ctx *c, yaml_node_t *map,
+yaml_node_t *agi_config_find(struct agi_config_ctx *c, yaml_node_t *map,
 			     const char *name)
 {
 	yaml_node_pair_t *pair;
@@ -433,13 +432,19 @@ static yaml_node_t *value_of(struct agi_config_ctx *c, yaml_node_t *map,
 	for (pair = map->data.mapping.pairs.start;
 	     pair < map->data.mapping.pairs.top; pair++) {
 		key = yaml_document_get_node(c->doc, pair->key);
-		if (!strcmp(scalar(key), name))
+		if (key->type == YAML_SCALAR_NODE && !strcmp(scalar(key), name))
 			return yaml_document_get_node(c->doc, pair->value);
 	}
-	return map;
+	return NULL;
 }
 
-/* @name of entry @where repeats the one of entry @other (at @line). */
+/* The value of @name in the mapping @map (which has it). */
+static yaml_node_t *value_of(struct agi_config_ctx *c, yaml_node_t *map,
+			     const char *name)
+{
+	return agi_config_find(c, map, name) ?: map;
+}
+
 static int taken(struct agi_config_ctx *c, yaml_node_t *entry, const char *where,
 		 const char *name, const char *what, const char *other,
 		 u32 line)

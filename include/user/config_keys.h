@@ -61,6 +61,27 @@ struct agi_config_ctx {
 	unsigned int nerr;	/* errors so far, one a line in err */
 };
 
+/*
+ * Reading another YAML file with the configuration's words and errors
+ * (the Modbus mapping, modbus_map.c): one document from @f, or from @text
+ * when @f is NULL, named @name in messages; its root mapping (NULL for an
+ * empty document) goes to @fn with @arg. Returns what @fn returns, or
+ * -EINVAL after a syntax error; @err holds "FILE:LINE: ..." lines.
+ */
+typedef int (*agi_config_root_fn)(struct agi_config_ctx *c, yaml_node_t *root,
+				  void *arg);
+int agi_config_load_yaml(const char *name, FILE *f, const char *text,
+			 agi_config_root_fn fn, void *arg, char *err,
+			 size_t err_size);
+/* Keys must be scalars and appear once per mapping (-EINVAL, reported). */
+int agi_config_check_key(struct agi_config_ctx *c, yaml_node_t *map,
+			 yaml_node_pair_t *pair, const char *prefix);
+/* The value of the key @name in the mapping @map; NULL when absent. */
+yaml_node_t *agi_config_find(struct agi_config_ctx *c, yaml_node_t *map,
+			     const char *name);
+/* "~", "null" or nothing at all. */
+bool agi_config_is_null(const yaml_node_t *n);
+
 extern const struct agi_config_key agi_config_keys[];
 extern const size_t agi_config_nkeys;
 /* Keys of one aggregator.workers/actuators/sensors entry. */

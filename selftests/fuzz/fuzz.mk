@@ -14,6 +14,7 @@
 #   fuzz_handshake     the session handshake's INIT and RESP
 #   fuzz_seal          the sealed envelope: parse, open, seal round trip
 #   fuzz_agiplant      libagiplant's receive path: open, parse, deduplicate
+#   fuzz_modbus_map    agiswarm-modbus's register mapping (YAML) and its rule
 #   fuzz_repl_entry    the entries of the group's replicated log
 #   fuzz_repl_channel  the group transport's frames, handshake and sealed
 #                      frames, as a TCP peer sends them

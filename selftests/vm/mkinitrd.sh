@@ -247,7 +247,7 @@ for m in list(sys.modules.values()):
 		[[ $f == *.so ]] && copy_libs "$f"
 	done
 fi
-cp "$top"/selftests/*.sh "$top/selftests/settings" "$top/selftests/config" \
+cp "$top"/selftests/*.sh "$top"/selftests/*.py "$top/selftests/settings" "$top/selftests/config" \
 	"$stage/agiswarm/selftests/" 2>/dev/null || true
 rm -f "$stage/agiswarm/selftests/run-native.sh"
 # What the tests source (lib/*.sh) and compare against (golden/).

@@ -11,7 +11,10 @@
 #   make vm-run SCRIPT=file
 #   make demo       netns/demo.sh in the same VM: a swarm kept exact under
 #                   stalls and loss, shown as it runs; log in build/demo.log,
-#                   pictures in build/demo/ (selftests/vm/demo_plots.sh)
+#                   pictures in build/demo/ (selftests/vm/demo_plots.sh);
+#                   PLANT=python or PLANT=modbus swaps the built-in test
+#                   plant for the Python example or a Modbus/TCP device
+#                   behind agiswarm-modbus
 #                   boot the same image and run one script instead
 #   make check      deps, build, native-check, vm-check, then one verdict
 #                   line "N passed, N failed" (see selftests/vm/check.sh);
@@ -30,12 +33,16 @@ VM_KMODS ?= veth bridge udp_tunnel ip6_udp_tunnel libchacha20poly1305 \
 	nft_chain_nat nft_masq nft_fib_inet
 # promtool (Debian's prometheus package) checks agiswarmd's Prometheus output;
 # plant_example is the README's libagiplant example (plant_example.sh).
-VM_BINS = $(wildcard $(AGICTL) $(BUILD)/agiswarmd /usr/bin/promtool $(PLANT_EXAMPLE))
+# agiswarm-modbus bridges a Modbus/TCP device (plant_modbus.sh, the demo).
+VM_BINS = $(wildcard $(AGICTL) $(BUILD)/agiswarmd /usr/bin/promtool $(PLANT_EXAMPLE) \
+	$(AGISWARM_MODBUS))
 # Debian's python3 with the standard library the Python module and its
 # example import, the module and libagiplant.so.0 installed as
-# `make install PREFIX=/usr` would (plant_example_py.sh).
+# `make install PREFIX=/usr` would (plant_example_py.sh); and what
+# plant_modbus.sh's checker (selftests/modbus_check.py) imports.
 VM_PYTHON = --lib $(AGIPLANT_SO) --python-module $(AGIPLANT_PY) \
-	--python-script configs/plant_example.py
+	--python-script configs/plant_example.py \
+	--python-script selftests/modbus_check.py
 
 .PHONY: vm-tests vm-initrd vm-run demo
 
@@ -55,7 +62,7 @@ vm-initrd: module userspace vm-tests
 	$(Q)selftests/vm/mkinitrd.sh --out $(VM_DIR) --kver $(KVER) \
 		--ko kmod/agiswarm.ko --tests-list $(VM_DIR)/tests.list \
 		--gen-dir $(VM_GEN_DIR) --modules "$(VM_KMODS)" \
-		$(foreach b,$(VM_BINS),--bin $(b)) $(VM_PYTHON)
+		$(foreach b,$(VM_BINS),--bin $(b)) $(VM_PYTHON) $(VM_DEMO_ENV)
 
 # QEMU's deadline: boot plus every test at its full per-test timeout.
 vm_timeout = $$(( 120 + ($$(wc -l < $(VM_DIR)/tests.list) + 1) * \
@@ -75,6 +82,11 @@ vm-run: vm-initrd
 check:
 	$(Q)MAKE='$(MAKE)' BUILD='$(BUILD)' selftests/vm/check.sh
 
+# make demo PLANT=...: which plant netns/demo.sh runs (its DEMO_PLANT).
+demo: VM_DEMO_ENV = $(if $(PLANT),--env DEMO_PLANT=$(PLANT))
+ifneq ($(filter-out plant python modbus,$(PLANT)),)
+$(error PLANT=$(PLANT): allowed plant (the default), python or modbus)
+endif
 demo: deps vm-initrd
 	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
 		--log $(BUILD)/demo.log --timeout $(or $(VM_TIMEOUT),900) \
