@@ -685,6 +685,30 @@ struct tally {
 };
 
 /* Datagrams dropped by the network stack before any socket (all CPUs). */
+/*
+ * The prediction replays the datagrams in the order they were sent, and the
+ * node's replay windows judge them in the order it receives them. A veth
+ * hands a datagram to the backlog of the CPU that sent it, so a sender that
+ * migrates between two sendmmsg() calls can have a later batch received
+ * before the rest of an earlier one: sealed counters far apart then make
+ * the window call a datagram a replay that in send order was fresh (seen
+ * on the debug kernel, where the backlogs run long). Sending from one CPU
+ * keeps the order end to end.
+ */
+static void pin_to_this_cpu(void)
+{
+	int cpu = sched_getcpu();
+	cpu_set_t set;
+
+	if (cpu < 0)
+		die("sched_getcpu failed: %s", strerror(errno));
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set))
+		die("sched_setaffinity(CPU %d) failed: %s", cpu,
+		    strerror(errno));
+}
+
 static u64 softnet_dropped(void)
 {
 	char line[512];
@@ -1150,6 +1174,7 @@ static int wire_main(int argc, char **argv)
 	leave_netns(self);
 	c = 4 << 20;
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &c, sizeof(c));
+	pin_to_this_cpu();
 
 	if (!dry)
 		read_counters(&nl, b);
