@@ -187,7 +187,11 @@ plant_start()
 {
 	local out=$1
 	shift
-	n_plant "$PLANT" --aggregator "$SWARM_AGG_ADDR:$SWARM_PORT" \
+	# "$IP" netns exec, not n_plant: a function in the background is a
+	# subshell whose pid $! would be, and killing that left the plant
+	# running (and sending into a namespace gone) after swarm down; ip
+	# execs the plant, so $! is the plant's own pid.
+	"$IP" netns exec "$SWARM_PLANT" "$PLANT" --aggregator "$SWARM_AGG_ADDR:$SWARM_PORT" \
 		--listen "$SWARM_PLANT_ADDR:$SWARM_PORT" \
 		--psk "$SWARM_KEYS/swarm.psk" --key "$SWARM_KEYS/plant/node.pub" \
 		--peer-key "$SWARM_KEYS/agg/node.pub" --json "$@" > "$out" &
