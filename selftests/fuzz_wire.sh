@@ -103,12 +103,14 @@ cycles0=$(counter "$SWARM_AGG" cycles)
 monitor_pid=$!
 on_exit kill $monitor_pid
 
-# Both at once: one fuzzer per CPU of the VM.
+# Both at once: one fuzzer per CPU of the VM, each sending from its own
+# CPU only (so that its node receives in the order it predicted).
+ncpu=$(nproc)
 fuzz "$SWARM_AGG" "$SWARM_AGG_ADDR" "$SEED" --all-dropped \
-	--peer-key "$SWARM_KEYS/agg/node.pub" &
+	--peer-key "$SWARM_KEYS/agg/node.pub" --cpu 0 &
 agg_fuzz=$!
 fuzz "$(worker_ns 1)" "$(worker_addr 1)" $((SEED + 1)) \
-	--peer-key "$SWARM_KEYS/w1/node.pub" &
+	--peer-key "$SWARM_KEYS/w1/node.pub" --cpu $((1 % ncpu)) &
 worker_fuzz=$!
 tap_check "$COUNT mutants at the aggregator, each dropped and counted once" \
 	fuzz_result "$SWARM_AGG" $agg_fuzz

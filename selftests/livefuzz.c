@@ -693,13 +693,14 @@ struct tally {
  * before the rest of an earlier one: sealed counters far apart then make
  * the window call a datagram a replay that in send order was fresh (seen
  * on the debug kernel, where the backlogs run long). Sending from one CPU
- * keeps the order end to end.
+ * keeps the order end to end. @cpu < 0: the one it runs on.
  */
-static void pin_to_this_cpu(void)
+static void pin_to_cpu(int cpu)
 {
-	int cpu = sched_getcpu();
 	cpu_set_t set;
 
+	if (cpu < 0)
+		cpu = sched_getcpu();
 	if (cpu < 0)
 		die("sched_getcpu failed: %s", strerror(errno));
 	CPU_ZERO(&set);
@@ -1085,6 +1086,7 @@ static int wire_main(int argc, char **argv)
 		{ "psk", required_argument, NULL, 'P' },
 		{ "key", required_argument, NULL, 'k' },
 		{ "peer-key", required_argument, NULL, 'K' },
+		{ "cpu", required_argument, NULL, 'u' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *src_netns = NULL, *node = NULL, *to = NULL, *from = NULL;
@@ -1099,7 +1101,7 @@ static int wire_main(int argc, char **argv)
 	struct tally *t;
 	bool all_dropped = false, dry = false;
 	double t0, t1, deadline;
-	int c, fd, self, stable = 0;
+	int c, fd, self, stable = 0, cpu = -1;
 	struct nl nl;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -1120,6 +1122,7 @@ static int wire_main(int argc, char **argv)
 		case 'P': psk_file = optarg; break;
 		case 'k': key_file = optarg; break;
 		case 'K': peer_file = optarg; break;
+		case 'u': cpu = atoi(optarg); break;
 		default: return 2;
 		}
 	}
@@ -1129,7 +1132,7 @@ static int wire_main(int argc, char **argv)
 		fprintf(stderr, "usage: livefuzz wire --to ADDR:PORT --node NETNS --count N\n"
 			"       [--from ADDR] [--src-netns NETNS] [--seed S]\n"
 			"       [--corpus DIR]... [--all-dropped] [--settle SEC]\n"
-			"       [--psk FILE --key PUB --peer-key PUB]\n"
+			"       [--psk FILE --key PUB --peer-key PUB] [--cpu N]\n"
 			"       livefuzz wire --dry-run --count N [--seed S] [--corpus DIR]...\n");
 		return 2;
 	}
@@ -1174,7 +1177,7 @@ static int wire_main(int argc, char **argv)
 	leave_netns(self);
 	c = 4 << 20;
 	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &c, sizeof(c));
-	pin_to_this_cpu();
+	pin_to_cpu(cpu);
 
 	if (!dry)
 		read_counters(&nl, b);
