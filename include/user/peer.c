@@ -28,6 +28,8 @@ static int talk_peer(struct agi_nl *nl, u8 cmd, const struct agi_peer_req *p)
 			     &p->ep.addr);
 	if (p->health >= 0)
 		mnl_attr_put_u8(nlh, AGISWARM_PEER_A_HEALTH, (u8)p->health);
+	if (p->has_rank)
+		mnl_attr_put_u8(nlh, AGISWARM_PEER_A_RANK, p->rank);
 	if (p->has_pubkey)
 		mnl_attr_put(nlh, AGISWARM_PEER_A_PUBKEY, AGISWARM_PUBKEY_LEN,
 			     p->pubkey);

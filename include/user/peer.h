@@ -23,12 +23,16 @@
  * @health: enum agiswarm_health, the daemon's judgement of a worker; -1
  *	sends none (the module keeps what it had)
  * @has_pubkey: @pubkey is sent: the peer's identity, its link
+ * @has_rank: @rank is sent: an aggregator's rank in this node's
+ *	replicated group (AGISWARM_PEER_A_RANK)
  */
 struct agi_peer_req {
 	u8 kind;
 	u32 id;
 	struct agi_endpoint ep;
 	int health;
+	bool has_rank;
+	u8 rank;
 	bool has_pubkey;
 	u8 pubkey[AGISWARM_PUBKEY_LEN];
 };

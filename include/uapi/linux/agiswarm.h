@@ -1149,7 +1149,9 @@ enum agiswarm_counter {
  *    7 nu        uint, 0..AGISWARM_WIRE_VEC_MAX: elements of y and u
  *    8 flags     uint, AGISWARM_RECORD_F_*: have_u (u is a law output),
  *                y (the cycle decoded: y is its y), applied (a staged
- *                change took effect at its start)
+ *                change took effect at its start), estop (the primary
+ *                is emergency-stopped: a backup is too, until a record
+ *                without it)
  *    9 period    uint, the period in force, us, 100..10000000
  *   10 deadline  uint, the deadline in force, us, 100..10000000
  *   11 gen       uint, u32: the generation of the row assignment in use
@@ -1582,7 +1584,8 @@ enum agiswarm_record_key {
 #define AGISWARM_RECORD_F_HAVE_U	0x1
 #define AGISWARM_RECORD_F_Y		0x2
 #define AGISWARM_RECORD_F_APPLIED	0x4
-#define AGISWARM_RECORD_F_ALL		0x7
+#define AGISWARM_RECORD_F_ESTOP		0x8
+#define AGISWARM_RECORD_F_ALL		0xf
 /* s32 values in one CYCLE_RECORD part; a record has nx + 4 nu of them. */
 #define AGISWARM_RECORD_CHUNK_MAX 300
 #define AGISWARM_RECORD_VALUES_MAX (5 * AGISWARM_WIRE_VEC_MAX)
