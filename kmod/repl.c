@@ -528,8 +528,13 @@ static void take_over(struct agiswarm_agg *agg)
 	pr_info_ratelimited("netns %u: rank %u takes over with epoch %llu after cycle %llu (%u ticks without a record)\n",
 			    agg->node->net->ns.inum, r->rank, e, r->rec_cycle,
 			    r->miss_run);
-	/* start_cycle() makes it the last record's + 1. */
-	agg->cycle_id = r->rec_cycle;
+	/*
+	 * Cycle ids stay on the period's grid: the ticks without a record
+	 * were cycles without output, and a primary cut off from this member
+	 * but not from the plant went on through them (start_cycle() adds
+	 * the 1 of this tick's cycle).
+	 */
+	agg->cycle_id = r->rec_cycle + r->miss_run - 1;
 	if (!plan)
 		return;
 	plan_binding(plan, binding);

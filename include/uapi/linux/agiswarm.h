@@ -1204,7 +1204,10 @@ enum agiswarm_counter {
  * epoch's owner and itself in rank order (ordered succession), takes over
  * at that tick: its epoch becomes the smallest above every epoch it has
  * seen whose low 3 bits are its rank, and its first cycle is the last
- * record's + 1, computed from that record's law state. When its
+ * record's + the ticks it waited (cycle ids stay on the period's grid, so
+ * a gap in them is the cycles that had no output, and a primary that went
+ * on cut off from the backups does not hold ids ahead of the new one's),
+ * computed from that record's law state. When its
  * assignment is the one the record names (same binding) and the record's
  * rows were sent in one epoch, its TASKs name the workers' rows as held
  * (no ROWS resend); otherwise the workers ask for its rows (NEED_ROWS).
