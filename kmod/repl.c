@@ -59,6 +59,14 @@ static void become(struct agiswarm_agg *agg, u8 mode)
 		if (agg->phase == PHASE_WAITING)
 			agg->phase = PHASE_IDLE;
 	}
+	if (mode != AGISWARM_GROUP_BACKUP) {
+		/* Its law state is its own cycles' from now on. */
+		r->state_cycle = 0;
+		/* Rows a backup kept pending go out now. */
+		if (r->mode == AGISWARM_GROUP_BACKUP && agg->plan &&
+		    !bitmap_empty(agg->rows_pending, agg->plan->nworkers))
+			agiswarm_plan_send_rows(agg);
+	}
 	r->mode = mode;
 }
 
@@ -252,8 +260,8 @@ void agiswarm_repl_send_record(struct agiswarm_agg *agg, u8 status, bool ok,
 			return;
 		/* In softirq: an RCU reader of the peers. */
 		list_for_each_entry_rcu(p, &node->peers, list) {
-			if (p->kind != AGISWARM_PEER_AGGREGATOR || !READ_ONCE(p->rank) ||
-			    !p->link)
+			if (p->kind != AGISWARM_PEER_AGGREGATOR ||
+			    !READ_ONCE(p->rank) || !p->link)
 				continue;
 			skb = agiswarm_cycle_skb(agg->task_buf, len, &p->ep);
 			if (!skb) {
@@ -420,19 +428,36 @@ static void adopt(struct agiswarm_agg *agg)
 	agiswarm_node_count(node, AGISWARM_CNT_RECORDS_RECEIVED, 1);
 }
 
+/* Whether @link is the member of @rank. Context: RCU read side. */
+static bool link_has_rank(struct agiswarm_node *node,
+			  const struct agiswarm_link *link, u8 rank)
+{
+	struct agiswarm_peer *p;
+
+	list_for_each_entry_rcu(p, &node->peers, list)
+		if (p->link == link && p->kind == AGISWARM_PEER_AGGREGATOR &&
+		    READ_ONCE(p->rank) == rank + 1)
+			return true;
+	return false;
+}
+
 /**
  * agiswarm_repl_rx_record() - a part of a member's CYCLE record arrived
  * @node: the node
  * @rec: the part, opened from an AGGREGATOR peer's link
+ * @link: that link
  * @reason: where the counter of a refusal goes
  *
  * Context: softirq.
  * Return: 0 when taken; -EOPNOTSUPP (DROP_TYPE) on a node in no group;
- * -ESTALE (DROP_STALE) for an epoch below the highest seen, or one of this
- * member's own rank; -EINVAL (DROP_BADVALUE) for a part out of order.
+ * -EPERM (DROP_NOT_ALLOWED) when the sender is not the member whose rank
+ * owns the record's epoch; -ESTALE (DROP_STALE) for an epoch below the
+ * highest seen, or one of this member's own rank; -EINVAL (DROP_BADVALUE)
+ * for a part out of order.
  */
 int agiswarm_repl_rx_record(struct agiswarm_node *node,
 			    const struct agi_wire_record *rec,
+			    const struct agiswarm_link *link,
 			    enum agiswarm_counter *reason)
 {
 	struct agiswarm_agg *agg = agg_of(node);
@@ -440,6 +465,10 @@ int agiswarm_repl_rx_record(struct agiswarm_node *node,
 	int ret = 0;
 
 	lockdep_assert_in_softirq();
+	if (!link_has_rank(node, link, rec->epoch & 7)) {
+		*reason = AGISWARM_CNT_DROP_NOT_ALLOWED;
+		return -EPERM;
+	}
 	spin_lock(&agg->lock);
 	if (r->size < 2) {
 		*reason = AGISWARM_CNT_DROP_TYPE;
@@ -524,6 +553,7 @@ static void take_over(struct agiswarm_agg *agg)
 	r->max_epoch = e;
 	WRITE_ONCE(agg->node->epoch, e);
 	r->mode = AGISWARM_GROUP_PRIMARY;
+	r->state_cycle = 0;
 	agiswarm_node_count(agg->node, AGISWARM_CNT_TAKEOVERS, 1);
 	pr_info_ratelimited("netns %u: rank %u takes over with epoch %llu after cycle %llu (%u ticks without a record)\n",
 			    agg->node->net->ns.inum, r->rank, e, r->rec_cycle,

@@ -18,6 +18,7 @@
 #include "../include/core/wire.h"
 
 struct agiswarm_agg;
+struct agiswarm_link;
 struct agiswarm_node;
 
 /**
@@ -99,6 +100,7 @@ void agiswarm_repl_send_record(struct agiswarm_agg *agg, u8 status, bool ok,
 /* The fast path (socket.c). */
 int agiswarm_repl_rx_record(struct agiswarm_node *node,
 			    const struct agi_wire_record *r,
+			    const struct agiswarm_link *link,
 			    enum agiswarm_counter *reason);
 int agiswarm_repl_rx_fenced(struct agiswarm_node *node,
 			    const struct agi_wire_fenced *f,

@@ -103,7 +103,8 @@ static int dispatch(struct agiswarm_node *node, struct sk_buff *skb,
 	case AGISWARM_MSG_CYCLE_RECORD:
 		if (role != AGISWARM_ROLE_AGGREGATOR)
 			break;
-		return agiswarm_repl_rx_record(node, &msg->u.record, reason);
+		return agiswarm_repl_rx_record(node, &msg->u.record, link,
+					       reason);
 	case AGISWARM_MSG_FENCED:
 		if (role != AGISWARM_ROLE_AGGREGATOR)
 			break;

@@ -1017,7 +1017,9 @@ enum agiswarm_counter {
  * one the authenticated sender may send:
  *
  *    TASK, ROWS, STATUS     from an AGGREGATOR peer
- *    CYCLE_RECORD           from an AGGREGATOR peer
+ *    CYCLE_RECORD           from an AGGREGATOR peer (a backup then takes
+ *                           it only from the member whose rank owns its
+ *                           epoch, or counts DROP_NOT_ALLOWED)
  *    FENCED                 from a WORKER peer
  *    RESULT                 from the WORKER peer whose id is the RESULT's
  *                           worker
