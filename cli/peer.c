@@ -57,8 +57,9 @@ static void peer_usage(void)
 	       "group (agictl node set group-rank, group-size): the primary sends\n"
 	       "it a cycle record after every cycle. Both need CAP_NET_ADMIN\n"
 	       "and print nothing on success.\n"
-	       "\"peer list\" prints every peer; JSON: [{\"kind\", \"id\", \"endpoint\"},\n"
-	       "...] plus the worker fields below for workers.\n"
+	       "\"peer list\" prints every peer (a group member with its rank);\n"
+	       "JSON: [{\"kind\", \"id\", \"endpoint\"}, ...] plus \"rank\" for a\n"
+	       "member and the worker fields below for workers.\n"
 	       "\"workers list\" prints the workers only, with their health (the\n"
 	       "daemon's healthy, degraded or unhealthy when it gave one, else ok:\n"
 	       "answered within the last %d cycles; late: not since; idle: no\n"
@@ -332,6 +333,8 @@ static void print_peer(const struct agi_peer *p, u64 cycle_id)
 	agi_print_string(AGI_PRINT_ANY, "endpoint", " %s",
 			 endpoint_text(p, ep));
 	print_link(p);
+	if (p->has_rank)
+		agi_print_u64(AGI_PRINT_ANY, "rank", " rank %llu", p->rank);
 	if (p->kind == AGISWARM_PEER_WORKER)
 		print_worker_stats(p, cycle_id, false);
 	agi_print_text("\n");

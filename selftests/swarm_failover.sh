@@ -201,7 +201,7 @@ no_divergence()
 
 swarm_test_prereqs
 have_tools "$NFT" > /dev/null || tap_skip_all "$NFT not found"
-swarm_test_begin 13
+swarm_test_begin 14
 
 swarm_test_up --workers "$WORKERS"
 rc=0

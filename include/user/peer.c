@@ -106,6 +106,11 @@ static int peer_attr_cb(const struct nlattr *a, void *data)
 		p->health = (u8)v;
 		p->has_health = true;
 		break;
+	case AGISWARM_PEER_A_RANK:
+		ret = agi_attr_get_uint(a, MNL_TYPE_U8, &v);
+		p->rank = (u8)v;
+		p->has_rank = true;
+		break;
 	case AGISWARM_PEER_A_PUBKEY:
 		if (len == AGISWARM_PUBKEY_LEN) {
 			memcpy(p->pubkey, mnl_attr_get_payload(a), len);
