@@ -234,6 +234,20 @@ static void send_results(struct agiswarm_node *node,
 }
 
 /*
+ * Whether an answer whose last was sent at *@last_j (jiffies, 0 for never)
+ * may go now, at most every NEED_ROWS_GAP; this CPU then sends it.
+ */
+static bool answer_due(unsigned long *last_j)
+{
+	unsigned long last = READ_ONCE(*last_j), now = jiffies;
+
+	if (last && time_before(now, last + NEED_ROWS_GAP))
+		return false;
+	/* Another CPU may have taken this one. */
+	return cmpxchg(last_j, last, now ? now : 1) == last;
+}
+
+/*
  * Ask the aggregator at @daddr:@dport (the sender of an opened TASK) for
  * this worker's rows, saying what it holds; at most every NEED_ROWS_GAP.
  */
@@ -245,13 +259,10 @@ static void need_rows(struct agiswarm_node *node, const struct rowset *rs,
 		.type = AGISWARM_MSG_NEED_ROWS,
 		.u.need_rows.epoch = epoch,
 	};
-	unsigned long last = READ_ONCE(w->need_rows_j), now = jiffies;
 	struct sk_buff *skb;
 
-	if (last && time_before(now, last + NEED_ROWS_GAP))
+	if (!answer_due(&w->need_rows_j))
 		return;
-	if (cmpxchg(&w->need_rows_j, last, now ? now : 1) != last)
-		return;		/* another CPU sends it */
 	if (rs) {
 		m.u.need_rows.gen = rs->gen;
 		memcpy(m.u.need_rows.hash, rs->hash, sizeof(rs->hash));
@@ -279,13 +290,10 @@ static void fenced(struct agiswarm_node *node, u64 stale, __be32 daddr,
 			.worker = READ_ONCE(node->node_id),
 		},
 	};
-	unsigned long last = READ_ONCE(w->fenced_j), now = jiffies;
 	struct sk_buff *skb;
 
-	if (last && time_before(now, last + NEED_ROWS_GAP))
+	if (!answer_due(&w->fenced_j))
 		return;
-	if (cmpxchg(&w->fenced_j, last, now ? now : 1) != last)
-		return;		/* another CPU sends it */
 	skb = reply(node, &m, daddr, dport);
 	if (!skb)
 		return;
