@@ -383,8 +383,9 @@ static void adopt(struct agiswarm_agg *agg)
 	u16 i;
 
 	lockdep_assert_held(&agg->lock);
-	if (r->have_rec && h->cycle <= r->rec_cycle)
-		return;		/* reordered: one newer was adopted */
+	/* Reordered: one newer of this epoch was adopted already. */
+	if (r->have_rec && h->epoch == r->rec_epoch && h->cycle <= r->rec_cycle)
+		return;
 	agg->cycle_id = h->cycle;
 	/* What was staged for this cycle or before, as the primary did. */
 	agiswarm_stage_apply(agg);
@@ -419,6 +420,7 @@ static void adopt(struct agiswarm_agg *agg)
 	agg->estop = h->flags & AGISWARM_RECORD_F_ESTOP;
 	r->state_cycle = h->cycle;
 	r->rec_cycle = h->cycle;
+	r->rec_epoch = h->epoch;
 	r->rec_gen = h->gen;
 	r->rec_rows_epoch = h->rows_epoch;
 	memcpy(r->rec_binding, h->binding, sizeof(r->rec_binding));

@@ -32,6 +32,7 @@ struct agiswarm_node;
  * @rec_tick: a record arrived since the last tick
  * @miss_run: consecutive ticks without one
  * @rec_cycle: the cycle of the last record adopted, 0 before any
+ * @rec_epoch: its epoch (a new primary's ids may start below it)
  * @rec_gen: its row assignment's generation
  * @rec_rows_epoch: the epoch its rows were sent in, 0 when not one
  * @rec_binding: its assignment's binding digest
@@ -55,6 +56,7 @@ struct agiswarm_repl {
 	bool rec_tick;
 	u32 miss_run;
 	u64 rec_cycle;
+	u64 rec_epoch;
 	u32 rec_gen;
 	u64 rec_rows_epoch;
 	u8 rec_binding[AGISWARM_WIRE_HASH_LEN];
