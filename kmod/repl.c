@@ -567,6 +567,7 @@ static void take_over(struct agiswarm_agg *agg)
 	 * the 1 of this tick's cycle).
 	 */
 	agg->cycle_id = r->rec_cycle + r->miss_run - 1;
+	agg->last_tick = 0;	/* no jitter against a tick of its backup term */
 	if (!plan)
 		return;
 	plan_binding(plan, binding);
