@@ -25,6 +25,7 @@
 #include <crypto/blake2s.h>
 #include <linux/jiffies.h>
 
+#include "../include/core/group.h"
 #include "agg.h"
 #include "cycle.h"
 #include "node.h"
@@ -34,15 +35,6 @@
 #include "stage.h"
 
 static const char binding_domain[16] = "AGISWARM-PLAN-v1";
-
-/* The mode @epoch gives this member. */
-static u8 mode_for(const struct agiswarm_repl *r, u64 epoch)
-{
-	if (r->size < 2)
-		return AGISWARM_GROUP_SOLO;
-	return (epoch & 7) == r->rank ? AGISWARM_GROUP_PRIMARY :
-					AGISWARM_GROUP_BACKUP;
-}
 
 /* A new backup term: no record yet, nothing missed, no cycle in flight. */
 static void become(struct agiswarm_agg *agg, u8 mode)
@@ -54,7 +46,7 @@ static void become(struct agiswarm_agg *agg, u8 mode)
 		r->have_rec = false;
 		r->rec_tick = false;
 		r->miss_run = 0;
-		r->asm_filled = 0;
+		r->parts.filled = 0;
 		/* The deadline timer then ends nothing. */
 		if (agg->phase == PHASE_WAITING)
 			agg->phase = PHASE_IDLE;
@@ -110,7 +102,7 @@ void agiswarm_repl_configure(struct agiswarm_node *node, const u8 *rank,
 		r->threshold = *threshold;
 	epoch = READ_ONCE(node->epoch);
 	r->max_epoch = max(r->max_epoch, epoch);
-	become(agg, mode_for(r, epoch));
+	become(agg, agi_group_mode(r->rank, r->size, epoch));
 	spin_unlock_bh(&agg->lock);
 }
 
@@ -225,7 +217,7 @@ void agiswarm_repl_send_record(struct agiswarm_agg *agg, u8 status, bool ok,
 		.gen = agg->plan ? agg->plan->gen : 0,
 		.rows_epoch = plan_rows_epoch(agg),
 	};
-	s32 *v = r->asm_v, *y, *u, *in, *ep;
+	s32 *v = r->parts.v, *y, *u, *in, *ep;
 	struct agiswarm_peer *p;
 	struct sk_buff *skb;
 	u32 total, off, i;
@@ -309,36 +301,6 @@ static bool see_epoch(struct agiswarm_agg *agg, u64 epoch, const char *by)
 }
 
 /*
- * A part of a record into the reassembly; 1 when the record is complete,
- * 0 when more is to come, -EINVAL (DROP_BADVALUE) for a part that does not
- * continue the record being assembled (which is dropped).
- */
-static int assemble(struct agiswarm_repl *r, const struct agi_wire_record *rec)
-{
-	const struct agi_wire_record *h = &r->asm_hdr;
-	u16 i;
-
-	if (!rec->offset) {
-		r->asm_hdr = *rec;
-		r->asm_hdr.values = (struct agi_wire_vec){ .n = 0 };
-		r->asm_epoch = rec->epoch;
-		r->asm_cycle = rec->cycle;
-		r->asm_filled = 0;
-	} else if (rec->epoch != r->asm_epoch || rec->cycle != r->asm_cycle ||
-		   rec->nx != h->nx || rec->nu != h->nu ||
-		   rec->offset != r->asm_filled) {
-		r->asm_filled = 0;
-		r->asm_cycle = 0;
-		return -EINVAL;
-	}
-	/* The parser checked offset + n <= nx + 4 nu <= the buffer. */
-	for (i = 0; i < rec->values.n; i++)
-		r->asm_v[rec->offset + i] = agi_wire_vec_s32(&rec->values, i);
-	r->asm_filled = rec->offset + rec->values.n;
-	return r->asm_filled == (u32)h->nx + 4 * h->nu;
-}
-
-/*
  * Whether this backup's own step of cycle @h from its state after the
  * cycle before gives the record's u and law state.
  */
@@ -376,9 +338,9 @@ static bool has_sensor(struct agiswarm_node *node)
 static void adopt(struct agiswarm_agg *agg)
 {
 	struct agiswarm_repl *r = &agg->repl;
-	const struct agi_wire_record *h = &r->asm_hdr;
+	const struct agi_wire_record *h = &r->parts.hdr;
 	struct agiswarm_node *node = agg->node;
-	const s32 *x = r->asm_v, *y = x + h->nx, *u = y + h->nu;
+	const s32 *x = r->parts.v, *y = x + h->nx, *u = y + h->nu;
 	const s32 *in = u + h->nu, *ep = in + h->nu;
 	u16 i;
 
@@ -467,7 +429,7 @@ int agiswarm_repl_rx_record(struct agiswarm_node *node,
 	int ret = 0;
 
 	lockdep_assert_in_softirq();
-	if (!link_has_rank(node, link, rec->epoch & 7)) {
+	if (!link_has_rank(node, link, agi_group_owner(rec->epoch))) {
 		*reason = AGISWARM_CNT_DROP_NOT_ALLOWED;
 		return -EPERM;
 	}
@@ -477,14 +439,14 @@ int agiswarm_repl_rx_record(struct agiswarm_node *node,
 		ret = -EOPNOTSUPP;
 		goto out;
 	}
-	if ((rec->epoch & 7) == r->rank ||
+	if (agi_group_owner(rec->epoch) == r->rank ||
 	    !see_epoch(agg, rec->epoch, "a CYCLE record") ||
 	    r->mode != AGISWARM_GROUP_BACKUP) {
 		*reason = AGISWARM_CNT_DROP_STALE;
 		ret = -ESTALE;
 		goto out;
 	}
-	ret = assemble(r, rec);
+	ret = agi_group_assemble(&r->parts, rec);
 	if (ret < 0) {
 		*reason = AGISWARM_CNT_DROP_BADVALUE;
 		goto out;
@@ -529,29 +491,15 @@ int agiswarm_repl_rx_fenced(struct agiswarm_node *node,
 	return ret;
 }
 
-/* Ticks without a record before this backup takes over. */
-static u32 patience(const struct agiswarm_repl *r)
-{
-	/* Members between the epoch's owner and this one go first. */
-	u32 owner = r->max_epoch & 7;
-	u32 between = owner < r->size ?
-		      (r->rank + r->size - owner - 1) % r->size : r->rank;
-
-	return r->threshold + 2 * between;
-}
-
 /* The backup takes the group over: new epoch, the last record's state. */
-static void take_over(struct agiswarm_agg *agg)
+static void take_over(struct agiswarm_agg *agg, u64 e)
 {
 	struct agiswarm_repl *r = &agg->repl;
 	struct agiswarm_plan *plan = agg->plan;
 	u8 binding[AGISWARM_WIRE_HASH_LEN];
-	u64 e = (r->max_epoch & ~7ULL) | r->rank;
 	u32 i;
 
 	lockdep_assert_held(&agg->lock);
-	if (e <= r->max_epoch)
-		e += 8;
 	r->max_epoch = e;
 	WRITE_ONCE(agg->node->epoch, e);
 	r->mode = AGISWARM_GROUP_PRIMARY;
@@ -601,6 +549,8 @@ static void take_over(struct agiswarm_agg *agg)
 bool agiswarm_repl_tick(struct agiswarm_agg *agg)
 {
 	struct agiswarm_repl *r = &agg->repl;
+	u32 wait;
+	u64 e;
 
 	lockdep_assert_held(&agg->lock);
 	if (r->mode != AGISWARM_GROUP_BACKUP)
@@ -614,8 +564,10 @@ bool agiswarm_repl_tick(struct agiswarm_agg *agg)
 		return false;
 	r->miss_run++;
 	agiswarm_node_count(agg->node, AGISWARM_CNT_RECORDS_MISSED, 1);
-	if (r->miss_run < patience(r))
+	wait = agi_group_patience(r->threshold, r->rank, r->size, r->max_epoch);
+	e = agi_group_next_epoch(r->max_epoch, r->rank);
+	if (r->miss_run < wait || !e)
 		return false;
-	take_over(agg);
+	take_over(agg, e);
 	return true;
 }

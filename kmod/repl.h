@@ -15,6 +15,7 @@
 #include <linux/types.h>
 
 #include "../include/core/fixed.h"
+#include "../include/core/group.h"
 #include "../include/core/wire.h"
 
 struct agiswarm_agg;
@@ -38,11 +39,7 @@ struct agiswarm_node;
  * @rec_binding: its assignment's binding digest
  * @state_cycle: the cycle the law state (agg->pid_state) is after, 0 when
  *	this backup has none of its own yet
- * @asm_epoch: the record being reassembled: its epoch
- * @asm_cycle: its cycle
- * @asm_hdr: its first part, but for the values
- * @asm_filled: values received, in order
- * @asm_v: x || y || u || I || e_prev
+ * @parts: the record being reassembled (include/core/group.h)
  * @chk_state: scratch of the backup's own step (too large for a stack)
  * @chk_u: its output
  */
@@ -61,11 +58,7 @@ struct agiswarm_repl {
 	u64 rec_rows_epoch;
 	u8 rec_binding[AGISWARM_WIRE_HASH_LEN];
 	u64 state_cycle;
-	u64 asm_epoch;
-	u64 asm_cycle;
-	struct agi_wire_record asm_hdr;
-	u32 asm_filled;
-	s32 asm_v[AGISWARM_RECORD_VALUES_MAX];
+	struct agi_group_asm parts;
 	struct agi_pid_state chk_state[AGISWARM_WIRE_VEC_MAX];
 	s32 chk_u[AGISWARM_WIRE_VEC_MAX];
 };
