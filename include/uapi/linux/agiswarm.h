@@ -937,8 +937,11 @@ enum agiswarm_counter {
  *
  *    AGISWARM_CNT_DROP_TYPE          not a type for this node's role:
  *                                    TASK and ROWS go to workers, RESULT,
- *                                    SENSOR and NEED_ROWS to aggregators,
- *                                    ACTUATE to plants, never to a node
+ *                                    SENSOR, NEED_ROWS, CYCLE_RECORD and
+ *                                    FENCED to aggregators, ACTUATE to
+ *                                    plants, never to a node; a
+ *                                    CYCLE_RECORD to an aggregator in no
+ *                                    group
  *    AGISWARM_CNT_DROP_NOMEM         no memory to take it in
  *    AGISWARM_CNT_DROP_UNKNOWN_PEER  a SENSOR from no sensor peer's
  *                                    endpoint; a RESULT of a worker id
@@ -949,7 +952,12 @@ enum agiswarm_counter {
  *                                    (RESULT, NEED_ROWS) or below the
  *                                    highest a worker has seen (TASK,
  *                                    ROWS); a generation older than the
- *                                    one held
+ *                                    one held; a CYCLE_RECORD below the
+ *                                    highest epoch a member has seen, or
+ *                                    to a primary of its own epoch; a
+ *                                    FENCED that says nothing new
+ *    AGISWARM_CNT_DROP_BADVALUE      (also) a CYCLE_RECORD part that does
+ *                                    not continue the record under way
  *    AGISWARM_CNT_DROP_NO_ROWS       a TASK while the worker holds no
  *                                    complete row set
  *    AGISWARM_CNT_ROWS_BINDING_MISMATCH  a TASK naming another row set
