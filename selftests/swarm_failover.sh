@@ -103,7 +103,9 @@ check_group()
 	local text
 	text=$(actl "$A2" status)
 	grep '^group ' <<< "$text"
-	echo "modes: $(mode "$A1") $(mode "$A2") $(mode "$A3")"
+	echo "modes: $(mode "$A1") $(mode "$A2") $(mode "$A3");" \
+		"$A1 records_sent $(counter "$A1" records_sent)," \
+		"tx_no_key $(counter "$A1" tx_no_key)"
 	is_mode "$A1" primary && is_mode "$A2" backup && is_mode "$A3" backup &&
 		follows "$A2" && follows "$A3" &&
 		grep -q '^group rank 1 of 3 backup epoch owner rank 0 last record [1-9]' <<< "$text"
@@ -245,11 +247,27 @@ tap_check "the cut-off agi-agg3 is fenced by the workers and stops driving" chec
 in_ns "$A3" "$NFT" delete table ip failover
 tap_check "agi-agg3, reconnected, follows epoch 16" back_as_backup "$A3" 16
 
-# The plant and the monitors this script started (a backgrounded
-# function's pid is its subshell: its children first).
+# kill_tree PID: PID and every process below it, the deepest first (a
+# backgrounded function's pid is its subshell; ip netns exec and timeout
+# sit between it and the plant or agictl).
+kill_tree()
+{
+	local f line rest
+	# /proc/PID/stat: pid (comm) state ppid ...; comm may hold spaces.
+	for f in /proc/[0-9]*/stat; do
+		read -r line 2>/dev/null < "$f" || continue
+		rest=${line##*) }
+		set -- "$1" $rest
+		[ "$3" = "$1" ] || continue
+		f=${f#/proc/}
+		kill_tree "${f%/stat}"
+	done
+	kill "$1" 2>/dev/null || true
+}
+
+# The plant and the monitors this script started.
 for pid in $(jobs -p); do
-	pkill -P "$pid" 2>/dev/null || true
-	kill "$pid" 2>/dev/null || true
+	kill_tree "$pid"
 done
 wait 2>/dev/null || true
 
