@@ -247,12 +247,14 @@ tap_check "the cut-off agi-agg3 is fenced by the workers and stops driving" chec
 in_ns "$A3" "$NFT" delete table ip failover
 tap_check "agi-agg3, reconnected, follows epoch 16" back_as_backup "$A3" 16
 
-# kill_tree PID: PID and every process below it, the deepest first (a
-# backgrounded function's pid is its subshell; ip netns exec and timeout
-# sit between it and the plant or agictl).
-kill_tree()
+# tree PID: PID and every process below it, parents first (a backgrounded
+# function's pid is its subshell; ip netns exec and timeout sit between it
+# and the plant or agictl). Killed in that order, no shell is left to
+# report its child's death.
+tree()
 {
 	local f line rest
+	echo "$1"
 	# /proc/PID/stat: pid (comm) state ppid ...; comm may hold spaces.
 	for f in /proc/[0-9]*/stat; do
 		read -r line 2>/dev/null < "$f" || continue
@@ -260,16 +262,15 @@ kill_tree()
 		set -- "$1" $rest
 		[ "$3" = "$1" ] || continue
 		f=${f#/proc/}
-		kill_tree "${f%/stat}"
+		tree "${f%/stat}"
 	done
-	kill "$1" 2>/dev/null || true
 }
 
 # The plant and the monitors this script started (the shell's notes of
 # the jobs it reaps go nowhere: not TAP).
 {
 	for pid in $(jobs -p); do
-		kill_tree "$pid"
+		kill $(tree "$pid")
 	done
 	wait
 } 2>/dev/null || true
