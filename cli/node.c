@@ -51,7 +51,7 @@ static void node_usage(void)
 	       "              epoch (epoch %% 8) drives the cycle, the others follow\n"
 	       "              its cycle records (start the cycle on each)\n"
 	       "  failure-threshold  cycles without a record after which a backup\n"
-	       "              takes over, 1..100 (default 2)\n"
+	       "              takes over, 1..100 (default 3)\n"
 	       "  cycle       the aggregator's period, 100us..10s (default 50ms)\n"
 	       "  deadline    how long a cycle may take, at most the period\n"
 	       "              (default 40ms)\n"

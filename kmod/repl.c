@@ -539,7 +539,7 @@ static void take_over(struct agiswarm_agg *agg, u64 e)
  * @agg: the aggregator
  *
  * A backup counts a tick without a record and, past its patience (the
- * failure threshold, two ticks more for each member ahead of it in the
+ * failure threshold, as many again for each member ahead of it in the
  * succession), takes over: this tick then starts its first cycle. A backup
  * that has adopted no record in its term counts nothing.
  *

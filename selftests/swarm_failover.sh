@@ -39,7 +39,7 @@ lib_trap
 
 WORKERS=4
 # At most this many cycles without an output per failover: the failure
-# threshold (2) ticks, less the one whose cycle the new primary runs,
+# threshold (3) ticks, less the one whose cycle the new primary runs,
 # plus one for the phase between the members' timers and one for a tick
 # that emulation delayed.
 MAX_LOST=4

@@ -33,7 +33,7 @@ u32 agi_group_patience(u8 threshold, u8 rank, u8 size, u64 epoch)
 		between = (rank + size - owner - 1) % size;
 	else
 		between = rank;
-	return threshold + 2 * between;
+	return threshold * (1 + between);
 }
 
 int agi_group_assemble(struct agi_group_asm *a,

@@ -36,8 +36,9 @@ u64 agi_group_next_epoch(u64 max_seen, u8 rank);
 
 /*
  * Ticks without a record before the member of @rank takes over from the
- * owner of @epoch: @threshold, and two more for each member between the
- * owner and it in rank order (ordered succession).
+ * owner of @epoch: @threshold, and @threshold more for each member between
+ * the owner and it in rank order (ordered succession: the next one's
+ * records have as long to arrive as the failure took to notice).
  */
 u32 agi_group_patience(u8 threshold, u8 rank, u8 size, u64 epoch);
 

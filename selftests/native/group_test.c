@@ -67,19 +67,19 @@ TEST(succession_is_ordered_after_the_owner)
 			u32 seen[AGISWARM_GROUP_MAX] = { 0 };
 
 			for (r = 0; r < size; r++) {
-				u32 p = agi_group_patience(2, r, size, owner);
+				u32 p = agi_group_patience(3, r, size, owner);
 				u32 k = (r + size - owner - 1) % size;
 
 				if (r == owner)
 					continue;
-				/* The k-th after the owner waits 2k more. */
-				ASSERT_EQ(2 + 2 * k, p);
+				/* The k-th after the owner waits 3k more. */
+				ASSERT_EQ(3 + 3 * k, p);
 				ASSERT_EQ(0, seen[k]++);
 			}
 		}
 	/* 3 members, rank 0 failed: rank 1 first, then rank 2. */
-	ASSERT_EQ(2, agi_group_patience(2, 1, 3, 8));
-	ASSERT_EQ(4, agi_group_patience(2, 2, 3, 8));
+	ASSERT_EQ(3, agi_group_patience(3, 1, 3, 8));
+	ASSERT_EQ(6, agi_group_patience(3, 2, 3, 8));
 }
 
 /* A record of @nx inputs and @nu outputs, values i * 7919 - 2^30. */

@@ -664,14 +664,15 @@ enum agiswarm_attr {
 /*
  * A replicated aggregator group (see "Replicated aggregator group" in the
  * wire section): at most 7 members, since an epoch's low 3 bits name its
- * owner's rank. The default failure threshold is 2 records: one lost or
- * late record (a datagram lost, a tick delayed) never starts a takeover,
- * and a failover costs about 2 cycles without output at most; a spurious
- * takeover (two records in a row lost, the primary alive) is safe by
+ * owner's rank. The default failure threshold is 3 records: one or two
+ * lost or late records (a datagram lost, ticks delayed on a loaded host;
+ * two in a row were seen under emulation with another VM on the host)
+ * never start a takeover, and a failover costs about 2 cycles without
+ * output; a spurious takeover (records lost, the primary alive) is safe by
  * fencing: the higher epoch wins everywhere.
  */
 #define AGISWARM_GROUP_MAX 7
-#define AGISWARM_FAILURE_THRESHOLD_DEFAULT 2
+#define AGISWARM_FAILURE_THRESHOLD_DEFAULT 3
 #define AGISWARM_FAILURE_THRESHOLD_MAX 100
 
 enum agiswarm_group_mode {
@@ -1210,7 +1211,7 @@ enum agiswarm_counter {
  * AGISWARM_CNT_DIVERGENCES (and the kernel log says so, rate-limited);
  * the record wins. A backup that has adopted a record and then sees
  * FAILURE_THRESHOLD consecutive ticks without one (each counts in
- * AGISWARM_CNT_RECORDS_MISSED), plus two more for each member between the
+ * AGISWARM_CNT_RECORDS_MISSED), plus as many more for each member between the
  * epoch's owner and itself in rank order (ordered succession), takes over
  * at that tick: its epoch becomes the smallest above every epoch it has
  * seen whose low 3 bits are its rank, and its first cycle is the last
