@@ -464,14 +464,18 @@ static enum hrtimer_restart tick(struct hrtimer *timer)
 	struct agiswarm_agg *agg = container_of(timer, struct agiswarm_agg,
 						tick);
 	ktime_t now = ktime_get();
+	s64 late = ktime_us_delta(now, hrtimer_get_expires(timer));
 	struct cycle_out out;
 	bool running;
 
 	out_init(&out);
 	spin_lock(&agg->lock);
 	running = agg->running;
-	/* A backup's tick starts no cycle, unless it takes over. */
-	if (running && agiswarm_repl_tick(agg)) {
+	/*
+	 * A backup's tick starts no cycle, unless it takes over; one that
+	 * fires more than half a period late says its own host stalled.
+	 */
+	if (running && agiswarm_repl_tick(agg, late > agg->period_us / 2)) {
 		/* A deadline that TCG delayed past the next tick. */
 		if (agg->phase == PHASE_WAITING)
 			finish(agg, false, &out);

@@ -537,16 +537,18 @@ static void take_over(struct agiswarm_agg *agg, u64 e)
 /**
  * agiswarm_repl_tick() - a tick of the cycle timer: whether it starts one
  * @agg: the aggregator
+ * @stalled: the tick fired more than half a period late
  *
  * A backup counts a tick without a record and, past its patience (the
  * failure threshold, as many again for each member ahead of it in the
  * succession), takes over: this tick then starts its first cycle. A backup
- * that has adopted no record in its term counts nothing.
+ * that has adopted no record in its term counts nothing, nor does a tick
+ * that fired late (a stalled host).
  *
  * Context: softirq, agg->lock held.
  * Return: true when this tick starts a cycle.
  */
-bool agiswarm_repl_tick(struct agiswarm_agg *agg)
+bool agiswarm_repl_tick(struct agiswarm_agg *agg, bool stalled)
 {
 	struct agiswarm_repl *r = &agg->repl;
 	u32 wait;
@@ -560,7 +562,12 @@ bool agiswarm_repl_tick(struct agiswarm_agg *agg)
 		r->miss_run = 0;
 		return false;
 	}
-	if (!r->have_rec)
+	/*
+	 * No record yet in this term; or this member's own tick came late:
+	 * the host stalled, the primary with it, and a missing record says
+	 * nothing of the primary.
+	 */
+	if (!r->have_rec || stalled)
 		return false;
 	r->miss_run++;
 	agiswarm_node_count(agg->node, AGISWARM_CNT_RECORDS_MISSED, 1);

@@ -87,7 +87,7 @@ void agiswarm_repl_read_status(struct agiswarm_node *node,
 			       struct agiswarm_repl_status *st);
 
 /* The cycle (cycle.c), under agg->lock. */
-bool agiswarm_repl_tick(struct agiswarm_agg *agg);
+bool agiswarm_repl_tick(struct agiswarm_agg *agg, bool stalled);
 bool agiswarm_repl_drives(const struct agiswarm_agg *agg);
 void agiswarm_repl_send_record(struct agiswarm_agg *agg, u8 status, bool ok,
 			       struct sk_buff_head *out);

@@ -1210,7 +1210,9 @@ enum agiswarm_counter {
  * and compares: a different u or state counts in
  * AGISWARM_CNT_DIVERGENCES (and the kernel log says so, rate-limited);
  * the record wins. A backup that has adopted a record and then sees
- * FAILURE_THRESHOLD consecutive ticks without one (each counts in
+ * FAILURE_THRESHOLD consecutive ticks without one (a tick that fires more
+ * than half a period late, its own host stalled, counts neither way; each
+ * other counts in
  * AGISWARM_CNT_RECORDS_MISSED), plus as many more for each member between the
  * epoch's owner and itself in rank order (ordered succession), takes over
  * at that tick: its epoch becomes the smallest above every epoch it has
