@@ -21,6 +21,8 @@ static void node_usage(void)
 	printf("Usage: agictl [-j] node show\n"
 	       "       agictl node set [ role { none | worker | aggregator } ] [ id ID ]\n"
 	       "                       [ port PORT ] [ epoch E ] [ group-id G ]\n"
+	       "                       [ group-rank R ] [ group-size N ]\n"
+	       "                       [ failure-threshold K ]\n"
 	       "                       [ cycle TIME ]\n"
 	       "                       [ deadline TIME ] [ miss { hold | zero } ]\n"
 	       "                       [ redundancy F ] [ seed S ]\n"
@@ -41,6 +43,15 @@ static void node_usage(void)
 	       "              hash) and answer only TASKs naming that binding; the\n"
 	       "              members of a replicated group share one; 0 (the\n"
 	       "              default) is the node id; a change reassigns the rows\n"
+	       "  group-rank  this aggregator's rank in its replicated group, 0..6\n"
+	       "              (default 0); the epoch 8 * term + rank is its own\n"
+	       "  group-size  the group's members, 1..7 (default 1: no group); the\n"
+	       "              others are aggregator peers with a rank (agictl peer\n"
+	       "              add aggregator ID ADDR ... rank R). The owner of the\n"
+	       "              epoch (epoch %% 8) drives the cycle, the others follow\n"
+	       "              its cycle records (start the cycle on each)\n"
+	       "  failure-threshold  cycles without a record after which a backup\n"
+	       "              takes over, 1..100 (default 3)\n"
 	       "  cycle       the aggregator's period, 100us..10s (default 50ms)\n"
 	       "  deadline    how long a cycle may take, at most the period\n"
 	       "              (default 40ms)\n"
@@ -71,7 +82,7 @@ static void node_usage(void)
 enum node_key {
 	KEY_ROLE, KEY_ID, KEY_PORT, KEY_EPOCH, KEY_CYCLE, KEY_DEADLINE,
 	KEY_MISS, KEY_REDUNDANCY, KEY_SEED, KEY_SENSOR_TIMEOUT, KEY_SAFE,
-	KEY_GROUP, NR_KEYS
+	KEY_GROUP, KEY_GROUP_RANK, KEY_GROUP_SIZE, KEY_THRESHOLD, NR_KEYS
 };
 
 static const char *const key_names[NR_KEYS] = {
@@ -80,7 +91,8 @@ static const char *const key_names[NR_KEYS] = {
 	[KEY_DEADLINE] = "deadline", [KEY_MISS] = "miss",
 	[KEY_REDUNDANCY] = "redundancy", [KEY_SEED] = "seed",
 	[KEY_SENSOR_TIMEOUT] = "sensor-timeout", [KEY_SAFE] = "safe-output",
-	[KEY_GROUP] = "group-id",
+	[KEY_GROUP] = "group-id", [KEY_GROUP_RANK] = "group-rank",
+	[KEY_GROUP_SIZE] = "group-size", [KEY_THRESHOLD] = "failure-threshold",
 };
 static const struct agi_names keys = { key_names, NR_KEYS };
 
@@ -92,6 +104,9 @@ static const u32 key_bits[NR_KEYS] = {
 	[KEY_MISS] = AGI_NODE_MISS, [KEY_REDUNDANCY] = AGI_NODE_REDUNDANCY,
 	[KEY_SEED] = AGI_NODE_SEED, [KEY_SENSOR_TIMEOUT] = AGI_NODE_SENSOR_TIMEOUT,
 	[KEY_SAFE] = AGI_NODE_SAFE_OUTPUT, [KEY_GROUP] = AGI_NODE_GROUP,
+	[KEY_GROUP_RANK] = AGI_NODE_GROUP_RANK,
+	[KEY_GROUP_SIZE] = AGI_NODE_GROUP_SIZE,
+	[KEY_THRESHOLD] = AGI_NODE_FAILURE_THRESHOLD,
 };
 
 /* One value; a usage error quoting it when it is not what @key takes. */
@@ -137,6 +152,21 @@ static int parse_value(enum node_key key, const char *s, u64 *v)
 		if (agi_parse_u64(s, UINT16_MAX, v))
 			return agictl_usage_error("invalid port \"%s\" (expected 0..65535)",
 						  s);
+		return AGICTL_OK;
+	case KEY_GROUP_RANK:
+		if (agi_parse_u64(s, AGISWARM_GROUP_MAX - 1, v))
+			return agictl_usage_error("invalid group-rank \"%s\" (expected 0..%d)",
+						  s, AGISWARM_GROUP_MAX - 1);
+		return AGICTL_OK;
+	case KEY_GROUP_SIZE:
+		if (agi_parse_u64(s, AGISWARM_GROUP_MAX, v) || !*v)
+			return agictl_usage_error("invalid group-size \"%s\" (expected 1..%d)",
+						  s, AGISWARM_GROUP_MAX);
+		return AGICTL_OK;
+	case KEY_THRESHOLD:
+		if (agi_parse_u64(s, AGISWARM_FAILURE_THRESHOLD_MAX, v) || !*v)
+			return agictl_usage_error("invalid failure-threshold \"%s\" (expected 1..%d)",
+						  s, AGISWARM_FAILURE_THRESHOLD_MAX);
 		return AGICTL_OK;
 	case KEY_REDUNDANCY:
 		if (agi_parse_u64(s, UINT8_MAX, v))
@@ -186,6 +216,15 @@ static void set_value(struct agi_node_req *r, enum node_key key, u64 v)
 		break;
 	case KEY_GROUP:
 		r->group_id = v;
+		break;
+	case KEY_GROUP_RANK:
+		r->group_rank = (u8)v;
+		break;
+	case KEY_GROUP_SIZE:
+		r->group_size = (u8)v;
+		break;
+	case KEY_THRESHOLD:
+		r->failure_threshold = (u8)v;
 		break;
 	default:
 		r->seed = v;

@@ -32,6 +32,7 @@ static void peer_usage(void)
 	printf("Usage: agictl peer add KIND ID ADDR[:PORT] [ key PUB ]\n"
 	       "                      [ psk FILE local PUB ]\n"
 	       "                      [health { healthy | degraded | unhealthy }]\n"
+	       "                      [ rank R ]\n"
 	       "       agictl peer del KIND ID\n"
 	       "       agictl [-j] peer list\n"
 	       "       agictl [-j] workers list\n"
@@ -51,10 +52,14 @@ static void peer_usage(void)
 	       "\"add\" replaces a peer of the same kind and id. Adding or deleting\n"
 	       "a worker reassigns the coded rows. \"health\" (workers only) records\n"
 	       "how agiswarmd judges the worker from its heartbeats; an \"add\" that\n"
-	       "changes only the health keeps the rows. Both need CAP_NET_ADMIN\n"
+	       "changes only the health keeps the rows. \"rank R\" (aggregators\n"
+	       "only, 0..6) makes the peer a member of this node's replicated\n"
+	       "group (agictl node set group-rank, group-size): the primary sends\n"
+	       "it a cycle record after every cycle. Both need CAP_NET_ADMIN\n"
 	       "and print nothing on success.\n"
-	       "\"peer list\" prints every peer; JSON: [{\"kind\", \"id\", \"endpoint\"},\n"
-	       "...] plus the worker fields below for workers.\n"
+	       "\"peer list\" prints every peer (a group member with its rank);\n"
+	       "JSON: [{\"kind\", \"id\", \"endpoint\"}, ...] plus \"rank\" for a\n"
+	       "member and the worker fields below for workers.\n"
 	       "\"workers list\" prints the workers only, with their health (the\n"
 	       "daemon's healthy, degraded or unhealthy when it gave one, else ok:\n"
 	       "answered within the last %d cycles; late: not since; idle: no\n"
@@ -118,7 +123,26 @@ struct peer_add_opts {
 	bool has_local;
 };
 
-/* "key PUB", "psk FILE", "local PUB", "health H", in any order, once each. */
+/* "rank R": an aggregator's rank in the group, 0..AGISWARM_GROUP_MAX - 1. */
+static int parse_rank(struct agi_peer_req *p, const char *v)
+{
+	u64 r;
+
+	if (p->kind != AGISWARM_PEER_AGGREGATOR)
+		return agictl_usage_error("only an aggregator has a rank in the group, not a%s %s",
+					  p->kind == AGISWARM_PEER_ACTUATOR ||
+					  p->kind == AGISWARM_PEER_OPERATOR ?
+					  "n" : "", kind_name(p->kind));
+	if (agi_parse_u64(v, AGISWARM_GROUP_MAX - 1, &r))
+		return agictl_usage_error("invalid rank \"%s\" (expected 0..%d)", v,
+					  AGISWARM_GROUP_MAX - 1);
+	p->rank = (u8)r;
+	return AGICTL_OK;
+}
+
+/* "key PUB", "psk FILE", "local PUB", "health H", "rank R", in any order,
+ * once each.
+ */
 static int parse_add_opts(int argc, char **argv, struct agi_peer_req *p,
 			  struct peer_add_opts *o)
 {
@@ -140,6 +164,9 @@ static int parse_add_opts(int argc, char **argv, struct agi_peer_req *p,
 		} else if (!strcmp(w, "psk") && !o->psk) {
 			o->psk = v;
 			ret = AGICTL_OK;
+		} else if (!strcmp(w, "rank") && !p->has_rank) {
+			p->has_rank = true;
+			ret = parse_rank(p, v);
 		} else if (!strcmp(w, "health") && !seen_health) {
 			seen_health = true;
 			if (p->kind != AGISWARM_PEER_WORKER)
@@ -153,7 +180,7 @@ static int parse_add_opts(int argc, char **argv, struct agi_peer_req *p,
 			      agictl_usage_error("invalid health \"%s\" (expected healthy, degraded or unhealthy)",
 						 v) : AGICTL_OK;
 		} else {
-			return agictl_usage_error("expected \"key PUB\", \"psk FILE\", \"local PUB\" or \"health { healthy | degraded | unhealthy }\" after the address, not \"%s\"",
+			return agictl_usage_error("expected \"key PUB\", \"psk FILE\", \"local PUB\", \"rank R\" or \"health { healthy | degraded | unhealthy }\" after the address, not \"%s\"",
 						  w);
 		}
 		if (ret)
@@ -306,6 +333,8 @@ static void print_peer(const struct agi_peer *p, u64 cycle_id)
 	agi_print_string(AGI_PRINT_ANY, "endpoint", " %s",
 			 endpoint_text(p, ep));
 	print_link(p);
+	if (p->has_rank)
+		agi_print_u64(AGI_PRINT_ANY, "rank", " rank %llu", p->rank);
 	if (p->kind == AGISWARM_PEER_WORKER)
 		print_worker_stats(p, cycle_id, false);
 	agi_print_text("\n");

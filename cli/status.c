@@ -175,6 +175,39 @@ static void print_decode(const struct agi_status *st)
 	agi_print_text("\n");
 }
 
+static const char *const mode_names[] = {
+	[AGISWARM_GROUP_SOLO] = "solo",
+	[AGISWARM_GROUP_PRIMARY] = "primary",
+	[AGISWARM_GROUP_BACKUP] = "backup",
+};
+
+/*
+ * A member of a replicated group: its rank, mode, the epoch's owner, the
+ * last cycle record it adopted, its failure threshold (text and JSON only
+ * in a group of two or more).
+ */
+static void print_group(const struct agi_status *st)
+{
+	const uint64_t *f = st->field;
+	u64 mode = f[AGI_ST_GROUP_MODE];
+
+	if (!st->has[AGI_ST_GROUP_SIZE] || f[AGI_ST_GROUP_SIZE] < 2)
+		return;
+	agi_open_object("group");
+	agi_print_u64(AGI_PRINT_ANY, "rank", "group rank %llu", f[AGI_ST_GROUP_RANK]);
+	agi_print_u64(AGI_PRINT_ANY, "size", " of %llu", f[AGI_ST_GROUP_SIZE]);
+	agi_print_string(AGI_PRINT_ANY, "mode", " %s",
+			 mode < ARRAY_SIZE(mode_names) ? mode_names[mode] :
+							 "unknown");
+	agi_print_u64(AGI_PRINT_ANY, "epoch_owner", " epoch owner rank %llu",
+		      f[AGI_ST_EPOCH_OWNER]);
+	agi_print_u64(AGI_PRINT_ANY, "record_cycle", " last record %llu",
+		      f[AGI_ST_RECORD_CYCLE]);
+	agi_print_u64(AGI_PRINT_ANY, "failure_threshold",
+		      " failure threshold %llu\n", f[AGI_ST_FAILURE_THRESHOLD]);
+	agi_close_object();
+}
+
 static void print_status(const struct agi_status *st)
 {
 	agi_print_begin();
@@ -184,6 +217,7 @@ static void print_status(const struct agi_status *st)
 	agi_print_string(AGI_PRINT_ANY, "role", "role %s", agi_role_name(st->role));
 	agi_print_u64(AGI_PRINT_ANY, "node_id", " node id %llu\n", st->node_id);
 	print_fields(st);
+	print_group(st);
 	if (st->has_decode && st->role == AGISWARM_ROLE_AGGREGATOR)
 		print_decode(st);
 	print_counters(st);
@@ -205,7 +239,13 @@ static void status_usage(void)
 		"timeout and the daemon's audit watermark (last seq, records);\n"
 		"on an aggregator, how long decoding one worker's result held\n"
 		"the cycle lock: the longest and a histogram in powers of two\n"
-		"of microseconds.\n"
+		"of microseconds. A member of a replicated aggregator group\n"
+		"(group size 2 or more) shows its rank, the group's size, its\n"
+		"mode (primary: drives the cycle; backup: follows the primary's\n"
+		"cycle records), the rank owning the epoch, the last cycle\n"
+		"record it adopted and its failure threshold; the counters\n"
+		"records_missed, takeovers, divergences and deposed say how the\n"
+		"group fared.\n"
 		"JSON: {\"version\", \"agictl_version\", \"role\", \"node_id\",\n"
 		"       \"port\", \"epoch\", \"group_id\", \"redundancy\",\n"
 		"       \"running\": true|false,\n"
@@ -216,6 +256,9 @@ static void status_usage(void)
 		"       \"sensor_timeout_us\", \"audit_seq\", \"audit_records\",\n"
 		"       \"decode_hist\": [N <1us, N 1-2us, N 2-4us, ...,\n"
 		"       N >=16384us], \"decode_max_ns\",\n"
+		"       \"group\": {\"rank\", \"size\", \"mode\": \"primary\"|\n"
+		"       \"backup\", \"epoch_owner\", \"record_cycle\",\n"
+		"       \"failure_threshold\"} (in a group only),\n"
 		"       \"counters\": {\"rx_packets\": N, ...}}\n"
 		"(keys the module does not report are left out).\n");
 }

@@ -20,6 +20,7 @@
 #include "objects.h"
 #include "peer.h"
 #include "plan.h"
+#include "repl.h"
 #include "stage.h"
 
 /*
@@ -576,6 +577,7 @@ int agiswarm_aggregator_init(struct agiswarm_node *node)
 		.sig_fmt = AGISWARM_Q1_31,
 	};
 	agiswarm_cycle_init(agg);
+	agiswarm_repl_init(agg);
 	node->agg = agg;
 	return 0;
 }

@@ -28,6 +28,7 @@
 #include "node.h"
 #include "peer.h"
 #include "plan.h"
+#include "repl.h"
 #include "socket.h"
 #include "stage.h"
 
@@ -83,6 +84,21 @@ static struct sk_buff *build(const void *buf, size_t len,
 	return skb;
 }
 
+/**
+ * agiswarm_cycle_skb() - a datagram of @len bytes of @buf to @ep
+ * @buf: the message
+ * @len: its length
+ * @ep: its destination
+ *
+ * Context: any (atomic allocation).
+ * Return: the datagram, or NULL without memory.
+ */
+struct sk_buff *agiswarm_cycle_skb(const void *buf, size_t len,
+				   const struct sockaddr_in *ep)
+{
+	return build(buf, len, ep, 0, 0, 0);
+}
+
 /* ACTUATE to every actuator peer. */
 static void actuate(struct agiswarm_agg *agg, u8 status, struct cycle_out *out)
 {
@@ -131,22 +147,44 @@ static void compute_y(struct agiswarm_agg *agg)
 	agg->nu = plan->code.m;
 }
 
-/* u from y by the law. */
-static void compute_output(struct agiswarm_agg *agg)
+/**
+ * agiswarm_cycle_law() - u from y by the law in use
+ * @agg: the aggregator
+ * @y: @n values of y, in @yfmt
+ * @n: how many
+ * @yfmt: their format
+ * @u: the output, @n values
+ * @st: the PID state per output, stepped (agg->pid_state, or a backup's
+ *	copy of it to check a record with)
+ *
+ * The one implementation of the law: the cycle's output and a backup's
+ * check of the primary's (repl.c).
+ *
+ * Context: agg->lock held.
+ * Return: the format of @u.
+ */
+u8 agiswarm_cycle_law(const struct agiswarm_agg *agg, const s32 *y, u16 n,
+		      u8 yfmt, s32 *u, struct agi_pid_state *st)
 {
 	u32 i;
 
 	lockdep_assert_held(&agg->lock);
 	if (agg->law == AGISWARM_LAW_FEEDBACK) {
-		memcpy(agg->u, agg->y, agg->nu * sizeof(s32));
-		agg->fmt_u = agg->cfmt;
-		return;
+		memcpy(u, y, n * sizeof(s32));
+		return yfmt;
 	}
-	for (i = 0; i < agg->nu; i++)
-		agg->u[i] = agi_pid_step(&agg->pid, &agg->pid_state[i],
-					 i < agg->nsp ? agg->sp[i] : 0,
-					 agg->y[i]);
-	agg->fmt_u = agg->pid.sig_fmt;
+	for (i = 0; i < n; i++)
+		u[i] = agi_pid_step(&agg->pid, &st[i],
+				    i < agg->nsp ? agg->sp[i] : 0, y[i]);
+	return agg->pid.sig_fmt;
+}
+
+/* u from y by the law. */
+static void compute_output(struct agiswarm_agg *agg)
+{
+	lockdep_assert_held(&agg->lock);
+	agg->fmt_u = agiswarm_cycle_law(agg, agg->y, agg->nu, agg->cfmt,
+					agg->u, agg->pid_state);
 }
 
 /* The u of a missed cycle, and the ACTUATE status that says what it is. */
@@ -276,6 +314,7 @@ static void finish(struct agiswarm_agg *agg, bool ok, struct cycle_out *out)
 	}
 	agg->phase = ok ? PHASE_DONE : PHASE_MISSED;
 	actuate(agg, status, out);
+	agiswarm_repl_send_record(agg, status, ok, &out->other);
 	rec = record(agg, ok, ktime_get());
 	agiswarm_node_count(node, ok ? AGISWARM_CNT_CYCLES_OK :
 				       AGISWARM_CNT_CYCLES_MISSED, 1);
@@ -425,20 +464,26 @@ static enum hrtimer_restart tick(struct hrtimer *timer)
 	struct agiswarm_agg *agg = container_of(timer, struct agiswarm_agg,
 						tick);
 	ktime_t now = ktime_get();
+	s64 late = ktime_us_delta(now, hrtimer_get_expires(timer));
 	struct cycle_out out;
 	bool running;
 
 	out_init(&out);
 	spin_lock(&agg->lock);
 	running = agg->running;
-	if (running) {
+	/*
+	 * A backup's tick starts no cycle, unless it takes over; one that
+	 * fires more than half a period late says its own host stalled.
+	 */
+	if (running && agiswarm_repl_tick(agg, late > agg->period_us / 2)) {
 		/* A deadline that TCG delayed past the next tick. */
 		if (agg->phase == PHASE_WAITING)
 			finish(agg, false, &out);
 		start_cycle(agg, now, &out);
-		/* Skips the ticks that were missed: ids stay increasing. */
-		hrtimer_forward(timer, now, ns_to_ktime((u64)agg->period_us * NSEC_PER_USEC));
 	}
+	/* Skips the ticks that were missed: ids stay increasing. */
+	if (running)
+		hrtimer_forward(timer, now, ns_to_ktime((u64)agg->period_us * NSEC_PER_USEC));
 	spin_unlock(&agg->lock);
 	out_flush(agg->node, &out);
 	return running ? HRTIMER_RESTART : HRTIMER_NORESTART;

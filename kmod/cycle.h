@@ -14,7 +14,15 @@
 struct agiswarm_agg;
 struct agiswarm_node;
 
+struct agi_pid_state;
+struct sk_buff;
+struct sockaddr_in;
+
 /* For the aggregator's files. */
+struct sk_buff *agiswarm_cycle_skb(const void *buf, size_t len,
+				   const struct sockaddr_in *ep);
+u8 agiswarm_cycle_law(const struct agiswarm_agg *agg, const s32 *y, u16 n,
+		      u8 yfmt, s32 *u, struct agi_pid_state *st);
 void agiswarm_cycle_init(struct agiswarm_agg *agg);
 void agiswarm_cycle_start(struct agiswarm_agg *agg);
 void agiswarm_cycle_stop(struct agiswarm_agg *agg);

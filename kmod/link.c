@@ -416,12 +416,14 @@ bool agiswarm_link_may_send(struct agiswarm_node *node,
 	case AGISWARM_MSG_TASK:
 	case AGISWARM_MSG_ROWS:
 	case AGISWARM_MSG_STATUS:
+	case AGISWARM_MSG_CYCLE_RECORD:
 		return has_entry(node, link, AGISWARM_PEER_AGGREGATOR, true, 0);
 	case AGISWARM_MSG_RESULT:
 		return has_entry(node, link, AGISWARM_PEER_WORKER, false,
 				 msg->u.result.worker);
 	case AGISWARM_MSG_HEARTBEAT:
 	case AGISWARM_MSG_NEED_ROWS:
+	case AGISWARM_MSG_FENCED:
 		return has_entry(node, link, AGISWARM_PEER_WORKER, true, 0);
 	case AGISWARM_MSG_SENSOR:
 		return has_entry(node, link, AGISWARM_PEER_SENSOR, true, 0);

@@ -22,6 +22,7 @@
 #include "netlink.h"
 #include "node.h"
 #include "plan.h"
+#include "repl.h"
 #include "socket.h"
 #include "stage.h"
 
@@ -88,6 +89,10 @@ static const struct nla_policy set_node_policy[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_HOLD] = { .type = NLA_FLAG },
 	[AGISWARM_A_ARM] = { .type = NLA_FLAG },
 	[AGISWARM_A_GROUP_ID] = { .type = NLA_U64 },
+	[AGISWARM_A_GROUP_RANK] = NLA_POLICY_MAX(NLA_U8, AGISWARM_GROUP_MAX - 1),
+	[AGISWARM_A_GROUP_SIZE] = NLA_POLICY_RANGE(NLA_U8, 1, AGISWARM_GROUP_MAX),
+	[AGISWARM_A_FAILURE_THRESHOLD] =
+		NLA_POLICY_RANGE(NLA_U8, 1, AGISWARM_FAILURE_THRESHOLD_MAX),
 };
 
 /* What a staged SET_NODE may change (besides APPLY_AT_CYCLE itself). */
@@ -110,6 +115,8 @@ static size_t status_msg_size(void)
 	       nla_total_size(sizeof(u32)) * 4 +	/* NODE_ID .. DAEMON_PORTID */
 	       nla_total_size(sizeof(u16)) +		/* PORT */
 	       nla_total_size_64bit(sizeof(u64)) * 5 +	/* EPOCH .. GROUP_ID */
+	       nla_total_size(sizeof(u8)) * 5 +	/* GROUP_RANK .. OWNER */
+	       nla_total_size_64bit(sizeof(u64)) +	/* RECORD_CYCLE */
 	       nla_total_size(sizeof(u64) * AGISWARM_DECODE_BUCKETS) +
 	       nla_total_size_64bit(sizeof(u64)) +	/* DECODE_MAX_NS */
 	       nla_total_size(sizeof(u32)) +		/* SENSOR_TIMEOUT_US */
@@ -206,6 +213,24 @@ static int put_safety(struct sk_buff *msg, const struct agiswarm_agg_status *ag,
 	return 0;
 }
 
+/* The replicated group's part; 0, or -EMSGSIZE when @msg is full. */
+static int put_group(struct sk_buff *msg, struct agiswarm_node *node,
+		     const struct agiswarm_node_status *st)
+{
+	struct agiswarm_repl_status rs;
+
+	agiswarm_repl_read_status(node, &rs);
+	if (nla_put_u8(msg, AGISWARM_A_GROUP_RANK, rs.rank) ||
+	    nla_put_u8(msg, AGISWARM_A_GROUP_SIZE, rs.size) ||
+	    nla_put_u8(msg, AGISWARM_A_FAILURE_THRESHOLD, rs.threshold) ||
+	    nla_put_u8(msg, AGISWARM_A_GROUP_MODE, rs.mode) ||
+	    nla_put_u8(msg, AGISWARM_A_EPOCH_OWNER, st->epoch & 7) ||
+	    nla_put_u64_64bit(msg, AGISWARM_A_RECORD_CYCLE, rs.rec_cycle,
+			      AGISWARM_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* GET_STATUS's attributes; 0, or -EMSGSIZE when @msg is full. */
 static int put_status(struct sk_buff *msg, struct agiswarm_node *node,
 		      const struct agiswarm_node_status *st,
@@ -233,6 +258,7 @@ static int put_status(struct sk_buff *msg, struct agiswarm_node *node,
 			      AGISWARM_A_PAD) ||
 	    nla_put_u64_64bit(msg, AGISWARM_A_GROUP_ID, st->group,
 			      AGISWARM_A_PAD) ||
+	    put_group(msg, node, st) ||
 	    put_decode(msg, node) ||
 	    put_safety(msg, ag, v))
 		return -EMSGSIZE;
@@ -407,6 +433,30 @@ static u64 u64_or_zero(const struct nlattr *a)
  * Checks what SET_NODE may refuse, before anything changes. Returns 0, or
  * -EINVAL (-ERANGE from a policy) with the extack.
  */
+/* The rank must stay below the group's size; 0, or -EINVAL. */
+static int check_group(struct genl_info *info, struct agiswarm_node *node)
+{
+	struct nlattr **a = info->attrs;
+	struct agiswarm_repl_status rs;
+	u8 rank, size;
+
+	agiswarm_repl_read_status(node, &rs);
+	rank = a[AGISWARM_A_GROUP_RANK] ?
+		nla_get_u8(a[AGISWARM_A_GROUP_RANK]) : rs.rank;
+	size = a[AGISWARM_A_GROUP_SIZE] ?
+		nla_get_u8(a[AGISWARM_A_GROUP_SIZE]) : rs.size;
+	if (rank < size)
+		return 0;
+	snprintf(node->errmsg, sizeof(node->errmsg),
+		 "group rank %u is not below the group size %u", rank, size);
+	/* 6.1 has no formatted extack. */
+	if (info->extack)
+		info->extack->_msg = node->errmsg;
+	NL_SET_BAD_ATTR(info->extack, a[AGISWARM_A_GROUP_RANK] ?:
+			a[AGISWARM_A_GROUP_SIZE]);
+	return -EINVAL;
+}
+
 static int check_node_change(struct genl_info *info,
 			     struct agiswarm_node *node, struct node_change *c)
 {
@@ -428,6 +478,9 @@ static int check_node_change(struct genl_info *info,
 				    "only an aggregator runs a cycle");
 		return -EINVAL;
 	}
+	ret = check_group(info, node);
+	if (ret)
+		return ret;
 	agiswarm_aggregator_read_status(node, &ag);
 	c->period_us = a[AGISWARM_A_CYCLE_PERIOD_US] ?
 		nla_get_u32(a[AGISWARM_A_CYCLE_PERIOD_US]) : ag.period_us;
@@ -488,6 +541,26 @@ static int check_node_change(struct genl_info *info,
 	if (a[AGISWARM_A_PID])
 		return check_pid(info, node, c);
 	return 0;
+}
+
+/* GROUP_RANK, _SIZE, FAILURE_THRESHOLD, checked; the mode of the epoch. */
+static void set_group(struct agiswarm_node *node, struct nlattr **a)
+{
+	u8 v[3];
+	const u8 *p[3] = {};
+	static const int attr[3] = {
+		AGISWARM_A_GROUP_RANK, AGISWARM_A_GROUP_SIZE,
+		AGISWARM_A_FAILURE_THRESHOLD,
+	};
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		if (!a[attr[i]])
+			continue;
+		v[i] = nla_get_u8(a[attr[i]]);
+		p[i] = &v[i];
+	}
+	agiswarm_repl_configure(node, p[0], p[1], p[2]);
 }
 
 /* SENSOR_TIMEOUT_US and SAFE_OUTPUT, checked by the policy. */
@@ -559,6 +632,9 @@ static int apply_node_change(struct genl_info *info,
 			return ret;
 		}
 	}
+	if (a[AGISWARM_A_EPOCH] || a[AGISWARM_A_GROUP_RANK] ||
+	    a[AGISWARM_A_GROUP_SIZE] || a[AGISWARM_A_FAILURE_THRESHOLD])
+		set_group(node, a);
 	agiswarm_aggregator_set_timing(node, c->period_us, c->deadline_us);
 	if (a[AGISWARM_A_MISS_POLICY])
 		agiswarm_aggregator_set_miss(node,

@@ -32,6 +32,7 @@ const struct nla_policy agiswarm_nl_data_peer_policy[AGISWARM_PEER_A_MAX + 1] = 
 	[AGISWARM_PEER_A_ENDPOINT] = NLA_POLICY_MIN_LEN(sizeof(struct sockaddr_in)),
 	[AGISWARM_PEER_A_HEALTH] = NLA_POLICY_MAX(NLA_U8, AGISWARM_HEALTH_MAX),
 	[AGISWARM_PEER_A_PUBKEY] = NLA_POLICY_EXACT_LEN(AGISWARM_PUBKEY_LEN),
+	[AGISWARM_PEER_A_RANK] = NLA_POLICY_MAX(NLA_U8, AGISWARM_GROUP_MAX - 1),
 };
 
 /* The PEER nest into @tb: 0, or -EINVAL (-ERANGE) with the extack. */
@@ -132,6 +133,16 @@ static int parse_health(struct genl_info *info, struct nlattr **tb, u8 kind,
 	return 0;
 }
 
+/* A group member's rank (PEER_A_RANK): the peer gets CYCLE records. */
+static void set_rank(struct agiswarm_node *node, u8 kind, u32 id, u8 rank)
+{
+	struct agiswarm_peer *p = agiswarm_peer_find(node, kind, id);
+
+	lockdep_assert_held(&node->conf_lock);
+	if (p)
+		WRITE_ONCE(p->rank, rank + 1);
+}
+
 /**
  * agiswarm_nl_data_add_peer_doit() - ADD_PEER: add or replace a peer
  * @skb: the request
@@ -165,6 +176,11 @@ int agiswarm_nl_data_add_peer_doit(struct sk_buff *skb,
 	ret = parse_health(info, tb, kind, &health);
 	if (ret)
 		return ret;
+	if (tb[AGISWARM_PEER_A_RANK] && kind != AGISWARM_PEER_AGGREGATOR) {
+		NL_SET_ERR_MSG_ATTR(info->extack, tb[AGISWARM_PEER_A_RANK],
+				    "only an aggregator has a rank in the group");
+		return -EINVAL;
+	}
 	id = nla_get_u32(tb[AGISWARM_PEER_A_ID]);
 	pubkey = tb[AGISWARM_PEER_A_PUBKEY] ?
 		 nla_data(tb[AGISWARM_PEER_A_PUBKEY]) : NULL;
@@ -175,6 +191,8 @@ int agiswarm_nl_data_add_peer_doit(struct sk_buff *skb,
 		if (!ret)
 			ret = peers_changed(info, node, kind, old);
 	}
+	if (!ret && tb[AGISWARM_PEER_A_RANK])
+		set_rank(node, kind, id, nla_get_u8(tb[AGISWARM_PEER_A_RANK]));
 	mutex_unlock(&node->conf_lock);
 	return ret;
 }
@@ -252,7 +270,8 @@ static int put_peer(struct sk_buff *msg, struct agiswarm_node *node,
 	    nla_put_u8(msg, AGISWARM_PEER_A_KIND, p->kind) ||
 	    nla_put_u32(msg, AGISWARM_PEER_A_ID, p->id) ||
 	    nla_put(msg, AGISWARM_PEER_A_ENDPOINT, sizeof(ep), &ep) ||
-	    put_link(msg, p->link))
+	    put_link(msg, p->link) ||
+	    (p->rank && nla_put_u8(msg, AGISWARM_PEER_A_RANK, p->rank - 1)))
 		return -EMSGSIZE;
 	if (p->kind == AGISWARM_PEER_WORKER) {
 		agiswarm_aggregator_peer_stats(node, p, &st);

@@ -158,6 +158,7 @@ int agiswarm_peer_add(struct agiswarm_node *node, u8 kind, u32 id,
 		p->last_cycle = old->last_cycle;
 		if (!health)
 			p->health = old->health;
+		p->rank = old->rank;
 		list_replace_rcu(&old->list, &p->list);
 	} else {
 		list_add_tail_rcu(&p->list, &node->peers);

@@ -30,6 +30,8 @@ struct agiswarm_node;
  *	no one has (written under node->conf_lock, which GET_PEERS holds)
  * @link: its identity and keys (link.c), NULL for a peer added without a
  *	public key, which the node neither sends to nor hears
+ * @rank: an aggregator's rank in this node's replicated group + 1, 0 for
+ *	none (written under node->conf_lock, read under RCU: READ_ONCE)
  *
  * The statistics (@rows to @inconsistent) are written and read under the
  * aggregator's cycle lock.
@@ -48,6 +50,7 @@ struct agiswarm_peer {
 	u64 inconsistent;
 	u8 health;
 	struct agiswarm_link *link;
+	u8 rank;
 };
 
 void agiswarm_peer_init(struct agiswarm_node *node);

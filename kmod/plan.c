@@ -28,6 +28,7 @@
 #include "objects.h"
 #include "peer.h"
 #include "plan.h"
+#include "repl.h"
 #include "rowhash.h"
 #include "socket.h"
 
@@ -441,6 +442,11 @@ static void rows_work(struct work_struct *work)
 	for (i = 0; plan && i < plan->nworkers; i++) {
 		spin_lock_bh(&agg->lock);
 		if (agg->plan != plan) {
+			spin_unlock_bh(&agg->lock);
+			break;
+		}
+		/* A backup's rows stay pending until it takes over. */
+		if (!agiswarm_repl_drives(agg)) {
 			spin_unlock_bh(&agg->lock);
 			break;
 		}

@@ -43,6 +43,7 @@
 #include "link.h"
 #include "node.h"
 #include "plan.h"
+#include "repl.h"
 #include "socket.h"
 #include "worker.h"
 
@@ -99,6 +100,15 @@ static int dispatch(struct agiswarm_node *node, struct sk_buff *skb,
 			break;
 		return agiswarm_plan_rx_need_rows(node, &msg->u.need_rows, link,
 						  reason);
+	case AGISWARM_MSG_CYCLE_RECORD:
+		if (role != AGISWARM_ROLE_AGGREGATOR)
+			break;
+		return agiswarm_repl_rx_record(node, &msg->u.record, link,
+					       reason);
+	case AGISWARM_MSG_FENCED:
+		if (role != AGISWARM_ROLE_AGGREGATOR)
+			break;
+		return agiswarm_repl_rx_fenced(node, &msg->u.fenced, reason);
 	}
 	/* ACTUATE is for plants, not for nodes; others not for this role. */
 	*reason = AGISWARM_CNT_DROP_TYPE;

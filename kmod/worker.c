@@ -71,6 +71,7 @@ struct rowset {
  * @rows: the complete row set TASKs use (RCU)
  * @max_epoch: the highest epoch seen in a TASK or ROWS (fencing)
  * @need_rows_j: jiffies of the last NEED_ROWS sent
+ * @fenced_j: jiffies of the last FENCED sent
  * @rows_q: ROWS datagrams waiting for @rows_work
  * @rows_work: stores them in process context
  * @lock: serialises @rows_work's use of the staging fields and the
@@ -85,6 +86,7 @@ struct agiswarm_worker {
 	struct rowset __rcu *rows;
 	atomic64_t max_epoch;
 	unsigned long need_rows_j;
+	unsigned long fenced_j;
 	struct sk_buff_head rows_q;
 	struct work_struct rows_work;
 	struct mutex lock;	/* the staging fields below, publishing @rows */
@@ -232,6 +234,20 @@ static void send_results(struct agiswarm_node *node,
 }
 
 /*
+ * Whether an answer whose last was sent at *@last_j (jiffies, 0 for never)
+ * may go now, at most every NEED_ROWS_GAP; this CPU then sends it.
+ */
+static bool answer_due(unsigned long *last_j)
+{
+	unsigned long last = READ_ONCE(*last_j), now = jiffies;
+
+	if (last && time_before(now, last + NEED_ROWS_GAP))
+		return false;
+	/* Another CPU may have taken this one. */
+	return cmpxchg(last_j, last, now ? now : 1) == last;
+}
+
+/*
  * Ask the aggregator at @daddr:@dport (the sender of an opened TASK) for
  * this worker's rows, saying what it holds; at most every NEED_ROWS_GAP.
  */
@@ -243,13 +259,10 @@ static void need_rows(struct agiswarm_node *node, const struct rowset *rs,
 		.type = AGISWARM_MSG_NEED_ROWS,
 		.u.need_rows.epoch = epoch,
 	};
-	unsigned long last = READ_ONCE(w->need_rows_j), now = jiffies;
 	struct sk_buff *skb;
 
-	if (last && time_before(now, last + NEED_ROWS_GAP))
+	if (!answer_due(&w->need_rows_j))
 		return;
-	if (cmpxchg(&w->need_rows_j, last, now ? now : 1) != last)
-		return;		/* another CPU sends it */
 	if (rs) {
 		m.u.need_rows.gen = rs->gen;
 		memcpy(m.u.need_rows.hash, rs->hash, sizeof(rs->hash));
@@ -257,6 +270,35 @@ static void need_rows(struct agiswarm_node *node, const struct rowset *rs,
 	skb = reply(node, &m, daddr, dport);
 	if (skb)
 		agiswarm_socket_send(node, skb);
+}
+
+/*
+ * A TASK of a stale epoch, from an authenticated aggregator: tell it the
+ * epoch this worker holds, so that a deposed primary stops driving
+ * (FENCED), at most every 100 ms.
+ */
+static void fenced(struct agiswarm_node *node, u64 stale, __be32 daddr,
+		   __be16 dport)
+{
+	struct agiswarm_worker *w = node->worker;
+	struct agi_wire_msg m = {
+		.type = AGISWARM_MSG_FENCED,
+		.u.fenced = {
+			.epoch = max_t(u64, atomic64_read(&w->max_epoch),
+				       READ_ONCE(node->epoch)),
+			.stale = stale,
+			.worker = READ_ONCE(node->node_id),
+		},
+	};
+	struct sk_buff *skb;
+
+	if (!answer_due(&w->fenced_j))
+		return;
+	skb = reply(node, &m, daddr, dport);
+	if (!skb)
+		return;
+	agiswarm_node_count(node, AGISWARM_CNT_FENCED_SENT, 1);
+	agiswarm_socket_send(node, skb);
 }
 
 /**
@@ -292,8 +334,10 @@ int agiswarm_worker_rx_task(struct agiswarm_node *node,
 	u16 i, nrows;
 
 	lockdep_assert_in_softirq();
-	if (unlikely(!epoch_ok(w, t->epoch)))
+	if (unlikely(!epoch_ok(w, t->epoch))) {
+		fenced(node, t->epoch, saddr, sport);
 		goto stale;
+	}
 	rs = rcu_dereference_bh(w->rows);
 	if (unlikely(!rs || !task_bound(rs, t))) {
 		if (rs && gen_older(rs, t->group, t->rows_epoch, t->gen))

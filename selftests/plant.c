@@ -60,6 +60,7 @@ struct plant {
 	u64 u_cycle;
 	u64 n_wrong;			/* ACTUATEs of another shape */
 	FILE *dump;			/* --dump-sent: each datagram, hex */
+	FILE *alog;			/* --actuate-log: each ACTUATE taken */
 };
 
 static void usage(FILE *out)
@@ -94,6 +95,9 @@ static void usage(FILE *out)
 		"                          private node key; each aggregator's\n"
 		"                          agiswarmd keys the link by a handshake\n"
 		"  --dump-sent FILE        each datagram sent, one hex line\n"
+		"  --actuate-log FILE      each ACTUATE delivered, one JSON line:\n"
+		"                          {\"cycle\":c,\"epoch\":e,\"status\":s,\n"
+		"                          \"t_us\":CLOCK_MONOTONIC microseconds}\n"
 		"  --json                  one JSON object a line:\n"
 		"                          {\"step\":k,\"cycle\":c,\"s\":[raw..],\"u\":[raw..]}\n"
 		"  -h, --help              this text\n"
@@ -308,6 +312,23 @@ static void send_sensor(struct plant *p, u64 seq)
 		fprintf(stderr, "plant: %s\n", err);
 }
 
+static u64 now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ull + (u64)ts.tv_nsec;
+}
+
+/* --actuate-log: which cycle of which epoch was taken, and when. */
+static void log_actuation(FILE *f, const struct agiplant_actuation *a)
+{
+	fprintf(f, "{\"cycle\":%" PRIu64 ",\"epoch\":%" PRIu64
+		",\"status\":%u,\"t_us\":%" PRIu64 "}\n", a->cycle, a->epoch,
+		a->status, now_ns() / 1000);
+	fflush(f);
+}
+
 /* The newest ACTUATE (libagiplant delivers each cycle once, in order). */
 static void drain_socket(struct plant *p)
 {
@@ -324,19 +345,14 @@ static void drain_socket(struct plant *p)
 		for (i = 0; i < p->n; i++)
 			p->u[i] = a.u[i];
 		p->u_cycle = a.cycle;
+		if (p->alog)
+			log_actuation(p->alog, &a);
 		p->have_u = true;
 	}
 	if (ret < 0)
 		fprintf(stderr, "plant: %s\n", err);
 }
 
-static u64 now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (u64)ts.tv_sec * 1000000000ull + (u64)ts.tv_nsec;
-}
 
 /* Receive until @deadline (CLOCK_MONOTONIC ns). */
 static void wait_until(struct plant *p, u64 deadline)
@@ -406,6 +422,9 @@ static int plant_run(struct plant *p)
 		p->steps, st.delivered - p->n_wrong,
 		st.duplicate + st.old_cycle + st.stale_epoch,
 		st.refused + p->n_wrong);
+	fprintf(stderr, "plant: ignored %" PRIu64 " duplicate cycle, %" PRIu64
+		" older cycle, %" PRIu64 " stale epoch\n", st.duplicate,
+		st.old_cycle, st.stale_epoch);
 	return 0;
 }
 
@@ -436,7 +455,7 @@ static int parse_kick(struct plant *p, char *arg)
 
 enum { OPT_STATES = 256, OPT_GAIN, OPT_COUPLING, OPT_X0, OPT_PERIOD,
 	OPT_STEPS, OPT_KICK, OPT_JSON, OPT_RAW, OPT_TO, OPT_FROM, OPT_COUNT,
-	OPT_KICK_SIGNAL, OPT_DUMP };
+	OPT_KICK_SIGNAL, OPT_DUMP, OPT_ALOG };
 
 static const struct option options[] = {
 	AGI_PLANT_ARG_OPTIONS,
@@ -454,13 +473,14 @@ static const struct option options[] = {
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "dump-sent", required_argument, NULL, OPT_DUMP },
+	{ "actuate-log", required_argument, NULL, OPT_ALOG },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
 
 struct cmdline {
 	struct agi_plant_args ep;	/* the endpoint's options */
-	const char *raw, *to, *from, *dump;
+	const char *raw, *to, *from, *dump, *alog;
 	u64 count;
 };
 
@@ -477,6 +497,7 @@ static int parse_option(struct plant *p, struct cmdline *c, int opt)
 	case OPT_TO: c->to = optarg; return 0;
 	case OPT_FROM: c->from = optarg; return 0;
 	case OPT_DUMP: c->dump = optarg; return 0;
+	case OPT_ALOG: c->alog = optarg; return 0;
 	case OPT_JSON: p->json = true; return 0;
 	case OPT_KICK: return parse_kick(p, optarg);
 	case OPT_KICK_SIGNAL:
@@ -564,11 +585,20 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (c.alog) {
+		p.alog = fopen(c.alog, "w");
+		if (!p.alog) {
+			perror(c.alog);
+			return 1;
+		}
+	}
 	ret = open_endpoint(&p, &c);
 	if (!ret)
 		ret = plant_run(&p);
 	agiplant_close(p.ep);
 	if (p.dump)
 		fclose(p.dump);
+	if (p.alog)
+		fclose(p.alog);
 	return ret;
 }

@@ -35,7 +35,8 @@ local msg_types = {
 	[0x04] = "STATUS", [0x05] = "CONFIG", [0x06] = "COMMIT",
 	[0x07] = "SENSOR", [0x08] = "ACTUATE", [0x09] = "ROWS",
 	[0x0a] = "COMMIT_ACK", [0x0b] = "HANDSHAKE_INIT",
-	[0x0c] = "HANDSHAKE_RESP", [0x0d] = "NEED_ROWS", [0xff] = "ERROR",
+	[0x0c] = "HANDSHAKE_RESP", [0x0d] = "NEED_ROWS",
+	[0x0e] = "CYCLE_RECORD", [0x0f] = "FENCED", [0xff] = "ERROR",
 }
 local qformats = { [1] = "Q1.31", [2] = "Q1.15", [3] = "Q8.24" }
 local qfrac = { [1] = 31, [2] = 15, [3] = 24 }
@@ -102,6 +103,15 @@ local f = {
 	rows_epoch = ProtoField.uint64("agiswarm.rows_epoch", "Rows epoch"),
 	swarm = ProtoField.uint64("agiswarm.commit.swarm", "Swarm (security.swarm_id)"),
 	target_node = ProtoField.uint64("agiswarm.commit.node", "Aggregator node (0: any)"),
+	ufmt = ProtoField.uint64("agiswarm.record.ufmt", "Format of u"),
+	nx = ProtoField.uint64("agiswarm.record.nx", "Inputs (x)"),
+	nu = ProtoField.uint64("agiswarm.record.nu", "Outputs (y, u)"),
+	flags = ProtoField.uint64("agiswarm.record.flags", "Flags (have_u 1, y 2, applied 4, estop 8)", base.HEX),
+	period = ProtoField.uint64("agiswarm.record.period_us", "Period (us)"),
+	deadline = ProtoField.uint64("agiswarm.record.deadline_us", "Deadline (us)"),
+	rvalues = ProtoField.string("agiswarm.record.values", "x, y, u, I, e_prev (part)"),
+	binding = ProtoField.bytes("agiswarm.record.binding", "Row assignment digest"),
+	stale = ProtoField.uint64("agiswarm.fenced.stale", "Refused TASK's epoch"),
 	unknown = ProtoField.string("agiswarm.unknown_key", "Unknown key"),
 }
 local fields = {}
@@ -270,6 +280,13 @@ K[0x0c] = { [1] = { "sender_index" }, [2] = { "hs_receiver" },
 	[3] = { "ephemeral", "bytes" }, [4] = { "init_hash", "bytes" },
 	[5] = { "signature", "bytes" } }
 K[0x0d] = { [1] = { "epoch" }, [2] = { "gen" }, [3] = { "hash", "bytes" } }
+K[0x0e] = { [1] = { "epoch" }, [2] = { "cycle" },
+	[3] = { "status", "enum", actuate_status }, [4] = { "fmt", "fmt" },
+	[5] = { "ufmt" }, [6] = { "nx" }, [7] = { "nu" }, [8] = { "flags" },
+	[9] = { "period" }, [10] = { "deadline" }, [11] = { "gen" },
+	[12] = { "rows_epoch" }, [13] = { "offset" }, [14] = { "rvalues", "qvec" },
+	[15] = { "binding", "bytes" } }
+K[0x0f] = { [1] = { "epoch" }, [2] = { "stale" }, [3] = { "worker" } }
 -- TASK's row-set binding (keys 6..8) where it is sent
 K[0x01][6] = { "group" }
 K[0x01][7] = { "rows_epoch" }

@@ -41,6 +41,8 @@ static bool is_sealed_type(u8 type)
 	case AGISWARM_MSG_ROWS:
 	case AGISWARM_MSG_COMMIT_ACK:
 	case AGISWARM_MSG_NEED_ROWS:
+	case AGISWARM_MSG_CYCLE_RECORD:
+	case AGISWARM_MSG_FENCED:
 	case AGISWARM_MSG_ERROR:
 		return true;
 	}

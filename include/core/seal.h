@@ -80,8 +80,8 @@ struct agi_seal_hdr {
  * daemons seal them) the daemon's own types HEARTBEAT, STATUS, CONFIG,
  * COMMIT (signed by the operator), COMMIT_ACK and ERROR. A node never
  * lets a plain datagram move its own state: it passes them up to its
- * daemon. The fast-path types TASK, RESULT, SENSOR, ACTUATE, ROWS and
- * NEED_ROWS are never plain.
+ * daemon. The fast-path types TASK, RESULT, SENSOR, ACTUATE, ROWS,
+ * NEED_ROWS, CYCLE_RECORD and FENCED are never plain.
  *
  * Return: true for a plain type.
  */

@@ -70,6 +70,26 @@ static const struct agi_wire_field need_rows_fields[] = {
 	U64(need_rows, epoch), U32(need_rows, gen), BYTES(need_rows, hash),
 };
 
+static const struct agi_wire_field record_fields[] = {
+	U64(record, epoch), U64(record, cycle),
+	UINT(record, status, 0, AGISWARM_ACTUATE_STATUS_MAX),
+	FMT(record, fmt), FMT(record, ufmt),
+	UINT(record, nx, 0, AGISWARM_WIRE_VEC_MAX),
+	UINT(record, nu, 0, AGISWARM_WIRE_VEC_MAX),
+	UINT(record, flags, 0, AGISWARM_RECORD_F_ALL),
+	UINT(record, period_us, AGISWARM_PERIOD_US_MIN, AGISWARM_PERIOD_US_MAX),
+	UINT(record, deadline_us, AGISWARM_PERIOD_US_MIN,
+	     AGISWARM_PERIOD_US_MAX),
+	U32(record, gen), U64(record, rows_epoch),
+	UINT(record, offset, 0, AGISWARM_RECORD_VALUES_MAX - 1),
+	VEC(record, values, 4, AGISWARM_RECORD_CHUNK_MAX),
+	BYTES(record, binding),
+};
+
+static const struct agi_wire_field fenced_fields[] = {
+	U64(fenced, epoch), U64(fenced, stale), U32(fenced, worker),
+};
+
 #define SHAPE(t, f, fmt) { t, ARRAY_SIZE(f), fmt, f }
 
 static const struct agi_wire_shape shape_task =
@@ -84,6 +104,10 @@ static const struct agi_wire_shape shape_rows =
 	SHAPE(AGISWARM_MSG_ROWS, rows_fields, 0);
 static const struct agi_wire_shape shape_need_rows =
 	SHAPE(AGISWARM_MSG_NEED_ROWS, need_rows_fields, 0);
+static const struct agi_wire_shape shape_record =
+	SHAPE(AGISWARM_MSG_CYCLE_RECORD, record_fields, 0);
+static const struct agi_wire_shape shape_fenced =
+	SHAPE(AGISWARM_MSG_FENCED, fenced_fields, 0);
 
 /* kmod/core.c compiles the whole core as one unit: keep these local. */
 #undef UINT
@@ -109,6 +133,10 @@ static const struct agi_wire_shape *shape_of(u8 type)
 		return &shape_rows;
 	case AGISWARM_MSG_NEED_ROWS:
 		return &shape_need_rows;
+	case AGISWARM_MSG_CYCLE_RECORD:
+		return &shape_record;
+	case AGISWARM_MSG_FENCED:
+		return &shape_fenced;
 	}
 	return NULL;
 }
@@ -165,6 +193,16 @@ static int check_rows(const struct wire_fields *f)
 	return 0;
 }
 
+/* CYCLE_RECORD: the part must lie inside the record's vector. */
+static int check_record(const struct wire_fields *f)
+{
+	u64 total = f->u[AGISWARM_RECORD_NX] + 4 * f->u[AGISWARM_RECORD_NU];
+
+	if (f->u[AGISWARM_RECORD_OFFSET] + f->vec.n > total)
+		return DROP(BADVALUE);
+	return 0;
+}
+
 /* Every field that is present lies in its range. */
 static int check_ranges(const struct agi_wire_shape *s, const struct wire_fields *f)
 {
@@ -186,6 +224,8 @@ static int check_ranges(const struct agi_wire_shape *s, const struct wire_fields
 static int check_across(const struct agi_wire_shape *s, const struct wire_fields *f)
 {
 	if (s == &shape_rows && check_rows(f))
+		return DROP(BADVALUE);
+	if (s == &shape_record && check_record(f))
 		return DROP(BADVALUE);
 	return check_vec(s, f);
 }
@@ -514,6 +554,18 @@ size_t agi_wire_put_need_rows(u8 *buf, size_t cap,
 			      const struct agi_wire_need_rows *n)
 {
 	return put_msg(buf, cap, &shape_need_rows, n);
+}
+
+size_t agi_wire_put_record(u8 *buf, size_t cap,
+			   const struct agi_wire_record *r)
+{
+	return put_msg(buf, cap, &shape_record, r);
+}
+
+size_t agi_wire_put_fenced(u8 *buf, size_t cap,
+			   const struct agi_wire_fenced *f)
+{
+	return put_msg(buf, cap, &shape_fenced, f);
 }
 
 size_t agi_wire_put(u8 *buf, size_t cap, const struct agi_wire_msg *m)

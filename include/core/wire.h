@@ -139,6 +139,35 @@ struct agi_wire_need_rows {
 	u8 hash[AGISWARM_WIRE_HASH_LEN];
 };
 
+/*
+ * AGISWARM_MSG_CYCLE_RECORD: primary -> backup, one part of a cycle's
+ * record; @values is the part of x || y || u || I || e_prev at @offset.
+ */
+struct agi_wire_record {
+	u64 epoch;
+	u64 cycle;
+	u8 status;			/* enum agiswarm_actuate_status */
+	u8 fmt;				/* of x and y */
+	u8 ufmt;			/* of u */
+	u16 nx;
+	u16 nu;
+	u8 flags;			/* AGISWARM_RECORD_F_* */
+	u32 period_us;
+	u32 deadline_us;
+	u32 gen;
+	u64 rows_epoch;
+	u16 offset;
+	struct agi_wire_vec values;	/* s32 */
+	u8 binding[AGISWARM_WIRE_HASH_LEN];
+};
+
+/* AGISWARM_MSG_FENCED: worker -> aggregator, a TASK refused as stale. */
+struct agi_wire_fenced {
+	u64 epoch;			/* the highest the worker has seen */
+	u64 stale;			/* the refused TASK's */
+	u32 worker;
+};
+
 /**
  * struct agi_wire_msg - a parsed datagram, or one to encode
  * @type: enum agiswarm_msg_type
@@ -157,6 +186,8 @@ struct agi_wire_msg {
 		struct agi_wire_actuate actuate;
 		struct agi_wire_rows rows;
 		struct agi_wire_need_rows need_rows;
+		struct agi_wire_record record;
+		struct agi_wire_fenced fenced;
 	} u;
 };
 
@@ -173,7 +204,7 @@ struct agi_wire_msg {
  *
  * Return:
  *  0 when @out holds a fast-path message (TASK, RESULT, SENSOR, ACTUATE,
- *    ROWS, NEED_ROWS)
+ *    ROWS, NEED_ROWS, CYCLE_RECORD, FENCED)
  *  AGI_WIRE_PASS_UP (>0) when the header is valid and the type is one the
  *    daemon handles; only @out's type, payload and payload_len are set
  *  -EBADMSG when the datagram is refused; *@reason is then its one
@@ -289,6 +320,10 @@ size_t agi_wire_put_actuate(u8 *buf, size_t cap,
 size_t agi_wire_put_rows(u8 *buf, size_t cap, const struct agi_wire_rows *r);
 size_t agi_wire_put_need_rows(u8 *buf, size_t cap,
 			      const struct agi_wire_need_rows *n);
+size_t agi_wire_put_record(u8 *buf, size_t cap,
+			   const struct agi_wire_record *r);
+size_t agi_wire_put_fenced(u8 *buf, size_t cap,
+			   const struct agi_wire_fenced *f);
 
 /* Encode @m by its @type (fast-path types only; 0 for the others). */
 size_t agi_wire_put(u8 *buf, size_t cap, const struct agi_wire_msg *m);

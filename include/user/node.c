@@ -55,6 +55,13 @@ int agi_node_set(struct agi_nl *nl, const struct agi_node_req *r)
 		mnl_attr_put_u64(nlh, AGISWARM_A_EPOCH, r->epoch);
 	if (p & AGI_NODE_GROUP)
 		mnl_attr_put_u64(nlh, AGISWARM_A_GROUP_ID, r->group_id);
+	if (p & AGI_NODE_GROUP_RANK)
+		mnl_attr_put_u8(nlh, AGISWARM_A_GROUP_RANK, r->group_rank);
+	if (p & AGI_NODE_GROUP_SIZE)
+		mnl_attr_put_u8(nlh, AGISWARM_A_GROUP_SIZE, r->group_size);
+	if (p & AGI_NODE_FAILURE_THRESHOLD)
+		mnl_attr_put_u8(nlh, AGISWARM_A_FAILURE_THRESHOLD,
+				r->failure_threshold);
 	if (p & AGI_NODE_CYCLE)
 		mnl_attr_put_u32(nlh, AGISWARM_A_CYCLE_PERIOD_US, r->cycle_us);
 	if (p & AGI_NODE_DEADLINE)

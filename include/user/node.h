@@ -61,6 +61,9 @@ struct agi_pid {
 #define AGI_NODE_HOLD		(1U << 17)	/* with @apply_at */
 #define AGI_NODE_ARM		(1U << 18)	/* alone */
 #define AGI_NODE_GROUP		(1U << 19)
+#define AGI_NODE_GROUP_RANK	(1U << 20)
+#define AGI_NODE_GROUP_SIZE	(1U << 21)
+#define AGI_NODE_FAILURE_THRESHOLD (1U << 22)
 
 /**
  * struct agi_node_req - one SET_NODE
@@ -76,6 +79,10 @@ struct agi_pid {
  * @audit_seq, @audit_records: the daemon's audit log watermark
  * @group_id: the aggregator group's id row sets are bound to, 0 for the
  *	node id (AGISWARM_A_GROUP_ID)
+ * @group_rank, @group_size: this member's rank in its replicated group and
+ *	the group's size (AGISWARM_A_GROUP_RANK, _SIZE)
+ * @failure_threshold: ticks without a cycle record before a backup takes
+ *	over (AGISWARM_A_FAILURE_THRESHOLD)
  * @held_matrix: 1 arms the held matrix at @apply_at with this change, 0
  *	drops it (see AGISWARM_STAGE_HOLD)
  * @apply_at: 0 changes now; N stages the change for cycle N (only the
@@ -102,6 +109,7 @@ struct agi_node_req {
 	u64 audit_seq, audit_records;
 	u8 held_matrix;
 	u64 group_id;
+	u8 group_rank, group_size, failure_threshold;
 	u64 apply_at;
 };
 

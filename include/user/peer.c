@@ -28,6 +28,8 @@ static int talk_peer(struct agi_nl *nl, u8 cmd, const struct agi_peer_req *p)
 			     &p->ep.addr);
 	if (p->health >= 0)
 		mnl_attr_put_u8(nlh, AGISWARM_PEER_A_HEALTH, (u8)p->health);
+	if (p->has_rank)
+		mnl_attr_put_u8(nlh, AGISWARM_PEER_A_RANK, p->rank);
 	if (p->has_pubkey)
 		mnl_attr_put(nlh, AGISWARM_PEER_A_PUBKEY, AGISWARM_PUBKEY_LEN,
 			     p->pubkey);
@@ -103,6 +105,11 @@ static int peer_attr_cb(const struct nlattr *a, void *data)
 		ret = agi_attr_get_uint(a, MNL_TYPE_U8, &v);
 		p->health = (u8)v;
 		p->has_health = true;
+		break;
+	case AGISWARM_PEER_A_RANK:
+		ret = agi_attr_get_uint(a, MNL_TYPE_U8, &v);
+		p->rank = (u8)v;
+		p->has_rank = true;
 		break;
 	case AGISWARM_PEER_A_PUBKEY:
 		if (len == AGISWARM_PUBKEY_LEN) {

@@ -23,12 +23,16 @@
  * @health: enum agiswarm_health, the daemon's judgement of a worker; -1
  *	sends none (the module keeps what it had)
  * @has_pubkey: @pubkey is sent: the peer's identity, its link
+ * @has_rank: @rank is sent: an aggregator's rank in this node's
+ *	replicated group (AGISWARM_PEER_A_RANK)
  */
 struct agi_peer_req {
 	u8 kind;
 	u32 id;
 	struct agi_endpoint ep;
 	int health;
+	bool has_rank;
+	u8 rank;
 	bool has_pubkey;
 	u8 pubkey[AGISWARM_PUBKEY_LEN];
 };
@@ -44,6 +48,7 @@ int agi_peer_del(struct agi_nl *nl, u8 kind, u32 id);
  * @has_stats: a worker's statistics came (rows, gen, results, ...)
  * @has_fault: a fault is set for its id (@fault_kind, @fault_value)
  * @has_health: the daemon gave the module a health for it (@health)
+ * @has_rank: an aggregator that is a member of this node's group (@rank)
  * @has_pubkey: it has a link: @pubkey, @link_rx, @link_tx
  * @has_key: the link has a current keypair: @key_age, @key_mode
  */
@@ -53,8 +58,9 @@ struct agi_peer {
 	struct agi_endpoint ep;
 	u32 rows, gen;
 	u64 results, missed, last_cycle, inconsistent;
-	bool has_stats, has_fault, has_health;
+	bool has_stats, has_fault, has_health, has_rank;
 	u8 health;
+	u8 rank;
 	u8 fault_kind;
 	u32 fault_value;
 	bool has_pubkey, has_key;

@@ -53,6 +53,13 @@ static const char *const counter_names[AGISWARM_CNT_MAX + 1] = {
 	[AGISWARM_CNT_ROWS_BINDING_MISMATCH] = "rows_binding_mismatch",
 	[AGISWARM_CNT_RESULTS_CHECKED] = "results_checked",
 	[AGISWARM_CNT_RESULTS_INCONSISTENT] = "results_inconsistent",
+	[AGISWARM_CNT_RECORDS_SENT] = "records_sent",
+	[AGISWARM_CNT_RECORDS_RECEIVED] = "records_received",
+	[AGISWARM_CNT_RECORDS_MISSED] = "records_missed",
+	[AGISWARM_CNT_TAKEOVERS] = "takeovers",
+	[AGISWARM_CNT_DIVERGENCES] = "divergences",
+	[AGISWARM_CNT_DEPOSED] = "deposed",
+	[AGISWARM_CNT_FENCED_SENT] = "fenced_sent",
 };
 
 /* The node's settings and state: attribute and type. */
@@ -79,6 +86,12 @@ static const struct {
 	[AGI_ST_AUDIT_RECORDS] = { AGISWARM_A_AUDIT_RECORDS, MNL_TYPE_U64 },
 	[AGI_ST_HELD_CYCLE] = { AGISWARM_A_HELD_CYCLE, MNL_TYPE_U64 },
 	[AGI_ST_GROUP_ID] = { AGISWARM_A_GROUP_ID, MNL_TYPE_U64 },
+	[AGI_ST_GROUP_RANK] = { AGISWARM_A_GROUP_RANK, MNL_TYPE_U8 },
+	[AGI_ST_GROUP_SIZE] = { AGISWARM_A_GROUP_SIZE, MNL_TYPE_U8 },
+	[AGI_ST_FAILURE_THRESHOLD] = { AGISWARM_A_FAILURE_THRESHOLD, MNL_TYPE_U8 },
+	[AGI_ST_GROUP_MODE] = { AGISWARM_A_GROUP_MODE, MNL_TYPE_U8 },
+	[AGI_ST_EPOCH_OWNER] = { AGISWARM_A_EPOCH_OWNER, MNL_TYPE_U8 },
+	[AGI_ST_RECORD_CYCLE] = { AGISWARM_A_RECORD_CYCLE, MNL_TYPE_U64 },
 };
 
 const char *agi_counter_name(unsigned int counter)

@@ -130,6 +130,62 @@ static void roundtrip_seeds(void)
 	}
 }
 
+/*
+ * fuzz_group_asm reads datagrams, each after its be16 length: a record of
+ * 64 inputs and 64 outputs in its two parts, in order; the same with the
+ * second part first; and the UAPI header's one-part example.
+ */
+static void group_asm_seeds(void)
+{
+	static s32 v[AGISWARM_RECORD_VALUES_MAX];
+	static u8 out[4 * (AGISWARM_WIRE_MAX + 2)];
+	u8 part[2][AGISWARM_WIRE_MAX];
+	struct agi_wire_record r = {
+		.epoch = 9, .cycle = 1000, .status = AGISWARM_ACTUATE_OK,
+		.fmt = AGISWARM_Q1_31, .ufmt = AGISWARM_Q1_31, .nx = 64,
+		.nu = 64, .flags = AGISWARM_RECORD_F_HAVE_U | AGISWARM_RECORD_F_Y,
+		.period_us = 50000, .deadline_us = 40000, .gen = 1,
+		.rows_epoch = 8,
+	};
+	struct raw ex = { .n = 0 };
+	size_t len[2], n = 0, i;
+	int order;
+
+	for (i = 0; i < AGISWARM_RECORD_VALUES_MAX; i++)
+		v[i] = (s32)(i * 2654435761u);
+	for (i = 0; i < 2; i++) {
+		r.offset = (u16)(i * AGISWARM_RECORD_CHUNK_MAX);
+		r.values.host.s32 = v + r.offset;
+		r.values.n = (u16)(i ? 320 - AGISWARM_RECORD_CHUNK_MAX :
+				   AGISWARM_RECORD_CHUNK_MAX);
+		len[i] = agi_wire_put_record(part[i], sizeof(part[i]), &r);
+		if (!len[i]) {
+			fprintf(stderr, "group_asm_seeds: part %zu not encoded\n", i);
+			exit(1);
+		}
+	}
+	for (order = 0; order < 2; order++) {
+		n = 0;
+		for (i = 0; i < 2; i++) {
+			size_t k = order ? 1 - i : i;
+
+			out[n++] = (u8)(len[k] >> 8);
+			out[n++] = (u8)len[k];
+			memcpy(out + n, part[k], len[k]);
+			n += len[k];
+		}
+		put_file("fuzz_group_asm", order ? "two-parts-reversed" :
+			 "two-parts", out, n);
+	}
+	for (i = 0; i < ARRAY_SIZE(examples); i++)
+		if (examples[i].type == AGISWARM_MSG_CYCLE_RECORD)
+			raw_hex(&ex, examples[i].doc);
+	out[0] = (u8)(ex.n >> 8);
+	out[1] = (u8)ex.n;
+	memcpy(out + 2, ex.b, ex.n);
+	put_file("fuzz_group_asm", "uapi-example", out, ex.n + 2);
+}
+
 /* The UAPI header's examples, and the attacks the issue tracker kept. */
 static void control_seeds(void)
 {
@@ -417,6 +473,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < ARRAY_SIZE(examples); i++)
 		example_seeds(&examples[i]);
 	roundtrip_seeds();
+	group_asm_seeds();
 	control_seeds();
 	body_seeds();
 	audit_seeds();

@@ -18,6 +18,8 @@
 #   fuzz_repl_entry    the entries of the group's replicated log
 #   fuzz_repl_channel  the group transport's frames, handshake and sealed
 #                      frames, as a TCP peer sends them
+#   fuzz_group_asm     a backup's reassembly of CYCLE records from a
+#                      member's datagrams
 #
 #   make fuzz          run every target for FUZZ_SECONDS (default 60) each,
 #                      growing a working corpus in $(BUILD)/fuzz/corpus/

@@ -63,6 +63,19 @@ static inline bool same_vec(const struct agi_wire_vec *a,
 }
 
 /* Whether two messages of one type carry the same values. */
+static inline bool same_record(const struct agi_wire_record *a,
+			       const struct agi_wire_record *b)
+{
+	return a->epoch == b->epoch && a->cycle == b->cycle &&
+		a->status == b->status && a->fmt == b->fmt &&
+		a->ufmt == b->ufmt && a->nx == b->nx && a->nu == b->nu &&
+		a->flags == b->flags && a->period_us == b->period_us &&
+		a->deadline_us == b->deadline_us && a->gen == b->gen &&
+		a->rows_epoch == b->rows_epoch && a->offset == b->offset &&
+		!memcmp(a->binding, b->binding, sizeof(a->binding)) &&
+		same_vec(&a->values, &b->values, 4);
+}
+
 static inline bool same_msg(const struct agi_wire_msg *a,
 			    const struct agi_wire_msg *b)
 {
@@ -106,6 +119,12 @@ static inline bool same_msg(const struct agi_wire_msg *a,
 	case AGISWARM_MSG_NEED_ROWS:
 		return na->epoch == nb->epoch && na->gen == nb->gen &&
 			!memcmp(na->hash, nb->hash, sizeof(na->hash));
+	case AGISWARM_MSG_CYCLE_RECORD:
+		return same_record(&a->u.record, &b->u.record);
+	case AGISWARM_MSG_FENCED:
+		return a->u.fenced.epoch == b->u.fenced.epoch &&
+			a->u.fenced.stale == b->u.fenced.stale &&
+			a->u.fenced.worker == b->u.fenced.worker;
 	}
 	return false;
 }

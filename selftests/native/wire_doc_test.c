@@ -30,6 +30,7 @@ static void example_msg(const struct example *x, struct agi_wire_msg *m,
 	static s32 s32v[2];
 	static s64 s64v[3];
 	static struct agi_wire_value vals[2];
+	static s32 rec5[5];
 	struct agi_wire_vec v = { .n = 0 };
 
 	memset(m, 0, sizeof(*m));
@@ -79,10 +80,26 @@ static void example_msg(const struct example *x, struct agi_wire_msg *m,
 		m->u.need_rows = (struct agi_wire_need_rows){ 7, 1 };
 		example_hash(m->u.need_rows.hash);
 		return;		/* no vector */
+	case AGISWARM_MSG_CYCLE_RECORD:
+		rec5[0] = 0x40000000;
+		rec5[1] = 0x20000000;
+		rec5[2] = 0x20000000;
+		v.host.s32 = rec5;
+		v.n = 5;
+		m->u.record = (struct agi_wire_record){ 8, 42,
+			AGISWARM_ACTUATE_OK, AGISWARM_Q1_31, AGISWARM_Q1_31, 1, 1,
+			AGISWARM_RECORD_F_HAVE_U | AGISWARM_RECORD_F_Y,
+			50000, 40000, 1, 8, 0, v, { 0 } };
+		example_hash(m->u.record.binding);
+		break;
+	case AGISWARM_MSG_FENCED:
+		m->u.fenced = (struct agi_wire_fenced){ 9, 8, 3 };
+		return;		/* no vector */
 	}
 	raw_hex(vec, x->e[x->type == AGISWARM_MSG_ROWS ? 5 :
 			  x->type == AGISWARM_MSG_SENSOR ? 2 :
-			  x->type == AGISWARM_MSG_ACTUATE ? 3 : 4].bytes);
+			  x->type == AGISWARM_MSG_ACTUATE ? 3 :
+			  x->type == AGISWARM_MSG_CYCLE_RECORD ? 13 : 4].bytes);
 }
 
 static char *read_uapi_header(void)
@@ -157,7 +174,7 @@ TEST(header)
 		AGISWARM_MSG_HANDSHAKE_INIT, AGISWARM_MSG_HANDSHAKE_RESP,
 		AGISWARM_MSG_ERROR,
 	};
-	static const u8 unknown[] = { 0x00, 0x0e, 0x10, 0x7f, 0xfe };
+	static const u8 unknown[] = { 0x00, 0x10, 0x11, 0x7f, 0xfe };
 	static u8 big[AGISWARM_WIRE_MAX + 1];
 	struct agi_wire_msg m;
 	struct raw *r;
@@ -271,6 +288,7 @@ TEST(encoder_refuses_what_parser_would)
 TEST(largest_messages_fit)
 {
 	static s32 x[AGISWARM_WIRE_VEC_MAX];
+	static s32 rx[AGISWARM_RECORD_CHUNK_MAX];
 	static s64 e[AGISWARM_WIRE_CHUNK_MAX];
 	static struct agi_wire_value v[AGISWARM_WIRE_VALUES_MAX];
 	struct agi_wire_msg m, got;
@@ -320,6 +338,23 @@ TEST(largest_messages_fit)
 			break;
 		case AGISWARM_MSG_NEED_ROWS:
 			m.u.need_rows.gen = U32_MAX;
+			break;
+		case AGISWARM_MSG_CYCLE_RECORD:
+			m.u.record.cycle = U64_MAX;
+			m.u.record.nx = AGISWARM_WIRE_VEC_MAX;
+			m.u.record.nu = AGISWARM_WIRE_VEC_MAX;
+			m.u.record.offset = AGISWARM_RECORD_VALUES_MAX -
+				AGISWARM_RECORD_CHUNK_MAX;
+			m.u.record.period_us = AGISWARM_PERIOD_US_MAX;
+			m.u.record.deadline_us = AGISWARM_PERIOD_US_MAX;
+			m.u.record.gen = U32_MAX;
+			m.u.record.rows_epoch = U64_MAX;
+			m.u.record.values = (struct agi_wire_vec){
+				.host.s32 = rx, .n = AGISWARM_RECORD_CHUNK_MAX };
+			break;
+		case AGISWARM_MSG_FENCED:
+			m.u.fenced.stale = U64_MAX;
+			m.u.fenced.worker = U32_MAX;
 			break;
 		}
 		len = agi_wire_put(buf, sizeof(buf), &m);

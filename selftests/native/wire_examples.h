@@ -29,7 +29,7 @@ struct ex_entry {
 struct example {
 	const char *name;
 	u8 type;
-	struct ex_entry e[10];
+	struct ex_entry e[16];
 	u8 n;
 	const char *doc;	/* the datagram, as the UAPI header shows it */
 };
@@ -75,6 +75,21 @@ static const struct example examples[] = {
 	  { { 1, 7 }, { 2, 1 }, { 3, 0, EX_HASH } }, 3,
 	  "01 0d 00 17 a3 01 07 02 01 03 50 00 01 02 03 04\n"
 	  " *        05 06 07 08 09 0a 0b 0c 0d 0e 0f" },
+	{ "CYCLE_RECORD", AGISWARM_MSG_CYCLE_RECORD,
+	  { { 1, 8 }, { 2, 42 }, { 3, AGISWARM_ACTUATE_OK },
+	    { 4, AGISWARM_Q1_31 }, { 5, AGISWARM_Q1_31 }, { 6, 1 }, { 7, 1 },
+	    { 8, 3 }, { 9, 50000 }, { 10, 40000 }, { 11, 1 }, { 12, 8 },
+	    { 13, 0 },
+	    { 14, 0, "4000000020000000200000000000000000000000" },
+	    { 15, 0, EX_HASH } }, 15,
+	  "01 0e 00 48 af 01 08 02 18 2a 03 00 04 01 05 01\n"
+	  " *        06 01 07 01 08 03 09 19 c3 50 0a 19 9c 40 0b 01\n"
+	  " *        0c 08 0d 00 0e 54 40 00 00 00 20 00 00 00 20 00\n"
+	  " *        00 00 00 00 00 00 00 00 00 00 0f 50 00 01 02 03\n"
+	  " *        04 05 06 07 08 09 0a 0b 0c 0d 0e 0f" },
+	{ "FENCED", AGISWARM_MSG_FENCED,
+	  { { 1, 9 }, { 2, 8 }, { 3, 3 } }, 3,
+	  "01 0f 00 07 a3 01 09 02 08 03 03" },
 };
 
 /* ---- building datagrams by hand --------------------------------------- */

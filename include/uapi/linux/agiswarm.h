@@ -32,6 +32,13 @@
  *    AGISWARM_A_GROUP_ID: NLA_U64, the aggregator group's id that row
  *                     sets are bound to: as set, or the node id while
  *                     none is set (see SET_NODE)
+ *    AGISWARM_A_GROUP_RANK, AGISWARM_A_GROUP_SIZE,
+ *    AGISWARM_A_FAILURE_THRESHOLD: NLA_U8 each, as SET_NODE sets them
+ *    AGISWARM_A_GROUP_MODE: NLA_U8, an enum agiswarm_group_mode
+ *    AGISWARM_A_EPOCH_OWNER: NLA_U8, the rank that owns the epoch
+ *                     (epoch % 8, see "Replicated aggregator group")
+ *    AGISWARM_A_RECORD_CYCLE: NLA_U64, the cycle of the last complete
+ *                     CYCLE record a backup adopted, 0 before any
  *    AGISWARM_A_CYCLE_PERIOD_US: NLA_U32
  *    AGISWARM_A_CYCLE_DEADLINE_US: NLA_U32
  *    AGISWARM_A_MISS_POLICY: NLA_U8, an enum agiswarm_miss_policy
@@ -95,6 +102,17 @@
  *                     the same one. A change reassigns the rows at once
  *                     (a new generation, bound to the new group). Not
  *                     stageable.
+ *    AGISWARM_A_GROUP_RANK: NLA_U8, 0..AGISWARM_GROUP_MAX - 1 (-ERANGE):
+ *                     this aggregator's rank in its replicated group
+ *                     (default 0); below the group size (-EINVAL)
+ *    AGISWARM_A_GROUP_SIZE: NLA_U8, 1..AGISWARM_GROUP_MAX (-ERANGE): the
+ *                     members of the group (default 1: no group, the node
+ *                     drives its cycle alone as before). See "Replicated
+ *                     aggregator group" below. Not stageable.
+ *    AGISWARM_A_FAILURE_THRESHOLD: NLA_U8, 1..100 (-ERANGE): the
+ *                     consecutive cycles without a CYCLE record after
+ *                     which a backup takes over (default
+ *                     AGISWARM_FAILURE_THRESHOLD_DEFAULT)
  *    AGISWARM_A_CYCLE_PERIOD_US: NLA_U32, AGISWARM_PERIOD_US_MIN..
  *                     AGISWARM_PERIOD_US_MAX (100..10000000; -ERANGE,
  *                     the extack pointing at the attribute and carrying
@@ -230,6 +248,11 @@
  *                     the daemon's judgement of a worker from its
  *                     HEARTBEATs (see the wire section); -EINVAL for
  *                     another kind
+ *        AGISWARM_PEER_A_RANK: NLA_U8, 0..AGISWARM_GROUP_MAX - 1, optional,
+ *                     only for an AGGREGATOR (-EINVAL for another kind):
+ *                     the peer is a member of this node's replicated
+ *                     group with that rank: the primary sends it a CYCLE
+ *                     record after every cycle
  *        AGISWARM_PEER_A_PUBKEY: NLA_BINARY, exactly AGISWARM_PUBKEY_LEN
  *                     bytes, optional: the peer's identity (its node's
  *                     Ed25519 public key). Entries with the same key share
@@ -628,9 +651,37 @@ enum agiswarm_attr {
 	AGISWARM_A_HELD_CYCLE,		/* u64 */
 	AGISWARM_A_SIGNED_RESUME,	/* u8, REGISTER_DAEMON */
 	AGISWARM_A_GROUP_ID,		/* u64, 0 = the node id */
+	AGISWARM_A_GROUP_RANK,		/* u8 */
+	AGISWARM_A_GROUP_SIZE,		/* u8, 1 = no group */
+	AGISWARM_A_FAILURE_THRESHOLD,	/* u8, records missed to take over */
+	AGISWARM_A_GROUP_MODE,		/* u8, enum agiswarm_group_mode */
+	AGISWARM_A_EPOCH_OWNER,		/* u8, rank owning the epoch */
+	AGISWARM_A_RECORD_CYCLE,	/* u64 */
 	__AGISWARM_A_LAST
 };
 #define AGISWARM_A_MAX (__AGISWARM_A_LAST - 1)
+
+/*
+ * A replicated aggregator group (see "Replicated aggregator group" in the
+ * wire section): at most 7 members, since an epoch's low 3 bits name its
+ * owner's rank. The default failure threshold is 3 records: one or two
+ * lost or late records (a datagram lost, ticks delayed on a loaded host;
+ * two in a row were seen under emulation with another VM on the host)
+ * never start a takeover, and a failover costs about 2 cycles without
+ * output; a spurious takeover (records lost, the primary alive) is safe by
+ * fencing: the higher epoch wins everywhere.
+ */
+#define AGISWARM_GROUP_MAX 7
+#define AGISWARM_FAILURE_THRESHOLD_DEFAULT 3
+#define AGISWARM_FAILURE_THRESHOLD_MAX 100
+
+enum agiswarm_group_mode {
+	AGISWARM_GROUP_SOLO,		/* no group: drives its cycle alone */
+	AGISWARM_GROUP_PRIMARY,		/* owns the epoch: drives the cycle */
+	AGISWARM_GROUP_BACKUP,		/* follows the primary's records */
+	__AGISWARM_GROUP_MODE_MAX
+};
+#define AGISWARM_GROUP_MODE_MAX (__AGISWARM_GROUP_MODE_MAX - 1)
 
 /* The multicast group of AGISWARM_CMD_CYCLE events. */
 #define AGISWARM_MCGRP_CYCLES "cycles"
@@ -657,6 +708,7 @@ enum agiswarm_peer_attr {
 	AGISWARM_PEER_A_LINK_RX,	/* u64, datagrams opened from it */
 	AGISWARM_PEER_A_LINK_TX,	/* u64, datagrams sealed for it */
 	AGISWARM_PEER_A_INCONSISTENT,	/* u64, RESULTs disagreeing with y */
+	AGISWARM_PEER_A_RANK,		/* u8, a group member's rank */
 	__AGISWARM_PEER_A_LAST
 };
 #define AGISWARM_PEER_A_MAX (__AGISWARM_PEER_A_LAST - 1)
@@ -817,6 +869,15 @@ enum agiswarm_counter {
 					     * sets" below) */
 	AGISWARM_CNT_RESULTS_CHECKED,	/* unneeded values checked against y */
 	AGISWARM_CNT_RESULTS_INCONSISTENT, /* RESULTs that disagreed with y */
+	AGISWARM_CNT_RECORDS_SENT,	/* CYCLE records sent (per member) */
+	AGISWARM_CNT_RECORDS_RECEIVED,	/* complete CYCLE records adopted */
+	AGISWARM_CNT_RECORDS_MISSED,	/* a backup's ticks without a record */
+	AGISWARM_CNT_TAKEOVERS,		/* times this backup became primary */
+	AGISWARM_CNT_DIVERGENCES,	/* records whose u or law state differs
+					 * from the backup's own step */
+	AGISWARM_CNT_DEPOSED,		/* times this primary saw a higher
+					 * epoch and became a backup */
+	AGISWARM_CNT_FENCED_SENT,	/* FENCED answers to stale TASKs */
 	__AGISWARM_CNT_MAX
 };
 #define AGISWARM_CNT_MAX (__AGISWARM_CNT_MAX - 1)
@@ -877,8 +938,11 @@ enum agiswarm_counter {
  *
  *    AGISWARM_CNT_DROP_TYPE          not a type for this node's role:
  *                                    TASK and ROWS go to workers, RESULT,
- *                                    SENSOR and NEED_ROWS to aggregators,
- *                                    ACTUATE to plants, never to a node
+ *                                    SENSOR, NEED_ROWS, CYCLE_RECORD and
+ *                                    FENCED to aggregators, ACTUATE to
+ *                                    plants, never to a node; a
+ *                                    CYCLE_RECORD to an aggregator in no
+ *                                    group
  *    AGISWARM_CNT_DROP_NOMEM         no memory to take it in
  *    AGISWARM_CNT_DROP_UNKNOWN_PEER  a SENSOR from no sensor peer's
  *                                    endpoint; a RESULT of a worker id
@@ -889,7 +953,12 @@ enum agiswarm_counter {
  *                                    (RESULT, NEED_ROWS) or below the
  *                                    highest a worker has seen (TASK,
  *                                    ROWS); a generation older than the
- *                                    one held
+ *                                    one held; a CYCLE_RECORD below the
+ *                                    highest epoch a member has seen, or
+ *                                    to a primary of its own epoch; a
+ *                                    FENCED that says nothing new
+ *    AGISWARM_CNT_DROP_BADVALUE      (also) a CYCLE_RECORD part that does
+ *                                    not continue the record under way
  *    AGISWARM_CNT_DROP_NO_ROWS       a TASK while the worker holds no
  *                                    complete row set
  *    AGISWARM_CNT_ROWS_BINDING_MISMATCH  a TASK naming another row set
@@ -957,6 +1026,10 @@ enum agiswarm_counter {
  * one the authenticated sender may send:
  *
  *    TASK, ROWS, STATUS     from an AGGREGATOR peer
+ *    CYCLE_RECORD           from an AGGREGATOR peer (a backup then takes
+ *                           it only from the member whose rank owns its
+ *                           epoch, or counts DROP_NOT_ALLOWED)
+ *    FENCED                 from a WORKER peer
  *    RESULT                 from the WORKER peer whose id is the RESULT's
  *                           worker
  *    HEARTBEAT, NEED_ROWS   from a WORKER peer
@@ -1075,6 +1148,90 @@ enum agiswarm_counter {
  *        01 0d 00 17 a3 01 07 02 01 03 50 00 01 02 03 04
  *        05 06 07 08 09 0a 0b 0c 0d 0e 0f
  *
+ * AGISWARM_MSG_CYCLE_RECORD (0x0e), primary -> every other member of a
+ * replicated aggregator group, always sealed, after every cycle (ok or
+ * missed): what a backup needs to go on from that cycle bit for bit.
+ *    1 epoch     uint, u64: the primary's epoch
+ *    2 cycle     uint, u64: the cycle
+ *    3 status    uint, the enum agiswarm_actuate_status of its ACTUATE
+ *    4 fmt       uint, an enum agiswarm_qformat: the format of x and y
+ *    5 ufmt      uint, an enum agiswarm_qformat: the format of u
+ *    6 nx        uint, 0..AGISWARM_WIRE_VEC_MAX: elements of x
+ *    7 nu        uint, 0..AGISWARM_WIRE_VEC_MAX: elements of y and u
+ *    8 flags     uint, AGISWARM_RECORD_F_*: have_u (u is a law output),
+ *                y (the cycle decoded: y is its y), applied (a staged
+ *                change took effect at its start), estop (the primary
+ *                is emergency-stopped: a backup is too, until a record
+ *                without it)
+ *    9 period    uint, the period in force, us, 100..10000000
+ *   10 deadline  uint, the deadline in force, us, 100..10000000
+ *   11 gen       uint, u32: the generation of the row assignment in use
+ *   12 rows_epoch uint, u64: the epoch all its workers' rows were sent
+ *                in, 0 when they were not all sent in one
+ *   13 offset    uint: the position of values[0] in the record's vector
+ *   14 values    bytes, k s32, 1 <= k <= AGISWARM_RECORD_CHUNK_MAX,
+ *                offset + k <= nx + 4 * nu: a part of the vector
+ *                x[nx] || y[nu] || u[nu] || I[nu] || e_prev[nu] (the PID
+ *                state after the cycle, Q1.31, 0 under feedback)
+ *   15 binding   bytes, AGISWARM_WIRE_HASH_LEN: BLAKE2s-128 of the row
+ *                assignment in use (below), zeros when none
+ *  A record whose vector is longer than AGISWARM_RECORD_CHUNK_MAX travels
+ *  as several parts in order, every key repeated, offsets 0, 300, ...; a
+ *  backup takes a record only when all its parts arrived, in order. The
+ *  binding is BLAKE2s-128 over "AGISWARM-PLAN-v1" || for each worker of
+ *  the assignment in order: be32 id || be16 nrows || its row set hash.
+ *    Epoch 8, cycle 42, OK, Q1.31, x = (0.5), y = u = (0.25), have_u and
+ *    y, 50 ms / 40 ms, gen 1, rows epoch 8, offset 0, binding 00 .. 0f:
+ *        01 0e 00 48 af 01 08 02 18 2a 03 00 04 01 05 01
+ *        06 01 07 01 08 03 09 19 c3 50 0a 19 9c 40 0b 01
+ *        0c 08 0d 00 0e 54 40 00 00 00 20 00 00 00 20 00
+ *        00 00 00 00 00 00 00 00 00 00 0f 50 00 01 02 03
+ *        04 05 06 07 08 09 0a 0b 0c 0d 0e 0f
+ *
+ * AGISWARM_MSG_FENCED (0x0f), worker -> aggregator, always sealed: the
+ * worker refused a TASK of an epoch below the highest it has seen, and
+ * says which (at most one every 100 ms).
+ *    1 epoch     uint, u64: the highest epoch the worker has seen
+ *    2 stale     uint, u64: the refused TASK's epoch
+ *    3 worker    uint, u32: the worker's node id
+ *    Epoch 9, stale 8, worker 3:
+ *        01 0f 00 07 a3 01 09 02 08 03 03
+ *
+ * Replicated aggregator group. 2..AGISWARM_GROUP_MAX aggregators (GROUP_SIZE
+ * on each, ranks 0..size - 1, the others added as AGGREGATOR peers with
+ * their PEER_A_RANK) serve the same matrix, workers, law and plant. The
+ * epoch says who drives: epoch = 8 * term + rank, owned by the member of
+ * rank epoch % 8. The member that owns its epoch is the PRIMARY: it runs
+ * the cycle and sends a CYCLE record to every member after every cycle.
+ * The others are BACKUPs: their timer runs (the cycle must be started on
+ * each) but they send nothing; each adopts every complete record (cycle
+ * id, x, y, u, the law's state, period and deadline, the binding), and
+ * before that steps its own law with the record's y from its own state
+ * and compares: a different u or state counts in
+ * AGISWARM_CNT_DIVERGENCES (and the kernel log says so, rate-limited);
+ * the record wins. A backup that has adopted a record and then sees
+ * FAILURE_THRESHOLD consecutive ticks without one (a tick that fires more
+ * than half a period late, its own host stalled, counts neither way; each
+ * other counts in
+ * AGISWARM_CNT_RECORDS_MISSED), plus as many more for each member between the
+ * epoch's owner and itself in rank order (ordered succession), takes over
+ * at that tick: its epoch becomes the smallest above every epoch it has
+ * seen whose low 3 bits are its rank, and its first cycle is the last
+ * record's + the ticks it waited (cycle ids stay on the period's grid, so
+ * a gap in them is the cycles that had no output, and a primary that went
+ * on cut off from the backups does not hold ids ahead of the new one's),
+ * computed from that record's law state. When its
+ * assignment is the one the record names (same binding) and the record's
+ * rows were sent in one epoch, its TASKs name the workers' rows as held
+ * (no ROWS resend); otherwise the workers ask for its rows (NEED_ROWS).
+ * Fencing: workers and actuators take only the highest epoch they have
+ * seen from an authenticated member; a worker that refuses a TASK for its
+ * epoch answers with FENCED. A primary that receives a record or a FENCED
+ * of a higher epoch stops driving at once and becomes a backup
+ * (AGISWARM_CNT_DEPOSED); it takes over again only after it has adopted
+ * a record in its new term, so a member cut off from the others does not
+ * take the epoch back and forth.
+ *
  * Bound row sets. A worker's rows are bound to (group, epoch, gen, hash):
  * the id of the aggregator group that sent them (the sending aggregator's
  * AGISWARM_A_GROUP_ID when it assigned them, by default its node id), the
@@ -1140,6 +1297,8 @@ enum agiswarm_msg_type {
 	AGISWARM_MSG_HANDSHAKE_INIT = 0x0b, /* plain, signed: daemon -> daemon */
 	AGISWARM_MSG_HANDSHAKE_RESP = 0x0c, /* plain, signed: daemon -> daemon */
 	AGISWARM_MSG_NEED_ROWS = 0x0d,	/* worker -> aggregator */
+	AGISWARM_MSG_CYCLE_RECORD = 0x0e, /* fast path: primary -> backups */
+	AGISWARM_MSG_FENCED = 0x0f,	/* fast path: worker -> aggregator */
 	AGISWARM_MSG_ERROR = 0xff,
 };
 
@@ -1415,6 +1574,46 @@ enum agiswarm_need_rows_key {
 	__AGISWARM_NEED_ROWS_MAX
 };
 #define AGISWARM_NEED_ROWS_MAX (__AGISWARM_NEED_ROWS_MAX - 1)
+
+enum agiswarm_record_key {
+	AGISWARM_RECORD_UNSPEC,
+	AGISWARM_RECORD_EPOCH,
+	AGISWARM_RECORD_CYCLE,
+	AGISWARM_RECORD_STATUS,
+	AGISWARM_RECORD_FMT,
+	AGISWARM_RECORD_UFMT,
+	AGISWARM_RECORD_NX,
+	AGISWARM_RECORD_NU,
+	AGISWARM_RECORD_FLAGS,
+	AGISWARM_RECORD_PERIOD,
+	AGISWARM_RECORD_DEADLINE,
+	AGISWARM_RECORD_GEN,
+	AGISWARM_RECORD_ROWS_EPOCH,
+	AGISWARM_RECORD_OFFSET,
+	AGISWARM_RECORD_VALUES,
+	AGISWARM_RECORD_BINDING,
+	__AGISWARM_RECORD_MAX
+};
+#define AGISWARM_RECORD_MAX (__AGISWARM_RECORD_MAX - 1)
+
+/* AGISWARM_RECORD_FLAGS */
+#define AGISWARM_RECORD_F_HAVE_U	0x1
+#define AGISWARM_RECORD_F_Y		0x2
+#define AGISWARM_RECORD_F_APPLIED	0x4
+#define AGISWARM_RECORD_F_ESTOP		0x8
+#define AGISWARM_RECORD_F_ALL		0xf
+/* s32 values in one CYCLE_RECORD part; a record has nx + 4 nu of them. */
+#define AGISWARM_RECORD_CHUNK_MAX 300
+#define AGISWARM_RECORD_VALUES_MAX (5 * AGISWARM_WIRE_VEC_MAX)
+
+enum agiswarm_fenced_key {
+	AGISWARM_FENCED_UNSPEC,
+	AGISWARM_FENCED_EPOCH,
+	AGISWARM_FENCED_STALE,
+	AGISWARM_FENCED_WORKER,
+	__AGISWARM_FENCED_MAX
+};
+#define AGISWARM_FENCED_MAX (__AGISWARM_FENCED_MAX - 1)
 
 enum agiswarm_health {
 	AGISWARM_HEALTH_HEALTHY,

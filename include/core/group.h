@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR MIT) */
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * A replicated aggregator group's rules that involve no kernel state
+ * (the UAPI header's "Replicated aggregator group"): whose an epoch is,
+ * the epoch a member takes over with, how long it waits, and the
+ * reassembly of a CYCLE record from its parts. The module's repl.c runs
+ * them; the native tests and a libFuzzer target check them apart.
+ */
+#ifndef AGISWARM_CORE_GROUP_H
+#define AGISWARM_CORE_GROUP_H
+
+#include "compat.h"
+#include "wire.h"
+
+/* The rank that owns @epoch: its low 3 bits. */
+static inline u8 agi_group_owner(u64 epoch)
+{
+	return (u8)(epoch & 7);
+}
+
+/*
+ * The mode of the member of @rank in a group of @size in @epoch: an enum
+ * agiswarm_group_mode (SOLO for a size below 2).
+ */
+u8 agi_group_mode(u8 rank, u8 size, u64 epoch);
+
+/*
+ * The epoch the member of @rank takes over with: the smallest above
+ * @max_seen whose low 3 bits are @rank (@rank < 8). Two members that take
+ * over at once get different epochs, and the higher wins everywhere.
+ * 0 when there is none below 2^64: the member cannot take over.
+ */
+u64 agi_group_next_epoch(u64 max_seen, u8 rank);
+
+/*
+ * Ticks without a record before the member of @rank takes over from the
+ * owner of @epoch: @threshold, and @threshold more for each member between
+ * the owner and it in rank order (ordered succession: the next one's
+ * records have as long to arrive as the failure took to notice).
+ */
+u32 agi_group_patience(u8 threshold, u8 rank, u8 size, u64 epoch);
+
+/**
+ * struct agi_group_asm - a CYCLE record being reassembled
+ * @epoch: its epoch
+ * @cycle: its cycle
+ * @hdr: its first part, but for the values
+ * @filled: values received, in order; 0 when none is under way
+ * @v: x || y || u || I || e_prev
+ */
+struct agi_group_asm {
+	u64 epoch;
+	u64 cycle;
+	struct agi_wire_record hdr;
+	u32 filled;
+	s32 v[AGISWARM_RECORD_VALUES_MAX];
+};
+
+/* The values a record of @h's shape has: nx + 4 nu. */
+static inline u32 agi_group_record_len(const struct agi_wire_record *h)
+{
+	return (u32)h->nx + 4 * (u32)h->nu;
+}
+
+/*
+ * One part, parsed by agi_wire_parse() (which checked offset + its values
+ * <= nx + 4 nu), into @a. A part at offset 0 starts a record; any other
+ * must continue the one under way (same epoch, cycle and shape, its offset
+ * the values received so far), else that record is dropped.
+ * Returns 1 when the record is complete (@a->hdr and @a->v hold it), 0
+ * when more is to come, -EINVAL when the part does not continue it.
+ */
+int agi_group_assemble(struct agi_group_asm *a,
+		       const struct agi_wire_record *rec);
+
+#endif /* AGISWARM_CORE_GROUP_H */

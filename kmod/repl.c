@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * A replicated aggregator group, the kernel's part: the UAPI header's
+ * "Replicated aggregator group" is the contract.
+ *
+ * Everything here runs under agg->lock: the primary's record is built in
+ * finish() (cycle.c) with the cycle's output and queued with its ACTUATEs;
+ * a backup's tick (agiswarm_repl_tick()) decides whether this tick starts
+ * a cycle (a takeover) or only counts a missing record; records and
+ * FENCED arrive in softirq from the fast path.
+ *
+ * The epoch is the fence. node->epoch is the member's view of the group's
+ * current epoch: set by SET_NODE, raised here by a record or a FENCED of
+ * a higher epoch (a backup follows, a primary is deposed) and by a
+ * takeover. Each is a WRITE_ONCE under agg->lock; the lockless readers
+ * (TASK, ROWS, ACTUATE stamps) take whichever they see, and a stamp one
+ * cycle old is fenced by the receivers like any other stale one.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <asm/unaligned.h>
+#include <crypto/blake2s.h>
+#include <linux/jiffies.h>
+
+#include "../include/core/group.h"
+#include "agg.h"
+#include "cycle.h"
+#include "node.h"
+#include "peer.h"
+#include "plan.h"
+#include "repl.h"
+#include "stage.h"
+
+static const char binding_domain[16] = "AGISWARM-PLAN-v1";
+
+/* A new backup term: no record yet, nothing missed, no cycle in flight. */
+static void become(struct agiswarm_agg *agg, u8 mode)
+{
+	struct agiswarm_repl *r = &agg->repl;
+
+	lockdep_assert_held(&agg->lock);
+	if (mode == AGISWARM_GROUP_BACKUP && r->mode != AGISWARM_GROUP_BACKUP) {
+		r->have_rec = false;
+		r->rec_tick = false;
+		r->miss_run = 0;
+		r->parts.filled = 0;
+		/* The deadline timer then ends nothing. */
+		if (agg->phase == PHASE_WAITING)
+			agg->phase = PHASE_IDLE;
+	}
+	if (mode != AGISWARM_GROUP_BACKUP) {
+		/* Its law state is its own cycles' from now on. */
+		r->state_cycle = 0;
+		/* Rows a backup kept pending go out now. */
+		if (r->mode == AGISWARM_GROUP_BACKUP && agg->plan &&
+		    !bitmap_empty(agg->rows_pending, agg->plan->nworkers))
+			agiswarm_plan_send_rows(agg);
+	}
+	r->mode = mode;
+}
+
+/**
+ * agiswarm_repl_init() - no group: the node drives its cycle alone
+ * @agg: the aggregator
+ */
+void agiswarm_repl_init(struct agiswarm_agg *agg)
+{
+	agg->repl.size = 1;
+	agg->repl.threshold = AGISWARM_FAILURE_THRESHOLD_DEFAULT;
+	agg->repl.mode = AGISWARM_GROUP_SOLO;
+}
+
+/**
+ * agiswarm_repl_configure() - SET_NODE's group settings, or a new epoch
+ * @node: the node
+ * @rank: the member's rank, or NULL to keep it
+ * @size: the group's size, or NULL
+ * @threshold: the failure threshold, or NULL
+ *
+ * The mode follows from the epoch as set: the owner of node->epoch is the
+ * primary. Called after any of these or EPOCH changed.
+ *
+ * Context: process, node->conf_lock held.
+ */
+void agiswarm_repl_configure(struct agiswarm_node *node, const u8 *rank,
+			     const u8 *size, const u8 *threshold)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+	struct agiswarm_repl *r = &agg->repl;
+	u64 epoch;
+
+	lockdep_assert_held(&node->conf_lock);
+	spin_lock_bh(&agg->lock);
+	if (rank)
+		r->rank = *rank;
+	if (size)
+		r->size = *size;
+	if (threshold)
+		r->threshold = *threshold;
+	epoch = READ_ONCE(node->epoch);
+	r->max_epoch = max(r->max_epoch, epoch);
+	become(agg, agi_group_mode(r->rank, r->size, epoch));
+	spin_unlock_bh(&agg->lock);
+}
+
+/**
+ * agiswarm_repl_read_status() - the group part of GET_STATUS
+ * @node: the node
+ * @st: filled in
+ *
+ * Context: process.
+ */
+void agiswarm_repl_read_status(struct agiswarm_node *node,
+			       struct agiswarm_repl_status *st)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+	const struct agiswarm_repl *r = &agg->repl;
+
+	spin_lock_bh(&agg->lock);
+	st->rank = r->rank;
+	st->size = r->size;
+	st->threshold = r->threshold;
+	st->mode = r->mode;
+	st->rec_cycle = r->rec_cycle;
+	spin_unlock_bh(&agg->lock);
+}
+
+/**
+ * agiswarm_repl_drives() - whether this member sends TASKs, ROWS, ACTUATE
+ * @agg: the aggregator
+ *
+ * Context: agg->lock held.
+ * Return: false for a backup.
+ */
+bool agiswarm_repl_drives(const struct agiswarm_agg *agg)
+{
+	lockdep_assert_held(&agg->lock);
+	return agg->repl.mode != AGISWARM_GROUP_BACKUP;
+}
+
+/* The binding digest of @plan (the UAPI header's CYCLE_RECORD). */
+static void plan_binding(const struct agiswarm_plan *plan,
+			 u8 out[AGISWARM_WIRE_HASH_LEN])
+{
+	struct blake2s_state b;
+	u8 buf[6];
+	u32 i;
+
+	memset(out, 0, AGISWARM_WIRE_HASH_LEN);
+	if (!plan)
+		return;
+	blake2s_init(&b, AGISWARM_WIRE_HASH_LEN);
+	blake2s_update(&b, binding_domain, sizeof(binding_domain));
+	for (i = 0; i < plan->nworkers; i++) {
+		put_unaligned_be32(plan->w[i].id, buf);
+		put_unaligned_be16(plan->w[i].nrows, buf + 4);
+		blake2s_update(&b, buf, sizeof(buf));
+		blake2s_update(&b, plan->w[i].hash, sizeof(plan->w[i].hash));
+	}
+	blake2s_final(&b, out);
+}
+
+/* The one epoch every worker's rows were sent in, 0 when there is none. */
+static u64 plan_rows_epoch(const struct agiswarm_agg *agg)
+{
+	const struct agiswarm_plan *plan = agg->plan;
+	u64 e = 0;
+	u32 i;
+
+	if (!plan)
+		return 0;
+	for (i = 0; i < plan->nworkers; i++) {
+		if (!plan->w[i].nrows)
+			continue;
+		if (test_bit(i, agg->rows_pending) || !plan->w[i].rows_epoch ||
+		    (e && plan->w[i].rows_epoch != e))
+			return 0;
+		e = plan->w[i].rows_epoch;
+	}
+	return e;
+}
+
+/**
+ * agiswarm_repl_send_record() - the primary's CYCLE record of this cycle
+ * @agg: the aggregator, the cycle just finished (finish() in cycle.c)
+ * @status: its ACTUATE's status
+ * @ok: it decoded: agg->y is its y
+ * @out: where the datagrams go, sent once agg->lock is dropped
+ *
+ * One record to every member (an AGGREGATOR peer with a rank), in as many
+ * parts as its vector takes.
+ *
+ * Context: softirq, agg->lock held.
+ */
+void agiswarm_repl_send_record(struct agiswarm_agg *agg, u8 status, bool ok,
+			       struct sk_buff_head *out)
+{
+	struct agiswarm_repl *r = &agg->repl;
+	struct agiswarm_node *node = agg->node;
+	struct agi_wire_record rec = {
+		.epoch = READ_ONCE(node->epoch),
+		.cycle = agg->cycle_id,
+		.status = status,
+		.fmt = agg->cfmt,
+		.ufmt = agg->fmt_u,
+		.nx = agg->ncx,
+		.nu = agg->nu,
+		.flags = (agg->have_u ? AGISWARM_RECORD_F_HAVE_U : 0) |
+			 (ok ? AGISWARM_RECORD_F_Y : 0) |
+			 (agg->applied ? AGISWARM_RECORD_F_APPLIED : 0) |
+			 (agg->estop ? AGISWARM_RECORD_F_ESTOP : 0),
+		.period_us = agg->period_us,
+		.deadline_us = agg->deadline_us,
+		.gen = agg->plan ? agg->plan->gen : 0,
+		.rows_epoch = plan_rows_epoch(agg),
+	};
+	s32 *v = r->parts.v, *y, *u, *in, *ep;
+	struct agiswarm_peer *p;
+	struct sk_buff *skb;
+	u32 total, off, i;
+	size_t len;
+
+	lockdep_assert_held(&agg->lock);
+	if (r->mode != AGISWARM_GROUP_PRIMARY)
+		return;
+	total = rec.nx + 4 * rec.nu;
+	if (!total || !rec.fmt || !rec.ufmt)
+		return;
+	plan_binding(agg->plan, rec.binding);
+	y = v + rec.nx;
+	u = y + rec.nu;
+	in = u + rec.nu;
+	ep = in + rec.nu;
+	memcpy(v, agg->cx, rec.nx * sizeof(s32));
+	memcpy(y, agg->y, rec.nu * sizeof(s32));
+	memcpy(u, agg->u, rec.nu * sizeof(s32));
+	for (i = 0; i < rec.nu; i++) {
+		in[i] = agg->pid_state[i].integ;
+		ep[i] = agg->pid_state[i].e_prev;
+	}
+	for (off = 0; off < total; off += rec.values.n) {
+		rec.offset = off;
+		rec.values.n = min_t(u32, total - off,
+				     AGISWARM_RECORD_CHUNK_MAX);
+		rec.values.host.s32 = v + off;
+		len = agi_wire_put_record(agg->task_buf,
+					  AGISWARM_WIRE_PLAIN_MAX, &rec);
+		if (WARN_ON_ONCE(!len))
+			return;
+		/* In softirq: an RCU reader of the peers. */
+		list_for_each_entry_rcu(p, &node->peers, list) {
+			if (p->kind != AGISWARM_PEER_AGGREGATOR ||
+			    !READ_ONCE(p->rank) || !p->link)
+				continue;
+			skb = agiswarm_cycle_skb(agg->task_buf, len, &p->ep);
+			if (!skb) {
+				agiswarm_node_count(node,
+						    AGISWARM_CNT_TX_ERRORS, 1);
+				continue;
+			}
+			__skb_queue_tail(out, skb);
+			if (!off)
+				agiswarm_node_count(node,
+						    AGISWARM_CNT_RECORDS_SENT, 1);
+		}
+	}
+}
+
+/* A primary that saw a higher epoch: it stops driving now. */
+static void depose(struct agiswarm_agg *agg, u64 epoch, const char *by)
+{
+	lockdep_assert_held(&agg->lock);
+	become(agg, AGISWARM_GROUP_BACKUP);
+	agiswarm_node_count(agg->node, AGISWARM_CNT_DEPOSED, 1);
+	pr_warn_ratelimited("netns %u: epoch %llu seen in %s: rank %u stops driving at cycle %llu and follows as a backup\n",
+			    agg->node->net->ns.inum, epoch, by, agg->repl.rank,
+			    agg->cycle_id);
+}
+
+/*
+ * A higher epoch than any seen: the member follows it; a primary is
+ * deposed. Returns false when @epoch is below the highest seen.
+ */
+static bool see_epoch(struct agiswarm_agg *agg, u64 epoch, const char *by)
+{
+	struct agiswarm_repl *r = &agg->repl;
+
+	lockdep_assert_held(&agg->lock);
+	if (epoch < r->max_epoch)
+		return false;
+	if (epoch == r->max_epoch)
+		return true;
+	r->max_epoch = epoch;
+	WRITE_ONCE(agg->node->epoch, epoch);
+	if (r->mode == AGISWARM_GROUP_PRIMARY)
+		depose(agg, epoch, by);
+	return true;
+}
+
+/*
+ * Whether this backup's own step of cycle @h from its state after the
+ * cycle before gives the record's u and law state.
+ */
+static bool diverges(struct agiswarm_agg *agg,
+		     const struct agi_wire_record *h, const s32 *y,
+		     const s32 *u, const s32 *in, const s32 *ep)
+{
+	struct agi_pid_state *st = agg->repl.chk_state;
+	s32 *mine = agg->repl.chk_u;
+	u16 i;
+
+	lockdep_assert_held(&agg->lock);
+	memcpy(st, agg->pid_state, h->nu * sizeof(st[0]));
+	if (agiswarm_cycle_law(agg, y, h->nu, h->fmt, mine, st) != h->ufmt)
+		return true;
+	for (i = 0; i < h->nu; i++)
+		if (mine[i] != u[i] || st[i].integ != in[i] ||
+		    st[i].e_prev != ep[i])
+			return true;
+	return false;
+}
+
+/* Whether the node has a sensor of its own. Context: RCU read side. */
+static bool has_sensor(struct agiswarm_node *node)
+{
+	struct agiswarm_peer *p;
+
+	list_for_each_entry_rcu(p, &node->peers, list)
+		if (p->kind == AGISWARM_PEER_SENSOR)
+			return true;
+	return false;
+}
+
+/* A complete record: check this backup's own step against it, adopt it. */
+static void adopt(struct agiswarm_agg *agg)
+{
+	struct agiswarm_repl *r = &agg->repl;
+	const struct agi_wire_record *h = &r->parts.hdr;
+	struct agiswarm_node *node = agg->node;
+	const s32 *x = r->parts.v, *y = x + h->nx, *u = y + h->nu;
+	const s32 *in = u + h->nu, *ep = in + h->nu;
+	u16 i;
+
+	lockdep_assert_held(&agg->lock);
+	/* Reordered: one newer of this epoch was adopted already. */
+	if (r->have_rec && h->epoch == r->rec_epoch && h->cycle <= r->rec_cycle)
+		return;
+	agg->cycle_id = h->cycle;
+	/* What was staged for this cycle or before, as the primary did. */
+	agiswarm_stage_apply(agg);
+	if (r->state_cycle && r->state_cycle + 1 == h->cycle &&
+	    h->status == AGISWARM_ACTUATE_OK &&
+	    (h->flags & AGISWARM_RECORD_F_Y) && agg->nu == h->nu &&
+	    diverges(agg, h, y, u, in, ep)) {
+		agiswarm_node_count(node, AGISWARM_CNT_DIVERGENCES, 1);
+		pr_warn_ratelimited("netns %u: cycle %llu: the primary's output or law state (epoch %llu) differs from this backup's own step: the record's is adopted\n",
+				    node->net->ns.inum, h->cycle, h->epoch);
+	}
+	agg->nu = h->nu;
+	agg->fmt_u = h->ufmt;
+	agg->have_u = h->flags & AGISWARM_RECORD_F_HAVE_U;
+	memcpy(agg->u, u, h->nu * sizeof(s32));
+	if (h->flags & AGISWARM_RECORD_F_Y)
+		memcpy(agg->y, y, h->nu * sizeof(s32));
+	for (i = 0; i < h->nu; i++) {
+		agg->pid_state[i].integ = in[i];
+		agg->pid_state[i].e_prev = ep[i];
+	}
+	/* A member without its own sensor goes on from the primary's input. */
+	if (h->nx && h->nx == agg->cols && !has_sensor(node)) {
+		agg->fmt_x = h->fmt;
+		agg->nx = h->nx;
+		memcpy(agg->x, x, h->nx * sizeof(s32));
+		agg->x_cycle = h->cycle;
+	}
+	agg->period_us = h->period_us;
+	agg->deadline_us = h->deadline_us;
+	/* The emergency stop, and its end, follow the primary's. */
+	agg->estop = h->flags & AGISWARM_RECORD_F_ESTOP;
+	r->state_cycle = h->cycle;
+	r->rec_cycle = h->cycle;
+	r->rec_epoch = h->epoch;
+	r->rec_gen = h->gen;
+	r->rec_rows_epoch = h->rows_epoch;
+	memcpy(r->rec_binding, h->binding, sizeof(r->rec_binding));
+	r->have_rec = true;
+	r->rec_tick = true;
+	r->miss_run = 0;
+	agiswarm_node_count(node, AGISWARM_CNT_RECORDS_RECEIVED, 1);
+}
+
+/* Whether @link is the member of @rank. Context: RCU read side. */
+static bool link_has_rank(struct agiswarm_node *node,
+			  const struct agiswarm_link *link, u8 rank)
+{
+	struct agiswarm_peer *p;
+
+	list_for_each_entry_rcu(p, &node->peers, list)
+		if (p->link == link && p->kind == AGISWARM_PEER_AGGREGATOR &&
+		    READ_ONCE(p->rank) == rank + 1)
+			return true;
+	return false;
+}
+
+/**
+ * agiswarm_repl_rx_record() - a part of a member's CYCLE record arrived
+ * @node: the node
+ * @rec: the part, opened from an AGGREGATOR peer's link
+ * @link: that link
+ * @reason: where the counter of a refusal goes
+ *
+ * Context: softirq.
+ * Return: 0 when taken; -EOPNOTSUPP (DROP_TYPE) on a node in no group;
+ * -EPERM (DROP_NOT_ALLOWED) when the sender is not the member whose rank
+ * owns the record's epoch; -ESTALE (DROP_STALE) for an epoch below the
+ * highest seen, or one of this member's own rank; -EINVAL (DROP_BADVALUE)
+ * for a part out of order.
+ */
+int agiswarm_repl_rx_record(struct agiswarm_node *node,
+			    const struct agi_wire_record *rec,
+			    const struct agiswarm_link *link,
+			    enum agiswarm_counter *reason)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+	struct agiswarm_repl *r = &agg->repl;
+	int ret = 0;
+
+	lockdep_assert_in_softirq();
+	if (!link_has_rank(node, link, agi_group_owner(rec->epoch))) {
+		*reason = AGISWARM_CNT_DROP_NOT_ALLOWED;
+		return -EPERM;
+	}
+	spin_lock(&agg->lock);
+	if (r->size < 2) {
+		*reason = AGISWARM_CNT_DROP_TYPE;
+		ret = -EOPNOTSUPP;
+		goto out;
+	}
+	if (agi_group_owner(rec->epoch) == r->rank ||
+	    !see_epoch(agg, rec->epoch, "a CYCLE record") ||
+	    r->mode != AGISWARM_GROUP_BACKUP) {
+		*reason = AGISWARM_CNT_DROP_STALE;
+		ret = -ESTALE;
+		goto out;
+	}
+	ret = agi_group_assemble(&r->parts, rec);
+	if (ret < 0) {
+		*reason = AGISWARM_CNT_DROP_BADVALUE;
+		goto out;
+	}
+	if (ret)
+		adopt(agg);
+	ret = 0;
+out:
+	spin_unlock(&agg->lock);
+	return ret;
+}
+
+/**
+ * agiswarm_repl_rx_fenced() - a worker refused this node's TASK as stale
+ * @node: the node
+ * @f: the FENCED, opened from a WORKER peer's link
+ * @reason: where the counter of a refusal goes
+ *
+ * A primary learns of a higher epoch and becomes a backup at once.
+ *
+ * Context: softirq.
+ * Return: 0 when it raised the epoch seen; -ESTALE (DROP_STALE) when it
+ * says nothing new or the node is in no group.
+ */
+int agiswarm_repl_rx_fenced(struct agiswarm_node *node,
+			    const struct agi_wire_fenced *f,
+			    enum agiswarm_counter *reason)
+{
+	struct agiswarm_agg *agg = agg_of(node);
+	struct agiswarm_repl *r = &agg->repl;
+	int ret = 0;
+
+	lockdep_assert_in_softirq();
+	spin_lock(&agg->lock);
+	if (r->size < 2 || f->epoch <= r->max_epoch) {
+		*reason = AGISWARM_CNT_DROP_STALE;
+		ret = -ESTALE;
+	} else {
+		see_epoch(agg, f->epoch, "a FENCED from a worker");
+	}
+	spin_unlock(&agg->lock);
+	return ret;
+}
+
+/* The backup takes the group over: new epoch, the last record's state. */
+static void take_over(struct agiswarm_agg *agg, u64 e)
+{
+	struct agiswarm_repl *r = &agg->repl;
+	struct agiswarm_plan *plan = agg->plan;
+	u8 binding[AGISWARM_WIRE_HASH_LEN];
+	u32 i;
+
+	lockdep_assert_held(&agg->lock);
+	r->max_epoch = e;
+	WRITE_ONCE(agg->node->epoch, e);
+	r->mode = AGISWARM_GROUP_PRIMARY;
+	r->state_cycle = 0;
+	agiswarm_node_count(agg->node, AGISWARM_CNT_TAKEOVERS, 1);
+	pr_info_ratelimited("netns %u: rank %u takes over with epoch %llu after cycle %llu (%u ticks without a record)\n",
+			    agg->node->net->ns.inum, r->rank, e, r->rec_cycle,
+			    r->miss_run);
+	/*
+	 * Cycle ids stay on the period's grid: the ticks without a record
+	 * were cycles without output, and a primary cut off from this member
+	 * but not from the plant went on through them (start_cycle() adds
+	 * the 1 of this tick's cycle).
+	 */
+	agg->cycle_id = r->rec_cycle + r->miss_run - 1;
+	agg->last_tick = 0;	/* no jitter against a tick of its backup term */
+	if (!plan)
+		return;
+	plan_binding(plan, binding);
+	if (r->rec_rows_epoch &&
+	    !memcmp(binding, r->rec_binding, sizeof(binding))) {
+		/* The workers hold these rows: name them as they are bound. */
+		WRITE_ONCE(plan->gen, r->rec_gen);
+		for (i = 0; i < plan->nworkers; i++) {
+			plan->w[i].rows_epoch = r->rec_rows_epoch;
+			plan->w[i].rows_sent = agg->cycle_id;
+			plan->w[i].rows_sent_j = jiffies;
+		}
+		bitmap_zero(agg->rows_pending, AGISWARM_AGG_WORKERS_MAX);
+	} else if (!bitmap_empty(agg->rows_pending, plan->nworkers)) {
+		agiswarm_plan_send_rows(agg);
+	}
+}
+
+/**
+ * agiswarm_repl_tick() - a tick of the cycle timer: whether it starts one
+ * @agg: the aggregator
+ * @stalled: the tick fired more than half a period late
+ *
+ * A backup counts a tick without a record and, past its patience (the
+ * failure threshold, as many again for each member ahead of it in the
+ * succession), takes over: this tick then starts its first cycle. A backup
+ * that has adopted no record in its term counts nothing, nor does a tick
+ * that fired late (a stalled host).
+ *
+ * Context: softirq, agg->lock held.
+ * Return: true when this tick starts a cycle.
+ */
+bool agiswarm_repl_tick(struct agiswarm_agg *agg, bool stalled)
+{
+	struct agiswarm_repl *r = &agg->repl;
+	u32 wait;
+	u64 e;
+
+	lockdep_assert_held(&agg->lock);
+	if (r->mode != AGISWARM_GROUP_BACKUP)
+		return true;
+	if (r->rec_tick) {
+		r->rec_tick = false;
+		r->miss_run = 0;
+		return false;
+	}
+	/*
+	 * No record yet in this term; or this member's own tick came late:
+	 * the host stalled, the primary with it, and a missing record says
+	 * nothing of the primary.
+	 */
+	if (!r->have_rec || stalled)
+		return false;
+	r->miss_run++;
+	agiswarm_node_count(agg->node, AGISWARM_CNT_RECORDS_MISSED, 1);
+	wait = agi_group_patience(r->threshold, r->rank, r->size, r->max_epoch);
+	e = agi_group_next_epoch(r->max_epoch, r->rank);
+	if (r->miss_run < wait || !e)
+		return false;
+	take_over(agg, e);
+	return true;
+}

@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Copyright (C) 2026 The AGISWARM authors.
+ *
+ * A replicated aggregator group, the kernel's part (repl.c): the mode of
+ * this member, the CYCLE record the primary sends after every cycle, a
+ * backup's adoption of it and its takeover when the records stop, and the
+ * fencing of a deposed primary. The UAPI header's "Replicated aggregator
+ * group" says what it does; this is the aggregator's files' interface.
+ */
+#ifndef AGISWARM_REPL_H
+#define AGISWARM_REPL_H
+
+#include <linux/skbuff.h>
+#include <linux/types.h>
+
+#include "../include/core/fixed.h"
+#include "../include/core/group.h"
+#include "../include/core/wire.h"
+
+struct agiswarm_agg;
+struct agiswarm_link;
+struct agiswarm_node;
+
+/**
+ * struct agiswarm_repl - a member's replication state (under agg->lock)
+ * @rank: this member's rank, 0..AGISWARM_GROUP_MAX - 1
+ * @size: the group's size, 1 for no group
+ * @threshold: consecutive ticks without a record before a takeover
+ * @mode: enum agiswarm_group_mode
+ * @max_epoch: the highest epoch seen (own, records, FENCED)
+ * @have_rec: a record was adopted in this backup term (takeover needs it)
+ * @rec_tick: a record arrived since the last tick
+ * @miss_run: consecutive ticks without one
+ * @rec_cycle: the cycle of the last record adopted, 0 before any
+ * @rec_epoch: its epoch (a new primary's ids may start below it)
+ * @rec_gen: its row assignment's generation
+ * @rec_rows_epoch: the epoch its rows were sent in, 0 when not one
+ * @rec_binding: its assignment's binding digest
+ * @state_cycle: the cycle the law state (agg->pid_state) is after, 0 when
+ *	this backup has none of its own yet
+ * @parts: the record being reassembled (include/core/group.h)
+ * @chk_state: scratch of the backup's own step (too large for a stack)
+ * @chk_u: its output
+ */
+struct agiswarm_repl {
+	u8 rank;
+	u8 size;
+	u8 threshold;
+	u8 mode;
+	u64 max_epoch;
+	bool have_rec;
+	bool rec_tick;
+	u32 miss_run;
+	u64 rec_cycle;
+	u64 rec_epoch;
+	u32 rec_gen;
+	u64 rec_rows_epoch;
+	u8 rec_binding[AGISWARM_WIRE_HASH_LEN];
+	u64 state_cycle;
+	struct agi_group_asm parts;
+	struct agi_pid_state chk_state[AGISWARM_WIRE_VEC_MAX];
+	s32 chk_u[AGISWARM_WIRE_VEC_MAX];
+};
+
+/**
+ * struct agiswarm_repl_status - what GET_STATUS reports of it
+ * @rank: as set
+ * @size: as set
+ * @threshold: as set
+ * @mode: enum agiswarm_group_mode
+ * @rec_cycle: the last record adopted
+ */
+struct agiswarm_repl_status {
+	u8 rank;
+	u8 size;
+	u8 threshold;
+	u8 mode;
+	u64 rec_cycle;
+};
+
+void agiswarm_repl_init(struct agiswarm_agg *agg);
+/* SET_NODE (node->conf_lock): any of rank, size, threshold; NULL keeps. */
+void agiswarm_repl_configure(struct agiswarm_node *node, const u8 *rank,
+			     const u8 *size, const u8 *threshold);
+void agiswarm_repl_read_status(struct agiswarm_node *node,
+			       struct agiswarm_repl_status *st);
+
+/* The cycle (cycle.c), under agg->lock. */
+bool agiswarm_repl_tick(struct agiswarm_agg *agg, bool stalled);
+bool agiswarm_repl_drives(const struct agiswarm_agg *agg);
+void agiswarm_repl_send_record(struct agiswarm_agg *agg, u8 status, bool ok,
+			       struct sk_buff_head *out);
+
+/* The fast path (socket.c). */
+int agiswarm_repl_rx_record(struct agiswarm_node *node,
+			    const struct agi_wire_record *r,
+			    const struct agiswarm_link *link,
+			    enum agiswarm_counter *reason);
+int agiswarm_repl_rx_fenced(struct agiswarm_node *node,
+			    const struct agi_wire_fenced *f,
+			    enum agiswarm_counter *reason);
+
+#endif /* AGISWARM_REPL_H */

@@ -1,0 +1,282 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# swarm_failover.sh: a replicated aggregator group fails over three times
+# without a cycle applied twice, out of order, or wrong.
+#
+#   agi-agg  (id 1, rank 0) --+
+#   agi-agg2 (id 2, rank 1) --+-- CYCLE records, sealed --+   agi-w1..agi-w4
+#   agi-agg3 (id 3, rank 2) --+                           |   agi-plant
+#
+# Issue #9. The three members serve the same matrix, workers, law and
+# plant (the plant sends its SENSOR to each and takes ACTUATE from each,
+# keeping one output per cycle id, strictly increasing, highest epoch
+# first). Epoch 8 = 8 * 1 + rank 0: agi-agg is the primary, the others
+# follow its records. Then:
+#
+#   1. agi-agg's cycle is stopped (agictl node stop): agi-agg2 (rank 1,
+#      next in the succession) takes over with epoch 9; agi-agg, started
+#      again, sees epoch 9 and follows as a backup;
+#   2. agi-agg2's link goes down: agi-agg3 takes over with epoch 10;
+#      agi-agg2, back up, follows epoch 10;
+#   3. agi-agg3 is cut from the other members only (nft), not from the
+#      workers and the plant: agi-agg takes over with epoch 16, the
+#      workers answer agi-agg3's stale TASKs with FENCED, and agi-agg3
+#      stops driving and does not take the epoch back while cut off.
+#
+# Checked: the ACTUATEs the plant applied (--actuate-log) have strictly
+# increasing cycle ids, the cycles without one at each failover are few
+# (reported; cycle ids stay on the period's grid, so a gap in them is
+# cycles without output), every ok output of every member equals y = A x
+# (verify_cycles over each member's monitor), no member's own law step
+# ever diverged from a record.
+set -e
+top=$(cd "$(dirname "$0")/.." && pwd)
+[ -f "$top/netns/lib.sh" ] || { echo "1..0 # SKIP netns/lib.sh not found"; exit 4; }
+. "$top/netns/lib.sh"
+. "$top/selftests/lib/takeover.sh"
+lib_trap
+
+WORKERS=4
+# At most this many cycles without an output per failover: the failure
+# threshold (3) ticks, less the one whose cycle the new primary runs,
+# plus one for the phase between the members' timers and one for a tick
+# that emulation delayed.
+MAX_LOST=4
+
+A1=$SWARM_AGG A2=agi-agg2 A3=agi-agg3
+
+# member_peer NS SELF ID NAME RANK: in NS (keys SELF), aggregator ID at
+# $SWARM_NET.ID is group member NAME of rank RANK, keyed by the PSK.
+member_peer()
+{
+	actl "$1" peer add aggregator "$3" "$SWARM_NET.$3:$SWARM_PORT" \
+		key "@$SWARM_KEYS/$4/node.pub" psk "$SWARM_KEYS/swarm.psk" \
+		local "@$SWARM_KEYS/$2/node.pub" rank "$5"
+}
+
+# plant_peers NS SELF: the plant as NS's sensor and actuator.
+plant_peers()
+{
+	actl "$1" peer add sensor 100 "$SWARM_PLANT_ADDR:$SWARM_PORT" \
+		key "@$SWARM_KEYS/plant/node.pub" psk "$SWARM_KEYS/swarm.psk" \
+		local "@$SWARM_KEYS/$2/node.pub"
+	actl "$1" peer add actuator 100 "$SWARM_PLANT_ADDR:$SWARM_PORT" \
+		key "@$SWARM_KEYS/plant/node.pub"
+}
+
+group_up()
+{
+	actl "$A1" node set epoch 8 group-size 3 group-rank 0
+	agg_up 2 epoch 8 group-id 1 group-size 3 group-rank 1
+	agg_up 3 epoch 8 group-id 1 group-size 3 group-rank 2
+	for n in 2 3; do
+		actl "agi-agg$n" matrix load "$SWARM_MATRIX" > /dev/null
+		plant_peers "agi-agg$n" "agg$n"
+	done
+	member_peer "$A1" agg 2 agg2 1
+	member_peer "$A1" agg 3 agg3 2
+	member_peer "$A2" agg2 1 agg 0
+	member_peer "$A2" agg2 3 agg3 2
+	member_peer "$A3" agg3 1 agg 0
+	member_peer "$A3" agg3 2 agg2 1
+	actl "$A2" node start --force
+	actl "$A3" node start --force
+}
+
+# mode NS: primary, backup (or solo).
+mode() { actl "$1" -j status | "$JQ" -r '.group.mode // "solo"'; }
+epoch() { actl "$1" -j status | "$JQ" -r .epoch; }
+is_mode() { [ "$(mode "$1")" = "$2" ]; }
+at_least() { [ "$(counter "$1" "$2")" -ge "$3" ]; }
+
+# follows NS: a backup adopting records.
+follows()
+{
+	local r0
+	r0=$(counter "$1" records_received)
+	wait_for 60 "records at $1" at_least "$1" records_received $((r0 + 5))
+}
+
+check_group()
+{
+	local text
+	text=$(actl "$A2" status)
+	grep '^group ' <<< "$text"
+	echo "modes: $(mode "$A1") $(mode "$A2") $(mode "$A3");" \
+		"$A1 records_sent $(counter "$A1" records_sent)," \
+		"tx_no_key $(counter "$A1" tx_no_key)"
+	is_mode "$A1" primary && is_mode "$A2" backup && is_mode "$A3" backup &&
+		follows "$A2" && follows "$A3" &&
+		grep -q '^group rank 1 of 3 backup epoch owner rank 0 last record [1-9]' <<< "$text"
+}
+
+# took_over NEW EPOCH N: NEW has taken over (its Nth), with EPOCH, and
+# drives: 20 ok cycles.
+took_over()
+{
+	local c0
+	wait_for 60 "a takeover by $1" at_least "$1" takeovers "$3" || return 1
+	echo "$1: $(mode "$1"), epoch $(epoch "$1"), takeovers $(counter "$1" takeovers)"
+	is_mode "$1" primary && [ "$(epoch "$1")" = "$2" ] || return 1
+	c0=$(counter "$1" cycles_ok)
+	wait_for 60 "20 ok cycles of $1" at_least "$1" cycles_ok $((c0 + 20))
+}
+
+# back_as_backup NS EPOCH: NS follows EPOCH's primary.
+back_as_backup()
+{
+	wait_for 60 "$1 to follow epoch $2" is_mode "$1" backup || return 1
+	echo "$1: $(mode "$1"), epoch $(epoch "$1"), deposed $(counter "$1" deposed)"
+	[ "$(epoch "$1")" = "$2" ] && follows "$1"
+}
+
+partition()
+{
+	in_ns "$A3" "$NFT" -f - <<-NFT
+	table ip failover {
+		chain in { type filter hook input priority 0; ip saddr { $SWARM_NET.1, $SWARM_NET.2 } drop; }
+		chain out { type filter hook output priority 0; ip daddr { $SWARM_NET.1, $SWARM_NET.2 } drop; }
+	}
+	NFT
+}
+
+# The cut-off primary stops: deposed by FENCED, its cycles stand still
+# while the new primary runs 20, and it does not take over again.
+check_deposed()
+{
+	local c0 t0
+	wait_for 60 "$A3 deposed" at_least "$A3" deposed 1 || return 1
+	is_mode "$A3" backup || return 1
+	c0=$(counter "$A3" cycles)
+	t0=$(counter "$A3" takeovers)
+	wait_for 60 "20 more cycles of $A1" at_least "$A1" cycles \
+		$(($(counter "$A1" cycles) + 20)) || return 1
+	echo "$A3: $(mode "$A3"), epoch $(epoch "$A3"), deposed $(counter "$A3" deposed), cycles $c0 -> $(counter "$A3" cycles), fenced_sent by agi-w1: $(counter agi-w1 fenced_sent)"
+	[ "$(counter "$A3" cycles)" = "$c0" ] &&
+		[ "$(counter "$A3" takeovers)" = "$t0" ] &&
+		is_mode "$A3" backup
+}
+
+# The plant's applied cycle ids strictly increase; none twice.
+check_applied()
+{
+	"$JQ" -s -r '"\(length) ACTUATEs applied, cycles \(.[0].cycle)..\(.[-1].cycle), epochs \(map(.epoch) | unique)"' "$tmp/act.json"
+	"$JQ" -s -e 'length > 100 and
+		([range(1; length) as $i | .[$i].cycle > .[$i - 1].cycle] | all)' \
+		"$tmp/act.json" > /dev/null
+}
+
+# Cycles without an ACTUATE at each change of epoch, as cycle id gaps.
+check_lost()
+{
+	local lost
+	lost=$("$JQ" -s -c '[range(1; length) as $i | select(.[$i].epoch != .[$i - 1].epoch) |
+		{from: .[$i - 1].epoch, to: .[$i].epoch, lost: (.[$i].cycle - .[$i - 1].cycle - 1)}]' \
+		"$tmp/act.json")
+	echo "failovers at the plant: $lost"
+	"$JQ" -e --argjson max "$MAX_LOST" \
+		'length == 3 and (map(.to) == [9, 10, 16]) and all(.[]; .lost <= $max)' \
+		<<< "$lost" > /dev/null
+}
+
+# Every ok output each member sent equals y = A x (verify_cycles over
+# its own monitor: the cycles it drove, each member at least 20).
+check_exact()
+{
+	local ns rc=0
+	matrix_text "$SWARM_MATRIX" "$tmp/matrix.txt" || return 1
+	for ns in "$A1" "$A2" "$A3"; do
+		if ! "$VERIFY" --matrix "$tmp/matrix.txt" --min-cycles 20 \
+			--min-ok 50 < "$tmp/mon-$ns.json" > "$tmp/verify-$ns.out" 2>&1; then
+			rc=1
+		fi
+		echo "$ns: $(grep -m1 'verify_cycles: cycles=' "$tmp/verify-$ns.out")"
+		[ $rc = 0 ] || head -n 20 "$tmp/verify-$ns.out"
+	done
+	return $rc
+}
+
+no_divergence()
+{
+	local ns d total=0
+	for ns in "$A1" "$A2" "$A3"; do
+		d=$(counter "$ns" divergences)
+		echo "$ns: divergences $d, records received $(counter "$ns" records_received), sent $(counter "$ns" records_sent), missed $(counter "$ns" records_missed)"
+		total=$((total + d))
+	done
+	[ "$total" = 0 ]
+}
+
+swarm_test_prereqs
+have_tools "$NFT" > /dev/null || tap_skip_all "$NFT not found"
+swarm_test_begin 14
+
+swarm_test_up --workers "$WORKERS"
+rc=0
+group_up > "$tmp/group.log" 2>&1 || rc=$?
+tap_nest "$tmp/group.log"
+tap_result "three members: ranks 0, 1, 2, each with the swarm's matrix, workers and plant" $rc
+[ $rc = 0 ] || exit 1
+tap_check "agi-agg drives epoch 8, agi-agg2 and agi-agg3 follow its records" check_group
+
+for ns in "$A1" "$A2" "$A3"; do
+	timeout 600 "$IP" netns exec "$ns" "$AGICTL" -j monitor > "$tmp/mon-$ns.json" &
+	echo $! >> "$SWARM_STATE/pids"
+done
+plant_start "$tmp/plant.json" --steps 100000 --period 100 \
+	--actuate-log "$tmp/act.json" \
+	--aggregator "$SWARM_NET.2:$SWARM_PORT" --peer-key "$SWARM_KEYS/agg2/node.pub" \
+	--aggregator "$SWARM_NET.3:$SWARM_PORT" --peer-key "$SWARM_KEYS/agg3/node.pub"
+wait_for 60 "a first ACTUATE" test -s "$tmp/act.json" || true
+wait_cycles 20 || true
+
+actl "$A1" node stop
+tap_check "node stop of the primary: agi-agg2 takes over with epoch 9" took_over "$A2" 9 1
+actl "$A1" node start --force
+tap_check "agi-agg, started again, follows epoch 9 as a backup" back_as_backup "$A1" 9
+
+"$IP" -n "$A2" link set eth0 down
+tap_check "agi-agg2's link down: agi-agg3 takes over with epoch 10" took_over "$A3" 10 1
+"$IP" -n "$A2" link set eth0 up
+tap_check "agi-agg2, back up, follows epoch 10 as a backup" back_as_backup "$A2" 10
+
+partition
+tap_check "agi-agg3 cut from the members only: agi-agg takes over with epoch 16" took_over "$A1" 16 1
+tap_check "the cut-off agi-agg3 is fenced by the workers and stops driving" check_deposed
+in_ns "$A3" "$NFT" delete table ip failover
+tap_check "agi-agg3, reconnected, follows epoch 16" back_as_backup "$A3" 16
+
+# tree PID: PID and every process below it, parents first (a backgrounded
+# function's pid is its subshell; ip netns exec and timeout sit between it
+# and the plant or agictl). Killed in that order, no shell is left to
+# report its child's death.
+tree()
+{
+	local f line rest
+	echo "$1"
+	# /proc/PID/stat: pid (comm) state ppid ...; comm may hold spaces.
+	for f in /proc/[0-9]*/stat; do
+		read -r line 2>/dev/null < "$f" || continue
+		rest=${line##*) }
+		set -- "$1" $rest
+		[ "$3" = "$1" ] || continue
+		f=${f#/proc/}
+		tree "${f%/stat}"
+	done
+}
+
+# The plant and the monitors this script started (the shell's notes of
+# the jobs it reaps go nowhere: not TAP).
+{
+	for pid in $(jobs -p); do
+		kill $(tree "$pid")
+	done
+	wait
+} 2>/dev/null || true
+
+tap_check "the plant applied strictly increasing cycle ids, none twice" check_applied
+tap_check "at most $MAX_LOST cycles without an ACTUATE at each of the 3 failovers" check_lost
+tap_check "every ok output of every member equals y = A x" check_exact
+tap_check "no member's own law step diverged from a record" no_divergence
+tap_end
