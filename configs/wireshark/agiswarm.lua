@@ -37,7 +37,7 @@ local msg_types = {
 	[0x0a] = "COMMIT_ACK", [0x0b] = "HANDSHAKE_INIT",
 	[0x0c] = "HANDSHAKE_RESP", [0x0d] = "NEED_ROWS", [0xff] = "ERROR",
 }
-local qformats = { [1] = "Q1.31", [2] = "Q1.15", [3] = "Q8.24" }
+local qformats = { [1] = "Q1.31", [2] = "Q1.15", [3] = "Q8.24", [4] = "Q16.16" }
 local qfrac = { [1] = 31, [2] = 15, [3] = 24 }
 local actuate_status = { [0] = "ok", [1] = "hold", [2] = "zero" }
 local health = { [0] = "healthy", [1] = "degraded", [2] = "unhealthy" }

@@ -10,7 +10,7 @@
  * A matrix is named by its key path (control_matrices.state_feedback.matrix)
  * or, by default, is the first array named "matrix" under
  * control_matrices, depth first in file order. Its "precision" (a sibling)
- * is Q1.31, Q1.15 or Q8.24, Q1.31 when absent. Entries are decimals,
+ * is Q1.31, Q1.15, Q8.24 or Q16.16, Q1.31 when absent. Entries are decimals,
  * converted as the fixed-point specification says (include/core/fixed.h).
  * The whole file is validated before anything is used, so a bad file never
  * leaves a half-loaded matrix anywhere; agictl and agiswarmd read matrices

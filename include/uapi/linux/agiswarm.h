@@ -557,6 +557,7 @@ enum agiswarm_qformat {
 	AGISWARM_Q1_31,
 	AGISWARM_Q1_15,
 	AGISWARM_Q8_24,
+	AGISWARM_Q16_16,	/* integers to 32767 (job results) */
 	__AGISWARM_Q_MAX
 };
 #define AGISWARM_Q_MAX (__AGISWARM_Q_MAX - 1)
