@@ -18,6 +18,7 @@
 #include "aggregator.h"
 #include "node.h"
 
+struct agiswarm_jobs;
 struct agiswarm_peer;
 
 /**
@@ -231,6 +232,7 @@ enum agiswarm_phase {
  * @decode_hist: time to decode one RESULT under the lock, log2 buckets
  *	of us (AGISWARM_DECODE_BUCKETS)
  * @decode_max_ns: the longest of them
+ * @jobs: the on-demand jobs (job.c), set at creation
  */
 struct agiswarm_agg {
 	struct agiswarm_node *node;
@@ -304,6 +306,7 @@ struct agiswarm_agg {
 	u8 task_buf[AGISWARM_WIRE_MAX];
 	u64 decode_hist[AGISWARM_DECODE_BUCKETS];
 	u64 decode_max_ns;
+	struct agiswarm_jobs *jobs;
 };
 
 static inline struct agiswarm_agg *agg_of(struct agiswarm_node *node)

@@ -375,35 +375,44 @@ void agiswarm_plan_install(struct agiswarm_agg *agg, struct agiswarm_plan *plan,
 		bitmap_fill(agg->rows_pending, plan->nworkers);
 }
 
-/* One coded row to one worker, in as many ROWS chunks as it takes. */
+/*
+ * One coded row to one worker, in as many ROWS chunks as it takes (JOB_ROWS
+ * of job @job when it is nonzero).
+ */
 static void send_row(struct agiswarm_agg *agg, const struct agiswarm_plan *plan,
-		     const struct agiswarm_plan_worker *w, u16 row, s64 *buf)
+		     const struct agiswarm_plan_worker *w, u16 row, s64 *buf,
+		     u32 job)
 {
-	struct agi_wire_rows r = {
-		.epoch = w->rows_epoch,
-		.gen = plan->gen,
-		.row = row,
-		.ncols = plan->cols,
-		.nrows = w->nrows,
-		.group = plan->group,
+	struct agi_wire_msg m = {
+		.type = job ? AGISWARM_MSG_JOB_ROWS : AGISWARM_MSG_ROWS,
+		.u.rows = {
+			.epoch = w->rows_epoch,
+			.gen = plan->gen,
+			.row = row,
+			.ncols = plan->cols,
+			.nrows = w->nrows,
+			.group = plan->group,
+			.job = job,
+		},
 	};
+	struct agi_wire_rows *r = &m.u.rows;
 	struct sk_buff *skb;
 	size_t len;
 	u32 off;
 
-	memcpy(r.hash, w->hash, sizeof(r.hash));
+	memcpy(r->hash, w->hash, sizeof(r->hash));
 
 	if (agi_code_encode_row(&plan->code, row, plan->A, plan->cols, buf))
 		return;
-	for (off = 0; off < plan->cols; off += r.entries.n) {
-		r.offset = off;
-		r.entries.n = min_t(u32, plan->cols - off,
-				    AGISWARM_WIRE_CHUNK_MAX);
-		r.entries.host.s64 = buf + off;
+	for (off = 0; off < plan->cols; off += r->entries.n) {
+		r->offset = off;
+		r->entries.n = min_t(u32, plan->cols - off,
+				     AGISWARM_WIRE_CHUNK_MAX);
+		r->entries.host.s64 = buf + off;
 		skb = agiswarm_socket_alloc(GFP_KERNEL);
 		if (!skb)
 			return;
-		len = agi_wire_put_rows(skb->data, AGISWARM_WIRE_MAX, &r);
+		len = agi_wire_put(skb->data, AGISWARM_WIRE_MAX, &m);
 		if (WARN_ON_ONCE(!len)) {
 			kfree_skb(skb);
 			return;
@@ -453,7 +462,7 @@ static void rows_work(struct work_struct *work)
 		spin_unlock_bh(&agg->lock);
 		for (r = 0; pending && r < plan->w[i].nrows; r++)
 			send_row(agg, plan, &plan->w[i], plan->w[i].rows[r],
-				 buf);
+				 buf, 0);
 		cond_resched();
 	}
 	mutex_unlock(&node->conf_lock);
@@ -471,6 +480,40 @@ static void rows_work(struct work_struct *work)
 void agiswarm_plan_send_rows(struct agiswarm_agg *agg)
 {
 	schedule_work(&agg->rows_work);
+}
+
+/**
+ * agiswarm_plan_send_job_rows() - send a job's plan to its workers
+ * @agg: the aggregator
+ * @plan: the job's own plan (agiswarm_plan_build() of the job's matrix)
+ * @job: the job's id
+ *
+ * Every worker of @plan is sent its coded rows as JOB_ROWS, bound to the
+ * epoch now (which its JOB_TASKs then name).
+ *
+ * Context: process; @plan is the caller's.
+ * Return: 0 or -ENOMEM.
+ */
+int agiswarm_plan_send_job_rows(struct agiswarm_agg *agg,
+				struct agiswarm_plan *plan, u32 job)
+{
+	u64 epoch = READ_ONCE(agg->node->epoch);
+	s64 *buf;
+	u32 i, r;
+
+	buf = kmalloc_array(AGI_CODE_MAX_COLS, sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < plan->nworkers; i++) {
+		plan->w[i].rows_epoch = epoch;
+		plan->w[i].rows_sent_j = jiffies;
+		for (r = 0; r < plan->w[i].nrows; r++)
+			send_row(agg, plan, &plan->w[i], plan->w[i].rows[r],
+				 buf, job);
+		cond_resched();
+	}
+	kfree(buf);
+	return 0;
 }
 
 /**

@@ -31,6 +31,8 @@ void agiswarm_plan_free(struct agiswarm_plan *plan);
 void agiswarm_plan_install(struct agiswarm_agg *agg, struct agiswarm_plan *plan,
 			   u32 cols);
 void agiswarm_plan_send_rows(struct agiswarm_agg *agg);
+int agiswarm_plan_send_job_rows(struct agiswarm_agg *agg,
+				struct agiswarm_plan *plan, u32 job);
 int agiswarm_plan_rx_need_rows(struct agiswarm_node *node,
 			       const struct agi_wire_need_rows *n,
 			       const struct agiswarm_link *link,

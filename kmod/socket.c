@@ -40,6 +40,7 @@
 #include "cycle.h"
 #include "daemon.h"
 #include "fault.h"
+#include "job.h"
 #include "link.h"
 #include "node.h"
 #include "plan.h"
@@ -61,7 +62,8 @@
  *
  * Return:
  *  0 when the stage used the message: the caller consumes @skb
- * >0 when the stage took @skb (ROWS, which the worker stores later)
+ * >0 when the stage took @skb (ROWS, JOB_ROWS and JOB_TASK, which the
+ *    worker handles later; JOB_RESULT, which the job engine decodes later)
  * <0 (-errno) when the message was refused, with *@reason saying why: the
  *    caller counts it and frees @skb
  */
@@ -80,9 +82,26 @@ static int dispatch(struct agiswarm_node *node, struct sk_buff *skb,
 		return agiswarm_worker_rx_task(node, &msg->u.task, saddr, sport,
 					       reason);
 	case AGISWARM_MSG_ROWS:
+	case AGISWARM_MSG_JOB_ROWS:
 		if (role != AGISWARM_ROLE_WORKER)
 			break;
 		ret = agiswarm_worker_queue_rows(node, skb, reason);
+		return ret < 0 ? ret : 1;
+	case AGISWARM_MSG_JOB_TASK:
+		if (role != AGISWARM_ROLE_WORKER)
+			break;
+		ret = agiswarm_worker_queue_job_task(node, skb, &msg->u.task,
+						     saddr, sport, reason);
+		return ret < 0 ? ret : 1;
+	case AGISWARM_MSG_JOB_CANCEL:
+		if (role != AGISWARM_ROLE_WORKER)
+			break;
+		return agiswarm_worker_rx_job_cancel(node, &msg->u.job_cancel,
+						     reason);
+	case AGISWARM_MSG_JOB_RESULT:
+		if (role != AGISWARM_ROLE_AGGREGATOR)
+			break;
+		ret = agiswarm_job_queue_result(node, skb, reason);
 		return ret < 0 ? ret : 1;
 	case AGISWARM_MSG_RESULT:
 		if (role != AGISWARM_ROLE_AGGREGATOR)

@@ -494,6 +494,58 @@
  *
  * -ENOTCONN when the node's port is closed, -EHOSTUNREACH (or the routing
  * error) when there is no route; it then counts in AGISWARM_CNT_TX_ERRORS.
+ *
+ * Jobs
+ * ----
+ *
+ * An aggregator computes on-demand jobs beside its cycle: result = A B,
+ * exact by the fixed-point specification (each entry the dot of a row of A
+ * and a column of B, result in B's format), coded like the cycle. A job's
+ * A gets its own row assignment over the workers (the MDS code, bound like
+ * the cycle's rows), sent as JOB_ROWS into a second slot beside the
+ * cycle's; each column of B is one JOB_TASK per worker, decoded from
+ * whichever JOB_RESULTs arrive first, so that up to the redundancy's
+ * workers may be stalled or dead. The cycle comes first: job work runs in
+ * process context on aggregator and workers, job tasks are sent only while
+ * no cycle waits for its results, and one job runs at a time (the highest
+ * priority, then the oldest); a column unanswered for 200 ms is asked
+ * again. At most 16 jobs are kept; the oldest ended one makes room.
+ *
+ * AGISWARM_CMD_JOB_SUBMIT (admin)
+ *    AGISWARM_A_JOB_OP: NLA_U8, required, AGISWARM_JOB_OP_MATMUL
+ *    AGISWARM_A_MATRIX_FMT: NLA_U8, required: A's format
+ *    AGISWARM_A_INPUT_FMT: NLA_U8, required: B's format, the result's
+ *    AGISWARM_A_JOB_ROWS: NLA_U32, required, m, 1..256
+ *    AGISWARM_A_JOB_COLS: NLA_U32, required, n, 1..AGISWARM_WIRE_VEC_MAX
+ *    AGISWARM_A_JOB_BCOLS: NLA_U32, required, k, 1..AGISWARM_JOB_BCOLS_MAX
+ *    AGISWARM_A_JOB_PRIORITY: NLA_U8, optional, default 0
+ *    AGISWARM_A_JOB_TIMEOUT_MS: NLA_U32, optional, from the job's start,
+ *                     0 (the default) for none
+ * Replies with AGISWARM_A_JOB_ID; the job is LOADING. -EOPNOTSUPP on a node
+ * that is no aggregator, -EBUSY when 16 jobs are kept and none has ended.
+ *
+ * AGISWARM_CMD_JOB_DATA (admin): the next entries of A or B, in order.
+ *    AGISWARM_A_JOB_ID: NLA_U32, required
+ *    AGISWARM_A_JOB_PART: NLA_U8, required, enum agiswarm_job_part
+ *    AGISWARM_A_JOB_OFFSET: NLA_U32, required: the entries of that part
+ *                     received so far (row-major)
+ *    AGISWARM_A_JOB_DATA: NLA_BINARY, required, 1..AGISWARM_JOB_DATA_MAX
+ *                     s32 in host order, each inside its format
+ * The job is QUEUED once A and B are complete. -ENOENT for no such job,
+ * -EALREADY when it has all its data, -EINVAL otherwise (with the extack).
+ *
+ * AGISWARM_CMD_JOB_GET (admin): doit with AGISWARM_A_JOB_ID (required) and
+ * AGISWARM_A_JOB_OFFSET (optional, default 0) replies with the job: JOB_ID,
+ * JOB_OP, JOB_STATE, JOB_PRIORITY, JOB_TIMEOUT_MS, INPUT_FMT, JOB_ROWS,
+ * JOB_COLS, JOB_BCOLS, JOB_DONE (columns decoded), JOB_ERROR (a positive
+ * errno when FAILED: ETIMEDOUT, ENODEV without workers, E2BIG when the
+ * workers cannot hold the rows), JOB_WORKERS, JOB_ELAPSED_NS and, once
+ * DONE, JOB_OFFSET and JOB_DATA: up to 4096 entries of the m x k result,
+ * row-major, from that offset. As a dump: every job, without its result.
+ *
+ * AGISWARM_CMD_JOB_CANCEL (admin): AGISWARM_A_JOB_ID, required. The job
+ * ends CANCELLED; the workers are sent JOB_CANCEL and drop its queued tasks
+ * and rows. -ENOENT for no such job, -EALREADY when it has ended.
  */
 #ifndef _UAPI_LINUX_AGISWARM_H
 #define _UAPI_LINUX_AGISWARM_H
@@ -539,6 +591,10 @@ enum agiswarm_cmd {
 	AGISWARM_CMD_UPCALL,		/* module -> daemon, unicast */
 	AGISWARM_CMD_SEND,
 	AGISWARM_CMD_SET_KEY,
+	AGISWARM_CMD_JOB_SUBMIT,
+	AGISWARM_CMD_JOB_DATA,
+	AGISWARM_CMD_JOB_GET,		/* doit: one job; dumpit: every job */
+	AGISWARM_CMD_JOB_CANCEL,
 	__AGISWARM_CMD_MAX
 };
 #define AGISWARM_CMD_MAX (__AGISWARM_CMD_MAX - 1)
@@ -629,9 +685,56 @@ enum agiswarm_attr {
 	AGISWARM_A_HELD_CYCLE,		/* u64 */
 	AGISWARM_A_SIGNED_RESUME,	/* u8, REGISTER_DAEMON */
 	AGISWARM_A_GROUP_ID,		/* u64, 0 = the node id */
+	AGISWARM_A_JOB_ID,		/* u32, nonzero */
+	AGISWARM_A_JOB_OP,		/* u8, enum agiswarm_job_op */
+	AGISWARM_A_JOB_STATE,		/* u8, enum agiswarm_job_state */
+	AGISWARM_A_JOB_PRIORITY,	/* u8, higher first */
+	AGISWARM_A_JOB_TIMEOUT_MS,	/* u32, 0 = none */
+	AGISWARM_A_JOB_ROWS,		/* u32: m, rows of A and of the result */
+	AGISWARM_A_JOB_COLS,		/* u32: n, columns of A, rows of B */
+	AGISWARM_A_JOB_BCOLS,		/* u32: k, columns of B and the result */
+	AGISWARM_A_JOB_PART,		/* u8, enum agiswarm_job_part */
+	AGISWARM_A_JOB_OFFSET,		/* u32, first entry, row-major */
+	AGISWARM_A_JOB_DATA,		/* binary, s32 host order */
+	AGISWARM_A_JOB_DONE,		/* u32, result columns decoded */
+	AGISWARM_A_JOB_ERROR,		/* u32, errno of a failed job */
+	AGISWARM_A_JOB_ELAPSED_NS,	/* u64, from start to end (or now) */
+	AGISWARM_A_JOB_WORKERS,		/* u32, workers its plan spans */
 	__AGISWARM_A_LAST
 };
 #define AGISWARM_A_MAX (__AGISWARM_A_LAST - 1)
+
+/* A job's operation (AGISWARM_A_JOB_OP). */
+enum agiswarm_job_op {
+	AGISWARM_JOB_OP_UNSPEC,
+	AGISWARM_JOB_OP_MATMUL,		/* result = A B */
+	__AGISWARM_JOB_OP_MAX
+};
+#define AGISWARM_JOB_OP_MAX (__AGISWARM_JOB_OP_MAX - 1)
+
+/* Where a job is (AGISWARM_A_JOB_STATE). */
+enum agiswarm_job_state {
+	AGISWARM_JOB_LOADING,		/* submitted, data still arriving */
+	AGISWARM_JOB_QUEUED,		/* complete, waiting for its turn */
+	AGISWARM_JOB_RUNNING,		/* its tasks are out */
+	AGISWARM_JOB_DONE,		/* every result column decoded */
+	AGISWARM_JOB_FAILED,		/* AGISWARM_A_JOB_ERROR says why */
+	AGISWARM_JOB_CANCELLED,
+	__AGISWARM_JOB_STATE_MAX
+};
+#define AGISWARM_JOB_STATE_MAX (__AGISWARM_JOB_STATE_MAX - 1)
+
+/* Columns of a job's B; entries in one JOB_DATA. */
+#define AGISWARM_JOB_BCOLS_MAX 256
+#define AGISWARM_JOB_DATA_MAX 8192
+
+/* Which matrix a JOB_DATA fills (AGISWARM_A_JOB_PART). */
+enum agiswarm_job_part {
+	AGISWARM_JOB_PART_A,		/* m x n, row-major */
+	AGISWARM_JOB_PART_B,		/* n x k, row-major */
+	__AGISWARM_JOB_PART_MAX
+};
+#define AGISWARM_JOB_PART_MAX (__AGISWARM_JOB_PART_MAX - 1)
 
 /* The multicast group of AGISWARM_CMD_CYCLE events. */
 #define AGISWARM_MCGRP_CYCLES "cycles"
@@ -1076,6 +1179,42 @@ enum agiswarm_counter {
  *        01 0d 00 17 a3 01 07 02 01 03 50 00 01 02 03 04
  *        05 06 07 08 09 0a 0b 0c 0d 0e 0f
  *
+ * A job's messages ("Jobs" below) are the cycle's with one key more, the
+ * job id (uint, 1..2^32 - 1), always sealed:
+ *
+ * AGISWARM_MSG_JOB_ROWS (0x20), aggregator -> worker: ROWS, and
+ *   10 job     the job whose row set this is (a second slot beside the
+ *              cycle's, bound the same way)
+ *    The ROWS example of job 3:
+ *        01 20 00 3e aa 01 07 02 01 03 05 04 03 05 00 06
+ *        58 18 00 00 00 00 00 00 00 01 ff ff ff ff ff ff
+ *        ff fe 00 00 00 00 80 00 00 00 07 02 08 01 09 50
+ *        00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f
+ *        0a 03
+ *
+ * AGISWARM_MSG_JOB_TASK (0x21), aggregator -> worker: TASK, where cycle is
+ * the column of B and x that column, and
+ *    9 job     the job; the worker answers from the job's row set only
+ *    The TASK example of job 3:
+ *        01 21 00 2c a9 01 07 02 18 2a 03 01 04 01 05 48
+ *        40 00 00 00 c0 00 00 00 06 01 07 07 08 50 00 01
+ *        02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 09 03
+ *
+ * AGISWARM_MSG_JOB_RESULT (0x22), worker -> aggregator: RESULT, and
+ *    6 job     the job (cycle is the column)
+ *    The RESULT example of job 3:
+ *        01 22 00 33 a6 01 07 02 18 2a 03 01 04 03 05 58
+ *        24 00 02 ff ff ff ff ff ff ff ff ff ff ff ff ff
+ *        ff ff ff 00 04 00 00 00 00 00 00 00 00 00 00 00
+ *        00 40 00 00 00 06 03
+ *
+ * AGISWARM_MSG_JOB_CANCEL (0x23), aggregator -> worker: the job is over
+ * (done, failed or cancelled); drop its queued tasks and its rows.
+ *    1 epoch   uint, u64
+ *    2 job     uint, the job
+ *    Epoch 7, job 3:
+ *        01 23 00 05 a2 01 07 02 03
+ *
  * Bound row sets. A worker's rows are bound to (group, epoch, gen, hash):
  * the id of the aggregator group that sent them (the sending aggregator's
  * AGISWARM_A_GROUP_ID when it assigned them, by default its node id), the
@@ -1141,6 +1280,10 @@ enum agiswarm_msg_type {
 	AGISWARM_MSG_HANDSHAKE_INIT = 0x0b, /* plain, signed: daemon -> daemon */
 	AGISWARM_MSG_HANDSHAKE_RESP = 0x0c, /* plain, signed: daemon -> daemon */
 	AGISWARM_MSG_NEED_ROWS = 0x0d,	/* worker -> aggregator */
+	AGISWARM_MSG_JOB_ROWS = 0x20,	/* fast path, aggregator -> worker */
+	AGISWARM_MSG_JOB_TASK = 0x21,	/* fast path, aggregator -> worker */
+	AGISWARM_MSG_JOB_RESULT = 0x22,	/* fast path, worker -> aggregator */
+	AGISWARM_MSG_JOB_CANCEL = 0x23,	/* fast path, aggregator -> worker */
 	AGISWARM_MSG_ERROR = 0xff,
 };
 
