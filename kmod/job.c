@@ -51,7 +51,7 @@
 #define JOB_RESULTS_PER_RUN 1024	/* taken per run of the work */
 #define JOB_RESEND (HZ / 5)
 #define JOB_POLL (HZ / 100)
-#define JOB_GET_CHUNK 4096		/* result entries per JOB_GET reply */
+#define JOB_GET_CHUNK 1024		/* result entries per JOB_GET reply */
 
 /**
  * struct job_col - one result column in flight
@@ -224,7 +224,7 @@ static void job_end(struct agiswarm_jobs *jobs, struct agiswarm_job *job,
 	lockdep_assert_held(&jobs->agg->node->conf_lock);
 	if (job == jobs->running) {
 		send_cancel(jobs->agg, job);
-		jobs->running = NULL;
+		WRITE_ONCE(jobs->running, NULL);
 	}
 	job->state = state;
 	job->err = err;
@@ -415,7 +415,7 @@ static void job_start(struct agiswarm_jobs *jobs, struct agiswarm_job *job)
 	if (ret)
 		goto fail;
 	job->state = AGISWARM_JOB_RUNNING;
-	jobs->running = job;
+	WRITE_ONCE(jobs->running, job);
 	return;
 fail:
 	job_end(jobs, job, AGISWARM_JOB_FAILED, -ret);

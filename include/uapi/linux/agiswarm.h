@@ -540,7 +540,7 @@
  * JOB_COLS, JOB_BCOLS, JOB_DONE (columns decoded), JOB_ERROR (a positive
  * errno when FAILED: ETIMEDOUT, ENODEV without workers, E2BIG when the
  * workers cannot hold the rows), JOB_WORKERS, JOB_ELAPSED_NS and, once
- * DONE, JOB_OFFSET and JOB_DATA: up to 4096 entries of the m x k result,
+ * DONE, JOB_OFFSET and JOB_DATA: up to 1024 entries of the m x k result,
  * row-major, from that offset. As a dump: every job, without its result.
  *
  * AGISWARM_CMD_JOB_CANCEL (admin): AGISWARM_A_JOB_ID, required. The job
