@@ -179,22 +179,12 @@ static struct agiswarm_job *job_find(struct agiswarm_jobs *jobs, u32 id)
 static void send_to(struct agiswarm_node *node, const struct agi_wire_msg *m,
 		    const struct agiswarm_plan_worker *w, bool faults)
 {
-	struct sk_buff *skb = agiswarm_socket_alloc(GFP_KERNEL);
-	size_t len;
+	struct sk_buff *skb = agiswarm_plan_msg_skb(m, w, GFP_KERNEL);
 
 	if (!skb) {
 		agiswarm_node_count(node, AGISWARM_CNT_TX_ERRORS, 1);
 		return;
 	}
-	len = agi_wire_put(skb->data, AGISWARM_WIRE_PLAIN_MAX, m);
-	if (WARN_ON_ONCE(!len)) {
-		kfree_skb(skb);
-		return;
-	}
-	skb_put(skb, len);
-	AGISWARM_SKB_CB(skb)->daddr = w->addr;
-	AGISWARM_SKB_CB(skb)->dport = w->port;
-	AGISWARM_SKB_CB(skb)->worker = w->id;
 	local_bh_disable();
 	if (!faults || !agiswarm_fault_apply(node, skb))
 		agiswarm_socket_send(node, skb);

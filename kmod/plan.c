@@ -375,6 +375,27 @@ void agiswarm_plan_install(struct agiswarm_agg *agg, struct agiswarm_plan *plan,
 		bitmap_fill(agg->rows_pending, plan->nworkers);
 }
 
+/**
+ * agiswarm_plan_msg_skb() - a datagram of a message to a worker of a plan
+ * @m: the message
+ * @w: the worker
+ * @gfp: how to allocate it
+ *
+ * Context: any that @gfp allows.
+ * Return: the datagram, ready to send (AGISWARM_SKB_CB() names the worker
+ * for the faults), or NULL without memory.
+ */
+struct sk_buff *agiswarm_plan_msg_skb(const struct agi_wire_msg *m,
+				      const struct agiswarm_plan_worker *w,
+				      gfp_t gfp)
+{
+	struct sk_buff *skb = agiswarm_socket_msg(m, w->addr, w->port, gfp);
+
+	if (skb)
+		AGISWARM_SKB_CB(skb)->worker = w->id;
+	return skb;
+}
+
 /*
  * One coded row to one worker, in as many ROWS chunks as it takes (JOB_ROWS
  * of job @job when it is nonzero).
@@ -397,7 +418,6 @@ static void send_row(struct agiswarm_agg *agg, const struct agiswarm_plan *plan,
 	};
 	struct agi_wire_rows *r = &m.u.rows;
 	struct sk_buff *skb;
-	size_t len;
 	u32 off;
 
 	memcpy(r->hash, w->hash, sizeof(r->hash));
@@ -409,17 +429,9 @@ static void send_row(struct agiswarm_agg *agg, const struct agiswarm_plan *plan,
 		r->entries.n = min_t(u32, plan->cols - off,
 				     AGISWARM_WIRE_CHUNK_MAX);
 		r->entries.host.s64 = buf + off;
-		skb = agiswarm_socket_alloc(GFP_KERNEL);
+		skb = agiswarm_plan_msg_skb(&m, w, GFP_KERNEL);
 		if (!skb)
 			return;
-		len = agi_wire_put(skb->data, AGISWARM_WIRE_MAX, &m);
-		if (WARN_ON_ONCE(!len)) {
-			kfree_skb(skb);
-			return;
-		}
-		skb_put(skb, len);
-		AGISWARM_SKB_CB(skb)->daddr = w->addr;
-		AGISWARM_SKB_CB(skb)->dport = w->port;
 		agiswarm_socket_send(agg->node, skb);
 	}
 }

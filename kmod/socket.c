@@ -306,6 +306,36 @@ err:
 }
 
 /**
+ * agiswarm_socket_msg() - a datagram of a message, ready to send
+ * @m: the message (a fast-path type)
+ * @daddr: where it goes
+ * @dport: its port
+ * @gfp: how to allocate it
+ *
+ * Context: any that @gfp allows.
+ * Return: the datagram, or NULL without memory (or for a message the
+ * encoder refuses, which is a bug: warned).
+ */
+struct sk_buff *agiswarm_socket_msg(const struct agi_wire_msg *m,
+				    __be32 daddr, __be16 dport, gfp_t gfp)
+{
+	struct sk_buff *skb = agiswarm_socket_alloc(gfp);
+	size_t len;
+
+	if (unlikely(!skb))
+		return NULL;
+	len = agi_wire_put(skb->data, AGISWARM_WIRE_PLAIN_MAX, m);
+	if (WARN_ON_ONCE(!len)) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	skb_put(skb, len);
+	AGISWARM_SKB_CB(skb)->daddr = daddr;
+	AGISWARM_SKB_CB(skb)->dport = dport;
+	return skb;
+}
+
+/**
  * agiswarm_socket_send_list() - send every datagram of a list
  * @node: the node
  * @list: the datagrams, each consumed

@@ -211,22 +211,10 @@ static struct sk_buff *reply(struct agiswarm_node *node,
 			     const struct agi_wire_msg *m, __be32 daddr,
 			     __be16 dport)
 {
-	struct sk_buff *skb;
-	size_t len;
+	struct sk_buff *skb = agiswarm_socket_msg(m, daddr, dport, GFP_ATOMIC);
 
-	skb = agiswarm_socket_alloc(GFP_ATOMIC);
-	if (unlikely(!skb)) {
+	if (unlikely(!skb))
 		agiswarm_node_count(node, AGISWARM_CNT_TX_ERRORS, 1);
-		return NULL;
-	}
-	len = agi_wire_put(skb->data, AGISWARM_WIRE_PLAIN_MAX, m);
-	if (WARN_ON_ONCE(!len)) {
-		kfree_skb(skb);
-		return NULL;
-	}
-	skb_put(skb, len);
-	AGISWARM_SKB_CB(skb)->daddr = daddr;
-	AGISWARM_SKB_CB(skb)->dport = dport;
 	return skb;
 }
 
@@ -293,6 +281,23 @@ static void need_rows(struct agiswarm_node *node, const struct rowset *rs,
 		agiswarm_socket_send(node, skb);
 }
 
+/* The exact dot product of every row of @rs with @t's x; the row count. */
+static u16 rows_dot(const struct rowset *rs, const struct agi_wire_task *t,
+		    struct task_scratch *s)
+{
+	u16 i;
+
+	for (i = 0; i < t->x.n; i++)
+		s->x[i] = agi_wire_vec_s32(&t->x, i);
+	for (i = 0; i < rs->nrows; i++) {
+		s->values[i].row = rs->row[i];
+		s->values[i].sum = agi_code_dot(rs->entries +
+						(size_t)i * rs->ncols,
+						s->x, rs->ncols);
+	}
+	return rs->nrows;
+}
+
 /**
  * agiswarm_worker_rx_task() - answer a TASK with this worker's RESULTs
  * @node: the worker's node
@@ -323,7 +328,7 @@ int agiswarm_worker_rx_task(struct agiswarm_node *node,
 	struct agiswarm_worker *w = node->worker;
 	struct task_scratch *s;
 	const struct rowset *rs;
-	u16 i, nrows;
+	u16 nrows;
 
 	lockdep_assert_in_softirq();
 	if (unlikely(!epoch_ok(w, t->epoch)))
@@ -343,15 +348,7 @@ int agiswarm_worker_rx_task(struct agiswarm_node *node,
 		return -EINVAL;
 	}
 	s = this_cpu_ptr(&scratch);
-	for (i = 0; i < t->x.n; i++)
-		s->x[i] = agi_wire_vec_s32(&t->x, i);
-	nrows = rs->nrows;
-	for (i = 0; i < nrows; i++) {
-		s->values[i].row = rs->row[i];
-		s->values[i].sum = agi_code_dot(rs->entries +
-						(size_t)i * rs->ncols,
-						s->x, rs->ncols);
-	}
+	nrows = rows_dot(rs, t, s);
 	send_results(node, t, s->values, nrows, saddr, sport);
 	return 0;
 stale:
@@ -651,7 +648,7 @@ static int job_task(struct agiswarm_worker *w, struct sk_buff *skb,
 	const struct agi_wire_task *t;
 	const struct rowset *rs;
 	struct agi_wire_msg msg;
-	u16 i, nrows;
+	u16 nrows;
 
 	/* Parsed in softirq already; parsing again cannot fail. */
 	if (WARN_ON_ONCE(agi_wire_parse(skb->data, skb->len, &msg, reason) ||
@@ -672,15 +669,7 @@ static int job_task(struct agiswarm_worker *w, struct sk_buff *skb,
 			       AGISWARM_CNT_DROP_NO_ROWS;
 		return -ENODATA;
 	}
-	for (i = 0; i < t->x.n; i++)
-		s->x[i] = agi_wire_vec_s32(&t->x, i);
-	nrows = rs->nrows;
-	for (i = 0; i < nrows; i++) {
-		s->values[i].row = rs->row[i];
-		s->values[i].sum = agi_code_dot(rs->entries +
-						(size_t)i * rs->ncols,
-						s->x, rs->ncols);
-	}
+	nrows = rows_dot(rs, t, s);
 	rcu_read_unlock();
 	/* The faults and the socket expect bh off, as in softirq. */
 	local_bh_disable();
