@@ -51,6 +51,42 @@ seeds_text()
 	tail -n 3 "$tmp/seeds.txt" | cmp - "$tmp/seeds.want"
 }
 
+# configs/jobs' FIR: taps (0.25, 0.5, 0.25) over (0.5, -0.5, 0.25, 0, 0.75)
+# from rest: y0 = 0.125, y1 = -0.125 + 0.25, y2 = 0.0625 - 0.25 + 0.125,
+# y3 = 0.125 - 0.125, y4 = 0.1875 + 0.0625 (worked out by hand).
+fir_example()
+{
+	actl "$SWARM_AGG" -j job run fir --taps "$JOBS/fir_taps.json" \
+		--signal "$JOBS/fir_signal.json" > "$tmp/fir.json" || return 1
+	cat "$tmp/fir.json"
+	"$JQ" -e '.op == "fir" and .format == "Q1.31" and
+		  .result == [[0.125, 0.125, -0.0625, 0, 0.25]]' "$tmp/fir.json" \
+		> /dev/null
+}
+
+# configs/jobs' MLP on x = (0.5, -0.25), by hand: layer 1 W x = (0, 0.5,
+# -0.625), + b = (0.5, -0.5, -0.625), ReLU (0.5, 0, 0); layer 2:
+# 0.5 - 0 + 0 + 0.125 = 0.625, no ReLU after the last layer.
+mlp_example()
+{
+	actl "$SWARM_AGG" -j job run mlp --model "$JOBS/mlp_model.json" \
+		--input "$JOBS/mlp_input.json" > "$tmp/mlp.json" || return 1
+	cat "$tmp/mlp.json"
+	"$JQ" -e '.op == "mlp" and .format == "Q16.16" and
+		  .result == [[0.625]]' "$tmp/mlp.json" > /dev/null
+}
+
+# The swarm's PID is the default (kp 1, ki 0, kd 0, no limits): e = 0.5 -
+# 0.25, P = 0.25, I = 0.125 + 0 * e, D = 0, u = 0.375.
+control_update()
+{
+	actl "$SWARM_AGG" -j job run control-update --setpoint 0.5 \
+		--feedback 0.25 --integral 0.125 > "$tmp/cu.json" || return 1
+	cat "$tmp/cu.json"
+	"$JQ" -e '.u == 0.375 and .error == 0.25 and .integral == 0.125' \
+		"$tmp/cu.json" > /dev/null
+}
+
 inject()
 {
 	local id
@@ -157,11 +193,14 @@ cancel_stops()
 }
 
 swarm_test_prereqs
-swarm_test_begin 6
+swarm_test_begin 9
 
 swarm_test_up --workers 8 --cycle 100ms --deadline 80ms
 tap_check "agictl -j job run matmul: the seeds' example, exact" seeds_example
 tap_check "agictl job run matmul prints the seeds' product as text" seeds_text
+tap_check "agictl job run fir: a 3-tap filter over 5 samples, exact" fir_example
+tap_check "agictl job run mlp: a 2-layer model, bit for bit" mlp_example
+tap_check "agictl job run control-update: one PID step of the swarm's law" control_update
 tap_check "fault inject worker {${STALLED// /,}} stall" inject
 tap_check "64x64 x 64x64 with 2 of 8 workers stalled equals the reference" big_exact
 tap_check "the cycle misses no more during a large job than without" cycle_first

@@ -11,6 +11,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/genetlink.h>
 
+#include "core/fixed.h"
 #include "job.h"
 
 /* Room for one JOB_DATA: AGISWARM_JOB_DATA_MAX entries and the header. */
@@ -308,4 +309,26 @@ int agi_job_cancel(struct agi_nl *nl, u32 id)
 
 	mnl_attr_put_u32(nlh, AGISWARM_A_JOB_ID, id);
 	return agi_nl_talk(nl, nlh, NULL, NULL);
+}
+
+void agi_job_fir_matrix(const s32 *h, u32 ntaps, u32 n, s32 *A)
+{
+	u32 i, t;
+
+	memset(A, 0, (size_t)n * n * sizeof(*A));
+	for (i = 0; i < n; i++)
+		for (t = 0; t < ntaps && t <= i; t++)
+			A[(size_t)i * n + (i - t)] = h[t];
+}
+
+void agi_job_mlp_post(s32 *z, const s32 *b, u32 n, enum agiswarm_qformat fmt,
+		      bool relu)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		z[i] = agi_q_add(z[i], b[i], fmt);
+		if (relu && z[i] < 0)
+			z[i] = 0;
+	}
 }

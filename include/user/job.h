@@ -77,4 +77,20 @@ int agi_job_get(struct agi_nl *nl, u32 id, bool fetch, struct agi_job *job);
 int agi_job_list(struct agi_nl *nl, struct agi_job **jobs, size_t *n);
 int agi_job_cancel(struct agi_nl *nl, u32 id);
 
+/*
+ * An FIR filter as the matmul the jobs run: y[i] = sum over t < @ntaps of
+ * h[t] x[i - t], x[j] = 0 for j < 0 (the filter starts at rest), i < @n.
+ * Fills @A (@n x @n, row-major, zeroed here) with the taps' Toeplitz
+ * matrix, A[i][j] = h[i - j] for 0 <= i - j < @ntaps: then y = A x, each
+ * y[i] one exact dot product, rounded once, in x's format.
+ */
+void agi_job_fir_matrix(const s32 *h, u32 ntaps, u32 n, s32 *A);
+
+/*
+ * After a layer's W x (@z, @n values in @fmt) of a multilayer perceptron:
+ * z_i = add(z_i, b_i), then, with @relu, z_i = max(z_i, 0), in @fmt.
+ */
+void agi_job_mlp_post(s32 *z, const s32 *b, u32 n, enum agiswarm_qformat fmt,
+		      bool relu);
+
 #endif /* AGISWARM_USER_JOB_H */

@@ -302,7 +302,8 @@ static int find_path(struct mread *r, const json_t *root, const char *want,
 			if (snprintf(parent_path, pp_size, "%s%s%s", r->path,
 				     *r->path ? "." : "", key) >= (int)pp_size)
 				strcpy(parent_path + pp_size - 4, "...");
-			ret = mfail(r, parent_path, "no such key");
+			mfail(r, parent_path, "no such key");
+			ret = -ENOKEY;
 			goto cleanup;
 		}
 		snprintf(parent_path, pp_size, "%s", r->path);

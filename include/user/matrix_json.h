@@ -32,7 +32,9 @@
  *    fit Q1.31 [-1, 0.9999999995]; Q8.24 holds it"
  *   "m.json:3:7: <jansson's words>", "m.json: No such file or directory"
  * A non-number, a ragged or empty matrix and one past 256 rows or columns
- * are refused the same way.
+ * are refused the same way. A key of @want that is missing is -ENOKEY
+ * (so that a caller may look for optional matrices), other errors
+ * -EINVAL, -ENOMEM or fopen()'s.
  */
 int agi_matrix_read(const char *file, const char *want, struct agi_matrix *m,
 		    char *err, size_t errlen);

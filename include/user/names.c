@@ -49,6 +49,8 @@ static const char *const health[] = {
 
 static const char *const job_op[] = {
 	[AGISWARM_JOB_OP_MATMUL] = "matmul",
+	[AGISWARM_JOB_OP_FIR] = "fir",
+	[AGISWARM_JOB_OP_MLP] = "mlp",
 };
 
 static const char *const job_state[] = {

@@ -2,19 +2,23 @@
 /*
  * Copyright (C) 2026 The AGISWARM authors.
  *
- * A coded matmul job's arithmetic, as agiswarm.ko's job engine does it
+ * The jobs' arithmetic. A coded matmul, as agiswarm.ko's job engine does it
  * (kmod/job.c): A's coded rows of the MDS assignment (agi_code_init_mds,
  * agi_code_encode_row), each worker's exact dot products with a column of
  * B (agi_code_dot), up to f workers lost, the decoder fed in a random
  * order, each entry rounded once (agi_q_round_sum) into B's format. The
  * reference is the test's own: plain __int128 sums of raw products, floor
- * by division, saturation by comparison, never the code under test.
+ * by division, saturation by comparison, never the code under test. FIR
+ * (agictl's Toeplitz matrix, include/user/job.c) against a direct
+ * convolution, and an MLP (layers as coded matmuls, then bias and ReLU)
+ * against layers computed here.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/code.h"
 #include "core/fixed.h"
+#include "user/job.h"
 #include "../lib/rng.h"
 #include <kselftest_harness.h>
 
@@ -46,6 +50,23 @@ static i128 ref_min(enum agiswarm_qformat f)
 static i128 ref_max(enum agiswarm_qformat f)
 {
 	return f == AGISWARM_Q1_15 ? 32767 : 2147483647;
+}
+
+static s32 ref_sat(i128 v, enum agiswarm_qformat f)
+{
+	return (s32)(v < ref_min(f) ? ref_min(f) : v > ref_max(f) ? ref_max(f) : v);
+}
+
+/* The exact sum @s of products with left factors in @fa, into @fx. */
+static s32 ref_round(i128 s, enum agiswarm_qformat fa, enum agiswarm_qformat fx)
+{
+	i128 one = (i128)1 << ref_frac(fa), q;
+
+	s += one / 2;
+	q = s / one;
+	if (s % one != 0 && s < 0)
+		q -= 1;
+	return ref_sat(q, fx);
 }
 
 /* Entry (i, c) of A B: the exact sum, floor((s + one / 2) / one), sat. */
@@ -208,6 +229,92 @@ TEST(random_against_reference)
 					  Y[(size_t)i * k + c])
 					TH_LOG("case %d (%u, %u) fa %d fx %d", iter,
 					       i, c, fa, fx);
+	}
+}
+
+/* FIR: the Toeplitz matmul on 8 workers, 2 lost, vs a direct convolution. */
+TEST(fir_against_convolution)
+{
+	static s32 A[DIM * DIM], h[DIM], x[DIM], y[DIM];
+	int fails = 0, iter;
+
+	TEST_RNG_BEGIN(0);
+	for (iter = 0; iter < 200; iter++) {
+		enum agiswarm_qformat fh = formats[test_rng() % 4];
+		enum agiswarm_qformat fx = formats[test_rng() % 4];
+		u32 T = 1 + (u32)(test_rng() % 8), n = 1 + (u32)(test_rng() % DIM);
+		u32 i, t;
+
+		for (t = 0; t < T; t++)
+			h[t] = rand_raw(fh);
+		for (i = 0; i < n; i++)
+			x[i] = rand_raw(fx);
+		u32 f = agi_code_max_lost(n, 8) < 2 ? 0 : 2;
+
+		agi_job_fir_matrix(h, T, n, A);
+		coded_matmul(A, x, n, n, 1, fh, fx, 8, f,
+			     f ? 1U << (test_rng() % 8) | 1U << (test_rng() % 8) : 0,
+			     y, &fails);
+		ASSERT_EQ(0, fails);
+		for (i = 0; i < n; i++) {
+			i128 s = 0;
+
+			for (t = 0; t < T && t <= i; t++)
+				s += (i128)h[t] * x[i - t];
+			ASSERT_EQ(ref_round(s, fh, fx), y[i])
+				TH_LOG("case %d y[%u] taps %u", iter, i, T);
+		}
+	}
+}
+
+/*
+ * MLP: layers of W x + b, ReLU between (not after the last), each W x a
+ * coded matmul on 6 workers with 2 lost; against layers computed here.
+ */
+TEST(mlp_against_layers)
+{
+	static s32 W[DIM * DIM], b[DIM], x[DIM], z[DIM], rx[DIM], rz[DIM];
+	int fails = 0, iter;
+
+	TEST_RNG_BEGIN(0);
+	for (iter = 0; iter < 100; iter++) {
+		enum agiswarm_qformat fw = formats[test_rng() % 4];
+		enum agiswarm_qformat fx = formats[test_rng() % 4];
+		u32 layers = 1 + (u32)(test_rng() % 4), in = 1 + (u32)(test_rng() % DIM);
+		u32 l, i, t;
+
+		for (i = 0; i < in; i++)
+			rx[i] = x[i] = rand_raw(fx);
+		for (l = 0; l < layers; l++) {
+			u32 out = 1 + (u32)(test_rng() % DIM);
+			bool relu = l + 1 < layers;
+
+			for (i = 0; i < out * in; i++)
+				W[i] = rand_raw(fw);
+			for (i = 0; i < out; i++)
+				b[i] = rand_raw(fx);
+			u32 f = agi_code_max_lost(out, 6) < 2 ? 0 : 2;
+
+			coded_matmul(W, x, out, in, 1, fw, fx, 6, f,
+				     f ? 1U << 1 | 1U << 4 : 0, z, &fails);
+			ASSERT_EQ(0, fails);
+			agi_job_mlp_post(z, b, out, fx, relu);
+			for (i = 0; i < out; i++) {
+				i128 s = 0;
+
+				for (t = 0; t < in; t++)
+					s += (i128)W[(size_t)i * in + t] * rx[t];
+				rz[i] = ref_sat((i128)ref_round(s, fw, fx) + b[i],
+						fx);
+				if (relu && rz[i] < 0)
+					rz[i] = 0;
+				ASSERT_EQ(rz[i], z[i])
+					TH_LOG("case %d layer %u out %u", iter, l, i);
+			}
+			memcpy(x, z, out * sizeof(s32));
+			memcpy(rx, rz, out * sizeof(s32));
+			in = out;
+		}
 	}
 }
 

@@ -512,7 +512,8 @@
  * again. At most 16 jobs are kept; the oldest ended one makes room.
  *
  * AGISWARM_CMD_JOB_SUBMIT (admin)
- *    AGISWARM_A_JOB_OP: NLA_U8, required, AGISWARM_JOB_OP_MATMUL
+ *    AGISWARM_A_JOB_OP: NLA_U8, required, enum agiswarm_job_op (every op
+ *                     is computed as the matmul; FIR and MLP label it)
  *    AGISWARM_A_MATRIX_FMT: NLA_U8, required: A's format
  *    AGISWARM_A_INPUT_FMT: NLA_U8, required: B's format, the result's
  *    AGISWARM_A_JOB_ROWS: NLA_U32, required, m, 1..256
@@ -708,6 +709,10 @@ enum agiswarm_attr {
 enum agiswarm_job_op {
 	AGISWARM_JOB_OP_UNSPEC,
 	AGISWARM_JOB_OP_MATMUL,		/* result = A B */
+	AGISWARM_JOB_OP_FIR,		/* a matmul: A the taps' Toeplitz matrix,
+					 * B the signal (a label for listings) */
+	AGISWARM_JOB_OP_MLP,		/* a matmul: A a layer's weights, B its
+					 * input (a label for listings) */
 	__AGISWARM_JOB_OP_MAX
 };
 #define AGISWARM_JOB_OP_MAX (__AGISWARM_JOB_OP_MAX - 1)
