@@ -125,14 +125,14 @@ big_exact()
 
 missed() { counter "$SWARM_AGG" cycles_missed; }
 
-# The cycle's misses while a large job (128x256 times 256x256) runs, from
+# The cycle's misses while a large job (128x256 times 256x64) runs, from
 # its submission to its end, then in as many cycles without a job, with
 # the two workers still stalled: the same count.
 cycle_first()
 {
 	local c0 c1 m0 m1 m2 id
 	job_file "$tmp/abig.json" 128 256 '((($i * 7 + $j * 3) % 101) - 50) / 100'
-	job_file "$tmp/bbig.json" 256 256 '((($i * 5 + $j * 17) % 89) - 44) / 64'
+	job_file "$tmp/bbig.json" 256 64 '((($i * 5 + $j * 17) % 89) - 44) / 64'
 	c0=$(counter "$SWARM_AGG" cycles)
 	m0=$(missed)
 	id=$(actl "$SWARM_AGG" -j job run matmul --a "$tmp/abig.json" \
@@ -195,7 +195,7 @@ cancel_stops()
 swarm_test_prereqs
 swarm_test_begin 9
 
-swarm_test_up --workers 8 --cycle 100ms --deadline 80ms
+swarm_test_up --workers 8
 tap_check "agictl -j job run matmul: the seeds' example, exact" seeds_example
 tap_check "agictl job run matmul prints the seeds' product as text" seeds_text
 tap_check "agictl job run fir: a 3-tap filter over 5 samples, exact" fir_example
