@@ -19,8 +19,9 @@
  * for its results (agg->phase), and the cycle kicks it when it completes;
  * workers compute job tasks in process context too (worker.c). At most
  * JOB_WINDOW columns are in flight; a column not decoded JOB_RESEND after
- * its tasks went out is asked again. One job runs at a time, the highest
- * priority first, then the oldest.
+ * its tasks went out is asked again, and every JOB_ROWS_AGAIN-th time the
+ * rows are sent again too (a worker holding them ignores them). One job
+ * runs at a time, the highest priority first, then the oldest.
  *
  * Locking: the job list and every job under node->conf_lock; the result
  * queue has its own lock. Jobs outlive their end for status and result
@@ -49,7 +50,8 @@
 #define JOB_WINDOW 8			/* result columns in flight */
 #define JOB_RESULTS_MAX 8192		/* JOB_RESULTs waiting for the work */
 #define JOB_RESULTS_PER_RUN 1024	/* taken per run of the work */
-#define JOB_RESEND (HZ / 5)
+#define JOB_RESEND (HZ / 2)		/* a column's tasks asked again */
+#define JOB_ROWS_AGAIN 2		/* and its rows, every this many times */
 #define JOB_POLL (HZ / 100)
 #define JOB_GET_CHUNK 1024		/* result entries per JOB_GET reply */
 
@@ -57,11 +59,13 @@
  * struct job_col - one result column in flight
  * @col: the column of B, U32_MAX when the slot is free
  * @sent_j: jiffies when its tasks last went out
+ * @tries: how many times they were sent again
  * @dec: its decoder, over the job's plan
  */
 struct job_col {
 	u32 col;
 	unsigned long sent_j;
+	u32 tries;
 	struct agi_code_decoder *dec;
 };
 
@@ -289,8 +293,9 @@ static void dispatch(struct agiswarm_agg *agg, struct agiswarm_job *job)
 		}
 		if (w->col == U32_MAX) {
 			w->col = job->next_col++;
+			w->tries = 0;
 			agi_code_decoder_reset(w->dec);
-		} else if (!rows_again) {
+		} else if (++w->tries % JOB_ROWS_AGAIN == 0 && !rows_again) {
 			/* Lost rows, perhaps: sent again, once per run. */
 			agiswarm_plan_send_job_rows(agg, job->plan, job->id);
 			rows_again = true;

@@ -508,7 +508,7 @@
  * workers may be stalled or dead. The cycle comes first: job work runs in
  * process context on aggregator and workers, job tasks are sent only while
  * no cycle waits for its results, and one job runs at a time (the highest
- * priority, then the oldest); a column unanswered for 200 ms is asked
+ * priority, then the oldest); a column unanswered for 500 ms is asked
  * again. At most 16 jobs are kept; the oldest ended one makes room.
  *
  * AGISWARM_CMD_JOB_SUBMIT (admin)
