@@ -114,6 +114,28 @@ static const char *opt_value(int argc, char **argv, int *i, const char *opt,
 	return argv[++*i];
 }
 
+/*
+ * Which of @opts ("--name VALUE" or "--name=VALUE") argv[*i] is: *@k its
+ * index (@n for none) and *@v its value, *@i moved past what was used.
+ * A usage error, in @action's name, for a name without its value.
+ */
+static int match_opt(const char *action, int argc, char **argv, int *i,
+		     const char *const *opts, size_t n, size_t *k,
+		     const char **v)
+{
+	bool missing;
+
+	for (*k = 0; *k < n; (*k)++) {
+		*v = opt_value(argc, argv, i, opts[*k], &missing);
+		if (missing)
+			return agictl_usage_error("%s: \"%s\" needs a value",
+						  action, opts[*k]);
+		if (*v)
+			break;
+	}
+	return AGICTL_OK;
+}
+
 static int parse_run(int argc, char **argv, struct run_args *r)
 {
 	static const char *const opts[] = { "--a", "--b", "--timeout",
@@ -122,7 +144,6 @@ static int parse_run(int argc, char **argv, struct run_args *r)
 	const char *files[ARRAY_SIZE(opts)] = { NULL };
 	const char *v = NULL;
 	size_t o;
-	bool missing;
 	size_t k;
 	u32 us;
 	int i;
@@ -137,14 +158,9 @@ static int parse_run(int argc, char **argv, struct run_args *r)
 			r->csv = true;
 			continue;
 		}
-		for (k = 0; k < ARRAY_SIZE(opts); k++) {
-			v = opt_value(argc, argv, &i, opts[k], &missing);
-			if (missing)
-				return agictl_usage_error("job run: \"%s\" needs a value",
-							  opts[k]);
-			if (v)
-				break;
-		}
+		if (match_opt("job run", argc, argv, &i, opts,
+			      ARRAY_SIZE(opts), &k, &v))
+			return AGICTL_USAGE;
 		if (k < ARRAY_SIZE(opts) && k != 2 && k != 3) {
 			files[k] = v;
 		} else if (k == 2) {
@@ -219,35 +235,39 @@ static int read_job_matrix(const char *file, const char *path, bool one_row,
 	return AGICTL_OK;
 }
 
-static void print_result(const struct agi_job *j, bool csv)
+/*
+ * The result as @rows rows of @cols exact decimals: text (blank-separated),
+ * JSON ("result": [[...], ...]) or CSV.
+ */
+static void print_result(const struct agi_job *j, u32 rows, u32 cols,
+			 bool csv)
 {
 	char dec[64];
 	u32 i, c;
 
-	if (csv) {
-		for (i = 0; i < j->rows; i++) {
-			for (c = 0; c < j->bcols; c++) {
-				agi_q_to_decimal(j->result[(size_t)i * j->bcols + c],
-						 j->fmt, dec, sizeof(dec));
-				printf("%s%s", c ? "," : "", dec);
-			}
-			printf("\n");
-		}
-		return;
-	}
-	agi_open_array("result");
-	for (i = 0; i < j->rows; i++) {
-		agi_open_array(NULL);
-		for (c = 0; c < j->bcols; c++) {
-			agi_q_to_decimal(j->result[(size_t)i * j->bcols + c],
+	if (!csv)
+		agi_open_array("result");
+	for (i = 0; i < rows; i++) {
+		if (!csv)
+			agi_open_array(NULL);
+		for (c = 0; c < cols; c++) {
+			agi_q_to_decimal(j->result[(size_t)i * cols + c],
 					 j->fmt, dec, sizeof(dec));
-			agi_print_number(AGI_PRINT_ANY, NULL, c ? " %s" : "%s",
-					 dec);
+			if (csv)
+				printf("%s%s", c ? "," : "", dec);
+			else
+				agi_print_number(AGI_PRINT_ANY, NULL,
+						 c ? " %s" : "%s", dec);
 		}
-		agi_print_text("\n");
-		agi_close_array();
+		if (csv) {
+			printf("\n");
+		} else {
+			agi_print_text("\n");
+			agi_close_array();
+		}
 	}
-	agi_close_array();
+	if (!csv)
+		agi_close_array();
 }
 
 /* The job's members of the current JSON object, or its text line. */
@@ -281,17 +301,24 @@ static void print_job_fields(const struct agi_job *j)
 	agi_print_text("\n");
 }
 
+/*
+ * A job, and its result when fetched: a matmul's as a matrix, an FIR's or
+ * an MLP's (an m x 1 column) as one row, the shape of a signal or input.
+ */
 static void print_job(const struct agi_job *j, bool csv)
 {
+	bool row = j->op != AGISWARM_JOB_OP_MATMUL;
+	u32 rows = row ? 1 : j->rows, cols = row ? j->rows * j->bcols : j->bcols;
+
 	if (csv) {
 		if (j->result)
-			print_result(j, true);
+			print_result(j, rows, cols, true);
 		return;
 	}
 	agi_print_begin();
 	print_job_fields(j);
 	if (j->result)
-		print_result(j, false);
+		print_result(j, rows, cols, false);
 	agi_print_end();
 }
 
@@ -454,8 +481,6 @@ static int run_mlp(struct agi_nl *nl, const struct run_args *r,
 		if (!nw.data) {
 			j->result = x->data;
 			x->data = NULL;
-			j->rows = 1;
-			j->bcols = x->rows;
 			j->elapsed_ns = elapsed;
 			break;
 		}
@@ -505,20 +530,14 @@ static int control_update(int argc, char **argv)
 	struct agi_status s;
 	struct agi_nl nl;
 	const char *v;
-	bool missing;
 	size_t k;
 	int i, ret;
 	s32 u;
 
 	for (i = 0; i < argc; i++) {
-		for (k = 0; k < ARRAY_SIZE(names); k++) {
-			v = opt_value(argc, argv, &i, names[k], &missing);
-			if (missing)
-				return agictl_usage_error("job run control-update: \"%s\" needs a value",
-							  names[k]);
-			if (v)
-				break;
-		}
+		if (match_opt("job run control-update", argc, argv, &i, names,
+			      ARRAY_SIZE(names), &k, &v))
+			return AGICTL_USAGE;
 		if (k == ARRAY_SIZE(names))
 			return agictl_usage_error("unknown job run control-update option \"%s\"",
 						  argv[i]);
@@ -607,11 +626,6 @@ static int job_run(int argc, char **argv)
 	ret = job_verdict(&j);
 	if (ret)
 		goto out;
-	if (r.code == AGISWARM_JOB_OP_FIR) {
-		/* The n x 1 result is the filtered signal: one row. */
-		j.bcols = j.rows;
-		j.rows = 1;
-	}
 	print_job(&j, r.csv);
 out:
 	free(j.result);

@@ -17,19 +17,11 @@ set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$top/netns/lib.sh" ] || { echo "1..0 # SKIP netns/lib.sh not found"; exit 4; }
 . "$top/netns/lib.sh"
+. "$top/selftests/lib/matrix.sh"	# job_file
 lib_trap
 
 STALLED="3 6"
 JOBS=$top/configs/jobs
-
-# job_file OUT M N EXPR: an M x N job file whose entry (i, j) is the jq
-# expression EXPR of i and j (decimals), in Q16.16.
-job_file()
-{
-	"$JQ" -n --argjson m "$2" --argjson n "$3" \
-		"{precision: \"Q16.16\", matrix: [range(\$m) as \$i |
-		  [range(\$n) as \$j | $4]]}" > "$1"
-}
 
 seeds_example()
 {

@@ -32,14 +32,6 @@ SIZE=${JOB_SIZE:-256}
 JOB_CYCLES=${JOB_CYCLES:-200}
 WORKERS=8
 
-# job_file OUT M N EXPR: as matmul_native's matrices (see its header).
-job_file()
-{
-	"$JQ" -n --argjson m "$2" --argjson n "$3" \
-		"{precision: \"Q16.16\", matrix: [range(\$m) as \$i |
-		  [range(\$n) as \$j | $4]]}" > "$1"
-}
-
 missing=$(have_tools "$IP" "$AGICTL" "$JQ" timeout awk) || {
 	echo "bench: $missing not found" >&2
 	exit "$KSFT_SKIP"
@@ -53,6 +45,7 @@ on_exit rm -rf "$tmp"
 on_exit "$top/netns/swarm.sh" down
 
 bench_swarm_up --workers "$WORKERS"
+# As matmul_native's matrices (see its header).
 job_file "$tmp/a.json" "$SIZE" "$SIZE" '(($i * 7 + $j * 3) % 101 - 50) / 64'
 job_file "$tmp/b.json" "$SIZE" "$SIZE" '(($i * 5 + $j * 17) % 89 - 44) / 64'
 
