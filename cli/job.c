@@ -25,6 +25,8 @@
 static void job_usage(void)
 {
 	printf("Usage: agictl [-j] job run matmul --a FILE.json --b FILE.json [ RUN ]\n"
+	       "       agictl [-j] job run fixed-probe --worker ID [ --timeout DURATION ]\n"
+	       "       agictl [-j] job run control-update --setpoint V --feedback V ...\n"
 	       "       agictl [-j] job run fir --taps FILE.json --signal FILE.json [ RUN ]\n"
 	       "       agictl [-j] job run mlp --model FILE.json --input FILE.json [ RUN ]\n"
 	       "       RUN := [ --timeout DURATION ] [ --priority N ] [ --detach ] [ --csv ]\n"
@@ -54,6 +56,12 @@ static void job_usage(void)
 	       "              \"bias\": {\"matrix\": [[b0, ...]], \"precision\": ...}}, \"layer2\":\n"
 	       "              ...} and {\"input\": [[x0, ...]]}; bias and activations in\n"
 	       "              the input's format; the output printed as one row\n"
+	       "  run fixed-probe --worker ID [ --timeout DURATION ]: known-answer\n"
+	       "              exact dot products (extremes, sums past 64 bits, signs)\n"
+	       "              on that worker alone, each compared bit for bit with\n"
+	       "              the aggregator's own; a worker that differs is refused\n"
+	       "              (assigned no rows until a probe passes) and this\n"
+	       "              exits 1\n"
 	       "  run control-update --setpoint V --feedback V [ --integral V ]\n"
 	       "              [ --prev-error V ]: one PID step of the law the\n"
 	       "              aggregator runs (its gains and limits), with the\n"
@@ -572,6 +580,80 @@ static int control_update(int argc, char **argv)
 	return AGICTL_OK;
 }
 
+/*
+ * A fixed-point probe of one worker: the known answers of
+ * agi_job_probe_matrices() on it alone, checked by the module.
+ */
+static int fixed_probe(int argc, char **argv)
+{
+	static const char *const names[] = { "--worker", "--timeout" };
+	struct agi_matrix a = { .fmt = AGISWARM_Q1_31, .rows = AGI_PROBE_ROWS,
+				.cols = AGI_PROBE_COLS };
+	struct agi_matrix b = { .fmt = AGISWARM_Q1_31, .rows = AGI_PROBE_COLS,
+				.cols = AGI_PROBE_BCOLS };
+	static s32 A[AGI_PROBE_ROWS * AGI_PROBE_COLS];
+	static s32 B[AGI_PROBE_COLS * AGI_PROBE_BCOLS];
+	struct agi_job_req req = { .op = AGISWARM_JOB_OP_PROBE, .a = &a,
+				   .b = &b };
+	struct agi_job j = { 0 };
+	struct agi_nl nl;
+	const char *v;
+	bool have = false;
+	u32 id, us;
+	size_t k;
+	int i, ret;
+
+	for (i = 0; i < argc; i++) {
+		if (match_opt("job run fixed-probe", argc, argv, &i, names,
+			      ARRAY_SIZE(names), &k, &v))
+			return AGICTL_USAGE;
+		if (k == 0 && !agi_parse_u32(v, &req.worker) && req.worker) {
+			have = true;
+		} else if (k == 0) {
+			return agictl_usage_error("job run fixed-probe: bad worker id \"%s\" (a worker's node id, from 1)",
+						  v);
+		} else if (k == 1) {
+			if (agi_parse_duration_us(v, &us) || us < 1000)
+				return agictl_usage_error("job run: bad timeout \"%s\" (allowed: 1ms to 4294s, e.g. \"10s\", \"500ms\")",
+							  v);
+			req.timeout_ms = us / 1000;
+		} else {
+			return agictl_usage_error("unknown job run fixed-probe option \"%s\"",
+						  argv[i]);
+		}
+	}
+	if (!have)
+		return agictl_usage_error("job run fixed-probe needs --worker ID");
+	agi_job_probe_matrices(A, B);
+	a.data = A;
+	b.data = B;
+	ret = agictl_open(&nl, "job run fixed-probe");
+	if (!ret) {
+		ret = agi_job_submit(&nl, &req, &id);
+		if (!ret)
+			ret = wait_job(&nl, id, &j);
+		ret = agictl_close(&nl, "job run fixed-probe", ret);
+	}
+	free(j.result);
+	if (ret)
+		return ret;
+	if (j.state == AGISWARM_JOB_FAILED && j.err == EPROTO)
+		return agictl_fail("job %u failed: worker %u computes differently from the aggregator: refused, its rows reassigned",
+				   j.id, req.worker);
+	ret = job_verdict(&j);
+	if (ret)
+		return ret;
+	agi_print_begin();
+	agi_print_u64(AGI_PRINT_ANY, "id", "job %llu", j.id);
+	agi_print_string(AGI_PRINT_ANY, "op", " %s", "fixed-probe");
+	agi_print_u64(AGI_PRINT_ANY, "worker", ": worker %llu", req.worker);
+	agi_print_string(AGI_PRINT_ANY, "verdict", " %s", "pass");
+	agi_print_u64(AGI_PRINT_ANY, "sums", " (%llu exact sums bit for bit)\n",
+		      (u64)AGI_PROBE_ROWS * AGI_PROBE_BCOLS);
+	agi_print_end();
+	return AGICTL_OK;
+}
+
 static int job_run(int argc, char **argv)
 {
 	struct agi_matrix a = { 0 }, b = { 0 };
@@ -583,6 +665,8 @@ static int job_run(int argc, char **argv)
 
 	if (argc > 0 && !strcmp(argv[0], "control-update"))
 		return control_update(argc - 1, argv + 1);
+	if (argc > 0 && !strcmp(argv[0], "fixed-probe"))
+		return fixed_probe(argc - 1, argv + 1);
 	ret = parse_run(argc, argv, &r);
 	if (ret)
 		return ret;

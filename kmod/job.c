@@ -38,11 +38,13 @@
 
 #include "../include/core/fixed.h"
 #include "agg.h"
+#include "aggregator.h"
 #include "fault.h"
 #include "job.h"
 #include "netlink.h"
 #include "node.h"
 #include "objects.h"
+#include "peer.h"
 #include "plan.h"
 #include "socket.h"
 
@@ -91,6 +93,7 @@ struct job_col {
  * @next_col: the next column to send
  * @done: columns decoded
  * @workers: workers its plan spans
+ * @worker: a probe's worker (AGISWARM_JOB_OP_PROBE), else 0
  * @t_start: when it started (ktime ns), 0 before
  * @t_end: when it ended, 0 before
  * @err: why it failed (positive errno)
@@ -114,6 +117,7 @@ struct agiswarm_job {
 	u32 next_col;
 	u32 done;
 	u32 workers;
+	u32 worker;
 	u64 t_start;
 	u64 t_end;
 	u32 err;
@@ -323,22 +327,78 @@ static void column_done(struct agiswarm_job *job, struct job_col *w)
 	job->done++;
 }
 
-/* One JOB_RESULT of the running job into its column's decoder. */
-static void take_result(struct agiswarm_agg *agg, struct agiswarm_job *job,
-			const struct agi_wire_result *r)
+/*
+ * A probe's check of value @v of column @c: the exact sum the aggregator
+ * computes itself from the same row and column. @buf holds AGI_CODE_MAX_COLS
+ * s64 and AGISWARM_WIRE_VEC_MAX s32 after them.
+ */
+static bool probe_ok(const struct agiswarm_job *job, u32 c,
+		     const struct agi_wire_value *v, s64 *buf)
 {
+	const struct agiswarm_plan *plan = job->plan;
+	s32 *x = (s32 *)(buf + AGI_CODE_MAX_COLS);
+	u32 i;
+
+	if (agi_code_encode_row(&plan->code, v->row, plan->A, plan->cols, buf))
+		return false;
+	for (i = 0; i < job->n; i++)
+		x[i] = job->B[(size_t)i * job->k + c];
+	return agi_i128_eq(agi_code_dot(buf, x, job->n), v->sum);
+}
+
+/*
+ * A probe's worker computed differently: refused, and the rows of the
+ * cycle reassigned without it.
+ */
+static void probe_refuse(struct agiswarm_jobs *jobs, struct agiswarm_job *job)
+{
+	struct agiswarm_node *node = jobs->agg->node;
+	struct agiswarm_peer *p;
+
+	p = agiswarm_peer_find(node, AGISWARM_PEER_WORKER, job->worker);
+	job_end(jobs, job, AGISWARM_JOB_FAILED, EPROTO);
+	if (!p || p->refused)
+		return;
+	p->refused = true;
+	pr_warn_ratelimited("netns %u: worker %u computes differently from this aggregator: refused\n",
+			    node->net->ns.inum, job->worker);
+	agiswarm_aggregator_reassign(node);
+}
+
+/* A probe passed: its worker is no longer refused. */
+static void probe_pass(struct agiswarm_jobs *jobs, struct agiswarm_job *job)
+{
+	struct agiswarm_node *node = jobs->agg->node;
+	struct agiswarm_peer *p;
+
+	p = agiswarm_peer_find(node, AGISWARM_PEER_WORKER, job->worker);
+	if (!p || !p->refused)
+		return;
+	p->refused = false;
+	agiswarm_aggregator_reassign(node);
+}
+
+/*
+ * One JOB_RESULT of the running job into its column's decoder; a probe's
+ * values are each checked first. Returns false when a probe failed (the
+ * job has ended).
+ */
+static bool take_result(struct agiswarm_jobs *jobs, struct agiswarm_job *job,
+			const struct agi_wire_result *r, s64 *buf)
+{
+	struct agiswarm_agg *agg = jobs->agg;
 	const struct agiswarm_plan *plan = job->plan;
 	struct job_col *w = NULL;
 	u32 i;
 
 	if (r->job != job->id || r->gen != plan->gen ||
 	    r->epoch != READ_ONCE(agg->node->epoch))
-		return;
+		return true;
 	for (i = 0; i < JOB_WINDOW; i++)
 		if (job->win[i].col == r->cycle)
 			w = &job->win[i];
 	if (!w)
-		return;		/* late: decoded already */
+		return true;	/* late: decoded already */
 	for (i = 0; i < r->values.n; i++) {
 		struct agi_wire_value v = agi_wire_vec_value(&r->values, i);
 
@@ -346,31 +406,46 @@ static void take_result(struct agiswarm_agg *agg, struct agiswarm_job *job,
 		if (v.row >= plan->code.n_coded ||
 		    plan->w[plan->owner[v.row]].id != r->worker)
 			continue;
+		if (job->op == AGISWARM_JOB_OP_PROBE &&
+		    !probe_ok(job, w->col, &v, buf)) {
+			probe_refuse(jobs, job);
+			return false;
+		}
 		if (agi_code_decoder_add(w->dec, v.row, v.sum) == 1) {
 			column_done(job, w);
-			return;
+			return true;
 		}
 	}
+	return true;
 }
 
 /* The queued JOB_RESULTs, at most JOB_RESULTS_PER_RUN. */
 static void take_results(struct agiswarm_jobs *jobs)
 {
-	struct agiswarm_job *job = jobs->running;
 	enum agiswarm_counter reason;
 	struct agi_wire_msg msg;
 	struct sk_buff *skb;
+	s64 *buf = NULL;
 	u32 n;
 
+	if (jobs->running && jobs->running->op == AGISWARM_JOB_OP_PROBE) {
+		buf = kmalloc(AGI_CODE_MAX_COLS * sizeof(s64) +
+			      AGISWARM_WIRE_VEC_MAX * sizeof(s32), GFP_KERNEL);
+		if (!buf)
+			return;		/* the work runs again */
+	}
 	for (n = 0; n < JOB_RESULTS_PER_RUN; n++) {
 		skb = skb_dequeue(&jobs->results);
 		if (!skb)
 			break;
-		if (job && !agi_wire_parse(skb->data, skb->len, &msg, &reason) &&
+		/* The job may end on a result: read it anew each time. */
+		if (jobs->running &&
+		    !agi_wire_parse(skb->data, skb->len, &msg, &reason) &&
 		    msg.type == AGISWARM_MSG_JOB_RESULT)
-			take_result(jobs->agg, job, &msg.u.result);
+			take_result(jobs, jobs->running, &msg.u.result, buf);
 		consume_skb(skb);
 	}
+	kfree(buf);
 }
 
 /*
@@ -386,7 +461,10 @@ static void job_start(struct agiswarm_jobs *jobs, struct agiswarm_job *job)
 	u32 i;
 
 	job->t_start = ktime_get_ns();
-	ret = agiswarm_plan_build(agg, job->A, &plan);
+	if (job->op == AGISWARM_JOB_OP_PROBE)
+		ret = agiswarm_plan_build_probe(agg, job->A, job->worker, &plan);
+	else
+		ret = agiswarm_plan_build(agg, job->A, &plan);
 	if (!ret && !plan)
 		ret = -ENODEV;		/* no worker */
 	if (ret)
@@ -440,6 +518,8 @@ static void job_work(struct work_struct *work)
 	job = jobs->running;
 	if (job && job->done == job->k) {
 		job_end(jobs, job, AGISWARM_JOB_DONE, 0);
+		if (job->op == AGISWARM_JOB_OP_PROBE)
+			probe_pass(jobs, job);
 		job = NULL;
 	} else if (job && job->timeout_ms &&
 		   ktime_get_ns() - job->t_start >
@@ -604,6 +684,9 @@ int agiswarm_job_submit_doit(struct sk_buff *skb, struct genl_info *info)
 	    !need(info, AGISWARM_A_JOB_COLS, "missing JOB_COLS") ||
 	    !need(info, AGISWARM_A_JOB_BCOLS, "missing JOB_BCOLS"))
 		return -EINVAL;
+	if (nla_get_u8(a[AGISWARM_A_JOB_OP]) == AGISWARM_JOB_OP_PROBE &&
+	    !need(info, AGISWARM_A_JOB_WORKER, "a probe needs JOB_WORKER"))
+		return -EINVAL;
 	if (READ_ONCE(node->role) != AGISWARM_ROLE_AGGREGATOR) {
 		NL_SET_ERR_MSG_MOD(info->extack,
 				   "jobs run on an aggregator; this node is not one");
@@ -629,6 +712,8 @@ int agiswarm_job_submit_doit(struct sk_buff *skb, struct genl_info *info)
 		job->prio = nla_get_u8(a[AGISWARM_A_JOB_PRIORITY]);
 	if (a[AGISWARM_A_JOB_TIMEOUT_MS])
 		job->timeout_ms = nla_get_u32(a[AGISWARM_A_JOB_TIMEOUT_MS]);
+	if (a[AGISWARM_A_JOB_WORKER])
+		job->worker = nla_get_u32(a[AGISWARM_A_JOB_WORKER]);
 	job->state = AGISWARM_JOB_LOADING;
 	if (!++jobs->next_id)
 		jobs->next_id = 1;
@@ -742,6 +827,7 @@ static int put_job(struct sk_buff *msg, const struct agiswarm_job *job)
 	       nla_put_u32(msg, AGISWARM_A_JOB_DONE, job->done) ||
 	       nla_put_u32(msg, AGISWARM_A_JOB_ERROR, job->err) ||
 	       nla_put_u32(msg, AGISWARM_A_JOB_WORKERS, job->workers) ||
+	       nla_put_u32(msg, AGISWARM_A_JOB_WORKER, job->worker) ||
 	       nla_put_u64_64bit(msg, AGISWARM_A_JOB_ELAPSED_NS,
 				 job->t_start ? end - job->t_start : 0,
 				 AGISWARM_A_PAD);

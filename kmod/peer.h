@@ -30,6 +30,9 @@ struct agiswarm_node;
  *	no one has (written under node->conf_lock, which GET_PEERS holds)
  * @link: its identity and keys (link.c), NULL for a peer added without a
  *	public key, which the node neither sends to nor hears
+ * @refused: a worker whose exact dot products differed from the
+ *	aggregator's in a fixed-point probe (job.c): assigned no rows until
+ *	a probe passes or it is added again (under node->conf_lock)
  *
  * The statistics (@rows to @inconsistent) are written and read under the
  * aggregator's cycle lock.
@@ -48,6 +51,7 @@ struct agiswarm_peer {
 	u64 inconsistent;
 	u8 health;
 	struct agiswarm_link *link;
+	bool refused;
 };
 
 void agiswarm_peer_init(struct agiswarm_node *node);

@@ -111,11 +111,34 @@ static u32 health_rank(const struct agiswarm_peer *p)
 }
 
 /*
+ * Whether a plan takes peer @p: a worker not refused, or, for a probe's
+ * plan (@only nonzero), the worker @only, refused or not.
+ */
+static bool plan_takes(const struct agiswarm_peer *p, u32 only)
+{
+	if (p->kind != AGISWARM_PEER_WORKER)
+		return false;
+	return only ? p->id == only : !p->refused;
+}
+
+static u32 plan_count(struct agiswarm_node *node, u32 only)
+{
+	struct agiswarm_peer *p;
+	u32 n = 0;
+
+	lockdep_assert_held(&node->conf_lock);
+	list_for_each_entry(p, &node->peers, list)
+		n += plan_takes(p, only);
+	return n;
+}
+
+/*
  * The workers in order of health, then of addition: worker slot i holds
  * the MDS code's rows of worker i, so the systematic rows (slots 0..K-1)
  * go to the healthy workers and a degraded one gets parity rows.
  */
-static void fill_workers(struct agiswarm_node *node, struct agiswarm_plan *plan)
+static void fill_workers(struct agiswarm_node *node, struct agiswarm_plan *plan,
+			 u32 only)
 {
 	struct agiswarm_peer *p;
 	u32 i = 0, j, rank;
@@ -124,8 +147,7 @@ static void fill_workers(struct agiswarm_node *node, struct agiswarm_plan *plan)
 	lockdep_assert_held(&node->conf_lock);
 	for (rank = 0; rank < 3; rank++) {
 		list_for_each_entry(p, &node->peers, list) {
-			if (p->kind != AGISWARM_PEER_WORKER ||
-			    health_rank(p) != rank)
+			if (!plan_takes(p, only) || health_rank(p) != rank)
 				continue;
 			plan->w[i].peer = p;
 			plan->w[i].id = p->id;
@@ -195,9 +217,10 @@ static int plan_lost(const struct agiswarm_agg *agg, u32 m, u32 nw,
 }
 
 /**
- * agiswarm_plan_build() - assign the coded rows of a matrix to the workers
+ * plan_build() - assign the coded rows of a matrix to the workers
  * @agg: the aggregator: its workers and redundancy
  * @mx: the matrix, or NULL
+ * @only: 0 for every worker not refused; else the one worker of a probe
  * @planp: the new plan, or NULL when there is nothing to assign
  *
  * The MDS assignment (include/core/code.h): any W - f of the W workers
@@ -215,9 +238,9 @@ static int plan_lost(const struct agiswarm_agg *agg, u32 m, u32 nw,
  * they cannot hold the rows (more than AGISWARM_WIRE_ROWS_MAX each);
  * -ENOMEM.
  */
-int agiswarm_plan_build(struct agiswarm_agg *agg,
-			const struct agiswarm_matrix *mx,
-			struct agiswarm_plan **planp)
+static int plan_build(struct agiswarm_agg *agg,
+		      const struct agiswarm_matrix *mx, u32 only,
+		      struct agiswarm_plan **planp)
 {
 	struct agiswarm_node *node = agg->node;
 	struct agiswarm_plan *plan = NULL;
@@ -230,7 +253,7 @@ int agiswarm_plan_build(struct agiswarm_agg *agg,
 
 	lockdep_assert_held(&node->conf_lock);
 	*planp = NULL;
-	nw = agiswarm_peer_count(node, AGISWARM_PEER_WORKER);
+	nw = plan_count(node, only);
 	if (!mx || !nw)
 		return 0;
 	f = plan_lost(agg, mx->rows, nw, &max_lost);
@@ -247,7 +270,7 @@ int agiswarm_plan_build(struct agiswarm_agg *agg,
 	if (ret)
 		goto fail;
 	plan->code = code;
-	fill_workers(node, plan);
+	fill_workers(node, plan, only);
 	ret = hash_workers(plan);
 	if (ret)
 		goto fail;
@@ -268,6 +291,39 @@ int agiswarm_plan_build(struct agiswarm_agg *agg,
 fail:
 	agiswarm_plan_free(plan);
 	return ret;
+}
+
+/**
+ * agiswarm_plan_build() - assign the coded rows of a matrix to the workers
+ * @agg: the aggregator: its workers and redundancy
+ * @mx: the matrix, or NULL
+ * @planp: the new plan, or NULL when there is nothing to assign
+ *
+ * plan_build() over every worker not refused. Context and return: as
+ * plan_build().
+ */
+int agiswarm_plan_build(struct agiswarm_agg *agg,
+			const struct agiswarm_matrix *mx,
+			struct agiswarm_plan **planp)
+{
+	return plan_build(agg, mx, 0, planp);
+}
+
+/**
+ * agiswarm_plan_build_probe() - every row of a matrix on one worker
+ * @agg: the aggregator
+ * @mx: the matrix
+ * @worker: the worker's node id
+ * @planp: the new plan, NULL when there is no such worker
+ *
+ * A fixed-point probe's plan: all the rows, uncoded, on @worker alone
+ * (refused or not). Context and return: as plan_build().
+ */
+int agiswarm_plan_build_probe(struct agiswarm_agg *agg,
+			      const struct agiswarm_matrix *mx, u32 worker,
+			      struct agiswarm_plan **planp)
+{
+	return plan_build(agg, mx, worker, planp);
 }
 
 /* The largest redundancy @mx allows over @nw workers, or -E2BIG. */
@@ -307,7 +363,7 @@ int agiswarm_plan_check_redundancy(struct agiswarm_node *node, u8 redundancy,
 	u32 nw;
 
 	lockdep_assert_held(&node->conf_lock);
-	nw = agiswarm_peer_count(node, AGISWARM_PEER_WORKER);
+	nw = plan_count(node, 0);
 	if (!nw)
 		return 0;
 	spin_lock_bh(&agg->lock);

@@ -28,6 +28,9 @@ void agiswarm_plan_init(struct agiswarm_agg *agg);
 int agiswarm_plan_build(struct agiswarm_agg *agg,
 			const struct agiswarm_matrix *mx,
 			struct agiswarm_plan **planp);
+int agiswarm_plan_build_probe(struct agiswarm_agg *agg,
+			      const struct agiswarm_matrix *mx, u32 worker,
+			      struct agiswarm_plan **planp);
 int agiswarm_plan_check_redundancy(struct agiswarm_node *node, u8 redundancy,
 				   const struct nlattr *attr,
 				   struct netlink_ext_ack *extack);

@@ -77,6 +77,8 @@ int agi_job_submit(struct agi_nl *nl, const struct agi_job_req *req, u32 *id)
 	mnl_attr_put_u32(nlh, AGISWARM_A_JOB_BCOLS, b->cols);
 	mnl_attr_put_u8(nlh, AGISWARM_A_JOB_PRIORITY, req->prio);
 	mnl_attr_put_u32(nlh, AGISWARM_A_JOB_TIMEOUT_MS, req->timeout_ms);
+	if (req->op == AGISWARM_JOB_OP_PROBE)
+		mnl_attr_put_u32(nlh, AGISWARM_A_JOB_WORKER, req->worker);
 	err = agi_nl_talk(nl, nlh, agi_nl_attrs_cb, &attrs);
 	if (!err && !*id) {
 		snprintf(nl->reply_error, sizeof(nl->reply_error),
@@ -168,6 +170,10 @@ static int job_attr_cb(const struct nlattr *attr, void *data)
 	case AGISWARM_A_JOB_WORKERS:
 		ret = agi_attr_get_uint(attr, MNL_TYPE_U32, &v);
 		j->workers = (u32)v;
+		break;
+	case AGISWARM_A_JOB_WORKER:
+		ret = agi_attr_get_uint(attr, MNL_TYPE_U32, &v);
+		j->worker = (u32)v;
 		break;
 	case AGISWARM_A_JOB_ELAPSED_NS:
 		ret = agi_attr_get_uint(attr, MNL_TYPE_U64, &v);
@@ -331,4 +337,34 @@ void agi_job_mlp_post(s32 *z, const s32 *b, u32 n, enum agiswarm_qformat fmt,
 		if (relu && z[i] < 0)
 			z[i] = 0;
 	}
+}
+
+/* One entry of the probe's pattern @kind at (i, j); @rnd a running LCG. */
+static s32 probe_entry(u32 kind, u32 i, u32 j, u64 *rnd)
+{
+	*rnd = *rnd * 6364136223846793005ULL + 1442695040888963407ULL;
+	switch (kind % 8) {
+	case 0: return S32_MIN;
+	case 1: return S32_MAX;
+	case 2: return (i + j) & 1 ? S32_MAX : S32_MIN;
+	case 3: return (s32)((j & 1 ? -1 : 1) * ((s64)1 << ((i + j) % 31)));
+	case 4: return j == i ? 1 : 0;
+	case 5: return (s32)(*rnd >> 32);
+	case 6: return -1;
+	default: return (j % 3) - 1;
+	}
+}
+
+void agi_job_probe_matrices(s32 *A, s32 *B)
+{
+	u64 rnd = 0x5eed;
+	u32 i, j;
+
+	for (i = 0; i < AGI_PROBE_ROWS; i++)
+		for (j = 0; j < AGI_PROBE_COLS; j++)
+			A[i * AGI_PROBE_COLS + j] = probe_entry(i, i, j, &rnd);
+	for (j = 0; j < AGI_PROBE_BCOLS; j++)
+		for (i = 0; i < AGI_PROBE_COLS; i++)
+			B[i * AGI_PROBE_BCOLS + j] = probe_entry(j + 3, j, i,
+								 &rnd);
 }

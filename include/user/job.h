@@ -29,6 +29,7 @@
  * @done: result columns decoded
  * @err: why it failed (positive errno), 0 otherwise
  * @workers: the workers its rows span
+ * @worker: a probe's worker
  * @elapsed_ns: from its start to its end (or now)
  * @result: m x k raw values, row-major, once DONE and fetched; the caller
  *	frees it
@@ -41,6 +42,7 @@ struct agi_job {
 	u32 done;
 	u32 err;
 	u32 workers;
+	u32 worker;
 	u64 elapsed_ns;
 	s32 *result;
 };
@@ -52,6 +54,7 @@ struct agi_job {
  * @b: B, n x k; its format is the result's
  * @prio: higher runs first
  * @timeout_ms: 0 for none
+ * @worker: the worker of a probe (AGISWARM_JOB_OP_PROBE)
  */
 struct agi_job_req {
 	u8 op;
@@ -59,6 +62,7 @@ struct agi_job_req {
 	const struct agi_matrix *b;
 	u8 prio;
 	u32 timeout_ms;
+	u32 worker;
 };
 
 /*
@@ -85,6 +89,20 @@ int agi_job_cancel(struct agi_nl *nl, u32 id);
  * y[i] one exact dot product, rounded once, in x's format.
  */
 void agi_job_fir_matrix(const s32 *h, u32 ntaps, u32 n, s32 *A);
+
+/*
+ * The known answers of a fixed-point probe (AGISWARM_JOB_OP_PROBE): A
+ * (AGI_PROBE_ROWS x AGI_PROBE_COLS) and B (AGI_PROBE_COLS x
+ * AGI_PROBE_BCOLS), raw Q1.31, row-major: rows and columns of extremes
+ * (every product 2^62, sums past 64 bits), alternating signs, signed powers
+ * of two, single terms, zeros and a fixed pseudo-random stream, so that
+ * every exact sum a worker returns tests the carries and signs of its
+ * 128-bit arithmetic.
+ */
+#define AGI_PROBE_ROWS 16
+#define AGI_PROBE_COLS 256
+#define AGI_PROBE_BCOLS 8
+void agi_job_probe_matrices(s32 *A, s32 *B);
 
 /*
  * After a layer's W x (@z, @n values in @fmt) of a multilayer perceptron:

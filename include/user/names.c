@@ -51,6 +51,7 @@ static const char *const job_op[] = {
 	[AGISWARM_JOB_OP_MATMUL] = "matmul",
 	[AGISWARM_JOB_OP_FIR] = "fir",
 	[AGISWARM_JOB_OP_MLP] = "mlp",
+	[AGISWARM_JOB_OP_PROBE] = "fixed-probe",
 };
 
 static const char *const job_state[] = {

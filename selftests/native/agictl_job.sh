@@ -10,7 +10,7 @@
 
 AGICTL=${AGICTL:-build/agictl}
 CONFIGS=${CONFIGS:-$(dirname "$0")/../../configs}
-PLAN=16
+PLAN=18
 . "$(dirname "$0")/../lib/tap.sh"
 
 [ -x "$AGICTL" ] || tap_skip_all "$AGICTL is not built"
@@ -66,6 +66,14 @@ tap_report $? "job id 0 is refused"
 run job run control-update --setpoint 0.5 --feedback 1
 tap_usage_fails 'job run control-update: feedback "1" is not a decimal in [-1, 1) (Q1.31)'
 tap_report $? "control-update: a signal outside Q1.31 is refused"
+
+run job run fixed-probe
+tap_usage_fails "job run fixed-probe needs --worker ID"
+tap_report $? "fixed-probe needs a worker"
+
+run job run fixed-probe --worker x
+tap_usage_fails 'job run fixed-probe: bad worker id "x" (a worker'"'"'s node id, from 1)'
+tap_report $? "fixed-probe: a bad worker id is refused"
 
 # --- files, checked before the module is asked ----------------------------
 write wide.json '{"matrix": [[1, 2], [3, 4]], "precision": "Q16.16"}'

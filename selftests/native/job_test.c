@@ -11,7 +11,9 @@
  * by division, saturation by comparison, never the code under test. FIR
  * (agictl's Toeplitz matrix, include/user/job.c) against a direct
  * convolution, and an MLP (layers as coded matmuls, then bias and ReLU)
- * against layers computed here.
+ * against layers computed here. The fixed-point probe's known answers:
+ * the core's exact sums equal the reference, and a worker that summed in
+ * 64 bits, or dropped a carry, would differ somewhere.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -316,6 +318,44 @@ TEST(mlp_against_layers)
 			in = out;
 		}
 	}
+}
+
+TEST(probe_known_answers)
+{
+	static s32 A[AGI_PROBE_ROWS * AGI_PROBE_COLS];
+	static s32 B[AGI_PROBE_COLS * AGI_PROBE_BCOLS];
+	s32 x[AGI_PROBE_COLS];
+	s64 row[AGI_PROBE_COLS];
+	bool wide_pos = false, wide_neg = false, wrap64_caught = false;
+	u32 i, c, t;
+
+	agi_job_probe_matrices(A, B);
+	for (c = 0; c < AGI_PROBE_BCOLS; c++) {
+		for (t = 0; t < AGI_PROBE_COLS; t++)
+			x[t] = B[t * AGI_PROBE_BCOLS + c];
+		for (i = 0; i < AGI_PROBE_ROWS; i++) {
+			i128 want = 0;
+			u64 wrap = 0;
+			struct agi_i128 got;
+
+			for (t = 0; t < AGI_PROBE_COLS; t++) {
+				row[t] = A[i * AGI_PROBE_COLS + t];
+				want += (i128)A[i * AGI_PROBE_COLS + t] * x[t];
+				wrap += (u64)((s64)A[i * AGI_PROBE_COLS + t] * x[t]);
+			}
+			got = agi_code_dot(row, x, AGI_PROBE_COLS);
+			ASSERT_EQ((u64)want, got.lo) TH_LOG("row %u col %u", i, c);
+			ASSERT_EQ((u64)((unsigned __int128)want >> 64), got.hi)
+				TH_LOG("row %u col %u", i, c);
+			wide_pos |= want > (i128)S64_MAX;
+			wide_neg |= want < (i128)S64_MIN;
+			/* A 64-bit sum is right only when the sum fits. */
+			wrap64_caught |= (i128)(s64)wrap != want;
+		}
+	}
+	ASSERT_TRUE(wide_pos);
+	ASSERT_TRUE(wide_neg);
+	ASSERT_TRUE(wrap64_caught);
 }
 
 TEST_HARNESS_MAIN

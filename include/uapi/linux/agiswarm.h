@@ -522,7 +522,18 @@
  *    AGISWARM_A_JOB_PRIORITY: NLA_U8, optional, default 0
  *    AGISWARM_A_JOB_TIMEOUT_MS: NLA_U32, optional, from the job's start,
  *                     0 (the default) for none
- * Replies with AGISWARM_A_JOB_ID; the job is LOADING. -EOPNOTSUPP on a node
+ *    AGISWARM_A_JOB_WORKER: NLA_U32, required with AGISWARM_JOB_OP_PROBE:
+ *                     the worker's node id
+ * Replies with AGISWARM_A_JOB_ID; the job is LOADING.
+ *
+ * A fixed-point probe (AGISWARM_JOB_OP_PROBE) puts all of A's rows, uncoded,
+ * on the one worker AGISWARM_A_JOB_WORKER (refused or not) and compares
+ * every exact sum it answers with the aggregator's own, bit for bit: the
+ * worker's only arithmetic (the rounding is the aggregator's). A worker
+ * that differs is refused: the job fails with EPROTO and the worker is
+ * assigned no rows of the cycle or of jobs (the rows are reassigned at
+ * once, a kernel warning names it) until a probe of it passes or it is
+ * added again. -EOPNOTSUPP on a node
  * that is no aggregator, -EBUSY when 16 jobs are kept and none has ended.
  *
  * AGISWARM_CMD_JOB_DATA (admin): the next entries of A or B, in order.
@@ -539,8 +550,9 @@
  * AGISWARM_A_JOB_OFFSET (optional, default 0) replies with the job: JOB_ID,
  * JOB_OP, JOB_STATE, JOB_PRIORITY, JOB_TIMEOUT_MS, INPUT_FMT, JOB_ROWS,
  * JOB_COLS, JOB_BCOLS, JOB_DONE (columns decoded), JOB_ERROR (a positive
- * errno when FAILED: ETIMEDOUT, ENODEV without workers, E2BIG when the
- * workers cannot hold the rows), JOB_WORKERS, JOB_ELAPSED_NS and, once
+ * errno when FAILED: ETIMEDOUT, ENODEV without workers (or without the
+ * probe's worker), E2BIG when the workers cannot hold the rows, EPROTO when
+ * a probe's worker computed differently), JOB_WORKER (a probe's), JOB_WORKERS, JOB_ELAPSED_NS and, once
  * DONE, JOB_OFFSET and JOB_DATA: up to 1024 entries of the m x k result,
  * row-major, from that offset. As a dump: every job, without its result.
  *
@@ -701,6 +713,7 @@ enum agiswarm_attr {
 	AGISWARM_A_JOB_ERROR,		/* u32, errno of a failed job */
 	AGISWARM_A_JOB_ELAPSED_NS,	/* u64, from start to end (or now) */
 	AGISWARM_A_JOB_WORKERS,		/* u32, workers its plan spans */
+	AGISWARM_A_JOB_WORKER,		/* u32, the worker a probe tests */
 	__AGISWARM_A_LAST
 };
 #define AGISWARM_A_MAX (__AGISWARM_A_LAST - 1)
@@ -713,6 +726,8 @@ enum agiswarm_job_op {
 					 * B the signal (a label for listings) */
 	AGISWARM_JOB_OP_MLP,		/* a matmul: A a layer's weights, B its
 					 * input (a label for listings) */
+	AGISWARM_JOB_OP_PROBE,		/* a matmul on one worker, every exact
+					 * sum compared with the aggregator's */
 	__AGISWARM_JOB_OP_MAX
 };
 #define AGISWARM_JOB_OP_MAX (__AGISWARM_JOB_OP_MAX - 1)
