@@ -191,12 +191,12 @@ static int parse_run(int argc, char **argv, struct run_args *r)
 		}
 	}
 	if (!r->op)
-		return agictl_usage_error("job run needs an operation (matmul, fir or mlp)");
+		return agictl_usage_error("job run needs an operation (matmul, fir, mlp, fixed-probe or control-update)");
 	for (o = 0; o < ARRAY_SIZE(ops); o++)
 		if (!strcmp(r->op, ops[o].op))
 			break;
 	if (o == ARRAY_SIZE(ops))
-		return agictl_usage_error("job run: unknown operation \"%s\" (allowed: matmul, fir, mlp)",
+		return agictl_usage_error("job run: unknown operation \"%s\" (allowed: matmul, fir, mlp, fixed-probe, control-update)",
 					  r->op);
 	for (k = 0; k < ARRAY_SIZE(opts); k++) {
 		if (!files[k])

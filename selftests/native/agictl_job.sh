@@ -32,11 +32,11 @@ J=$CONFIGS/jobs
 
 # --- usage ----------------------------------------------------------------
 run job run
-tap_usage_fails "job run needs an operation (matmul, fir or mlp)"
+tap_usage_fails "job run needs an operation (matmul, fir, mlp, fixed-probe or control-update)"
 tap_report $? "job run without an operation says which exist"
 
 run job run transpose --a x --b y
-tap_usage_fails 'job run: unknown operation "transpose" (allowed: matmul, fir, mlp)'
+tap_usage_fails 'job run: unknown operation "transpose" (allowed: matmul, fir, mlp, fixed-probe, control-update)'
 tap_report $? "an unknown operation is named with the allowed ones"
 
 run job run matmul --a "$J/seeds_a.json"
