@@ -754,9 +754,11 @@ int agiswarm_job_data_doit(struct sk_buff *skb, struct genl_info *info)
 	    !need(info, AGISWARM_A_JOB_OFFSET, "missing JOB_OFFSET") ||
 	    !need(info, AGISWARM_A_JOB_DATA, "missing JOB_DATA"))
 		return -EINVAL;
-	if (nla_len(a[AGISWARM_A_JOB_DATA]) % sizeof(s32)) {
+	if (nla_len(a[AGISWARM_A_JOB_DATA]) % sizeof(s32) ||
+	    nla_len(a[AGISWARM_A_JOB_DATA]) >
+	    AGISWARM_JOB_DATA_MAX * sizeof(s32)) {
 		NL_SET_ERR_MSG_MOD(info->extack,
-				   "JOB_DATA is not a whole number of s32");
+				   "JOB_DATA is not a whole number of s32, or more than AGISWARM_JOB_DATA_MAX");
 		return -EINVAL;
 	}
 	part = nla_get_u8(a[AGISWARM_A_JOB_PART]);

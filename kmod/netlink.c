@@ -873,9 +873,8 @@ static const struct nla_policy job_policy[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_JOB_TIMEOUT_MS] = { .type = NLA_U32 },
 	[AGISWARM_A_JOB_PART] = NLA_POLICY_MAX(NLA_U8, AGISWARM_JOB_PART_MAX),
 	[AGISWARM_A_JOB_OFFSET] = { .type = NLA_U32 },
-	[AGISWARM_A_JOB_DATA] = NLA_POLICY_RANGE(NLA_BINARY, sizeof(s32),
-						 AGISWARM_JOB_DATA_MAX *
-						 sizeof(s32)),
+	/* Its maximum is checked by the handler: the policy's is an s16. */
+	[AGISWARM_A_JOB_DATA] = NLA_POLICY_MIN_LEN(sizeof(s32)),
 };
 
 static const struct nla_policy fault_policy[AGISWARM_A_MAX + 1] = {

@@ -69,14 +69,17 @@ mlp_example()
 		  .result == [[0.625]]' "$tmp/mlp.json" > /dev/null
 }
 
-# The swarm's PID is the default (kp 1, ki 0, kd 0, no limits): e = 0.5 -
-# 0.25, P = 0.25, I = 0.125 + 0 * e, D = 0, u = 0.375.
+# The swarm's law set to pid kp 1.5 ki 0.5 kd 0.25 (no limits), by hand:
+# e = 0.5 - 0.25 = 0.25, P = 0.375, I = 0.125 + 0.5 * 0.25 = 0.25,
+# D = 0.25 * (0.25 - 0.0625) = 0.046875, u = 0.671875.
 control_update()
 {
+	actl "$SWARM_AGG" law set pid kp 1.5 ki 0.5 kd 0.25 || return 1
 	actl "$SWARM_AGG" -j job run control-update --setpoint 0.5 \
-		--feedback 0.25 --integral 0.125 > "$tmp/cu.json" || return 1
+		--feedback 0.25 --integral 0.125 --prev-error 0.0625 \
+		> "$tmp/cu.json" || return 1
 	cat "$tmp/cu.json"
-	"$JQ" -e '.u == 0.375 and .error == 0.25 and .integral == 0.125' \
+	"$JQ" -e '.u == 0.671875 and .error == 0.25 and .integral == 0.25' \
 		"$tmp/cu.json" > /dev/null
 }
 
@@ -186,17 +189,17 @@ cancel_stops()
 }
 
 swarm_test_prereqs
-swarm_test_begin 9
+swarm_test_begin 10
 
 swarm_test_up --workers 8
 tap_check "agictl -j job run matmul: the seeds' example, exact" seeds_example
 tap_check "agictl job run matmul prints the seeds' product as text" seeds_text
 tap_check "agictl job run fir: a 3-tap filter over 5 samples, exact" fir_example
 tap_check "agictl job run mlp: a 2-layer model, bit for bit" mlp_example
-tap_check "agictl job run control-update: one PID step of the swarm's law" control_update
 tap_check "fault inject worker {${STALLED// /,}} stall" inject
 tap_check "64x64 x 64x64 with 2 of 8 workers stalled equals the reference" big_exact
 tap_check "the cycle misses no more during a large job than without" cycle_first
 tap_check "job cancel stops the job, on the workers too" cancel_stops
+tap_check "agictl job run control-update: one PID step of the swarm's law" control_update
 actl "$SWARM_AGG" fault clear || true
 tap_end
