@@ -10,7 +10,7 @@
 # 64x64 product with 2 of 8 workers stalled must equal the reference that
 # verify_cycles computes without the portable core (each column of B is a
 # "cycle" x, each column of the result its y). While a large job runs the
-# cycle must miss no more cycles than in as long a window without it, in
+# cycle must miss no more cycles than in as many cycles without it, in
 # the same run with the same faults. A cancelled job stops: its column
 # count freezes and the workers refuse its tasks still on their way.
 # (swarm_probe.sh tests the fixed-point probe.)
@@ -123,7 +123,10 @@ missed() { counter "$SWARM_AGG" cycles_missed; }
 
 # The cycle's misses while a large job (128x256 times 256x64) runs, from
 # its submission to its end, then in as many cycles without a job, with
-# the two workers still stalled: the same count.
+# the two workers still stalled: no more with the job than without. (Not
+# "equal": under TCG on a loaded host a window without a job may miss a
+# cycle for the emulation's own reasons; a miss the job caused would show
+# as more misses in its window.)
 cycle_first()
 {
 	local c0 c1 m0 m1 m2 id
@@ -141,7 +144,7 @@ cycle_first()
 	wait_cycles $((c1 - c0)) 900 || return 1
 	m2=$(missed)
 	echo "# cycles missed during job $id: $((m1 - m0)) of $((c1 - c0)); without a job: $((m2 - m1)) of as many"
-	[ $((m1 - m0)) -eq $((m2 - m1)) ]
+	[ $((m1 - m0)) -le $((m2 - m1)) ]
 }
 
 job_state() { actl "$SWARM_AGG" -j job status "$1" | "$JQ" -r .state; }

@@ -21,6 +21,9 @@
 #                   CHECK_DEBUG=1 adds check-debug (selftests/vm/debug.mk)
 
 VM_DIR := $(BUILD)/vm
+# swarm_jobs.sh brings up 8 workers and runs eight jobs: about 90 s on an
+# idle host under TCG, past the 120 s of selftests/settings on a loaded one.
+SWARM_JOBS_TIMEOUT ?= 300
 VM_KERNEL ?= /boot/vmlinuz-$(KVER)
 VM_INITRD := $(VM_DIR)/initrd.gz
 VM_LOG := $(BUILD)/vm.log
@@ -62,7 +65,8 @@ vm-initrd: module userspace vm-tests
 	$(Q)selftests/vm/mkinitrd.sh --out $(VM_DIR) --kver $(KVER) \
 		--ko kmod/agiswarm.ko --tests-list $(VM_DIR)/tests.list \
 		--gen-dir $(VM_GEN_DIR) --modules "$(VM_KMODS)" \
-		$(foreach b,$(VM_BINS),--bin $(b)) $(VM_PYTHON) $(VM_DEMO_ENV)
+		$(foreach b,$(VM_BINS),--bin $(b)) $(VM_PYTHON) $(VM_DEMO_ENV) \
+		--env AGISWARM_TIMEOUT_swarm_jobs_sh=$(SWARM_JOBS_TIMEOUT)
 
 # QEMU's deadline: boot plus every test at its full per-test timeout.
 vm_timeout = $$(( 120 + ($$(wc -l < $(VM_DIR)/tests.list) + 1) * \
