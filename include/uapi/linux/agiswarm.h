@@ -790,7 +790,8 @@ enum agiswarm_peer_kind {
 	AGISWARM_PEER_WORKER,		/* gets TASKs and ROWS, sends RESULTs */
 	AGISWARM_PEER_ACTUATOR,		/* gets ACTUATE */
 	AGISWARM_PEER_SENSOR,		/* sends SENSOR */
-	AGISWARM_PEER_AGGREGATOR,	/* sends TASK, ROWS (and STATUS) */
+	AGISWARM_PEER_AGGREGATOR,	/* sends TASK, ROWS (and STATUS), and
+					 * a job's JOB_ROWS, JOB_TASK, JOB_CANCEL */
 	AGISWARM_PEER_OPERATOR,		/* sends COMMIT (a daemon's session) */
 	__AGISWARM_PEER_MAX
 };
@@ -1081,7 +1082,8 @@ enum agiswarm_counter {
  * one the authenticated sender may send:
  *
  *    TASK, ROWS, STATUS     from an AGGREGATOR peer
- *    RESULT                 from the WORKER peer whose id is the RESULT's
+ *    JOB_ROWS, JOB_TASK, JOB_CANCEL  from an AGGREGATOR peer
+ *    RESULT, JOB_RESULT     from the WORKER peer whose id is the RESULT's
  *                           worker
  *    HEARTBEAT, NEED_ROWS   from a WORKER peer
  *    SENSOR                 from a SENSOR peer
