@@ -37,6 +37,7 @@ static const struct agictl_cmd objects[] = {
 	{ "keygen", agictl_keygen, "make an operator key pair for signed commits" },
 	{ "commit", agictl_commit, "sign a change and send it to the aggregator" },
 	{ "audit", agictl_audit, "list or verify the log of applied commits" },
+	{ "job", agictl_job, "run coded jobs (matmul) beside the cycle" },
 	{ "help", agictl_help, "this text" },
 };
 

@@ -61,7 +61,7 @@ static void fixed_usage(void)
 	       "  dot A B     A and B are comma-separated lists of one length\n"
 	       "              (\"0.5,-0.25\"): exact sum of products, one rounding\n"
 	       "              and one saturation, in B's format\n"
-	       "  --format    A's format: Q1.31 (default), Q1.15 or Q8.24\n"
+	       "  --format    A's format: Q1.31 (default), Q1.15, Q8.24 or Q16.16\n"
 	       "  --format-b  B's format (default: A's)\n"
 	       "  --raw       operands are raw integers, not decimals\n"
 	       "Decimals become round_half_away(value * 2^f); a value outside\n"

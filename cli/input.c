@@ -17,8 +17,8 @@ static void input_usage(void)
 	printf("Usage: agictl input set V[,V...] [ --raw ] [ --format Qi.f ]\n"
 	       "Sets x, one value per column of the matrix, comma-separated.\n"
 	       "Values are decimals converted as round_half_away(v * 2^f), or\n"
-	       "raw integers with --raw, in --format (Q1.31 by default, Q1.15 or\n"
-	       "Q8.24). A value outside the format is a usage error quoting it;\n"
+	       "raw integers with --raw, in --format (Q1.31 by default, Q1.15,\n"
+	       "Q8.24 or Q16.16). A value outside the format is a usage error quoting it;\n"
 	       "the module refuses a count that is not the matrix's columns.\n"
 	       "x stands until a newer sensor datagram or input set replaces it.\n"
 	       "Needs CAP_NET_ADMIN; nothing is printed on success.\n");

@@ -138,7 +138,7 @@ int agictl_parse_list(const char *action, const char *list,
 int agictl_parse_format(const char *name, enum agiswarm_qformat *fmt)
 {
 	if (agi_q_parse_name(name, fmt))
-		return agictl_usage_error("unknown format \"%s\" (expected Q1.31, Q1.15 or Q8.24)",
+		return agictl_usage_error("unknown format \"%s\" (expected Q1.31, Q1.15, Q8.24 or Q16.16)",
 					  name);
 	return AGICTL_OK;
 }

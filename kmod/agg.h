@@ -19,6 +19,7 @@
 #include "node.h"
 #include "repl.h"
 
+struct agiswarm_jobs;
 struct agiswarm_peer;
 
 /**
@@ -233,6 +234,7 @@ enum agiswarm_phase {
  *	of us (AGISWARM_DECODE_BUCKETS)
  * @decode_max_ns: the longest of them
  * @repl: this member's part in a replicated group (repl.c)
+ * @jobs: the on-demand jobs (job.c), set at creation
  */
 struct agiswarm_agg {
 	struct agiswarm_node *node;
@@ -307,6 +309,7 @@ struct agiswarm_agg {
 	u64 decode_hist[AGISWARM_DECODE_BUCKETS];
 	u64 decode_max_ns;
 	struct agiswarm_repl repl;
+	struct agiswarm_jobs *jobs;
 };
 
 static inline struct agiswarm_agg *agg_of(struct agiswarm_node *node)

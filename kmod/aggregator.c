@@ -16,6 +16,7 @@
 
 #include "agg.h"
 #include "cycle.h"
+#include "job.h"
 #include "node.h"
 #include "objects.h"
 #include "peer.h"
@@ -578,6 +579,11 @@ int agiswarm_aggregator_init(struct agiswarm_node *node)
 	};
 	agiswarm_cycle_init(agg);
 	agiswarm_repl_init(agg);
+	if (agiswarm_job_init(agg)) {
+		kvfree(agg);
+		agiswarm_objects_put();
+		return -ENOMEM;
+	}
 	node->agg = agg;
 	return 0;
 }
@@ -595,6 +601,7 @@ void agiswarm_aggregator_stop(struct agiswarm_node *node)
 	agiswarm_cycle_stop(agg);
 	cancel_work_sync(&agg->rows_work);
 	cancel_work_sync(&agg->settle_work);
+	agiswarm_job_stop(agg);
 }
 
 /**
@@ -610,6 +617,7 @@ void agiswarm_aggregator_uninit(struct agiswarm_node *node)
 	if (!agg)
 		return;
 	agiswarm_aggregator_stop(node);
+	agiswarm_job_uninit(agg);
 	agiswarm_plan_free(agg->plan);
 	agiswarm_stage_uninit(agg);
 	kvfree(agg);

@@ -24,6 +24,7 @@
 
 #include "agg.h"
 #include "cycle.h"
+#include "job.h"
 #include "netlink.h"
 #include "node.h"
 #include "peer.h"
@@ -325,6 +326,8 @@ static void finish(struct agiswarm_agg *agg, bool ok, struct cycle_out *out)
 		agiswarm_netlink_cycle_send(node, event);
 	if (ok)
 		hrtimer_try_to_cancel(&agg->deadline);
+	/* Until the next tick the time is the jobs'. */
+	agiswarm_job_kick(agg);
 }
 
 /*

@@ -417,8 +417,12 @@ bool agiswarm_link_may_send(struct agiswarm_node *node,
 	case AGISWARM_MSG_ROWS:
 	case AGISWARM_MSG_STATUS:
 	case AGISWARM_MSG_CYCLE_RECORD:
+	case AGISWARM_MSG_JOB_ROWS:
+	case AGISWARM_MSG_JOB_TASK:
+	case AGISWARM_MSG_JOB_CANCEL:
 		return has_entry(node, link, AGISWARM_PEER_AGGREGATOR, true, 0);
 	case AGISWARM_MSG_RESULT:
+	case AGISWARM_MSG_JOB_RESULT:
 		return has_entry(node, link, AGISWARM_PEER_WORKER, false,
 				 msg->u.result.worker);
 	case AGISWARM_MSG_HEARTBEAT:

@@ -18,6 +18,7 @@
 #include "aggregator.h"
 #include "cycle.h"
 #include "daemon.h"
+#include "job.h"
 #include "link.h"
 #include "netlink.h"
 #include "node.h"
@@ -929,6 +930,29 @@ static const struct nla_policy set_key_policy[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_KEY] = NLA_POLICY_NESTED(agiswarm_link_key_policy),
 };
 
+static const struct nla_policy job_policy[AGISWARM_A_MAX + 1] = {
+	[AGISWARM_A_JOB_ID] = NLA_POLICY_MIN(NLA_U32, 1),
+	[AGISWARM_A_JOB_OP] = NLA_POLICY_RANGE(NLA_U8, AGISWARM_JOB_OP_MATMUL,
+					       AGISWARM_JOB_OP_MAX),
+	[AGISWARM_A_MATRIX_FMT] = NLA_POLICY_RANGE(NLA_U8, AGISWARM_Q1_31,
+						   AGISWARM_Q_MAX),
+	[AGISWARM_A_INPUT_FMT] = NLA_POLICY_RANGE(NLA_U8, AGISWARM_Q1_31,
+						  AGISWARM_Q_MAX),
+	[AGISWARM_A_JOB_ROWS] = NLA_POLICY_RANGE(NLA_U32, 1,
+						 AGI_CODE_MAX_SOURCE_ROWS),
+	[AGISWARM_A_JOB_COLS] = NLA_POLICY_RANGE(NLA_U32, 1,
+						 AGISWARM_WIRE_VEC_MAX),
+	[AGISWARM_A_JOB_BCOLS] = NLA_POLICY_RANGE(NLA_U32, 1,
+						  AGISWARM_JOB_BCOLS_MAX),
+	[AGISWARM_A_JOB_PRIORITY] = { .type = NLA_U8 },
+	[AGISWARM_A_JOB_WORKER] = { .type = NLA_U32 },
+	[AGISWARM_A_JOB_TIMEOUT_MS] = { .type = NLA_U32 },
+	[AGISWARM_A_JOB_PART] = NLA_POLICY_MAX(NLA_U8, AGISWARM_JOB_PART_MAX),
+	[AGISWARM_A_JOB_OFFSET] = { .type = NLA_U32 },
+	/* Its maximum is checked by the handler: the policy's is an s16. */
+	[AGISWARM_A_JOB_DATA] = NLA_POLICY_MIN_LEN(sizeof(s32)),
+};
+
 static const struct nla_policy fault_policy[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_FAULT_WORKER] = { .type = NLA_U32 },
 	[AGISWARM_A_FAULT_KIND] = NLA_POLICY_RANGE(NLA_U8, AGISWARM_FAULT_DROP,
@@ -1036,6 +1060,36 @@ static const struct genl_ops agiswarm_genl_ops[] = {
 		.cmd = AGISWARM_CMD_SET_KEY,
 		.doit = agiswarm_link_set_key_doit,
 		.policy = set_key_policy,
+		.maxattr = AGISWARM_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = AGISWARM_CMD_JOB_SUBMIT,
+		.doit = agiswarm_job_submit_doit,
+		.policy = job_policy,
+		.maxattr = AGISWARM_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = AGISWARM_CMD_JOB_DATA,
+		.doit = agiswarm_job_data_doit,
+		.policy = job_policy,
+		.maxattr = AGISWARM_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		/* Admin: a job's matrices and result are the operator's. */
+		.cmd = AGISWARM_CMD_JOB_GET,
+		.doit = agiswarm_job_get_doit,
+		.dumpit = agiswarm_job_get_dumpit,
+		.policy = job_policy,
+		.maxattr = AGISWARM_A_MAX,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = AGISWARM_CMD_JOB_CANCEL,
+		.doit = agiswarm_job_cancel_doit,
+		.policy = job_policy,
 		.maxattr = AGISWARM_A_MAX,
 		.flags = GENL_UNS_ADMIN_PERM,
 	},

@@ -32,6 +32,9 @@ struct agiswarm_node;
  *	public key, which the node neither sends to nor hears
  * @rank: an aggregator's rank in this node's replicated group + 1, 0 for
  *	none (written under node->conf_lock, read under RCU: READ_ONCE)
+ * @refused: a worker whose exact dot products differed from the
+ *	aggregator's in a fixed-point probe (job.c): assigned no rows until
+ *	a probe passes or it is added again (under node->conf_lock)
  *
  * The statistics (@rows to @inconsistent) are written and read under the
  * aggregator's cycle lock.
@@ -51,6 +54,7 @@ struct agiswarm_peer {
 	u8 health;
 	struct agiswarm_link *link;
 	u8 rank;
+	bool refused;
 };
 
 void agiswarm_peer_init(struct agiswarm_node *node);

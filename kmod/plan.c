@@ -112,11 +112,34 @@ static u32 health_rank(const struct agiswarm_peer *p)
 }
 
 /*
+ * Whether a plan takes peer @p: a worker not refused, or, for a probe's
+ * plan (@only nonzero), the worker @only, refused or not.
+ */
+static bool plan_takes(const struct agiswarm_peer *p, u32 only)
+{
+	if (p->kind != AGISWARM_PEER_WORKER)
+		return false;
+	return only ? p->id == only : !p->refused;
+}
+
+static u32 plan_count(struct agiswarm_node *node, u32 only)
+{
+	struct agiswarm_peer *p;
+	u32 n = 0;
+
+	lockdep_assert_held(&node->conf_lock);
+	list_for_each_entry(p, &node->peers, list)
+		n += plan_takes(p, only);
+	return n;
+}
+
+/*
  * The workers in order of health, then of addition: worker slot i holds
  * the MDS code's rows of worker i, so the systematic rows (slots 0..K-1)
  * go to the healthy workers and a degraded one gets parity rows.
  */
-static void fill_workers(struct agiswarm_node *node, struct agiswarm_plan *plan)
+static void fill_workers(struct agiswarm_node *node, struct agiswarm_plan *plan,
+			 u32 only)
 {
 	struct agiswarm_peer *p;
 	u32 i = 0, j, rank;
@@ -125,8 +148,7 @@ static void fill_workers(struct agiswarm_node *node, struct agiswarm_plan *plan)
 	lockdep_assert_held(&node->conf_lock);
 	for (rank = 0; rank < 3; rank++) {
 		list_for_each_entry(p, &node->peers, list) {
-			if (p->kind != AGISWARM_PEER_WORKER ||
-			    health_rank(p) != rank)
+			if (!plan_takes(p, only) || health_rank(p) != rank)
 				continue;
 			plan->w[i].peer = p;
 			plan->w[i].id = p->id;
@@ -196,9 +218,10 @@ static int plan_lost(const struct agiswarm_agg *agg, u32 m, u32 nw,
 }
 
 /**
- * agiswarm_plan_build() - assign the coded rows of a matrix to the workers
+ * plan_build() - assign the coded rows of a matrix to the workers
  * @agg: the aggregator: its workers and redundancy
  * @mx: the matrix, or NULL
+ * @only: 0 for every worker not refused; else the one worker of a probe
  * @planp: the new plan, or NULL when there is nothing to assign
  *
  * The MDS assignment (include/core/code.h): any W - f of the W workers
@@ -216,9 +239,9 @@ static int plan_lost(const struct agiswarm_agg *agg, u32 m, u32 nw,
  * they cannot hold the rows (more than AGISWARM_WIRE_ROWS_MAX each);
  * -ENOMEM.
  */
-int agiswarm_plan_build(struct agiswarm_agg *agg,
-			const struct agiswarm_matrix *mx,
-			struct agiswarm_plan **planp)
+static int plan_build(struct agiswarm_agg *agg,
+		      const struct agiswarm_matrix *mx, u32 only,
+		      struct agiswarm_plan **planp)
 {
 	struct agiswarm_node *node = agg->node;
 	struct agiswarm_plan *plan = NULL;
@@ -231,7 +254,7 @@ int agiswarm_plan_build(struct agiswarm_agg *agg,
 
 	lockdep_assert_held(&node->conf_lock);
 	*planp = NULL;
-	nw = agiswarm_peer_count(node, AGISWARM_PEER_WORKER);
+	nw = plan_count(node, only);
 	if (!mx || !nw)
 		return 0;
 	f = plan_lost(agg, mx->rows, nw, &max_lost);
@@ -248,7 +271,7 @@ int agiswarm_plan_build(struct agiswarm_agg *agg,
 	if (ret)
 		goto fail;
 	plan->code = code;
-	fill_workers(node, plan);
+	fill_workers(node, plan, only);
 	ret = hash_workers(plan);
 	if (ret)
 		goto fail;
@@ -269,6 +292,39 @@ int agiswarm_plan_build(struct agiswarm_agg *agg,
 fail:
 	agiswarm_plan_free(plan);
 	return ret;
+}
+
+/**
+ * agiswarm_plan_build() - assign the coded rows of a matrix to the workers
+ * @agg: the aggregator: its workers and redundancy
+ * @mx: the matrix, or NULL
+ * @planp: the new plan, or NULL when there is nothing to assign
+ *
+ * plan_build() over every worker not refused. Context and return: as
+ * plan_build().
+ */
+int agiswarm_plan_build(struct agiswarm_agg *agg,
+			const struct agiswarm_matrix *mx,
+			struct agiswarm_plan **planp)
+{
+	return plan_build(agg, mx, 0, planp);
+}
+
+/**
+ * agiswarm_plan_build_probe() - every row of a matrix on one worker
+ * @agg: the aggregator
+ * @mx: the matrix
+ * @worker: the worker's node id
+ * @planp: the new plan, NULL when there is no such worker
+ *
+ * A fixed-point probe's plan: all the rows, uncoded, on @worker alone
+ * (refused or not). Context and return: as plan_build().
+ */
+int agiswarm_plan_build_probe(struct agiswarm_agg *agg,
+			      const struct agiswarm_matrix *mx, u32 worker,
+			      struct agiswarm_plan **planp)
+{
+	return plan_build(agg, mx, worker, planp);
 }
 
 /* The largest redundancy @mx allows over @nw workers, or -E2BIG. */
@@ -308,7 +364,7 @@ int agiswarm_plan_check_redundancy(struct agiswarm_node *node, u8 redundancy,
 	u32 nw;
 
 	lockdep_assert_held(&node->conf_lock);
-	nw = agiswarm_peer_count(node, AGISWARM_PEER_WORKER);
+	nw = plan_count(node, 0);
 	if (!nw)
 		return 0;
 	spin_lock_bh(&agg->lock);
@@ -376,42 +432,63 @@ void agiswarm_plan_install(struct agiswarm_agg *agg, struct agiswarm_plan *plan,
 		bitmap_fill(agg->rows_pending, plan->nworkers);
 }
 
-/* One coded row to one worker, in as many ROWS chunks as it takes. */
-static void send_row(struct agiswarm_agg *agg, const struct agiswarm_plan *plan,
-		     const struct agiswarm_plan_worker *w, u16 row, s64 *buf)
+/**
+ * agiswarm_plan_msg_skb() - a datagram of a message to a worker of a plan
+ * @m: the message
+ * @w: the worker
+ * @gfp: how to allocate it
+ *
+ * Context: any that @gfp allows.
+ * Return: the datagram, ready to send (AGISWARM_SKB_CB() names the worker
+ * for the faults), or NULL without memory.
+ */
+struct sk_buff *agiswarm_plan_msg_skb(const struct agi_wire_msg *m,
+				      const struct agiswarm_plan_worker *w,
+				      gfp_t gfp)
 {
-	struct agi_wire_rows r = {
-		.epoch = w->rows_epoch,
-		.gen = plan->gen,
-		.row = row,
-		.ncols = plan->cols,
-		.nrows = w->nrows,
-		.group = plan->group,
+	struct sk_buff *skb = agiswarm_socket_msg(m, w->addr, w->port, gfp);
+
+	if (skb)
+		AGISWARM_SKB_CB(skb)->worker = w->id;
+	return skb;
+}
+
+/*
+ * One coded row to one worker, in as many ROWS chunks as it takes (JOB_ROWS
+ * of job @job when it is nonzero).
+ */
+static void send_row(struct agiswarm_agg *agg, const struct agiswarm_plan *plan,
+		     const struct agiswarm_plan_worker *w, u16 row, s64 *buf,
+		     u32 job)
+{
+	struct agi_wire_msg m = {
+		.type = job ? AGISWARM_MSG_JOB_ROWS : AGISWARM_MSG_ROWS,
+		.u.rows = {
+			.epoch = w->rows_epoch,
+			.gen = plan->gen,
+			.row = row,
+			.ncols = plan->cols,
+			.nrows = w->nrows,
+			.group = plan->group,
+			.job = job,
+		},
 	};
+	struct agi_wire_rows *r = &m.u.rows;
 	struct sk_buff *skb;
-	size_t len;
 	u32 off;
 
-	memcpy(r.hash, w->hash, sizeof(r.hash));
+	memcpy(r->hash, w->hash, sizeof(r->hash));
 
 	if (agi_code_encode_row(&plan->code, row, plan->A, plan->cols, buf))
 		return;
-	for (off = 0; off < plan->cols; off += r.entries.n) {
-		r.offset = off;
-		r.entries.n = min_t(u32, plan->cols - off,
-				    AGISWARM_WIRE_CHUNK_MAX);
-		r.entries.host.s64 = buf + off;
-		skb = agiswarm_socket_alloc(GFP_KERNEL);
+	for (off = 0; off < plan->cols; off += r->entries.n) {
+		r->offset = off;
+		r->entries.n = min_t(u32, plan->cols - off,
+				     AGISWARM_WIRE_CHUNK_MAX);
+		r->entries.host.s64 = buf + off;
+		skb = agiswarm_plan_msg_skb(&m, w, GFP_KERNEL);
 		if (!skb)
 			return;
-		len = agi_wire_put_rows(skb->data, AGISWARM_WIRE_MAX, &r);
-		if (WARN_ON_ONCE(!len)) {
-			kfree_skb(skb);
-			return;
-		}
-		skb_put(skb, len);
-		AGISWARM_SKB_CB(skb)->daddr = w->addr;
-		AGISWARM_SKB_CB(skb)->dport = w->port;
 		agiswarm_socket_send(agg->node, skb);
 	}
 }
@@ -459,7 +536,7 @@ static void rows_work(struct work_struct *work)
 		spin_unlock_bh(&agg->lock);
 		for (r = 0; pending && r < plan->w[i].nrows; r++)
 			send_row(agg, plan, &plan->w[i], plan->w[i].rows[r],
-				 buf);
+				 buf, 0);
 		cond_resched();
 	}
 	mutex_unlock(&node->conf_lock);
@@ -477,6 +554,40 @@ static void rows_work(struct work_struct *work)
 void agiswarm_plan_send_rows(struct agiswarm_agg *agg)
 {
 	schedule_work(&agg->rows_work);
+}
+
+/**
+ * agiswarm_plan_send_job_rows() - send a job's plan to its workers
+ * @agg: the aggregator
+ * @plan: the job's own plan (agiswarm_plan_build() of the job's matrix)
+ * @job: the job's id
+ *
+ * Every worker of @plan is sent its coded rows as JOB_ROWS, bound to the
+ * epoch now (which its JOB_TASKs then name).
+ *
+ * Context: process; @plan is the caller's.
+ * Return: 0 or -ENOMEM.
+ */
+int agiswarm_plan_send_job_rows(struct agiswarm_agg *agg,
+				struct agiswarm_plan *plan, u32 job)
+{
+	u64 epoch = READ_ONCE(agg->node->epoch);
+	s64 *buf;
+	u32 i, r;
+
+	buf = kmalloc_array(AGI_CODE_MAX_COLS, sizeof(*buf), GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	for (i = 0; i < plan->nworkers; i++) {
+		plan->w[i].rows_epoch = epoch;
+		plan->w[i].rows_sent_j = jiffies;
+		for (r = 0; r < plan->w[i].nrows; r++)
+			send_row(agg, plan, &plan->w[i], plan->w[i].rows[r],
+				 buf, job);
+		cond_resched();
+	}
+	kfree(buf);
+	return 0;
 }
 
 /**

@@ -40,6 +40,7 @@
 #include "cycle.h"
 #include "daemon.h"
 #include "fault.h"
+#include "job.h"
 #include "link.h"
 #include "node.h"
 #include "plan.h"
@@ -62,7 +63,8 @@
  *
  * Return:
  *  0 when the stage used the message: the caller consumes @skb
- * >0 when the stage took @skb (ROWS, which the worker stores later)
+ * >0 when the stage took @skb (ROWS, JOB_ROWS and JOB_TASK, which the
+ *    worker handles later; JOB_RESULT, which the job engine decodes later)
  * <0 (-errno) when the message was refused, with *@reason saying why: the
  *    caller counts it and frees @skb
  */
@@ -81,9 +83,26 @@ static int dispatch(struct agiswarm_node *node, struct sk_buff *skb,
 		return agiswarm_worker_rx_task(node, &msg->u.task, saddr, sport,
 					       reason);
 	case AGISWARM_MSG_ROWS:
+	case AGISWARM_MSG_JOB_ROWS:
 		if (role != AGISWARM_ROLE_WORKER)
 			break;
 		ret = agiswarm_worker_queue_rows(node, skb, reason);
+		return ret < 0 ? ret : 1;
+	case AGISWARM_MSG_JOB_TASK:
+		if (role != AGISWARM_ROLE_WORKER)
+			break;
+		ret = agiswarm_worker_queue_job_task(node, skb, &msg->u.task,
+						     saddr, sport, reason);
+		return ret < 0 ? ret : 1;
+	case AGISWARM_MSG_JOB_CANCEL:
+		if (role != AGISWARM_ROLE_WORKER)
+			break;
+		return agiswarm_worker_rx_job_cancel(node, &msg->u.job_cancel,
+						     reason);
+	case AGISWARM_MSG_JOB_RESULT:
+		if (role != AGISWARM_ROLE_AGGREGATOR)
+			break;
+		ret = agiswarm_job_queue_result(node, skb, reason);
 		return ret < 0 ? ret : 1;
 	case AGISWARM_MSG_RESULT:
 		if (role != AGISWARM_ROLE_AGGREGATOR)
@@ -294,6 +313,36 @@ err:
 	agiswarm_node_count(node, AGISWARM_CNT_TX_ERRORS, 1);
 	kfree_skb(skb);
 	return ret;
+}
+
+/**
+ * agiswarm_socket_msg() - a datagram of a message, ready to send
+ * @m: the message (a fast-path type)
+ * @daddr: where it goes
+ * @dport: its port
+ * @gfp: how to allocate it
+ *
+ * Context: any that @gfp allows.
+ * Return: the datagram, or NULL without memory (or for a message the
+ * encoder refuses, which is a bug: warned).
+ */
+struct sk_buff *agiswarm_socket_msg(const struct agi_wire_msg *m,
+				    __be32 daddr, __be16 dport, gfp_t gfp)
+{
+	struct sk_buff *skb = agiswarm_socket_alloc(gfp);
+	size_t len;
+
+	if (unlikely(!skb))
+		return NULL;
+	len = agi_wire_put(skb->data, AGISWARM_WIRE_PLAIN_MAX, m);
+	if (WARN_ON_ONCE(!len)) {
+		kfree_skb(skb);
+		return NULL;
+	}
+	skb_put(skb, len);
+	AGISWARM_SKB_CB(skb)->daddr = daddr;
+	AGISWARM_SKB_CB(skb)->dport = dport;
+	return skb;
 }
 
 /**

@@ -8,6 +8,7 @@
 #include <linux/skbuff.h>
 #include <linux/ktime.h>
 
+struct agi_wire_msg;
 struct agiswarm_node;
 
 /**
@@ -35,6 +36,8 @@ void agiswarm_socket_init(struct agiswarm_node *node);
 void agiswarm_socket_uninit(struct agiswarm_node *node);
 int agiswarm_socket_set_port(struct agiswarm_node *node, u16 port);
 struct sk_buff *agiswarm_socket_alloc(gfp_t gfp);
+struct sk_buff *agiswarm_socket_msg(const struct agi_wire_msg *m,
+				    __be32 daddr, __be16 dport, gfp_t gfp);
 int agiswarm_socket_send(struct agiswarm_node *node, struct sk_buff *skb);
 void agiswarm_socket_send_list(struct agiswarm_node *node,
 			       struct sk_buff_head *list, bool faults);

@@ -20,6 +20,13 @@
  * Who may still hold a row set when it is replaced: TASK handlers in
  * softirq (RCU readers) until a grace period has passed; the staging area
  * belongs to the work item alone (under worker->lock).
+ *
+ * Jobs (the UAPI header's "Jobs"): a second slot holds the row set of one
+ * job (JOB_ROWS), bound like the cycle's and staged the same way. JOB_TASKs
+ * are only queued in softirq; the work item computes them in process
+ * context after storing the ROWS that came before them, so that a job
+ * never takes the cycle's softirq time. JOB_CANCEL drops the queued tasks
+ * of its job and the job's rows.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -39,7 +46,11 @@
 #include "worker.h"
 
 #define ROWS_QUEUE_MAX 1024
+#define JOB_QUEUE_MAX 4096
 #define NEED_ROWS_GAP (HZ / 10)
+
+/* A queued JOB_TASK's job id, where the socket left room: skb->cb. */
+#define JOB_OF(skb) (AGISWARM_SKB_CB(skb)->worker)
 
 /**
  * struct rowset - the coded rows of one generation
@@ -48,6 +59,7 @@
  * @epoch: the epoch the rows were sent in,
  * @gen: the assignment generation,
  * @hash: and the content hash the ROWS declared (checked on completion)
+ * @job: and the job (0: the cycle's rows)
  * @nrows: rows held
  * @ncols: their length (the matrix's columns)
  * @row: coded row index of each slot
@@ -59,10 +71,26 @@ struct rowset {
 	u64 epoch;
 	u32 gen;
 	u8 hash[AGISWARM_WIRE_HASH_LEN];
+	u32 job;
 	u16 nrows;
 	u16 ncols;
 	u16 row[AGISWARM_WIRE_ROWS_MAX];
 	s64 entries[];
+};
+
+/**
+ * struct rowstage - a row set being received
+ * @stage: the row set, or NULL
+ * @used: slots of @stage given a row index
+ * @filled: columns received per slot
+ * @have: which columns, per slot
+ */
+struct rowstage {
+	struct rowset *stage;
+	u16 used;
+	u16 filled[AGISWARM_WIRE_ROWS_MAX];
+	unsigned long have[AGISWARM_WIRE_ROWS_MAX]
+			  [BITS_TO_LONGS(AGISWARM_WIRE_VEC_MAX)];
 };
 
 /**
@@ -72,14 +100,15 @@ struct rowset {
  * @max_epoch: the highest epoch seen in a TASK or ROWS (fencing)
  * @need_rows_j: jiffies of the last NEED_ROWS sent
  * @fenced_j: jiffies of the last FENCED sent
- * @rows_q: ROWS datagrams waiting for @rows_work
- * @rows_work: stores them in process context
+ * @rows_q: ROWS and JOB_ROWS datagrams waiting for @rows_work
+ * @job_q: JOB_TASK datagrams waiting for @rows_work
+ * @rows_work: stores rows and computes job tasks in process context
+ * @cancelled: the last job cancelled (JOB_CANCEL): its tasks are dropped
  * @lock: serialises @rows_work's use of the staging fields and the
- *	publication of @rows
- * @stage: the row set being received, or NULL
- * @used: slots of @stage given a row index
- * @filled: columns received per slot
- * @have: which columns, per slot
+ *	publication of @rows and @job_rows
+ * @cyc: the cycle's row set being received
+ * @job_rows: the complete row set of the current job (RCU)
+ * @job: the job's row set being received
  */
 struct agiswarm_worker {
 	struct agiswarm_node *node;
@@ -88,13 +117,13 @@ struct agiswarm_worker {
 	unsigned long need_rows_j;
 	unsigned long fenced_j;
 	struct sk_buff_head rows_q;
+	struct sk_buff_head job_q;
 	struct work_struct rows_work;
-	struct mutex lock;	/* the staging fields below, publishing @rows */
-	struct rowset *stage;
-	u16 used;
-	u16 filled[AGISWARM_WIRE_ROWS_MAX];
-	unsigned long have[AGISWARM_WIRE_ROWS_MAX]
-			  [BITS_TO_LONGS(AGISWARM_WIRE_VEC_MAX)];
+	u32 cancelled;
+	struct mutex lock;	/* the staging fields below, publishing rows */
+	struct rowstage cyc;
+	struct rowset __rcu *job_rows;
+	struct rowstage job;
 };
 
 /* Softirq scratch: too large for a kernel stack. */
@@ -117,6 +146,7 @@ static struct rowset *rowset_alloc(const struct agi_wire_rows *r)
 	rs->group = r->group;
 	rs->epoch = r->epoch;
 	rs->gen = r->gen;
+	rs->job = r->job;
 	memcpy(rs->hash, r->hash, sizeof(rs->hash));
 	rs->nrows = r->nrows;
 	rs->ncols = r->ncols;
@@ -127,14 +157,16 @@ static struct rowset *rowset_alloc(const struct agi_wire_rows *r)
 static bool rows_bound(const struct rowset *rs, const struct agi_wire_rows *r)
 {
 	return rs->group == r->group && rs->epoch == r->epoch &&
-	       rs->gen == r->gen && !memcmp(rs->hash, r->hash, sizeof(rs->hash));
+	       rs->gen == r->gen && rs->job == r->job &&
+	       !memcmp(rs->hash, r->hash, sizeof(rs->hash));
 }
 
-/* Whether @rs is the row set a TASK names. */
+/* Whether @rs is the row set a TASK (or JOB_TASK) names. */
 static bool task_bound(const struct rowset *rs, const struct agi_wire_task *t)
 {
 	return rs->group == t->group && rs->epoch == t->rows_epoch &&
-	       rs->gen == t->gen && !memcmp(rs->hash, t->hash, sizeof(rs->hash));
+	       rs->gen == t->gen && rs->job == t->job &&
+	       !memcmp(rs->hash, t->hash, sizeof(rs->hash));
 }
 
 /* The group and epoch of @rs sent @gen before its own generation. */
@@ -181,37 +213,27 @@ static struct sk_buff *reply(struct agiswarm_node *node,
 			     const struct agi_wire_msg *m, __be32 daddr,
 			     __be16 dport)
 {
-	struct sk_buff *skb;
-	size_t len;
+	struct sk_buff *skb = agiswarm_socket_msg(m, daddr, dport, GFP_ATOMIC);
 
-	skb = agiswarm_socket_alloc(GFP_ATOMIC);
-	if (unlikely(!skb)) {
+	if (unlikely(!skb))
 		agiswarm_node_count(node, AGISWARM_CNT_TX_ERRORS, 1);
-		return NULL;
-	}
-	len = agi_wire_put(skb->data, AGISWARM_WIRE_PLAIN_MAX, m);
-	if (WARN_ON_ONCE(!len)) {
-		kfree_skb(skb);
-		return NULL;
-	}
-	skb_put(skb, len);
-	AGISWARM_SKB_CB(skb)->daddr = daddr;
-	AGISWARM_SKB_CB(skb)->dport = dport;
 	return skb;
 }
 
+/* RESULTs of a TASK, or JOB_RESULTs of a JOB_TASK (@t->job nonzero). */
 static void send_results(struct agiswarm_node *node,
 			 const struct agi_wire_task *t,
 			 struct agi_wire_value *values, u16 n, __be32 daddr,
 			 __be16 dport)
 {
 	struct agi_wire_msg m = {
-		.type = AGISWARM_MSG_RESULT,
+		.type = t->job ? AGISWARM_MSG_JOB_RESULT : AGISWARM_MSG_RESULT,
 		.u.result = {
 			.epoch = t->epoch,
 			.cycle = t->cycle,
 			.gen = t->gen,
 			.worker = READ_ONCE(node->node_id),
+			.job = t->job,
 		},
 	};
 	struct agi_wire_result *r = &m.u.result;
@@ -301,6 +323,23 @@ static void fenced(struct agiswarm_node *node, u64 stale, __be32 daddr,
 	agiswarm_socket_send(node, skb);
 }
 
+/* The exact dot product of every row of @rs with @t's x; the row count. */
+static u16 rows_dot(const struct rowset *rs, const struct agi_wire_task *t,
+		    struct task_scratch *s)
+{
+	u16 i;
+
+	for (i = 0; i < t->x.n; i++)
+		s->x[i] = agi_wire_vec_s32(&t->x, i);
+	for (i = 0; i < rs->nrows; i++) {
+		s->values[i].row = rs->row[i];
+		s->values[i].sum = agi_code_dot(rs->entries +
+						(size_t)i * rs->ncols,
+						s->x, rs->ncols);
+	}
+	return rs->nrows;
+}
+
 /**
  * agiswarm_worker_rx_task() - answer a TASK with this worker's RESULTs
  * @node: the worker's node
@@ -331,7 +370,7 @@ int agiswarm_worker_rx_task(struct agiswarm_node *node,
 	struct agiswarm_worker *w = node->worker;
 	struct task_scratch *s;
 	const struct rowset *rs;
-	u16 i, nrows;
+	u16 nrows;
 
 	lockdep_assert_in_softirq();
 	if (unlikely(!epoch_ok(w, t->epoch))) {
@@ -353,15 +392,7 @@ int agiswarm_worker_rx_task(struct agiswarm_node *node,
 		return -EINVAL;
 	}
 	s = this_cpu_ptr(&scratch);
-	for (i = 0; i < t->x.n; i++)
-		s->x[i] = agi_wire_vec_s32(&t->x, i);
-	nrows = rs->nrows;
-	for (i = 0; i < nrows; i++) {
-		s->values[i].row = rs->row[i];
-		s->values[i].sum = agi_code_dot(rs->entries +
-						(size_t)i * rs->ncols,
-						s->x, rs->ncols);
-	}
+	nrows = rows_dot(rs, t, s);
 	send_results(node, t, s->values, nrows, saddr, sport);
 	return 0;
 stale:
@@ -397,45 +428,145 @@ int agiswarm_worker_queue_rows(struct agiswarm_node *node, struct sk_buff *skb,
 	return 0;
 }
 
+/**
+ * agiswarm_worker_queue_job_task() - take a JOB_TASK for the work item
+ * @node: the worker's node
+ * @skb: the datagram, skb->data at its wire header, linear
+ * @t: the JOB_TASK, parsed from @skb
+ * @saddr: the aggregator's address, where the JOB_RESULTs go
+ * @sport: its port
+ * @reason: where the counter of a refusal goes
+ *
+ * Context: softirq.
+ * Return: 0 when @skb was taken; -ESTALE (DROP_STALE) for an old epoch or
+ * a cancelled job; -ENOBUFS (DROP_BACKLOG) when JOB_QUEUE_MAX wait. Then
+ * @skb is still the caller's.
+ */
+int agiswarm_worker_queue_job_task(struct agiswarm_node *node,
+				   struct sk_buff *skb,
+				   const struct agi_wire_task *t, __be32 saddr,
+				   __be16 sport, enum agiswarm_counter *reason)
+{
+	struct agiswarm_worker *w = node->worker;
+
+	if (unlikely(!epoch_ok(w, t->epoch) ||
+		     t->job == READ_ONCE(w->cancelled))) {
+		*reason = AGISWARM_CNT_DROP_STALE;
+		return -ESTALE;
+	}
+	if (unlikely(skb_queue_len(&w->job_q) >= JOB_QUEUE_MAX)) {
+		*reason = AGISWARM_CNT_DROP_BACKLOG;
+		return -ENOBUFS;
+	}
+	AGISWARM_SKB_CB(skb)->daddr = saddr;
+	AGISWARM_SKB_CB(skb)->dport = sport;
+	JOB_OF(skb) = t->job;
+	skb_queue_tail(&w->job_q, skb);
+	schedule_work(&w->rows_work);
+	return 0;
+}
+
+/**
+ * agiswarm_worker_rx_job_cancel() - a job is over: drop its work
+ * @node: the worker's node
+ * @c: the JOB_CANCEL
+ * @reason: where the counter of a refusal goes
+ *
+ * Every queued JOB_TASK of the job is dropped now, later ones are refused,
+ * and the job's rows are freed by the work item.
+ *
+ * Context: softirq.
+ * Return: 0, or -ESTALE (DROP_STALE) for an old epoch.
+ */
+int agiswarm_worker_rx_job_cancel(struct agiswarm_node *node,
+				  const struct agi_wire_job_cancel *c,
+				  enum agiswarm_counter *reason)
+{
+	struct agiswarm_worker *w = node->worker;
+	struct sk_buff *skb, *tmp;
+	struct sk_buff_head drop;
+	unsigned long flags;
+
+	if (unlikely(!epoch_ok(w, c->epoch))) {
+		*reason = AGISWARM_CNT_DROP_STALE;
+		return -ESTALE;
+	}
+	WRITE_ONCE(w->cancelled, c->job);
+	__skb_queue_head_init(&drop);
+	spin_lock_irqsave(&w->job_q.lock, flags);
+	skb_queue_walk_safe(&w->job_q, skb, tmp) {
+		if (JOB_OF(skb) == c->job) {
+			__skb_unlink(skb, &w->job_q);
+			__skb_queue_tail(&drop, skb);
+		}
+	}
+	spin_unlock_irqrestore(&w->job_q.lock, flags);
+	agiswarm_node_count(node, AGISWARM_CNT_DROP_STALE,
+			    skb_queue_len(&drop));
+	__skb_queue_purge(&drop);
+	schedule_work(&w->rows_work);
+	return 0;
+}
+
+static void stage_reset(struct rowstage *st, struct rowset *rs);
+
+/* Frees the rows of a cancelled job (process context, w->lock held). */
+static void drop_cancelled_rows(struct agiswarm_worker *w)
+{
+	u32 job = READ_ONCE(w->cancelled);
+	struct rowset *rs;
+
+	lockdep_assert_held(&w->lock);
+	if (!job)
+		return;
+	if (w->job.stage && w->job.stage->job == job)
+		stage_reset(&w->job, NULL);
+	rs = rcu_dereference_protected(w->job_rows, lockdep_is_held(&w->lock));
+	if (rs && rs->job == job) {
+		RCU_INIT_POINTER(w->job_rows, NULL);
+		call_rcu(&rs->rcu, rowset_free_rcu);
+	}
+}
+
 /* Returns the slot of coded row @row in the stage, or -1 when full. */
-static int stage_slot(struct agiswarm_worker *w, u16 row)
+static int stage_slot(struct rowstage *st, u16 row)
 {
 	u16 i;
 
-	for (i = 0; i < w->used; i++)
-		if (w->stage->row[i] == row)
+	for (i = 0; i < st->used; i++)
+		if (st->stage->row[i] == row)
 			return i;
-	if (w->used == w->stage->nrows)
+	if (st->used == st->stage->nrows)
 		return -1;
-	w->stage->row[w->used] = row;
-	return w->used++;
+	st->stage->row[st->used] = row;
+	return st->used++;
 }
 
-static void stage_reset(struct agiswarm_worker *w, struct rowset *rs)
+static void stage_reset(struct rowstage *st, struct rowset *rs)
 {
-	rowset_free(w->stage);
-	w->stage = rs;
-	w->used = 0;
-	memset(w->filled, 0, sizeof(w->filled));
-	memset(w->have, 0, sizeof(w->have));
+	rowset_free(st->stage);
+	st->stage = rs;
+	st->used = 0;
+	memset(st->filled, 0, sizeof(st->filled));
+	memset(st->have, 0, sizeof(st->have));
 }
 
-static bool stage_complete(const struct agiswarm_worker *w)
+static bool stage_complete(const struct rowstage *st)
 {
 	u16 i;
 
-	if (w->used != w->stage->nrows)
+	if (st->used != st->stage->nrows)
 		return false;
-	for (i = 0; i < w->used; i++)
-		if (w->filled[i] != w->stage->ncols)
+	for (i = 0; i < st->used; i++)
+		if (st->filled[i] != st->stage->ncols)
 			return false;
 	return true;
 }
 
 /* Whether the staging's content hashes to what its ROWS declared. */
-static bool stage_hash_ok(const struct agiswarm_worker *w)
+static bool stage_hash_ok(const struct rowstage *st)
 {
-	const struct rowset *rs = w->stage;
+	const struct rowset *rs = st->stage;
 	u16 order[AGISWARM_WIRE_ROWS_MAX];
 	u8 hash[AGISWARM_WIRE_HASH_LEN];
 	struct agiswarm_rowhash h;
@@ -451,16 +582,17 @@ static bool stage_hash_ok(const struct agiswarm_worker *w)
 	return !memcmp(hash, rs->hash, sizeof(hash));
 }
 
-static void publish(struct agiswarm_worker *w)
+/* The complete staging of @st becomes the row set at @slot. */
+static void publish(struct agiswarm_worker *w, struct rowstage *st,
+		    struct rowset __rcu **slot)
 {
 	struct rowset *old;
 
-	old = rcu_replace_pointer(w->rows, w->stage,
-				  lockdep_is_held(&w->lock));
-	pr_debug("netns %u: worker rows of group %llu epoch %llu gen %u complete (%u rows)\n",
-		 w->node->net->ns.inum, w->stage->group, w->stage->epoch,
-		 w->stage->gen, w->stage->nrows);
-	w->stage = NULL;
+	old = rcu_replace_pointer(*slot, st->stage, lockdep_is_held(&w->lock));
+	pr_debug("netns %u: worker rows of group %llu epoch %llu gen %u job %u complete (%u rows)\n",
+		 w->node->net->ns.inum, st->stage->group, st->stage->epoch,
+		 st->stage->gen, st->stage->job, st->stage->nrows);
+	st->stage = NULL;
 	if (old)
 		call_rcu(&old->rcu, rowset_free_rcu);
 }
@@ -487,6 +619,8 @@ static void publish(struct agiswarm_worker *w)
 static int store_rows(struct agiswarm_worker *w, const struct agi_wire_rows *r,
 		      enum agiswarm_counter *reason)
 {
+	struct rowset __rcu **dst = r->job ? &w->job_rows : &w->rows;
+	struct rowstage *st = r->job ? &w->job : &w->cyc;
 	const struct rowset *cur;
 	struct rowset *rs;
 	int slot;
@@ -495,46 +629,48 @@ static int store_rows(struct agiswarm_worker *w, const struct agi_wire_rows *r,
 	lockdep_assert_held(&w->lock);
 	if (!epoch_ok(w, r->epoch))
 		goto stale;
-	cur = rcu_dereference_protected(w->rows, lockdep_is_held(&w->lock));
+	if (r->job && r->job == READ_ONCE(w->cancelled))
+		goto stale;
+	cur = rcu_dereference_protected(*dst, lockdep_is_held(&w->lock));
 	if (cur && rows_bound(cur, r))
 		return 0;
 	if ((cur && gen_older(cur, r->group, r->epoch, r->gen)) ||
-	    (w->stage && gen_older(w->stage, r->group, r->epoch, r->gen)))
+	    (st->stage && gen_older(st->stage, r->group, r->epoch, r->gen)))
 		goto stale;
-	if (!w->stage || !rows_bound(w->stage, r)) {
+	if (!st->stage || !rows_bound(st->stage, r)) {
 		rs = rowset_alloc(r);
 		if (!rs) {
 			*reason = AGISWARM_CNT_DROP_NOMEM;
 			return -ENOMEM;
 		}
-		stage_reset(w, rs);
+		stage_reset(st, rs);
 	}
-	rs = w->stage;
+	rs = st->stage;
 	if (r->nrows != rs->nrows || r->ncols != rs->ncols)
 		goto badvalue;
-	slot = stage_slot(w, r->row);
+	slot = stage_slot(st, r->row);
 	if (slot < 0)
 		goto badvalue;
 	/* The parser guarantees offset + n <= ncols. */
 	for (k = 0; k < r->entries.n; k++) {
 		u16 col = r->offset + k;
 
-		if (__test_and_set_bit(col, w->have[slot]))
+		if (__test_and_set_bit(col, st->have[slot]))
 			continue;
 		rs->entries[(size_t)slot * rs->ncols + col] =
 			agi_wire_vec_s64(&r->entries, k);
-		w->filled[slot]++;
+		st->filled[slot]++;
 	}
-	if (!stage_complete(w))
+	if (!stage_complete(st))
 		return 0;
-	if (!stage_hash_ok(w)) {
+	if (!stage_hash_ok(st)) {
 		net_warn_ratelimited("%s: netns %u: rows of gen %u do not match their hash: discarded\n",
 				     KBUILD_MODNAME, w->node->net->ns.inum,
 				     rs->gen);
-		stage_reset(w, NULL);
+		stage_reset(st, NULL);
 		goto badvalue;
 	}
-	publish(w);
+	publish(w, st, dst);
 	return 0;
 stale:
 	*reason = AGISWARM_CNT_DROP_STALE;
@@ -542,6 +678,74 @@ stale:
 badvalue:
 	*reason = AGISWARM_CNT_DROP_BADVALUE;
 	return -EINVAL;
+}
+
+/*
+ * One JOB_TASK, in process context: the dot products of the job's rows
+ * with its x, sent as JOB_RESULTs. Returns 0, or -errno with *@reason.
+ */
+static int job_task(struct agiswarm_worker *w, struct sk_buff *skb,
+		    struct task_scratch *s, enum agiswarm_counter *reason)
+{
+	__be32 daddr = AGISWARM_SKB_CB(skb)->daddr;
+	__be16 dport = AGISWARM_SKB_CB(skb)->dport;
+	const struct agi_wire_task *t;
+	const struct rowset *rs;
+	struct agi_wire_msg msg;
+	u16 nrows;
+
+	/* Parsed in softirq already; parsing again cannot fail. */
+	if (WARN_ON_ONCE(agi_wire_parse(skb->data, skb->len, &msg, reason) ||
+			 msg.type != AGISWARM_MSG_JOB_TASK)) {
+		*reason = AGISWARM_CNT_DROP_BADVALUE;
+		return -EINVAL;
+	}
+	t = &msg.u.task;
+	if (t->job == READ_ONCE(w->cancelled)) {
+		*reason = AGISWARM_CNT_DROP_STALE;
+		return -ESTALE;
+	}
+	rcu_read_lock();
+	rs = rcu_dereference(w->job_rows);
+	if (!rs || !task_bound(rs, t) || t->x.n != rs->ncols) {
+		rcu_read_unlock();
+		*reason = rs ? AGISWARM_CNT_ROWS_BINDING_MISMATCH :
+			       AGISWARM_CNT_DROP_NO_ROWS;
+		return -ENODATA;
+	}
+	nrows = rows_dot(rs, t, s);
+	rcu_read_unlock();
+	/* The faults and the socket expect bh off, as in softirq. */
+	local_bh_disable();
+	send_results(w->node, t, s->values, nrows, daddr, dport);
+	local_bh_enable();
+	return 0;
+}
+
+/* The queued JOB_TASKs, one at a time, yielding the CPU between them. */
+static void job_tasks(struct agiswarm_worker *w)
+{
+	enum agiswarm_counter reason;
+	struct task_scratch *s;
+	struct sk_buff *skb;
+
+	if (skb_queue_empty(&w->job_q))
+		return;
+	s = kmalloc(sizeof(*s), GFP_KERNEL);
+	if (!s) {
+		schedule_work(&w->rows_work);
+		return;
+	}
+	while ((skb = skb_dequeue(&w->job_q))) {
+		if (job_task(w, skb, s, &reason)) {
+			agiswarm_node_count(w->node, reason, 1);
+			kfree_skb(skb);
+		} else {
+			consume_skb(skb);
+		}
+		cond_resched();
+	}
+	kfree(s);
 }
 
 static void rows_work(struct work_struct *work)
@@ -557,7 +761,8 @@ static void rows_work(struct work_struct *work)
 		/* Parsed in softirq already; parsing again cannot fail. */
 		if (WARN_ON_ONCE(agi_wire_parse(skb->data, skb->len, &msg,
 						&reason) ||
-				 msg.type != AGISWARM_MSG_ROWS)) {
+				 (msg.type != AGISWARM_MSG_ROWS &&
+				  msg.type != AGISWARM_MSG_JOB_ROWS))) {
 			kfree_skb(skb);
 			continue;
 		}
@@ -571,6 +776,10 @@ static void rows_work(struct work_struct *work)
 			consume_skb(skb);
 		}
 	}
+	mutex_lock(&w->lock);
+	drop_cancelled_rows(w);
+	mutex_unlock(&w->lock);
+	job_tasks(w);
 }
 
 /**
@@ -590,6 +799,7 @@ int agiswarm_worker_init(struct agiswarm_node *node)
 	w->node = node;
 	atomic64_set(&w->max_epoch, 0);
 	skb_queue_head_init(&w->rows_q);
+	skb_queue_head_init(&w->job_q);
 	INIT_WORK(&w->rows_work, rows_work);
 	mutex_init(&w->lock);
 	node->worker = w;
@@ -610,9 +820,12 @@ void agiswarm_worker_uninit(struct agiswarm_node *node)
 		return;
 	cancel_work_sync(&w->rows_work);
 	skb_queue_purge(&w->rows_q);
-	stage_reset(w, NULL);
+	skb_queue_purge(&w->job_q);
+	stage_reset(&w->cyc, NULL);
+	stage_reset(&w->job, NULL);
 	/* The socket is closed: no TASK handler can see the rows. */
 	rowset_free(rcu_replace_pointer(w->rows, NULL, true));
+	rowset_free(rcu_replace_pointer(w->job_rows, NULL, true));
 	mutex_destroy(&w->lock);
 	kfree(w);
 	agiswarm_objects_put();

@@ -19,5 +19,12 @@ int agiswarm_worker_rx_task(struct agiswarm_node *node,
 			    __be16 sport, enum agiswarm_counter *reason);
 int agiswarm_worker_queue_rows(struct agiswarm_node *node, struct sk_buff *skb,
 			       enum agiswarm_counter *reason);
+int agiswarm_worker_queue_job_task(struct agiswarm_node *node,
+				   struct sk_buff *skb,
+				   const struct agi_wire_task *t, __be32 saddr,
+				   __be16 sport, enum agiswarm_counter *reason);
+int agiswarm_worker_rx_job_cancel(struct agiswarm_node *node,
+				  const struct agi_wire_job_cancel *c,
+				  enum agiswarm_counter *reason);
 
 #endif /* AGISWARM_WORKER_H */

@@ -43,6 +43,7 @@ static const struct qfmt formats[] = {
 	{ "Q1.31", 31, INT32_MIN, INT32_MAX },
 	{ "Q1.15", 15, INT16_MIN, INT16_MAX },
 	{ "Q8.24", 24, INT32_MIN, INT32_MAX },
+	{ "Q16.16", 16, INT32_MIN, INT32_MAX },
 };
 
 struct matrix {

@@ -37,8 +37,10 @@ local msg_types = {
 	[0x0a] = "COMMIT_ACK", [0x0b] = "HANDSHAKE_INIT",
 	[0x0c] = "HANDSHAKE_RESP", [0x0d] = "NEED_ROWS",
 	[0x0e] = "CYCLE_RECORD", [0x0f] = "FENCED", [0xff] = "ERROR",
+	[0x20] = "JOB_ROWS", [0x21] = "JOB_TASK", [0x22] = "JOB_RESULT",
+	[0x23] = "JOB_CANCEL", [0xff] = "ERROR",
 }
-local qformats = { [1] = "Q1.31", [2] = "Q1.15", [3] = "Q8.24" }
+local qformats = { [1] = "Q1.31", [2] = "Q1.15", [3] = "Q8.24", [4] = "Q16.16" }
 local qfrac = { [1] = 31, [2] = 15, [3] = 24 }
 local actuate_status = { [0] = "ok", [1] = "hold", [2] = "zero" }
 local health = { [0] = "healthy", [1] = "degraded", [2] = "unhealthy" }
@@ -101,6 +103,7 @@ local f = {
 	hash = ProtoField.bytes("agiswarm.hash", "Row set hash"),
 	group = ProtoField.uint64("agiswarm.group", "Group"),
 	rows_epoch = ProtoField.uint64("agiswarm.rows_epoch", "Rows epoch"),
+	job = ProtoField.uint32("agiswarm.job", "Job"),
 	swarm = ProtoField.uint64("agiswarm.commit.swarm", "Swarm (security.swarm_id)"),
 	target_node = ProtoField.uint64("agiswarm.commit.node", "Aggregator node (0: any)"),
 	ufmt = ProtoField.uint64("agiswarm.record.ufmt", "Format of u"),
@@ -291,6 +294,17 @@ K[0x0f] = { [1] = { "epoch" }, [2] = { "stale" }, [3] = { "worker" } }
 K[0x01][6] = { "group" }
 K[0x01][7] = { "rows_epoch" }
 K[0x01][8] = { "hash", "bytes" }
+-- A job's messages: the cycle's keys and one more, the job id.
+local function with_job(t, key)
+	local c = {}
+	for k, v in pairs(t) do c[k] = v end
+	c[key] = { "job" }
+	return c
+end
+K[0x20] = with_job(K[0x09], 10)
+K[0x21] = with_job(K[0x01], 9)
+K[0x22] = with_job(K[0x02], 6)
+K[0x23] = { [1] = { "epoch" }, [2] = { "job" } }
 
 local BODY = { [1] = { "commit_version" }, [2] = { "seq" }, [3] = { "epoch" },
 	[4] = { "key_id", "bytes" }, [5] = { "not_before" }, [6] = { "not_after" },

@@ -18,6 +18,7 @@ static const struct agi_qinfo qinfo[] = {
 	[AGISWARM_Q1_31] = { "Q1.31", 1, 31, S32_MIN, S32_MAX },
 	[AGISWARM_Q1_15] = { "Q1.15", 1, 15, S16_MIN, S16_MAX },
 	[AGISWARM_Q8_24] = { "Q8.24", 8, 24, S32_MIN, S32_MAX },
+	[AGISWARM_Q16_16] = { "Q16.16", 16, 16, S32_MIN, S32_MAX },
 };
 
 static const struct agi_qinfo *qi(enum agiswarm_qformat fmt)

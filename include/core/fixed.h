@@ -6,7 +6,8 @@
  * here and implemented once for the module and userspace alike.
  *
  * Formats are Qi.f, signed two's complement, i + f = 16 or 32, i counting
- * the sign bit: Q1.31 (signals, the default), Q1.15 and Q8.24 (gains).
+ * the sign bit: Q1.31 (signals, the default), Q1.15, Q8.24 (gains) and
+ * Q16.16 (integers up to 32767, as coded jobs' matrices need them).
  * Every value travels as an s32 raw integer whatever its format (a Q1.15
  * value uses only [-2^15, 2^15 - 1]). sat() clamps to the format's
  * [min, max].
@@ -46,7 +47,7 @@
 
 /**
  * struct agi_qinfo - what a format is
- * @name: "Q1.31", "Q1.15" or "Q8.24"
+ * @name: "Q1.31", "Q1.15", "Q8.24" or "Q16.16"
  * @int_bits: i, counting the sign bit
  * @frac_bits: f
  * @min: most negative raw value, -2^(i+f-1)

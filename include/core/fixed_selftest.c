@@ -14,6 +14,7 @@
 #define Q31 AGISWARM_Q1_31
 #define Q15 AGISWARM_Q1_15
 #define Q24 AGISWARM_Q8_24
+#define Q16 AGISWARM_Q16_16
 
 /* Powers of two as raw values: P(30) is 0.5 in Q1.31, 2.0 is P(25) in Q8.24. */
 #define P(n) ((s32)1 << (n))
@@ -143,6 +144,38 @@ static const struct kat_binary kat_binary[] = {
 	{ "div Q8.24/Q1.31 1/0.5", KAT_DIV, Q24, Q31, P(24), P(30), P(25) },
 	{ "div Q1.15 0.25/0.5", KAT_DIV, Q15, Q15, P(13), P(14), P(14) },
 	{ "div Q1.15 MIN/MIN", KAT_DIV, Q15, Q15, -32768, -32768, 32767 },
+
+	/*
+	 * Q16.16, integers up to 32767 (P(16) is 1.0):
+	 * add 20000 + 20000 = 40000 * 2^16 > MAX saturates; 138 - 30 = 108.
+	 * mul (a*b + 2^15) >> 16: 9 * 8 = 72; 200 * 200 = 40000 saturates;
+	 * -200 * 200 saturates to MIN; tie 1 LSB * 0.5 = (2^15 + 2^15) >> 16
+	 * = 1, -1 LSB * 0.5 = 0. Mixed: Q16.16 3.0 * Q1.31 0.25 = 0.75:
+	 * (3*2^16 * 2^29 + 2^15) >> 16 = 3 * 2^29.
+	 * div rhaz(a * 2^16 / b): 138 / 6 = 23; 1 / 3 = 2^16 / 3 = 21845.33
+	 * -> 21845; 2 / 3 = 43690.67 -> 43691; -2 / 3 -> -43691 (away from
+	 * zero); 1 / 1 LSB = 2^32 saturates.
+	 */
+	{ "add Q16.16 20000+20000", KAT_ADD, Q16, Q16, 20000 * P(16),
+	  20000 * P(16), S32_MAX },
+	{ "sub Q16.16 138-30", KAT_SUB, Q16, Q16, 138 * P(16), 30 * P(16),
+	  108 * P(16) },
+	{ "mul Q16.16 9*8", KAT_MUL, Q16, Q16, 9 * P(16), 8 * P(16),
+	  72 * P(16) },
+	{ "mul Q16.16 200*200", KAT_MUL, Q16, Q16, 200 * P(16), 200 * P(16),
+	  S32_MAX },
+	{ "mul Q16.16 -200*200", KAT_MUL, Q16, Q16, -200 * P(16), 200 * P(16),
+	  S32_MIN },
+	{ "mul Q16.16 tie +0.5", KAT_MUL, Q16, Q16, 1, P(15), 1 },
+	{ "mul Q16.16 tie -0.5", KAT_MUL, Q16, Q16, -1, P(15), 0 },
+	{ "mul Q16.16*Q1.31 3*0.25", KAT_MUL, Q16, Q31, 3 * P(16), P(29),
+	  3 * P(29) },
+	{ "div Q16.16 138/6", KAT_DIV, Q16, Q16, 138 * P(16), 6 * P(16),
+	  23 * P(16) },
+	{ "div Q16.16 1/3", KAT_DIV, Q16, Q16, P(16), 3 * P(16), 21845 },
+	{ "div Q16.16 2/3", KAT_DIV, Q16, Q16, P(17), 3 * P(16), 43691 },
+	{ "div Q16.16 -2/3", KAT_DIV, Q16, Q16, -P(17), 3 * P(16), -43691 },
+	{ "div Q16.16 1/lsb", KAT_DIV, Q16, Q16, P(16), 1, S32_MAX },
 };
 
 static int kat_check(void (*report)(const char *, s64, s64), const char *what,
@@ -242,6 +275,34 @@ static int kat_dot_extremes(void (*report)(const char *, s64, s64))
 }
 
 /*
+ * Q16.16, the seeds' example: [[1,2,3],[4,5,6],[7,8,9]] times the column
+ * [9,6,3] of [[9,8,7],[6,5,4],[3,2,1]] is [30, 84, 138]: each sum is
+ * 2^32 * integer, (2^32 * n + 2^15) >> 16 = n * 2^16. 138 does not fit
+ * Q8.24 (max 127.99...): there it saturates.
+ */
+static int kat_dot_q16(void (*report)(const char *, s64, s64))
+{
+	static const s32 a[9] = {
+		P(16), 2 * P(16), 3 * P(16), 4 * P(16), 5 * P(16), 6 * P(16),
+		7 * P(16), 8 * P(16), 9 * P(16),
+	};
+	static const s32 x[3] = { 9 * P(16), 6 * P(16), 3 * P(16) };
+	static const s32 a24[3] = { 7 * P(24), 8 * P(24), 9 * P(24) };
+	static const s32 x24[3] = { 9 * P(24), 6 * P(24), 3 * P(24) };
+	s32 y[3] = { 0, 0, 0 };
+	int fails = 0;
+
+	agi_q_matvec(a, 3, 3, Q16, x, Q16, y);
+	fails += kat_check(report, "matvec Q16.16 seeds row 0", y[0], 30 * P(16));
+	fails += kat_check(report, "matvec Q16.16 seeds row 1", y[1], 84 * P(16));
+	fails += kat_check(report, "matvec Q16.16 seeds row 2", y[2],
+			   138 * P(16));
+	fails += kat_check(report, "dot Q8.24 138 saturates",
+			   agi_q_dot(a24, Q24, x24, Q24, 3), S32_MAX);
+	return fails;
+}
+
+/*
  * Mixed formats. Q8.24 {1.5, -0.5} . Q1.31 {0.5, 0.25}: 3*2^23*2^30 -
  * 2^23*2^29 = 5*2^52, (5*2^52 + 2^23) >> 24 = 5*2^28 (0.625).
  * Q8.24 {1.0, 1.0} . Q1.15 {0.5, 0.5} = 2^39, (2^39 + 2^23) >> 24 = 2^15:
@@ -264,6 +325,7 @@ static int kat_dot_mixed(void (*report)(const char *, s64, s64))
 	agi_q_matvec(m24, 2, 2, Q24, x31, Q31, y);
 	fails += kat_check(report, "matvec row 0", y[0], 3 * P(29));
 	fails += kat_check(report, "matvec row 1", y[1], S32_MAX);
+	fails += kat_dot_q16(report);
 	return fails;
 }
 
@@ -390,6 +452,12 @@ static int kat_names(void (*report)(const char *, s64, s64))
 	fails += kat_check(report, "Q1.15 min", agi_q_info(Q15)->min, -32768);
 	fails += kat_check(report, "Q8.24 frac bits",
 			   agi_q_info(Q24)->frac_bits, 24);
+	fails += kat_check(report, "name q16_16",
+			   agi_q_parse_name("q16_16", &f) ? -1 : (s64)f, Q16);
+	fails += kat_check(report, "name Q16.1 refused",
+			   agi_q_parse_name("Q16.1", &f), -EINVAL);
+	fails += kat_check(report, "Q16.16 frac bits",
+			   agi_q_info(Q16)->frac_bits, 16);
 	fails += kat_check(report, "unspec format has no info",
 			   agi_q_info(AGISWARM_Q_UNSPEC) != NULL, 0);
 	return fails;

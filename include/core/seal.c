@@ -43,6 +43,10 @@ static bool is_sealed_type(u8 type)
 	case AGISWARM_MSG_NEED_ROWS:
 	case AGISWARM_MSG_CYCLE_RECORD:
 	case AGISWARM_MSG_FENCED:
+	case AGISWARM_MSG_JOB_ROWS:
+	case AGISWARM_MSG_JOB_TASK:
+	case AGISWARM_MSG_JOB_RESULT:
+	case AGISWARM_MSG_JOB_CANCEL:
 	case AGISWARM_MSG_ERROR:
 		return true;
 	}

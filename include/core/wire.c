@@ -33,17 +33,23 @@ struct wire_fields {
 #define VEC(t, m, size, hi) AGI_WIRE_VEC(struct agi_wire_##t, m, size, 1, hi)
 #define BYTES(t, m) AGI_WIRE_BYTES(struct agi_wire_##t, m)
 
-/* In key order: entry k - 1 is key k. */
+/*
+ * In key order: entry k - 1 is key k. TASK, RESULT and ROWS end with the
+ * job id, which only their job shapes (JOB_TASK, JOB_RESULT, JOB_ROWS)
+ * have: the cycle's shapes take one key less of the same table.
+ */
 static const struct agi_wire_field task_fields[] = {
 	U64(task, epoch), U64(task, cycle), U32(task, gen), FMT(task, fmt),
 	VEC(task, x, 4, AGISWARM_WIRE_VEC_MAX),
 	U64(task, group), U64(task, rows_epoch), BYTES(task, hash),
+	UINT(task, job, 1, U32_MAX),
 };
 
 static const struct agi_wire_field result_fields[] = {
 	U64(result, epoch), U64(result, cycle), U32(result, gen),
 	U32(result, worker),
 	VEC(result, values, AGISWARM_WIRE_VALUE_LEN, AGISWARM_WIRE_VALUES_MAX),
+	UINT(result, job, 1, U32_MAX),
 };
 
 static const struct agi_wire_field sensor_fields[] = {
@@ -64,6 +70,7 @@ static const struct agi_wire_field rows_fields[] = {
 	VEC(rows, entries, 8, AGISWARM_WIRE_CHUNK_MAX),
 	UINT(rows, nrows, 1, AGISWARM_WIRE_ROWS_MAX),
 	U64(rows, group), BYTES(rows, hash),
+	UINT(rows, job, 1, U32_MAX),
 };
 
 static const struct agi_wire_field need_rows_fields[] = {
@@ -90,24 +97,44 @@ static const struct agi_wire_field fenced_fields[] = {
 	U64(fenced, epoch), U64(fenced, stale), U32(fenced, worker),
 };
 
+static const struct agi_wire_field job_cancel_fields[] = {
+	U64(job_cancel, epoch), UINT(job_cancel, job, 1, U32_MAX),
+};
+
 #define SHAPE(t, f, fmt) { t, ARRAY_SIZE(f), fmt, f }
 
-static const struct agi_wire_shape shape_task =
-	SHAPE(AGISWARM_MSG_TASK, task_fields, AGISWARM_TASK_FMT);
-static const struct agi_wire_shape shape_result =
-	SHAPE(AGISWARM_MSG_RESULT, result_fields, 0);
+/* The cycle's shapes: their tables less the last key, the job id. */
+static const struct agi_wire_shape shape_task = {
+	AGISWARM_MSG_TASK, ARRAY_SIZE(task_fields) - 1, AGISWARM_TASK_FMT,
+	task_fields
+};
+
+static const struct agi_wire_shape shape_result = {
+	AGISWARM_MSG_RESULT, ARRAY_SIZE(result_fields) - 1, 0, result_fields
+};
+
 static const struct agi_wire_shape shape_sensor =
 	SHAPE(AGISWARM_MSG_SENSOR, sensor_fields, AGISWARM_SENSOR_FMT);
 static const struct agi_wire_shape shape_actuate =
 	SHAPE(AGISWARM_MSG_ACTUATE, actuate_fields, AGISWARM_ACTUATE_FMT);
-static const struct agi_wire_shape shape_rows =
-	SHAPE(AGISWARM_MSG_ROWS, rows_fields, 0);
+static const struct agi_wire_shape shape_rows = {
+	AGISWARM_MSG_ROWS, ARRAY_SIZE(rows_fields) - 1, 0, rows_fields
+};
+
 static const struct agi_wire_shape shape_need_rows =
 	SHAPE(AGISWARM_MSG_NEED_ROWS, need_rows_fields, 0);
 static const struct agi_wire_shape shape_record =
 	SHAPE(AGISWARM_MSG_CYCLE_RECORD, record_fields, 0);
 static const struct agi_wire_shape shape_fenced =
 	SHAPE(AGISWARM_MSG_FENCED, fenced_fields, 0);
+static const struct agi_wire_shape shape_job_rows =
+	SHAPE(AGISWARM_MSG_JOB_ROWS, rows_fields, 0);
+static const struct agi_wire_shape shape_job_task =
+	SHAPE(AGISWARM_MSG_JOB_TASK, task_fields, AGISWARM_TASK_FMT);
+static const struct agi_wire_shape shape_job_result =
+	SHAPE(AGISWARM_MSG_JOB_RESULT, result_fields, 0);
+static const struct agi_wire_shape shape_job_cancel =
+	SHAPE(AGISWARM_MSG_JOB_CANCEL, job_cancel_fields, 0);
 
 /* kmod/core.c compiles the whole core as one unit: keep these local. */
 #undef UINT
@@ -137,6 +164,14 @@ static const struct agi_wire_shape *shape_of(u8 type)
 		return &shape_record;
 	case AGISWARM_MSG_FENCED:
 		return &shape_fenced;
+	case AGISWARM_MSG_JOB_ROWS:
+		return &shape_job_rows;
+	case AGISWARM_MSG_JOB_TASK:
+		return &shape_job_task;
+	case AGISWARM_MSG_JOB_RESULT:
+		return &shape_job_result;
+	case AGISWARM_MSG_JOB_CANCEL:
+		return &shape_job_cancel;
 	}
 	return NULL;
 }
@@ -223,7 +258,7 @@ static int check_ranges(const struct agi_wire_shape *s, const struct wire_fields
 /* With every field present: the checks that involve several. */
 static int check_across(const struct agi_wire_shape *s, const struct wire_fields *f)
 {
-	if (s == &shape_rows && check_rows(f))
+	if ((s == &shape_rows || s == &shape_job_rows) && check_rows(f))
 		return DROP(BADVALUE);
 	if (s == &shape_record && check_record(f))
 		return DROP(BADVALUE);

@@ -89,15 +89,20 @@ struct agi_wire_task {
 	u64 group;			/* the aggregator group's id */
 	u64 rows_epoch;			/* epoch the rows were sent in */
 	u8 hash[AGISWARM_WIRE_HASH_LEN];	/* of the whole row set */
+	u32 job;			/* JOB_TASK only: the job; 0 in TASK */
 };
 
-/* AGISWARM_MSG_RESULT: worker -> aggregator, some of the worker's rows. */
+/*
+ * AGISWARM_MSG_RESULT: worker -> aggregator, some of the worker's rows.
+ * JOB_RESULT is the same with @job; @cycle is then the job's column.
+ */
 struct agi_wire_result {
 	u64 epoch;
 	u64 cycle;
 	u32 gen;
 	u32 worker;
 	struct agi_wire_vec values;	/* struct agi_wire_value */
+	u32 job;			/* JOB_RESULT only; 0 in RESULT */
 };
 
 /* AGISWARM_MSG_SENSOR: plant -> aggregator, a new input vector. */
@@ -127,6 +132,13 @@ struct agi_wire_rows {
 	struct agi_wire_vec entries;	/* s64, columns offset.. */
 	u64 group;			/* the aggregator group's id */
 	u8 hash[AGISWARM_WIRE_HASH_LEN];	/* of the whole row set */
+	u32 job;			/* JOB_ROWS only: the job; 0 in ROWS */
+};
+
+/* AGISWARM_MSG_JOB_CANCEL: aggregator -> worker, drop a job's work. */
+struct agi_wire_job_cancel {
+	u64 epoch;
+	u32 job;
 };
 
 /*
@@ -188,6 +200,7 @@ struct agi_wire_msg {
 		struct agi_wire_need_rows need_rows;
 		struct agi_wire_record record;
 		struct agi_wire_fenced fenced;
+		struct agi_wire_job_cancel job_cancel;
 	} u;
 };
 
@@ -204,7 +217,8 @@ struct agi_wire_msg {
  *
  * Return:
  *  0 when @out holds a fast-path message (TASK, RESULT, SENSOR, ACTUATE,
- *    ROWS, NEED_ROWS, CYCLE_RECORD, FENCED)
+ *    ROWS, NEED_ROWS, CYCLE_RECORD, FENCED, and a job's JOB_ROWS,
+ *    JOB_TASK, JOB_RESULT, JOB_CANCEL)
  *  AGI_WIRE_PASS_UP (>0) when the header is valid and the type is one the
  *    daemon handles; only @out's type, payload and payload_len are set
  *  -EBADMSG when the datagram is refused; *@reason is then its one

@@ -141,7 +141,7 @@ static bool changes_valid(const struct agi_commit_changes *ch)
 		return false;
 	if (!(ch->present & AGI_CH_BIT(AGI_CH_MATRIX)))
 		return true;
-	if (ch->matrix.fmt == AGISWARM_Q_UNSPEC || ch->matrix.fmt > AGISWARM_Q8_24 ||
+	if (ch->matrix.fmt == AGISWARM_Q_UNSPEC || ch->matrix.fmt > AGISWARM_Q_MAX ||
 	    !ch->matrix.rows || !ch->matrix.cols ||
 	    ch->matrix.rows > AGI_COMMIT_MATRIX_MAX ||
 	    ch->matrix.cols > AGI_COMMIT_MATRIX_MAX / ch->matrix.rows)
@@ -273,7 +273,7 @@ static int get_matrix(const struct agi_cbor_cursor *c,
 		if (agi_cbor_get_uint(&key, AGI_MX_DATA, &k) || k != want++)
 			return -EBADMSG;
 		if (k == AGI_MX_FMT)
-			err = get_u8(&v, AGISWARM_Q8_24, &ch->matrix.fmt);
+			err = get_u8(&v, AGISWARM_Q_MAX, &ch->matrix.fmt);
 		else if (k == AGI_MX_ROWS)
 			err = get_u32(&v, AGI_COMMIT_MATRIX_MAX, &ch->matrix.rows);
 		else if (k == AGI_MX_COLS)

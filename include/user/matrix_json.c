@@ -126,7 +126,7 @@ static void range_text(enum agiswarm_qformat fmt, char *buf, size_t size)
 static enum agiswarm_qformat format_holding(const char *text)
 {
 	static const enum agiswarm_qformat finest_first[] = {
-		AGISWARM_Q1_31, AGISWARM_Q8_24, AGISWARM_Q1_15,
+		AGISWARM_Q1_31, AGISWARM_Q8_24, AGISWARM_Q16_16, AGISWARM_Q1_15,
 	};
 	size_t i;
 	s32 raw;
@@ -249,7 +249,7 @@ static int read_precision(const struct mread *r, const json_t *parent,
 		return 0;
 	dump = json_text(p);
 	snprintf(msg, sizeof(msg),
-		 "%s is not a format (expected \"Q1.31\", \"Q1.15\" or \"Q8.24\")",
+		 "%s is not a format (expected \"Q1.31\", \"Q1.15\", \"Q8.24\" or \"Q16.16\")",
 		 dump ? dump : "value");
 	free(dump);
 	return mfail(r, where, msg);
@@ -302,7 +302,8 @@ static int find_path(struct mread *r, const json_t *root, const char *want,
 			if (snprintf(parent_path, pp_size, "%s%s%s", r->path,
 				     *r->path ? "." : "", key) >= (int)pp_size)
 				strcpy(parent_path + pp_size - 4, "...");
-			ret = mfail(r, parent_path, "no such key");
+			mfail(r, parent_path, "no such key");
+			ret = -ENOKEY;
 			goto cleanup;
 		}
 		snprintf(parent_path, pp_size, "%s", r->path);

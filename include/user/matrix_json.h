@@ -10,7 +10,7 @@
  * A matrix is named by its key path (control_matrices.state_feedback.matrix)
  * or, by default, is the first array named "matrix" under
  * control_matrices, depth first in file order. Its "precision" (a sibling)
- * is Q1.31, Q1.15 or Q8.24, Q1.31 when absent. Entries are decimals,
+ * is Q1.31, Q1.15, Q8.24 or Q16.16, Q1.31 when absent. Entries are decimals,
  * converted as the fixed-point specification says (include/core/fixed.h).
  * The whole file is validated before anything is used, so a bad file never
  * leaves a half-loaded matrix anywhere; agictl and agiswarmd read matrices
@@ -32,7 +32,9 @@
  *    fit Q1.31 [-1, 0.9999999995]; Q8.24 holds it"
  *   "m.json:3:7: <jansson's words>", "m.json: No such file or directory"
  * A non-number, a ragged or empty matrix and one past 256 rows or columns
- * are refused the same way.
+ * are refused the same way. A key of @want that is missing is -ENOKEY
+ * (so that a caller may look for optional matrices), other errors
+ * -EINVAL, -ENOMEM or fopen()'s.
  */
 int agi_matrix_read(const char *file, const char *want, struct agi_matrix *m,
 		    char *err, size_t errlen);

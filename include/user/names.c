@@ -47,6 +47,22 @@ static const char *const health[] = {
 	[AGISWARM_HEALTH_UNHEALTHY] = "unhealthy",
 };
 
+static const char *const job_op[] = {
+	[AGISWARM_JOB_OP_MATMUL] = "matmul",
+	[AGISWARM_JOB_OP_FIR] = "fir",
+	[AGISWARM_JOB_OP_MLP] = "mlp",
+	[AGISWARM_JOB_OP_PROBE] = "fixed-probe",
+};
+
+static const char *const job_state[] = {
+	[AGISWARM_JOB_LOADING] = "loading",
+	[AGISWARM_JOB_QUEUED] = "queued",
+	[AGISWARM_JOB_RUNNING] = "running",
+	[AGISWARM_JOB_DONE] = "done",
+	[AGISWARM_JOB_FAILED] = "failed",
+	[AGISWARM_JOB_CANCELLED] = "cancelled",
+};
+
 static const char *const attr[] = {
 	[AGISWARM_A_VERSION] = "version",
 	[AGISWARM_A_ROLE] = "role",
@@ -102,6 +118,8 @@ const struct agi_names agi_miss_names = NAMES(miss);
 const struct agi_names agi_peer_kind_names = NAMES(peer_kind);
 const struct agi_names agi_fault_names = NAMES(fault);
 const struct agi_names agi_health_names = NAMES(health);
+const struct agi_names agi_job_op_names = NAMES(job_op);
+const struct agi_names agi_job_state_names = NAMES(job_state);
 const struct agi_names agi_attr_names = NAMES(attr);
 
 const char *agi_name(const struct agi_names *t, unsigned int v)

@@ -30,6 +30,10 @@ extern const struct agi_names agi_peer_kind_names;
 extern const struct agi_names agi_fault_names;
 /* enum agiswarm_health: "healthy", "degraded", "unhealthy" */
 extern const struct agi_names agi_health_names;
+/* enum agiswarm_job_op: "matmul", "fir", "mlp", "fixed-probe" */
+extern const struct agi_names agi_job_op_names;
+/* enum agiswarm_job_state: "loading", "queued", "running", "done", ... */
+extern const struct agi_names agi_job_state_names;
 
 /*
  * enum agiswarm_attr: "cycle_period_us", ... (lowercased, without

@@ -17,6 +17,12 @@
 #                       same build without the cipher, `make module-noseal`,
 #                       benchmark only); build/bench-seal.log
 #   make bench-vm-seal  that third part alone
+#   make bench-vm-jobs  selftests/bench/vm_jobs.sh: a 256x256 times 256x256
+#                       matmul job on 8 workers against the same product
+#                       on one CPU with the native core (matmul_native),
+#                       both in that run, and the cycle's p50/p99 with and
+#                       without the job; build/bench-jobs.log (also run
+#                       by bench-vm)
 #   make bench          deps, then both
 
 BENCH_C := $(wildcard selftests/bench/*.c)
@@ -33,15 +39,20 @@ bench-native: $(BENCH_BINS)
 
 # Same image as the VM tests (the debug module: pr_debug and boot self-tests
 # only, no change to the data path).
-.PHONY: bench-vm bench-vm-seal
-bench-vm bench-vm-seal: AGISWARM_DEBUG = 1
-bench-vm: vm-initrd bench-vm-seal
+.PHONY: bench-vm bench-vm-seal bench-vm-jobs
+bench-vm bench-vm-seal bench-vm-jobs: AGISWARM_DEBUG = 1
+bench-vm: vm-initrd bench-vm-seal bench-vm-jobs
 	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
 		--log $(BUILD)/bench-vm.log --timeout $(or $(VM_TIMEOUT),1800) \
 		--script selftests/bench/vm_latency.sh
 	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
 		--log $(BUILD)/bench-rate.log --timeout $(or $(VM_TIMEOUT),1800) \
 		--script selftests/bench/vm_rate.sh
+
+bench-vm-jobs: vm-initrd
+	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
+		--log $(BUILD)/bench-jobs.log --timeout $(or $(VM_TIMEOUT),1800) \
+		--script selftests/bench/vm_jobs.sh
 
 # agiswarm_noseal.ko goes only into this run's image, next to agiswarm.ko.
 bench-vm-seal: vm-initrd module-noseal

@@ -137,7 +137,7 @@ static void selftest_report(const char *what, s64 got, s64 want)
 }
 
 static const enum agiswarm_qformat fmts[] = {
-	AGISWARM_Q1_31, AGISWARM_Q1_15, AGISWARM_Q8_24
+	AGISWARM_Q1_31, AGISWARM_Q1_15, AGISWARM_Q8_24, AGISWARM_Q16_16
 };
 
 static enum agiswarm_qformat rng_fmt(void)

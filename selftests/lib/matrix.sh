@@ -7,6 +7,9 @@
 #                              (-0.1, 0.1), deterministic, into OUT
 #   input_for COLS             an input vector of COLS values in (-1, 1),
 #                              as agictl input set takes it
+#   job_file OUT M N EXPR      an M x N Q16.16 job file (agictl job run
+#                              matmul) whose entry (i, j) is the jq
+#                              expression EXPR of $i and $j (needs $JQ)
 #   rows_current               every worker of the swarm's aggregator that
 #                              holds rows has answered with the current
 #                              generation (netns/lib.sh sourced first)
@@ -25,6 +28,13 @@ gen_matrix()
 		}
 		printf "      ],\n      \"precision\": \"Q1.31\"\n    }\n  }\n}\n"
 	}' > "$3"
+}
+
+job_file()
+{
+	"$JQ" -n --argjson m "$2" --argjson n "$3" \
+		"{precision: \"Q16.16\", matrix: [range(\$m) as \$i |
+		  [range(\$n) as \$j | $4]]}" > "$1"
 }
 
 input_for()

@@ -11,7 +11,7 @@
 
 AGICTL=${AGICTL:-build/agictl}
 CONFIGS=${CONFIGS:-$(dirname "$0")/../../configs}
-PLAN=42
+PLAN=44
 . "$(dirname "$0")/../lib/tap.sh"
 
 command -v "$JQ" >/dev/null 2>&1 || tap_skip_all "jq is not installed"
@@ -128,13 +128,24 @@ tap_report $? "more than 256 rows is an error"
 
 write prec.json '{"control_matrices": {"k": {"matrix": [[0.5]], "precision": "Q2.30"}}}'
 run matrix check "$tmp/prec.json"
-tap_text_fails 'control_matrices.k.precision: "Q2.30" is not a format (expected "Q1.31", "Q1.15" or "Q8.24")'
+tap_text_fails 'control_matrices.k.precision: "Q2.30" is not a format (expected "Q1.31", "Q1.15", "Q8.24" or "Q16.16")'
 tap_report $? "an unknown precision is named with the formats allowed"
 
-write huge.json '{"control_matrices": {"k": {"matrix": [[0.5, -200]], "precision": "Q8.24"}}}'
+write big.json '{"control_matrices": {"k": {"matrix": [[0.5, -200]], "precision": "Q8.24"}}}'
+run matrix check "$tmp/big.json"
+tap_text_fails "control_matrices.k.matrix[0][1]: -200 does not fit Q8.24 [-128, 127.9999999403]; Q16.16 holds it"
+tap_report $? "a value beyond Q8.24 suggests Q16.16"
+
+write huge.json '{"control_matrices": {"k": {"matrix": [[0.5, -40000]], "precision": "Q16.16"}}}'
 run matrix check "$tmp/huge.json"
-tap_text_fails "control_matrices.k.matrix[0][1]: -200 does not fit Q8.24 [-128, 127.9999999403]; no format holds it"
+tap_text_fails "control_matrices.k.matrix[0][1]: -40000 does not fit Q16.16 [-32768, 32767.9999847412]; no format holds it"
 tap_report $? "a value no format holds says so"
+
+# 138 * 2^16 = 9043968; -0.5 * 2^16 = -32768; 2^-17 is half a Q16.16 step.
+write q16.json '{"control_matrices": {"k": {"matrix": [[138, -0.5, 0.00000762939453125]], "precision": "q16.16"}}}'
+run -j matrix check "$tmp/q16.json"
+tap_json_ok '.format == "Q16.16" and .matrix == [[9043968, -32768, 1]]'
+tap_report $? "a Q16.16 file: integers past Q8.24, rounding half away from zero"
 
 write q15.json '{"control_matrices": {"k": {"matrix": [[0.5, 1.5]], "precision": "Q1.15"}}}'
 run matrix check "$tmp/q15.json"

@@ -23,6 +23,7 @@
 #define Q31 AGISWARM_Q1_31
 #define Q15 AGISWARM_Q1_15
 #define Q24 AGISWARM_Q8_24
+#define Q16 AGISWARM_Q16_16
 /*
  * 1,000,000 random cases per operation; AGI_RANDOM_CASES=N takes fewer (the
  * cross check runs this file under qemu-user, where the harness's 30 s per
@@ -46,7 +47,8 @@ static int random_cases(void)
 
 typedef __int128 i128;
 
-static const enum agiswarm_qformat formats[] = { Q31, Q15, Q24 };
+static const enum agiswarm_qformat formats[] = { Q31, Q15, Q24, Q16 };
+#define NFORMATS ARRAY_SIZE(formats)
 
 /* --- the reference ------------------------------------------------------- */
 
@@ -64,6 +66,8 @@ static struct ref_format ref_fmt(enum agiswarm_qformat f)
 		return (struct ref_format){ 15, -32768, 32767 };
 	case Q24:
 		return (struct ref_format){ 24, -2147483648LL, 2147483647LL };
+	case Q16:
+		return (struct ref_format){ 16, -2147483648LL, 2147483647LL };
 	default:
 		abort();
 	}
@@ -255,6 +259,8 @@ TEST(formats_and_names)
 		{ "Q1.31", 0, Q31 }, { "q1.31", 0, Q31 }, { "Q1_31", 0, Q31 },
 		{ "Q1.15", 0, Q15 }, { "q1_15", 0, Q15 }, { "Q1_15", 0, Q15 },
 		{ "Q8.24", 0, Q24 }, { "q8.24", 0, Q24 }, { "Q8_24", 0, Q24 },
+		{ "Q16.16", 0, Q16 }, { "q16.16", 0, Q16 }, { "Q16_16", 0, Q16 },
+		{ "Q16.1", -EINVAL }, { "Q16.160", -EINVAL }, { "Q1.16", -EINVAL },
 		{ "", -EINVAL }, { "Q", -EINVAL }, { "Q1", -EINVAL },
 		{ "Q1.3", -EINVAL }, { "Q1.311", -EINVAL }, { "Q1-31", -EINVAL },
 		{ "X1.31", -EINVAL }, { "Q1.31 ", -EINVAL }, { " Q1.31", -EINVAL },
@@ -323,6 +329,13 @@ TEST(edges_mul)
 	ASSERT_EQ(S32_MIN, agi_q_mul(-(1 << 25), Q24, 3 << 29, Q31));
 	/* Q1.31 into Q1.15: 0.5 * 0.5 = 0.25. */
 	ASSERT_EQ(1 << 13, agi_q_mul(1 << 30, Q31, 1 << 14, Q15));
+	/* Q16.16 holds integers: 9 * 8 = 72; 200 * 200 saturates at 32768. */
+	ASSERT_EQ(72 << 16, agi_q_mul(9 << 16, Q16, 8 << 16, Q16));
+	ASSERT_EQ(S32_MAX, agi_q_mul(200 << 16, Q16, 200 << 16, Q16));
+	ASSERT_EQ(S32_MIN, agi_q_mul(-(200 << 16), Q16, 200 << 16, Q16));
+	/* Half a Q16.16 LSB rounds up: 2^-17 * 1.0 -> 1 LSB, -2^-17 -> 0. */
+	ASSERT_EQ(1, agi_q_mul(1, Q16, 1 << 15, Q16));
+	ASSERT_EQ(0, agi_q_mul(-1, Q16, 1 << 15, Q16));
 }
 
 TEST(edges_div)
@@ -356,6 +369,13 @@ TEST(edges_div)
 	/* Q1.15 / Q8.24 -> Q1.15: 0.5 / 4.0 = 0.125. */
 	ASSERT_EQ(0, agi_q_div(1 << 14, Q15, 1 << 26, Q24, &out));
 	ASSERT_EQ(1 << 12, out);
+	/* Q16.16: 138 / 6 = 23; 1 / 3 rounds to nearest; 1 / 2^-16 saturates. */
+	ASSERT_EQ(0, agi_q_div(138 << 16, Q16, 6 << 16, Q16, &out));
+	ASSERT_EQ(23 << 16, out);
+	ASSERT_EQ(0, agi_q_div(1 << 16, Q16, 3 << 16, Q16, &out));
+	ASSERT_EQ(21845, out);
+	ASSERT_EQ(0, agi_q_div(1 << 16, Q16, 1, Q16, &out));
+	ASSERT_EQ(S32_MAX, out);
 }
 
 TEST(edges_dot)
@@ -387,6 +407,23 @@ TEST(edges_dot)
 	agi_q_matvec(mins, 2, 1, Q31, maxs, Q31, y);
 	ASSERT_EQ(1, y[0]);
 	ASSERT_EQ(1, y[1]);
+}
+
+/* The seeds' example: row [7 8 9] . column [9 6 3] = 138 in Q16.16. */
+TEST(edges_dot_q16)
+{
+	s32 r[3] = { 7 << 16, 8 << 16, 9 << 16 };
+	s32 c[3] = { 9 << 16, 6 << 16, 3 << 16 };
+
+	ASSERT_EQ(138 << 16, agi_q_dot(r, Q16, c, Q16, 3));
+	/* Q8.24 cannot hold 138: the same sum saturates there. */
+	r[0] = 7 << 24;
+	c[0] = 9 << 24;
+	r[1] = 8 << 24;
+	c[1] = 6 << 24;
+	r[2] = 9 << 24;
+	c[2] = 3 << 24;
+	ASSERT_EQ(S32_MAX, agi_q_dot(r, Q24, c, Q24, 3));
 }
 
 TEST(edges_pid)
@@ -431,8 +468,9 @@ TEST(random_add_sub)
 TEST(random_mul_all_pairs)
 {
 	TEST_RNG_BEGIN(0);
-	for (size_t p = 0; p < 9; p++) {
-		enum agiswarm_qformat fa = formats[p / 3], fb = formats[p % 3];
+	for (size_t p = 0; p < NFORMATS * NFORMATS; p++) {
+		enum agiswarm_qformat fa = formats[p / NFORMATS];
+		enum agiswarm_qformat fb = formats[p % NFORMATS];
 
 		for (int i = 0; i < RANDOM_CASES; i++) {
 			s32 a = rand_raw(fa), b = rand_raw(fb);
@@ -616,6 +654,13 @@ TEST(decimal_parse)
 		/* Half a Q1.15 LSB is 2^-16. */
 		{ "0.0000152587890625", Q15, false, 0, 1 },
 		{ "-0.0000152587890625", Q15, false, 0, -1 },
+		/* Q16.16: [-32768, 32768), half an LSB is 2^-17. */
+		{ "138", Q16, false, 0, 138 << 16 },
+		{ "-32768", Q16, false, 0, S32_MIN },
+		{ "32768", Q16, false, -ERANGE },
+		{ "32768", Q16, true, 0, S32_MAX },
+		{ "0.00000762939453125", Q16, false, 0, 1 },
+		{ "-0.00000762939453125", Q16, false, 0, -1 },
 		{ "", Q31, false, -EINVAL }, { " 0.5", Q31, false, -EINVAL },
 		{ "0.5 ", Q31, false, -EINVAL }, { "0.5x", Q31, false, -EINVAL },
 		{ "abc", Q31, false, -EINVAL }, { "nan", Q31, true, -EINVAL },
@@ -647,6 +692,8 @@ TEST(decimal_format)
 		{ S32_MAX, Q24, "127.999999940395355224609375" },
 		{ 32767, Q15, "0.999969482421875" }, { -1, Q15, "-0.000030517578125" },
 		{ 3 << 23, Q24, "1.5" },
+		{ 138 << 16, Q16, "138" }, { S32_MIN, Q16, "-32768" },
+		{ S32_MAX, Q16, "32767.9999847412109375" },
 	};
 	char buf[64];
 
@@ -672,7 +719,7 @@ TEST(decimal_round_trip)
 
 	TEST_RNG_BEGIN(0);
 	for (int i = 0; i < 300000; i++) {
-		enum agiswarm_qformat f = formats[i % 3];
+		enum agiswarm_qformat f = formats[i % NFORMATS];
 		s32 raw = rand_raw(f), back = 0;
 
 		ASSERT_LT(0, agi_q_to_decimal(raw, f, got, sizeof(got)));
@@ -695,7 +742,7 @@ TEST(decimal_parse_ties)
 
 	TEST_RNG_BEGIN(0);
 	for (int i = 0; i < 300000; i++) {
-		enum agiswarm_qformat f = formats[i % 3];
+		enum agiswarm_qformat f = formats[i % NFORMATS];
 		struct ref_format r = ref_fmt(f);
 		int64_t k = (int64_t)(test_rng() % (uint64_t)r.max);
 		int sign = test_rng() & 1 ? -1 : 1;

@@ -136,6 +136,25 @@ TEST(seal_limits)
 			      &agi_sodium_aead));
 }
 
+/* Every fast-path type travels sealed: a node sends no other way. */
+TEST(fast_path_types_seal)
+{
+	static u8 buf[AGISWARM_WIRE_MAX + 64];
+	u8 key[AGISWARM_SEAL_KEY_LEN] = { 0 };
+	unsigned int t;
+
+	for (t = 0; t < 256; t++) {
+		if (!agi_wire_is_fast_path((u8)t))
+			continue;
+		memcpy(buf + AGI_SEAL_PUSH, agi_seal_example_msg,
+		       AGI_SEAL_EXAMPLE_MSG_LEN);
+		buf[AGI_SEAL_PUSH + 1] = (u8)t;
+		ASSERT_EQ(AGI_SEAL_EXAMPLE_LEN,
+			  agi_seal(buf, AGI_SEAL_EXAMPLE_MSG_LEN, 1, 0, key,
+				   &agi_sodium_aead)) TH_LOG("type 0x%02x", t);
+	}
+}
+
 TEST(psk_sessions)
 {
 	u8 psk[32], other[32], pa[32], pb[32];

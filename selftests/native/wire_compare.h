@@ -86,19 +86,23 @@ static inline bool same_msg(const struct agi_wire_msg *a,
 	const struct agi_wire_rows *wa = &a->u.rows, *wb = &b->u.rows;
 	const struct agi_wire_need_rows *na = &a->u.need_rows,
 					*nb = &b->u.need_rows;
+	const struct agi_wire_job_cancel *ca = &a->u.job_cancel,
+					 *cb = &b->u.job_cancel;
 
 	if (a->type != b->type)
 		return false;
 	switch (a->type) {
 	case AGISWARM_MSG_TASK:
-		return ta->epoch == tb->epoch && ta->cycle == tb->cycle &&
+	case AGISWARM_MSG_JOB_TASK:
+		return ta->job == tb->job && ta->epoch == tb->epoch && ta->cycle == tb->cycle &&
 			ta->gen == tb->gen && ta->fmt == tb->fmt &&
 			ta->group == tb->group &&
 			ta->rows_epoch == tb->rows_epoch &&
 			!memcmp(ta->hash, tb->hash, sizeof(ta->hash)) &&
 			same_vec(&ta->x, &tb->x, 4);
 	case AGISWARM_MSG_RESULT:
-		return ra->epoch == rb->epoch && ra->cycle == rb->cycle &&
+	case AGISWARM_MSG_JOB_RESULT:
+		return ra->job == rb->job && ra->epoch == rb->epoch && ra->cycle == rb->cycle &&
 			ra->gen == rb->gen && ra->worker == rb->worker &&
 			same_vec(&ra->values, &rb->values,
 				 AGISWARM_WIRE_VALUE_LEN);
@@ -110,7 +114,8 @@ static inline bool same_msg(const struct agi_wire_msg *a,
 			aa->fmt == ab->fmt && aa->status == ab->status &&
 			same_vec(&aa->u, &ab->u, 4);
 	case AGISWARM_MSG_ROWS:
-		return wa->epoch == wb->epoch && wa->gen == wb->gen &&
+	case AGISWARM_MSG_JOB_ROWS:
+		return wa->job == wb->job && wa->epoch == wb->epoch && wa->gen == wb->gen &&
 			wa->row == wb->row && wa->ncols == wb->ncols &&
 			wa->offset == wb->offset && wa->nrows == wb->nrows &&
 			wa->group == wb->group &&
@@ -125,6 +130,8 @@ static inline bool same_msg(const struct agi_wire_msg *a,
 		return a->u.fenced.epoch == b->u.fenced.epoch &&
 			a->u.fenced.stale == b->u.fenced.stale &&
 			a->u.fenced.worker == b->u.fenced.worker;
+	case AGISWARM_MSG_JOB_CANCEL:
+		return ca->epoch == cb->epoch && ca->job == cb->job;
 	}
 	return false;
 }

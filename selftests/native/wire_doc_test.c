@@ -38,6 +38,7 @@ static void example_msg(const struct example *x, struct agi_wire_msg *m,
 	vec->n = 0;
 	switch (x->type) {
 	case AGISWARM_MSG_TASK:
+	case AGISWARM_MSG_JOB_TASK:
 		s32v[0] = 0x40000000;
 		s32v[1] = -0x40000000;
 		v.host.s32 = s32v;
@@ -45,13 +46,16 @@ static void example_msg(const struct example *x, struct agi_wire_msg *m,
 		m->u.task = (struct agi_wire_task){ 7, 42, 1, AGISWARM_Q1_31, v,
 			1, 7 };
 		example_hash(m->u.task.hash);
+		m->u.task.job = x->type == AGISWARM_MSG_JOB_TASK ? 3 : 0;
 		break;
 	case AGISWARM_MSG_RESULT:
+	case AGISWARM_MSG_JOB_RESULT:
 		vals[0] = (struct agi_wire_value){ 2, agi_i128_from_s64(-1) };
 		vals[1] = (struct agi_wire_value){ 4, agi_i128_from_s64(1 << 30) };
 		v.host.value = vals;
 		v.n = 2;
 		m->u.result = (struct agi_wire_result){ 7, 42, 1, 3, v };
+		m->u.result.job = x->type == AGISWARM_MSG_JOB_RESULT ? 3 : 0;
 		break;
 	case AGISWARM_MSG_SENSOR:
 		s32v[0] = 0x4000;
@@ -68,6 +72,7 @@ static void example_msg(const struct example *x, struct agi_wire_msg *m,
 			AGISWARM_ACTUATE_OK, v };
 		break;
 	case AGISWARM_MSG_ROWS:
+	case AGISWARM_MSG_JOB_ROWS:
 		s64v[0] = 1;
 		s64v[1] = -2;
 		s64v[2] = 0x80000000LL;
@@ -75,6 +80,7 @@ static void example_msg(const struct example *x, struct agi_wire_msg *m,
 		v.n = 3;
 		m->u.rows = (struct agi_wire_rows){ 7, 1, 5, 3, 0, 2, v, 1 };
 		example_hash(m->u.rows.hash);
+		m->u.rows.job = x->type == AGISWARM_MSG_JOB_ROWS ? 3 : 0;
 		break;
 	case AGISWARM_MSG_NEED_ROWS:
 		m->u.need_rows = (struct agi_wire_need_rows){ 7, 1 };
@@ -95,8 +101,12 @@ static void example_msg(const struct example *x, struct agi_wire_msg *m,
 	case AGISWARM_MSG_FENCED:
 		m->u.fenced = (struct agi_wire_fenced){ 9, 8, 3 };
 		return;		/* no vector */
+	case AGISWARM_MSG_JOB_CANCEL:
+		m->u.job_cancel = (struct agi_wire_job_cancel){ 7, 3 };
+		return;		/* no vector */
 	}
-	raw_hex(vec, x->e[x->type == AGISWARM_MSG_ROWS ? 5 :
+	raw_hex(vec, x->e[x->type == AGISWARM_MSG_ROWS ||
+			  x->type == AGISWARM_MSG_JOB_ROWS ? 5 :
 			  x->type == AGISWARM_MSG_SENSOR ? 2 :
 			  x->type == AGISWARM_MSG_ACTUATE ? 3 :
 			  x->type == AGISWARM_MSG_CYCLE_RECORD ? 13 : 4].bytes);

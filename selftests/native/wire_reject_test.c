@@ -200,12 +200,12 @@ static const struct {
 	int want;
 } limits[] = {
 	{ 0, 3, 0xffffffffULL, 0 }, { 0, 3, 0x100000000ULL, DROP(BADVALUE) },
-	{ 0, 4, 0, DROP(BADVALUE) }, { 0, 4, 3, 0 }, { 0, 4, 4, DROP(BADVALUE) },
+	{ 0, 4, 0, DROP(BADVALUE) }, { 0, 4, 4, 0 }, { 0, 4, 5, DROP(BADVALUE) },
 	{ 0, 1, U64_MAX, 0 }, { 0, 2, U64_MAX, 0 },
 	{ 1, 3, 0x100000000ULL, DROP(BADVALUE) },
 	{ 1, 4, 0xffffffffULL, 0 }, { 1, 4, 0x100000000ULL, DROP(BADVALUE) },
-	{ 2, 2, 0, DROP(BADVALUE) }, { 2, 2, 4, DROP(BADVALUE) },
-	{ 2, 2, 1, 0 }, { 2, 2, 3, 0 },
+	{ 2, 2, 0, DROP(BADVALUE) }, { 2, 2, 5, DROP(BADVALUE) },
+	{ 2, 2, 1, 0 }, { 2, 2, 4, 0 },
 	{ 3, 3, 0, DROP(BADVALUE) }, { 3, 5, 3, 0 }, { 3, 5, 4, DROP(BADVALUE) },
 	{ 4, 2, 0x100000000ULL, DROP(BADVALUE) },
 	{ 4, 3, 0xffff, 0 }, { 4, 3, 0x10000, DROP(BADVALUE) },

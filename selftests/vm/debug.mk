@@ -55,6 +55,8 @@ DEBUG_ENV = AGISWARM_KERNEL=debug \
 	AGISWARM_FUZZ_GENL_SECONDS=$(FUZZ_GENL_SECONDS) \
 	AGISWARM_TIMEOUT_fuzz_wire_sh=$(FUZZ_WIRE_TIMEOUT) \
 	AGISWARM_TIMEOUT_daemon_restart_sh=$(DAEMON_RESTART_TIMEOUT) \
+	AGISWARM_TIMEOUT_swarm_jobs_sh=$(shell echo $$(($(SWARM_JOBS_TIMEOUT) * \
+		$(DEBUG_TIMEOUT_SCALE)))) \
 	$(if $(FUZZ_SEED),AGISWARM_FUZZ_SEED=$(FUZZ_SEED))
 
 .PHONY: debug-kernel debug-module debug-initrd check-debug vm-run-debug

@@ -21,6 +21,9 @@
 #                   CHECK_DEBUG=1 adds check-debug (selftests/vm/debug.mk)
 
 VM_DIR := $(BUILD)/vm
+# swarm_jobs.sh brings up 8 workers and runs eight jobs: about 90 s on an
+# idle host under TCG, past the 120 s of selftests/settings on a loaded one.
+SWARM_JOBS_TIMEOUT ?= 300
 VM_KERNEL ?= /boot/vmlinuz-$(KVER)
 VM_INITRD := $(VM_DIR)/initrd.gz
 VM_LOG := $(BUILD)/vm.log
@@ -47,7 +50,8 @@ VM_PYTHON = --lib $(AGIPLANT_SO) --python-module $(AGIPLANT_PY) \
 # swarm_failover.sh builds three aggregators and fails them over three
 # times: 76-88 s alone under TCG, 124 s with a debug VM beside it on the
 # host, past timeout=. (The debug kernel's scaled timeout is longer.)
-VM_ENV = --env AGISWARM_TIMEOUT_swarm_failover_sh=300
+VM_ENV = --env AGISWARM_TIMEOUT_swarm_failover_sh=300 \
+	--env AGISWARM_TIMEOUT_swarm_jobs_sh=$(SWARM_JOBS_TIMEOUT)
 
 .PHONY: vm-tests vm-initrd vm-run demo
 

@@ -517,6 +517,71 @@
  *
  * -ENOTCONN when the node's port is closed, -EHOSTUNREACH (or the routing
  * error) when there is no route; it then counts in AGISWARM_CNT_TX_ERRORS.
+ *
+ * Jobs
+ * ----
+ *
+ * An aggregator computes on-demand jobs beside its cycle: result = A B,
+ * exact by the fixed-point specification (each entry the dot of a row of A
+ * and a column of B, result in B's format), coded like the cycle. A job's
+ * A gets its own row assignment over the workers (the MDS code, bound like
+ * the cycle's rows), sent as JOB_ROWS into a second slot beside the
+ * cycle's; each column of B is one JOB_TASK per worker, decoded from
+ * whichever JOB_RESULTs arrive first, so that up to the redundancy's
+ * workers may be stalled or dead. The cycle comes first: job work runs in
+ * process context on aggregator and workers, job tasks are sent only while
+ * no cycle waits for its results, and one job runs at a time (the highest
+ * priority, then the oldest); a column unanswered for 500 ms is asked
+ * again. At most 16 jobs are kept; the oldest ended one makes room.
+ *
+ * AGISWARM_CMD_JOB_SUBMIT (admin)
+ *    AGISWARM_A_JOB_OP: NLA_U8, required, enum agiswarm_job_op (every op
+ *                     is computed as the matmul; FIR and MLP label it)
+ *    AGISWARM_A_MATRIX_FMT: NLA_U8, required: A's format
+ *    AGISWARM_A_INPUT_FMT: NLA_U8, required: B's format, the result's
+ *    AGISWARM_A_JOB_ROWS: NLA_U32, required, m, 1..256
+ *    AGISWARM_A_JOB_COLS: NLA_U32, required, n, 1..AGISWARM_WIRE_VEC_MAX
+ *    AGISWARM_A_JOB_BCOLS: NLA_U32, required, k, 1..AGISWARM_JOB_BCOLS_MAX
+ *    AGISWARM_A_JOB_PRIORITY: NLA_U8, optional, default 0
+ *    AGISWARM_A_JOB_TIMEOUT_MS: NLA_U32, optional, from the job's start,
+ *                     0 (the default) for none
+ *    AGISWARM_A_JOB_WORKER: NLA_U32, required with AGISWARM_JOB_OP_PROBE:
+ *                     the worker's node id
+ * Replies with AGISWARM_A_JOB_ID; the job is LOADING.
+ *
+ * A fixed-point probe (AGISWARM_JOB_OP_PROBE) puts all of A's rows, uncoded,
+ * on the one worker AGISWARM_A_JOB_WORKER (refused or not) and compares
+ * every exact sum it answers with the aggregator's own, bit for bit: the
+ * worker's only arithmetic (the rounding is the aggregator's). A worker
+ * that differs is refused: the job fails with EPROTO and the worker is
+ * assigned no rows of the cycle or of jobs (the rows are reassigned at
+ * once, a kernel warning names it) until a probe of it passes or it is
+ * added again. -EOPNOTSUPP on a node
+ * that is no aggregator, -EBUSY when 16 jobs are kept and none has ended.
+ *
+ * AGISWARM_CMD_JOB_DATA (admin): the next entries of A or B, in order.
+ *    AGISWARM_A_JOB_ID: NLA_U32, required
+ *    AGISWARM_A_JOB_PART: NLA_U8, required, enum agiswarm_job_part
+ *    AGISWARM_A_JOB_OFFSET: NLA_U32, required: the entries of that part
+ *                     received so far (row-major)
+ *    AGISWARM_A_JOB_DATA: NLA_BINARY, required, 1..AGISWARM_JOB_DATA_MAX
+ *                     s32 in host order, each inside its format
+ * The job is QUEUED once A and B are complete. -ENOENT for no such job,
+ * -EALREADY when it has all its data, -EINVAL otherwise (with the extack).
+ *
+ * AGISWARM_CMD_JOB_GET (admin): doit with AGISWARM_A_JOB_ID (required) and
+ * AGISWARM_A_JOB_OFFSET (optional, default 0) replies with the job: JOB_ID,
+ * JOB_OP, JOB_STATE, JOB_PRIORITY, JOB_TIMEOUT_MS, INPUT_FMT, JOB_ROWS,
+ * JOB_COLS, JOB_BCOLS, JOB_DONE (columns decoded), JOB_ERROR (a positive
+ * errno when FAILED: ETIMEDOUT, ENODEV without workers (or without the
+ * probe's worker), E2BIG when the workers cannot hold the rows, EPROTO when
+ * a probe's worker computed differently), JOB_WORKER (a probe's), JOB_WORKERS, JOB_ELAPSED_NS and, once
+ * DONE, JOB_OFFSET and JOB_DATA: up to 1024 entries of the m x k result,
+ * row-major, from that offset. As a dump: every job, without its result.
+ *
+ * AGISWARM_CMD_JOB_CANCEL (admin): AGISWARM_A_JOB_ID, required. The job
+ * ends CANCELLED; the workers are sent JOB_CANCEL and drop its queued tasks
+ * and rows. -ENOENT for no such job, -EALREADY when it has ended.
  */
 #ifndef _UAPI_LINUX_AGISWARM_H
 #define _UAPI_LINUX_AGISWARM_H
@@ -562,6 +627,10 @@ enum agiswarm_cmd {
 	AGISWARM_CMD_UPCALL,		/* module -> daemon, unicast */
 	AGISWARM_CMD_SEND,
 	AGISWARM_CMD_SET_KEY,
+	AGISWARM_CMD_JOB_SUBMIT,
+	AGISWARM_CMD_JOB_DATA,
+	AGISWARM_CMD_JOB_GET,		/* doit: one job; dumpit: every job */
+	AGISWARM_CMD_JOB_CANCEL,
 	__AGISWARM_CMD_MAX
 };
 #define AGISWARM_CMD_MAX (__AGISWARM_CMD_MAX - 1)
@@ -580,6 +649,7 @@ enum agiswarm_qformat {
 	AGISWARM_Q1_31,
 	AGISWARM_Q1_15,
 	AGISWARM_Q8_24,
+	AGISWARM_Q16_16,	/* integers to 32767 (job results) */
 	__AGISWARM_Q_MAX
 };
 #define AGISWARM_Q_MAX (__AGISWARM_Q_MAX - 1)
@@ -657,6 +727,22 @@ enum agiswarm_attr {
 	AGISWARM_A_GROUP_MODE,		/* u8, enum agiswarm_group_mode */
 	AGISWARM_A_EPOCH_OWNER,		/* u8, rank owning the epoch */
 	AGISWARM_A_RECORD_CYCLE,	/* u64 */
+	AGISWARM_A_JOB_ID,		/* u32, nonzero */
+	AGISWARM_A_JOB_OP,		/* u8, enum agiswarm_job_op */
+	AGISWARM_A_JOB_STATE,		/* u8, enum agiswarm_job_state */
+	AGISWARM_A_JOB_PRIORITY,	/* u8, higher first */
+	AGISWARM_A_JOB_TIMEOUT_MS,	/* u32, 0 = none */
+	AGISWARM_A_JOB_ROWS,		/* u32: m, rows of A and of the result */
+	AGISWARM_A_JOB_COLS,		/* u32: n, columns of A, rows of B */
+	AGISWARM_A_JOB_BCOLS,		/* u32: k, columns of B and the result */
+	AGISWARM_A_JOB_PART,		/* u8, enum agiswarm_job_part */
+	AGISWARM_A_JOB_OFFSET,		/* u32, first entry, row-major */
+	AGISWARM_A_JOB_DATA,		/* binary, s32 host order */
+	AGISWARM_A_JOB_DONE,		/* u32, result columns decoded */
+	AGISWARM_A_JOB_ERROR,		/* u32, errno of a failed job */
+	AGISWARM_A_JOB_ELAPSED_NS,	/* u64, from start to end (or now) */
+	AGISWARM_A_JOB_WORKERS,		/* u32, workers its plan spans */
+	AGISWARM_A_JOB_WORKER,		/* u32, the worker a probe tests */
 	__AGISWARM_A_LAST
 };
 #define AGISWARM_A_MAX (__AGISWARM_A_LAST - 1)
@@ -682,6 +768,43 @@ enum agiswarm_group_mode {
 	__AGISWARM_GROUP_MODE_MAX
 };
 #define AGISWARM_GROUP_MODE_MAX (__AGISWARM_GROUP_MODE_MAX - 1)
+/* A job's operation (AGISWARM_A_JOB_OP). */
+enum agiswarm_job_op {
+	AGISWARM_JOB_OP_UNSPEC,
+	AGISWARM_JOB_OP_MATMUL,		/* result = A B */
+	AGISWARM_JOB_OP_FIR,		/* a matmul: A the taps' Toeplitz matrix,
+					 * B the signal (a label for listings) */
+	AGISWARM_JOB_OP_MLP,		/* a matmul: A a layer's weights, B its
+					 * input (a label for listings) */
+	AGISWARM_JOB_OP_PROBE,		/* a matmul on one worker, every exact
+					 * sum compared with the aggregator's */
+	__AGISWARM_JOB_OP_MAX
+};
+#define AGISWARM_JOB_OP_MAX (__AGISWARM_JOB_OP_MAX - 1)
+
+/* Where a job is (AGISWARM_A_JOB_STATE). */
+enum agiswarm_job_state {
+	AGISWARM_JOB_LOADING,		/* submitted, data still arriving */
+	AGISWARM_JOB_QUEUED,		/* complete, waiting for its turn */
+	AGISWARM_JOB_RUNNING,		/* its tasks are out */
+	AGISWARM_JOB_DONE,		/* every result column decoded */
+	AGISWARM_JOB_FAILED,		/* AGISWARM_A_JOB_ERROR says why */
+	AGISWARM_JOB_CANCELLED,
+	__AGISWARM_JOB_STATE_MAX
+};
+#define AGISWARM_JOB_STATE_MAX (__AGISWARM_JOB_STATE_MAX - 1)
+
+/* Columns of a job's B; entries in one JOB_DATA. */
+#define AGISWARM_JOB_BCOLS_MAX 256
+#define AGISWARM_JOB_DATA_MAX 8192
+
+/* Which matrix a JOB_DATA fills (AGISWARM_A_JOB_PART). */
+enum agiswarm_job_part {
+	AGISWARM_JOB_PART_A,		/* m x n, row-major */
+	AGISWARM_JOB_PART_B,		/* n x k, row-major */
+	__AGISWARM_JOB_PART_MAX
+};
+#define AGISWARM_JOB_PART_MAX (__AGISWARM_JOB_PART_MAX - 1)
 
 /* The multicast group of AGISWARM_CMD_CYCLE events. */
 #define AGISWARM_MCGRP_CYCLES "cycles"
@@ -718,7 +841,8 @@ enum agiswarm_peer_kind {
 	AGISWARM_PEER_WORKER,		/* gets TASKs and ROWS, sends RESULTs */
 	AGISWARM_PEER_ACTUATOR,		/* gets ACTUATE */
 	AGISWARM_PEER_SENSOR,		/* sends SENSOR */
-	AGISWARM_PEER_AGGREGATOR,	/* sends TASK, ROWS (and STATUS) */
+	AGISWARM_PEER_AGGREGATOR,	/* sends TASK, ROWS (and STATUS), and
+					 * a job's JOB_ROWS, JOB_TASK, JOB_CANCEL */
 	AGISWARM_PEER_OPERATOR,		/* sends COMMIT (a daemon's session) */
 	__AGISWARM_PEER_MAX
 };
@@ -1030,7 +1154,8 @@ enum agiswarm_counter {
  *                           it only from the member whose rank owns its
  *                           epoch, or counts DROP_NOT_ALLOWED)
  *    FENCED                 from a WORKER peer
- *    RESULT                 from the WORKER peer whose id is the RESULT's
+ *    JOB_ROWS, JOB_TASK, JOB_CANCEL  from an AGGREGATOR peer
+ *    RESULT, JOB_RESULT     from the WORKER peer whose id is the RESULT's
  *                           worker
  *    HEARTBEAT, NEED_ROWS   from a WORKER peer
  *    SENSOR                 from a SENSOR peer
@@ -1231,6 +1356,41 @@ enum agiswarm_counter {
  * (AGISWARM_CNT_DEPOSED); it takes over again only after it has adopted
  * a record in its new term, so a member cut off from the others does not
  * take the epoch back and forth.
+ * A job's messages ("Jobs" below) are the cycle's with one key more, the
+ * job id (uint, 1..2^32 - 1), always sealed:
+ *
+ * AGISWARM_MSG_JOB_ROWS (0x20), aggregator -> worker: ROWS, and
+ *   10 job     the job whose row set this is (a second slot beside the
+ *              cycle's, bound the same way)
+ *    The ROWS example of job 3:
+ *        01 20 00 3e aa 01 07 02 01 03 05 04 03 05 00 06
+ *        58 18 00 00 00 00 00 00 00 01 ff ff ff ff ff ff
+ *        ff fe 00 00 00 00 80 00 00 00 07 02 08 01 09 50
+ *        00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f
+ *        0a 03
+ *
+ * AGISWARM_MSG_JOB_TASK (0x21), aggregator -> worker: TASK, where cycle is
+ * the column of B and x that column, and
+ *    9 job     the job; the worker answers from the job's row set only
+ *    The TASK example of job 3:
+ *        01 21 00 2c a9 01 07 02 18 2a 03 01 04 01 05 48
+ *        40 00 00 00 c0 00 00 00 06 01 07 07 08 50 00 01
+ *        02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f 09 03
+ *
+ * AGISWARM_MSG_JOB_RESULT (0x22), worker -> aggregator: RESULT, and
+ *    6 job     the job (cycle is the column)
+ *    The RESULT example of job 3:
+ *        01 22 00 33 a6 01 07 02 18 2a 03 01 04 03 05 58
+ *        24 00 02 ff ff ff ff ff ff ff ff ff ff ff ff ff
+ *        ff ff ff 00 04 00 00 00 00 00 00 00 00 00 00 00
+ *        00 40 00 00 00 06 03
+ *
+ * AGISWARM_MSG_JOB_CANCEL (0x23), aggregator -> worker: the job is over
+ * (done, failed or cancelled); drop its queued tasks and its rows.
+ *    1 epoch   uint, u64
+ *    2 job     uint, the job
+ *    Epoch 7, job 3:
+ *        01 23 00 05 a2 01 07 02 03
  *
  * Bound row sets. A worker's rows are bound to (group, epoch, gen, hash):
  * the id of the aggregator group that sent them (the sending aggregator's
@@ -1299,6 +1459,10 @@ enum agiswarm_msg_type {
 	AGISWARM_MSG_NEED_ROWS = 0x0d,	/* worker -> aggregator */
 	AGISWARM_MSG_CYCLE_RECORD = 0x0e, /* fast path: primary -> backups */
 	AGISWARM_MSG_FENCED = 0x0f,	/* fast path: worker -> aggregator */
+	AGISWARM_MSG_JOB_ROWS = 0x20,	/* fast path, aggregator -> worker */
+	AGISWARM_MSG_JOB_TASK = 0x21,	/* fast path, aggregator -> worker */
+	AGISWARM_MSG_JOB_RESULT = 0x22,	/* fast path, worker -> aggregator */
+	AGISWARM_MSG_JOB_CANCEL = 0x23,	/* fast path, aggregator -> worker */
 	AGISWARM_MSG_ERROR = 0xff,
 };
 
