@@ -19,7 +19,7 @@
 #     missed_job=N cycles_job=N
 #
 # (one line in the output). swarm_ms is agictl's wall time from submitting
-# to the result fetched, job_ms the module's from the job's start to its
+# to the result fetched (to 10 ms, from /proc/uptime), job_ms the module's from the job's start to its
 # end. Timing in a TCG VM is emulated: nothing here asserts a time; the
 # script fails when the swarm does not come up or the result is not exact.
 set -e
@@ -60,11 +60,13 @@ wait_for 300 "$JOB_CYCLES cycles" records_after "$start" "$JOB_CYCLES"
 collect "$start" "$JOB_CYCLES" "$tmp/idle.json"
 
 # The cycle with the job.
+# Seconds since boot, to 10 ms: busybox's date has no %N.
+uptime_s() { awk '{ print $1 }' /proc/uptime; }
 start=$(cycle_id)
-t0=$(date +%s%N)
+t0=$(uptime_s)
 actl "$SWARM_AGG" -j job run matmul --a "$tmp/a.json" --b "$tmp/b.json" \
 	> "$tmp/job.json"
-t1=$(date +%s%N)
+t1=$(uptime_s)
 end=$(cycle_id)
 n=$((end - start))
 [ "$n" -le 1024 ] || n=1024
@@ -75,7 +77,7 @@ exact=no
 [ "checksum=$sum" = "${native#* }" ] && exact=yes
 idle=($(stats "$tmp/idle.json"))
 busy=($(stats "$tmp/busy.json"))
-awk -v w=$(((t1 - t0) / 1000)) -v j="$("$JQ" .elapsed_ms "$tmp/job.json")" \
+awk -v w="$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) * 1e6 }')" -v j="$("$JQ" .elapsed_ms "$tmp/job.json")" \
 	-v nat="${native%% *}" -v s="$SIZE" -v wk="$WORKERS" -v ex="$exact" \
 	-v i50="${idle[0]}" -v i99="${idle[1]}" -v b50="${busy[0]}" \
 	-v b99="${busy[1]}" -v im="${idle[2]}" -v bm="${busy[2]}" -v n="$n" '
