@@ -13,11 +13,13 @@
 # own and is an AGGREGATOR peer of both nodes, its link keyed with the
 # swarm's pre-shared key: half the mutants go in clear (the framing, the
 # plain types, a sealed type in clear), half sealed with the link's keys
-# (mostly TASK and ROWS, then opened, parsed, checked against what the
-# sender may send and, at the worker, taken by the stages), some of them
+# (mostly the types a worker's stages take: TASK, ROWS and the jobs', then
+# opened, parsed, checked against what the sender may send and, at the
+# worker, taken by the stages), some of them
 # damaged after sealing or sent again. Every datagram must be accounted
 # for in the node's counters (livefuzz's check_accounting(): at the
-# aggregator each is one drop or upcall, exactly; at both exactly for the
+# aggregator each is one drop or upcall, exactly (the swarm's own FENCED
+# apart: worker 1's fuzzer may fence it); at both exactly for the
 # framing's, the parser's, the link's and the sender check's reasons, the
 # upcalls and drop_type), the cycle must go on through it all
 # and every ok cycle's output be exact (verify_cycles), and the kernel must

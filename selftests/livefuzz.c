@@ -736,12 +736,31 @@ static struct agi_session fz;
 static bool fz_keyed;
 /* The node's replay window of the fuzzer's keypair, as the node keeps it. */
 static struct agi_replay fz_window;
+/* The node is an aggregator (--all-dropped), else a worker. */
+static bool fz_at_aggregator;
 
 /* The types an AGGREGATOR peer may send (agiswarm_link_may_send()). */
 static bool fz_may_send(u8 type)
 {
+	switch (type) {
+	case AGISWARM_MSG_TASK:
+	case AGISWARM_MSG_ROWS:
+	case AGISWARM_MSG_STATUS:
+	case AGISWARM_MSG_CYCLE_RECORD:
+	case AGISWARM_MSG_JOB_ROWS:
+	case AGISWARM_MSG_JOB_TASK:
+	case AGISWARM_MSG_JOB_CANCEL:
+		return true;
+	}
+	return false;
+}
+
+/* The fast-path types the fuzzer's link sends that a worker's stages take. */
+static bool worker_stage(u8 type)
+{
 	return type == AGISWARM_MSG_TASK || type == AGISWARM_MSG_ROWS ||
-	       type == AGISWARM_MSG_STATUS;
+	       type == AGISWARM_MSG_JOB_ROWS || type == AGISWARM_MSG_JOB_TASK ||
+	       type == AGISWARM_MSG_JOB_CANCEL;
 }
 
 static void drain_answers(int fd, struct tally *t)
@@ -816,7 +835,12 @@ static bool predict(const struct blob *b, struct tally *t)
 		t->reason[why]++;
 		return t->reason[why] * 200 < t->sent + 1;
 	}
-	if (!fz_may_send(msg.type)) {
+	/*
+	 * A CYCLE record must come from the member whose rank owns its
+	 * epoch: the fuzzer's link has no rank (agiswarm_repl_rx_record()).
+	 */
+	if (!fz_may_send(msg.type) ||
+	    (fz_at_aggregator && msg.type == AGISWARM_MSG_CYCLE_RECORD)) {
 		t->reason[AGISWARM_CNT_DROP_NOT_ALLOWED]++;
 		return chance(10);
 	}
@@ -853,9 +877,9 @@ static bool mutate_sealed(struct blob *m, struct blob *msg, struct tally *t)
 		t->replayed++;
 		return true;
 	}
-	/* Mostly a TASK or ROWS, to reach the stages. */
-	for (k = 0; k < 16 && chance(70) && m->n >= 2 &&
-	     m->b[1] != AGISWARM_MSG_TASK && m->b[1] != AGISWARM_MSG_ROWS; k++)
+	/* Mostly a type a worker's stages take, to reach them. */
+	for (k = 0; k < 16 && chance(70) && m->n >= 2 && !worker_stage(m->b[1]);
+	     k++)
 		mutate(m);
 	if (m->n < AGISWARM_WIRE_HDR_LEN ||
 	    m->n + AGISWARM_SEAL_OVERHEAD > AGISWARM_WIRE_MAX)
@@ -899,14 +923,19 @@ static bool mutate_sealed(struct blob *m, struct blob *msg, struct tally *t)
 	return true;
 }
 
+/*
+ * The drops and upcalls the fuzzer's datagrams can have caused: at an
+ * aggregator not drop_stale (check_accounting() says why).
+ */
 static u64 accounted(const u64 *before, const u64 *after)
 {
 	u64 sum = 0;
 	int i;
 
 	for (i = FIRST_COUNTER; i < NCNT; i++)
-		if (drop_reason(i) || i == AGISWARM_CNT_UPCALLS ||
-		    i == AGISWARM_CNT_UPCALL_DROPS)
+		if ((drop_reason(i) || i == AGISWARM_CNT_UPCALLS ||
+		     i == AGISWARM_CNT_UPCALL_DROPS) &&
+		    !(fz_at_aggregator && i == AGISWARM_CNT_DROP_STALE))
 			sum += after[i] - before[i];
 	return sum;
 }
@@ -936,16 +965,20 @@ static void check(bool ok, const char *fmt, ...)
  *    handshakes, and no more handshakes than sent were rate-limited;
  *  - drop_type rose by exactly the framing's and the parser's share and
  *    the opened fast-path types not for the node's role (at an aggregator
- *    TASK and ROWS; the fuzzer's link may send no other);
+ *    those for a worker's stages; at a worker CYCLE records);
  *  - at an aggregator (--all-dropped) every datagram is one drop or one
- *    upcall: drops + upcalls == sent, exactly;
- *  - at a worker an opened TASK is answered or dropped (stale, no rows, bad
- *    value) and an opened ROWS stored or dropped, so the other reasons rose
- *    by at least the parser's share (bad value), rx_packets by at least
- *    the TASKs and ROWS that reached the stages, and no more TASKs were
- *    answered than taken in. (An opened TASK or ROWS with a higher epoch
- *    fences the worker, and then the aggregator's own datagrams count as
- *    stale.)
+ *    upcall: drops + upcalls == sent, exactly, but for drop_stale, which
+ *    the fuzzer's link cannot cause there (a CYCLE record from it is not
+ *    allowed, a FENCED only a worker may send): the swarm's own FENCED,
+ *    from a worker that a fuzzer at it fenced with a higher epoch;
+ *  - at a worker an opened TASK or JOB_TASK is answered (one RESULT, a
+ *    worker holds at most 64 rows) or dropped (stale, no rows, bad value)
+ *    and an opened ROWS, JOB_ROWS or JOB_CANCEL taken or dropped, so the
+ *    other reasons rose by at least the parser's share (bad value),
+ *    rx_packets by at least the datagrams that reached the stages, and no
+ *    more answers came back than TASKs and JOB_TASKs were taken in. (An
+ *    opened TASK or ROWS with a higher epoch fences the worker, and then
+ *    the aggregator's own datagrams count as stale.)
  */
 static void print_tally(const struct tally *t, const u64 *b, const u64 *a)
 {
@@ -960,10 +993,14 @@ static void print_tally(const struct tally *t, const u64 *b, const u64 *a)
 	       " of them replayed): %" PRIu64 " refused, %" PRIu64
 	       " passed up, %" PRIu64 " handshakes, %" PRIu64
 	       " opened; %" PRIu64 " fast-path (task %" PRIu64
-	       ", rows %" PRIu64 "); %" PRIu64 " answers came back\n",
+	       ", rows %" PRIu64 ", record %" PRIu64 ", job rows %" PRIu64
+	       ", job task %" PRIu64 ", job cancel %" PRIu64 "); %" PRIu64
+	       " answers came back\n",
 	       t->sent, t->sealed, t->replayed, refused, t->pass_up,
 	       t->handshakes, t->opened, fast, t->fast[AGISWARM_MSG_TASK],
-	       t->fast[AGISWARM_MSG_ROWS], t->answers);
+	       t->fast[AGISWARM_MSG_ROWS], t->fast[AGISWARM_MSG_CYCLE_RECORD],
+	       t->fast[AGISWARM_MSG_JOB_ROWS], t->fast[AGISWARM_MSG_JOB_TASK],
+	       t->fast[AGISWARM_MSG_JOB_CANCEL], t->answers);
 	printf("# %-20s %12s %12s\n", "counter", "predicted", "node");
 	for (i = FIRST_COUNTER; i < NCNT; i++) {
 		if (!drop_reason(i) && a[i] == b[i] && !t->reason[i])
@@ -977,6 +1014,7 @@ static void check_accounting(const struct tally *t, const u64 *b,
 			     const u64 *a, bool all_dropped, u64 softnet)
 {
 	u64 d_type, want_type, rest = 0, want_rest = 0, upc, limited, rx;
+	u64 staged = 0;
 	int i;
 
 #define DELTA(c) (a[AGISWARM_CNT_##c] - b[AGISWARM_CNT_##c])
@@ -998,19 +1036,23 @@ static void check_accounting(const struct tally *t, const u64 *b,
 	      " <= handshakes %" PRIu64, limited, t->handshakes);
 	check(!t->bad_answers, "%" PRIu64 " of the node's answers do not open"
 	      " or parse", t->bad_answers);
+	for (i = 0; i < 256; i++)
+		if (worker_stage(i))
+			staged += t->fast[i];
 	d_type = DELTA(DROP_TYPE);
-	want_type = t->reason[AGISWARM_CNT_DROP_TYPE];
-	if (all_dropped)
-		want_type += t->fast[AGISWARM_MSG_TASK] +
-			     t->fast[AGISWARM_MSG_ROWS];
+	want_type = t->reason[AGISWARM_CNT_DROP_TYPE] +
+		    (all_dropped ? staged : t->fast[AGISWARM_MSG_CYCLE_RECORD]);
 	check(d_type == want_type, "drop_type: node counted %" PRIu64
-	      ", predicted %" PRIu64 " (the framing's and the parser's%s)",
+	      ", predicted %" PRIu64 " (the framing's and the parser's, %s)",
 	      d_type, want_type, all_dropped ?
-	      ", opened TASK and ROWS at an aggregator" : "");
+	      "opened types for a worker at an aggregator" :
+	      "opened CYCLE records at a worker");
 	if (all_dropped) {
 		check(accounted(b, a) == t->sent,
 		      "every datagram counted once: drops + upcalls = %" PRIu64
-		      ", sent %" PRIu64, accounted(b, a), t->sent);
+		      " (besides %" PRIu64 " drop_stale: the swarm's own "
+		      "FENCED), sent %" PRIu64, accounted(b, a),
+		      DELTA(DROP_STALE), t->sent);
 		check(!t->answers, "no answer at an aggregator (%" PRIu64 ")",
 		      t->answers);
 		return;
@@ -1026,13 +1068,13 @@ static void check_accounting(const struct tally *t, const u64 *b,
 	check(rest >= want_rest, "the other drop reasons: node counted %"
 	      PRIu64 ", the parser alone predicts %" PRIu64, rest, want_rest);
 	rx = DELTA(RX_PACKETS);
-	check(rx >= t->fast[AGISWARM_MSG_TASK] + t->fast[AGISWARM_MSG_ROWS],
-	      "rx_packets rose by %" PRIu64 ", >= opened TASKs and ROWS %"
-	      PRIu64, rx, t->fast[AGISWARM_MSG_TASK] +
-	      t->fast[AGISWARM_MSG_ROWS]);
-	check(t->answers <= t->fast[AGISWARM_MSG_TASK],
-	      "answers (%" PRIu64 ") <= opened TASKs (%" PRIu64 ")",
-	      t->answers, t->fast[AGISWARM_MSG_TASK]);
+	check(rx >= staged, "rx_packets rose by %" PRIu64 ", >= opened "
+	      "datagrams for the stages %" PRIu64, rx, staged);
+	check(t->answers <= t->fast[AGISWARM_MSG_TASK] +
+			    t->fast[AGISWARM_MSG_JOB_TASK],
+	      "answers (%" PRIu64 ") <= opened TASKs and JOB_TASKs (%" PRIu64
+	      ")", t->answers, t->fast[AGISWARM_MSG_TASK] +
+	      t->fast[AGISWARM_MSG_JOB_TASK]);
 #undef DELTA
 }
 
@@ -1116,7 +1158,7 @@ static int wire_main(int argc, char **argv)
 			if (ncorpora < ARRAY_SIZE(corpora))
 				corpora[ncorpora++] = optarg;
 			break;
-		case 'a': all_dropped = true; break;
+		case 'a': all_dropped = fz_at_aggregator = true; break;
 		case 'w': settle = atoi(optarg); break;
 		case 'd': dry = true; break;
 		case 'P': psk_file = optarg; break;
@@ -1366,6 +1408,19 @@ static void snap_matrix_cb(const struct nlmsghdr *nlh, void *data)
 		   mnl_nlmsg_get_payload_tail(nlh), skip, ARRAY_SIZE(skip));
 }
 
+static void snap_job_cb(const struct nlmsghdr *nlh, void *data)
+{
+	/* What a job's run moves. */
+	static const u16 skip[] = { AGISWARM_A_JOB_STATE, AGISWARM_A_JOB_DONE,
+				    AGISWARM_A_JOB_ERROR,
+				    AGISWARM_A_JOB_ELAPSED_NS,
+				    AGISWARM_A_JOB_WORKERS, AGISWARM_A_PAD };
+
+	snap_attrs(data, "job", mnl_nlmsg_get_payload_offset(nlh, GENL_HDRLEN),
+		   mnl_nlmsg_get_payload_tail(nlh), skip, ARRAY_SIZE(skip));
+	snap_add(data, "--\n");
+}
+
 static void snapshot(struct nl *nl, struct snap *sn)
 {
 	static const struct {
@@ -1376,6 +1431,7 @@ static void snapshot(struct nl *nl, struct snap *sn)
 		{ AGISWARM_CMD_GET_STATUS, 0, snap_status_cb },
 		{ AGISWARM_CMD_GET_PEERS, NLM_F_DUMP, snap_peer_cb },
 		{ AGISWARM_CMD_GET_MATRIX, 0, snap_matrix_cb },
+		{ AGISWARM_CMD_JOB_GET, NLM_F_DUMP, snap_job_cb },
 	};
 	char buf[64] __attribute__((aligned(8)));
 	struct nlmsghdr *nlh;
@@ -1557,6 +1613,8 @@ static void put_peer(struct gen *g)
 		put_u(g, AGISWARM_PEER_A_HEALTH, 1, pick_u(AGISWARM_HEALTH_MAX));
 	if (chance(40))
 		put_pubkey(g);
+	if (chance(15))
+		put_u(g, AGISWARM_PEER_A_RANK, 1, pick_u(AGISWARM_GROUP_MAX - 1));
 	if (chance(5))
 		put_u(g, below(AGISWARM_PEER_A_MAX + 3), 4, rnd());
 	nest_end(g, at);
@@ -1624,6 +1682,80 @@ static void put_pid(struct gen *g)
 	nest_end(g, at);
 }
 
+/*
+ * Jobs are numbered 1, 2, ... as submitted: mostly one of the last ones
+ * taken (one still loading, one ended), else any.
+ */
+static u32 jobs_taken;
+
+static void put_job_id(struct gen *g)
+{
+	u32 last = jobs_taken < 4 ? jobs_taken : 4;
+
+	put_u(g, AGISWARM_A_JOB_ID, 4, chance(90) && last ?
+	      jobs_taken - below(last) : pick_u(~0u));
+}
+
+static void put_job(struct gen *g, u8 cmd)
+{
+	switch (cmd) {
+	case AGISWARM_CMD_JOB_SUBMIT:
+		/* Small, so that the data to complete one comes in time. */
+		if (chance(95))
+			put_u(g, AGISWARM_A_JOB_OP, 1, chance(90) ?
+			      1 + below(AGISWARM_JOB_OP_MAX) :
+			      pick_u(AGISWARM_JOB_OP_MAX));
+		if (chance(95))
+			put_u(g, AGISWARM_A_MATRIX_FMT, 1, pick_fmt());
+		if (chance(95))
+			put_u(g, AGISWARM_A_INPUT_FMT, 1, pick_fmt());
+		if (chance(95))
+			put_u(g, AGISWARM_A_JOB_ROWS, 4, chance(90) ?
+			      1 + below(4) : pick_u(256));
+		if (chance(95))
+			put_u(g, AGISWARM_A_JOB_COLS, 4, chance(90) ?
+			      1 + below(4) : pick_u(AGISWARM_WIRE_VEC_MAX));
+		if (chance(95))
+			put_u(g, AGISWARM_A_JOB_BCOLS, 4, chance(90) ?
+			      1 + below(4) : pick_u(AGISWARM_JOB_BCOLS_MAX));
+		if (chance(30))
+			put_u(g, AGISWARM_A_JOB_PRIORITY, 1, pick_u(255));
+		if (chance(30))
+			put_u(g, AGISWARM_A_JOB_TIMEOUT_MS, 4, chance(50) ?
+			      below(2000) : pick_u(~0u));
+		/* A probe's worker: setup_node()'s are 1..3. */
+		if (chance(50))
+			put_u(g, AGISWARM_A_JOB_WORKER, 4, chance(80) ?
+			      1 + below(5) : pick_u(~0u));
+		break;
+	case AGISWARM_CMD_JOB_DATA:
+		if (chance(95))
+			put_job_id(g);
+		if (chance(95))
+			put_u(g, AGISWARM_A_JOB_PART, 1, chance(90) ?
+			      below(AGISWARM_JOB_PART_MAX + 1) :
+			      pick_u(AGISWARM_JOB_PART_MAX));
+		if (chance(95))
+			put_u(g, AGISWARM_A_JOB_OFFSET, 4, chance(60) ? 0 :
+			      chance(80) ? below(16) : pick_u(~0u));
+		if (chance(95))
+			put_s32s(g, AGISWARM_A_JOB_DATA, chance(80) ?
+				 1 + below(16) : below(AGISWARM_WIRE_VEC_MAX + 2));
+		break;
+	case AGISWARM_CMD_JOB_GET:
+		if (chance(95))
+			put_job_id(g);
+		if (chance(30))
+			put_u(g, AGISWARM_A_JOB_OFFSET, 4, chance(50) ?
+			      below(16) : pick_u(~0u));
+		break;
+	case AGISWARM_CMD_JOB_CANCEL:
+		if (chance(95))
+			put_job_id(g);
+		break;
+	}
+}
+
 static void put_datagram(struct gen *g)
 {
 	struct blob m;
@@ -1674,6 +1806,14 @@ static void shaped_attrs(struct gen *g, u8 cmd)
 			put_u(g, AGISWARM_A_RUNNING, 1, pick_u(1));
 		if (chance(10))
 			put_u(g, AGISWARM_A_APPLY_AT_CYCLE, 8, pick_u(1000));
+		if (chance(10))
+			put_u(g, AGISWARM_A_GROUP_RANK, 1,
+			      pick_u(AGISWARM_GROUP_MAX - 1));
+		if (chance(10))
+			put_u(g, AGISWARM_A_GROUP_SIZE, 1,
+			      pick_u(AGISWARM_GROUP_MAX));
+		if (chance(10))
+			put_u(g, AGISWARM_A_FAILURE_THRESHOLD, 1, pick_u(100));
 		break;
 	case AGISWARM_CMD_ADD_PEER:
 	case AGISWARM_CMD_DEL_PEER:
@@ -1732,6 +1872,12 @@ static void shaped_attrs(struct gen *g, u8 cmd)
 			put_endpoint(g, AGISWARM_A_PEER_ENDPOINT);
 		if (chance(95))
 			put_datagram(g);
+		break;
+	case AGISWARM_CMD_JOB_SUBMIT:
+	case AGISWARM_CMD_JOB_DATA:
+	case AGISWARM_CMD_JOB_GET:
+	case AGISWARM_CMD_JOB_CANCEL:
+		put_job(g, cmd);
 		break;
 	}
 	/* One attribute the command does not take, now and then. */
@@ -1834,10 +1980,14 @@ static bool admin_cmd(u8 cmd)
 	case AGISWARM_CMD_REGISTER_DAEMON:
 	case AGISWARM_CMD_SEND:
 	case AGISWARM_CMD_SET_KEY:
-	/* The reads that show peers, keys, the matrix and the outputs. */
+	case AGISWARM_CMD_JOB_SUBMIT:
+	case AGISWARM_CMD_JOB_DATA:
+	case AGISWARM_CMD_JOB_CANCEL:
+	/* The reads that show peers, keys, the matrix, outputs and jobs. */
 	case AGISWARM_CMD_GET_PEERS:
 	case AGISWARM_CMD_GET_MATRIX:
 	case AGISWARM_CMD_GET_METRICS:
+	case AGISWARM_CMD_JOB_GET:
 		return true;
 	}
 	return false;
@@ -1846,7 +1996,8 @@ static bool admin_cmd(u8 cmd)
 static bool read_cmd(u8 cmd)
 {
 	return cmd == AGISWARM_CMD_GET_STATUS || cmd == AGISWARM_CMD_GET_PEERS ||
-	       cmd == AGISWARM_CMD_GET_MATRIX || cmd == AGISWARM_CMD_GET_METRICS;
+	       cmd == AGISWARM_CMD_GET_MATRIX || cmd == AGISWARM_CMD_GET_METRICS ||
+	       cmd == AGISWARM_CMD_JOB_GET;
 }
 
 /* A request of @cmd with the attributes @g holds; dies unless it is taken. */
@@ -2131,6 +2282,7 @@ static int genl_main(int argc, char **argv)
 		} else {
 			st.taken++;
 			st.by_cmd[cmd][0]++;
+			jobs_taken += cmd == AGISWARM_CMD_JOB_SUBMIT;
 		}
 		if (r.err == -EPERM)
 			st.denied++;
