@@ -191,7 +191,8 @@ plant_start()
 	# subshell whose pid $! would be, and killing that left the plant
 	# running (and sending into a namespace gone) after swarm down; ip
 	# execs the plant, so $! is the plant's own pid.
-	"$IP" netns exec "$SWARM_PLANT" "$PLANT" --aggregator "$SWARM_AGG_ADDR:$SWARM_PORT" \
+	"$IP" netns exec "$SWARM_PLANT" "$PLANT" \
+		--aggregator "$SWARM_AGG_ADDR:$SWARM_PORT" \
 		--listen "$SWARM_PLANT_ADDR:$SWARM_PORT" \
 		--psk "$SWARM_KEYS/swarm.psk" --key "$SWARM_KEYS/plant/node.pub" \
 		--peer-key "$SWARM_KEYS/agg/node.pub" --json "$@" > "$out" &

@@ -684,7 +684,6 @@ struct tally {
 	u64 bad_answers;	/* of which do not open or parse */
 };
 
-/* Datagrams dropped by the network stack before any socket (all CPUs). */
 /*
  * The prediction replays the datagrams in the order they were sent, and the
  * node's replay windows judge them in the order it receives them. A veth
@@ -710,6 +709,7 @@ static void pin_to_cpu(int cpu)
 		    strerror(errno));
 }
 
+/* Datagrams dropped by the network stack before any socket (all CPUs). */
 static u64 softnet_dropped(void)
 {
 	char line[512];
