@@ -38,7 +38,9 @@
 
 _Static_assert(AGIPLANT_Q1_31 == (int)AGISWARM_Q1_31 &&
 	       AGIPLANT_Q1_15 == (int)AGISWARM_Q1_15 &&
-	       AGIPLANT_Q8_24 == (int)AGISWARM_Q8_24,
+	       AGIPLANT_Q8_24 == (int)AGISWARM_Q8_24 &&
+	       AGIPLANT_Q16_16 == (int)AGISWARM_Q16_16 &&
+	       AGIPLANT_Q16_16 == (int)AGISWARM_Q_MAX,
 	       "agiplant_format follows enum agiswarm_qformat");
 _Static_assert(AGIPLANT_VEC_MAX == AGISWARM_WIRE_VEC_MAX,
 	       "AGIPLANT_VEC_MAX is the wire's");
@@ -258,7 +260,7 @@ static int check_vector(enum agiplant_format format, const int32_t *x,
 
 	if (!q)
 		return agi_errf(err, errlen, -EINVAL,
-			    "send failed: format %d is none of Q1.31 (1), Q1.15 (2), Q8.24 (3)",
+			    "send failed: format %d is none of Q1.31 (1), Q1.15 (2), Q8.24 (3), Q16.16 (4)",
 			    (int)format);
 	if (!x || !n || n > AGIPLANT_VEC_MAX)
 		return agi_errf(err, errlen, -EINVAL,

@@ -30,7 +30,7 @@
  *
  * Values are raw two's complement fixed point: in Q1.31 the value v is
  * v / 2^31, in Q1.15 v / 2^15 (and within [-2^15, 2^15 - 1]), in Q8.24
- * v / 2^24.
+ * v / 2^24, in Q16.16 v / 2^16.
  *
  * Every function that can fail returns a negative errno and writes one
  * line "<action> failed: <reason>" into @err (when @err is not NULL).
@@ -52,6 +52,7 @@ enum agiplant_format {
 	AGIPLANT_Q1_31 = 1,
 	AGIPLANT_Q1_15 = 2,
 	AGIPLANT_Q8_24 = 3,
+	AGIPLANT_Q16_16 = 4,
 };
 
 /* Most elements of x or u. */

@@ -41,7 +41,7 @@ static void check(const struct agiplant_actuation *a, bool *have, u64 *cycle,
 		  u64 *epoch)
 {
 	if (!a->n || a->n > AGIPLANT_VEC_MAX || a->format < AGIPLANT_Q1_31 ||
-	    a->format > AGIPLANT_Q8_24)
+	    a->format > AGIPLANT_Q16_16)
 		abort();
 	if (*have && (a->cycle <= *cycle || a->epoch < *epoch))
 		abort();

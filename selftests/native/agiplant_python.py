@@ -141,10 +141,14 @@ result(ok and not errors, "bad numbers raise ValueError/TypeError; "
 ok = (agiplant.from_raw(1) == Fraction(1, 2 ** 31) and
       agiplant.to_decimal(1) == Decimal("0.0000000004656612873077392578125") and
       agiplant.to_decimal(-2 ** 31, agiplant.Q8_24) == -128 and
+      agiplant.to_decimal(-2 ** 31, agiplant.Q16_16) == -32768 and
+      agiplant.to_raw("138", agiplant.Q16_16) == 138 << 16 and
+      agiplant.format_name(agiplant.Q16_16) == "Q16.16" and
       agiplant.from_raw(-3, agiplant.Q1_15) == Fraction(-3, 2 ** 15) and
       all(agiplant.to_raw(agiplant.to_decimal(r, fmt), fmt) == r and
           agiplant.to_raw(agiplant.from_raw(r, fmt), fmt) == r
-          for fmt, r in ((1, 123456789), (1, -2 ** 31), (2, 32767), (3, -7))))
+          for fmt, r in ((1, 123456789), (1, -2 ** 31), (2, 32767), (3, -7),
+                         (4, 2 ** 31 - 1), (4, -65537))))
 result(ok, "from_raw() and to_decimal() are exact and round-trip")
 
 

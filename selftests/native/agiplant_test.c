@@ -180,14 +180,14 @@ FIXTURE_TEARDOWN(plant)
 		TH_LOG("could not remove %s", self->dir);
 }
 
-/* Aggregator @i seals ACTUATE{epoch, cycle, Q1.31, u} and sends it. */
-static size_t send_actuate(struct __test_metadata *_metadata,
-			   FIXTURE_DATA(plant) *self, int i, u64 epoch,
-			   u64 cycle, const s32 *u, u16 n, u8 *out)
+/* Aggregator @i seals ACTUATE{epoch, cycle, @fmt, u} and sends it. */
+static size_t send_actuate_fmt(struct __test_metadata *_metadata,
+			       FIXTURE_DATA(plant) *self, int i, u64 epoch,
+			       u64 cycle, u8 fmt, const s32 *u, u16 n, u8 *out)
 {
 	u8 buf[AGISWARM_WIRE_MAX + AGISWARM_SEAL_OVERHEAD];
 	struct agi_wire_actuate a = {
-		.epoch = epoch, .cycle = cycle, .fmt = AGISWARM_Q1_31,
+		.epoch = epoch, .cycle = cycle, .fmt = fmt,
 		.u = { .host.s32 = u, .n = n },
 	};
 	size_t len = agi_wire_put_actuate(buf + AGI_SEAL_PUSH,
@@ -202,6 +202,15 @@ static size_t send_actuate(struct __test_metadata *_metadata,
 	if (out)
 		memcpy(out, buf, len);
 	return len;
+}
+
+/* The same in Q1.31. */
+static size_t send_actuate(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(plant) *self, int i, u64 epoch,
+			   u64 cycle, const s32 *u, u16 n, u8 *out)
+{
+	return send_actuate_fmt(_metadata, self, i, epoch, cycle,
+				AGISWARM_Q1_31, u, n, out);
 }
 
 static void send_raw(FIXTURE_DATA(plant) *self, int i, const u8 *buf,
@@ -362,6 +371,36 @@ TEST_F(plant, forged_replayed_tampered_refused)
 	EXPECT_EQ(6, a[0].cycle);
 }
 
+/* Q16.16 (integers to 32767, as jobs' results) both ways, bit for bit. */
+TEST_F(plant, q16_16_both_ways)
+{
+	s32 x[2] = { 138 << 16, -(1 << 16) - 1 }, u[1] = { S32_MIN };
+	u8 buf[AGISWARM_WIRE_MAX + 1];
+	struct agiplant_actuation a[2];
+	enum agiswarm_counter why;
+	struct agi_wire_msg msg;
+	int n;
+
+	ASSERT_EQ(0, agiplant_open(&self->cfg, &self->p, self->err,
+				   sizeof(self->err))) TH_LOG("%s", self->err);
+	ASSERT_EQ(0, agiplant_send_sensor(self->p, 5, AGIPLANT_Q16_16, x, 2,
+					  self->err, sizeof(self->err)))
+		TH_LOG("%s", self->err);
+	n = (int)recv(self->agg_fd[0], buf, sizeof(buf), 0);
+	ASSERT_LT(0, n);
+	n = agi_session_open(&self->agg_sess[0], buf, (size_t)n, &why);
+	ASSERT_LT(0, n);
+	ASSERT_EQ(0, agi_wire_parse(buf + AGI_SEAL_PUSH, (size_t)n, &msg,
+				    &why));
+	EXPECT_EQ(AGISWARM_Q16_16, msg.u.sensor.fmt);
+	EXPECT_EQ(x[0], agi_wire_vec_s32(&msg.u.sensor.x, 0));
+	EXPECT_EQ(x[1], agi_wire_vec_s32(&msg.u.sensor.x, 1));
+	send_actuate_fmt(_metadata, self, 0, 7, 1, AGISWARM_Q16_16, u, 1, NULL);
+	ASSERT_EQ(1, deliver(self, a, 1));
+	EXPECT_EQ(AGIPLANT_Q16_16, a[0].format);
+	EXPECT_EQ(S32_MIN, a[0].u[0]);
+}
+
 TEST_F(plant, send_refuses_bad_vectors)
 {
 	s32 x[AGIPLANT_VEC_MAX + 1] = { 0 };
@@ -371,8 +410,11 @@ TEST_F(plant, send_refuses_bad_vectors)
 				   sizeof(self->err))) TH_LOG("%s", self->err);
 	EXPECT_EQ(-EINVAL, agiplant_send_sensor(self->p, 1, 0, x, 1, self->err,
 						sizeof(self->err)));
-	EXPECT_STREQ("send failed: format 0 is none of Q1.31 (1), Q1.15 (2), Q8.24 (3)",
+	EXPECT_STREQ("send failed: format 0 is none of Q1.31 (1), Q1.15 (2), Q8.24 (3), Q16.16 (4)",
 		     self->err);
+	EXPECT_EQ(-EINVAL, agiplant_send_sensor(self->p, 1, AGIPLANT_Q16_16 + 1,
+						x, 1, self->err,
+						sizeof(self->err)));
 	EXPECT_EQ(-EINVAL, agiplant_send_sensor(self->p, 1, AGIPLANT_Q1_31, x,
 						0, self->err, sizeof(self->err)));
 	EXPECT_STREQ("send failed: 0 elements, 1..256 allowed", self->err);

@@ -41,7 +41,7 @@ import re
 from decimal import Context, Decimal
 from fractions import Fraction
 
-__all__ = ["Q1_31", "Q1_15", "Q8_24", "VEC_MAX", "AGGREGATORS_MAX",
+__all__ = ["Q1_31", "Q1_15", "Q8_24", "Q16_16", "VEC_MAX", "AGGREGATORS_MAX",
            "AgiplantError", "Actuation", "Plant", "to_raw", "from_raw",
            "to_decimal", "format_name"]
 
@@ -49,6 +49,7 @@ __all__ = ["Q1_31", "Q1_15", "Q8_24", "VEC_MAX", "AGGREGATORS_MAX",
 Q1_31 = 1
 Q1_15 = 2
 Q8_24 = 3
+Q16_16 = 4
 VEC_MAX = 256
 AGGREGATORS_MAX = 7
 
@@ -57,6 +58,7 @@ _FORMATS = {
     Q1_31: ("Q1.31", 31, -2**31, 2**31 - 1),
     Q1_15: ("Q1.15", 15, -2**15, 2**15 - 1),
     Q8_24: ("Q8.24", 24, -2**31, 2**31 - 1),
+    Q16_16: ("Q16.16", 16, -2**31, 2**31 - 1),
 }
 
 # Written by `make install`: the path of the installed libagiplant.so.0.
@@ -73,11 +75,11 @@ def _format(fmt):
         return _FORMATS[fmt]
     except (KeyError, TypeError):
         raise ValueError("format %r is not one of Q1_31 (1), Q1_15 (2), "
-                         "Q8_24 (3)" % (fmt,)) from None
+                         "Q8_24 (3), Q16_16 (4)" % (fmt,)) from None
 
 
 def format_name(fmt):
-    """"Q1.31", "Q1.15" or "Q8.24"."""
+    """"Q1.31", "Q1.15", "Q8.24" or "Q16.16"."""
     return _format(fmt)[0]
 
 
