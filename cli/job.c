@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "core/fixed.h"
+#include "core/probe.h"
 #include "user/job.h"
 #include "user/matrix_json.h"
 #include "user/names.h"
@@ -74,7 +75,10 @@ static void job_usage(void)
 	       "  cancel      stops a job, on the workers too\n"
 	       "JSON: {\"id\", \"op\", \"state\", \"priority\", \"rows\", \"cols\",\n"
 	       "\"inner\", \"format\", \"done\", \"workers\", \"elapsed_ms\", \"error\",\n"
-	       "\"result\": [[...], ...]}; the result's entries are exact decimals.\n"
+	       "\"result\": [[...], ...]} (and a probe's \"worker\"); the result's\n"
+	       "entries are exact decimals. With \"node set probe-join on\" the\n"
+	       "module probes every worker that joins itself: those probes are\n"
+	       "listed too.\n"
 	       "A failed or cancelled job exits 1.\n");
 }
 
@@ -292,6 +296,8 @@ static void print_job_fields(const struct agi_job *j)
 			 agi_name(&agi_job_op_names, j->op));
 	agi_print_string(AGI_PRINT_ANY, "state", " %s", agi_name(&agi_job_state_names,
 								j->state));
+	if (j->op == AGISWARM_JOB_OP_PROBE)
+		agi_print_u64(AGI_PRINT_ANY, "worker", " worker %llu", j->worker);
 	agi_print_u64(AGI_PRINT_ANY, "rows", " %llu", j->rows);
 	agi_print_u64(AGI_PRINT_ANY, "cols", "x%llu", j->bcols);
 	agi_print_u64(AGI_PRINT_ANY, "inner", " (inner %llu)", j->cols);
@@ -582,7 +588,7 @@ static int control_update(int argc, char **argv)
 
 /*
  * A fixed-point probe of one worker: the known answers of
- * agi_job_probe_matrices() on it alone, checked by the module.
+ * agi_probe_matrices() on it alone, checked by the module.
  */
 static int fixed_probe(int argc, char **argv)
 {
@@ -624,7 +630,7 @@ static int fixed_probe(int argc, char **argv)
 	}
 	if (!have)
 		return agictl_usage_error("job run fixed-probe needs --worker ID");
-	agi_job_probe_matrices(A, B);
+	agi_probe_matrices(A, B);
 	a.data = A;
 	b.data = B;
 	ret = agictl_open(&nl, "job run fixed-probe");

@@ -22,7 +22,7 @@ static void node_usage(void)
 	       "       agictl node set [ role { none | worker | aggregator } ] [ id ID ]\n"
 	       "                       [ port PORT ] [ epoch E ] [ group-id G ]\n"
 	       "                       [ group-rank R ] [ group-size N ]\n"
-	       "                       [ failure-threshold K ]\n"
+	       "                       [ failure-threshold K ] [ probe-join { on | off } ]\n"
 	       "                       [ cycle TIME ]\n"
 	       "                       [ deadline TIME ] [ miss { hold | zero } ]\n"
 	       "                       [ redundancy F ] [ seed S ]\n"
@@ -52,6 +52,11 @@ static void node_usage(void)
 	       "              its cycle records (start the cycle on each)\n"
 	       "  failure-threshold  cycles without a record after which a backup\n"
 	       "              takes over, 1..100 (default 3)\n"
+	       "  probe-join  on: a worker added (peer add worker) holds no rows\n"
+	       "              until a fixed-point probe of it passes, which the\n"
+	       "              module runs at once as a job (agictl job list shows\n"
+	       "              it); one that fails or does not answer in 10s stays\n"
+	       "              without rows until added again (default off)\n"
 	       "  cycle       the aggregator's period, 100us..10s (default 50ms)\n"
 	       "  deadline    how long a cycle may take, at most the period\n"
 	       "              (default 40ms)\n"
@@ -82,7 +87,8 @@ static void node_usage(void)
 enum node_key {
 	KEY_ROLE, KEY_ID, KEY_PORT, KEY_EPOCH, KEY_CYCLE, KEY_DEADLINE,
 	KEY_MISS, KEY_REDUNDANCY, KEY_SEED, KEY_SENSOR_TIMEOUT, KEY_SAFE,
-	KEY_GROUP, KEY_GROUP_RANK, KEY_GROUP_SIZE, KEY_THRESHOLD, NR_KEYS
+	KEY_GROUP, KEY_GROUP_RANK, KEY_GROUP_SIZE, KEY_THRESHOLD,
+	KEY_PROBE_JOIN, NR_KEYS
 };
 
 static const char *const key_names[NR_KEYS] = {
@@ -93,6 +99,7 @@ static const char *const key_names[NR_KEYS] = {
 	[KEY_SENSOR_TIMEOUT] = "sensor-timeout", [KEY_SAFE] = "safe-output",
 	[KEY_GROUP] = "group-id", [KEY_GROUP_RANK] = "group-rank",
 	[KEY_GROUP_SIZE] = "group-size", [KEY_THRESHOLD] = "failure-threshold",
+	[KEY_PROBE_JOIN] = "probe-join",
 };
 static const struct agi_names keys = { key_names, NR_KEYS };
 
@@ -107,6 +114,7 @@ static const u32 key_bits[NR_KEYS] = {
 	[KEY_GROUP_RANK] = AGI_NODE_GROUP_RANK,
 	[KEY_GROUP_SIZE] = AGI_NODE_GROUP_SIZE,
 	[KEY_THRESHOLD] = AGI_NODE_FAILURE_THRESHOLD,
+	[KEY_PROBE_JOIN] = AGI_NODE_PROBE_JOIN,
 };
 
 /* One value; a usage error quoting it when it is not what @key takes. */
@@ -122,6 +130,12 @@ static int parse_value(enum node_key key, const char *s, u64 *v)
 			return agictl_usage_error("invalid role \"%s\" (expected none, worker or aggregator)",
 						  s);
 		*v = (u64)n;
+		return AGICTL_OK;
+	case KEY_PROBE_JOIN:
+		if (strcmp(s, "on") && strcmp(s, "off"))
+			return agictl_usage_error("invalid probe-join \"%s\" (expected on or off)",
+						  s);
+		*v = !strcmp(s, "on");
 		return AGICTL_OK;
 	case KEY_MISS:
 		n = agi_name_find(&agi_miss_names, s);
@@ -225,6 +239,9 @@ static void set_value(struct agi_node_req *r, enum node_key key, u64 v)
 		break;
 	case KEY_THRESHOLD:
 		r->failure_threshold = (u8)v;
+		break;
+	case KEY_PROBE_JOIN:
+		r->probe_join = (u8)v;
 		break;
 	default:
 		r->seed = v;

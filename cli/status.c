@@ -106,6 +106,10 @@ static void print_fields(const struct agi_status *st)
 	if (has[AGI_ST_REDUNDANCY])
 		agi_print_u64(AGI_PRINT_ANY, "redundancy", " redundancy %llu",
 			  f[AGI_ST_REDUNDANCY]);
+	if (has[AGI_ST_PROBE_JOIN] && f[AGI_ST_PROBE_JOIN]) {
+		agi_print_bool(AGI_PRINT_JSON, "probe_join", NULL, true);
+		agi_print_text(" probe-join on");
+	}
 	if (has[AGI_ST_PORT] || has[AGI_ST_EPOCH] || has[AGI_ST_GROUP_ID] ||
 	    has[AGI_ST_REDUNDANCY])
 		agi_print_text("\n");
@@ -232,6 +236,7 @@ static void status_usage(void)
 		"and, from a module with the data path, its port, epoch,\n"
 		"aggregator group id (the group row sets are bound to: as set\n"
 		"with \"node set group-id\", else the node id), redundancy,\n"
+		"\"probe-join on\" when workers that join are probed first,\n"
 		"whether its cycle runs, period, deadline, miss\n"
 		"policy, control law and last cycle id, whether a daemon is\n"
 		"attached, the earliest cycle a staged change waits for, whether\n"
@@ -248,6 +253,7 @@ static void status_usage(void)
 		"group fared.\n"
 		"JSON: {\"version\", \"agictl_version\", \"role\", \"node_id\",\n"
 		"       \"port\", \"epoch\", \"group_id\", \"redundancy\",\n"
+		"       \"probe_join\": true (when on),\n"
 		"       \"running\": true|false,\n"
 		"       \"cycle_us\", \"deadline_us\", \"miss\": \"hold\"|\n"
 		"       \"zero\", \"law\": \"feedback\"|\"pid\", \"cycle_id\",\n"

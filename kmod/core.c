@@ -21,6 +21,7 @@
 #include "../include/core/cbor.c"
 #include "../include/core/wire.c"
 #include "../include/core/group.c"
+#include "../include/core/probe.c"
 #include "../include/core/seal.c"
 #include "../include/core/replay.c"
 #include "../include/core/seal_selftest.c"

@@ -37,6 +37,7 @@
 #include <net/sock.h>
 
 #include "../include/core/fixed.h"
+#include "../include/core/probe.h"
 #include "agg.h"
 #include "aggregator.h"
 #include "fault.h"
@@ -133,12 +134,15 @@ struct agiswarm_job {
  *	without it by agiswarm_job_kick())
  * @results: JOB_RESULTs waiting for the work
  * @work: the job work
+ * @probe_join: a worker added is refused until its probe passes
+ *	(SET_NODE PROBE_JOIN; node->conf_lock, read without it by status)
  */
 struct agiswarm_jobs {
 	struct agiswarm_agg *agg;
 	struct list_head list;
 	u32 count;
 	u32 next_id;
+	bool probe_join;
 	struct agiswarm_job *running;
 	struct sk_buff_head results;
 	struct delayed_work work;
@@ -357,11 +361,14 @@ static void probe_refuse(struct agiswarm_jobs *jobs, struct agiswarm_job *job)
 
 	p = agiswarm_peer_find(node, AGISWARM_PEER_WORKER, job->worker);
 	job_end(jobs, job, AGISWARM_JOB_FAILED, EPROTO);
-	if (!p || p->refused)
+	if (!p)
 		return;
-	p->refused = true;
 	pr_warn_ratelimited("netns %u: worker %u computes differently from this aggregator: refused\n",
 			    node->net->ns.inum, job->worker);
+	/* A worker that joined holds no rows yet. */
+	if (p->refused)
+		return;
+	p->refused = true;
 	agiswarm_aggregator_reassign(node);
 }
 
@@ -525,6 +532,10 @@ static void job_work(struct work_struct *work)
 		   ktime_get_ns() - job->t_start >
 		   (u64)job->timeout_ms * NSEC_PER_MSEC) {
 		job_end(jobs, job, AGISWARM_JOB_FAILED, ETIMEDOUT);
+		if (job->op == AGISWARM_JOB_OP_PROBE)
+			pr_warn_ratelimited("netns %u: worker %u did not answer its probe (job %u) in time: it stays as it was\n",
+					    node->net->ns.inum, job->worker,
+					    job->id);
 		job = NULL;
 	}
 	while (!job && (job = job_next(jobs))) {
@@ -644,6 +655,129 @@ static struct agiswarm_job *job_alloc(u32 m, u32 n, u32 k, u8 fa)
 	return job;
 }
 
+/* @job joins the list, under the next id; returns the id. */
+static u32 job_add(struct agiswarm_jobs *jobs, struct agiswarm_job *job)
+{
+	lockdep_assert_held(&jobs->agg->node->conf_lock);
+	if (!++jobs->next_id)
+		jobs->next_id = 1;
+	job->id = jobs->next_id;
+	list_add_tail(&job->list, &jobs->list);
+	jobs->count++;
+	return job->id;
+}
+
+/*
+ * How long a worker that joins has to answer its probe: a live worker on
+ * a LAN answers its 8 columns in milliseconds, an emulated one in well
+ * under a second.
+ */
+#define PROBE_JOIN_TIMEOUT_MS 10000
+
+/**
+ * agiswarm_job_probe_alloc() - the probe of a worker that joins, if due
+ * @node: the node
+ * @worker: the worker's node id
+ *
+ * With PROBE_JOIN set on an aggregator, a worker added (not one whose
+ * health or key changes in place) is refused until a fixed-point probe of
+ * it passes: this prepares that probe (agi_probe_matrices()), before the
+ * worker is added, so that a request that fails changes nothing.
+ *
+ * Context: process, node->conf_lock held.
+ * Return: the job, for agiswarm_job_probe_queue() or _free(); NULL when
+ * no probe is due; ERR_PTR(-EBUSY) when 16 jobs are kept and none has
+ * ended, ERR_PTR(-ENOMEM).
+ */
+struct agiswarm_job *agiswarm_job_probe_alloc(struct agiswarm_node *node,
+					      u32 worker)
+{
+	struct agiswarm_jobs *jobs = node->agg->jobs;
+	struct agiswarm_job *job;
+
+	lockdep_assert_held(&node->conf_lock);
+	if (!jobs || !jobs->probe_join ||
+	    READ_ONCE(node->role) != AGISWARM_ROLE_AGGREGATOR)
+		return NULL;
+	if (make_room(jobs))
+		return ERR_PTR(-EBUSY);
+	job = job_alloc(AGI_PROBE_ROWS, AGI_PROBE_COLS, AGI_PROBE_BCOLS,
+			AGISWARM_Q1_31);
+	if (!job)
+		return ERR_PTR(-ENOMEM);
+	agi_probe_matrices(job->A->data, job->B);
+	job->A->staged = job->m;
+	job->a_have = job->m * job->n;
+	job->b_have = job->n * job->k;
+	job->op = AGISWARM_JOB_OP_PROBE;
+	job->fx = AGISWARM_Q1_31;
+	job->worker = worker;
+	job->prio = U8_MAX;
+	job->timeout_ms = PROBE_JOIN_TIMEOUT_MS;
+	job->state = AGISWARM_JOB_QUEUED;
+	return job;
+}
+
+/**
+ * agiswarm_job_probe_queue() - refuse the worker added, and queue its probe
+ * @node: the node
+ * @job: from agiswarm_job_probe_alloc(), taken
+ *
+ * Context: process, node->conf_lock held, the worker added.
+ */
+void agiswarm_job_probe_queue(struct agiswarm_node *node,
+			      struct agiswarm_job *job)
+{
+	struct agiswarm_jobs *jobs = node->agg->jobs;
+	struct agiswarm_peer *p;
+	u32 id;
+
+	lockdep_assert_held(&node->conf_lock);
+	p = agiswarm_peer_find(node, AGISWARM_PEER_WORKER, job->worker);
+	if (p)
+		p->refused = true;
+	id = job_add(jobs, job);
+	pr_info_ratelimited("netns %u: worker %u joins: no rows until its probe (job %u) passes\n",
+			    node->net->ns.inum, job->worker, id);
+	mod_delayed_work(system_wq, &jobs->work, 0);
+}
+
+/**
+ * agiswarm_job_probe_free() - a probe prepared but not queued
+ * @job: from agiswarm_job_probe_alloc()
+ */
+void agiswarm_job_probe_free(struct agiswarm_job *job)
+{
+	job_free(job);
+}
+
+/**
+ * agiswarm_job_set_probe_join() - SET_NODE PROBE_JOIN
+ * @node: the node
+ * @on: whether workers added from now on are probed first
+ *
+ * Context: process, node->conf_lock held.
+ */
+void agiswarm_job_set_probe_join(struct agiswarm_node *node, bool on)
+{
+	lockdep_assert_held(&node->conf_lock);
+	if (node->agg->jobs)
+		WRITE_ONCE(node->agg->jobs->probe_join, on);
+}
+
+/**
+ * agiswarm_job_probe_join() - whether workers added are probed first
+ * @node: the node
+ *
+ * Context: any.
+ */
+bool agiswarm_job_probe_join(struct agiswarm_node *node)
+{
+	const struct agiswarm_jobs *jobs = READ_ONCE(node->agg->jobs);
+
+	return jobs && READ_ONCE(jobs->probe_join);
+}
+
 static int reply_id(struct genl_info *info, u8 cmd, u32 id)
 {
 	struct sk_buff *msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -715,12 +849,7 @@ int agiswarm_job_submit_doit(struct sk_buff *skb, struct genl_info *info)
 	if (a[AGISWARM_A_JOB_WORKER])
 		job->worker = nla_get_u32(a[AGISWARM_A_JOB_WORKER]);
 	job->state = AGISWARM_JOB_LOADING;
-	if (!++jobs->next_id)
-		jobs->next_id = 1;
-	id = jobs->next_id;
-	job->id = id;
-	list_add_tail(&job->list, &jobs->list);
-	jobs->count++;
+	id = job_add(jobs, job);
 	ret = 0;
 out:
 	mutex_unlock(&node->conf_lock);

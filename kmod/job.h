@@ -13,6 +13,7 @@
 #include "../include/uapi/linux/agiswarm.h"
 
 struct agiswarm_agg;
+struct agiswarm_job;
 struct agiswarm_node;
 struct genl_info;
 struct netlink_callback;
@@ -21,6 +22,13 @@ int agiswarm_job_init(struct agiswarm_agg *agg);
 void agiswarm_job_stop(struct agiswarm_agg *agg);
 void agiswarm_job_uninit(struct agiswarm_agg *agg);
 void agiswarm_job_kick(struct agiswarm_agg *agg);
+struct agiswarm_job *agiswarm_job_probe_alloc(struct agiswarm_node *node,
+					      u32 worker);
+void agiswarm_job_probe_queue(struct agiswarm_node *node,
+			      struct agiswarm_job *job);
+void agiswarm_job_probe_free(struct agiswarm_job *job);
+void agiswarm_job_set_probe_join(struct agiswarm_node *node, bool on);
+bool agiswarm_job_probe_join(struct agiswarm_node *node);
 int agiswarm_job_queue_result(struct agiswarm_node *node, struct sk_buff *skb,
 			      enum agiswarm_counter *reason);
 

@@ -94,6 +94,7 @@ static const struct nla_policy set_node_policy[AGISWARM_A_MAX + 1] = {
 	[AGISWARM_A_GROUP_SIZE] = NLA_POLICY_RANGE(NLA_U8, 1, AGISWARM_GROUP_MAX),
 	[AGISWARM_A_FAILURE_THRESHOLD] =
 		NLA_POLICY_RANGE(NLA_U8, 1, AGISWARM_FAILURE_THRESHOLD_MAX),
+	[AGISWARM_A_PROBE_JOIN] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 /* What a staged SET_NODE may change (besides APPLY_AT_CYCLE itself). */
@@ -112,7 +113,7 @@ static const bool stageable[AGISWARM_A_MAX + 1] = {
 static size_t status_msg_size(void)
 {
 	return nla_total_size(sizeof(AGISWARM_VERSION)) +
-	       nla_total_size(sizeof(u8)) * 6 +	/* ROLE .. REDUNDANCY */
+	       nla_total_size(sizeof(u8)) * 7 +	/* ROLE .. PROBE_JOIN */
 	       nla_total_size(sizeof(u32)) * 4 +	/* NODE_ID .. DAEMON_PORTID */
 	       nla_total_size(sizeof(u16)) +		/* PORT */
 	       nla_total_size_64bit(sizeof(u64)) * 5 +	/* EPOCH .. GROUP_ID */
@@ -259,6 +260,8 @@ static int put_status(struct sk_buff *msg, struct agiswarm_node *node,
 			      AGISWARM_A_PAD) ||
 	    nla_put_u64_64bit(msg, AGISWARM_A_GROUP_ID, st->group,
 			      AGISWARM_A_PAD) ||
+	    nla_put_u8(msg, AGISWARM_A_PROBE_JOIN,
+		       agiswarm_job_probe_join(node)) ||
 	    put_group(msg, node, st) ||
 	    put_decode(msg, node) ||
 	    put_safety(msg, ag, v))
@@ -636,6 +639,9 @@ static int apply_node_change(struct genl_info *info,
 	if (a[AGISWARM_A_EPOCH] || a[AGISWARM_A_GROUP_RANK] ||
 	    a[AGISWARM_A_GROUP_SIZE] || a[AGISWARM_A_FAILURE_THRESHOLD])
 		set_group(node, a);
+	if (a[AGISWARM_A_PROBE_JOIN])
+		agiswarm_job_set_probe_join(node,
+					    nla_get_u8(a[AGISWARM_A_PROBE_JOIN]));
 	agiswarm_aggregator_set_timing(node, c->period_us, c->deadline_us);
 	if (a[AGISWARM_A_MISS_POLICY])
 		agiswarm_aggregator_set_miss(node,

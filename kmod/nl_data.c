@@ -8,6 +8,7 @@
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/err.h>
 #include <linux/in.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
@@ -16,6 +17,7 @@
 #include "../include/core/fixed.h"
 #include "aggregator.h"
 #include "fault.h"
+#include "job.h"
 #include "link.h"
 #include "netlink.h"
 #include "node.h"
@@ -158,6 +160,7 @@ int agiswarm_nl_data_add_peer_doit(struct sk_buff *skb,
 {
 	struct agiswarm_node *node = agiswarm_node_get(genl_info_net(info));
 	struct nlattr *tb[AGISWARM_PEER_A_MAX + 1];
+	struct agiswarm_job *probe;
 	struct agiswarm_peer *old;
 	struct sockaddr_in ep;
 	const u8 *pubkey;
@@ -186,13 +189,27 @@ int agiswarm_nl_data_add_peer_doit(struct sk_buff *skb,
 		 nla_data(tb[AGISWARM_PEER_A_PUBKEY]) : NULL;
 	mutex_lock(&node->conf_lock);
 	if (!update_in_place(node, kind, id, &ep, health, pubkey)) {
+		/* A worker that joins may have to pass a probe first. */
+		probe = kind == AGISWARM_PEER_WORKER ?
+			agiswarm_job_probe_alloc(node, id) : NULL;
+		if (IS_ERR(probe)) {
+			ret = PTR_ERR(probe);
+			NL_SET_ERR_MSG_MOD(info->extack,
+					   "no room for the joining worker's probe: cancel a job or wait");
+			goto out;
+		}
 		ret = agiswarm_peer_add(node, kind, id, &ep, health, pubkey,
 					&old);
+		if (!ret && probe)
+			agiswarm_job_probe_queue(node, probe);
+		else if (probe)
+			agiswarm_job_probe_free(probe);
 		if (!ret)
 			ret = peers_changed(info, node, kind, old);
 	}
 	if (!ret && tb[AGISWARM_PEER_A_RANK])
 		set_rank(node, kind, id, nla_get_u8(tb[AGISWARM_PEER_A_RANK]));
+out:
 	mutex_unlock(&node->conf_lock);
 	return ret;
 }

@@ -1814,6 +1814,8 @@ static void shaped_attrs(struct gen *g, u8 cmd)
 			      pick_u(AGISWARM_GROUP_MAX));
 		if (chance(10))
 			put_u(g, AGISWARM_A_FAILURE_THRESHOLD, 1, pick_u(100));
+		if (chance(10))
+			put_u(g, AGISWARM_A_PROBE_JOIN, 1, pick_u(1));
 		break;
 	case AGISWARM_CMD_ADD_PEER:
 	case AGISWARM_CMD_DEL_PEER:

@@ -9,7 +9,9 @@
 # the known-answer rows (extremes past 64 bits, signs, powers of two) is
 # the aggregator's, bit for bit. Made to answer wrongly (a corrupt fault on
 # itself) it is refused: the probe fails naming it and the cycle goes on
-# without it. Once it computes right again a probe passes it.
+# without it. Once it computes right again a probe passes it. With
+# probe-join on, the module probes a worker that joins by itself, and the
+# worker gets rows only once that probe passed.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$top/netns/lib.sh" ] || { echo "1..0 # SKIP netns/lib.sh not found"; exit 4; }
@@ -51,13 +53,62 @@ refused_no_rows()
 	still_cycling
 }
 
+# Worker PROBED joins again: removed, then added as the swarm added it.
+rejoin()
+{
+	actl "$SWARM_AGG" peer del worker "$PROBED" || return 1
+	actl "$SWARM_AGG" peer add worker "$PROBED" \
+		"$(worker_addr "$PROBED"):$SWARM_PORT" \
+		key "@$SWARM_KEYS/w$PROBED/node.pub" psk "$SWARM_KEYS/swarm.psk" \
+		local "@$SWARM_KEYS/agg/node.pub"
+}
+
+# The newest probe of worker PROBED in the aggregator's jobs: "STATE ERROR".
+join_probe() { actl "$SWARM_AGG" -j job list | "$JQ" -r \
+	"[.[] | select(.op == \"fixed-probe\" and .worker == $PROBED)] | last |
+	 \"\\(.state) \\(.error)\""; }
+join_probe_ended() { case "$(join_probe)" in done*|failed*) ;; *) false ;; esac; }
+
+# probe-join on, worker PROBED computing wrongly joins again: the module
+# probes it by itself, the probe fails, and it never gets rows.
+join_refused()
+{
+	local before
+	actl "$SWARM_AGG" node set probe-join on || return 1
+	actl "$SWARM_AGG" -j status | "$JQ" -e '.probe_join == true' \
+		> /dev/null || return 1
+	actl "$(worker_ns $PROBED)" fault inject worker "$PROBED" corrupt ||
+		return 1
+	before=$(actl "$SWARM_AGG" -j job list | "$JQ" length)
+	rejoin || return 1
+	# It holds no rows from the moment it is added.
+	probed_rows_are 0 || { echo "# worker $PROBED holds rows at once"; return 1; }
+	wait_for 60 "worker $PROBED's join probe to end" join_probe_ended ||
+		return 1
+	echo "# join probe: $(join_probe); jobs $before -> $(actl "$SWARM_AGG" -j job list | "$JQ" length)"
+	[ "$(join_probe)" = "failed Protocol error" ] || return 1
+	probed_rows_are 0 && still_cycling
+}
+
+# Computing right, it joins again: its probe passes and it holds rows.
+join_passes()
+{
+	actl "$(worker_ns $PROBED)" fault clear || return 1
+	rejoin || return 1
+	wait_for 60 "worker $PROBED's join probe to end" join_probe_ended ||
+		return 1
+	echo "# join probe: $(join_probe)"
+	[ "$(join_probe)" = "done null" ] || return 1
+	wait_for 60 "worker $PROBED to hold rows" probed_has_rows
+}
+
 probed_rows() { actl "$SWARM_AGG" -j workers list |
 	"$JQ" -r ".[] | select(.id == $PROBED) | .rows"; }
 probed_rows_are() { [ "$(probed_rows)" = "$1" ]; }
 probed_has_rows() { [ "$(probed_rows)" -gt 0 ]; }
 
 swarm_test_prereqs
-swarm_test_begin 6
+swarm_test_begin 8
 
 swarm_test_up --workers 4
 tap_check "fixed-probe: worker 1 computes as the aggregator does" probe_passes 1
@@ -66,4 +117,8 @@ tap_check "the refused worker holds no rows; the cycle goes on" refused_no_rows
 tap_check "fixed-probe passes worker $PROBED again once it computes right" probe_passes "$PROBED"
 tap_check "worker $PROBED, passed, holds rows again" \
 	wait_for 60 "worker $PROBED to hold rows" probed_has_rows
+tap_check "probe-join: worker $PROBED joining while computing wrongly is probed and gets no rows" \
+	join_refused
+tap_check "probe-join: computing right, it joins, passes its probe and holds rows" \
+	join_passes
 tap_end

@@ -91,20 +91,6 @@ int agi_job_cancel(struct agi_nl *nl, u32 id);
 void agi_job_fir_matrix(const s32 *h, u32 ntaps, u32 n, s32 *A);
 
 /*
- * The known answers of a fixed-point probe (AGISWARM_JOB_OP_PROBE): A
- * (AGI_PROBE_ROWS x AGI_PROBE_COLS) and B (AGI_PROBE_COLS x
- * AGI_PROBE_BCOLS), raw Q1.31, row-major: rows and columns of extremes
- * (every product 2^62, sums past 64 bits), alternating signs, signed powers
- * of two, single terms, zeros and a fixed pseudo-random stream, so that
- * every exact sum a worker returns tests the carries and signs of its
- * 128-bit arithmetic.
- */
-#define AGI_PROBE_ROWS 16
-#define AGI_PROBE_COLS 256
-#define AGI_PROBE_BCOLS 8
-void agi_job_probe_matrices(s32 *A, s32 *B);
-
-/*
  * After a layer's W x (@z, @n values in @fmt) of a multilayer perceptron:
  * z_i = add(z_i, b_i), then, with @relu, z_i = max(z_i, 0), in @fmt.
  */

@@ -62,6 +62,8 @@ int agi_node_set(struct agi_nl *nl, const struct agi_node_req *r)
 	if (p & AGI_NODE_FAILURE_THRESHOLD)
 		mnl_attr_put_u8(nlh, AGISWARM_A_FAILURE_THRESHOLD,
 				r->failure_threshold);
+	if (p & AGI_NODE_PROBE_JOIN)
+		mnl_attr_put_u8(nlh, AGISWARM_A_PROBE_JOIN, r->probe_join);
 	if (p & AGI_NODE_CYCLE)
 		mnl_attr_put_u32(nlh, AGISWARM_A_CYCLE_PERIOD_US, r->cycle_us);
 	if (p & AGI_NODE_DEADLINE)

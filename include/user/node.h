@@ -64,6 +64,7 @@ struct agi_pid {
 #define AGI_NODE_GROUP_RANK	(1U << 20)
 #define AGI_NODE_GROUP_SIZE	(1U << 21)
 #define AGI_NODE_FAILURE_THRESHOLD (1U << 22)
+#define AGI_NODE_PROBE_JOIN	(1U << 23)
 
 /**
  * struct agi_node_req - one SET_NODE
@@ -83,6 +84,8 @@ struct agi_pid {
  *	the group's size (AGISWARM_A_GROUP_RANK, _SIZE)
  * @failure_threshold: ticks without a cycle record before a backup takes
  *	over (AGISWARM_A_FAILURE_THRESHOLD)
+ * @probe_join: 1: a worker added holds no rows until its probe passes
+ *	(AGISWARM_A_PROBE_JOIN)
  * @held_matrix: 1 arms the held matrix at @apply_at with this change, 0
  *	drops it (see AGISWARM_STAGE_HOLD)
  * @apply_at: 0 changes now; N stages the change for cycle N (only the
@@ -110,6 +113,7 @@ struct agi_node_req {
 	u8 held_matrix;
 	u64 group_id;
 	u8 group_rank, group_size, failure_threshold;
+	u8 probe_join;
 	u64 apply_at;
 };
 

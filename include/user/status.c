@@ -92,6 +92,7 @@ static const struct {
 	[AGI_ST_GROUP_MODE] = { AGISWARM_A_GROUP_MODE, MNL_TYPE_U8 },
 	[AGI_ST_EPOCH_OWNER] = { AGISWARM_A_EPOCH_OWNER, MNL_TYPE_U8 },
 	[AGI_ST_RECORD_CYCLE] = { AGISWARM_A_RECORD_CYCLE, MNL_TYPE_U64 },
+	[AGI_ST_PROBE_JOIN] = { AGISWARM_A_PROBE_JOIN, MNL_TYPE_U8 },
 };
 
 const char *agi_counter_name(unsigned int counter)

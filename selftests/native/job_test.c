@@ -20,6 +20,7 @@
 
 #include "core/code.h"
 #include "core/fixed.h"
+#include "core/probe.h"
 #include "user/job.h"
 #include "../lib/rng.h"
 #include <kselftest_harness.h>
@@ -329,7 +330,7 @@ TEST(probe_known_answers)
 	bool wide_pos = false, wide_neg = false, wrap64_caught = false;
 	u32 i, c, t;
 
-	agi_job_probe_matrices(A, B);
+	agi_probe_matrices(A, B);
 	for (c = 0; c < AGI_PROBE_BCOLS; c++) {
 		for (t = 0; t < AGI_PROBE_COLS; t++)
 			x[t] = B[t * AGI_PROBE_BCOLS + c];

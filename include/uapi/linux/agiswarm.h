@@ -39,6 +39,7 @@
  *                     (epoch % 8, see "Replicated aggregator group")
  *    AGISWARM_A_RECORD_CYCLE: NLA_U64, the cycle of the last complete
  *                     CYCLE record a backup adopted, 0 before any
+ *    AGISWARM_A_PROBE_JOIN: NLA_U8, as SET_NODE sets it
  *    AGISWARM_A_CYCLE_PERIOD_US: NLA_U32
  *    AGISWARM_A_CYCLE_DEADLINE_US: NLA_U32
  *    AGISWARM_A_MISS_POLICY: NLA_U8, an enum agiswarm_miss_policy
@@ -113,6 +114,18 @@
  *                     consecutive cycles without a CYCLE record after
  *                     which a backup takes over (default
  *                     AGISWARM_FAILURE_THRESHOLD_DEFAULT)
+ *    AGISWARM_A_PROBE_JOIN: NLA_U8, 0..1 (-ERANGE), default 0: with 1, a
+ *                     worker that joins an aggregator (an ADD_PEER that
+ *                     adds or replaces it; not one that changes only its
+ *                     health or key in place) holds no rows until a
+ *                     fixed-point probe of it passes: the module queues
+ *                     that probe itself as a job (AGISWARM_JOB_OP_PROBE,
+ *                     priority 255, timeout 10 s, listed with the jobs),
+ *                     and such an ADD_PEER fails with -EBUSY, changing
+ *                     nothing, when 16 jobs are kept and none has ended.
+ *                     A probe that fails or times out leaves the worker
+ *                     without rows (a kernel message names it) until it
+ *                     is added again or a probe passes. Not stageable.
  *    AGISWARM_A_CYCLE_PERIOD_US: NLA_U32, AGISWARM_PERIOD_US_MIN..
  *                     AGISWARM_PERIOD_US_MAX (100..10000000; -ERANGE,
  *                     the extack pointing at the attribute and carrying
@@ -743,6 +756,7 @@ enum agiswarm_attr {
 	AGISWARM_A_JOB_ELAPSED_NS,	/* u64, from start to end (or now) */
 	AGISWARM_A_JOB_WORKERS,		/* u32, workers its plan spans */
 	AGISWARM_A_JOB_WORKER,		/* u32, the worker a probe tests */
+	AGISWARM_A_PROBE_JOIN,		/* u8, 1: probe workers that join */
 	__AGISWARM_A_LAST
 };
 #define AGISWARM_A_MAX (__AGISWARM_A_LAST - 1)
