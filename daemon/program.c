@@ -149,6 +149,9 @@ static int set_node(const struct agi_config *cfg, struct agi_nl *nl)
 		r.present |= AGI_NODE_SENSOR_TIMEOUT;
 		r.sensor_timeout_us = cfg->sensor_timeout_ms * 1000;
 		step_add(" sensor-timeout %ums", cfg->sensor_timeout_ms);
+		r.present |= AGI_NODE_PROBE_JOIN;
+		r.probe_join = cfg->probe_workers;
+		step_add(" probe-join %s", cfg->probe_workers ? "on" : "off");
 		add_safe_output(cfg, &r);
 	}
 	return step_done(nl, agi_node_set(nl, &r));

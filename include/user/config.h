@@ -104,6 +104,7 @@ struct agi_config {
 	u32 n_safe_output;		/* 0: all zeros */
 	s32 safe_output[AGI_CONFIG_MAX_SETPOINT];	/* Q1.31 */
 	u32 alert_miss_rate;		/* percent of the last second's cycles; 0 off */
+	bool probe_workers;		/* SET_NODE PROBE_JOIN */
 	u64 epoch;
 	u64 code_seed;
 	u64 group_id;			/* 0: agi_config_group_id() derives it */

@@ -75,6 +75,7 @@ const struct agi_config_key agi_config_keys[] = {
 	{ "aggregator.safe_output", KT_QLIST, OFF(n_safe_output), 0,
 	  AGI_CONFIG_MAX_SETPOINT, AGISWARM_Q1_31 },
 	{ "aggregator.alert_miss_rate", KT_U32, OFF(alert_miss_rate), 0, 100 },
+	{ "aggregator.probe_workers", KT_BOOL, OFF(probe_workers) },
 	{ "aggregator.epoch", KT_U64, OFF(epoch), 1, UINT64_MAX },
 	{ "aggregator.code_seed", KT_U64, OFF(code_seed), 0, UINT64_MAX },
 	{ "aggregator.group_id", KT_U64, OFF(group_id), 0, UINT64_MAX },

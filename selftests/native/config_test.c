@@ -49,7 +49,7 @@ static const struct {
 	{ "bad_metrics_textfile", "3: metrics.textfile: bad value '/var/lib/node_exporter/agiswarm.txt': allowed a path ending in \"NAME.prom\" (node_exporter's textfile collector reads only *.prom)" },
 	{ "metrics_listen_without_port", "4: metrics.listen: bad value '0.0.0.0': allowed \"A.B.C.D:PORT\" or \"[IPv6]:PORT\" (PORT 1..65535, required), e.g. \"0.0.0.0:9464\"" },
 	{ "port_out_of_range", "3: aggregator.udp_port: bad value '70000': allowed an integer in 1..65535" },
-	{ "scalar_for_section", "2: aggregator: a scalar where a mapping is expected (a section with the keys udp_port, bind_address, cycle_time_ms, timeout_ms, fault_tolerance, max_workers, miss_policy, control_law, pid, sensor_timeout_ms, safe_output, alert_miss_rate, epoch, code_seed, group_id, workers, actuators, sensors)" },
+	{ "scalar_for_section", "2: aggregator: a scalar where a mapping is expected (a section with the keys udp_port, bind_address, cycle_time_ms, timeout_ms, fault_tolerance, max_workers, miss_policy, control_law, pid, sensor_timeout_ms, safe_output, alert_miss_rate, probe_workers, epoch, code_seed, group_id, workers, actuators, sensors)" },
 	{ "seed_key_fountain_codes", "2: fountain_codes: a key of the seeds that agiswarmd does not take: coding is always on: aggregator.fault_tolerance sets the redundancy" },
 	{ "seed_key_worker_id", "3: worker.worker_id: a key of the seeds that agiswarmd does not take: use node.id (a number)" },
 	{ "repl_bad_key", "4: aggregators.b.key: bad value 'not-a-key': allowed an Ed25519 public key, 64 hex digits (node.pub), or \"\"" },
