@@ -412,29 +412,13 @@ bool agiswarm_link_may_send(struct agiswarm_node *node,
 			    const struct agiswarm_link *link,
 			    const struct agi_wire_msg *msg)
 {
-	switch (msg->type) {
-	case AGISWARM_MSG_TASK:
-	case AGISWARM_MSG_ROWS:
-	case AGISWARM_MSG_STATUS:
-	case AGISWARM_MSG_CYCLE_RECORD:
-	case AGISWARM_MSG_JOB_ROWS:
-	case AGISWARM_MSG_JOB_TASK:
-	case AGISWARM_MSG_JOB_CANCEL:
-		return has_entry(node, link, AGISWARM_PEER_AGGREGATOR, true, 0);
-	case AGISWARM_MSG_RESULT:
-	case AGISWARM_MSG_JOB_RESULT:
-		return has_entry(node, link, AGISWARM_PEER_WORKER, false,
-				 msg->u.result.worker);
-	case AGISWARM_MSG_HEARTBEAT:
-	case AGISWARM_MSG_NEED_ROWS:
-	case AGISWARM_MSG_FENCED:
-		return has_entry(node, link, AGISWARM_PEER_WORKER, true, 0);
-	case AGISWARM_MSG_SENSOR:
-		return has_entry(node, link, AGISWARM_PEER_SENSOR, true, 0);
-	case AGISWARM_MSG_COMMIT:
-		return has_entry(node, link, AGISWARM_PEER_OPERATOR, true, 0);
-	}
-	return false;
+	u8 kind = agi_wire_sender(msg->type);
+	bool result = msg->type == AGISWARM_MSG_RESULT ||
+		      msg->type == AGISWARM_MSG_JOB_RESULT;
+
+	return kind != AGISWARM_PEER_UNSPEC &&
+	       has_entry(node, link, kind, !result,
+			 result ? msg->u.result.worker : 0);
 }
 
 /**

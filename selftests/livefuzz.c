@@ -742,17 +742,7 @@ static bool fz_at_aggregator;
 /* The types an AGGREGATOR peer may send (agiswarm_link_may_send()). */
 static bool fz_may_send(u8 type)
 {
-	switch (type) {
-	case AGISWARM_MSG_TASK:
-	case AGISWARM_MSG_ROWS:
-	case AGISWARM_MSG_STATUS:
-	case AGISWARM_MSG_CYCLE_RECORD:
-	case AGISWARM_MSG_JOB_ROWS:
-	case AGISWARM_MSG_JOB_TASK:
-	case AGISWARM_MSG_JOB_CANCEL:
-		return true;
-	}
-	return false;
+	return agi_wire_sender(type) == AGISWARM_PEER_AGGREGATOR;
 }
 
 /* The fast-path types the fuzzer's link sends that a worker's stages take. */

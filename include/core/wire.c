@@ -423,6 +423,31 @@ int agi_wire_check_header(const u8 *buf, size_t len,
 	return unlikely(r) ? refuse(r, reason) : 0;
 }
 
+u8 agi_wire_sender(u8 type)
+{
+	switch (type) {
+	case AGISWARM_MSG_TASK:
+	case AGISWARM_MSG_ROWS:
+	case AGISWARM_MSG_STATUS:
+	case AGISWARM_MSG_CYCLE_RECORD:
+	case AGISWARM_MSG_JOB_ROWS:
+	case AGISWARM_MSG_JOB_TASK:
+	case AGISWARM_MSG_JOB_CANCEL:
+		return AGISWARM_PEER_AGGREGATOR;
+	case AGISWARM_MSG_RESULT:
+	case AGISWARM_MSG_JOB_RESULT:
+	case AGISWARM_MSG_HEARTBEAT:
+	case AGISWARM_MSG_NEED_ROWS:
+	case AGISWARM_MSG_FENCED:
+		return AGISWARM_PEER_WORKER;
+	case AGISWARM_MSG_SENSOR:
+		return AGISWARM_PEER_SENSOR;
+	case AGISWARM_MSG_COMMIT:
+		return AGISWARM_PEER_OPERATOR;
+	}
+	return AGISWARM_PEER_UNSPEC;
+}
+
 int agi_wire_parse(const u8 *buf, size_t len, struct agi_wire_msg *out,
 		   enum agiswarm_counter *reason)
 {

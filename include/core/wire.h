@@ -229,6 +229,19 @@ int agi_wire_parse(const u8 *buf, size_t len, struct agi_wire_msg *out,
 		   enum agiswarm_counter *reason);
 
 /**
+ * agi_wire_sender() - who may send a sealed message of a type
+ * @type: an enum agiswarm_msg_type
+ *
+ * The UAPI header's sender table ("Sealed datagrams"): the kind of peer
+ * whose link may send @type. A RESULT or JOB_RESULT moreover only from
+ * the WORKER peer whose id it names.
+ *
+ * Return: an enum agiswarm_peer_kind; AGISWARM_PEER_UNSPEC when no peer
+ * may (ACTUATE, and the plain or unknown types).
+ */
+u8 agi_wire_sender(u8 type);
+
+/**
  * agi_wire_check_header() - check the framing of a datagram
  * @buf: the datagram, header included
  * @len: its length in bytes

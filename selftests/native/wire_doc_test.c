@@ -173,6 +173,90 @@ TEST(documented_examples)
 		agi_wire_vec_value(&got.u.result.values, 1).sum));
 }
 
+/*
+ * The sender table of the header ("one the authenticated sender may
+ * send:") is agi_wire_sender(), which the module checks every opened
+ * datagram with: each type it names, with its kind, and every type the
+ * enum has that is not plain (the handshakes, the operator's ack) named
+ * exactly once.
+ */
+TEST(sender_table)
+{
+	static const struct {
+		const char *name;
+		u8 type;
+	} types[] = {
+		{ "TASK", AGISWARM_MSG_TASK }, { "RESULT", AGISWARM_MSG_RESULT },
+		{ "HEARTBEAT", AGISWARM_MSG_HEARTBEAT },
+		{ "STATUS", AGISWARM_MSG_STATUS },
+		{ "COMMIT", AGISWARM_MSG_COMMIT },
+		{ "SENSOR", AGISWARM_MSG_SENSOR },
+		{ "ACTUATE", AGISWARM_MSG_ACTUATE },
+		{ "ROWS", AGISWARM_MSG_ROWS },
+		{ "NEED_ROWS", AGISWARM_MSG_NEED_ROWS },
+		{ "CYCLE_RECORD", AGISWARM_MSG_CYCLE_RECORD },
+		{ "FENCED", AGISWARM_MSG_FENCED },
+		{ "JOB_ROWS", AGISWARM_MSG_JOB_ROWS },
+		{ "JOB_TASK", AGISWARM_MSG_JOB_TASK },
+		{ "JOB_RESULT", AGISWARM_MSG_JOB_RESULT },
+		{ "JOB_CANCEL", AGISWARM_MSG_JOB_CANCEL },
+	};
+	static const struct {
+		const char *words;
+		u8 kind;
+	} kinds[] = {
+		{ "from an AGGREGATOR peer", AGISWARM_PEER_AGGREGATOR },
+		{ "from the WORKER peer", AGISWARM_PEER_WORKER },
+		{ "from a WORKER peer", AGISWARM_PEER_WORKER },
+		{ "from a SENSOR peer", AGISWARM_PEER_SENSOR },
+		{ "from an OPERATOR peer", AGISWARM_PEER_OPERATOR },
+		{ "never", AGISWARM_PEER_UNSPEC },
+	};
+	const char *header = read_uapi_header(), *p, *end;
+	int seen[ARRAY_SIZE(types)] = { 0 };
+	char line[128], name[32], *tok, *save;
+	size_t i, k;
+
+	if (!header)
+		SKIP(return, "%s not found", UAPI_HEADER);
+	p = strstr(header, "one the authenticated sender may send:\n *\n");
+	ASSERT_NE(NULL, p);
+	p = strchr(strchr(p, '\n') + 1, '\n') + 1;
+	for (; strncmp(p, " *\n", 3); p = end + 1) {
+		end = strchr(p, '\n');
+		ASSERT_NE(NULL, end);
+		snprintf(line, sizeof(line), "%.*s", (int)(end - p), p);
+		/* " *    TYPE, TYPE   from ..."; continuation lines start wide. */
+		if (strncmp(line, " *    ", 6) || line[6] == ' ')
+			continue;
+		for (k = 0; k < ARRAY_SIZE(kinds); k++)
+			if (strstr(line, kinds[k].words))
+				break;
+		ASSERT_LT(k, ARRAY_SIZE(kinds)) TH_LOG("no sender in: %s", line);
+		*strstr(line, kinds[k].words) = 0;
+		for (tok = strtok_r(line + 6, ", ", &save); tok;
+		     tok = strtok_r(NULL, ", ", &save)) {
+			snprintf(name, sizeof(name), "%s", tok);
+			for (i = 0; i < ARRAY_SIZE(types); i++)
+				if (!strcmp(name, types[i].name))
+					break;
+			ASSERT_LT(i, ARRAY_SIZE(types))
+				TH_LOG("unknown type %s", name);
+			EXPECT_EQ(kinds[k].kind, agi_wire_sender(types[i].type))
+				TH_LOG("%s", types[i].name);
+			seen[i]++;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(types); i++) {
+		snprintf(name, sizeof(name), "%s", types[i].name);
+		EXPECT_EQ(1, seen[i]) TH_LOG("%s named %d times", name, seen[i]);
+	}
+	/* The plain ones, and what is no type, nobody may send sealed. */
+	EXPECT_EQ(AGISWARM_PEER_UNSPEC,
+		  agi_wire_sender(AGISWARM_MSG_HANDSHAKE_INIT));
+	EXPECT_EQ(AGISWARM_PEER_UNSPEC, agi_wire_sender(AGISWARM_MSG_COMMIT_ACK));
+	EXPECT_EQ(AGISWARM_PEER_UNSPEC, agi_wire_sender(0x7f));
+}
 
 /* ---- the header ---------------------------------------------------------- */
 
