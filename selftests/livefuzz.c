@@ -1673,17 +1673,39 @@ static void put_pid(struct gen *g)
 }
 
 /*
- * Jobs are numbered 1, 2, ... as submitted: mostly one of the last ones
- * taken (one still loading, one ended), else any.
+ * Jobs are numbered 1, 2, ... as submitted. Data and reads go mostly to
+ * the newest (still loading, unless its data is complete), a cancel to
+ * any taken so far (so that the newest lives long enough to take data),
+ * now and then to any id.
  */
 static u32 jobs_taken;
+/*
+ * The entries of A and of B the newest job has taken, and what the last
+ * JOB_DATA generated sent (part, count), counted when it is taken: the
+ * next one mostly continues where the data stands.
+ */
+static u32 newest_have[AGISWARM_JOB_PART_MAX + 1];
+static u32 data_part, data_count;
 
-static void put_job_id(struct gen *g)
+static void job_taken(u8 cmd)
 {
-	u32 last = jobs_taken < 4 ? jobs_taken : 4;
+	if (cmd == AGISWARM_CMD_JOB_SUBMIT) {
+		jobs_taken++;
+		memset(newest_have, 0, sizeof(newest_have));
+	} else if (cmd == AGISWARM_CMD_JOB_DATA &&
+		   data_part <= AGISWARM_JOB_PART_MAX) {
+		newest_have[data_part] += data_count;
+	}
+}
 
-	put_u(g, AGISWARM_A_JOB_ID, 4, chance(90) && last ?
-	      jobs_taken - below(last) : pick_u(~0u));
+static void put_job_id(struct gen *g, bool newest)
+{
+	u32 id = pick_u(~0u);
+
+	if (chance(90) && jobs_taken)
+		id = newest ? jobs_taken - below(jobs_taken < 2 ? 1 : 2) :
+			1 + below(jobs_taken);
+	put_u(g, AGISWARM_A_JOB_ID, 4, id);
 }
 
 static void put_job(struct gen *g, u8 cmd)
@@ -1696,9 +1718,13 @@ static void put_job(struct gen *g, u8 cmd)
 			      1 + below(AGISWARM_JOB_OP_MAX) :
 			      pick_u(AGISWARM_JOB_OP_MAX));
 		if (chance(95))
-			put_u(g, AGISWARM_A_MATRIX_FMT, 1, pick_fmt());
+			put_u(g, AGISWARM_A_MATRIX_FMT, 1, chance(90) ?
+			      AGISWARM_Q1_31 + below(AGISWARM_Q_MAX) :
+			      pick_fmt());
 		if (chance(95))
-			put_u(g, AGISWARM_A_INPUT_FMT, 1, pick_fmt());
+			put_u(g, AGISWARM_A_INPUT_FMT, 1, chance(90) ?
+			      AGISWARM_Q1_31 + below(AGISWARM_Q_MAX) :
+			      pick_fmt());
 		if (chance(95))
 			put_u(g, AGISWARM_A_JOB_ROWS, 4, chance(90) ?
 			      1 + below(4) : pick_u(256));
@@ -1720,28 +1746,35 @@ static void put_job(struct gen *g, u8 cmd)
 		break;
 	case AGISWARM_CMD_JOB_DATA:
 		if (chance(95))
-			put_job_id(g);
+			put_job_id(g, true);
+		data_part = chance(90) ? below(AGISWARM_JOB_PART_MAX + 1) :
+			pick_u(AGISWARM_JOB_PART_MAX);
 		if (chance(95))
-			put_u(g, AGISWARM_A_JOB_PART, 1, chance(90) ?
-			      below(AGISWARM_JOB_PART_MAX + 1) :
-			      pick_u(AGISWARM_JOB_PART_MAX));
+			put_u(g, AGISWARM_A_JOB_PART, 1, data_part);
+		/*
+		 * Mostly where the newest job's data stands, and few: taken
+		 * when they fit its matrix and its format.
+		 */
 		if (chance(95))
-			put_u(g, AGISWARM_A_JOB_OFFSET, 4, chance(60) ? 0 :
+			put_u(g, AGISWARM_A_JOB_OFFSET, 4, chance(80) &&
+			      data_part <= AGISWARM_JOB_PART_MAX ?
+			      newest_have[data_part] :
 			      chance(80) ? below(16) : pick_u(~0u));
+		data_count = chance(50) ? 1 : chance(80) ? 1 + below(16) :
+			below(AGISWARM_WIRE_VEC_MAX + 2);
 		if (chance(95))
-			put_s32s(g, AGISWARM_A_JOB_DATA, chance(80) ?
-				 1 + below(16) : below(AGISWARM_WIRE_VEC_MAX + 2));
+			put_s32s(g, AGISWARM_A_JOB_DATA, data_count);
 		break;
 	case AGISWARM_CMD_JOB_GET:
 		if (chance(95))
-			put_job_id(g);
+			put_job_id(g, true);
 		if (chance(30))
 			put_u(g, AGISWARM_A_JOB_OFFSET, 4, chance(50) ?
 			      below(16) : pick_u(~0u));
 		break;
 	case AGISWARM_CMD_JOB_CANCEL:
 		if (chance(95))
-			put_job_id(g);
+			put_job_id(g, false);
 		break;
 	}
 }
@@ -1753,6 +1786,12 @@ static void put_datagram(struct gen *g)
 	mutate(&m);
 	if (m.n > 1500)
 		m.n = 1500;
+	/* Mostly well framed, which is all SEND checks of it. */
+	if (chance(70) && m.n >= AGISWARM_WIRE_HDR_LEN &&
+	    m.n <= AGISWARM_WIRE_MAX) {
+		m.b[0] = AGISWARM_WIRE_VERSION;
+		agi_put_be16(m.n - AGISWARM_WIRE_HDR_LEN, m.b + 2);
+	}
 	put_attr(g, AGISWARM_A_DATAGRAM, m.b, m.n);
 }
 
@@ -1763,8 +1802,14 @@ static void shaped_attrs(struct gen *g, u8 cmd)
 
 	switch (cmd) {
 	case AGISWARM_CMD_SET_NODE:
+		/*
+		 * An aggregator mostly, so that what only it does (the
+		 * cycle, jobs) is reached between role changes.
+		 */
 		if (chance(30))
-			put_u(g, AGISWARM_A_ROLE, 1, pick_u(AGISWARM_ROLE_MAX));
+			put_u(g, AGISWARM_A_ROLE, 1, chance(50) ?
+			      AGISWARM_ROLE_AGGREGATOR :
+			      pick_u(AGISWARM_ROLE_MAX));
 		if (chance(20))
 			put_u(g, AGISWARM_A_NODE_ID, 4, pick_u(~0u));
 		if (chance(15))
@@ -2274,7 +2319,7 @@ static int genl_main(int argc, char **argv)
 		} else {
 			st.taken++;
 			st.by_cmd[cmd][0]++;
-			jobs_taken += cmd == AGISWARM_CMD_JOB_SUBMIT;
+			job_taken(cmd);
 		}
 		if (r.err == -EPERM)
 			st.denied++;
