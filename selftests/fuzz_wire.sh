@@ -123,8 +123,13 @@ kill $monitor_pid
 wait $monitor_pid || true
 cycles=$(($(counter "$SWARM_AGG" cycles) - cycles0))
 echo "# $cycles cycles ran during the fuzzing, $(wc -l < "$tmp/monitor.json") monitored"
-# Under the fuzzer's load many cycles may miss their deadline; every one
-# that completed must be exact.
-swarm_test_verify "every ok cycle during the fuzzing is exact" 1
+# Under the fuzzer's load most cycles may miss their deadline (on the
+# debug kernel under TCG, 99 of 11 356 were ok: the share says how fast
+# the emulation is, not whether the module is right); every one that
+# completed must be exact, and some must have.
+verified_some() { lib_verify 0 && grep -q ' exact=[1-9]' "$tmp/verify.out"; }
+tap_check "every ok cycle during the fuzzing is exact (and some were ok)" \
+	verified_some
+tap_nest "$tmp/verify.out" | head -n 40
 tap_check "agictl status shows every counter the module reports" agictl_shows_all
 tap_end
