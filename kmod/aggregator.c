@@ -447,15 +447,17 @@ void agiswarm_aggregator_matrix_info(struct agiswarm_node *node,
 	agiswarm_stage_settle(agg);
 	memset(info, 0, sizeof(*info));
 	info->seed = agg->seed;
-	info->gen = agg->gen;
 	if (agg->matrix) {
 		info->rows = agg->matrix->rows;
 		info->cols = agg->matrix->cols;
 		info->fmt = agg->matrix->fmt;
 	}
+	/* The cycle's: a job's assignment takes a generation too. */
 	spin_lock_bh(&agg->lock);
-	if (agg->plan)
+	if (agg->plan) {
 		info->n_coded = agg->plan->code.n_coded;
+		info->gen = agg->plan->gen;
+	}
 	spin_unlock_bh(&agg->lock);
 }
 

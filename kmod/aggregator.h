@@ -94,7 +94,7 @@ struct agiswarm_agg_safety {
  * @fmt: enum agiswarm_qformat of the entries
  * @seed: the code seed in use (the configured one when nothing is assigned)
  * @n_coded: coded rows of the current assignment, 0 when none
- * @gen: the assignment generation, 0 before the first
+ * @gen: the generation of the current assignment, 0 when none
  */
 struct agiswarm_matrix_info {
 	u32 rows;

@@ -396,7 +396,10 @@
  * No attributes. -ENOENT when no matrix is loaded. Replies
  * with AGISWARM_A_MATRIX_FMT, _ROWS, _COLS, AGISWARM_A_CODE_SEED (NLA_U64,
  * the configured seed), AGISWARM_A_MATRIX_N_CODED (NLA_U32, 0 while no worker
- * holds rows) and AGISWARM_A_MATRIX_GEN (NLA_U32). No matrix data.
+ * holds rows) and AGISWARM_A_MATRIX_GEN (NLA_U32: the generation of the
+ * cycle's row assignment, 0 while none; a job's assignment takes the next
+ * generation of the same counter, which this does not show). No matrix
+ * data.
  *
  * AGISWARM_CMD_SET_INPUT (admin)
  * ------------------------------
