@@ -12,24 +12,32 @@
 # plant (the plant sends its SENSOR to each and takes ACTUATE from each,
 # keeping one output per cycle id, strictly increasing, highest epoch
 # first). Epoch 8 = 8 * 1 + rank 0: agi-agg is the primary, the others
-# follow its records. Then:
+# follow its records. Then three faults, each to whichever member is
+# primary at the time (on a quiet host: agi-agg, agi-agg2, agi-agg3):
 #
-#   1. agi-agg's cycle is stopped (agictl node stop): agi-agg2 (rank 1,
-#      next in the succession) takes over with epoch 9; agi-agg, started
-#      again, sees epoch 9 and follows as a backup;
-#   2. agi-agg2's link goes down: agi-agg3 takes over with epoch 10;
-#      agi-agg2, back up, follows epoch 10;
-#   3. agi-agg3 is cut from the other members only (nft), not from the
-#      workers and the plant: agi-agg takes over with epoch 16, the
-#      workers answer agi-agg3's stale TASKs with FENCED, and agi-agg3
+#   1. its cycle is stopped (agictl node stop): another member takes over
+#      with a higher epoch whose low 3 bits are its rank (quietly agi-agg2,
+#      next in the succession, with 9); the old primary, started again,
+#      sees that epoch and follows as a backup;
+#   2. its link goes down: another member takes over (quietly agi-agg3,
+#      10); the old primary, back up, follows;
+#   3. it is cut from the other members only (nft), not from the workers
+#      and the plant: another member takes over (quietly agi-agg, 16), the
+#      workers answer the cut-off member's stale TASKs with FENCED, and it
 #      stops driving and does not take the epoch back while cut off.
 #
+# A loaded host can delay a primary's records past the failure threshold,
+# and a backup then takes over on its own: the protocol working (the
+# higher epoch wins, the old primary is deposed). So the test follows
+# whoever is primary rather than the quiet host's epochs, and checks what
+# must hold under any schedule.
+#
 # Checked: the ACTUATEs the plant applied (--actuate-log) have strictly
-# increasing cycle ids, the cycles without one at each failover are few
-# (reported; cycle ids stay on the period's grid, so a gap in them is
-# cycles without output), every ok output of every member equals y = A x
-# (verify_cycles over each member's monitor), no member's own law step
-# ever diverged from a record.
+# increasing cycle ids and epochs that never go down, the cycles without
+# one at each change of epoch are few (reported; cycle ids stay on the
+# period's grid, so a gap in them is cycles without output), every ok
+# output of every member equals y = A x (verify_cycles over each member's
+# monitor), no member's own law step ever diverged from a record.
 set -e
 top=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$top/netns/lib.sh" ] || { echo "1..0 # SKIP netns/lib.sh not found"; exit 4; }
@@ -89,13 +97,17 @@ mode() { actl "$1" -j status | "$JQ" -r '.group.mode // "solo"'; }
 epoch() { actl "$1" -j status | "$JQ" -r .epoch; }
 is_mode() { [ "$(mode "$1")" = "$2" ]; }
 at_least() { [ "$(counter "$1" "$2")" -ge "$3" ]; }
+rank() { case $1 in "$A1") echo 0 ;; "$A2") echo 1 ;; "$A3") echo 2 ;; esac; }
+
+# The waits scale with the kernel (a debug kernel is several times slower).
+WAIT=$((60 * ${AGISWARM_TIMEOUT_SCALE:-1}))
 
 # follows NS: a backup adopting records.
 follows()
 {
 	local r0
 	r0=$(counter "$1" records_received)
-	wait_for 60 "records at $1" at_least "$1" records_received $((r0 + 5))
+	wait_for "$WAIT" "records at $1" at_least "$1" records_received $((r0 + 5))
 }
 
 check_group()
@@ -111,59 +123,93 @@ check_group()
 		grep -q '^group rank 1 of 3 backup epoch owner rank 0 last record [1-9]' <<< "$text"
 }
 
-# took_over NEW EPOCH N: NEW has taken over (its Nth), with EPOCH, and
-# drives: 20 ok cycles.
+# new_primary OLD EPOCH: one member other than OLD is primary (OLD may
+# still think it is, with its link down or cut off), with an epoch above
+# EPOCH that is its own (low 3 bits its rank); it is PRIMARY.
+new_primary()
+{
+	local ns n=0 e
+	PRIMARY=
+	for ns in "$A1" "$A2" "$A3"; do
+		[ "$ns" != "$1" ] && is_mode "$ns" primary || continue
+		n=$((n + 1))
+		PRIMARY=$ns
+	done
+	[ "$n" = 1 ] || return 1
+	e=$(epoch "$PRIMARY")
+	[ "$e" -gt "$2" ] && [ $((e & 7)) = "$(rank "$PRIMARY")" ]
+}
+
+# took_over OLD EPOCH: after a fault of OLD (the primary of EPOCH), another
+# member has taken over with its own higher epoch, and drives: 20 ok
+# cycles. Sets PRIMARY and EPOCH_NOW.
 took_over()
 {
 	local c0
-	wait_for 60 "a takeover by $1" at_least "$1" takeovers "$3" || return 1
-	echo "$1: $(mode "$1"), epoch $(epoch "$1"), takeovers $(counter "$1" takeovers)"
-	is_mode "$1" primary && [ "$(epoch "$1")" = "$2" ] || return 1
-	c0=$(counter "$1" cycles_ok)
-	wait_for 60 "20 ok cycles of $1" at_least "$1" cycles_ok $((c0 + 20))
+	wait_for "$WAIT" "a takeover from $1" new_primary "$1" "$2" || return 1
+	new_primary "$1" "$2" || return 1
+	EPOCH_NOW=$(epoch "$PRIMARY")
+	DROVE="$DROVE $PRIMARY"
+	echo "$PRIMARY: $(mode "$PRIMARY"), epoch $EPOCH_NOW, takeovers $(counter "$PRIMARY" takeovers)"
+	c0=$(counter "$PRIMARY" cycles_ok)
+	wait_for "$WAIT" "20 ok cycles of $PRIMARY" at_least "$PRIMARY" cycles_ok $((c0 + 20))
 }
 
-# back_as_backup NS EPOCH: NS follows EPOCH's primary.
+# back_as_backup NS: NS follows the epoch of the present primary.
 back_as_backup()
 {
-	wait_for 60 "$1 to follow epoch $2" is_mode "$1" backup || return 1
+	wait_for "$WAIT" "$1 to follow epoch $EPOCH_NOW" is_mode "$1" backup || return 1
 	echo "$1: $(mode "$1"), epoch $(epoch "$1"), deposed $(counter "$1" deposed)"
-	[ "$(epoch "$1")" = "$2" ] && follows "$1"
+	[ "$(epoch "$1")" -ge "$EPOCH_NOW" ] && follows "$1"
 }
 
+# member_addrs NS: the addresses of the members other than NS.
+member_addrs()
+{
+	local ns out=
+	for ns in "$A1" "$A2" "$A3"; do
+		[ "$ns" = "$1" ] || out="$out${out:+, }$SWARM_NET.$(($(rank "$ns") + 1))"
+	done
+	echo "$out"
+}
+
+# partition NS: NS cut from the other members, not from workers or plant.
 partition()
 {
-	in_ns "$A3" "$NFT" -f - <<-NFT
+	in_ns "$1" "$NFT" -f - <<-NFT
 	table ip failover {
-		chain in { type filter hook input priority 0; ip saddr { $SWARM_NET.1, $SWARM_NET.2 } drop; }
-		chain out { type filter hook output priority 0; ip daddr { $SWARM_NET.1, $SWARM_NET.2 } drop; }
+		chain in { type filter hook input priority 0; ip saddr { $(member_addrs "$1") } drop; }
+		chain out { type filter hook output priority 0; ip daddr { $(member_addrs "$1") } drop; }
 	}
 	NFT
 }
 
 # The cut-off primary stops: deposed by FENCED, its cycles stand still
 # while the new primary runs 20, and it does not take over again.
+# check_deposed CUT DEPOSED0: CUT was deposed (its counter above DEPOSED0).
 check_deposed()
 {
 	local c0 t0
-	wait_for 60 "$A3 deposed" at_least "$A3" deposed 1 || return 1
-	is_mode "$A3" backup || return 1
-	c0=$(counter "$A3" cycles)
-	t0=$(counter "$A3" takeovers)
-	wait_for 60 "20 more cycles of $A1" at_least "$A1" cycles \
-		$(($(counter "$A1" cycles) + 20)) || return 1
-	echo "$A3: $(mode "$A3"), epoch $(epoch "$A3"), deposed $(counter "$A3" deposed), cycles $c0 -> $(counter "$A3" cycles), fenced_sent by agi-w1: $(counter agi-w1 fenced_sent)"
-	[ "$(counter "$A3" cycles)" = "$c0" ] &&
-		[ "$(counter "$A3" takeovers)" = "$t0" ] &&
-		is_mode "$A3" backup
+	wait_for "$WAIT" "$1 deposed" at_least "$1" deposed $(($2 + 1)) || return 1
+	is_mode "$1" backup || return 1
+	c0=$(counter "$1" cycles)
+	t0=$(counter "$1" takeovers)
+	wait_for "$WAIT" "20 more cycles of $PRIMARY" at_least "$PRIMARY" cycles \
+		$(($(counter "$PRIMARY" cycles) + 20)) || return 1
+	echo "$1: $(mode "$1"), epoch $(epoch "$1"), deposed $(counter "$1" deposed), cycles $c0 -> $(counter "$1" cycles), fenced_sent by agi-w1: $(counter agi-w1 fenced_sent)"
+	[ "$(counter "$1" cycles)" = "$c0" ] &&
+		[ "$(counter "$1" takeovers)" = "$t0" ] &&
+		is_mode "$1" backup
 }
 
-# The plant's applied cycle ids strictly increase; none twice.
+# The plant's applied cycle ids strictly increase (none twice) and its
+# epochs never go down.
 check_applied()
 {
 	"$JQ" -s -r '"\(length) ACTUATEs applied, cycles \(.[0].cycle)..\(.[-1].cycle), epochs \(map(.epoch) | unique)"' "$tmp/act.json"
 	"$JQ" -s -e 'length > 100 and
-		([range(1; length) as $i | .[$i].cycle > .[$i - 1].cycle] | all)' \
+		([range(1; length) as $i | .[$i].cycle > .[$i - 1].cycle and
+		  .[$i].epoch >= .[$i - 1].epoch] | all)' \
 		"$tmp/act.json" > /dev/null
 }
 
@@ -174,21 +220,25 @@ check_lost()
 	lost=$("$JQ" -s -c '[range(1; length) as $i | select(.[$i].epoch != .[$i - 1].epoch) |
 		{from: .[$i - 1].epoch, to: .[$i].epoch, lost: (.[$i].cycle - .[$i - 1].cycle - 1)}]' \
 		"$tmp/act.json")
-	echo "failovers at the plant: $lost"
-	"$JQ" -e --argjson max "$MAX_LOST" \
-		'length == 3 and (map(.to) == [9, 10, 16]) and all(.[]; .lost <= $max)' \
+	echo "failovers at the plant: $lost (the faults' epochs: $FAULT_EPOCHS)"
+	"$JQ" -e --argjson max "$MAX_LOST" --argjson faults "[$FAULT_EPOCHS]" \
+		'length >= 3 and all(.[]; .lost <= $max) and
+		 (map(.to) as $to | all($faults[]; . as $e | any($to[]; . == $e)))' \
 		<<< "$lost" > /dev/null
 }
 
 # Every ok output each member sent equals y = A x (verify_cycles over
-# its own monitor: the cycles it drove, each member at least 20).
+# its own monitor: the cycles it drove, at least 20 for each member that
+# took over). A primary with its link down or cut off rightly runs missed
+# cycles (hold) until it is deposed: how many depends on the schedule.
 check_exact()
 {
-	local ns rc=0
+	local ns rc=0 min
 	matrix_text "$SWARM_MATRIX" "$tmp/matrix.txt" || return 1
 	for ns in "$A1" "$A2" "$A3"; do
-		if ! "$VERIFY" --matrix "$tmp/matrix.txt" --min-cycles 20 \
-			--min-ok 50 < "$tmp/mon-$ns.json" > "$tmp/verify-$ns.out" 2>&1; then
+		case " $DROVE " in *" $ns "*) min=20 ;; *) min=0 ;; esac
+		if ! "$VERIFY" --matrix "$tmp/matrix.txt" --min-cycles "$min" \
+			< "$tmp/mon-$ns.json" > "$tmp/verify-$ns.out" 2>&1; then
 			rc=1
 		fi
 		echo "$ns: $(grep -m1 'verify_cycles: cycles=' "$tmp/verify-$ns.out")"
@@ -231,21 +281,45 @@ plant_start "$tmp/plant.json" --steps 100000 --period 100 \
 wait_for 60 "a first ACTUATE" test -s "$tmp/act.json" || true
 wait_cycles 20 || true
 
-actl "$A1" node stop
-tap_check "node stop of the primary: agi-agg2 takes over with epoch 9" took_over "$A2" 9 1
-actl "$A1" node start --force
-tap_check "agi-agg, started again, follows epoch 9 as a backup" back_as_backup "$A1" 9
+# fault_begin: the primary the fault is done to (OLD) and its epoch;
+# fault_end: the epoch that took over noted for check_lost.
+fault_begin()
+{
+	OLD=$PRIMARY
+	OLD_EPOCH=$(epoch "$OLD")
+}
+fault_end()
+{
+	FAULT_EPOCHS="$FAULT_EPOCHS${FAULT_EPOCHS:+, }$EPOCH_NOW"
+}
 
-"$IP" -n "$A2" link set eth0 down
-tap_check "agi-agg2's link down: agi-agg3 takes over with epoch 10" took_over "$A3" 10 1
-"$IP" -n "$A2" link set eth0 up
-tap_check "agi-agg2, back up, follows epoch 10 as a backup" back_as_backup "$A2" 10
+PRIMARY=$A1 FAULT_EPOCHS= DROVE=$A1
+fault_begin
+actl "$OLD" node stop
+tap_check "node stop of the primary ($OLD): another member takes over with its own higher epoch" \
+	took_over "$OLD" "$OLD_EPOCH"
+actl "$OLD" node start --force
+tap_check "$OLD, started again, follows the new epoch as a backup" back_as_backup "$OLD"
+fault_end
 
-partition
-tap_check "agi-agg3 cut from the members only: agi-agg takes over with epoch 16" took_over "$A1" 16 1
-tap_check "the cut-off agi-agg3 is fenced by the workers and stops driving" check_deposed
-in_ns "$A3" "$NFT" delete table ip failover
-tap_check "agi-agg3, reconnected, follows epoch 16" back_as_backup "$A3" 16
+fault_begin
+"$IP" -n "$OLD" link set eth0 down
+tap_check "the primary's link ($OLD) down: another member takes over with its own higher epoch" \
+	took_over "$OLD" "$OLD_EPOCH"
+"$IP" -n "$OLD" link set eth0 up
+tap_check "$OLD, back up, follows the new epoch as a backup" back_as_backup "$OLD"
+fault_end
+
+fault_begin
+deposed0=$(counter "$OLD" deposed)
+partition "$OLD"
+tap_check "the primary ($OLD) cut from the members only: another member takes over" \
+	took_over "$OLD" "$OLD_EPOCH"
+tap_check "the cut-off $OLD is fenced by the workers and stops driving" \
+	check_deposed "$OLD" "$deposed0"
+in_ns "$OLD" "$NFT" delete table ip failover
+tap_check "$OLD, reconnected, follows the new epoch" back_as_backup "$OLD"
+fault_end
 
 # tree PID: PID and every process below it, parents first (a backgrounded
 # function's pid is its subshell; ip netns exec and timeout sit between it
@@ -276,7 +350,7 @@ tree()
 } 2>/dev/null || true
 
 tap_check "the plant applied strictly increasing cycle ids, none twice" check_applied
-tap_check "at most $MAX_LOST cycles without an ACTUATE at each of the 3 failovers" check_lost
+tap_check "at most $MAX_LOST cycles without an ACTUATE at each change of epoch, the 3 faults' among them" check_lost
 tap_check "every ok output of every member equals y = A x" check_exact
 tap_check "no member's own law step diverged from a record" no_divergence
 tap_end
