@@ -212,8 +212,29 @@ static void print_group(const struct agi_status *st)
 	agi_close_object();
 }
 
-static void print_status(const struct agi_status *st)
+/*
+ * What only an aggregator's status means. A worker's module reports them
+ * too (the node's cycle settings, kept across a change of role), but a
+ * worker runs no cycle, stages nothing, drives no outputs and belongs to
+ * no aggregator group: its status leaves them out.
+ */
+static const unsigned int aggregator_only[] = {
+	AGI_ST_PERIOD_US, AGI_ST_DEADLINE_US, AGI_ST_MISS, AGI_ST_LAW,
+	AGI_ST_RUNNING, AGI_ST_CYCLE_ID, AGI_ST_REDUNDANCY,
+	AGI_ST_DECODE_MAX_NS, AGI_ST_STAGED_CYCLE, AGI_ST_SENSOR_TIMEOUT_US,
+	AGI_ST_SAFE_STATE, AGI_ST_HELD_CYCLE, AGI_ST_GROUP_ID,
+	AGI_ST_GROUP_RANK, AGI_ST_GROUP_SIZE, AGI_ST_FAILURE_THRESHOLD,
+	AGI_ST_GROUP_MODE, AGI_ST_EPOCH_OWNER, AGI_ST_RECORD_CYCLE,
+	AGI_ST_PROBE_JOIN,
+};
+
+static void print_status(struct agi_status *st)
 {
+	unsigned int i;
+
+	if (st->role == AGISWARM_ROLE_WORKER)
+		for (i = 0; i < ARRAY_SIZE(aggregator_only); i++)
+			st->has[aggregator_only[i]] = false;
 	agi_print_begin();
 	agi_print_string(AGI_PRINT_ANY, "version", "agiswarm %s", st->version);
 	agi_print_string(AGI_PRINT_ANY, "agictl_version", " (agictl %s)\n",
@@ -232,25 +253,25 @@ static void status_usage(void)
 {
 	printf("Usage: agictl [-j] status [ show ]\n"
 		"Shows the module's version, this node's role and id and every\n"
-		"counter the module reports for this network namespace.\n"
-		"and, from a module with the data path, its port, epoch,\n"
-		"aggregator group id (the group row sets are bound to: as set\n"
-		"with \"node set group-id\", else the node id), redundancy,\n"
-		"\"probe-join on\" when workers that join are probed first,\n"
-		"whether its cycle runs, period, deadline, miss\n"
-		"policy, control law and last cycle id, whether a daemon is\n"
-		"attached, the earliest cycle a staged change waits for, whether\n"
-		"the outputs are safe (no, sensor-timeout, estop), the sensor\n"
-		"timeout and the daemon's audit watermark (last seq, records);\n"
-		"on an aggregator, how long decoding one worker's result held\n"
-		"the cycle lock: the longest and a histogram in powers of two\n"
-		"of microseconds. A member of a replicated aggregator group\n"
-		"(group size 2 or more) shows its rank, the group's size, its\n"
-		"mode (primary: drives the cycle; backup: follows the primary's\n"
-		"cycle records), the rank owning the epoch, the last cycle\n"
-		"record it adopted and its failure threshold; the counters\n"
-		"records_missed, takeovers, divergences and deposed say how the\n"
-		"group fared.\n"
+		"counter the module reports for this network namespace and,\n"
+		"from a module with the data path, its port and epoch.\n"
+		"An aggregator also shows its group id (the group row sets are\n"
+		"bound to: as set with \"node set group-id\", else the node id),\n"
+		"redundancy, \"probe-join on\" when workers that join are probed\n"
+		"first, whether its cycle runs, period, deadline, miss policy,\n"
+		"control law and last cycle id, whether a daemon is attached,\n"
+		"the earliest cycle a staged change waits for, whether the\n"
+		"outputs are safe (no, sensor-timeout, estop), the sensor\n"
+		"timeout, the daemon's audit watermark (last seq, records) and\n"
+		"how long decoding one worker's result held the cycle lock: the\n"
+		"longest and a histogram in powers of two of microseconds. A\n"
+		"member of a replicated aggregator group (group size 2 or more)\n"
+		"shows its rank, the group's size, its mode (primary: drives the\n"
+		"cycle; backup: follows the primary's cycle records), the rank\n"
+		"owning the epoch, the last cycle record it adopted and its\n"
+		"failure threshold; the counters records_missed, takeovers,\n"
+		"divergences and deposed say how the group fared. A worker\n"
+		"shows whether a daemon is attached and the audit watermark.\n"
 		"JSON: {\"version\", \"agictl_version\", \"role\", \"node_id\",\n"
 		"       \"port\", \"epoch\", \"group_id\", \"redundancy\",\n"
 		"       \"probe_join\": true (when on),\n"
@@ -266,7 +287,9 @@ static void status_usage(void)
 		"       \"backup\", \"epoch_owner\", \"record_cycle\",\n"
 		"       \"failure_threshold\"} (in a group only),\n"
 		"       \"counters\": {\"rx_packets\": N, ...}}\n"
-		"(keys the module does not report are left out).\n");
+		"(keys the module does not report are left out, and on a worker\n"
+		"all but version, role, node_id, port, epoch, daemon, the audit\n"
+		"watermark and the counters).\n");
 }
 
 int agictl_status(int argc, char **argv)
