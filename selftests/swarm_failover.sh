@@ -43,72 +43,19 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 [ -f "$top/netns/lib.sh" ] || { echo "1..0 # SKIP netns/lib.sh not found"; exit 4; }
 . "$top/netns/lib.sh"
 . "$top/selftests/lib/takeover.sh"
+. "$top/selftests/lib/group.sh"
 lib_trap
 
 WORKERS=4
-# At most this many cycles without an output per failover: the failure
-# threshold (3) ticks, less the one whose cycle the new primary runs,
-# plus one for the phase between the members' timers and one for a tick
-# that emulation delayed.
-MAX_LOST=4
-
-A1=$SWARM_AGG A2=agi-agg2 A3=agi-agg3
-
-# member_peer NS SELF ID NAME RANK: in NS (keys SELF), aggregator ID at
-# $SWARM_NET.ID is group member NAME of rank RANK, keyed by the PSK.
-member_peer()
-{
-	actl "$1" peer add aggregator "$3" "$SWARM_NET.$3:$SWARM_PORT" \
-		key "@$SWARM_KEYS/$4/node.pub" psk "$SWARM_KEYS/swarm.psk" \
-		local "@$SWARM_KEYS/$2/node.pub" rank "$5"
-}
-
-# plant_peers NS SELF: the plant as NS's sensor and actuator.
-plant_peers()
-{
-	actl "$1" peer add sensor 100 "$SWARM_PLANT_ADDR:$SWARM_PORT" \
-		key "@$SWARM_KEYS/plant/node.pub" psk "$SWARM_KEYS/swarm.psk" \
-		local "@$SWARM_KEYS/$2/node.pub"
-	actl "$1" peer add actuator 100 "$SWARM_PLANT_ADDR:$SWARM_PORT" \
-		key "@$SWARM_KEYS/plant/node.pub"
-}
-
-group_up()
-{
-	actl "$A1" node set epoch 8 group-size 3 group-rank 0
-	agg_up 2 epoch 8 group-id 1 group-size 3 group-rank 1
-	agg_up 3 epoch 8 group-id 1 group-size 3 group-rank 2
-	for n in 2 3; do
-		actl "agi-agg$n" matrix load "$SWARM_MATRIX" > /dev/null
-		plant_peers "agi-agg$n" "agg$n"
-	done
-	member_peer "$A1" agg 2 agg2 1
-	member_peer "$A1" agg 3 agg3 2
-	member_peer "$A2" agg2 1 agg 0
-	member_peer "$A2" agg2 3 agg3 2
-	member_peer "$A3" agg3 1 agg 0
-	member_peer "$A3" agg3 2 agg2 1
-	actl "$A2" node start --force
-	actl "$A3" node start --force
-}
-
-# mode NS: primary, backup (or solo).
-mode() { actl "$1" -j status | "$JQ" -r '.group.mode // "solo"'; }
-epoch() { actl "$1" -j status | "$JQ" -r .epoch; }
-is_mode() { [ "$(mode "$1")" = "$2" ]; }
-at_least() { [ "$(counter "$1" "$2")" -ge "$3" ]; }
-rank() { case $1 in "$A1") echo 0 ;; "$A2") echo 1 ;; "$A3") echo 2 ;; esac; }
-
-# The waits scale with the kernel (a debug kernel is several times slower).
-WAIT=$((60 * ${AGISWARM_TIMEOUT_SCALE:-1}))
-
-# follows NS: a backup adopting records.
-follows()
-{
-	local r0
-	r0=$(counter "$1" records_received)
-	wait_for "$WAIT" "records at $1" at_least "$1" records_received $((r0 + 5))
-}
+# At most this many cycles without an output per change of epoch. On a
+# quiet host a failover costs the failure threshold's 3 ticks less the
+# one whose cycle the new primary runs, plus one when the members' timers
+# are out of phase: 2 or 3 (make bench-vm-failover measures it). A
+# loaded host adds delayed ticks, and a spurious takeover can cost a few
+# more while the workers move to the new epoch; the bound says that the
+# kernel's failover stays well inside the 20 cycles of a 1 s Raft
+# election it does not wait for.
+MAX_LOST=10
 
 check_group()
 {
@@ -121,46 +68,6 @@ check_group()
 	is_mode "$A1" primary && is_mode "$A2" backup && is_mode "$A3" backup &&
 		follows "$A2" && follows "$A3" &&
 		grep -q '^group rank 1 of 3 backup epoch owner rank 0 last record [1-9]' <<< "$text"
-}
-
-# new_primary OLD EPOCH: one member other than OLD is primary (OLD may
-# still think it is, with its link down or cut off), with an epoch above
-# EPOCH that is its own (low 3 bits its rank); it is PRIMARY.
-new_primary()
-{
-	local ns n=0 e
-	PRIMARY=
-	for ns in "$A1" "$A2" "$A3"; do
-		[ "$ns" != "$1" ] && is_mode "$ns" primary || continue
-		n=$((n + 1))
-		PRIMARY=$ns
-	done
-	[ "$n" = 1 ] || return 1
-	e=$(epoch "$PRIMARY")
-	[ "$e" -gt "$2" ] && [ $((e & 7)) = "$(rank "$PRIMARY")" ]
-}
-
-# took_over OLD EPOCH: after a fault of OLD (the primary of EPOCH), another
-# member has taken over with its own higher epoch, and drives: 20 ok
-# cycles. Sets PRIMARY and EPOCH_NOW.
-took_over()
-{
-	local c0
-	wait_for "$WAIT" "a takeover from $1" new_primary "$1" "$2" || return 1
-	new_primary "$1" "$2" || return 1
-	EPOCH_NOW=$(epoch "$PRIMARY")
-	DROVE="$DROVE $PRIMARY"
-	echo "$PRIMARY: $(mode "$PRIMARY"), epoch $EPOCH_NOW, takeovers $(counter "$PRIMARY" takeovers)"
-	c0=$(counter "$PRIMARY" cycles_ok)
-	wait_for "$WAIT" "20 ok cycles of $PRIMARY" at_least "$PRIMARY" cycles_ok $((c0 + 20))
-}
-
-# back_as_backup NS: NS follows the epoch of the present primary.
-back_as_backup()
-{
-	wait_for "$WAIT" "$1 to follow epoch $EPOCH_NOW" is_mode "$1" backup || return 1
-	echo "$1: $(mode "$1"), epoch $(epoch "$1"), deposed $(counter "$1" deposed)"
-	[ "$(epoch "$1")" -ge "$EPOCH_NOW" ] && follows "$1"
 }
 
 # member_addrs NS: the addresses of the members other than NS.
@@ -274,23 +181,22 @@ for ns in "$A1" "$A2" "$A3"; do
 	timeout 600 "$IP" netns exec "$ns" "$AGICTL" -j monitor > "$tmp/mon-$ns.json" &
 	echo $! >> "$SWARM_STATE/pids"
 done
-plant_start "$tmp/plant.json" --steps 100000 --period 100 \
-	--actuate-log "$tmp/act.json" \
-	--aggregator "$SWARM_NET.2:$SWARM_PORT" --peer-key "$SWARM_KEYS/agg2/node.pub" \
-	--aggregator "$SWARM_NET.3:$SWARM_PORT" --peer-key "$SWARM_KEYS/agg3/node.pub"
+plant_start_group "$tmp/plant.json" --steps 100000 --period 100 \
+	--actuate-log "$tmp/act.json"
 wait_for 60 "a first ACTUATE" test -s "$tmp/act.json" || true
 wait_cycles 20 || true
 
 # fault_begin: the primary the fault is done to (OLD) and its epoch;
-# fault_end: the epoch that took over noted for check_lost.
+# fault_end: the epoch that took over (for check_lost) and its member
+# (for check_exact) noted.
 fault_begin()
 {
-	OLD=$PRIMARY
-	OLD_EPOCH=$(epoch "$OLD")
+	read -r OLD OLD_EPOCH < <(the_primary) || { OLD=$PRIMARY OLD_EPOCH=$(epoch "$PRIMARY"); }
 }
 fault_end()
 {
 	FAULT_EPOCHS="$FAULT_EPOCHS${FAULT_EPOCHS:+, }$EPOCH_NOW"
+	DROVE="$DROVE $PRIMARY"
 }
 
 PRIMARY=$A1 FAULT_EPOCHS= DROVE=$A1

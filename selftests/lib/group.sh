@@ -1,0 +1,154 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# group.sh: a replicated aggregator group of three on a swarm of
+# netns/swarm.sh, configured with agictl (netns/lib.sh and takeover.sh
+# sourced first):
+#
+#   agi-agg  (id 1, rank 0) --+
+#   agi-agg2 (id 2, rank 1) --+-- CYCLE records, sealed --+   the workers
+#   agi-agg3 (id 3, rank 2) --+                           |   agi-plant
+#
+#   group_up                 agi-agg2 and agi-agg3 (agg_up), each with the
+#                            swarm's matrix and plant; the three members
+#                            of group 1 with epoch 8 (8 * 1 + rank 0: agi-agg
+#                            primary), each knowing the others by key and
+#                            rank; all three cycles running
+#   plant_start_group FILE [ARGS...]  the swarm's plant sending its SENSOR
+#                            to all three and taking ACTUATE from all three
+#                            (plant_start FILE ARGS and the other members)
+#   mode NS / epoch NS       NS's group mode (primary, backup, solo) / epoch
+#   the_primary              waits until exactly one member is primary and
+#                            prints "NS EPOCH" of it
+#   new_primary OLD EPOCH    one member other than OLD (which may still think
+#                            it is primary, cut off) is primary, with an
+#                            epoch above EPOCH whose low 3 bits are its
+#                            rank; it is then in PRIMARY
+#   took_over OLD EPOCH      waits for new_primary, then 20 ok cycles of it
+#                            (again when another took over meanwhile); sets
+#                            PRIMARY and EPOCH_NOW
+#   back_as_backup NS        waits until NS follows EPOCH_NOW's primary
+#
+# Waits are WAIT seconds: 60, times AGISWARM_TIMEOUT_SCALE.
+
+A1=$SWARM_AGG A2=agi-agg2 A3=agi-agg3
+WAIT=$((60 * ${AGISWARM_TIMEOUT_SCALE:-1}))
+
+# member_peer NS SELF ID NAME RANK: in NS (keys SELF), aggregator ID at
+# $SWARM_NET.ID is group member NAME of rank RANK, keyed by the PSK.
+member_peer()
+{
+	actl "$1" peer add aggregator "$3" "$SWARM_NET.$3:$SWARM_PORT" \
+		key "@$SWARM_KEYS/$4/node.pub" psk "$SWARM_KEYS/swarm.psk" \
+		local "@$SWARM_KEYS/$2/node.pub" rank "$5"
+}
+
+# plant_peers NS SELF: the plant as NS's sensor and actuator.
+plant_peers()
+{
+	actl "$1" peer add sensor 100 "$SWARM_PLANT_ADDR:$SWARM_PORT" \
+		key "@$SWARM_KEYS/plant/node.pub" psk "$SWARM_KEYS/swarm.psk" \
+		local "@$SWARM_KEYS/$2/node.pub"
+	actl "$1" peer add actuator 100 "$SWARM_PLANT_ADDR:$SWARM_PORT" \
+		key "@$SWARM_KEYS/plant/node.pub"
+}
+
+group_up()
+{
+	local n
+	actl "$A1" node set epoch 8 group-size 3 group-rank 0
+	agg_up 2 epoch 8 group-id 1 group-size 3 group-rank 1
+	agg_up 3 epoch 8 group-id 1 group-size 3 group-rank 2
+	for n in 2 3; do
+		actl "agi-agg$n" matrix load "$SWARM_MATRIX" > /dev/null
+		plant_peers "agi-agg$n" "agg$n"
+	done
+	member_peer "$A1" agg 2 agg2 1
+	member_peer "$A1" agg 3 agg3 2
+	member_peer "$A2" agg2 1 agg 0
+	member_peer "$A2" agg2 3 agg3 2
+	member_peer "$A3" agg3 1 agg 0
+	member_peer "$A3" agg3 2 agg2 1
+	actl "$A2" node start --force
+	actl "$A3" node start --force
+}
+
+plant_start_group()
+{
+	local out=$1
+	shift
+	plant_start "$out" "$@" \
+		--aggregator "$SWARM_NET.2:$SWARM_PORT" --peer-key "$SWARM_KEYS/agg2/node.pub" \
+		--aggregator "$SWARM_NET.3:$SWARM_PORT" --peer-key "$SWARM_KEYS/agg3/node.pub"
+}
+
+mode() { actl "$1" -j status | "$JQ" -r '.group.mode // "solo"'; }
+epoch() { actl "$1" -j status | "$JQ" -r .epoch; }
+is_mode() { [ "$(mode "$1")" = "$2" ]; }
+at_least() { [ "$(counter "$1" "$2")" -ge "$3" ]; }
+rank() { case $1 in "$A1") echo 0 ;; "$A2") echo 1 ;; "$A3") echo 2 ;; esac; }
+
+# follows NS: a backup adopting records.
+follows()
+{
+	local r0
+	r0=$(counter "$1" records_received)
+	wait_for "$WAIT" "records at $1" at_least "$1" records_received $((r0 + 5))
+}
+
+# one_primary: exactly one member is primary; it is then in PRIMARY.
+one_primary() { new_primary "" -1; }
+
+# the_primary: waits for one_primary (a backup may have taken over on its
+# own since the last look) and prints it with its epoch.
+the_primary()
+{
+	wait_for "$WAIT" "one primary" one_primary || return 1
+	one_primary && echo "$PRIMARY $(epoch "$PRIMARY")"
+}
+
+new_primary()
+{
+	local ns n=0 e
+	PRIMARY=
+	for ns in "$A1" "$A2" "$A3"; do
+		[ "$ns" != "$1" ] && is_mode "$ns" primary || continue
+		n=$((n + 1))
+		PRIMARY=$ns
+	done
+	[ "$n" = 1 ] || return 1
+	e=$(epoch "$PRIMARY")
+	[ "$e" -gt "$2" ] && [ $((e & 7)) = "$(rank "$PRIMARY")" ]
+}
+
+# drove_or_deposed NS C0: NS has 20 ok cycles more than C0, or is no
+# longer primary.
+drove_or_deposed() { at_least "$1" cycles_ok $(($2 + 20)) || ! is_mode "$1" primary; }
+
+took_over()
+{
+	local c0 i
+	# Under load a second member can take over from the first before
+	# hearing its records (safe: the higher epoch wins); settle on the
+	# primary that is still the one after 20 ok cycles.
+	for i in 1 2 3 4 5; do
+		wait_for "$WAIT" "a takeover from $1" new_primary "$1" "$2" || return 1
+		new_primary "$1" "$2" || continue
+		c0=$(counter "$PRIMARY" cycles_ok)
+		wait_for "$WAIT" "20 ok cycles of $PRIMARY" drove_or_deposed "$PRIMARY" "$c0" ||
+			return 1
+		if at_least "$PRIMARY" cycles_ok $((c0 + 20)) && new_primary "$1" "$2"; then
+			EPOCH_NOW=$(epoch "$PRIMARY")
+			echo "$PRIMARY: $(mode "$PRIMARY"), epoch $EPOCH_NOW, takeovers $(counter "$PRIMARY" takeovers)"
+			return 0
+		fi
+		echo "$PRIMARY took over but is no longer the one primary"
+	done
+	return 1
+}
+
+back_as_backup()
+{
+	wait_for "$WAIT" "$1 to follow epoch $EPOCH_NOW" is_mode "$1" backup || return 1
+	echo "$1: $(mode "$1"), epoch $(epoch "$1"), deposed $(counter "$1" deposed)"
+	[ "$(epoch "$1")" -ge "$EPOCH_NOW" ] && follows "$1"
+}
