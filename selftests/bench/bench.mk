@@ -23,6 +23,12 @@
 #                       both in that run, and the cycle's p50/p99 with and
 #                       without the job; build/bench-jobs.log (also run
 #                       by bench-vm)
+#   make bench-vm-failover  selftests/bench/vm_failover.sh: a group of three
+#                       aggregators against one alone (cycle latency p50/
+#                       p99, same run), then 20 failovers at random
+#                       points of the cycle: cycles lost at the plant per
+#                       failover (mean, max); build/bench-failover.log
+#                       (also run by bench-vm)
 #   make bench          deps, then both
 
 BENCH_C := $(wildcard selftests/bench/*.c)
@@ -39,9 +45,9 @@ bench-native: $(BENCH_BINS)
 
 # Same image as the VM tests (the debug module: pr_debug and boot self-tests
 # only, no change to the data path).
-.PHONY: bench-vm bench-vm-seal bench-vm-jobs
-bench-vm bench-vm-seal bench-vm-jobs: AGISWARM_DEBUG = 1
-bench-vm: vm-initrd bench-vm-seal bench-vm-jobs
+.PHONY: bench-vm bench-vm-seal bench-vm-jobs bench-vm-failover
+bench-vm bench-vm-seal bench-vm-jobs bench-vm-failover: AGISWARM_DEBUG = 1
+bench-vm: vm-initrd bench-vm-seal bench-vm-jobs bench-vm-failover
 	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
 		--log $(BUILD)/bench-vm.log --timeout $(or $(VM_TIMEOUT),1800) \
 		--script selftests/bench/vm_latency.sh
@@ -55,6 +61,11 @@ bench-vm-jobs: vm-initrd
 		--script selftests/bench/vm_jobs.sh
 
 # agiswarm_noseal.ko goes only into this run's image, next to agiswarm.ko.
+bench-vm-failover: vm-initrd
+	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
+		--log $(BUILD)/bench-failover.log --timeout $(or $(VM_TIMEOUT),1800) \
+		--script selftests/bench/vm_failover.sh
+
 bench-vm-seal: vm-initrd module-noseal
 	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
 		--log $(BUILD)/bench-seal.log --timeout $(or $(VM_TIMEOUT),1800) \
