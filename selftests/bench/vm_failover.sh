@@ -54,17 +54,8 @@ FAILOVERS=${FAILOVERS:-20}
 WORKERS=8
 MATRIX=$top/configs/swarm_matrix.json
 
-missing=$(have_tools "$IP" "$AGICTL" "$JQ" "$NFT" timeout) || {
-	echo "bench: $missing not found" >&2
-	exit "$KSFT_SKIP"
-}
-PLANT=$(find_helper plant) || {
-	echo "bench: the plant is not built (make vm-tests)" >&2
-	exit "$KSFT_SKIP"
-}
-tmp=$(mktemp -d)
-on_exit rm -rf "$tmp"
-on_exit "$top/netns/swarm.sh" down
+bench_begin "$IP" "$AGICTL" "$JQ" "$NFT" timeout
+PLANT=$(bench_helper plant)
 
 # fail WHAT: the run is no measurement; each member's state as comments.
 fail()

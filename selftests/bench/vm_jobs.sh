@@ -32,17 +32,8 @@ SIZE=${JOB_SIZE:-256}
 JOB_CYCLES=${JOB_CYCLES:-200}
 WORKERS=8
 
-missing=$(have_tools "$IP" "$AGICTL" "$JQ" timeout awk) || {
-	echo "bench: $missing not found" >&2
-	exit "$KSFT_SKIP"
-}
-NATIVE=$(find_helper matmul_native) || {
-	echo "bench: matmul_native not built (make vm-tests)" >&2
-	exit "$KSFT_SKIP"
-}
-tmp=$(mktemp -d)
-on_exit rm -rf "$tmp"
-on_exit "$top/netns/swarm.sh" down
+bench_begin "$IP" "$AGICTL" "$JQ" timeout awk
+NATIVE=$(bench_helper matmul_native)
 
 bench_swarm_up --workers "$WORKERS"
 # As matmul_native's matrices (see its header).

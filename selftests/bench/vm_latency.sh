@@ -88,13 +88,7 @@ bench_matrix()
 	line straggler "$tmp/coded.json" "$tmp/uncoded.json" "$extra"
 }
 
-missing=$(have_tools "$IP" "$AGICTL" "$JQ" timeout awk) || {
-	echo "bench: $missing not found" >&2
-	exit "$KSFT_SKIP"
-}
-tmp=$(mktemp -d)
-on_exit rm -rf "$tmp"
-on_exit "$top/netns/swarm.sh" down
+bench_begin "$IP" "$AGICTL" "$JQ" timeout awk
 
 echo "# bench vm: $WORKERS workers, worker $STRAGGLER delayed 10x; latency_us is tick to output"
 bench_swarm_up --workers "$WORKERS" --matrix "$MATRIX"

@@ -68,13 +68,7 @@ rung()
 		p, d, n, k, n ? k / n : 0, p50, p99, dm }'
 }
 
-missing=$(have_tools "$IP" "$AGICTL" "$JQ" timeout awk) || {
-	echo "bench: $missing not found" >&2
-	exit "$KSFT_SKIP"
-}
-tmp=$(mktemp -d)
-on_exit rm -rf "$tmp"
-on_exit "$top/netns/swarm.sh" down
+bench_begin "$IP" "$AGICTL" "$JQ" timeout awk
 
 gen_matrix 64 64 "$tmp/matrix64.json"
 echo "# bench vm rate: $WORKERS workers, redundancy 2, 64x64 Q1.31, deadline 0.8x period, $RATE_CYCLES cycles a rung; latency_us is tick to output"

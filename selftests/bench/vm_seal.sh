@@ -83,10 +83,7 @@ line()
 	printf ' missed_sealed=%s missed_noseal=%s\n' "${s[2]}" "${n[2]}"
 }
 
-missing=$(have_tools "$IP" "$AGICTL" "$JQ" timeout awk insmod rmmod) || {
-	echo "bench: $missing not found" >&2
-	exit "$KSFT_SKIP"
-}
+bench_begin "$IP" "$AGICTL" "$JQ" timeout awk insmod rmmod
 for ko in "${AGISWARM_KO:-}" "$NOSEAL_KO"; do
 	[ -f "$ko" ] || {
 		echo "bench: no module at '$ko' (make module module-noseal)" >&2
@@ -97,9 +94,6 @@ if grep -qsE '^agiswarm(_noseal)? ' /proc/modules; then
 	echo "bench: an agiswarm module is loaded already" >&2
 	exit 1
 fi
-tmp=$(mktemp -d)
-on_exit rm -rf "$tmp"
-on_exit "$top/netns/swarm.sh" down
 gen_matrix 64 64 "$tmp/matrix64.json"
 
 # The benchmark build refuses to load unless asked for by name.

@@ -11,6 +11,11 @@
 #   set_timing MS        the cycle period (period_ms) and a 4/5 deadline
 #   bench_swarm_up ARGS...  netns/swarm.sh up ARGS, its log in $tmp; when
 #                        it fails, the log as comments and exit 1
+#   bench_begin TOOL...  exit KSFT_SKIP naming the first TOOL missing;
+#                        then $tmp, removed on exit, and the swarm taken
+#                        down on exit
+#   bench_helper NAME    the path of a compiled helper (plant, ...); exit
+#                        KSFT_SKIP when it is not built
 
 . "$top/netns/lib.sh"
 . "$top/selftests/lib/matrix.sh"
@@ -92,4 +97,24 @@ bench_swarm_up()
 		echo "bench: the swarm did not come up (swarm.sh up $*)" >&2
 		exit 1
 	fi
+}
+
+bench_begin()
+{
+	local missing
+	missing=$(have_tools "$@") || {
+		echo "bench: $missing not found" >&2
+		exit "$KSFT_SKIP"
+	}
+	tmp=$(mktemp -d)
+	on_exit rm -rf "$tmp"
+	on_exit "$top/netns/swarm.sh" down
+}
+
+bench_helper()
+{
+	find_helper "$1" || {
+		echo "bench: $1 not built (make vm-tests)" >&2
+		exit "$KSFT_SKIP"
+	}
 }
