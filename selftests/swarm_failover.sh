@@ -92,23 +92,10 @@ group_up()
 	actl "$A3" node start --force
 }
 
-# mode NS: primary, backup (or solo).
-mode() { actl "$1" -j status | "$JQ" -r '.group.mode // "solo"'; }
-epoch() { actl "$1" -j status | "$JQ" -r .epoch; }
-is_mode() { [ "$(mode "$1")" = "$2" ]; }
-at_least() { [ "$(counter "$1" "$2")" -ge "$3" ]; }
 rank() { case $1 in "$A1") echo 0 ;; "$A2") echo 1 ;; "$A3") echo 2 ;; esac; }
 
 # The waits scale with the kernel (a debug kernel is several times slower).
 WAIT=$((60 * ${AGISWARM_TIMEOUT_SCALE:-1}))
-
-# follows NS: a backup adopting records.
-follows()
-{
-	local r0
-	r0=$(counter "$1" records_received)
-	wait_for "$WAIT" "records at $1" at_least "$1" records_received $((r0 + 5))
-}
 
 check_group()
 {
@@ -121,46 +108,6 @@ check_group()
 	is_mode "$A1" primary && is_mode "$A2" backup && is_mode "$A3" backup &&
 		follows "$A2" && follows "$A3" &&
 		grep -q '^group rank 1 of 3 backup epoch owner rank 0 last record [1-9]' <<< "$text"
-}
-
-# new_primary OLD EPOCH: one member other than OLD is primary (OLD may
-# still think it is, with its link down or cut off), with an epoch above
-# EPOCH that is its own (low 3 bits its rank); it is PRIMARY.
-new_primary()
-{
-	local ns n=0 e
-	PRIMARY=
-	for ns in "$A1" "$A2" "$A3"; do
-		[ "$ns" != "$1" ] && is_mode "$ns" primary || continue
-		n=$((n + 1))
-		PRIMARY=$ns
-	done
-	[ "$n" = 1 ] || return 1
-	e=$(epoch "$PRIMARY")
-	[ "$e" -gt "$2" ] && [ $((e & 7)) = "$(rank "$PRIMARY")" ]
-}
-
-# took_over OLD EPOCH: after a fault of OLD (the primary of EPOCH), another
-# member has taken over with its own higher epoch, and drives: 20 ok
-# cycles. Sets PRIMARY and EPOCH_NOW.
-took_over()
-{
-	local c0
-	wait_for "$WAIT" "a takeover from $1" new_primary "$1" "$2" || return 1
-	new_primary "$1" "$2" || return 1
-	EPOCH_NOW=$(epoch "$PRIMARY")
-	DROVE="$DROVE $PRIMARY"
-	echo "$PRIMARY: $(mode "$PRIMARY"), epoch $EPOCH_NOW, takeovers $(counter "$PRIMARY" takeovers)"
-	c0=$(counter "$PRIMARY" cycles_ok)
-	wait_for "$WAIT" "20 ok cycles of $PRIMARY" at_least "$PRIMARY" cycles_ok $((c0 + 20))
-}
-
-# back_as_backup NS: NS follows the epoch of the present primary.
-back_as_backup()
-{
-	wait_for "$WAIT" "$1 to follow epoch $EPOCH_NOW" is_mode "$1" backup || return 1
-	echo "$1: $(mode "$1"), epoch $(epoch "$1"), deposed $(counter "$1" deposed)"
-	[ "$(epoch "$1")" -ge "$EPOCH_NOW" ] && follows "$1"
 }
 
 # member_addrs NS: the addresses of the members other than NS.
@@ -245,17 +192,6 @@ check_exact()
 		[ $rc = 0 ] || head -n 20 "$tmp/verify-$ns.out"
 	done
 	return $rc
-}
-
-no_divergence()
-{
-	local ns d total=0
-	for ns in "$A1" "$A2" "$A3"; do
-		d=$(counter "$ns" divergences)
-		echo "$ns: divergences $d, records received $(counter "$ns" records_received), sent $(counter "$ns" records_sent), missed $(counter "$ns" records_missed)"
-		total=$((total + d))
-	done
-	[ "$total" = 0 ]
 }
 
 swarm_test_prereqs

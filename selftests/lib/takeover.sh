@@ -14,22 +14,48 @@
 #                                removed on exit. An nft counter there
 #                                counts the NEED_ROWS (type 0x0d in clear)
 #                                that reach it.
+#   agg_ns N                     only the namespace agi-aggN at
+#                                $SWARM_NET.N on the bridge (removed on
+#                                exit), for a node configured otherwise
 #   block_rows on|off            the workers drop every ROWS (type 0x09) at
 #                                their input, or no longer
 #   nft_packets NS               the packets that NS's counter (agg_up's,
 #                                or block_rows's drops) has seen
+#
+# A replicated group of three such aggregators, A1, A2, A3 (namespaces,
+# set by the caller with rank NS, their ranks, and WAIT, the longest wait
+# in seconds):
+#
+#   mode NS, epoch NS            its group mode (solo, primary, backup)
+#                                and epoch (agictl -j status)
+#   follows NS                   it adopts 5 more cycle records
+#   new_primary OLD EPOCH        one member other than OLD is primary, in
+#                                an epoch above EPOCH that is its own (low
+#                                3 bits its rank); sets PRIMARY
+#   took_over OLD EPOCH          waits for new_primary, then 20 ok cycles
+#                                of it; sets PRIMARY and EPOCH_NOW, adds
+#                                it to DROVE
+#   back_as_backup NS            NS follows EPOCH_NOW as a backup
+#   no_divergence                no member's law step differed from a
+#                                record
 
-agg_up()
+agg_ns()
 {
-	local n=$1 ns=agi-agg$1 addr=$SWARM_NET.$1 i
-	shift
+	local n=$1 ns=agi-agg$1
 	"$IP" netns add "$ns"
 	on_exit "$IP" netns del "$ns"
 	"$IP" -n "$ns" link set lo up
 	"$IP" -n "$SWARM_HUB" link add "v-agg$n" type veth peer name eth0 netns "$ns"
 	"$IP" -n "$SWARM_HUB" link set "v-agg$n" master br0 up
-	"$IP" -n "$ns" addr add "$addr/24" dev eth0
+	"$IP" -n "$ns" addr add "$SWARM_NET.$n/24" dev eth0
 	"$IP" -n "$ns" link set eth0 up
+}
+
+agg_up()
+{
+	local n=$1 ns=agi-agg$1 addr=$SWARM_NET.$1 i
+	shift
+	agg_ns "$n"
 	"$AGICTL" keygen --node --output "$SWARM_KEYS/agg$n" > /dev/null
 	actl "$ns" node set role aggregator id "$n" port "$SWARM_PORT" \
 		cycle 50ms deadline 40ms miss hold redundancy 2 "$@"
@@ -70,4 +96,60 @@ nft_packets()
 {
 	in_ns "$1" "$NFT" list chain ip takeover in |
 		sed -n 's/.*counter packets \([0-9]*\).*/\1/p'
+}
+
+mode() { actl "$1" -j status | "$JQ" -r '.group.mode // "solo"'; }
+epoch() { actl "$1" -j status | "$JQ" -r .epoch; }
+is_mode() { [ "$(mode "$1")" = "$2" ]; }
+at_least() { [ "$(counter "$1" "$2")" -ge "$3" ]; }
+
+follows()
+{
+	local r0
+	r0=$(counter "$1" records_received)
+	wait_for "$WAIT" "records at $1" at_least "$1" records_received $((r0 + 5))
+}
+
+new_primary()
+{
+	local ns n=0 e
+	PRIMARY=
+	for ns in "$A1" "$A2" "$A3"; do
+		[ "$ns" != "$1" ] && is_mode "$ns" primary || continue
+		n=$((n + 1))
+		PRIMARY=$ns
+	done
+	[ "$n" = 1 ] || return 1
+	e=$(epoch "$PRIMARY")
+	[ "$e" -gt "$2" ] && [ $((e & 7)) = "$(rank "$PRIMARY")" ]
+}
+
+took_over()
+{
+	local c0
+	wait_for "$WAIT" "a takeover from $1" new_primary "$1" "$2" || return 1
+	new_primary "$1" "$2" || return 1
+	EPOCH_NOW=$(epoch "$PRIMARY")
+	DROVE="${DROVE:-} $PRIMARY"
+	echo "$PRIMARY: $(mode "$PRIMARY"), epoch $EPOCH_NOW, takeovers $(counter "$PRIMARY" takeovers)"
+	c0=$(counter "$PRIMARY" cycles_ok)
+	wait_for "$WAIT" "20 ok cycles of $PRIMARY" at_least "$PRIMARY" cycles_ok $((c0 + 20))
+}
+
+back_as_backup()
+{
+	wait_for "$WAIT" "$1 to follow epoch $EPOCH_NOW" is_mode "$1" backup || return 1
+	echo "$1: $(mode "$1"), epoch $(epoch "$1"), deposed $(counter "$1" deposed)"
+	[ "$(epoch "$1")" -ge "$EPOCH_NOW" ] && follows "$1"
+}
+
+no_divergence()
+{
+	local ns d total=0
+	for ns in "$A1" "$A2" "$A3"; do
+		d=$(counter "$ns" divergences)
+		echo "$ns: divergences $d, records received $(counter "$ns" records_received), sent $(counter "$ns" records_sent), missed $(counter "$ns" records_missed)"
+		total=$((total + d))
+	done
+	[ "$total" = 0 ]
 }
