@@ -330,6 +330,25 @@ static int start(struct agi_nl *nl)
 	return step_done(nl, agi_node_set(nl, &r));
 }
 
+/* An adopted module that does not run the file's group is not changed. */
+static void warn_group(const struct agi_config *cfg,
+		       const struct agi_status *st)
+{
+	int self = agi_config_self_member(cfg);
+	u64 size = agi_config_in_group(cfg) ? cfg->n_group : 1;
+	u64 rank = size > 1 && self >= 0 ?
+		   agi_config_member_rank(cfg, (u32)self) : 0;
+	u64 now_size = st->field[AGI_ST_GROUP_SIZE] ?: 1;
+
+	if (cfg->role != AGISWARM_ROLE_AGGREGATOR ||
+	    (now_size == size && (size < 2 || st->field[AGI_ST_GROUP_RANK] == rank)))
+		return;
+	fprintf(stderr, "agiswarmd: warning: the module runs as rank %llu of a group of %llu, the file says rank %llu of %llu: adopted as it runs (agictl node stop, then start agiswarmd again, to program the file's group)\n",
+		(unsigned long long)st->field[AGI_ST_GROUP_RANK],
+		(unsigned long long)now_size, (unsigned long long)rank,
+		(unsigned long long)size);
+}
+
 /*
  * The module already is this node: same role, id and port, and an
  * aggregator's cycle running. Everything else it holds is newer than the
@@ -354,6 +373,7 @@ static bool already_running(const struct agi_config *cfg, struct agi_nl *nl,
 		(unsigned long long)st.field[AGI_ST_EPOCH]);
 	if (cfg->role == AGISWARM_ROLE_AGGREGATOR)
 		agid_intent_compare(cfg, in, &st);
+	warn_group(cfg, &st);
 	return true;
 }
 
