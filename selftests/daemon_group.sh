@@ -223,13 +223,12 @@ members_keyed()
 	done
 }
 
+# The plant applied strictly increasing cycle ids, epochs never going
+# down, two epochs at least.
 check_applied()
 {
-	"$JQ" -s -r '"\(length) ACTUATEs applied, cycles \(.[0].cycle)..\(.[-1].cycle), epochs \(map(.epoch) | unique)"' "$tmp/act.json"
-	"$JQ" -s -e 'length > 50 and (map(.epoch) | unique | length) >= 2 and
-		([range(1; length) as $i | .[$i].cycle > .[$i - 1].cycle and
-		  .[$i].epoch >= .[$i - 1].epoch] | all)' \
-		"$tmp/act.json" > /dev/null
+	plant_ordered "$tmp/act.json" 50 &&
+		"$JQ" -s -e 'map(.epoch) | unique | length >= 2' "$tmp/act.json" > /dev/null
 }
 
 # Cycles without an ACTUATE at each change of epoch (cycle ids stay on
@@ -242,9 +241,7 @@ check_applied()
 check_lost()
 {
 	local lost
-	lost=$("$JQ" -s -c '[range(1; length) as $i | select(.[$i].epoch != .[$i - 1].epoch) |
-		{from: .[$i - 1].epoch, to: .[$i].epoch, lost: (.[$i].cycle - .[$i - 1].cycle - 1)}]' \
-		"$tmp/act.json")
+	lost=$(epoch_changes "$tmp/act.json")
 	echo "changes of epoch at the plant: $lost (the fault's: $EPOCH_NOW)"
 	"$JQ" -e --argjson now "$EPOCH_NOW" '
 		def between(a; b): (((b % 8) + 3 - (a % 8) - 1) % 3);

@@ -151,22 +151,13 @@ check_deposed()
 
 # The plant's applied cycle ids strictly increase (none twice) and its
 # epochs never go down.
-check_applied()
-{
-	"$JQ" -s -r '"\(length) ACTUATEs applied, cycles \(.[0].cycle)..\(.[-1].cycle), epochs \(map(.epoch) | unique)"' "$tmp/act.json"
-	"$JQ" -s -e 'length > 100 and
-		([range(1; length) as $i | .[$i].cycle > .[$i - 1].cycle and
-		  .[$i].epoch >= .[$i - 1].epoch] | all)' \
-		"$tmp/act.json" > /dev/null
-}
+check_applied() { plant_ordered "$tmp/act.json" 100; }
 
 # Cycles without an ACTUATE at each change of epoch, as cycle id gaps.
 check_lost()
 {
 	local lost
-	lost=$("$JQ" -s -c '[range(1; length) as $i | select(.[$i].epoch != .[$i - 1].epoch) |
-		{from: .[$i - 1].epoch, to: .[$i].epoch, lost: (.[$i].cycle - .[$i - 1].cycle - 1)}]' \
-		"$tmp/act.json")
+	lost=$(epoch_changes "$tmp/act.json")
 	echo "failovers at the plant: $lost (the faults' epochs: $FAULT_EPOCHS)"
 	"$JQ" -e --argjson max "$MAX_LOST" --argjson faults "[$FAULT_EPOCHS]" \
 		'length >= 3 and all(.[]; .lost <= $max) and

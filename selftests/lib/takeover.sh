@@ -38,6 +38,11 @@
 #   back_as_backup NS            NS follows EPOCH_NOW as a backup
 #   no_divergence                no member's law step differed from a
 #                                record
+#   plant_ordered FILE MIN       the plant's --actuate-log FILE: more than
+#                                MIN ACTUATEs applied, cycle ids strictly
+#                                increasing, epochs never going down
+#   epoch_changes FILE           each change of epoch in FILE as JSON,
+#                                {from, to, lost: the cycle ids skipped}
 
 agg_ns()
 {
@@ -152,4 +157,19 @@ no_divergence()
 		total=$((total + d))
 	done
 	[ "$total" = 0 ]
+}
+
+plant_ordered()
+{
+	"$JQ" -s -r '"\(length) ACTUATEs applied, cycles \(.[0].cycle)..\(.[-1].cycle), epochs \(map(.epoch) | unique)"' "$1"
+	"$JQ" -s -e --argjson min "$2" 'length > $min and
+		([range(1; length) as $i | .[$i].cycle > .[$i - 1].cycle and
+		  .[$i].epoch >= .[$i - 1].epoch] | all)' "$1" > /dev/null
+}
+
+epoch_changes()
+{
+	"$JQ" -s -c '[range(1; length) as $i | select(.[$i].epoch != .[$i - 1].epoch) |
+		{from: .[$i - 1].epoch, to: .[$i].epoch, lost: (.[$i].cycle - .[$i - 1].cycle - 1)}]' \
+		"$1"
 }
