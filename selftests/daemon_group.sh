@@ -241,7 +241,7 @@ check_applied()
 check_lost()
 {
 	local lost
-	lost=$(epoch_changes "$tmp/act.json")
+	lost=$(epoch_changes "$tmp/act.json") || return 1
 	echo "changes of epoch at the plant: $lost (the fault's: $EPOCH_NOW)"
 	"$JQ" -e --argjson now "$EPOCH_NOW" '
 		def between(a; b): (((b % 8) + 3 - (a % 8) - 1) % 3);

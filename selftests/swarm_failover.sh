@@ -157,7 +157,7 @@ check_applied() { plant_ordered "$tmp/act.json" 100; }
 check_lost()
 {
 	local lost
-	lost=$(epoch_changes "$tmp/act.json")
+	lost=$(epoch_changes "$tmp/act.json") || return 1
 	echo "failovers at the plant: $lost (the faults' epochs: $FAULT_EPOCHS)"
 	"$JQ" -e --argjson max "$MAX_LOST" --argjson faults "[$FAULT_EPOCHS]" \
 		'length >= 3 and all(.[]; .lost <= $max) and
