@@ -179,12 +179,6 @@ static void print_decode(const struct agi_status *st)
 	agi_print_text("\n");
 }
 
-static const char *const mode_names[] = {
-	[AGISWARM_GROUP_SOLO] = "solo",
-	[AGISWARM_GROUP_PRIMARY] = "primary",
-	[AGISWARM_GROUP_BACKUP] = "backup",
-};
-
 /*
  * A member of a replicated group: its rank, mode, the epoch's owner, the
  * last cycle record it adopted, its failure threshold (text and JSON only
@@ -201,8 +195,7 @@ static void print_group(const struct agi_status *st)
 	agi_print_u64(AGI_PRINT_ANY, "rank", "group rank %llu", f[AGI_ST_GROUP_RANK]);
 	agi_print_u64(AGI_PRINT_ANY, "size", " of %llu", f[AGI_ST_GROUP_SIZE]);
 	agi_print_string(AGI_PRINT_ANY, "mode", " %s",
-			 mode < ARRAY_SIZE(mode_names) ? mode_names[mode] :
-							 "unknown");
+			 agi_name(&agi_group_mode_names, (unsigned int)mode));
 	agi_print_u64(AGI_PRINT_ANY, "epoch_owner", " epoch owner rank %llu",
 		      f[AGI_ST_EPOCH_OWNER]);
 	agi_print_u64(AGI_PRINT_ANY, "record_cycle", " last record %llu",

@@ -8,7 +8,9 @@
  * trip of the last heartbeat the aggregator answered, and the bytes
  * waiting in the node's UDP receive queue (/proc/net/udp of this network
  * namespace). The aggregator's STATUS answer closes the round trip and
- * says how it sees this worker.
+ * says how it sees this worker. A worker given the group's aggregators:
+ * (2 or more members) sends them to every member instead, each sealed
+ * for that member, and takes STATUS from any of them.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -18,6 +20,7 @@
 
 #include "user/msg.h"
 #include "user/peer.h"
+#include "program.h"
 #include "runtime.h"
 
 #define SENT_SLOTS (sizeof(((struct agid_heartbeat *)0)->sent_ms) / sizeof(u64))
@@ -116,6 +119,7 @@ static void send_heartbeat(struct agid *d)
 		.queue = queue_bytes(cfg->udp_port),
 	};
 	u8 out[AGISWARM_WIRE_MAX];
+	u32 i;
 	int n;
 
 	h.status = h.cpu_permille > cfg->degraded_cpu_percent * 10 ||
@@ -125,8 +129,14 @@ static void send_heartbeat(struct agid *d)
 	if (n < 0)
 		return;
 	hb->sent_ms[h.seq % SENT_SLOTS] = agid_now_ms();
-	agid_send_to(d, d->sess.sealed ? cfg->worker_aggregator_key.pk : NULL,
-		     &hb->target, out, (size_t)n);
+	if (!hb->n_group) {
+		agid_send_to(d, d->sess.sealed ? cfg->worker_aggregator_key.pk :
+			     NULL, &hb->target, out, (size_t)n);
+		return;
+	}
+	for (i = 0; i < hb->n_group; i++)
+		agid_send_to(d, hb->group_pk[i], &hb->group_ep[i], out,
+			     (size_t)n);
 }
 
 static void on_tick(uv_timer_t *t)
@@ -141,8 +151,8 @@ void agid_heartbeat_status(struct agid *d, const struct agi_endpoint *from,
 	struct agi_status_msg s;
 	char text[64];
 
-	/* Sealed: only from the configured aggregator's key. */
-	if (d->sess.sealed &&
+	/* Sealed: only from the configured aggregator's key, or a member's. */
+	if (d->sess.sealed && !agid_member_key(d->cfg, pk) &&
 	    (!pk || memcmp(pk, d->cfg->worker_aggregator_key.pk, AGI_PK_LEN))) {
 		d->sess.unsealed_dropped++;
 		return;
@@ -214,13 +224,63 @@ static int add_aggregator(struct agid *d)
 	return err;
 }
 
+/*
+ * A worker given the group's aggregators: every member is an aggregator
+ * of the module (id AGID_MEMBER_ID(rank), its key), so that whichever
+ * takes over is one whose TASKs it takes, and gets its heartbeats.
+ */
+static int add_members(struct agid *d)
+{
+	const struct agi_config *cfg = d->cfg;
+	struct agid_heartbeat *hb = &d->hb;
+	struct agi_peer_req p;
+	char addr[64];
+	u32 i;
+	int err;
+
+	for (i = 0; i < cfg->n_group; i++) {
+		if (agid_member_peer(cfg, i, false, &p)) {
+			agid_log(d, AGI_LOG_ERROR, "aggregators.%s: '%s' port %u is not an address the module takes",
+				 cfg->group[i].name, cfg->group[i].ip,
+				 cfg->group[i].port);
+			return -EINVAL;
+		}
+		err = agi_peer_add(d->nl, &p);
+		if (err) {
+			agid_log(d, AGI_LOG_ERROR, "adding aggregators.%s's key to the module failed: %s",
+				 cfg->group[i].name,
+				 d->nl->extack[0] ? d->nl->extack : strerror(-err));
+			return err;
+		}
+		hb->group_ep[hb->n_group] = p.ep;
+		memcpy(hb->group_pk[hb->n_group++], p.pubkey, AGI_PK_LEN);
+		agi_format_endpoint(&p.ep.addr, p.ep.len, addr, sizeof(addr));
+		agid_log(d, AGI_LOG_INFO, "aggregator %u: aggregators.%s at %s (rank %u)",
+			 p.id, cfg->group[i].name, addr, p.rank);
+	}
+	return 0;
+}
+
 int agid_heartbeat_init(struct agid *d)
 {
 	u64 period = d->cfg->heartbeat_us / 1000;
+	int err;
 
 	uv_timer_init(&d->loop, &d->hb.timer);
 	d->hb.timer.data = d;
 	d->hb.health = AGISWARM_HEALTH_HEALTHY;
+	if (agid_worker_in_group(d->cfg)) {
+		if (*d->cfg->worker_host)
+			agid_log(d, AGI_LOG_INFO, "worker.aggregator is not used: aggregators: lists the group, and every member gets the heartbeats");
+		err = add_members(d);
+		if (err)
+			return err;
+		agid_log(d, AGI_LOG_INFO, "heartbeats to the group's %u members every %llu ms",
+			 d->hb.n_group, (unsigned long long)period);
+		cpu_permille(&d->hb);
+		return uv_timer_start(&d->hb.timer, on_tick, 0,
+				      period ? period : 1);
+	}
 	if (!*d->cfg->worker_host) {
 		agid_log(d, AGI_LOG_WARNING, "worker.aggregator.host is empty: no heartbeats are sent, so no aggregator's daemon learns of this worker");
 		return d->sess.sealed ? add_aggregator(d) : 0;

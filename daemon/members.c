@@ -36,6 +36,7 @@
 #include "user/names.h"
 #include "user/peer.h"
 #include "user/status.h"
+#include "program.h"
 #include "runtime.h"
 
 /* Not an enum agiswarm_health: never told to the module or a worker. */
@@ -316,7 +317,17 @@ void agid_members_greet(struct agid *d, const u8 pk[AGI_PK_LEN])
 {
 	const struct agi_config_peers *l = &d->cfg->workers;
 	struct agi_heartbeat h = { 0 };
+	struct agi_peer_req m;
 	u32 i;
+
+	/* A fellow member: its keys become current before it drives. */
+	for (i = 0; agid_member_key(d->cfg, pk) && i < d->cfg->n_group; i++) {
+		if (memcmp(d->cfg->group[i].key.pk, pk, AGI_PK_LEN) ||
+		    agid_member_peer(d->cfg, i, false, &m))
+			continue;
+		answer(d, &m.ep, pk, &h, NULL);
+		return;
+	}
 
 	for (i = 0; i < l->n; i++) {
 		if (!l->p[i].key.set || memcmp(l->p[i].key.pk, pk, AGI_PK_LEN))

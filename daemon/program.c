@@ -18,6 +18,7 @@
  * (intent.c): a signed value is never lost to the file. See
  * agid_program().
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -112,22 +113,62 @@ static void add_safe_output(const struct agi_config *cfg,
 	}
 }
 
+int agid_member_peer(const struct agi_config *cfg, u32 i, bool with_rank,
+		     struct agi_peer_req *p)
+{
+	const struct agi_config_member *m = &cfg->group[i];
+	char addr[96];
+	u8 rank = agi_config_member_rank(cfg, i);
+
+	snprintf(addr, sizeof(addr), strchr(m->ip, ':') ? "[%s]:%u" : "%s:%u",
+		 m->ip, m->port);
+	*p = (struct agi_peer_req){
+		.kind = AGISWARM_PEER_AGGREGATOR, .id = AGID_MEMBER_ID(rank),
+		.health = -1, .has_rank = with_rank, .rank = rank,
+		.has_pubkey = m->key.set,
+	};
+	memcpy(p->pubkey, m->key.pk, AGISWARM_PUBKEY_LEN);
+	return agi_parse_endpoint(addr, &p->ep) ? -EINVAL : 0;
+}
+
+/*
+ * The group's part of SET_NODE: this member's rank, the group's size and
+ * failure threshold, and the group's first epoch (rank 0's) in place of
+ * aggregator.epoch.
+ */
+static void add_group(const struct agi_config *cfg, struct agi_node_req *r)
+{
+	int self = agi_config_self_member(cfg);
+
+	if (!agi_config_in_group(cfg) || self < 0)
+		return;
+	r->present |= AGI_NODE_GROUP_RANK | AGI_NODE_GROUP_SIZE |
+		      AGI_NODE_FAILURE_THRESHOLD;
+	r->group_rank = agi_config_member_rank(cfg, (u32)self);
+	r->group_size = (u8)cfg->n_group;
+	r->failure_threshold = (u8)cfg->failover_failure_threshold;
+	r->epoch = agi_config_group_epoch(cfg);
+	step_add(" group-size %u group-rank %u failure-threshold %u",
+		 r->group_size, r->group_rank, r->failure_threshold);
+}
+
 static int set_node(const struct agi_config *cfg, struct agi_nl *nl)
 {
 	static struct agi_node_req r;
+	bool group = agi_config_in_group(cfg);
 
 	memset(&r, 0, sizeof(r));
 	r = (struct agi_node_req){
 		.present = AGI_NODE_ROLE | AGI_NODE_ID | AGI_NODE_PORT |
 			   AGI_NODE_EPOCH,
 		.role = cfg->role, .id = cfg->node_id, .port = cfg->udp_port,
-		.epoch = cfg->epoch,
+		.epoch = group ? agi_config_group_epoch(cfg) : cfg->epoch,
 	};
 	char cycle[16], deadline[16];
 
 	step_begin("node set role %s id %u port %u epoch %llu",
 		   agi_role_name(cfg->role), cfg->node_id, cfg->udp_port,
-		   (unsigned long long)cfg->epoch);
+		   (unsigned long long)r.epoch);
 	if (cfg->role == AGISWARM_ROLE_AGGREGATOR) {
 		r.present |= AGI_NODE_CYCLE | AGI_NODE_DEADLINE |
 			     AGI_NODE_MISS | AGI_NODE_REDUNDANCY | AGI_NODE_SEED;
@@ -146,6 +187,7 @@ static int set_node(const struct agi_config *cfg, struct agi_nl *nl)
 		r.present |= AGI_NODE_GROUP;
 		r.group_id = agi_config_group_id(cfg);
 		step_add(" group-id %llu", (unsigned long long)r.group_id);
+		add_group(cfg, &r);
 		r.present |= AGI_NODE_SENSOR_TIMEOUT;
 		r.sensor_timeout_us = cfg->sensor_timeout_ms * 1000;
 		step_add(" sensor-timeout %ums", cfg->sensor_timeout_ms);
@@ -228,6 +270,37 @@ static int add_peers(struct agi_nl *nl, u8 kind,
 	return 0;
 }
 
+/* The other members of the group, each an AGGREGATOR peer with its rank. */
+static int add_members(const struct agi_config *cfg, struct agi_nl *nl)
+{
+	int self = agi_config_self_member(cfg);
+	char addr[64], key[2 * AGISWARM_PUBKEY_LEN + 1];
+	struct agi_peer_req p;
+	u32 i;
+
+	if (!agi_config_in_group(cfg))
+		return 0;
+	for (i = 0; i < cfg->n_group; i++) {
+		if ((int)i == self)
+			continue;
+		step_begin("peer add aggregator (aggregators.%s)",
+			   cfg->group[i].name);
+		if (agid_member_peer(cfg, i, true, &p)) {
+			fprintf(stderr, "agiswarmd: %s failed: aggregators.%s: '%s' port %u is not an address the module takes\n",
+				step.text, cfg->group[i].name, cfg->group[i].ip,
+				cfg->group[i].port);
+			return 1;
+		}
+		agi_format_endpoint(&p.ep.addr, p.ep.len, addr, sizeof(addr));
+		agi_hex_encode(p.pubkey, AGISWARM_PUBKEY_LEN, key);
+		step_begin("peer add aggregator %u %s key %s rank %u", p.id,
+			   addr, key, p.rank);
+		if (step_done(nl, agi_peer_add(nl, &p)))
+			return 1;
+	}
+	return 0;
+}
+
 /* The file was read and checked before: read it again to send it. */
 static int load_matrix(const struct agi_config *cfg, struct agi_nl *nl,
 		       const char *file)
@@ -257,6 +330,25 @@ static int start(struct agi_nl *nl)
 	return step_done(nl, agi_node_set(nl, &r));
 }
 
+/* An adopted module that does not run the file's group is not changed. */
+static void warn_group(const struct agi_config *cfg,
+		       const struct agi_status *st)
+{
+	int self = agi_config_self_member(cfg);
+	u64 size = agi_config_in_group(cfg) ? cfg->n_group : 1;
+	u64 rank = size > 1 && self >= 0 ?
+		   agi_config_member_rank(cfg, (u32)self) : 0;
+	u64 now_size = st->field[AGI_ST_GROUP_SIZE] ?: 1;
+
+	if (cfg->role != AGISWARM_ROLE_AGGREGATOR ||
+	    (now_size == size && (size < 2 || st->field[AGI_ST_GROUP_RANK] == rank)))
+		return;
+	fprintf(stderr, "agiswarmd: warning: the module runs as rank %llu of a group of %llu, the file says rank %llu of %llu: adopted as it runs (agictl node stop, then start agiswarmd again, to program the file's group)\n",
+		(unsigned long long)st->field[AGI_ST_GROUP_RANK],
+		(unsigned long long)now_size, (unsigned long long)rank,
+		(unsigned long long)size);
+}
+
 /*
  * The module already is this node: same role, id and port, and an
  * aggregator's cycle running. Everything else it holds is newer than the
@@ -281,6 +373,7 @@ static bool already_running(const struct agi_config *cfg, struct agi_nl *nl,
 		(unsigned long long)st.field[AGI_ST_EPOCH]);
 	if (cfg->role == AGISWARM_ROLE_AGGREGATOR)
 		agid_intent_compare(cfg, in, &st);
+	warn_group(cfg, &st);
 	return true;
 }
 
@@ -344,6 +437,8 @@ int agid_program(const struct agi_config *cfg, struct agi_nl *nl,
 		ret = add_peers(nl, AGISWARM_PEER_ACTUATOR, &cfg->actuators);
 	if (!ret)
 		ret = add_peers(nl, AGISWARM_PEER_SENSOR, &cfg->sensors);
+	if (!ret)
+		ret = add_members(cfg, nl);
 	if (!ret && (in.ch.present & AGI_CH_BIT(AGI_CH_MATRIX)))
 		ret = load_signed_matrix(&in, nl);
 	else if (!ret)

@@ -10,6 +10,7 @@
 
 #include "user/config.h"
 #include "user/nl.h"
+#include "user/peer.h"
 
 /*
  * Unless the module already runs as this node (same role, id and port,
@@ -21,6 +22,17 @@
  * 0, or 1 after the first step the module refused (logged with its
  * reason; later steps are not tried).
  */
+/*
+ * Member @i of the group (cfg->group[@i]) as the AGGREGATOR peer every
+ * node of the group adds: id AGID_MEMBER_ID(its rank), its ip:port and
+ * key, and with @with_rank its rank (an aggregator's fellow members; a
+ * worker's aggregators have none). 0, or -EINVAL when its address is not
+ * one the module takes.
+ */
+#define AGID_MEMBER_ID(rank) ((u32)(rank) + 1)
+int agid_member_peer(const struct agi_config *cfg, u32 i, bool with_rank,
+		     struct agi_peer_req *p);
+
 int agid_program(const struct agi_config *cfg, struct agi_nl *nl,
 		 const char *matrix_file);
 

@@ -295,6 +295,34 @@ static void node(FILE *f, const struct agi_status *st)
 		      st->field[AGI_ST_REDUNDANCY]);
 }
 
+/*
+ * The module's replicated group (agictl status's "group" line), in a
+ * group of two or more: which mode this member is in, its rank, the
+ * size, whose the epoch is and the last CYCLE record it adopted.
+ */
+static void failover_group(FILE *f, const struct agi_status *st)
+{
+	const u64 *v = st->field;
+	unsigned int m;
+
+	if (!st->has[AGI_ST_GROUP_SIZE] || v[AGI_ST_GROUP_SIZE] < 2)
+		return;
+	prom_family(f, "agiswarm_group_mode", "gauge",
+		    "1 for the module's mode in the replicated group (the primary drives the cycle, a backup follows its records), 0 for the others.");
+	for (m = 0; m <= AGISWARM_GROUP_MODE_MAX; m++)
+		fprintf(f, "agiswarm_group_mode{mode=\"%s\"} %d\n",
+			agi_name(&agi_group_mode_names, m),
+			v[AGI_ST_GROUP_MODE] == m);
+	prom_gauge(f, "agiswarm_group_rank", "This member's rank in the replicated group (0: the first in the succession).",
+		   v[AGI_ST_GROUP_RANK]);
+	prom_gauge(f, "agiswarm_group_size", "Members of the replicated group the module knows.",
+		   v[AGI_ST_GROUP_SIZE]);
+	prom_gauge(f, "agiswarm_group_epoch_owner_rank", "The rank that owns the epoch (its low 3 bits): the primary's.",
+		   v[AGI_ST_EPOCH_OWNER]);
+	prom_gauge(f, "agiswarm_group_last_record_cycle", "The cycle of the last CYCLE record this member adopted (0: none).",
+		   v[AGI_ST_RECORD_CYCLE]);
+}
+
 static void cycles(FILE *f, const struct agid_prom *p)
 {
 	u32 i, missed = 0;
@@ -442,6 +470,7 @@ static char *render(struct agid *d, size_t *len)
 	prom_gauge(f, "agiswarm_up", "1 when the daemon could read the module's status.", up);
 	if (up) {
 		node(f, &st);
+		failover_group(f, &st);
 		counters(f, &st);
 	}
 	if (d->cfg->role == AGISWARM_ROLE_AGGREGATOR) {

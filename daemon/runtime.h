@@ -86,7 +86,10 @@ struct agid_members {
 struct agid_heartbeat {
 	uv_timer_t timer;
 	bool have_target;
-	struct agi_endpoint target;
+	struct agi_endpoint target;	/* worker.aggregator.host:port */
+	u32 n_group;			/* in a group: heartbeats to each */
+	struct agi_endpoint group_ep[AGI_CONFIG_MAX_GROUP];
+	u8 group_pk[AGI_CONFIG_MAX_GROUP][AGI_PK_LEN];
 	u64 seq;
 	u64 sent_ms[8];		/* monotonic send times of the last seqs */
 	u32 latency_us;		/* the last measured round trip */
@@ -165,6 +168,10 @@ int agid_send_to(struct agid *d, const u8 *pk, const struct agi_endpoint *to,
 /* session.c */
 /* Whether a node of @cfg seals: some peer of its role has a key. */
 bool agid_config_sealed(const struct agi_config *cfg);
+/* A worker given the group's aggregators: (2 or more members). */
+bool agid_worker_in_group(const struct agi_config *cfg);
+/* Whether @pk is a member's of the group this node takes part in. */
+bool agid_member_key(const struct agi_config *cfg, const u8 *pk);
 int agid_session_init(struct agid *d);
 void agid_session_close(struct agid *d);
 void agid_session_free(struct agid *d);

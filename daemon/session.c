@@ -16,6 +16,10 @@
  *                commit --peer-key`: a short session of kind OPERATOR for
  *                one COMMIT and its COMMIT_ACK)
  *   worker       RESPOND to worker.aggregator.key
+ *   group        aggregators: with 2 or more members: a member of the
+ *                group (replication.member) INITIATEs to the members of
+ *                higher rank and RESPONDs to those of lower rank; a
+ *                worker given the section RESPONDs to every member
  *
  * A node with at least one peer key is sealed: its daemon then takes the
  * control datagrams (HEARTBEAT, STATUS) only opened by the module, from
@@ -30,6 +34,7 @@
 #include <sodium.h>
 
 #include "user/peer.h"
+#include "program.h"
 #include "runtime.h"
 
 #define TICK_MS 250
@@ -118,11 +123,48 @@ static void add_peer(struct agid *d, const struct agi_config_pubkey *key,
 					  "too many peer keys");
 }
 
+/*
+ * The group's members: a worker answers each one's INIT; of two members
+ * the one of lower rank starts (and rekeys), the other answers. A backup
+ * sends nothing, so silence is no sign of lost keys between members.
+ */
+static void add_members(struct agid *d)
+{
+	const struct agi_config *cfg = d->cfg;
+	int self = agi_config_self_member(cfg);
+	struct agi_sess_peer *p;
+	struct agi_peer_req r;
+	u8 role;
+	u32 i;
+
+	if (cfg->role != AGISWARM_ROLE_AGGREGATOR) {
+		if (!agid_worker_in_group(cfg))
+			return;
+		for (i = 0; i < cfg->n_group; i++)
+			add_peer(d, &cfg->group[i].key, AGI_SESS_RESPOND, NULL);
+		return;
+	}
+	if (!agi_config_in_group(cfg) || self < 0)
+		return;
+	for (i = 0; i < cfg->n_group; i++) {
+		if ((int)i == self || agid_member_peer(cfg, i, false, &r))
+			continue;
+		role = agi_config_member_rank(cfg, (u32)self) <
+		       agi_config_member_rank(cfg, i) ?
+		       AGI_SESS_INITIATE : AGI_SESS_RESPOND;
+		add_peer(d, &cfg->group[i].key, role, &r.ep);
+		p = agi_sess_find(d->sess.s, cfg->group[i].key.pk);
+		if (p)
+			p->quiet = true;
+	}
+}
+
 static void add_peers(struct agid *d)
 {
 	const struct agi_config *cfg = d->cfg;
 	u32 i;
 
+	add_members(d);
 	if (cfg->role != AGISWARM_ROLE_AGGREGATOR) {
 		add_peer(d, &cfg->worker_aggregator_key, AGI_SESS_RESPOND, NULL);
 		return;
@@ -136,10 +178,31 @@ static void add_peers(struct agid *d)
 		add_peer(d, &cfg->actuators.p[i].key, AGI_SESS_RESPOND, NULL);
 }
 
+bool agid_worker_in_group(const struct agi_config *cfg)
+{
+	return cfg->role != AGISWARM_ROLE_AGGREGATOR && cfg->n_group >= 2;
+}
+
+bool agid_member_key(const struct agi_config *cfg, const u8 *pk)
+{
+	u32 i;
+
+	if (!pk || !(agi_config_in_group(cfg) || agid_worker_in_group(cfg)))
+		return false;
+	for (i = 0; i < cfg->n_group; i++)
+		if (cfg->group[i].key.set &&
+		    !memcmp(cfg->group[i].key.pk, pk, AGI_PK_LEN))
+			return true;
+	return false;
+}
+
 bool agid_config_sealed(const struct agi_config *cfg)
 {
 	u32 i;
 
+	/* The loader made sure that every member has a key. */
+	if (agi_config_in_group(cfg) || agid_worker_in_group(cfg))
+		return true;
 	if (cfg->worker_aggregator_key.set &&
 	    cfg->role != AGISWARM_ROLE_AGGREGATOR)
 		return true;
@@ -256,6 +319,9 @@ static int add_operator_peer(struct agid *d, const struct agi_sess_peer *p)
 	u8 id[AGI_KEYID_LEN];
 	u32 i;
 
+	/* A member is an AGGREGATOR peer already (program.c). */
+	if (agid_member_key(cfg, p->pk))
+		return 0;
 	for (i = 0; i < cfg->sensors.n; i++)
 		if (cfg->sensors.p[i].key.set &&
 		    !memcmp(cfg->sensors.p[i].key.pk, p->pk, AGI_PK_LEN))

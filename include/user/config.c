@@ -31,6 +31,42 @@ u64 agi_config_group_id(const struct agi_config *cfg)
 	return cfg->n_group ? cfg->swarm_id : 0;
 }
 
+bool agi_config_in_group(const struct agi_config *cfg)
+{
+	return cfg->n_group >= 2 && cfg->role == AGISWARM_ROLE_AGGREGATOR &&
+	       cfg->repl_member[0];
+}
+
+u8 agi_config_member_rank(const struct agi_config *cfg, u32 i)
+{
+	u8 rank = 0;
+	u32 j;
+
+	for (j = 0; j < cfg->n_group; j++)
+		rank += cfg->group[j].priority < cfg->group[i].priority;
+	return rank;
+}
+
+int agi_config_self_member(const struct agi_config *cfg)
+{
+	u32 i;
+
+	for (i = 0; i < cfg->n_group; i++)
+		if (!strcmp(cfg->group[i].name, cfg->repl_member))
+			return (int)i;
+	return -1;
+}
+
+u64 agi_config_group_epoch(const struct agi_config *cfg)
+{
+	/* aggregator.epoch is at most 2^64 - 1: rounding up stays below. */
+	u64 e = (cfg->epoch + 7) & ~(u64)7;
+
+	if (cfg->epoch > UINT64_MAX - 7)
+		e = UINT64_MAX & ~(u64)7;
+	return e ? e : 8;
+}
+
 void agi_config_defaults(struct agi_config *cfg)
 {
 	memset(cfg, 0, sizeof(*cfg));
@@ -483,6 +519,46 @@ static yaml_node_t *at_line(u32 line, yaml_node_t *fake)
 }
 
 /*
+ * A group the module runs (an aggregator of a group of 2 or more that
+ * names itself in replication.member, or a worker given the group's
+ * aggregators: section): every member is a peer of the module with a
+ * sealed link, so each needs its key and its own address.
+ */
+static int check_group(struct agi_config_ctx *c)
+{
+	struct agi_config *cfg = c->cfg;
+	const struct agi_config_member *m, *o;
+	const char *why;
+	char path[128];
+	yaml_node_t fake;
+	u32 i, j;
+
+	if (cfg->n_group < 2)
+		return 0;
+	if (cfg->role == AGISWARM_ROLE_WORKER)
+		why = "on a worker, every member of aggregators: is an aggregator it takes TASKs from over a sealed session, so each needs its node public key (64 hex digits, its node.pub)";
+	else if (cfg->repl_member[0])
+		why = "with replication.member set, every member needs its node public key (64 hex digits, its node.pub)";
+	else
+		return 0;
+	for (i = 0; i < cfg->n_group; i++) {
+		m = &cfg->group[i];
+		snprintf(path, sizeof(path), "aggregators.%s", m->name);
+		if (!m->key.set)
+			return agi_config_fail(c, at_line(m->line, &fake), path,
+					 "key is missing: %s", why);
+		for (j = 0; j < i; j++) {
+			o = &cfg->group[j];
+			if (!strcmp(o->ip, m->ip) && o->port == m->port)
+				return agi_config_fail(c, at_line(m->line, &fake), path,
+						 "address %s port %u is also aggregators.%s's (line %u): every member needs its own ip and port",
+						 m->ip, m->port, o->name, o->line);
+		}
+	}
+	return 0;
+}
+
+/*
  * replication.member names a member of aggregators:, and then every member
  * has a key and its own IP:RAFT_PORT.
  */
@@ -589,7 +665,7 @@ static int cross_check(struct agi_config_ctx *c)
 				 "aggregator.workers",
 				 "%u workers: allowed at most aggregator.max_workers (%u)",
 				 cfg->workers.n, cfg->max_workers);
-	return check_replication(c) ?: check_prometheus(c);
+	return check_replication(c) ?: check_group(c) ?: check_prometheus(c);
 }
 
 static int syntax_error(struct agi_config_ctx *c, const yaml_parser_t *p)

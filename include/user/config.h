@@ -161,6 +161,33 @@ void agi_config_defaults(struct agi_config *cfg);
 u64 agi_config_group_id(const struct agi_config *cfg);
 
 /*
+ * The replicated aggregator group the module runs (its group-size,
+ * group-rank and the other members as AGGREGATOR peers with their rank):
+ * aggregators: lists 2 or more members and this aggregator names itself
+ * in replication.member.
+ */
+bool agi_config_in_group(const struct agi_config *cfg);
+
+/*
+ * The rank of member @i (group[@i]): how many members have a lower
+ * priority. Priorities are unique (the loader refuses a repeated one),
+ * so ranks are 0..n_group - 1 and every member that reads the same
+ * aggregators: section computes the same ranks: priority 1 (the preferred
+ * primary) is rank 0, the next priority rank 1, and so on, whatever the
+ * order the members are written in.
+ */
+u8 agi_config_member_rank(const struct agi_config *cfg, u32 i);
+
+/* The index in group[] of replication.member, or -1. */
+int agi_config_self_member(const struct agi_config *cfg);
+
+/*
+ * The epoch a group starts in: aggregator.epoch rounded up to a multiple
+ * of 8 (at least 8), so that its owner (the low 3 bits) is rank 0.
+ */
+u64 agi_config_group_epoch(const struct agi_config *cfg);
+
+/*
  * Reads @file over the defaults and checks the keys against each other.
  * Returns 0, or -EINVAL with every error found in @err, one a line (no
  * newline after the last; the checks between keys only when each key was

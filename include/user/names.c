@@ -47,6 +47,12 @@ static const char *const health[] = {
 	[AGISWARM_HEALTH_UNHEALTHY] = "unhealthy",
 };
 
+static const char *const group_mode[] = {
+	[AGISWARM_GROUP_SOLO] = "solo",
+	[AGISWARM_GROUP_PRIMARY] = "primary",
+	[AGISWARM_GROUP_BACKUP] = "backup",
+};
+
 static const char *const job_op[] = {
 	[AGISWARM_JOB_OP_MATMUL] = "matmul",
 	[AGISWARM_JOB_OP_FIR] = "fir",
@@ -118,6 +124,7 @@ const struct agi_names agi_miss_names = NAMES(miss);
 const struct agi_names agi_peer_kind_names = NAMES(peer_kind);
 const struct agi_names agi_fault_names = NAMES(fault);
 const struct agi_names agi_health_names = NAMES(health);
+const struct agi_names agi_group_mode_names = NAMES(group_mode);
 const struct agi_names agi_job_op_names = NAMES(job_op);
 const struct agi_names agi_job_state_names = NAMES(job_state);
 const struct agi_names agi_attr_names = NAMES(attr);

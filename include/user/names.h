@@ -30,6 +30,8 @@ extern const struct agi_names agi_peer_kind_names;
 extern const struct agi_names agi_fault_names;
 /* enum agiswarm_health: "healthy", "degraded", "unhealthy" */
 extern const struct agi_names agi_health_names;
+/* enum agiswarm_group_mode: "solo", "primary", "backup" */
+extern const struct agi_names agi_group_mode_names;
 /* enum agiswarm_job_op: "matmul", "fir", "mlp", "fixed-probe" */
 extern const struct agi_names agi_job_op_names;
 /* enum agiswarm_job_state: "loading", "queued", "running", "done", ... */

@@ -73,7 +73,7 @@ static u64 due_at(const struct agi_sess *s, const struct agi_sess_peer *p)
 	if (p->pending.active || !p->keyed)
 		return p->next_ms;
 	at = p->keyed_ms + s->rekey_ms;
-	if (s->silence_ms) {
+	if (s->silence_ms && !p->quiet) {
 		u64 quiet = (p->heard_ms > p->keyed_ms ? p->heard_ms :
 			     p->keyed_ms) + s->silence_ms;
 

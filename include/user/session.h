@@ -41,6 +41,8 @@ enum agi_sess_role {
  * @ep: where INITs go (INITIATE), or where the last INIT came from
  * @pending: the INIT that is out (INITIATE)
  * @last_ts: the newest INIT timestamp accepted from it (RESPOND)
+ * @quiet: a silence calls for no new handshake (a group member that is
+ *	a backup sends this node nothing for as long as it stays one)
  * @keyed: keys were installed
  * @keyed_ms: when the current keys were made
  * @heard_ms: when it was last heard authenticated (the caller tells)
@@ -55,6 +57,7 @@ struct agi_sess_peer {
 	struct agi_endpoint ep;
 	struct agi_hs_pending pending;
 	u64 last_ts;
+	bool quiet;
 	bool keyed;
 	u64 keyed_ms;
 	u64 heard_ms;

@@ -120,9 +120,10 @@ wait "$PLANT_PID" 2>/dev/null || true
 
 s=($(stats "$tmp/single.json"))
 g=($(stats "$tmp/group.json"))
-"$JQ" -s -r --argjson n "$FAILOVERS" '
+epoch_changes "$tmp/act.json" > "$tmp/changes.json"
+"$JQ" -s -r --argjson n "$FAILOVERS" --slurpfile ch "$tmp/changes.json" '
 	[range(1; length) as $i | {a: .[$i - 1], b: .[$i]}] as $p |
-	[$p[] | select(.b.epoch != .a.epoch) | .b.cycle - .a.cycle - 1] as $lost |
+	($ch[0] | map(.lost)) as $lost |
 	"failovers=\($n) changes=\($lost | length)" +
 	" lost_mean=\(if ($lost | length) > 0 then ($lost | add) / ($lost | length) * 100 | round / 100 else 0 end)" +
 	" lost_max=\($lost | max // 0) first_output_max=\(($lost | max // 0) + 1)" +

@@ -25,9 +25,18 @@
 #                            rank; it is then in PRIMARY
 #   took_over OLD EPOCH      waits for new_primary, then 20 ok cycles of it
 #                            (again when another took over meanwhile); sets
-#                            PRIMARY and EPOCH_NOW
+#                            PRIMARY and EPOCH_NOW, adds PRIMARY to DROVE
 #   back_as_backup NS        waits until NS follows EPOCH_NOW's primary
+#   follows NS               NS adopts 5 more cycle records
+#   no_divergence            no member's law step differed from a record
+#   plant_ordered FILE MIN   the plant's --actuate-log FILE: more than MIN
+#                            ACTUATEs applied, cycle ids strictly
+#                            increasing, epochs never going down
+#   epoch_changes FILE       each change of epoch in FILE as JSON,
+#                            {from, to, lost: the cycle ids skipped}
 #
+# A1, A2, A3 are the members' namespaces; rank NS their ranks (a caller
+# with other members sets them after sourcing this).
 # Waits are WAIT seconds: 60, times AGISWARM_TIMEOUT_SCALE.
 
 A1=$SWARM_AGG A2=agi-agg2 A3=agi-agg3
@@ -138,6 +147,7 @@ took_over()
 			return 1
 		if at_least "$PRIMARY" cycles_ok $((c0 + 20)) && new_primary "$1" "$2"; then
 			EPOCH_NOW=$(epoch "$PRIMARY")
+			DROVE="${DROVE:-} $PRIMARY"
 			echo "$PRIMARY: $(mode "$PRIMARY"), epoch $EPOCH_NOW, takeovers $(counter "$PRIMARY" takeovers)"
 			return 0
 		fi
@@ -151,4 +161,30 @@ back_as_backup()
 	wait_for "$WAIT" "$1 to follow epoch $EPOCH_NOW" is_mode "$1" backup || return 1
 	echo "$1: $(mode "$1"), epoch $(epoch "$1"), deposed $(counter "$1" deposed)"
 	[ "$(epoch "$1")" -ge "$EPOCH_NOW" ] && follows "$1"
+}
+
+no_divergence()
+{
+	local ns d total=0
+	for ns in "$A1" "$A2" "$A3"; do
+		d=$(counter "$ns" divergences)
+		echo "$ns: divergences $d, records received $(counter "$ns" records_received), sent $(counter "$ns" records_sent), missed $(counter "$ns" records_missed)"
+		total=$((total + d))
+	done
+	[ "$total" = 0 ]
+}
+
+plant_ordered()
+{
+	"$JQ" -s -r '"\(length) ACTUATEs applied, cycles \(.[0].cycle)..\(.[-1].cycle), epochs \(map(.epoch) | unique)"' "$1"
+	"$JQ" -s -e --argjson min "$2" 'length > $min and
+		([range(1; length) as $i | .[$i].cycle > .[$i - 1].cycle and
+		  .[$i].epoch >= .[$i - 1].epoch] | all)' "$1" > /dev/null
+}
+
+epoch_changes()
+{
+	"$JQ" -s -c '[range(1; length) as $i | select(.[$i].epoch != .[$i - 1].epoch) |
+		{from: .[$i - 1].epoch, to: .[$i].epoch, lost: (.[$i].cycle - .[$i - 1].cycle - 1)}]' \
+		"$1"
 }

@@ -14,22 +14,31 @@
 #                                removed on exit. An nft counter there
 #                                counts the NEED_ROWS (type 0x0d in clear)
 #                                that reach it.
+#   agg_ns N                     only the namespace agi-aggN at
+#                                $SWARM_NET.N on the bridge (removed on
+#                                exit), for a node configured otherwise
 #   block_rows on|off            the workers drop every ROWS (type 0x09) at
 #                                their input, or no longer
 #   nft_packets NS               the packets that NS's counter (agg_up's,
 #                                or block_rows's drops) has seen
 
-agg_up()
+agg_ns()
 {
-	local n=$1 ns=agi-agg$1 addr=$SWARM_NET.$1 i
-	shift
+	local n=$1 ns=agi-agg$1
 	"$IP" netns add "$ns"
 	on_exit "$IP" netns del "$ns"
 	"$IP" -n "$ns" link set lo up
 	"$IP" -n "$SWARM_HUB" link add "v-agg$n" type veth peer name eth0 netns "$ns"
 	"$IP" -n "$SWARM_HUB" link set "v-agg$n" master br0 up
-	"$IP" -n "$ns" addr add "$addr/24" dev eth0
+	"$IP" -n "$ns" addr add "$SWARM_NET.$n/24" dev eth0
 	"$IP" -n "$ns" link set eth0 up
+}
+
+agg_up()
+{
+	local n=$1 ns=agi-agg$1 addr=$SWARM_NET.$1 i
+	shift
+	agg_ns "$n"
 	"$AGICTL" keygen --node --output "$SWARM_KEYS/agg$n" > /dev/null
 	actl "$ns" node set role aggregator id "$n" port "$SWARM_PORT" \
 		cycle 50ms deadline 40ms miss hold redundancy 2 "$@"

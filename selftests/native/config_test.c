@@ -36,6 +36,10 @@ static const struct {
 	{ "duplicate_key", "5: aggregator.udp_port: duplicate key (first at line 3)" },
 	{ "duplicate_peer_id", "5: aggregator.workers[1].id: bad value '11': allowed an id that no other entry has (aggregator.workers[0] has it, line 4)" },
 	{ "gain_out_of_q8_24", "5: aggregator.pid.kp: bad value '200': allowed a decimal in [-128, 128) (Q8.24)" },
+	{ "group_too_many", "10: aggregators: too many members: at most 7" },
+	{ "group_same_address", "4: aggregators.b: address 192.0.2.1 port 6000 is also aggregators.a's (line 3): every member needs its own ip and port" },
+	{ "group_worker_key_missing", "7: aggregators.b: key is missing: on a worker, every member of aggregators: is an aggregator it takes TASKs from over a sealed session, so each needs its node public key (64 hex digits, its node.pub)" },
+	{ "group_worker_same_address", "7: aggregators.b: address 192.0.2.1 port 6000 is also aggregators.a's (line 6): every member needs its own ip and port" },
 	{ "ha_same_priority", "4: aggregators.backup_1.priority: bad value '1': allowed a priority that no other entry has (aggregators.primary has it, line 3)" },
 	{ "cpu_percent_above_100", "4: worker.health.degraded_cpu_percent: bad value '101': allowed an integer in 1..100" },
 	{ "heartbeat_too_short", "3: worker.heartbeat_interval: bad value '0.05': allowed seconds, a decimal in 0.1..60" },
@@ -306,6 +310,49 @@ TEST(group_id_is_shared_by_a_replicated_group)
 	EXPECT_EQ(77, agi_config_group_id(cfg));
 	cfg->group_id = 9;
 	EXPECT_EQ(9, agi_config_group_id(cfg));
+	free(cfg);
+}
+
+/*
+ * Ranks follow priority, not the order the members are written in, so
+ * every member computes the same ones; the group's first epoch is rank
+ * 0's; only an aggregator that names itself runs the group.
+ */
+TEST(ranks_follow_priority_and_rank_0_owns_the_first_epoch)
+{
+	struct agi_config *cfg = new_config();
+	char err[ERR_LEN];
+	static const char *group =
+		"aggregators:\n"
+		"  c: {ip: 192.0.2.3, priority: 30, key: \"cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc\"}\n"
+		"  a: {ip: 192.0.2.1, priority: 5, key: \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}\n"
+		"  b: {ip: 192.0.2.2, priority: 7, key: \"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\"}\n";
+	char text[1024];
+
+	snprintf(text, sizeof(text), "%sreplication: {member: b}\n", group);
+	ASSERT_EQ(0, load_text(cfg, text, err)) TH_LOG("%s", err);
+	ASSERT_EQ(3, cfg->n_group);
+	EXPECT_EQ(2, agi_config_member_rank(cfg, 0));
+	EXPECT_EQ(0, agi_config_member_rank(cfg, 1));
+	EXPECT_EQ(1, agi_config_member_rank(cfg, 2));
+	EXPECT_EQ(2, agi_config_self_member(cfg));
+	EXPECT_TRUE(agi_config_in_group(cfg));
+	EXPECT_EQ(8, agi_config_group_epoch(cfg));
+	cfg->epoch = 8;
+	EXPECT_EQ(8, agi_config_group_epoch(cfg));
+	cfg->epoch = 17;
+	EXPECT_EQ(24, agi_config_group_epoch(cfg));
+	cfg->epoch = UINT64_MAX;
+	EXPECT_EQ(0, agi_config_group_epoch(cfg) & 7);
+	EXPECT_LE(UINT64_MAX - 7, agi_config_group_epoch(cfg));
+
+	/* Without replication.member, or on a worker: no group of its own. */
+	ASSERT_EQ(0, load_text(cfg, group, err)) TH_LOG("%s", err);
+	EXPECT_FALSE(agi_config_in_group(cfg));
+	EXPECT_EQ(-1, agi_config_self_member(cfg));
+	snprintf(text, sizeof(text), "node: {id: 11, role: worker}\n%s", group);
+	ASSERT_EQ(0, load_text(cfg, text, err)) TH_LOG("%s", err);
+	EXPECT_FALSE(agi_config_in_group(cfg));
 	free(cfg);
 }
 

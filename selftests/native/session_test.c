@@ -178,6 +178,21 @@ TEST_F(s, silent_peer_keyed_again)
 	ASSERT_TRUE(keys_match(n));
 }
 
+/* A quiet peer (a backup member) is keyed again only at the rekey. */
+TEST_F(s, quiet_peer_silent_until_the_rekey)
+{
+	struct net *n = &self->n;
+
+	n->a.peer[0].quiet = true;
+	ASSERT_EQ(0, send_init(n, 0));
+	ASSERT_EQ(0, deliver(n, 0));
+	ASSERT_EQ(-EAGAIN, send_init(n, SILENCE));
+	ASSERT_EQ(-EAGAIN, send_init(n, REKEY - 1));
+	ASSERT_EQ(REKEY, agi_sess_next_due(&n->a));
+	n->ns += 5;
+	ASSERT_EQ(0, send_init(n, REKEY));
+}
+
 TEST_F(s, replayed_and_foreign_inits_refused)
 {
 	struct net *n = &self->n;

@@ -1,0 +1,390 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# daemon_group.sh: a replicated aggregator group set up by agiswarmd from
+# YAML alone, and a takeover that the plant and the workers ride through.
+#
+#   agi-agg  (agiswarmd, member a, priority 1: rank 0) --+
+#   agi-agg2 (agiswarmd, member b, priority 2: rank 1) --+-- br0 --+ agi-w1..3
+#   agi-agg3 (agiswarmd, member c, priority 3: rank 2) --+         | (agiswarmd)
+#                                                                  + agi-plant
+#
+# Issue #9. Every daemon's configuration holds the same aggregators:
+# section (the group's file, $tmp/group.yaml, appended to each); the
+# members name themselves in replication.member, the workers have no
+# worker.aggregator at all. No agictl command sets a group, a rank, an
+# epoch or a member peer: the swarm's namespaces and node keys come from
+# netns/swarm.sh (--no-start: its aggregator is not running, so its
+# daemon programs it from the file), the rest from the daemons.
+#
+# Checked: each member's daemon programs its rank by priority and the
+# group's first epoch, 8, rank 0's (its log, the agictl commands); the
+# group forms (agictl -j status: one primary, two backups adopting its
+# records), Prometheus says what agictl says, every member keyed every
+# other one, the workers and the plant by handshakes. The plant (its own
+# node key, a handshake with each member) runs; then the primary's
+# daemon is killed (-9) and its link goes down: another member takes over
+# with its own higher epoch and drives, with no change to any worker's
+# configuration. The old primary, its link up and its daemon started
+# again, follows as a backup. The plant applied strictly increasing cycle
+# ids with epochs that never go down, the takeover's among them, losing
+# no more cycles at a change of epoch than the new owner waited; every ok
+# output of every member equals y = A x (verify_cycles over each
+# member's monitor), no member diverged.
+#
+# A loaded host can delay a primary's records past the failure threshold,
+# and a backup then takes over on its own (the protocol working: the
+# higher epoch wins, the old primary is deposed); so, like
+# swarm_failover.sh, the test follows whoever is primary, and what the
+# members, their links and the kernel said of the group goes to TAP
+# comments.
+set -e
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/.." && pwd)
+[ -f "$top/netns/lib.sh" ] || { echo "1..0 # SKIP netns/lib.sh not found"; exit 4; }
+. "$top/netns/lib.sh"
+. "$top/selftests/daemon_lib.sh"
+. "$top/selftests/lib/takeover.sh"
+. "$top/selftests/lib/group.sh"	# A1..A3, rank, WAIT, took_over, ...
+lib_trap
+
+WORKERS=3
+
+pub() { cat "$tmp/$1/node.pub"; }
+# name NS: the member's name in the group and its files in $tmp.
+name() { case $1 in "$A1") echo agg ;; "$A2") echo agg2 ;; "$A3") echo agg3 ;; esac; }
+
+# group_file: the section every node's configuration shares.
+group_file()
+{
+	cat > "$tmp/group.yaml" <<-EOF
+	aggregators:
+	  c: {ip: "$SWARM_NET.3", port: $SWARM_PORT, priority: 3, raft_port: 6001, key: "$(pub agg3)"}
+	  a: {ip: "$SWARM_NET.1", port: $SWARM_PORT, priority: 1, raft_port: 6001, key: "$(pub agg)"}
+	  b: {ip: "$SWARM_NET.2", port: $SWARM_PORT, priority: 2, raft_port: 6001, key: "$(pub agg2)"}
+	failover:
+	  failure_threshold: 3
+	EOF
+}
+
+# member_config NS ID MEMBER: the aggregator's file, the group's appended.
+member_config()
+{
+	local n plant f=$tmp/$(name "$1").yaml
+	local workers=
+	for n in $(seq 1 "$WORKERS"); do
+		workers="$workers${workers:+, }{id: $n, address: \"$(worker_addr "$n"):$SWARM_PORT\", key: \"$(pub "w$n")\"}"
+	done
+	plant="{id: 100, address: \"$SWARM_PLANT_ADDR:$SWARM_PORT\", key: \"$(pub plant)\"}"
+	cat > "$f" <<-EOF
+	node:
+	  id: $2
+	  role: aggregator
+	  key_file: $tmp/$(name "$1")/node.key
+	aggregator:
+	  udp_port: $SWARM_PORT
+	  cycle_time_ms: 50
+	  timeout_ms: 40
+	  workers: [$workers]
+	  sensors: [$plant]
+	  actuators: [$plant]
+	worker:
+	  heartbeat_interval: 0.5
+	  health:
+	    unhealthy_after_missed: $((4 * ${AGISWARM_TIMEOUT_SCALE:-1}))
+	    degraded_latency_ms: $((100 * ${AGISWARM_TIMEOUT_SCALE:-1}))
+	    degraded_cpu_percent: 100
+	matrix:
+	  file: $lib_top/configs/swarm_matrix.json
+	security:
+	  authorized_keys: $tmp/authorized_keys
+	  audit_log: $tmp/$(name "$1")/audit.log
+	metrics:
+	  file: $tmp/$(name "$1")/metrics.csv
+	  textfile: $tmp/$(name "$1")/metrics.prom
+	logging:
+	  level: debug
+	replication:
+	  member: $3
+	  data_dir: $tmp/$(name "$1")/raft
+	EOF
+	cat "$tmp/group.yaml" >> "$f"
+}
+
+# group_worker_config ID: worker ID, the group's section and no
+# worker.aggregator.
+group_worker_config()
+{
+	cat > "$tmp/w$1.yaml" <<-EOF
+	node:
+	  id: $1
+	  role: worker
+	  key_file: $tmp/w$1/node.key
+	aggregator:
+	  udp_port: $SWARM_PORT
+	worker:
+	  heartbeat_interval: 0.5
+	logging:
+	  level: debug
+	EOF
+	cat "$tmp/group.yaml" >> "$tmp/w$1.yaml"
+}
+
+
+# programmed NS RANK: its daemon set the module's group from the file.
+programmed()
+{
+	grep -q "agictl node set role aggregator .* epoch 8 .*group-size 3 group-rank $2 failure-threshold 3" \
+		"$tmp/$(name "$1").log"
+}
+
+# group_settled: exactly one member is primary, in an epoch that is its
+# own (low 3 bits its rank), the others backups in that epoch; it is
+# PRIMARY. A loaded host can delay a primary's records past the failure
+# threshold, and a backup then takes over on its own: the protocol
+# working, so the test follows whoever is primary.
+group_settled()
+{
+	local ns e n=0
+	PRIMARY=
+	for ns in "$A1" "$A2" "$A3"; do
+		is_mode "$ns" primary || continue
+		n=$((n + 1))
+		PRIMARY=$ns
+	done
+	[ "$n" = 1 ] || return 1
+	e=$(epoch "$PRIMARY")
+	[ $((e & 7)) = "$(rank "$PRIMARY")" ] || return 1
+	for ns in "$A1" "$A2" "$A3"; do
+		[ "$ns" = "$PRIMARY" ] && continue
+		is_mode "$ns" backup && [ "$(epoch "$ns")" = "$e" ] || return 1
+	done
+}
+
+check_group()
+{
+	local ns
+	wait_for "$WAIT" "one primary and two backups" group_settled || return 1
+	echo "modes: $(mode "$A1") $(mode "$A2") $(mode "$A3"), epoch $(epoch "$PRIMARY"), primary $PRIMARY"
+	actl "$A2" status | grep '^group ' || true
+	for ns in "$A1" "$A2" "$A3"; do
+		[ "$ns" = "$PRIMARY" ] || follows "$ns" || return 1
+	done
+	actl "$A3" -j status | "$JQ" -e '.group.rank == 2 and .group.size == 3' > /dev/null
+}
+
+# The peers the daemons added: each member has the two others as
+# aggregators with their ranks, each worker the three members.
+check_peers()
+{
+	local ns
+	for ns in "$A1" "$A2" "$A3"; do
+		actl "$ns" -j peer show | "$JQ" -e --argjson self "$(rank "$ns")" '
+			[.[] | select(.kind == "aggregator") | .rank] | sort ==
+			([0, 1, 2] - [$self])' > /dev/null || {
+			echo "$ns: $(actl "$ns" -j peer show | "$JQ" -c '[.[] | select(.kind == "aggregator")]')"
+			return 1; }
+	done
+	for ns in $(seq 1 "$WORKERS"); do
+		actl "$(worker_ns "$ns")" -j peer show | "$JQ" -e '
+			[.[] | select(.kind == "aggregator") | .id] | sort == [1, 2, 3]' \
+			> /dev/null || return 1
+	done
+}
+
+# prom NS METRIC: its value in the member's textfile.
+prom()
+{
+	sed -n "s/^$2 //p" "$tmp/$(name "$1")/metrics.prom" 2>/dev/null
+}
+
+# prom_agrees: each member's textfile says what agictl says of its mode,
+# and its rank and the group's size.
+prom_agrees()
+{
+	local ns
+	for ns in "$A1" "$A2" "$A3"; do
+		[ "$(prom "$ns" "agiswarm_group_mode{mode=\"$(mode "$ns")\"}")" = 1 ] &&
+			[ "$(prom "$ns" agiswarm_group_rank)" = "$(rank "$ns")" ] &&
+			[ "$(prom "$ns" agiswarm_group_size)" = 3 ] || return 1
+	done
+}
+
+# every member keyed by handshakes: 2 with members, 3 workers, the plant
+members_keyed()
+{
+	local ns n
+	for ns in "$A1" "$A2" "$A3"; do
+		n=$(grep -c "session keys of .* installed" "$tmp/$(name "$ns").log") || return 1
+		[ "$n" -ge 5 ] || return 1
+	done
+}
+
+# The plant applied strictly increasing cycle ids, epochs never going
+# down, two epochs at least.
+check_applied()
+{
+	plant_ordered "$tmp/act.json" 50 &&
+		"$JQ" -s -e 'map(.epoch) | unique | length >= 2' "$tmp/act.json" > /dev/null
+}
+
+# Cycles without an ACTUATE at each change of epoch (cycle ids stay on
+# the period's grid, so a gap in them is cycles without output): at most
+# the new owner's patience (the failure threshold, 3, once more for each
+# member between the old owner and it in the succession) less the one
+# whose cycle it runs, plus one for the phase between the members' timers
+# and one for a tick that emulation delayed, as swarm_failover.sh reasons
+# for the next in the succession (4 there).
+check_lost()
+{
+	local lost
+	lost=$(epoch_changes "$tmp/act.json") || return 1
+	echo "changes of epoch at the plant: $lost (the fault's: $EPOCH_NOW)"
+	"$JQ" -e --argjson now "$EPOCH_NOW" '
+		def between(a; b): (((b % 8) + 3 - (a % 8) - 1) % 3);
+		any(.[]; .to == $now) and
+		all(.[]; .lost <= 3 * (1 + between(.from; .to)) + 1)' \
+		<<< "$lost" > /dev/null
+}
+
+# What each member's module says of the group and its member links, and
+# what the kernel logged of takeovers (TAP comments, for a failure).
+group_diag()
+{
+	local ns
+	for ns in "$A1" "$A2" "$A3"; do
+		echo "$ns: $(mode "$ns") epoch $(epoch "$ns") takeovers $(counter "$ns" takeovers) deposed $(counter "$ns" deposed) records rx $(counter "$ns" records_received) tx $(counter "$ns" records_sent) missed $(counter "$ns" records_missed) drop_auth $(counter "$ns" drop_auth) tx_no_key $(counter "$ns" tx_no_key) drop_stale $(counter "$ns" drop_stale)"
+		actl "$ns" peer show | grep '^aggregator' || true
+	done
+	dmesg | grep -E "takes over|stops driving|agiswarm" | tail -n 10 || true
+	grep -h "session keys of\|HANDSHAKE" "$tmp"/agg*.log 2>/dev/null | tail -n 12 || true
+}
+
+# What the daemons logged as warnings or errors, counted.
+log_summary()
+{
+	grep -hE "warning|error|failed" "$tmp"/agg*.log "$tmp"/w*.log 2>/dev/null |
+		sed -E 's/[0-9a-f]{16}\.\.\./KEY.../g; s/[0-9]+/N/g' | sort | uniq -c |
+		sort -rn | head -n 15
+}
+
+# Every ok output of each member equals y = A x (verify_cycles over its
+# own monitor: at least 20 cycles for the one that took over).
+check_exact()
+{
+	local ns rc=0 min
+	for ns in "$A1" "$A2" "$A3"; do
+		min=0
+		[ "$ns" = "$PRIMARY" ] && min=20
+		if ! "$VERIFY" --matrix "$tmp/matrix.txt" --min-cycles "$min" \
+			< "$tmp/mon-$ns.json" > "$tmp/verify-$ns.out" 2>&1; then
+			rc=1
+		fi
+		echo "$ns: $(grep -m1 'verify_cycles: cycles=' "$tmp/verify-$ns.out")"
+		[ $rc = 0 ] || head -n 20 "$tmp/verify-$ns.out"
+	done
+	return $rc
+}
+
+# The processes this script started in the background, and the daemons.
+stop_all()
+{
+	local f
+	for f in "$tmp"/*.pid; do
+		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
+	done
+	kill $MONITORS "${PLANT_PID:-}" 2>/dev/null
+	wait 2>/dev/null
+	return 0
+}
+
+daemon_prereqs
+swarm_test_begin 15
+swarm_test_up --workers "$WORKERS" --no-start
+matrix_text "$top/configs/swarm_matrix.json" "$tmp/matrix.txt"
+agg_ns 2
+agg_ns 3
+on_exit stop_all
+rc=0
+for n in agg w1 w2 w3 plant; do
+	cp -r "$SWARM_KEYS/$n" "$tmp/$n" || rc=$?
+done
+for n in agg2 agg3; do
+	"$AGICTL" keygen --node --output "$tmp/$n" > /dev/null || rc=$?
+done
+group_file
+member_config "$A1" 1 a
+member_config "$A2" 2 b
+member_config "$A3" 3 c
+for n in $(seq 1 "$WORKERS"); do
+	group_worker_config "$n"
+	in_ns "$(worker_ns "$n")" "$AGISWARMD" --config "$tmp/w$n.yaml" \
+		--check-config > /dev/null || rc=$?
+done
+in_ns "$A1" "$AGISWARMD" --config "$tmp/agg.yaml" --check-config > /dev/null || rc=$?
+tap_result "three members and three workers share one aggregators: section; their files check" $rc
+[ $rc = 0 ] || exit 1
+
+rc=0
+for n in $(seq 1 "$WORKERS"); do
+	daemon_start "$(worker_ns "$n")" "w$n" "$tmp/w$n.yaml" || rc=$?
+done
+for ns in "$A1" "$A2" "$A3"; do
+	daemon_start "$ns" "$(name "$ns")" "$tmp/$(name "$ns").yaml" || rc=$?
+done
+[ $rc = 0 ] || tail -n 20 "$tmp/agg.log" | tap_nest /dev/stdin
+tap_result "agiswarmd runs on the three members and the three workers" $rc
+grep "agictl node set\|agictl peer add aggregator" "$tmp/agg2.log" | tap_nest /dev/stdin
+
+tap_check "each member's daemon set its module's group from the file: ranks 0, 1, 2 of 3 by priority, epoch 8 (rank 0's)" \
+	eval 'programmed "$A1" 0 && programmed "$A2" 1 && programmed "$A3" 2'
+tap_check "the group forms: one primary, two backups following its records" check_group
+tap_check "each member has the others as aggregator peers with their ranks, each worker all three" check_peers
+tap_check "the members keyed each other, the workers and the plant by handshakes" \
+	wait_for "$WAIT" "every member keyed" members_keyed
+tap_check "Prometheus: agiswarm_group_mode, _rank and _size of each member as agictl says" \
+	wait_for "$WAIT" "the group in the textfiles" prom_agrees
+
+MONITORS=
+for ns in "$A1" "$A2" "$A3"; do
+	timeout 600 "$IP" netns exec "$ns" "$AGICTL" -j monitor > "$tmp/mon-$ns.json" &
+	MONITORS="$MONITORS $!"
+done
+plant_args=()
+for ns in "$A1" "$A2" "$A3"; do
+	plant_args+=(--aggregator "$SWARM_NET.$(($(rank "$ns") + 1)):$SWARM_PORT"
+		     --peer-key "$tmp/$(name "$ns")/node.pub")
+done
+"$IP" netns exec "$SWARM_PLANT" "$PLANT" --listen "$SWARM_PLANT_ADDR:$SWARM_PORT" \
+	--node-key "$tmp/plant/node.key" "${plant_args[@]}" --steps 100000 \
+	--period 100 --actuate-log "$tmp/act.json" > /dev/null 2> "$tmp/plant.err" &
+PLANT_PID=$!
+echo "$PLANT_PID" >> "$SWARM_STATE/pids"
+tap_check "the plant's ACTUATEs arrive from the primary" \
+	wait_for "$WAIT" "20 ACTUATEs" eval '[ "$(wc -l < "$tmp/act.json")" -ge 20 ]'
+group_diag | tap_nest /dev/stdin
+
+wait_for "$WAIT" "one primary" group_settled || true
+OLD=${PRIMARY:-$A1}
+OLD_EPOCH=$(epoch "$OLD")
+echo "# the fault: $OLD (epoch $OLD_EPOCH)"
+daemon_kill9 "$(name "$OLD")"
+"$IP" -n "$OLD" link set eth0 down
+tap_check "the primary's daemon killed and its link down ($OLD): another member takes over with its own higher epoch, and drives" \
+	took_over "$OLD" "$OLD_EPOCH"
+"$IP" -n "$OLD" link set eth0 up
+daemon_start "$OLD" "$(name "$OLD")" "$tmp/$(name "$OLD").yaml" || true
+tap_check "$OLD, its link up and its daemon started again, follows as a backup" \
+	back_as_backup "$OLD"
+c0=$(wc -l < "$tmp/act.json")
+wait_for "$WAIT" "more ACTUATEs" eval '[ "$(wc -l < "$tmp/act.json")" -ge $((c0 + 20)) ]' || true
+
+kill "$PLANT_PID" $MONITORS 2>/dev/null || true
+wait "$PLANT_PID" $MONITORS 2>/dev/null || true
+tap_check "the plant applied strictly increasing cycle ids, epochs never going down, across the takeover" check_applied
+tap_check "the takeover cost at most the new primary's patience + 1 cycles without an ACTUATE" check_lost
+tap_check "every ok output of every member equals y = A x" check_exact
+tap_check "no member's own law step diverged from a record" no_divergence
+group_diag | tap_nest /dev/stdin
+log_summary | tap_nest /dev/stdin
+tap_end
