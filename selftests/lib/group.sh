@@ -34,6 +34,12 @@
 #                            increasing, epochs never going down
 #   epoch_changes FILE       each change of epoch in FILE as JSON,
 #                            {from, to, lost: the cycle ids skipped}
+#   members_exact MATRIX     every ok output each member sent equals y = A x
+#                            (verify_cycles, $VERIFY, over $tmp/mon-NS.json,
+#                            MATRIX in its text form): at least 20 cycles
+#                            for each member in DROVE. A primary cut off
+#                            rightly runs missed cycles (hold) until it is
+#                            deposed: how many depends on the schedule
 #
 # A1, A2, A3 are the members' namespaces; rank NS their ranks (a caller
 # with other members sets them after sourcing this).
@@ -187,4 +193,19 @@ epoch_changes()
 	"$JQ" -s -c '[range(1; length) as $i | select(.[$i].epoch != .[$i - 1].epoch) |
 		{from: .[$i - 1].epoch, to: .[$i].epoch, lost: (.[$i].cycle - .[$i - 1].cycle - 1)}]' \
 		"$1"
+}
+
+members_exact()
+{
+	local ns rc=0 min
+	for ns in "$A1" "$A2" "$A3"; do
+		case " ${DROVE:-} " in *" $ns "*) min=20 ;; *) min=0 ;; esac
+		if ! "$VERIFY" --matrix "$1" --min-cycles "$min" \
+			< "$tmp/mon-$ns.json" > "$tmp/verify-$ns.out" 2>&1; then
+			rc=1
+		fi
+		echo "$ns: $(grep -m1 'verify_cycles: cycles=' "$tmp/verify-$ns.out")"
+		[ $rc = 0 ] || head -n 20 "$tmp/verify-$ns.out"
+	done
+	return $rc
 }
