@@ -47,15 +47,6 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 lib_trap
 
 WORKERS=4
-# At most this many cycles without an output per change of epoch. On a
-# quiet host a failover costs the failure threshold's 3 ticks less the
-# one whose cycle the new primary runs, plus one when the members' timers
-# are out of phase: 2 or 3 (make bench-vm-failover measures it). A
-# loaded host adds delayed ticks, and a spurious takeover can cost a few
-# more while the workers move to the new epoch; the bound says that the
-# kernel's failover stays well inside the 20 cycles of a 1 s Raft
-# election it does not wait for.
-MAX_LOST=10
 
 check_group()
 {

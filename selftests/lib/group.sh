@@ -12,11 +12,14 @@
 #                            swarm's matrix and plant; the three members
 #                            of group 1 with epoch 8 (8 * 1 + rank 0: agi-agg
 #                            primary), each knowing the others by key and
-#                            rank; all three cycles running
+#                            rank, failure threshold THRESHOLD; all three
+#                            cycles running
 #   plant_start_group FILE [ARGS...]  the swarm's plant sending its SENSOR
 #                            to all three and taking ACTUATE from all three
 #                            (plant_start FILE ARGS and the other members)
 #   mode NS / epoch NS       NS's group mode (primary, backup, solo) / epoch
+#   THRESHOLD, MAX_LOST      the members' failure threshold; the most
+#                            cycles a change of epoch may cost the plant
 #   the_primary              waits until exactly one member is primary and
 #                            prints "NS EPOCH" of it
 #   new_primary OLD EPOCH    one member other than OLD (which may still think
@@ -67,12 +70,29 @@ plant_peers()
 		key "@$SWARM_KEYS/plant/node.pub"
 }
 
+# The failure threshold: the default 3 ticks, times AGISWARM_TIMEOUT_SCALE
+# (a debug kernel, under KASAN and lockdep in TCG, misses a 50 ms
+# primary's records for 3 ticks often enough to take over all the time).
+THRESHOLD=$((3 * ${AGISWARM_TIMEOUT_SCALE:-1}))
+
+# At most this many cycles without an output per change of epoch at the
+# plant. On a quiet host a failover costs the failure threshold's 3 ticks
+# (once more for each member between the old owner and the new in the
+# succession) less the one whose cycle the new primary runs, plus one
+# when the members' timers are out of phase: 2 to 6 (make
+# bench-vm-failover measures it). A loaded host adds delayed ticks, and
+# a spurious takeover can cost a few more while the workers move to the
+# new epoch; the bound says that the kernel's failover stays well inside
+# the 20 cycles of a 1 s Raft election it does not wait for. A debug
+# kernel's threshold is AGISWARM_TIMEOUT_SCALE times longer: so is this.
+MAX_LOST=$((10 * ${AGISWARM_TIMEOUT_SCALE:-1}))
+
 group_up()
 {
-	local n
-	actl "$A1" node set epoch 8 group-size 3 group-rank 0
-	agg_up 2 epoch 8 group-id 1 group-size 3 group-rank 1
-	agg_up 3 epoch 8 group-id 1 group-size 3 group-rank 2
+	local n t="failure-threshold $THRESHOLD"
+	actl "$A1" node set epoch 8 group-size 3 group-rank 0 $t
+	agg_up 2 epoch 8 group-id 1 group-size 3 group-rank 1 $t
+	agg_up 3 epoch 8 group-id 1 group-size 3 group-rank 2 $t
 	for n in 2 3; do
 		actl "agi-agg$n" matrix load "$SWARM_MATRIX" > /dev/null
 		plant_peers "agi-agg$n" "agg$n"

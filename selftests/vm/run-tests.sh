@@ -121,6 +121,12 @@ clean_leftovers()
 		printf '# [vm] deleting leftover netns: %s\n' "$left"
 		"${IP:-ip}" -all netns delete 2>/dev/null
 	fi
+	# netns/swarm.sh's state (keys, pids): the next swarm up refuses to
+	# overwrite its keys.
+	if [ -d /run/agiswarm-swarm ]; then
+		echo "# [vm] deleting leftover swarm state /run/agiswarm-swarm"
+		rm -rf /run/agiswarm-swarm
+	fi
 }
 
 # kill_group PGID: SIGTERM to what is left of a test's process group, then
