@@ -48,17 +48,12 @@ lib_trap
 
 WORKERS=4
 
+# The group forms (on a quiet host agi-agg primary in epoch 8), its
+# counters as it starts.
 check_group()
 {
-	local text
-	text=$(actl "$A2" status)
-	grep '^group ' <<< "$text"
-	echo "modes: $(mode "$A1") $(mode "$A2") $(mode "$A3");" \
-		"$A1 records_sent $(counter "$A1" records_sent)," \
-		"tx_no_key $(counter "$A1" tx_no_key)"
-	is_mode "$A1" primary && is_mode "$A2" backup && is_mode "$A3" backup &&
-		follows "$A2" && follows "$A3" &&
-		grep -q '^group rank 1 of 3 backup epoch owner rank 0 last record [1-9]' <<< "$text"
+	echo "$A1 records_sent $(counter "$A1" records_sent), tx_no_key $(counter "$A1" tx_no_key)"
+	group_formed
 }
 
 # member_addrs NS: the addresses of the members other than NS.
@@ -134,7 +129,7 @@ group_up > "$tmp/group.log" 2>&1 || rc=$?
 tap_nest "$tmp/group.log"
 tap_result "three members: ranks 0, 1, 2, each with the swarm's matrix, workers and plant" $rc
 [ $rc = 0 ] || exit 1
-tap_check "agi-agg drives epoch 8, agi-agg2 and agi-agg3 follow its records" check_group
+tap_check "one primary (quietly agi-agg, epoch 8), the two others follow its records" check_group
 
 for ns in "$A1" "$A2" "$A3"; do
 	timeout 600 "$IP" netns exec "$ns" "$AGICTL" -j monitor > "$tmp/mon-$ns.json" &
@@ -157,7 +152,8 @@ fault_end()
 	FAULT_EPOCHS="$FAULT_EPOCHS${FAULT_EPOCHS:+, }$EPOCH_NOW"
 }
 
-PRIMARY=$A1 FAULT_EPOCHS= DROVE=$A1
+PRIMARY=${PRIMARY:-$A1} FAULT_EPOCHS=
+DROVE=$PRIMARY
 fault_begin
 actl "$OLD" node stop
 tap_check "node stop of the primary ($OLD): another member takes over with its own higher epoch" \
