@@ -169,12 +169,15 @@ stale_sum()
 
 # With every worker's tasks delayed 1 s, a cancelled job's JOB_TASKs reach
 # the workers after its JOB_CANCEL: they are refused (drop_stale), and the
-# job's decoded columns stay where they were.
+# job's decoded columns stay where they were. The delay and the wait scale
+# with the kernel: on a debug kernel agictl alone can take longer than 1 s
+# between the job's start and its cancel, and no task was in flight then.
 cancel_stops()
 {
-	local id i s0 s1 d0 d1
+	local id i s0 s1 d0 d1 scale=${AGISWARM_TIMEOUT_SCALE:-1}
 	for i in $(seq 1 8); do
-		actl "$SWARM_AGG" fault inject worker "$i" delay 1000 || return 1
+		actl "$SWARM_AGG" fault inject worker "$i" delay $((1000 * scale)) ||
+			return 1
 	done
 	s0=$(stale_sum)
 	id=$(actl "$SWARM_AGG" -j job run matmul --a "$tmp/abig.json" \
@@ -183,7 +186,7 @@ cancel_stops()
 	sleep 0.3
 	actl "$SWARM_AGG" job cancel "$id" || return 1
 	d0=$(job_done "$id")
-	sleep 3
+	sleep $((3 * scale))
 	d1=$(job_done "$id")
 	s1=$(stale_sum)
 	echo "# job $id: $(job_state "$id"), columns $d0 -> $d1, workers' drop_stale $s0 -> $s1"
