@@ -25,6 +25,8 @@ static const struct agictl_cmd objects[] = {
 	  "show or set this node (role, id, port, cycle...), start, stop" },
 	{ "law", agictl_law, "set the control law: feedback or pid" },
 	{ "peer", agictl_peer, "add, delete, list workers, actuators, sensors" },
+	{ "group", agictl_group,
+	  "the replicated aggregator group: members, roles, epoch, raft" },
 	{ "workers", agictl_workers, "list workers with their health and stats" },
 	{ "matrix", agictl_matrix, "check, load or show the matrix A" },
 	{ "config", agictl_config, "show the running configuration as YAML" },

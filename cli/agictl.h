@@ -61,6 +61,7 @@ int agictl_keygen(int argc, char **argv);
 int agictl_commit(int argc, char **argv);
 int agictl_audit(int argc, char **argv);
 int agictl_job(int argc, char **argv);
+int agictl_group(int argc, char **argv);
 
 /* --- report.c: how agictl tells what went wrong ------------------------- */
 

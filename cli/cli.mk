@@ -4,7 +4,7 @@
 # the dispatch table, report.c how usage errors and failures are told,
 # and one file per object (status.c, node.c, law.c, peer.c, matrix.c,
 # config.c, input.c, fault.c, metrics.c, monitor.c, fixed.c, keygen.c,
-# commit.c, audit.c) turns its command line into a typed request of the
+# commit.c, audit.c, job.c, group.c) turns its command line into a typed request of the
 # library and prints the answer.
 
 AGICTL_SRCS := $(filter-out cli/agiswarm-modbus.c,$(wildcard cli/*.c))

@@ -22,6 +22,7 @@
 
 #include "core/fixed.h"
 #include "user/config.h"
+#include "user/group_info.h"
 #include "user/matrix_json.h"
 #include "user/nl.h"
 #include "program.h"
@@ -176,12 +177,12 @@ static void print_effective(const struct agi_config *cfg,
  * One agiswarmd per node, and a node is a network namespace: an abstract
  * unix socket name is one per namespace, taken before anything touches the
  * module and released by the kernel however the daemon ends (kill -9
- * included). Returns the socket (kept open for the daemon's life) or -1
- * after saying why.
+ * included). Returns the socket (kept open for the daemon's life, where
+ * control.c answers agictl group status) or -1 after saying why.
  */
 static int take_node(void)
 {
-	static const char name[] = "agiswarmd";
+	static const char name[] = AGI_DAEMON_SOCKET;
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	int fd;
 
@@ -226,7 +227,7 @@ static int run(const struct agi_config *cfg)
 		fprintf(stderr, "agiswarmd: programming the module failed at the step above; later steps were not tried\n");
 		ret = EXIT_FAILURE;
 	} else {
-		ret = agid_run(cfg, &nl);
+		ret = agid_run(cfg, &nl, lock);
 	}
 	agi_nl_close(&nl);
 	close(lock);

@@ -36,6 +36,9 @@ struct agid_repl {
 	unsigned n;
 	unsigned self;
 	bool started;
+	struct raft_transfer transfer;	/* agid_repl_transfer() */
+	bool transferring;
+	unsigned transfer_to;
 	void (*closed)(void *arg);
 	void *closed_arg;
 };
@@ -333,7 +336,7 @@ void agid_repl_status(struct agid_repl *r, struct agid_repl_status *st)
 	raft_leader(&r->raft, &id, &addr);
 	st->leader = (u32)id;
 	st->members = r->n;
-	st->connected = agid_repl_transport_connected(&r->transport);
+	st->connected = agid_repl_transport_connected(&r->transport, st->open);
 	for (i = 0; i < r->n; i++) {
 		if (r->peers[i].id != id)
 			continue;
@@ -342,6 +345,41 @@ void agid_repl_status(struct agid_repl *r, struct agid_repl_status *st)
 		snprintf(st->leader_addr, sizeof(st->leader_addr), "%s",
 			 r->datagram_addr[i]);
 	}
+}
+
+static void transferred(struct raft_transfer *req)
+{
+	struct agid_repl *r = req->data;
+	bool done = raft_state(&r->raft) != RAFT_LEADER;
+
+	r->transferring = false;
+	agid_repl_logf(&r->ops, done ? AGI_LOG_INFO : AGI_LOG_WARNING,
+		       "leadership to %s: %s", r->peers[r->transfer_to].name,
+		       done ? "handed over" :
+			      "not taken in time; this member stays the leader");
+}
+
+int agid_repl_transfer(struct agid_repl *r, unsigned i, const char *why)
+{
+	int rv;
+
+	if (!agid_repl_is_leader(r) || r->transferring)
+		return -EALREADY;
+	if (i >= r->n || i == r->self)
+		return -EINVAL;
+	r->transfer.data = r;
+	rv = raft_transfer(&r->raft, &r->transfer, r->peers[i].id, transferred);
+	if (rv) {
+		agid_repl_logf(&r->ops, AGI_LOG_WARNING,
+			       "handing leadership to %s failed: %s",
+			       r->peers[i].name, raft_strerror(rv));
+		return -EIO;
+	}
+	r->transferring = true;
+	r->transfer_to = i;
+	agid_repl_logf(&r->ops, AGI_LOG_INFO, "handing leadership to %s: %s",
+		       r->peers[i].name, why);
+	return 0;
 }
 
 void agid_repl_not_leader(struct agid_repl *r, char *buf, size_t size)

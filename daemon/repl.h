@@ -59,6 +59,8 @@ struct agid_repl_status {
 	unsigned members;		/* of the group, this node included */
 	unsigned connected;		/* other members with an open,
 					 * authenticated connection */
+	bool open[AGI_CONFIG_MAX_GROUP];	/* which, in aggregators:
+						 * order */
 };
 
 /*
@@ -79,6 +81,13 @@ int agid_repl_propose(struct agid_repl *r, const struct agi_repl_entry *e,
 
 bool agid_repl_is_leader(struct agid_repl *r);
 void agid_repl_status(struct agid_repl *r, struct agid_repl_status *st);
+/*
+ * The leader hands its role to member @i (aggregators: order), logging
+ * @why: 0 when the transfer started (its end is logged), -EALREADY when
+ * this node is not the leader or a transfer is under way, -EINVAL for
+ * itself, -EIO when raft refused.
+ */
+int agid_repl_transfer(struct agid_repl *r, unsigned i, const char *why);
 /* "not the group's leader; the leader is NAME at IP:PORT" (or unknown). */
 void agid_repl_not_leader(struct agid_repl *r, char *buf, size_t size);
 
@@ -100,8 +109,12 @@ int agid_repl_transport_init(struct raft_uv_transport *t, uv_loop_t *loop,
 			     const struct agid_repl_peer *peers, unsigned n,
 			     const struct agid_repl_ops *ops);
 void agid_repl_transport_close(struct raft_uv_transport *t);
-/* Members (by raft id) with an authenticated connection open either way. */
-unsigned agid_repl_transport_connected(struct raft_uv_transport *t);
+/*
+ * Members with an authenticated connection open either way: how many, and
+ * which in @open (indexed as the peers given at init).
+ */
+unsigned agid_repl_transport_connected(struct raft_uv_transport *t,
+				       bool open[AGI_CONFIG_MAX_GROUP]);
 
 /* Logs through @ops: "raft: " and the formatted line. */
 void agid_repl_logf(const struct agid_repl_ops *ops, enum agi_log_level level,

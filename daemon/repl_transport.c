@@ -682,13 +682,14 @@ int agid_repl_transport_init(struct raft_uv_transport *t, uv_loop_t *loop,
 	return 0;
 }
 
-unsigned agid_repl_transport_connected(struct raft_uv_transport *t)
+unsigned agid_repl_transport_connected(struct raft_uv_transport *t,
+				       bool open[AGI_CONFIG_MAX_GROUP])
 {
 	struct tp *tp = t->impl;
-	bool open[AGI_CONFIG_MAX_GROUP] = { false };
 	struct conn *c;
 	unsigned i, n = 0;
 
+	memset(open, 0, AGI_CONFIG_MAX_GROUP * sizeof(*open));
 	if (!tp)
 		return 0;
 	for (c = tp->conns; c; c = c->next)

@@ -63,6 +63,7 @@ static bool is_aggregator(const struct agid *d)
 
 static void stop(struct agid *d)
 {
+	agid_control_close(d);
 	agid_prom_close(d);
 	agid_upcall_close(d);
 	agid_session_close(d);
@@ -131,7 +132,9 @@ static int start(struct agid *d)
 			err = agid_session_init(d);
 		if (!err)
 			err = agid_prom_init(d);
-		return err ? err : agid_heartbeat_init(d);
+		if (!err)
+			err = agid_heartbeat_init(d);
+		return err ? err : agid_control_init(d);
 	}
 	err = agid_commits_init(d);
 	if (!err)
@@ -148,10 +151,10 @@ static int start(struct agid *d)
 		err = agid_metrics_init(d);
 	if (!err)
 		err = agid_alerts_init(d);
-	return err;
+	return err ? err : agid_control_init(d);
 }
 
-int agid_run(const struct agi_config *cfg, struct agi_nl *nl)
+int agid_run(const struct agi_config *cfg, struct agi_nl *nl, int lock)
 {
 	struct agid *d = calloc(1, sizeof(*d));
 	int err, ret = 1;
@@ -164,6 +167,7 @@ int agid_run(const struct agi_config *cfg, struct agi_nl *nl)
 	*d->live = *cfg;
 	d->cfg = d->live;
 	d->nl = nl;
+	d->control.fd = lock;
 	/* A peer closing a socket must not kill the daemon (libraft too). */
 	signal(SIGPIPE, SIG_IGN);
 	if (uv_loop_init(&d->loop))

@@ -122,6 +122,19 @@ struct agid_alerts {
 	u64 cycles, missed;	/* the counters a second ago */
 	bool alerting;
 };
+/* group.c: the raft leader follows the module's primary */
+struct agid_group {
+	uv_timer_t timer;
+	u64 last_try_ms;
+};
+
+/* control.c: agictl group status's answers on the node's lock socket */
+struct agid_control {
+	int fd;			/* the lock socket, owned by main() */
+	uv_poll_t poll;
+	u64 answered, failed;
+	bool warned;
+};
 struct agid_prom;
 
 struct agid {
@@ -139,7 +152,9 @@ struct agid {
 	struct agid_alerts alerts;
 	struct agid_repl *repl;		/* group.c; NULL: not replicated */
 	struct agi_keypair node_key;	/* group.c */
+	struct agid_group group;
 	struct agid_prom *prom;		/* prometheus.c; NULL when off */
+	struct agid_control control;
 };
 
 /* runtime.c */
@@ -148,6 +163,10 @@ void agid_log(const struct agid *d, enum agi_log_level level,
 u64 agid_now_ms(void);
 /* uv_close() of a handle that was started and is not closing yet. */
 void agid_close(void *handle);
+
+/* control.c */
+int agid_control_init(struct agid *d);
+void agid_control_close(struct agid *d);
 
 /* upcall.c */
 int agid_upcall_init(struct agid *d);
@@ -245,9 +264,10 @@ int agid_alerts_init(struct agid *d);
 void agid_alerts_close(struct agid *d);
 
 /*
- * Runs the loop until SIGTERM or SIGINT, its requests on @nl: 0, or 1
- * when it cannot start.
+ * Runs the loop until SIGTERM or SIGINT, its requests on @nl, answering
+ * agictl on the node's lock socket @lock (control.c): 0, or 1 when it
+ * cannot start.
  */
-int agid_run(const struct agi_config *cfg, struct agi_nl *nl);
+int agid_run(const struct agi_config *cfg, struct agi_nl *nl, int lock);
 
 #endif /* AGISWARMD_RUNTIME_H */

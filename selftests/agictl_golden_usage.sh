@@ -33,7 +33,7 @@ help_and_usage()
 	run host '' --version
 	run host '' bogus
 	run host '' --bogus
-	for o in status node law peer workers matrix config input fault \
+	for o in status node law peer group workers matrix config input fault \
 		 metrics monitor fixed keygen commit audit; do
 		run host '' "$o" help
 	done
@@ -54,6 +54,10 @@ help_and_usage()
 	run host '' node show extra
 	run host '' status show extra
 	run host '' status frob
+	run host '' group frob
+	run host '' group status extra
+	run host '' group transfer
+	run host '' group transfer a b
 	run host '' law set
 	run host '' law set bang
 	run host '' law set pid kp 1

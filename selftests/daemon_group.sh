@@ -21,7 +21,9 @@
 # group's first epoch, 8, rank 0's (its log, the agictl commands); the
 # group forms (agictl -j status: one primary, two backups adopting its
 # records), Prometheus says what agictl says, every member keyed every
-# other one, the workers and the plant by handshakes. The plant (its own
+# other one, the workers and the plant by handshakes; agictl group status
+# on each member and a worker tells the same group (names, ranks, roles,
+# one raft leader, the primary, every connection up). The plant (its own
 # node key, a handshake with each member) runs; then the primary's
 # daemon is killed (-9) and its link goes down: another member takes over
 # with its own higher epoch and drives, with no change to any worker's
@@ -30,7 +32,12 @@
 # ids with epochs that never go down, the takeover's among them, losing
 # no more cycles at a change of epoch than the new owner waited; every ok
 # output of every member equals y = A x (verify_cycles over each
-# member's monitor), no member diverged.
+# member's monitor), no member diverged; and agictl group status agrees
+# again after the takeover, the raft leadership having followed the new
+# primary. Then agictl group transfer hands the primary role back to the
+# old primary (planned maintenance): it drives, the one that drove
+# follows, the raft leadership follows, and the plant's cycle ids run on
+# across the change of epoch with no cycle lost.
 #
 # A loaded host can delay a primary's records past the failure threshold,
 # and a backup then takes over on its own (the protocol working: the
@@ -53,6 +60,8 @@ WORKERS=3
 pub() { cat "$tmp/$1/node.pub"; }
 # name NS: the member's name in the group and its files in $tmp.
 name() { case $1 in "$A1") echo agg ;; "$A2") echo agg2 ;; "$A3") echo agg3 ;; esac; }
+# member_name NS: its NAME in aggregators:.
+member_name() { case $1 in "$A1") echo a ;; "$A2") echo b ;; "$A3") echo c ;; esac; }
 
 # group_file: the section every node's configuration shares.
 group_file()
@@ -212,6 +221,48 @@ check_lost()
 		<<< "$lost" > /dev/null
 }
 
+# group_status_agrees: agictl group status on each member says the group
+# of 3 with the member's own rank and name (from its daemon), a raft
+# leader that all three name alike and that is the primary (the leader
+# hands its role to the member that drives), every other member
+# raft-connected and keyed, one primary, the epoch's owner, as the
+# module's status says; on
+# a worker, the three members by name and no raft (a worker runs none).
+group_status_agrees()
+{
+	local ns j leaders=
+	for ns in "$A1" "$A2" "$A3"; do
+		j=$(actl "$ns" -j group) || return 1
+		"$JQ" -e --argjson rank "$(rank "$ns")" --arg me "$(member_name "$ns")" 			--arg mode "$(mode "$ns")" '
+			.size == 3 and .rank == $rank and .mode == $mode and
+			(.daemon.raft.state | IN("leader", "follower")) and
+			.daemon.raft.leader != null and
+			([.members[].name] | sort) == ["a", "b", "c"] and
+			([.members[] | select(.self) | .name] == [$me]) and
+			([.members[] | select(.role == "primary") | .rank] ==
+			 [.epoch_owner]) and
+			([.members[] | select(.raft_leader) | .role] ==
+			 ["primary"]) and
+			all(.members[] | select(.self | not);
+			    .raft_connected and .link)' <<< "$j" > /dev/null || {
+			echo "$ns: $("$JQ" -c . <<< "$j")"; return 1; }
+		leaders="$leaders $("$JQ" -r .daemon.raft.leader <<< "$j")"
+	done
+	[ "$(tr ' ' '\n' <<< "$leaders" | sort -u | grep -c .)" = 1 ] || {
+		echo "leaders:$leaders"; return 1; }
+	actl "$(worker_ns 1)" -j group | "$JQ" -e '
+		.role == "worker" and .size == 3 and .daemon.raft == null and
+		([.members[].name] | sort) == ["a", "b", "c"]' > /dev/null
+}
+
+# transfer_lost_none: at the plant, the change to the transfer's epoch
+# EPOCH_T has no gap in cycle ids.
+transfer_lost_none()
+{
+	epoch_changes "$tmp/act.json" |
+		"$JQ" -e --argjson t "$EPOCH_T" 'any(.[]; .to == $t and .lost == 0)' > /dev/null
+}
+
 # What each member's module says of the group and its member links, and
 # what the kernel logged of takeovers (TAP comments, for a failure).
 group_diag()
@@ -250,7 +301,7 @@ stop_all()
 }
 
 daemon_prereqs
-swarm_test_begin 15
+swarm_test_begin 20
 swarm_test_up --workers "$WORKERS" --no-start
 matrix_text "$top/configs/swarm_matrix.json" "$tmp/matrix.txt"
 agg_ns 2
@@ -264,9 +315,9 @@ for n in agg2 agg3; do
 	"$AGICTL" keygen --node --output "$tmp/$n" > /dev/null || rc=$?
 done
 group_file
-member_config "$A1" 1 a
-member_config "$A2" 2 b
-member_config "$A3" 3 c
+for ns in "$A1" "$A2" "$A3"; do
+	member_config "$ns" "$(($(rank "$ns") + 1))" "$(member_name "$ns")"
+done
 for n in $(seq 1 "$WORKERS"); do
 	group_worker_config "$n"
 	in_ns "$(worker_ns "$n")" "$AGISWARMD" --config "$tmp/w$n.yaml" \
@@ -295,6 +346,9 @@ tap_check "the members keyed each other, the workers and the plant by handshakes
 	wait_for "$WAIT" "every member keyed" members_keyed
 tap_check "Prometheus: agiswarm_group_mode, _rank and _size of each member as agictl says" \
 	wait_for "$WAIT" "the group in the textfiles" prom_agrees
+tap_check "agictl group status: names, ranks, roles, one raft leader all agree on and it is the primary, every link and raft connection up; a worker sees the three members" \
+	wait_for "$WAIT" "agictl group status" group_status_agrees
+actl "$A2" group | tap_nest /dev/stdin
 
 MONITORS=
 for ns in "$A1" "$A2" "$A3"; do
@@ -327,6 +381,27 @@ tap_check "the primary's daemon killed and its link down ($OLD): another member 
 daemon_start "$OLD" "$(name "$OLD")" "$tmp/$(name "$OLD").yaml" || true
 tap_check "$OLD, its link up and its daemon started again, follows as a backup" \
 	back_as_backup "$OLD"
+tap_check "agictl group status after the takeover: the new primary is the raft leader, $OLD a backup, every connection up again" \
+	wait_for "$WAIT" "agictl group status" group_status_agrees
+actl "$OLD" group | tap_nest /dev/stdin
+
+# Planned maintenance: the primary's role handed back to $OLD by agictl
+# group transfer on its node; the one that drove follows as a backup.
+wait_for "$WAIT" "one primary" group_settled || true
+FROM=${PRIMARY:-}
+actl "$OLD" group transfer "$(member_name "$OLD")" 2>&1 | tap_nest /dev/stdin
+EPOCH_T=$(epoch "$OLD")
+transferred()
+{
+	wait_for "$WAIT" "$OLD to drive" is_mode "$OLD" primary &&
+		wait_for "$WAIT" "$FROM to follow" is_mode "$FROM" backup &&
+		[ "$(epoch "$FROM")" = "$EPOCH_T" ]
+}
+tap_check "agictl group transfer $(member_name "$OLD") on its node: $OLD drives in epoch $EPOCH_T, $FROM follows it as a backup" \
+	transferred
+tap_check "after the transfer the raft leadership follows $OLD; agictl group status agrees everywhere" \
+	wait_for "$WAIT" "agictl group status" group_status_agrees
+DROVE="${DROVE:-} $OLD"
 c0=$(wc -l < "$tmp/act.json")
 wait_for "$WAIT" "more ACTUATEs" eval '[ "$(wc -l < "$tmp/act.json")" -ge $((c0 + 20)) ]' || true
 
@@ -334,6 +409,8 @@ kill "$PLANT_PID" $MONITORS 2>/dev/null || true
 wait "$PLANT_PID" $MONITORS 2>/dev/null || true
 tap_check "the plant applied strictly increasing cycle ids, epochs never going down, across the takeover" check_applied
 tap_check "each change of epoch cost at most $MAX_LOST cycles without an ACTUATE" check_lost
+tap_check "the planned transfer to epoch $EPOCH_T cost no cycle: the plant's cycle ids run on across it" \
+	transfer_lost_none
 tap_check "every ok output of every member equals y = A x" check_exact
 tap_check "no member's own law step diverged from a record" no_divergence
 group_diag | tap_nest /dev/stdin

@@ -18,6 +18,7 @@
 
 #include "user/audit.h"
 #include "user/commit.h"
+#include "user/group_info.h"
 #include "user/handshake.h"
 #include "user/msg.h"
 #include "core/seal.h"
@@ -461,6 +462,37 @@ static void plant_seeds(void)
 	put_file("fuzz_agiplant", "plain", buf, 2 + sizeof(act42));
 }
 
+/* fuzz_group_info: a daemon's answer for member b of a, b, c. */
+static void group_info_seeds(void)
+{
+	static const char *const names[] = { "a", "b", "c" };
+	struct agi_group_info gi;
+	unsigned int i;
+
+	memset(&gi, 0, sizeof(gi));
+	gi.magic = AGI_GROUP_INFO_MAGIC;
+	gi.size = sizeof(gi);
+	gi.pid = 42;
+	gi.role = AGISWARM_ROLE_AGGREGATOR;
+	gi.replicated = 1;
+	gi.n = 3;
+	snprintf(gi.raft_state, sizeof(gi.raft_state), "follower");
+	gi.term = 4;
+	gi.commit_index = 9;
+	gi.last_applied = 9;
+	gi.leader = 1;
+	for (i = 0; i < 3; i++) {
+		snprintf(gi.m[i].name, sizeof(gi.m[i].name), "%s", names[i]);
+		snprintf(gi.m[i].addr, sizeof(gi.m[i].addr), "192.0.2.%u:6000",
+			 i + 1);
+		gi.m[i].raft_id = i + 1;
+		gi.m[i].rank = (u8)i;
+		gi.m[i].self = i == 1;
+		gi.m[i].raft_connected = i != 1;
+	}
+	put_file("fuzz_group_info", "member_b", (const u8 *)&gi, sizeof(gi));
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -481,5 +513,6 @@ int main(int argc, char **argv)
 	handshake_seeds();
 	seal_seeds();
 	plant_seeds();
+	group_info_seeds();
 	return 0;
 }

@@ -20,6 +20,7 @@
 #                      frames, as a TCP peer sends them
 #   fuzz_group_asm     a backup's reassembly of CYCLE records from a
 #                      member's datagrams
+#   fuzz_group_info    the daemon's answer to agictl group status
 #
 #   make fuzz          run every target for FUZZ_SECONDS (default 60) each,
 #                      growing a working corpus in $(BUILD)/fuzz/corpus/
