@@ -17,6 +17,7 @@
 
 #include "core/compat.h"
 #include "uapi/linux/agiswarm.h"
+#include "user/group_info.h"
 #include "user/nl.h"
 #include "user/parse.h"
 #include "user/print.h"
@@ -62,6 +63,20 @@ int agictl_commit(int argc, char **argv);
 int agictl_audit(int argc, char **argv);
 int agictl_job(int argc, char **argv);
 int agictl_group(int argc, char **argv);
+
+/* --- group.c: which member of a replicated group produced a cycle ------- */
+
+/* The group's size (the module's) and its names (the daemon's, if any). */
+struct agictl_producer {
+	u64 size;
+	bool named;
+	struct agi_group_info gi;
+};
+/* Reads both through @nl and the node's daemon; outside a group, size 1. */
+void agictl_producer_init(struct agi_nl *nl, struct agictl_producer *p);
+/* The producer of a cycle of @epoch (NAME, or rank), NULL outside a group. */
+const char *agictl_producer(const struct agictl_producer *p, u64 epoch,
+			    char *buf, size_t len);
 
 /* --- report.c: how agictl tells what went wrong ------------------------- */
 

@@ -291,6 +291,26 @@ static void print_group(const struct view *v)
 	agi_print_end();
 }
 
+void agictl_producer_init(struct agi_nl *nl, struct agictl_producer *p)
+{
+	struct agi_status *st = calloc(1, sizeof(*st));
+
+	memset(p, 0, sizeof(*p));
+	p->size = 1;
+	if (st && !agi_status_get(nl, st) && st->has[AGI_ST_GROUP_SIZE])
+		p->size = st->field[AGI_ST_GROUP_SIZE];
+	free(st);
+	if (p->size > 1)
+		p->named = !agi_group_info_fetch(&p->gi);
+}
+
+const char *agictl_producer(const struct agictl_producer *p, u64 epoch,
+			    char *buf, size_t len)
+{
+	return agi_group_producer(p->named ? &p->gi : NULL, p->size, epoch,
+				  buf, len);
+}
+
 /* The member called @name in the daemon's aggregators:, or NULL. */
 static const struct agi_group_member_info *member_named(const struct view *v,
 							const char *name)

@@ -39,18 +39,24 @@ static int keep_record(const struct agi_cycle *c, void *data)
 	return 0;
 }
 
-static void print_csv(const struct agi_cycle *c, size_t n)
+static void print_csv(const struct agi_cycle *c, size_t n,
+		      const struct agictl_producer *p)
 {
+	char rank[8];
 	size_t i;
 
 	fputs(agi_metrics_csv_header, stdout);
 	for (i = 0; i < n; i++)
-		agi_metrics_csv_row(stdout, &c[i]);
+		agi_metrics_csv_row(stdout, &c[i],
+				    agictl_producer(p, c[i].epoch, rank,
+						    sizeof(rank)));
 }
 
-static void print_record(const struct agi_cycle *c)
+static void print_record(const struct agi_cycle *c,
+			 const struct agictl_producer *p)
 {
-	char lat[32], jit[32], rate[32];
+	char lat[32], jit[32], rate[32], rank[8];
+	const char *by = agictl_producer(p, c->epoch, rank, sizeof(rank));
 
 	agi_us_as_ms(c->latency_us, lat, sizeof(lat));
 	agi_us_as_ms(c->jitter_us, jit, sizeof(jit));
@@ -67,20 +73,24 @@ static void print_record(const struct agi_cycle *c)
 	agi_print_u64(AGI_PRINT_ANY, "task_count", " %5llu", c->tasks);
 	agi_print_u64(AGI_PRINT_JSON, "error_ppm", NULL, c->error_ppm);
 	agi_print_text(" %10s", rate);
-	agi_print_u64(AGI_PRINT_ANY, "results_used", " %7llu\n", c->results_used);
+	agi_print_u64(AGI_PRINT_ANY, "results_used", " %7llu", c->results_used);
+	if (by)
+		agi_print_string(AGI_PRINT_ANY, "producer", " %s", by);
+	agi_print_text("\n");
 	agi_close_object();
 }
 
-static void print_records(const struct agi_cycle *c, size_t n)
+static void print_records(const struct agi_cycle *c, size_t n,
+			  const struct agictl_producer *p)
 {
 	size_t i;
 
-	agi_print_text("%-10s %-6s %10s %10s %7s %5s %10s %7s\n", "cycle",
+	agi_print_text("%-10s %-6s %10s %10s %7s %5s %10s %7s%s\n", "cycle",
 		   "status", "latency_ms", "jitter_ms", "workers", "tasks",
-		   "error_rate", "results");
+		   "error_rate", "results", p->size > 1 ? " producer" : "");
 	agi_print_begin_list();
 	for (i = 0; i < n; i++)
-		print_record(&c[i]);
+		print_record(&c[i], p);
 	agi_print_end_list();
 }
 
@@ -92,15 +102,19 @@ static void metrics_usage(void)
 	       "Text: one line per cycle: id, ok or missed, latency (tick to\n"
 	       "output) and jitter (|tick spacing - period|) in ms, workers that\n"
 	       "answered in time, tasks sent, the fraction of tasks unanswered,\n"
-	       "results used.\n"
+	       "results used; in a replicated group, the producer: the member\n"
+	       "that owns the cycle's epoch, by its name when this node's\n"
+	       "agiswarmd answers (agictl group status), else by its rank.\n"
 	       "JSON: [{\"cycle\", \"epoch\", \"status\": \"ok\"|\"missed\",\n"
 	       "\"timestamp_ns\", \"latency_us\", \"jitter_us\", \"worker_count\",\n"
-	       "\"task_count\", \"error_ppm\", \"results_used\"}, ...]\n"
+	       "\"task_count\", \"error_ppm\", \"results_used\",\n"
+	       "\"producer\" (in a group)}, ...]\n"
 	       "--csv: the header\n"
-	       "  timestamp,cycle_id,latency_ms,jitter_ms,worker_count,task_count,error_rate\n"
+	       "  timestamp,cycle_id,latency_ms,jitter_ms,worker_count,task_count,error_rate,epoch,producer\n"
 	       "then one line per cycle: the tick's wall-clock time in seconds\n"
 	       "with 6 decimals, latency and jitter in ms with 3 decimals, the\n"
-	       "error rate as a fraction with 4 decimals (rounded half up).\n"
+	       "error rate as a fraction with 4 decimals (rounded half up), the\n"
+	       "epoch, the producer (empty outside a group).\n"
 	       "--csv and -j exclude each other.\n"
 	       "agictl metrics plot --out FILE.png|FILE.svg [ --last N ] ...\n"
 	       "draws them with gnuplot (\"agictl metrics plot help\").\n");
@@ -135,6 +149,7 @@ static int parse_metrics(int argc, char **argv, u64 *last, bool *csv)
 int agictl_metrics(int argc, char **argv)
 {
 	struct record_list l = { 0 };
+	struct agictl_producer p;
 	struct agi_nl nl;
 	bool csv = false;
 	u64 last = 0;
@@ -152,15 +167,17 @@ int agictl_metrics(int argc, char **argv)
 		ret = agictl_open(&nl, "metrics");
 	if (ret)
 		return ret;
-	ret = agictl_close(&nl, "metrics",
-			   agi_metrics_get(&nl, 0, keep_record, &l));
+	ret = agi_metrics_get(&nl, 0, keep_record, &l);
+	if (!ret)
+		agictl_producer_init(&nl, &p);
+	ret = agictl_close(&nl, "metrics", ret);
 	if (ret)
 		goto cleanup;
 	from = last && last < l.n ? l.n - last : 0;
 	if (csv)
-		print_csv(l.rec + from, l.n - from);
+		print_csv(l.rec + from, l.n - from, &p);
 	else
-		print_records(l.rec + from, l.n - from);
+		print_records(l.rec + from, l.n - from, &p);
 cleanup:
 	free(l.rec);
 	return ret;

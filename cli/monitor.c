@@ -26,6 +26,7 @@ static volatile sig_atomic_t stop;
 struct monitor {
 	u64 count;	/* cycles to print, 0 = until interrupted */
 	u64 seen;
+	struct agictl_producer producer;	/* read once, at the start */
 };
 
 static void on_signal(int sig)
@@ -39,11 +40,14 @@ static void monitor_usage(void)
 	printf("Usage: agictl [-j] monitor [ --count N ]\n"
 	       "Prints each cycle of this node's aggregator as it ends, until\n"
 	       "N cycles were printed or SIGINT/SIGTERM (exit 0 either way).\n"
-	       "Text: one line per cycle: id, epoch, ok or missed, latency, the\n"
-	       "workers that answered, and x, y and u as decimals (shortened to\n"
-	       "6 fractional digits).\n"
+	       "Text: one line per cycle: id, epoch, in a replicated group the\n"
+	       "member that produced it (\"by NAME\": the owner of the epoch,\n"
+	       "named when this node's agiswarmd answers, else its rank), ok or\n"
+	       "missed, latency, the workers that answered, and x, y and u as\n"
+	       "decimals (shortened to 6 fractional digits).\n"
 	       "JSON: one object per line per cycle, flushed after each:\n"
-	       "  {\"cycle\": N, \"epoch\": E, \"status\": \"ok\"|\"missed\",\n"
+	       "  {\"cycle\": N, \"epoch\": E, \"producer\": NAME (in a group),\n"
+	       "   \"status\": \"ok\"|\"missed\",\n"
 	       "   \"latency_us\": L, \"x\": [raw...], \"y\": [raw...], \"u\": [raw...]}\n"
 	       "with x, y and u raw values of the cycle's format (y is empty when\n"
 	       "the cycle missed its deadline). Events the kernel could not\n"
@@ -79,14 +83,19 @@ static void print_vec_text(const char *name, const struct agi_vec *v,
 	agi_print_text("]");
 }
 
-static void print_cycle(const struct agi_cycle *c)
+static void print_cycle(const struct agi_cycle *c,
+			const struct agictl_producer *p)
 {
 	enum agiswarm_qformat fmt = agi_q_info(c->fmt) ? c->fmt :
 				    AGISWARM_Q1_31;
+	char rank[8];
+	const char *by = agictl_producer(p, c->epoch, rank, sizeof(rank));
 
 	agi_print_begin();
 	agi_print_u64(AGI_PRINT_ANY, "cycle", "cycle %llu", c->cycle);
 	agi_print_u64(AGI_PRINT_ANY, "epoch", " epoch %llu", c->epoch);
+	if (by)
+		agi_print_string(AGI_PRINT_ANY, "producer", " by %s", by);
 	agi_print_string(AGI_PRINT_ANY, "status", " %s", c->missed ? "missed" : "ok");
 	agi_print_u64(AGI_PRINT_ANY, "latency_us", " latency %lluus", c->latency_us);
 	agi_print_text(" workers %llu/%llu", (unsigned long long)c->workers,
@@ -113,7 +122,7 @@ static int event_cb(const struct agi_cycle *c, void *data)
 		fprintf(stderr, "monitor: skipped a malformed cycle event\n");
 		return 0;
 	}
-	print_cycle(c);
+	print_cycle(c, &m->producer);
 	if (ferror(stdout))
 		return errno ? -errno : -EIO;
 	m->seen++;
@@ -221,6 +230,7 @@ int agictl_monitor(int argc, char **argv)
 	ret = agictl_open(&nl, "monitor");
 	if (ret)
 		return ret;
+	agictl_producer_init(&nl, &m.producer);
 	err = agi_nl_subscribe(&nl, AGISWARM_MCGRP_CYCLES);
 	if (err == -ENOENT) {
 		ret = agictl_fail("monitor failed: the module has no \"%s\" group",

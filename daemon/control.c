@@ -19,7 +19,7 @@
 #include "repl.h"
 #include "runtime.h"
 
-static void fill(const struct agid *d, struct agi_group_info *gi)
+void agid_group_info(const struct agid *d, struct agi_group_info *gi)
 {
 	const struct agi_config *cfg = d->cfg;
 	struct agid_repl_status st = { .state = "" };
@@ -65,7 +65,7 @@ static void on_connect(uv_poll_t *h, int status, int events)
 	(void)events;
 	if (status < 0)
 		return;
-	fill(d, &gi);
+	agid_group_info(d, &gi);
 	/* Every waiting connection; each answer fits the socket's buffer. */
 	while ((fd = accept4(d->control.fd, NULL, NULL,
 			     SOCK_NONBLOCK | SOCK_CLOEXEC)) >= 0) {

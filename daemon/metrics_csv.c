@@ -15,7 +15,13 @@
  * last cycle_id written (the current file, else FILE.1 when a rotation was
  * the last thing done), cutting a torn last line (a crash mid-write) first:
  * no row is lost while the module's ring (1024 cycles) still holds it, and
- * none is written twice.
+ * none is written twice. A file with another version's header is rotated
+ * away first.
+ *
+ * The last two columns, epoch and producer, say which member of a
+ * replicated group produced the cycle: the owner of its epoch, by its
+ * aggregators: NAME (empty outside a group). A backup's module records
+ * no cycle, so each member's file holds the cycles it drove.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -29,12 +35,13 @@
 #include <unistd.h>
 
 #include "user/file.h"
+#include "user/group_info.h"
 #include "user/metrics.h"
 #include "user/status.h"
 #include "runtime.h"
 
 #define DRAIN_MS 1000
-#define ROW_MAX 192
+#define ROW_MAX 320
 
 static int record_cb(const struct agi_cycle *c, void *data)
 {
@@ -186,9 +193,11 @@ static int append_row(struct agid *d, int *fd, off_t *size, const char *row,
 	return err;
 }
 
-static int write_batch(struct agid *d, const struct agi_cycle *rec, size_t n)
+static int write_batch(struct agid *d, const struct agi_cycle *rec, size_t n,
+		       u64 group_size)
 {
-	char row[ROW_MAX];
+	struct agi_group_info gi;
+	char row[ROW_MAX], rank[8];
 	off_t size;
 	size_t i;
 	FILE *f;
@@ -197,13 +206,17 @@ static int write_batch(struct agid *d, const struct agi_cycle *rec, size_t n)
 	fd = open_current(d, &size);
 	if (fd < 0)
 		return fd;
+	agid_group_info(d, &gi);
 	for (i = 0; i < n && !err; i++) {
 		f = fmemopen(row, sizeof(row), "w");
 		if (!f) {
 			err = -errno;
 			break;
 		}
-		agi_metrics_csv_row(f, &rec[i]);
+		agi_metrics_csv_row(f, &rec[i],
+				    agi_group_producer(&gi, group_size,
+						       rec[i].epoch, rank,
+						       sizeof(rank)));
 		fclose(f);
 		err = append_row(d, &fd, &size, row, strlen(row));
 		if (!err) {
@@ -243,7 +256,9 @@ static void drain(struct agid *d)
 		return;
 	if (b->n) {
 		note_gap(d, &b->rec[0]);
-		err = write_batch(d, b->rec, b->n);
+		err = write_batch(d, b->rec, b->n,
+				  st.has[AGI_ST_GROUP_SIZE] ?
+				  st.field[AGI_ST_GROUP_SIZE] : 1);
 		if (err)
 			agid_log(d, AGI_LOG_ERROR, "metrics: writing %s failed: %s",
 				 d->cfg->metrics_file, strerror(-err));
@@ -256,16 +271,55 @@ static void on_tick(uv_timer_t *t)
 	drain(t->data);
 }
 
+/*
+ * A file begun by an older agiswarmd has fewer columns: it goes the way a
+ * full file goes (FILE.1, or FILE.old without backups) and a new file
+ * starts, so that every row matches its file's header. A torn header (a
+ * crash in the first write) is last_cycle_of()'s to cut.
+ */
+static void retire_old_columns(struct agid *d)
+{
+	const char *path = d->cfg->metrics_file;
+	size_t hlen = strlen(agi_metrics_csv_header);
+	char head[256], old[PATH_MAX];
+	ssize_t n;
+	int fd, err;
+
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = pread(fd, head, hlen < sizeof(head) ? hlen : sizeof(head), 0);
+	close(fd);
+	if (n <= 0 || !memcmp(head, agi_metrics_csv_header, (size_t)n))
+		return;
+	if (d->cfg->metrics_backup_count) {
+		rotated_name(path, 1, old, sizeof(old));
+		err = rotate(d);
+	} else {
+		snprintf(old, sizeof(old), "%s.old", path);
+		err = rename(path, old) ? -errno : 0;
+	}
+	if (err)
+		agid_log(d, AGI_LOG_ERROR, "metrics: %s has another version's columns and moving it away failed: %s",
+			 path, strerror(-err));
+	else
+		agid_log(d, AGI_LOG_WARNING, "metrics: %s had another version's columns: it is now %s, and %s starts anew",
+			 path, old, path);
+}
+
 /* Where a previous run stopped: the current file, else FILE.1. */
 static void resume_point(struct agid *d)
 {
+	const char *src = d->cfg->metrics_file;
 	char one[PATH_MAX];
 	u64 last = 0;
 	int err;
 
+	retire_old_columns(d);
 	err = last_cycle_of(d->cfg->metrics_file, &last);
 	if ((err == -ENOENT || !last) && d->cfg->metrics_backup_count) {
 		rotated_name(d->cfg->metrics_file, 1, one, sizeof(one));
+		src = one;
 		if (last_cycle_of(one, &last))
 			last = 0;
 	} else if (err && err != -ENOENT) {
@@ -275,7 +329,7 @@ static void resume_point(struct agid *d)
 	d->metrics.next_cycle = last ? last + 1 : 0;
 	if (last)
 		agid_log(d, AGI_LOG_INFO, "metrics: %s ends at cycle %llu: resuming at %llu",
-			 d->cfg->metrics_file, (unsigned long long)last,
+			 src, (unsigned long long)last,
 			 (unsigned long long)last + 1);
 	else
 		agid_log(d, AGI_LOG_INFO, "metrics: writing %s from the oldest cycle the module holds",

@@ -165,7 +165,10 @@ u64 agid_now_ms(void);
 void agid_close(void *handle);
 
 /* control.c */
+struct agi_group_info;
 int agid_control_init(struct agid *d);
+/* What agictl group status gets: the group's names, the raft state. */
+void agid_group_info(const struct agid *d, struct agi_group_info *gi);
 void agid_control_close(struct agid *d);
 
 /* upcall.c */

@@ -37,7 +37,8 @@
 # primary. Then agictl group transfer hands the primary role back to the
 # old primary (planned maintenance): it drives, the one that drove
 # follows, the raft leadership follows, and the plant's cycle ids run on
-# across the change of epoch with no cycle lost.
+# across the change of epoch with no cycle lost. Each member's monitor
+# stream and metrics.csv name the producer of every cycle.
 #
 # A loaded host can delay a primary's records past the failure threshold,
 # and a backup then takes over on its own (the protocol working: the
@@ -255,6 +256,26 @@ group_status_agrees()
 		([.members[].name] | sort) == ["a", "b", "c"]' > /dev/null
 }
 
+# producers_named: every cycle in each member's monitor stream and its
+# metrics.csv names as its producer the member whose rank owns the
+# cycle's epoch (a, b, c by rank), and each member's has some.
+producers_named()
+{
+	local ns
+	for ns in "$A1" "$A2" "$A3"; do
+		"$JQ" -s -e 'length > 0 and
+			all(.[]; .producer == (["a", "b", "c"][.epoch % 8]))' \
+			"$tmp/mon-$ns.json" > /dev/null || {
+			echo "$ns: monitor: $("$JQ" -s -c 'map({epoch, producer}) | unique' "$tmp/mon-$ns.json")"
+			return 1; }
+		awk -F, 'NR == 1 { ok = $8 == "epoch" && $9 == "producer"; next }
+			{ n++; if ($9 != substr("abc", $8 % 8 + 1, 1)) ok = 0 }
+			END { exit !(ok && n > 0) }' "$tmp/$(name "$ns")/metrics.csv" || {
+			echo "$ns: metrics.csv: $(head -n 1 "$tmp/$(name "$ns")/metrics.csv"); $(tail -n 1 "$tmp/$(name "$ns")/metrics.csv")"
+			return 1; }
+	done
+}
+
 # transfer_lost_none: at the plant, the change to the transfer's epoch
 # EPOCH_T has no gap in cycle ids.
 transfer_lost_none()
@@ -301,7 +322,7 @@ stop_all()
 }
 
 daemon_prereqs
-swarm_test_begin 20
+swarm_test_begin 21
 swarm_test_up --workers "$WORKERS" --no-start
 matrix_text "$top/configs/swarm_matrix.json" "$tmp/matrix.txt"
 agg_ns 2
@@ -413,6 +434,8 @@ tap_check "the planned transfer to epoch $EPOCH_T cost no cycle: the plant's cyc
 	transfer_lost_none
 tap_check "every ok output of every member equals y = A x" check_exact
 tap_check "no member's own law step diverged from a record" no_divergence
+tap_check "agictl monitor and metrics.csv name each cycle's producer, the owner of its epoch, on every member" \
+	producers_named
 group_diag | tap_nest /dev/stdin
 log_summary | tap_nest /dev/stdin
 tap_end

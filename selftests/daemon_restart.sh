@@ -12,7 +12,9 @@
 # without a gap. The audit log (one commit before the kill, one after)
 # verifies, and metrics.csv, rotated every 2 KiB, holds every cycle once:
 # the rows of all its files, oldest file first, have consecutive cycle
-# ids across the kill, each file starting with the header.
+# ids across the kill, each file starting with the header. Then an
+# upgrade: a metrics.csv with the older 7 columns is moved to
+# metrics.csv.1 and a new file with today's header goes on after it.
 set -e
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/.." && pwd)
@@ -21,7 +23,8 @@ top=$(cd "$here/.." && pwd)
 . "$top/selftests/daemon_lib.sh"
 lib_trap
 
-HEADER=timestamp,cycle_id,latency_ms,jitter_ms,worker_count,task_count,error_rate
+HEADER=timestamp,cycle_id,latency_ms,jitter_ms,worker_count,task_count,error_rate,epoch,producer
+OLD_HEADER=timestamp,cycle_id,latency_ms,jitter_ms,worker_count,task_count,error_rate
 
 commit()
 {
@@ -102,7 +105,7 @@ daemon_prereqs
 tmp=$(mktemp -d)
 on_exit rm -rf "$tmp"
 on_exit "$SWARM" down
-tap_begin 10
+tap_begin 11
 
 swarm_test_up --workers 3
 operator "$tmp/op"
@@ -137,5 +140,38 @@ daemon_stop agg
 tap_check "metrics.csv holds every cycle once across the restart" metrics_consecutive
 tap_check "metrics.csv covers the cycles the monitor saw" metrics_cover_monitor
 tap_check "metrics.csv rotated, every file starts with the header" every_file_has_header
-grep -E "adopting|resuming|rotat|error|warning" "$tmp/agg.log" | tap_nest /dev/stdin | head -n 20
+
+# An upgrade: metrics.csv begun by a version with the seeds' 7 columns
+# only. The daemon moves it away (metrics.csv.1) and starts a new file
+# with today's header, resuming after the old file's last cycle.
+mkdir "$tmp/kept"
+mv "$tmp"/metrics.csv* "$tmp/kept/"
+last=$(tail -n 1 "$tmp/kept/metrics.csv" | cut -d, -f2)
+{ echo "$OLD_HEADER"; echo "1.000000,$last,0.100,0.000,3,3,0.0000"; } > "$tmp/metrics.csv"
+daemon_start "$SWARM_AGG" agg "$tmp/agg.yaml" || true
+wait_for 30 "a new metrics.csv" eval '[ "$(wc -l < "$tmp/metrics.csv" 2>/dev/null)" -ge 3 ]' || true
+daemon_stop agg || true
+# The oldest file is the old one; every newer one (the new rows may have
+# rotated already: the files are small) has today's header and 9
+# columns, the first row of the first going on at cycle last + 1.
+old_format_retired()
+{
+	local f n=0
+	for f in $(metrics_files); do
+		n=$((n + 1))
+		if [ $n = 1 ]; then
+			[ "$(head -n 1 "$f")" = "$OLD_HEADER" ] || { echo "# $f: $(head -n 1 "$f")"; return 1; }
+			continue
+		fi
+		[ "$(head -n 1 "$f")" = "$HEADER" ] &&
+			awk -F, 'NR > 1 && NF != 9 { exit 1 }' "$f" || { echo "# $f: $(head -n 2 "$f")"; return 1; }
+		[ $n != 2 ] || [ "$(sed -n 2p "$f" | cut -d, -f2)" = $((last + 1)) ] ||
+			{ echo "# $f: $(sed -n 2p "$f")"; return 1; }
+	done
+	echo "# $n files"
+	[ $n -ge 2 ]
+}
+tap_check "a metrics.csv with an older version's columns is rotated away; the new files have today's header and go on at cycle $((last + 1))" \
+	old_format_retired
+grep -E "adopting|resuming|rotat|columns|error|warning" "$tmp/agg.log" | tap_nest /dev/stdin | head -n 20
 tap_end

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -41,6 +42,20 @@ int agi_group_info_check(const struct agi_group_info *gi, size_t len)
 		self += m->self;
 	}
 	return self > 1 ? -EBADMSG : 0;
+}
+
+const char *agi_group_producer(const struct agi_group_info *gi, u64 size,
+			       u64 epoch, char *buf, size_t len)
+{
+	unsigned int i, rank = (unsigned int)(epoch & 7);
+
+	if (size < 2)
+		return NULL;
+	for (i = 0; gi && i < gi->n; i++)
+		if (gi->m[i].rank == rank)
+			return gi->m[i].name;
+	snprintf(buf, len, "%u", rank);
+	return buf;
 }
 
 int agi_group_info_fetch(struct agi_group_info *gi)

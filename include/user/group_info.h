@@ -74,6 +74,15 @@ struct agi_group_info {
 };
 
 /*
+ * Who produced a cycle of @epoch in a group of @size (the module's group
+ * size): the owner of the epoch (its low 3 bits are the rank), as its
+ * NAME when @gi (may be NULL) names it, else as the rank's number in
+ * @buf; NULL outside a group (@size below 2).
+ */
+const char *agi_group_producer(const struct agi_group_info *gi, u64 size,
+			       u64 epoch, char *buf, size_t len);
+
+/*
  * Checks @len bytes received as @gi: 0, or -EBADMSG for a wrong size,
  * magic, member count or rank, or a string without its NUL.
  */

@@ -176,19 +176,20 @@ void agi_ppm_as_rate(u64 ppm, char *buf, size_t size)
 }
 
 const char agi_metrics_csv_header[] =
-	"timestamp,cycle_id,latency_ms,jitter_ms,worker_count,task_count,error_rate\n";
+	"timestamp,cycle_id,latency_ms,jitter_ms,worker_count,task_count,error_rate,epoch,producer\n";
 
-void agi_metrics_csv_row(FILE *f, const struct agi_cycle *c)
+void agi_metrics_csv_row(FILE *f, const struct agi_cycle *c,
+			 const char *producer)
 {
 	char lat[32], jit[32], rate[32];
 
 	agi_us_as_ms(c->latency_us, lat, sizeof(lat));
 	agi_us_as_ms(c->jitter_us, jit, sizeof(jit));
 	agi_ppm_as_rate(c->error_ppm, rate, sizeof(rate));
-	fprintf(f, "%llu.%06llu,%llu,%s,%s,%llu,%llu,%s\n",
+	fprintf(f, "%llu.%06llu,%llu,%s,%s,%llu,%llu,%s,%llu,%s\n",
 		(unsigned long long)c->timestamp_ns / 1000000000,
 		(unsigned long long)c->timestamp_ns % 1000000000 / 1000,
 		(unsigned long long)c->cycle, lat, jit,
 		(unsigned long long)c->workers, (unsigned long long)c->tasks,
-		rate);
+		rate, (unsigned long long)c->epoch, producer ?: "");
 }

@@ -63,9 +63,15 @@ int agi_metrics_get(struct agi_nl *nl, u64 from, agi_cycle_cb cb, void *data);
 int agi_cycle_events(const void *buf, size_t len, agi_cycle_cb cb,
 		     void *data);
 
-/* metrics.csv: the header line, newline included, and one row a record. */
+/*
+ * metrics.csv: the header line, newline included, and one row a record:
+ * the seeds' columns, then the cycle's epoch and @producer, the member of
+ * a replicated group that produced it (agi_group_producer()), empty when
+ * NULL (no group).
+ */
 extern const char agi_metrics_csv_header[];
-void agi_metrics_csv_row(FILE *f, const struct agi_cycle *c);
+void agi_metrics_csv_row(FILE *f, const struct agi_cycle *c,
+			 const char *producer);
 /* "1.234" from microseconds: ms with three decimals, exact. */
 void agi_us_as_ms(u64 us, char *buf, size_t size);
 /* "0.0125" from parts per million: a fraction rounded half up to 1e-4. */

@@ -133,7 +133,7 @@ mask_metrics_text()
 # Metrics in CSV: an integer part becomes N, each decimal digit d.
 mask_metrics_csv()
 {
-	awk -F, -v OFS=, 'NR == 1 || NF != 7 { print; next } {
+	awk -F, -v OFS=, 'NR == 1 || NF != 9 { print; next } {
 		for (i = 1; i <= 7; i++) if (i != 6) {
 			n = split($i, p, ".")
 			v = "N"
