@@ -28,7 +28,11 @@
  * or the commit refused ("cycle N already started", "cycle N is too far
  * ahead"), never moved. A commit with apply_at_cycle 0 leaves the choice
  * to the daemon: the module's last cycle + APPLY_MARGIN, so that the
- * change reaches the module well before its cycle starts.
+ * change reaches the module well before its cycle starts. In a group the
+ * margin is at least replication.election_timeout_ms in cycles: the entry
+ * must reach every replica's module before that cycle, through the log's
+ * round trips, and a replica that gets it later records it without
+ * applying it.
  *
  * In a replicated group (replication.member, group.c) the verified commit
  * and its cycle become an entry of the group's log instead: the leader
@@ -62,6 +66,8 @@
 struct commit_job {
 	struct agid *d;
 	struct agi_endpoint from;
+	bool sealed;			/* came in the operator's session: */
+	u8 pk[AGI_PK_LEN];		/* its key, for the answer */
 	u8 body[AGI_COMMIT_BODY_MAX];
 	size_t body_len;
 	u8 sig[AGI_SIG_LEN];
@@ -225,8 +231,12 @@ static void answer(struct agid *d, struct commit_job *j)
 			 strerror(-n));
 		return;
 	}
-	/* Sealed for the operator's session when the COMMIT came in one. */
-	agid_send_to(d, d->up.pubkey, &j->from, out, (size_t)n);
+	/*
+	 * Sealed for the operator's session when the COMMIT came in one: the
+	 * key kept with the job, since in a group the answer comes later,
+	 * while another upcall (or none) is being handled.
+	 */
+	agid_send_to(d, j->sealed ? j->pk : NULL, &j->from, out, (size_t)n);
 }
 
 static void reject(struct agid *d, struct commit_job *j, const char *reason)
@@ -381,13 +391,17 @@ static void record_not_applied(struct agid *d, u64 seq,
 		set_watermark(d);
 }
 
-/* The cycle @c takes effect at, or 0 with the reason in @reason. */
-static u64 pick_cycle(const struct agi_commit *c, u64 current, char *reason)
+/*
+ * The cycle @c takes effect at, or 0 with the reason in @reason; without
+ * one of its own, @margin cycles after @current.
+ */
+static u64 pick_cycle(const struct agi_commit *c, u64 current, u64 margin,
+		      char *reason)
 {
 	u64 at = c->apply_at_cycle;
 
 	if (!at)
-		return current + APPLY_MARGIN;
+		return current + margin;
 	if (at <= current) {
 		snprintf(reason, AGI_REASON_MAX,
 			 "cycle %llu already started (the module is at cycle %llu)",
@@ -414,7 +428,7 @@ static void decide(struct agid *d, struct commit_job *j, u64 current)
 {
 	char err[AGI_CONFIG_ERR_LEN], why[AGI_REASON_MAX], id[AGI_KEYID_HEX_LEN];
 	const char *refused_for = NULL;
-	u64 at = pick_cycle(&j->c, current, why);
+	u64 at = pick_cycle(&j->c, current, APPLY_MARGIN, why);
 	unsigned int records = d->commits.audit.n_records;
 
 	if (!d->commits.audit_open) {
@@ -499,8 +513,22 @@ static void committed(void *arg, int status, int result, u64 index)
 	free(j);
 }
 
+/*
+ * In a group the default margin covers an election timeout of cycles at
+ * the period @period_us: the time the entry may take to reach every
+ * replica before a lost leader is even noticed.
+ */
+static u64 group_margin(const struct agid *d, u64 period_us)
+{
+	u64 n = period_us ? ((u64)d->cfg->repl_election_ms * 1000 +
+			     period_us - 1) / period_us : 0;
+
+	return n > APPLY_MARGIN ? n : APPLY_MARGIN;
+}
+
 /* In a group: the leader proposes @j; true when the group has it now. */
-static bool propose(struct agid *d, struct commit_job *j, u64 current)
+static bool propose(struct agid *d, struct commit_job *j, u64 current,
+		    u64 period_us)
 {
 	struct agi_repl_commit *c = &j->entry.commit;
 	char reason[AGI_REASON_MAX];
@@ -508,7 +536,8 @@ static bool propose(struct agid *d, struct commit_job *j, u64 current)
 
 	j->entry.type = AGI_REPL_COMMIT;
 	c->seq = j->c.seq;
-	c->apply_cycle = pick_cycle(&j->c, current, reason);
+	c->apply_cycle = pick_cycle(&j->c, current,
+				    group_margin(d, period_us), reason);
 	if (!c->apply_cycle) {
 		reject(d, j, reason);
 		return false;
@@ -618,7 +647,8 @@ static bool handle(struct agid *d, struct commit_job *j, const u8 *dgram,
 	}
 	j->ack.seq = j->c.seq;
 	if (d->repl)
-		return propose(d, j, st.field[AGI_ST_CYCLE_ID]);
+		return propose(d, j, st.field[AGI_ST_CYCLE_ID],
+			       st.field[AGI_ST_PERIOD_US]);
 	decide(d, j, st.field[AGI_ST_CYCLE_ID]);
 	return false;
 }
@@ -633,6 +663,9 @@ void agid_commits_receive(struct agid *d, const struct agi_endpoint *from,
 		return;
 	}
 	j->from = *from;
+	j->sealed = d->up.pubkey != NULL;
+	if (j->sealed)
+		memcpy(j->pk, d->up.pubkey, AGI_PK_LEN);
 	agi_format_endpoint(&from->addr, from->len, j->from_text,
 			    sizeof(j->from_text));
 	if (!handle(d, j, dgram, len))
