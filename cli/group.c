@@ -358,13 +358,17 @@ static int records_flowing(struct agi_nl *nl, struct agi_status *st,
 	return ret;
 }
 
-/* Polls the module until it drives a cycle past @after, for 2 s at most. */
+/*
+ * Polls the module until it drives a cycle past @after, for two periods
+ * and a second at most: 0, -ETIMEDOUT or the request's error.
+ */
 static int wait_driving(struct agi_nl *nl, u64 after, struct agi_status *st)
 {
 	const struct timespec step = { .tv_nsec = 20 * 1000 * 1000 };
-	int i, ret = 0;
+	u64 i, n = (2 * st->field[AGI_ST_PERIOD_US] + 1000000) / 20000;
+	int ret = 0;
 
-	for (i = 0; i < 100; i++) {
+	for (i = 0; i < n; i++) {
 		ret = agi_status_get(nl, st);
 		if (ret || (st->field[AGI_ST_GROUP_MODE] == AGISWARM_GROUP_PRIMARY &&
 			    st->field[AGI_ST_CYCLE_ID] > after))
@@ -430,12 +434,6 @@ static int group_transfer(int argc, char **argv)
 		agictl_fail("group transfer failed: %s cannot take over: %s", to->name, why);
 		goto out;
 	}
-	req.epoch = agi_group_next_epoch(v->epoch, (u8)v->self_rank);
-	if (!req.epoch) {
-		agictl_fail("group transfer failed: no epoch of rank %d is left above %llu",
-			    v->self_rank, (unsigned long long)v->epoch);
-		goto out;
-	}
 	ret = agictl_open(&nl, "group transfer");
 	if (ret)
 		goto out;
@@ -446,11 +444,27 @@ static int group_transfer(int argc, char **argv)
 				  to->name, (unsigned long long)v->st.field[AGI_ST_RECORD_CYCLE]);
 		goto out;
 	}
+	/* The epoch as it is now: one may have changed while we looked. */
+	req.epoch = agi_group_next_epoch(v->st.field[AGI_ST_EPOCH],
+					 (u8)v->self_rank);
+	if (!ret && !req.epoch) {
+		agi_nl_close(&nl);
+		ret = agictl_fail("group transfer failed: no epoch of rank %d is left above %llu",
+				  v->self_rank,
+				  (unsigned long long)v->st.field[AGI_ST_EPOCH]);
+		goto out;
+	}
 	from_cycle = v->st.field[AGI_ST_RECORD_CYCLE];
 	if (!ret)
 		ret = agi_node_set(&nl, &req);
 	if (!ret)
 		ret = wait_driving(&nl, from_cycle, &v->st);
+	if (ret == -ETIMEDOUT) {
+		agi_nl_close(&nl);
+		ret = agictl_fail("group transfer: %s took epoch %llu but has driven no cycle yet; see \"agictl group status\"",
+				  to->name, (unsigned long long)req.epoch);
+		goto out;
+	}
 	ret = agictl_close(&nl, "group transfer", ret);
 	if (ret)
 		goto out;

@@ -23,11 +23,11 @@
 # records), Prometheus says what agictl says, every member keyed every
 # other one, the workers and the plant by handshakes; agictl group status
 # on each member and a worker tells the same group (names, ranks, roles,
-# one raft leader, the primary, every connection up). The plant (its own
-# node key, a handshake with each member) runs; then the primary's
-# daemon is killed (-9) and its link goes down: another member takes over
-# with its own higher epoch and drives, with no change to any worker's
-# configuration. The old primary, its link up and its daemon started
+# one raft leader, the primary, every link up, the followers connected to
+# it). The plant (its own node key, a handshake with each member) runs;
+# then the primary's daemon is killed (-9) and its link goes down:
+# another member takes over with its own higher epoch and drives, with no
+# change to any worker's configuration. The old primary, its link up and its daemon started
 # again, follows as a backup. The plant applied strictly increasing cycle
 # ids with epochs that never go down, the takeover's among them, losing
 # no more cycles at a change of epoch than the new owner waited; every ok
@@ -228,16 +228,19 @@ check_lost()
 # group_status_agrees: agictl group status on each member says the group
 # of 3 with the member's own rank and name (from its daemon), a raft
 # leader that all three name alike and that is the primary (the leader
-# hands its role to the member that drives), every other member
-# raft-connected and keyed, one primary, the epoch's owner, as the
-# module's status says; on
+# hands its role to the member that drives), every other member keyed,
+# the leader raft-connected to every follower and each follower to it
+# (raft keeps no follower-to-follower connection), one primary, the
+# epoch's owner, as the module's status says; on
 # a worker, the three members by name and no raft (a worker runs none).
 group_status_agrees()
 {
 	local ns j leaders=
 	for ns in "$A1" "$A2" "$A3"; do
 		j=$(actl "$ns" -j group) || return 1
-		"$JQ" -e --argjson rank "$(rank "$ns")" --arg me "$(member_name "$ns")" 			--arg mode "$(mode "$ns")" '
+		"$JQ" -e --argjson rank "$(rank "$ns")" --arg me "$(member_name "$ns")" \
+			--arg mode "$(mode "$ns")" \
+			--argjson leader "$("$JQ" '.daemon.raft.state == "leader"' <<< "$j")" '
 			.size == 3 and .rank == $rank and .mode == $mode and
 			(.daemon.raft.state | IN("leader", "follower")) and
 			.daemon.raft.leader != null and
@@ -247,8 +250,10 @@ group_status_agrees()
 			 [.epoch_owner]) and
 			([.members[] | select(.raft_leader) | .role] ==
 			 ["primary"]) and
-			all(.members[] | select(.self | not);
-			    .raft_connected and .link)' <<< "$j" > /dev/null || {
+			all(.members[] | select(.self | not); .link) and
+			all(.members[] | select(.self | not) |
+			    select(.raft_leader or $leader); .raft_connected)' \
+			<<< "$j" > /dev/null || {
 			echo "$ns: $("$JQ" -c . <<< "$j")"; return 1; }
 		leaders="$leaders $("$JQ" -r .daemon.raft.leader <<< "$j")"
 	done
@@ -425,7 +430,7 @@ tap_check "the members keyed each other, the workers and the plant by handshakes
 	wait_for "$WAIT" "every member keyed" members_keyed
 tap_check "Prometheus: agiswarm_group_mode, _rank and _size of each member as agictl says" \
 	wait_for "$WAIT" "the group in the textfiles" prom_agrees
-tap_check "agictl group status: names, ranks, roles, one raft leader all agree on and it is the primary, every link and raft connection up; a worker sees the three members" \
+tap_check "agictl group status: names, ranks, roles, one raft leader all agree on and it is the primary, every link up and every follower raft-connected to it; a worker sees the three members" \
 	wait_for "$WAIT" "agictl group status" group_status_agrees
 actl "$A2" group | tap_nest /dev/stdin
 
@@ -460,7 +465,7 @@ tap_check "the primary's daemon killed and its link down ($OLD): another member 
 daemon_start "$OLD" "$(name "$OLD")" "$tmp/$(name "$OLD").yaml" || true
 tap_check "$OLD, its link up and its daemon started again, follows as a backup" \
 	back_as_backup "$OLD"
-tap_check "agictl group status after the takeover: the new primary is the raft leader, $OLD a backup, every connection up again" \
+tap_check "agictl group status after the takeover: the new primary is the raft leader, $OLD a backup, every link and the raft connections up again" \
 	wait_for "$WAIT" "agictl group status" group_status_agrees
 actl "$OLD" group | tap_nest /dev/stdin
 
