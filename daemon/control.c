@@ -23,6 +23,7 @@ void agid_group_info(const struct agid *d, struct agi_group_info *gi)
 {
 	const struct agi_config *cfg = d->cfg;
 	struct agid_repl_status st = { .state = "" };
+	int self = agi_config_self_member(cfg);
 	unsigned int i;
 
 	memset(gi, 0, sizeof(*gi));
@@ -46,12 +47,10 @@ void agid_group_info(const struct agid *d, struct agi_group_info *gi)
 		struct agi_group_member_info *o = &gi->m[i];
 
 		snprintf(o->name, sizeof(o->name), "%s", m->name);
-		snprintf(o->addr, sizeof(o->addr),
-			 strchr(m->ip, ':') ? "[%s]:%u" : "%s:%u", m->ip,
-			 m->port);
+		agi_config_member_addr(m, m->port, o->addr, sizeof(o->addr));
 		o->raft_id = m->priority;
 		o->rank = agi_config_member_rank(cfg, i);
-		o->self = !strcmp(m->name, cfg->repl_member);
+		o->self = (int)i == self;
 		o->raft_connected = d->repl && st.open[i];
 	}
 }

@@ -76,8 +76,7 @@ static void follow_primary(uv_timer_t *t)
 		return;
 	i = member_of_rank(d->cfg, st.field[AGI_ST_EPOCH] & 7);
 	agid_repl_status(d->repl, &rs);
-	if (i < 0 || !rs.open[i] || !strcmp(d->cfg->group[i].name,
-					    d->cfg->repl_member))
+	if (i < 0 || !rs.open[i] || i == agi_config_self_member(d->cfg))
 		return;
 	d->group.last_try_ms = now;
 	snprintf(why, sizeof(why), "it drives the cycle (the module's epoch %llu is its rank's)",

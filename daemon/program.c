@@ -120,8 +120,7 @@ int agid_member_peer(const struct agi_config *cfg, u32 i, bool with_rank,
 	char addr[96];
 	u8 rank = agi_config_member_rank(cfg, i);
 
-	snprintf(addr, sizeof(addr), strchr(m->ip, ':') ? "[%s]:%u" : "%s:%u",
-		 m->ip, m->port);
+	agi_config_member_addr(m, m->port, addr, sizeof(addr));
 	*p = (struct agi_peer_req){
 		.kind = AGISWARM_PEER_AGGREGATOR, .id = AGID_MEMBER_ID(rank),
 		.health = -1, .has_rank = with_rank, .rank = rank,

@@ -143,12 +143,10 @@ static int peers_from_config(struct agid_repl *r, const struct agi_config *cfg,
 		r->peers[i].id = m->priority;
 		snprintf(r->peers[i].name, sizeof(r->peers[i].name), "%s",
 			 m->name);
-		snprintf(r->peers[i].addr, sizeof(r->peers[i].addr),
-			 strchr(m->ip, ':') ? "[%s]:%u" : "%s:%u", m->ip,
-			 m->raft_port);
-		snprintf(r->datagram_addr[i], sizeof(r->datagram_addr[i]),
-			 strchr(m->ip, ':') ? "[%s]:%u" : "%s:%u", m->ip,
-			 m->port);
+		agi_config_member_addr(m, m->raft_port, r->peers[i].addr,
+				       sizeof(r->peers[i].addr));
+		agi_config_member_addr(m, m->port, r->datagram_addr[i],
+				       sizeof(r->datagram_addr[i]));
 		if (!m->key.set) {
 			snprintf(err, errlen, "aggregators.%s.key is missing",
 				 m->name);

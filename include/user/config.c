@@ -47,6 +47,13 @@ u8 agi_config_member_rank(const struct agi_config *cfg, u32 i)
 	return rank;
 }
 
+void agi_config_member_addr(const struct agi_config_member *m, u16 port,
+			    char *buf, size_t size)
+{
+	snprintf(buf, size, strchr(m->ip, ':') ? "[%s]:%u" : "%s:%u", m->ip,
+		 port);
+}
+
 int agi_config_self_member(const struct agi_config *cfg)
 {
 	u32 i;

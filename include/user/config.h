@@ -178,6 +178,10 @@ bool agi_config_in_group(const struct agi_config *cfg);
  */
 u8 agi_config_member_rank(const struct agi_config *cfg, u32 i);
 
+/* "IP:PORT" of member @m at @port ("[IP]:PORT" for IPv6), into @buf. */
+void agi_config_member_addr(const struct agi_config_member *m, u16 port,
+			    char *buf, size_t size);
+
 /* The index in group[] of replication.member, or -1. */
 int agi_config_self_member(const struct agi_config *cfg);
 
