@@ -101,6 +101,21 @@ void agiswarm_repl_configure(struct agiswarm_node *node, const u8 *rank,
 	if (threshold)
 		r->threshold = *threshold;
 	epoch = READ_ONCE(node->epoch);
+	/*
+	 * The fence never goes down in a member: one set below the highest
+	 * epoch it has seen (its daemon restarted with the group's first
+	 * epoch, its module not reloaded) would make it the owner of an old
+	 * epoch, whose records and FENCED it then takes as nothing new, and
+	 * it would stay a primary that nobody follows. It follows the
+	 * highest instead.
+	 */
+	if (r->size > 1 && epoch < r->max_epoch) {
+		pr_info("netns %u: epoch %llu set below the group's epoch %llu seen here: rank %u follows %llu\n",
+			node->net->ns.inum, epoch, r->max_epoch, r->rank,
+			r->max_epoch);
+		epoch = r->max_epoch;
+		WRITE_ONCE(node->epoch, epoch);
+	}
 	r->max_epoch = max(r->max_epoch, epoch);
 	become(agg, agi_group_mode(r->rank, r->size, epoch));
 	spin_unlock_bh(&agg->lock);

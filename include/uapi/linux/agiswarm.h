@@ -1372,7 +1372,10 @@ enum agiswarm_counter {
  * of a higher epoch stops driving at once and becomes a backup
  * (AGISWARM_CNT_DEPOSED); it takes over again only after it has adopted
  * a record in its new term, so a member cut off from the others does not
- * take the epoch back and forth.
+ * take the epoch back and forth. In a group the epoch never goes down
+ * while the module is loaded: SET_NODE EPOCH below the highest epoch the
+ * member has seen (its daemon restarted with the group's first epoch)
+ * leaves it at that highest, and the member follows its owner.
  * A job's messages ("Jobs" below) are the cycle's with one key more, the
  * job id (uint, 1..2^32 - 1), always sealed:
  *
