@@ -57,105 +57,10 @@ top=$(cd "$here/.." && pwd)
 . "$top/selftests/daemon_lib.sh"
 . "$top/selftests/lib/takeover.sh"
 . "$top/selftests/lib/group.sh"	# A1..A3, rank, WAIT, took_over, ...
+. "$top/selftests/lib/group_daemons.sh"	# member_config, gd_prepare, ...
 lib_trap
 
 WORKERS=3
-
-pub() { cat "$tmp/$1/node.pub"; }
-# name NS: the member's name in the group and its files in $tmp.
-name() { case $1 in "$A1") echo agg ;; "$A2") echo agg2 ;; "$A3") echo agg3 ;; esac; }
-# member_name NS: its NAME in aggregators:.
-member_name() { case $1 in "$A1") echo a ;; "$A2") echo b ;; "$A3") echo c ;; esac; }
-
-# group_file: the section every node's configuration shares.
-group_file()
-{
-	cat > "$tmp/group.yaml" <<-EOF
-	aggregators:
-	  c: {ip: "$SWARM_NET.3", port: $SWARM_PORT, priority: 3, raft_port: 6001, key: "$(pub agg3)"}
-	  a: {ip: "$SWARM_NET.1", port: $SWARM_PORT, priority: 1, raft_port: 6001, key: "$(pub agg)"}
-	  b: {ip: "$SWARM_NET.2", port: $SWARM_PORT, priority: 2, raft_port: 6001, key: "$(pub agg2)"}
-	failover:
-	  failure_threshold: $THRESHOLD
-	EOF
-}
-
-# member_config NS ID MEMBER: the aggregator's file, the group's appended.
-member_config()
-{
-	local n plant f=$tmp/$(name "$1").yaml
-	local workers=
-	for n in $(seq 1 "$WORKERS"); do
-		workers="$workers${workers:+, }{id: $n, address: \"$(worker_addr "$n"):$SWARM_PORT\", key: \"$(pub "w$n")\"}"
-	done
-	plant="{id: 100, address: \"$SWARM_PLANT_ADDR:$SWARM_PORT\", key: \"$(pub plant)\"}"
-	cat > "$f" <<-EOF
-	node:
-	  id: $2
-	  role: aggregator
-	  key_file: $tmp/$(name "$1")/node.key
-	aggregator:
-	  udp_port: $SWARM_PORT
-	  cycle_time_ms: 50
-	  timeout_ms: 40
-	  workers: [$workers]
-	  sensors: [$plant]
-	  actuators: [$plant]
-	worker:
-	  heartbeat_interval: 0.5
-	  health:
-	    unhealthy_after_missed: $((4 * ${AGISWARM_TIMEOUT_SCALE:-1}))
-	    degraded_latency_ms: $((100 * ${AGISWARM_TIMEOUT_SCALE:-1}))
-	    degraded_cpu_percent: 100
-	matrix:
-	  file: $lib_top/configs/swarm_matrix.json
-	security:
-	  authorized_keys: $tmp/authorized_keys
-	  audit_log: $tmp/$(name "$1")/audit.log
-	metrics:
-	  file: $tmp/$(name "$1")/metrics.csv
-	  textfile: $tmp/$(name "$1")/metrics.prom
-	logging:
-	  level: debug
-	replication:
-	  member: $3
-	  data_dir: $tmp/$(name "$1")/raft
-	EOF
-	cat "$tmp/group.yaml" >> "$f"
-}
-
-# group_worker_config ID: worker ID, the group's section and no
-# worker.aggregator.
-group_worker_config()
-{
-	cat > "$tmp/w$1.yaml" <<-EOF
-	node:
-	  id: $1
-	  role: worker
-	  key_file: $tmp/w$1/node.key
-	aggregator:
-	  udp_port: $SWARM_PORT
-	worker:
-	  heartbeat_interval: 0.5
-	logging:
-	  level: debug
-	EOF
-	cat "$tmp/group.yaml" >> "$tmp/w$1.yaml"
-}
-
-
-# programmed NS RANK: its daemon set the module's group from the file.
-programmed()
-{
-	grep -q "agictl node set role aggregator .* epoch 8 .*group-size 3 group-rank $2 failure-threshold $THRESHOLD" \
-		"$tmp/$(name "$1").log"
-}
-
-check_group()
-{
-	group_formed &&
-		actl "$A3" -j status | "$JQ" -e '.group.rank == 2 and .group.size == 3' > /dev/null
-}
 
 # The peers the daemons added: each member has the two others as
 # aggregators with their ranks, each worker the three members.
@@ -290,53 +195,6 @@ producers_named()
 	done
 }
 
-# commit_to_primary: operator alice signs a change (the deadline the
-# members run already, so that no output changes) for the current epoch,
-# to apply 60 cycles ahead (3 s: the leader's default of 10 cycles can be
-# too short for the log's round trips in an emulated VM under load), and
-# sends it sealed to the primary, which leads the raft log; a commit
-# that races a change of epoch is refused or not acknowledged (never
-# applied at different cycles), and is then signed again for the new one.
-commit_to_primary()
-{
-	local i
-	for i in 1 2 3 4 5; do
-		if group_settled; then
-			n_plant "$AGICTL" commit --yes --key "$tmp/op/operator.key" \
-				--to "$SWARM_NET.$(($(rank "$PRIMARY") + 1)):$SWARM_PORT" \
-				--peer-key "$tmp/$(name "$PRIMARY")/node.pub" \
-				--epoch "$(epoch "$PRIMARY")" \
-				--apply-at $(($(actl "$PRIMARY" -j status | "$JQ" .cycle_id) + 60 * ${AGISWARM_TIMEOUT_SCALE:-1})) \
-				deadline 40ms \
-				> "$tmp/commit.out" 2>&1 && { cat "$tmp/commit.out"; return 0; }
-			cat "$tmp/commit.out"
-		fi
-		sleep 1
-	done
-	return 1
-}
-
-# audits_agree: every member's audit log holds the commit, byte for byte
-# the same, each verifying against the authorized keys, every member's
-# module took the same audit watermark, and no member's daemon recorded
-# it without applying it (its cycle had started).
-audits_agree()
-{
-	local ns f seqs=
-	for ns in "$A1" "$A2" "$A3"; do
-		f=$tmp/$(name "$ns")/audit.log
-		[ -s "$f" ] && cmp -s "$f" "$tmp/agg/audit.log" || return 1
-		"$AGICTL" audit verify --log "$f" --keys "$tmp/authorized_keys" \
-			> /dev/null 2>&1 || return 1
-		seqs="$seqs $(actl "$ns" -j status | "$JQ" -r '.audit_seq // 0')"
-	done
-	echo "audit watermarks:$seqs; $(wc -l < "$tmp/agg/audit.log") record(s)"
-	! grep -h "NOT applied" "$tmp"/agg*.log || return 1
-	# shellcheck disable=SC2086 # one seq a word
-	set -- $seqs
-	[ "$1" != 0 ] && [ "$1" = "$2" ] && [ "$2" = "$3" ]
-}
-
 # transfer_lost_none: at the plant, the change to the transfer's epoch
 # EPOCH_T has no gap in cycle ids.
 transfer_lost_none()
@@ -345,42 +203,9 @@ transfer_lost_none()
 		"$JQ" -e --argjson t "$EPOCH_T" 'any(.[]; .to == $t and .lost == 0)' > /dev/null
 }
 
-# What each member's module says of the group and its member links, and
-# what the kernel logged of takeovers (TAP comments, for a failure).
-group_diag()
-{
-	local ns
-	for ns in "$A1" "$A2" "$A3"; do
-		echo "$ns: $(mode "$ns") epoch $(epoch "$ns") takeovers $(counter "$ns" takeovers) deposed $(counter "$ns" deposed) records rx $(counter "$ns" records_received) tx $(counter "$ns" records_sent) missed $(counter "$ns" records_missed) drop_auth $(counter "$ns" drop_auth) tx_no_key $(counter "$ns" tx_no_key) drop_stale $(counter "$ns" drop_stale)"
-		actl "$ns" peer show | grep '^aggregator' || true
-	done
-	dmesg | grep -E "takes over|stops driving|agiswarm" | tail -n 10 || true
-	grep -h "session keys of\|HANDSHAKE" "$tmp"/agg*.log 2>/dev/null | tail -n 12 || true
-}
-
-# What the daemons logged as warnings or errors, counted.
-log_summary()
-{
-	grep -hE "warning|error|failed" "$tmp"/agg*.log "$tmp"/w*.log 2>/dev/null |
-		sed -E 's/[0-9a-f]{16}\.\.\./KEY.../g; s/[0-9]+/N/g' | sort | uniq -c |
-		sort -rn | head -n 15
-}
-
 # Every ok output of each member equals y = A x (at least 20 cycles of
 # the one that took over).
 check_exact() { members_exact "$tmp/matrix.txt"; }
-
-# The processes this script started in the background, and the daemons.
-stop_all()
-{
-	local f
-	for f in "$tmp"/*.pid; do
-		[ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null
-	done
-	kill $MONITORS "${PLANT_PID:-}" 2>/dev/null
-	wait 2>/dev/null
-	return 0
-}
 
 daemon_prereqs
 swarm_test_begin 23
@@ -390,34 +215,12 @@ agg_ns 2
 agg_ns 3
 on_exit stop_all
 rc=0
-for n in agg w1 w2 w3 plant; do
-	cp -r "$SWARM_KEYS/$n" "$tmp/$n" || rc=$?
-done
-for n in agg2 agg3; do
-	"$AGICTL" keygen --node --output "$tmp/$n" > /dev/null || rc=$?
-done
-group_file
-operator "$tmp/op" || rc=$?
-authorize "$tmp/op" alice
-for ns in "$A1" "$A2" "$A3"; do
-	member_config "$ns" "$(($(rank "$ns") + 1))" "$(member_name "$ns")"
-done
-for n in $(seq 1 "$WORKERS"); do
-	group_worker_config "$n"
-	in_ns "$(worker_ns "$n")" "$AGISWARMD" --config "$tmp/w$n.yaml" \
-		--check-config > /dev/null || rc=$?
-done
-in_ns "$A1" "$AGISWARMD" --config "$tmp/agg.yaml" --check-config > /dev/null || rc=$?
+gd_prepare || rc=$?
 tap_result "three members and three workers share one aggregators: section; their files check" $rc
 [ $rc = 0 ] || exit 1
 
 rc=0
-for n in $(seq 1 "$WORKERS"); do
-	daemon_start "$(worker_ns "$n")" "w$n" "$tmp/w$n.yaml" || rc=$?
-done
-for ns in "$A1" "$A2" "$A3"; do
-	daemon_start "$ns" "$(name "$ns")" "$tmp/$(name "$ns").yaml" || rc=$?
-done
+gd_start || rc=$?
 [ $rc = 0 ] || tail -n 20 "$tmp/agg.log" | tap_nest /dev/stdin
 tap_result "agiswarmd runs on the three members and the three workers" $rc
 grep "agictl node set\|agictl peer add aggregator" "$tmp/agg2.log" | tap_nest /dev/stdin
@@ -434,21 +237,7 @@ tap_check "agictl group status: names, ranks, roles, one raft leader all agree o
 	wait_for "$WAIT" "agictl group status" group_status_agrees
 actl "$A2" group | tap_nest /dev/stdin
 
-MONITORS=
-for ns in "$A1" "$A2" "$A3"; do
-	timeout 600 "$IP" netns exec "$ns" "$AGICTL" -j monitor > "$tmp/mon-$ns.json" &
-	MONITORS="$MONITORS $!"
-done
-plant_args=()
-for ns in "$A1" "$A2" "$A3"; do
-	plant_args+=(--aggregator "$SWARM_NET.$(($(rank "$ns") + 1)):$SWARM_PORT"
-		     --peer-key "$tmp/$(name "$ns")/node.pub")
-done
-"$IP" netns exec "$SWARM_PLANT" "$PLANT" --listen "$SWARM_PLANT_ADDR:$SWARM_PORT" \
-	--node-key "$tmp/plant/node.key" "${plant_args[@]}" --steps 100000 \
-	--period 100 --actuate-log "$tmp/act.json" > /dev/null 2> "$tmp/plant.err" &
-PLANT_PID=$!
-echo "$PLANT_PID" >> "$SWARM_STATE/pids"
+gd_watch
 tap_check "the plant's ACTUATEs arrive from the primary" \
 	wait_for "$WAIT" "20 ACTUATEs" eval '[ "$(wc -l < "$tmp/act.json")" -ge 20 ]'
 group_diag | tap_nest /dev/stdin
@@ -462,7 +251,7 @@ daemon_kill9 "$(name "$OLD")"
 tap_check "the primary's daemon killed and its link down ($OLD): another member takes over with its own higher epoch, and drives" \
 	took_over "$OLD" "$OLD_EPOCH"
 "$IP" -n "$OLD" link set eth0 up
-daemon_start "$OLD" "$(name "$OLD")" "$tmp/$(name "$OLD").yaml" || true
+gd_restart "$OLD" || true
 tap_check "$OLD, its link up and its daemon started again, follows as a backup" \
 	back_as_backup "$OLD"
 tap_check "agictl group status after the takeover: the new primary is the raft leader, $OLD a backup, every link and the raft connections up again" \
