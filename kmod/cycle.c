@@ -298,6 +298,15 @@ static void finish(struct agiswarm_agg *agg, bool ok, struct cycle_out *out)
 	u8 status;
 
 	lockdep_assert_held(&agg->lock);
+	if (!agiswarm_repl_drives(agg)) {
+		/* A backup's shadow: decoded; sent, or not, at shadow_at. */
+		if (ok) {
+			compute_y(agg);
+			agiswarm_repl_shadow_step(agg);
+		}
+		agg->phase = ok ? PHASE_DONE : PHASE_IDLE;
+		return;
+	}
 	if (enter_safe_state(agg) != AGISWARM_SAFE_NONE) {
 		/* y is still decoded and reported; the law is not stepped. */
 		if (ok)
@@ -469,7 +478,7 @@ static enum hrtimer_restart tick(struct hrtimer *timer)
 	ktime_t now = ktime_get();
 	s64 late = ktime_us_delta(now, hrtimer_get_expires(timer));
 	struct cycle_out out;
-	bool running;
+	bool running, shadow = false;
 
 	out_init(&out);
 	spin_lock(&agg->lock);
@@ -478,7 +487,13 @@ static enum hrtimer_restart tick(struct hrtimer *timer)
 	 * A backup's tick starts no cycle, unless it takes over; one that
 	 * fires more than half a period late says its own host stalled.
 	 */
-	if (running && agiswarm_repl_tick(agg, late > agg->period_us / 2)) {
+	if (running &&
+	    agiswarm_repl_tick(agg, late > agg->period_us / 2, &shadow)) {
+		/* A takeover's last shadow output, before its first cycle. */
+		if (shadow) {
+			actuate(agg, AGISWARM_ACTUATE_OK, &out);
+			agiswarm_repl_take_over(agg);
+		}
 		/* A deadline that TCG delayed past the next tick. */
 		if (agg->phase == PHASE_WAITING)
 			finish(agg, false, &out);
@@ -501,9 +516,13 @@ static enum hrtimer_restart deadline(struct hrtimer *timer)
 	out_init(&out);
 	spin_lock(&agg->lock);
 	/* It may have been re-armed for a newer cycle while waiting. */
-	if (agg->phase == PHASE_WAITING &&
-	    !ktime_before(ktime_get(), agg->deadline_at))
+	if (!agiswarm_repl_drives(agg)) {
+		if (agiswarm_repl_shadow_due(agg, false))
+			actuate(agg, AGISWARM_ACTUATE_OK, &out);
+	} else if (agg->phase == PHASE_WAITING &&
+		   !ktime_before(ktime_get(), agg->deadline_at)) {
 		finish(agg, false, &out);
+	}
 	spin_unlock(&agg->lock);
 	out_flush(agg->node, &out);
 	return HRTIMER_NORESTART;
@@ -649,6 +668,11 @@ static void cross_check(struct agiswarm_agg *agg,
  * generation, or when nothing is assigned; -ENOENT (DROP_UNKNOWN_PEER)
  * when its worker is not in the assignment or sent from another endpoint;
  * -EINVAL (DROP_BADVALUE) for a future cycle or rows not the worker's.
+ *
+ * A backup takes the workers' copies of the primary's RESULTs, of the
+ * generation its last record named (shadow decoding): one of a later
+ * cycle than the one it decodes begins the shadow of that cycle
+ * (agiswarm_repl_shadow_start()); one it cannot decode is DROP_STALE.
  */
 static int use_result(struct agiswarm_agg *agg, const struct agi_wire_result *r,
 		      __be32 saddr, __be16 sport, struct cycle_out *out,
@@ -657,6 +681,7 @@ static int use_result(struct agiswarm_agg *agg, const struct agi_wire_result *r,
 	struct agiswarm_plan *plan = agg->plan;
 	struct agiswarm_peer *peer;
 	int slot;
+	u32 gen;
 
 	lockdep_assert_held(&agg->lock);
 	if (r->epoch != READ_ONCE(agg->node->epoch) || !plan)
@@ -669,11 +694,21 @@ static int use_result(struct agiswarm_agg *agg, const struct agi_wire_result *r,
 	}
 	peer = plan->w[slot].peer;
 	peer->gen = r->gen;
-	if (r->gen != plan->gen)
+	if (!agiswarm_repl_shadow_gen(agg, &gen) || r->gen != gen)
 		goto stale;
-	if (r->cycle > agg->cycle_id || !rows_belong(plan, r, slot)) {
-		*reason = AGISWARM_CNT_DROP_BADVALUE;
-		return -EINVAL;
+	if (!rows_belong(plan, r, slot))
+		goto badvalue;
+	if (r->cycle > agg->cycle_id) {
+		if (agiswarm_repl_drives(agg))
+			goto badvalue;
+		/*
+		 * A backup's copy of the primary's next cycle: the shadow of
+		 * this one is decided now, the next one's begins.
+		 */
+		if (agiswarm_repl_shadow_due(agg, true))
+			actuate(agg, AGISWARM_ACTUATE_OK, out);
+		if (!agiswarm_repl_shadow_start(agg, r->cycle))
+			goto badvalue;
 	}
 	if (r->cycle < agg->cycle_id)
 		goto late;
@@ -695,6 +730,9 @@ late:
 stale:
 	*reason = AGISWARM_CNT_DROP_STALE;
 	return -ESTALE;
+badvalue:
+	*reason = AGISWARM_CNT_DROP_BADVALUE;
+	return -EINVAL;
 }
 
 /**

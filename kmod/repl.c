@@ -47,6 +47,8 @@ static void become(struct agiswarm_agg *agg, u8 mode)
 		r->rec_tick = false;
 		r->miss_run = 0;
 		r->parts.filled = 0;
+		r->shadow_ok = false;
+		r->shadow_cycle = 0;
 		/* The deadline timer then ends nothing. */
 		if (agg->phase == PHASE_WAITING)
 			agg->phase = PHASE_IDLE;
@@ -349,6 +351,49 @@ static bool has_sensor(struct agiswarm_node *node)
 	return false;
 }
 
+/* Whether this backup's assignment is the one the record being adopted names. */
+static bool shadow_bound(struct agiswarm_agg *agg)
+{
+	u8 binding[AGISWARM_WIRE_HASH_LEN];
+
+	lockdep_assert_held(&agg->lock);
+	if (!agg->plan)
+		return false;
+	plan_binding(agg->plan, binding);
+	return !memcmp(binding, agg->repl.parts.hdr.binding, sizeof(binding));
+}
+
+/*
+ * A record of a cycle this backup decoded itself from the workers' copies:
+ * its own output and law state, stepped from the state after the cycle
+ * before, must be the record's.
+ */
+static void shadow_check(struct agiswarm_agg *agg,
+			 const struct agi_wire_record *h, const s32 *u,
+			 const s32 *in, const s32 *ep)
+{
+	struct agiswarm_repl *r = &agg->repl;
+	u16 i;
+
+	lockdep_assert_held(&agg->lock);
+	if (r->shadow_cycle != h->cycle || r->shadow_base + 1 != h->cycle ||
+	    h->status != AGISWARM_ACTUATE_OK || agg->nu != h->nu)
+		return;
+	r->shadow_cycle = 0;
+	if (r->shadow_ufmt == h->ufmt) {
+		for (i = 0; i < h->nu; i++)
+			if (r->shadow_u[i] != u[i] ||
+			    r->shadow_state[i].integ != in[i] ||
+			    r->shadow_state[i].e_prev != ep[i])
+				break;
+		if (i == h->nu)
+			return;
+	}
+	agiswarm_node_count(agg->node, AGISWARM_CNT_DIVERGENCES, 1);
+	pr_warn_ratelimited("netns %u: cycle %llu: the primary's output or law state (epoch %llu) differs from this backup's own decode of the workers' results\n",
+			    agg->node->net->ns.inum, h->cycle, h->epoch);
+}
+
 /* A complete record: check this backup's own step against it, adopt it. */
 static void adopt(struct agiswarm_agg *agg)
 {
@@ -363,6 +408,9 @@ static void adopt(struct agiswarm_agg *agg)
 	/* Reordered: one newer of this epoch was adopted already. */
 	if (r->have_rec && h->epoch == r->rec_epoch && h->cycle <= r->rec_cycle)
 		return;
+	shadow_check(agg, h, u, in, ep);
+	/* A shadow in flight is this cycle's, or one the record overtook. */
+	agg->phase = PHASE_IDLE;
 	agg->cycle_id = h->cycle;
 	/* What was staged for this cycle or before, as the primary did. */
 	agiswarm_stage_apply(agg);
@@ -401,6 +449,9 @@ static void adopt(struct agiswarm_agg *agg)
 	r->rec_gen = h->gen;
 	r->rec_rows_epoch = h->rows_epoch;
 	memcpy(r->rec_binding, h->binding, sizeof(r->rec_binding));
+	/* The workers' copies of the next cycle decode with this plan. */
+	agg->cfmt = h->fmt;
+	r->shadow_ok = shadow_bound(agg);
 	r->have_rec = true;
 	r->rec_tick = true;
 	r->miss_run = 0;
@@ -506,6 +557,38 @@ int agiswarm_repl_rx_fenced(struct agiswarm_node *node,
 	return ret;
 }
 
+/*
+ * A backup's decision on its shadow: at shadow_at, or @now (a takeover).
+ * True when agg->u is now the shadow's output, to be sent.
+ */
+static bool shadow_decide(struct agiswarm_agg *agg, bool now)
+{
+	struct agiswarm_repl *r = &agg->repl;
+	bool send;
+
+	lockdep_assert_held(&agg->lock);
+	if (agg->phase == PHASE_IDLE ||
+	    (!now && ktime_before(ktime_get(), r->shadow_at)))
+		return false;
+	send = agg->phase == PHASE_DONE && r->shadow_cycle == agg->cycle_id &&
+	       r->rec_cycle < agg->cycle_id && !agg->estop;
+	agg->phase = PHASE_IDLE;
+	if (!send)
+		return false;
+	memcpy(agg->u, r->shadow_u, agg->nu * sizeof(s32));
+	memcpy(agg->pid_state, r->shadow_state,
+	       agg->nu * sizeof(r->shadow_state[0]));
+	agg->fmt_u = r->shadow_ufmt;
+	agg->have_u = true;
+	r->state_cycle = agg->cycle_id;
+	r->shadow_sent = agg->cycle_id;
+	agiswarm_node_count(agg->node, AGISWARM_CNT_SHADOW_OUTPUTS, 1);
+	pr_info_ratelimited("netns %u: cycle %llu: no record of epoch %llu by its deadline: rank %u sends the output it decoded itself\n",
+			    agg->node->net->ns.inum, agg->cycle_id,
+			    READ_ONCE(agg->node->epoch), r->rank);
+	return true;
+}
+
 /* The backup takes the group over: new epoch, the last record's state. */
 static void take_over(struct agiswarm_agg *agg, u64 e)
 {
@@ -529,7 +612,7 @@ static void take_over(struct agiswarm_agg *agg, u64 e)
 	 * but not from the plant went on through them (start_cycle() adds
 	 * the 1 of this tick's cycle).
 	 */
-	agg->cycle_id = r->rec_cycle + r->miss_run - 1;
+	agg->cycle_id = max(r->rec_cycle + r->miss_run - 1, r->shadow_sent);
 	agg->last_tick = 0;	/* no jitter against a tick of its backup term */
 	if (!plan)
 		return;
@@ -553,6 +636,8 @@ static void take_over(struct agiswarm_agg *agg, u64 e)
  * agiswarm_repl_tick() - a tick of the cycle timer: whether it starts one
  * @agg: the aggregator
  * @stalled: the tick fired more than half a period late
+ * @shadow: set when the caller is to send the output of agg->cycle_id
+ *	first (a takeover's last shadow)
  *
  * A backup counts a tick without a record and, past its patience (the
  * failure threshold, as many again for each member ahead of it in the
@@ -560,10 +645,16 @@ static void take_over(struct agiswarm_agg *agg, u64 e)
  * that has adopted no record in its term counts nothing, nor does a tick
  * that fired late (a stalled host).
  *
+ * A shadow of the cycle before that has decoded but not yet reached its
+ * shadow_at is decided now, in its favour: *@shadow then says to send its
+ * output, in the old epoch, and call agiswarm_repl_take_over() before the
+ * first cycle (no record came, and none will be waited for); one still
+ * decoding is dropped.
+ *
  * Context: softirq, agg->lock held.
  * Return: true when this tick starts a cycle.
  */
-bool agiswarm_repl_tick(struct agiswarm_agg *agg, bool stalled)
+bool agiswarm_repl_tick(struct agiswarm_agg *agg, bool stalled, bool *shadow)
 {
 	struct agiswarm_repl *r = &agg->repl;
 	u32 wait;
@@ -590,6 +681,125 @@ bool agiswarm_repl_tick(struct agiswarm_agg *agg, bool stalled)
 	e = agi_group_next_epoch(r->max_epoch, r->rank);
 	if (r->miss_run < wait || !e)
 		return false;
-	take_over(agg, e);
+	*shadow = shadow_decide(agg, true);
+	if (!*shadow)
+		take_over(agg, e);
 	return true;
+}
+
+/**
+ * agiswarm_repl_take_over() - the takeover agiswarm_repl_tick() deferred
+ * @agg: the aggregator, its last shadow's output queued
+ *
+ * Context: softirq, agg->lock held.
+ */
+void agiswarm_repl_take_over(struct agiswarm_agg *agg)
+{
+	struct agiswarm_repl *r = &agg->repl;
+
+	lockdep_assert_held(&agg->lock);
+	take_over(agg, agi_group_next_epoch(r->max_epoch, r->rank));
+}
+
+/**
+ * agiswarm_repl_shadow_gen() - the generation of the RESULTs a member uses
+ * @agg: the aggregator
+ * @gen: the generation its assignment's RESULTs carry
+ *
+ * A primary's own; a backup's shadow decoding takes the primary's, when
+ * its assignment is the one the last record named (the workers hold those
+ * rows and send the first backup a copy of each RESULT).
+ *
+ * Context: agg->lock held.
+ * Return: false for a backup that cannot decode the primary's cycles.
+ */
+bool agiswarm_repl_shadow_gen(const struct agiswarm_agg *agg, u32 *gen)
+{
+	const struct agiswarm_repl *r = &agg->repl;
+
+	lockdep_assert_held(&agg->lock);
+	if (r->mode != AGISWARM_GROUP_BACKUP) {
+		*gen = agg->plan ? agg->plan->gen : 0;
+		return true;
+	}
+	*gen = r->rec_gen;
+	return r->have_rec && r->shadow_ok;
+}
+
+/**
+ * agiswarm_repl_shadow_start() - a backup begins to decode cycle @cycle
+ * @agg: the aggregator, a backup
+ * @cycle: the cycle of the first copy of a RESULT of the primary's
+ *
+ * Shadow decoding: the cycle after the last record (or one of those its
+ * ticks missed) is decoded from the workers' copies into the decoder a
+ * backup does not otherwise use; agiswarm_repl_shadow_due() decides at
+ * shadow_at, midway between the deadline and the next tick as seen from
+ * the first copy, whether the primary's record came.
+ *
+ * Context: softirq, agg->lock held.
+ * Return: true when @cycle is now the cycle being decoded.
+ */
+bool agiswarm_repl_shadow_start(struct agiswarm_agg *agg, u64 cycle)
+{
+	struct agiswarm_repl *r = &agg->repl;
+	ktime_t now = ktime_get();
+
+	lockdep_assert_held(&agg->lock);
+	if (r->mode != AGISWARM_GROUP_BACKUP || !r->have_rec ||
+	    !r->shadow_ok || !agg->plan || agg->estop ||
+	    cycle <= r->rec_cycle || cycle > r->rec_cycle + r->miss_run + 2)
+		return false;
+	agg->cycle_id = cycle;
+	agg->results_used = 0;
+	bitmap_zero(agg->answered, AGISWARM_AGG_WORKERS_MAX);
+	agi_code_decoder_reset(agg->plan->dec);
+	agg->t0 = now;
+	agg->deadline_at = ktime_add_us(now, agg->deadline_us);
+	r->shadow_at = ktime_add_us(agg->deadline_at,
+				    (agg->period_us - agg->deadline_us) / 2);
+	agg->phase = PHASE_WAITING;
+	hrtimer_start(&agg->deadline, r->shadow_at, HRTIMER_MODE_ABS_SOFT);
+	return true;
+}
+
+/**
+ * agiswarm_repl_shadow_step() - the shadow decoded: its output, kept
+ * @agg: the aggregator, a backup, agg->y decoded for agg->cycle_id
+ *
+ * The law is stepped on a copy of the state: the record, when it comes,
+ * is the state.
+ *
+ * Context: softirq, agg->lock held.
+ */
+void agiswarm_repl_shadow_step(struct agiswarm_agg *agg)
+{
+	struct agiswarm_repl *r = &agg->repl;
+
+	lockdep_assert_held(&agg->lock);
+	memcpy(r->shadow_state, agg->pid_state,
+	       agg->nu * sizeof(r->shadow_state[0]));
+	r->shadow_ufmt = agiswarm_cycle_law(agg, agg->y, agg->nu, agg->cfmt,
+					    r->shadow_u, r->shadow_state);
+	r->shadow_cycle = agg->cycle_id;
+	r->shadow_base = r->state_cycle;
+}
+
+/**
+ * agiswarm_repl_shadow_due() - a backup decides on its shadow
+ * @agg: the aggregator
+ * @now: decide before shadow_at: a copy of the primary's next cycle came
+ *	before its record of this one (which is then a period late)
+ *
+ * At shadow_at (its timer), or @now: when the cycle decoded and no record
+ * of it came, the shadow's output and law state become this backup's, and
+ * the caller sends its ACTUATE (the actuators take one per cycle id: if
+ * the primary's comes too, the first wins, and both are the same).
+ *
+ * Context: softirq, agg->lock held.
+ * Return: true when the caller is to send the output of agg->cycle_id.
+ */
+bool agiswarm_repl_shadow_due(struct agiswarm_agg *agg, bool now)
+{
+	return shadow_decide(agg, now);
 }

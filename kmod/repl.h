@@ -11,6 +11,7 @@
 #ifndef AGISWARM_REPL_H
 #define AGISWARM_REPL_H
 
+#include <linux/ktime.h>
 #include <linux/skbuff.h>
 #include <linux/types.h>
 
@@ -42,6 +43,15 @@ struct agiswarm_node;
  * @parts: the record being reassembled (include/core/group.h)
  * @chk_state: scratch of the backup's own step (too large for a stack)
  * @chk_u: its output
+ * @shadow_ok: this backup's assignment is the one the last record names:
+ *	it decodes the primary's cycles from the workers' copies (shadow)
+ * @shadow_at: when a backup decides on its shadow of cycle agg->cycle_id
+ * @shadow_sent: the last cycle this backup actuated from its shadow
+ * @shadow_cycle: the cycle @shadow_u and @shadow_state are of, 0 for none
+ * @shadow_base: the cycle of the law state that shadow stepped from
+ * @shadow_ufmt: the format of @shadow_u
+ * @shadow_state: the law state after the shadow's step
+ * @shadow_u: the shadow's output, sent if the record is late
  */
 struct agiswarm_repl {
 	u8 rank;
@@ -61,6 +71,14 @@ struct agiswarm_repl {
 	struct agi_group_asm parts;
 	struct agi_pid_state chk_state[AGISWARM_WIRE_VEC_MAX];
 	s32 chk_u[AGISWARM_WIRE_VEC_MAX];
+	bool shadow_ok;
+	ktime_t shadow_at;
+	u64 shadow_sent;
+	u64 shadow_cycle;
+	u64 shadow_base;
+	u8 shadow_ufmt;
+	struct agi_pid_state shadow_state[AGISWARM_WIRE_VEC_MAX];
+	s32 shadow_u[AGISWARM_WIRE_VEC_MAX];
 };
 
 /**
@@ -87,10 +105,15 @@ void agiswarm_repl_read_status(struct agiswarm_node *node,
 			       struct agiswarm_repl_status *st);
 
 /* The cycle (cycle.c), under agg->lock. */
-bool agiswarm_repl_tick(struct agiswarm_agg *agg, bool stalled);
+bool agiswarm_repl_tick(struct agiswarm_agg *agg, bool stalled, bool *shadow);
+void agiswarm_repl_take_over(struct agiswarm_agg *agg);
 bool agiswarm_repl_drives(const struct agiswarm_agg *agg);
 void agiswarm_repl_send_record(struct agiswarm_agg *agg, u8 status, bool ok,
 			       struct sk_buff_head *out);
+bool agiswarm_repl_shadow_gen(const struct agiswarm_agg *agg, u32 *gen);
+bool agiswarm_repl_shadow_start(struct agiswarm_agg *agg, u64 cycle);
+void agiswarm_repl_shadow_step(struct agiswarm_agg *agg);
+bool agiswarm_repl_shadow_due(struct agiswarm_agg *agg, bool now);
 
 /* The fast path (socket.c). */
 int agiswarm_repl_rx_record(struct agiswarm_node *node,

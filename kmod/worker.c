@@ -38,9 +38,11 @@
 #include <linux/workqueue.h>
 
 #include "../include/core/code.h"
+#include "../include/core/group.h"
 #include "fault.h"
 #include "node.h"
 #include "objects.h"
+#include "peer.h"
 #include "rowhash.h"
 #include "socket.h"
 #include "worker.h"
@@ -220,7 +222,52 @@ static struct sk_buff *reply(struct agiswarm_node *node,
 	return skb;
 }
 
-/* RESULTs of a TASK, or JOB_RESULTs of a JOB_TASK (@t->job nonzero). */
+/*
+ * The first backup of a TASK's epoch: the group member next after the
+ * epoch's owner in rank order, which decodes the cycle too (shadow
+ * decoding) and sends its output when the owner's record of the cycle is
+ * late. False when the node knows no such member.
+ *
+ * Context: RCU read side (softirq).
+ */
+static bool first_backup(struct agiswarm_node *node, u64 epoch,
+			 __be32 *addr, __be16 *port)
+{
+	u8 owner = agi_group_owner(epoch), best = 8, d, rank;
+	struct agiswarm_peer *p;
+
+	list_for_each_entry_rcu(p, &node->peers, list) {
+		rank = READ_ONCE(p->rank);
+		if (p->kind != AGISWARM_PEER_AGGREGATOR || !rank || !p->link)
+			continue;
+		d = (rank - 1 - owner - 1) & 7;
+		if (rank - 1 == owner || d >= best)
+			continue;
+		best = d;
+		*addr = p->ep.sin_addr.s_addr;
+		*port = p->ep.sin_port;
+	}
+	return best < 8;
+}
+
+/* One RESULT datagram of @m to @daddr:@dport, the worker's faults applied. */
+static void send_result(struct agiswarm_node *node,
+			const struct agi_wire_msg *m, __be32 daddr,
+			__be16 dport)
+{
+	struct sk_buff *skb = reply(node, m, daddr, dport);
+
+	if (!skb)
+		return;
+	AGISWARM_SKB_CB(skb)->worker = m->u.result.worker;
+	if (!agiswarm_fault_apply(node, skb))
+		agiswarm_socket_send(node, skb);
+}
+
+/*
+ * RESULTs of a TASK, or JOB_RESULTs of a JOB_TASK (@t->job nonzero); in a
+ * group each cycle RESULT goes to the first backup as well.
+ */
 static void send_results(struct agiswarm_node *node,
 			 const struct agi_wire_task *t,
 			 struct agi_wire_value *values, u16 n, __be32 daddr,
@@ -237,21 +284,22 @@ static void send_results(struct agiswarm_node *node,
 		},
 	};
 	struct agi_wire_result *r = &m.u.result;
-	struct sk_buff *skb;
+	__be32 baddr = 0;
+	__be16 bport = 0;
+	bool shadow;
 	u16 done;
 
+	shadow = !t->job && first_backup(node, t->epoch, &baddr, &bport) &&
+		 (baddr != daddr || bport != dport);
 	for (done = 0; done < n; done += r->values.n) {
 		r->values.n = min_t(u16, n - done, AGISWARM_WIRE_VALUES_MAX);
 		r->values.host.value = values + done;
 		/* Off by 2^64: far off the real value in any format. */
 		if (agiswarm_fault_corrupt(node, r->worker))
 			values[done].sum.hi++;
-		skb = reply(node, &m, daddr, dport);
-		if (!skb)
-			return;
-		AGISWARM_SKB_CB(skb)->worker = r->worker;
-		if (!agiswarm_fault_apply(node, skb))
-			agiswarm_socket_send(node, skb);
+		send_result(node, &m, daddr, dport);
+		if (shadow)
+			send_result(node, &m, baddr, bport);
 	}
 }
 

@@ -137,7 +137,7 @@ lost_summary()
 }
 
 daemon_prereqs
-swarm_test_begin 12
+swarm_test_begin 14
 swarm_test_up --workers "$WORKERS" --no-start
 matrix_text "$top/configs/swarm_matrix.json" "$tmp/matrix.txt"
 agg_ns 2

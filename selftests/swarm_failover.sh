@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# swarm_failover.sh: a replicated aggregator group fails over three times
+# swarm_failover.sh: a replicated aggregator group fails over four times
 # without a cycle applied twice, out of order, or wrong.
 #
 #   agi-agg  (id 1, rank 0) --+
@@ -12,7 +12,7 @@
 # plant (the plant sends its SENSOR to each and takes ACTUATE from each,
 # keeping one output per cycle id, strictly increasing, highest epoch
 # first). Epoch 8 = 8 * 1 + rank 0: agi-agg is the primary, the others
-# follow its records. Then three faults, each to whichever member is
+# follow its records. Then four faults, each to whichever member is
 # primary at the time (on a quiet host: agi-agg, agi-agg2, agi-agg3):
 #
 #   1. its cycle is stopped (agictl node stop): another member takes over
@@ -24,7 +24,13 @@
 #   3. it is cut from the other members only (nft), not from the workers
 #      and the plant: another member takes over (quietly agi-agg, 16), the
 #      workers answer the cut-off member's stale TASKs with FENCED, and it
-#      stops driving and does not take the epoch back while cut off.
+#      stops driving and does not take the epoch back while cut off;
+#   4. its ACTUATEs and records are dropped as they leave it, its TASKs
+#      still go out (a primary that fails after sending them): the workers
+#      send their RESULTs to it and a copy to the first backup (the next
+#      in rank order), which decodes each cycle itself and, the record
+#      not coming, sends that cycle's output (shadow decoding), until it
+#      takes over; the plant misses no cycle at that change of epoch.
 #
 # A loaded host can delay a primary's records past the failure threshold,
 # and a backup then takes over on its own: the protocol working (the
@@ -77,6 +83,45 @@ partition()
 	NFT
 }
 
+# mute NS on|off: NS's ACTUATEs and cycle records dropped as they leave;
+# its TASKs still go out (a primary that fails after sending them).
+mute()
+{
+	if [ "$2" = on ]; then
+		in_ns "$1" "$NFT" -f - <<-NFT
+		table ip mute {
+			chain out { type filter hook output priority 0; udp dport $SWARM_PORT @th,72,8 { 0x08, 0x0e } drop; }
+		}
+		NFT
+	else
+		in_ns "$1" "$NFT" delete table ip mute
+	fi
+}
+
+# first_backup NS: the member after NS in rank order.
+first_backup()
+{
+	case $(( ($(rank "$1") + 1) % 3 )) in
+	0) echo "$A1" ;; 1) echo "$A2" ;; 2) echo "$A3" ;;
+	esac
+}
+
+# shadowed FIRST S0: FIRST took over from the muted primary, having sent
+# outputs of its own decode (its shadow_outputs above S0) meanwhile.
+shadowed()
+{
+	took_over "$OLD" "$OLD_EPOCH" || return 1
+	echo "$1: shadow_outputs $(counter "$1" shadow_outputs) (was $2), takeovers $(counter "$1" takeovers)"
+	[ "$PRIMARY" = "$1" ] && at_least "$1" shadow_outputs $(($2 + 1))
+}
+
+# no_gap_at EPOCH: the plant's change of epoch to EPOCH skipped no cycle.
+no_gap_at()
+{
+	epoch_changes "$tmp/act.json" |
+		"$JQ" -e --argjson e "$1" 'any(.[]; .to == $e and .lost == 0)' > /dev/null
+}
+
 # The cut-off primary stops: deposed by FENCED, its cycles stand still
 # while the new primary runs 20, and it does not take over again.
 # check_deposed CUT DEPOSED0: CUT was deposed (its counter above DEPOSED0).
@@ -106,7 +151,7 @@ check_lost()
 	lost=$(epoch_changes "$tmp/act.json") || return 1
 	echo "failovers at the plant: $lost (the faults' epochs: $FAULT_EPOCHS)"
 	"$JQ" -e --argjson max "$MAX_LOST" --argjson faults "[$FAULT_EPOCHS]" \
-		'length >= 3 and all(.[]; .lost <= $max) and
+		'length >= 4 and all(.[]; .lost <= $max) and
 		 (map(.to) as $to | all($faults[]; . as $e | any($to[]; . == $e)))' \
 		<<< "$lost" > /dev/null
 }
@@ -121,7 +166,7 @@ check_exact()
 
 swarm_test_prereqs
 have_tools "$NFT" > /dev/null || tap_skip_all "$NFT not found"
-swarm_test_begin 14
+swarm_test_begin 18
 
 swarm_test_up --workers "$WORKERS"
 rc=0
@@ -181,6 +226,21 @@ in_ns "$OLD" "$NFT" delete table ip failover
 tap_check "$OLD, reconnected, follows the new epoch" back_as_backup "$OLD"
 fault_end
 
+# Shadow decoding: the first backup has every worker's RESULT copies.
+fault_begin
+FIRST=$(first_backup "$OLD")
+s0=$(counter "$FIRST" shadow_outputs)
+deposed0=$(counter "$OLD" deposed)
+mute "$OLD" on
+tap_check "the primary ($OLD) muted after its TASKs: its first backup ($FIRST) sends the cycles' outputs from its own decode, then takes over" \
+	shadowed "$FIRST" "$s0"
+MUTE_EPOCH=$EPOCH_NOW
+tap_check "the muted $OLD is fenced by the workers and stops driving" \
+	check_deposed "$OLD" "$deposed0"
+mute "$OLD" off
+tap_check "$OLD, unmuted, follows the new epoch" back_as_backup "$OLD"
+fault_end
+
 # tree PID: PID and every process below it, parents first (a backgrounded
 # function's pid is its subshell; ip netns exec and timeout sit between it
 # and the plant or agictl). Killed in that order, no shell is left to
@@ -210,7 +270,9 @@ tree()
 } 2>/dev/null || true
 
 tap_check "the plant applied strictly increasing cycle ids, none twice" check_applied
-tap_check "at most $MAX_LOST cycles without an ACTUATE at each change of epoch, the 3 faults' among them" check_lost
+tap_check "at most $MAX_LOST cycles without an ACTUATE at each change of epoch, the 4 faults' among them" check_lost
+tap_check "no cycle without an ACTUATE where the muted primary's first backup took over (epoch $MUTE_EPOCH)" \
+	no_gap_at "$MUTE_EPOCH"
 tap_check "every ok output of every member equals y = A x" check_exact
 tap_check "no member's own law step diverged from a record" no_divergence
 tap_end

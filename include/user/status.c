@@ -60,6 +60,7 @@ static const char *const counter_names[AGISWARM_CNT_MAX + 1] = {
 	[AGISWARM_CNT_DIVERGENCES] = "divergences",
 	[AGISWARM_CNT_DEPOSED] = "deposed",
 	[AGISWARM_CNT_FENCED_SENT] = "fenced_sent",
+	[AGISWARM_CNT_SHADOW_OUTPUTS] = "shadow_outputs",
 };
 
 /* The node's settings and state: attribute and type. */

@@ -12,7 +12,8 @@
 #                            swarm's matrix and plant; the three members
 #                            of group 1 with epoch 8 (8 * 1 + rank 0: agi-agg
 #                            primary), each knowing the others by key and
-#                            rank, failure threshold THRESHOLD; all three
+#                            rank, and every worker knowing the three by
+#                            rank; failure threshold THRESHOLD; all three
 #                            cycles running
 #   plant_start_group FILE [ARGS...]  the swarm's plant sending its SENSOR
 #                            to all three and taking ACTUATE from all three
@@ -103,6 +104,13 @@ group_up()
 	for n in 2 3; do
 		actl "agi-agg$n" matrix load "$SWARM_MATRIX" > /dev/null
 		plant_peers "agi-agg$n" "agg$n"
+	done
+	# The workers know the members' ranks: each sends the first backup a
+	# copy of its RESULTs (shadow decoding).
+	for n in $(seq 1 "$WORKERS"); do
+		member_peer "$(worker_ns "$n")" "w$n" 1 agg 0
+		member_peer "$(worker_ns "$n")" "w$n" 2 agg2 1
+		member_peer "$(worker_ns "$n")" "w$n" 3 agg3 2
 	done
 	member_peer "$A1" agg 2 agg2 1
 	member_peer "$A1" agg 3 agg3 2

@@ -1019,6 +1019,7 @@ enum agiswarm_counter {
 	AGISWARM_CNT_DEPOSED,		/* times this primary saw a higher
 					 * epoch and became a backup */
 	AGISWARM_CNT_FENCED_SENT,	/* FENCED answers to stale TASKs */
+	AGISWARM_CNT_SHADOW_OUTPUTS,	/* a backup's outputs of its own decode */
 	__AGISWARM_CNT_MAX
 };
 #define AGISWARM_CNT_MAX (__AGISWARM_CNT_MAX - 1)
@@ -1372,10 +1373,22 @@ enum agiswarm_counter {
  * of a higher epoch stops driving at once and becomes a backup
  * (AGISWARM_CNT_DEPOSED); it takes over again only after it has adopted
  * a record in its new term, so a member cut off from the others does not
- * take the epoch back and forth. In a group the epoch never goes down
- * while the module is loaded: SET_NODE EPOCH below the highest epoch the
- * member has seen (its daemon restarted with the group's first epoch)
- * leaves it at that highest, and the member follows its owner.
+ * take the epoch back and forth.
+ * Shadow decoding: a worker that knows the group's members by rank sends
+ * each RESULT of a cycle TASK to the TASK's sender and a copy to the first
+ * backup, the member next after the epoch's owner in rank order. That
+ * backup, when its assignment is the one the last record named, decodes
+ * the cycle too and steps the law on a copy of its state; if no record of
+ * that cycle has come midway between the deadline and the next tick (as
+ * seen from the first copy), it sends that cycle's ACTUATE itself, in
+ * the owner's epoch, and goes on from that output's law state
+ * (AGISWARM_CNT_SHADOW_OUTPUTS): a primary that dies after sending its
+ * TASKs loses no cycle. A record of a cycle the backup decoded must carry
+ * the same output and law state, or AGISWARM_CNT_DIVERGENCES counts it.
+ * In a group the epoch never goes down while the module is loaded:
+ * SET_NODE EPOCH below the highest epoch the member has seen (its daemon
+ * restarted with the group's first epoch) leaves it at that highest, and
+ * the member follows its owner.
  * A job's messages ("Jobs" below) are the cycle's with one key more, the
  * job id (uint, 1..2^32 - 1), always sealed:
  *
