@@ -46,7 +46,7 @@ export AGISWARM_VM=1
 [ -r /etc/agiswarm/env ] && . /etc/agiswarm/env
 # daemon_chaos.sh's twenty failovers, each with a daemon restarted, take
 # longer than settings' timeout.
-export AGISWARM_TIMEOUT_daemon_chaos_sh=${AGISWARM_TIMEOUT_daemon_chaos_sh:-$((900 * ${AGISWARM_TIMEOUT_SCALE:-1}))}
+export AGISWARM_TIMEOUT_daemon_chaos_sh=${AGISWARM_TIMEOUT_daemon_chaos_sh:-$((1500 * ${AGISWARM_TIMEOUT_SCALE:-1}))}
 export AGISWARM_KO=/agiswarm/kmod/agiswarm.ko
 export AGICTL=/agiswarm/build/agictl
 export IP=/usr/sbin/ip
