@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# demo.sh: the body of `make demo`. A swarm in network namespaces keeps an
-# unstable plant under control while workers stall and links lose
-# packets, and every output is checked against an independent reference.
+# demo.sh: act 1 of `make demo` (netns/demo_acts.sh). A swarm in network
+# namespaces keeps an unstable plant under control while workers stall and
+# links lose packets, and every output is checked against an independent
+# reference.
 #
 #   agi-plant --SENSOR--> agi-agg --TASK--> agi-w1 .. agi-w8
 #       ^                   |     <--RESULT--

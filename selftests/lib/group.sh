@@ -22,7 +22,9 @@
 #   THRESHOLD, MAX_LOST      the members' failure threshold; the most
 #                            cycles a change of epoch may cost the plant
 #   group_settled            one member is primary in its own epoch, the
-#                            others backups in that epoch; sets PRIMARY
+#                            others backups in that epoch; sets PRIMARY.
+#                            MEMBERS, when set, are the members asked (a
+#                            dead node's stopped module still says primary)
 #   group_formed             waits for group_settled; each backup adopts
 #                            records and shows its group line (agictl
 #                            status: rank, backup, the epoch's owner, a
@@ -254,7 +256,7 @@ group_settled()
 {
 	local ns e n=0
 	PRIMARY=
-	for ns in "$A1" "$A2" "$A3"; do
+	for ns in ${MEMBERS:-$A1 $A2 $A3}; do
 		is_mode "$ns" primary || continue
 		n=$((n + 1))
 		PRIMARY=$ns
@@ -262,7 +264,7 @@ group_settled()
 	[ "$n" = 1 ] || return 1
 	e=$(epoch "$PRIMARY")
 	[ $((e & 7)) = "$(rank "$PRIMARY")" ] || return 1
-	for ns in "$A1" "$A2" "$A3"; do
+	for ns in ${MEMBERS:-$A1 $A2 $A3}; do
 		[ "$ns" = "$PRIMARY" ] && continue
 		is_mode "$ns" backup && [ "$(epoch "$ns")" = "$e" ] || return 1
 	done

@@ -23,7 +23,7 @@
 #                           and taking ACTUATE from the three, its applied
 #                           ACTUATEs in $tmp/act.json (PLANT_PID)
 #   name NS / member_name NS  the member's files in $tmp / its NAME
-#   commit_to_primary [N]   operator alice's signed commit, sealed, to the
+#   commit_to_primary [N [AHEAD]]  alice's signed commit, sealed, to the
 #                           primary; acknowledged ($tmp/commit.out, JSON)
 #   audits_agree            every member's audit log the same and verifying
 #   group_diag, log_summary TAP comments for a failure
@@ -133,7 +133,8 @@ check_group()
 # sends it sealed to the primary, which leads the raft log; a commit
 # that races a change of epoch is refused or not acknowledged (never
 # applied at different cycles), and is then signed again for the new one,
-# TRIES times in all (default 5). agictl's JSON answer in $tmp/commit.out.
+# TRIES times in all (default 5); AHEAD cycles ahead when given.
+# agictl's JSON answer in $tmp/commit.out.
 commit_to_primary()
 {
 	local i
@@ -145,7 +146,7 @@ commit_to_primary()
 				--to "$SWARM_NET.$(($(rank "$PRIMARY") + 1)):$SWARM_PORT" \
 				--peer-key "$tmp/$(name "$PRIMARY")/node.pub" \
 				--epoch "$(epoch "$PRIMARY")" \
-				--apply-at $(($(actl "$PRIMARY" -j status | "$JQ" .cycle_id) + 60 * ${AGISWARM_TIMEOUT_SCALE:-1})) \
+				--apply-at $(($(actl "$PRIMARY" -j status | "$JQ" .cycle_id) + ${2:-$((60 * ${AGISWARM_TIMEOUT_SCALE:-1}))})) \
 				deadline 40ms \
 				> "$tmp/commit.out" 2> "$tmp/commit.err" &&
 				{ cat "$tmp/commit.out"; return 0; }

@@ -59,6 +59,8 @@ DEBUG_ENV = AGISWARM_KERNEL=debug \
 	AGISWARM_TIMEOUT_fuzz_wire_sh=$(FUZZ_WIRE_TIMEOUT) \
 	AGISWARM_TIMEOUT_daemon_restart_sh=$(DAEMON_RESTART_TIMEOUT) \
 	AGISWARM_TIMEOUT_daemon_group_sh=$(DAEMON_GROUP_TIMEOUT) \
+	AGISWARM_TIMEOUT_daemon_chaos_sh=$(shell echo $$((1500 * \
+		$(DEBUG_TIMEOUT_SCALE)))) \
 	AGISWARM_TIMEOUT_swarm_jobs_sh=$(shell echo $$(($(SWARM_JOBS_TIMEOUT) * \
 		$(DEBUG_TIMEOUT_SCALE)))) \
 	$(if $(FUZZ_SEED),AGISWARM_FUZZ_SEED=$(FUZZ_SEED))

@@ -44,9 +44,6 @@ export AGISWARM_VM=1
 # What the image was built for (mkinitrd.sh --env): the debug kernel sets
 # AGISWARM_KERNEL=debug, AGISWARM_TIMEOUT_SCALE and the fuzzers' counts.
 [ -r /etc/agiswarm/env ] && . /etc/agiswarm/env
-# daemon_chaos.sh's twenty failovers, each with a daemon restarted, take
-# longer than settings' timeout.
-export AGISWARM_TIMEOUT_daemon_chaos_sh=${AGISWARM_TIMEOUT_daemon_chaos_sh:-$((1500 * ${AGISWARM_TIMEOUT_SCALE:-1}))}
 export AGISWARM_KO=/agiswarm/kmod/agiswarm.ko
 export AGICTL=/agiswarm/build/agictl
 export IP=/usr/sbin/ip

@@ -9,13 +9,18 @@
 #   make vm-check   boot it under QEMU and run every VM test; log in
 #                   build/vm.log
 #   make vm-run SCRIPT=file
-#   make demo       netns/demo.sh in the same VM: a swarm kept exact under
-#                   stalls and loss, shown as it runs; log in build/demo.log,
-#                   pictures in build/demo/ (selftests/vm/demo_plots.sh);
-#                   PLANT=python or PLANT=modbus swaps the built-in test
-#                   plant for the Python example or a Modbus/TCP device
-#                   behind agiswarm-modbus
 #                   boot the same image and run one script instead
+#   make demo       netns/demo_acts.sh in the same VM, two acts shown as
+#                   they run: netns/demo.sh, a swarm kept exact under
+#                   stalls and loss, then an operator's signed commit
+#                   (PLANT=python or PLANT=modbus swaps the built-in test
+#                   plant for the Python example or a Modbus/TCP device
+#                   behind agiswarm-modbus); then netns/demo_group.sh,
+#                   three aggregators run by agiswarmd whose primary's node
+#                   is killed midway, the plant riding through, a signed
+#                   commit applied by the survivors and the rejoined old
+#                   primary alike. Log in build/demo.log, act 1's pictures
+#                   in build/demo/ (selftests/vm/demo_plots.sh)
 #   make check      deps, build, native-check, vm-check, then one verdict
 #                   line "N passed, N failed" (see selftests/vm/check.sh);
 #                   CHECK_DEBUG=1 adds check-debug (selftests/vm/debug.mk)
@@ -47,14 +52,17 @@ VM_PYTHON = --lib $(AGIPLANT_SO) --python-module $(AGIPLANT_PY) \
 	--python-script configs/plant_example.py \
 	--python-script selftests/modbus_check.py
 
-# swarm_failover.sh builds three aggregators and fails them over three
-# times: 76-88 s alone under TCG, 124 s with a debug VM beside it on the
-# host, past timeout=. The live fuzzers take 83-94 s alone (fuzz_genl
+# swarm_failover.sh builds three aggregators and fails them over four
+# times: 76-88 s alone under TCG with three, 124 s with a debug VM beside
+# it on the host, past timeout=; the fourth adds about a quarter. The live fuzzers take 83-94 s alone (fuzz_genl
 # fuzzes 3 x 20 s, fuzz_wire sends 10^5 datagrams): on a loaded host they
 # too would pass timeout=. daemon_group.sh starts six daemons and a raft
 # group and fails the primary over once: 100 s alone, 241 s with a debug
-# VM beside it. (The debug kernel's scaled timeouts are longer.)
+# VM beside it. daemon_chaos.sh fails a daemon-run group over 20 times,
+# about 35 s each: 732 s alone. (The debug kernel's scaled timeouts are
+# longer.)
 VM_ENV = --env AGISWARM_TIMEOUT_swarm_failover_sh=300 \
+	--env AGISWARM_TIMEOUT_daemon_chaos_sh=1500 \
 	--env AGISWARM_TIMEOUT_daemon_group_sh=480 \
 	--env AGISWARM_TIMEOUT_swarm_jobs_sh=$(SWARM_JOBS_TIMEOUT) \
 	--env AGISWARM_TIMEOUT_fuzz_genl_sh=300 \
@@ -100,12 +108,15 @@ check:
 	$(Q)MAKE='$(MAKE)' BUILD='$(BUILD)' selftests/vm/check.sh
 
 # make demo PLANT=...: which plant netns/demo.sh runs (its DEMO_PLANT).
+# The VM runs the two acts (netns/demo_acts.sh) in 210-320 s under TCG:
+# act 1 80-135 s, act 2 120-245 s, the longer ones beside another VM. The
+# deadline leaves room for a slower host.
 demo: VM_DEMO_ENV = $(if $(PLANT),--env DEMO_PLANT=$(PLANT))
 ifneq ($(filter-out plant python modbus,$(PLANT)),)
 $(error PLANT=$(PLANT): allowed plant (the default), python or modbus)
 endif
 demo: deps vm-initrd
 	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
-		--log $(BUILD)/demo.log --timeout $(or $(VM_TIMEOUT),900) \
-		--script netns/demo.sh
+		--log $(BUILD)/demo.log --timeout $(or $(VM_TIMEOUT),1200) \
+		--script netns/demo_acts.sh
 	$(Q)selftests/vm/demo_plots.sh $(BUILD)/demo.log $(BUILD)/demo $(AGICTL)
