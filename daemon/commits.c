@@ -31,8 +31,12 @@
  * change reaches the module well before its cycle starts. In a group the
  * margin is at least replication.election_timeout_ms in cycles: the entry
  * must reach every replica's module before that cycle, through the log's
- * round trips, and a replica that gets it later records it without
- * applying it.
+ * round trips. A replica that gets it only after that cycle started (it
+ * was down or cut off, or the group took longer than that to hold it)
+ * records the group's decision all the same and applies it at once, at
+ * the earliest cycle its module can still stage (apply_late()): the log
+ * is the group's history, and a member whose module missed a change must
+ * not drive the plant without it after a failover.
  *
  * In a replicated group (replication.member, group.c) the verified commit
  * and its cycle become an entry of the group's log instead: the leader
@@ -61,6 +65,8 @@
 #include "runtime.h"
 
 #define APPLY_MARGIN 10
+#define LATE_MARGIN 2	/* cycles ahead for an entry that came late */
+#define LATE_TRIES 3
 
 /* Everything one commit needs, off the stack (a commit is ~3 KiB). */
 struct commit_job {
@@ -494,7 +500,7 @@ static void committed(void *arg, int status, int result, u64 index)
 			snprintf(reason, sizeof(reason), "replayed: seq %llu is not above the last applied",
 				 (unsigned long long)c->seq);
 		else if (result == -ETIME)
-			snprintf(reason, sizeof(reason), "committed after its cycle %llu started: recorded, not applied",
+			snprintf(reason, sizeof(reason), "not at cycle %llu: the group held it only after that cycle started; each member applies it as soon as it has it (see their logs)",
 				 (unsigned long long)c->apply_cycle);
 		else
 			snprintf(reason, sizeof(reason), "the aggregator could not apply it (see its log)");
@@ -560,9 +566,37 @@ static bool propose(struct agid *d, struct commit_job *j, u64 current,
 	return false;
 }
 
+/*
+ * An entry that reached this replica after its cycle started here: staged
+ * LATE_MARGIN cycles after @current (again, from the module's new cycle,
+ * when its cycle overtook the staging) and armed. Return: the cycle it
+ * takes effect at, or 0 with the module's refusal in @err.
+ */
+static u64 apply_late(struct agid *d, const struct agi_commit_changes *ch,
+		      u64 current, char *err, size_t errlen)
+{
+	struct agi_status st;
+	unsigned int i;
+	u64 at;
+
+	for (i = 0; i < LATE_TRIES; i++) {
+		at = current + LATE_MARGIN;
+		if (!stage(d, ch, at, err, errlen) &&
+		    !arm(d, ch, err, errlen))
+			return at;
+		/* Another refusal than a cycle that started meanwhile. */
+		if (agi_status_get(d->nl, &st) ||
+		    st.field[AGI_ST_CYCLE_ID] < at)
+			return 0;
+		current = st.field[AGI_ST_CYCLE_ID];
+	}
+	return 0;
+}
+
 int agid_commits_apply(struct agid *d, u64 index,
 		       const struct agi_repl_commit *c)
 {
+	u64 late;
 	struct agi_commit *cm = NULL;
 	char err[AGI_CONFIG_ERR_LEN];
 	struct agi_status st;
@@ -591,12 +625,22 @@ int agid_commits_apply(struct agid *d, u64 index,
 		agid_log(d, AGI_LOG_ERROR, "raft: entry %llu (commit seq %llu): recorded, but the module's state cannot be read: NOT applied here",
 			 (unsigned long long)index, (unsigned long long)c->seq);
 	} else if (st.field[AGI_ST_CYCLE_ID] >= c->apply_cycle) {
-		/* Never at another cycle than the group's (invariant 3). */
-		agid_log(d, AGI_LOG_ERROR, "raft: entry %llu (commit seq %llu) reached this replica at cycle %llu, after its cycle %llu started: recorded, NOT applied here",
-			 (unsigned long long)index, (unsigned long long)c->seq,
-			 (unsigned long long)st.field[AGI_ST_CYCLE_ID],
-			 (unsigned long long)c->apply_cycle);
-		ret = -ETIME;
+		late = apply_late(d, &cm->changes, st.field[AGI_ST_CYCLE_ID],
+				  err, sizeof(err));
+		if (late) {
+			agid_log(d, AGI_LOG_WARNING, "raft: entry %llu (commit seq %llu) reached this replica at cycle %llu, after the group's cycle %llu started: applied late, from cycle %llu here",
+				 (unsigned long long)index,
+				 (unsigned long long)c->seq,
+				 (unsigned long long)st.field[AGI_ST_CYCLE_ID],
+				 (unsigned long long)c->apply_cycle,
+				 (unsigned long long)late);
+			ret = -ETIME;
+		} else {
+			agid_log(d, AGI_LOG_ERROR, "raft: entry %llu (commit seq %llu) came after its cycle %llu started, and the module refused it: %s",
+				 (unsigned long long)index,
+				 (unsigned long long)c->seq,
+				 (unsigned long long)c->apply_cycle, err);
+		}
 	} else if (stage(d, &cm->changes, c->apply_cycle, err, sizeof(err)) ||
 		   arm(d, &cm->changes, err, sizeof(err))) {
 		agid_log(d, AGI_LOG_ERROR, "raft: entry %llu (commit seq %llu) is in the audit log but the module refused it: %s",

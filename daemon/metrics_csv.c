@@ -21,7 +21,8 @@
  * The last two columns, epoch and producer, say which member of a
  * replicated group produced the cycle: the owner of its epoch, by its
  * aggregators: NAME (empty outside a group). A backup's module records
- * no cycle, so each member's file holds the cycles it drove.
+ * no cycle, so each member's file holds the cycles it drove: a gap in
+ * cycle ids is reported as lost only when the ring overflowed.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -67,6 +68,12 @@ struct agid_records *agid_metrics_final(struct agid *d, u64 from,
 		free(b);
 		return NULL;
 	}
+	/*
+	 * A gap before the first record is lost only when the ring is full
+	 * of newer ones: else those cycles never were in it (another member
+	 * of the group drove them, or none: a takeover's missed ticks).
+	 */
+	b->full = b->n == ARRAY_SIZE(b->rec);
 	/* A record is final only once the next cycle has started. */
 	while (b->n && st->field[AGI_ST_RUNNING] &&
 	       b->rec[b->n - 1].cycle >= st->field[AGI_ST_CYCLE_ID])
@@ -232,10 +239,12 @@ static int write_batch(struct agid *d, const struct agi_cycle *rec, size_t n,
 	return err;
 }
 
-static void note_gap(struct agid *d, const struct agi_cycle *first)
+static void note_gap(struct agid *d, const struct agid_records *b)
 {
+	const struct agi_cycle *first = &b->rec[0];
+
 	if (!d->metrics.next_cycle || first->cycle <= d->metrics.next_cycle ||
-	    d->metrics.warned_gap)
+	    !b->full || d->metrics.warned_gap)
 		return;
 	agid_log(d, AGI_LOG_WARNING, "metrics: cycles %llu..%llu are no longer in the module's ring (it keeps 1024): they are missing from %s",
 		 (unsigned long long)d->metrics.next_cycle,
@@ -255,7 +264,7 @@ static void drain(struct agid *d)
 	if (!b)
 		return;
 	if (b->n) {
-		note_gap(d, &b->rec[0]);
+		note_gap(d, b);
 		err = write_batch(d, b->rec, b->n,
 				  st.has[AGI_ST_GROUP_SIZE] ?
 				  st.field[AGI_ST_GROUP_SIZE] : 1);

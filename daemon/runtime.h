@@ -250,6 +250,7 @@ void agid_metrics_close(struct agid *d);
 struct agid_records {
 	struct agi_cycle rec[1024];	/* the module's ring */
 	size_t n;
+	bool full;	/* the ring held nothing older than @from: maybe lost */
 };
 struct agid_records *agid_metrics_final(struct agid *d, u64 from,
 					const struct agi_status *st);
