@@ -168,6 +168,7 @@ enum agiswarm_phase {
  * @node: the node
  * @tick: the cycle timer (period)
  * @deadline: the deadline timer, armed at each tick
+ * @watch: a first backup's watch on the primary's next cycle (repl.c)
  * @rows_work: sends ROWS to the workers marked in @rows_pending (plan.c)
  * @settle_work: settles a staged matrix the cycle applied (stage.c)
  * @matrix: the matrix in use, or NULL (node->conf_lock); a staged matrix
@@ -214,6 +215,8 @@ enum agiswarm_phase {
  * @fmt_u: the format of @u
  * @nu: the length of @y and @u
  * @have_u: @u holds an output computed by a cycle (for miss hold)
+ * @watched: the cycle in progress was started by a watch's takeover, not
+ *	by a tick (the next tick, if within half a period, starts none)
  * @y: the last decoded y = A x
  * @u: the last output
  * @pid_state: the PID state per output
@@ -240,6 +243,7 @@ struct agiswarm_agg {
 	struct agiswarm_node *node;
 	struct hrtimer tick;
 	struct hrtimer deadline;
+	struct hrtimer watch;
 	struct work_struct rows_work;
 	struct work_struct settle_work;
 	struct agiswarm_matrix *matrix;
@@ -289,6 +293,7 @@ struct agiswarm_agg {
 	u8 fmt_u;
 	u16 nu;
 	bool have_u;
+	bool watched;
 	s32 y[AGISWARM_WIRE_VEC_MAX];
 	s32 u[AGISWARM_WIRE_VEC_MAX];
 	struct agi_pid_state pid_state[AGISWARM_WIRE_VEC_MAX];

@@ -471,6 +471,17 @@ static void start_cycle(struct agiswarm_agg *agg, ktime_t now,
 	hrtimer_start(&agg->deadline, agg->deadline_at, HRTIMER_MODE_ABS_SOFT);
 }
 
+/* A watch's takeover started a cycle less than half a period ago. */
+static bool just_started(struct agiswarm_agg *agg, ktime_t now)
+{
+	bool watched = agg->watched;
+
+	lockdep_assert_held(&agg->lock);
+	agg->watched = false;
+	return watched &&
+	       ktime_us_delta(now, agg->last_tick) < agg->period_us / 2;
+}
+
 static enum hrtimer_restart tick(struct hrtimer *timer)
 {
 	struct agiswarm_agg *agg = container_of(timer, struct agiswarm_agg,
@@ -485,9 +496,10 @@ static enum hrtimer_restart tick(struct hrtimer *timer)
 	running = agg->running;
 	/*
 	 * A backup's tick starts no cycle, unless it takes over; one that
-	 * fires more than half a period late says its own host stalled.
+	 * fires more than half a period late says its own host stalled. A
+	 * watch that took over just now started this period's cycle.
 	 */
-	if (running &&
+	if (running && !just_started(agg, now) &&
 	    agiswarm_repl_tick(agg, late > agg->period_us / 2, &shadow)) {
 		/* A takeover's last shadow output, before its first cycle. */
 		if (shadow) {
@@ -499,8 +511,11 @@ static enum hrtimer_restart tick(struct hrtimer *timer)
 			finish(agg, false, &out);
 		start_cycle(agg, now, &out);
 	}
-	/* Skips the ticks that were missed: ids stay increasing. */
-	if (running)
+	/*
+	 * Skips the ticks that were missed: ids stay increasing. Unless a
+	 * watch's takeover set the timer to its own grid meanwhile.
+	 */
+	if (running && !hrtimer_is_queued(timer))
 		hrtimer_forward(timer, now, ns_to_ktime((u64)agg->period_us * NSEC_PER_USEC));
 	spin_unlock(&agg->lock);
 	out_flush(agg->node, &out);
@@ -522,6 +537,41 @@ static enum hrtimer_restart deadline(struct hrtimer *timer)
 	} else if (agg->phase == PHASE_WAITING &&
 		   !ktime_before(ktime_get(), agg->deadline_at)) {
 		finish(agg, false, &out);
+	}
+	spin_unlock(&agg->lock);
+	out_flush(agg->node, &out);
+	return HRTIMER_NORESTART;
+}
+
+/*
+ * A first backup's watch (agiswarm_repl_watch()): the primary's next cycle
+ * is overdue. It takes over and starts that cycle now; the cycle timer
+ * ticks a period from now on.
+ */
+static enum hrtimer_restart watch(struct hrtimer *timer)
+{
+	struct agiswarm_agg *agg = container_of(timer, struct agiswarm_agg,
+						watch);
+	ktime_t now = ktime_get();
+	s64 late = ktime_us_delta(now, hrtimer_get_expires(timer));
+	struct cycle_out out;
+	bool shadow = false;
+
+	out_init(&out);
+	spin_lock(&agg->lock);
+	if (agg->running &&
+	    agiswarm_repl_watch(agg, late > agg->period_us / 2, &shadow)) {
+		if (shadow) {
+			actuate(agg, AGISWARM_ACTUATE_OK, &out);
+			agiswarm_repl_take_over(agg);
+		}
+		start_cycle(agg, now, &out);
+		agg->watched = true;
+		/* A tick waiting for the lock sees just_started(). */
+		if (!hrtimer_callback_running(&agg->tick))
+			hrtimer_start(&agg->tick,
+				      ktime_add_us(now, agg->period_us),
+				      HRTIMER_MODE_ABS_SOFT);
 	}
 	spin_unlock(&agg->lock);
 	out_flush(agg->node, &out);
@@ -868,6 +918,7 @@ void agiswarm_cycle_stop(struct agiswarm_agg *agg)
 	spin_unlock_bh(&agg->lock);
 	hrtimer_cancel(&agg->tick);
 	hrtimer_cancel(&agg->deadline);
+	hrtimer_cancel(&agg->watch);
 	spin_lock_bh(&agg->lock);
 	account_silent_workers(agg);
 	agg->phase = PHASE_IDLE;
@@ -925,4 +976,6 @@ void agiswarm_cycle_init(struct agiswarm_agg *agg)
 	agg->tick.function = tick;
 	hrtimer_init(&agg->deadline, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
 	agg->deadline.function = deadline;
+	hrtimer_init(&agg->watch, CLOCK_MONOTONIC, HRTIMER_MODE_ABS_SOFT);
+	agg->watch.function = watch;
 }

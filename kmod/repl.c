@@ -49,6 +49,7 @@ static void become(struct agiswarm_agg *agg, u8 mode)
 		r->parts.filled = 0;
 		r->shadow_ok = false;
 		r->shadow_cycle = 0;
+		r->watch_cycle = 0;
 		/* The deadline timer then ends nothing. */
 		if (agg->phase == PHASE_WAITING)
 			agg->phase = PHASE_IDLE;
@@ -610,9 +611,11 @@ static void take_over(struct agiswarm_agg *agg, u64 e)
 	 * Cycle ids stay on the period's grid: the ticks without a record
 	 * were cycles without output, and a primary cut off from this member
 	 * but not from the plant went on through them (start_cycle() adds
-	 * the 1 of this tick's cycle).
+	 * the 1 of this tick's cycle). Never one the primary was seen to
+	 * run: its output may be at the plant.
 	 */
-	agg->cycle_id = max(r->rec_cycle + r->miss_run - 1, r->shadow_sent);
+	agg->cycle_id = max3(r->rec_cycle + r->miss_run - 1, r->shadow_sent,
+			     r->watch_cycle);
 	agg->last_tick = 0;	/* no jitter against a tick of its backup term */
 	if (!plan)
 		return;
@@ -681,6 +684,57 @@ bool agiswarm_repl_tick(struct agiswarm_agg *agg, bool stalled, bool *shadow)
 	e = agi_group_next_epoch(r->max_epoch, r->rank);
 	if (r->miss_run < wait || !e)
 		return false;
+	*shadow = shadow_decide(agg, true);
+	if (!*shadow)
+		take_over(agg, e);
+	return true;
+}
+
+/**
+ * agiswarm_repl_watch() - the first backup's watch: the primary's next
+ *	cycle is overdue
+ * @agg: the aggregator
+ * @stalled: the watch fired more than half a period late
+ * @shadow: set when the caller is to send the output of agg->cycle_id
+ *	first, and then call agiswarm_repl_take_over()
+ *
+ * With a failure threshold of 1, the first backup (the member after the
+ * epoch's owner in rank order, the one the workers copy their RESULTs
+ * to) watches for the primary's next cycle, due a period after the first
+ * copy of the last one. When half a period after that nothing of it has
+ * come, no copy and no record, the primary sent no TASK for it: it
+ * stopped between two cycles. Waiting for a tick would cost that cycle;
+ * this backup takes over at once instead and runs the overdue cycle
+ * itself, half a period late, so that the plant's cycle ids go on without
+ * a gap. A primary that was only slow is deposed like any other (the
+ * higher epoch wins; the two outputs of that cycle are the same): on a
+ * loaded host, more takeovers, which is why it is not the default. No
+ * watch fires on a stalled host (its own timer late), nor before a copy
+ * in this backup term.
+ *
+ * Context: softirq, agg->lock held.
+ * Return: true when this member takes over now, its first cycle to be
+ * started at once.
+ */
+bool agiswarm_repl_watch(struct agiswarm_agg *agg, bool stalled, bool *shadow)
+{
+	struct agiswarm_repl *r = &agg->repl;
+	u64 e;
+
+	lockdep_assert_held(&agg->lock);
+	if (r->mode != AGISWARM_GROUP_BACKUP || r->threshold != 1 ||
+	    !r->have_rec || !r->watch_cycle || r->rec_cycle > r->watch_cycle ||
+	    stalled ||
+	    agg->estop || ktime_before(ktime_get(), r->watch_at) ||
+	    agi_group_patience(1, r->rank, r->size, r->max_epoch) != 1)
+		return false;
+	e = agi_group_next_epoch(r->max_epoch, r->rank);
+	if (!e)
+		return false;
+	agiswarm_node_count(agg->node, AGISWARM_CNT_RECORDS_MISSED, 1);
+	pr_info_ratelimited("netns %u: nothing of the cycle after %llu (epoch %llu) half a period after it was due: rank %u takes over now\n",
+			    agg->node->net->ns.inum, r->watch_cycle,
+			    r->max_epoch, r->rank);
 	*shadow = shadow_decide(agg, true);
 	if (!*shadow)
 		take_over(agg, e);
@@ -760,6 +814,15 @@ bool agiswarm_repl_shadow_start(struct agiswarm_agg *agg, u64 cycle)
 				    (agg->period_us - agg->deadline_us) / 2);
 	agg->phase = PHASE_WAITING;
 	hrtimer_start(&agg->deadline, r->shadow_at, HRTIMER_MODE_ABS_SOFT);
+	/* The next cycle is due a period from now: watched half one more. */
+	if (cycle > r->watch_cycle) {
+		r->watch_cycle = cycle;
+		r->watch_at = ktime_add_us(now, agg->period_us +
+					   agg->period_us / 2);
+		if (agg->running && r->threshold == 1)
+			hrtimer_start(&agg->watch, r->watch_at,
+				      HRTIMER_MODE_ABS_SOFT);
+	}
 	return true;
 }
 

@@ -52,6 +52,10 @@ struct agiswarm_node;
  * @shadow_ufmt: the format of @shadow_u
  * @shadow_state: the law state after the shadow's step
  * @shadow_u: the shadow's output, sent if the record is late
+ * @watch_cycle: the newest cycle of the primary's this backup had a copy
+ *	of a RESULT of, 0 for none in this term
+ * @watch_at: when nothing of the cycle after it has come, half a period
+ *	after it was due, this backup takes over (if it is the first)
  */
 struct agiswarm_repl {
 	u8 rank;
@@ -79,6 +83,8 @@ struct agiswarm_repl {
 	u8 shadow_ufmt;
 	struct agi_pid_state shadow_state[AGISWARM_WIRE_VEC_MAX];
 	s32 shadow_u[AGISWARM_WIRE_VEC_MAX];
+	u64 watch_cycle;
+	ktime_t watch_at;
 };
 
 /**
@@ -114,6 +120,7 @@ bool agiswarm_repl_shadow_gen(const struct agiswarm_agg *agg, u32 *gen);
 bool agiswarm_repl_shadow_start(struct agiswarm_agg *agg, u64 cycle);
 void agiswarm_repl_shadow_step(struct agiswarm_agg *agg);
 bool agiswarm_repl_shadow_due(struct agiswarm_agg *agg, bool now);
+bool agiswarm_repl_watch(struct agiswarm_agg *agg, bool stalled, bool *shadow);
 
 /* The fast path (socket.c). */
 int agiswarm_repl_rx_record(struct agiswarm_node *node,

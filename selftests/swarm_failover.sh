@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# swarm_failover.sh: a replicated aggregator group fails over four times
+# swarm_failover.sh: a replicated aggregator group fails over five times
 # without a cycle applied twice, out of order, or wrong.
 #
 #   agi-agg  (id 1, rank 0) --+
@@ -12,7 +12,7 @@
 # plant (the plant sends its SENSOR to each and takes ACTUATE from each,
 # keeping one output per cycle id, strictly increasing, highest epoch
 # first). Epoch 8 = 8 * 1 + rank 0: agi-agg is the primary, the others
-# follow its records. Then four faults, each to whichever member is
+# follow its records. Then five faults, each to whichever member is
 # primary at the time (on a quiet host: agi-agg, agi-agg2, agi-agg3):
 #
 #   1. its cycle is stopped (agictl node stop): another member takes over
@@ -30,7 +30,14 @@
 #      send their RESULTs to it and a copy to the first backup (the next
 #      in rank order), which decodes each cycle itself and, the record
 #      not coming, sends that cycle's output (shadow decoding), until it
-#      takes over; the plant misses no cycle at that change of epoch.
+#      takes over; the plant misses no cycle at that change of epoch;
+#   5. with the failure threshold set to 1 on every member, its cycle is
+#      stopped at a random point of the period: its first backup takes
+#      over at once, at its first tick without a record or, when that
+#      tick is more than half a period after the primary's next cycle was
+#      due, by its watch (the kernel log says "takes over now"), and runs
+#      that cycle itself; the plant misses no cycle at that change of
+#      epoch either. The threshold goes back to 3.
 #
 # A loaded host can delay a primary's records past the failure threshold,
 # and a backup then takes over on its own: the protocol working (the
@@ -166,7 +173,7 @@ check_exact()
 
 swarm_test_prereqs
 have_tools "$NFT" > /dev/null || tap_skip_all "$NFT not found"
-swarm_test_begin 18
+swarm_test_begin 21
 
 swarm_test_up --workers "$WORKERS"
 rc=0
@@ -241,6 +248,45 @@ mute "$OLD" off
 tap_check "$OLD, unmuted, follows the new epoch" back_as_backup "$OLD"
 fault_end
 
+# The watch: failure threshold 1 on every member; the primary's cycle
+# stopped a random time into a period.
+set_threshold()
+{
+	local ns
+	for ns in "$A1" "$A2" "$A3"; do
+		actl "$ns" node set failure-threshold "$1" || return 1
+	done
+}
+# watched FIRST: FIRST took over at once, at its first tick without a
+# record or by its watch, whichever came first (the kernel's line of that
+# takeover: 0 or 1 ticks without a record).
+watched()
+{
+	local line
+	took_over "$OLD" "$OLD_EPOCH" || return 1
+	line=$(dmesg | grep "takes over with epoch $EPOCH_NOW " | tail -1)
+	echo "$PRIMARY took over (first backup: $1): ${line#*] }"
+	[ "$PRIMARY" = "$1" ] || return 1
+	case $line in
+	*"(0 ticks without"* | *"(1 ticks without"*) return 0 ;;
+	esac
+	return 1
+}
+wait_for "$WAIT" "one primary" group_settled || true
+fault_begin
+FIRST=$(first_backup "$OLD")
+set_threshold 1
+sleep 1	# the watch is armed from the next cycle's copies on
+sleep "$(printf '0.%03d' $((RANDOM % 50)))"
+actl "$OLD" node stop
+tap_check "failure threshold 1, the primary's ($OLD) cycle stopped: its first backup ($FIRST) takes over at once (its first tick without a record, or its watch)" \
+	watched "$FIRST"
+WATCH_EPOCH=$EPOCH_NOW
+actl "$OLD" node start --force
+tap_check "$OLD, started again, follows the new epoch as a backup" back_as_backup "$OLD"
+set_threshold "$THRESHOLD"
+fault_end
+
 # tree PID: PID and every process below it, parents first (a backgrounded
 # function's pid is its subshell; ip netns exec and timeout sit between it
 # and the plant or agictl). Killed in that order, no shell is left to
@@ -270,9 +316,11 @@ tree()
 } 2>/dev/null || true
 
 tap_check "the plant applied strictly increasing cycle ids, none twice" check_applied
-tap_check "at most $MAX_LOST cycles without an ACTUATE at each change of epoch, the 4 faults' among them" check_lost
+tap_check "at most $MAX_LOST cycles without an ACTUATE at each change of epoch, the 5 faults' among them" check_lost
 tap_check "no cycle without an ACTUATE where the muted primary's first backup took over (epoch $MUTE_EPOCH)" \
 	no_gap_at "$MUTE_EPOCH"
+tap_check "no cycle without an ACTUATE where the first backup took over at threshold 1 (epoch $WATCH_EPOCH)" \
+	no_gap_at "$WATCH_EPOCH"
 tap_check "every ok output of every member equals y = A x" check_exact
 tap_check "no member's own law step diverged from a record" no_divergence
 tap_end

@@ -28,7 +28,8 @@
 #                       p99, same run), then 20 failovers at random
 #                       points of the cycle: cycles lost at the plant per
 #                       failover (mean, max); build/bench-failover.log
-#                       (also run by bench-vm)
+#                       (also run by bench-vm); THRESHOLD=N sets the
+#                       members' failure threshold (default 3)
 #   make bench          deps, then both
 
 BENCH_C := $(wildcard selftests/bench/*.c)
@@ -64,6 +65,7 @@ bench-vm-jobs: vm-initrd
 bench-vm-failover: vm-initrd
 	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
 		--log $(BUILD)/bench-failover.log --timeout $(or $(VM_TIMEOUT),1800) \
+		$(if $(THRESHOLD),--env THRESHOLD=$(THRESHOLD)) \
 		--script selftests/bench/vm_failover.sh
 
 bench-vm-seal: vm-initrd module-noseal

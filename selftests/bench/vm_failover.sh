@@ -29,10 +29,13 @@
 #     ratio_p50=R ratio_p99=R duplicates=0 out_of_order=0 ...
 #
 # (duplicates and out_of_order: cycle ids the plant applied twice or
-# after a higher one, which must be 0). The targets, lost_max <= 1
-# and lost_mean 0, need shadow decoding, which the module does not do
-# yet: a backup takes over after the failure threshold's 3 missed
-# records. Timing in a TCG VM is emulated and shares the host with its
+# after a higher one, which must be 0; threshold: the members' failure
+# threshold, THRESHOLD, default 3; shadow_outputs: cycles the first
+# backup's own output covered; takeovers: over the run, spurious ones
+# included). The targets are lost_max <= 1 and lost_mean 0. Shadow
+# decoding covers a primary that dies after its TASKs; these faults stop
+# it between cycles as often as not, and a backup then takes over after
+# the failure threshold's missed records. Timing in a TCG VM is emulated and shares the host with its
 # other load: nothing here asserts a time. The script fails when the
 # swarm does not come up, a failover does not happen, or the plant
 # applied a cycle twice or out of order (a takeover may take up to 300 s:
@@ -134,7 +137,17 @@ printf 'bench vm failover %s single p50=%sus p99=%sus group p50=%sus p99=%sus' \
 	"$(cat "$tmp/lost.txt")" "${s[0]}" "${s[1]}" "${g[0]}" "${g[1]}"
 awk -v s50="${s[0]}" -v s99="${s[1]}" -v g50="${g[0]}" -v g99="${g[1]}" \
 	'BEGIN { printf " ratio_p50=%.3f ratio_p99=%.3f", s50 ? g50 / s50 : 0, s99 ? g99 / s99 : 0 }'
-printf ' workers=%s cycles=%s period_ms=%s missed_single=%s missed_group=%s applied=%s\n' \
-	"$WORKERS" "$BASE_CYCLES" "$period_ms" "${s[2]}" "${g[2]}" "$(wc -l < "$tmp/act.json")"
+# sum_counter NAME: the three members' counter NAME, added.
+sum_counter()
+{
+	local ns n=0
+	for ns in "$A1" "$A2" "$A3"; do
+		n=$((n + $(counter "$ns" "$1")))
+	done
+	echo "$n"
+}
+printf ' workers=%s cycles=%s period_ms=%s missed_single=%s missed_group=%s applied=%s threshold=%s shadow_outputs=%s takeovers=%s\n' \
+	"$WORKERS" "$BASE_CYCLES" "$period_ms" "${s[2]}" "${g[2]}" "$(wc -l < "$tmp/act.json")" \
+	"$THRESHOLD" "$(sum_counter shadow_outputs)" "$(sum_counter takeovers)"
 grep -q ' duplicates=0 out_of_order=0' "$tmp/lost.txt" ||
 	fail "the plant applied a cycle twice or out of order"

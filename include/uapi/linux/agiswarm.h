@@ -113,7 +113,8 @@
  *    AGISWARM_A_FAILURE_THRESHOLD: NLA_U8, 1..100 (-ERANGE): the
  *                     consecutive cycles without a CYCLE record after
  *                     which a backup takes over (default
- *                     AGISWARM_FAILURE_THRESHOLD_DEFAULT)
+ *                     AGISWARM_FAILURE_THRESHOLD_DEFAULT); 1 also arms
+ *                     the first backup's watch (see "The watch" below)
  *    AGISWARM_A_PROBE_JOIN: NLA_U8, 0..1 (-ERANGE), default 0: with 1, a
  *                     worker that joins an aggregator (an ADD_PEER that
  *                     adds or replaces it; not one that changes only its
@@ -1385,6 +1386,20 @@ enum agiswarm_counter {
  * (AGISWARM_CNT_SHADOW_OUTPUTS): a primary that dies after sending its
  * TASKs loses no cycle. A record of a cycle the backup decoded must carry
  * the same output and law state, or AGISWARM_CNT_DIVERGENCES counts it.
+ * The watch, with FAILURE_THRESHOLD 1 only: the first backup expects the
+ * primary's next cycle a period after the first copy of the last one;
+ * when half a period after that neither a copy nor a record of it has
+ * come (the primary sent no TASK: it stopped between two cycles), it
+ * takes over at once, without waiting for a tick, and runs that overdue
+ * cycle itself, half a period late, its timer ticking a period from then
+ * on: the plant's cycle ids go on without a gap (one more
+ * AGISWARM_CNT_RECORDS_MISSED, AGISWARM_CNT_TAKEOVERS, and the kernel
+ * log says "takes over now"). A watch that fires more than half a period
+ * late (this host stalled) does nothing. A primary that was only slow is
+ * deposed as above (that cycle's two outputs are the same): a host whose
+ * cycles are often half a period late sees more takeovers, which is why
+ * the default threshold is 3. A takeover's first cycle id is never one
+ * the primary was seen to run.
  * In a group the epoch never goes down while the module is loaded:
  * SET_NODE EPOCH below the highest epoch the member has seen (its daemon
  * restarted with the group's first epoch) leaves it at that highest, and
