@@ -471,6 +471,32 @@ static void start_cycle(struct agiswarm_agg *agg, ktime_t now,
 	hrtimer_start(&agg->deadline, agg->deadline_at, HRTIMER_MODE_ABS_SOFT);
 }
 
+/*
+ * A cycle of a tick or a watch: a takeover's last shadow output (@shadow)
+ * goes first, in the old epoch, then the takeover, then the cycle.
+ */
+static void begin_cycle(struct agiswarm_agg *agg, bool shadow, ktime_t now,
+			struct cycle_out *out)
+{
+	lockdep_assert_held(&agg->lock);
+	if (shadow) {
+		actuate(agg, AGISWARM_ACTUATE_OK, out);
+		agiswarm_repl_take_over(agg);
+	}
+	/* A deadline that TCG delayed past the next tick. */
+	if (agg->phase == PHASE_WAITING)
+		finish(agg, false, out);
+	start_cycle(agg, now, out);
+}
+
+/* @timer fired more than half a period late: this host stalled. */
+static bool stalled(const struct agiswarm_agg *agg, struct hrtimer *timer,
+		    ktime_t now)
+{
+	return ktime_us_delta(now, hrtimer_get_expires(timer)) >
+	       agg->period_us / 2;
+}
+
 /* A watch's takeover started a cycle less than half a period ago. */
 static bool just_started(struct agiswarm_agg *agg, ktime_t now)
 {
@@ -487,7 +513,6 @@ static enum hrtimer_restart tick(struct hrtimer *timer)
 	struct agiswarm_agg *agg = container_of(timer, struct agiswarm_agg,
 						tick);
 	ktime_t now = ktime_get();
-	s64 late = ktime_us_delta(now, hrtimer_get_expires(timer));
 	struct cycle_out out;
 	bool running, shadow = false;
 
@@ -496,21 +521,13 @@ static enum hrtimer_restart tick(struct hrtimer *timer)
 	running = agg->running;
 	/*
 	 * A backup's tick starts no cycle, unless it takes over; one that
-	 * fires more than half a period late says its own host stalled. A
-	 * watch that took over just now started this period's cycle.
+	 * fired more than half a period late (stalled()) says nothing of the
+	 * primary. A watch that took over just now started this period's
+	 * cycle.
 	 */
 	if (running && !just_started(agg, now) &&
-	    agiswarm_repl_tick(agg, late > agg->period_us / 2, &shadow)) {
-		/* A takeover's last shadow output, before its first cycle. */
-		if (shadow) {
-			actuate(agg, AGISWARM_ACTUATE_OK, &out);
-			agiswarm_repl_take_over(agg);
-		}
-		/* A deadline that TCG delayed past the next tick. */
-		if (agg->phase == PHASE_WAITING)
-			finish(agg, false, &out);
-		start_cycle(agg, now, &out);
-	}
+	    agiswarm_repl_tick(agg, stalled(agg, timer, now), &shadow))
+		begin_cycle(agg, shadow, now, &out);
 	/*
 	 * Skips the ticks that were missed: ids stay increasing. Unless a
 	 * watch's takeover set the timer to its own grid meanwhile.
@@ -553,19 +570,14 @@ static enum hrtimer_restart watch(struct hrtimer *timer)
 	struct agiswarm_agg *agg = container_of(timer, struct agiswarm_agg,
 						watch);
 	ktime_t now = ktime_get();
-	s64 late = ktime_us_delta(now, hrtimer_get_expires(timer));
 	struct cycle_out out;
 	bool shadow = false;
 
 	out_init(&out);
 	spin_lock(&agg->lock);
 	if (agg->running &&
-	    agiswarm_repl_watch(agg, late > agg->period_us / 2, &shadow)) {
-		if (shadow) {
-			actuate(agg, AGISWARM_ACTUATE_OK, &out);
-			agiswarm_repl_take_over(agg);
-		}
-		start_cycle(agg, now, &out);
+	    agiswarm_repl_watch(agg, stalled(agg, timer, now), &shadow)) {
+		begin_cycle(agg, shadow, now, &out);
 		agg->watched = true;
 		/* A tick waiting for the lock sees just_started(). */
 		if (!hrtimer_callback_running(&agg->tick))

@@ -37,7 +37,9 @@
 #      tick is more than half a period after the primary's next cycle was
 #      due, by its watch (the kernel log says "takes over now"), and runs
 #      that cycle itself; the plant misses no cycle at that change of
-#      epoch either. The threshold goes back to 3.
+#      epoch either. The threshold goes back to 3. (Not on a kernel
+#      whose timeouts are scaled, the debug kernel: there most cycles are
+#      half a period late and threshold 1 only churns; its points skip.)
 #
 # A loaded host can delay a primary's records past the failure threshold,
 # and a backup then takes over on its own: the protocol working (the
@@ -257,35 +259,48 @@ set_threshold()
 		actl "$ns" node set failure-threshold "$1" || return 1
 	done
 }
-# watched FIRST: FIRST took over at once, at its first tick without a
+# watched FIRST E: a member took over from the stopped primary, and
+# FIRST took over with its epoch E at once, at its first tick without a
 # record or by its watch, whichever came first (the kernel's line of that
-# takeover: 0 or 1 ticks without a record).
+# takeover: 0 or 1 ticks without a record). On a loaded host another
+# member may take over from FIRST just after (safe); E is the change of
+# epoch the plant must not have lost a cycle at.
 watched()
 {
 	local line
 	took_over "$OLD" "$OLD_EPOCH" || return 1
-	line=$(dmesg | grep "takes over with epoch $EPOCH_NOW " | tail -1)
-	echo "$PRIMARY took over (first backup: $1): ${line#*] }"
-	[ "$PRIMARY" = "$1" ] || return 1
+	line=$(dmesg | grep "rank $(rank "$1") takes over with epoch $2 " | tail -1)
+	echo "$1: ${line#*] }"
 	case $line in
 	*"(0 ticks without"* | *"(1 ticks without"*) return 0 ;;
 	esac
 	return 1
 }
-wait_for "$WAIT" "one primary" group_settled || true
-fault_begin
-FIRST=$(first_backup "$OLD")
-set_threshold 1
-sleep 1	# the watch is armed from the next cycle's copies on
-sleep "$(printf '0.%03d' $((RANDOM % 50)))"
-actl "$OLD" node stop
-tap_check "failure threshold 1, the primary's ($OLD) cycle stopped: its first backup ($FIRST) takes over at once (its first tick without a record, or its watch)" \
-	watched "$FIRST"
-WATCH_EPOCH=$EPOCH_NOW
-actl "$OLD" node start --force
-tap_check "$OLD, started again, follows the new epoch as a backup" back_as_backup "$OLD"
-set_threshold "$THRESHOLD"
-fault_end
+# Threshold 1 takes over whenever a cycle is half a period late: on a
+# kernel whose timeouts are scaled (the debug kernel, KASAN and lockdep
+# under TCG) that is most cycles, and the group would only churn.
+WATCH_EPOCH=
+if [ "${AGISWARM_TIMEOUT_SCALE:-1}" = 1 ]; then
+	wait_for "$WAIT" "one primary" group_settled || true
+	fault_begin
+	FIRST=$(first_backup "$OLD")
+	# FIRST's next epoch: the smallest above OLD_EPOCH with its rank.
+	WATCH_EPOCH=$((OLD_EPOCH - OLD_EPOCH % 8 + $(rank "$FIRST")))
+	[ "$WATCH_EPOCH" -gt "$OLD_EPOCH" ] || WATCH_EPOCH=$((WATCH_EPOCH + 8))
+	set_threshold 1
+	sleep 1	# the watch is armed from the next cycle's copies on
+	sleep "$(printf '0.%03d' $((RANDOM % 50)))"
+	actl "$OLD" node stop
+	tap_check "failure threshold 1, the primary's ($OLD) cycle stopped: its first backup ($FIRST) takes over at once with epoch $WATCH_EPOCH (its first tick without a record, or its watch)" \
+		watched "$FIRST" "$WATCH_EPOCH"
+	actl "$OLD" node start --force
+	tap_check "$OLD, started again, follows the new epoch as a backup" back_as_backup "$OLD"
+	set_threshold "$THRESHOLD"
+	fault_end
+else
+	tap_skip "failure threshold 1: the first backup takes over at once" "timeouts scaled by ${AGISWARM_TIMEOUT_SCALE}: cycles come half a period late all the time here"
+	tap_skip "the old primary follows as a backup" "as above"
+fi
 
 # tree PID: PID and every process below it, parents first (a backgrounded
 # function's pid is its subshell; ip netns exec and timeout sit between it
@@ -316,11 +331,15 @@ tree()
 } 2>/dev/null || true
 
 tap_check "the plant applied strictly increasing cycle ids, none twice" check_applied
-tap_check "at most $MAX_LOST cycles without an ACTUATE at each change of epoch, the 5 faults' among them" check_lost
+tap_check "at most $MAX_LOST cycles without an ACTUATE at each change of epoch, the faults' among them" check_lost
 tap_check "no cycle without an ACTUATE where the muted primary's first backup took over (epoch $MUTE_EPOCH)" \
 	no_gap_at "$MUTE_EPOCH"
-tap_check "no cycle without an ACTUATE where the first backup took over at threshold 1 (epoch $WATCH_EPOCH)" \
-	no_gap_at "$WATCH_EPOCH"
+if [ -n "$WATCH_EPOCH" ]; then
+	tap_check "no cycle without an ACTUATE where the first backup took over at threshold 1 (epoch $WATCH_EPOCH)" \
+		no_gap_at "$WATCH_EPOCH"
+else
+	tap_skip "no cycle without an ACTUATE where the first backup took over at threshold 1" "no such fault here (above)"
+fi
 tap_check "every ok output of every member equals y = A x" check_exact
 tap_check "no member's own law step diverged from a record" no_divergence
 tap_end

@@ -65,7 +65,6 @@ bench-vm-jobs: vm-initrd
 bench-vm-failover: vm-initrd
 	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
 		--log $(BUILD)/bench-failover.log --timeout $(or $(VM_TIMEOUT),1800) \
-		$(if $(THRESHOLD),--env THRESHOLD=$(THRESHOLD)) \
 		--script selftests/bench/vm_failover.sh
 
 bench-vm-seal: vm-initrd module-noseal

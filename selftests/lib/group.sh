@@ -155,8 +155,13 @@ one_primary() { new_primary "" -1; }
 # own since the last look) and prints it with its epoch.
 the_primary()
 {
-	wait_for "$WAIT" "one primary" one_primary || return 1
-	one_primary && echo "$PRIMARY $(epoch "$PRIMARY")"
+	local i
+	# A takeover between the wait and the read: look again.
+	for i in 1 2 3 4 5; do
+		wait_for "$WAIT" "one primary" one_primary || return 1
+		one_primary && { echo "$PRIMARY $(epoch "$PRIMARY")"; return 0; }
+	done
+	return 1
 }
 
 new_primary()

@@ -60,13 +60,15 @@ VM_PYTHON = --lib $(AGIPLANT_SO) --python-module $(AGIPLANT_PY) \
 # group and fails the primary over once: 100 s alone, 241 s with a debug
 # VM beside it. daemon_chaos.sh fails a daemon-run group over 20 times,
 # about 35 s each: 732 s alone. (The debug kernel's scaled timeouts are
-# longer.)
+# longer.) THRESHOLD=N gives the group scripts' members that failure
+# threshold (make bench-vm-failover THRESHOLD=1).
 VM_ENV = --env AGISWARM_TIMEOUT_swarm_failover_sh=300 \
 	--env AGISWARM_TIMEOUT_daemon_chaos_sh=1500 \
 	--env AGISWARM_TIMEOUT_daemon_group_sh=480 \
 	--env AGISWARM_TIMEOUT_swarm_jobs_sh=$(SWARM_JOBS_TIMEOUT) \
 	--env AGISWARM_TIMEOUT_fuzz_genl_sh=300 \
-	--env AGISWARM_TIMEOUT_fuzz_wire_sh=300
+	--env AGISWARM_TIMEOUT_fuzz_wire_sh=300 \
+	$(if $(THRESHOLD),--env THRESHOLD=$(THRESHOLD))
 
 .PHONY: vm-tests vm-initrd vm-run demo
 
