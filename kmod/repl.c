@@ -722,11 +722,16 @@ bool agiswarm_repl_watch(struct agiswarm_agg *agg, bool stalled, bool *shadow)
 	u64 e;
 
 	lockdep_assert_held(&agg->lock);
+	/*
+	 * Nothing of the cycle after watch_cycle came: a copy of it moves
+	 * watch_cycle and the timer, a record of it rec_cycle.
+	 */
 	if (r->mode != AGISWARM_GROUP_BACKUP || r->threshold != 1 ||
 	    !r->have_rec || !r->watch_cycle || r->rec_cycle > r->watch_cycle ||
-	    stalled ||
-	    agg->estop || ktime_before(ktime_get(), r->watch_at) ||
-	    agi_group_patience(1, r->rank, r->size, r->max_epoch) != 1)
+	    stalled || agg->estop || ktime_before(ktime_get(), r->watch_at))
+		return false;
+	/* The first backup only: the others wait their ticks. */
+	if (agi_group_patience(1, r->rank, r->size, r->max_epoch) != 1)
 		return false;
 	e = agi_group_next_epoch(r->max_epoch, r->rank);
 	if (!e)
