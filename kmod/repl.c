@@ -455,6 +455,7 @@ static void adopt(struct agiswarm_agg *agg)
 	r->shadow_ok = shadow_bound(agg);
 	r->have_rec = true;
 	r->rec_tick = true;
+	r->rec_at = ktime_get();
 	r->miss_run = 0;
 	agiswarm_node_count(node, AGISWARM_CNT_RECORDS_RECEIVED, 1);
 }
@@ -635,6 +636,38 @@ static void take_over(struct agiswarm_agg *agg, u64 e)
 	}
 }
 
+/*
+ * A first backup's watch is armed on the primary's next cycle, the last
+ * record in hand: its tick leaves that cycle to the watch, which knows
+ * the primary's phase (a tick's is its own, so a record a little late
+ * would look missing to it).
+ */
+static bool watching(struct agiswarm_agg *agg)
+{
+	const struct agiswarm_repl *r = &agg->repl;
+
+	return r->threshold == 1 && r->watch_cycle &&
+	       r->rec_cycle + 1 >= r->watch_cycle &&
+	       agi_group_patience(1, r->rank, r->size, r->max_epoch) == 1 &&
+	       ktime_before(ktime_get(), r->watch_at) &&
+	       hrtimer_is_queued(&agg->watch);
+}
+
+/*
+ * With threshold 1, the primary's next record is missing only half a
+ * period after it was due (a period after the last one came): a tick's
+ * phase is this member's own, and to a tick that came just before it a
+ * record a little late would look missing.
+ */
+static bool just_missing(struct agiswarm_agg *agg)
+{
+	const struct agiswarm_repl *r = &agg->repl;
+
+	return r->threshold == 1 &&
+	       ktime_us_delta(ktime_get(), r->rec_at) <
+	       agg->period_us + agg->period_us / 2;
+}
+
 /**
  * agiswarm_repl_tick() - a tick of the cycle timer: whether it starts one
  * @agg: the aggregator
@@ -676,7 +709,7 @@ bool agiswarm_repl_tick(struct agiswarm_agg *agg, bool stalled, bool *shadow)
 	 * the host stalled, the primary with it, and a missing record says
 	 * nothing of the primary.
 	 */
-	if (!r->have_rec || stalled)
+	if (!r->have_rec || stalled || watching(agg) || just_missing(agg))
 		return false;
 	r->miss_run++;
 	agiswarm_node_count(agg->node, AGISWARM_CNT_RECORDS_MISSED, 1);
@@ -701,16 +734,18 @@ bool agiswarm_repl_tick(struct agiswarm_agg *agg, bool stalled, bool *shadow)
  * With a failure threshold of 1, the first backup (the member after the
  * epoch's owner in rank order, the one the workers copy their RESULTs
  * to) watches for the primary's next cycle, due a period after the first
- * copy of the last one. When half a period after that nothing of it has
- * come, no copy and no record, the primary sent no TASK for it: it
- * stopped between two cycles. Waiting for a tick would cost that cycle;
- * this backup takes over at once instead and runs the overdue cycle
- * itself, half a period late, so that the plant's cycle ids go on without
- * a gap. A primary that was only slow is deposed like any other (the
- * higher epoch wins; the two outputs of that cycle are the same): on a
- * loaded host, more takeovers, which is why it is not the default. No
- * watch fires on a stalled host (its own timer late), nor before a copy
- * in this backup term.
+ * copy of the last one. When the watch's patience after that (half a
+ * period on a quiet host, up to a period where the primary's cycles come
+ * late: watch_patience()) nothing of it has come, no copy and no record,
+ * the primary sent no TASK for it: it stopped between two cycles. Waiting
+ * for a tick would cost that cycle; this backup takes over at once
+ * instead and runs the overdue cycle itself, that late, so that the
+ * plant's cycle ids go on without a gap. A primary that was only slow is
+ * deposed like any other (the higher epoch wins; the two outputs of that
+ * cycle are the same): on a host where cycles come late at random, more
+ * takeovers, which is why it is not the default. No watch fires on a
+ * stalled host (its own timer late), nor before a copy in this backup
+ * term.
  *
  * Context: softirq, agg->lock held.
  * Return: true when this member takes over now, its first cycle to be
@@ -737,9 +772,11 @@ bool agiswarm_repl_watch(struct agiswarm_agg *agg, bool stalled, bool *shadow)
 	if (!e)
 		return false;
 	agiswarm_node_count(agg->node, AGISWARM_CNT_RECORDS_MISSED, 1);
-	pr_info_ratelimited("netns %u: nothing of the cycle after %llu (epoch %llu) half a period after it was due: rank %u takes over now\n",
+	pr_info_ratelimited("netns %u: nothing of the cycle after %llu (epoch %llu) %lld us after it was due: rank %u takes over now\n",
 			    agg->node->net->ns.inum, r->watch_cycle,
-			    r->max_epoch, r->rank);
+			    r->max_epoch,
+			    ktime_us_delta(ktime_get(), r->watch_seen) -
+			    agg->period_us, r->rank);
 	*shadow = shadow_decide(agg, true);
 	if (!*shadow)
 		take_over(agg, e);
@@ -785,6 +822,35 @@ bool agiswarm_repl_shadow_gen(const struct agiswarm_agg *agg, u32 *gen)
 	return r->have_rec && r->shadow_ok;
 }
 
+/*
+ * How long past its due time the watch waits for the primary's cycle after
+ * @cycle, whose first copy came @now: twice how late the primary's cycles
+ * came lately (a maximum that decays by 1/32 a cycle), at least half a
+ * period and at most a period. A quiet host keeps half a period, a primary
+ * that stops costs no cycle and its overdue one comes half a period late;
+ * on a host whose cycles come late the watch waits up to a period rather
+ * than depose a primary that was only late, and a primary that stops then
+ * makes the plant hold an output up to a period longer. A new primary's
+ * pace is not known yet (its first cycles may come late: rows to send,
+ * keys to agree): the watch begins at its most patient with it.
+ */
+static u32 watch_patience(struct agiswarm_repl *r, u32 period_us, ktime_t now,
+			  u64 cycle)
+{
+	s64 late;
+
+	if (r->watch_epoch != r->rec_epoch) {
+		r->watch_epoch = r->rec_epoch;
+		r->watch_late_us = max(r->watch_late_us, period_us / 2);
+	} else if (r->watch_cycle && cycle == r->watch_cycle + 1) {
+		late = ktime_us_delta(now, r->watch_seen) - period_us;
+		r->watch_late_us -= r->watch_late_us >> 5;
+		if (late > r->watch_late_us)
+			r->watch_late_us = min_t(s64, late, period_us);
+	}
+	return clamp_t(u32, 2 * r->watch_late_us, period_us / 2, period_us);
+}
+
 /**
  * agiswarm_repl_shadow_start() - a backup begins to decode cycle @cycle
  * @agg: the aggregator, a backup
@@ -819,11 +885,13 @@ bool agiswarm_repl_shadow_start(struct agiswarm_agg *agg, u64 cycle)
 				    (agg->period_us - agg->deadline_us) / 2);
 	agg->phase = PHASE_WAITING;
 	hrtimer_start(&agg->deadline, r->shadow_at, HRTIMER_MODE_ABS_SOFT);
-	/* The next cycle is due a period from now: watched half one more. */
+	/* The next cycle is due a period from now: watched a while more. */
 	if (cycle > r->watch_cycle) {
-		r->watch_cycle = cycle;
 		r->watch_at = ktime_add_us(now, agg->period_us +
-					   agg->period_us / 2);
+					   watch_patience(r, agg->period_us,
+							  now, cycle));
+		r->watch_cycle = cycle;
+		r->watch_seen = now;
 		if (agg->running && r->threshold == 1)
 			hrtimer_start(&agg->watch, r->watch_at,
 				      HRTIMER_MODE_ABS_SOFT);

@@ -33,6 +33,7 @@ struct agiswarm_node;
  * @have_rec: a record was adopted in this backup term (takeover needs it)
  * @rec_tick: a record arrived since the last tick
  * @miss_run: consecutive ticks without one
+ * @rec_at: when the last record was adopted
  * @rec_cycle: the cycle of the last record adopted, 0 before any
  * @rec_epoch: its epoch (a new primary's ids may start below it)
  * @rec_gen: its row assignment's generation
@@ -54,8 +55,14 @@ struct agiswarm_node;
  * @shadow_u: the shadow's output, sent if the record is late
  * @watch_cycle: the newest cycle of the primary's this backup had a copy
  *	of a RESULT of, 0 for none in this term
- * @watch_at: when nothing of the cycle after it has come, half a period
- *	after it was due, this backup takes over (if it is the first)
+ * @watch_seen: when the first copy of @watch_cycle came
+ * @watch_at: when nothing of the cycle after it has come, the watch's
+ *	patience after it was due, this backup takes over (if it is the
+ *	first)
+ * @watch_epoch: the epoch of the records @watch_late_us is of
+ * @watch_late_us: how late the primary's cycles came lately: a decaying
+ *	maximum of the time between two of its cycles' first copies beyond
+ *	a period (agiswarm_repl_shadow_start())
  */
 struct agiswarm_repl {
 	u8 rank;
@@ -66,6 +73,7 @@ struct agiswarm_repl {
 	bool have_rec;
 	bool rec_tick;
 	u32 miss_run;
+	ktime_t rec_at;
 	u64 rec_cycle;
 	u64 rec_epoch;
 	u32 rec_gen;
@@ -84,7 +92,10 @@ struct agiswarm_repl {
 	struct agi_pid_state shadow_state[AGISWARM_WIRE_VEC_MAX];
 	s32 shadow_u[AGISWARM_WIRE_VEC_MAX];
 	u64 watch_cycle;
+	ktime_t watch_seen;
 	ktime_t watch_at;
+	u64 watch_epoch;
+	u32 watch_late_us;
 };
 
 /**

@@ -1388,17 +1388,19 @@ enum agiswarm_counter {
  * the same output and law state, or AGISWARM_CNT_DIVERGENCES counts it.
  * The watch, with FAILURE_THRESHOLD 1 only: the first backup expects the
  * primary's next cycle a period after the first copy of the last one;
- * when half a period after that neither a copy nor a record of it has
- * come (the primary sent no TASK: it stopped between two cycles), it
- * takes over at once, without waiting for a tick, and runs that overdue
- * cycle itself, half a period late, its timer ticking a period from then
- * on: the plant's cycle ids go on without a gap (one more
+ * when its patience after that (half a period, or twice how late the
+ * primary's cycles came lately, up to a period) neither a copy nor a
+ * record of it has come (the primary sent no TASK: it stopped between two
+ * cycles), it takes over at once, without waiting for a tick (its ticks
+ * leave that cycle to the watch), and runs that overdue cycle itself,
+ * that late, its timer ticking a period from then on: the plant's cycle
+ * ids go on without a gap (one more
  * AGISWARM_CNT_RECORDS_MISSED, AGISWARM_CNT_TAKEOVERS, and the kernel
  * log says "takes over now"). A watch that fires more than half a period
  * late (this host stalled) does nothing. A primary that was only slow is
  * deposed as above (that cycle's two outputs are the same): a host whose
- * cycles are often half a period late sees more takeovers, which is why
- * the default threshold is 3. A takeover's first cycle id is never one
+ * cycles come late at random, past the watch's patience, sees more
+ * takeovers, which is why the default threshold is 3. A takeover's first cycle id is never one
  * the primary was seen to run.
  * In a group the epoch never goes down while the module is loaded:
  * SET_NODE EPOCH below the highest epoch the member has seen (its daemon
