@@ -27,9 +27,11 @@
 #                       aggregators against one alone (cycle latency p50/
 #                       p99, same run), then 20 failovers at random
 #                       points of the cycle: cycles lost at the plant per
-#                       failover (mean, max); build/bench-failover.log
-#                       (also run by bench-vm); THRESHOLD=N sets the
-#                       members' failure threshold (default 3)
+#                       failover (mean, max) and how long the plant held
+#                       its output over each; at the default failure
+#                       threshold (3, build/bench-failover.log) and then
+#                       at 1, the watch (build/bench-failover-watch.log);
+#                       also run by bench-vm. THRESHOLD=N: one run, at N
 #   make bench          deps, then both
 
 BENCH_C := $(wildcard selftests/bench/*.c)
@@ -66,6 +68,13 @@ bench-vm-failover: vm-initrd
 	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
 		--log $(BUILD)/bench-failover.log --timeout $(or $(VM_TIMEOUT),1800) \
 		--script selftests/bench/vm_failover.sh
+ifeq ($(THRESHOLD),)
+	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \
+		--log $(BUILD)/bench-failover-watch.log \
+		--timeout $(or $(VM_TIMEOUT),1800) \
+		--file selftests/bench/vm_failover.sh=/agiswarm/selftests/bench/vm_failover.sh \
+		--script selftests/bench/vm_failover_watch.sh
+endif
 
 bench-vm-seal: vm-initrd module-noseal
 	$(Q)selftests/vm/run-vm.sh --kernel $(VM_KERNEL) --initrd $(VM_INITRD) \

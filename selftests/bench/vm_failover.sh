@@ -21,11 +21,15 @@
 #
 # Per change of epoch at the plant: cycles without an ACTUATE (gaps in the
 # cycle ids, which stay on the period's grid), and how many cycles after
-# the old primary's last output the new primary's first came (lost + 1).
-# One line, stable for scripts:
+# the old primary's last output the new primary's first came (lost + 1);
+# and the time the plant held its last output over the change (hold, the
+# wall-clock view: a takeover's cycle that came late shows here, not in
+# the ids; a period of 50 ms with nothing late holds 50 ms). One line,
+# stable for scripts:
 #
 #   bench vm failover failovers=N changes=N lost_mean=M lost_max=M
-#     first_output_max=C single p50=Nus p99=Nus group p50=Nus p99=Nus
+#     first_output_max=C hold_max_ms=N hold_p50_ms=N
+#     single p50=Nus p99=Nus group p50=Nus p99=Nus
 #     ratio_p50=R ratio_p99=R duplicates=0 out_of_order=0 ...
 #
 # (duplicates and out_of_order: cycle ids the plant applied twice or
@@ -124,12 +128,15 @@ wait "$PLANT_PID" 2>/dev/null || true
 s=($(stats "$tmp/single.json"))
 g=($(stats "$tmp/group.json"))
 epoch_changes "$tmp/act.json" > "$tmp/changes.json"
+echo "# changes of epoch at the plant, [to, lost, hold_ms]: $("$JQ" -c 'map([.to, .lost, .hold_ms])' "$tmp/changes.json")"
 "$JQ" -s -r --argjson n "$FAILOVERS" --slurpfile ch "$tmp/changes.json" '
 	[range(1; length) as $i | {a: .[$i - 1], b: .[$i]}] as $p |
 	($ch[0] | map(.lost)) as $lost |
 	"failovers=\($n) changes=\($lost | length)" +
 	" lost_mean=\(if ($lost | length) > 0 then ($lost | add) / ($lost | length) * 100 | round / 100 else 0 end)" +
 	" lost_max=\($lost | max // 0) first_output_max=\(($lost | max // 0) + 1)" +
+	" hold_max_ms=\($ch[0] | map(.hold_ms) | max // 0)" +
+	" hold_p50_ms=\($ch[0] | map(.hold_ms) | sort | if length > 0 then .[length / 2 | floor] else 0 end)" +
 	" duplicates=\([$p[] | select(.b.cycle == .a.cycle)] | length)" +
 	" out_of_order=\([$p[] | select(.b.cycle < .a.cycle or .b.epoch < .a.epoch)] | length)"
 	' "$tmp/act.json" > "$tmp/lost.txt"

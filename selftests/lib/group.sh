@@ -231,10 +231,13 @@ plant_ordered()
 		  .[$i].epoch >= .[$i - 1].epoch] | all)' "$1" > /dev/null
 }
 
+# epoch_changes ACT_LOG: each change of epoch the plant saw: cycles lost (gaps
+# in the ids) and how long it held its last output over it (hold_ms).
 epoch_changes()
 {
 	"$JQ" -s -c '[range(1; length) as $i | select(.[$i].epoch != .[$i - 1].epoch) |
-		{from: .[$i - 1].epoch, to: .[$i].epoch, lost: (.[$i].cycle - .[$i - 1].cycle - 1)}]' \
+		{from: .[$i - 1].epoch, to: .[$i].epoch, lost: (.[$i].cycle - .[$i - 1].cycle - 1),
+		 hold_ms: ((.[$i].t_us - .[$i - 1].t_us) / 1000 | round)}]' \
 		"$1"
 }
 
