@@ -265,8 +265,30 @@ static void send_result(struct agiswarm_node *node,
 }
 
 /*
+ * @values in RESULTs of at most AGISWARM_WIRE_VALUES_MAX to @daddr:@dport;
+ * @faults: the corruption fault may touch them (the first send only).
+ */
+static void send_chunks(struct agiswarm_node *node, struct agi_wire_msg *m,
+			struct agi_wire_value *values, u16 n, __be32 daddr,
+			__be16 dport, bool faults)
+{
+	struct agi_wire_result *r = &m->u.result;
+	u16 done;
+
+	for (done = 0; done < n; done += r->values.n) {
+		r->values.n = min_t(u16, n - done, AGISWARM_WIRE_VALUES_MAX);
+		r->values.host.value = values + done;
+		/* Off by 2^64: far off the real value in any format. */
+		if (faults && agiswarm_fault_corrupt(node, r->worker))
+			values[done].sum.hi++;
+		send_result(node, m, daddr, dport);
+	}
+}
+
+/*
  * RESULTs of a TASK, or JOB_RESULTs of a JOB_TASK (@t->job nonzero); in a
- * group each cycle RESULT goes to the first backup as well.
+ * group each cycle RESULT goes to the first backup as well, after the
+ * whole answer to the primary (whose cycle waits for none of the copies).
  */
 static void send_results(struct agiswarm_node *node,
 			 const struct agi_wire_task *t,
@@ -283,24 +305,13 @@ static void send_results(struct agiswarm_node *node,
 			.job = t->job,
 		},
 	};
-	struct agi_wire_result *r = &m.u.result;
 	__be32 baddr = 0;
 	__be16 bport = 0;
-	bool shadow;
-	u16 done;
 
-	shadow = !t->job && first_backup(node, t->epoch, &baddr, &bport) &&
-		 (baddr != daddr || bport != dport);
-	for (done = 0; done < n; done += r->values.n) {
-		r->values.n = min_t(u16, n - done, AGISWARM_WIRE_VALUES_MAX);
-		r->values.host.value = values + done;
-		/* Off by 2^64: far off the real value in any format. */
-		if (agiswarm_fault_corrupt(node, r->worker))
-			values[done].sum.hi++;
-		send_result(node, &m, daddr, dport);
-		if (shadow)
-			send_result(node, &m, baddr, bport);
-	}
+	send_chunks(node, &m, values, n, daddr, dport, true);
+	if (!t->job && first_backup(node, t->epoch, &baddr, &bport) &&
+	    (baddr != daddr || bport != dport))
+		send_chunks(node, &m, values, n, baddr, bport, false);
 }
 
 /*
