@@ -386,13 +386,18 @@ static int group_transfer(int argc, char **argv)
 	struct agi_nl nl;
 	struct view *v;
 	u64 from_cycle;
-	bool flowing;
+	bool flowing, force = false;
 	int ret;
 
 	if (argc < 1)
 		return agictl_usage_error("group transfer needs the NAME of the member to take over, try \"agictl group help\".");
-	if (argc > 1)
-		return agictl_max_args("group transfer", argc, argv, 1);
+	if (argc > 1 && !strcmp(argv[1], "force"))
+		force = true;
+	else if (argc > 1)
+		return agictl_usage_error("group transfer: unknown argument \"%s\" after NAME (expected \"force\" or nothing)",
+					  argv[1]);
+	if (argc > 2)
+		return agictl_max_args("group transfer", argc, argv, 2);
 	v = calloc(1, sizeof(*v));
 	if (!v)
 		return agictl_fail("group transfer failed: %s", strerror(ENOMEM));
@@ -438,10 +443,11 @@ static int group_transfer(int argc, char **argv)
 	if (ret)
 		goto out;
 	ret = records_flowing(&nl, &v->st, &flowing);
-	if (!ret && !flowing) {
+	if (!ret && !flowing && !force) {
 		agi_nl_close(&nl);
-		ret = agictl_fail("group transfer failed: %s cannot take over: the primary's cycle records stopped reaching it (its last is cycle %llu)",
-				  to->name, (unsigned long long)v->st.field[AGI_ST_RECORD_CYCLE]);
+		ret = agictl_fail("group transfer failed: %s cannot take over: the primary's cycle records stopped reaching it (its last is cycle %llu); \"agictl group transfer %s force\" takes over from that record",
+				  to->name, (unsigned long long)v->st.field[AGI_ST_RECORD_CYCLE],
+				  to->name);
 		goto out;
 	}
 	/* The epoch as it is now: one may have changed while we looked. */
@@ -501,7 +507,7 @@ static int group_status(int argc, char **argv)
 static void group_usage(void)
 {
 	printf("Usage: agictl [-j] group [ status ]\n"
-	       "       agictl [-j] group transfer NAME\n"
+	       "       agictl [-j] group transfer NAME [ force ]\n"
 	       "status (the default) shows the replicated aggregator group as\n"
 	       "this node sees it: its size, this member's rank and mode\n"
 	       "(primary: drives the cycle; backup: follows the primary's cycle\n"
@@ -542,7 +548,10 @@ static void group_usage(void)
 	       "has adopted no record or the primary's records stopped reaching\n"
 	       "it (its last record did not move on within three periods), or\n"
 	       "its cycle is not running; NAME already driving is not an\n"
-	       "error. JSON: {\"primary\": NAME, \"epoch\", \"after_cycle\",\n"
+	       "error. force: also when the records stopped (the primary is\n"
+	       "down, and with failure threshold 0 no backup takes over on its\n"
+	       "own): NAME goes on from its last record, the cycles since are\n"
+	       "lost. JSON: {\"primary\": NAME, \"epoch\", \"after_cycle\",\n"
 	       "\"cycle_id\"}.\n");
 }
 

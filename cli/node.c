@@ -51,7 +51,8 @@ static void node_usage(void)
 	       "              epoch (epoch %% 8) drives the cycle, the others follow\n"
 	       "              its cycle records (start the cycle on each)\n"
 	       "  failure-threshold  cycles without a record after which a backup\n"
-	       "              takes over, 1..100 (default 3)\n"
+	       "              takes over, 0..100 (default 3); 0: none takes over\n"
+	       "              on its own (agictl group transfer promotes one)\n"
 	       "  probe-join  on: a worker added (peer add worker) holds no rows\n"
 	       "              until a fixed-point probe of it passes, which the\n"
 	       "              module runs at once as a job (agictl job list shows\n"
@@ -178,8 +179,8 @@ static int parse_value(enum node_key key, const char *s, u64 *v)
 						  s, AGISWARM_GROUP_MAX);
 		return AGICTL_OK;
 	case KEY_THRESHOLD:
-		if (agi_parse_u64(s, AGISWARM_FAILURE_THRESHOLD_MAX, v) || !*v)
-			return agictl_usage_error("invalid failure-threshold \"%s\" (expected 1..%d)",
+		if (agi_parse_u64(s, AGISWARM_FAILURE_THRESHOLD_MAX, v))
+			return agictl_usage_error("invalid failure-threshold \"%s\" (expected 0..%d)",
 						  s, AGISWARM_FAILURE_THRESHOLD_MAX);
 		return AGICTL_OK;
 	case KEY_REDUNDANCY:

@@ -145,7 +145,9 @@ static void add_group(const struct agi_config *cfg, struct agi_node_req *r)
 		      AGI_NODE_FAILURE_THRESHOLD;
 	r->group_rank = agi_config_member_rank(cfg, (u32)self);
 	r->group_size = (u8)cfg->n_group;
-	r->failure_threshold = (u8)cfg->failover_failure_threshold;
+	/* failover.auto_promotion false: no backup takes over on its own. */
+	r->failure_threshold = cfg->failover_auto_promotion ?
+			       (u8)cfg->failover_failure_threshold : 0;
 	r->epoch = agi_config_group_epoch(cfg);
 	step_add(" group-size %u group-rank %u failure-threshold %u",
 		 r->group_size, r->group_rank, r->failure_threshold);

@@ -677,7 +677,9 @@ static bool just_missing(struct agiswarm_agg *agg)
  *
  * A backup counts a tick without a record and, past its patience (the
  * failure threshold, as many again for each member ahead of it in the
- * succession), takes over: this tick then starts its first cycle. A backup
+ * succession), takes over: this tick then starts its first cycle. With
+ * threshold 0 it counts and never takes over on its own (an operator
+ * promotes a member: SET_NODE EPOCH). A backup
  * that has adopted no record in its term counts nothing, nor does a tick
  * that fired late (a stalled host).
  *
@@ -713,6 +715,13 @@ bool agiswarm_repl_tick(struct agiswarm_agg *agg, bool stalled, bool *shadow)
 		return false;
 	r->miss_run++;
 	agiswarm_node_count(agg->node, AGISWARM_CNT_RECORDS_MISSED, 1);
+	if (!r->threshold) {
+		if (r->miss_run == 1)
+			pr_info_ratelimited("netns %u: no record after cycle %llu (epoch %llu): failure threshold 0, rank %u does not take over on its own\n",
+					    agg->node->net->ns.inum,
+					    r->rec_cycle, r->max_epoch, r->rank);
+		return false;
+	}
 	wait = agi_group_patience(r->threshold, r->rank, r->size, r->max_epoch);
 	e = agi_group_next_epoch(r->max_epoch, r->rank);
 	if (r->miss_run < wait || !e)

@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# swarm_failover.sh: a replicated aggregator group fails over five times
-# without a cycle applied twice, out of order, or wrong.
+# swarm_failover.sh: a replicated aggregator group fails over five times,
+# and is promoted by hand once, without a cycle applied twice, out of
+# order, or wrong.
 #
 #   agi-agg  (id 1, rank 0) --+
 #   agi-agg2 (id 2, rank 1) --+-- CYCLE records, sealed --+   agi-w1..agi-w4
@@ -40,6 +41,13 @@
 #      epoch either. The threshold goes back to 3. (Not on a kernel
 #      whose timeouts are scaled, the debug kernel: there most cycles are
 #      half a period late and threshold 1 only churns; its points skip.)
+#   6. with the failure threshold set to 0 on every member (agiswarmd's
+#      failover.auto_promotion: false), its cycle is stopped: for 3 s no
+#      member takes over, its first backup counts the missed records and
+#      logs the first; then an operator sets that backup's next epoch (as
+#      agictl group transfer NAME force does) and it drives, the plant
+#      applying its outputs. The cycles lost there are the operator's
+#      (check_lost leaves that change out). The threshold goes back to 3.
 #
 # A loaded host can delay a primary's records past the failure threshold,
 # and a backup then takes over on its own: the protocol working (the
@@ -160,7 +168,9 @@ check_lost()
 	lost=$(epoch_changes "$tmp/act.json") || return 1
 	echo "failovers at the plant: $lost (the faults' epochs: $FAULT_EPOCHS)"
 	"$JQ" -e --argjson max "$MAX_LOST" --argjson faults "[$FAULT_EPOCHS]" \
-		'length >= 4 and all(.[]; .lost <= $max) and
+		--argjson held "${PROMOTE_EPOCH:-0}" \
+		'map(select(.to != $held)) |
+		 length >= 4 and all(.[]; .lost <= $max) and
 		 (map(.to) as $to | all($faults[]; . as $e | any($to[]; . == $e)))' \
 		<<< "$lost" > /dev/null
 }
@@ -301,6 +311,55 @@ else
 	tap_skip "failure threshold 1: the first backup takes over at once" "timeouts scaled by ${AGISWARM_TIMEOUT_SCALE}: cycles come half a period late all the time here"
 	tap_skip "the old primary follows as a backup" "as above"
 fi
+
+# Failure threshold 0 (agiswarmd's failover.auto_promotion: false): no
+# member takes over on its own; an operator promotes one with its next
+# epoch (what agictl group transfer NAME force sets; that verb needs the
+# daemons, which daemon_group.sh runs).
+# held E FIRST MISSED0: the epoch still E everywhere, no member but the
+# stopped one in the primary's mode, FIRST counted missed records and
+# logged the first.
+held()
+{
+	local ns
+	for ns in "$A1" "$A2" "$A3"; do
+		[ "$(epoch "$ns")" = "$1" ] || return 1
+		[ "$ns" = "$OLD" ] || ! is_mode "$ns" primary || return 1
+	done
+	at_least "$2" records_missed $(($3 + 20)) &&
+		dmesg | grep -q "failure threshold 0, rank $(rank "$2") does not take over on its own"
+}
+drives_in() { [ "$(epoch "$1")" = "$2" ] && is_mode "$1" primary; }
+# applied_in E FROM: the plant applied 5 ACTUATEs of epoch E after line FROM.
+applied_in()
+{
+	[ "$(tail -n +"$2" "$tmp/act.json" | grep -c "\"epoch\":$1,")" -ge 5 ]
+}
+# promoted NS E: NS drives in epoch E and the plant applies its outputs.
+promoted()
+{
+	local n
+	n=$(($(wc -l < "$tmp/act.json") + 1))
+	wait_for "$WAIT" "$1 driving in epoch $2" drives_in "$1" "$2" &&
+		wait_for "$WAIT" "the plant's ACTUATEs of epoch $2" applied_in "$2" "$n"
+}
+wait_for "$WAIT" "one primary" group_settled || true
+fault_begin
+FIRST=$(first_backup "$OLD")
+PROMOTE_EPOCH=$((OLD_EPOCH - OLD_EPOCH % 8 + $(rank "$FIRST")))
+[ "$PROMOTE_EPOCH" -gt "$OLD_EPOCH" ] || PROMOTE_EPOCH=$((PROMOTE_EPOCH + 8))
+set_threshold 0
+missed0=$(counter "$FIRST" records_missed)
+actl "$OLD" node stop
+sleep 3		# 60 periods
+tap_check "failure threshold 0, the primary's ($OLD) cycle stopped: no member takes over on its own, $FIRST counts the missed records" \
+	held "$OLD_EPOCH" "$FIRST" "$missed0"
+actl "$FIRST" node set epoch "$PROMOTE_EPOCH"
+tap_check "an operator promotes $FIRST (its next epoch, $PROMOTE_EPOCH): it drives, the plant applies its outputs" \
+	promoted "$FIRST" "$PROMOTE_EPOCH"
+actl "$OLD" node start --force
+tap_check "$OLD, started again, follows the new epoch as a backup" back_as_backup "$OLD"
+set_threshold "$THRESHOLD"
 
 # tree PID: PID and every process below it, parents first (a backgrounded
 # function's pid is its subshell; ip netns exec and timeout sit between it

@@ -110,11 +110,15 @@
  *                     members of the group (default 1: no group, the node
  *                     drives its cycle alone as before). See "Replicated
  *                     aggregator group" below. Not stageable.
- *    AGISWARM_A_FAILURE_THRESHOLD: NLA_U8, 1..100 (-ERANGE): the
+ *    AGISWARM_A_FAILURE_THRESHOLD: NLA_U8, 0..100 (-ERANGE): the
  *                     consecutive cycles without a CYCLE record after
  *                     which a backup takes over (default
  *                     AGISWARM_FAILURE_THRESHOLD_DEFAULT); 1 also arms
- *                     the first backup's watch (see "The watch" below)
+ *                     the first backup's watch (see "The watch" below);
+ *                     0: no backup takes over on its own (it counts
+ *                     RECORDS_MISSED and logs the first; an operator
+ *                     promotes one with SET_NODE EPOCH, as agictl group
+ *                     transfer does)
  *    AGISWARM_A_PROBE_JOIN: NLA_U8, 0..1 (-ERANGE), default 0: with 1, a
  *                     worker that joins an aggregator (an ADD_PEER that
  *                     adds or replaces it; not one that changes only its
