@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,10 @@ struct agid_repl {
 	unsigned n;
 	unsigned self;
 	bool started;
+	/* raft_uv's send, which io.send (send_message()) wraps */
+	int (*uv_send)(struct raft_io *io, struct raft_io_send *req,
+		       const struct raft_message *message,
+		       raft_io_send_cb cb);
 	struct raft_transfer transfer;	/* agid_repl_transfer() */
 	bool transferring;
 	unsigned transfer_to;
@@ -50,6 +55,35 @@ struct propose {
 	agid_repl_done done;
 	void *arg;
 };
+
+static struct agid_repl *repl_of_io(struct raft_io *io)
+{
+	return (struct agid_repl *)((char *)io - offsetof(struct agid_repl, io));
+}
+
+/*
+ * libraft 0.15 (Debian's; fixed upstream by 35479fc "replication: Don't
+ * respond to AppendEntries if role/term has changed", v0.17.1) answers
+ * the entries a follower persisted to "the current leader" once the write
+ * is done, even when the term changed meanwhile: a member that stepped
+ * down, or that heard of a new term while its disk was slow, knows no
+ * leader then (id 0, address NULL), and raft_uv's send strlen()s the
+ * NULL address: a SIGSEGV, within seconds when leaderships are handed on
+ * (selftests/native/repl_stress.sh; the likely one of agiswarmd on a slow
+ * debug kernel, right after its leader lost its majority, as group.c
+ * hands the leadership to the module's primary). A message to no one
+ * goes nowhere: libraft takes the error as a lost message, which the
+ * next leader's AppendEntries makes up for.
+ */
+static int send_message(struct raft_io *io, struct raft_io_send *req,
+			const struct raft_message *message, raft_io_send_cb cb)
+{
+	struct agid_repl *r = repl_of_io(io);
+
+	if (!message->server_id || !message->server_address)
+		return RAFT_NOCONNECTION;
+	return r->uv_send(io, req, message, cb);
+}
 
 void agid_repl_logf(const struct agid_repl_ops *ops, enum agi_log_level level,
 		    const char *fmt, ...)
@@ -216,6 +250,8 @@ int agid_repl_start(struct agid_repl **rp, uv_loop_t *loop,
 			 cfg->repl_data_dir, r->io.errmsg);
 		goto transport;
 	}
+	r->uv_send = r->io.send;
+	r->io.send = send_message;
 	r->fsm.version = 1;
 	r->fsm.data = r;
 	r->fsm.apply = fsm_apply;
