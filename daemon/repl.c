@@ -41,6 +41,11 @@ struct agid_repl {
 	int (*uv_send)(struct raft_io *io, struct raft_io_send *req,
 		       const struct raft_message *message,
 		       raft_io_send_cb cb);
+	/* raft_uv's append, which io.append (append_entries()) wraps */
+	int (*uv_append)(struct raft_io *io, struct raft_io_append *req,
+			 const struct raft_entry entries[], unsigned n,
+			 raft_io_append_cb cb);
+	struct propose *proposals;	/* in flight, newest first */
 	struct raft_transfer transfer;	/* agid_repl_transfer() */
 	bool transferring;
 	unsigned transfer_to;
@@ -52,6 +57,8 @@ struct agid_repl {
 struct propose {
 	struct raft_apply req;
 	struct agid_repl *r;
+	struct propose *next;	/* r->proposals */
+	bool lost;		/* its entry's write failed: never a success */
 	agid_repl_done done;
 	void *arg;
 };
@@ -83,6 +90,83 @@ static int send_message(struct raft_io *io, struct raft_io_send *req,
 	if (!message->server_id || !message->server_address)
 		return RAFT_NOCONNECTION;
 	return r->uv_send(io, req, message, cb);
+}
+
+/*
+ * One write of log entries to raft_uv, on behalf of libraft, and the
+ * index of its first entry (libraft writes the tail of its log: the
+ * entries are its last @n at the time of the call).
+ */
+struct append {
+	struct raft_io_append req;	/* to raft_uv */
+	struct raft_io_append *orig;	/* libraft's */
+	raft_io_append_cb cb;
+	struct agid_repl *r;
+	raft_index index;
+	unsigned n;
+};
+
+/*
+ * A failed write in libraft 0.15 (Debian's; fixed upstream by 8b9c95c
+ * "replication: Tweak applyLeaderCb cleanup", v0.17.1) makes the
+ * leader's append callback truncate its in-memory log from the write's
+ * first entry, whether or not the log still goes that far. When two
+ * writes fail together, as every write in flight does when the node is
+ * closed (raft_close() cancels them), the first truncates the entries of
+ * the second, and the second's truncation runs past the end of the log:
+ * a NULL dereference in removeSuffix(), agiswarmd's SIGSEGV. A write
+ * whose entries are no longer in the log is reported to libraft as done:
+ * libraft then counts none of them as stored (updateLastStored() stops at
+ * the first index it no longer has) and only releases them. A proposal
+ * of those entries may still be answered "applied" later, for another
+ * entry at its index: it is marked lost, and answered as lost instead.
+ */
+static void appended(struct raft_io_append *req, int status)
+{
+	struct append *a = req->data;
+	struct agid_repl *r = a->r;
+	struct raft_io_append *orig = a->orig;
+	raft_io_append_cb cb = a->cb;
+	raft_index last = raft_last_index(&r->raft);
+	struct propose *p;
+
+	if (status && a->index > last) {
+		agid_repl_logf(&r->ops, status == RAFT_CANCELED ? AGI_LOG_INFO :
+			       AGI_LOG_WARNING,
+			       "writing entries %llu..%llu failed (%s), and libraft dropped them already",
+			       (unsigned long long)a->index,
+			       (unsigned long long)(a->index + a->n - 1),
+			       raft_strerror(status));
+		for (p = r->proposals; p; p = p->next)
+			if (p->req.index >= a->index &&
+			    p->req.index < a->index + a->n)
+				p->lost = true;
+		status = 0;
+	}
+	free(a);
+	cb(orig, status);
+}
+
+static int append_entries(struct raft_io *io, struct raft_io_append *req,
+			  const struct raft_entry entries[], unsigned n,
+			  raft_io_append_cb cb)
+{
+	struct agid_repl *r = repl_of_io(io);
+	struct append *a = malloc(sizeof(*a));
+	int rv;
+
+	if (!a)
+		return RAFT_NOMEM;
+	a->req.data = a;
+	a->orig = req;
+	a->cb = cb;
+	a->r = r;
+	a->n = n;
+	a->index = raft_last_index(&r->raft) - n + 1;
+	rv = r->uv_append(io, &a->req, entries, n, appended);
+	if (rv)
+		free(a);
+	return rv;
 }
 
 void agid_repl_logf(const struct agid_repl_ops *ops, enum agi_log_level level,
@@ -252,6 +336,8 @@ int agid_repl_start(struct agid_repl **rp, uv_loop_t *loop,
 	}
 	r->uv_send = r->io.send;
 	r->io.send = send_message;
+	r->uv_append = r->io.append;
+	r->io.append = append_entries;
 	r->fsm.version = 1;
 	r->fsm.data = r;
 	r->fsm.apply = fsm_apply;
@@ -301,7 +387,16 @@ free:
 static void applied(struct raft_apply *req, int status, void *result)
 {
 	struct propose *p = req->data;
+	struct propose **pp;
 
+	for (pp = &p->r->proposals; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	if (!status && p->lost)
+		status = RAFT_IOERR;	/* another entry's success */
 	if (status)
 		p->done(p->arg, status == RAFT_CANCELED ? -ECANCELED : -ENOTCONN,
 			0, req->index);
@@ -337,8 +432,11 @@ int agid_repl_propose(struct agid_repl *r, const struct agi_repl_entry *e,
 	p->done = done;
 	p->arg = arg;
 	p->req.data = p;
+	p->next = r->proposals;
+	r->proposals = p;
 	rv = raft_apply(&r->raft, &p->req, &buf, 1, applied);
 	if (rv) {
+		r->proposals = p->next;
 		free(p);
 		raft_free(buf.base);
 		return rv == RAFT_NOTLEADER ? -ENOTCONN : -EIO;
