@@ -151,6 +151,30 @@ daemon_kill9()
 	sed -i 's/agiswarmd: running as/agiswarmd: (killed) ran as/' "$tmp/$1.log"
 }
 
+# daemons_crashed: each daemon started here that has died of a signal
+# other than this script's SIGKILL or SIGTERM (a SIGSEGV, an ASan abort):
+# its exit and the end of its log, as TAP comments, once. For
+# tap_on_fail: bash only says "Segmentation fault" when it reaps it.
+daemons_crashed()
+{
+	local f name pid st
+	for f in "$tmp"/*.pid; do
+		[ -f "$f" ] || continue
+		name=$(basename "$f" .pid)
+		pid=$(cat "$f")
+		[ ! -e "$tmp/$name.reaped.$pid" ] && ! kill -0 "$pid" 2>/dev/null ||
+			continue
+		st=0
+		wait "$pid" 2>/dev/null || st=$?
+		: > "$tmp/$name.reaped.$pid"
+		# 127: reaped already; 137, 143: this script's SIGKILL, SIGTERM
+		[ "$st" -gt 128 ] && [ "$st" != 137 ] && [ "$st" != 143 ] || continue
+		echo "# agiswarmd $name (pid $pid) died of signal $((st - 128)) ($(kill -l $((st - 128)) 2>/dev/null)); the end of its log:"
+		tail -n 30 "$tmp/$name.log" | sed 's/^/#   /'
+	done
+	return 0
+}
+
 # operator DIR: a key pair in DIR (agictl keygen), authorized or not.
 operator()
 {

@@ -287,3 +287,7 @@ gd_keyed()
 			> /dev/null || return 1
 	done
 }
+
+# A failed check says which member's daemon crashed, and what it logged last.
+# shellcheck disable=SC2034 # tap_result (lib/tap.sh) calls it
+tap_on_fail=daemons_crashed
