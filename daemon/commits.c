@@ -494,7 +494,9 @@ static void committed(void *arg, int status, int result, u64 index)
 	char reason[AGI_REASON_MAX], id[AGI_KEYID_HEX_LEN];
 
 	if (status || result) {
-		if (status)
+		if (status == -EIO)
+			snprintf(reason, sizeof(reason), "not acknowledged: the leader could not write it to its log (see its agiswarmd log); it may still apply (see the audit log)");
+		else if (status)
 			snprintf(reason, sizeof(reason), "not acknowledged: the group's leader lost its majority before the group held it (it may still apply; see the audit log)");
 		else if (result == -EALREADY)
 			snprintf(reason, sizeof(reason), "replayed: seq %llu is not above the last applied",

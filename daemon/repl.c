@@ -397,10 +397,17 @@ static void applied(struct raft_apply *req, int status, void *result)
 	}
 	if (!status && p->lost)
 		status = RAFT_IOERR;	/* another entry's success */
-	if (status)
-		p->done(p->arg, status == RAFT_CANCELED ? -ECANCELED : -ENOTCONN,
+	if (status) {
+		agid_repl_logf(&p->r->ops, AGI_LOG_INFO,
+			       "entry %llu proposed here not held: %s",
+			       (unsigned long long)req->index,
+			       raft_strerror(status));
+		/* Not the leader any more, or its log not written. */
+		p->done(p->arg, status == RAFT_CANCELED ? -ECANCELED :
+				status == RAFT_LEADERSHIPLOST ||
+				status == RAFT_NOTLEADER ? -ENOTCONN : -EIO,
 			0, req->index);
-	else
+	} else
 		p->done(p->arg, 0, (int)(intptr_t)result, req->index);
 	free(p);
 }

@@ -44,7 +44,8 @@ struct agid_repl_ops {
  * was applied here (then @result is what @apply returned), or -errno:
  * -ENOTCONN (not the leader, or leadership lost before the entry was
  * committed: it may still be committed later by another leader),
- * -ECANCELED (shutting down).
+ * -EIO (its write to this member's log failed; it may still be committed
+ * from another member's copy), -ECANCELED (shutting down).
  */
 typedef void (*agid_repl_done)(void *arg, int status, int result, u64 index);
 
