@@ -35,23 +35,15 @@ install-daemon: $(AGISWARMD)
 # The replicated log's test member (selftests/native/repl_group.sh): the
 # daemon's replication code without the module, sanitized.
 REPL_NODE := $(BUILD)/san/selftests/native/repl/repl_node
-REPL_SRCS := daemon/repl.c daemon/repl_transport.c daemon/prom_text.c
-$(REPL_NODE): selftests/native/repl/repl_node.c $(REPL_SRCS:%.c=$(BUILD)/san/%.o) \
-		$(USER_LIB_SAN) $(CORE_LIB_SAN)
-	@mkdir -p $(dir $@)
-	$(quiet) CC-SAN $<
-	$(Q)$(CC) $(USER_CFLAGS) $(SAN_FLAGS) -o $@ $< \
-		$(REPL_SRCS:%.c=$(BUILD)/san/%.o) $(USER_LIB_SAN) $(CORE_LIB_SAN) \
-		$(USER_LDLIBS) -lraft -luv
-native-tests: $(REPL_NODE)
-
 # The replication layer under stress (selftests/native/repl_stress.sh).
 REPL_STRESS := $(BUILD)/san/selftests/native/repl/repl_stress
-$(REPL_STRESS): selftests/native/repl/repl_stress.c $(REPL_SRCS:%.c=$(BUILD)/san/%.o) \
+REPL_SRCS := daemon/repl.c daemon/repl_transport.c daemon/prom_text.c
+$(REPL_NODE) $(REPL_STRESS): $(BUILD)/san/selftests/native/repl/%: \
+		selftests/native/repl/%.c $(REPL_SRCS:%.c=$(BUILD)/san/%.o) \
 		$(USER_LIB_SAN) $(CORE_LIB_SAN)
 	@mkdir -p $(dir $@)
 	$(quiet) CC-SAN $<
 	$(Q)$(CC) $(USER_CFLAGS) $(SAN_FLAGS) -o $@ $< \
 		$(REPL_SRCS:%.c=$(BUILD)/san/%.o) $(USER_LIB_SAN) $(CORE_LIB_SAN) \
 		$(USER_LDLIBS) -lraft -luv
-native-tests: $(REPL_STRESS)
+native-tests: $(REPL_NODE) $(REPL_STRESS)

@@ -286,6 +286,13 @@ watched()
 	esac
 	return 1
 }
+# next_epoch NS E: NS's next epoch, the smallest above E with its rank.
+next_epoch()
+{
+	local e=$(($2 - $2 % 8 + $(rank "$1")))
+	[ "$e" -gt "$2" ] || e=$((e + 8))
+	echo "$e"
+}
 # Threshold 1 takes over whenever a cycle is half a period late: on a
 # kernel whose timeouts are scaled (the debug kernel, KASAN and lockdep
 # under TCG) that is most cycles, and the group would only churn.
@@ -294,9 +301,7 @@ if [ "${AGISWARM_TIMEOUT_SCALE:-1}" = 1 ]; then
 	wait_for "$WAIT" "one primary" group_settled || true
 	fault_begin
 	FIRST=$(first_backup "$OLD")
-	# FIRST's next epoch: the smallest above OLD_EPOCH with its rank.
-	WATCH_EPOCH=$((OLD_EPOCH - OLD_EPOCH % 8 + $(rank "$FIRST")))
-	[ "$WATCH_EPOCH" -gt "$OLD_EPOCH" ] || WATCH_EPOCH=$((WATCH_EPOCH + 8))
+	WATCH_EPOCH=$(next_epoch "$FIRST" "$OLD_EPOCH")
 	set_threshold 1
 	sleep 1	# the watch is armed from the next cycle's copies on
 	sleep "$(printf '0.%03d' $((RANDOM % 50)))"
@@ -346,8 +351,7 @@ promoted()
 wait_for "$WAIT" "one primary" group_settled || true
 fault_begin
 FIRST=$(first_backup "$OLD")
-PROMOTE_EPOCH=$((OLD_EPOCH - OLD_EPOCH % 8 + $(rank "$FIRST")))
-[ "$PROMOTE_EPOCH" -gt "$OLD_EPOCH" ] || PROMOTE_EPOCH=$((PROMOTE_EPOCH + 8))
+PROMOTE_EPOCH=$(next_epoch "$FIRST" "$OLD_EPOCH")
 set_threshold 0
 missed0=$(counter "$FIRST" records_missed)
 actl "$OLD" node stop
