@@ -7,6 +7,7 @@
 #   make demo       a simulated swarm in a VM, faults injected, results shown
 #   make bench      benchmarks (native core and in the VM)
 #   make fuzz       run the libFuzzer targets (FUZZ_SECONDS each)
+#   make stress     the replication layer under churn (STRESS_SECONDS)
 #   make check-debug  every VM test on a debug kernel (lockdep, KASAN,
 #                   kmemleak), built once and cached in /var/cache/agiswarm
 #   make cross-check  the core on 32-bit ARM and big-endian MIPS (qemu-user)

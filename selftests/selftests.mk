@@ -43,3 +43,11 @@ native-tests: $(NATIVE_BINS) $(AGICTL)
 # Runs every native test; the TAP goes to $(BUILD)/native.tap for the summary.
 native-check: native-tests
 	$(Q)selftests/run-native.sh $(BUILD) $(NATIVE_BINS) $(NATIVE_SH)
+
+# The replication layer's stress, both cases, STRESS_SECONDS each (see
+# selftests/native/repl_stress.sh; make check runs its stop case only).
+.PHONY: stress
+stress: native-tests
+	$(Q)REPL_STRESS=$(BUILD)/san/selftests/native/repl/repl_stress \
+		REPL_STRESS_MODES="churn stop" \
+		selftests/native/repl_stress.sh $(or $(STRESS_SECONDS),15)

