@@ -185,7 +185,7 @@ check_exact()
 
 swarm_test_prereqs
 have_tools "$NFT" > /dev/null || tap_skip_all "$NFT not found"
-swarm_test_begin 21
+swarm_test_begin 24
 
 swarm_test_up --workers "$WORKERS"
 rc=0
