@@ -13,8 +13,8 @@
 # the same entries applied in the same order everywhere.
 #
 # make check runs the stop case only; `make stress` runs both. The churn
-# case still finds a third crash of libraft 0.15, rarely (about one
-# 15-second run in ten): a SIGSEGV in its tick reading a leader's
+# case still finds a third crash of libraft 0.15, rarely (one or two
+# 15-second runs in ten): a SIGSEGV in its tick reading a leader's
 # promotion state (leader_state.change) that holds a follower's data (the
 # known leader's id), not yet worked around. It stays a stress run, not a
 # check that fails at random, until it is.
