@@ -45,6 +45,11 @@ struct agid_repl {
 	int (*uv_append)(struct raft_io *io, struct raft_io_append *req,
 			 const struct raft_entry entries[], unsigned n,
 			 raft_io_append_cb cb);
+	/* raft_uv's start, which io.start (start_io()) wraps, and the
+	 * receive callback libraft gave it, which recv_message() filters */
+	int (*uv_start)(struct raft_io *io, unsigned msecs,
+			raft_io_tick_cb tick, raft_io_recv_cb recv);
+	raft_io_recv_cb raft_recv;
 	struct propose *proposals;	/* in flight, newest first */
 	struct raft_transfer transfer;	/* agid_repl_transfer() */
 	bool transferring;
@@ -167,6 +172,86 @@ static int append_entries(struct raft_io *io, struct raft_io_append *req,
 	if (rv)
 		free(a);
 	return rv;
+}
+
+/*
+ * libraft 0.15 (Debian's; still so upstream in 0.18.1, the last release:
+ * electionVote() in src/election.c, from 9e6f7aa "Grant out vote to the
+ * transferee if we're currently the leader", v0.9.22) gives its vote to
+ * the target of its leadership transfer even when it voted for another
+ * candidate in that term already, and a transfer stays pending when its
+ * leader steps down (until the target leads, or an election timeout after
+ * it began). A leader that hands its leadership on and loses its majority
+ * right then (a stalled loop; group.c hands the leadership to the module's
+ * primary right after a failover) can vote twice in the next term: two
+ * leaders of one term, a Raft safety violation (repl_stress, churn: the
+ * former leader votes for a candidate, then for its transfer's target, in
+ * the same term). The first AppendEntries one sends the other makes libraft
+ * note the sender as "the current leader" in its follower state, which
+ * shares a union with the leader's: its promotion state then holds the
+ * sender's id and address, and the next tick takes the address for a
+ * promotion under way and the id for its struct raft_change pointer: a
+ * SIGSEGV in tickLeader() (libraft.so.2+0x11078). Such a request (the transfer's target asks for the vote of the
+ * current term, cast for another already) is dropped here, as a lost
+ * message: libraft would answer no to anyone else, and a transfer's own
+ * election is of a newer term than its leader's, where the vote is free.
+ *
+ * Should a leader hear another leader of its own term all the same, its
+ * AppendEntries is dropped too (logged as the error it is) rather than
+ * let libraft write a follower's state over the leader's.
+ */
+static void free_entries(struct raft_entry *entries, unsigned n)
+{
+	void *batch = NULL;
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		if (entries[i].batch != batch) {
+			batch = entries[i].batch;
+			raft_free(batch);
+		}
+	}
+	raft_free(entries);
+}
+
+static void recv_message(struct raft_io *io, struct raft_message *m)
+{
+	struct agid_repl *r = repl_of_io(io);
+	const struct raft_request_vote *v = &m->request_vote;
+	struct raft_append_entries *ae = &m->append_entries;
+
+	if (m->type == RAFT_IO_REQUEST_VOTE && !v->pre_vote &&
+	    v->term == r->raft.current_term && r->raft.voted_for &&
+	    r->raft.voted_for != v->candidate_id && r->raft.transfer &&
+	    r->raft.transfer->id == v->candidate_id) {
+		agid_repl_logf(&r->ops, AGI_LOG_INFO,
+			       "vote of term %llu asked by %llu, this member's transfer target, but cast for %llu already: not given twice",
+			       (unsigned long long)v->term,
+			       (unsigned long long)v->candidate_id,
+			       (unsigned long long)r->raft.voted_for);
+		return;
+	}
+	if (m->type == RAFT_IO_APPEND_ENTRIES &&
+	    raft_state(&r->raft) == RAFT_LEADER &&
+	    ae->term == r->raft.current_term) {
+		agid_repl_logf(&r->ops, AGI_LOG_ERROR,
+			       "member %llu is a leader of term %llu too: its entries dropped",
+			       (unsigned long long)m->server_id,
+			       (unsigned long long)ae->term);
+		if (ae->entries)
+			free_entries(ae->entries, ae->n_entries);
+		return;
+	}
+	r->raft_recv(io, m);
+}
+
+static int start_io(struct raft_io *io, unsigned msecs, raft_io_tick_cb tick,
+		    raft_io_recv_cb recv)
+{
+	struct agid_repl *r = repl_of_io(io);
+
+	r->raft_recv = recv;
+	return r->uv_start(io, msecs, tick, recv_message);
 }
 
 void agid_repl_logf(const struct agid_repl_ops *ops, enum agi_log_level level,
@@ -338,6 +423,8 @@ int agid_repl_start(struct agid_repl **rp, uv_loop_t *loop,
 	r->io.send = send_message;
 	r->uv_append = r->io.append;
 	r->io.append = append_entries;
+	r->uv_start = r->io.start;
+	r->io.start = start_io;
 	r->fsm.version = 1;
 	r->fsm.data = r;
 	r->fsm.apply = fsm_apply;

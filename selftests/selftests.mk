@@ -45,7 +45,7 @@ native-check: native-tests
 	$(Q)selftests/run-native.sh $(BUILD) $(NATIVE_BINS) $(NATIVE_SH)
 
 # The replication layer's stress, both cases, STRESS_SECONDS each (see
-# selftests/native/repl_stress.sh; make check runs its stop case only).
+# selftests/native/repl_stress.sh; make check runs them for 10 and 15 s).
 .PHONY: stress
 stress: native-tests
 	$(Q)REPL_STRESS=$(BUILD)/san/selftests/native/repl/repl_stress \

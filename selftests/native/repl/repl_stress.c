@@ -22,11 +22,15 @@
  * The members are not closed at the end (finish()): the process leaves
  * with _exit(), without a leak check.
  *
- * Exit 0 when every proposal was answered exactly once and the members
- * applied the same entries in the same order. libraft 0.15's crashes
- * that repl.c works around come within seconds here: a follower that
- * answers entries it persisted while a transfer's election took its
- * leader (a NULL address), a leader stopped with two writes in flight.
+ * Exit 0 when every proposal was answered exactly once, the members
+ * applied the same entries in the same order and none of them logged an
+ * error. libraft 0.15's crashes that repl.c works around come within
+ * seconds here: a follower that answers entries it persisted while a
+ * transfer's election took its leader (a NULL address), a leader stopped
+ * with two writes in flight; and within minutes of churn: a former leader
+ * whose transfer is still pending votes twice in a term, and one of the
+ * two leaders it makes takes the other's AppendEntries into its leader
+ * state (a SIGSEGV in the next tick).
  */
 #include <errno.h>
 #include <signal.h>
@@ -83,10 +87,13 @@ static u64 now_ms(void)
 	return (u64)ts.tv_sec * 1000 + (u64)ts.tv_nsec / 1000000;
 }
 
+/* An error logged (two leaders of one term, say) fails the run. */
 static void log_line(void *arg, enum agi_log_level level, const char *line)
 {
 	struct member *m = arg;
 
+	if (level == AGI_LOG_ERROR)
+		errors++;
 	if (verbose || level == AGI_LOG_ERROR)
 		fprintf(stderr, "%c: %s\n", 'a' + m->i, line);
 }
