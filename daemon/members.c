@@ -41,7 +41,10 @@
  * the last of them says (an ADD and a later REMOVE of a worker, replayed,
  * leave its rows alone). A static worker that the leader's module lacks
  * is proposed whatever its health: a group is sealed, and a sealed module
- * opens only the heartbeats of its peers. A sealed member refuses an ADD
+ * opens only the heartbeats of its peers; but not one the group's log
+ * removed while this daemon runs (another member's file lacks it: members
+ * whose files differ, during a rolling change of them, would otherwise
+ * add and remove it in turn). A sealed member refuses an ADD
  * of a worker whose key its aggregator.workers does not give. The
  * decisions are include/user/membership.c.
  *
@@ -378,7 +381,7 @@ static int apply_entry(struct agid *d, u64 index,
 		break;
 	case AGI_APPLY_REMOVE:
 		if (w->is_static)
-			agid_log(d, AGI_LOG_WARNING, "raft: entry %llu removes worker %u, which this member's aggregator.workers lists (the members' files differ): the group's set wins",
+			agid_log(d, AGI_LOG_WARNING, "raft: entry %llu removes worker %u, which this member's aggregator.workers lists (the members' files differ): the group's set wins, and this daemon proposes it no more until it restarts",
 				 (unsigned long long)index, e->id);
 		break;
 	}
@@ -392,6 +395,16 @@ static int apply_entry(struct agid *d, u64 index,
 	}
 	w->in_module = adding;
 	w->told = adding && w->heard ? w->health : -1;
+	w->group_removed = !adding && w->is_static;
+	/*
+	 * Removed: healthy again only when heard again, not as a worker the
+	 * module had at start, taken as heard then (a leader would propose
+	 * it back at once).
+	 */
+	if (!adding) {
+		w->heard = false;
+		w->last_heard_ms = 0;
+	}
 	agid_log(d, AGI_LOG_INFO, "raft: entry %llu applied: worker %u %s the module%s%s (the group's set)",
 		 (unsigned long long)index, e->id,
 		 adding ? "added to" : "removed from", adding ? " at " : "",
@@ -462,7 +475,8 @@ static void reconcile(struct agid *d, struct agid_worker *w)
 	const struct agi_member_view v = {
 		.health = w->health,
 		.in_module = w->in_module,
-		.is_static = w->is_static,
+		/* Removed by the group: another member's file lacks it. */
+		.is_static = w->is_static && !w->group_removed,
 		.health_told = w->told == w->health,
 		.in_group = d->repl != NULL,
 		.leader = d->repl && agid_repl_is_leader(d->repl),

@@ -76,6 +76,7 @@ struct agid_worker {
 	u64 last_heard_ms;	/* monotonic */
 	u32 cpu_permille, mem_permille, latency_us, queue;
 	bool proposing;		/* in a group: its WORKER entry in flight */
+	bool group_removed;	/* static, but the group's log removed it */
 	u64 retry_ms;		/* no proposal for it before (monotonic) */
 };
 
