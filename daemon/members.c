@@ -303,7 +303,7 @@ static void proposed(void *arg, int status, int result, u64 index)
 			w->retry_ms = agid_now_ms() + PROPOSE_RETRY_MS;
 	}
 	if (status && status != -ECANCELED)
-		agid_log(d, AGI_LOG_WARNING, "raft: entry %llu (%s worker %u) not confirmed: this member lost the group's leadership first (%s); it may still be committed, and the leader judges the worker again",
+		agid_log(d, AGI_LOG_WARNING, "raft: entry %llu (%s worker %u) not confirmed to this member (%s: it lost the leadership, or could not write its log); it may still be committed, and whoever leads judges the worker again",
 			 (unsigned long long)index, p->adding ? "add" : "remove",
 			 p->id, strerror(-status));
 	else if (!status && result)
