@@ -522,14 +522,27 @@ static void on_tick(uv_timer_t *t)
 
 /* --- heartbeats ------------------------------------------------------- */
 
-static void answer(struct agid *d, const struct agi_endpoint *to,
-		   const u8 *pk, const struct agi_heartbeat *h,
-		   const struct agid_worker *w)
+/*
+ * The health a STATUS tells of @w. A static worker not heard since this
+ * daemon started has none the wire can carry (HEALTH_UNKNOWN is above
+ * AGISWARM_HEALTH_MAX, and the encoder refuses the whole STATUS): it is
+ * told unhealthy, as a worker this aggregator does not know is.
+ */
+static u8 wire_health(const struct agid_worker *w)
+{
+	return w && w->health != HEALTH_UNKNOWN ? w->health :
+						  AGISWARM_HEALTH_UNHEALTHY;
+}
+
+/* A STATUS to @to, sealed for @pk when given: 0 or -errno. */
+static int answer(struct agid *d, const struct agi_endpoint *to,
+		  const u8 *pk, const struct agi_heartbeat *h,
+		  const struct agid_worker *w)
 {
 	struct agi_status_msg s = {
 		.node = d->cfg->node_id,
 		.seq = h->seq,
-		.health = w ? w->health : AGISWARM_HEALTH_UNHEALTHY,
+		.health = wire_health(w),
 		.member = w && w->in_module,
 	};
 	struct agi_status st;
@@ -541,8 +554,12 @@ static void answer(struct agid *d, const struct agi_endpoint *to,
 		s.cycle = st.field[AGI_ST_CYCLE_ID];
 	}
 	n = agi_status_msg_encode(&s, out, sizeof(out));
-	if (n > 0)
-		agid_send_to(d, pk, to, out, (size_t)n);
+	if (n < 0) {
+		agid_log(d, AGI_LOG_WARNING, "a STATUS for worker %u could not be encoded: %s",
+			 w ? w->id : 0, strerror(-n));
+		return n;
+	}
+	return agid_send_to(d, pk, to, out, (size_t)n);
 }
 
 /* Whether a HEARTBEAT from worker @id that came with @pk may be taken. */
@@ -556,7 +573,7 @@ static bool authentic(struct agid *d, u32 id, const u8 *pk)
 	return pk && c && c->key.set && !memcmp(c->key.pk, pk, AGI_PK_LEN);
 }
 
-void agid_members_greet(struct agid *d, const u8 pk[AGI_PK_LEN])
+int agid_members_greet(struct agid *d, const u8 pk[AGI_PK_LEN])
 {
 	const struct agi_config_peers *l = &d->cfg->workers;
 	struct agi_heartbeat h = { 0 };
@@ -568,16 +585,16 @@ void agid_members_greet(struct agid *d, const u8 pk[AGI_PK_LEN])
 		if (memcmp(d->cfg->group[i].key.pk, pk, AGI_PK_LEN) ||
 		    agid_member_peer(d->cfg, i, false, &m))
 			continue;
-		answer(d, &m.ep, pk, &h, NULL);
-		return;
+		return answer(d, &m.ep, pk, &h, NULL);
 	}
 
 	for (i = 0; i < l->n; i++) {
 		if (!l->p[i].key.set || memcmp(l->p[i].key.pk, pk, AGI_PK_LEN))
 			continue;
-		answer(d, &l->p[i].ep, pk, &h, find(&d->members, l->p[i].id));
-		return;
+		return answer(d, &l->p[i].ep, pk, &h,
+			      find(&d->members, l->p[i].id));
 	}
+	return 0;
 }
 
 static void endpoint_of(const struct agi_endpoint *from, u16 port,

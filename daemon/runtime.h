@@ -251,8 +251,11 @@ int agid_members_apply(struct agid *d, u64 index,
 /* @pk: the key the module opened it with, NULL when it came plain. */
 void agid_members_heartbeat(struct agid *d, const struct agi_endpoint *from,
 			    const u8 *pk, const u8 *dgram, size_t len);
-/* After a handshake with @pk: a sealed STATUS to it confirms the keys. */
-void agid_members_greet(struct agid *d, const u8 pk[AGI_PK_LEN]);
+/*
+ * After a handshake with @pk: a sealed STATUS to it confirms the keys;
+ * 0, also when @pk is no member or configured worker, or -errno.
+ */
+int agid_members_greet(struct agid *d, const u8 pk[AGI_PK_LEN]);
 
 /* heartbeat.c */
 int agid_heartbeat_init(struct agid *d);

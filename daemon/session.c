@@ -393,10 +393,21 @@ static void on_resp(struct agid *d, const struct agi_endpoint *from,
 	}
 	err = install(d, p, &k);
 	agi_hs_keys_wipe(&k);
+	/*
+	 * The responder's keys become current with the first datagram it
+	 * opens with them (link.c); until then it has no key to send us
+	 * anything with. A backup sends its workers nothing else, so a
+	 * greeting that could not go is a handshake to do again.
+	 */
+	if (!err && d->cfg->role == AGISWARM_ROLE_AGGREGATOR) {
+		err = agid_members_greet(d, p->pk);
+		if (err) {
+			key_text(p->pk, text);
+			agid_log(d, AGI_LOG_WARNING, "the session keys of %s... are installed, but the first datagram sealed with them, which makes them its own, could not be sent (%s): a new handshake after %u ms",
+				 text, strerror(-err), p->backoff_ms);
+		}
+	}
 	agi_sess_keyed(ss->s, p, agid_now_ms(), !err);
-	/* The responder's keys become current with our first datagram. */
-	if (!err && d->cfg->role == AGISWARM_ROLE_AGGREGATOR)
-		agid_members_greet(d, p->pk);
 }
 
 void agid_session_receive(struct agid *d, const struct agi_endpoint *from,
