@@ -248,6 +248,19 @@ static int peer_change(struct agid *d, struct agid_worker *w, bool adding,
 	return err;
 }
 
+/*
+ * @w went into the module anew: the link its key names there is new too,
+ * without keys, and a handshake that failed for want of it (or keys made
+ * before it was removed) waits for no backoff.
+ */
+static void link_new(struct agid *d, const struct agid_worker *w)
+{
+	const struct agi_config_peer *c = configured(d, w->id);
+
+	if (c && c->key.set)
+		agid_session_link_new(d, c->key.pk);
+}
+
 /* Tells the module a member's new health; it keeps the worker's rows. */
 static void tell_health(struct agid *d, struct agid_worker *w)
 {
@@ -277,6 +290,8 @@ static void change_membership(struct agid *d, struct agid_worker *w,
 			 adding ? "add" : "remove", w->id);
 		return;
 	}
+	if (adding && !w->in_module)
+		link_new(d, w);
 	w->in_module = adding;
 	w->told = adding ? w->health : -1;
 }
@@ -393,6 +408,8 @@ static int apply_entry(struct agid *d, u64 index,
 			 e->id, adding ? " at " : "", e->address);
 		return err;
 	}
+	if (adding && !w->in_module)
+		link_new(d, w);
 	w->in_module = adding;
 	w->told = adding && w->heard ? w->health : -1;
 	w->group_removed = !adding && w->is_static;

@@ -215,6 +215,11 @@ void agid_session_receive(struct agid *d, const struct agi_endpoint *from,
 			  const u8 *dgram, size_t len);
 /* An opened datagram from key @pk: whether it is a session peer's. */
 bool agid_session_heard(struct agid *d, const u8 *pk);
+/*
+ * The module has a new link for @pk, without keys (a worker added to it):
+ * a handshake with it at the next tick, not after a backoff.
+ */
+void agid_session_link_new(struct agid *d, const u8 *pk);
 /* SET_KEY: the keys @k of the session with @pk into the module. */
 int agid_key_set(struct agid *d, const u8 pk[AGI_PK_LEN],
 		 const struct agi_hs_keys *k);

@@ -433,6 +433,17 @@ bool agid_session_heard(struct agid *d, const u8 *pk)
 	return p != NULL;
 }
 
+void agid_session_link_new(struct agid *d, const u8 *pk)
+{
+	struct agi_sess_peer *p;
+
+	if (!d->sess.s || !pk)
+		return;
+	p = agi_sess_find(d->sess.s, pk);
+	if (p)
+		agi_sess_unkeyed(p, agid_now_ms());
+}
+
 int agid_session_init(struct agid *d)
 {
 	struct agid_session *ss = &d->sess;
