@@ -51,7 +51,7 @@ DAEMON_RESTART_TIMEOUT = $(shell echo $$((2 * $(DEBUG_TIMEOUT_SCALE) * \
 	$$(sed -n 's/^timeout=//p' selftests/settings))))
 # daemon_group.sh runs six daemons, a raft group and a takeover: 241 s
 # on the release kernel beside a debug VM; the same margin, and for
-# daemon_group_members.sh (seven daemons, six restarts).
+# daemon_group_members.sh (seven daemons, seven restarts, a takeover).
 DAEMON_GROUP_TIMEOUT = $(DAEMON_RESTART_TIMEOUT)
 DEBUG_ENV = AGISWARM_KERNEL=debug \
 	AGISWARM_TIMEOUT_SCALE=$(DEBUG_TIMEOUT_SCALE) \
