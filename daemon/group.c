@@ -4,8 +4,12 @@
  *
  * agiswarmd's place in the aggregator group's replicated log (repl.c),
  * when replication.member is set: the node key, the raft node, and every
- * committed entry handed to the piece that owns it (commits.c for
- * operator commits). Without replication.member the daemon runs alone, as
+ * committed entry handed to the piece that owns it: commits.c for
+ * operator commits, members.c for worker membership (WORKER entries: the
+ * leader's daemon proposes adding a healthy worker or removing an
+ * unhealthy one, every member changes its module as the entry is
+ * applied, so that the group's members hold the same workers and plan
+ * the same rows). Without replication.member the daemon runs alone, as
  * before.
  *
  * The raft leader follows the module's primary: every second the leader
@@ -37,10 +41,7 @@ static int group_apply(void *arg, u64 index, const struct agi_repl_entry *e)
 	case AGI_REPL_COMMIT:
 		return agid_commits_apply(d, index, &e->commit);
 	case AGI_REPL_WORKER:
-		/* Written by no one yet: worker membership stays local. */
-		agid_log(d, AGI_LOG_WARNING, "raft: entry %llu (a worker change) is not applied by this version",
-			 (unsigned long long)index);
-		return -EOPNOTSUPP;
+		return agid_members_apply(d, index, &e->worker);
 	}
 	return -EINVAL;
 }

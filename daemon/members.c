@@ -23,6 +23,31 @@
  * had when the daemon started are taken as heard at that moment, so a
  * restarted daemon changes nothing while heartbeats keep coming.
  *
+ * In a replicated group (replication.member, group.c) every member hears
+ * every worker and judges it, but the set of workers is the group's: only
+ * the raft leader's daemon decides an add or a removal, and proposes it
+ * as a WORKER entry of the group's log (ADD with the worker's id and
+ * "ip:port", REMOVE with its id) instead of changing its module; every
+ * member, the leader included, changes its module when the entry is
+ * applied (agid_members_apply()), so that all hold the same workers and
+ * plan the same rows. A follower's judgement is for display (agictl
+ * workers list, metrics) and the health it tells its module. One
+ * proposal per worker is in flight; one that fails (the leader lost its
+ * role) is made again at a later judgement if this member leads then,
+ * and one the leader could not apply waits PROPOSE_RETRY_MS. Applying is
+ * idempotent, so that duplicates and the log's replay after a restart
+ * leave the same set; the entries libraft applies in one turn of the loop
+ * (a replay) are taken first and change the module once per worker, as
+ * the last of them says (an ADD and a later REMOVE of a worker, replayed,
+ * leave its rows alone). A static worker that the leader's module lacks
+ * is proposed whatever its health: a group is sealed, and a sealed module
+ * opens only the heartbeats of its peers; but not one the group's log
+ * removed while this daemon runs (another member's file lacks it: members
+ * whose files differ, during a rolling change of them, would otherwise
+ * add and remove it in turn). A sealed member refuses an ADD
+ * of a worker whose key its aggregator.workers does not give. The
+ * decisions are include/user/membership.c.
+ *
  * A sealed aggregator (session.c) takes a HEARTBEAT only as the module
  * opened it, from the key aggregator.workers[] gives for the worker id it
  * names: anything else adds nothing, moves nothing and gets no answer.
@@ -32,15 +57,20 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "user/membership.h"
 #include "user/msg.h"
 #include "user/names.h"
 #include "user/peer.h"
+#include "user/repl_entry.h"
 #include "user/status.h"
 #include "program.h"
+#include "repl.h"
 #include "runtime.h"
 
 /* Not an enum agiswarm_health: never told to the module or a worker. */
-#define HEALTH_UNKNOWN 0xff
+#define HEALTH_UNKNOWN AGI_MEMBER_HEALTH_UNKNOWN
+/* After a proposal this member could not apply: the next one no sooner. */
+#define PROPOSE_RETRY_MS 5000
 
 static const char *health_name(u8 health)
 {
@@ -218,6 +248,19 @@ static int peer_change(struct agid *d, struct agid_worker *w, bool adding,
 	return err;
 }
 
+/*
+ * @w went into the module anew: the link its key names there is new too,
+ * without keys, and a handshake that failed for want of it (or keys made
+ * before it was removed) waits for no backoff.
+ */
+static void link_new(struct agid *d, const struct agid_worker *w)
+{
+	const struct agi_config_peer *c = configured(d, w->id);
+
+	if (c && c->key.set)
+		agid_session_link_new(d, c->key.pk);
+}
+
 /* Tells the module a member's new health; it keeps the worker's rows. */
 static void tell_health(struct agid *d, struct agid_worker *w)
 {
@@ -232,6 +275,12 @@ static void tell_health(struct agid *d, struct agid_worker *w)
 	w->told = w->health;
 }
 
+/* In a group and not its leader: the group's set changes only by the log. */
+static bool follows(struct agid *d)
+{
+	return d->repl && !agid_repl_is_leader(d->repl);
+}
+
 /* Adds @w to the module with its health, or removes it. */
 static void change_membership(struct agid *d, struct agid_worker *w,
 			      bool adding)
@@ -241,20 +290,231 @@ static void change_membership(struct agid *d, struct agid_worker *w,
 			 adding ? "add" : "remove", w->id);
 		return;
 	}
+	if (adding && !w->in_module)
+		link_new(d, w);
 	w->in_module = adding;
 	w->told = adding ? w->health : -1;
 }
 
-/* Brings the module in line with @w's health. */
+/* --- the group's set (replication.member) ---------------------------- */
+
+struct proposal {
+	struct agid *d;
+	u32 id;
+	bool adding;
+};
+
+/* The group's answer to a WORKER entry this member proposed. */
+static void proposed(void *arg, int status, int result, u64 index)
+{
+	struct proposal *p = arg;
+	struct agid *d = p->d;
+	struct agid_worker *w = find(&d->members, p->id);
+
+	/* Taken: proposing ends once the module changed (flush_entries). */
+	if (w && (status || result)) {
+		w->proposing = false;
+		if (!status)
+			w->retry_ms = agid_now_ms() + PROPOSE_RETRY_MS;
+	}
+	if (status && status != -ECANCELED)
+		agid_log(d, AGI_LOG_WARNING, "raft: entry %llu (%s worker %u) not confirmed to this member (%s: it lost the leadership, or could not write its log); it may still be committed, and whoever leads judges the worker again",
+			 (unsigned long long)index, p->adding ? "add" : "remove",
+			 p->id, strerror(-status));
+	else if (!status && result)
+		agid_log(d, AGI_LOG_WARNING, "raft: entry %llu (%s worker %u) is the group's, but this member could not apply it (%s): proposed again in %u s at the earliest",
+			 (unsigned long long)index, p->adding ? "add" : "remove",
+			 p->id, strerror(-result), PROPOSE_RETRY_MS / 1000);
+	free(p);
+}
+
+/* The leader proposes adding @w (at its endpoint) or removing it. */
+static void propose(struct agid *d, struct agid_worker *w, bool adding)
+{
+	struct agi_repl_entry e = { .type = AGI_REPL_WORKER };
+	struct proposal *p = malloc(sizeof(*p));
+	int err;
+
+	if (!p)
+		return;
+	*p = (struct proposal){ .d = d, .id = w->id, .adding = adding };
+	e.worker.op = adding ? AGI_REPL_WORKER_ADD : AGI_REPL_WORKER_REMOVE;
+	e.worker.id = w->id;
+	if (adding)
+		ep_text(&w->ep, e.worker.address, sizeof(e.worker.address));
+	err = agid_repl_propose(d->repl, &e, proposed, p);
+	if (err) {
+		free(p);
+		agid_log(d, err == -ENOTCONN ? AGI_LOG_DEBUG : AGI_LOG_WARNING,
+			 "raft: proposing to %s worker %u failed: %s (tried again at the next check if this member leads)",
+			 adding ? "add" : "remove", w->id, strerror(-err));
+		return;
+	}
+	w->proposing = true;
+	agid_log(d, AGI_LOG_INFO, "raft: proposed to the group: %s worker %u%s%s (%s here)",
+		 adding ? "add" : "remove", w->id, adding ? " at " : "",
+		 e.worker.address, health_name(w->health));
+}
+
+/* Changes the module as the group's entry @index says; 0 or -errno. */
+static int apply_entry(struct agid *d, u64 index,
+		       const struct agi_repl_worker *e)
+{
+	const struct agi_config_peer *c = configured(d, e->id);
+	struct agid_worker *w = find(&d->members, e->id);
+	bool adding = e->op == AGI_REPL_WORKER_ADD;
+	struct agi_endpoint ep = { 0 };
+	int err;
+
+	if (adding && agi_parse_endpoint(e->address, &ep))
+		return -EINVAL;
+	switch (agi_member_apply_step(e->op, w && w->in_module,
+				      w && same_ep(&w->ep, &ep),
+				      d->sess.sealed, c && c->key.set)) {
+	case AGI_APPLY_NOTHING:
+		agid_log(d, AGI_LOG_INFO, "raft: entry %llu (%s worker %u%s%s): nothing to change, the module %s it already",
+			 (unsigned long long)index, adding ? "add" : "remove",
+			 e->id, adding ? " at " : "", e->address,
+			 adding ? "has" : "lacks");
+		return 0;
+	case AGI_APPLY_NO_KEY:
+		agid_log(d, AGI_LOG_ERROR, "raft: entry %llu (add worker %u at %s) NOT applied here: this member's aggregator.workers gives no key for worker %u, and a sealed aggregator keys each worker's link from it; add the worker with its key to this member's file and restart its daemon (the log is applied again at start)",
+			 (unsigned long long)index, e->id, e->address, e->id);
+		return -ENOKEY;
+	case AGI_APPLY_INVALID:
+		return -EINVAL;
+	case AGI_APPLY_ADD:
+		if (!w)
+			w = add_entry(d, e->id);
+		if (!w) {
+			agid_log(d, AGI_LOG_ERROR, "raft: entry %llu (add worker %u at %s) NOT applied here: aggregator.max_workers (%u) reached",
+				 (unsigned long long)index, e->id, e->address,
+				 d->cfg->max_workers);
+			return -ENOSPC;
+		}
+		w->ep = ep;
+		break;
+	case AGI_APPLY_REMOVE:
+		if (w->is_static)
+			agid_log(d, AGI_LOG_WARNING, "raft: entry %llu removes worker %u, which this member's aggregator.workers lists (the members' files differ): the group's set wins, and this daemon proposes it no more until it restarts",
+				 (unsigned long long)index, e->id);
+		break;
+	}
+	err = peer_change(d, w, adding, adding && w->heard &&
+			  w->health != HEALTH_UNKNOWN ? w->health : -1);
+	if (err) {
+		agid_log(d, AGI_LOG_ERROR, "raft: entry %llu (%s worker %u%s%s) NOT applied here: the module refused it",
+			 (unsigned long long)index, adding ? "add" : "remove",
+			 e->id, adding ? " at " : "", e->address);
+		return err;
+	}
+	if (adding && !w->in_module)
+		link_new(d, w);
+	w->in_module = adding;
+	w->told = adding && w->heard ? w->health : -1;
+	w->group_removed = !adding && w->is_static;
+	/*
+	 * Removed: healthy again only when heard again, not as a worker the
+	 * module had at start, taken as heard then (a leader would propose
+	 * it back at once).
+	 */
+	if (!adding) {
+		w->heard = false;
+		w->last_heard_ms = 0;
+	}
+	agid_log(d, AGI_LOG_INFO, "raft: entry %llu applied: worker %u %s the module%s%s (the group's set)",
+		 (unsigned long long)index, e->id,
+		 adding ? "added to" : "removed from", adding ? " at " : "",
+		 e->address);
+	return 0;
+}
+
+/* The entries taken since the last flush, in the order they came. */
+static void flush_entries(struct agid *d)
+{
+	struct agid_members *m = &d->members;
+	struct agid_worker *w;
+	u32 i;
+	int err;
+
+	for (i = 0; i < m->n_pending; i++) {
+		err = apply_entry(d, m->pending[i].index, &m->pending[i].e);
+		w = find(m, m->pending[i].e.id);
+		if (!w)
+			continue;
+		w->proposing = false;
+		/* Not applied here: the leader proposes it again, not at once. */
+		if (err)
+			w->retry_ms = agid_now_ms() + PROPOSE_RETRY_MS;
+	}
+	m->n_pending = 0;
+}
+
+static void on_flush(uv_timer_t *t)
+{
+	flush_entries(t->data);
+}
+
+int agid_members_apply(struct agid *d, u64 index,
+		       const struct agi_repl_worker *e)
+{
+	struct agid_members *m = &d->members;
+	struct agid_worker_entry *p = NULL;
+	u32 i;
+
+	if (e->op != AGI_REPL_WORKER_ADD && e->op != AGI_REPL_WORKER_REMOVE)
+		return -EINVAL;
+	for (i = 0; i < m->n_pending && !p; i++)
+		if (m->pending[i].e.id == e->id)
+			p = &m->pending[i];
+	if (p) {
+		agid_log(d, AGI_LOG_INFO, "raft: entry %llu (%s worker %u) is followed by entry %llu (%s it) in the same run of entries: only the later changes the module",
+			 (unsigned long long)p->index,
+			 p->e.op == AGI_REPL_WORKER_ADD ? "add" : "remove",
+			 e->id, (unsigned long long)index,
+			 e->op == AGI_REPL_WORKER_ADD ? "add" : "remove");
+	} else {
+		if (m->n_pending == AGI_CONFIG_MAX_PEERS)
+			flush_entries(d);
+		p = &m->pending[m->n_pending++];
+	}
+	p->index = index;
+	p->e = *e;
+	/* After the entries libraft applies in this turn of the loop. */
+	if (!uv_is_active((uv_handle_t *)&m->flush))
+		uv_timer_start(&m->flush, on_flush, 0, 0);
+	return 0;
+}
+
+/* Brings the module (alone) or the group's set (its leader) in line. */
 static void reconcile(struct agid *d, struct agid_worker *w)
 {
-	if (w->health == AGISWARM_HEALTH_HEALTHY && !w->in_module)
-		change_membership(d, w, true);
-	else if (w->health == AGISWARM_HEALTH_UNHEALTHY && w->in_module &&
-		 !w->is_static)
-		change_membership(d, w, false);
-	else
+	const struct agi_member_view v = {
+		.health = w->health,
+		.in_module = w->in_module,
+		/* Removed by the group: another member's file lacks it. */
+		.is_static = w->is_static && !w->group_removed,
+		.health_told = w->told == w->health,
+		.in_group = d->repl != NULL,
+		.leader = d->repl && agid_repl_is_leader(d->repl),
+		.proposing = w->proposing || agid_now_ms() < w->retry_ms,
+	};
+
+	switch (agi_member_step(&v)) {
+	case AGI_MEMBER_ADD:
+	case AGI_MEMBER_REMOVE:
+		change_membership(d, w, !w->in_module);
+		break;
+	case AGI_MEMBER_PROPOSE_ADD:
+	case AGI_MEMBER_PROPOSE_REMOVE:
+		propose(d, w, !w->in_module);
+		break;
+	case AGI_MEMBER_TELL:
 		tell_health(d, w);
+		break;
+	case AGI_MEMBER_KEEP:
+		break;
+	}
 }
 
 static void on_tick(uv_timer_t *t)
@@ -279,14 +539,27 @@ static void on_tick(uv_timer_t *t)
 
 /* --- heartbeats ------------------------------------------------------- */
 
-static void answer(struct agid *d, const struct agi_endpoint *to,
-		   const u8 *pk, const struct agi_heartbeat *h,
-		   const struct agid_worker *w)
+/*
+ * The health a STATUS tells of @w. A static worker not heard since this
+ * daemon started has none the wire can carry (HEALTH_UNKNOWN is above
+ * AGISWARM_HEALTH_MAX, and the encoder refuses the whole STATUS): it is
+ * told unhealthy, as a worker this aggregator does not know is.
+ */
+static u8 wire_health(const struct agid_worker *w)
+{
+	return w && w->health != HEALTH_UNKNOWN ? w->health :
+						  AGISWARM_HEALTH_UNHEALTHY;
+}
+
+/* A STATUS to @to, sealed for @pk when given: 0 or -errno. */
+static int answer(struct agid *d, const struct agi_endpoint *to,
+		  const u8 *pk, const struct agi_heartbeat *h,
+		  const struct agid_worker *w)
 {
 	struct agi_status_msg s = {
 		.node = d->cfg->node_id,
 		.seq = h->seq,
-		.health = w ? w->health : AGISWARM_HEALTH_UNHEALTHY,
+		.health = wire_health(w),
 		.member = w && w->in_module,
 	};
 	struct agi_status st;
@@ -298,8 +571,12 @@ static void answer(struct agid *d, const struct agi_endpoint *to,
 		s.cycle = st.field[AGI_ST_CYCLE_ID];
 	}
 	n = agi_status_msg_encode(&s, out, sizeof(out));
-	if (n > 0)
-		agid_send_to(d, pk, to, out, (size_t)n);
+	if (n < 0) {
+		agid_log(d, AGI_LOG_WARNING, "a STATUS for worker %u could not be encoded: %s",
+			 w ? w->id : 0, strerror(-n));
+		return n;
+	}
+	return agid_send_to(d, pk, to, out, (size_t)n);
 }
 
 /* Whether a HEARTBEAT from worker @id that came with @pk may be taken. */
@@ -313,7 +590,7 @@ static bool authentic(struct agid *d, u32 id, const u8 *pk)
 	return pk && c && c->key.set && !memcmp(c->key.pk, pk, AGI_PK_LEN);
 }
 
-void agid_members_greet(struct agid *d, const u8 pk[AGI_PK_LEN])
+int agid_members_greet(struct agid *d, const u8 pk[AGI_PK_LEN])
 {
 	const struct agi_config_peers *l = &d->cfg->workers;
 	struct agi_heartbeat h = { 0 };
@@ -325,16 +602,16 @@ void agid_members_greet(struct agid *d, const u8 pk[AGI_PK_LEN])
 		if (memcmp(d->cfg->group[i].key.pk, pk, AGI_PK_LEN) ||
 		    agid_member_peer(d->cfg, i, false, &m))
 			continue;
-		answer(d, &m.ep, pk, &h, NULL);
-		return;
+		return answer(d, &m.ep, pk, &h, NULL);
 	}
 
 	for (i = 0; i < l->n; i++) {
 		if (!l->p[i].key.set || memcmp(l->p[i].key.pk, pk, AGI_PK_LEN))
 			continue;
-		answer(d, &l->p[i].ep, pk, &h, find(&d->members, l->p[i].id));
-		return;
+		return answer(d, &l->p[i].ep, pk, &h,
+			      find(&d->members, l->p[i].id));
 	}
+	return 0;
 }
 
 static void endpoint_of(const struct agi_endpoint *from, u16 port,
@@ -379,9 +656,10 @@ void agid_members_heartbeat(struct agid *d, const struct agi_endpoint *from,
 				 h.worker, d->cfg->max_workers);
 	}
 	if (w) {
-		if (!same_ep(&w->ep, &ep) && !w->is_static)
+		/* A follower's module keeps it where the group's log put it. */
+		if (!same_ep(&w->ep, &ep) && !w->is_static && !follows(d))
 			w->in_module = false;	/* moved: add at the new place */
-		if (!w->is_static || !w->ep.len)
+		if ((!w->is_static || !w->ep.len) && !(w->in_module && follows(d)))
 			w->ep = ep;
 		w->heard = true;
 		w->last_heard_ms = agid_now_ms();
@@ -410,10 +688,13 @@ int agid_members_init(struct agid *d)
 		 d->cfg->unhealthy_after_missed);
 	uv_timer_init(&d->loop, &d->members.timer);
 	d->members.timer.data = d;
+	uv_timer_init(&d->loop, &d->members.flush);
+	d->members.flush.data = d;
 	return uv_timer_start(&d->members.timer, on_tick, period, period);
 }
 
 void agid_members_close(struct agid *d)
 {
 	agid_close(&d->members.timer);
+	agid_close(&d->members.flush);
 }

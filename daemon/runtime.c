@@ -143,10 +143,11 @@ static int start(struct agid *d)
 		err = agid_session_init(d);
 	if (!err)
 		err = agid_prom_init(d);
-	if (!err)
-		err = agid_group_init(d);
+	/* The workers first: the group's log, replayed, changes them. */
 	if (!err)
 		err = agid_members_init(d);
+	if (!err)
+		err = agid_group_init(d);
 	if (!err)
 		err = agid_metrics_init(d);
 	if (!err)

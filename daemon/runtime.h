@@ -40,6 +40,7 @@
 #include "user/metrics.h"
 #include "user/nl.h"
 #include "user/parse.h"
+#include "user/repl_entry.h"
 #include "user/session.h"
 
 struct agid;
@@ -74,12 +75,24 @@ struct agid_worker {
 	int told;		/* the health the module has, -1: none */
 	u64 last_heard_ms;	/* monotonic */
 	u32 cpu_permille, mem_permille, latency_us, queue;
+	bool proposing;		/* in a group: its WORKER entry in flight */
+	bool group_removed;	/* static, but the group's log removed it */
+	u64 retry_ms;		/* no proposal for it before (monotonic) */
+};
+
+/* A WORKER entry applied, waiting for its turn in the module. */
+struct agid_worker_entry {
+	u64 index;
+	struct agi_repl_worker e;
 };
 
 struct agid_members {
 	uv_timer_t timer;
 	u32 n;
 	struct agid_worker w[AGI_CONFIG_MAX_PEERS];
+	uv_timer_t flush;	/* the group's entries, once a burst ended */
+	u32 n_pending;		/* the last entry of each worker id */
+	struct agid_worker_entry pending[AGI_CONFIG_MAX_PEERS];
 };
 
 /* heartbeat.c */
@@ -202,6 +215,11 @@ void agid_session_receive(struct agid *d, const struct agi_endpoint *from,
 			  const u8 *dgram, size_t len);
 /* An opened datagram from key @pk: whether it is a session peer's. */
 bool agid_session_heard(struct agid *d, const u8 *pk);
+/*
+ * The module has a new link for @pk, without keys (a worker added to it):
+ * a handshake with it at the next tick, not after a backoff.
+ */
+void agid_session_link_new(struct agid *d, const u8 *pk);
 /* SET_KEY: the keys @k of the session with @pk into the module. */
 int agid_key_set(struct agid *d, const u8 pk[AGI_PK_LEN],
 		 const struct agi_hs_keys *k);
@@ -227,11 +245,22 @@ void agid_group_close(struct agid *d);
 /* members.c */
 int agid_members_init(struct agid *d);
 void agid_members_close(struct agid *d);
+/*
+ * A WORKER entry the group committed, on every member in log order (the
+ * raft leader's included): taken, to change the module once the entries
+ * applied in a row end (so that a replay after a restart changes only
+ * what the last entry of each worker says); 0, or -errno.
+ */
+int agid_members_apply(struct agid *d, u64 index,
+		       const struct agi_repl_worker *e);
 /* @pk: the key the module opened it with, NULL when it came plain. */
 void agid_members_heartbeat(struct agid *d, const struct agi_endpoint *from,
 			    const u8 *pk, const u8 *dgram, size_t len);
-/* After a handshake with @pk: a sealed STATUS to it confirms the keys. */
-void agid_members_greet(struct agid *d, const u8 pk[AGI_PK_LEN]);
+/*
+ * After a handshake with @pk: a sealed STATUS to it confirms the keys;
+ * 0, also when @pk is no member or configured worker, or -errno.
+ */
+int agid_members_greet(struct agid *d, const u8 pk[AGI_PK_LEN]);
 
 /* heartbeat.c */
 int agid_heartbeat_init(struct agid *d);

@@ -393,10 +393,21 @@ static void on_resp(struct agid *d, const struct agi_endpoint *from,
 	}
 	err = install(d, p, &k);
 	agi_hs_keys_wipe(&k);
+	/*
+	 * The responder's keys become current with the first datagram it
+	 * opens with them (link.c); until then it has no key to send us
+	 * anything with. A backup sends its workers nothing else, so a
+	 * greeting that could not go is a handshake to do again.
+	 */
+	if (!err && d->cfg->role == AGISWARM_ROLE_AGGREGATOR) {
+		err = agid_members_greet(d, p->pk);
+		if (err) {
+			key_text(p->pk, text);
+			agid_log(d, AGI_LOG_WARNING, "the session keys of %s... are installed, but the first datagram sealed with them, which makes them its own, could not be sent (%s): a new handshake after %u ms",
+				 text, strerror(-err), p->backoff_ms);
+		}
+	}
 	agi_sess_keyed(ss->s, p, agid_now_ms(), !err);
-	/* The responder's keys become current with our first datagram. */
-	if (!err && d->cfg->role == AGISWARM_ROLE_AGGREGATOR)
-		agid_members_greet(d, p->pk);
 }
 
 void agid_session_receive(struct agid *d, const struct agi_endpoint *from,
@@ -420,6 +431,17 @@ bool agid_session_heard(struct agid *d, const u8 *pk)
 	if (p)
 		agi_sess_heard(p, agid_now_ms());
 	return p != NULL;
+}
+
+void agid_session_link_new(struct agid *d, const u8 *pk)
+{
+	struct agi_sess_peer *p;
+
+	if (!d->sess.s || !pk)
+		return;
+	p = agi_sess_find(d->sess.s, pk);
+	if (p)
+		agi_sess_unkeyed(p, agid_now_ms());
 }
 
 int agid_session_init(struct agid *d)

@@ -201,3 +201,10 @@ void agi_sess_heard(struct agi_sess_peer *p, u64 now_ms)
 	if (now_ms > p->heard_ms)
 		p->heard_ms = now_ms;
 }
+
+void agi_sess_unkeyed(struct agi_sess_peer *p, u64 now_ms)
+{
+	p->keyed = false;
+	p->next_ms = now_ms;
+	p->backoff_ms = AGI_SESS_RETRY_MS;
+}

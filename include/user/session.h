@@ -142,4 +142,12 @@ void agi_sess_keyed(struct agi_sess *s, struct agi_sess_peer *p, u64 now_ms,
 /* An authenticated datagram from @p arrived at @now_ms. */
 void agi_sess_heard(struct agi_sess_peer *p, u64 now_ms);
 
+/*
+ * @p's keys are gone: the caller made its link in the module anew (a
+ * worker that the group's log added, or removed and added again), and a
+ * new link has none. An INITIATE peer is due at @now_ms, whatever its
+ * backoff or the age of keys it had; a RESPOND peer waits for its INIT.
+ */
+void agi_sess_unkeyed(struct agi_sess_peer *p, u64 now_ms);
+
 #endif /* AGISWARM_USER_SESSION_H */

@@ -33,7 +33,8 @@ $(USER_LIB_SAN): $(USER_SRCS:%.c=$(BUILD)/san/%.o) include/user/user.mk
 # it calls into; selftests.mk's pattern rule does the rest.
 USER_TESTS := $(addprefix $(BUILD)/san/selftests/native/,config_test \
 	poa_test audit_test daemon_msg_test handshake_test session_test \
-	seal_test keys_test repl_test agiplant_test modbus_map_test job_test)
+	seal_test keys_test repl_test agiplant_test modbus_map_test job_test \
+	membership_test)
 $(USER_TESTS): $(USER_LIB_SAN)
 $(USER_TESTS): NATIVE_LDLIBS += $(USER_LIB_SAN) $(CORE_LIB_SAN) $(USER_LDLIBS)
 

@@ -8,7 +8,8 @@
  * again after 1, 2, 4, 8 and then every 16 s; a peer silent for the limit
  * is keyed again (a worker that restarted); the worker answers only its
  * configured aggregator, never a replayed INIT, and a restarted worker
- * answers the aggregator's next INIT.
+ * answers the aggregator's next INIT; a peer whose link is made anew
+ * is keyed at once.
  */
 #include <errno.h>
 #include <string.h>
@@ -260,6 +261,55 @@ TEST_F(s, failed_install_retried_after_backoff)
 	ASSERT_FALSE(p->keyed);
 	ASSERT_EQ(-EAGAIN, send_init(n, 50 + p->backoff_ms - 1));
 	ASSERT_EQ(0, send_init(n, 50 + p->backoff_ms));
+}
+
+/*
+ * A peer whose handshakes failed for want of its link (the module had no
+ * peer with its key yet) is keyed as soon as the link is made, not after
+ * the backoff; and one keyed before is keyed again when its link is made
+ * anew (removed, then added again: the old keys went with the old link).
+ */
+TEST_F(s, new_link_keyed_at_once)
+{
+	struct net *n = &self->n;
+	struct agi_sess_peer *p = &n->a.peer[0], *pw;
+	u64 t = 0;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		ASSERT_EQ(0, send_init(n, t));
+		ASSERT_EQ(0, agi_sess_on_init(&n->w, n->init, n->init_len,
+					      NULL, 9, n->resp,
+					      sizeof(n->resp), &n->resp_len,
+					      &n->keys_w, &pw));
+		ASSERT_EQ(0, agi_sess_on_resp(&n->a, n->resp, n->resp_len,
+					      &n->keys_a, &pw));
+		agi_sess_keyed(&n->a, p, t, false);	/* no such link */
+		t = p->next_ms;
+		n->ns += 1;
+	}
+	ASSERT_EQ(16000, p->backoff_ms);
+	ASSERT_EQ(-EAGAIN, send_init(n, t - 8000 + 1));
+	/* The link made: due now, and the backoff starts over. */
+	agi_sess_unkeyed(p, t - 8000 + 1);
+	ASSERT_EQ(t - 8000 + 1, agi_sess_next_due(&n->a));
+	ASSERT_EQ(0, send_init(n, t - 8000 + 1));
+	ASSERT_EQ(0, deliver(n, t - 8000 + 2));
+	ASSERT_TRUE(keys_match(n));
+	ASSERT_EQ(1000, p->backoff_ms);
+	/* Keyed and heard; its link removed and made again: due at once. */
+	t += 100000;
+	agi_sess_heard(p, t);
+	ASSERT_EQ(-EAGAIN, send_init(n, t));
+	agi_sess_unkeyed(p, t);
+	ASSERT_FALSE(p->keyed);
+	n->ns += 1;
+	ASSERT_EQ(0, send_init(n, t));
+	ASSERT_EQ(0, deliver(n, t + 1));
+	ASSERT_TRUE(keys_match(n));
+	/* A RESPOND peer never starts one. */
+	agi_sess_unkeyed(&n->w.peer[0], t + 2);
+	ASSERT_NULL(agi_sess_due(&n->w, t + 2));
 }
 
 /*

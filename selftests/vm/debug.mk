@@ -50,7 +50,8 @@ FUZZ_WIRE_TIMEOUT = $(shell echo $$((600 + $(FUZZ_DATAGRAMS) / 100)))
 DAEMON_RESTART_TIMEOUT = $(shell echo $$((2 * $(DEBUG_TIMEOUT_SCALE) * \
 	$$(sed -n 's/^timeout=//p' selftests/settings))))
 # daemon_group.sh runs six daemons, a raft group and a takeover: 241 s
-# on the release kernel beside a debug VM; the same margin.
+# on the release kernel beside a debug VM; the same margin, and for
+# daemon_group_members.sh (seven daemons, seven restarts, a takeover).
 DAEMON_GROUP_TIMEOUT = $(DAEMON_RESTART_TIMEOUT)
 DEBUG_ENV = AGISWARM_KERNEL=debug \
 	AGISWARM_TIMEOUT_SCALE=$(DEBUG_TIMEOUT_SCALE) \
@@ -59,6 +60,7 @@ DEBUG_ENV = AGISWARM_KERNEL=debug \
 	AGISWARM_TIMEOUT_fuzz_wire_sh=$(FUZZ_WIRE_TIMEOUT) \
 	AGISWARM_TIMEOUT_daemon_restart_sh=$(DAEMON_RESTART_TIMEOUT) \
 	AGISWARM_TIMEOUT_daemon_group_sh=$(DAEMON_GROUP_TIMEOUT) \
+	AGISWARM_TIMEOUT_daemon_group_members_sh=$(DAEMON_GROUP_TIMEOUT) \
 	AGISWARM_TIMEOUT_daemon_chaos_sh=$(shell echo $$((1500 * \
 		$(DEBUG_TIMEOUT_SCALE)))) \
 	AGISWARM_TIMEOUT_swarm_jobs_sh=$(shell echo $$(($(SWARM_JOBS_TIMEOUT) * \
