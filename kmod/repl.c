@@ -723,16 +723,6 @@ bool agiswarm_repl_tick(struct agiswarm_agg *agg, bool stalled, bool *shadow)
 		return false;
 	}
 	wait = agi_group_patience(r->threshold, r->rank, r->size, r->max_epoch);
-	/*
-	 * The first backup at threshold 1 had copies of a cycle after the
-	 * last record: the primary sent its TASKs, it is alive, and the
-	 * shadow covers that cycle at the plant. One record lost on the way
-	 * deposes no one; a second tick without one (a primary whose
-	 * outputs stop reaching anyone) does. A primary that stops is the
-	 * watch's: nothing of its next cycle comes.
-	 */
-	if (wait == 1 && r->watch_cycle > r->rec_cycle)
-		wait = 2;
 	e = agi_group_next_epoch(r->max_epoch, r->rank);
 	if (r->miss_run < wait || !e)
 		return false;

@@ -1404,11 +1404,8 @@ enum agiswarm_counter {
  * late (this host stalled) does nothing. A primary that was only slow is
  * deposed as above (that cycle's two outputs are the same): a host whose
  * cycles come late at random, past the watch's patience, sees more
- * takeovers, which is why the default threshold is 3. At threshold 1 a
- * tick counts a missing record but takes over only at the second in a
- * row when copies of a later cycle came (the primary is alive, the
- * shadow covers that cycle: a record lost on the way). A takeover's first
- * cycle id is never one the primary was seen to run.
+ * takeovers, which is why the default threshold is 3. A takeover's first cycle id is never one
+ * the primary was seen to run.
  * In a group the epoch never goes down while the module is loaded:
  * SET_NODE EPOCH below the highest epoch the member has seen (its daemon
  * restarted with the group's first epoch) leaves it at that highest, and
