@@ -244,6 +244,7 @@ void agiswarm_repl_send_record(struct agiswarm_agg *agg, u8 status, bool ok,
 	lockdep_assert_held(&agg->lock);
 	if (r->mode != AGISWARM_GROUP_PRIMARY)
 		return;
+	r->drove_cycle = max(r->drove_cycle, agg->cycle_id);
 	total = rec.nx + 4 * rec.nu;
 	if (!total || !rec.fmt || !rec.ufmt)
 		return;
@@ -617,6 +618,13 @@ static void take_over(struct agiswarm_agg *agg, u64 e)
 	 */
 	agg->cycle_id = max3(r->rec_cycle + r->miss_run - 1, r->shadow_sent,
 			     r->watch_cycle);
+	/*
+	 * Nor one this member drove itself in an earlier term: a primary
+	 * that ran ahead of the records its successor had (late on a loaded
+	 * host) and takes over again soon after would otherwise send ids
+	 * the plant already applied, which it drops.
+	 */
+	agg->cycle_id = max(agg->cycle_id, r->drove_cycle);
 	agg->last_tick = 0;	/* no jitter against a tick of its backup term */
 	if (!plan)
 		return;

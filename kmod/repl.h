@@ -63,6 +63,8 @@ struct agiswarm_node;
  * @watch_late_us: how late the primary's cycles came lately: a decaying
  *	maximum of the time between two of its cycles' first copies beyond
  *	a period (agiswarm_repl_shadow_start())
+ * @drove_cycle: the last cycle this member drove, in any of its terms
+ *	as primary: its cycles as primary again come after it
  */
 struct agiswarm_repl {
 	u8 rank;
@@ -96,6 +98,7 @@ struct agiswarm_repl {
 	ktime_t watch_at;
 	u64 watch_epoch;
 	u32 watch_late_us;
+	u64 drove_cycle;
 };
 
 /**
