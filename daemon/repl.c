@@ -573,16 +573,41 @@ void agid_repl_status(struct agid_repl *r, struct agid_repl_status *st)
 	}
 }
 
+/*
+ * The transfer ended: the target leads, another member does (an election
+ * overtook it), or no one yet; or this member still leads.
+ */
 static void transferred(struct raft_transfer *req)
 {
 	struct agid_repl *r = req->data;
-	bool done = raft_state(&r->raft) != RAFT_LEADER;
+	const char *to = r->peers[r->transfer_to].name;
+	const char *addr;
+	raft_id id = 0;
+	unsigned i;
 
 	r->transferring = false;
-	agid_repl_logf(&r->ops, done ? AGI_LOG_INFO : AGI_LOG_WARNING,
-		       "leadership to %s: %s", r->peers[r->transfer_to].name,
-		       done ? "handed over" :
-			      "not taken in time; this member stays the leader");
+	if (raft_state(&r->raft) == RAFT_LEADER) {
+		agid_repl_logf(&r->ops, AGI_LOG_WARNING,
+			       "leadership to %s: not taken in time; this member stays the leader",
+			       to);
+		return;
+	}
+	raft_leader(&r->raft, &id, &addr);
+	if (id == r->peers[r->transfer_to].id) {
+		agid_repl_logf(&r->ops, AGI_LOG_INFO,
+			       "leadership to %s: handed over", to);
+		return;
+	}
+	for (i = 0; i < r->n && r->peers[i].id != id; i++)
+		;
+	if (i < r->n)
+		agid_repl_logf(&r->ops, AGI_LOG_INFO,
+			       "leadership to %s: %s leads instead (an election overtook the transfer)",
+			       to, r->peers[i].name);
+	else
+		agid_repl_logf(&r->ops, AGI_LOG_INFO,
+			       "leadership to %s: this member no longer leads; no leader is known yet",
+			       to);
 }
 
 int agid_repl_transfer(struct agid_repl *r, unsigned i, const char *why)
