@@ -50,6 +50,13 @@ struct agid_repl {
 	int (*uv_start)(struct raft_io *io, unsigned msecs,
 			raft_io_tick_cb tick, raft_io_recv_cb recv);
 	raft_io_recv_cb raft_recv;
+	/* the newest term of an entry this member wrote (append_entries()
+	 * reported), and of the barrier a leader appended (recv_message()) */
+	raft_term stored_term;
+	raft_term barrier_term;
+	raft_term held_term;	/* a follower's progress held back, logged */
+	struct raft_barrier barrier;
+	bool barrier_pending;
 	struct propose *proposals;	/* in flight, newest first */
 	struct raft_transfer transfer;	/* agid_repl_transfer() */
 	bool transferring;
@@ -109,6 +116,7 @@ struct append {
 	struct agid_repl *r;
 	raft_index index;
 	unsigned n;
+	raft_term term;			/* of its last entry */
 };
 
 /*
@@ -135,6 +143,8 @@ static void appended(struct raft_io_append *req, int status)
 	raft_index last = raft_last_index(&r->raft);
 	struct propose *p;
 
+	if (!status && a->term > r->stored_term)
+		r->stored_term = a->term;	/* recv_message() */
 	if (status && a->index > last) {
 		agid_repl_logf(&r->ops, status == RAFT_CANCELED ? AGI_LOG_INFO :
 			       AGI_LOG_WARNING,
@@ -167,6 +177,7 @@ static int append_entries(struct raft_io *io, struct raft_io_append *req,
 	a->cb = cb;
 	a->r = r;
 	a->n = n;
+	a->term = n ? entries[n - 1].term : 0;
 	a->index = raft_last_index(&r->raft) - n + 1;
 	rv = r->uv_append(io, &a->req, entries, n, appended);
 	if (rv)
@@ -214,6 +225,69 @@ static void free_entries(struct raft_entry *entries, unsigned n)
 	raft_free(entries);
 }
 
+/*
+ * libraft 0.15 (Debian's; fixed upstream by 524f735 "replication: Don't
+ * commit entries from old terms by counting", v0.17.1) commits an entry of
+ * an earlier term by counting its replicas (replicationQuorum(), run with
+ * the leader's last stored index on its own writes and on each follower's
+ * AppendEntries result): the Raft paper's Figure 8. A new leader whose
+ * newest stored entry is of an older term commits it once a majority holds
+ * it, and a member whose log ends in a newer term without it may still win
+ * the next election with the others' votes and write another entry at its
+ * index: two members apply different entries at one index (repl_stress,
+ * stop: leaders stopped with writes in flight, several times a run).
+ * Until a leader wrote an entry of its own term (stored_term, from
+ * append_entries()), a follower's successful result reaches libraft with
+ * last_log_index 0: a contact (the leader keeps its majority) and no
+ * progress, and libraft returns before counting (progressMaybeUpdate());
+ * the followers' match indexes stay at 0, so the leader's own writes count
+ * itself alone. Once its entry of its term is stored, the followers' next
+ * results (heartbeats) carry their progress, and libraft counts at that
+ * entry, as upstream does. So that this needs no proposal, a new leader
+ * appends a barrier of its term at once (libraft 0.15 does not), which
+ * commits the entries of older terms before it with it.
+ */
+static void barrier_done(struct raft_barrier *req, int status)
+{
+	struct agid_repl *r = req->data;
+
+	(void)status;
+	r->barrier_pending = false;
+}
+
+static void hold_progress(struct agid_repl *r, struct raft_message *m)
+{
+	struct raft_append_entries_result *res = &m->append_entries_result;
+
+	if (m->type != RAFT_IO_APPEND_ENTRIES_RESULT || res->rejected ||
+	    raft_state(&r->raft) != RAFT_LEADER ||
+	    res->term != r->raft.current_term ||
+	    r->stored_term >= r->raft.current_term)
+		return;
+	if (r->held_term != r->raft.current_term) {
+		r->held_term = r->raft.current_term;
+		agid_repl_logf(&r->ops, AGI_LOG_DEBUG,
+			       "leader of term %llu, none of its entries written yet: the followers' progress held back (Figure 8)",
+			       (unsigned long long)r->raft.current_term);
+	}
+	res->last_log_index = 0;
+}
+
+static void append_barrier(struct agid_repl *r)
+{
+	int rv;
+
+	if (raft_state(&r->raft) != RAFT_LEADER || r->barrier_pending ||
+	    r->barrier_term == r->raft.current_term)
+		return;
+	r->barrier.data = r;
+	rv = raft_barrier(&r->raft, &r->barrier, barrier_done);
+	if (rv)	/* a transfer pending still, say: the next message retries */
+		return;
+	r->barrier_pending = true;
+	r->barrier_term = r->raft.current_term;
+}
+
 static void recv_message(struct raft_io *io, struct raft_message *m)
 {
 	struct agid_repl *r = repl_of_io(io);
@@ -242,7 +316,9 @@ static void recv_message(struct raft_io *io, struct raft_message *m)
 			free_entries(ae->entries, ae->n_entries);
 		return;
 	}
+	hold_progress(r, m);
 	r->raft_recv(io, m);
+	append_barrier(r);
 }
 
 static int start_io(struct raft_io *io, unsigned msecs, raft_io_tick_cb tick,
