@@ -70,7 +70,7 @@ static u64 due_at(const struct agi_sess *s, const struct agi_sess_peer *p)
 
 	if (p->role != AGI_SESS_INITIATE)
 		return UINT64_MAX;
-	if (p->pending.active || !p->keyed)
+	if (p->pending.active || !p->keyed || p->rekey_now)
 		return p->next_ms;
 	at = p->keyed_ms + s->rekey_ms;
 	if (s->silence_ms && !p->quiet) {
@@ -118,6 +118,7 @@ int agi_sess_initiate(struct agi_sess *s, struct agi_sess_peer *p,
 	if (n < 0)
 		return n;
 	s->last_ts = ts;
+	p->rekey_now = false;
 	/* Unanswered, it is sent again after the backoff, which doubles. */
 	p->next_ms = now_ms + p->backoff_ms;
 	p->backoff_ms = p->backoff_ms * 2 > AGI_SESS_RETRY_MAX_MS ?
@@ -194,6 +195,16 @@ void agi_sess_keyed(struct agi_sess *s, struct agi_sess_peer *p, u64 now_ms,
 	p->next_ms = now_ms;
 	p->backoff_ms = AGI_SESS_RETRY_MS;
 	p->handshakes++;
+}
+
+bool agi_sess_rekey(struct agi_sess_peer *p, u64 now_ms)
+{
+	if (p->role != AGI_SESS_INITIATE || !p->keyed || p->pending.active ||
+	    p->rekey_now || now_ms < p->keyed_ms + AGI_SESS_RETRY_MS)
+		return false;
+	p->rekey_now = true;
+	p->next_ms = now_ms;
+	return true;
 }
 
 void agi_sess_heard(struct agi_sess_peer *p, u64 now_ms)

@@ -43,6 +43,8 @@ enum agi_sess_role {
  * @last_ts: the newest INIT timestamp accepted from it (RESPOND)
  * @quiet: a silence calls for no new handshake (a group member that is
  *	a backup sends this node nothing for as long as it stays one)
+ * @rekey_now: new keys are due at @next_ms, whatever the age of these
+ *	(agi_sess_rekey())
  * @keyed: keys were installed
  * @keyed_ms: when the current keys were made
  * @heard_ms: when it was last heard authenticated (the caller tells)
@@ -58,6 +60,7 @@ struct agi_sess_peer {
 	struct agi_hs_pending pending;
 	u64 last_ts;
 	bool quiet;
+	bool rekey_now;
 	bool keyed;
 	u64 keyed_ms;
 	u64 heard_ms;
@@ -139,6 +142,15 @@ int agi_sess_on_resp(struct agi_sess *s, const u8 *dgram, size_t len,
 void agi_sess_keyed(struct agi_sess *s, struct agi_sess_peer *p, u64 now_ms,
 		    bool ok);
 
+/*
+ * The peer may have lost the keys it had with us, though we still hold
+ * ours: a group member of higher rank whose daemon we hear again (its
+ * module, reloaded, has none; as a backup it sends nothing that would
+ * tell us by its silence). An INITIATE peer keyed more than
+ * AGI_SESS_RETRY_MS ago is due at @now_ms; true when it was made due.
+ * Nothing else is done (an INIT of ours out, keys fresh, a RESPOND peer).
+ */
+bool agi_sess_rekey(struct agi_sess_peer *p, u64 now_ms);
 /* An authenticated datagram from @p arrived at @now_ms. */
 void agi_sess_heard(struct agi_sess_peer *p, u64 now_ms);
 

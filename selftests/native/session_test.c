@@ -313,6 +313,47 @@ TEST_F(s, new_link_keyed_at_once)
 }
 
 /*
+ * A group member of higher rank that we hear again (its daemon connected
+ * to ours) may have lost its keys with its module, and as a backup it
+ * sends nothing that would tell: agi_sess_rekey() makes the INIT due at
+ * once, though our keys are young and the peer quiet. Not twice while one
+ * is out, not for keys just made, never toward a RESPOND peer.
+ */
+TEST_F(s, rekey_when_a_member_is_heard_again)
+{
+	struct net *n = &self->n;
+	struct agi_sess_peer *p = &n->a.peer[0];
+	u64 t = 1000;
+
+	p->quiet = true;
+	ASSERT_EQ(0, send_init(n, t));
+	ASSERT_EQ(0, deliver(n, t));
+	ASSERT_TRUE(keys_match(n));
+	/* Quiet and keyed: nothing due before the rekey interval. */
+	ASSERT_EQ(t + REKEY, agi_sess_next_due(&n->a));
+	/* Keys just made: no new handshake for a second connection. */
+	ASSERT_FALSE(agi_sess_rekey(p, t + AGI_SESS_RETRY_MS - 1));
+	ASSERT_EQ(-EAGAIN, send_init(n, t + AGI_SESS_RETRY_MS - 1));
+	t += 5000;
+	ASSERT_TRUE(agi_sess_rekey(p, t));
+	ASSERT_FALSE(agi_sess_rekey(p, t));
+	ASSERT_EQ(t, agi_sess_next_due(&n->a));
+	n->ns += 1;
+	ASSERT_EQ(0, send_init(n, t));
+	/* The INIT is out: neither due again nor made due before backoff. */
+	ASSERT_FALSE(p->rekey_now);
+	ASSERT_FALSE(agi_sess_rekey(p, t + 2000));
+	ASSERT_EQ(-EAGAIN, send_init(n, t + 1));
+	ASSERT_EQ(0, deliver(n, t + 10));
+	ASSERT_TRUE(keys_match(n));
+	ASSERT_EQ(2, p->handshakes);
+	/* The interval runs from the new keys. */
+	ASSERT_EQ(t + 10 + REKEY, agi_sess_next_due(&n->a));
+	ASSERT_FALSE(agi_sess_rekey(&n->w.peer[0], t + 100000));
+	ASSERT_NULL(agi_sess_due(&n->w, t + 100000));
+}
+
+/*
  * The responder in a child: drops the first INIT (lost), answers the
  * second, opens one sealed message, answers it sealed; exits 0 when the
  * message was "commit".
