@@ -33,6 +33,11 @@ static void group_log(void *arg, enum agi_log_level level, const char *line)
 	agid_log(arg, level, "%s", line);
 }
 
+static void group_member_up(void *arg, const u8 *pk)
+{
+	agid_session_member_up(arg, pk);
+}
+
 static int group_apply(void *arg, u64 index, const struct agi_repl_entry *e)
 {
 	struct agid *d = arg;
@@ -88,7 +93,8 @@ static void follow_primary(uv_timer_t *t)
 int agid_group_init(struct agid *d)
 {
 	const struct agid_repl_ops ops = {
-		.apply = group_apply, .log = group_log, .arg = d,
+		.apply = group_apply, .log = group_log,
+		.member_up = group_member_up, .arg = d,
 	};
 	char err[AGI_CONFIG_ERR_LEN];
 	bool created;

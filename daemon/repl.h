@@ -31,11 +31,15 @@ struct agid_repl;
  *	already applied, e.g. by the commit's seq); its return value (0 or
  *	-errno) goes to the proposer's callback on the leader
  * @log: one line for the operator, without a newline
+ * @member_up: an authenticated connection with the member of key @pk
+ *	opened, either way (its daemon started, or the connection was made
+ *	again); may be NULL
  * @arg: passed back
  */
 struct agid_repl_ops {
 	int (*apply)(void *arg, u64 index, const struct agi_repl_entry *e);
 	void (*log)(void *arg, enum agi_log_level level, const char *line);
+	void (*member_up)(void *arg, const u8 *pk);
 	void *arg;
 };
 

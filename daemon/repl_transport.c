@@ -56,6 +56,7 @@ struct conn {
 	int handles;
 	bool local_init, closing;
 	bool initiator;
+	bool probe;		/* closed once authenticated (probe_members) */
 	enum conn_state state;
 	const struct agid_repl_peer *peer;
 	struct raft_uv_connect *req;	/* initiator, until answered */
@@ -83,6 +84,7 @@ struct tp {
 	struct raft_uv_transport *t;
 	struct conn *conns;
 	unsigned handles;		/* listener + connections not freed */
+	struct raft_uv_connect probes[AGI_CONFIG_MAX_GROUP];
 };
 
 struct wreq {
@@ -277,7 +279,9 @@ static void local_read(uv_stream_t *s, ssize_t n, const uv_buf_t *buf)
 	if (n > 0)
 		send_sealed(c, (const u8 *)buf->base, (size_t)n);
 	else if (n < 0)
-		conn_close(c, n == UV_EOF ? "closed by raft" : uv_strerror((int)n));
+		conn_close(c, n != UV_EOF ? uv_strerror((int)n) :
+			   c->probe ? "the member knows this daemon is up" :
+			   "closed by raft");
 }
 
 static void free_pipe(uv_handle_t *h)
@@ -343,6 +347,8 @@ static void go_open(struct conn *c)
 	c->state = C_OPEN;
 	agid_repl_logf(c->tp->ops, AGI_LOG_INFO, "connected %s %s (%s), authenticated",
 		       c->initiator ? "to" : "from", c->peer->name, c->from);
+	if (c->tp->ops->member_up)
+		c->tp->ops->member_up(c->tp->ops->arg, c->peer->pk);
 	if (req) {
 		c->req = NULL;
 		c->cb(req, stream, 0);
@@ -527,10 +533,9 @@ static void connected(uv_connect_t *creq, int status)
 		conn_close(c, "reading failed");
 }
 
-static int tp_connect(struct raft_uv_transport *t, struct raft_uv_connect *req,
-		      raft_id id, const char *address, raft_uv_connect_cb cb)
+static int connect_to(struct tp *tp, struct raft_uv_connect *req,
+		      raft_id id, raft_uv_connect_cb cb, bool probe)
 {
-	struct tp *tp = t->impl;
 	const struct agid_repl_peer *peer = peer_by_id(tp, id);
 	struct agi_endpoint ep;
 	struct conn *c;
@@ -538,10 +543,10 @@ static int tp_connect(struct raft_uv_transport *t, struct raft_uv_connect *req,
 
 	if (!peer || agi_parse_endpoint(peer->addr, &ep))
 		return RAFT_NOCONNECTION;
-	(void)address;	/* the configuration's, which libraft has too */
 	c = conn_new(tp);
 	if (!c)
 		return RAFT_NOMEM;
+	c->probe = probe;
 	c->peer = peer;
 	c->state = C_CONNECTING;
 	c->initiator = true;
@@ -556,6 +561,40 @@ static int tp_connect(struct raft_uv_transport *t, struct raft_uv_connect *req,
 	c->req = req;
 	c->cb = cb;
 	return 0;
+}
+
+static int tp_connect(struct raft_uv_transport *t, struct raft_uv_connect *req,
+		      raft_id id, const char *address, raft_uv_connect_cb cb)
+{
+	(void)address;	/* the configuration's, which libraft has too */
+	return connect_to(t->impl, req, id, cb, false);
+}
+
+/* A probe authenticated (or failed): its stream is not libraft's. */
+static void probed(struct raft_uv_connect *req, struct uv_stream_s *stream,
+		   int status)
+{
+	(void)req;
+	(void)status;
+	if (stream)
+		uv_close((uv_handle_t *)stream, free_pipe);
+}
+
+/*
+ * This daemon has just started: a connection to every other member,
+ * closed as soon as both ends are authenticated, so that each learns it
+ * is up (ops->member_up) though libraft may not connect the two for a
+ * long time (followers send each other nothing). A member down now
+ * probes this one when it starts.
+ */
+static void probe_members(struct tp *tp)
+{
+	unsigned i;
+
+	for (i = 0; i < tp->n; i++)
+		if (tp->peers[i].id != tp->id)
+			connect_to(tp, &tp->probes[i], tp->peers[i].id, probed,
+				   true);
 }
 
 /* --- responder ---------------------------------------------------------- */
@@ -620,6 +659,7 @@ static int tp_listen(struct raft_uv_transport *t, raft_uv_accept_cb cb)
 		agid_repl_logf(tp->ops, AGI_LOG_ERROR, "%s", t->errmsg);
 		return RAFT_IOERR;
 	}
+	probe_members(tp);
 	return 0;
 }
 

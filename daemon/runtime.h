@@ -220,6 +220,12 @@ bool agid_session_heard(struct agid *d, const u8 *pk);
  * a handshake with it at the next tick, not after a backoff.
  */
 void agid_session_link_new(struct agid *d, const u8 *pk);
+/*
+ * The member of key @pk connected to this daemon again (the log's
+ * transport): toward one of higher rank, a new handshake at the next
+ * tick (agi_sess_rekey()), for its module may have lost its keys.
+ */
+void agid_session_member_up(struct agid *d, const u8 *pk);
 /* SET_KEY: the keys @k of the session with @pk into the module. */
 int agid_key_set(struct agid *d, const u8 pk[AGI_PK_LEN],
 		 const struct agi_hs_keys *k);

@@ -444,6 +444,22 @@ void agid_session_link_new(struct agid *d, const u8 *pk)
 		agi_sess_unkeyed(p, agid_now_ms());
 }
 
+void agid_session_member_up(struct agid *d, const u8 *pk)
+{
+	struct agi_sess_peer *p;
+	char id[17];
+
+	if (!d->sess.s || !pk)
+		return;
+	p = agi_sess_find(d->sess.s, pk);
+	if (!p || !agi_sess_rekey(p, agid_now_ms()))
+		return;
+	key_text(pk, id);
+	agid_log(d, AGI_LOG_INFO,
+		 "member %s connected again: new session keys with it now (its module may have lost ours)",
+		 id);
+}
+
 int agid_session_init(struct agid *d)
 {
 	struct agid_session *ss = &d->sess;

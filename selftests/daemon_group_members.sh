@@ -42,6 +42,15 @@
 # every member runs the same file, none refused an entry (while the files
 # differed, one without the key refuses an ADD: expected).
 #
+# A member's module that lost its keys (as after a reload on its host):
+# the backup of highest rank has its daemon killed, its cycle stopped and
+# the other members' links deleted from its module; its daemon, started
+# again, programs the links without keys. The members of lower rank,
+# which start the handshakes with it and still hold good keys of their
+# own, key it anew at once (its daemon connects to theirs as it starts),
+# well before security.rekey_after_s (170 s here), and it follows the
+# primary's records again.
+#
 # A failure prints what each daemon said of worker 4, its sessions, the
 # counters and the log's entries (diag).
 set -e
@@ -60,6 +69,10 @@ STATIC=3	# the workers the members' files list at first
 SCALE=${AGISWARM_TIMEOUT_SCALE:-1}
 # longer than a worker takes to turn unhealthy (8 heartbeats of 0.5 s)
 QUIET=$((6 * SCALE))
+# security.rekey_after_s of the members: the most there is, so that keys
+# made again sooner were not a rekey (see "a member's module that lost
+# its keys" below)
+REKEY=170
 
 # member_files N: every member's file lists workers 1..N. A worker is
 # unhealthy after 8 missed heartbeats of 0.5 s here (member_config: 4), so
@@ -70,7 +83,8 @@ member_files()
 	local ns
 	for ns in "$A1" "$A2" "$A3"; do
 		WORKERS=$1 member_config "$ns" "$(($(rank "$ns") + 1))" "$(member_name "$ns")"
-		sed -i "s/unhealthy_after_missed: .*/unhealthy_after_missed: $((8 * SCALE))/" \
+		sed -i -e "s/unhealthy_after_missed: .*/unhealthy_after_missed: $((8 * SCALE))/" \
+			-e "s/^security:\$/security:\\n  rekey_after_s: $REKEY/" \
 			"$tmp/$(name "$ns").yaml"
 	done
 }
@@ -348,7 +362,7 @@ pick_leader()
 }
 
 daemon_prereqs
-swarm_test_begin 21
+swarm_test_begin 24
 swarm_test_up --workers "$WORKERS" --no-start
 agg_ns 2
 agg_ns 3
@@ -444,6 +458,61 @@ tap_check "$AGAIN's daemon restarted once more replays the log: its module keeps
 # refuse an ADD (no key); once they all run the same file, none does.
 tap_check "no member's daemon, each running the same file now, failed to apply an entry since it started" \
 	eval '(for ns in "$A1" "$A2" "$A3"; do sed -n "/agiswarmd: running as/,\$p" "$tmp/$(name "$ns").log" | grep "NOT applied here" && exit 1; done; exit 0)'
+
+# --- a member's module that lost its keys ----------------------------------
+# As after a reload of the module on the member's host (here one module
+# serves every netns): the daemon of the backup of highest rank killed,
+# its cycle stopped and the other members' links deleted from its module,
+# then the daemon started again: it programs the module from the file,
+# the links without keys. Toward the members of lower rank it only
+# answers handshakes; they still hold good keys with it, and a backup
+# sends them nothing whose silence would tell: it is its daemon
+# connecting to theirs again (the log's transport, authenticated) that
+# tells them to key it now, not at security.rekey_after_s.
+the_primary > "$tmp/primary.txt" || true
+tap_nest "$tmp/primary.txt"
+LOST=
+for ns in "$A1" "$A2" "$A3"; do
+	[ "$ns" = "$PRIMARY" ] || LOST=$ns
+done
+# lost_links: LOST has none of the other members' links.
+lost_links()
+{
+	local ns
+	for ns in "$A1" "$A2" "$A3"; do
+		[ "$ns" = "$LOST" ] ||
+			[ "$(link_of "$LOST" "$(pub "$(name "$ns")")" | cut -d" " -f1)" = none ] || {
+			echo "$LOST still has a link to $ns"; return 1; }
+	done
+}
+# rekeyed: LOST's module has a keypair with every other member again,
+# and each member of lower rank logged that it keyed it anew.
+rekeyed()
+{
+	local ns keyed
+	for ns in "$A1" "$A2" "$A3"; do
+		[ "$ns" = "$LOST" ] && continue
+		read -r _ _ keyed <<< "$(link_of "$LOST" "$(pub "$(name "$ns")")")"
+		[ "$keyed" = true ] || { echo "$LOST: no keys with $ns"; return 1; }
+		[ "$(rank "$ns")" -gt "$(rank "$LOST")" ] ||
+			grep -q "member $(pub "$(name "$LOST")" | cut -c1-16) connected again: new session keys" \
+				"$tmp/$(name "$ns").log" || {
+			echo "$ns: no new keys for $LOST logged"; return 1; }
+	done
+}
+daemon_kill9 "$(name "$LOST")"
+actl "$LOST" node stop
+for ns in "$A1" "$A2" "$A3"; do
+	[ "$ns" = "$LOST" ] || actl "$LOST" peer del aggregator $(($(rank "$ns") + 1))
+done
+tap_check "$LOST, a backup: its daemon killed, its cycle stopped, the other members' links deleted from its module (their keys with them)" \
+	lost_links
+T0=$(date +%s)
+gd_restart "$LOST" || true
+tap_check "its daemon started again: $LOST's module has keys with every member once more, the members of lower rank having keyed it anew at once (not after rekey_after_s, $REKEY s)" \
+	eval 'wait_for "$WAIT" "$LOST keyed" rekeyed && echo "keyed again $(($(date +%s) - T0)) s after its daemon started"; rekeyed'
+tap_check "$LOST follows the primary $PRIMARY again: it adopts its records, one primary and two backups in one epoch" \
+	eval 'follows "$LOST" && group_settled && [ "$PRIMARY" != "$LOST" ]'
 
 log_summary | tap_nest /dev/stdin
 tap_end
