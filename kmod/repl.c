@@ -65,6 +65,29 @@ static void become(struct agiswarm_agg *agg, u8 mode)
 	r->mode = mode;
 }
 
+/* The failure threshold in effect now: the set one, plus the backoff. */
+static u8 threshold_now(struct agiswarm_repl *r)
+{
+	return agi_group_threshold_now(&r->backoff, r->threshold,
+				       ktime_to_ms(ktime_get()));
+}
+
+/* A change of epoch seen, @e: a second one soon after raises the backoff. */
+static void epoch_changed(struct agiswarm_agg *agg, u64 e)
+{
+	struct agiswarm_repl *r = &agg->repl;
+
+	lockdep_assert_held(&agg->lock);
+	if (!agi_group_backoff_change(&r->backoff, ktime_to_ms(ktime_get())) ||
+	    threshold_now(r) == r->threshold)
+		return;
+	pr_info_ratelimited("netns %u: epoch %llu came less than %u s after the change before: rank %u's failure threshold is %u ticks now (%u set), a tick less for each %u s without such a change\n",
+			    agg->node->net->ns.inum, e,
+			    AGI_GROUP_SETTLE_MS / 1000, r->rank,
+			    threshold_now(r), r->threshold,
+			    AGI_GROUP_SETTLE_MS / 1000);
+}
+
 /**
  * agiswarm_repl_init() - no group: the node drives its cycle alone
  * @agg: the aggregator
@@ -314,6 +337,7 @@ static bool see_epoch(struct agiswarm_agg *agg, u64 epoch, const char *by)
 		return true;
 	r->max_epoch = epoch;
 	WRITE_ONCE(agg->node->epoch, epoch);
+	epoch_changed(agg, epoch);
 	if (r->mode == AGISWARM_GROUP_PRIMARY)
 		depose(agg, epoch, by);
 	return true;
@@ -603,6 +627,7 @@ static void take_over(struct agiswarm_agg *agg, u64 e)
 	lockdep_assert_held(&agg->lock);
 	r->max_epoch = e;
 	WRITE_ONCE(agg->node->epoch, e);
+	epoch_changed(agg, e);
 	r->mode = AGISWARM_GROUP_PRIMARY;
 	r->state_cycle = 0;
 	agiswarm_node_count(agg->node, AGISWARM_CNT_TAKEOVERS, 1);
@@ -652,9 +677,9 @@ static void take_over(struct agiswarm_agg *agg, u64 e)
  */
 static bool watching(struct agiswarm_agg *agg)
 {
-	const struct agiswarm_repl *r = &agg->repl;
+	struct agiswarm_repl *r = &agg->repl;
 
-	return r->threshold == 1 && r->watch_cycle &&
+	return threshold_now(r) == 1 && r->watch_cycle &&
 	       r->rec_cycle + 1 >= r->watch_cycle &&
 	       agi_group_patience(1, r->rank, r->size, r->max_epoch) == 1 &&
 	       ktime_before(ktime_get(), r->watch_at) &&
@@ -669,9 +694,9 @@ static bool watching(struct agiswarm_agg *agg)
  */
 static bool just_missing(struct agiswarm_agg *agg)
 {
-	const struct agiswarm_repl *r = &agg->repl;
+	struct agiswarm_repl *r = &agg->repl;
 
-	return r->threshold == 1 &&
+	return threshold_now(r) == 1 &&
 	       ktime_us_delta(ktime_get(), r->rec_at) <
 	       agg->period_us + agg->period_us / 2;
 }
@@ -684,8 +709,8 @@ static bool just_missing(struct agiswarm_agg *agg)
  *	first (a takeover's last shadow)
  *
  * A backup counts a tick without a record and, past its patience (the
- * failure threshold, as many again for each member ahead of it in the
- * succession), takes over: this tick then starts its first cycle. With
+ * failure threshold in effect, threshold_now(), as many again for each
+ * member ahead of it in the succession), takes over: this tick then starts its first cycle. With
  * threshold 0 it counts and never takes over on its own (an operator
  * promotes a member: SET_NODE EPOCH). A backup
  * that has adopted no record in its term counts nothing, nor does a tick
@@ -730,7 +755,8 @@ bool agiswarm_repl_tick(struct agiswarm_agg *agg, bool stalled, bool *shadow)
 					    r->rec_cycle, r->max_epoch, r->rank);
 		return false;
 	}
-	wait = agi_group_patience(r->threshold, r->rank, r->size, r->max_epoch);
+	wait = agi_group_patience(threshold_now(r), r->rank, r->size,
+				  r->max_epoch);
 	e = agi_group_next_epoch(r->max_epoch, r->rank);
 	if (r->miss_run < wait || !e)
 		return false;
@@ -748,9 +774,9 @@ bool agiswarm_repl_tick(struct agiswarm_agg *agg, bool stalled, bool *shadow)
  * @shadow: set when the caller is to send the output of agg->cycle_id
  *	first, and then call agiswarm_repl_take_over()
  *
- * With a failure threshold of 1, the first backup (the member after the
- * epoch's owner in rank order, the one the workers copy their RESULTs
- * to) watches for the primary's next cycle, due a period after the first
+ * With a failure threshold of 1 in effect, the first backup (the member
+ * after the epoch's owner in rank order, the one the workers copy their
+ * RESULTs to) watches for the primary's next cycle, due a period after the first
  * copy of the last one. When the watch's patience after that (half a
  * period on a quiet host, up to a period where the primary's cycles come
  * late: watch_patience()) nothing of it has come, no copy and no record,
@@ -778,7 +804,7 @@ bool agiswarm_repl_watch(struct agiswarm_agg *agg, bool stalled, bool *shadow)
 	 * Nothing of the cycle after watch_cycle came: a copy of it moves
 	 * watch_cycle and the timer, a record of it rec_cycle.
 	 */
-	if (r->mode != AGISWARM_GROUP_BACKUP || r->threshold != 1 ||
+	if (r->mode != AGISWARM_GROUP_BACKUP || threshold_now(r) != 1 ||
 	    !r->have_rec || !r->watch_cycle || r->rec_cycle > r->watch_cycle ||
 	    stalled || agg->estop || ktime_before(ktime_get(), r->watch_at))
 		return false;
@@ -909,7 +935,7 @@ bool agiswarm_repl_shadow_start(struct agiswarm_agg *agg, u64 cycle)
 							  now, cycle));
 		r->watch_cycle = cycle;
 		r->watch_seen = now;
-		if (agg->running && r->threshold == 1)
+		if (agg->running && threshold_now(r) == 1)
 			hrtimer_start(&agg->watch, r->watch_at,
 				      HRTIMER_MODE_ABS_SOFT);
 	}

@@ -65,6 +65,8 @@ struct agiswarm_node;
  *	a period (agiswarm_repl_shadow_start())
  * @drove_cycle: the last cycle this member drove, in any of its terms
  *	as primary: its cycles as primary again come after it
+ * @backoff: the ticks it adds to @threshold after changes of epoch in a
+ *	row (include/core/group.h)
  */
 struct agiswarm_repl {
 	u8 rank;
@@ -99,6 +101,7 @@ struct agiswarm_repl {
 	u64 watch_epoch;
 	u32 watch_late_us;
 	u64 drove_cycle;
+	struct agi_group_backoff backoff;
 };
 
 /**

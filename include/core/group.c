@@ -36,6 +36,43 @@ u32 agi_group_patience(u8 threshold, u8 rank, u8 size, u64 epoch)
 	return threshold * (1 + between);
 }
 
+static void backoff_decay(struct agi_group_backoff *b, u64 now_ms)
+{
+	while (b->level && now_ms >= b->level_ms + AGI_GROUP_SETTLE_MS) {
+		b->level--;
+		b->level_ms += AGI_GROUP_SETTLE_MS;
+	}
+}
+
+bool agi_group_backoff_change(struct agi_group_backoff *b, u64 now_ms)
+{
+	bool soon = b->seen && now_ms < b->change_ms + AGI_GROUP_SETTLE_MS;
+
+	backoff_decay(b, now_ms);
+	b->seen = true;
+	b->change_ms = now_ms;
+	if (!soon)
+		return false;
+	/* At the most, another change keeps it there a while longer. */
+	b->level_ms = now_ms;
+	if (b->level >= AGI_GROUP_BACKOFF_MAX)
+		return false;
+	b->level++;
+	return true;
+}
+
+u8 agi_group_threshold_now(struct agi_group_backoff *b, u8 threshold,
+			   u64 now_ms)
+{
+	u32 t;
+
+	backoff_decay(b, now_ms);
+	if (!threshold || threshold >= AGI_GROUP_BACKOFF_CAP)
+		return threshold;
+	t = (u32)threshold + b->level;
+	return t > AGI_GROUP_BACKOFF_CAP ? AGI_GROUP_BACKOFF_CAP : (u8)t;
+}
+
 int agi_group_assemble(struct agi_group_asm *a,
 		       const struct agi_wire_record *rec)
 {

@@ -42,6 +42,49 @@ u64 agi_group_next_epoch(u64 max_seen, u8 rank);
  */
 u32 agi_group_patience(u8 threshold, u8 rank, u8 size, u64 epoch);
 
+/*
+ * Patience after changes of epoch. A second change of epoch seen within
+ * AGI_GROUP_SETTLE_MS of the one before is a sign of a host where the
+ * primary's records and cycles come late (a takeover that deposed a
+ * primary that was only slow, and one that took the epoch back): the
+ * member then waits one tick more than its failure threshold before it
+ * takes over, up to AGI_GROUP_BACKOFF_MAX more but never beyond
+ * AGI_GROUP_BACKOFF_CAP ticks (a threshold set at or above it is left as
+ * it is), and one tick less again for each AGI_GROUP_SETTLE_MS after the
+ * last such change. An isolated failover is taken at the configured
+ * threshold; a run of them cannot go on at a low one.
+ */
+#define AGI_GROUP_SETTLE_MS 30000
+#define AGI_GROUP_BACKOFF_MAX 2
+#define AGI_GROUP_BACKOFF_CAP 3
+
+/**
+ * struct agi_group_backoff - the ticks a member adds to its threshold
+ * @level: 0..AGI_GROUP_BACKOFF_MAX
+ * @seen: a change of epoch was seen (@change_ms is one)
+ * @change_ms: when the last change was seen
+ * @level_ms: when @level last went up or down
+ */
+struct agi_group_backoff {
+	u8 level;
+	bool seen;
+	u64 change_ms;
+	u64 level_ms;
+};
+
+/*
+ * A change of epoch seen at @now_ms (a clock that never goes back).
+ * Returns true when it raised the level.
+ */
+bool agi_group_backoff_change(struct agi_group_backoff *b, u64 now_ms);
+/*
+ * The failure threshold in effect at @now_ms: @threshold plus the level,
+ * at most AGI_GROUP_BACKOFF_CAP (a higher @threshold as it is; 0 stays 0:
+ * no takeover on its own). The level steps down here.
+ */
+u8 agi_group_threshold_now(struct agi_group_backoff *b, u8 threshold,
+			   u64 now_ms);
+
 /**
  * struct agi_group_asm - a CYCLE record being reassembled
  * @epoch: its epoch

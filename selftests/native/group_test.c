@@ -218,4 +218,49 @@ TEST(one_part_record_and_parser_bound)
 		.values = { .host.s32 = v, .n = 5 } }));
 }
 
+/*
+ * An isolated change of epoch leaves the threshold as configured; changes
+ * that follow within the settling time add a tick each, up to the
+ * maximum, which holds while they go on and steps down one tick per
+ * settling time after the last. Never beyond the cap: a threshold at or
+ * above it is as set; 0 (no takeover on its own) stays 0.
+ */
+TEST(backoff_after_changes_in_a_row)
+{
+	struct agi_group_backoff b = { 0 };
+	const u64 s = AGI_GROUP_SETTLE_MS;
+	u64 t = 1000;
+
+	ASSERT_EQ(1, agi_group_threshold_now(&b, 1, t));
+	ASSERT_FALSE(agi_group_backoff_change(&b, t));
+	ASSERT_EQ(1, agi_group_threshold_now(&b, 1, t + 1));
+	/* The next one a settling time later: isolated too. */
+	t += s;
+	ASSERT_FALSE(agi_group_backoff_change(&b, t));
+	ASSERT_EQ(3, agi_group_threshold_now(&b, 3, t));
+	/* One sooner: a tick more; another: two; more: still two. */
+	ASSERT_TRUE(agi_group_backoff_change(&b, t + s - 1));
+	t += s - 1;
+	ASSERT_EQ(2, agi_group_threshold_now(&b, 1, t));
+	ASSERT_TRUE(agi_group_backoff_change(&b, t + 100));
+	t += 100;
+	ASSERT_EQ(3, agi_group_threshold_now(&b, 1, t));
+	ASSERT_EQ(3, agi_group_threshold_now(&b, 2, t));
+	ASSERT_EQ(0, agi_group_threshold_now(&b, 0, t));
+	ASSERT_EQ(3, agi_group_threshold_now(&b, 3, t));
+	ASSERT_EQ(100, agi_group_threshold_now(&b, 100, t));
+	ASSERT_FALSE(agi_group_backoff_change(&b, t + s - 1));
+	t += s - 1;
+	ASSERT_EQ(AGI_GROUP_BACKOFF_MAX, b.level);
+	/* It holds a settling time after the last change, then steps down. */
+	ASSERT_EQ(3, agi_group_threshold_now(&b, 1, t + s - 1));
+	ASSERT_EQ(2, agi_group_threshold_now(&b, 1, t + s));
+	ASSERT_EQ(2, agi_group_threshold_now(&b, 1, t + 2 * s - 1));
+	ASSERT_EQ(1, agi_group_threshold_now(&b, 1, t + 2 * s));
+	ASSERT_EQ(1, agi_group_threshold_now(&b, 1, t + 10 * s));
+	/* Long after: an isolated change again. */
+	ASSERT_FALSE(agi_group_backoff_change(&b, t + 10 * s));
+	ASSERT_EQ(0, b.level);
+}
+
 TEST_HARNESS_MAIN

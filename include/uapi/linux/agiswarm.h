@@ -113,7 +113,9 @@
  *    AGISWARM_A_FAILURE_THRESHOLD: NLA_U8, 0..100 (-ERANGE): the
  *                     consecutive cycles without a CYCLE record after
  *                     which a backup takes over (default
- *                     AGISWARM_FAILURE_THRESHOLD_DEFAULT); 1 also arms
+ *                     AGISWARM_FAILURE_THRESHOLD_DEFAULT), plus the
+ *                     member's backoff after changes of epoch in a row
+ *                     (see "The backoff" below); 1 in effect also arms
  *                     the first backup's watch (see "The watch" below);
  *                     0: no backup takes over on its own (it counts
  *                     RECORDS_MISSED and logs the first; an operator
@@ -1390,8 +1392,9 @@ enum agiswarm_counter {
  * (AGISWARM_CNT_SHADOW_OUTPUTS): a primary that dies after sending its
  * TASKs loses no cycle. A record of a cycle the backup decoded must carry
  * the same output and law state, or AGISWARM_CNT_DIVERGENCES counts it.
- * The watch, with FAILURE_THRESHOLD 1 only: the first backup expects the
- * primary's next cycle a period after the first copy of the last one;
+ * The watch, with FAILURE_THRESHOLD 1 in effect only (no backoff): the
+ * first backup expects the primary's next cycle a period after the first
+ * copy of the last one;
  * when its patience after that (half a period, or twice how late the
  * primary's cycles came lately, up to a period) neither a copy nor a
  * record of it has come (the primary sent no TASK: it stopped between two
@@ -1406,6 +1409,17 @@ enum agiswarm_counter {
  * cycles come late at random, past the watch's patience, sees more
  * takeovers, which is why the default threshold is 3. A takeover's first cycle id is never one
  * the primary was seen to run.
+ * The backoff: a change of epoch that a member sees (a takeover of its
+ * own, or a record or FENCED of a higher epoch) less than 30 s after the
+ * one before adds a tick to its failure threshold, up to 2 more than
+ * AGISWARM_A_FAILURE_THRESHOLD and never beyond 3 (a threshold of 3 or
+ * more is left as set; the kernel log says so); a tick comes off
+ * again 30 s after the last such change, and another each 30 s after
+ * that. An isolated failover is taken at the threshold as set; on a host
+ * where the primary's cycles come late, takeovers that deposed a primary
+ * that was only slow, and those that took the epoch back, cannot follow
+ * each other at it: the watch (threshold 1 in effect) is the first to go.
+ * Threshold 0 stays 0.
  * In a group the epoch never goes down while the module is loaded:
  * SET_NODE EPOCH below the highest epoch the member has seen (its daemon
  * restarted with the group's first epoch) leaves it at that highest, and
