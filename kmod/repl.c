@@ -124,8 +124,11 @@ void agiswarm_repl_configure(struct agiswarm_node *node, const u8 *rank,
 		r->rank = *rank;
 	if (size)
 		r->size = *size;
-	if (threshold)
+	/* A threshold set is the one in effect: no backoff left over. */
+	if (threshold) {
 		r->threshold = *threshold;
+		memset(&r->backoff, 0, sizeof(r->backoff));
+	}
 	epoch = READ_ONCE(node->epoch);
 	/*
 	 * The fence never goes down in a member: one set below the highest

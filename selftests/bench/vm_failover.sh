@@ -36,7 +36,11 @@
 # after a higher one, which must be 0; threshold: the members' failure
 # threshold, THRESHOLD, default 3; shadow_outputs: cycles the first
 # backup's own output covered; takeovers: over the run, spurious ones
-# included). The targets are lost_max <= 1 and lost_mean 0. Shadow
+# included). Below a threshold of 3 the failovers are GAP seconds apart
+# (default 35: past the module's backoff, 30 s after a change of epoch,
+# so that each is the isolated failure the targets speak of; GAP=0 runs
+# them back to back, and a run of them then ends at threshold 3). The
+# targets are lost_max <= 1 and lost_mean 0. Shadow
 # decoding covers a primary that dies after its TASKs; these faults stop
 # it between cycles as often as not, and a backup then takes over after
 # the failure threshold's missed records. Timing in a TCG VM is emulated and shares the host with its
@@ -58,6 +62,8 @@ lib_trap
 WAIT=$((5 * WAIT))
 BASE_CYCLES=${BASE_CYCLES:-200}
 FAILOVERS=${FAILOVERS:-20}
+if [ "$THRESHOLD" -lt 3 ]; then GAP=${GAP:-35}; else GAP=${GAP:-0}; fi
+LAST_CHANGE=0
 WORKERS=8
 MATRIX=$top/configs/swarm_matrix.json
 
@@ -82,6 +88,7 @@ fail()
 failover()
 {
 	local old old_epoch how
+	while [ $(($(date +%s) - LAST_CHANGE)) -lt "$GAP" ]; do sleep 1; done
 	read -r old old_epoch < <(the_primary) || fail "failover $1: no one primary"
 	sleep "$(printf '0.%03d' $((RANDOM % 50)))"
 	if [ $(($1 % 2)) = 1 ]; then
@@ -93,6 +100,7 @@ failover()
 	fi
 	took_over "$old" "$old_epoch" > "$tmp/took.log" 2>&1 ||
 		{ cat "$tmp/took.log" >&2; fail "failover $1 ($how of $old): no takeover"; }
+	LAST_CHANGE=$(date +%s)
 	if [ "$how" = "node stop" ]; then
 		actl "$old" node start --force
 	else
@@ -153,8 +161,8 @@ sum_counter()
 	done
 	echo "$n"
 }
-printf ' workers=%s cycles=%s period_ms=%s missed_single=%s missed_group=%s applied=%s threshold=%s shadow_outputs=%s takeovers=%s\n' \
+printf ' workers=%s cycles=%s period_ms=%s missed_single=%s missed_group=%s applied=%s threshold=%s gap_s=%s shadow_outputs=%s takeovers=%s\n' \
 	"$WORKERS" "$BASE_CYCLES" "$period_ms" "${s[2]}" "${g[2]}" "$(wc -l < "$tmp/act.json")" \
-	"$THRESHOLD" "$(sum_counter shadow_outputs)" "$(sum_counter takeovers)"
+	"$THRESHOLD" "$GAP" "$(sum_counter shadow_outputs)" "$(sum_counter takeovers)"
 grep -q ' duplicates=0 out_of_order=0' "$tmp/lost.txt" ||
 	fail "the plant applied a cycle twice or out of order"

@@ -1419,7 +1419,8 @@ enum agiswarm_counter {
  * where the primary's cycles come late, takeovers that deposed a primary
  * that was only slow, and those that took the epoch back, cannot follow
  * each other at it: the watch (threshold 1 in effect) is the first to go.
- * Threshold 0 stays 0.
+ * Threshold 0 stays 0. Setting AGISWARM_A_FAILURE_THRESHOLD clears the
+ * backoff.
  * In a group the epoch never goes down while the module is loaded:
  * SET_NODE EPOCH below the highest epoch the member has seen (its daemon
  * restarted with the group's first epoch) leaves it at that highest, and
