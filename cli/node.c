@@ -51,7 +51,7 @@ static void node_usage(void)
 	       "              epoch (epoch %% 8) drives the cycle, the others follow\n"
 	       "              its cycle records (start the cycle on each)\n"
 	       "  failure-threshold  cycles without a record after which a backup\n"
-	       "              takes over, 0..100 (default 3); 0: none takes over\n"
+	       "              takes over, 0..100 (default 1); 0: none takes over\n"
 	       "              on its own (agictl group transfer promotes one)\n"
 	       "  probe-join  on: a worker added (peer add worker) holds no rows\n"
 	       "              until a fixed-point probe of it passes, which the\n"

@@ -32,13 +32,15 @@
 #      in rank order), which decodes each cycle itself and, the record
 #      not coming, sends that cycle's output (shadow decoding), until it
 #      takes over; the plant misses no cycle at that change of epoch;
-#   5. with the failure threshold set to 1 on every member, its cycle is
+#   5. with the failure threshold set to 1 on every member (the default;
+#      set again, which clears the backoff the faults above raised), its
+#      cycle is
 #      stopped at a random point of the period: its first backup takes
 #      over at once, at its first tick without a record or, when that
 #      tick is more than half a period after the primary's next cycle was
 #      due, by its watch (the kernel log says "takes over now"), and runs
 #      that cycle itself; the plant misses no cycle at that change of
-#      epoch either. The threshold goes back to 3. (Not on a kernel
+#      epoch either. The threshold goes back to THRESHOLD. (Not on a kernel
 #      whose timeouts are scaled, the debug kernel: there most cycles are
 #      half a period late and threshold 1 only churns; its points skip.)
 #   6. with the failure threshold set to 0 on every member (agiswarmd's
@@ -47,7 +49,8 @@
 #      logs the first; then an operator sets that backup's next epoch (as
 #      agictl group transfer NAME force does) and it drives, the plant
 #      applying its outputs. The cycles lost there are the operator's
-#      (check_lost leaves that change out). The threshold goes back to 3.
+#      (check_lost leaves that change out). The threshold goes back to
+#      THRESHOLD.
 #
 # A loaded host can delay a primary's records past the failure threshold,
 # and a backup then takes over on its own: the protocol working (the

@@ -110,7 +110,7 @@ void agi_config_defaults(struct agi_config *cfg)
 	cfg->metrics_backup_count = 5;
 	cfg->log_level = AGI_LOG_INFO;
 	cfg->failover_heartbeat_ms = 1000;
-	cfg->failover_failure_threshold = 3;
+	cfg->failover_failure_threshold = 1;
 	cfg->failover_auto_promotion = true;
 	strcpy(cfg->node_key_file, AGI_CONFIG_DEFAULT_NODE_KEY);
 	strcpy(cfg->repl_data_dir, AGI_CONFIG_DEFAULT_RAFT_DIR);

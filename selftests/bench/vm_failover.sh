@@ -34,7 +34,7 @@
 #
 # (duplicates and out_of_order: cycle ids the plant applied twice or
 # after a higher one, which must be 0; threshold: the members' failure
-# threshold, THRESHOLD, default 3; shadow_outputs: cycles the first
+# threshold, THRESHOLD, default 1; shadow_outputs: cycles the first
 # backup's own output covered; takeovers: over the run, spurious ones
 # included). Below a threshold of 3 the failovers are GAP seconds apart
 # (default 35: past the module's backoff, 30 s after a change of epoch,

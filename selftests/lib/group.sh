@@ -80,16 +80,22 @@ plant_peers()
 		key "@$SWARM_KEYS/plant/node.pub"
 }
 
-# The failure threshold: the default 3 ticks, times AGISWARM_TIMEOUT_SCALE
-# (a debug kernel, under KASAN and lockdep in TCG, misses a 50 ms
-# primary's records for 3 ticks often enough to take over all the time);
-# a benchmark may set another (make bench-vm-failover THRESHOLD=N).
-THRESHOLD=${THRESHOLD:-$((3 * ${AGISWARM_TIMEOUT_SCALE:-1}))}
+# The failure threshold: the default, 1 (the watch; a run of takeovers
+# backs it off to 3 for a while). With AGISWARM_TIMEOUT_SCALE above 1, 3
+# times that (a debug kernel, under KASAN and lockdep in TCG, misses a
+# 50 ms primary's records for 3 ticks often enough to take over all the
+# time); a benchmark may set another (make bench-vm-failover THRESHOLD=N).
+if [ "${AGISWARM_TIMEOUT_SCALE:-1}" = 1 ]; then
+	THRESHOLD=${THRESHOLD:-1}
+else
+	THRESHOLD=${THRESHOLD:-$((3 * AGISWARM_TIMEOUT_SCALE))}
+fi
 
 # At most this many cycles without an output per change of epoch at the
-# plant. On a quiet host a failover costs the failure threshold's 3 ticks
-# (once more for each member between the old owner and the new in the
-# succession) less the one whose cycle the new primary runs, plus one
+# plant. On a quiet host a failover at threshold 1 costs none (the watch
+# runs the overdue cycle); at 3 (a backed-off threshold) it costs the 3
+# ticks (once more for each member between the old owner and the new in
+# the succession) less the one whose cycle the new primary runs, plus one
 # when the members' timers are out of phase: 2 to 6 (make
 # bench-vm-failover measures it). A loaded host adds delayed ticks, and
 # a spurious takeover can cost a few more while the workers move to the

@@ -774,15 +774,16 @@ enum agiswarm_attr {
 /*
  * A replicated aggregator group (see "Replicated aggregator group" in the
  * wire section): at most 7 members, since an epoch's low 3 bits name its
- * owner's rank. The default failure threshold is 3 records: one or two
- * lost or late records (a datagram lost, ticks delayed on a loaded host;
- * two in a row were seen under emulation with another VM on the host)
- * never start a takeover, and a failover costs about 2 cycles without
- * output; a spurious takeover (records lost, the primary alive) is safe by
- * fencing: the higher epoch wins everywhere.
+ * owner's rank. The default failure threshold is 1 record, with the
+ * first backup's watch: a failover costs no cycle. A lost or late record
+ * (a datagram lost, a loaded host) can start a takeover; such a spurious
+ * takeover is safe by fencing (the higher epoch wins everywhere), and a
+ * run of them raises the threshold in effect to 3 for a while (the
+ * backoff, below), where one or two lost or late records never start one
+ * and a failover costs about 2 cycles without output.
  */
 #define AGISWARM_GROUP_MAX 7
-#define AGISWARM_FAILURE_THRESHOLD_DEFAULT 3
+#define AGISWARM_FAILURE_THRESHOLD_DEFAULT 1
 #define AGISWARM_FAILURE_THRESHOLD_MAX 100
 
 enum agiswarm_group_mode {
@@ -1407,8 +1408,8 @@ enum agiswarm_counter {
  * late (this host stalled) does nothing. A primary that was only slow is
  * deposed as above (that cycle's two outputs are the same): a host whose
  * cycles come late at random, past the watch's patience, sees more
- * takeovers, which is why the default threshold is 3. A takeover's first cycle id is never one
- * the primary was seen to run.
+ * takeovers, which the backoff below bounds. A takeover's first cycle id
+ * is never one the primary was seen to run.
  * The backoff: a change of epoch that a member sees (a takeover of its
  * own, or a record or FENCED of a higher epoch) less than 30 s after the
  * one before adds a tick to its failure threshold, up to 2 more than
