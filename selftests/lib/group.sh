@@ -53,6 +53,11 @@
 #                            for each member in DROVE. A primary cut off
 #                            rightly runs missed cycles (hold) until it is
 #                            deposed: how many depends on the schedule
+#   cpu_layout own|shared    own: the backups' receive path on CPU 1 of the
+#                            VM, every other node's on CPU 0 (RPS), as if
+#                            the backups had hosts of their own; shared:
+#                            each datagram handled on the CPU it came on
+#                            (the kernel's default)
 #
 # A1, A2, A3 are the members' namespaces; rank NS their ranks (a caller
 # with other members sets them after sourcing this).
@@ -227,6 +232,20 @@ no_divergence()
 		total=$((total + d))
 	done
 	[ "$total" = 0 ]
+}
+
+cpu_layout()
+{
+	local ns mask=0
+	for ns in "$A1" "$A2" "$A3" $(for n in $(seq 1 "$WORKERS"); do worker_ns "$n"; done); do
+		"$IP" netns list | grep -q "^$ns\b" || continue
+		if [ "$1" = own ]; then
+			case $ns in "$A2"|"$A3") mask=2 ;; *) mask=1 ;; esac
+		fi
+		# ip netns exec mounts the namespace's own /sys.
+		"$IP" netns exec "$ns" sh -c \
+			"echo $mask > /sys/class/net/eth0/queues/rx-0/rps_cpus"
+	done
 }
 
 plant_ordered()
