@@ -72,19 +72,34 @@ static u8 threshold_now(struct agiswarm_repl *r)
 				       ktime_to_ms(ktime_get()));
 }
 
-/* A change of epoch seen, @e: a second one soon after raises the backoff. */
-static void epoch_changed(struct agiswarm_agg *agg, u64 e)
+/* A change of epoch seen: the backoff judges it by what comes next. */
+static void epoch_changed(struct agiswarm_agg *agg)
+{
+	lockdep_assert_held(&agg->lock);
+	agi_group_backoff_change(&agg->repl.backoff, ktime_to_ms(ktime_get()));
+}
+
+/*
+ * A sign, @ago_ms old, that the primary the last change of epoch deposed
+ * was alive (@sign says which): near enough the change, the takeover was
+ * premature, and the backoff goes up.
+ */
+static void premature(struct agiswarm_agg *agg, u64 ago_ms, const char *sign)
 {
 	struct agiswarm_repl *r = &agg->repl;
+	u8 t;
 
 	lockdep_assert_held(&agg->lock);
-	if (!agi_group_backoff_change(&r->backoff, ktime_to_ms(ktime_get())) ||
-	    threshold_now(r) == r->threshold)
+	if (!agi_group_backoff_premature(&r->backoff,
+					 ktime_to_ms(ktime_get()), ago_ms,
+					 agg->period_us))
 		return;
-	pr_info_ratelimited("netns %u: epoch %llu came less than %u s after the change before: rank %u's failure threshold is %u ticks now (%u set), a tick less for each %u s without such a change\n",
-			    agg->node->net->ns.inum, e,
-			    AGI_GROUP_SETTLE_MS / 1000, r->rank,
-			    threshold_now(r), r->threshold,
+	t = threshold_now(r);
+	if (t == r->threshold)
+		return;
+	pr_info_ratelimited("netns %u: the primary that epoch %llu replaced was alive (%s): rank %u's failure threshold is %u ticks now (%u set), a tick less for each %u s without such a takeover\n",
+			    agg->node->net->ns.inum, r->max_epoch, sign,
+			    r->rank, t, r->threshold,
 			    AGI_GROUP_SETTLE_MS / 1000);
 }
 
@@ -271,6 +286,8 @@ void agiswarm_repl_send_record(struct agiswarm_agg *agg, u8 status, bool ok,
 	if (r->mode != AGISWARM_GROUP_PRIMARY)
 		return;
 	r->drove_cycle = max(r->drove_cycle, agg->cycle_id);
+	if (ok)
+		r->ok_at = ktime_get();
 	total = rec.nx + 4 * rec.nu;
 	if (!total || !rec.fmt || !rec.ufmt)
 		return;
@@ -340,9 +357,14 @@ static bool see_epoch(struct agiswarm_agg *agg, u64 epoch, const char *by)
 		return true;
 	r->max_epoch = epoch;
 	WRITE_ONCE(agg->node->epoch, epoch);
-	epoch_changed(agg, epoch);
-	if (r->mode == AGISWARM_GROUP_PRIMARY)
-		depose(agg, epoch, by);
+	epoch_changed(agg);
+	if (r->mode != AGISWARM_GROUP_PRIMARY)
+		return true;
+	/* A stopped cycle is a primary that failed, its module alive. */
+	if (agg->running && r->ok_at)
+		premature(agg, ktime_ms_delta(ktime_get(), r->ok_at),
+			  "its own output came just before");
+	depose(agg, epoch, by);
 	return true;
 }
 
@@ -535,13 +557,14 @@ int agiswarm_repl_rx_record(struct agiswarm_node *node,
 		ret = -EOPNOTSUPP;
 		goto out;
 	}
-	if (agi_group_owner(rec->epoch) == r->rank ||
-	    !see_epoch(agg, rec->epoch, "a CYCLE record") ||
-	    r->mode != AGISWARM_GROUP_BACKUP) {
-		*reason = AGISWARM_CNT_DROP_STALE;
-		ret = -ESTALE;
-		goto out;
+	if (agi_group_owner(rec->epoch) == r->rank)
+		goto stale;
+	if (!see_epoch(agg, rec->epoch, "a CYCLE record")) {
+		premature(agg, 0, "a record of its epoch came after");
+		goto stale;
 	}
+	if (r->mode != AGISWARM_GROUP_BACKUP)
+		goto stale;
 	ret = agi_group_assemble(&r->parts, rec);
 	if (ret < 0) {
 		*reason = AGISWARM_CNT_DROP_BADVALUE;
@@ -550,6 +573,10 @@ int agiswarm_repl_rx_record(struct agiswarm_node *node,
 	if (ret)
 		adopt(agg);
 	ret = 0;
+	goto out;
+stale:
+	*reason = AGISWARM_CNT_DROP_STALE;
+	ret = -ESTALE;
 out:
 	spin_unlock(&agg->lock);
 	return ret;
@@ -630,7 +657,7 @@ static void take_over(struct agiswarm_agg *agg, u64 e)
 	lockdep_assert_held(&agg->lock);
 	r->max_epoch = e;
 	WRITE_ONCE(agg->node->epoch, e);
-	epoch_changed(agg, e);
+	epoch_changed(agg);
 	r->mode = AGISWARM_GROUP_PRIMARY;
 	r->state_cycle = 0;
 	agiswarm_node_count(agg->node, AGISWARM_CNT_TAKEOVERS, 1);

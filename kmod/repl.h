@@ -65,8 +65,9 @@ struct agiswarm_node;
  *	a period (agiswarm_repl_shadow_start())
  * @drove_cycle: the last cycle this member drove, in any of its terms
  *	as primary: its cycles as primary again come after it
- * @backoff: the ticks it adds to @threshold after changes of epoch in a
- *	row (include/core/group.h)
+ * @ok_at: when it last sent an ok output as primary (0: never)
+ * @backoff: the ticks it adds to @threshold after a premature takeover
+ *	(include/core/group.h)
  */
 struct agiswarm_repl {
 	u8 rank;
@@ -101,6 +102,7 @@ struct agiswarm_repl {
 	u64 watch_epoch;
 	u32 watch_late_us;
 	u64 drove_cycle;
+	ktime_t ok_at;
 	struct agi_group_backoff backoff;
 };
 

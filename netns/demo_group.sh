@@ -400,7 +400,7 @@ dmesg | grep -E "takes over with epoch|stops driving" |
 indent < "$tmp/takeovers.txt"
 if [ "$(grep -c "takes over" "$tmp/takeovers.txt")" -gt 1 ]; then
 	echo "   one is the fault's; any other is a member that went its patience without its primary's record"
-	echo "   (failover.failure_threshold, $THRESHOLD tick(s) of 50 ms, more after a run of takeovers, once more for each member ahead of it in the"
+	echo "   (failover.failure_threshold, $THRESHOLD tick(s) of 50 ms, more after a takeover of a primary that was only late, once more for each member ahead of it in the"
 	echo "   succession) and took over on its own, which a busy emulated host can cause: the higher epoch"
 	echo "   wins, and the plant loses a few cycles at each, as counted below"
 fi

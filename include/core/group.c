@@ -44,16 +44,32 @@ static void backoff_decay(struct agi_group_backoff *b, u64 now_ms)
 	}
 }
 
-bool agi_group_backoff_change(struct agi_group_backoff *b, u64 now_ms)
+void agi_group_backoff_change(struct agi_group_backoff *b, u64 now_ms)
 {
-	bool soon = b->seen && now_ms < b->change_ms + AGI_GROUP_SETTLE_MS;
-
 	backoff_decay(b, now_ms);
 	b->seen = true;
+	b->judged = false;
 	b->change_ms = now_ms;
-	if (!soon)
+}
+
+u64 agi_group_alive_ms(u32 period_us)
+{
+	u64 periods = (u64)period_us * AGI_GROUP_ALIVE_PERIODS / 1000;
+
+	return periods > AGI_GROUP_ALIVE_MS ? periods : AGI_GROUP_ALIVE_MS;
+}
+
+bool agi_group_backoff_premature(struct agi_group_backoff *b, u64 now_ms,
+				 u64 ago_ms, u32 period_us)
+{
+	u64 window = agi_group_alive_ms(period_us);
+
+	if (!b->seen || b->judged || now_ms >= b->change_ms + window ||
+	    ago_ms >= window)
 		return false;
-	/* At the most, another change keeps it there a while longer. */
+	backoff_decay(b, now_ms);
+	b->judged = true;
+	/* At the most, another keeps it there a while longer. */
 	b->level_ms = now_ms;
 	if (b->level >= AGI_GROUP_BACKOFF_MAX)
 		return false;

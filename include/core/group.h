@@ -43,40 +43,60 @@ u64 agi_group_next_epoch(u64 max_seen, u8 rank);
 u32 agi_group_patience(u8 threshold, u8 rank, u8 size, u64 epoch);
 
 /*
- * Patience after changes of epoch. A second change of epoch seen within
- * AGI_GROUP_SETTLE_MS of the one before is a sign of a host where the
- * primary's records and cycles come late (a takeover that deposed a
- * primary that was only slow, and one that took the epoch back): the
- * member then waits one tick more than its failure threshold before it
- * takes over, up to AGI_GROUP_BACKOFF_MAX more but never beyond
- * AGI_GROUP_BACKOFF_CAP ticks (a threshold set at or above it is left as
- * it is), and one tick less again for each AGI_GROUP_SETTLE_MS after the
- * last such change. An isolated failover is taken at the configured
- * threshold; a run of them cannot go on at a low one.
+ * Patience after a premature takeover. A change of epoch that deposed a
+ * primary that was alive (only slow: a host where records and cycles come
+ * late) is premature, and a member that sees the proof (the deposed
+ * primary's own output shortly before, or a record of the old epoch
+ * shortly after the change: agi_group_backoff_premature()) then waits one
+ * tick more than its failure threshold before it takes over, up to
+ * AGI_GROUP_BACKOFF_MAX more but never beyond AGI_GROUP_BACKOFF_CAP ticks
+ * (a threshold set at or above it is left as it is), and one tick less
+ * again for each AGI_GROUP_SETTLE_MS after the last premature change. A
+ * primary that really failed leaves no such proof: failovers, however
+ * many in a row, are taken at the configured threshold; takeovers of a
+ * primary that was only late cannot go on at a low one.
  */
 #define AGI_GROUP_SETTLE_MS 30000
 #define AGI_GROUP_BACKOFF_MAX 2
 #define AGI_GROUP_BACKOFF_CAP 3
+/* The proof's window, either side of a change: this long, or 4 periods. */
+#define AGI_GROUP_ALIVE_MS 500
+#define AGI_GROUP_ALIVE_PERIODS 4
 
 /**
  * struct agi_group_backoff - the ticks a member adds to its threshold
  * @level: 0..AGI_GROUP_BACKOFF_MAX
  * @seen: a change of epoch was seen (@change_ms is one)
+ * @judged: the last change was found premature already
  * @change_ms: when the last change was seen
  * @level_ms: when @level last went up or down
  */
 struct agi_group_backoff {
 	u8 level;
 	bool seen;
+	bool judged;
 	u64 change_ms;
 	u64 level_ms;
 };
 
+/* A change of epoch seen at @now_ms (a clock that never goes back). */
+void agi_group_backoff_change(struct agi_group_backoff *b, u64 now_ms);
 /*
- * A change of epoch seen at @now_ms (a clock that never goes back).
- * Returns true when it raised the level.
+ * How long around a change of epoch a sign of the old primary proves it
+ * alive, for a cycle period of @period_us: AGI_GROUP_ALIVE_MS, or
+ * AGI_GROUP_ALIVE_PERIODS periods when that is longer.
  */
-bool agi_group_backoff_change(struct agi_group_backoff *b, u64 now_ms);
+u64 agi_group_alive_ms(u32 period_us);
+/*
+ * At @now_ms, a sign that the primary the last change of epoch deposed
+ * was alive: the deposed primary's own ok output @ago_ms before (it learns
+ * of the change itself), or a record of the old epoch (0 for @ago_ms).
+ * The change was premature when the sign falls within
+ * agi_group_alive_ms(@period_us) of it: the level goes up a tick, once a
+ * change. Returns true when it did.
+ */
+bool agi_group_backoff_premature(struct agi_group_backoff *b, u64 now_ms,
+				 u64 ago_ms, u32 period_us);
 /*
  * The failure threshold in effect at @now_ms: @threshold plus the level,
  * at most AGI_GROUP_BACKOFF_CAP (a higher @threshold as it is; 0 stays 0:

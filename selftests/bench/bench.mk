@@ -25,13 +25,14 @@
 #                       by bench-vm)
 #   make bench-vm-failover  selftests/bench/vm_failover.sh: a group of three
 #                       aggregators against one alone (cycle latency p50/
-#                       p99, same run), then 20 failovers at random
-#                       points of the cycle: cycles lost at the plant per
-#                       failover (mean, max) and how long the plant held
-#                       its output over each; at the default failure
-#                       threshold (1, the watch; failovers 35 s apart:
-#                       build/bench-failover.log) and then at 3, back to
-#                       back (build/bench-failover-t3.log); also run by
+#                       p99, same run, the backups on a CPU of their own
+#                       and on the primary's), then 20 failovers in a
+#                       row, at random points of the cycle: cycles lost
+#                       at the plant per failover (mean, max) and how long
+#                       the plant held its output over each; at the
+#                       default failure threshold (1, the watch:
+#                       build/bench-failover.log) and then at 3
+#                       (build/bench-failover-t3.log); also run by
 #                       bench-vm. THRESHOLD=N: one run, at N
 #   make bench          deps, then both
 

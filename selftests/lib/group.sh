@@ -85,8 +85,8 @@ plant_peers()
 		key "@$SWARM_KEYS/plant/node.pub"
 }
 
-# The failure threshold: the default, 1 (the watch; a run of takeovers
-# backs it off to 3 for a while). With AGISWARM_TIMEOUT_SCALE above 1, 3
+# The failure threshold: the default, 1 (the watch; takeovers of a primary
+# that was only late back it off to 3 for a while). With AGISWARM_TIMEOUT_SCALE above 1, 3
 # times that (a debug kernel, under KASAN and lockdep in TCG, misses a
 # 50 ms primary's records for 3 ticks often enough to take over all the
 # time); a benchmark may set another (make bench-vm-failover THRESHOLD=N).

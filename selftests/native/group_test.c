@@ -219,48 +219,72 @@ TEST(one_part_record_and_parser_bound)
 }
 
 /*
- * An isolated change of epoch leaves the threshold as configured; changes
- * that follow within the settling time add a tick each, up to the
- * maximum, which holds while they go on and steps down one tick per
- * settling time after the last. Never beyond the cap: a threshold at or
- * above it is as set; 0 (no takeover on its own) stays 0.
+ * Failovers in a row leave the threshold as configured: a primary that
+ * failed leaves no sign of life. A premature takeover (the deposed
+ * primary's own output shortly before, or its record shortly after)
+ * adds a tick, once a change, up to the maximum, which holds while they
+ * go on and steps down one tick per settling time after the last. Never
+ * beyond the cap: a threshold at or above it is as set; 0 (no takeover on
+ * its own) stays 0.
  */
-TEST(backoff_after_changes_in_a_row)
+TEST(backoff_after_premature_takeovers)
 {
 	struct agi_group_backoff b = { 0 };
-	const u64 s = AGI_GROUP_SETTLE_MS;
+	const u64 s = AGI_GROUP_SETTLE_MS, p = 50000;	/* 50 ms period */
 	u64 t = 1000;
+	int i;
 
-	ASSERT_EQ(1, agi_group_threshold_now(&b, 1, t));
-	ASSERT_FALSE(agi_group_backoff_change(&b, t));
+	/* No change seen yet: nothing to judge. */
+	ASSERT_FALSE(agi_group_backoff_premature(&b, t, 0, p));
+	for (i = 0; i < 20; i++, t += 2000) {
+		agi_group_backoff_change(&b, t);
+		ASSERT_EQ(1, agi_group_threshold_now(&b, 1, t + 1));
+	}
+	/* Signs outside the window, after or before the change: none. */
+	agi_group_backoff_change(&b, t);
+	ASSERT_FALSE(agi_group_backoff_premature(&b, t + AGI_GROUP_ALIVE_MS,
+						 0, p));
+	ASSERT_FALSE(agi_group_backoff_premature(&b, t + 1,
+						 AGI_GROUP_ALIVE_MS, p));
 	ASSERT_EQ(1, agi_group_threshold_now(&b, 1, t + 1));
-	/* The next one a settling time later: isolated too. */
-	t += s;
-	ASSERT_FALSE(agi_group_backoff_change(&b, t));
-	ASSERT_EQ(3, agi_group_threshold_now(&b, 3, t));
-	/* One sooner: a tick more; another: two; more: still two. */
-	ASSERT_TRUE(agi_group_backoff_change(&b, t + s - 1));
-	t += s - 1;
-	ASSERT_EQ(2, agi_group_threshold_now(&b, 1, t));
-	ASSERT_TRUE(agi_group_backoff_change(&b, t + 100));
-	t += 100;
+	/* Inside: a tick more, once for this change. */
+	ASSERT_TRUE(agi_group_backoff_premature(&b, t + 10, 0, p));
+	ASSERT_FALSE(agi_group_backoff_premature(&b, t + 11, 0, p));
+	ASSERT_EQ(2, agi_group_threshold_now(&b, 1, t + 11));
+	/* The next premature one: two; more: still two. */
+	t += 1000;
+	agi_group_backoff_change(&b, t);
+	ASSERT_TRUE(agi_group_backoff_premature(&b, t, 120, p));
 	ASSERT_EQ(3, agi_group_threshold_now(&b, 1, t));
 	ASSERT_EQ(3, agi_group_threshold_now(&b, 2, t));
 	ASSERT_EQ(0, agi_group_threshold_now(&b, 0, t));
 	ASSERT_EQ(3, agi_group_threshold_now(&b, 3, t));
 	ASSERT_EQ(100, agi_group_threshold_now(&b, 100, t));
-	ASSERT_FALSE(agi_group_backoff_change(&b, t + s - 1));
-	t += s - 1;
+	/* At the maximum, another keeps it there a while longer. */
+	t += s - 2;
+	agi_group_backoff_change(&b, t);
+	ASSERT_FALSE(agi_group_backoff_premature(&b, t + 1, 0, p));
+	t += 1;
 	ASSERT_EQ(AGI_GROUP_BACKOFF_MAX, b.level);
-	/* It holds a settling time after the last change, then steps down. */
+	/* It holds a settling time after the last one, then steps down. */
 	ASSERT_EQ(3, agi_group_threshold_now(&b, 1, t + s - 1));
 	ASSERT_EQ(2, agi_group_threshold_now(&b, 1, t + s));
+	/* A failover meanwhile changes nothing. */
+	agi_group_backoff_change(&b, t + s + 5);
 	ASSERT_EQ(2, agi_group_threshold_now(&b, 1, t + 2 * s - 1));
 	ASSERT_EQ(1, agi_group_threshold_now(&b, 1, t + 2 * s));
 	ASSERT_EQ(1, agi_group_threshold_now(&b, 1, t + 10 * s));
-	/* Long after: an isolated change again. */
-	ASSERT_FALSE(agi_group_backoff_change(&b, t + 10 * s));
 	ASSERT_EQ(0, b.level);
+}
+
+/* The window: 500 ms, or 4 periods when they are longer. */
+TEST(backoff_window)
+{
+	ASSERT_EQ(AGI_GROUP_ALIVE_MS, agi_group_alive_ms(500));
+	ASSERT_EQ(AGI_GROUP_ALIVE_MS, agi_group_alive_ms(50000));
+	ASSERT_EQ(AGI_GROUP_ALIVE_MS, agi_group_alive_ms(125000));
+	ASSERT_EQ(4000, agi_group_alive_ms(1000000));
+	ASSERT_EQ(40000, agi_group_alive_ms(10000000));
 }
 
 TEST_HARNESS_MAIN

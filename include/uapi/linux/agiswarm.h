@@ -114,7 +114,7 @@
  *                     consecutive cycles without a CYCLE record after
  *                     which a backup takes over (default
  *                     AGISWARM_FAILURE_THRESHOLD_DEFAULT), plus the
- *                     member's backoff after changes of epoch in a row
+ *                     member's backoff after premature takeovers
  *                     (see "The backoff" below); 1 in effect also arms
  *                     the first backup's watch (see "The watch" below);
  *                     0: no backup takes over on its own (it counts
@@ -777,10 +777,12 @@ enum agiswarm_attr {
  * owner's rank. The default failure threshold is 1 record, with the
  * first backup's watch: a failover costs no cycle. A lost or late record
  * (a datagram lost, a loaded host) can start a takeover; such a spurious
- * takeover is safe by fencing (the higher epoch wins everywhere), and a
- * run of them raises the threshold in effect to 3 for a while (the
- * backoff, below), where one or two lost or late records never start one
- * and a failover costs about 2 cycles without output.
+ * takeover is safe by fencing (the higher epoch wins everywhere), and
+ * such takeovers of a primary that was alive raise the threshold in
+ * effect to 3 for a while (the backoff, below), where one or two lost or
+ * late records never start one and a failover costs about 2 cycles
+ * without output. Failovers of primaries that failed, however many in a
+ * row, keep the threshold as set.
  */
 #define AGISWARM_GROUP_MAX 7
 #define AGISWARM_FAILURE_THRESHOLD_DEFAULT 1
@@ -1410,18 +1412,25 @@ enum agiswarm_counter {
  * cycles come late at random, past the watch's patience, sees more
  * takeovers, which the backoff below bounds. A takeover's first cycle id
  * is never one the primary was seen to run.
- * The backoff: a change of epoch that a member sees (a takeover of its
- * own, or a record or FENCED of a higher epoch) less than 30 s after the
- * one before adds a tick to its failure threshold, up to 2 more than
- * AGISWARM_A_FAILURE_THRESHOLD and never beyond 3 (a threshold of 3 or
- * more is left as set; the kernel log says so); a tick comes off
- * again 30 s after the last such change, and another each 30 s after
- * that. An isolated failover is taken at the threshold as set; on a host
+ * The backoff: a change of epoch (a takeover of the member's own, or a
+ * record or FENCED of a higher epoch) is premature when the primary it
+ * deposed was alive, and a member that sees the sign of it adds a tick to
+ * its failure threshold: the deposed primary itself, when its cycle runs
+ * and its own last ok output came less than 500 ms (or 4 periods, when
+ * longer) before it learnt of the higher epoch; any member that gets a CYCLE record of a
+ * lower epoch within as long after the change. Once a change, up to 2
+ * ticks more than AGISWARM_A_FAILURE_THRESHOLD and never beyond 3 (a
+ * threshold of 3 or more is left as set; the kernel log says so:
+ * "replaced was alive"); a tick comes off again 30 s after the last
+ * premature change, and another each 30 s after that. A primary that
+ * failed (stopped, cut off, its host dead) leaves no such sign: failovers
+ * are taken at the threshold as set, however many in a row; on a host
  * where the primary's cycles come late, takeovers that deposed a primary
- * that was only slow, and those that took the epoch back, cannot follow
- * each other at it: the watch (threshold 1 in effect) is the first to go.
- * Threshold 0 stays 0. Setting AGISWARM_A_FAILURE_THRESHOLD clears the
- * backoff.
+ * that was only slow cannot follow each other at it: the watch
+ * (threshold 1 in effect) is the first to go. A planned handover (a
+ * member promoted with SET_NODE EPOCH while the primary runs) deposes a
+ * live primary too and counts alike. Threshold 0 stays 0. Setting
+ * AGISWARM_A_FAILURE_THRESHOLD clears the backoff.
  * In a group the epoch never goes down while the module is loaded:
  * SET_NODE EPOCH below the highest epoch the member has seen (its daemon
  * restarted with the group's first epoch) leaves it at that highest, and
