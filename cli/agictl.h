@@ -21,6 +21,7 @@
 #include "user/nl.h"
 #include "user/parse.h"
 #include "user/print.h"
+#include "user/status.h"
 
 struct agi_commit_changes;
 
@@ -144,5 +145,13 @@ void agictl_key_dir(char *buf, size_t size);
  * of the current JSON object, values as exact decimals.
  */
 void agictl_print_changes(const struct agi_commit_changes *ch);
+
+/*
+ * status.c: a group member's failure threshold, as set (@text is its
+ * printf format, one %llu) and, when the module reports it, the one in
+ * effect: "failure_threshold_now" in JSON, "(N in effect)" in text when
+ * the backoff raised it; then a newline.
+ */
+void agictl_print_threshold(const struct agi_status *st, const char *text);
 
 #endif /* AGICTL_H */

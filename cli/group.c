@@ -172,8 +172,7 @@ static void print_cycle(const struct view *v)
 			      f[AGI_ST_CYCLE_ID] - f[AGI_ST_RECORD_CYCLE]);
 	else
 		agi_print_null(AGI_PRINT_JSON, "record_lag", NULL);
-	agi_print_u64(AGI_PRINT_ANY, "failure_threshold",
-		      ", failure threshold %llu\n", f[AGI_ST_FAILURE_THRESHOLD]);
+	agictl_print_threshold(&v->st, ", failure threshold %llu");
 }
 
 static void print_raft(const struct view *v)
@@ -513,7 +512,9 @@ static void group_usage(void)
 	       "(primary: drives the cycle; backup: follows the primary's cycle\n"
 	       "records), the epoch and the rank that owns it (epoch %% 8), the\n"
 	       "last cycle and the last record adopted (a backup's lag: cycles\n"
-	       "since that record), the failure threshold; then, from this\n"
+	       "since that record), the failure threshold (\"(N in effect)\"\n"
+	       "while a takeover of a primary that was alive has raised it);\n"
+	       "then, from this\n"
 	       "node's agiswarmd when one\n"
 	       "runs, the replicated log: raft state, term, commit index, last\n"
 	       "applied entry and its lag, the leader's name; and one line per\n"
@@ -527,7 +528,8 @@ static void group_usage(void)
 	       "JSON: {\"role\", \"node_id\", \"size\", \"rank\", \"mode\" (members),\n"
 	       "       \"epoch\", \"epoch_owner\", \"epoch_owner_name\",\n"
 	       "       \"cycle_id\", \"record_cycle\", \"record_lag\": N|null,\n"
-	       "       \"failure_threshold\" (aggregators),\n"
+	       "       \"failure_threshold\", \"failure_threshold_now\"\n"
+	       "       (aggregators),\n"
 	       "       \"daemon\": null | {\"pid\", \"raft\": null |\n"
 	       "       {\"state\", \"term\", \"commit_index\", \"last_applied\",\n"
 	       "       \"apply_lag\", \"leader\": NAME|null}},\n"

@@ -179,6 +179,22 @@ static void print_decode(const struct agi_status *st)
 	agi_print_text("\n");
 }
 
+void agictl_print_threshold(const struct agi_status *st, const char *text)
+{
+	const uint64_t *f = st->field;
+
+	agi_print_u64(AGI_PRINT_ANY, "failure_threshold", text,
+		      f[AGI_ST_FAILURE_THRESHOLD]);
+	if (st->has[AGI_ST_THRESHOLD_NOW]) {
+		agi_print_u64(AGI_PRINT_JSON, "failure_threshold_now", NULL,
+			      f[AGI_ST_THRESHOLD_NOW]);
+		if (f[AGI_ST_THRESHOLD_NOW] != f[AGI_ST_FAILURE_THRESHOLD])
+			agi_print_u64(AGI_PRINT_TEXT, NULL, " (%llu in effect)",
+				      f[AGI_ST_THRESHOLD_NOW]);
+	}
+	agi_print_text("\n");
+}
+
 /*
  * A member of a replicated group: its rank, mode, the epoch's owner, the
  * last cycle record it adopted, its failure threshold (text and JSON only
@@ -200,8 +216,7 @@ static void print_group(const struct agi_status *st)
 		      f[AGI_ST_EPOCH_OWNER]);
 	agi_print_u64(AGI_PRINT_ANY, "record_cycle", " last record %llu",
 		      f[AGI_ST_RECORD_CYCLE]);
-	agi_print_u64(AGI_PRINT_ANY, "failure_threshold",
-		      " failure threshold %llu\n", f[AGI_ST_FAILURE_THRESHOLD]);
+	agictl_print_threshold(st, " failure threshold %llu");
 	agi_close_object();
 }
 
@@ -217,7 +232,7 @@ static const unsigned int aggregator_only[] = {
 	AGI_ST_DECODE_MAX_NS, AGI_ST_STAGED_CYCLE, AGI_ST_SENSOR_TIMEOUT_US,
 	AGI_ST_SAFE_STATE, AGI_ST_HELD_CYCLE, AGI_ST_GROUP_ID,
 	AGI_ST_GROUP_RANK, AGI_ST_GROUP_SIZE, AGI_ST_FAILURE_THRESHOLD,
-	AGI_ST_GROUP_MODE, AGI_ST_EPOCH_OWNER, AGI_ST_RECORD_CYCLE,
+	AGI_ST_THRESHOLD_NOW, AGI_ST_GROUP_MODE, AGI_ST_EPOCH_OWNER, AGI_ST_RECORD_CYCLE,
 	AGI_ST_PROBE_JOIN,
 };
 
@@ -262,9 +277,11 @@ static void status_usage(void)
 		"shows its rank, the group's size, its mode (primary: drives the\n"
 		"cycle; backup: follows the primary's cycle records), the rank\n"
 		"owning the epoch, the last cycle record it adopted and its\n"
-		"failure threshold; the counters records_missed, takeovers,\n"
-		"divergences and deposed say how the group fared. A worker\n"
-		"shows whether a daemon is attached and the audit watermark.\n"
+		"failure threshold (\"(N in effect)\" while a takeover of a\n"
+		"primary that was alive has raised it); the counters\n"
+		"records_missed, takeovers, divergences and deposed say how the\n"
+		"group fared. A worker shows whether a daemon is attached and\n"
+		"the audit watermark.\n"
 		"JSON: {\"version\", \"agictl_version\", \"role\", \"node_id\",\n"
 		"       \"port\", \"epoch\", \"group_id\", \"redundancy\",\n"
 		"       \"probe_join\": true (when on),\n"
@@ -278,7 +295,8 @@ static void status_usage(void)
 		"       N >=16384us], \"decode_max_ns\",\n"
 		"       \"group\": {\"rank\", \"size\", \"mode\": \"primary\"|\n"
 		"       \"backup\", \"epoch_owner\", \"record_cycle\",\n"
-		"       \"failure_threshold\"} (in a group only),\n"
+		"       \"failure_threshold\", \"failure_threshold_now\"}\n"
+		"       (in a group only),\n"
 		"       \"counters\": {\"rx_packets\": N, ...}}\n"
 		"(keys the module does not report are left out, and on a worker\n"
 		"all but version, role, node_id, port, epoch, daemon, the audit\n"

@@ -117,7 +117,7 @@ static size_t status_msg_size(void)
 	       nla_total_size(sizeof(u32)) * 4 +	/* NODE_ID .. DAEMON_PORTID */
 	       nla_total_size(sizeof(u16)) +		/* PORT */
 	       nla_total_size_64bit(sizeof(u64)) * 5 +	/* EPOCH .. GROUP_ID */
-	       nla_total_size(sizeof(u8)) * 5 +	/* GROUP_RANK .. OWNER */
+	       nla_total_size(sizeof(u8)) * 6 +	/* GROUP_RANK .. OWNER */
 	       nla_total_size_64bit(sizeof(u64)) +	/* RECORD_CYCLE */
 	       nla_total_size(sizeof(u64) * AGISWARM_DECODE_BUCKETS) +
 	       nla_total_size_64bit(sizeof(u64)) +	/* DECODE_MAX_NS */
@@ -225,6 +225,7 @@ static int put_group(struct sk_buff *msg, struct agiswarm_node *node,
 	if (nla_put_u8(msg, AGISWARM_A_GROUP_RANK, rs.rank) ||
 	    nla_put_u8(msg, AGISWARM_A_GROUP_SIZE, rs.size) ||
 	    nla_put_u8(msg, AGISWARM_A_FAILURE_THRESHOLD, rs.threshold) ||
+	    nla_put_u8(msg, AGISWARM_A_THRESHOLD_NOW, rs.threshold_now) ||
 	    nla_put_u8(msg, AGISWARM_A_GROUP_MODE, rs.mode) ||
 	    nla_put_u8(msg, AGISWARM_A_EPOCH_OWNER, st->epoch & 7) ||
 	    nla_put_u64_64bit(msg, AGISWARM_A_RECORD_CYCLE, rs.rec_cycle,

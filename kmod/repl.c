@@ -176,12 +176,13 @@ void agiswarm_repl_read_status(struct agiswarm_node *node,
 			       struct agiswarm_repl_status *st)
 {
 	struct agiswarm_agg *agg = agg_of(node);
-	const struct agiswarm_repl *r = &agg->repl;
+	struct agiswarm_repl *r = &agg->repl;
 
 	spin_lock_bh(&agg->lock);
 	st->rank = r->rank;
 	st->size = r->size;
 	st->threshold = r->threshold;
+	st->threshold_now = threshold_now(r);
 	st->mode = r->mode;
 	st->rec_cycle = r->rec_cycle;
 	spin_unlock_bh(&agg->lock);

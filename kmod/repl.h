@@ -113,11 +113,13 @@ struct agiswarm_repl {
  * @threshold: as set
  * @mode: enum agiswarm_group_mode
  * @rec_cycle: the last record adopted
+ * @threshold_now: the failure threshold in effect (with the backoff)
  */
 struct agiswarm_repl_status {
 	u8 rank;
 	u8 size;
 	u8 threshold;
+	u8 threshold_now;
 	u8 mode;
 	u64 rec_cycle;
 };

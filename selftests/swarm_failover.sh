@@ -25,7 +25,9 @@
 #   3. it is cut from the other members only (nft), not from the workers
 #      and the plant: another member takes over (quietly agi-agg, 16), the
 #      workers answer the cut-off member's stale TASKs with FENCED, and it
-#      stops driving and does not take the epoch back while cut off;
+#      stops driving and does not take the epoch back while cut off; deposed
+#      while its cycle ran, it counts the takeover premature (agictl status:
+#      its failure threshold "(N in effect)", one tick more);
 #   4. its ACTUATEs and records are dropped as they leave it, its TASKs
 #      still go out (a primary that fails after sending them): the workers
 #      send their RESULTs to it and a copy to the first backup (the next
@@ -145,6 +147,21 @@ no_gap_at()
 # The cut-off primary stops: deposed by FENCED, its cycles stand still
 # while the new primary runs 20, and it does not take over again.
 # check_deposed CUT DEPOSED0: CUT was deposed (its counter above DEPOSED0).
+# backed_off NS: NS's failure threshold in effect is above the one set,
+# which is below 3 (at 0 or from 3 on the backoff leaves it as set).
+backed_off()
+{
+	local set now
+	read -r set now < <(actl "$1" -j status |
+		"$JQ" -r '"\(.group.failure_threshold) \(.group.failure_threshold_now)"')
+	echo "$1: failure threshold $set, in effect $now"
+	if [ "$set" = 0 ] || [ "$set" -ge 3 ]; then
+		[ "$now" = "$set" ]
+	else
+		[ "$now" -gt "$set" ]
+	fi
+}
+
 check_deposed()
 {
 	local c0 t0
@@ -188,7 +205,7 @@ check_exact()
 
 swarm_test_prereqs
 have_tools "$NFT" > /dev/null || tap_skip_all "$NFT not found"
-swarm_test_begin 24
+swarm_test_begin 25
 
 swarm_test_up --workers "$WORKERS"
 rc=0
@@ -244,6 +261,8 @@ tap_check "the primary ($OLD) cut from the members only: another member takes ov
 	took_over "$OLD" "$OLD_EPOCH"
 tap_check "the cut-off $OLD is fenced by the workers and stops driving" \
 	check_deposed "$OLD" "$deposed0"
+tap_check "the cut-off $OLD, deposed while its cycle ran, counts that takeover premature: a tick more in effect than its failure threshold (below 3)" \
+	backed_off "$OLD"
 in_ns "$OLD" "$NFT" delete table ip failover
 tap_check "$OLD, reconnected, follows the new epoch" back_as_backup "$OLD"
 fault_end

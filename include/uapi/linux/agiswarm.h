@@ -34,6 +34,9 @@
  *                     none is set (see SET_NODE)
  *    AGISWARM_A_GROUP_RANK, AGISWARM_A_GROUP_SIZE,
  *    AGISWARM_A_FAILURE_THRESHOLD: NLA_U8 each, as SET_NODE sets them
+ *    AGISWARM_A_THRESHOLD_NOW: NLA_U8, the failure threshold in effect:
+ *                     FAILURE_THRESHOLD plus the backoff (see "The
+ *                     backoff" below)
  *    AGISWARM_A_GROUP_MODE: NLA_U8, an enum agiswarm_group_mode
  *    AGISWARM_A_EPOCH_OWNER: NLA_U8, the rank that owns the epoch
  *                     (epoch % 8, see "Replicated aggregator group")
@@ -767,6 +770,7 @@ enum agiswarm_attr {
 	AGISWARM_A_JOB_WORKERS,		/* u32, workers its plan spans */
 	AGISWARM_A_JOB_WORKER,		/* u32, the worker a probe tests */
 	AGISWARM_A_PROBE_JOIN,		/* u8, 1: probe workers that join */
+	AGISWARM_A_THRESHOLD_NOW,	/* u8, failure threshold in effect */
 	__AGISWARM_A_LAST
 };
 #define AGISWARM_A_MAX (__AGISWARM_A_LAST - 1)
