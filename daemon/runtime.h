@@ -126,6 +126,7 @@ struct agid_session {
 	uv_timer_t timer;
 	u64 inits, refused;
 	u64 unsealed_dropped;	/* plain control datagrams ignored */
+	u64 watch_ms;		/* the next look at the module's links */
 };
 
 /* alerts.c: the miss rate of the last second */

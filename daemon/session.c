@@ -38,6 +38,8 @@
 #include "runtime.h"
 
 #define TICK_MS 250
+/* How often the module's links are compared with the sessions' state. */
+#define WATCH_MS 2000
 
 static u64 realtime_ns(void)
 {
@@ -260,6 +262,56 @@ static int install(struct agid *d, const struct agi_sess_peer *p,
 	return err;
 }
 
+/*
+ * Keys the module lost without this daemon knowing (the link of a peer
+ * removed and added again by an operator, the module reloaded under us):
+ * an INITIATE peer this daemon holds keyed whose link in the module has
+ * no keypair is keyed again now, not at security.rekey_after_s. A
+ * member of higher rank that is a backup sends nothing whose silence
+ * would tell, so nothing else would see it.
+ */
+static void watch_module(struct agid *d, u64 now)
+{
+	struct agid_session *ss = &d->sess;
+	struct agi_peer_list l = { 0 };
+	struct agi_sess_peer *p;
+	bool link, keyed;
+	char pk[17];
+	size_t j;
+	u32 i;
+
+	if (now < ss->watch_ms)
+		return;
+	ss->watch_ms = now + WATCH_MS;
+	for (i = 0; i < ss->s->n; i++)
+		if (ss->s->peer[i].role == AGI_SESS_INITIATE &&
+		    ss->s->peer[i].keyed)
+			break;
+	if (i == ss->s->n || agi_peers_get(d->nl, &l))
+		goto out;
+	for (i = 0; i < ss->s->n; i++) {
+		p = &ss->s->peer[i];
+		link = false;
+		keyed = false;
+		for (j = 0; j < l.n; j++) {
+			if (!l.peers[j].has_pubkey ||
+			    memcmp(l.peers[j].pubkey, p->pk, AGI_PK_LEN))
+				continue;
+			link = true;
+			keyed |= l.peers[j].has_key &&
+				 l.peers[j].key_age < AGISWARM_REJECT_AFTER_S;
+		}
+		if (!agi_sess_check_module(p, now, link, keyed))
+			continue;
+		key_text(p->pk, pk);
+		agid_log(d, AGI_LOG_WARNING,
+			 "the module has no session keys with %s... any more (its link made anew, or the module reloaded): new ones now",
+			 pk);
+	}
+out:
+	agi_peer_list_free(&l);
+}
+
 static void on_tick(uv_timer_t *t)
 {
 	struct agid *d = t->data;
@@ -269,6 +321,7 @@ static void on_tick(uv_timer_t *t)
 	u64 now = agid_now_ms();
 	int n;
 
+	watch_module(d, now);
 	while ((p = agi_sess_due(ss->s, now))) {
 		n = agi_sess_initiate(ss->s, p, now, realtime_ns(), new_index(),
 				      buf, sizeof(buf));

@@ -49,7 +49,11 @@
 # which start the handshakes with it and still hold good keys of their
 # own, key it anew at once (its daemon connects to theirs as it starts),
 # well before security.rekey_after_s (170 s here), and it follows the
-# primary's records again.
+# primary's records again. Then an operator deletes that backup's peer
+# from the primary's module and adds it back (its keys go with its link),
+# no daemon restarting: the primary's daemon, which compares the module's
+# links with the keys it made every 2 s, keys it again within seconds and
+# the group settles with it.
 #
 # A failure prints what each daemon said of worker 4, its sessions, the
 # counters and the log's entries (diag).
@@ -369,7 +373,7 @@ pick_leader()
 }
 
 daemon_prereqs
-swarm_test_begin 24
+swarm_test_begin 27
 swarm_test_up --workers "$WORKERS" --no-start
 agg_ns 2
 agg_ns 3
@@ -518,8 +522,48 @@ T0=$(date +%s)
 gd_restart "$LOST" || true
 tap_check "its daemon started again: $LOST's module has keys with every member once more, the members of lower rank having keyed it anew at once (not after rekey_after_s, $REKEY s)" \
 	eval 'wait_for "$WAIT" "$LOST keyed" rekeyed && echo "keyed again $(($(date +%s) - T0)) s after its daemon started"; rekeyed'
+# member_links: on a failure, what every member's module has of the
+# others (endpoint, keypair, sealed datagrams each way) and its counters.
+member_links()
+{
+	local ns
+	for ns in "$A1" "$A2" "$A3"; do
+		echo "$ns ($(mode "$ns")):"
+		actl "$ns" peer show | grep "^aggregator" || true
+		actl "$ns" -j status | "$JQ" -c '.counters // {} |
+			with_entries(select(.key | test("tx_no_key|drop|record")))' || true
+	done
+}
 tap_check "$LOST follows the primary $PRIMARY again: it adopts its records, one primary and two backups in one epoch" \
-	eval 'follows "$LOST" && group_settled && [ "$PRIMARY" != "$LOST" ]'
+	eval 'follows "$LOST" && group_settled && [ "$PRIMARY" != "$LOST" ] || { member_links; false; }'
+
+# An operator deletes LOST's peer from the primary's module and adds it
+# back as the daemon did (the link made anew, without keys), and no
+# daemon restarts: nothing connects again, and LOST, a backup, sends
+# nothing whose silence would tell. The primary's daemon sees in the
+# module that keys it made are gone and keys LOST again within seconds
+# (not at rekey_after_s); the group settles again with LOST in it.
+ID=$(($(rank "$LOST") + 1))
+ADD=$(grep -o "agictl peer add aggregator $ID [^ ]* key [0-9a-f]* rank [0-9]*" \
+	"$tmp/$(name "$PRIMARY").log" | tail -n 1)
+HEAD=$(pub "$(name "$LOST")" | cut -c1-16)
+lost_keys_seen()
+{
+	grep -q "the module has no session keys with $HEAD\.\.\. any more" \
+		"$tmp/$(name "$PRIMARY").log" &&
+		[ "$(link_of "$PRIMARY" "$(pub "$(name "$LOST")")" | cut -d" " -f3)" = true ]
+}
+rc=0
+[ -n "$ADD" ] || { echo "# no 'agictl peer add aggregator $ID' in $(name "$PRIMARY")'s log"; rc=1; }
+actl "$PRIMARY" peer del aggregator "$ID" || rc=$?
+# shellcheck disable=SC2086 # the command's words
+[ -z "$ADD" ] || actl "$PRIMARY" ${ADD#agictl } || rc=$?
+T0=$(date +%s)
+tap_result "an operator deletes $LOST's peer from the primary $PRIMARY's module and adds it back: its link without keys" $rc
+tap_check "$PRIMARY's daemon sees the keys it made with $LOST gone from its module and keys it again, no daemon restarted" \
+	eval 'wait_for "$WAIT" "$PRIMARY to key $LOST again" lost_keys_seen && echo "keyed again $(($(date +%s) - T0)) s after the peer was added back"'
+tap_check "one primary and two backups in one epoch again, $LOST among them" \
+	eval 'wait_for "$WAIT" "the group to settle" group_settled && { [ "$PRIMARY" = "$LOST" ] || follows "$LOST"; } || { member_links; false; }'
 
 log_summary | tap_nest /dev/stdin
 tap_end

@@ -219,3 +219,13 @@ void agi_sess_unkeyed(struct agi_sess_peer *p, u64 now_ms)
 	p->next_ms = now_ms;
 	p->backoff_ms = AGI_SESS_RETRY_MS;
 }
+
+bool agi_sess_check_module(struct agi_sess_peer *p, u64 now_ms, bool link,
+			   bool keyed)
+{
+	if (p->role != AGI_SESS_INITIATE || !p->keyed || p->pending.active ||
+	    !link || keyed || now_ms < p->keyed_ms + AGI_SESS_RETRY_MS)
+		return false;
+	agi_sess_unkeyed(p, now_ms);
+	return true;
+}

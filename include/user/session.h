@@ -162,4 +162,16 @@ void agi_sess_heard(struct agi_sess_peer *p, u64 now_ms);
  */
 void agi_sess_unkeyed(struct agi_sess_peer *p, u64 now_ms);
 
+/*
+ * What the module shows of @p's link: @link, a link with @p's key is
+ * there; @keyed, it has a current keypair. Keys this node made as the
+ * initiator (more than AGI_SESS_RETRY_MS ago, no INIT of ours out) that
+ * the link no longer has were lost without this node knowing (the link
+ * removed and added again by someone else, the module reloaded): @p is
+ * unkeyed and due at @now_ms, and true is returned. A RESPOND peer, or
+ * no link at all (the caller removed it), is left alone.
+ */
+bool agi_sess_check_module(struct agi_sess_peer *p, u64 now_ms, bool link,
+			   bool keyed);
+
 #endif /* AGISWARM_USER_SESSION_H */

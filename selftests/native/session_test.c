@@ -354,6 +354,46 @@ TEST_F(s, rekey_when_a_member_is_heard_again)
 }
 
 /*
+ * Keys the module lost without this node knowing (the link of a member
+ * removed and added again by someone else, the module reloaded under a
+ * running daemon): seen in what the module shows, the INITIATE peer is
+ * due at once. Not while its keys are just made or an INIT is out, not
+ * when the link has keys or is gone, never for a RESPOND peer.
+ */
+TEST_F(s, keys_lost_by_the_module_made_again)
+{
+	struct net *n = &self->n;
+	struct agi_sess_peer *p = &n->a.peer[0];
+	u64 t = 1000;
+
+	p->quiet = true;
+	ASSERT_EQ(0, send_init(n, t));
+	/* The INIT is out: whatever the module shows, nothing changes. */
+	ASSERT_FALSE(agi_sess_check_module(p, t + 5000, true, false));
+	ASSERT_EQ(0, deliver(n, t));
+	ASSERT_TRUE(keys_match(n));
+	/* Keys just made (the install may not show yet). */
+	ASSERT_FALSE(agi_sess_check_module(p, t + AGI_SESS_RETRY_MS - 1, true,
+					   false));
+	t += 5000;
+	ASSERT_FALSE(agi_sess_check_module(p, t, true, true));
+	ASSERT_FALSE(agi_sess_check_module(p, t, false, false));
+	ASSERT_EQ(-EAGAIN, send_init(n, t));
+	ASSERT_TRUE(agi_sess_check_module(p, t, true, false));
+	ASSERT_FALSE(p->keyed);
+	ASSERT_EQ(t, agi_sess_next_due(&n->a));
+	n->ns += 1;
+	ASSERT_EQ(0, send_init(n, t));
+	ASSERT_EQ(0, deliver(n, t + 1));
+	ASSERT_TRUE(keys_match(n));
+	ASSERT_EQ(2, p->handshakes);
+	/* A RESPOND peer waits for the INIT, whatever its link shows. */
+	ASSERT_FALSE(agi_sess_check_module(&n->w.peer[0], t + 100000, true,
+					   false));
+	ASSERT_TRUE(n->w.peer[0].keyed);
+}
+
+/*
  * The responder in a child: drops the first INIT (lost), answers the
  * second, opens one sealed message, answers it sealed; exits 0 when the
  * message was "commit".
