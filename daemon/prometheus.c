@@ -298,7 +298,8 @@ static void node(FILE *f, const struct agi_status *st)
 /*
  * The module's replicated group (agictl status's "group" line), in a
  * group of two or more: which mode this member is in, its rank, the
- * size, whose the epoch is and the last CYCLE record it adopted.
+ * size, whose the epoch is, the last CYCLE record it adopted and the
+ * failure threshold, as set and in effect.
  */
 static void failover_group(FILE *f, const struct agi_status *st)
 {
@@ -321,6 +322,12 @@ static void failover_group(FILE *f, const struct agi_status *st)
 		   v[AGI_ST_EPOCH_OWNER]);
 	prom_gauge(f, "agiswarm_group_last_record_cycle", "The cycle of the last CYCLE record this member adopted (0: none).",
 		   v[AGI_ST_RECORD_CYCLE]);
+	if (st->has[AGI_ST_FAILURE_THRESHOLD])
+		prom_gauge(f, "agiswarm_group_failure_threshold", "Missed CYCLE records after which a backup takes over, as set (0: never on its own).",
+			   v[AGI_ST_FAILURE_THRESHOLD]);
+	if (st->has[AGI_ST_THRESHOLD_NOW])
+		prom_gauge(f, "agiswarm_group_failure_threshold_in_effect", "The failure threshold in effect: above the set one while this member backs off after a takeover of a primary that was alive.",
+			   v[AGI_ST_THRESHOLD_NOW]);
 }
 
 static void cycles(FILE *f, const struct agid_prom *p)

@@ -91,14 +91,19 @@ prom()
 }
 
 # prom_agrees: each member's textfile says what agictl says of its mode,
-# and its rank and the group's size.
+# its rank, the group's size and the failure threshold (the one in
+# effect at least the one set).
 prom_agrees()
 {
 	local ns
 	for ns in "$A1" "$A2" "$A3"; do
 		[ "$(prom "$ns" "agiswarm_group_mode{mode=\"$(mode "$ns")\"}")" = 1 ] &&
 			[ "$(prom "$ns" agiswarm_group_rank)" = "$(rank "$ns")" ] &&
-			[ "$(prom "$ns" agiswarm_group_size)" = 3 ] || return 1
+			[ "$(prom "$ns" agiswarm_group_size)" = 3 ] &&
+			[ "$(prom "$ns" agiswarm_group_failure_threshold)" = \
+				"$(actl "$ns" -j status | "$JQ" -r .group.failure_threshold)" ] &&
+			[ "$(prom "$ns" agiswarm_group_failure_threshold_in_effect)" -ge \
+				"$(prom "$ns" agiswarm_group_failure_threshold)" ] || return 1
 	done
 }
 
@@ -234,7 +239,7 @@ tap_check "the group forms: one primary, two backups following its records" chec
 tap_check "each member has the others as aggregator peers with their ranks, each worker all three" check_peers
 tap_check "the members keyed each other, the workers and the plant by handshakes" \
 	wait_for "$WAIT" "every member keyed" members_keyed
-tap_check "Prometheus: agiswarm_group_mode, _rank and _size of each member as agictl says" \
+tap_check "Prometheus: agiswarm_group_mode, _rank, _size and _failure_threshold of each member as agictl says (_failure_threshold_in_effect at least as high)" \
 	wait_for "$WAIT" "the group in the textfiles" prom_agrees
 tap_check "agictl group status: names, ranks, roles, one raft leader all agree on and it is the primary, every link up and every follower raft-connected to it; a worker sees the three members" \
 	wait_for "$WAIT" "agictl group status" group_status_agrees
