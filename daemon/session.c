@@ -299,7 +299,8 @@ static void watch_module(struct agid *d, u64 now)
 				continue;
 			link = true;
 			keyed |= l.peers[j].has_key &&
-				 l.peers[j].key_age < AGISWARM_REJECT_AFTER_S;
+				 (l.peers[j].key_mode == AGISWARM_KEY_STATIC ||
+				  l.peers[j].key_age < AGISWARM_REJECT_AFTER_S);
 		}
 		if (!agi_sess_check_module(p, now, link, keyed))
 			continue;
