@@ -449,6 +449,7 @@ bool agiswarm_link_plain_allowed(struct agiswarm_node *node)
 static void install(struct agiswarm_node *node, struct agiswarm_keypair *kp)
 {
 	struct agiswarm_link *link = kp->link;
+	struct agiswarm_keypair *old;
 
 	lockdep_assert_held(&node->key_lock);
 	hash_add_rcu(node->key_index, &kp->hnode, kp->local_index);
@@ -463,7 +464,17 @@ static void install(struct agiswarm_node *node, struct agiswarm_keypair *kp)
 		rcu_assign_pointer(link->cur, kp);
 		break;
 	default:	/* RESPONDER */
-		retire(node, slot(node, &link->next));
+		/*
+		 * A next keypair not confirmed yet may be what the initiator
+		 * seals with now: its answer to this later handshake can be
+		 * lost or late. It becomes the previous (it still opens) and
+		 * goes at the next confirm(); the old previous goes now.
+		 */
+		old = slot(node, &link->next);
+		if (old) {
+			retire(node, slot(node, &link->prev));
+			rcu_assign_pointer(link->prev, old);
+		}
 		rcu_assign_pointer(link->next, kp);
 	}
 }

@@ -908,4 +908,49 @@ TEST_F(daemon, rekey_keeps_both_keys)
 	EXPECT_EQ(st0.upcalls + 1, st.upcalls);
 }
 
+/*
+ * Two handshakes close together, the answer to the second late: the
+ * initiator seals with the first's keys (D) while this responder holds
+ * the second's (E) as next. D, no longer next, still opens (it went to
+ * previous), and the first datagram under E makes E current, D previous.
+ */
+TEST_F(daemon, responder_keeps_an_unconfirmed_next)
+{
+	struct status st0, st;
+
+	NEED_SETUP();
+	ASSERT_EQ(0, register_daemon(&self->dmn, &self->r));
+	ASSERT_EQ(0, add_keyed_peer(&self->ctl, &self->peer, &self->r));
+	ASSERT_EQ(0, set_keypair(&self->ctl, 0x100, 0xa0, AGISWARM_KEY_INITIATOR,
+				 &self->r)) TH_LOG("%s", self->r.msg);
+	ASSERT_EQ(0, set_keypair(&self->ctl, 0x400, 0xd0, AGISWARM_KEY_RESPONDER,
+				 &self->r));
+	ASSERT_EQ(0, set_keypair(&self->ctl, 0x500, 0xe0, AGISWARM_KEY_RESPONDER,
+				 &self->r));
+	/* Not confirmed: A still seals. */
+	EXPECT_EQ(0x101, tx_index(_metadata, &self->ctl, self->udp, &self->r));
+	ASSERT_EQ(0, get_status(&self->ctl, &st0));
+	ASSERT_EQ(0, send_under(self->udp, 0x400, 0xd0, 1));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   heartbeat, sizeof(heartbeat)));
+	/* D opened but is not next: nothing confirmed, A still seals. */
+	EXPECT_EQ(0x101, tx_index(_metadata, &self->ctl, self->udp, &self->r));
+	ASSERT_EQ(0, send_under(self->udp, 0x100, 0xa0, 1));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   heartbeat, sizeof(heartbeat)));
+	ASSERT_EQ(0, send_under(self->udp, 0x500, 0xe0, 1));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   heartbeat, sizeof(heartbeat)));
+	EXPECT_EQ(0x501, tx_index(_metadata, &self->ctl, self->udp, &self->r));
+	/* E current, A previous, D pushed out at the confirm. */
+	ASSERT_EQ(0, send_under(self->udp, 0x100, 0xa0, 2));
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
+				   heartbeat, sizeof(heartbeat)));
+	ASSERT_EQ(0, send_under(self->udp, 0x400, 0xd0, 2));
+	ASSERT_EQ(0, wait_counter(&self->ctl, offsetof(struct status,
+				  drop_unknown_peer), st0.drop_unknown_peer + 1));
+	ASSERT_EQ(0, get_status(&self->ctl, &st));
+	EXPECT_EQ(st0.upcalls + 4, st.upcalls);
+}
+
 TEST_HARNESS_MAIN

@@ -324,8 +324,11 @@
  *        AGISWARM_KEY_A_MODE: NLA_U8, enum agiswarm_key_mode:
  *                     INITIATOR: current at once, the old current kept as
  *                     previous (still opens); RESPONDER: next, made current
- *                     by the first datagram that opens with it; STATIC:
- *                     current, replacing every other, never expires
+ *                     by the first datagram that opens with it (a next
+ *                     not confirmed yet becomes the previous: the
+ *                     initiator may seal with it until the answer to
+ *                     the later handshake reaches it); STATIC: current,
+ *                     replacing every other, never expires
  *
  * A link keeps at most three keypairs (previous, current, next); the one
  * pushed out is wiped. Keys are never readable back. A keypair other than
