@@ -832,6 +832,13 @@ static int send_under(int fd, uint32_t index, uint8_t k, uint64_t counter)
 	return to_node(fd, d, n) == (ssize_t)n ? 0 : -EIO;
 }
 
+/* The HEARTBEAT sealed under @index opens: it reaches the daemon. */
+#define OPENS(index, k, counter) do {					\
+	ASSERT_EQ(0, send_under(self->udp, index, k, counter));		\
+	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,	\
+				   heartbeat, sizeof(heartbeat)));	\
+} while (0)
+
 /* The receiver index of what the module seals for the worker now. */
 static uint32_t tx_index(struct __test_metadata *_metadata, struct nlt *nl,
 			 int fd, struct nlt_reply *r)
@@ -871,36 +878,26 @@ TEST_F(daemon, rekey_keeps_both_keys)
 				 &self->r)) TH_LOG("%s", self->r.msg);
 	EXPECT_EQ(-EEXIST, set_keypair(&self->ctl, 0x100, 0xa1,
 				       AGISWARM_KEY_INITIATOR, &self->r));
-	ASSERT_EQ(0, send_under(self->udp, 0x100, 0xa0, 1));
-	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
-				   heartbeat, sizeof(heartbeat)));
+	OPENS(0x100, 0xa0, 1);
 	EXPECT_EQ(0x101, tx_index(_metadata, &self->ctl, self->udp, &self->r));
 
 	/* B: current at once; A still opens. */
 	ASSERT_EQ(0, set_keypair(&self->ctl, 0x200, 0xb0, AGISWARM_KEY_INITIATOR,
 				 &self->r));
 	EXPECT_EQ(0x201, tx_index(_metadata, &self->ctl, self->udp, &self->r));
-	ASSERT_EQ(0, send_under(self->udp, 0x100, 0xa0, 2));
-	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
-				   heartbeat, sizeof(heartbeat)));
-	ASSERT_EQ(0, send_under(self->udp, 0x200, 0xb0, 1));
-	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
-				   heartbeat, sizeof(heartbeat)));
+	OPENS(0x100, 0xa0, 2);
+	OPENS(0x200, 0xb0, 1);
 
 	/* C, a responder's: B seals until C opened a datagram. */
 	ASSERT_EQ(0, set_keypair(&self->ctl, 0x300, 0xc0, AGISWARM_KEY_RESPONDER,
 				 &self->r));
 	EXPECT_EQ(0x201, tx_index(_metadata, &self->ctl, self->udp, &self->r));
-	ASSERT_EQ(0, send_under(self->udp, 0x300, 0xc0, 1));
-	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
-				   heartbeat, sizeof(heartbeat)));
+	OPENS(0x300, 0xc0, 1);
 	EXPECT_EQ(0x301, tx_index(_metadata, &self->ctl, self->udp, &self->r));
 
 	/* Confirmed, C made B previous and pushed A out, wiped. */
 	ASSERT_EQ(0, get_status(&self->ctl, &st0));
-	ASSERT_EQ(0, send_under(self->udp, 0x200, 0xb0, 2));
-	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
-				   heartbeat, sizeof(heartbeat)));
+	OPENS(0x200, 0xb0, 2);
 	ASSERT_EQ(0, send_under(self->udp, 0x100, 0xa0, 3));
 	ASSERT_EQ(0, wait_counter(&self->ctl, offsetof(struct status,
 				  drop_unknown_peer), st0.drop_unknown_peer + 1));
@@ -912,7 +909,8 @@ TEST_F(daemon, rekey_keeps_both_keys)
  * Two handshakes close together, the answer to the second late: the
  * initiator seals with the first's keys (D) while this responder holds
  * the second's (E) as next. D, no longer next, still opens (it went to
- * previous), and the first datagram under E makes E current, D previous.
+ * previous), and the first datagram under E makes E current and A
+ * previous, D gone.
  */
 TEST_F(daemon, responder_keeps_an_unconfirmed_next)
 {
@@ -930,22 +928,14 @@ TEST_F(daemon, responder_keeps_an_unconfirmed_next)
 	/* Not confirmed: A still seals. */
 	EXPECT_EQ(0x101, tx_index(_metadata, &self->ctl, self->udp, &self->r));
 	ASSERT_EQ(0, get_status(&self->ctl, &st0));
-	ASSERT_EQ(0, send_under(self->udp, 0x400, 0xd0, 1));
-	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
-				   heartbeat, sizeof(heartbeat)));
+	OPENS(0x400, 0xd0, 1);
 	/* D opened but is not next: nothing confirmed, A still seals. */
 	EXPECT_EQ(0x101, tx_index(_metadata, &self->ctl, self->udp, &self->r));
-	ASSERT_EQ(0, send_under(self->udp, 0x100, 0xa0, 1));
-	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
-				   heartbeat, sizeof(heartbeat)));
-	ASSERT_EQ(0, send_under(self->udp, 0x500, 0xe0, 1));
-	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
-				   heartbeat, sizeof(heartbeat)));
+	OPENS(0x100, 0xa0, 1);
+	OPENS(0x500, 0xe0, 1);
 	EXPECT_EQ(0x501, tx_index(_metadata, &self->ctl, self->udp, &self->r));
 	/* E current, A previous, D pushed out at the confirm. */
-	ASSERT_EQ(0, send_under(self->udp, 0x100, 0xa0, 2));
-	ASSERT_EQ(0, expect_upcall(_metadata, &self->dmn, &self->peer,
-				   heartbeat, sizeof(heartbeat)));
+	OPENS(0x100, 0xa0, 2);
 	ASSERT_EQ(0, send_under(self->udp, 0x400, 0xd0, 2));
 	ASSERT_EQ(0, wait_counter(&self->ctl, offsetof(struct status,
 				  drop_unknown_peer), st0.drop_unknown_peer + 1));
