@@ -839,6 +839,16 @@ static int send_under(int fd, uint32_t index, uint8_t k, uint64_t counter)
 				   heartbeat, sizeof(heartbeat)));	\
 } while (0)
 
+/* The daemon registered, the worker's link keyed with A (0x100, 0xa0). */
+#define KEYED_WITH_A() do {						\
+	NEED_SETUP();							\
+	ASSERT_EQ(0, register_daemon(&self->dmn, &self->r));		\
+	ASSERT_EQ(0, add_keyed_peer(&self->ctl, &self->peer, &self->r));	\
+	ASSERT_EQ(0, set_keypair(&self->ctl, 0x100, 0xa0,		\
+				 AGISWARM_KEY_INITIATOR, &self->r))	\
+		TH_LOG("%s", self->r.msg);				\
+} while (0)
+
 /* The receiver index of what the module seals for the worker now. */
 static uint32_t tx_index(struct __test_metadata *_metadata, struct nlt *nl,
 			 int fd, struct nlt_reply *r)
@@ -871,11 +881,7 @@ TEST_F(daemon, rekey_keeps_both_keys)
 {
 	struct status st0, st;
 
-	NEED_SETUP();
-	ASSERT_EQ(0, register_daemon(&self->dmn, &self->r));
-	ASSERT_EQ(0, add_keyed_peer(&self->ctl, &self->peer, &self->r));
-	ASSERT_EQ(0, set_keypair(&self->ctl, 0x100, 0xa0, AGISWARM_KEY_INITIATOR,
-				 &self->r)) TH_LOG("%s", self->r.msg);
+	KEYED_WITH_A();
 	EXPECT_EQ(-EEXIST, set_keypair(&self->ctl, 0x100, 0xa1,
 				       AGISWARM_KEY_INITIATOR, &self->r));
 	OPENS(0x100, 0xa0, 1);
@@ -916,11 +922,7 @@ TEST_F(daemon, responder_keeps_an_unconfirmed_next)
 {
 	struct status st0, st;
 
-	NEED_SETUP();
-	ASSERT_EQ(0, register_daemon(&self->dmn, &self->r));
-	ASSERT_EQ(0, add_keyed_peer(&self->ctl, &self->peer, &self->r));
-	ASSERT_EQ(0, set_keypair(&self->ctl, 0x100, 0xa0, AGISWARM_KEY_INITIATOR,
-				 &self->r)) TH_LOG("%s", self->r.msg);
+	KEYED_WITH_A();
 	ASSERT_EQ(0, set_keypair(&self->ctl, 0x400, 0xd0, AGISWARM_KEY_RESPONDER,
 				 &self->r));
 	ASSERT_EQ(0, set_keypair(&self->ctl, 0x500, 0xe0, AGISWARM_KEY_RESPONDER,
