@@ -51,8 +51,8 @@
 # well before security.rekey_after_s (170 s here), and it exchanges
 # sealed records with the primary again (it adopts the primary's, or, had
 # it taken over meanwhile, the others adopt its). Then an operator
-# deletes that backup's peer from the primary's module and adds it back
-# (its keys go with its link), no daemon restarting: the primary's
+# deletes its peer from the module of the member of rank 0 and adds it
+# back (its keys go with its link), no daemon restarting: that member's
 # daemon, which compares the module's links with the keys it made every
 # 2 s, keys it again within seconds, and the group settles with it as
 # above.
@@ -559,31 +559,34 @@ with_lost()
 tap_check "$LOST and the primary exchange sealed records again: one primary and two backups in one epoch" \
 	eval 'with_lost || { member_links; false; }'
 
-# An operator deletes LOST's peer from the primary's module and adds it
-# back as the daemon did (the link made anew, without keys), and no
-# daemon restarts: nothing connects again, and LOST, a backup, sends
-# nothing whose silence would tell. The primary's daemon sees in the
-# module that keys it made are gone and keys LOST again within seconds
-# (not at rekey_after_s); the group settles again with LOST in it.
+# An operator deletes LOST's peer from the module of the member of rank
+# 0 (the primary, unless a takeover moved it) and adds it back as the
+# daemon did (the link made anew, without keys), and no daemon restarts:
+# nothing connects again, and a backup sends nothing whose silence would
+# tell. That member's daemon, which starts the handshakes with LOST,
+# sees in its module that keys it made are gone and keys LOST again
+# within seconds (not at rekey_after_s); the group settles again with
+# LOST in it.
+X=$A1	# rank 0: it starts the handshakes with LOST, primary or not
 ID=$(($(rank "$LOST") + 1))
 ADD=$(grep -o "agictl peer add aggregator $ID [^ ]* key [0-9a-f]* rank [0-9]*" \
-	"$tmp/$(name "$PRIMARY").log" | tail -n 1)
+	"$tmp/$(name "$X").log" | tail -n 1)
 HEAD=$(pub "$(name "$LOST")" | cut -c1-16)
 lost_keys_seen()
 {
 	grep -q "the module has no session keys with $HEAD\.\.\. any more" \
-		"$tmp/$(name "$PRIMARY").log" &&
-		[ "$(link_of "$PRIMARY" "$(pub "$(name "$LOST")")" | cut -d" " -f3)" = true ]
+		"$tmp/$(name "$X").log" &&
+		[ "$(link_of "$X" "$(pub "$(name "$LOST")")" | cut -d" " -f3)" = true ]
 }
 rc=0
-[ -n "$ADD" ] || { echo "# no 'agictl peer add aggregator $ID' in $(name "$PRIMARY")'s log"; rc=1; }
-actl "$PRIMARY" peer del aggregator "$ID" || rc=$?
+[ -n "$ADD" ] || { echo "# no 'agictl peer add aggregator $ID' in $(name "$X")'s log"; rc=1; }
+actl "$X" peer del aggregator "$ID" || rc=$?
 # shellcheck disable=SC2086 # the command's words
-[ -z "$ADD" ] || actl "$PRIMARY" ${ADD#agictl } || rc=$?
+[ -z "$ADD" ] || actl "$X" ${ADD#agictl } || rc=$?
 T0=$(date +%s)
-tap_result "an operator deletes $LOST's peer from the primary $PRIMARY's module and adds it back: its link without keys" $rc
-tap_check "$PRIMARY's daemon sees the keys it made with $LOST gone from its module and keys it again, no daemon restarted" \
-	eval 'wait_for "$WAIT" "$PRIMARY to key $LOST again" lost_keys_seen && echo "keyed again $(($(date +%s) - T0)) s after the peer was added back"'
+tap_result "an operator deletes $LOST's peer from $X's module ($(mode "$X")) and adds it back: its link without keys" $rc
+tap_check "$X's daemon sees the keys it made with $LOST gone from its module and keys it again, no daemon restarted" \
+	eval 'wait_for "$WAIT" "$X to key $LOST again" lost_keys_seen && echo "keyed again $(($(date +%s) - T0)) s after the peer was added back"'
 tap_check "$LOST and the primary exchange sealed records again: one primary and two backups in one epoch" \
 	eval 'with_lost || { member_links; false; }'
 
